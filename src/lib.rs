@@ -1,0 +1,5 @@
+//! ipvs-tui: a terminal console and scriptable command line for Linux IPVS (LVS) load balancers.
+//!
+//! `ipvs` is the IPVS domain (model, parsing, netlink, rules files); it knows nothing of terminals.
+
+pub mod ipvs;
