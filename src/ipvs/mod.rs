@@ -1,1 +1,12 @@
 //! The IPVS domain: typed model, text parsing, the kernel's netlink interface and the ipvsadm formats.
+//! Nothing here knows that a terminal exists.
+
+pub mod backend;
+pub mod error;
+pub mod model;
+pub mod op;
+pub mod rules;
+
+pub use backend::Backend;
+pub use error::{Error, Result};
+pub use op::IpvsOp;
