@@ -5,6 +5,7 @@ pub mod backend;
 pub mod error;
 pub mod model;
 pub mod op;
+pub mod parse;
 pub mod rules;
 
 pub use backend::Backend;

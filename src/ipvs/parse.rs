@@ -1,0 +1,476 @@
+//! Text -> typed IPVS values, with errors that name the field, the value given and what is allowed.
+//!
+//! Forms, the command line and rules files all go through here, so validation lives in one place.
+//! Limits and defaults are ipvsadm 1.31's (weights up to 2147483647, as the kernel stores them).
+
+use super::model::*;
+use super::op::IpvsOp;
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr};
+
+/// What is wrong with one input: `weight "-3": must be a whole number from 0 to 2147483647`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// The field, in the words of the form and the ipvsadm option (`weight`, `real server`).
+    pub field: &'static str,
+    /// What the user gave; empty when the problem is a combination of fields.
+    pub value: String,
+    /// What is allowed, or what is wrong with the combination.
+    pub message: String,
+}
+
+impl ParseError {
+    pub fn new(field: &'static str, value: &str, message: impl Into<String>) -> ParseError {
+        ParseError { field, value: value.to_string(), message: message.into() }
+    }
+
+    fn combo(field: &'static str, message: impl Into<String>) -> ParseError {
+        ParseError { field, value: String::new(), message: message.into() }
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.value.is_empty() {
+            write!(f, "{}: {}", self.field, self.message)
+        } else {
+            write!(f, "{} \"{}\": {}", self.field, self.value, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+pub type Parsed<T> = Result<T, ParseError>;
+
+/// A decimal whole number within `min..=max` (no sign, no spaces, no hex: what ipvsadm takes).
+pub fn number(field: &'static str, text: &str, min: u64, max: u64) -> Parsed<u64> {
+    let err = || ParseError::new(field, text, format!("must be a whole number from {min} to {max}"));
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(err());
+    }
+    match text.parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(err()),
+    }
+}
+
+pub fn weight(text: &str) -> Parsed<u32> {
+    number("weight", text, 0, MAX_WEIGHT as u64).map(|n| n as u32)
+}
+
+pub fn u_threshold(text: &str) -> Parsed<u32> {
+    number("upper threshold", text, 0, MAX_THRESHOLD as u64).map(|n| n as u32)
+}
+
+pub fn l_threshold(text: &str) -> Parsed<u32> {
+    number("lower threshold", text, 0, MAX_THRESHOLD as u64).map(|n| n as u32)
+}
+
+/// A port of a service or real server: 0..=65535 (0 only where the caller allows it).
+pub fn port(field: &'static str, text: &str) -> Parsed<u16> {
+    number(field, text, 0, 65535).map(|n| n as u16)
+}
+
+pub fn tunnel_port(text: &str) -> Parsed<u16> {
+    number("tunnel port", text, 1, 65535).map(|n| n as u16)
+}
+
+pub fn fwmark(text: &str) -> Parsed<u32> {
+    number("fwmark", text, 1, u32::MAX as u64).map(|n| n as u32)
+}
+
+/// The persistence timeout of `-p`; no value means ipvsadm's default of 360 s.
+pub fn persistence_timeout(text: Option<&str>) -> Parsed<u32> {
+    match text {
+        None => Ok(DEFAULT_PERSISTENCE_TIMEOUT),
+        Some(t) => number("persistence timeout", t, 1, MAX_TIMEOUT as u64).map(|n| n as u32),
+    }
+}
+
+/// A connection timeout of `--set` (tcp, tcpfin, udp); 0 leaves that timeout unchanged.
+pub fn connection_timeout(field: &'static str, text: &str) -> Parsed<u32> {
+    number(field, text, 0, MAX_TIMEOUT as u64).map(|n| n as u32)
+}
+
+pub fn sync_id(text: &str) -> Parsed<u8> {
+    number("syncid", text, 0, 255).map(|n| n as u8)
+}
+
+pub fn sync_maxlen(text: &str) -> Parsed<u16> {
+    number("sync maxlen", text, 1, 65535 - 20 - 8).map(|n| n as u16)
+}
+
+pub fn mcast_port(text: &str) -> Parsed<u16> {
+    number("multicast port", text, 1, 65535).map(|n| n as u16)
+}
+
+pub fn mcast_ttl(text: &str) -> Parsed<u8> {
+    number("multicast ttl", text, 1, 255).map(|n| n as u8)
+}
+
+pub fn mcast_group(text: &str) -> Parsed<IpAddr> {
+    match text.parse::<IpAddr>() {
+        Ok(a) if a.is_multicast() => Ok(a),
+        _ => Err(ParseError::new("multicast group", text, "must be an IPv4 or IPv6 multicast address, e.g. 224.0.0.81")),
+    }
+}
+
+/// A network interface name as the kernel allows it: 1 to 15 characters, no `/`, `:` or spaces.
+pub fn interface(text: &str) -> Parsed<String> {
+    let ok = !text.is_empty()
+        && text.len() <= 15
+        && text != "."
+        && text != ".."
+        && text.bytes().all(|b| b.is_ascii_graphic() && b != b'/' && b != b':');
+    if ok {
+        Ok(text.to_string())
+    } else {
+        Err(ParseError::new("interface", text, "must be an interface name of 1 to 15 characters without '/', ':' or spaces"))
+    }
+}
+
+/// A scheduler name: one of the known ones, or any module name the kernel may have (1-15 chars).
+pub fn scheduler(text: &str) -> Parsed<String> {
+    if module_name_ok(text) {
+        Ok(text.to_string())
+    } else {
+        Err(ParseError::new(
+            "scheduler",
+            text,
+            format!("must be a scheduler name such as {} (1 to 15 letters, digits or _)", KNOWN_SCHEDULERS.join(", ")),
+        ))
+    }
+}
+
+/// A persistence engine name, e.g. `sip`.
+pub fn persistence_engine(text: &str) -> Parsed<String> {
+    if module_name_ok(text) {
+        Ok(text.to_string())
+    } else {
+        Err(ParseError::new("persistence engine", text, "must be a persistence engine name such as sip (1 to 15 letters, digits or _)"))
+    }
+}
+
+fn module_name_ok(text: &str) -> bool {
+    !text.is_empty() && text.len() <= 15 && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// Scheduler flags of `-b`: a comma list of flag-1..3, sh-fallback, sh-port, mh-fallback, mh-port.
+pub fn sched_flags(text: &str, scheduler: &str) -> Parsed<SchedFlags> {
+    let mut flags = SchedFlags::default();
+    for name in text.split(',') {
+        let needs = match name {
+            "flag-1" => {
+                flags.flag1 = true;
+                None
+            }
+            "flag-2" => {
+                flags.flag2 = true;
+                None
+            }
+            "flag-3" => {
+                flags.flag3 = true;
+                None
+            }
+            "sh-fallback" | "mh-fallback" => {
+                flags.flag1 = true;
+                Some(&name[..2])
+            }
+            "sh-port" | "mh-port" => {
+                flags.flag2 = true;
+                Some(&name[..2])
+            }
+            _ => {
+                return Err(ParseError::new(
+                    "scheduler flags",
+                    text,
+                    format!("unknown flag \"{name}\"; allowed: sh-fallback, sh-port (sh), mh-fallback, mh-port (mh), flag-1, flag-2, flag-3"),
+                ));
+            }
+        };
+        if let Some(sched) = needs
+            && sched != scheduler
+        {
+            return Err(ParseError::new(
+                "scheduler flags",
+                text,
+                format!("flag \"{name}\" is for the {sched} scheduler, not {scheduler}"),
+            ));
+        }
+    }
+    Ok(flags)
+}
+
+/// A persistence netmask: a contiguous dotted mask for IPv4, a prefix length 1..128 for IPv6.
+pub fn netmask(text: &str, family: Family) -> Parsed<Netmask> {
+    match family {
+        Family::Inet => {
+            let mask: Option<Ipv4Addr> = text.parse().ok();
+            match mask {
+                Some(m) if u32::from(m).leading_ones() + u32::from(m).trailing_zeros() == 32 => Ok(Netmask::V4(m)),
+                _ => Err(ParseError::new("netmask", text, "must be a contiguous IPv4 netmask such as 255.255.255.0")),
+            }
+        }
+        Family::Inet6 => number("netmask", text, 1, 128)
+            .map(|n| Netmask::V6(n as u8))
+            .map_err(|_| ParseError::new("netmask", text, "must be an IPv6 prefix length from 1 to 128")),
+    }
+}
+
+/// `ADDR`, `ADDR:PORT`, `[V6ADDR]:PORT` or a bare IPv6 address; the port is None when absent.
+pub fn addr_port(field: &'static str, text: &str) -> Parsed<(IpAddr, Option<u16>)> {
+    let bad = || {
+        ParseError::new(field, text, "must be an address with an optional port: 192.0.2.1:80, [2001:db8::1]:80, 192.0.2.1")
+    };
+    if let Some(rest) = text.strip_prefix('[') {
+        let (addr, after) = rest.split_once(']').ok_or_else(bad)?;
+        let addr = addr.parse::<std::net::Ipv6Addr>().map_err(|_| bad())?;
+        let port_text = after.strip_prefix(':').ok_or_else(bad)?;
+        return Ok((IpAddr::V6(addr), Some(port_in(field, text, port_text)?)));
+    }
+    if let Ok(addr) = text.parse::<IpAddr>() {
+        return Ok((addr, None));
+    }
+    let (addr, port_text) = text.rsplit_once(':').ok_or_else(bad)?;
+    let addr = addr.parse::<Ipv4Addr>().map_err(|_| bad())?;
+    Ok((IpAddr::V4(addr), Some(port_in(field, text, port_text)?)))
+}
+
+fn port_in(field: &'static str, whole: &str, port_text: &str) -> Parsed<u16> {
+    port(field, port_text)
+        .map_err(|_| ParseError::new(field, whole, format!("port \"{port_text}\" must be a whole number from 0 to 65535")))
+}
+
+/// A virtual service address for `protocol`: the port defaults to 0 when absent, as in ipvsadm.
+pub fn service_addr(protocol: Protocol, text: &str) -> Parsed<ServiceKey> {
+    let (addr, port) = addr_port("virtual service", text)?;
+    Ok(ServiceKey::Addr { protocol, addr, port: port.unwrap_or(0) })
+}
+
+/// The name of a forwarding method, as forms offer it.
+pub fn forward_method(text: &str) -> Parsed<Forward> {
+    match text {
+        "masq" | "nat" | "m" => Ok(Forward::Masq),
+        "route" | "dr" | "gatewaying" | "g" => Ok(Forward::Route),
+        "tunnel" | "tun" | "ipip" | "i" => Ok(Forward::ipip()),
+        _ => Err(ParseError::new("forwarding method", text, "must be masq (NAT), route (DR) or tunnel (TUN)")),
+    }
+}
+
+pub fn tunnel_type(text: &str) -> Parsed<TunnelType> {
+    match text {
+        "ipip" => Ok(TunnelType::Ipip),
+        "gue" => Ok(TunnelType::Gue),
+        "gre" => Ok(TunnelType::Gre),
+        _ => Err(ParseError::new("tunnel type", text, "must be ipip, gue or gre")),
+    }
+}
+
+pub fn sync_state(text: &str) -> Parsed<SyncState> {
+    match text {
+        "master" => Ok(SyncState::Master),
+        "backup" => Ok(SyncState::Backup),
+        _ => Err(ParseError::new("sync daemon", text, "must be master or backup")),
+    }
+}
+
+/// Rules of a whole service that no single field can check.
+pub fn validate_service(s: &ServiceConfig) -> Parsed<()> {
+    scheduler(&s.scheduler)?;
+    if let Some(pe) = &s.pe {
+        persistence_engine(pe)?;
+    }
+    let family = s.key.family();
+    match s.key {
+        ServiceKey::Fwmark { mark: 0, .. } => {
+            return Err(ParseError::new("fwmark", "0", format!("must be a whole number from 1 to {}", u32::MAX)));
+        }
+        ServiceKey::Addr { port: 0, .. } if s.persistence.is_none() => {
+            return Err(ParseError::combo("port", "port 0 (any port) is allowed only for a persistent service"));
+        }
+        ServiceKey::Addr { addr, .. } if addr.is_unspecified() || addr.is_multicast() => {
+            return Err(ParseError::new("virtual service", &addr.to_string(), "must be a unicast address"));
+        }
+        _ => {}
+    }
+    if s.one_packet && !matches!(s.key, ServiceKey::Addr { protocol: Protocol::Udp, .. } | ServiceKey::Fwmark { .. }) {
+        return Err(ParseError::combo("one-packet scheduling", "is only for UDP or fwmark services"));
+    }
+    if let Some(t) = s.persistence {
+        number("persistence timeout", &t.to_string(), 1, MAX_TIMEOUT as u64)?;
+    }
+    match (s.netmask, family) {
+        (Netmask::V4(m), Family::Inet) => {
+            netmask(&m.to_string(), family)?;
+        }
+        (Netmask::V6(p), Family::Inet6) => {
+            netmask(&p.to_string(), family)?;
+        }
+        (m, f) => {
+            return Err(ParseError::new("netmask", &m.to_string(), format!("does not fit an {f} service")));
+        }
+    }
+    Ok(())
+}
+
+/// Rules of a real server within its service.
+pub fn validate_dest(service: &ServiceKey, d: &DestConfig) -> Parsed<()> {
+    let addr = d.addr.to_string();
+    if d.addr.is_unspecified() || d.addr.is_multicast() || d.addr == IpAddr::V4(Ipv4Addr::BROADCAST) {
+        return Err(ParseError::new("real server", &addr, "must be a unicast address"));
+    }
+    if Family::of(&d.addr) != service.family() && !matches!(d.forward, Forward::Tunnel { .. }) {
+        return Err(ParseError::new(
+            "real server",
+            &addr,
+            format!("is {} but the service is {}; mixing families is allowed only for tunnel forwarding", Family::of(&d.addr), service.family()),
+        ));
+    }
+    number("weight", &d.weight.to_string(), 0, MAX_WEIGHT as u64)?;
+    number("upper threshold", &d.u_threshold.to_string(), 0, MAX_THRESHOLD as u64)?;
+    number("lower threshold", &d.l_threshold.to_string(), 0, MAX_THRESHOLD as u64)?;
+    if d.l_threshold > d.u_threshold {
+        return Err(ParseError::new(
+            "lower threshold",
+            &d.l_threshold.to_string(),
+            format!("must not be above the upper threshold ({})", d.u_threshold),
+        ));
+    }
+    match d.forward {
+        Forward::Local => return Err(ParseError::combo("forwarding method", "the local method cannot be set; use masq, route or tunnel")),
+        Forward::Tunnel { tun_type: TunnelType::Gue, port: 0, .. } => {
+            return Err(ParseError::combo("tunnel port", "a GUE tunnel needs a port from 1 to 65535"));
+        }
+        Forward::Tunnel { tun_type: TunnelType::Ipip, port, csum } if port != 0 || csum != TunnelCsum::NoCsum => {
+            return Err(ParseError::combo("tunnel options", "an ipip tunnel takes no port and no checksum option (they are for gue and gre)"));
+        }
+        Forward::Tunnel { tun_type: TunnelType::Gre, port, csum } if port != 0 || csum == TunnelCsum::RemCsum => {
+            return Err(ParseError::combo("tunnel options", "a gre tunnel takes no port and no remote checksum (--tun-remcsum is for gue)"));
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+pub fn validate_daemon(d: &SyncDaemon) -> Parsed<()> {
+    interface(&d.mcast_ifn)?;
+    if let Some(g) = d.mcast_group {
+        mcast_group(&g.to_string())?;
+    }
+    if d.sync_maxlen != 0 {
+        sync_maxlen(&d.sync_maxlen.to_string())?;
+    }
+    Ok(())
+}
+
+/// Everything the kernel does not check itself, for a change built anywhere (form, file, JSON).
+pub fn validate(op: &IpvsOp) -> Parsed<()> {
+    match op {
+        IpvsOp::AddService(s) | IpvsOp::EditService(s) => validate_service(s),
+        IpvsOp::AddDest { service, dest } | IpvsOp::EditDest { service, dest } => {
+            validate_key(service)?;
+            validate_dest(service, dest)
+        }
+        IpvsOp::DeleteService(k) | IpvsOp::DeleteDest { service: k, .. } | IpvsOp::Zero(Some(k)) => validate_key(k),
+        IpvsOp::StartDaemon(d) => validate_daemon(d),
+        IpvsOp::SetTimeouts(t) => {
+            for (field, v) in [("tcp timeout", t.tcp), ("tcpfin timeout", t.tcp_fin), ("udp timeout", t.udp)] {
+                connection_timeout(field, &v.to_string())?;
+            }
+            Ok(())
+        }
+        IpvsOp::Zero(None) | IpvsOp::Flush | IpvsOp::StopDaemon(_) => Ok(()),
+    }
+}
+
+fn validate_key(k: &ServiceKey) -> Parsed<()> {
+    match k {
+        ServiceKey::Fwmark { mark: 0, .. } => Err(ParseError::new("fwmark", "0", format!("must be a whole number from 1 to {}", u32::MAX))),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weight_errors_name_field_value_and_range() {
+        assert_eq!(weight("-3").unwrap_err().to_string(), "weight \"-3\": must be a whole number from 0 to 2147483647");
+        assert_eq!(weight("2147483647"), Ok(2147483647));
+        assert!(weight("2147483648").is_err());
+        assert!(weight("").is_err());
+        assert!(weight("+1").is_err());
+        assert!(weight(" 1").is_err());
+        assert!(weight("99999999999999999999999").is_err());
+    }
+
+    #[test]
+    fn addresses_with_and_without_ports() {
+        assert_eq!(addr_port("x", "192.0.2.1:80").unwrap(), ("192.0.2.1".parse().unwrap(), Some(80)));
+        assert_eq!(addr_port("x", "192.0.2.1").unwrap(), ("192.0.2.1".parse().unwrap(), None));
+        assert_eq!(addr_port("x", "[2001:db8::1]:443").unwrap(), ("2001:db8::1".parse().unwrap(), Some(443)));
+        assert_eq!(addr_port("x", "2001:db8::1").unwrap(), ("2001:db8::1".parse().unwrap(), None));
+        for bad in ["", "192.0.2", "192.0.2.1:", "192.0.2.1:65536", "[2001:db8::1]", "[2001:db8::1]80", "host:80", "1.2.3.4:-1"] {
+            assert!(addr_port("x", bad).is_err(), "{bad} should be refused");
+        }
+        assert_eq!(
+            addr_port("real server", "10.0.0.1:99999").unwrap_err().to_string(),
+            "real server \"10.0.0.1:99999\": port \"99999\" must be a whole number from 0 to 65535"
+        );
+    }
+
+    #[test]
+    fn netmasks_by_family() {
+        assert_eq!(netmask("255.255.255.0", Family::Inet), Ok(Netmask::V4("255.255.255.0".parse().unwrap())));
+        assert!(netmask("255.0.255.0", Family::Inet).is_err());
+        assert_eq!(netmask("64", Family::Inet6), Ok(Netmask::V6(64)));
+        assert!(netmask("0", Family::Inet6).is_err());
+        assert!(netmask("129", Family::Inet6).is_err());
+    }
+
+    #[test]
+    fn scheduler_flags_follow_the_scheduler() {
+        let f = sched_flags("sh-fallback,sh-port", "sh").unwrap();
+        assert!(f.flag1 && f.flag2 && !f.flag3);
+        assert_eq!(f.names("sh"), "sh-fallback,sh-port");
+        assert!(sched_flags("sh-port", "rr").is_err());
+        assert_eq!(sched_flags("flag-3", "rr").unwrap().names("rr"), "flag-3");
+        assert!(sched_flags("bogus", "rr").is_err());
+    }
+
+    #[test]
+    fn service_rules() {
+        let key = ServiceKey::Addr { protocol: Protocol::Tcp, addr: "192.0.2.1".parse().unwrap(), port: 0 };
+        let mut s = ServiceConfig::new(key);
+        assert!(validate_service(&s).is_err(), "port 0 needs persistence");
+        s.persistence = Some(360);
+        assert!(validate_service(&s).is_ok());
+        s.one_packet = true;
+        assert!(validate_service(&s).is_err(), "one-packet needs UDP");
+        let mut v6 = ServiceConfig::new(ServiceKey::Fwmark { mark: 1, family: Family::Inet6 });
+        v6.netmask = Netmask::V4(Ipv4Addr::BROADCAST);
+        assert!(validate_service(&v6).is_err(), "v4 netmask on a v6 service");
+        assert!(validate_service(&ServiceConfig::new(ServiceKey::Fwmark { mark: 0, family: Family::Inet })).is_err());
+    }
+
+    #[test]
+    fn dest_rules() {
+        let key = ServiceKey::Addr { protocol: Protocol::Tcp, addr: "192.0.2.1".parse().unwrap(), port: 80 };
+        let mut d = DestConfig::new("10.0.0.2".parse().unwrap(), 80);
+        assert!(validate_dest(&key, &d).is_ok());
+        d.l_threshold = 5;
+        assert_eq!(
+            validate_dest(&key, &d).unwrap_err().to_string(),
+            "lower threshold \"5\": must not be above the upper threshold (0)"
+        );
+        d.l_threshold = 0;
+        d.addr = "2001:db8::2".parse().unwrap();
+        assert!(validate_dest(&key, &d).is_err(), "v6 dest under v4 service without tunnel");
+        d.forward = Forward::ipip();
+        assert!(validate_dest(&key, &d).is_ok());
+        d.forward = Forward::Tunnel { tun_type: TunnelType::Gue, port: 0, csum: TunnelCsum::NoCsum };
+        assert!(validate_dest(&key, &d).is_err(), "gue needs a port");
+    }
+}
