@@ -1,6 +1,7 @@
 //! The IPVS domain: typed model, text parsing, the kernel's netlink interface and the ipvsadm formats.
 //! Nothing here knows that a terminal exists.
 
+pub mod args;
 pub mod backend;
 pub mod error;
 pub mod model;

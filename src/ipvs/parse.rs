@@ -24,7 +24,8 @@ impl ParseError {
         ParseError { field, value: value.to_string(), message: message.into() }
     }
 
-    fn combo(field: &'static str, message: impl Into<String>) -> ParseError {
+    /// A problem with a combination of fields rather than one value.
+    pub fn combo(field: &'static str, message: impl Into<String>) -> ParseError {
         ParseError { field, value: String::new(), message: message.into() }
     }
 }
