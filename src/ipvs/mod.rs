@@ -8,6 +8,7 @@ pub mod model;
 pub mod op;
 pub mod parse;
 pub mod rules;
+pub mod table;
 
 pub use backend::Backend;
 pub use error::{Error, Result};
