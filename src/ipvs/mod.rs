@@ -7,6 +7,7 @@ pub mod error;
 pub mod model;
 pub mod op;
 pub mod parse;
+pub mod plan;
 pub mod rules;
 pub mod table;
 
