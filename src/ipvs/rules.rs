@@ -66,3 +66,28 @@ pub fn daemon_start_options(d: &SyncDaemon) -> String {
     }
     out
 }
+
+/// One change read from a rules file, with its 1-based line number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    pub line: usize,
+    pub op: super::op::IpvsOp,
+}
+
+/// Read a whole `ipvsadm -R` file. Every line is checked; on any error the result lists every bad
+/// line, so the user can fix them all at once. Blank lines and `#` comments are skipped.
+pub fn parse_rules(text: &str) -> Result<Vec<Rule>, Vec<(usize, super::parse::ParseError)>> {
+    let mut rules = Vec::new();
+    let mut errors = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if words.is_empty() || words[0].starts_with('#') {
+            continue;
+        }
+        match super::args::parse_args(&words) {
+            Ok(op) => rules.push(Rule { line: i + 1, op }),
+            Err(e) => errors.push((i + 1, e)),
+        }
+    }
+    if errors.is_empty() { Ok(rules) } else { Err(errors) }
+}
