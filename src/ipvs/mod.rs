@@ -5,6 +5,7 @@ pub mod args;
 pub mod backend;
 pub mod error;
 pub mod model;
+pub mod netlink;
 pub mod op;
 pub mod parse;
 pub mod plan;
