@@ -4,6 +4,7 @@
 pub mod args;
 pub mod backend;
 pub mod error;
+pub mod kernel;
 pub mod model;
 pub mod netlink;
 pub mod op;
