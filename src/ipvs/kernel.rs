@@ -75,7 +75,14 @@ async fn read(
     service: Option<&ServiceKey>,
 ) -> Result<Vec<IpvsMessage>> {
     let flags = if dump { NLM_F_REQUEST | NLM_F_DUMP } else { NLM_F_REQUEST };
-    exchange(h, msg, flags).await.map_err(|f| match f {
+    let mut result = exchange(h, msg.clone(), flags).await;
+    // IPVS reads never answer ENOENT; genetlink does, for a family id that is gone (ip_vs was
+    // unloaded, maybe loaded again under a new id). Reads are harmless to repeat: resolve afresh.
+    if let Err(Failure::Errno(libc::ENOENT)) = result {
+        h.clear_family_cache().await;
+        result = exchange(h, msg, flags).await;
+    }
+    result.map_err(|f| match f {
         Failure::Errno(n) => errno::read_error(what, service, n),
         Failure::Other(e) => e,
     })
