@@ -5,6 +5,7 @@ pub mod args;
 pub mod backend;
 pub mod error;
 pub mod kernel;
+pub mod listing;
 pub mod model;
 pub mod netlink;
 pub mod op;
