@@ -8,6 +8,8 @@ mod ntop;
 mod sort;
 
 #[cfg(test)]
+mod golden;
+#[cfg(test)]
 mod tests;
 
 pub use ntop::{addr_port, inet_ntop};
