@@ -75,3 +75,10 @@ fn corpus_second_half_and_commands_match_ipvsadm() {
     }
     assert!(out.contains("corpus: commands: ok"), "no result line for the commands");
 }
+
+/// Real TCP and UDP traffic through LVS-NAT; counters, rates and connections (text and --json)
+/// equal ipvsadm's in the same estimator window; zero SERVICE and zero (tests/lab/traffic.sh).
+#[test]
+fn traffic_counters_and_rates_match_ipvsadm() {
+    run_guest("traffic.sh", &[], "traffic OK");
+}
