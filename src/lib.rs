@@ -1,5 +1,7 @@
 //! ipvs-tui: a terminal console and scriptable command line for Linux IPVS (LVS) load balancers.
 //!
 //! `ipvs` is the IPVS domain (model, parsing, netlink, rules files); it knows nothing of terminals.
+//! `cli` is the command line built on it.
 
+pub mod cli;
 pub mod ipvs;

@@ -1,0 +1,149 @@
+//! What each subcommand does: read or change the kernel's table and print like ipvsadm.
+
+use super::restore;
+use super::{Command, DaemonCommand, ListArgs};
+use crate::ipvs::kernel::KernelBackend;
+use crate::ipvs::listing::{self, ListFormat};
+use crate::ipvs::model::{SyncDaemon, Timeouts};
+use crate::ipvs::parse::{self, ParseError};
+use crate::ipvs::{rules, Backend, Error, IpvsOp};
+
+/// Exit status for bad input (as ipvsadm), and for a refusal by the kernel.
+pub const EXIT_USAGE: i32 = 2;
+pub const EXIT_FAILED: i32 = 1;
+
+pub async fn run(command: Command) -> i32 {
+    match dispatch(command).await {
+        Ok(()) => 0,
+        Err(Failure::Input(e)) => {
+            eprintln!("ipvs-tui: {e}");
+            EXIT_USAGE
+        }
+        Err(Failure::Ipvs(e)) => {
+            eprintln!("ipvs-tui: {e}");
+            EXIT_FAILED
+        }
+        Err(Failure::Reported(code)) => code,
+    }
+}
+
+/// How a subcommand failed: the user's input, the kernel, or already reported in detail.
+pub enum Failure {
+    Input(ParseError),
+    Ipvs(Error),
+    Reported(i32),
+}
+
+impl From<ParseError> for Failure {
+    fn from(e: ParseError) -> Self {
+        Failure::Input(e)
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Ipvs(e)
+    }
+}
+
+async fn dispatch(command: Command) -> Result<(), Failure> {
+    match command {
+        Command::List(args) => list(args).await,
+        Command::Save { numeric: _ } => {
+            let snapshot = KernelBackend::connect().await?.snapshot().await?;
+            print!("{}", rules::save(&snapshot));
+            Ok(())
+        }
+        Command::Restore { file } => restore::run(file.as_deref()).await,
+        Command::Zero(service) => apply(IpvsOp::Zero(service.key()?)).await,
+        Command::Flush { yes } => {
+            if !yes {
+                eprintln!("ipvs-tui: flush deletes every virtual service and real server; add --yes to do it");
+                return Err(Failure::Reported(EXIT_USAGE));
+            }
+            apply(IpvsOp::Flush).await
+        }
+        Command::Timeouts { set: None } => {
+            let snapshot = KernelBackend::connect().await?.snapshot().await?;
+            print!("{}", listing::list_timeouts(&snapshot.timeouts));
+            Ok(())
+        }
+        Command::Timeouts { set: Some(values) } => {
+            let timeouts = Timeouts {
+                tcp: parse::connection_timeout("tcp timeout", &values[0])?,
+                tcp_fin: parse::connection_timeout("tcpfin timeout", &values[1])?,
+                udp: parse::connection_timeout("udp timeout", &values[2])?,
+            };
+            apply(IpvsOp::SetTimeouts(timeouts)).await
+        }
+        Command::Daemon(DaemonCommand::List) => {
+            let snapshot = KernelBackend::connect().await?.snapshot().await?;
+            print!("{}", listing::list_daemons(&snapshot.daemons));
+            Ok(())
+        }
+        Command::Daemon(DaemonCommand::Stop { state }) => apply(IpvsOp::StopDaemon(parse::sync_state(&state)?)).await,
+        Command::Daemon(DaemonCommand::Start { state, mcast_interface, syncid, sync_maxlen, mcast_group, mcast_port, mcast_ttl }) => {
+            let daemon = SyncDaemon {
+                state: parse::sync_state(&state)?,
+                mcast_ifn: parse::interface(&mcast_interface)?,
+                sync_id: syncid.as_deref().map(parse::sync_id).transpose()?.unwrap_or(crate::ipvs::model::DEFAULT_SYNC_ID),
+                sync_maxlen: sync_maxlen.as_deref().map(parse::sync_maxlen).transpose()?.unwrap_or(0),
+                mcast_group: mcast_group.as_deref().map(parse::mcast_group).transpose()?,
+                mcast_port: mcast_port.as_deref().map(parse::mcast_port).transpose()?.unwrap_or(0),
+                mcast_ttl: mcast_ttl.as_deref().map(parse::mcast_ttl).transpose()?.unwrap_or(0),
+            };
+            apply(IpvsOp::StartDaemon(daemon)).await
+        }
+    }
+}
+
+async fn apply(op: IpvsOp) -> Result<(), Failure> {
+    parse::validate(&op)?;
+    KernelBackend::connect().await?.apply(&op).await?;
+    Ok(())
+}
+
+async fn list(args: ListArgs) -> Result<(), Failure> {
+    let key = args.service.key()?;
+    let backend = KernelBackend::connect().await?;
+    if args.timeout {
+        print!("{}", listing::list_timeouts(&backend.snapshot().await?.timeouts));
+        return Ok(());
+    }
+    if args.daemon {
+        print!("{}", listing::list_daemons(&backend.snapshot().await?.daemons));
+        return Ok(());
+    }
+    let format = ListFormat {
+        stats: args.stats,
+        rate: args.rate,
+        thresholds: args.thresholds,
+        persistent_conn: args.persistent_conn,
+        exact: args.exact,
+        tun_info: args.tun_info,
+        nosort: args.nosort,
+    };
+    match key {
+        Some(key) => {
+            let service = backend.get_service(&key).await?;
+            if args.json {
+                println!("{}", to_json(&service));
+            } else {
+                print!("{}", listing::list_service(&service, &format));
+            }
+        }
+        None => {
+            let snapshot = backend.snapshot().await?;
+            if args.json {
+                println!("{}", to_json(&snapshot));
+            } else {
+                print!("{}", listing::list_all(&snapshot, &format));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).expect("the model always serialises")
+}

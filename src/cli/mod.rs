@@ -1,0 +1,167 @@
+//! The command line: subcommands that scripts can use, with ipvsadm-compatible output.
+
+mod commands;
+mod restore;
+
+use crate::ipvs::model::{Family, Protocol, ServiceKey};
+use crate::ipvs::parse::{self, ParseError};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "ipvs-tui", version, about = "A console and command line for Linux IPVS (LVS) load balancers")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the table; the same output as `ipvsadm -Ln` with the same flags.
+    List(ListArgs),
+    /// Print the table as rules; byte-identical to `ipvsadm -Sn`.
+    Save {
+        /// Accepted for ipvsadm habits: output is always numeric.
+        #[arg(short = 'n', long)]
+        numeric: bool,
+    },
+    /// Apply a rules file in `ipvsadm -R` format (stdin by default), all or nothing.
+    Restore {
+        /// The rules file; `-` or nothing reads standard input.
+        file: Option<PathBuf>,
+    },
+    /// Zero the counters of one service, or of all services.
+    Zero(ServiceArgs),
+    /// Delete every virtual service and real server.
+    Flush {
+        /// Confirm: without it nothing is deleted.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Show the tcp, tcpfin and udp connection timeouts, or set them (0 leaves one unchanged).
+    Timeouts {
+        #[arg(long, num_args = 3, value_names = ["TCP", "TCPFIN", "UDP"])]
+        set: Option<Vec<String>>,
+    },
+    /// Start, stop or list the connection synchronisation daemons.
+    #[command(subcommand)]
+    Daemon(DaemonCommand),
+}
+
+/// A virtual service, given the way ipvsadm takes it.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ServiceArgs {
+    /// TCP service VIP:PORT
+    #[arg(short = 't', long = "tcp-service", value_name = "VIP:PORT", group = "service")]
+    pub tcp: Option<String>,
+    /// UDP service VIP:PORT
+    #[arg(short = 'u', long = "udp-service", value_name = "VIP:PORT", group = "service")]
+    pub udp: Option<String>,
+    /// SCTP service VIP:PORT
+    #[arg(long = "sctp-service", value_name = "VIP:PORT", group = "service")]
+    pub sctp: Option<String>,
+    /// Firewall-mark service
+    #[arg(short = 'f', long = "fwmark-service", value_name = "MARK", group = "service")]
+    pub fwmark: Option<String>,
+    /// The fwmark service is IPv6
+    #[arg(short = '6', long = "ipv6", requires = "fwmark")]
+    pub ipv6: bool,
+}
+
+impl ServiceArgs {
+    /// The service named, if any, checked by the same parser forms and rules files use.
+    pub fn key(&self) -> Result<Option<ServiceKey>, ParseError> {
+        let by_addr = [(&self.tcp, Protocol::Tcp), (&self.udp, Protocol::Udp), (&self.sctp, Protocol::Sctp)];
+        for (text, protocol) in by_addr {
+            if let Some(text) = text {
+                return parse::service_addr(protocol, text).map(Some);
+            }
+        }
+        match &self.fwmark {
+            Some(mark) => {
+                let family = if self.ipv6 { Family::Inet6 } else { Family::Inet };
+                Ok(Some(ServiceKey::Fwmark { mark: parse::fwmark(mark)?, family }))
+            }
+            None => Ok(None),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub service: ServiceArgs,
+    /// Accepted for ipvsadm habits: output is always numeric.
+    #[arg(short = 'n', long)]
+    pub numeric: bool,
+    /// Counters: connections, packets and bytes in and out.
+    #[arg(long)]
+    pub stats: bool,
+    /// The kernel's rates: connections, packets and bytes per second.
+    #[arg(long)]
+    pub rate: bool,
+    /// Upper and lower connection thresholds.
+    #[arg(long)]
+    pub thresholds: bool,
+    /// Persistent connection counts.
+    #[arg(long = "persistent-conn")]
+    pub persistent_conn: bool,
+    /// Exact numbers instead of K/M/G/T.
+    #[arg(short = 'X', long)]
+    pub exact: bool,
+    /// Tunnel type, port and checksum of tunnel real servers.
+    #[arg(long = "tun-info")]
+    pub tun_info: bool,
+    /// Keep the kernel's order.
+    #[arg(long)]
+    pub nosort: bool,
+    /// Connection timeouts, as `ipvsadm -L --timeout`.
+    #[arg(long, conflicts_with_all = ["stats", "rate", "thresholds", "persistent_conn", "daemon", "json"])]
+    pub timeout: bool,
+    /// Sync daemons, as `ipvsadm -L --daemon`.
+    #[arg(long, conflicts_with_all = ["stats", "rate", "thresholds", "persistent_conn", "json"])]
+    pub daemon: bool,
+    /// Every field of the model as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DaemonCommand {
+    /// Start a master or backup sync daemon.
+    Start {
+        /// master or backup
+        state: String,
+        #[arg(long = "mcast-interface", value_name = "IFACE", default_value = crate::ipvs::model::DEFAULT_MCAST_IFN)]
+        mcast_interface: String,
+        #[arg(long, value_name = "ID")]
+        syncid: Option<String>,
+        #[arg(long = "sync-maxlen", value_name = "BYTES")]
+        sync_maxlen: Option<String>,
+        #[arg(long = "mcast-group", value_name = "ADDR")]
+        mcast_group: Option<String>,
+        #[arg(long = "mcast-port", value_name = "PORT")]
+        mcast_port: Option<String>,
+        #[arg(long = "mcast-ttl", value_name = "TTL")]
+        mcast_ttl: Option<String>,
+    },
+    /// Stop the master or backup sync daemon.
+    Stop {
+        /// master or backup
+        state: String,
+    },
+    /// List the running sync daemons, as `ipvsadm -L --daemon`.
+    List,
+}
+
+/// Run a subcommand; the returned code is the process exit status.
+pub fn run(command: Command) -> i32 {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("ipvs-tui: cannot start the async runtime: {e}");
+            return 1;
+        }
+    };
+    runtime.block_on(commands::run(command))
+}

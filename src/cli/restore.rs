@@ -1,0 +1,58 @@
+//! `ipvs-tui restore`: check a whole rules file first, then apply it all or nothing.
+
+use super::commands::{Failure, EXIT_FAILED, EXIT_USAGE};
+use crate::ipvs::kernel::KernelBackend;
+use crate::ipvs::plan::apply_plan;
+use crate::ipvs::rules::{self, Rule};
+use crate::ipvs::{Backend, Error};
+use std::io::Read;
+use std::path::Path;
+
+pub async fn run(file: Option<&Path>) -> Result<(), Failure> {
+    let (name, text) = read_input(file).map_err(|e| Failure::Ipvs(Error::Io(e)))?;
+    let rules = match rules::parse_rules(&text) {
+        Ok(rules) => rules,
+        Err(errors) => {
+            for (line, e) in &errors {
+                eprintln!("{name}:{line}: {e}");
+            }
+            eprintln!("ipvs-tui: {} bad line(s) in {name}; nothing was changed", errors.len());
+            return Err(Failure::Reported(EXIT_USAGE));
+        }
+    };
+    let backend = KernelBackend::connect().await?;
+    let before = backend.snapshot().await?;
+    let ops: Vec<_> = rules.iter().map(|r| r.op.clone()).collect();
+    match apply_plan(&backend, before, &ops).await {
+        Ok(()) => Ok(()),
+        Err(failure) => {
+            let Rule { line, op } = &rules[failure.step];
+            eprintln!("{name}:{line}: {}: {}", op.to_command(), failure.error);
+            if failure.rollback_errors.is_empty() {
+                eprintln!("ipvs-tui: undid the {} change(s) before line {line}; the table is as it was", failure.step);
+            } else {
+                eprintln!("ipvs-tui: undoing the changes before line {line} failed too; the table is NOT as it was:");
+                for (op, e) in &failure.rollback_errors {
+                    eprintln!("  {}: {e}", op.to_command());
+                }
+            }
+            Err(Failure::Reported(EXIT_FAILED))
+        }
+    }
+}
+
+fn read_input(file: Option<&Path>) -> Result<(String, String), String> {
+    match file {
+        None => read_stdin(),
+        Some(p) if p == Path::new("-") => read_stdin(),
+        Some(p) => std::fs::read_to_string(p)
+            .map(|text| (p.display().to_string(), text))
+            .map_err(|e| format!("cannot read {}: {e}", p.display())),
+    }
+}
+
+fn read_stdin() -> Result<(String, String), String> {
+    let mut text = String::new();
+    std::io::stdin().read_to_string(&mut text).map_err(|e| format!("cannot read standard input: {e}"))?;
+    Ok(("stdin".to_string(), text))
+}
