@@ -12,6 +12,7 @@ pub mod op;
 pub mod parse;
 pub mod plan;
 pub mod rules;
+pub mod sim;
 pub mod table;
 
 pub use backend::Backend;
