@@ -27,29 +27,36 @@ fi
 TUI=${IPVS_TUI:?IPVS_TUI is not set}
 CORPUS=$LAB_REPO/tests/corpus
 W=$(mktemp -d /tmp/corpus.XXXXXX)
-cur=setup      # what is being checked, for messages
-checks=0       # checks run
-nfail=0        # checks failed in the current file
-total_fail=0   # checks failed overall
+cur=setup        # what is being checked, for messages
+checks=0         # checks run
+nfail=0          # checks failed in the current group (file)
+total_fail=0     # checks failed overall
 failed_files=()
+LOG=$W/setup.log # failure details of the current group, printed under its summary line
 
 die() { echo "corpus: FATAL: $*" >&2; exit 2; }
 [ -x "$TUI" ] || die "IPVS_TUI=$TUI is not executable"
 
 # check LABEL EXPECTED_FILE GOT_FILE: identical bytes, or a failure with a diff.
+# (Files are compared with bash's read, which keeps every byte but NUL: a fork per check costs.)
 check() {
+	local a b
 	checks=$((checks + 1))
-	cmp -s "$2" "$3" && return 0
+	IFS= read -r -d '' a <"$2" || true
+	IFS= read -r -d '' b <"$3" || true
+	[[ "$a" == "$b" ]] && return 0
 	nfail=$((nfail + 1))
-	echo "  FAIL [$cur] $1"
-	diff -u --label "expected: ipvsadm ($1)" --label "got: ipvs-tui ($1)" "$2" "$3" | head -n 60 | sed 's/^/    | /' || true
+	{
+		echo "  FAIL [$cur] $1"
+		diff -u --label "expected: ipvsadm ($1)" --label "got: ipvs-tui ($1)" "$2" "$3" | head -n 60 | sed 's/^/    | /' || true
+	} >>"$LOG"
 }
 
 # bad LABEL MESSAGE: a failed check that has no diff.
 bad() {
 	checks=$((checks + 1))
 	nfail=$((nfail + 1))
-	echo "  FAIL [$cur] $1: $2"
+	echo "  FAIL [$cur] $1: $2" >>"$LOG"
 }
 
 # tui OUT ARGS...: ipvs-tui ARGS > OUT (stderr to OUT.err). A non-zero exit is a failed check
@@ -115,214 +122,224 @@ LIST_FLAGS=(
 )
 
 cat >"$W/check_json.py" <<'PY'
-# check_json.py SN THRESHOLDS TIMEOUT HEADER JSON: ipvs-tui list --json against ipvsadm's texts.
+# check_json.py DIR...: in each DIR, ipvs-tui list --json (json) against ipvsadm's texts (ref.S = -Sn,
+# ref.T = -Ln --thresholds, timeout = -Ln --timeout, header = -Ln's first line); the
+# disagreements go to DIR/json.err (empty when there are none).
 import ipaddress, json, shlex, sys
 
-sn, thr, tmo, header, js = sys.argv[1:6]
-errors = []
-def err(msg):
-    errors.append(msg)
 
-def addr_port(s):
-    if s.startswith("["):
-        a, _, p = s[1:].partition("]:")
-    else:
-        a, _, p = s.rpartition(":")
-    return ipaddress.ip_address(a), int(p)
+def check_one(sn, thr, tmo, header, js):
+    errors = []
+    def err(msg):
+        errors.append(msg)
 
-FLAG = {"sh-fallback": "flag1", "mh-fallback": "flag1", "flag-1": "flag1",
-        "sh-port": "flag2", "mh-port": "flag2", "flag-2": "flag2", "flag-3": "flag3"}
+    def addr_port(s):
+        if s.startswith("["):
+            a, _, p = s[1:].partition("]:")
+        else:
+            a, _, p = s.rpartition(":")
+        return ipaddress.ip_address(a), int(p)
 
-def sn_key(tok):
-    if tok[0] == "-f":
-        fam = "ipv6" if len(tok) > 2 and tok[2] == "-6" else "ipv4"
-        return ("fwmark", int(tok[1]), fam), (3 if fam == "ipv6" else 2)
-    proto = {"-t": "tcp", "-u": "udp", "--sctp-service": "sctp"}[tok[0]]
-    a, p = addr_port(tok[1])
-    return ("addr", proto, a, p), 2
+    FLAG = {"sh-fallback": "flag1", "mh-fallback": "flag1", "flag-1": "flag1",
+            "sh-port": "flag2", "mh-port": "flag2", "flag-2": "flag2", "flag-3": "flag3"}
 
-# Expected services from ipvsadm -Sn.
-want = {}
-order = []
-for line in open(sn):
-    tok = shlex.split(line)
-    if not tok:
-        continue
-    cmd, rest = tok[0], tok[1:]
-    key, n = sn_key(rest)
-    opts = rest[n:]
-    if cmd == "-A":
-        fam = "ipv6" if (key[0] == "fwmark" and key[2] == "ipv6") or (key[0] == "addr" and key[2].version == 6) else "ipv4"
-        s = {"scheduler": None, "flags": {"flag1": False, "flag2": False, "flag3": False},
-             "persistence": None, "netmask": 128 if fam == "ipv6" else "255.255.255.255",
-             "one_packet": False, "pe": None, "dests": {}}
-        i = 0
-        while i < len(opts):
-            o = opts[i]
-            if o == "-s": s["scheduler"] = opts[i + 1]; i += 2
-            elif o == "-b":
-                for f in filter(None, opts[i + 1].split(",")):
-                    s["flags"][FLAG[f]] = True
-                i += 2
-            elif o == "-p": s["persistence"] = int(opts[i + 1]); i += 2
-            elif o == "-M":
-                s["netmask"] = int(opts[i + 1]) if fam == "ipv6" else opts[i + 1]; i += 2
-            elif o == "-o": s["one_packet"] = True; i += 1
-            elif o == "--pe": s["pe"] = opts[i + 1]; i += 2
-            else: err(f"checker: unknown -Sn service option {o!r} in {line.strip()!r}"); i += 1
-        want[key] = s
-        order.append(key)
-    elif cmd == "-a":
-        d = {"forward": None, "weight": None, "tun_type": None, "tun_port": None, "csum": None,
-             "u": 0, "l": 0}
-        i = 0
-        dkey = None
-        while i < len(opts):
-            o = opts[i]
-            if o == "-r": dkey = addr_port(opts[i + 1]); i += 2
-            elif o in ("-m", "-g", "-i"): d["forward"] = {"-m": "masq", "-g": "route", "-i": "tunnel"}[o]; i += 1
-            elif o == "-w": d["weight"] = int(opts[i + 1]); i += 2
-            elif o == "--tun-type": d["tun_type"] = opts[i + 1]; i += 2
-            elif o == "--tun-port": d["tun_port"] = int(opts[i + 1]); i += 2
-            elif o in ("--tun-nocsum", "--tun-csum", "--tun-remcsum"): d["csum"] = o[6:]; i += 1
-            else: err(f"checker: unknown -Sn server option {o!r} in {line.strip()!r}"); i += 1
-        want[key]["dests"][dkey] = d
-
-# Thresholds from ipvsadm -Ln --thresholds.
-svc = None
-for line in open(thr):
-    tok = line.split()
-    if not tok:
-        continue
-    if tok[0] in ("TCP", "UDP", "SCTP"):
+    def sn_key(tok):
+        if tok[0] == "-f":
+            fam = "ipv6" if len(tok) > 2 and tok[2] == "-6" else "ipv4"
+            return ("fwmark", int(tok[1]), fam), (3 if fam == "ipv6" else 2)
+        proto = {"-t": "tcp", "-u": "udp", "--sctp-service": "sctp"}[tok[0]]
         a, p = addr_port(tok[1])
-        svc = ("addr", tok[0].lower(), a, p)
-    elif tok[0] == "FWM":
-        svc = ("fwmark", int(tok[1]) & 0xffffffff, "ipv6" if len(tok) > 2 and tok[2] == "IPv6" else "ipv4")
-    elif tok[0] == "->" and svc is not None and ":" in tok[1]:
-        dk = addr_port(tok[1])
-        if svc in want and dk in want[svc]["dests"]:
-            want[svc]["dests"][dk]["u"] = int(tok[2])
-            want[svc]["dests"][dk]["l"] = int(tok[3])
+        return ("addr", proto, a, p), 2
 
-try:
-    doc = json.load(open(js))
-except Exception as e:
-    print(f"list --json is not JSON: {e}; it starts: {open(js).read(300)!r}")
-    sys.exit(1)
+    # Expected services from ipvsadm -Sn.
+    want = {}
+    order = []
+    for line in open(sn):
+        tok = shlex.split(line)
+        if not tok:
+            continue
+        cmd, rest = tok[0], tok[1:]
+        key, n = sn_key(rest)
+        opts = rest[n:]
+        if cmd == "-A":
+            fam = "ipv6" if (key[0] == "fwmark" and key[2] == "ipv6") or (key[0] == "addr" and key[2].version == 6) else "ipv4"
+            s = {"scheduler": None, "flags": {"flag1": False, "flag2": False, "flag3": False},
+                 "persistence": None, "netmask": 128 if fam == "ipv6" else "255.255.255.255",
+                 "one_packet": False, "pe": None, "dests": {}}
+            i = 0
+            while i < len(opts):
+                o = opts[i]
+                if o == "-s": s["scheduler"] = opts[i + 1]; i += 2
+                elif o == "-b":
+                    for f in filter(None, opts[i + 1].split(",")):
+                        s["flags"][FLAG[f]] = True
+                    i += 2
+                elif o == "-p": s["persistence"] = int(opts[i + 1]); i += 2
+                elif o == "-M":
+                    s["netmask"] = int(opts[i + 1]) if fam == "ipv6" else opts[i + 1]; i += 2
+                elif o == "-o": s["one_packet"] = True; i += 1
+                elif o == "--pe": s["pe"] = opts[i + 1]; i += 2
+                else: err(f"checker: unknown -Sn service option {o!r} in {line.strip()!r}"); i += 1
+            want[key] = s
+            order.append(key)
+        elif cmd == "-a":
+            d = {"forward": None, "weight": None, "tun_type": None, "tun_port": None, "csum": None,
+                 "u": 0, "l": 0}
+            i = 0
+            dkey = None
+            while i < len(opts):
+                o = opts[i]
+                if o == "-r": dkey = addr_port(opts[i + 1]); i += 2
+                elif o in ("-m", "-g", "-i"): d["forward"] = {"-m": "masq", "-g": "route", "-i": "tunnel"}[o]; i += 1
+                elif o == "-w": d["weight"] = int(opts[i + 1]); i += 2
+                elif o == "--tun-type": d["tun_type"] = opts[i + 1]; i += 2
+                elif o == "--tun-port": d["tun_port"] = int(opts[i + 1]); i += 2
+                elif o in ("--tun-nocsum", "--tun-csum", "--tun-remcsum"): d["csum"] = o[6:]; i += 1
+                else: err(f"checker: unknown -Sn server option {o!r} in {line.strip()!r}"); i += 1
+            want[key]["dests"][dkey] = d
 
-def get(obj, field, where):
-    if not isinstance(obj, dict) or field not in obj:
-        err(f"{where}: no field {field!r}")
+    # Thresholds from ipvsadm -Ln --thresholds.
+    svc = None
+    for line in open(thr):
+        tok = line.split()
+        if not tok:
+            continue
+        if tok[0] in ("TCP", "UDP", "SCTP"):
+            a, p = addr_port(tok[1])
+            svc = ("addr", tok[0].lower(), a, p)
+        elif tok[0] == "FWM":
+            svc = ("fwmark", int(tok[1]) & 0xffffffff, "ipv6" if len(tok) > 2 and tok[2] == "IPv6" else "ipv4")
+        elif tok[0] == "->" and svc is not None and ":" in tok[1]:
+            dk = addr_port(tok[1])
+            if svc in want and dk in want[svc]["dests"]:
+                want[svc]["dests"][dk]["u"] = int(tok[2])
+                want[svc]["dests"][dk]["l"] = int(tok[3])
+
+    try:
+        doc = json.load(open(js))
+    except Exception as e:
+        return [f"list --json is not JSON: {e}; it starts: {open(js).read(300)!r}"]
+
+    def get(obj, field, where):
+        if not isinstance(obj, dict) or field not in obj:
+            err(f"{where}: no field {field!r}")
+            return None
+        return obj[field]
+
+    for f in ("info", "services", "timeouts", "daemons"):
+        get(doc, f, "top level")
+
+    # Header: "IP Virtual Server version 1.2.1 (size=4096)".
+    h = open(header).read().split()
+    if len(h) >= 6 and isinstance(doc.get("info"), dict):
+        maj, mnr, pat = (int(x) for x in h[4].split("."))
+        size = int(h[5].strip("()").split("=")[1])
+        if doc["info"].get("version") != (maj << 16) | (mnr << 8) | pat:
+            err(f"info.version = {doc['info'].get('version')!r}, ipvsadm says {h[4]}")
+        if doc["info"].get("conn_tab_size") != size:
+            err(f"info.conn_tab_size = {doc['info'].get('conn_tab_size')!r}, ipvsadm says size={size}")
+
+    # Timeouts: "Timeout (tcp tcpfin udp): 900 120 300".
+    t = open(tmo).read().split(":")[-1].split()
+    if isinstance(doc.get("timeouts"), dict) and len(t) == 3:
+        got = [doc["timeouts"].get(k) for k in ("tcp", "tcp_fin", "udp")]
+        if got != [int(x) for x in t]:
+            err(f"timeouts (tcp, tcp_fin, udp) = {got}, ipvsadm says {t}")
+    if doc.get("daemons") not in ([], None):
+        err(f"daemons = {doc.get('daemons')!r}, expected [] (no sync daemon running)")
+
+    def jkey(k, where):
+        kind = get(k, "kind", where)
+        if kind == "addr":
+            return ("addr", get(k, "protocol", where), ipaddress.ip_address(get(k, "addr", where)), get(k, "port", where))
+        if kind == "fwmark":
+            return ("fwmark", get(k, "mark", where), get(k, "family", where))
+        err(f"{where}: key kind {kind!r}")
         return None
-    return obj[field]
 
-for f in ("info", "services", "timeouts", "daemons"):
-    get(doc, f, "top level")
+    def show(k):
+        if k[0] == "fwmark":
+            return f"-f {k[1]}" + (" -6" if k[2] == "ipv6" else "")
+        return f"{k[1]} {k[2]}:{k[3]}"
 
-# Header: "IP Virtual Server version 1.2.1 (size=4096)".
-h = open(header).read().split()
-if len(h) >= 6 and isinstance(doc.get("info"), dict):
-    maj, mnr, pat = (int(x) for x in h[4].split("."))
-    size = int(h[5].strip("()").split("=")[1])
-    if doc["info"].get("version") != (maj << 16) | (mnr << 8) | pat:
-        err(f"info.version = {doc['info'].get('version')!r}, ipvsadm says {h[4]}")
-    if doc["info"].get("conn_tab_size") != size:
-        err(f"info.conn_tab_size = {doc['info'].get('conn_tab_size')!r}, ipvsadm says size={size}")
-
-# Timeouts: "Timeout (tcp tcpfin udp): 900 120 300".
-t = open(tmo).read().split(":")[-1].split()
-if isinstance(doc.get("timeouts"), dict) and len(t) == 3:
-    got = [doc["timeouts"].get(k) for k in ("tcp", "tcp_fin", "udp")]
-    if got != [int(x) for x in t]:
-        err(f"timeouts (tcp, tcp_fin, udp) = {got}, ipvsadm says {t}")
-if doc.get("daemons") not in ([], None):
-    err(f"daemons = {doc.get('daemons')!r}, expected [] (no sync daemon running)")
-
-def jkey(k, where):
-    kind = get(k, "kind", where)
-    if kind == "addr":
-        return ("addr", get(k, "protocol", where), ipaddress.ip_address(get(k, "addr", where)), get(k, "port", where))
-    if kind == "fwmark":
-        return ("fwmark", get(k, "mark", where), get(k, "family", where))
-    err(f"{where}: key kind {kind!r}")
-    return None
-
-def show(k):
-    if k[0] == "fwmark":
-        return f"-f {k[1]}" + (" -6" if k[2] == "ipv6" else "")
-    return f"{k[1]} {k[2]}:{k[3]}"
-
-services = doc.get("services") if isinstance(doc.get("services"), list) else []
-seen = set()
-for i, s in enumerate(services):
-    where = f"services[{i}]"
-    k = jkey(get(s, "key", where) or {}, where)
-    if k is None:
-        continue
-    where = f"service {show(k)}"
-    if k in seen:
-        err(f"{where}: listed twice")
-    seen.add(k)
-    w = want.get(k)
-    if w is None:
-        err(f"{where}: in --json but not in ipvsadm -Sn")
-        continue
-    for field, exp in (("scheduler", w["scheduler"]), ("sched_flags", w["flags"]),
-                       ("persistence", w["persistence"]), ("one_packet", w["one_packet"]),
-                       ("pe", w["pe"]), ("netmask", w["netmask"])):
-        got = get(s, field, where)
-        if field in s and got != exp:
-            err(f"{where}: {field} = {got!r}, ipvsadm says {exp!r}")
-    for f in ("stats", "dests"):
-        get(s, f, where)
-    dseen = set()
-    for j, d in enumerate(s.get("dests") or []):
-        dw = f"{where} dests[{j}]"
-        try:
-            dk = (ipaddress.ip_address(get(d, "addr", dw)), get(d, "port", dw))
-        except Exception:
-            err(f"{dw}: bad addr {d.get('addr')!r}")
+    services = doc.get("services") if isinstance(doc.get("services"), list) else []
+    seen = set()
+    for i, s in enumerate(services):
+        where = f"services[{i}]"
+        k = jkey(get(s, "key", where) or {}, where)
+        if k is None:
             continue
-        dw = f"{where} real server {dk[0]}:{dk[1]}"
-        dseen.add(dk)
-        e = w["dests"].get(dk)
-        if e is None:
-            err(f"{dw}: in --json but not in ipvsadm -Sn")
+        where = f"service {show(k)}"
+        if k in seen:
+            err(f"{where}: listed twice")
+        seen.add(k)
+        w = want.get(k)
+        if w is None:
+            err(f"{where}: in --json but not in ipvsadm -Sn")
             continue
-        fw = get(d, "forward", dw) or {}
-        if fw.get("method") != e["forward"]:
-            err(f"{dw}: forward.method = {fw.get('method')!r}, ipvsadm says {e['forward']!r}")
-        if e["forward"] == "tunnel":
-            if fw.get("tun_type") != e["tun_type"]:
-                err(f"{dw}: forward.tun_type = {fw.get('tun_type')!r}, ipvsadm says {e['tun_type']!r}")
-            if e["tun_port"] is not None and fw.get("port") != e["tun_port"]:
-                err(f"{dw}: forward.port = {fw.get('port')!r}, ipvsadm says --tun-port {e['tun_port']}")
-            if e["csum"] is not None and fw.get("csum") != e["csum"]:
-                err(f"{dw}: forward.csum = {fw.get('csum')!r}, ipvsadm says --tun-{e['csum']}")
-        for field, exp in (("weight", e["weight"]), ("u_threshold", e["u"]), ("l_threshold", e["l"]),
-                           ("active_conns", 0), ("inact_conns", 0), ("persist_conns", 0)):
-            got = get(d, field, dw)
-            if field in d and got != exp:
-                err(f"{dw}: {field} = {got!r}, ipvsadm says {exp!r}")
-        get(d, "stats", dw)
-    for dk in w["dests"]:
-        if dk not in dseen:
-            err(f"{where}: real server {dk[0]}:{dk[1]} from ipvsadm -Sn missing in --json")
-for k in order:
-    if k not in seen:
-        err(f"service {show(k)} from ipvsadm -Sn missing in --json")
-if len(services) != len(want):
-    err(f"--json has {len(services)} services, ipvsadm -Sn {len(want)}")
-ndests = sum(len(s.get("dests") or []) for s in services if isinstance(s, dict))
-wdests = sum(len(w["dests"]) for w in want.values())
-if ndests != wdests:
-    err(f"--json has {ndests} real servers, ipvsadm -Sn {wdests}")
-for e in errors[:40]:
-    print(e)
-if len(errors) > 40:
-    print(f"... and {len(errors) - 40} more")
-sys.exit(1 if errors else 0)
+        for field, exp in (("scheduler", w["scheduler"]), ("sched_flags", w["flags"]),
+                           ("persistence", w["persistence"]), ("one_packet", w["one_packet"]),
+                           ("pe", w["pe"]), ("netmask", w["netmask"])):
+            got = get(s, field, where)
+            if field == "netmask" and w["persistence"] is None:
+                continue  # the kernel keeps -M without -p, but ipvsadm shows it only with -p
+            if field in s and got != exp:
+                err(f"{where}: {field} = {got!r}, ipvsadm says {exp!r}")
+        for f in ("stats", "dests"):
+            get(s, f, where)
+        dseen = set()
+        for j, d in enumerate(s.get("dests") or []):
+            dw = f"{where} dests[{j}]"
+            try:
+                dk = (ipaddress.ip_address(get(d, "addr", dw)), get(d, "port", dw))
+            except Exception:
+                err(f"{dw}: bad addr {d.get('addr')!r}")
+                continue
+            dw = f"{where} real server {dk[0]}:{dk[1]}"
+            dseen.add(dk)
+            e = w["dests"].get(dk)
+            if e is None:
+                err(f"{dw}: in --json but not in ipvsadm -Sn")
+                continue
+            fw = get(d, "forward", dw) or {}
+            if fw.get("method") != e["forward"]:
+                err(f"{dw}: forward.method = {fw.get('method')!r}, ipvsadm says {e['forward']!r}")
+            if e["forward"] == "tunnel":
+                if fw.get("tun_type") != e["tun_type"]:
+                    err(f"{dw}: forward.tun_type = {fw.get('tun_type')!r}, ipvsadm says {e['tun_type']!r}")
+                if e["tun_port"] is not None and fw.get("port") != e["tun_port"]:
+                    err(f"{dw}: forward.port = {fw.get('port')!r}, ipvsadm says --tun-port {e['tun_port']}")
+                if e["csum"] is not None and fw.get("csum") != e["csum"]:
+                    err(f"{dw}: forward.csum = {fw.get('csum')!r}, ipvsadm says --tun-{e['csum']}")
+            for field, exp in (("weight", e["weight"]), ("u_threshold", e["u"]), ("l_threshold", e["l"]),
+                               ("active_conns", 0), ("inact_conns", 0), ("persist_conns", 0)):
+                got = get(d, field, dw)
+                if field in d and got != exp:
+                    err(f"{dw}: {field} = {got!r}, ipvsadm says {exp!r}")
+            get(d, "stats", dw)
+        for dk in w["dests"]:
+            if dk not in dseen:
+                err(f"{where}: real server {dk[0]}:{dk[1]} from ipvsadm -Sn missing in --json")
+    for k in order:
+        if k not in seen:
+            err(f"service {show(k)} from ipvsadm -Sn missing in --json")
+    if len(services) != len(want):
+        err(f"--json has {len(services)} services, ipvsadm -Sn {len(want)}")
+    ndests = sum(len(s.get("dests") or []) for s in services if isinstance(s, dict))
+    wdests = sum(len(w["dests"]) for w in want.values())
+    if ndests != wdests:
+        err(f"--json has {ndests} real servers, ipvsadm -Sn {wdests}")
+    return errors
+
+for d in sys.argv[1:]:
+    try:
+        errors = check_one(*(f"{d}/{n}" for n in ("ref.S", "ref.T", "timeout", "header", "json")))
+    except Exception as e:
+        errors = [f"checker crashed: {type(e).__name__}: {e}"]
+    if len(errors) > 40:
+        errors = errors[:40] + [f"... and {len(errors) - 40} more"]
+    with open(f"{d}/json.err", "w") as out:
+        out.write("".join(e + "\n" for e in errors))
 PY
 
 # Fail early and clearly if python3 cannot run here (the JSON check needs it).
@@ -345,11 +362,28 @@ else
 	run_commands=yes
 fi
 
+# group_done NAME DETAILS: the summary line of a group, then its failures.
+group_done() {
+	if [ "$nfail" -eq 0 ]; then
+		echo "corpus: $1: ok, $((checks - first)) checks${2:+ ($2)}"
+	else
+		echo "corpus: $1: FAILED $nfail of $((checks - first)) checks${2:+ ($2)}"
+		failed_files+=("$1")
+		total_fail=$((total_fail + nfail))
+	fi
+	[ -s "$LOG" ] && cat "$LOG"
+	return 0
+}
+
+# Pass 1, per file: everything but the JSON check, whose python runs once for all files in pass 2.
+declare -A file_checks file_fails
+json_dirs=()
 for f in "${files[@]}"; do
 	name=$(basename "$f")
 	nfail=0
 	first=$checks
 	D=$W/$name
+	LOG=$D/log
 	mkdir -p "$D"
 
 	# Reference: the file as ipvsadm itself loads and normalises it.
@@ -357,8 +391,6 @@ for f in "${files[@]}"; do
 	ref_load "$f"
 	ipvsadm -Sn >"$D/ref.S"
 	ipvsadm -Ln --thresholds >"$D/ref.T"
-	nsvc=$(grep -c '^-A' "$D/ref.S" || true)
-	ndst=$(grep -c '^-a' "$D/ref.S" || true)
 
 	# (b) ipvs-tui reads the table ipvsadm loaded.
 	cur="$name (b) save/list"
@@ -371,28 +403,30 @@ for f in "${files[@]}"; do
 		tui "$D/got" list $flags || true
 		check "list ${flags:-(no flags)}" "$D/exp" "$D/got"
 	done
+	# Each service alone; the first and the last one also with counters and with thresholds.
 	service_keys "$D/ref.S" >"$D/keys"
-	while read -r key; do
-		for flags in "" "--stats"; do
+	mapfile -t keys <"$D/keys"
+	for i in "${!keys[@]}"; do
+		key=${keys[$i]}
+		more=()
+		if [ "$i" -eq 0 ] || [ "$i" -eq $((${#keys[@]} - 1)) ]; then more=("--stats --exact" "--thresholds"); fi
+		for flags in "" "${more[@]}"; do
 			# shellcheck disable=SC2086
 			ipvsadm -Ln $key $flags >"$D/exp" 2>&1 || true
 			# shellcheck disable=SC2086
 			tui "$D/got" list $key $flags || true
 			check "list $key${flags:+ $flags}" "$D/exp" "$D/got"
 		done
-	done <"$D/keys"
+	done
 
 	cur="$name (b) json"
 	ipvsadm -Ln --timeout >"$D/timeout"
 	ipvsadm -Ln >"$D/full"
-	head -n1 "$D/full" >"$D/header"
+	IFS= read -r header <"$D/full" || true
+	echo "$header" >"$D/header"
 	if tui "$D/json" list --json; then
 		checks=$((checks + 1))
-		if ! python3 "$W/check_json.py" "$D/ref.S" "$D/ref.T" "$D/timeout" "$D/header" "$D/json" >"$D/json.err" 2>&1; then
-			nfail=$((nfail + 1))
-			echo "  FAIL [$cur] list --json disagrees with ipvsadm:"
-			sed 's/^/    | /' "$D/json.err"
-		fi
+		json_dirs+=("$D")
 	fi
 
 	# (c) save -> flush -> restore from stdin leaves the table as it was.
@@ -413,19 +447,37 @@ for f in "${files[@]}"; do
 	check "ipvs-tui restore FILE, then -Sn" "$D/ref.S" "$D/a.S"
 	check "ipvs-tui restore FILE, then -Ln --thresholds" "$D/ref.T" "$D/a.T"
 
-	if [ "$nfail" -eq 0 ]; then
-		echo "corpus: $name: ok ($nsvc services, $ndst real servers, $((checks - first)) checks)"
-	else
-		echo "corpus: $name: FAILED $nfail of $((checks - first)) checks ($nsvc services, $ndst real servers)"
-		failed_files+=("$name")
-		total_fail=$((total_fail + nfail))
+	file_checks[$name]=$((checks - first))
+	file_fails[$name]=$nfail
+done
+
+# Pass 2: the JSON checks, then a summary line per file.
+[ "${#json_dirs[@]}" -eq 0 ] || python3 "$W/check_json.py" "${json_dirs[@]}" || die "the JSON checker itself failed"
+for f in "${files[@]}"; do
+	name=$(basename "$f")
+	D=$W/$name
+	LOG=$D/log
+	nfail=${file_fails[$name]}
+	first=$((checks - ${file_checks[$name]}))
+	if [ -s "$D/json.err" ]; then
+		nfail=$((nfail + 1))
+		{
+			echo "  FAIL [$name (b) json] list --json disagrees with ipvsadm:"
+			sed 's/^/    | /' "$D/json.err"
+		} >>"$LOG"
 	fi
+	nsvc=0 ndst=0
+	while read -r cmd _; do
+		case $cmd in -A) nsvc=$((nsvc + 1)) ;; -a) ndst=$((ndst + 1)) ;; esac
+	done <"$D/ref.S"
+	group_done "$name" "$nsvc services, $ndst real servers"
 done
 
 # Table commands: flush, timeouts, sync daemons.
 commands() {
 	nfail=0
 	first=$checks
+	LOG=$W/commands.log
 	cur="commands flush"
 	ref_load "$CORPUS/mixed-everything.rules"
 	ipvsadm -Sn >"$W/before"
@@ -500,13 +552,7 @@ commands() {
 	grep -q 'backup sync daemon (mcast=sync1, syncid=3, maxlen=1400, group=239.1.2.3, port=8850, ttl=2)' "$W/exp" ||
 		bad "daemon start backup with every option" "ipvsadm -Ln --daemon shows: $(cat "$W/exp")"
 	ipvsadm --stop-daemon backup || true
-	if [ "$nfail" -eq 0 ]; then
-		echo "corpus: commands: ok ($((checks - first)) checks)"
-	else
-		echo "corpus: commands: FAILED $nfail of $((checks - first)) checks"
-		failed_files+=(commands)
-		total_fail=$((total_fail + nfail))
-	fi
+	group_done commands ""
 }
 [ "$run_commands" = yes ] && commands
 
