@@ -4,7 +4,10 @@
 //! What it models, and how (see also the modules):
 //! - the table through `table::apply`, plus the kernel's other refusals (`checks`);
 //! - per service, Poisson arrivals of new connections from a client pool; a scheduler per the
-//!   service's (`sched`); persistence templates; one-packet scheduling for UDP;
+//!   service's (`sched`); persistence templates; one-packet scheduling for UDP. A real server at
+//!   weight 0 is never scheduled; a client that already holds a persistence template for it
+//!   keeps reaching it until the template expires, as with the kernel's default
+//!   expire_quiescent_template = 0;
 //! - connection entries that carry traffic for an exponential duration, then linger in the state
 //!   the kernel would leave them in (NAT TCP: TIME_WAIT 120 s; DR/TUN TCP: FIN_WAIT for tcpfin;
 //!   UDP: the udp timeout), and expire; ActiveConn/InActConn/PersistConn follow them;
@@ -39,7 +42,6 @@ mod tests_scenario;
 mod tests_traffic;
 
 pub use scenario::ScenarioError;
-pub use traffic::{ClientPool, Traffic};
 
 use super::backend::Backend;
 use super::error::{Error, Result};
@@ -49,6 +51,7 @@ use engine::Sim;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
+use traffic::Traffic;
 
 /// The demo scenario: a NAT web VIP, a DR VIP on port 81, persistent HTTPS, UDP DNS, a fwmark
 /// service over tunnels and an IPv6 service.

@@ -7,7 +7,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// The offered load of one service.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Traffic {
+pub(super) struct Traffic {
     /// New connections per second (the mean of a Poisson process).
     pub conns_per_sec: f64,
     /// Payload bytes per connection, client to server and back.
@@ -27,7 +27,7 @@ pub struct Traffic {
 
 /// A network of client addresses, picked uniformly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ClientPool {
+pub(super) struct ClientPool {
     /// The first client address.
     first: IpAddr,
     /// How many consecutive addresses from `first` (capped, so a /64 is not 2^64 clients).
