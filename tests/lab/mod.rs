@@ -1,0 +1,274 @@
+//! Kernel-test lab: boots user-mode Linux (real IPVS) and runs a bash script inside it.
+//! Use from integration tests with `mod lab;`; see tests/lab/guest-init.sh and tests/lab/net.sh.
+#![allow(dead_code)]
+
+use std::io::Read;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+/// Overrides: LAB_KERNEL (kernel binary), LAB_TIMEOUT (seconds), LAB_MEM (e.g. 512M),
+/// LAB_KEEP=1 (keep target/tmp/lab/<job> after a passing run).
+const DEFAULT_KERNEL: &str = "/usr/bin/linux.uml";
+const DEFAULT_TIMEOUT_SECS: u64 = 300;
+/// The guest must not use AVX: with the XSTATE fallback (see `xstate_filter`) UML restores only the
+/// fxsave part of the registers after a page fault, so YMM/ZMM upper halves come back zeroed. Without
+/// these, static busybox segfaults, python3/perl crash, and memmove (its AVX variant is chosen through
+/// the AVX_Fast_Unaligned_Load preference even with -AVX2) leaves NUL bytes in copied data.
+const GLIBC_TUNABLES: &str = "glibc.cpu.hwcaps=-AVX512F,-AVX512VL,-AVX512BW,-AVX512DQ,-AVX512CD,-AVX2,-AVX,-ERMS,-FSRM,-XSAVEC,-AVX_Fast_Unaligned_Load,-RTM";
+const BEGIN_MARKER: &str = "@@LAB_BEGIN@@";
+const EXIT_MARKER: &str = "@@LAB_EXIT=";
+
+/// Result of one guest script: its exit status, its combined stdout/stderr, and the whole
+/// console (kernel + UML messages included).
+#[derive(Debug)]
+pub struct LabRun {
+    pub status: i32,
+    pub output: String,
+    pub console: String,
+}
+
+/// Runs `script` (bash) with `args` in a fresh VM. Guest env: IPVS_TUI, LAB_REPO, LAB_JOB_DIR.
+pub fn run(script: &Path, args: &[&str]) -> LabRun {
+    Lab::new(script).args(args).run()
+}
+
+/// Like [`run`], but panics with the whole guest output when the script fails.
+pub fn run_ok(script: &Path, args: &[&str]) -> LabRun {
+    Lab::new(script).args(args).run_ok()
+}
+
+/// Path of a file under tests/lab/.
+pub fn script(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lab").join(name)
+}
+
+/// One VM job; `run`/`run_ok` are the short forms.
+pub struct Lab {
+    script: PathBuf,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    timeout: Duration,
+}
+
+impl Lab {
+    pub fn new(script: &Path) -> Lab {
+        let secs = std::env::var("LAB_TIMEOUT").ok().map(|s| {
+            s.parse::<u64>().unwrap_or_else(|_| panic!("lab: LAB_TIMEOUT={s:?} is not a number of seconds"))
+        });
+        Lab {
+            script: script.to_path_buf(),
+            args: Vec::new(),
+            env: vec![
+                ("IPVS_TUI".into(), env!("CARGO_BIN_EXE_ipvs-tui").into()),
+                ("LAB_REPO".into(), env!("CARGO_MANIFEST_DIR").into()),
+            ],
+            timeout: Duration::from_secs(secs.unwrap_or(DEFAULT_TIMEOUT_SECS)),
+        }
+    }
+
+    pub fn args(mut self, args: &[&str]) -> Lab {
+        self.args.extend(args.iter().map(|a| a.to_string()));
+        self
+    }
+
+    /// Extra environment variable for the guest script.
+    pub fn env(mut self, key: &str, value: &str) -> Lab {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    pub fn timeout(mut self, timeout: Duration) -> Lab {
+        self.timeout = timeout;
+        self
+    }
+
+    pub fn run_ok(self) -> LabRun {
+        let script = self.script.display().to_string();
+        let r = self.run();
+        if r.status != 0 {
+            panic!("lab: guest script {script} exited with status {}. Console:\n{}", r.status, r.console);
+        }
+        r
+    }
+
+    /// Boots the VM, waits for it, and returns the script's result. Panics (never skips) when
+    /// the VM cannot start, times out, or ends without reporting the script's exit status.
+    pub fn run(self) -> LabRun {
+        let kernel = std::env::var("LAB_KERNEL").unwrap_or_else(|_| DEFAULT_KERNEL.into());
+        let mem = std::env::var("LAB_MEM").unwrap_or_else(|_| "512M".into());
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let init = repo.join("tests/lab/guest-init.sh");
+        assert!(self.script.is_file(), "lab: guest script {} does not exist", self.script.display());
+        let dir = job_dir(&self.script);
+        let job = dir.join("job.sh");
+        std::fs::write(&job, self.job_file(&dir)).expect("lab: cannot write job file");
+        for p in [&init, &dir] {
+            // The kernel command line is split on whitespace.
+            assert!(!p.to_string_lossy().contains(char::is_whitespace), "lab: path {} contains whitespace", p.display());
+        }
+
+        let mut cmd = Command::new(&kernel);
+        cmd.args([
+            format!("mem={mem}"),
+            // Guest root = host / via hostfs, read-only so the guest cannot write host files.
+            "root=/dev/root".into(), "rootfstype=hostfs".into(), "rootflags=/".into(), "ro".into(),
+            // quiet: console shows only errors and worse; guest-init reports segfaults from dmesg.
+            "quiet".into(), "noreboot".into(),
+            "con=null".into(), "ssl=null".into(), "con0=fd:0,fd:1".into(),
+            // Per-job umid dir (pid file + mconsole socket) instead of ~/.uml, so VMs never collide.
+            "umid=vm".into(), format!("uml_dir={}", dir.display()),
+            format!("init={}", init.display()),
+            // Unknown NAME=value parameters become the environment of init.
+            format!("LAB_JOB={}", job.display()),
+            format!("GLIBC_TUNABLES={GLIBC_TUNABLES}"),
+        ]);
+        if shm_too_small(&mem) {
+            // UML backs guest RAM with a file in /dev/shm (64M in Docker): use the job dir instead.
+            cmd.env("TMPDIR", &dir);
+        }
+        let (reader, writer) = std::io::pipe().expect("lab: pipe");
+        cmd.stdin(Stdio::null())
+            .stdout(writer.try_clone().expect("lab: pipe"))
+            .stderr(writer)
+            .process_group(0); // so a timeout can kill UML's helper processes too
+        let filter = xstate_filter();
+        // SAFETY: only async-signal-safe prctl calls between fork and exec.
+        unsafe {
+            cmd.pre_exec(move || {
+                let prog = libc::sock_fprog { len: filter.len() as u16, filter: filter.as_ptr() as *mut _ };
+                if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0
+                    || libc::prctl(libc::PR_SET_SECCOMP, libc::SECCOMP_MODE_FILTER, &prog as *const _) != 0
+                {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+
+        let started = Instant::now();
+        let mut child = cmd.spawn().unwrap_or_else(|e| {
+            panic!("lab: cannot start kernel {kernel}: {e} (install Debian package user-mode-linux, or set LAB_KERNEL)")
+        });
+        drop(cmd); // closes our copies of the pipe's write end
+        let console_buf = Arc::new(Mutex::new(Vec::new()));
+        let (done_tx, done_rx) = mpsc::channel();
+        let buf = console_buf.clone();
+        std::thread::spawn(move || {
+            let mut reader = reader;
+            let mut chunk = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut chunk) {
+                if n == 0 {
+                    break;
+                }
+                buf.lock().unwrap().extend_from_slice(&chunk[..n]);
+            }
+            let _ = done_tx.send(());
+        });
+
+        let pid = child.id() as libc::pid_t;
+        let timed_out = loop {
+            // WNOWAIT: the exited leader stays a zombie, so its pid (= our process group id) cannot be reused yet.
+            let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+            let r = unsafe { libc::waitid(libc::P_PID, pid as _, &mut info, libc::WEXITED | libc::WNOHANG | libc::WNOWAIT) };
+            if r == 0 && unsafe { info.si_pid() } == pid {
+                break false;
+            }
+            if started.elapsed() > self.timeout {
+                break true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        unsafe { libc::killpg(pid, libc::SIGKILL) };
+        let exit = child.wait().expect("lab: wait for kernel");
+        let _ = done_rx.recv_timeout(Duration::from_secs(5));
+        let console = String::from_utf8_lossy(&console_buf.lock().unwrap()).replace('\r', "");
+        let _ = std::fs::write(dir.join("console.log"), &console);
+        let elapsed = started.elapsed().as_secs_f64();
+
+        let what = format!("lab: VM for {} (job dir {})", self.script.display(), dir.display());
+        if timed_out {
+            panic!("{what} timed out after {} s (set LAB_TIMEOUT to change). Console:\n{console}", self.timeout.as_secs());
+        }
+        let Some(status) = parse_status(&console) else {
+            panic!("{what} ended ({exit}, after {elapsed:.1} s) without reporting the script's exit status: boot or guest-init failed. Console:\n{console}");
+        };
+        let output = match console.find(BEGIN_MARKER) {
+            Some(i) => console[i + BEGIN_MARKER.len()..].trim_start_matches('\n'),
+            None => &console[..],
+        };
+        let output = output[..output.rfind(EXIT_MARKER).unwrap_or(output.len())].to_string();
+        if status == 0 && std::env::var_os("LAB_KEEP").is_none() {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        LabRun { status, output, console }
+    }
+
+    /// The job is a generated bash script that sets the environment and runs the test script.
+    fn job_file(&self, dir: &Path) -> String {
+        let mut s = String::from("# Generated by tests/lab/mod.rs: one lab job.\n");
+        for (k, v) in self.env.iter().chain([&("LAB_JOB_DIR".to_string(), dir.display().to_string())]) {
+            s += &format!("export {k}={}\n", quote(v));
+        }
+        s += "cd \"$LAB_REPO\"\nexec bash --";
+        for a in std::iter::once(self.script.display().to_string()).chain(self.args.iter().cloned()) {
+            s += &format!(" {}", quote(&a));
+        }
+        s + "\n"
+    }
+}
+
+/// Seccomp filter: ptrace(PTRACE_GETREGSET/SETREGSET, _, NT_X86_XSTATE) fails with EIO.
+/// Why: on hosts with AVX-512/AMX the host XSTATE is larger than UML 6.1's fixed buffer, so
+/// SETREGSET returns EFAULT and UML panics ("ptrace set fp regs failed, errno = 14"). On EIO UML
+/// falls back to PTRACE_GETFPREGS/SETFPREGS (fxsave only), hence GLIBC_TUNABLES in the guest.
+fn xstate_filter() -> Vec<libc::sock_filter> {
+    const LD: u16 = (libc::BPF_LD | libc::BPF_W | libc::BPF_ABS) as u16;
+    const JEQ: u16 = (libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K) as u16;
+    const RET: u16 = (libc::BPF_RET | libc::BPF_K) as u16;
+    let ins = |code, jt, jf, k| libc::sock_filter { code, jt, jf, k };
+    vec![
+        ins(LD, 0, 0, 4), // seccomp_data.arch
+        ins(JEQ, 0, 7, 0xc000_003e), // AUDIT_ARCH_X86_64, else allow
+        ins(LD, 0, 0, 0), // nr
+        ins(JEQ, 0, 5, libc::SYS_ptrace as u32),
+        ins(LD, 0, 0, 16), // args[0]: request
+        ins(JEQ, 1, 0, 0x4204), // PTRACE_GETREGSET
+        ins(JEQ, 0, 2, 0x4205), // PTRACE_SETREGSET
+        ins(LD, 0, 0, 32), // args[2]: regset type
+        ins(JEQ, 1, 0, 0x202), // NT_X86_XSTATE
+        ins(RET, 0, 0, libc::SECCOMP_RET_ALLOW),
+        ins(RET, 0, 0, libc::SECCOMP_RET_ERRNO | libc::EIO as u32),
+    ]
+}
+
+/// A fresh, unique directory under target/tmp/lab (concurrent tests each get their own).
+fn job_dir(script: &Path) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let stem = script.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = format!("{stem}-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("lab").join(name);
+    let _ = std::fs::remove_dir_all(&dir); // leftover from an earlier run with the same pid
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("lab: cannot create {}: {e}", dir.display()));
+    dir
+}
+
+fn parse_status(console: &str) -> Option<i32> {
+    console.lines().rev().find_map(|l| l.trim().strip_prefix(EXIT_MARKER)?.strip_suffix("@@")?.parse().ok())
+}
+
+fn quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+fn shm_too_small(mem: &str) -> bool {
+    let (num, unit) = mem.split_at(mem.find(|c: char| !c.is_ascii_digit()).unwrap_or(mem.len()));
+    let shift = match unit.to_ascii_uppercase().as_str() { "K" => 10, "M" => 20, "G" => 30, _ => 0 };
+    let want = num.parse::<u64>().unwrap_or(0) << shift;
+    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    let r = unsafe { libc::statvfs(c"/dev/shm".as_ptr(), &mut st) };
+    r != 0 || (st.f_bavail as u64) * (st.f_frsize as u64) < want
+}
