@@ -82,3 +82,10 @@ fn corpus_second_half_and_commands_match_ipvsadm() {
 fn traffic_counters_and_rates_match_ipvsadm() {
     run_guest("traffic.sh", &[], "traffic OK");
 }
+
+/// Error cases: one clear line with the key words, non-zero exit, table unchanged; three bad
+/// lines all reported; a kernel failure on line 5 rolled back (tests/lab/errors.sh).
+#[test]
+fn errors_are_reported_and_change_nothing() {
+    run_guest("errors.sh", &[], "errors OK");
+}
