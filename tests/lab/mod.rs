@@ -43,7 +43,9 @@ pub fn run_ok(script: &Path, args: &[&str]) -> LabRun {
 
 /// Path of a file under tests/lab/.
 pub fn script(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lab").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/lab")
+        .join(name)
 }
 
 /// One VM job; `run`/`run_ok` are the short forms.
@@ -52,12 +54,14 @@ pub struct Lab {
     args: Vec<String>,
     env: Vec<(String, String)>,
     timeout: Duration,
+    kernel: String,
 }
 
 impl Lab {
     pub fn new(script: &Path) -> Lab {
         let secs = std::env::var("LAB_TIMEOUT").ok().map(|s| {
-            s.parse::<u64>().unwrap_or_else(|_| panic!("lab: LAB_TIMEOUT={s:?} is not a number of seconds"))
+            s.parse::<u64>()
+                .unwrap_or_else(|_| panic!("lab: LAB_TIMEOUT={s:?} is not a number of seconds"))
         });
         Lab {
             script: script.to_path_buf(),
@@ -67,6 +71,7 @@ impl Lab {
                 ("LAB_REPO".into(), env!("CARGO_MANIFEST_DIR").into()),
             ],
             timeout: Duration::from_secs(secs.unwrap_or(DEFAULT_TIMEOUT_SECS)),
+            kernel: std::env::var("LAB_KERNEL").unwrap_or_else(|_| DEFAULT_KERNEL.into()),
         }
     }
 
@@ -86,11 +91,20 @@ impl Lab {
         self
     }
 
+    /// Kernel binary (default: $LAB_KERNEL or /usr/bin/linux.uml).
+    pub fn kernel(mut self, path: &str) -> Lab {
+        self.kernel = path.into();
+        self
+    }
+
     pub fn run_ok(self) -> LabRun {
         let script = self.script.display().to_string();
         let r = self.run();
         if r.status != 0 {
-            panic!("lab: guest script {script} exited with status {}. Console:\n{}", r.status, r.console);
+            panic!(
+                "lab: guest script {script} exited with status {}. Console:\n{}",
+                r.status, r.console
+            );
         }
         r
     }
@@ -98,29 +112,44 @@ impl Lab {
     /// Boots the VM, waits for it, and returns the script's result. Panics (never skips) when
     /// the VM cannot start, times out, or ends without reporting the script's exit status.
     pub fn run(self) -> LabRun {
-        let kernel = std::env::var("LAB_KERNEL").unwrap_or_else(|_| DEFAULT_KERNEL.into());
+        let kernel = self.kernel.clone();
         let mem = std::env::var("LAB_MEM").unwrap_or_else(|_| "512M".into());
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
         let init = repo.join("tests/lab/guest-init.sh");
-        assert!(self.script.is_file(), "lab: guest script {} does not exist", self.script.display());
+        assert!(
+            self.script.is_file(),
+            "lab: guest script {} does not exist",
+            self.script.display()
+        );
         let dir = job_dir(&self.script);
         let job = dir.join("job.sh");
         std::fs::write(&job, self.job_file(&dir)).expect("lab: cannot write job file");
         for p in [&init, &dir] {
             // The kernel command line is split on whitespace.
-            assert!(!p.to_string_lossy().contains(char::is_whitespace), "lab: path {} contains whitespace", p.display());
+            assert!(
+                !p.to_string_lossy().contains(char::is_whitespace),
+                "lab: path {} contains whitespace",
+                p.display()
+            );
         }
 
         let mut cmd = Command::new(&kernel);
         cmd.args([
             format!("mem={mem}"),
             // Guest root = host / via hostfs, read-only so the guest cannot write host files.
-            "root=/dev/root".into(), "rootfstype=hostfs".into(), "rootflags=/".into(), "ro".into(),
+            "root=/dev/root".into(),
+            "rootfstype=hostfs".into(),
+            "rootflags=/".into(),
+            "ro".into(),
             // quiet: console shows only errors and worse; guest-init reports segfaults from dmesg.
-            "quiet".into(), "noreboot".into(),
-            "con=null".into(), "ssl=null".into(), "con0=fd:0,fd:1".into(),
+            "quiet".into(),
+            "noreboot".into(),
+            "con=null".into(),
+            "ssl=null".into(),
+            "con0=fd:0,fd:1".into(),
             // Per-job umid dir (pid file + mconsole socket) instead of ~/.uml, so VMs never collide.
-            "umid=vm".into(), format!("uml_dir={}", dir.display()),
+            "umid=vm".into(),
+            format!("uml_dir={}", dir.display()),
             format!("init={}", init.display()),
             // Unknown NAME=value parameters become the environment of init.
             format!("LAB_JOB={}", job.display()),
@@ -139,9 +168,16 @@ impl Lab {
         // SAFETY: only async-signal-safe prctl calls between fork and exec.
         unsafe {
             cmd.pre_exec(move || {
-                let prog = libc::sock_fprog { len: filter.len() as u16, filter: filter.as_ptr() as *mut _ };
+                let prog = libc::sock_fprog {
+                    len: filter.len() as u16,
+                    filter: filter.as_ptr() as *mut _,
+                };
                 if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0
-                    || libc::prctl(libc::PR_SET_SECCOMP, libc::SECCOMP_MODE_FILTER, &prog as *const _) != 0
+                    || libc::prctl(
+                        libc::PR_SET_SECCOMP,
+                        libc::SECCOMP_MODE_FILTER,
+                        &prog as *const _,
+                    ) != 0
                 {
                     return Err(std::io::Error::last_os_error());
                 }
@@ -173,7 +209,14 @@ impl Lab {
         let timed_out = loop {
             // WNOWAIT: the exited leader stays a zombie, so its pid (= our process group id) cannot be reused yet.
             let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
-            let r = unsafe { libc::waitid(libc::P_PID, pid as _, &mut info, libc::WEXITED | libc::WNOHANG | libc::WNOWAIT) };
+            let r = unsafe {
+                libc::waitid(
+                    libc::P_PID,
+                    pid as _,
+                    &mut info,
+                    libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+                )
+            };
             if r == 0 && unsafe { info.si_pid() } == pid {
                 break false;
             }
@@ -189,12 +232,21 @@ impl Lab {
         let _ = std::fs::write(dir.join("console.log"), &console);
         let elapsed = started.elapsed().as_secs_f64();
 
-        let what = format!("lab: VM for {} (job dir {})", self.script.display(), dir.display());
+        let what = format!(
+            "lab: VM for {} (job dir {})",
+            self.script.display(),
+            dir.display()
+        );
         if timed_out {
-            panic!("{what} timed out after {} s (set LAB_TIMEOUT to change). Console:\n{console}", self.timeout.as_secs());
+            panic!(
+                "{what} timed out after {} s (set LAB_TIMEOUT to change). Console:\n{console}",
+                self.timeout.as_secs()
+            );
         }
         let Some(status) = parse_status(&console) else {
-            panic!("{what} ended ({exit}, after {elapsed:.1} s) without reporting the script's exit status: boot or guest-init failed. Console:\n{console}");
+            panic!(
+                "{what} ended ({exit}, after {elapsed:.1} s) without reporting the script's exit status: boot or guest-init failed. Console:\n{console}"
+            );
         };
         let output = match console.find(BEGIN_MARKER) {
             Some(i) => console[i + BEGIN_MARKER.len()..].trim_start_matches('\n'),
@@ -204,17 +256,26 @@ impl Lab {
         if status == 0 && std::env::var_os("LAB_KEEP").is_none() {
             let _ = std::fs::remove_dir_all(&dir);
         }
-        LabRun { status, output, console }
+        LabRun {
+            status,
+            output,
+            console,
+        }
     }
 
     /// The job is a generated bash script that sets the environment and runs the test script.
     fn job_file(&self, dir: &Path) -> String {
         let mut s = String::from("# Generated by tests/lab/mod.rs: one lab job.\n");
-        for (k, v) in self.env.iter().chain([&("LAB_JOB_DIR".to_string(), dir.display().to_string())]) {
+        for (k, v) in self
+            .env
+            .iter()
+            .chain([&("LAB_JOB_DIR".to_string(), dir.display().to_string())])
+        {
             s += &format!("export {k}={}\n", quote(v));
         }
         s += "cd \"$LAB_REPO\"\nexec bash --";
-        for a in std::iter::once(self.script.display().to_string()).chain(self.args.iter().cloned()) {
+        for a in std::iter::once(self.script.display().to_string()).chain(self.args.iter().cloned())
+        {
             s += &format!(" {}", quote(&a));
         }
         s + "\n"
@@ -231,15 +292,15 @@ fn xstate_filter() -> Vec<libc::sock_filter> {
     const RET: u16 = (libc::BPF_RET | libc::BPF_K) as u16;
     let ins = |code, jt, jf, k| libc::sock_filter { code, jt, jf, k };
     vec![
-        ins(LD, 0, 0, 4), // seccomp_data.arch
+        ins(LD, 0, 0, 4),            // seccomp_data.arch
         ins(JEQ, 0, 7, 0xc000_003e), // AUDIT_ARCH_X86_64, else allow
-        ins(LD, 0, 0, 0), // nr
+        ins(LD, 0, 0, 0),            // nr
         ins(JEQ, 0, 5, libc::SYS_ptrace as u32),
-        ins(LD, 0, 0, 16), // args[0]: request
+        ins(LD, 0, 0, 16),      // args[0]: request
         ins(JEQ, 1, 0, 0x4204), // PTRACE_GETREGSET
         ins(JEQ, 0, 2, 0x4205), // PTRACE_SETREGSET
-        ins(LD, 0, 0, 32), // args[2]: regset type
-        ins(JEQ, 1, 0, 0x202), // NT_X86_XSTATE
+        ins(LD, 0, 0, 32),      // args[2]: regset type
+        ins(JEQ, 1, 0, 0x202),  // NT_X86_XSTATE
         ins(RET, 0, 0, libc::SECCOMP_RET_ALLOW),
         ins(RET, 0, 0, libc::SECCOMP_RET_ERRNO | libc::EIO as u32),
     ]
@@ -248,16 +309,32 @@ fn xstate_filter() -> Vec<libc::sock_filter> {
 /// A fresh, unique directory under target/tmp/lab (concurrent tests each get their own).
 fn job_dir(script: &Path) -> PathBuf {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let stem = script.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let name = format!("{stem}-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("lab").join(name);
+    let stem = script
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = format!(
+        "{stem}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    );
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("lab")
+        .join(name);
     let _ = std::fs::remove_dir_all(&dir); // leftover from an earlier run with the same pid
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("lab: cannot create {}: {e}", dir.display()));
+    std::fs::create_dir_all(&dir)
+        .unwrap_or_else(|e| panic!("lab: cannot create {}: {e}", dir.display()));
     dir
 }
 
 fn parse_status(console: &str) -> Option<i32> {
-    console.lines().rev().find_map(|l| l.trim().strip_prefix(EXIT_MARKER)?.strip_suffix("@@")?.parse().ok())
+    console.lines().rev().find_map(|l| {
+        l.trim()
+            .strip_prefix(EXIT_MARKER)?
+            .strip_suffix("@@")?
+            .parse()
+            .ok()
+    })
 }
 
 fn quote(s: &str) -> String {
@@ -266,7 +343,12 @@ fn quote(s: &str) -> String {
 
 fn shm_too_small(mem: &str) -> bool {
     let (num, unit) = mem.split_at(mem.find(|c: char| !c.is_ascii_digit()).unwrap_or(mem.len()));
-    let shift = match unit.to_ascii_uppercase().as_str() { "K" => 10, "M" => 20, "G" => 30, _ => 0 };
+    let shift = match unit.to_ascii_uppercase().as_str() {
+        "K" => 10,
+        "M" => 20,
+        "G" => 30,
+        _ => 0,
+    };
     let want = num.parse::<u64>().unwrap_or(0) << shift;
     let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
     let r = unsafe { libc::statvfs(c"/dev/shm".as_ptr(), &mut st) };

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The one command for every test: installs missing Debian/Ubuntu packages, then builds and runs
+# `cargo test --all-targets` (extra arguments are passed to cargo test). Exits non-zero on failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Kernel tests boot user-mode Linux (tests/lab); guest scripts use these host tools.
+# python3: JSON checks in tests/lab scripts; gcc: cargo needs a linker (cc).
+pkgs=(user-mode-linux ipvsadm kmod iproute2 tmux curl busybox-static python3)
+command -v cc >/dev/null || pkgs+=(gcc)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+	command -v apt-get >/dev/null || { echo "run.sh: missing packages ${missing[*]} and no apt-get (Debian/Ubuntu amd64 needed)" >&2; exit 1; }
+	sudo=()
+	if [ "$(id -u)" != 0 ]; then
+		command -v sudo >/dev/null || { echo "run.sh: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+		sudo=(sudo)
+	fi
+	echo "run.sh: installing ${missing[*]}"
+	"${sudo[@]}" apt-get update
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null; then
+	[ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
+fi
+command -v cargo >/dev/null || {
+	echo "run.sh: cargo not found. Install Rust with rustup:" >&2
+	echo "  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y && . \"\$HOME/.cargo/env\"" >&2
+	exit 1
+}
+
+cargo build --all-targets
+cargo test --all-targets "$@"
