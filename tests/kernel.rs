@@ -22,7 +22,11 @@ fn corpus_files() -> Vec<String> {
 
 /// Runs a guest script, always prints its output, and fails with the failing lines first.
 fn run_guest(script: &str, args: &[&str], ok_marker: &str) -> String {
-    let r = lab::run(&lab::script(script), args);
+    run_lab(lab::Lab::new(&lab::script(script)).args(args), script, ok_marker)
+}
+
+fn run_lab(vm: lab::Lab, script: &str, ok_marker: &str) -> String {
+    let r = vm.run();
     println!("{}", r.output);
     if r.status != 0 || !r.output.contains(ok_marker) {
         let fails: Vec<&str> = r.output.lines().filter(|l| l.contains("FAIL")).collect();
@@ -88,4 +92,17 @@ fn traffic_counters_and_rates_match_ipvsadm() {
 #[test]
 fn errors_are_reported_and_change_nothing() {
     run_guest("errors.sh", &[], "errors OK");
+}
+
+/// 1,000 services x 10 real servers: list (plain, --stats --exact, --rate), save and restore are
+/// identical to ipvsadm at that scale. Also times `list --stats --exact` against ipvsadm and prints
+/// the medians and the ratio (not asserted); tests/bench.sh runs this on a release build.
+#[test]
+fn list_at_scale_matches_ipvsadm() {
+    let profile = if cfg!(debug_assertions) { "debug" } else { "release" };
+    let vm = lab::Lab::new(&lab::script("bench.sh")).env("BENCH_PROFILE", profile);
+    let out = run_lab(vm, "bench.sh", "bench OK");
+    for line in out.lines().filter(|l| l.starts_with("bench: ") && l.contains("median")) {
+        eprintln!("{line}");
+    }
 }

@@ -7,17 +7,6 @@
 # one of the two ipvsadm readings; it retries (a tick fell in between) and fails after 8 tries.
 set -euo pipefail
 
-# Guest glibc: with only the harness's GLIBC_TUNABLES, memmove still picks its AVX (RTM) variant
-# (the AVX_Fast_Unaligned_Load preference is left on), whose registers UML does not preserve: text
-# gets NUL bytes, python3 and perl crash. Turn that off too and run this script again with it.
-if [[ "${GLIBC_TUNABLES:-}" != *-AVX_Fast_Unaligned_Load* ]]; then
-	case "${GLIBC_TUNABLES:-}" in
-	*glibc.cpu.hwcaps=*) export GLIBC_TUNABLES="$GLIBC_TUNABLES,-AVX_Fast_Unaligned_Load,-RTM" ;;
-	*) export GLIBC_TUNABLES="glibc.cpu.hwcaps=-AVX_Fast_Unaligned_Load,-RTM${GLIBC_TUNABLES:+:$GLIBC_TUNABLES}" ;;
-	esac
-	exec bash "$0" "$@"
-fi
-
 source "$LAB_REPO/tests/lab/net.sh"
 TUI=${IPVS_TUI:?IPVS_TUI is not set}
 W=$(mktemp -d /tmp/traffic.XXXXXX)

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Lab test + benchmark (guest side): a large table, 1,000 services x 10 real servers, generated here
+# and loaded with ipvsadm -R. Checks that ipvs-tui prints exactly what ipvsadm prints at that scale
+# (list with and without counters, save) and that ipvs-tui restore of the same 11,000 lines loads
+# the same table. Then times `ipvs-tui list --stats --exact` against `ipvsadm -Ln --stats --exact`
+# (median of BENCH_RUNS runs each, interleaved) and prints both medians and the ratio; the times
+# are reported, not asserted. BENCH_PROFILE (debug/release) says how ipvs-tui was built.
+set -euo pipefail
+
+TUI=${IPVS_TUI:?IPVS_TUI is not set}
+RUNS=${BENCH_RUNS:-7}
+NSVC=${BENCH_SERVICES:-1000}
+NDEST=${BENCH_DESTS:-10}
+W=$(mktemp -d /tmp/bench.XXXXXX)
+nfail=0
+fail() { nfail=$((nfail + 1)); echo "  FAIL $*"; }
+
+# Services: mostly TCP, every 4th UDP, every 50th an fwmark; every 10th persistent; schedulers
+# and forwarding methods vary. Real servers in 10.64.0.0/10 (private, never contacted).
+scheds=(rr wrr lc wlc sh mh sed nq)
+{
+	for ((i = 0; i < NSVC; i++)); do
+		vip="10.$((32 + i / 250)).$((i % 250 / 50)).$((i % 50 + 1))"
+		if ((i % 50 == 49)); then
+			svc="-f $((i + 1))"
+		elif ((i % 4 == 3)); then
+			svc="-u $vip:53"
+		else
+			svc="-t $vip:$((80 + i % 3))"
+		fi
+		opts="-s ${scheds[i % 8]}"
+		((i % 10 == 0)) && opts+=" -p $((60 + i))"
+		echo "-A $svc $opts"
+		for ((j = 0; j < NDEST; j++)); do
+			rip="10.$((64 + i / 250)).$((i % 250)).$((j + 1))"
+			case $((j % 3)) in 0) fwd=-m ;; 1) fwd=-g ;; 2) fwd=-i ;; esac
+			echo "-a $svc -r $rip $fwd -w $(((i * 7 + j) % 100))"
+		done
+	done
+} >"$W/big.rules"
+echo "bench: generated $(wc -l <"$W/big.rules") rules ($NSVC services x $NDEST real servers)"
+
+now_us() { local t=${EPOCHREALTIME/./}; echo "$t"; }
+ipvsadm -C
+t0=$(now_us)
+ipvsadm -R <"$W/big.rules"
+t1=$(now_us)
+echo "bench: ipvsadm -R of the whole table: $(((t1 - t0) / 1000)) ms"
+[ "$(ipvsadm -Sn | grep -c '^-a')" = $((NSVC * NDEST)) ] || fail "ipvsadm did not load $((NSVC * NDEST)) real servers"
+
+# Correctness at scale.
+compare() { # compare LABEL EXPECTED GOT
+	if cmp -s "$2" "$3"; then
+		echo "bench: $1: identical ($(wc -l <"$2") lines)"
+	else
+		fail "$1 differs from ipvsadm:"
+		diff -u --label ipvsadm --label ipvs-tui "$2" "$3" | head -n 40 | sed 's/^/    | /' || true
+	fi
+}
+tui() { # tui OUT ARGS...
+	local out=$1 rc=0
+	shift
+	"$TUI" "$@" >"$out" 2>"$out.err" || rc=$?
+	[ "$rc" -eq 0 ] || fail "ipvs-tui $* exited $rc: $(head -c 300 "$out.err")"
+}
+ipvsadm -Ln --stats --exact >"$W/exp"
+tui "$W/got" list --stats --exact
+compare "list --stats --exact" "$W/exp" "$W/got"
+ipvsadm -Ln >"$W/exp"
+tui "$W/got" list
+compare "list" "$W/exp" "$W/got"
+ipvsadm -Ln --rate >"$W/exp"
+tui "$W/got" list --rate
+compare "list --rate" "$W/exp" "$W/got"
+ipvsadm -Sn >"$W/ref.S"
+tui "$W/got" save
+compare "save" "$W/ref.S" "$W/got"
+
+ipvsadm -C
+t0=$(now_us)
+tui "$W/restore-out" restore "$W/big.rules"
+t1=$(now_us)
+echo "bench: ipvs-tui restore of the whole table: $(((t1 - t0) / 1000)) ms"
+ipvsadm -Sn >"$W/got"
+compare "ipvs-tui restore, then ipvsadm -Sn" "$W/ref.S" "$W/got"
+
+# Timing: interleaved runs, medians in ms.
+median() { sort -n | awk '{ v[NR] = $1 } END { printf "%.1f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+: >"$W/t.tui"
+: >"$W/t.ipvsadm"
+for ((r = 0; r < RUNS; r++)); do
+	t0=$(now_us)
+	"$TUI" list --stats --exact >/dev/null
+	t1=$(now_us)
+	ipvsadm -Ln --stats --exact >/dev/null
+	t2=$(now_us)
+	echo "$(((t1 - t0) / 1000)).$(((t1 - t0) % 1000 / 100))" >>"$W/t.tui"
+	echo "$(((t2 - t1) / 1000)).$(((t2 - t1) % 1000 / 100))" >>"$W/t.ipvsadm"
+done
+mt=$(median <"$W/t.tui")
+ma=$(median <"$W/t.ipvsadm")
+echo "bench: runs (ms) ipvs-tui: $(tr '\n' ' ' <"$W/t.tui")"
+echo "bench: runs (ms) ipvsadm:  $(tr '\n' ' ' <"$W/t.ipvsadm")"
+echo "bench: $NSVC services x $NDEST real servers, median of $RUNS: ipvs-tui list --stats --exact ${mt} ms" \
+	"(${BENCH_PROFILE:-unknown} build), ipvsadm -Ln --stats --exact ${ma} ms, ratio ipvs-tui/ipvsadm" \
+	"$(awk -v a="$mt" -v b="$ma" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')"
+
+if [ "$nfail" -ne 0 ]; then
+	echo "bench: $nfail checks FAILED"
+	exit 1
+fi
+echo "bench OK"
