@@ -197,9 +197,9 @@ fn scan<'a>(words: &[&'a str]) -> Parsed<Seen<'a>> {
             }
         } else if word.len() >= 2 && word.starts_with('-') && !word[1..].starts_with(|c: char| c.is_ascii_digit() && word.len() > 2) {
             // Short options may be bundled (`-At`); a value may follow in the same word (`-w3`).
-            let mut chars = word[1..].char_indices();
+            let chars = word[1..].char_indices();
             let mut last = None;
-            while let Some((at, c)) = chars.next() {
+            for (at, c) in chars {
                 if let Some(cmd) = short_command(c) {
                     set_command(&mut seen, cmd, word)?;
                     continue;
@@ -353,10 +353,19 @@ fn service_key(seen: &Seen) -> Parsed<Option<ServiceKey>> {
     match seen.value("fwmark-service") {
         Some(text) => {
             let family = if seen.has("ipv6") { Family::Inet6 } else { Family::Inet };
-            Ok(Some(ServiceKey::Fwmark { mark: parse::fwmark(text)?, family }))
+            Ok(Some(ServiceKey::Fwmark { mark: saved_fwmark(text)?, family }))
         }
         None if seen.has("ipv6") => Err(ParseError::combo("-6", "is only for fwmark services (-f)")),
         None => Ok(None),
+    }
+}
+
+/// ipvsadm 1.31 saves marks above 2^31 as negative numbers (`-f -1`); read those back as the
+/// same 32-bit mark so that a saved table can always be restored.
+fn saved_fwmark(text: &str) -> Parsed<u32> {
+    match text.strip_prefix('-').map(|n| parse::number("fwmark", n, 1, 1 << 31)) {
+        Some(Ok(n)) => Ok((n as u32).wrapping_neg()),
+        _ => parse::fwmark(text),
     }
 }
 
@@ -491,6 +500,8 @@ mod tests {
         let IpvsOp::StartDaemon(d) = op("--start-daemon master --mcast-interface lo --syncid 3").unwrap() else { panic!() };
         assert_eq!((d.mcast_ifn.as_str(), d.sync_id), ("lo", 3));
         assert!(matches!(op("-At 192.0.2.1:80 -srr").unwrap(), IpvsOp::AddService(_)));
+        let IpvsOp::AddService(s) = op("-A -f -1 -s rr").unwrap() else { panic!() };
+        assert_eq!(s.key, ServiceKey::Fwmark { mark: u32::MAX, family: Family::Inet }, "ipvsadm's signed save form");
     }
 
     #[test]
