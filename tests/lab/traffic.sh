@@ -66,6 +66,30 @@ awk -v vip="$VIP" -v rs1="$RS1" -v rs2="$RS2" -v hn=$HTTP_N -v un=$UDP_N '
 	END { if (rs != 4) { print "FAIL expected 4 real server lines, saw " rs; bad = 1 }; exit bad }
 ' "$W/stats" || lab_fail "ipvsadm's counters after the traffic are not as expected (see above)"
 
+# Phase 2, so that every column has something to show: a persistent service (PersistConn) and a
+# connection held open (ActiveConn).
+for rs in rs1 rs2; do
+	ip=$([ $rs = rs1 ] && echo "$RS1" || echo "$RS2")
+	lab_http_server $rs "$ip" 8080 $rs
+done
+d ipvsadm -A -t "$VIP:8080" -s rr -p 60
+d ipvsadm -a -t "$VIP:8080" -r "$RS1:8080" -m
+d ipvsadm -a -t "$VIP:8080" -r "$RS2:8080" -m
+p=""
+for i in 1 2 3 4; do p+="$(lab_http_get client "http://$VIP:8080/") "; done
+echo "traffic: persistent service answers: $p"
+[ "$p" = "rs1 rs1 rs1 rs1 " ] || [ "$p" = "rs2 rs2 rs2 rs2 " ] || lab_fail "persistence: answers $p, expected one server"
+(sleep 120 | ip netns exec client busybox nc "$VIP" 80 >/dev/null 2>&1) &
+for i in $(seq 50); do
+	d ipvsadm -Ln --persistent-conn >"$W/pc"
+	# "-> addr Weight PersistConn ActiveConn InActConn": wait for a template and an active connection
+	awk '$1 == "->" && $3 + 0 > 0 { p = 1 } $1 == "->" && $4 + 0 > 0 { a = 1 } END { exit !(p && a) }' "$W/pc" && break
+	[ "$i" = 50 ] && { cat "$W/pc"; lab_fail "no PersistConn and ActiveConn both above 0 after 10 s"; }
+	sleep 0.2
+done
+lab_wait_conns director TCP "$VIP:8080" 4
+d ipvsadm -Ln --persistent-conn
+
 # same_window LABEL ARGS...: ipvs-tui list ARGS equals ipvsadm -Ln ARGS read in the same window.
 same_window() {
 	local label=$1 try rc
@@ -95,12 +119,15 @@ same_window "rate exact" --rate --exact
 same_window "rate" --rate
 same_window "connections" --exact
 same_window "persistent-conn" --persistent-conn
+same_window "persistent-conn exact" --persistent-conn --exact
+same_window "thresholds" --thresholds
 same_window "TCP service stats exact" -t "$VIP:80" --stats --exact
 same_window "UDP service rate exact" -u "$VIP:53" --rate --exact
 
 # --json: counters, rates and connection counts equal ipvsadm's in the same window.
 cat >"$W/json_stats.py" <<'PY'
-# json_stats.py STATS RATE CONNS JSON: compare list --json with -Ln --stats --exact, --rate --exact, -Ln.
+# json_stats.py STATS RATE CONNS JSON: list --json against -Ln --stats --exact, --rate --exact and
+# -Ln --persistent-conn.
 import ipaddress, json, sys
 stats_f, rate_f, conns_f, json_f = sys.argv[1:5]
 def ap(s):
@@ -128,8 +155,8 @@ for path, fields, cols in ((stats_f, ("conns", "inpkts", "outpkts", "inbytes", "
                            (rate_f, ("cps", "inpps", "outpps", "inbps", "outbps"), (2, 3, 4, 5, 6))):
     for k, v in table(path, fields, cols).items():
         want.setdefault(k, {}).update(v)
-# -Ln: "-> addr:port Forward Weight ActiveConn InActConn"
-for k, v in table(conns_f, ("active_conns", "inact_conns"), (4, 5)).items():
+# -Ln --persistent-conn: "-> addr:port Weight PersistConn ActiveConn InActConn"
+for k, v in table(conns_f, ("persist_conns", "active_conns", "inact_conns"), (3, 4, 5)).items():
     if len(k) == 5:
         want[k].update(v)
 doc = json.load(open(json_f))
@@ -140,7 +167,8 @@ for s in doc["services"]:
     got[sk] = dict(s["stats"])
     for dd in s["dests"]:
         g = dict(dd["stats"])
-        g["active_conns"], g["inact_conns"] = dd["active_conns"], dd["inact_conns"]
+        for f in ("persist_conns", "active_conns", "inact_conns"):
+            g[f] = dd[f]
         got[sk + (str(ipaddress.ip_address(dd["addr"])), dd["port"])] = g
 errors = []
 for k, w in want.items():
@@ -160,7 +188,7 @@ json_ok=no
 for try in $(seq 8); do
 	d ipvsadm -Ln --stats --exact >"$W/s1"
 	d ipvsadm -Ln --rate --exact >"$W/r1"
-	d ipvsadm -Ln >"$W/c1"
+	d ipvsadm -Ln --persistent-conn >"$W/c1"
 	rc=0
 	d "$TUI" list --json >"$W/json" 2>"$W/json.err" || rc=$?
 	d ipvsadm -Ln --stats --exact >"$W/s2"
@@ -187,16 +215,22 @@ if [ "$json_ok" = no ]; then
 fi
 
 # zero SERVICE clears that service and its real servers only; zero clears everything.
-zero_lines() { awk '$1 == "TCP" || $1 == "UDP" { svc = $1 } ($1 == "TCP" || $1 == "UDP" || $1 == "->") && $2 !~ /Remote/ { print svc, $1, $2, $3 + $4 + $5 + $6 + $7 }' "$1"; }
+# zero_lines FILE: "SERVICE LINE-ADDRESS SUM-OF-COUNTERS" for each service and real server line.
+zero_lines() { awk '$1 == "TCP" || $1 == "UDP" { svc = $1 "/" $2 } ($1 == "TCP" || $1 == "UDP" || $1 == "->") && $2 !~ /Remote/ { print svc, $2, $3 + $4 + $5 + $6 + $7 }' "$1"; }
+d ipvsadm -Ln --stats --exact >"$W/z0"
+zero_lines "$W/z0" >"$W/z0.sum"
 rc=0
 d "$TUI" zero -t "$VIP:80" >"$W/out" 2>&1 || rc=$?
 [ "$rc" -eq 0 ] || fail "ipvs-tui zero -t $VIP:80 exited $rc: $(head -c 400 "$W/out")"
 d ipvsadm -Ln --stats --exact >"$W/z1"
 zero_lines "$W/z1" >"$W/z1.sum"
-if awk '$1 == "TCP" && $4 != 0 { bad = 1 } $1 == "UDP" && $4 == 0 { bad = 1 } END { exit bad }' "$W/z1.sum"; then
-	echo "traffic: zero -t $VIP:80: TCP service and its real servers at 0, UDP untouched"
+# (the others: as before; only the lines of TCP VIP:80 must have changed, to 0)
+if awk -v z="TCP/$VIP:80" 'NR == FNR { before[$1 " " $2] = $3; next }
+	$1 == z && $3 != 0 { bad = 1 } $1 != z && $3 != before[$1 " " $2] { bad = 1 } END { exit bad }' "$W/z0.sum" "$W/z1.sum"; then
+	echo "traffic: zero -t $VIP:80: that service and its real servers at 0, the others untouched"
 else
-	fail "after ipvs-tui zero -t $VIP:80 (TCP should be all 0, UDP not):"
+	fail "after ipvs-tui zero -t $VIP:80 (TCP $VIP:80 and its servers should be all 0, the others as before):"
+	sed 's/^/    | before: /' "$W/z0"
 	sed 's/^/    | /' "$W/z1"
 fi
 same_window "stats exact after zero -t" --stats --exact
@@ -205,7 +239,7 @@ d "$TUI" zero >"$W/out" 2>&1 || rc=$?
 [ "$rc" -eq 0 ] || fail "ipvs-tui zero exited $rc: $(head -c 400 "$W/out")"
 d ipvsadm -Ln --stats --exact >"$W/z2"
 zero_lines "$W/z2" >"$W/z2.sum"
-if awk '$4 != 0 { bad = 1 } END { exit bad }' "$W/z2.sum"; then
+if awk '$3 != 0 { bad = 1 } END { exit bad }' "$W/z2.sum"; then
 	echo "traffic: zero: every counter at 0"
 else
 	fail "after ipvs-tui zero, counters are not all 0:"
