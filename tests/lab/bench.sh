@@ -76,6 +76,18 @@ ipvsadm -Sn >"$W/ref.S"
 tui "$W/got" save
 compare "save" "$W/ref.S" "$W/got"
 
+# Output into a pipe that closes early (`| head`): like ipvsadm, stop quietly, no panic message.
+for args in "list --stats --exact" "list --json" "save"; do
+	# shellcheck disable=SC2086
+	"$TUI" $args 2>"$W/pipe.err" | head -n 1 >/dev/null || true
+	if [ -s "$W/pipe.err" ]; then
+		fail "ipvs-tui $args | head -n 1: writes to stderr (expected nothing, as ipvsadm):"
+		head -n 5 "$W/pipe.err" | sed 's/^/    | /'
+	else
+		echo "bench: ipvs-tui $args | head -n 1: quiet"
+	fi
+done
+
 ipvsadm -C
 t0=$(now_us)
 tui "$W/restore-out" restore "$W/big.rules"

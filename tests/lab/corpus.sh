@@ -462,6 +462,45 @@ for f in "${files[@]}"; do
 	group_done "$name" "$nsvc services, $ndst real servers"
 done
 
+# daemons_json LABEL: list --json's daemons equal what ipvsadm -Ln --daemon (in $W/exp) says.
+daemons_json() {
+	tui "$W/json" list --json || return 0
+	checks=$((checks + 1))
+	python3 - "$W/exp" "$W/json" >"$W/daemons.err" 2>&1 <<'PY' && return 0
+import ipaddress, json, re, sys
+want = {}
+for line in open(sys.argv[1]):
+    m = re.match(r"(master|backup) sync daemon \((.*)\)", line.strip())
+    if m:
+        kv = dict(x.split("=", 1) for x in m.group(2).split(", "))
+        want[m.group(1)] = {"mcast_ifn": kv["mcast"], "sync_id": int(kv["syncid"]),
+                            "sync_maxlen": int(kv["maxlen"]), "mcast_group": str(ipaddress.ip_address(kv["group"])),
+                            "mcast_port": int(kv["port"]), "mcast_ttl": int(kv["ttl"])}
+got = {}
+for d in json.load(open(sys.argv[2]))["daemons"]:
+    g = dict(d)
+    if g.get("mcast_group") is not None:
+        g["mcast_group"] = str(ipaddress.ip_address(g["mcast_group"]))
+    got[g.pop("state", None)] = g
+bad = []
+for state in sorted(set(want) | set(got)):
+    w, g = want.get(state), got.get(state)
+    if w is None or g is None:
+        bad.append(f"{state} daemon: ipvsadm {'shows' if w else 'does not show'} it, --json {'has' if g else 'has not'}")
+        continue
+    for f, v in w.items():
+        if g.get(f) != v:
+            bad.append(f"{state} daemon: {f} = {g.get(f)!r}, ipvsadm says {v!r}")
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+PY
+	nfail=$((nfail + 1))
+	{
+		echo "  FAIL [$cur] list --json daemons ($1) disagree with ipvsadm -Ln --daemon:"
+		sed 's/^/    | /' "$W/daemons.err"
+	} >>"$LOG"
+}
+
 # Table commands: flush, timeouts, sync daemons.
 commands() {
 	nfail=0
@@ -519,6 +558,7 @@ commands() {
 	ipvsadm -Ln --daemon >"$W/exp"
 	tui "$W/got" list --daemon || true
 	check "list --daemon (master + backup)" "$W/exp" "$W/got"
+	daemons_json "master + backup"
 	tui "$W/got" daemon list || true
 	checks=$((checks + 1))
 	grep -q 'master' "$W/got" && grep -q 'backup' "$W/got" && grep -q 'sync0' "$W/got" && grep -q 'sync1' "$W/got" ||
@@ -537,6 +577,7 @@ commands() {
 	ipvsadm -Ln --daemon >"$W/exp"
 	tui "$W/got" list --daemon || true
 	check "list --daemon (backup with every option)" "$W/exp" "$W/got"
+	daemons_json "backup with every option"
 	checks=$((checks + 1))
 	grep -q 'backup sync daemon (mcast=sync1, syncid=3, maxlen=1400, group=239.1.2.3, port=8850, ttl=2)' "$W/exp" ||
 		bad "daemon start backup with every option" "ipvsadm -Ln --daemon shows: $(cat "$W/exp")"
