@@ -1,7 +1,9 @@
 //! ipvs-tui: a terminal console and scriptable command line for Linux IPVS (LVS) load balancers.
 //!
 //! `ipvs` is the IPVS domain (model, parsing, netlink, rules files); it knows nothing of terminals.
-//! `cli` is the command line built on it.
+//! `cli` is the command line built on it; `console` (state, keys, event loop) and `ui` (drawing)
+//! are the full-screen console.
 
 pub mod cli;
+pub mod console;
 pub mod ipvs;

@@ -1,0 +1,29 @@
+//! Terminal events to actions: keys through the keymap, text into the filter, clicks and wheel.
+
+use super::action::Action;
+use super::app::App;
+use super::keys::Key;
+use crossterm::event::{Event, KeyEventKind, MouseButton, MouseEventKind};
+
+/// The action an event stands for in the current context, if any.
+pub fn action_for(app: &App, event: &Event) -> Option<Action> {
+    match event {
+        Event::Key(k) if k.kind != KeyEventKind::Release => {
+            if let Some(command) = app.keymap.lookup(&app.layers(), Key::from_event(k)) {
+                return Some(Action::Command(command));
+            }
+            if app.filtering {
+                return tui_input::backend::crossterm::to_input_request(event).map(Action::FilterEdit);
+            }
+            None
+        }
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => Some(Action::Click { column: m.column, row: m.row }),
+            MouseEventKind::ScrollDown => Some(Action::Scroll { down: true, column: m.column, row: m.row }),
+            MouseEventKind::ScrollUp => Some(Action::Scroll { down: false, column: m.column, row: m.row }),
+            _ => None,
+        },
+        Event::Resize(..) => Some(Action::Resize),
+        _ => None,
+    }
+}

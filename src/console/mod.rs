@@ -1,0 +1,21 @@
+//! The full-screen console: state, actions, `update`, the keymap, and the event loop that ties
+//! them to a terminal and a backend. Drawing lives in `crate::ui`.
+//!
+//! Flow: a terminal event or a poll result becomes an `Action`; `update(&mut App, Action)`
+//! changes the state and returns `Effect`s for the loop (quit, poll interval, demo); the loop
+//! redraws when something changed.
+
+pub mod action;
+pub mod app;
+pub mod config;
+pub mod input;
+pub mod keymap;
+pub mod keys;
+pub mod rates;
+pub mod update;
+pub mod view;
+
+pub use action::{Action, Command, Effect};
+pub use app::{App, Focus, Source};
+pub use keymap::Keymap;
+pub use update::update;

@@ -1,0 +1,253 @@
+//! `update(app, action) -> effects`: every change of the console's state, as a plain function
+//! that tests drive without a terminal.
+
+use super::action::{Action, Command, Effect};
+use super::app::{App, FLASH_FOR, Focus, INTERVALS, Nav, Source};
+use super::view::{self, Column, SERVER_COLUMNS, SERVICE_COLUMNS};
+use ratatui::layout::{Position, Rect};
+
+/// Rows the mouse wheel moves.
+const WHEEL_ROWS: isize = 3;
+
+pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Command(c) => command(app, c),
+        Action::FilterEdit(req) => {
+            if app.filter.handle(req).is_some_and(|changed| changed.value) {
+                // A new filter shows its first match, as filter-as-you-type lists do.
+                app.services_nav = Nav::default();
+                app.selected_service = None;
+                app.rebuild();
+            }
+            vec![]
+        }
+        Action::Click { column, row } => {
+            click(app, Position::new(column, row));
+            vec![]
+        }
+        Action::Scroll { down, column, row } => {
+            let delta = if down { WHEEL_ROWS } else { -WHEEL_ROWS };
+            if app.help.is_some() {
+                scroll_help(app, delta);
+            } else {
+                let over_servers = app.screen.servers.contains(Position::new(column, row));
+                move_in(app, if over_servers { Focus::Servers } else { Focus::Services }, delta);
+            }
+            vec![]
+        }
+        Action::Snapshot { snapshot, at } => {
+            app.now = app.now.max(at);
+            if !app.frozen {
+                app.ipvsadm_rank = view::ipvsadm_rank(&snapshot);
+                app.snapshot = Some(*snapshot);
+                app.last_ok = Some(at);
+                app.poll_error = None;
+                app.rebuild();
+            }
+            vec![]
+        }
+        Action::PollFailed { error, at } => {
+            app.now = app.now.max(at);
+            app.poll_error = Some((error, at));
+            vec![]
+        }
+        Action::Tick(now) => {
+            app.now = now;
+            if app.flash.as_ref().is_some_and(|f| now.duration_since(f.at) >= FLASH_FOR) {
+                app.flash = None;
+            }
+            vec![]
+        }
+        Action::Resize => vec![],
+    }
+}
+
+fn command(app: &mut App, c: Command) -> Vec<Effect> {
+    match c {
+        Command::Quit => return vec![Effect::Quit],
+        Command::Redraw => return vec![Effect::ClearScreen],
+        Command::Help => app.help = if app.help.is_some() { None } else { Some(0) },
+        Command::Up | Command::Down | Command::PageUp | Command::PageDown | Command::Top | Command::Bottom => movement(app, c),
+        Command::Enter => {
+            if app.current_service().is_some() {
+                app.focus = Focus::Servers;
+            }
+        }
+        Command::Back => match app.focus {
+            Focus::Servers => app.focus = Focus::Services,
+            Focus::Services if !app.filter.value().is_empty() => {
+                app.filter.reset();
+                app.rebuild();
+                app.flash("filter cleared");
+            }
+            Focus::Services => {}
+        },
+        Command::FocusNext => {
+            app.focus = match app.focus {
+                Focus::Services if app.current_service().is_some() => Focus::Servers,
+                _ => Focus::Services,
+            }
+        }
+        Command::Filter => app.filtering = true,
+        Command::FilterDone => app.filtering = false,
+        Command::FilterCancel => {
+            app.filtering = false;
+            if !app.filter.value().is_empty() {
+                app.filter.reset();
+                app.rebuild();
+            }
+        }
+        Command::SortNext => sort_step(app, 1),
+        Command::SortPrev => sort_step(app, -1),
+        Command::SortInvert => {
+            let spec = sort_spec(app);
+            spec.descending = !spec.descending;
+            app.rebuild();
+        }
+        Command::Freeze => {
+            app.frozen = !app.frozen;
+            let resume = app.keymap.key_for(&app.layers(), Command::Freeze).map(|k| format!("; {k} resumes")).unwrap_or_default();
+            if app.frozen { app.flash(format!("frozen: new polls are not shown{resume}")) } else { app.flash("resumed: the next poll is shown") }
+        }
+        Command::IntervalDown | Command::IntervalUp => return interval_step(app, c == Command::IntervalUp),
+        Command::Exact => {
+            app.exact = !app.exact;
+            app.flash(if app.exact { "exact numbers" } else { "numbers in K/M/G" });
+        }
+        Command::Demo => {
+            if app.source == Source::Kernel {
+                app.source = Source::Simulated;
+                app.snapshot = None;
+                app.poll_error = None;
+                app.last_ok = None;
+                app.rebuild();
+                app.flash("demo: a simulated IPVS, nothing on this host is read or changed");
+                return vec![Effect::StartDemo];
+            }
+        }
+    }
+    vec![]
+}
+
+fn interval_step(app: &mut App, up: bool) -> Vec<Effect> {
+    let i = INTERVALS.iter().position(|d| *d >= app.interval).unwrap_or(INTERVALS.len() - 1);
+    let i = if up { (i + 1).min(INTERVALS.len() - 1) } else { i.saturating_sub(1) };
+    if INTERVALS[i] == app.interval {
+        app.flash(format!("refresh every {} s: the {} step", app.interval.as_secs(), if up { "longest" } else { "shortest" }));
+        return vec![];
+    }
+    app.interval = INTERVALS[i];
+    app.flash(format!("refresh every {} s", app.interval.as_secs()));
+    vec![Effect::SetInterval(app.interval)]
+}
+
+fn sort_spec(app: &mut App) -> &mut view::SortSpec {
+    match app.focus {
+        Focus::Services => &mut app.service_sort,
+        Focus::Servers => &mut app.server_sort,
+    }
+}
+
+fn sort_step(app: &mut App, delta: isize) {
+    let columns: &[Column] = match app.focus {
+        Focus::Services => &SERVICE_COLUMNS,
+        Focus::Servers => &SERVER_COLUMNS,
+    };
+    let spec = sort_spec(app);
+    let i = columns.iter().position(|c| *c == spec.column).unwrap_or(0) as isize;
+    let next = columns[(i + delta).rem_euclid(columns.len() as isize) as usize];
+    *spec = view::SortSpec { column: next, descending: next.descending_first() };
+    app.rebuild();
+}
+
+fn movement(app: &mut App, c: Command) {
+    if app.help.is_some() {
+        scroll_help(app, if c == Command::Up { -1 } else { 1 });
+        return;
+    }
+    let page = match app.focus {
+        Focus::Services => app.screen.services.height,
+        Focus::Servers => app.screen.servers.height,
+    }
+    .max(1) as isize;
+    let delta = match c {
+        Command::Up => -1,
+        Command::Down => 1,
+        Command::PageUp => -page,
+        Command::PageDown => page,
+        Command::Top => isize::MIN / 2,
+        _ => isize::MAX / 2,
+    };
+    move_in(app, app.focus, delta);
+}
+
+fn scroll_help(app: &mut App, delta: isize) {
+    if let Some(offset) = app.help.as_mut() {
+        *offset = (*offset as isize + delta).clamp(0, u16::MAX as isize) as u16;
+    }
+}
+
+/// Moves the selection of one table by `delta` rows, clamped, keeping it on screen.
+fn move_in(app: &mut App, focus: Focus, delta: isize) {
+    let (len, area) = match focus {
+        Focus::Services => (app.view.len(), app.screen.services),
+        Focus::Servers => (app.dest_view.len(), app.screen.servers),
+    };
+    if len == 0 {
+        return;
+    }
+    let nav = match focus {
+        Focus::Services => &mut app.services_nav,
+        Focus::Servers => &mut app.servers_nav,
+    };
+    nav.selected = (nav.selected as isize).saturating_add(delta).clamp(0, len as isize - 1) as usize;
+    keep_visible(nav, area);
+    select(app, focus);
+}
+
+fn keep_visible(nav: &mut Nav, area: Rect) {
+    let height = usize::from(area.height).max(1);
+    if nav.selected < nav.offset {
+        nav.offset = nav.selected;
+    } else if nav.selected >= nav.offset + height {
+        nav.offset = nav.selected + 1 - height;
+    }
+}
+
+/// Records the identity of the new selection; a new service starts its servers from the top.
+fn select(app: &mut App, focus: Focus) {
+    match focus {
+        Focus::Services => {
+            let key = app.current_service().map(|s| s.config.key);
+            if key != app.selected_service {
+                app.selected_service = key;
+                app.selected_dest = None;
+                app.servers_nav = Nav::default();
+                view::rebuild_dests(app);
+            }
+        }
+        Focus::Servers => {
+            app.selected_dest = app.current_dest().map(|d| (d.config.addr, d.config.port));
+        }
+    }
+}
+
+fn click(app: &mut App, at: Position) {
+    if app.help.is_some() {
+        return;
+    }
+    for focus in [Focus::Services, Focus::Servers] {
+        let (area, nav, len) = match focus {
+            Focus::Services => (app.screen.services, app.services_nav, app.view.len()),
+            Focus::Servers => (app.screen.servers, app.servers_nav, app.dest_view.len()),
+        };
+        if area.contains(at) {
+            let row = nav.offset + usize::from(at.y - area.y);
+            if row < len {
+                app.focus = focus;
+                let delta = row as isize - nav.selected as isize;
+                move_in(app, focus, delta);
+            }
+        }
+    }
+}

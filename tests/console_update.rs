@@ -1,0 +1,204 @@
+//! `update` driven by key events through the keymap, without a terminal: navigation, drill-in,
+//! filter, sort, freeze, interval, exact and the demo offer.
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind, MouseButton};
+use ipvs_tui::console::app::{Nav, Screen};
+use ipvs_tui::console::input::action_for;
+use ipvs_tui::console::view::Column;
+use ipvs_tui::console::{Action, App, Effect, Focus, Keymap, Source, update};
+use ipvs_tui::ipvs::sim::SimBackend;
+use ipvs_tui::ipvs::{Backend, Error};
+use ratatui::layout::Rect;
+use std::time::{Duration, Instant};
+
+fn snapshot_after(sim: &SimBackend, secs: u64) -> ipvs_tui::ipvs::model::Snapshot {
+    sim.advance(Duration::from_secs(secs));
+    futures::executor::block_on(sim.snapshot()).unwrap()
+}
+
+fn demo_app() -> App {
+    let sim = SimBackend::demo(7);
+    let now = Instant::now();
+    let mut app = App::new(Source::Simulated, "lb1", Keymap::builtin(), now);
+    update(&mut app, Action::Snapshot { snapshot: Box::new(snapshot_after(&sim, 30)), at: now });
+    app.drawn(Screen { services: Rect::new(0, 5, 80, 4), servers: Rect::new(0, 12, 80, 3), ..Screen::default() });
+    app
+}
+
+fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    let mods = if matches!(code, KeyCode::Char(c) if c.is_ascii_uppercase()) { KeyModifiers::SHIFT } else { KeyModifiers::NONE };
+    press_with(app, code, mods)
+}
+
+fn press_with(app: &mut App, code: KeyCode, mods: KeyModifiers) -> Vec<Effect> {
+    match action_for(app, &Event::Key(KeyEvent::new(code, mods))) {
+        Some(action) => update(app, action),
+        None => vec![],
+    }
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn labels(app: &App) -> Vec<String> {
+    let services = &app.snapshot.as_ref().unwrap().services;
+    app.view.iter().map(|&i| ipvs_tui::console::view::service_label(&services[i].config.key)).collect()
+}
+
+#[test]
+fn services_start_in_ipvsadm_order_and_vim_keys_move() {
+    let mut app = demo_app();
+    let first = labels(&app);
+    assert_eq!(first[0], "TCP 192.0.2.10:80");
+    assert_eq!(app.services_nav, Nav { selected: 0, offset: 0 });
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.services_nav.selected, 2);
+    press(&mut app, KeyCode::Char('k'));
+    assert_eq!(app.services_nav.selected, 1);
+    press(&mut app, KeyCode::Char('G'));
+    assert_eq!(app.services_nav.selected, first.len() - 1);
+    assert_eq!(app.services_nav.offset, first.len() - 4, "the last row is on screen");
+    press(&mut app, KeyCode::Char('g'));
+    assert_eq!(app.services_nav, Nav { selected: 0, offset: 0 });
+}
+
+#[test]
+fn enter_drills_into_the_real_servers_and_esc_comes_back() {
+    let mut app = demo_app();
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.current_service().unwrap().dests.len(), 3);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Servers);
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.servers_nav.selected, 1);
+    assert_eq!(app.current_dest().unwrap().config.addr.to_string(), "10.0.0.22");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.focus, Focus::Services);
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.focus, Focus::Servers);
+}
+
+#[test]
+fn the_filter_narrows_as_you_type_and_esc_clears_it() {
+    let mut app = demo_app();
+    let all = app.view.len();
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "10.0.0.2");
+    assert_eq!(labels(&app), ["TCP 192.0.2.20:81"], "a real server's address finds its service");
+    assert!(app.filtering);
+    press(&mut app, KeyCode::Enter);
+    assert!(!app.filtering);
+    assert_eq!(app.view.len(), 1, "Enter keeps the filter");
+    press(&mut app, KeyCode::Char('q'));
+    press(&mut app, KeyCode::Char('/'));
+    press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.view.len(), all);
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "udp");
+    assert!(labels(&app).iter().all(|l| l.starts_with("UDP")), "{:?}", labels(&app));
+    assert_eq!(press(&mut app, KeyCode::Char('q')), vec![], "q is text while filtering");
+    assert_eq!(app.filter.value(), "udpq");
+}
+
+#[test]
+fn sort_keys_cycle_columns_and_invert() {
+    let mut app = demo_app();
+    press(&mut app, KeyCode::Char('>'));
+    assert_eq!(app.service_sort.column, Column::Scheduler);
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Char('>'));
+    }
+    assert_eq!(app.service_sort.column, Column::Inactive);
+    assert!(app.service_sort.descending, "counts sort biggest first");
+    let services = &app.snapshot.as_ref().unwrap().services;
+    let inact: Vec<u64> = app.view.iter().map(|&i| ipvs_tui::console::view::service_conns(&services[i]).1).collect();
+    assert!(inact.windows(2).all(|w| w[0] >= w[1]), "{inact:?}");
+    press(&mut app, KeyCode::Char('I'));
+    assert!(!app.service_sort.descending);
+    press(&mut app, KeyCode::Char('<'));
+    assert_eq!(app.service_sort.column, Column::Active);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('>'));
+    assert_eq!(app.server_sort.column, Column::Forward, "sort applies to the focused table");
+}
+
+#[test]
+fn selection_follows_the_service_across_polls_and_resorts() {
+    let sim = SimBackend::demo(7);
+    let now = Instant::now();
+    let mut app = App::new(Source::Simulated, "lb1", Keymap::builtin(), now);
+    update(&mut app, Action::Snapshot { snapshot: Box::new(snapshot_after(&sim, 30)), at: now });
+    press(&mut app, KeyCode::Char('G'));
+    let key = app.selected_service.unwrap();
+    press(&mut app, KeyCode::Char('I'));
+    assert_eq!(app.current_service().unwrap().config.key, key);
+    update(&mut app, Action::Snapshot { snapshot: Box::new(snapshot_after(&sim, 2)), at: now + Duration::from_secs(2) });
+    assert_eq!(app.current_service().unwrap().config.key, key);
+}
+
+#[test]
+fn freeze_interval_exact_quit_and_redraw() {
+    let mut app = demo_app();
+    press(&mut app, KeyCode::Char('f'));
+    assert!(app.frozen);
+    let before = app.snapshot.clone();
+    let at = app.now;
+    update(&mut app, Action::Snapshot { snapshot: Box::default(), at });
+    assert_eq!(app.snapshot, before, "frozen: polls are not shown");
+    assert_eq!(press(&mut app, KeyCode::Char(']')), vec![Effect::SetInterval(Duration::from_secs(3))]);
+    assert_eq!(press(&mut app, KeyCode::Char('[')), vec![Effect::SetInterval(Duration::from_secs(2))]);
+    press(&mut app, KeyCode::Char('['));
+    assert_eq!(press(&mut app, KeyCode::Char('[')), vec![], "1 s is the shortest");
+    press(&mut app, KeyCode::Char('x'));
+    assert!(app.exact);
+    assert_eq!(press_with(&mut app, KeyCode::Char('l'), KeyModifiers::CONTROL), vec![Effect::ClearScreen]);
+    assert_eq!(press(&mut app, KeyCode::Char('q')), vec![Effect::Quit]);
+    assert_eq!(press_with(&mut app, KeyCode::Char('c'), KeyModifiers::CONTROL), vec![Effect::Quit]);
+}
+
+#[test]
+fn help_opens_scrolls_and_closes() {
+    let mut app = demo_app();
+    press(&mut app, KeyCode::Char('?'));
+    assert_eq!(app.help, Some(0));
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.help, Some(1));
+    assert_eq!(app.services_nav.selected, 0, "keys scroll help, not the table");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.help, None);
+}
+
+#[test]
+fn the_demo_is_offered_only_when_ipvs_cannot_be_read() {
+    let now = Instant::now();
+    let mut app = App::new(Source::Kernel, "lb1", Keymap::builtin(), now);
+    assert_eq!(press(&mut app, KeyCode::Char('d')), vec![], "d means nothing while IPVS works");
+    update(&mut app, Action::PollFailed { error: Error::Permission, at: now });
+    assert!(app.offline());
+    assert_eq!(press(&mut app, KeyCode::Char('d')), vec![Effect::StartDemo]);
+    assert_eq!(app.source, Source::Simulated);
+    assert!(!app.offline());
+}
+
+#[test]
+fn clicks_select_rows_and_the_wheel_moves() {
+    let mut app = demo_app();
+    let click = |column, row| Event::Mouse(MouseEvent { kind: MouseEventKind::Down(MouseButton::Left), column, row, modifiers: KeyModifiers::NONE });
+    let action = action_for(&app, &click(3, 7)).unwrap();
+    update(&mut app, action);
+    assert_eq!(app.services_nav.selected, 2);
+    let action = action_for(&app, &click(3, 13)).unwrap();
+    update(&mut app, action);
+    assert_eq!((app.focus, app.servers_nav.selected), (Focus::Servers, 1));
+    let wheel = Event::Mouse(MouseEvent { kind: MouseEventKind::ScrollDown, column: 3, row: 6, modifiers: KeyModifiers::NONE });
+    let action = action_for(&app, &wheel).unwrap();
+    update(&mut app, action);
+    assert_eq!(app.services_nav.selected, 5);
+    let moved = Event::Mouse(MouseEvent { kind: MouseEventKind::Moved, column: 3, row: 6, modifiers: KeyModifiers::NONE });
+    assert!(action_for(&app, &moved).is_none());
+}
