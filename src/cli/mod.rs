@@ -156,6 +156,13 @@ pub enum DaemonCommand {
 
 /// Run a subcommand; the returned code is the process exit status.
 pub fn run(command: Command) -> i32 {
+    // Like ipvsadm and every Unix filter: a reader that goes away (`ipvs-tui list | head`) ends
+    // the program quietly. Rust ignores SIGPIPE by default, which turns it into a panic on print.
+    // SAFETY: setting a signal disposition to the default is async-signal-safe and has no
+    // preconditions; it happens before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
