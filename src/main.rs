@@ -1,11 +1,26 @@
-//! ipvs-tui: the entry point. Subcommands script IPVS; with none, the table is listed.
+//! ipvs-tui: the entry point. Subcommands script IPVS; with none, the full-screen console opens.
 
 use clap::Parser;
-use ipvs_tui::cli::{self, Cli, Command};
+use ipvs_tui::cli::{self, Cli};
+use ipvs_tui::console;
+
+/// The command line: the subcommands of `cli`, plus the console's own option.
+#[derive(Debug, Parser)]
+#[command(name = "ipvs-tui", version, about = "A console and command line for Linux IPVS (LVS) load balancers")]
+#[command(args_conflicts_with_subcommands = true)]
+struct Args {
+    /// Open the console on a simulated IPVS: nothing on this host is read or changed.
+    #[arg(long)]
+    demo: bool,
+    #[command(flatten)]
+    cli: Cli,
+}
 
 fn main() {
-    let cli = Cli::parse();
-    // Until the console lands, no subcommand behaves as plain `ipvsadm`: it lists the table.
-    let command = cli.command.unwrap_or(Command::List(Default::default()));
-    std::process::exit(cli::run(command));
+    let args = Args::parse();
+    let status = match args.cli.command {
+        Some(command) => cli::run(command),
+        None => console::run(console::Options { demo: args.demo }),
+    };
+    std::process::exit(status);
 }

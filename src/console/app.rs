@@ -1,6 +1,7 @@
 //! The console's whole state: what was polled, what is selected, how it is sorted and filtered.
 //! Drawing reads it; only `update` changes it (and the event loop records where panes landed).
 
+use super::action::Command;
 use super::keymap::{Keymap, Layer};
 use super::view::{self, Column, SortSpec};
 use crate::ipvs::Error;
@@ -136,21 +137,35 @@ impl App {
     /// The keymap layers in force, most specific first.
     pub fn layers(&self) -> Vec<Layer> {
         if self.help.is_some() {
-            return vec![Layer::Help, Layer::Global];
+            return vec![Layer::Help];
         }
         if self.filtering {
             return vec![Layer::Filter];
         }
-        let pane = match self.focus {
-            Focus::Services => Layer::Services,
-            Focus::Servers => Layer::Servers,
-        };
-        let mut layers = vec![pane, Layer::List];
+        let mut layers = Vec::new();
+        if self.snapshot.is_some() {
+            layers.push(match self.focus {
+                Focus::Services => Layer::Services,
+                Focus::Servers => Layer::Servers,
+            });
+            layers.push(Layer::List);
+        }
         if self.offline() {
             layers.push(Layer::Offline);
         }
         layers.push(Layer::Global);
         layers
+    }
+
+    /// Whether a command can do something now; the hint bar shows only those.
+    pub fn can(&self, command: Command) -> bool {
+        match command {
+            Command::Enter => self.current_service().is_some(),
+            Command::Filter | Command::SortNext | Command::SortPrev | Command::SortInvert | Command::Freeze | Command::Exact | Command::FocusNext => {
+                self.snapshot.is_some()
+            }
+            _ => true,
+        }
     }
 
     /// The service under the cursor, if the table has rows.

@@ -11,11 +11,16 @@ pub mod config;
 pub mod input;
 pub mod keymap;
 pub mod keys;
+pub mod poller;
 pub mod rates;
+pub mod runloop;
+mod start;
+mod terminal;
 pub mod update;
 pub mod view;
 
 pub use action::{Action, Command, Effect};
 pub use app::{App, Focus, Source};
 pub use keymap::Keymap;
+pub use start::{Options, run};
 pub use update::update;

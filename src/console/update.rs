@@ -8,6 +8,8 @@ use ratatui::layout::{Position, Rect};
 
 /// Rows the mouse wheel moves.
 const WHEEL_ROWS: isize = 3;
+/// Lines a page of help scrolls (help is drawn in most of the window, at least 24 lines).
+const HELP_PAGE: u16 = 15;
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
@@ -161,13 +163,10 @@ fn sort_step(app: &mut App, delta: isize) {
 }
 
 fn movement(app: &mut App, c: Command) {
-    if app.help.is_some() {
-        scroll_help(app, if c == Command::Up { -1 } else { 1 });
-        return;
-    }
-    let page = match app.focus {
-        Focus::Services => app.screen.services.height,
-        Focus::Servers => app.screen.servers.height,
+    let page = match (app.help.is_some(), app.focus) {
+        (true, _) => HELP_PAGE,
+        (false, Focus::Services) => app.screen.services.height,
+        (false, Focus::Servers) => app.screen.servers.height,
     }
     .max(1) as isize;
     let delta = match c {
@@ -178,7 +177,11 @@ fn movement(app: &mut App, c: Command) {
         Command::Top => isize::MIN / 2,
         _ => isize::MAX / 2,
     };
-    move_in(app, app.focus, delta);
+    if app.help.is_some() {
+        scroll_help(app, delta);
+    } else {
+        move_in(app, app.focus, delta);
+    }
 }
 
 fn scroll_help(app: &mut App, delta: isize) {

@@ -34,9 +34,9 @@ pub const SERVICE_COLUMNS: [Column; 10] = [
     Column::Service, Column::Scheduler, Column::Persistence, Column::Active, Column::Inactive,
     Column::Conns, Column::InPkts, Column::OutPkts, Column::InBytes, Column::OutBytes,
 ];
-pub const SERVER_COLUMNS: [Column; 12] = [
+pub const SERVER_COLUMNS: [Column; 13] = [
     Column::Address, Column::Forward, Column::Weight, Column::Thresholds, Column::Active, Column::Inactive,
-    Column::Persist, Column::Conns, Column::InPkts, Column::OutPkts, Column::InBytes, Column::OutBytes,
+    Column::Persist, Column::Conns, Column::InPkts, Column::OutPkts, Column::InBytes, Column::OutBytes, Column::Share,
 ];
 
 impl Column {

@@ -1,0 +1,97 @@
+//! The poller: a local task that takes a snapshot every interval and publishes the latest result
+//! on a watch channel, so a slow screen sees only the newest poll (bursts coalesce).
+
+use crate::ipvs::kernel::KernelBackend;
+use crate::ipvs::model::Snapshot;
+use crate::ipvs::{Backend, Error, Result};
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// One poll: the snapshot or why it failed, and when.
+#[derive(Debug, Clone)]
+pub struct Polled {
+    pub result: Result<Snapshot>,
+    pub at: Instant,
+}
+
+pub struct Poller {
+    pub results: watch::Receiver<Option<Polled>>,
+    interval: watch::Sender<Duration>,
+    task: JoinHandle<()>,
+}
+
+impl Poller {
+    /// Starts polling `source` now and then every `interval`. Must run inside a `LocalSet`:
+    /// backends are not `Send`.
+    pub fn spawn<S: SnapshotSource + 'static>(source: S, interval: Duration) -> Poller {
+        let (tx, results) = watch::channel(None);
+        let (interval_tx, mut interval_rx) = watch::channel(interval);
+        let task = tokio::task::spawn_local(async move {
+            loop {
+                let result = source.read().await;
+                if tx.send(Some(Polled { result, at: Instant::now() })).is_err() {
+                    return;
+                }
+                let wait = *interval_rx.borrow_and_update();
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    // A new interval takes effect at once, with a fresh poll.
+                    changed = interval_rx.changed() => if changed.is_err() { return },
+                }
+            }
+        });
+        Poller { results, interval: interval_tx, task }
+    }
+
+    pub fn set_interval(&self, interval: Duration) {
+        let _ = self.interval.send(interval);
+    }
+}
+
+impl Drop for Poller {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// What the poller reads: any backend, or the kernel with reconnection.
+#[allow(async_fn_in_trait)]
+pub trait SnapshotSource {
+    async fn read(&self) -> Result<Snapshot>;
+}
+
+impl<B: Backend> SnapshotSource for B {
+    async fn read(&self) -> Result<Snapshot> {
+        self.snapshot().await
+    }
+}
+
+/// This host's IPVS, connecting (again) whenever it is not connected: the console starts even
+/// when IPVS is unreachable and picks it up once the module is loaded.
+#[derive(Default)]
+pub struct Kernel {
+    backend: RefCell<Option<Rc<KernelBackend>>>,
+}
+
+impl SnapshotSource for Kernel {
+    async fn read(&self) -> Result<Snapshot> {
+        let connected = self.backend.borrow().clone();
+        let backend = match connected {
+            Some(b) => b,
+            None => {
+                let b = Rc::new(KernelBackend::connect().await?);
+                *self.backend.borrow_mut() = Some(b.clone());
+                b
+            }
+        };
+        let result = backend.snapshot().await;
+        if matches!(result, Err(Error::Unavailable(_))) {
+            // The family is gone (ip_vs unloaded): start over next time.
+            *self.backend.borrow_mut() = None;
+        }
+        result
+    }
+}

@@ -1,0 +1,140 @@
+//! The event loop: one `select!` over terminal events, signals, poll results and a clock tick.
+//! It redraws only when something changed, once per burst of input, inside synchronized output.
+//! Generic over the ratatui backend and the event stream, so tests run it headless.
+
+use super::action::{Action, Effect};
+use super::app::App;
+use super::input::action_for;
+use super::poller::{Polled, Poller};
+use super::update::update;
+use crate::ui::{self, theme::Theme};
+use crossterm::event::Event;
+use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use crossterm::{execute, queue};
+use futures::{FutureExt, Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use std::fmt::Display;
+use std::future::Future;
+use std::io;
+use std::pin::pin;
+use std::time::{Duration, Instant};
+use tokio::time::MissedTickBehavior;
+
+/// Why the loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Quit,
+    /// A signal asked us to stop: its name and the exit status it implies (128 + number).
+    Signal(&'static str, i32),
+}
+
+/// What the loop needs besides the terminal and the state.
+pub struct Wiring<E, S, D> {
+    pub events: E,
+    pub poller: Poller,
+    /// Completes when a signal asks the console to stop.
+    pub signals: S,
+    /// Starts the demo's poller at the given interval (the `d` offer when IPVS is unreachable).
+    pub demo: D,
+    /// Wrap frames in synchronized output (on a real terminal).
+    pub sync: bool,
+}
+
+pub async fn run<B, E, S, D>(terminal: &mut Terminal<B>, app: &mut App, theme: &Theme, wiring: Wiring<E, S, D>) -> io::Result<Exit>
+where
+    B: Backend,
+    B::Error: Display,
+    E: Stream<Item = io::Result<Event>> + Unpin,
+    S: Future<Output = Exit>,
+    D: Fn(Duration) -> Poller,
+{
+    let Wiring { mut events, mut poller, signals, demo, sync } = wiring;
+    let mut signals = pin!(signals);
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    let mut dirty = true;
+    loop {
+        if dirty {
+            draw(terminal, app, theme, sync)?;
+            dirty = false;
+        }
+        let effects = tokio::select! {
+            exit = &mut signals => return Ok(exit),
+            event = events.next() => {
+                let mut effects = Vec::new();
+                let mut next = event;
+                loop {
+                    match next {
+                        None => return Ok(Exit::Quit),
+                        Some(Err(e)) => return Err(e),
+                        Some(Ok(event)) => {
+                            if let Some(action) = action_for(app, &event) {
+                                effects.extend(update(app, action));
+                                dirty = true;
+                            }
+                        }
+                    }
+                    // Take what is already waiting (a paste, a burst of resizes), then draw once.
+                    match events.next().now_or_never() {
+                        Some(more) => next = more,
+                        None => break,
+                    }
+                }
+                effects
+            }
+            changed = poller.results.changed() => {
+                if changed.is_err() {
+                    return Err(io::Error::other("the poller stopped unexpectedly"));
+                }
+                let polled = poller.results.borrow_and_update().clone();
+                dirty = true;
+                match polled {
+                    Some(Polled { result: Ok(snapshot), at }) => update(app, Action::Snapshot { snapshot: Box::new(snapshot), at }),
+                    Some(Polled { result: Err(error), at }) => update(app, Action::PollFailed { error, at }),
+                    None => vec![],
+                }
+            }
+            _ = tick.tick() => {
+                let before = clock(app);
+                let effects = update(app, Action::Tick(Instant::now()));
+                dirty |= clock(app) != before;
+                effects
+            }
+        };
+        for effect in effects {
+            match effect {
+                Effect::Quit => return Ok(Exit::Quit),
+                Effect::SetInterval(d) => poller.set_interval(d),
+                Effect::ClearScreen => {
+                    terminal.clear().map_err(|e| io::Error::other(e.to_string()))?;
+                    dirty = true;
+                }
+                Effect::StartDemo => poller = demo(app.interval),
+            }
+        }
+    }
+}
+
+/// What the clock changes on screen: the ages shown (whole seconds) and the flash.
+fn clock(app: &App) -> (Option<u64>, Option<u64>, bool) {
+    let age = |t: Instant| app.now.saturating_duration_since(t).as_secs();
+    (app.last_ok.map(age), app.poll_error.as_ref().map(|(_, t)| age(*t)), app.flash.is_some())
+}
+
+fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App, theme: &Theme, sync: bool) -> io::Result<()>
+where
+    B::Error: Display,
+{
+    if sync {
+        queue!(io::stdout(), BeginSynchronizedUpdate)?;
+    }
+    let mut screen = Default::default();
+    let drawn = terminal.draw(|f| screen = ui::draw(f, app, theme)).map(drop).map_err(|e| io::Error::other(e.to_string()));
+    if sync {
+        execute!(io::stdout(), EndSynchronizedUpdate)?;
+    }
+    drawn?;
+    app.drawn(screen);
+    Ok(())
+}

@@ -1,0 +1,133 @@
+//! Starting the console for real: configuration, the backend (kernel or demo), signals, the
+//! terminal, and an exit status. Whatever happens, the terminal is given back.
+
+use super::app::{App, DEFAULT_INTERVAL, Source};
+use super::config;
+use super::keymap::Keymap;
+use super::poller::{Kernel, Poller};
+use super::runloop::{self, Exit, Wiring};
+use super::terminal;
+use crate::ipvs::sim::SimBackend;
+use crate::ui::theme::{self, Theme};
+use crossterm::event::EventStream;
+use crossterm::tty::IsTty;
+use std::io;
+use std::time::{Duration, Instant};
+use tokio::signal::unix::{SignalKind, signal};
+
+/// The demo's seed: the same demo every time.
+const DEMO_SEED: u64 = 1;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Run on the simulator instead of this host's IPVS.
+    pub demo: bool,
+}
+
+/// Runs the console until the user quits or a signal stops it; returns the exit status.
+pub fn run(options: Options) -> i32 {
+    if !io::stdout().is_tty() || !io::stdin().is_tty() {
+        eprintln!("ipvs-tui: the console needs a terminal on standard input and output; `ipvs-tui list` prints the table as text");
+        return 2;
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("ipvs-tui: cannot start the async runtime: {e}");
+            return 1;
+        }
+    };
+    tokio::task::LocalSet::new().block_on(&runtime, console(options))
+}
+
+fn demo_poller(interval: Duration) -> Poller {
+    Poller::spawn(SimBackend::demo(DEMO_SEED).with_wall_clock(), interval)
+}
+
+/// The keymap and theme in force, and what was wrong with the user's files.
+fn configuration() -> (Keymap, Theme, Vec<String>) {
+    let mut problems = Vec::new();
+    let keymap_file = config::user_file("keymap.toml");
+    let keymap = match config::load(keymap_file.as_deref(), "keys", Keymap::parse) {
+        Ok(Some(user)) => Keymap::builtin().overlaid(user),
+        Ok(None) => Keymap::builtin(),
+        Err(problem) => {
+            problems.push(problem);
+            Keymap::builtin()
+        }
+    };
+    let theme_file = config::user_file("theme.toml");
+    let mut theme = match config::load(theme_file.as_deref(), "theme", |t| Theme::builtin().overlaid(t)) {
+        Ok(Some(theme)) => theme,
+        Ok(None) => Theme::builtin(),
+        Err(problem) => {
+            problems.push(problem);
+            Theme::builtin()
+        }
+    };
+    if theme::no_color_requested() {
+        theme = theme.monochrome();
+    }
+    (keymap, theme, problems)
+}
+
+fn host_name() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: the buffer is valid for its length; gethostname NUL-terminates within it on success.
+    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    if ok { String::from_utf8_lossy(&buf[..end]).into_owned() } else { "localhost".into() }
+}
+
+async fn console(options: Options) -> i32 {
+    let (keymap, theme, problems) = configuration();
+    let source = if options.demo { Source::Simulated } else { Source::Kernel };
+    let mut app = App::new(source, host_name(), keymap, Instant::now());
+    if !problems.is_empty() {
+        app.flash_error(problems.join("; "));
+    }
+    let mut stops = Vec::new();
+    for (kind, name, number) in [(SignalKind::terminate(), "SIGTERM", 15), (SignalKind::interrupt(), "SIGINT", 2), (SignalKind::hangup(), "SIGHUP", 1)] {
+        match signal(kind) {
+            Ok(s) => stops.push((s, name, number)),
+            Err(e) => {
+                eprintln!("ipvs-tui: cannot handle {name}: {e}");
+                return 1;
+            }
+        }
+    }
+    let signals = async move {
+        let waits = stops.iter_mut().map(|(s, name, number)| {
+            let (name, number) = (*name, *number);
+            Box::pin(async move {
+                s.recv().await;
+                Exit::Signal(name, 128 + number)
+            })
+        });
+        futures::future::select_all(waits).await.0
+    };
+    let poller = if options.demo { demo_poller(DEFAULT_INTERVAL) } else { Poller::spawn(Kernel::default(), DEFAULT_INTERVAL) };
+    let mut term = match terminal::enter() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("ipvs-tui: cannot set up the terminal: {e}");
+            return 1;
+        }
+    };
+    let wiring = Wiring { events: EventStream::new(), poller, signals, demo: demo_poller, sync: true };
+    let result = runloop::run(&mut term, &mut app, &theme, wiring).await;
+    terminal::restore();
+    match result {
+        Ok(Exit::Quit) => 0,
+        Ok(Exit::Signal(name, status)) => {
+            if name != "SIGHUP" {
+                eprintln!("ipvs-tui: stopped by {name}");
+            }
+            status
+        }
+        Err(e) => {
+            eprintln!("ipvs-tui: the terminal failed: {e}");
+            1
+        }
+    }
+}

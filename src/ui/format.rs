@@ -1,0 +1,78 @@
+//! Numbers as the console shows them: compact (K/M/G, humansize for bytes) or exact (`x`).
+
+use humansize::{DECIMAL, FormatSizeOptions, format_size};
+use std::time::Duration;
+
+/// `12.3kB`: one decimal and no space, to fit narrow columns.
+fn bytes_format() -> FormatSizeOptions {
+    FormatSizeOptions::from(DECIMAL).decimal_places(1).space_after_value(false)
+}
+
+/// A count or a rate of things: exact, or 3 significant figures with K/M/G/T above 9,999.
+pub fn number(value: f64, exact: bool) -> String {
+    let value = value.max(0.0);
+    if exact || value < 10_000.0 {
+        // Rates below 10/s keep a decimal so that a slow service does not read as idle.
+        return if !exact && value > 0.0 && value < 10.0 && value.fract() != 0.0 { format!("{value:.1}") } else { format!("{}", value.round() as u64) };
+    }
+    let mut v = value;
+    let mut unit = 0;
+    while v >= 999.5 && unit < 4 {
+        v /= 1000.0;
+        unit += 1;
+    }
+    let suffix = ["", "K", "M", "G", "T"][unit];
+    if v < 9.95 { format!("{v:.1}{suffix}") } else { format!("{v:.0}{suffix}") }
+}
+
+/// Bytes per second (or bytes): humansize's decimal units, or every digit.
+pub fn bytes(value: f64, exact: bool) -> String {
+    let rounded = value.max(0.0).round() as u64;
+    if exact { rounded.to_string() } else { format_size(rounded, bytes_format()) }
+}
+
+/// How long ago, coarsely: `4s`, `2m05s`, `3h10m`.
+pub fn age(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m{:02}s", s / 60, s % 60),
+        _ => format!("{}h{:02}m", s / 3600, s / 60 % 60),
+    }
+}
+
+/// An interval the way the header states it: `2s`, `0.5s`.
+pub fn interval(d: Duration) -> String {
+    if d.subsec_millis() == 0 { format!("{}s", d.as_secs()) } else { format!("{:.1}s", d.as_secs_f64()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_and_exact_numbers() {
+        for (v, compact, exact) in [
+            (0.0, "0", "0"),
+            (2.5, "2.5", "3"),
+            (9999.0, "9999", "9999"),
+            (12_345.0, "12K", "12345"),
+            (999_600.0, "1.0M", "999600"),
+            (4_200_000_000.0, "4.2G", "4200000000"),
+        ] {
+            assert_eq!(number(v, false), compact, "{v}");
+            assert_eq!(number(v, true), exact, "{v}");
+        }
+        assert_eq!(bytes(1_234_567.0, false), "1.2MB");
+        assert_eq!(bytes(1_234_567.0, true), "1234567");
+        assert_eq!(bytes(512.0, false), "512B");
+    }
+
+    #[test]
+    fn ages() {
+        assert_eq!(age(Duration::from_secs(4)), "4s");
+        assert_eq!(age(Duration::from_secs(125)), "2m05s");
+        assert_eq!(age(Duration::from_secs(3 * 3600 + 600)), "3h10m");
+        assert_eq!(interval(Duration::from_millis(500)), "0.5s");
+    }
+}

@@ -1,0 +1,57 @@
+//! Drawing the console: the layout of the panes (one file each under `panes/`), the help
+//! overlay, and the "window too small" message. Reads `console::App`; never changes it.
+
+pub mod format;
+pub mod help;
+pub mod panes;
+pub mod table;
+pub mod theme;
+
+use crate::console::app::{App, Screen};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+use theme::Theme;
+
+/// The smallest window the console lays out in.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// Draws one frame; returns where the tables landed and which rows they show.
+pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Screen {
+    let area = f.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(f, area, theme);
+        return Screen::default();
+    }
+    let [header, main, footer] = Layout::vertical([
+        Constraint::Length(panes::header::height(app, area.width)),
+        Constraint::Fill(1),
+        Constraint::Length(2),
+    ])
+    .areas(area);
+    panes::header::draw(f, header, app, theme);
+    let mut screen = Screen::default();
+    if app.offline() && app.snapshot.is_none() {
+        panes::offline::draw(f, main, app, theme);
+    } else {
+        let [services, servers] = Layout::vertical([Constraint::Fill(3), Constraint::Fill(2)]).spacing(1).areas(main);
+        (screen.services, screen.services_offset) = panes::services::draw(f, services, app, theme);
+        (screen.servers, screen.servers_offset) = panes::servers::draw(f, servers, app, theme);
+    }
+    panes::footer::draw(f, footer, app, theme);
+    help::draw(f, area, app, theme);
+    screen
+}
+
+fn too_small(f: &mut Frame, area: Rect, theme: &Theme) {
+    let text = vec![
+        Line::styled("Window too small", theme.warning),
+        Line::from(format!("{}x{} here; ipvs-tui needs at least {MIN_WIDTH}x{MIN_HEIGHT}.", area.width, area.height)),
+        Line::from("Enlarge the window, or press q to quit."),
+    ];
+    f.render_widget(Clear, area);
+    let y = area.height.saturating_sub(3) / 2;
+    f.render_widget(Paragraph::new(text).centered().wrap(Wrap { trim: true }), Rect { y, height: area.height - y, ..area });
+}

@@ -1,0 +1,38 @@
+//! The bottom two lines: the flash line (news, errors, or the filter being typed) and the hint
+//! bar with the main keys of what has focus, taken from the keymap.
+
+use crate::console::app::App;
+use crate::ui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+
+pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let flash_area = Rect { height: 1, ..area };
+    if app.filtering {
+        let prompt = " filter:";
+        let width = usize::from(area.width).saturating_sub(prompt.len() + 1);
+        let scroll = app.filter.visual_scroll(width);
+        let shown: String = app.filter.value().chars().skip(scroll).collect();
+        f.render_widget(Line::from(vec![Span::styled(prompt, theme.hint_key), Span::raw(" "), Span::raw(shown)]), flash_area);
+        let x = area.x + (prompt.len() + 1 + app.filter.visual_cursor().saturating_sub(scroll)) as u16;
+        f.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
+    } else if let Some(flash) = &app.flash {
+        f.render_widget(Line::styled(format!(" {}", flash.text), if flash.error { theme.flash_error } else { theme.flash }), flash_area);
+    }
+    let mut spans = Vec::new();
+    let mut seen = Vec::new();
+    for layer in app.layers() {
+        for b in app.keymap.bindings(layer) {
+            let (Some(hint), Some(key)) = (&b.hint, b.keys.first()) else { continue };
+            if seen.contains(&b.command) || !app.can(b.command) {
+                continue;
+            }
+            seen.push(b.command);
+            spans.push(Span::raw(if spans.is_empty() { " " } else { "  " }));
+            spans.push(Span::styled(format!("{key}"), theme.hint_key));
+            spans.push(Span::styled(format!(" {hint}"), theme.hint));
+        }
+    }
+    f.render_widget(Line::from(spans), Rect { y: area.y + 1, height: 1, ..area });
+}

@@ -1,0 +1,119 @@
+//! The header: which IPVS this is and how fresh the data is, the totals (on one line when the
+//! window is wide, two otherwise), and a warning line while polling fails.
+
+use crate::console::app::{App, Source};
+use crate::console::rates::Rate;
+use crate::console::view::service_conns;
+use crate::ui::format;
+use crate::ui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+type Part = Vec<Span<'static>>;
+
+/// Lines the header needs in a window this wide.
+pub fn height(app: &App, width: u16) -> u16 {
+    let totals = match totals(app) {
+        None => 0,
+        Some((counts, traffic)) if width_of(&counts) + 3 + width_of(&traffic) <= usize::from(width) => 1,
+        Some(_) => 2,
+    };
+    1 + totals + u16::from(warning(app).is_some())
+}
+
+/// What needs saying loudly: polling fails while an older table is shown.
+fn warning(app: &App) -> Option<String> {
+    let (error, at) = app.poll_error.as_ref()?;
+    app.snapshot.as_ref()?;
+    let shown = app.last_ok.map(|t| format!("; the table shown is from {} ago", format::age(app.now.saturating_duration_since(t)))).unwrap_or_default();
+    Some(format!(" POLL FAILED {} ago: {error}{shown} ", format::age(app.now.saturating_duration_since(*at))))
+}
+
+fn width_of(parts: &[Part]) -> usize {
+    1 + parts.iter().map(|p| p.iter().map(Span::width).sum::<usize>()).sum::<usize>() + 3 * parts.len().saturating_sub(1)
+}
+
+/// Parts joined by ` · `, dropping those at the end that do not fit.
+fn line(parts: Vec<Part>, width: u16) -> Line<'static> {
+    let mut spans: Vec<Span<'static>> = vec![Span::raw(" ")];
+    let mut used = 1;
+    for (n, part) in parts.into_iter().enumerate() {
+        let sep = if n == 0 { 0 } else { 3 };
+        let w: usize = part.iter().map(Span::width).sum();
+        if used + sep + w > usize::from(width) {
+            break;
+        }
+        if sep > 0 {
+            spans.push(Span::raw(" · "));
+        }
+        used += sep + w;
+        spans.extend(part);
+    }
+    Line::from(spans)
+}
+
+/// Counts and connections; traffic in and out.
+fn totals(app: &App) -> Option<(Vec<Part>, Vec<Part>)> {
+    let s = app.snapshot.as_ref()?;
+    let servers: usize = s.services.iter().map(|s| s.dests.len()).sum();
+    let (active, inactive) = s.services.iter().map(service_conns).fold((0, 0), |(a, i), (x, y)| (a + x, i + y));
+    let mut total = Rate::default();
+    for i in 0..s.services.len() {
+        total.add(&app.service_rate(i));
+    }
+    let (n, b) = (|v| format::number(v, app.exact), |v| format::bytes(v, app.exact));
+    let plural = |count: usize, one: &str, many: &str| format!("{count} {}", if count == 1 { one } else { many });
+    let counts = vec![
+        vec![Span::raw(format!("{}, {}", plural(s.services.len(), "service", "services"), plural(servers, "real server", "real servers")))],
+        vec![Span::raw(format!("conns {} active {} inactive", n(active as f64), n(inactive as f64)))],
+        vec![Span::raw(format!("{} conn/s", n(total.cps)))],
+    ];
+    let traffic = vec![
+        vec![Span::raw(format!("in {} pkt/s {}/s", n(total.inpps), b(total.inbps)))],
+        vec![Span::raw(format!("out {} pkt/s {}/s", n(total.outpps), b(total.outbps)))],
+    ];
+    Some((counts, traffic))
+}
+
+pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let mut first = vec![vec![Span::styled("ipvs-tui", theme.title), Span::raw(" "), Span::styled(app.host.clone(), theme.title)]];
+    let mut badges = Vec::new();
+    if app.source == Source::Simulated {
+        badges.push(Span::styled(" SIMULATED ", theme.badge));
+    }
+    if app.frozen {
+        badges.push(Span::styled(" FROZEN ", theme.badge));
+    }
+    if !badges.is_empty() {
+        first.push(badges);
+    }
+    let every = format::interval(app.interval);
+    match app.last_ok {
+        Some(t) => first.push(vec![Span::raw(format!("polled {} ago, every {every}", format::age(app.now.saturating_duration_since(t))))]),
+        None if app.poll_error.is_some() => first.push(vec![Span::styled(" NOT CONNECTED ", theme.warning)]),
+        None => first.push(vec![Span::styled(format!("reading IPVS…, every {every}"), theme.dim)]),
+    }
+    if let Some(s) = &app.snapshot {
+        first.push(vec![Span::raw(format!("IPVS {}", s.info.version_string()))]);
+        first.push(vec![Span::raw(format!("conn table {}", s.info.conn_tab_size))]);
+    }
+    let mut y = area.y;
+    let mut put = |f: &mut Frame, l: Line<'static>| {
+        f.render_widget(l, Rect { y, height: 1, ..area });
+        y += 1;
+    };
+    put(f, line(first, area.width));
+    if let Some((mut counts, traffic)) = totals(app) {
+        if width_of(&counts) + 3 + width_of(&traffic) <= usize::from(area.width) {
+            counts.extend(traffic);
+            put(f, line(counts, area.width));
+        } else {
+            put(f, line(counts, area.width));
+            put(f, line(traffic, area.width));
+        }
+    }
+    if let Some(text) = warning(app) {
+        put(f, Line::styled(text, theme.warning));
+    }
+}

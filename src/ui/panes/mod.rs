@@ -1,0 +1,7 @@
+//! One file per pane; each draws into the area it is given and reads `App` only.
+
+pub mod footer;
+pub mod header;
+pub mod offline;
+pub mod servers;
+pub mod services;

@@ -1,0 +1,114 @@
+//! The real servers of the selected service, with their share of the service's traffic.
+
+use crate::console::app::{App, Focus};
+use crate::console::view::{Column, SERVER_COLUMNS, dest_label, service_label};
+use crate::ipvs::model::{Forward, TunnelCsum, TunnelType};
+use crate::ui::format;
+use crate::ui::table::{self, ColumnSpec, RowData};
+use crate::ui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+/// Title, right alignment and importance (0 = always shown) of each real-server column.
+pub fn spec(c: Column) -> (&'static str, bool, u8) {
+    match c {
+        Column::Address => ("real server", false, 0),
+        Column::Forward => ("forward", false, 1),
+        Column::Weight => ("weight", true, 0),
+        Column::Thresholds => ("thresh", true, 10),
+        Column::Active => ("active", true, 2),
+        Column::Inactive => ("inact", true, 3),
+        Column::Persist => ("persist", true, 9),
+        Column::Conns => ("conn/s", true, 5),
+        Column::InPkts => ("pkt/s in", true, 11),
+        Column::OutPkts => ("pkt/s out", true, 12),
+        Column::InBytes => ("B/s in", true, 7),
+        Column::OutBytes => ("B/s out", true, 8),
+        Column::Share => ("share", true, 4),
+        _ => ("", false, 13),
+    }
+}
+
+/// `Masq`, `Route`, `Tunnel gue:6080 +c`.
+pub fn forward(f: &Forward) -> String {
+    match f {
+        Forward::Tunnel { tun_type, port, csum } => {
+            let mut text = format!("Tunnel {}", tun_type.name());
+            if *tun_type == TunnelType::Gue {
+                text.push_str(&format!(":{port}"));
+            }
+            if *csum != TunnelCsum::NoCsum {
+                text.push_str(&format!(" {}", csum.short()));
+            }
+            text
+        }
+        other => other.name().to_string(),
+    }
+}
+
+/// Draws the pane; returns the body area and the first row shown, for clicks and paging.
+pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize) {
+    let focused = app.focus == Focus::Servers;
+    let body = Rect { y: area.y + 2, height: area.height.saturating_sub(2), ..area };
+    let table_area = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
+    let Some(service) = app.current_service() else {
+        table::pane_title(f, area, "Real servers".into(), vec![], focused, theme);
+        return (body, 0);
+    };
+    let si = app.view[app.services_nav.selected];
+    let sort = &app.server_sort;
+    let mut details = vec![
+        Span::raw(service_label(&service.config.key)),
+        Span::styled(format!("sorted by {}{}", spec(sort.column).0, if sort.descending { "▼" } else { "▲" }), theme.dim),
+    ];
+    if service.has_no_available_dest() {
+        details.push(Span::styled(" ! NO AVAILABLE REAL SERVER ", theme.warning));
+    }
+    table::pane_title(f, area, format!("Real servers {}", service.dests.len()), details, focused, theme);
+    if service.dests.is_empty() {
+        f.render_widget(Line::styled(" This service has no real servers: it drops every new connection.", theme.dim), table_area);
+        return (body, 0);
+    }
+    let offset = table::visible_offset(app.servers_nav, usize::from(body.height), app.dest_view.len());
+    let end = (offset + usize::from(body.height)).min(app.dest_view.len());
+    let service_pps = app.service_rate(si).inpps;
+    let (n, b) = (|v| format::number(v, app.exact), |v| format::bytes(v, app.exact));
+    let rows = app.dest_view[offset..end]
+        .iter()
+        .map(|&j| {
+            let d = &service.dests[j];
+            let c = &d.config;
+            let rate = app.dest_rate(si, j);
+            let cells = SERVER_COLUMNS.iter().map(|col| match col {
+                Column::Address => Line::from(format!(" {}", dest_label(d))),
+                Column::Forward => Line::from(forward(&c.forward)),
+                Column::Weight if c.weight == 0 => Line::styled("0 quiesced", theme.marker),
+                Column::Weight => Line::from(c.weight.to_string()),
+                Column::Thresholds if c.u_threshold == 0 && c.l_threshold == 0 => Line::default(),
+                Column::Thresholds => Line::from(format!("{}/{}", c.u_threshold, c.l_threshold)),
+                Column::Active => Line::from(n(f64::from(d.active_conns))),
+                Column::Inactive => Line::from(n(f64::from(d.inact_conns))),
+                Column::Persist => Line::from(n(f64::from(d.persist_conns))),
+                Column::Conns => Line::from(n(rate.cps)),
+                Column::InPkts => Line::from(n(rate.inpps)),
+                Column::OutPkts => Line::from(n(rate.outpps)),
+                Column::InBytes => Line::from(b(rate.inbps)),
+                Column::OutBytes => Line::from(b(rate.outbps)),
+                Column::Share if service_pps > 0.0 => Line::from(format!("{:.0}%", 100.0 * rate.inpps / service_pps)),
+                _ => Line::from("-"),
+            });
+            RowData { cells: cells.collect(), style: Default::default() }
+        })
+        .collect();
+    let columns: Vec<ColumnSpec> = SERVER_COLUMNS
+        .iter()
+        .map(|&c| {
+            let (title, right, priority) = spec(c);
+            ColumnSpec { title, right, priority, sorted: (c == sort.column).then_some(sort.descending) }
+        })
+        .collect();
+    let selected = app.servers_nav.selected.checked_sub(offset).map(|s| (s, focused));
+    table::draw(f, table_area, &columns, rows, selected, theme);
+    (body, offset)
+}

@@ -1,0 +1,107 @@
+//! The services table: one row per virtual service, only the visible rows built.
+
+use crate::console::app::{App, Focus};
+use crate::console::view::{Column, SERVICE_COLUMNS, service_conns, service_label};
+use crate::ipvs::model::Service;
+use crate::ui::format;
+use crate::ui::table::{self, ColumnSpec, RowData};
+use crate::ui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+/// Title, right alignment and importance (0 = always shown) of each services column.
+pub fn spec(c: Column) -> (&'static str, bool, u8) {
+    match c {
+        Column::Service => ("service", false, 0),
+        Column::Scheduler => ("sched", false, 6),
+        Column::Persistence => ("persist", true, 7),
+        Column::Active => ("active", true, 1),
+        Column::Inactive => ("inact", true, 2),
+        Column::Conns => ("conn/s", true, 3),
+        Column::InPkts => ("pkt/s in", true, 8),
+        Column::OutPkts => ("pkt/s out", true, 9),
+        Column::InBytes => ("B/s in", true, 4),
+        Column::OutBytes => ("B/s out", true, 5),
+        _ => ("", false, 10),
+    }
+}
+
+/// `wlc`, `sh(fallback,port)`, `rr ops`, `wlc pe:sip`.
+pub fn scheduler(s: &Service) -> String {
+    let c = &s.config;
+    let mut text = c.scheduler.clone();
+    if !c.sched_flags.is_empty() {
+        let names = c.sched_flags.names(&c.scheduler);
+        let prefix = format!("{}-", c.scheduler);
+        let short: Vec<&str> = names.split(',').map(|n| n.strip_prefix(prefix.as_str()).unwrap_or(n)).collect();
+        text.push_str(&format!("({})", short.join(",")));
+    }
+    if c.one_packet {
+        text.push_str(" ops");
+    }
+    if let Some(pe) = &c.pe {
+        text.push_str(&format!(" pe:{pe}"));
+    }
+    text
+}
+
+/// Draws the pane; returns the body area and the first row shown, for clicks and paging.
+pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize) {
+    let focused = app.focus == Focus::Services;
+    let total = app.snapshot.as_ref().map_or(0, |s| s.services.len());
+    let name = if app.view.len() == total { format!("Services {total}") } else { format!("Services {} of {total}", app.view.len()) };
+    let sort = &app.service_sort;
+    let mut details = vec![Span::styled(format!("sorted by {}{}", spec(sort.column).0, if sort.descending { "▼" } else { "▲" }), theme.dim)];
+    if !app.filter.value().is_empty() {
+        details.push(Span::styled(format!("filter \"{}\"", app.filter.value()), theme.badge));
+    }
+    table::pane_title(f, area, name, details, focused, theme);
+    let body = Rect { y: area.y + 2, height: area.height.saturating_sub(2), ..area };
+    let table_area = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
+    let Some(snapshot) = &app.snapshot else {
+        f.render_widget(Line::styled(" reading IPVS…", theme.dim), table_area);
+        return (body, 0);
+    };
+    if app.view.is_empty() {
+        let text = if total == 0 { " No virtual services on this host.".to_string() } else { format!(" No service matches \"{}\" (Esc clears the filter).", app.filter.value()) };
+        f.render_widget(Line::styled(text, theme.dim), table_area);
+        return (body, 0);
+    }
+    let offset = table::visible_offset(app.services_nav, usize::from(body.height), app.view.len());
+    let end = (offset + usize::from(body.height)).min(app.view.len());
+    let (n, b) = (|v| format::number(v, app.exact), |v| format::bytes(v, app.exact));
+    let rows = app.view[offset..end]
+        .iter()
+        .map(|&i| {
+            let s = &snapshot.services[i];
+            let rate = app.service_rate(i);
+            let (active, inactive) = service_conns(s);
+            let marker = if s.has_no_available_dest() { Span::styled("!", theme.marker) } else { Span::raw(" ") };
+            let cells = SERVICE_COLUMNS.iter().map(|c| match c {
+                Column::Service => Line::from(vec![marker.clone(), Span::raw(service_label(&s.config.key))]),
+                Column::Scheduler => Line::from(scheduler(s)),
+                Column::Persistence => Line::from(s.config.persistence.map(|p| format!("{p}s")).unwrap_or_default()),
+                Column::Active => Line::from(n(active as f64)),
+                Column::Inactive => Line::from(n(inactive as f64)),
+                Column::Conns => Line::from(n(rate.cps)),
+                Column::InPkts => Line::from(n(rate.inpps)),
+                Column::OutPkts => Line::from(n(rate.outpps)),
+                Column::InBytes => Line::from(b(rate.inbps)),
+                Column::OutBytes => Line::from(b(rate.outbps)),
+                _ => Line::default(),
+            });
+            RowData { cells: cells.collect(), style: Default::default() }
+        })
+        .collect();
+    let columns: Vec<ColumnSpec> = SERVICE_COLUMNS
+        .iter()
+        .map(|&c| {
+            let (title, right, priority) = spec(c);
+            ColumnSpec { title, right, priority, sorted: (c == sort.column).then_some(sort.descending) }
+        })
+        .collect();
+    let selected = app.services_nav.selected.checked_sub(offset).map(|s| (s, focused));
+    table::draw(f, table_area, &columns, rows, selected, theme);
+    (body, offset)
+}

@@ -1,0 +1,183 @@
+//! Whole screens of the console on the simulator (fixed seed, time advanced deterministically),
+//! drawn on ratatui's TestBackend at 80x24 and 160x48 and compared with insta snapshots.
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ipvs_tui::console::input::action_for;
+use ipvs_tui::console::{Action, App, Keymap, Source, update};
+use ipvs_tui::ipvs::Backend;
+use ipvs_tui::ipvs::sim::SimBackend;
+use ipvs_tui::ui::{self, theme::Theme};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use std::time::{Duration, Instant};
+
+/// The demo after 60 simulated seconds, polled once, shown one second later.
+fn demo_app() -> App {
+    let sim = SimBackend::demo(7);
+    sim.advance(Duration::from_secs(60));
+    let snapshot = futures::executor::block_on(sim.snapshot()).unwrap();
+    let t0 = Instant::now();
+    let mut app = App::new(Source::Simulated, "demo-lb", Keymap::builtin(), t0);
+    update(&mut app, Action::Snapshot { snapshot: Box::new(snapshot), at: t0 });
+    update(&mut app, Action::Tick(t0 + Duration::from_secs(1)));
+    app
+}
+
+/// Draws twice (the second time with the rows the first frame laid out, as the event loop
+/// does) and returns the buffer.
+fn render(app: &mut App, width: u16, height: u16, theme: &Theme) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    for _ in 0..2 {
+        let mut screen = Default::default();
+        terminal.draw(|f| screen = ui::draw(f, app, theme)).unwrap();
+        app.drawn(screen);
+    }
+    terminal.backend().buffer().clone()
+}
+
+fn text(buffer: &Buffer) -> String {
+    let width = buffer.area.width as usize;
+    let symbols: Vec<&str> = buffer.content.iter().map(|c| c.symbol()).collect();
+    symbols.chunks(width).map(|row| row.concat().trim_end().to_string()).collect::<Vec<_>>().join("\n")
+}
+
+fn screen(app: &mut App, width: u16, height: u16) -> String {
+    text(&render(app, width, height, &Theme::builtin()))
+}
+
+fn keys(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        let code = match c {
+            '\n' => KeyCode::Enter,
+            '\x1b' => KeyCode::Esc,
+            '\t' => KeyCode::Tab,
+            c => KeyCode::Char(c),
+        };
+        if let Some(action) = action_for(app, &Event::Key(KeyEvent::new(code, KeyModifiers::NONE))) {
+            update(app, action);
+        }
+    }
+}
+
+#[test]
+fn demo_80x24() {
+    insta::assert_snapshot!(screen(&mut demo_app(), 80, 24));
+}
+
+#[test]
+fn demo_160x48() {
+    insta::assert_snapshot!(screen(&mut demo_app(), 160, 48));
+}
+
+#[test]
+fn drill_in_80x24() {
+    let mut app = demo_app();
+    keys(&mut app, "j\n");
+    insta::assert_snapshot!(screen(&mut app, 80, 24));
+}
+
+#[test]
+fn filter_typing_80x24() {
+    let mut app = demo_app();
+    keys(&mut app, "/tcp 10.0.0.3");
+    insta::assert_snapshot!(screen(&mut app, 80, 24));
+}
+
+#[test]
+fn sorted_by_inactive_inverted_160x48() {
+    let mut app = demo_app();
+    keys(&mut app, ">>>>I");
+    insta::assert_snapshot!(screen(&mut app, 160, 48));
+}
+
+#[test]
+fn help_80x24() {
+    let mut app = demo_app();
+    keys(&mut app, "?");
+    insta::assert_snapshot!(screen(&mut app, 80, 24));
+}
+
+#[test]
+fn help_scrolled_160x48() {
+    let mut app = demo_app();
+    keys(&mut app, "?jjjjjjjjjj");
+    insta::assert_snapshot!(screen(&mut app, 160, 48));
+}
+
+#[test]
+fn too_small_79x24() {
+    insta::assert_snapshot!(screen(&mut demo_app(), 79, 24));
+}
+
+#[test]
+fn exact_numbers_frozen_160x48() {
+    let mut app = demo_app();
+    keys(&mut app, "xf");
+    insta::assert_snapshot!(screen(&mut app, 160, 48));
+}
+
+/// The demo with one more service that has no real server: it is marked `!`.
+fn demo_with_empty_service() -> App {
+    use ipvs_tui::ipvs::IpvsOp;
+    use ipvs_tui::ipvs::model::{Protocol, ServiceConfig, ServiceKey};
+    let sim = SimBackend::demo(7);
+    let key = ServiceKey::Addr { protocol: Protocol::Tcp, addr: "192.0.2.99".parse().unwrap(), port: 8080 };
+    futures::executor::block_on(sim.apply(&IpvsOp::AddService(ServiceConfig::new(key)))).unwrap();
+    sim.advance(Duration::from_secs(60));
+    let snapshot = futures::executor::block_on(sim.snapshot()).unwrap();
+    let t0 = Instant::now();
+    let mut app = App::new(Source::Simulated, "demo-lb", Keymap::builtin(), t0);
+    update(&mut app, Action::Snapshot { snapshot: Box::new(snapshot), at: t0 });
+    app
+}
+
+#[test]
+fn no_available_real_server_80x24() {
+    let mut app = demo_with_empty_service();
+    keys(&mut app, "G");
+    insta::assert_snapshot!(screen(&mut app, 80, 24));
+}
+
+#[test]
+fn no_color_80x24_selection_badges_and_markers_stay_visible() {
+    use ratatui::style::{Color, Modifier};
+    let mut app = demo_with_empty_service();
+    keys(&mut app, "j");
+    let buffer = render(&mut app, 80, 24, &Theme::builtin().monochrome());
+    insta::assert_snapshot!(text(&buffer));
+    assert!(buffer.content.iter().all(|c| c.fg == Color::Reset && c.bg == Color::Reset), "no colour at all");
+    let row_of = |needle: &str| (0..24).find(|&y| text(&buffer).lines().nth(y).is_some_and(|l| l.contains(needle))).unwrap() as u16;
+    // The selected row (the second service) is reversed and bold across the table's width.
+    let selected = row_of("TCP 192.0.2.20:81");
+    for x in 0..70 {
+        let m = buffer[(x, selected)].modifier;
+        assert!(m.contains(Modifier::REVERSED | Modifier::BOLD), "cell {x},{selected}: {m:?}");
+    }
+    let other = row_of("TCP 192.0.2.10:80");
+    assert!(!buffer[(5, other)].modifier.contains(Modifier::REVERSED));
+    // The SIMULATED badge is reversed; the `!` marker is bold.
+    let (badge_x, _) = text(&buffer).lines().next().unwrap().char_indices().find(|(_, c)| *c == 'S').unwrap();
+    assert!(buffer[(badge_x as u16, 0)].modifier.contains(Modifier::REVERSED));
+    let marked = row_of("TCP 192.0.2.99:8080");
+    assert_eq!(buffer[(0, marked)].symbol(), "!");
+    assert!(buffer[(0, marked)].modifier.contains(Modifier::BOLD));
+}
+
+#[test]
+fn offline_without_permission_80x24() {
+    let t0 = Instant::now();
+    let mut app = App::new(Source::Kernel, "lb1", Keymap::builtin(), t0);
+    update(&mut app, Action::PollFailed { error: ipvs_tui::ipvs::Error::Permission, at: t0 });
+    insta::assert_snapshot!(screen(&mut app, 80, 24));
+}
+
+#[test]
+fn polling_fails_after_good_polls_160x48() {
+    let mut app = demo_app();
+    let t0 = app.now;
+    let error = ipvs_tui::ipvs::Error::Unavailable("the IPVS interface is gone (was the ip_vs module unloaded?)".into());
+    update(&mut app, Action::PollFailed { error, at: t0 + Duration::from_secs(4) });
+    update(&mut app, Action::Tick(t0 + Duration::from_secs(6)));
+    insta::assert_snapshot!(screen(&mut app, 160, 48));
+}
