@@ -1,0 +1,183 @@
+//! A real server: address, forwarding method (with tunnel options), weight and thresholds.
+
+use super::Stats;
+use serde::Serialize;
+use std::net::IpAddr;
+
+/// Tunnel encapsulation of a tunnelling real server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TunnelType {
+    Ipip,
+    Gue,
+    Gre,
+}
+
+impl TunnelType {
+    pub fn number(self) -> u8 {
+        match self {
+            TunnelType::Ipip => 0,
+            TunnelType::Gue => 1,
+            TunnelType::Gre => 2,
+        }
+    }
+
+    pub fn from_number(n: u8) -> Option<TunnelType> {
+        [TunnelType::Ipip, TunnelType::Gue, TunnelType::Gre].into_iter().find(|t| t.number() == n)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TunnelType::Ipip => "ipip",
+            TunnelType::Gue => "gue",
+            TunnelType::Gre => "gre",
+        }
+    }
+}
+
+/// Checksum option of a GUE or GRE tunnel.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TunnelCsum {
+    #[default]
+    NoCsum,
+    Csum,
+    RemCsum,
+}
+
+impl TunnelCsum {
+    pub fn bits(self) -> u16 {
+        match self {
+            TunnelCsum::NoCsum => 0,
+            TunnelCsum::Csum => 1,
+            TunnelCsum::RemCsum => 2,
+        }
+    }
+
+    pub fn from_bits(bits: u16) -> TunnelCsum {
+        if bits & 2 != 0 {
+            TunnelCsum::RemCsum
+        } else if bits & 1 != 0 {
+            TunnelCsum::Csum
+        } else {
+            TunnelCsum::NoCsum
+        }
+    }
+
+    /// The ipvsadm option.
+    pub fn option(self) -> &'static str {
+        match self {
+            TunnelCsum::NoCsum => "--tun-nocsum",
+            TunnelCsum::Csum => "--tun-csum",
+            TunnelCsum::RemCsum => "--tun-remcsum",
+        }
+    }
+
+    /// The short form ipvsadm shows in `--tun-info`.
+    pub fn short(self) -> &'static str {
+        match self {
+            TunnelCsum::NoCsum => "-c",
+            TunnelCsum::Csum => "+c",
+            TunnelCsum::RemCsum => "r+c",
+        }
+    }
+}
+
+/// How the director forwards packets to a real server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "method", rename_all = "lowercase")]
+pub enum Forward {
+    /// LVS-NAT (`-m`).
+    Masq,
+    /// LVS-DR, direct routing (`-g`, ipvsadm's default).
+    Route,
+    /// LVS-TUN (`-i`). `port` is used by GUE only; `csum` by GUE and GRE.
+    Tunnel { tun_type: TunnelType, port: u16, csum: TunnelCsum },
+    /// The kernel's internal "local node" method; only ever read back, never set.
+    Local,
+}
+
+impl Forward {
+    pub const MASQ: u32 = 0;
+    pub const LOCALNODE: u32 = 1;
+    pub const TUNNEL: u32 = 2;
+    pub const DROUTE: u32 = 3;
+
+    pub fn method_number(&self) -> u32 {
+        match self {
+            Forward::Masq => Self::MASQ,
+            Forward::Local => Self::LOCALNODE,
+            Forward::Tunnel { .. } => Self::TUNNEL,
+            Forward::Route => Self::DROUTE,
+        }
+    }
+
+    /// The name ipvsadm lists (`Masq`, `Route`, `Tunnel`, `Local`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Forward::Masq => "Masq",
+            Forward::Route => "Route",
+            Forward::Tunnel { .. } => "Tunnel",
+            Forward::Local => "Local",
+        }
+    }
+
+    /// The ipvsadm switch (`-m`, `-g`, `-i`); the local method is saved as `-g`, as ipvsadm does.
+    pub fn switch(&self) -> &'static str {
+        match self {
+            Forward::Masq => "-m",
+            Forward::Route | Forward::Local => "-g",
+            Forward::Tunnel { .. } => "-i",
+        }
+    }
+
+    pub fn ipip() -> Forward {
+        Forward::Tunnel { tun_type: TunnelType::Ipip, port: 0, csum: TunnelCsum::NoCsum }
+    }
+}
+
+/// ipvsadm's default weight.
+pub const DEFAULT_WEIGHT: u32 = 1;
+/// The largest weight the kernel stores (an `int`).
+pub const MAX_WEIGHT: u32 = i32::MAX as u32;
+/// The largest connection threshold the kernel accepts.
+pub const MAX_THRESHOLD: u32 = i32::MAX as u32;
+
+/// Everything the user sets on a real server (what `-a`/`-e` carry).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct DestConfig {
+    pub addr: IpAddr,
+    pub port: u16,
+    pub forward: Forward,
+    /// 0..=MAX_WEIGHT; 0 quiesces the server (no new connections).
+    pub weight: u32,
+    /// Upper connection threshold, 0 = none.
+    pub u_threshold: u32,
+    /// Lower connection threshold, 0 = none; never above the upper one.
+    pub l_threshold: u32,
+}
+
+impl DestConfig {
+    /// A real server with ipvsadm's defaults: direct routing, weight 1, no thresholds.
+    pub fn new(addr: IpAddr, port: u16) -> DestConfig {
+        DestConfig {
+            addr,
+            port,
+            forward: Forward::Route,
+            weight: DEFAULT_WEIGHT,
+            u_threshold: 0,
+            l_threshold: 0,
+        }
+    }
+}
+
+/// A real server as the kernel reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Dest {
+    #[serde(flatten)]
+    pub config: DestConfig,
+    pub active_conns: u32,
+    pub inact_conns: u32,
+    pub persist_conns: u32,
+    pub stats: Stats,
+}
