@@ -12,16 +12,27 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use std::time::{Duration, Instant};
 
-/// The demo after 60 simulated seconds, polled once, shown one second later.
-fn demo_app() -> App {
-    let sim = SimBackend::demo(7);
-    sim.advance(Duration::from_secs(60));
-    let snapshot = futures::executor::block_on(sim.snapshot()).unwrap();
+/// Polls `sim` every 2 simulated seconds, `polls` times, as the console would; the screen is
+/// shown one second after the last poll.
+fn polled_app(sim: &SimBackend, polls: u32) -> App {
     let t0 = Instant::now();
     let mut app = App::new(Source::Simulated, "demo-lb", Keymap::builtin(), t0);
-    update(&mut app, Action::Snapshot { snapshot: Box::new(snapshot), at: t0 });
-    update(&mut app, Action::Tick(t0 + Duration::from_secs(1)));
+    let mut at = t0;
+    for k in 0..polls {
+        sim.advance(Duration::from_secs(2));
+        at = t0 + Duration::from_secs(2 * u64::from(k));
+        let snapshot = futures::executor::block_on(sim.snapshot()).unwrap();
+        update(&mut app, Action::Snapshot { snapshot: Box::new(snapshot), at });
+    }
+    update(&mut app, Action::Tick(at + Duration::from_secs(1)));
     app
+}
+
+/// The demo after 30 simulated seconds, then polled every 2 s for 60 s.
+fn demo_app() -> App {
+    let sim = SimBackend::demo(7);
+    sim.advance(Duration::from_secs(30));
+    polled_app(&sim, 30)
 }
 
 /// Draws twice (the second time with the rows the first frame laid out, as the event loop
@@ -124,12 +135,8 @@ fn demo_with_empty_service() -> App {
     let sim = SimBackend::demo(7);
     let key = ServiceKey::Addr { protocol: Protocol::Tcp, addr: "192.0.2.99".parse().unwrap(), port: 8080 };
     futures::executor::block_on(sim.apply(&IpvsOp::AddService(ServiceConfig::new(key)))).unwrap();
-    sim.advance(Duration::from_secs(60));
-    let snapshot = futures::executor::block_on(sim.snapshot()).unwrap();
-    let t0 = Instant::now();
-    let mut app = App::new(Source::Simulated, "demo-lb", Keymap::builtin(), t0);
-    update(&mut app, Action::Snapshot { snapshot: Box::new(snapshot), at: t0 });
-    app
+    sim.advance(Duration::from_secs(30));
+    polled_app(&sim, 30)
 }
 
 #[test]

@@ -202,3 +202,24 @@ fn clicks_select_rows_and_the_wheel_moves() {
     let moved = Event::Mouse(MouseEvent { kind: MouseEventKind::Moved, column: 3, row: 6, modifiers: KeyModifiers::NONE });
     assert!(action_for(&app, &moved).is_none());
 }
+
+#[test]
+fn r_switches_between_own_and_kernel_rates() {
+    use ipvs_tui::ipvs::rates::RateSource;
+    let sim = SimBackend::demo(7);
+    let t0 = Instant::now();
+    let mut app = App::new(Source::Simulated, "lb1", Keymap::builtin(), t0);
+    for k in 0..10u64 {
+        update(&mut app, Action::Snapshot { snapshot: Box::new(snapshot_after(&sim, 2)), at: t0 + Duration::from_secs(2 * k) });
+    }
+    assert_eq!(app.rate_source, RateSource::Own);
+    let own = app.service_rate(app.view[0]).expect("own rates after 10 polls");
+    assert!(own.window.as_millis().is_multiple_of(2000) && own.window >= Duration::from_secs(2), "whole estimator periods: {:?}", own.window);
+    press(&mut app, KeyCode::Char('r'));
+    assert_eq!(app.rate_source, RateSource::Kernel);
+    let kernel = app.service_rate(app.view[0]).unwrap();
+    assert_eq!(kernel.conns_per_s, app.current_service().unwrap().stats.cps as f64);
+    assert!(app.selected_history().is_some_and(|h| h.len() > 1));
+    press(&mut app, KeyCode::Char('r'));
+    assert_eq!(app.rate_source, RateSource::Own);
+}

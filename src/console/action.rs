@@ -30,11 +30,12 @@ pub enum Command {
     IntervalDown,
     IntervalUp,
     Exact,
+    Rates,
     Demo,
 }
 
 /// The name of each command in the keymap file.
-const NAMES: [(Command, &str); 23] = [
+const NAMES: [(Command, &str); 24] = [
     (Command::Quit, "quit"),
     (Command::Help, "help"),
     (Command::Redraw, "redraw"),
@@ -57,6 +58,7 @@ const NAMES: [(Command, &str); 23] = [
     (Command::IntervalDown, "interval_down"),
     (Command::IntervalUp, "interval_up"),
     (Command::Exact, "exact"),
+    (Command::Rates, "rates"),
     (Command::Demo, "demo"),
 ];
 

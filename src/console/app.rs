@@ -5,6 +5,7 @@ use super::action::Command;
 use super::keymap::{Keymap, Layer};
 use super::view::{self, Column, SortSpec};
 use crate::ipvs::Error;
+use crate::ipvs::rates::{RateSource, RateTracker};
 use crate::ipvs::model::{Dest, Service, ServiceKey, Snapshot};
 use ratatui::layout::Rect;
 use std::net::IpAddr;
@@ -76,6 +77,9 @@ pub struct App {
     pub interval: Duration,
     pub frozen: bool,
     pub exact: bool,
+    /// Rates and sparkline histories of every shown poll.
+    pub rates: RateTracker,
+    pub rate_source: RateSource,
     pub focus: Focus,
     /// Help is open, scrolled this many lines.
     pub help: Option<u16>,
@@ -111,6 +115,8 @@ impl App {
             interval: DEFAULT_INTERVAL,
             frozen: false,
             exact: false,
+            rates: RateTracker::default(),
+            rate_source: RateSource::Own,
             focus: Focus::Services,
             help: None,
             filter: Input::default(),
@@ -161,7 +167,7 @@ impl App {
     pub fn can(&self, command: Command) -> bool {
         match command {
             Command::Enter => self.current_service().is_some(),
-            Command::Filter | Command::SortNext | Command::SortPrev | Command::SortInvert | Command::Freeze | Command::Exact | Command::FocusNext => {
+            Command::Filter | Command::SortNext | Command::SortPrev | Command::SortInvert | Command::Freeze | Command::Exact | Command::Rates | Command::FocusNext => {
                 self.snapshot.is_some()
             }
             _ => true,

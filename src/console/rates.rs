@@ -1,43 +1,45 @@
-//! The per-second rates the tables show and sort by, whatever their source.
-
-use crate::ipvs::model::Stats;
-
-/// Connections, packets and bytes per second, in and out.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Rate {
-    pub cps: f64,
-    pub inpps: f64,
-    pub outpps: f64,
-    pub inbps: f64,
-    pub outbps: f64,
-}
-
-impl Rate {
-    /// The kernel's own estimator rates (a slow moving average, refreshed every 2 s).
-    pub fn kernel(s: &Stats) -> Rate {
-        Rate { cps: s.cps as f64, inpps: s.inpps as f64, outpps: s.outpps as f64, inbps: s.inbps as f64, outbps: s.outbps as f64 }
-    }
-
-    pub fn add(&mut self, o: &Rate) {
-        self.cps += o.cps;
-        self.inpps += o.inpps;
-        self.outpps += o.outpps;
-        self.inbps += o.inbps;
-        self.outbps += o.outbps;
-    }
-}
+//! The rates the console shows: from the RateTracker fed by every shown poll, own (counter
+//! deltas over the time they cover) or the kernel's estimator, as chosen with `r`.
 
 use super::app::App;
+use crate::ipvs::rates::{DestKey, History, Rate};
 
 impl App {
-    /// The rates shown for service `i` of the snapshot.
-    pub fn service_rate(&self, i: usize) -> Rate {
-        self.snapshot.as_ref().and_then(|s| s.services.get(i)).map(|s| Rate::kernel(&s.stats)).unwrap_or_default()
+    /// Rates of service `i` of the snapshot; None while there is no rate yet (own rates need two
+    /// counter changes after the service appears or is zeroed).
+    pub fn service_rate(&self, i: usize) -> Option<Rate> {
+        let service = self.snapshot.as_ref()?.services.get(i)?;
+        self.rates.service_rate(&service.config.key, self.rate_source)
     }
 
-    /// The rates shown for real server `j` of service `i`.
-    pub fn dest_rate(&self, i: usize, j: usize) -> Rate {
-        let dest = self.snapshot.as_ref().and_then(|s| s.services.get(i)).and_then(|s| s.dests.get(j));
-        dest.map(|d| Rate::kernel(&d.stats)).unwrap_or_default()
+    /// Rates of real server `j` of service `i`.
+    pub fn dest_rate(&self, i: usize, j: usize) -> Option<Rate> {
+        let service = self.snapshot.as_ref()?.services.get(i)?;
+        let dest = service.dests.get(j)?;
+        self.rates.dest_rate(&DestKey::of(service.config.key, dest), self.rate_source)
+    }
+
+    /// All services together; None when none has a rate yet.
+    pub fn total_rate(&self) -> Option<Rate> {
+        self.rates.total_rate(self.rate_source)
+    }
+
+    /// The current rate of what the detail pane shows (see `selected_history`).
+    pub fn selected_rate(&self) -> Option<Rate> {
+        let service = self.current_service()?;
+        match (self.focus, self.current_dest()) {
+            (super::app::Focus::Servers, Some(dest)) => self.rates.dest_rate(&DestKey::of(service.config.key, dest), self.rate_source),
+            _ => self.rates.service_rate(&service.config.key, self.rate_source),
+        }
+    }
+
+    /// The history the detail pane draws: the selected real server's when the real servers have
+    /// focus, else the selected service's.
+    pub fn selected_history(&self) -> Option<&History> {
+        let service = self.current_service()?;
+        match (self.focus, self.current_dest()) {
+            (super::app::Focus::Servers, Some(dest)) => self.rates.dest_history(&DestKey::of(service.config.key, dest), self.rate_source),
+            _ => self.rates.service_history(&service.config.key, self.rate_source),
+        }
     }
 }

@@ -4,6 +4,7 @@
 use super::action::{Action, Command, Effect};
 use super::app::{App, FLASH_FOR, Focus, INTERVALS, Nav, Source};
 use super::view::{self, Column, SERVER_COLUMNS, SERVICE_COLUMNS};
+use crate::ipvs::rates::RateSource;
 use ratatui::layout::{Position, Rect};
 
 /// Rows the mouse wheel moves.
@@ -40,6 +41,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Snapshot { snapshot, at } => {
             app.now = app.now.max(at);
             if !app.frozen {
+                // Frozen polls are not fed either: rates then cover the whole pause, honestly.
+                app.rates.observe(at, &snapshot);
                 app.ipvsadm_rank = view::ipvsadm_rank(&snapshot);
                 app.snapshot = Some(*snapshot);
                 app.last_ok = Some(at);
@@ -116,12 +119,21 @@ fn command(app: &mut App, c: Command) -> Vec<Effect> {
             app.exact = !app.exact;
             app.flash(if app.exact { "exact numbers" } else { "numbers in K/M/G" });
         }
+        Command::Rates => {
+            app.rate_source = app.rate_source.toggled();
+            app.rebuild();
+            app.flash(match app.rate_source {
+                RateSource::Own => "own rates: counter deltas over the time they cover",
+                RateSource::Kernel => "kernel rates: the kernel's estimator, an 8 s moving average",
+            });
+        }
         Command::Demo => {
             if app.source == Source::Kernel {
                 app.source = Source::Simulated;
                 app.snapshot = None;
                 app.poll_error = None;
                 app.last_ok = None;
+                app.rates = Default::default();
                 app.rebuild();
                 app.flash("demo: a simulated IPVS, nothing on this host is read or changed");
                 return vec![Effect::StartDemo];
@@ -209,7 +221,11 @@ fn move_in(app: &mut App, focus: Focus, delta: isize) {
 }
 
 fn keep_visible(nav: &mut Nav, area: Rect) {
-    let height = usize::from(area.height).max(1);
+    // Before the first frame the height is unknown: drawing will scroll as needed.
+    if area.height == 0 {
+        return;
+    }
+    let height = usize::from(area.height);
     if nav.selected < nav.offset {
         nav.offset = nav.selected;
     } else if nav.selected >= nav.offset + height {

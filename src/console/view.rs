@@ -3,7 +3,7 @@
 //! filter or the sort changes, never per frame.
 
 use super::app::App;
-use super::rates::Rate;
+use crate::ipvs::rates::Rate;
 use crate::ipvs::listing::{sort_dests, sort_services};
 use crate::ipvs::model::{AddrPort, Dest, Family, Service, ServiceKey, Snapshot};
 use std::borrow::Borrow;
@@ -104,13 +104,16 @@ fn dest_rank(service: &Service) -> Vec<usize> {
     rank
 }
 
-fn by_rate(column: Column, a: &Rate, b: &Rate) -> Ordering {
-    let pick = |r: &Rate| match column {
-        Column::Conns => r.cps,
-        Column::InPkts | Column::Share => r.inpps,
-        Column::OutPkts => r.outpps,
-        Column::InBytes => r.inbps,
-        _ => r.outbps,
+/// Orders by one rate; no rate yet sorts below every rate.
+fn by_rate(column: Column, a: &Option<Rate>, b: &Option<Rate>) -> Ordering {
+    let pick = |r: &Option<Rate>| {
+        r.map_or(-1.0, |r| match column {
+            Column::Conns => r.conns_per_s,
+            Column::InPkts | Column::Share => r.inpkts_per_s,
+            Column::OutPkts => r.outpkts_per_s,
+            Column::InBytes => r.inbytes_per_s,
+            _ => r.outbytes_per_s,
+        })
     };
     pick(a).total_cmp(&pick(b))
 }
@@ -150,7 +153,7 @@ pub fn rebuild(app: &mut App) {
     };
     let spec = app.service_sort;
     let rank = &app.ipvsadm_rank;
-    let rates: Vec<Rate> = if matches!(spec.column, Column::Conns | Column::InPkts | Column::OutPkts | Column::InBytes | Column::OutBytes) {
+    let rates: Vec<Option<Rate>> = if matches!(spec.column, Column::Conns | Column::InPkts | Column::OutPkts | Column::InBytes | Column::OutBytes) {
         (0..services.len()).map(|i| app.service_rate(i)).collect()
     } else {
         Vec::new()
@@ -196,7 +199,7 @@ pub fn rebuild_dests(app: &mut App) {
     let rank = dest_rank(service);
     let spec = app.server_sort;
     let si = app.view[app.services_nav.selected];
-    let rates: Vec<Rate> = (0..service.dests.len()).map(|j| app.dest_rate(si, j)).collect();
+    let rates: Vec<Option<Rate>> = (0..service.dests.len()).map(|j| app.dest_rate(si, j)).collect();
     let dests = &service.dests;
     let mut view: Vec<usize> = (0..dests.len()).collect();
     view.sort_by(|&a, &b| {

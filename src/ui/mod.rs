@@ -36,9 +36,11 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Screen {
     if app.offline() && app.snapshot.is_none() {
         panes::offline::draw(f, main, app, theme);
     } else {
-        let [services, servers] = Layout::vertical([Constraint::Fill(3), Constraint::Fill(2)]).spacing(1).areas(main);
+        let [services, servers, detail] =
+            Layout::vertical([Constraint::Fill(3), Constraint::Fill(2), Constraint::Length(panes::detail::height(area.height))]).spacing(1).areas(main);
         (screen.services, screen.services_offset) = panes::services::draw(f, services, app, theme);
         (screen.servers, screen.servers_offset) = panes::servers::draw(f, servers, app, theme);
+        panes::detail::draw(f, detail, app, theme);
     }
     panes::footer::draw(f, footer, app, theme);
     help::draw(f, area, app, theme);

@@ -24,6 +24,11 @@ pub struct RowData {
     pub style: Style,
 }
 
+/// A rate cell: the rate formatted, or `-` while there is none yet.
+pub fn rated(rate: Option<crate::ipvs::rates::Rate>, show: impl Fn(&crate::ipvs::rates::Rate) -> String) -> Line<'static> {
+    Line::from(rate.as_ref().map_or("-".to_string(), show))
+}
+
 /// The first row to show so that the selection is visible and no space is wasted at the end.
 pub fn visible_offset(nav: Nav, height: usize, len: usize) -> usize {
     let height = height.max(1);

@@ -2,7 +2,7 @@
 //! window is wide, two otherwise), and a warning line while polling fails.
 
 use crate::console::app::{App, Source};
-use crate::console::rates::Rate;
+use crate::ipvs::rates::RateSource;
 use crate::console::view::service_conns;
 use crate::ui::format;
 use crate::ui::theme::Theme;
@@ -22,8 +22,12 @@ pub fn height(app: &App, width: u16) -> u16 {
     1 + totals + u16::from(warning(app).is_some())
 }
 
-/// What needs saying loudly: polling fails while an older table is shown.
+/// What needs saying loudly: polling fails while an older table is shown, or the kernel's
+/// estimator has stopped (counters and kernel rates frozen).
 fn warning(app: &App) -> Option<String> {
+    if app.poll_error.is_none() && app.rates.estimator_stalled() {
+        return Some(" ESTIMATOR STALLED: counters have not moved for over 6 s although traffic came; rates read 0 (is net.ipv4.vs.run_estimation 0?) ".into());
+    }
     let (error, at) = app.poll_error.as_ref()?;
     app.snapshot.as_ref()?;
     let shown = app.last_ok.map(|t| format!("; the table shown is from {} ago", format::age(app.now.saturating_duration_since(t)))).unwrap_or_default();
@@ -58,20 +62,21 @@ fn totals(app: &App) -> Option<(Vec<Part>, Vec<Part>)> {
     let s = app.snapshot.as_ref()?;
     let servers: usize = s.services.iter().map(|s| s.dests.len()).sum();
     let (active, inactive) = s.services.iter().map(service_conns).fold((0, 0), |(a, i), (x, y)| (a + x, i + y));
-    let mut total = Rate::default();
-    for i in 0..s.services.len() {
-        total.add(&app.service_rate(i));
-    }
-    let (n, b) = (|v| format::number(v, app.exact), |v| format::bytes(v, app.exact));
+    let total = app.total_rate();
+    let n = |v: f64| format::number(v, app.exact);
+    let rate = |pick: fn(&crate::ipvs::rates::Rate) -> f64| total.as_ref().map_or("-".to_string(), |r| n(pick(r)));
+    let bytes = |pick: fn(&crate::ipvs::rates::Rate) -> f64| {
+        total.as_ref().map_or("-".to_string(), |r| if app.exact { format!("{} B", format::bytes(pick(r), true)) } else { format::bytes(pick(r), false) })
+    };
     let plural = |count: usize, one: &str, many: &str| format!("{count} {}", if count == 1 { one } else { many });
     let counts = vec![
         vec![Span::raw(format!("{}, {}", plural(s.services.len(), "service", "services"), plural(servers, "real server", "real servers")))],
         vec![Span::raw(format!("conns {} active {} inactive", n(active as f64), n(inactive as f64)))],
-        vec![Span::raw(format!("{} conn/s", n(total.cps)))],
+        vec![Span::raw(format!("{} conn/s", rate(|r| r.conns_per_s)))],
     ];
     let traffic = vec![
-        vec![Span::raw(format!("in {} pkt/s {}/s", n(total.inpps), b(total.inbps)))],
-        vec![Span::raw(format!("out {} pkt/s {}/s", n(total.outpps), b(total.outbps)))],
+        vec![Span::raw(format!("in {} pkt/s {}/s", rate(|r| r.inpkts_per_s), bytes(|r| r.inbytes_per_s)))],
+        vec![Span::raw(format!("out {} pkt/s {}/s", rate(|r| r.outpkts_per_s), bytes(|r| r.outbytes_per_s)))],
     ];
     Some((counts, traffic))
 }
@@ -93,6 +98,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Some(t) => first.push(vec![Span::raw(format!("polled {} ago, every {every}", format::age(app.now.saturating_duration_since(t))))]),
         None if app.poll_error.is_some() => first.push(vec![Span::styled(" NOT CONNECTED ", theme.warning)]),
         None => first.push(vec![Span::styled(format!("reading IPVS…, every {every}"), theme.dim)]),
+    }
+    if app.snapshot.is_some() {
+        // Which rates these are; the trend pane says what time the selected one covers.
+        first.push(vec![Span::raw(match (app.rate_source, app.total_rate()) {
+            (RateSource::Own, Some(_)) => "own rates",
+            (RateSource::Own, None) => "own rates: waiting for counters to move",
+            (RateSource::Kernel, _) => "kernel rates (8s average)",
+        })]);
     }
     if let Some(s) = &app.snapshot {
         first.push(vec![Span::raw(format!("IPVS {}", s.info.version_string()))]);

@@ -4,7 +4,7 @@ use crate::console::app::{App, Focus};
 use crate::console::view::{Column, SERVICE_COLUMNS, service_conns, service_label};
 use crate::ipvs::model::Service;
 use crate::ui::format;
-use crate::ui::table::{self, ColumnSpec, RowData};
+use crate::ui::table::{self, ColumnSpec, RowData, rated};
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -84,11 +84,11 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
                 Column::Persistence => Line::from(s.config.persistence.map(|p| format!("{p}s")).unwrap_or_default()),
                 Column::Active => Line::from(n(active as f64)),
                 Column::Inactive => Line::from(n(inactive as f64)),
-                Column::Conns => Line::from(n(rate.cps)),
-                Column::InPkts => Line::from(n(rate.inpps)),
-                Column::OutPkts => Line::from(n(rate.outpps)),
-                Column::InBytes => Line::from(b(rate.inbps)),
-                Column::OutBytes => Line::from(b(rate.outbps)),
+                Column::Conns => rated(rate, |r| n(r.conns_per_s)),
+                Column::InPkts => rated(rate, |r| n(r.inpkts_per_s)),
+                Column::OutPkts => rated(rate, |r| n(r.outpkts_per_s)),
+                Column::InBytes => rated(rate, |r| b(r.inbytes_per_s)),
+                Column::OutBytes => rated(rate, |r| b(r.outbytes_per_s)),
                 _ => Line::default(),
             });
             RowData { cells: cells.collect(), style: Default::default() }
