@@ -188,3 +188,17 @@ fn polling_fails_after_good_polls_160x48() {
     update(&mut app, Action::Tick(t0 + Duration::from_secs(6)));
     insta::assert_snapshot!(screen(&mut app, 160, 48));
 }
+
+#[test]
+fn a_bad_keymap_file_is_named_with_its_line_80x24() {
+    use ipvs_tui::console::config;
+    let dir = std::env::temp_dir().join(format!("ipvs-tui-screens-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("keymap.toml");
+    std::fs::write(&file, "[[global]]\non = \"q\"\nrun = \"quitt\"\ndesc = \"Quit\"\n").unwrap();
+    let problem = config::load(Some(&file), "the default keys are used", Keymap::parse).unwrap_err();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let mut app = demo_app();
+    app.flash_error(problem.replace(&dir.display().to_string(), "~/.config/ipvs-tui"));
+    insta::assert_snapshot!(screen(&mut app, 80, 24));
+}

@@ -23,8 +23,9 @@ pub const INTERVALS: [Duration; 7] = [
     Duration::from_secs(60),
 ];
 pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(2);
-/// How long a flash message stays.
+/// How long a flash message stays; an error stays longer, to be read.
 pub const FLASH_FOR: Duration = Duration::from_secs(5);
+pub const FLASH_ERROR_FOR: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {

@@ -43,15 +43,16 @@ pub fn user_file(name: &str) -> Option<PathBuf> {
 }
 
 /// Parses the user's file if there is one. `Ok(None)`: no file. `Err`: a sentence for the
-/// operator naming the file and line, ending with what the console does about it.
-pub fn load<T>(path: Option<&Path>, what: &str, parse: impl Fn(&str) -> Result<T, ConfigError>) -> Result<Option<T>, String> {
+/// operator naming the file, what the console uses `instead`, and the line.
+pub fn load<T>(path: Option<&Path>, instead: &str, parse: impl Fn(&str) -> Result<T, ConfigError>) -> Result<Option<T>, String> {
     let Some(path) = path else { return Ok(None) };
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("{}: cannot read it ({e}); using the default {what}", path.display())),
+        Err(e) => return Err(format!("{} is ignored, {instead}: cannot read it: {e}", path.display())),
     };
-    parse(&text).map(Some).map_err(|e| format!("{} {e}; using the default {what}", path.display()))
+    // What the console does comes first: a long message may be cut on a small screen.
+    parse(&text).map(Some).map_err(|e| format!("{} is ignored, {instead}: {e}", path.display()))
 }
 
 #[cfg(test)]
@@ -70,11 +71,11 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("ipvs-tui-config-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let parse = |t: &str| t.parse::<u32>().map_err(|_| ConfigError::at(t, Some(0), "not a number"));
-        assert_eq!(load(Some(&dir.join("absent.toml")), "keys", parse), Ok(None));
+        assert_eq!(load(Some(&dir.join("absent.toml")), "the default keys are used", parse), Ok(None));
         let bad = dir.join("bad.toml");
         std::fs::write(&bad, "x").unwrap();
-        let err = load(Some(&bad), "keys", parse).unwrap_err();
-        assert!(err.ends_with("bad.toml line 1: not a number; using the default keys"), "{err}");
+        let err = load(Some(&bad), "the default keys are used", parse).unwrap_err();
+        assert!(err.ends_with("bad.toml is ignored, the default keys are used: line 1: not a number"), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

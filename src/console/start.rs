@@ -48,7 +48,7 @@ fn demo_poller(interval: Duration) -> Poller {
 fn configuration() -> (Keymap, Theme, Vec<String>) {
     let mut problems = Vec::new();
     let keymap_file = config::user_file("keymap.toml");
-    let keymap = match config::load(keymap_file.as_deref(), "keys", Keymap::parse) {
+    let keymap = match config::load(keymap_file.as_deref(), "the default keys are used", Keymap::parse) {
         Ok(Some(user)) => Keymap::builtin().overlaid(user),
         Ok(None) => Keymap::builtin(),
         Err(problem) => {
@@ -57,7 +57,7 @@ fn configuration() -> (Keymap, Theme, Vec<String>) {
         }
     };
     let theme_file = config::user_file("theme.toml");
-    let mut theme = match config::load(theme_file.as_deref(), "theme", |t| Theme::builtin().overlaid(t)) {
+    let mut theme = match config::load(theme_file.as_deref(), "the default theme is used", |t| Theme::builtin().overlaid(t)) {
         Ok(Some(theme)) => theme,
         Ok(None) => Theme::builtin(),
         Err(problem) => {
@@ -84,7 +84,7 @@ async fn console(options: Options) -> i32 {
     let source = if options.demo { Source::Simulated } else { Source::Kernel };
     let mut app = App::new(source, host_name(), keymap, Instant::now());
     if !problems.is_empty() {
-        app.flash_error(problems.join("; "));
+        app.flash_error(problems.join("\n"));
     }
     let mut stops = Vec::new();
     for (kind, name, number) in [(SignalKind::terminate(), "SIGTERM", 15), (SignalKind::interrupt(), "SIGINT", 2), (SignalKind::hangup(), "SIGHUP", 1)] {

@@ -2,7 +2,7 @@
 //! that tests drive without a terminal.
 
 use super::action::{Action, Command, Effect};
-use super::app::{App, FLASH_FOR, Focus, INTERVALS, Nav, Source};
+use super::app::{App, FLASH_ERROR_FOR, FLASH_FOR, Focus, INTERVALS, Nav, Source};
 use super::view::{self, Column, SERVER_COLUMNS, SERVICE_COLUMNS};
 use crate::ipvs::rates::RateSource;
 use ratatui::layout::{Position, Rect};
@@ -58,7 +58,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Tick(now) => {
             app.now = now;
-            if app.flash.as_ref().is_some_and(|f| now.duration_since(f.at) >= FLASH_FOR) {
+            if app.flash.as_ref().is_some_and(|f| now.duration_since(f.at) >= if f.error { FLASH_ERROR_FOR } else { FLASH_FOR }) {
                 app.flash = None;
             }
             vec![]

@@ -46,6 +46,27 @@ pub fn interval(d: Duration) -> String {
     if d.subsec_millis() == 0 { format!("{}s", d.as_secs()) } else { format!("{:.1}s", d.as_secs_f64()) }
 }
 
+/// `text` in lines of at most `width` characters, broken at spaces (and at its own newlines).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    text.split('\n').flat_map(|paragraph| wrap_one(paragraph, width)).collect()
+}
+
+fn wrap_one(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split(' ') {
+        let last = lines.last_mut().expect("never empty");
+        if !last.is_empty() && last.chars().count() + 1 + word.chars().count() > width {
+            lines.push(word.to_string());
+        } else {
+            if !last.is_empty() {
+                last.push(' ');
+            }
+            last.push_str(word);
+        }
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,6 +87,12 @@ mod tests {
         assert_eq!(bytes(1_234_567.0, false), "1.2MB");
         assert_eq!(bytes(1_234_567.0, true), "1234567");
         assert_eq!(bytes(512.0, false), "512B");
+    }
+
+    #[test]
+    fn wrapping_breaks_at_spaces_and_newlines() {
+        assert_eq!(wrap("one two three\nfour", 8), ["one two", "three", "four"]);
+        assert_eq!(wrap("unbreakable-word", 4), ["unbreakable-word"]);
     }
 
     #[test]

@@ -2,32 +2,16 @@
 
 use crate::console::app::App;
 use crate::console::keymap::Layer;
+use crate::ui::format;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-/// `text` in lines of at most `width` characters, broken at spaces.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = vec![String::new()];
-    for word in text.split(' ') {
-        let last = lines.last_mut().expect("never empty");
-        if !last.is_empty() && last.chars().count() + 1 + word.chars().count() > width {
-            lines.push(word.to_string());
-        } else {
-            if !last.is_empty() {
-                last.push(' ');
-            }
-            last.push_str(word);
-        }
-    }
-    lines
-}
-
 /// One entry: the keys (or mark) in a column, the description wrapped beside it.
 fn entry(out: &mut Vec<Line<'static>>, keys: &str, desc: &str, key_width: usize, width: usize, theme: &Theme) {
-    for (n, text) in wrap(desc, width.saturating_sub(key_width + 4).max(20)).into_iter().enumerate() {
+    for (n, text) in format::wrap(desc, width.saturating_sub(key_width + 4).max(20)).into_iter().enumerate() {
         let keys = if n == 0 { keys } else { "" };
         out.push(Line::from(vec![Span::styled(format!("  {keys:<key_width$}  "), theme.title), Span::raw(text)]));
     }

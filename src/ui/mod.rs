@@ -28,7 +28,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Screen {
     let [header, main, footer] = Layout::vertical([
         Constraint::Length(panes::header::height(app, area.width)),
         Constraint::Fill(1),
-        Constraint::Length(2),
+        Constraint::Length(panes::footer::height(app, area.width)),
     ])
     .areas(area);
     panes::header::draw(f, header, app, theme);

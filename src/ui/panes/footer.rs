@@ -2,13 +2,34 @@
 //! bar with the main keys of what has focus, taken from the keymap.
 
 use crate::console::app::App;
+use crate::ui::format;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
+/// An error may take this many lines, to be read whole (a bad config file names its line).
+const MAX_FLASH_LINES: usize = 4;
+
+/// The flash message in lines for this width.
+fn flash_lines(app: &App, width: u16) -> Vec<String> {
+    match &app.flash {
+        Some(flash) if !app.filtering => {
+            let mut lines = format::wrap(&flash.text, usize::from(width).saturating_sub(2).max(20));
+            lines.truncate(if flash.error { MAX_FLASH_LINES } else { 1 });
+            lines
+        }
+        _ => vec![String::new()],
+    }
+}
+
+/// Lines the footer needs: the flash (one, or a few for an error) and the hint bar.
+pub fn height(app: &App, width: u16) -> u16 {
+    flash_lines(app, width).len() as u16 + 1
+}
+
 pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let flash_area = Rect { height: 1, ..area };
+    let flash_area = Rect { height: area.height.saturating_sub(1), ..area };
     if app.filtering {
         let prompt = " filter:";
         let width = usize::from(area.width).saturating_sub(prompt.len() + 1);
@@ -18,7 +39,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let x = area.x + (prompt.len() + 1 + app.filter.visual_cursor().saturating_sub(scroll)) as u16;
         f.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
     } else if let Some(flash) = &app.flash {
-        f.render_widget(Line::styled(format!(" {}", flash.text), if flash.error { theme.flash_error } else { theme.flash }), flash_area);
+        let style = if flash.error { theme.flash_error } else { theme.flash };
+        for (n, text) in flash_lines(app, area.width).into_iter().enumerate() {
+            f.render_widget(Line::styled(format!(" {text}"), style), Rect { y: area.y + n as u16, height: 1, ..area });
+        }
     }
     let mut spans = Vec::new();
     let mut seen = Vec::new();
@@ -34,5 +58,5 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             spans.push(Span::styled(format!(" {hint}"), theme.hint));
         }
     }
-    f.render_widget(Line::from(spans), Rect { y: area.y + 1, height: 1, ..area });
+    f.render_widget(Line::from(spans), Rect { y: area.bottom().saturating_sub(1), height: 1, ..area });
 }
