@@ -69,11 +69,16 @@ impl<B: Backend> SnapshotSource for B {
     }
 }
 
+/// After IPVS was found missing, how long before trying again (each try runs modprobe).
+pub const RECONNECT_EVERY: Duration = Duration::from_secs(30);
+
 /// This host's IPVS, connecting (again) whenever it is not connected: the console starts even
 /// when IPVS is unreachable and picks it up once the module is loaded.
 #[derive(Default)]
 pub struct Kernel {
     backend: RefCell<Option<Rc<KernelBackend>>>,
+    /// The last failed connection, repeated until RECONNECT_EVERY has passed.
+    failed: RefCell<Option<(Instant, Error)>>,
 }
 
 impl SnapshotSource for Kernel {
@@ -82,9 +87,23 @@ impl SnapshotSource for Kernel {
         let backend = match connected {
             Some(b) => b,
             None => {
-                let b = Rc::new(KernelBackend::connect().await?);
-                *self.backend.borrow_mut() = Some(b.clone());
-                b
+                if let Some((at, error)) = self.failed.borrow().as_ref()
+                    && at.elapsed() < RECONNECT_EVERY
+                {
+                    return Err(error.clone());
+                }
+                match KernelBackend::connect().await {
+                    Ok(b) => {
+                        let b = Rc::new(b);
+                        *self.backend.borrow_mut() = Some(b.clone());
+                        *self.failed.borrow_mut() = None;
+                        b
+                    }
+                    Err(e) => {
+                        *self.failed.borrow_mut() = Some((Instant::now(), e.clone()));
+                        return Err(e);
+                    }
+                }
             }
         };
         let result = backend.snapshot().await;

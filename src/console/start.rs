@@ -40,8 +40,11 @@ pub fn run(options: Options) -> i32 {
     tokio::task::LocalSet::new().block_on(&runtime, console(options))
 }
 
+/// The demo, warmed up for a minute so that its tables are busy from the first frame.
 fn demo_poller(interval: Duration) -> Poller {
-    Poller::spawn(SimBackend::demo(DEMO_SEED).with_wall_clock(), interval)
+    let sim = SimBackend::demo(DEMO_SEED);
+    sim.advance(Duration::from_secs(60));
+    Poller::spawn(sim.with_wall_clock(), interval)
 }
 
 /// The keymap and theme in force, and what was wrong with the user's files.

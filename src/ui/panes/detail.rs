@@ -38,7 +38,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         (RateSource::Own, None) => "own rates: none yet".to_string(),
         (RateSource::Kernel, _) => "kernel rates, 8s average".to_string(),
     };
-    let about = Span::styled(format!("{source}, {points} points"), theme.dim);
+    let about = Span::styled(format!("{source}, {points} {}", if points == 1 { "point" } else { "points" }), theme.dim);
     pane_title(f, area, "Trend".into(), vec![Span::raw(name), about], false, theme);
     let rows: [(&str, Pick, bool); 3] = [
         ("conn/s", |s| s.conns_per_s, false),

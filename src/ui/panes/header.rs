@@ -66,7 +66,7 @@ fn totals(app: &App) -> Option<(Vec<Part>, Vec<Part>)> {
     let n = |v: f64| format::number(v, app.exact);
     let rate = |pick: fn(&crate::ipvs::rates::Rate) -> f64| total.as_ref().map_or("-".to_string(), |r| n(pick(r)));
     let bytes = |pick: fn(&crate::ipvs::rates::Rate) -> f64| {
-        total.as_ref().map_or("-".to_string(), |r| if app.exact { format!("{} B", format::bytes(pick(r), true)) } else { format::bytes(pick(r), false) })
+        total.as_ref().map_or("- B".to_string(), |r| if app.exact { format!("{} B", format::bytes(pick(r), true)) } else { format::bytes(pick(r), false) })
     };
     let plural = |count: usize, one: &str, many: &str| format!("{count} {}", if count == 1 { one } else { many });
     let counts = vec![

@@ -2,6 +2,7 @@
 
 use crate::console::action::Command;
 use crate::console::app::App;
+use crate::console::poller::RECONNECT_EVERY;
 use crate::ipvs::Error;
 use crate::ui::format;
 use crate::ui::theme::Theme;
@@ -20,7 +21,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Span::raw("run it as root (sudo ipvs-tui), or give the binary CAP_NET_ADMIN: sudo setcap cap_net_admin+ep \"$(command -v ipvs-tui)\"."),
         ]));
     }
-    lines.push(Line::styled(format!("The console tries again every {}.", format::interval(app.interval)), theme.dim));
+    let every = if let Error::Unavailable(_) = error { RECONNECT_EVERY } else { app.interval };
+    lines.push(Line::styled(format!("The console tries again every {}.", format::interval(every)), theme.dim));
     if let Some(key) = app.keymap.key_for(&app.layers(), Command::Demo) {
         lines.push(Line::default());
         lines.push(Line::from(vec![
