@@ -47,9 +47,8 @@ fn ten_thousand_services_scroll_filter_and_sort_quickly() {
     let text: String = buffer.content.iter().map(|c| c.symbol()).collect();
     assert!(text.contains("Services 10000"), "{text}");
     assert_eq!(app.services_nav.selected, 100);
-    // Generous even for a debug build on a loaded machine; a release build is far below.
-    assert!(per_frame < Duration::from_millis(100), "one key and one frame took {per_frame:?}");
-    eprintln!("10,000 services: {per_frame:?} per key and frame (debug build)");
+    // A figure to read, not a timed assertion: speed is shown by benchmarks, not by tests.
+    eprintln!("10,000 services: {per_frame:?} per key and frame");
 
     let started = Instant::now();
     for c in "/192.0.2.7\n".chars() {
