@@ -202,3 +202,55 @@ fn a_bad_keymap_file_is_named_with_its_line_80x24() {
     app.flash_error(problem.replace(&dir.display().to_string(), "~/.config/ipvs-tui"));
     insta::assert_snapshot!(screen(&mut app, 80, 24));
 }
+
+/// This host's IPVS read from /proc/net/ip_vs without root (the text the kernel prints, HZ 100),
+/// polled for 20 s while connections come: no counters, so no rates and no stall warning.
+fn read_only_app() -> App {
+    use ipvs_tui::ipvs::procfs::parse_ip_vs;
+    let t0 = Instant::now();
+    let mut app = App::new(Source::ReadOnly, "lb1", Keymap::builtin(), t0);
+    for k in 0..10u64 {
+        let text = format!(
+            concat!(
+                "IP Virtual Server version 1.2.1 (size=4096)\n",
+                "Prot LocalAddress:Port Scheduler Flags\n",
+                "  -> RemoteAddress:Port Forward Weight ActiveConn InActConn\n",
+                "TCP  C0000201:0050 rr  \n",
+                "  -> C000020B:1F90      Masq    3      {:<10} 40        \n",
+                "  -> C000020C:0050      Route   0      0          0         \n",
+                "UDP  C0000202:0035 wlc ops persistent 6000 FFFFFF00\n",
+                "  -> C000020D:0035      Tunnel  1      0          1         \n",
+                "FWM  00000007 lc \n",
+                "  -> C000020E:0000      Route   1      0          0         \n",
+            ),
+            12 + k
+        );
+        let snapshot = parse_ip_vs(&text, Some(100)).unwrap().snapshot;
+        update(&mut app, Action::Snapshot { snapshot: Box::new(snapshot), at: t0 + Duration::from_secs(2 * k) });
+    }
+    update(&mut app, Action::Tick(t0 + Duration::from_secs(19)));
+    app
+}
+
+#[test]
+fn read_only_from_proc_80x24() {
+    let mut app = read_only_app();
+    let shown = screen(&mut app, 80, 24);
+    insta::assert_snapshot!(shown);
+    assert!(!shown.contains("STALLED"), "{shown}");
+    // The kernel's rates would be zeros, not unknowns: the header still shows none.
+    keys(&mut app, "r");
+    let header: Vec<String> = screen(&mut app, 160, 48).lines().take(3).map(String::from).collect();
+    assert!(header[0].contains("READ-ONLY") && header[0].contains("no counters, no rates"), "{header:?}");
+    assert!(header[2].contains("- conn/s") && !header[2].contains(" 0 conn/s"), "{header:?}");
+}
+
+#[test]
+fn read_only_badge_is_reversed_without_colour() {
+    use ratatui::style::Modifier;
+    let mut app = read_only_app();
+    let buffer = render(&mut app, 80, 24, &Theme::builtin().monochrome());
+    let first = text(&buffer).lines().next().unwrap().to_string();
+    let x = first.find("READ-ONLY").unwrap() as u16;
+    assert!(buffer[(x, 0)].modifier.contains(Modifier::REVERSED | Modifier::BOLD));
+}

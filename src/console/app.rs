@@ -33,6 +33,9 @@ pub enum Source {
     Kernel,
     /// The simulator (`--demo`): badged SIMULATED everywhere.
     Simulated,
+    /// This host's IPVS from the world-readable /proc/net/ip_vs, because netlink needs root:
+    /// badged READ-ONLY; no counters, no changes.
+    ReadOnly,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,7 +141,7 @@ impl App {
 
     /// IPVS cannot be read right now and this is not the demo: the demo is offered.
     pub fn offline(&self) -> bool {
-        self.source == Source::Kernel && self.poll_error.is_some()
+        self.source != Source::Simulated && self.poll_error.is_some()
     }
 
     /// The keymap layers in force, most specific first.

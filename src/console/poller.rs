@@ -81,6 +81,17 @@ pub struct Kernel {
     failed: RefCell<Option<(Instant, Error)>>,
 }
 
+impl Kernel {
+    /// Starts from a connection attempt already made (the console's start-up probe): connected,
+    /// or failed just now, so that the first poll does not try (and run modprobe) again.
+    pub fn after(attempt: Result<KernelBackend>) -> Kernel {
+        match attempt {
+            Ok(b) => Kernel { backend: RefCell::new(Some(Rc::new(b))), failed: RefCell::new(None) },
+            Err(e) => Kernel { backend: RefCell::new(None), failed: RefCell::new(Some((Instant::now(), e))) },
+        }
+    }
+}
+
 impl SnapshotSource for Kernel {
     async fn read(&self) -> Result<Snapshot> {
         let connected = self.backend.borrow().clone();

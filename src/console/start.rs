@@ -1,5 +1,5 @@
-//! Starting the console for real: configuration, the backend (kernel or demo), signals, the
-//! terminal, and an exit status. Whatever happens, the terminal is given back.
+//! Starting the console for real: configuration, the backend (kernel, read-only /proc or demo),
+//! signals, the terminal, and an exit status. Whatever happens, the terminal is given back.
 
 use super::app::{App, DEFAULT_INTERVAL, Source};
 use super::config;
@@ -7,7 +7,10 @@ use super::keymap::Keymap;
 use super::poller::{Kernel, Poller};
 use super::runloop::{self, Exit, Wiring};
 use super::terminal;
+use crate::ipvs::kernel::KernelBackend;
+use crate::ipvs::procfs::ProcBackend;
 use crate::ipvs::sim::SimBackend;
+use crate::ipvs::{Backend, Error};
 use crate::ui::theme::{self, Theme};
 use crossterm::event::EventStream;
 use crossterm::tty::IsTty;
@@ -47,6 +50,21 @@ fn demo_poller(interval: Duration) -> Poller {
     Poller::spawn(sim.with_wall_clock(), interval)
 }
 
+/// This host's IPVS. Netlink refuses even reads without CAP_NET_ADMIN; then the world-readable
+/// /proc/net/ip_vs is polled instead, read-only. Any other failure (IPVS missing) stays on the
+/// kernel, which the offline pane explains and retries.
+async fn kernel_or_read_only(interval: Duration) -> (Source, Poller) {
+    let attempt = KernelBackend::connect().await;
+    let denied = match &attempt {
+        Ok(backend) => matches!(backend.snapshot().await, Err(Error::Permission)),
+        Err(e) => *e == Error::Permission,
+    };
+    if denied && let Ok(proc) = ProcBackend::open().await {
+        return (Source::ReadOnly, Poller::spawn(proc, interval));
+    }
+    (Source::Kernel, Poller::spawn(Kernel::after(attempt), interval))
+}
+
 /// The keymap and theme in force, and what was wrong with the user's files.
 fn configuration() -> (Keymap, Theme, Vec<String>) {
     let mut problems = Vec::new();
@@ -84,7 +102,7 @@ fn host_name() -> String {
 
 async fn console(options: Options) -> i32 {
     let (keymap, theme, problems) = configuration();
-    let source = if options.demo { Source::Simulated } else { Source::Kernel };
+    let (source, poller) = if options.demo { (Source::Simulated, demo_poller(DEFAULT_INTERVAL)) } else { kernel_or_read_only(DEFAULT_INTERVAL).await };
     let mut app = App::new(source, host_name(), keymap, Instant::now());
     if !problems.is_empty() {
         app.flash_error(problems.join("\n"));
@@ -109,7 +127,6 @@ async fn console(options: Options) -> i32 {
         });
         futures::future::select_all(waits).await.0
     };
-    let poller = if options.demo { demo_poller(DEFAULT_INTERVAL) } else { Poller::spawn(Kernel::default(), DEFAULT_INTERVAL) };
     let mut term = match terminal::enter() {
         Ok(t) => t,
         Err(e) => {

@@ -11,6 +11,7 @@ pub mod netlink;
 pub mod op;
 pub mod parse;
 pub mod plan;
+pub mod procfs;
 pub mod rates;
 pub mod rules;
 pub mod sim;

@@ -1,5 +1,6 @@
-//! The header: which IPVS this is and how fresh the data is, the totals (on one line when the
-//! window is wide, two otherwise), and a warning line while polling fails.
+//! The header: which IPVS this is and how fresh the data is, why the view is read-only when it
+//! is, the totals (on one line when the window is wide, two otherwise), and a warning line while
+//! polling fails.
 
 use crate::console::app::{App, Source};
 use crate::ipvs::rates::RateSource;
@@ -12,6 +13,21 @@ use ratatui::text::{Line, Span};
 
 type Part = Vec<Span<'static>>;
 
+/// Under the READ-ONLY badge: why, and what root would add.
+pub const READ_ONLY_NOTE: &str = "not root: read-only view from /proc/net/ip_vs; run as root for counters and changes";
+
+/// The note's lines: one, or split after its `;` when the window is narrower.
+fn read_only_note(app: &App, width: u16) -> Vec<String> {
+    if app.source != Source::ReadOnly {
+        return vec![];
+    }
+    let whole = format!(" {READ_ONLY_NOTE}");
+    match whole.split_once("; ") {
+        Some((why, what)) if whole.chars().count() > usize::from(width) => vec![format!("{why};"), format!(" {what}")],
+        _ => vec![whole],
+    }
+}
+
 /// Lines the header needs in a window this wide.
 pub fn height(app: &App, width: u16) -> u16 {
     let totals = match totals(app) {
@@ -19,13 +35,14 @@ pub fn height(app: &App, width: u16) -> u16 {
         Some((counts, traffic)) if width_of(&counts) + 3 + width_of(&traffic) <= usize::from(width) => 1,
         Some(_) => 2,
     };
-    1 + totals + u16::from(warning(app).is_some())
+    1 + read_only_note(app, width).len() as u16 + totals + u16::from(warning(app).is_some())
 }
 
 /// What needs saying loudly: polling fails while an older table is shown, or the kernel's
 /// estimator has stopped (counters and kernel rates frozen).
 fn warning(app: &App) -> Option<String> {
-    if app.poll_error.is_none() && app.rates.estimator_stalled() {
+    // Read-only, counters are always zero while connections come and go: that is no stall.
+    if app.poll_error.is_none() && app.source != Source::ReadOnly && app.rates.estimator_stalled() {
         return Some(" ESTIMATOR STALLED: counters have not moved for over 6 s although traffic came; rates read 0 (is net.ipv4.vs.run_estimation 0?) ".into());
     }
     let (error, at) = app.poll_error.as_ref()?;
@@ -84,8 +101,10 @@ fn totals(app: &App) -> Option<(Vec<Part>, Vec<Part>)> {
 pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut first = vec![vec![Span::styled("ipvs-tui", theme.title), Span::raw(" "), Span::styled(app.host.clone(), theme.title)]];
     let mut badges = Vec::new();
-    if app.source == Source::Simulated {
-        badges.push(Span::styled(" SIMULATED ", theme.badge));
+    match app.source {
+        Source::Simulated => badges.push(Span::styled(" SIMULATED ", theme.badge)),
+        Source::ReadOnly => badges.push(Span::styled(" READ-ONLY ", theme.badge)),
+        Source::Kernel => {}
     }
     if app.frozen {
         badges.push(Span::styled(" FROZEN ", theme.badge));
@@ -99,7 +118,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         None if app.poll_error.is_some() => first.push(vec![Span::styled(" NOT CONNECTED ", theme.warning)]),
         None => first.push(vec![Span::styled(format!("reading IPVS…, every {every}"), theme.dim)]),
     }
-    if app.snapshot.is_some() {
+    if app.snapshot.is_some() && app.source == Source::ReadOnly {
+        first.push(vec![Span::raw("no counters, no rates")]);
+    } else if app.snapshot.is_some() {
         // Which rates these are; the trend pane says what time the selected one covers.
         first.push(vec![Span::raw(match (app.rate_source, app.total_rate()) {
             (RateSource::Own, Some(_)) => "own rates",
@@ -117,6 +138,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         y += 1;
     };
     put(f, line(first, area.width));
+    for note in read_only_note(app, area.width) {
+        put(f, Line::styled(note, theme.dim));
+    }
     if let Some((mut counts, traffic)) = totals(app) {
         if width_of(&counts) + 3 + width_of(&traffic) <= usize::from(area.width) {
             counts.extend(traffic);
