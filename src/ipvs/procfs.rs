@@ -16,7 +16,6 @@ use std::cell::Cell;
 use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 /// The services file.
 pub const IP_VS: &str = "/proc/net/ip_vs";
@@ -243,36 +242,27 @@ fn push(services: &mut Vec<Service>, keys: &mut HashSet<ServiceKey>, p: Pending,
 }
 
 /// The kernel's tick rate (CONFIG_HZ), which the persistence timeouts in /proc/net/ip_vs are
-/// counted in. There is no interface that states it, so: the kernel's build configuration when
-/// it is installed (`/boot/config-<release>`), else the jiffies counter in /proc/schedstat
-/// measured against the clock for a quarter second and snapped to a CONFIG_HZ choice. None when
-/// neither is there; USER_HZ (sysconf CLK_TCK, always 100) says nothing about it.
-pub async fn kernel_hz() -> Option<u32> {
-    if let Some(hz) = configured_hz() {
-        return Some(hz);
-    }
-    let (j0, t0) = (schedstat_jiffies().await?, Instant::now());
-    tokio::time::sleep(Duration::from_millis(250)).await;
-    let (j1, t1) = (schedstat_jiffies().await?, Instant::now());
-    snap_hz(j1.checked_sub(j0)?, t1 - t0)
+/// counted in. No interface states it, but the coarse clocks tick once per jiffy and report that
+/// tick (TICK_NSEC) as their resolution; failing that, the kernel's build configuration when it
+/// is installed. USER_HZ (sysconf CLK_TCK, always 100) says nothing about it.
+pub fn kernel_hz() -> Option<u32> {
+    let mut res = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `res` is a valid timespec for the call to fill.
+    let ok = unsafe { libc::clock_getres(libc::CLOCK_MONOTONIC_COARSE, &mut res) } == 0;
+    let tick = u64::try_from(res.tv_sec).ok()?.checked_mul(1_000_000_000)?.checked_add(u64::try_from(res.tv_nsec).ok()?)?;
+    ok.then(|| hz_of_tick(tick)).flatten().or_else(configured_hz)
+}
+
+/// TICK_NSEC is 1e9/HZ rounded: 10 ms at 100, 4 ms at 250, 3.333 ms at 300, 1 ms at 1000.
+fn hz_of_tick(tick_ns: u64) -> Option<u32> {
+    let hz = 1_000_000_000u64.checked_add(tick_ns / 2)?.checked_div(tick_ns)?;
+    u32::try_from(hz).ok().filter(|hz| (10..=10_000).contains(hz))
 }
 
 fn configured_hz() -> Option<u32> {
     let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").ok()?;
     let config = std::fs::read_to_string(format!("/boot/config-{}", release.trim())).ok()?;
     config.lines().find_map(|l| l.strip_prefix("CONFIG_HZ=")?.trim().parse().ok()).filter(|hz| *hz > 0)
-}
-
-/// `timestamp <jiffies>`, the second line of /proc/schedstat (CONFIG_SCHEDSTATS).
-async fn schedstat_jiffies() -> Option<u64> {
-    let text = tokio::fs::read_to_string("/proc/schedstat").await.ok()?;
-    text.lines().find_map(|l| l.strip_prefix("timestamp ")?.trim().parse().ok())
-}
-
-/// The CONFIG_HZ choice (x86 and arm offer these) that `ticks` over `elapsed` matches within 8%.
-fn snap_hz(ticks: u64, elapsed: Duration) -> Option<u32> {
-    let measured = ticks as f64 / elapsed.as_secs_f64().max(1e-3);
-    [100u32, 200, 250, 300, 500, 1000].into_iter().find(|hz| (measured - f64::from(*hz)).abs() <= 0.08 * f64::from(*hz))
 }
 
 /// IPVS read from /proc/net/ip_vs: services, real servers and connection counts, no counters;
@@ -292,7 +282,7 @@ impl ProcBackend {
     /// This host's /proc/net/ip_vs, if this process can read it; finds the kernel's HZ.
     pub async fn open() -> Result<ProcBackend> {
         tokio::fs::File::open(IP_VS).await.map_err(|e| read_error(Path::new(IP_VS), &e))?;
-        Ok(ProcBackend::new(IP_VS, kernel_hz().await))
+        Ok(ProcBackend::new(IP_VS, kernel_hz()))
     }
 
     /// The tick rate persistence timeouts are converted with; None: persistence is not shown.
@@ -540,12 +530,12 @@ mod tests {
     }
 
     #[test]
-    fn hz_snaps_to_a_config_choice() {
-        assert_eq!(snap_hz(63, Duration::from_millis(252)), Some(250));
-        assert_eq!(snap_hz(25, Duration::from_millis(251)), Some(100));
-        assert_eq!(snap_hz(251, Duration::from_millis(250)), Some(1000));
-        assert_eq!(snap_hz(40, Duration::from_millis(250)), None);
-        assert_eq!(snap_hz(0, Duration::ZERO), None);
+    fn hz_from_the_coarse_clock_tick() {
+        assert_eq!([10_000_000, 4_000_000, 3_333_333, 1_000_000].map(hz_of_tick), [Some(100), Some(250), Some(300), Some(1000)]);
+        assert_eq!(hz_of_tick(0), None);
+        assert_eq!(hz_of_tick(1), None);
+        // Whatever this host's HZ is, Linux reports a tick.
+        assert!(kernel_hz().is_some_and(|hz| (10..=10_000).contains(&hz)));
     }
 
     fn block_on<F: std::future::Future>(f: F) -> F::Output {
