@@ -2,7 +2,10 @@
 //! important columns dropped when the window is narrow, the sorted column marked.
 
 use super::theme::Theme;
+use super::format;
 use crate::console::app::Nav;
+use crate::console::view::{Column, SortSpec};
+use crate::ipvs::rates::Rate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Rect};
 use ratatui::style::Style;
@@ -25,8 +28,32 @@ pub struct RowData {
 }
 
 /// A rate cell: the rate formatted, or `-` while there is none yet.
-pub fn rated(rate: Option<crate::ipvs::rates::Rate>, show: impl Fn(&crate::ipvs::rates::Rate) -> String) -> Line<'static> {
+pub fn rated(rate: Option<Rate>, show: impl Fn(&Rate) -> String) -> Line<'static> {
     Line::from(rate.as_ref().map_or("-".to_string(), show))
+}
+
+/// The cell of one of the five rate columns both tables share; None for any other column.
+pub fn rate_cell(column: Column, rate: Option<Rate>, exact: bool) -> Option<Line<'static>> {
+    let (n, b) = (|v| format::number(v, exact), |v| format::bytes(v, exact));
+    Some(match column {
+        Column::Conns => rated(rate, |r| n(r.conns_per_s)),
+        Column::InPkts => rated(rate, |r| n(r.inpkts_per_s)),
+        Column::OutPkts => rated(rate, |r| n(r.outpkts_per_s)),
+        Column::InBytes => rated(rate, |r| b(r.inbytes_per_s)),
+        Column::OutBytes => rated(rate, |r| b(r.outbytes_per_s)),
+        _ => return None,
+    })
+}
+
+/// The column headers of a pane, from its spec table, with the sorted column marked.
+pub fn column_specs(columns: &[Column], spec: fn(Column) -> (&'static str, bool, u8), sort: &SortSpec) -> Vec<ColumnSpec> {
+    columns
+        .iter()
+        .map(|&c| {
+            let (title, right, priority) = spec(c);
+            ColumnSpec { title, right, priority, sorted: (c == sort.column).then_some(sort.descending) }
+        })
+        .collect()
 }
 
 /// The first row to show so that the selection is visible and no space is wasted at the end.

@@ -4,7 +4,7 @@ use crate::console::app::{App, Focus};
 use crate::console::view::{Column, SERVER_COLUMNS, dest_label, service_label};
 use crate::ipvs::model::{Forward, TunnelCsum, TunnelType};
 use crate::ui::format;
-use crate::ui::table::{self, ColumnSpec, RowData, rated};
+use crate::ui::table::{self, RowData};
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -75,7 +75,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
     // Shares of what the real servers received together: each object's own-rate window has its
     // own phase, so the service's rate is not exactly their sum.
     let total_pps: f64 = (0..service.dests.len()).filter_map(|j| app.dest_rate(si, j)).map(|r| r.inpkts_per_s).sum();
-    let (n, b) = (|v| format::number(v, app.exact), |v| format::bytes(v, app.exact));
+    let n = |v| format::number(v, app.exact);
     let rows = app.dest_view[offset..end]
         .iter()
         .map(|&j| {
@@ -92,27 +92,16 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
                 Column::Active => Line::from(n(f64::from(d.active_conns))),
                 Column::Inactive => Line::from(n(f64::from(d.inact_conns))),
                 Column::Persist => Line::from(n(f64::from(d.persist_conns))),
-                Column::Conns => rated(rate, |r| n(r.conns_per_s)),
-                Column::InPkts => rated(rate, |r| n(r.inpkts_per_s)),
-                Column::OutPkts => rated(rate, |r| n(r.outpkts_per_s)),
-                Column::InBytes => rated(rate, |r| b(r.inbytes_per_s)),
-                Column::OutBytes => rated(rate, |r| b(r.outbytes_per_s)),
                 Column::Share => match rate {
                     Some(r) if total_pps > 0.0 => Line::from(format!("{:.0}%", 100.0 * r.inpkts_per_s / total_pps)),
                     _ => Line::from("-"),
                 },
-                _ => Line::default(),
+                c => table::rate_cell(*c, rate, app.exact).unwrap_or_default(),
             });
             RowData { cells: cells.collect(), style: Default::default() }
         })
         .collect();
-    let columns: Vec<ColumnSpec> = SERVER_COLUMNS
-        .iter()
-        .map(|&c| {
-            let (title, right, priority) = spec(c);
-            ColumnSpec { title, right, priority, sorted: (c == sort.column).then_some(sort.descending) }
-        })
-        .collect();
+    let columns = table::column_specs(&SERVER_COLUMNS, spec, sort);
     let selected = app.servers_nav.selected.checked_sub(offset).map(|s| (s, focused));
     table::draw(f, table_area, &columns, rows, selected, theme);
     (body, offset)

@@ -4,7 +4,7 @@ use crate::console::app::{App, Focus};
 use crate::console::view::{Column, SERVICE_COLUMNS, service_conns, service_label};
 use crate::ipvs::model::Service;
 use crate::ui::format;
-use crate::ui::table::{self, ColumnSpec, RowData, rated};
+use crate::ui::table::{self, RowData};
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -70,7 +70,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
     }
     let offset = table::visible_offset(app.services_nav, usize::from(body.height), app.view.len());
     let end = (offset + usize::from(body.height)).min(app.view.len());
-    let (n, b) = (|v| format::number(v, app.exact), |v| format::bytes(v, app.exact));
+    let n = |v| format::number(v, app.exact);
     let rows = app.view[offset..end]
         .iter()
         .map(|&i| {
@@ -84,23 +84,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
                 Column::Persistence => Line::from(s.config.persistence.map(|p| format!("{p}s")).unwrap_or_default()),
                 Column::Active => Line::from(n(active as f64)),
                 Column::Inactive => Line::from(n(inactive as f64)),
-                Column::Conns => rated(rate, |r| n(r.conns_per_s)),
-                Column::InPkts => rated(rate, |r| n(r.inpkts_per_s)),
-                Column::OutPkts => rated(rate, |r| n(r.outpkts_per_s)),
-                Column::InBytes => rated(rate, |r| b(r.inbytes_per_s)),
-                Column::OutBytes => rated(rate, |r| b(r.outbytes_per_s)),
-                _ => Line::default(),
+                c => table::rate_cell(*c, rate, app.exact).unwrap_or_default(),
             });
             RowData { cells: cells.collect(), style: Default::default() }
         })
         .collect();
-    let columns: Vec<ColumnSpec> = SERVICE_COLUMNS
-        .iter()
-        .map(|&c| {
-            let (title, right, priority) = spec(c);
-            ColumnSpec { title, right, priority, sorted: (c == sort.column).then_some(sort.descending) }
-        })
-        .collect();
+    let columns = table::column_specs(&SERVICE_COLUMNS, spec, sort);
     let selected = app.services_nav.selected.checked_sub(offset).map(|s| (s, focused));
     table::draw(f, table_area, &columns, rows, selected, theme);
     (body, offset)
