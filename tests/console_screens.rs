@@ -254,3 +254,33 @@ fn read_only_badge_is_reversed_without_colour() {
     let x = first.find("READ-ONLY").unwrap() as u16;
     assert!(buffer[(x, 0)].modifier.contains(Modifier::REVERSED | Modifier::BOLD));
 }
+
+#[test]
+fn palette_80x24() {
+    let mut app = demo_app();
+    keys(&mut app, ":sort");
+    let shown = screen(&mut app, 80, 24);
+    insta::assert_snapshot!(shown);
+    assert!(shown.lines().last().unwrap().contains("Enter run  Tab complete  Esc close"), "{shown}");
+}
+
+#[test]
+fn palette_selection_is_reversed_and_bold_without_colour() {
+    use ratatui::style::Modifier;
+    let mut app = demo_app();
+    keys(&mut app, ":in");
+    let down = Event::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
+    let action = action_for(&app, &down).unwrap();
+    update(&mut app, action);
+    let buffer = render(&mut app, 80, 24, &Theme::builtin().monochrome());
+    let shown = text(&buffer);
+    let entries = ipvs_tui::console::palette::entries(&app);
+    let row_of = |needle: &str| shown.lines().position(|l| l.starts_with(&format!("│ {needle} "))).unwrap() as u16;
+    let selected = row_of(&entries[1].name);
+    for x in 1..79 {
+        let m = buffer[(x, selected)].modifier;
+        assert!(m.contains(Modifier::REVERSED | Modifier::BOLD), "cell {x},{selected}: {m:?}\n{shown}");
+    }
+    let other = row_of(&entries[0].name);
+    assert!(!buffer[(3, other)].modifier.contains(Modifier::REVERSED), "{shown}");
+}

@@ -32,10 +32,14 @@ pub enum Command {
     Exact,
     Rates,
     Demo,
+    Palette,
+    PaletteRun,
+    PaletteComplete,
+    PaletteClose,
 }
 
 /// The name of each command in the keymap file.
-const NAMES: [(Command, &str); 24] = [
+const NAMES: [(Command, &str); 28] = [
     (Command::Quit, "quit"),
     (Command::Help, "help"),
     (Command::Redraw, "redraw"),
@@ -60,6 +64,10 @@ const NAMES: [(Command, &str); 24] = [
     (Command::Exact, "exact"),
     (Command::Rates, "rates"),
     (Command::Demo, "demo"),
+    (Command::Palette, "palette"),
+    (Command::PaletteRun, "palette_run"),
+    (Command::PaletteComplete, "palette_complete"),
+    (Command::PaletteClose, "palette_close"),
 ];
 
 impl Command {
@@ -76,12 +84,14 @@ impl Command {
     }
 }
 
-/// Everything `update` reacts to: commands from keys, text typed into the filter, the mouse,
+/// Everything `update` reacts to: commands from keys, text typed into the filter or the palette, the mouse,
 /// poll results and the clock. Times come in with the action so that `update` stays pure.
 #[derive(Debug, Clone)]
 pub enum Action {
     Command(Command),
     FilterEdit(InputRequest),
+    /// Text typed into the `:` command palette.
+    PaletteEdit(InputRequest),
     /// A left click at a screen cell.
     Click { column: u16, row: u16 },
     /// The mouse wheel over a screen cell.

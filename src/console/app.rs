@@ -3,6 +3,7 @@
 
 use super::action::Command;
 use super::keymap::{Keymap, Layer};
+use super::palette::Palette;
 use super::view::{self, Column, SortSpec};
 use crate::ipvs::Error;
 use crate::ipvs::rates::{RateSource, RateTracker};
@@ -89,6 +90,8 @@ pub struct App {
     pub help: Option<u16>,
     pub filter: Input,
     pub filtering: bool,
+    /// The `:` command palette, while open.
+    pub palette: Option<Palette>,
     pub service_sort: SortSpec,
     pub server_sort: SortSpec,
     /// Indices into `snapshot.services`, filtered and sorted: the rows of the services table.
@@ -125,6 +128,7 @@ impl App {
             help: None,
             filter: Input::default(),
             filtering: false,
+            palette: None,
             service_sort: SortSpec { column: Column::Service, descending: false },
             server_sort: SortSpec { column: Column::Address, descending: false },
             view: Vec::new(),
@@ -149,9 +153,17 @@ impl App {
         if self.help.is_some() {
             return vec![Layer::Help];
         }
+        if self.palette.is_some() {
+            return vec![Layer::Palette];
+        }
         if self.filtering {
             return vec![Layer::Filter];
         }
+        self.base_layers()
+    }
+
+    /// The layers of the tables and the offline screen, under the palette: what it offers.
+    pub fn base_layers(&self) -> Vec<Layer> {
         let mut layers = Vec::new();
         if self.snapshot.is_some() {
             layers.push(match self.focus {
@@ -171,6 +183,7 @@ impl App {
     pub fn can(&self, command: Command) -> bool {
         match command {
             Command::Enter => self.current_service().is_some(),
+            Command::Back => self.focus == Focus::Servers || !self.filter.value().is_empty(),
             Command::Filter | Command::SortNext | Command::SortPrev | Command::SortInvert | Command::Freeze | Command::Exact | Command::Rates | Command::FocusNext => {
                 self.snapshot.is_some()
             }

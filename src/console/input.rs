@@ -1,4 +1,4 @@
-//! Terminal events to actions: keys through the keymap, text into the filter, clicks and wheel.
+//! Terminal events to actions: keys through the keymap, text into the filter or the palette, clicks and wheel.
 
 use super::action::Action;
 use super::app::App;
@@ -11,6 +11,9 @@ pub fn action_for(app: &App, event: &Event) -> Option<Action> {
         Event::Key(k) if k.kind != KeyEventKind::Release => {
             if let Some(command) = app.keymap.lookup(&app.layers(), Key::from_event(k)) {
                 return Some(Action::Command(command));
+            }
+            if app.palette.is_some() {
+                return tui_input::backend::crossterm::to_input_request(event).map(Action::PaletteEdit);
             }
             if app.filtering {
                 return tui_input::backend::crossterm::to_input_request(event).map(Action::FilterEdit);

@@ -15,6 +15,7 @@ pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
 pub enum Layer {
     Help,
     Filter,
+    Palette,
     Offline,
     Services,
     Servers,
@@ -23,9 +24,10 @@ pub enum Layer {
 }
 
 impl Layer {
-    const ALL: [(Layer, &'static str, &'static str); 7] = [
+    const ALL: [(Layer, &'static str, &'static str); 8] = [
         (Layer::Help, "help", "Help"),
         (Layer::Filter, "filter", "Typing a filter"),
+        (Layer::Palette, "palette", "Typing a command (:)"),
         (Layer::Offline, "offline", "When IPVS cannot be read"),
         (Layer::Services, "services", "Services"),
         (Layer::Servers, "servers", "Real servers"),

@@ -3,6 +3,7 @@
 
 use super::action::{Action, Command, Effect};
 use super::app::{App, FLASH_ERROR_FOR, FLASH_FOR, Focus, INTERVALS, Nav, Source};
+use super::palette::{self, Run};
 use super::view::{self, Column, SERVER_COLUMNS, SERVICE_COLUMNS};
 use crate::ipvs::rates::RateSource;
 use ratatui::layout::{Position, Rect};
@@ -17,11 +18,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Command(c) => command(app, c),
         Action::FilterEdit(req) => {
             if app.filter.handle(req).is_some_and(|changed| changed.value) {
-                // A new filter shows its first match, as filter-as-you-type lists do.
-                app.services_nav = Nav::default();
-                app.selected_service = None;
-                app.rebuild();
+                filter_changed(app);
             }
+            vec![]
+        }
+        Action::PaletteEdit(req) => {
+            palette::edit(app, req);
             vec![]
         }
         Action::Click { column, row } => {
@@ -127,6 +129,22 @@ fn command(app: &mut App, c: Command) -> Vec<Effect> {
                 RateSource::Kernel => "kernel rates: the kernel's estimator, an 8 s moving average",
             });
         }
+        Command::Palette => palette::open(app),
+        Command::PaletteClose => app.palette = None,
+        Command::PaletteComplete => palette::complete(app),
+        // The palette runs an entry exactly as its key would, effects included.
+        Command::PaletteRun => match palette::take(app) {
+            Some(Run::Command(c)) => return command(app, c),
+            Some(Run::Sort(column)) => {
+                *sort_spec(app) = view::SortSpec { column, descending: column.descending_first() };
+                app.rebuild();
+            }
+            Some(Run::Filter(text)) => {
+                app.filter = text.into();
+                filter_changed(app);
+            }
+            Some(Run::Complete(_)) | None => {}
+        },
         Command::Demo => {
             if app.source == Source::Kernel {
                 app.source = Source::Simulated;
@@ -141,6 +159,13 @@ fn command(app: &mut App, c: Command) -> Vec<Effect> {
         }
     }
     vec![]
+}
+
+/// A new filter shows its first match, as filter-as-you-type lists do.
+fn filter_changed(app: &mut App) {
+    app.services_nav = Nav::default();
+    app.selected_service = None;
+    app.rebuild();
 }
 
 fn interval_step(app: &mut App, up: bool) -> Vec<Effect> {
@@ -189,7 +214,9 @@ fn movement(app: &mut App, c: Command) {
         Command::Top => isize::MIN / 2,
         _ => isize::MAX / 2,
     };
-    if app.help.is_some() {
+    if app.palette.is_some() {
+        palette::step(app, delta);
+    } else if app.help.is_some() {
         scroll_help(app, delta);
     } else {
         move_in(app, app.focus, delta);

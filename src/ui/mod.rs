@@ -1,8 +1,10 @@
 //! Drawing the console: the layout of the panes (one file each under `panes/`), the help
-//! overlay, and the "window too small" message. Reads `console::App`; never changes it.
+//! overlay, the command palette, and the "window too small" message. Reads `console::App`;
+//! never changes it.
 
 pub mod format;
 pub mod help;
+pub mod palette;
 pub mod panes;
 pub mod table;
 pub mod theme;
@@ -43,6 +45,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Screen {
         panes::detail::draw(f, detail, app, theme);
     }
     panes::footer::draw(f, footer, app, theme);
+    palette::draw(f, footer, app, theme);
     help::draw(f, area, app, theme);
     screen
 }

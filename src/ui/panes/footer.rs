@@ -1,5 +1,6 @@
-//! The bottom two lines: the flash line (news, errors, or the filter being typed) and the hint
-//! bar with the main keys of what has focus, taken from the keymap.
+//! The bottom two lines: the flash line (news, errors, or the filter being typed; the palette
+//! draws its prompt there) and the hint bar with the main keys of what has focus, taken from
+//! the keymap.
 
 use crate::console::app::App;
 use crate::ui::format;
@@ -14,7 +15,7 @@ const MAX_FLASH_LINES: usize = 4;
 /// The flash message in lines for this width.
 fn flash_lines(app: &App, width: u16) -> Vec<String> {
     match &app.flash {
-        Some(flash) if !app.filtering => {
+        Some(flash) if !app.filtering && app.palette.is_none() => {
             let mut lines = format::wrap(&flash.text, usize::from(width).saturating_sub(2).max(20));
             lines.truncate(if flash.error { MAX_FLASH_LINES } else { 1 });
             lines
@@ -38,7 +39,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         f.render_widget(Line::from(vec![Span::styled(prompt, theme.hint_key), Span::raw(" "), Span::raw(shown)]), flash_area);
         let x = area.x + (prompt.len() + 1 + app.filter.visual_cursor().saturating_sub(scroll)) as u16;
         f.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
-    } else if let Some(flash) = &app.flash {
+    } else if let Some(flash) = &app.flash
+        && app.palette.is_none()
+    {
         let style = if flash.error { theme.flash_error } else { theme.flash };
         for (n, text) in flash_lines(app, area.width).into_iter().enumerate() {
             f.render_widget(Line::styled(format!(" {text}"), style), Rect { y: area.y + n as u16, height: 1, ..area });
