@@ -35,4 +35,14 @@ command -v cargo >/dev/null || {
 }
 
 cargo build --all-targets
-cargo test --all-targets "$@"
+# One closing line for the whole run: cargo prints a summary per test binary, and the last binary
+# (the bench smoke run) prints none.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+cargo test --all-targets "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+awk '/^test result:/ { for (i = 1; i < NF; i++) { if ($(i + 1) ~ /^passed/) p += $i; if ($(i + 1) ~ /^failed/) f += $i } }
+	END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
+exit "$status"
