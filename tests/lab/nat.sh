@@ -4,11 +4,7 @@ set -euo pipefail
 source "$LAB_REPO/tests/lab/net.sh"
 
 lab_nat_topology
-for rs in rs1 rs2; do
-	ip=$([ $rs = rs1 ] && echo "$RS1" || echo "$RS2")
-	lab_http_server $rs "$ip" 80 $rs
-	lab_udp_server $rs "$ip" 53 $rs
-done
+lab_nat_servers
 lab_ns director ipvsadm -A -t "$VIP:80" -s rr
 lab_ns director ipvsadm -a -t "$VIP:80" -r "$RS1:80" -m
 lab_ns director ipvsadm -a -t "$VIP:80" -r "$RS2:80" -m

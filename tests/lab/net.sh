@@ -119,6 +119,15 @@ lab_udp_server() {
 	lab_wait_listen "$1" u "$3"
 }
 
+# The NAT topology's two real servers, each answering HTTP on port 80 and UDP on port 53 with its
+# own name (rs1, rs2), so a test can tell where the director sent a request.
+lab_nat_servers() {
+	lab_http_server rs1 "$RS1" 80 rs1
+	lab_udp_server rs1 "$RS1" 53 rs1
+	lab_http_server rs2 "$RS2" 80 rs2
+	lab_udp_server rs2 "$RS2" 53 rs2
+}
+
 # lab_udp_ask NS IP PORT: send one datagram from a fresh socket, print the reply (fail after 3 s).
 lab_udp_ask() {
 	lab_ns "$1" perl -MIO::Socket::INET -MIO::Select -e '

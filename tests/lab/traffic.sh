@@ -18,11 +18,7 @@ HTTP_N=10 # requests, rr over 2 real servers: 5 each
 UDP_N=8   # datagrams from fresh sockets: 4 each
 
 lab_nat_topology
-for rs in rs1 rs2; do
-	ip=$([ $rs = rs1 ] && echo "$RS1" || echo "$RS2")
-	lab_http_server $rs "$ip" 80 $rs
-	lab_udp_server $rs "$ip" 53 $rs
-done
+lab_nat_servers
 d ipvsadm -R <<EOF
 -A -t $VIP:80 -s rr
 -a -t $VIP:80 -r $RS1:80 -m -w 1
