@@ -11,6 +11,7 @@ pub mod config;
 pub mod input;
 pub mod keymap;
 pub mod keys;
+pub mod lean_backend;
 pub mod palette;
 pub mod poller;
 pub mod rates;

@@ -134,7 +134,8 @@ async fn console(options: Options) -> i32 {
             return 1;
         }
     };
-    let wiring = Wiring { events: EventStream::new(), poller, signals, demo: demo_poller, sync: true };
+    // sync: false, LeanBackend (terminal::enter) wraps each frame that changes something itself.
+    let wiring = Wiring { events: EventStream::new(), poller, signals, demo: demo_poller, sync: false };
     let result = runloop::run(&mut term, &mut app, &theme, wiring).await;
     terminal::restore();
     match result {
