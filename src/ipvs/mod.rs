@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod audit;
+pub mod drain;
 pub mod backend;
 pub mod error;
 pub mod kernel;
