@@ -2,6 +2,7 @@
 //! Nothing here knows that a terminal exists.
 
 pub mod args;
+pub mod audit;
 pub mod backend;
 pub mod error;
 pub mod kernel;
