@@ -8,6 +8,7 @@
 pub mod action;
 pub mod app;
 pub mod config;
+pub mod form;
 pub mod input;
 pub mod keymap;
 pub mod keys;

@@ -17,6 +17,7 @@ pub mod procfs;
 pub mod rates;
 pub mod rules;
 pub mod sim;
+pub mod stale;
 pub mod table;
 
 pub use backend::Backend;

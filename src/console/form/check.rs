@@ -1,0 +1,84 @@
+//! Reading a form's visible fields through `ipvs::parse`, collecting every problem under the
+//! field it concerns (or the form as a whole), so one submit reports all of them at once.
+
+use super::Form;
+use super::fields::FieldId;
+use crate::ipvs::parse::{self, ParseError, Parsed};
+use std::net::IpAddr;
+
+/// One thing wrong: under a field, or for the form as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub field: Option<FieldId>,
+    pub message: String,
+}
+
+pub struct Check<'a> {
+    pub form: &'a Form,
+    pub problems: Vec<Problem>,
+}
+
+impl<'a> Check<'a> {
+    pub fn new(form: &'a Form) -> Check<'a> {
+        Check { form, problems: Vec::new() }
+    }
+
+    pub fn ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    pub fn typed(&self, id: FieldId) -> &'a str {
+        self.form.field(id).map_or("", |f| f.typed())
+    }
+
+    pub fn selected(&self, id: FieldId) -> usize {
+        self.form.field(id).map_or(0, |f| f.selected())
+    }
+
+    pub fn on(&self, id: FieldId) -> bool {
+        self.form.field(id).is_some_and(|f| f.is_on())
+    }
+
+    pub fn flags(&self, id: FieldId) -> [bool; 3] {
+        self.form.field(id).map_or([false; 3], |f| f.flags_set())
+    }
+
+    pub fn visible(&self, id: FieldId) -> bool {
+        self.form.visible(id)
+    }
+
+    /// The field's text through `parser`; a failure is recorded under the field.
+    pub fn parse<T>(&mut self, id: FieldId, parser: impl FnOnce(&str) -> Parsed<T>) -> Option<T> {
+        match parser(self.typed(id)) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.fail(id, e.to_string());
+                None
+            }
+        }
+    }
+
+    /// Like `parse`, but an empty field means `None` (an optional value left to its default).
+    pub fn parse_optional<T>(&mut self, id: FieldId, parser: impl FnOnce(&str) -> Parsed<T>) -> Option<Option<T>> {
+        if self.typed(id).is_empty() { Some(None) } else { self.parse(id, parser).map(Some) }
+    }
+
+    pub fn fail(&mut self, id: FieldId, message: impl Into<String>) {
+        self.problems.push(Problem { field: Some(id), message: message.into() });
+    }
+
+    /// A problem found by `ipvs::parse::validate`: under the visible field its name belongs to,
+    /// else for the whole form.
+    pub fn refuse(&mut self, e: ParseError) {
+        let field = self.form.fields.iter().map(|f| f.id).find(|id| id.parse_names().contains(&e.field) && self.form.visible(*id));
+        self.problems.push(Problem { field, message: e.to_string() });
+    }
+}
+
+/// An address alone (the port has its own field), with the message `ipvs::parse` gives.
+pub fn address(field: &'static str, text: &str) -> Parsed<IpAddr> {
+    match parse::addr_port(field, text)? {
+        (addr, None) => Ok(addr),
+        (_, Some(_)) => Err(ParseError::new(field, text, "must be an address alone; the port has its own field")),
+    }
+}

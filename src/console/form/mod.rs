@@ -1,0 +1,302 @@
+//! The forms of the console: add or edit a service or real server, set a weight, the connection
+//! timeouts and the sync daemons. A form holds what was typed, checks it through `ipvs::parse`
+//! as the user types, and turns it into the `IpvsOp`s to apply. Drawing lives in `crate::ui::form`.
+
+mod check;
+pub mod confirm;
+mod daemon;
+mod dest;
+mod existing;
+mod fields;
+mod service;
+mod timeouts;
+mod words;
+
+pub use confirm::Confirm;
+pub use fields::{FieldId, Value};
+
+use crate::ipvs::IpvsOp;
+use crate::ipvs::model::{DestConfig, ServiceConfig, ServiceKey, Snapshot, SyncDaemon, Timeouts};
+use crate::ipvs::parse;
+use check::{Check, Problem};
+use fields::Field;
+use tui_input::InputRequest;
+
+/// Which form, and what it was opened on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormKind {
+    AddService,
+    EditService { original: ServiceConfig },
+    AddDest { service: ServiceKey },
+    EditDest { service: ServiceKey, original: DestConfig },
+    Weight { service: ServiceKey, original: DestConfig },
+    Timeouts { original: Timeouts },
+    Daemon,
+}
+
+/// A form while open.
+#[derive(Debug, Clone)]
+pub struct Form {
+    kind: FormKind,
+    fields: Vec<Field>,
+    /// Index into `fields` of the focused one (always a visible, editable field).
+    focus: usize,
+    /// A problem of the whole form: a combination of fields, a kernel refusal, a stale edit.
+    error: Option<String>,
+    /// Read-only lines above the fields: the service of a real server, the running daemons.
+    context: Vec<String>,
+    /// The service a real-server form belongs to.
+    service: Option<ServiceConfig>,
+}
+
+/// One visible field, as drawing needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldView<'a> {
+    pub id: FieldId,
+    pub label: &'static str,
+    pub value: &'a Value,
+    pub focused: bool,
+    pub error: Option<&'a str>,
+    /// The names of the flags of a flags field (they depend on the scheduler).
+    pub flag_names: [&'static str; 3],
+}
+
+impl Form {
+    pub fn add_service() -> Form {
+        Form::new(FormKind::AddService, service::add_fields(), Vec::new(), None)
+    }
+
+    pub fn edit_service(current: &ServiceConfig) -> Form {
+        Form::new(FormKind::EditService { original: current.clone() }, service::edit_fields(current), Vec::new(), None)
+    }
+
+    pub fn add_dest(service: &ServiceConfig) -> Form {
+        let kind = FormKind::AddDest { service: service.key };
+        Form::new(kind, dest::add_fields(service), dest::context(service), Some(service.clone()))
+    }
+
+    pub fn edit_dest(service: &ServiceConfig, current: &DestConfig) -> Form {
+        let kind = FormKind::EditDest { service: service.key, original: *current };
+        Form::new(kind, dest::edit_fields(current), dest::context(service), Some(service.clone()))
+    }
+
+    /// One field: the weight of a real server.
+    pub fn weight(service: &ServiceConfig, current: &DestConfig) -> Form {
+        let kind = FormKind::Weight { service: service.key, original: *current };
+        Form::new(kind, dest::weight_fields(current), dest::context(service), Some(service.clone()))
+    }
+
+    /// tcp, tcpfin and udp, filled with the current values.
+    pub fn timeouts(current: &Timeouts) -> Form {
+        Form::new(FormKind::Timeouts { original: *current }, timeouts::fields(current), Vec::new(), None)
+    }
+
+    /// Start or stop a sync daemon; the running ones are shown above the fields.
+    pub fn daemon(current: &[SyncDaemon]) -> Form {
+        Form::new(FormKind::Daemon, daemon::fields(current), daemon::context(current), None)
+    }
+
+    fn new(kind: FormKind, fields: Vec<Field>, context: Vec<String>, service: Option<ServiceConfig>) -> Form {
+        let mut form = Form { kind, fields, focus: 0, error: None, context, service };
+        form.focus = form.focusable().first().copied().unwrap_or(0);
+        form
+    }
+
+    pub fn kind(&self) -> &FormKind {
+        &self.kind
+    }
+
+    pub fn title(&self) -> String {
+        let svc = |key: &ServiceKey| words::service_name(key);
+        let server = |d: &DestConfig| crate::ipvs::model::AddrPort(&d.addr, d.port).to_string();
+        match &self.kind {
+            FormKind::AddService => "Add a virtual service".into(),
+            FormKind::EditService { original } => format!("Edit {}", svc(&original.key)),
+            FormKind::AddDest { service } => format!("Add a real server to {}", svc(service)),
+            FormKind::EditDest { service, original } => format!("Edit real server {} of {}", server(original), svc(service)),
+            FormKind::Weight { service, original } => format!("Weight of {} in {}", server(original), svc(service)),
+            FormKind::Timeouts { .. } => "Connection timeouts".into(),
+            FormKind::Daemon => "Connection sync daemons".into(),
+        }
+    }
+
+    /// Text into the focused field. On a choice, Left/Right (GoToPrevChar/GoToNextChar) cycle the
+    /// options and a typed letter picks one; on an on/off field a typed space flips it. The
+    /// fields already showing errors are checked again at once.
+    pub fn edit(&mut self, req: InputRequest) {
+        let Some(field) = self.fields.get_mut(self.focus) else { return };
+        if field.edit(req) {
+            field.touched = true;
+            self.error = None;
+            self.recheck();
+        }
+    }
+
+    pub fn next_field(&mut self) {
+        self.step(1);
+    }
+
+    pub fn prev_field(&mut self) {
+        self.step(-1);
+    }
+
+    fn step(&mut self, by: isize) {
+        let order = self.focusable();
+        if order.is_empty() {
+            return;
+        }
+        let at = order.iter().position(|&i| i == self.focus).unwrap_or(0) as isize;
+        let n = order.len() as isize;
+        self.focus = order[((at + by) % n + n) as usize % order.len()];
+    }
+
+    /// Indices of the fields Tab moves between: visible and editable, in order.
+    fn focusable(&self) -> Vec<usize> {
+        (0..self.fields.len()).filter(|&i| self.fields[i].focusable() && self.visible(self.fields[i].id)).collect()
+    }
+
+    /// All visible fields parsed and validated, then checked against `table` (adding what
+    /// exists, editing what vanished). On success, the operations to apply; on failure `None`,
+    /// with the errors under their fields (and the form), and every typed character kept.
+    pub fn submit(&mut self, table: Option<&Snapshot>) -> Option<Vec<IpvsOp>> {
+        self.fields.iter_mut().for_each(|f| f.touched = true);
+        let (ops, mut problems) = self.check();
+        if let (Some(ops), Some(table)) = (&ops, table) {
+            problems.extend(existing::problems(ops, table));
+        }
+        self.show(&problems, true);
+        if problems.is_empty() { ops } else { None }
+    }
+
+    /// The equivalent ipvsadm command(s), one per line, when the form is valid as it stands.
+    pub fn preview(&self) -> Option<String> {
+        let (ops, problems) = self.check();
+        let ops = ops.filter(|_| problems.is_empty())?;
+        Some(ops.iter().map(IpvsOp::to_command).collect::<Vec<_>>().join("\n"))
+    }
+
+    /// A refusal from the kernel, or a notice that the object changed, shown in the form.
+    pub fn set_error(&mut self, message: impl Into<String>) {
+        self.error = Some(message.into());
+    }
+
+    /// The form-level error, if any.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    /// The error shown under a field.
+    pub fn field_error(&self, id: FieldId) -> Option<&str> {
+        self.field(id).and_then(|f| f.error.as_deref())
+    }
+
+    /// A visible field's value as words: the typed text, the option chosen, `on`/`off`.
+    pub fn value(&self, id: FieldId) -> Option<String> {
+        self.field(id).map(Field::shown)
+    }
+
+    pub fn focused(&self) -> Option<FieldId> {
+        self.fields.get(self.focus).map(|f| f.id)
+    }
+
+    /// Read-only lines shown above the fields.
+    pub fn context(&self) -> &[String] {
+        &self.context
+    }
+
+    /// What the focused field is for (for a choice: what the option shown does).
+    pub fn help(&self) -> &'static str {
+        self.fields.get(self.focus).map_or("", |f| words::help(f.id, &f.shown()))
+    }
+
+    /// The visible fields in order, for drawing.
+    pub fn fields(&self) -> Vec<FieldView<'_>> {
+        let scheduler = self.field(FieldId::Scheduler).map_or("", Field::typed);
+        let flag_names = match scheduler {
+            "sh" => ["sh-fallback", "sh-port", "flag-3"],
+            "mh" => ["mh-fallback", "mh-port", "flag-3"],
+            _ => ["flag-1", "flag-2", "flag-3"],
+        };
+        (0..self.fields.len())
+            .filter(|&i| self.visible(self.fields[i].id))
+            .map(|i| {
+                let f = &self.fields[i];
+                FieldView { id: f.id, label: self.label(f.id), value: &f.value, focused: i == self.focus, error: f.error.as_deref(), flag_names }
+            })
+            .collect()
+    }
+
+    fn label(&self, id: FieldId) -> &'static str {
+        match (id, &self.kind) {
+            (FieldId::Netmask, _) => words::netmask_label(service::family(self)),
+            (FieldId::Address, FormKind::EditService { .. }) => "virtual service",
+            _ => id.label(),
+        }
+    }
+
+    /// The field `id` if this form has it and it is shown now.
+    fn field(&self, id: FieldId) -> Option<&Field> {
+        self.fields.iter().find(|f| f.id == id).filter(|_| self.visible(id))
+    }
+
+    /// Any field of this form, shown or not (visibility rules read hidden ones too).
+    fn any_field(&self, id: FieldId) -> Option<&Field> {
+        self.fields.iter().find(|f| f.id == id)
+    }
+
+    /// Whether a field applies now, given the others (tunnel fields only for tunnelling, ...).
+    pub fn visible(&self, id: FieldId) -> bool {
+        self.any_field(id).is_some()
+            && match self.kind {
+                FormKind::AddService | FormKind::EditService { .. } => service::visible(self, id),
+                FormKind::AddDest { .. } | FormKind::EditDest { .. } | FormKind::Weight { .. } => dest::visible(self, id),
+                FormKind::Daemon => daemon::visible(self, id),
+                FormKind::Timeouts { .. } => true,
+            }
+    }
+
+    /// Everything the fields say, without the table: the operations, or what is wrong.
+    fn check(&self) -> (Option<Vec<IpvsOp>>, Vec<Problem>) {
+        let mut c = Check::new(self);
+        let ops = match &self.kind {
+            FormKind::AddService => service::build(&mut c).map(|s| vec![IpvsOp::AddService(s)]),
+            FormKind::EditService { .. } => service::build(&mut c).map(|s| vec![IpvsOp::EditService(s)]),
+            FormKind::AddDest { service } => dest::build(&mut c).map(|dest| vec![IpvsOp::AddDest { service: *service, dest }]),
+            FormKind::EditDest { service, .. } | FormKind::Weight { service, .. } => {
+                dest::build(&mut c).map(|dest| vec![IpvsOp::EditDest { service: *service, dest }])
+            }
+            FormKind::Timeouts { .. } => timeouts::build(&mut c).map(|t| vec![IpvsOp::SetTimeouts(t)]),
+            FormKind::Daemon => daemon::build(&mut c).map(|op| vec![op]),
+        };
+        let ops = ops.filter(|_| c.ok());
+        if let Some(ops) = &ops {
+            for op in ops {
+                if let Err(e) = parse::validate(op) {
+                    c.refuse(e);
+                }
+            }
+        }
+        let problems = c.problems;
+        (ops.filter(|_| problems.is_empty()), problems)
+    }
+
+    /// Checks again as the user types: errors on fields already touched.
+    fn recheck(&mut self) {
+        let (_, problems) = self.check();
+        self.show(&problems, false);
+    }
+
+    /// Puts each problem under its field (only touched ones while typing), or on the form.
+    fn show(&mut self, problems: &[Problem], submitted: bool) {
+        for f in &mut self.fields {
+            f.error = problems.iter().find(|p| p.field == Some(f.id) && f.touched).map(|p| p.message.clone());
+        }
+        if submitted {
+            let form_level: Vec<&str> = problems.iter().filter(|p| p.field.is_none()).map(|p| p.message.as_str()).collect();
+            self.error = (!form_level.is_empty()).then(|| form_level.join("; "));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
