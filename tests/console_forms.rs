@@ -4,7 +4,7 @@
 
 use ipvs_tui::console::form::{Confirm, FieldId, Form, Value};
 use ipvs_tui::ipvs::IpvsOp;
-use ipvs_tui::ipvs::model::*;
+use ipvs_tui::ipvs::model::{self, Dest, DestConfig, Forward, Protocol, Service, ServiceConfig, ServiceKey, Snapshot, Stats, SyncDaemon, SyncState, Timeouts};
 use ipvs_tui::ipvs::parse;
 use ipvs_tui::ui::theme::Theme;
 use ratatui::Terminal;
@@ -52,7 +52,7 @@ fn daemon(state: SyncState) -> SyncDaemon {
 
 /// The table now: web with one real server, fwmark 7, a master daemon.
 fn table() -> Snapshot {
-    let fwm = ServiceConfig::new(ServiceKey::Fwmark { mark: 7, family: Family::Inet });
+    let fwm = ServiceConfig::new(ServiceKey::Fwmark { mark: 7, family: model::Family::Inet });
     Snapshot {
         services: vec![
             Service { config: web(), stats: Stats::default(), dests: vec![dest(masq("203.0.113.2", 80, 1))] },
@@ -285,6 +285,270 @@ fn every_bad_input_is_refused_with_its_message_where_it_belongs_and_the_typing_k
         // A problem of the fields alone (not of the table) leaves nothing to preview.
         if filled((row.form)(), row.values).submit(None).is_none() {
             assert_eq!(form.preview(), None, "{context}: no command to preview");
+        }
+    }
+}
+
+// ---------------------------------------------------------------- good inputs
+
+/// Submits against `table` and returns the operations with their preview.
+fn good(mut form: Form, table: &Snapshot) -> (Vec<IpvsOp>, String) {
+    let preview = form.preview().unwrap_or_else(|| panic!("{}: a preview", form.title()));
+    let ops = form.submit(Some(table)).unwrap_or_else(|| panic!("{}: accepted, yet {:?} {:?}", form.title(), form.error(), form.fields().iter().map(|f| f.error).collect::<Vec<_>>()));
+    assert_eq!(preview, ops.iter().map(IpvsOp::to_command).collect::<Vec<_>>().join("\n"), "the preview is the command applied");
+    (ops, preview)
+}
+
+#[test]
+fn a_plain_tcp_service_takes_ipvsadm_defaults() {
+    let form = filled(Form::add_service(), &[(Address, "198.51.100.9"), (Port, "80")]);
+    let (ops, preview) = good(form, &table());
+    assert_eq!(ops, [IpvsOp::AddService(ServiceConfig::new(svc_key("198.51.100.9", 80)))]);
+    assert_eq!(preview, "ipvsadm -A -t 198.51.100.9:80 -s wlc");
+}
+
+#[test]
+fn a_persistent_udp_service_with_every_option() {
+    let form = filled(
+        Form::add_service(),
+        &[(Kind, "UDP"), (Address, "198.51.100.53"), (Port, "0"), (Scheduler, "sh"), (SchedFlags, "110"), (Persistent, "on"), (Timeout, "900"), (Netmask, "255.255.255.0"), (Pe, "sip"), (OnePacket, "on")],
+    );
+    let (_, preview) = good(form, &table());
+    assert_eq!(preview, "ipvsadm -A -u 198.51.100.53:0 -s sh -p 900 -M 255.255.255.0 --pe sip -o -b sh-fallback,sh-port");
+}
+
+#[test]
+fn an_ipv6_fwmark_service_with_a_prefix_length() {
+    let mut form = filled(Form::add_service(), &[(Kind, "firewall mark"), (Fwmark, "42"), (Family, "IPv6"), (Persistent, "on"), (Netmask, "64")]);
+    assert!(form.fields().iter().any(|f| f.id == Netmask && f.label.contains("prefix length")));
+    assert!(form.fields().iter().all(|f| f.id != Address && f.id != Port));
+    form.submit(None).unwrap();
+    let (ops, preview) = good(form, &table());
+    assert_eq!(preview, "ipvsadm -A -f 42 -6 -s wlc -p 360 -M 64");
+    let IpvsOp::AddService(s) = &ops[0] else { panic!() };
+    assert_eq!(s.netmask, model::Netmask::V6(64));
+}
+
+#[test]
+fn hidden_service_fields_do_not_leak_into_the_operation() {
+    // One-packet typed for UDP, persistence typed then turned off, flags for sh then rr.
+    let form = filled(
+        Form::add_service(),
+        &[(Kind, "UDP"), (OnePacket, "on"), (Scheduler, "sh"), (SchedFlags, "111"), (Persistent, "on"), (Timeout, "0"), (Pe, "bad name")],
+    );
+    let form = filled(form, &[(Kind, "TCP"), (Address, "198.51.100.9"), (Port, "443"), (Scheduler, "rr"), (Persistent, "off")]);
+    let (ops, preview) = good(form, &table());
+    assert_eq!(ops, [IpvsOp::AddService(ServiceConfig { scheduler: "rr".into(), ..ServiceConfig::new(svc_key("198.51.100.9", 443)) })]);
+    assert_eq!(preview, "ipvsadm -A -t 198.51.100.9:443 -s rr");
+}
+
+#[test]
+fn an_edit_starts_with_the_current_values_and_keeps_the_key() {
+    let current = ServiceConfig {
+        scheduler: "mh".into(),
+        sched_flags: model::SchedFlags { flag1: false, flag2: true, flag3: false },
+        persistence: Some(600),
+        netmask: model::Netmask::V4("255.255.0.0".parse().unwrap()),
+        pe: Some("sip".into()),
+        ..web()
+    };
+    let form = Form::edit_service(&current);
+    assert_eq!(form.value(Address).as_deref(), Some("TCP 198.51.100.1:80"));
+    assert_eq!(form.focused(), Some(Scheduler), "the key is not editable");
+    let mut table = table();
+    table.services[0].config = current.clone();
+    let (ops, preview) = good(form.clone(), &table);
+    assert_eq!(ops, [IpvsOp::EditService(current.clone())]);
+    assert_eq!(preview, "ipvsadm -E -t 198.51.100.1:80 -s mh -p 600 -M 255.255.0.0 --pe sip -b mh-port");
+    let (_, preview) = good(filled(form, &[(Scheduler, "wrr"), (Persistent, "off")]), &table);
+    assert_eq!(preview, "ipvsadm -E -t 198.51.100.1:80 -s wrr");
+}
+
+#[test]
+fn a_masquerading_real_server_with_weight_and_thresholds() {
+    let form = filled(Form::add_dest(&web()), &[(Server, "203.0.113.3"), (Method, "masquerading (NAT, -m)"), (ServerPort, "8080"), (Weight, "3"), (UpperThreshold, "100"), (LowerThreshold, "50")]);
+    let (ops, preview) = good(form, &table());
+    let dest = DestConfig { u_threshold: 100, l_threshold: 50, ..masq("203.0.113.3", 8080, 3) };
+    assert_eq!(ops, [IpvsOp::AddDest { service: web().key, dest }]);
+    assert_eq!(preview, "ipvsadm -a -t 198.51.100.1:80 -r 203.0.113.3:8080 -m -w 3 -x 100 -y 50");
+}
+
+#[test]
+fn the_brief_example_and_the_default_port_of_masquerading() {
+    let form = filled(Form::add_dest(&web()), &[(Server, "203.0.113.3"), (Method, "masquerading (NAT, -m)"), (Weight, "3")]);
+    assert_eq!(good(form, &table()).1, "ipvsadm -a -t 198.51.100.1:80 -r 203.0.113.3:80 -m -w 3");
+}
+
+#[test]
+fn direct_routing_and_tunnels_take_the_service_port_whatever_was_typed() {
+    let typed = filled(Form::add_dest(&web()), &[(Server, "203.0.113.3"), (Method, "masquerading (NAT, -m)"), (ServerPort, "8080")]);
+    let route = filled(typed.clone(), &[(Method, "direct routing (DR, -g)")]);
+    assert_eq!(good(route, &table()).1, "ipvsadm -a -t 198.51.100.1:80 -r 203.0.113.3:80 -g -w 1");
+    let tunnel = filled(typed, &[(Method, "tunnel (TUN, -i)")]);
+    assert_eq!(good(tunnel, &table()).1, "ipvsadm -a -t 198.51.100.1:80 -r 203.0.113.3:80 -i -w 1 --tun-type ipip");
+}
+
+#[test]
+fn tunnel_fields_typed_then_switched_to_masquerading_do_not_leak() {
+    let form = filled(
+        Form::add_dest(&web()),
+        &[(Server, "203.0.113.3"), (Method, "tunnel (TUN, -i)"), (TunnelType, "gue"), (TunnelPort, "6080"), (TunnelCsum, "remcsum"), (Weight, "2")],
+    );
+    let (_, preview) = good(form.clone(), &table());
+    assert_eq!(preview, "ipvsadm -a -t 198.51.100.1:80 -r 203.0.113.3:80 -i -w 2 --tun-type gue --tun-port 6080 --tun-remcsum");
+    let to_masq = filled(form.clone(), &[(Method, "masquerading (NAT, -m)")]);
+    let (ops, preview) = good(to_masq, &table());
+    assert_eq!(ops, [IpvsOp::AddDest { service: web().key, dest: masq("203.0.113.3", 80, 2) }]);
+    assert_eq!(preview, "ipvsadm -a -t 198.51.100.1:80 -r 203.0.113.3:80 -m -w 2");
+    let gre = filled(form, &[(TunnelType, "gre"), (TunnelPort, ""), (TunnelCsum, "csum")]);
+    assert_eq!(good(gre, &table()).1, "ipvsadm -a -t 198.51.100.1:80 -r 203.0.113.3:80 -i -w 2 --tun-type gre --tun-csum");
+}
+
+#[test]
+fn an_ipv4_real_server_under_an_ipv6_service_by_tunnel() {
+    let form = filled(Form::add_dest(&web6()), &[(Server, "203.0.113.3"), (Method, "tunnel (TUN, -i)")]);
+    let table = Snapshot { services: vec![Service { config: web6(), stats: Stats::default(), dests: vec![] }], ..Snapshot::default() };
+    assert_eq!(good(form, &table).1, "ipvsadm -a -t [2001:db8::1]:443 -r 203.0.113.3:443 -i -w 1 --tun-type ipip");
+}
+
+#[test]
+fn a_fwmark_service_gives_direct_routing_no_port_and_masquerading_the_one_typed() {
+    let fwm = ServiceConfig::new(ServiceKey::Fwmark { mark: 7, family: model::Family::Inet });
+    let route = filled(Form::add_dest(&fwm), &[(Server, "203.0.113.3")]);
+    assert_eq!(good(route, &table()).1, "ipvsadm -a -f 7 -r 203.0.113.3:0 -g -w 1");
+    let nat = filled(Form::add_dest(&fwm), &[(Server, "203.0.113.3"), (Method, "masquerading (NAT, -m)"), (ServerPort, "8080")]);
+    assert_eq!(good(nat, &table()).1, "ipvsadm -a -f 7 -r 203.0.113.3:8080 -m -w 1");
+}
+
+#[test]
+fn editing_a_real_server_keeps_its_address_and_port() {
+    let form = Form::edit_dest(&web(), &masq("203.0.113.2", 80, 1));
+    assert_eq!(form.value(Server).as_deref(), Some("203.0.113.2:80"));
+    assert_eq!(form.value(Method).as_deref(), Some("masquerading (NAT, -m)"));
+    assert!(form.fields().iter().all(|f| f.id != ServerPort));
+    let form = filled(form, &[(Weight, "5"), (UpperThreshold, "10")]);
+    assert_eq!(good(form, &table()).1, "ipvsadm -e -t 198.51.100.1:80 -r 203.0.113.2:80 -m -w 5 -x 10");
+}
+
+#[test]
+fn the_weight_form_changes_only_the_weight() {
+    let current = DestConfig { u_threshold: 9, ..masq("203.0.113.2", 80, 1) };
+    let form = Form::weight(&web(), &current);
+    assert_eq!(form.fields().iter().filter(|f| !matches!(f.value, Value::Fixed(_))).count(), 1);
+    let (ops, preview) = good(filled(form, &[(Weight, "0")]), &table());
+    assert_eq!(ops, [IpvsOp::EditDest { service: web().key, dest: DestConfig { weight: 0, ..current } }]);
+    assert_eq!(preview, "ipvsadm -e -t 198.51.100.1:80 -r 203.0.113.2:80 -m -w 0 -x 9");
+}
+
+#[test]
+fn timeouts_start_filled_and_zero_leaves_one_unchanged() {
+    let (_, preview) = good(filled(timeouts(), &[(TcpFin, "0"), (Udp, "60")]), &table());
+    assert_eq!(preview, "ipvsadm --set 900 0 60");
+}
+
+#[test]
+fn sync_daemons_start_with_every_option_and_stop() {
+    let form = Form::daemon(&[daemon(SyncState::Master)]);
+    assert_eq!(form.value(DaemonRole).as_deref(), Some("backup"), "the role not running yet");
+    assert_eq!(form.value(Interface).as_deref(), Some("eth1"), "the running daemon's interface");
+    assert_eq!(form.context(), ["running: master on eth1, syncid 7"]);
+    let start = filled(form.clone(), &[(MaxLen, "1400"), (Group, "239.1.2.3"), (McastPort, "8849"), (Ttl, "2")]);
+    assert_eq!(good(start, &table()).1, "ipvsadm --start-daemon backup --mcast-interface eth1 --syncid 7 --sync-maxlen 1400 --mcast-group 239.1.2.3 --mcast-port 8849 --mcast-ttl 2");
+    let stop = filled(form, &[(DaemonAction, "stop"), (DaemonRole, "master")]);
+    assert!(stop.fields().iter().all(|f| f.id != Interface), "stopping needs only the role");
+    assert_eq!(good(stop, &table()).1, "ipvsadm --stop-daemon master");
+    let fresh = Form::daemon(&[]);
+    assert_eq!(good(fresh, &Snapshot::default()).1, "ipvsadm --start-daemon master --mcast-interface eth0 --syncid 255");
+}
+
+// ---------------------------------------------------------------- arbitrary keys
+
+mod arbitrary {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    pub enum Key {
+        Edit(InputRequest),
+        Next,
+        Prev,
+        Submit,
+    }
+
+    fn request() -> impl Strategy<Value = InputRequest> {
+        use InputRequest::*;
+        let typed = prop_oneof![
+            8 => proptest::sample::select("0123456789.:[]abcdefx -/,_".chars().collect::<Vec<_>>()),
+            1 => any::<char>(),
+        ];
+        prop_oneof![
+            10 => typed.prop_map(InsertChar),
+            2 => Just(GoToPrevChar),
+            2 => Just(GoToNextChar),
+            2 => Just(DeletePrevChar),
+            1 => Just(DeleteNextChar),
+            1 => Just(DeleteLine),
+            1 => Just(GoToStart),
+            1 => Just(GoToEnd),
+            1 => Just(GoToPrevWord),
+            1 => Just(GoToNextWord),
+            1 => Just(DeletePrevWord),
+            1 => Just(DeleteNextWord),
+            1 => Just(DeleteTillEnd),
+            1 => Just(DeleteFromStart),
+            1 => Just(Yank),
+            1 => (0usize..40).prop_map(SetCursor),
+        ]
+    }
+
+    pub fn keys() -> impl Strategy<Value = Vec<Key>> {
+        let key = prop_oneof![12 => request().prop_map(Key::Edit), 3 => Just(Key::Next), 1 => Just(Key::Prev), 1 => Just(Key::Submit)];
+        proptest::collection::vec(key, 0..80)
+    }
+
+    pub fn forms() -> Vec<Form> {
+        let fwm = ServiceConfig::new(ServiceKey::Fwmark { mark: 7, family: model::Family::Inet6 });
+        vec![
+            Form::add_service(),
+            Form::edit_service(&web()),
+            Form::edit_service(&any_port()),
+            Form::add_dest(&web()),
+            Form::add_dest(&web6()),
+            Form::add_dest(&fwm),
+            Form::edit_dest(&web(), &masq("203.0.113.2", 80, 1)),
+            Form::weight(&web(), &masq("203.0.113.2", 80, 1)),
+            Form::timeouts(&Timeouts::default()),
+            Form::daemon(&[]),
+            Form::daemon(&[daemon(SyncState::Master), daemon(SyncState::Backup)]),
+        ]
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn any_keys_into_any_form_never_panic_and_never_make_a_bad_change(which in 0usize..11, keys in arbitrary::keys()) {
+        let mut form = arbitrary::forms().swap_remove(which);
+        let table = table();
+        for key in keys {
+            match key {
+                arbitrary::Key::Edit(req) => form.edit(req),
+                arbitrary::Key::Next => form.next_field(),
+                arbitrary::Key::Prev => form.prev_field(),
+                arbitrary::Key::Submit => {
+                    if let Some(ops) = form.submit(Some(&table)) {
+                        for op in &ops {
+                            proptest::prop_assert_eq!(parse::validate(op), Ok(()), "{:?}", op);
+                        }
+                    }
+                }
+            }
+            let _ = form.preview();
+            proptest::prop_assert!(form.focused().is_some_and(|id| form.fields().iter().any(|f| f.id == id && f.focused)), "the focus is on a shown field");
+        }
+        for op in form.submit(None).unwrap_or_default() {
+            proptest::prop_assert_eq!(parse::validate(&op), Ok(()), "{:?}", op);
         }
     }
 }
