@@ -552,3 +552,207 @@ proptest::proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------- on screen
+
+/// The form drawn over a blank `width` x `height` screen.
+fn render_with(width: u16, height: u16, theme: &Theme, draw: impl Fn(&mut ratatui::Frame, &Theme)) -> (Buffer, Option<(u16, u16)>) {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| draw(f, theme)).unwrap();
+    let backend = terminal.backend();
+    let cursor = backend.cursor_visible().then(|| (backend.cursor_position().x, backend.cursor_position().y));
+    (backend.buffer().clone(), cursor)
+}
+
+fn text(buffer: &Buffer) -> String {
+    let width = buffer.area.width as usize;
+    let symbols: Vec<&str> = buffer.content.iter().map(|c| c.symbol()).collect();
+    symbols.chunks(width).map(|row| row.concat().trim_end().to_string()).collect::<Vec<_>>().join("\n")
+}
+
+/// The screen's text, then where the cursor is.
+fn screen(form: &Form, width: u16, height: u16) -> String {
+    let (buffer, cursor) = render_with(width, height, &Theme::builtin(), |f, theme| ipvs_tui::ui::form::draw(f, f.area(), form, theme));
+    format!("{}\ncursor: {cursor:?}", text(&buffer))
+}
+
+fn confirm_screen(confirm: &Confirm, width: u16, height: u16) -> String {
+    let (buffer, cursor) = render_with(width, height, &Theme::builtin(), |f, theme| ipvs_tui::ui::form::draw_confirm(f, f.area(), confirm, theme));
+    format!("{}\ncursor: {cursor:?}", text(&buffer))
+}
+
+fn focus(mut form: Form, id: FieldId) -> Form {
+    while form.focused() != Some(id) {
+        form.next_field();
+    }
+    form
+}
+
+fn persistent_sh_service() -> Form {
+    filled(
+        Form::add_service(),
+        &[(Address, "198.51.100.1"), (Port, "443"), (Scheduler, "sh"), (SchedFlags, "100"), (Persistent, "on"), (Timeout, "900"), (Netmask, "255.255.255.0")],
+    )
+}
+
+#[test]
+fn add_service_empty_80x24() {
+    insta::assert_snapshot!(screen(&Form::add_service(), 80, 24));
+}
+
+#[test]
+fn add_service_filled_80x24() {
+    insta::assert_snapshot!(screen(&focus(persistent_sh_service(), Address), 80, 24));
+}
+
+#[test]
+fn add_service_filled_160x48() {
+    insta::assert_snapshot!(screen(&focus(persistent_sh_service(), SchedFlags), 160, 48));
+}
+
+#[test]
+fn add_service_with_errors_80x24_scrolls_to_the_focused_field() {
+    let mut form = filled(Form::add_service(), &[(Address, "192.0.2.300"), (Port, "65536"), (Scheduler, "round-robin"), (Persistent, "on"), (Timeout, "0"), (Netmask, "255.0.255.0")]);
+    assert_eq!(form.submit(None), None);
+    insta::assert_snapshot!(screen(&form, 80, 24));
+}
+
+#[test]
+fn add_fwmark_service_160x48() {
+    let form = filled(Form::add_service(), &[(Kind, "firewall mark"), (Fwmark, "42"), (Family, "IPv6"), (OnePacket, "on")]);
+    insta::assert_snapshot!(screen(&focus(form, Kind), 160, 48));
+}
+
+#[test]
+fn edit_service_80x24() {
+    let current = ServiceConfig { persistence: Some(600), pe: Some("sip".into()), ..web() };
+    insta::assert_snapshot!(screen(&Form::edit_service(&current), 80, 24));
+}
+
+#[test]
+fn edit_of_a_vanished_service_80x24() {
+    let mut form = Form::edit_service(&web());
+    assert_eq!(form.submit(Some(&Snapshot::default())), None);
+    insta::assert_snapshot!(screen(&form, 80, 24));
+}
+
+#[test]
+fn add_dest_empty_80x24() {
+    insta::assert_snapshot!(screen(&Form::add_dest(&web()), 80, 24));
+}
+
+#[test]
+fn add_dest_tunnel_gue_80x24() {
+    let form = filled(Form::add_dest(&web()), &[(Server, "203.0.113.3"), (Method, "tunnel (TUN, -i)"), (TunnelType, "gue"), (TunnelPort, "6080"), (TunnelCsum, "csum"), (Weight, "2")]);
+    insta::assert_snapshot!(screen(&focus(form, TunnelPort), 80, 24));
+}
+
+#[test]
+fn add_dest_with_errors_80x24() {
+    let mut form = filled(Form::add_dest(&web()), &[(Server, "2001:db8::2"), (Method, "masquerading (NAT, -m)"), (ServerPort, "8080"), (Weight, "-1"), (UpperThreshold, "5"), (LowerThreshold, "10")]);
+    assert_eq!(form.submit(Some(&table())), None);
+    insta::assert_snapshot!(screen(&form, 80, 24));
+}
+
+#[test]
+fn add_dest_masquerading_160x48() {
+    let form = filled(Form::add_dest(&web()), &[(Server, "203.0.113.3"), (Method, "masquerading (NAT, -m)"), (ServerPort, "8080"), (Weight, "3")]);
+    insta::assert_snapshot!(screen(&focus(form, Method), 160, 48));
+}
+
+#[test]
+fn edit_dest_80x24() {
+    insta::assert_snapshot!(screen(&Form::edit_dest(&web(), &masq("203.0.113.2", 80, 1)), 80, 24));
+}
+
+#[test]
+fn weight_80x24() {
+    insta::assert_snapshot!(screen(&filled(Form::weight(&web(), &masq("203.0.113.2", 80, 1)), &[(Weight, "2147483648")]), 80, 24));
+}
+
+#[test]
+fn timeouts_80x24() {
+    insta::assert_snapshot!(screen(&filled(timeouts(), &[(TcpFin, "60")]), 80, 24));
+}
+
+#[test]
+fn daemon_with_a_running_master_80x24() {
+    let form = filled(Form::daemon(&[SyncDaemon { mcast_group: Some(ip("239.0.0.9")), mcast_ttl: 2, ..daemon(SyncState::Master) }]), &[(Group, "10.0.0.1")]);
+    insta::assert_snapshot!(screen(&form, 80, 24));
+}
+
+#[test]
+fn daemon_stop_160x48() {
+    let form = filled(Form::daemon(&[daemon(SyncState::Master), daemon(SyncState::Backup)]), &[(DaemonRole, "backup")]);
+    insta::assert_snapshot!(screen(&form, 160, 48));
+}
+
+#[test]
+fn confirm_delete_80x24() {
+    let confirm = Confirm::new("Delete TCP 198.51.100.1:80 and its 1 real server?", vec![IpvsOp::DeleteService(web().key)], None);
+    insta::assert_snapshot!(confirm_screen(&confirm, 80, 24));
+}
+
+#[test]
+fn confirm_flush_typing_80x24() {
+    let mut confirm = Confirm::new("Flush the whole table?", vec![IpvsOp::Flush], Some("flush"));
+    "flu".chars().for_each(|c| confirm.edit(InputRequest::InsertChar(c)));
+    insta::assert_snapshot!(confirm_screen(&confirm, 80, 24));
+}
+
+#[test]
+fn confirm_flush_160x48() {
+    let confirm = Confirm::new("Flush the whole table?", vec![IpvsOp::Flush], Some("flush"));
+    insta::assert_snapshot!(confirm_screen(&confirm, 160, 48));
+}
+
+#[test]
+fn without_colour_the_focused_field_is_reversed_and_bold_and_errors_bold() {
+    use ratatui::style::{Color, Modifier};
+    let mut form = filled(Form::add_dest(&web()), &[(Weight, "-1")]);
+    assert_eq!(form.submit(None), None);
+    let (buffer, _) = render_with(80, 24, &Theme::builtin().monochrome(), |f, theme| ipvs_tui::ui::form::draw(f, f.area(), &form, theme));
+    assert!(buffer.content.iter().all(|c| c.fg == Color::Reset && c.bg == Color::Reset), "no colour at all");
+    let screen = text(&buffer);
+    let row = |needle: &str| screen.lines().position(|l| l.contains(needle)).unwrap_or_else(|| panic!("{needle} on screen")) as u16;
+    let col = |needle: &str| screen.lines().nth(row(needle) as usize).unwrap().chars().position(|_| true).unwrap() as u16 + screen.lines().nth(row(needle) as usize).unwrap().split(needle).next().unwrap().chars().count() as u16;
+    let (x, y) = (col("weight"), row("▶ weight"));
+    assert!(buffer[(x, y)].modifier.contains(Modifier::REVERSED | Modifier::BOLD), "{:?}", buffer[(x, y)].modifier);
+    let (x, y) = (col("upper threshold"), row("upper threshold"));
+    assert!(!buffer[(x, y)].modifier.contains(Modifier::REVERSED), "an unfocused label is not reversed");
+    let (x, y) = (col("! weight \"-1\""), row("! weight \"-1\""));
+    assert!(buffer[(x, y)].modifier.contains(Modifier::BOLD), "the error is bold");
+}
+
+#[test]
+fn every_form_fits_at_80x24_with_its_errors_and_the_keys_stay_in_view() {
+    for mut form in arbitrary::forms() {
+        // Every text field given something wrong, so every error shows at once.
+        let ids: Vec<FieldId> = form.fields().iter().filter(|f| matches!(f.value, Value::Text(_) | Value::Combo { .. })).map(|f| f.id).collect();
+        for id in &ids {
+            set(&mut form, *id, "x!");
+        }
+        assert_eq!(form.submit(None).is_none(), !ids.is_empty(), "{}", form.title());
+        let shown = screen(&form, 80, 24);
+        assert!(shown.contains("Tab next field · Shift-Tab previous · Enter apply · Esc cancel"), "{shown}");
+        let focused = form.fields().into_iter().find(|f| f.focused).unwrap();
+        assert!(shown.contains(&format!("▶ {}", focused.label)), "the focused field is in view:\n{shown}");
+        let typing = matches!(focused.value, Value::Text(_) | Value::Combo { .. });
+        assert_eq!(!shown.contains("cursor: None"), typing, "the cursor is on the focused text field only:\n{shown}");
+    }
+}
+
+#[test]
+fn one_submit_reports_every_problem_even_rules_between_fields() {
+    let mut form = filled(Form::add_dest(&web()), &[(Server, "2001:db8::2"), (Weight, "x"), (UpperThreshold, "5"), (LowerThreshold, "10")]);
+    assert_eq!(form.submit(None), None);
+    assert_eq!(form.field_error(Weight), Some("weight \"x\": must be a whole number from 0 to 2147483647"));
+    assert_eq!(form.field_error(Server), Some("real server \"2001:db8::2\": is IPv6 but the service is IPv4; mixing families is allowed only for tunnel forwarding"));
+    // The kernel's checks stop at the first broken rule; the thresholds show once the family is fixed.
+    set(&mut form, Server, "203.0.113.3");
+    assert_eq!(form.field_error(Server), None);
+    assert_eq!(form.field_error(LowerThreshold), Some("lower threshold \"10\": must not be above the upper threshold (5)"));
+    // A wrong upper threshold stands in as "no limit": no false complaint about the lower one.
+    set(&mut form, UpperThreshold, "y");
+    assert_eq!(form.field_error(LowerThreshold), None);
+}

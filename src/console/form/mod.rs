@@ -259,25 +259,24 @@ impl Form {
     fn check(&self) -> (Option<Vec<IpvsOp>>, Vec<Problem>) {
         let mut c = Check::new(self);
         let ops = match &self.kind {
-            FormKind::AddService => service::build(&mut c).map(|s| vec![IpvsOp::AddService(s)]),
-            FormKind::EditService { .. } => service::build(&mut c).map(|s| vec![IpvsOp::EditService(s)]),
-            FormKind::AddDest { service } => dest::build(&mut c).map(|dest| vec![IpvsOp::AddDest { service: *service, dest }]),
+            FormKind::AddService => vec![IpvsOp::AddService(service::build(&mut c))],
+            FormKind::EditService { .. } => vec![IpvsOp::EditService(service::build(&mut c))],
+            FormKind::AddDest { service } => vec![IpvsOp::AddDest { service: *service, dest: dest::build(&mut c) }],
             FormKind::EditDest { service, .. } | FormKind::Weight { service, .. } => {
-                dest::build(&mut c).map(|dest| vec![IpvsOp::EditDest { service: *service, dest }])
+                vec![IpvsOp::EditDest { service: *service, dest: dest::build(&mut c) }]
             }
-            FormKind::Timeouts { .. } => timeouts::build(&mut c).map(|t| vec![IpvsOp::SetTimeouts(t)]),
-            FormKind::Daemon => daemon::build(&mut c).map(|op| vec![op]),
+            FormKind::Timeouts { .. } => vec![IpvsOp::SetTimeouts(timeouts::build(&mut c))],
+            FormKind::Daemon => vec![daemon::build(&mut c)],
         };
-        let ops = ops.filter(|_| c.ok());
-        if let Some(ops) = &ops {
-            for op in ops {
-                if let Err(e) = parse::validate(op) {
-                    c.refuse(e);
-                }
+        // Rules between fields are checked even when some field is wrong (with a stand-in
+        // value in its place), so that one submit shows every problem.
+        for op in &ops {
+            if let Err(e) = parse::validate(op) {
+                c.refuse(e);
             }
         }
         let problems = c.problems;
-        (ops.filter(|_| problems.is_empty()), problems)
+        (Some(ops).filter(|_| problems.is_empty()), problems)
     }
 
     /// Checks again as the user types: errors on fields already touched.
