@@ -528,7 +528,7 @@ proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
 
     #[test]
-    fn any_keys_into_any_form_never_panic_and_never_make_a_bad_change(which in 0usize..11, keys in arbitrary::keys()) {
+    fn any_keys_into_any_form_never_panic_and_never_make_a_bad_change(which in 0usize..11, keys in arbitrary::keys(), width in 0u16..200, height in 0u16..60) {
         let mut form = arbitrary::forms().swap_remove(which);
         let table = table();
         for key in keys {
@@ -550,6 +550,10 @@ proptest::proptest! {
         for op in form.submit(None).unwrap_or_default() {
             proptest::prop_assert_eq!(parse::validate(&op), Ok(()), "{:?}", op);
         }
+        // Drawn at any size, with whatever errors it has, it does not panic either.
+        render_with(width, height, &Theme::builtin(), |f, theme| ipvs_tui::ui::form::draw(f, f.area(), &form, theme));
+        let confirm = Confirm::new(form.title(), form.submit(None).unwrap_or_default(), Some("flush"));
+        render_with(width, height, &Theme::builtin(), |f, theme| ipvs_tui::ui::form::draw_confirm(f, f.area(), &confirm, theme));
     }
 }
 
@@ -755,4 +759,24 @@ fn one_submit_reports_every_problem_even_rules_between_fields() {
     // A wrong upper threshold stands in as "no limit": no false complaint about the lower one.
     set(&mut form, UpperThreshold, "y");
     assert_eq!(form.field_error(LowerThreshold), None);
+}
+
+#[test]
+fn an_edit_says_what_another_manager_changed_since_it_opened() {
+    let mut now = table();
+    assert_eq!(Form::edit_service(&web()).changed_since_opened(&now), None);
+    assert_eq!(Form::edit_dest(&web(), &masq("203.0.113.2", 80, 1)).changed_since_opened(&now), None);
+    now.services[0].config.scheduler = "rr".into();
+    now.services[0].config.persistence = Some(300);
+    now.services[0].dests[0].config.weight = 5;
+    now.services[0].dests[0].config.forward = Forward::Route;
+    now.timeouts.udp = 60;
+    assert_eq!(Form::edit_service(&web()).changed_since_opened(&now).as_deref(), Some("TCP 198.51.100.1:80 changed since this form opened: scheduler wlc → rr, persistence off → 300 s"));
+    assert_eq!(
+        Form::weight(&web(), &masq("203.0.113.2", 80, 1)).changed_since_opened(&now).as_deref(),
+        Some("real server 203.0.113.2:80 of TCP 198.51.100.1:80 changed since this form opened: forwarding masq → route, weight 1 → 5")
+    );
+    assert_eq!(Form::timeouts(&Timeouts::default()).changed_since_opened(&now).as_deref(), Some("the timeouts changed since this form opened: udp 0 → 60"));
+    assert_eq!(Form::edit_service(&web()).changed_since_opened(&Snapshot::default()), None, "vanished: submit says so");
+    assert_eq!(Form::add_service().changed_since_opened(&now), None);
 }

@@ -59,6 +59,8 @@ pub struct FieldView<'a> {
     pub error: Option<&'a str>,
     /// The names of the flags of a flags field (they depend on the scheduler).
     pub flag_names: [&'static str; 3],
+    /// What an empty text field means: what is required, or the default taken.
+    pub placeholder: &'static str,
 }
 
 impl Form {
@@ -175,6 +177,13 @@ impl Form {
         Some(ops.iter().map(IpvsOp::to_command).collect::<Vec<_>>().join("\n"))
     }
 
+    /// For an edit (service, real server, weight, timeouts): what changed in `table` since the
+    /// form opened, in words, e.g. `TCP 198.51.100.1:80 changed since this form opened:
+    /// scheduler wlc → rr`; `None` if nothing did (or the object vanished: `submit` says so).
+    pub fn changed_since_opened(&self, table: &Snapshot) -> Option<String> {
+        existing::changes(&self.kind, table)
+    }
+
     /// A refusal from the kernel, or a notice that the object changed, shown in the form.
     pub fn set_error(&mut self, message: impl Into<String>) {
         self.error = Some(message.into());
@@ -221,7 +230,15 @@ impl Form {
             .filter(|&i| self.visible(self.fields[i].id))
             .map(|i| {
                 let f = &self.fields[i];
-                FieldView { id: f.id, label: self.label(f.id), value: &f.value, focused: i == self.focus, error: f.error.as_deref(), flag_names }
+                FieldView {
+                    id: f.id,
+                    label: self.label(f.id),
+                    value: &f.value,
+                    focused: i == self.focus,
+                    error: f.error.as_deref(),
+                    flag_names,
+                    placeholder: words::placeholder(f.id),
+                }
             })
             .collect()
     }
