@@ -2,6 +2,7 @@
 //! overlay, the command palette, and the "window too small" message. Reads `console::App`;
 //! never changes it.
 
+pub mod form;
 pub mod format;
 pub mod help;
 pub mod palette;
