@@ -23,10 +23,6 @@ impl<'a> Check<'a> {
         Check { form, problems: Vec::new() }
     }
 
-    pub fn ok(&self) -> bool {
-        self.problems.is_empty()
-    }
-
     pub fn typed(&self, id: FieldId) -> &'a str {
         self.form.field(id).map_or("", |f| f.typed())
     }
@@ -47,20 +43,23 @@ impl<'a> Check<'a> {
         self.form.visible(id)
     }
 
-    /// The field's text through `parser`; a failure is recorded under the field.
-    pub fn parse<T>(&mut self, id: FieldId, parser: impl FnOnce(&str) -> Parsed<T>) -> Option<T> {
+    /// The field's text through `parser`. A failure is recorded under the field and `stand_in`
+    /// is returned, so that the rest of the form can still be checked as a whole: choose one
+    /// that no rule between fields can object to (any objection to it lands on this field,
+    /// which has its own error already, and is dropped).
+    pub fn parse<T>(&mut self, id: FieldId, parser: impl FnOnce(&str) -> Parsed<T>, stand_in: T) -> T {
         match parser(self.typed(id)) {
-            Ok(v) => Some(v),
+            Ok(v) => v,
             Err(e) => {
                 self.fail(id, e.to_string());
-                None
+                stand_in
             }
         }
     }
 
     /// Like `parse`, but an empty field means `None` (an optional value left to its default).
-    pub fn parse_optional<T>(&mut self, id: FieldId, parser: impl FnOnce(&str) -> Parsed<T>) -> Option<Option<T>> {
-        if self.typed(id).is_empty() { Some(None) } else { self.parse(id, parser).map(Some) }
+    pub fn parse_optional<T>(&mut self, id: FieldId, parser: impl FnOnce(&str) -> Parsed<T>) -> Option<T> {
+        if self.typed(id).is_empty() { None } else { self.parse(id, |t| parser(t).map(Some), None) }
     }
 
     pub fn fail(&mut self, id: FieldId, message: impl Into<String>) {
@@ -68,10 +67,17 @@ impl<'a> Check<'a> {
     }
 
     /// A problem found by `ipvs::parse::validate`: under the visible field its name belongs to,
-    /// else for the whole form.
+    /// else for the whole form. A field that already has a problem keeps its first one (the
+    /// second may come from a stand-in); a form-level one counts only when no field has one.
     pub fn refuse(&mut self, e: ParseError) {
         let field = self.form.fields.iter().map(|f| f.id).find(|id| id.parse_names().contains(&e.field) && self.form.visible(*id));
-        self.problems.push(Problem { field, message: e.to_string() });
+        let known = match field {
+            Some(_) => self.problems.iter().any(|p| p.field == field),
+            None => !self.problems.is_empty(),
+        };
+        if !known {
+            self.problems.push(Problem { field, message: e.to_string() });
+        }
     }
 }
 

@@ -59,24 +59,18 @@ pub fn visible(form: &Form, id: FieldId) -> bool {
     matches!(id, FieldId::DaemonAction | FieldId::DaemonRole) || start
 }
 
-pub fn build(c: &mut Check) -> Option<IpvsOp> {
+pub fn build(c: &mut Check) -> IpvsOp {
     let state = STATES[c.selected(FieldId::DaemonRole).min(1)];
     if c.selected(FieldId::DaemonAction) != START {
-        return Some(IpvsOp::StopDaemon(state));
+        return IpvsOp::StopDaemon(state);
     }
-    let mcast_ifn = c.parse(FieldId::Interface, parse::interface);
-    let sync_id = c.parse_optional(FieldId::SyncId, parse::sync_id);
-    let sync_maxlen = c.parse_optional(FieldId::MaxLen, parse::sync_maxlen);
-    let mcast_group = c.parse_optional(FieldId::Group, parse::mcast_group);
-    let mcast_port = c.parse_optional(FieldId::McastPort, parse::mcast_port);
-    let mcast_ttl = c.parse_optional(FieldId::Ttl, parse::mcast_ttl);
-    Some(IpvsOp::StartDaemon(SyncDaemon {
+    IpvsOp::StartDaemon(SyncDaemon {
         state,
-        mcast_ifn: mcast_ifn?,
-        sync_id: sync_id?.unwrap_or(DEFAULT_SYNC_ID),
-        sync_maxlen: sync_maxlen?.unwrap_or(0),
-        mcast_group: mcast_group?,
-        mcast_port: mcast_port?.unwrap_or(0),
-        mcast_ttl: mcast_ttl?.unwrap_or(0),
-    }))
+        mcast_ifn: c.parse(FieldId::Interface, parse::interface, DEFAULT_MCAST_IFN.to_string()),
+        sync_id: c.parse_optional(FieldId::SyncId, parse::sync_id).unwrap_or(DEFAULT_SYNC_ID),
+        sync_maxlen: c.parse_optional(FieldId::MaxLen, parse::sync_maxlen).unwrap_or(0),
+        mcast_group: c.parse_optional(FieldId::Group, parse::mcast_group),
+        mcast_port: c.parse_optional(FieldId::McastPort, parse::mcast_port).unwrap_or(0),
+        mcast_ttl: c.parse_optional(FieldId::Ttl, parse::mcast_ttl).unwrap_or(0),
+    })
 }

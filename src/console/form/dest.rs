@@ -7,6 +7,7 @@ use super::words::{CHECKSUMS, METHODS, TUNNEL_TYPES, service_name};
 use super::{Form, FormKind};
 use crate::ipvs::model::*;
 use crate::ipvs::parse::{self, ParseError};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 const MASQ: usize = 0;
 const ROUTE: usize = 1;
@@ -77,46 +78,55 @@ pub fn visible(form: &Form, id: FieldId) -> bool {
 }
 
 /// The real server the visible fields describe; problems are recorded in `c`.
-pub fn build(c: &mut Check) -> Option<DestConfig> {
+pub fn build(c: &mut Check) -> DestConfig {
     let form = c.form;
-    let service = form.service.as_ref()?;
+    let service = form.service.as_ref().map_or(ServiceKey::Fwmark { mark: 0, family: Family::Inet }, |s| s.key);
     if let FormKind::Weight { original, .. } = &form.kind {
-        return c.parse(FieldId::Weight, parse::weight).map(|weight| DestConfig { weight, ..*original });
+        return DestConfig { weight: c.parse(FieldId::Weight, parse::weight, original.weight), ..*original };
     }
     let forward = match c.selected(FieldId::Method) {
-        MASQ => Some(Forward::Masq),
-        ROUTE => Some(Forward::Route),
+        MASQ => Forward::Masq,
+        ROUTE => Forward::Route,
         _ => tunnel(c),
     };
     let (addr, port) = match &form.kind {
-        FormKind::EditDest { original, .. } => (Some(original.addr), Some(original.port)),
+        FormKind::EditDest { original, .. } => (original.addr, original.port),
         _ => {
-            let addr = c.parse(FieldId::Server, |t| check::address("real server", t));
+            let unspecified = match service.family() {
+                Family::Inet => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+                Family::Inet6 => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+            };
+            let addr = c.parse(FieldId::Server, |t| check::address("real server", t), unspecified);
             // ipvsadm gives DR and TUN real servers the service's port: they cannot rewrite it.
             let port = match forward {
-                Some(Forward::Masq) => c.parse(FieldId::ServerPort, |t| parse::port("port", t)),
-                _ => Some(service.key.port()),
+                Forward::Masq => c.parse(FieldId::ServerPort, |t| parse::port("port", t), 0),
+                _ => service.port(),
             };
             (addr, port)
         }
     };
-    let weight = c.parse(FieldId::Weight, parse::weight);
-    let u_threshold = c.parse(FieldId::UpperThreshold, parse::u_threshold);
-    let l_threshold = c.parse(FieldId::LowerThreshold, parse::l_threshold);
-    Some(DestConfig { addr: addr?, port: port?, forward: forward?, weight: weight?, u_threshold: u_threshold?, l_threshold: l_threshold? })
+    DestConfig {
+        addr,
+        port,
+        forward,
+        weight: c.parse(FieldId::Weight, parse::weight, DEFAULT_WEIGHT),
+        // Stand-ins that cannot break "lower not above upper".
+        u_threshold: c.parse(FieldId::UpperThreshold, parse::u_threshold, MAX_THRESHOLD),
+        l_threshold: c.parse(FieldId::LowerThreshold, parse::l_threshold, 0),
+    }
 }
 
 /// Tunnel forwarding: the port only for gue, a checksum option only for gue and gre.
-fn tunnel(c: &mut Check) -> Option<Forward> {
-    let tun_type = TunnelType::from_number(c.selected(FieldId::TunnelType) as u8)?;
+fn tunnel(c: &mut Check) -> Forward {
+    let tun_type = TunnelType::from_number(c.selected(FieldId::TunnelType) as u8).unwrap_or(TunnelType::Ipip);
     let typed_port = c.typed(FieldId::TunnelPort);
     let port = match tun_type {
-        TunnelType::Gue => c.parse(FieldId::TunnelPort, parse::tunnel_port),
-        _ if typed_port.is_empty() => Some(0),
+        TunnelType::Gue => c.parse(FieldId::TunnelPort, parse::tunnel_port, 1),
+        _ if typed_port.is_empty() => 0,
         _ => {
             let e = ParseError::new("tunnel port", typed_port, format!("is only for gue tunnels, not {}; leave it empty", tun_type.name()));
             c.fail(FieldId::TunnelPort, e.to_string());
-            None
+            0
         }
     };
     let csum = if c.visible(FieldId::TunnelCsum) {
@@ -124,5 +134,5 @@ fn tunnel(c: &mut Check) -> Option<Forward> {
     } else {
         TunnelCsum::NoCsum
     };
-    Some(Forward::Tunnel { tun_type, port: port?, csum })
+    Forward::Tunnel { tun_type, port, csum }
 }

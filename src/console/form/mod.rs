@@ -59,6 +59,8 @@ pub struct FieldView<'a> {
     pub error: Option<&'a str>,
     /// The names of the flags of a flags field (they depend on the scheduler).
     pub flag_names: [&'static str; 3],
+    /// What an empty text field means: what is required, or the default taken.
+    pub placeholder: &'static str,
 }
 
 impl Form {
@@ -175,6 +177,13 @@ impl Form {
         Some(ops.iter().map(IpvsOp::to_command).collect::<Vec<_>>().join("\n"))
     }
 
+    /// For an edit (service, real server, weight, timeouts): what changed in `table` since the
+    /// form opened, in words, e.g. `TCP 198.51.100.1:80 changed since this form opened:
+    /// scheduler wlc → rr`; `None` if nothing did (or the object vanished: `submit` says so).
+    pub fn changed_since_opened(&self, table: &Snapshot) -> Option<String> {
+        existing::changes(&self.kind, table)
+    }
+
     /// A refusal from the kernel, or a notice that the object changed, shown in the form.
     pub fn set_error(&mut self, message: impl Into<String>) {
         self.error = Some(message.into());
@@ -221,7 +230,15 @@ impl Form {
             .filter(|&i| self.visible(self.fields[i].id))
             .map(|i| {
                 let f = &self.fields[i];
-                FieldView { id: f.id, label: self.label(f.id), value: &f.value, focused: i == self.focus, error: f.error.as_deref(), flag_names }
+                FieldView {
+                    id: f.id,
+                    label: self.label(f.id),
+                    value: &f.value,
+                    focused: i == self.focus,
+                    error: f.error.as_deref(),
+                    flag_names,
+                    placeholder: words::placeholder(f.id),
+                }
             })
             .collect()
     }
@@ -259,25 +276,24 @@ impl Form {
     fn check(&self) -> (Option<Vec<IpvsOp>>, Vec<Problem>) {
         let mut c = Check::new(self);
         let ops = match &self.kind {
-            FormKind::AddService => service::build(&mut c).map(|s| vec![IpvsOp::AddService(s)]),
-            FormKind::EditService { .. } => service::build(&mut c).map(|s| vec![IpvsOp::EditService(s)]),
-            FormKind::AddDest { service } => dest::build(&mut c).map(|dest| vec![IpvsOp::AddDest { service: *service, dest }]),
+            FormKind::AddService => vec![IpvsOp::AddService(service::build(&mut c))],
+            FormKind::EditService { .. } => vec![IpvsOp::EditService(service::build(&mut c))],
+            FormKind::AddDest { service } => vec![IpvsOp::AddDest { service: *service, dest: dest::build(&mut c) }],
             FormKind::EditDest { service, .. } | FormKind::Weight { service, .. } => {
-                dest::build(&mut c).map(|dest| vec![IpvsOp::EditDest { service: *service, dest }])
+                vec![IpvsOp::EditDest { service: *service, dest: dest::build(&mut c) }]
             }
-            FormKind::Timeouts { .. } => timeouts::build(&mut c).map(|t| vec![IpvsOp::SetTimeouts(t)]),
-            FormKind::Daemon => daemon::build(&mut c).map(|op| vec![op]),
+            FormKind::Timeouts { .. } => vec![IpvsOp::SetTimeouts(timeouts::build(&mut c))],
+            FormKind::Daemon => vec![daemon::build(&mut c)],
         };
-        let ops = ops.filter(|_| c.ok());
-        if let Some(ops) = &ops {
-            for op in ops {
-                if let Err(e) = parse::validate(op) {
-                    c.refuse(e);
-                }
+        // Rules between fields are checked even when some field is wrong (with a stand-in
+        // value in its place), so that one submit shows every problem.
+        for op in &ops {
+            if let Err(e) = parse::validate(op) {
+                c.refuse(e);
             }
         }
         let problems = c.problems;
-        (ops.filter(|_| problems.is_empty()), problems)
+        (Some(ops).filter(|_| problems.is_empty()), problems)
     }
 
     /// Checks again as the user types: errors on fields already touched.

@@ -6,6 +6,7 @@ use super::words::{FAMILIES, KINDS, service_name};
 use super::{Form, FormKind};
 use crate::ipvs::model::*;
 use crate::ipvs::parse;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// The index of "firewall mark" in `KINDS`.
 const FWMARK: usize = 3;
@@ -79,36 +80,39 @@ pub fn visible(form: &Form, id: FieldId) -> bool {
 }
 
 /// The service the visible fields describe; problems are recorded in `c`.
-pub fn build(c: &mut Check) -> Option<ServiceConfig> {
+pub fn build(c: &mut Check) -> ServiceConfig {
     let form = c.form;
     let family = family(form);
     let key = match &form.kind {
-        FormKind::EditService { original } => Some(original.key),
+        FormKind::EditService { original } => original.key,
         _ if kind(form) == FWMARK => {
             let family = if c.selected(FieldId::Family) == 1 { Family::Inet6 } else { Family::Inet };
-            c.parse(FieldId::Fwmark, parse::fwmark).map(|mark| ServiceKey::Fwmark { mark, family })
+            ServiceKey::Fwmark { mark: c.parse(FieldId::Fwmark, parse::fwmark, 0), family }
         }
         _ => {
             let protocol = Protocol::ALL[kind(form).min(2)];
-            let addr = c.parse(FieldId::Address, |t| check::address("virtual service", t));
-            let port = c.parse(FieldId::Port, |t| parse::port("port", t));
-            addr.zip(port).map(|(addr, port)| ServiceKey::Addr { protocol, addr, port })
+            let unspecified = match family {
+                Family::Inet => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+                Family::Inet6 => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+            };
+            let addr = c.parse(FieldId::Address, |t| check::address("virtual service", t), unspecified);
+            let port = c.parse(FieldId::Port, |t| parse::port("port", t), 0);
+            ServiceKey::Addr { protocol, addr, port }
         }
     };
-    let scheduler = c.parse(FieldId::Scheduler, parse::scheduler);
+    let scheduler = c.parse(FieldId::Scheduler, parse::scheduler, DEFAULT_SCHEDULER.to_string());
     let [flag1, flag2, flag3] = c.flags(FieldId::SchedFlags);
     let persistent = c.on(FieldId::Persistent);
-    let persistence = if persistent { c.parse(FieldId::Timeout, |t| parse::persistence_timeout(Some(t))).map(Some) } else { Some(None) };
-    let netmask = if persistent { c.parse_optional(FieldId::Netmask, |t| parse::netmask(t, family)) } else { Some(None) };
-    let pe = if persistent { c.parse_optional(FieldId::Pe, parse::persistence_engine) } else { Some(None) };
-    let one_packet = c.visible(FieldId::OnePacket) && c.on(FieldId::OnePacket);
-    Some(ServiceConfig {
-        key: key?,
-        scheduler: scheduler?,
+    let persistence = persistent.then(|| c.parse(FieldId::Timeout, |t| parse::persistence_timeout(Some(t)), DEFAULT_PERSISTENCE_TIMEOUT));
+    let netmask = if persistent { c.parse_optional(FieldId::Netmask, |t| parse::netmask(t, family)) } else { None };
+    let pe = if persistent { c.parse_optional(FieldId::Pe, parse::persistence_engine) } else { None };
+    ServiceConfig {
+        key,
+        scheduler,
         sched_flags: SchedFlags { flag1, flag2, flag3 },
-        persistence: persistence?,
-        one_packet,
-        pe: pe?,
-        netmask: netmask?.unwrap_or(Netmask::host(family)),
-    })
+        persistence,
+        one_packet: c.visible(FieldId::OnePacket) && c.on(FieldId::OnePacket),
+        pe,
+        netmask: netmask.unwrap_or(Netmask::host(family)),
+    }
 }

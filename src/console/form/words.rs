@@ -19,7 +19,8 @@ impl FieldId {
         match self {
             Kind => "protocol",
             Address => "virtual address",
-            Port | ServerPort | McastPort => "port",
+            Port | ServerPort => "port",
+            McastPort => "multicast port",
             Fwmark => "firewall mark",
             Family => "family",
             Scheduler => "scheduler",
@@ -87,6 +88,26 @@ impl FieldId {
     }
 }
 
+/// What an empty text field means, shown in its place: what is required, or the default.
+pub fn placeholder(id: FieldId) -> &'static str {
+    use FieldId::*;
+    match id {
+        Address => "required, e.g. 198.51.100.1",
+        Fwmark => "required, e.g. 1",
+        Server => "required, e.g. 203.0.113.2",
+        Netmask => "none: each client on its own",
+        Pe => "none",
+        TunnelPort => "none (gue needs one)",
+        Interface => "required, e.g. eth0",
+        SyncId => "default: 255",
+        MaxLen => "default: from the MTU",
+        Group => "default: 224.0.0.81",
+        McastPort => "default: 8848",
+        Ttl => "default: 1",
+        _ => "required",
+    }
+}
+
 /// What a field is for, in a line a newcomer can act on; for a choice, what the option shown does.
 pub fn help(id: FieldId, shown: &str) -> &'static str {
     use FieldId::*;
@@ -141,7 +162,7 @@ pub fn help(id: FieldId, shown: &str) -> &'static str {
 
 fn scheduler_help(name: &str) -> &'static str {
     match name {
-        "rr" => "rr, round robin: each real server in turn, weights ignored (Left/Right: other schedulers)",
+        "rr" => "rr, round robin: each real server in turn, weights ignored",
         "wrr" => "wrr, weighted round robin: in turn, in proportion to the weights",
         "lc" => "lc, least connection: the real server with the fewest active connections",
         "wlc" => "wlc, weighted least connection (default): fewest active connections per weight",
