@@ -213,14 +213,14 @@ step "D: $RS2:80 at weight 0 with $a active, $n inactive connections; $RS1:80: $
 [ "$(rs_conns "$RS1:80" | cut -d' ' -f1)" = 5 ] || lab_fail "the drain changed $RS1:80 too: $(rs_conns "$RS1:80")"
 [ $((a + n)) -gt 0 ] || lab_fail "$RS2:80 had no connection when the drain began: the test would prove little"
 # Follow it: the console must keep it while it has connections and remove it once they are gone.
-seen_status=no held=0 last=
+seen_status=no held=0 readings=()
 for i in $(seq 240); do
 	cur=$(rs_conns "$RS2:80")
 	[ -z "$cur" ] && break
 	read -r w a n <<<"$cur"
 	[ "$w" = 0 ] || lab_fail "$RS2:80 weight went from 0 to $w during the drain"
 	[ $((a + n)) -gt 0 ] && held=$((held + 1))
-	last=$cur
+	readings+=("$((SECONDS - t0)) s: $cur")
 	if [ $seen_status = no ] && [ $((i % 5)) = 1 ]; then
 		screen "$W/drain.screen"
 		grep -q "draining $RS2:80" "$W/drain.screen" && seen_status=yes
@@ -228,7 +228,7 @@ for i in $(seq 240); do
 	[ "$i" = 240 ] && { show_screen; lab_fail "$RS2:80 still there 240 s into the drain: $cur"; }
 	sleep 1
 done
-step "drain: $RS2:80 removed after $((SECONDS - t0)) s; it was kept through $held readings with connections; last reading before removal (weight active inactive): $last"
+step "drain: $RS2:80 removed after $((SECONDS - t0)) s; it was kept through $held readings with connections; last readings before removal (weight active inactive): $(printf '%s; ' "${readings[@]: -5}")"
 [ $held -ge 1 ] || lab_fail "$RS2:80 was removed at once, not kept while it had connections"
 [ $seen_status = yes ] || echo "  note: the screen never showed 'draining $RS2:80' (the drain's status line)"
 want_rules 5 "after the drain" "-A $SVC -s rr" "-a $SVC -r $RS1:80 -m -w 5"
@@ -246,7 +246,7 @@ if check_rules 10 "u after the drain's removal (the last change made in this con
 fi
 
 # --- 4. the audit log: one JSON line per change, in order ----------------------------------------
-python3 - "$LOG" "$SVC" "$RS1" "$RS2" <<'PY' || lab_fail "the audit log does not hold each change (above)"
+python3 - "$LOG" "$SVC" "$RS1" "$RS2" <<'PY' || nfail=$((nfail + 1))
 import json, sys
 log, svc, rs1, rs2 = sys.argv[1:]
 lines = open(log, encoding="utf-8").read().splitlines()
