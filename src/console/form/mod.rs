@@ -10,10 +10,12 @@ mod existing;
 mod fields;
 mod service;
 mod timeouts;
+mod view;
 mod words;
 
 pub use confirm::Confirm;
 pub use fields::{FieldId, Value};
+pub use view::FieldView;
 
 use crate::ipvs::IpvsOp;
 use crate::ipvs::model::{DestConfig, ServiceConfig, ServiceKey, Snapshot, SyncDaemon, Timeouts};
@@ -47,20 +49,6 @@ pub struct Form {
     context: Vec<String>,
     /// The service a real-server form belongs to.
     service: Option<ServiceConfig>,
-}
-
-/// One visible field, as drawing needs it.
-#[derive(Debug, Clone, Copy)]
-pub struct FieldView<'a> {
-    pub id: FieldId,
-    pub label: &'static str,
-    pub value: &'a Value,
-    pub focused: bool,
-    pub error: Option<&'a str>,
-    /// The names of the flags of a flags field (they depend on the scheduler).
-    pub flag_names: [&'static str; 3],
-    /// What an empty text field means: what is required, or the default taken.
-    pub placeholder: &'static str,
 }
 
 impl Form {
@@ -187,68 +175,6 @@ impl Form {
     /// A refusal from the kernel, or a notice that the object changed, shown in the form.
     pub fn set_error(&mut self, message: impl Into<String>) {
         self.error = Some(message.into());
-    }
-
-    /// The form-level error, if any.
-    pub fn error(&self) -> Option<&str> {
-        self.error.as_deref()
-    }
-
-    /// The error shown under a field.
-    pub fn field_error(&self, id: FieldId) -> Option<&str> {
-        self.field(id).and_then(|f| f.error.as_deref())
-    }
-
-    /// A visible field's value as words: the typed text, the option chosen, `on`/`off`.
-    pub fn value(&self, id: FieldId) -> Option<String> {
-        self.field(id).map(Field::shown)
-    }
-
-    pub fn focused(&self) -> Option<FieldId> {
-        self.fields.get(self.focus).map(|f| f.id)
-    }
-
-    /// Read-only lines shown above the fields.
-    pub fn context(&self) -> &[String] {
-        &self.context
-    }
-
-    /// What the focused field is for (for a choice: what the option shown does).
-    pub fn help(&self) -> &'static str {
-        self.fields.get(self.focus).map_or("", |f| words::help(f.id, &f.shown()))
-    }
-
-    /// The visible fields in order, for drawing.
-    pub fn fields(&self) -> Vec<FieldView<'_>> {
-        let scheduler = self.field(FieldId::Scheduler).map_or("", Field::typed);
-        let flag_names = match scheduler {
-            "sh" => ["sh-fallback", "sh-port", "flag-3"],
-            "mh" => ["mh-fallback", "mh-port", "flag-3"],
-            _ => ["flag-1", "flag-2", "flag-3"],
-        };
-        (0..self.fields.len())
-            .filter(|&i| self.visible(self.fields[i].id))
-            .map(|i| {
-                let f = &self.fields[i];
-                FieldView {
-                    id: f.id,
-                    label: self.label(f.id),
-                    value: &f.value,
-                    focused: i == self.focus,
-                    error: f.error.as_deref(),
-                    flag_names,
-                    placeholder: words::placeholder(f.id),
-                }
-            })
-            .collect()
-    }
-
-    fn label(&self, id: FieldId) -> &'static str {
-        match (id, &self.kind) {
-            (FieldId::Netmask, _) => words::netmask_label(service::family(self)),
-            (FieldId::Address, FormKind::EditService { .. }) => "virtual service",
-            _ => id.label(),
-        }
     }
 
     /// The field `id` if this form has it and it is shown now.
