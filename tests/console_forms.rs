@@ -189,12 +189,14 @@ fn daemons() -> Form {
 #[rustfmt::skip]
 const BAD: &[Bad] = &[
     // The virtual service.
-    Bad { form: add_service, values: &[(Address, "192.0.2.300"), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service \"192.0.2.300\": must be an address with an optional port: 192.0.2.1:80, [2001:db8::1]:80, 192.0.2.1" },
-    Bad { form: add_service, values: &[(Address, "10.0.0"), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service \"10.0.0\": must be an address with an optional port: 192.0.2.1:80, [2001:db8::1]:80, 192.0.2.1" },
-    Bad { form: add_service, values: &[(Address, "2001:db8::g1"), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service \"2001:db8::g1\": must be an address with an optional port: 192.0.2.1:80, [2001:db8::1]:80, 192.0.2.1" },
-    Bad { form: add_service, values: &[(Address, "2001:db8:::1"), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service \"2001:db8:::1\": must be an address with an optional port: 192.0.2.1:80, [2001:db8::1]:80, 192.0.2.1" },
-    Bad { form: add_service, values: &[(Address, "198.51.100.1:80"), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service \"198.51.100.1:80\": must be an address alone; the port has its own field" },
-    Bad { form: add_service, values: &[(Address, ""), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service: must be an address with an optional port: 192.0.2.1:80, [2001:db8::1]:80, 192.0.2.1" },
+    Bad { form: add_service, values: &[(Address, "192.0.2.300"), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service \"192.0.2.300\": must be an IPv4 or IPv6 address, e.g. 192.0.2.1 or 2001:db8::1 (the port has its own field)" },
+    Bad { form: add_service, values: &[(Address, "10.0.0"), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service \"10.0.0\": must be an IPv4 or IPv6 address, e.g. 192.0.2.1 or 2001:db8::1 (the port has its own field)" },
+    Bad { form: add_service, values: &[(Address, "2001:db8::g1"), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service \"2001:db8::g1\": must be an IPv4 or IPv6 address, e.g. 192.0.2.1 or 2001:db8::1 (the port has its own field)" },
+    Bad { form: add_service, values: &[(Address, "2001:db8:::1"), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service \"2001:db8:::1\": must be an IPv4 or IPv6 address, e.g. 192.0.2.1 or 2001:db8::1 (the port has its own field)" },
+    Bad { form: add_service, values: &[(Address, "198.51.100.1:80"), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service \"198.51.100.1:80\": must be an IPv4 or IPv6 address, e.g. 192.0.2.1 or 2001:db8::1 (the port has its own field)" },
+    Bad { form: add_service, values: &[(Address, "[2001:db8::1]:80"), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service \"[2001:db8::1]:80\": must be an IPv4 or IPv6 address, e.g. 192.0.2.1 or 2001:db8::1 (the port has its own field)" },
+    Bad { form: add_service, values: &[(Address, "fe80::1%eth0"), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service \"fe80::1%eth0\": must be an IPv4 or IPv6 address, e.g. 192.0.2.1 or 2001:db8::1 (the port has its own field)" },
+    Bad { form: add_service, values: &[(Address, ""), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service: must be an IPv4 or IPv6 address, e.g. 192.0.2.1 or 2001:db8::1 (the port has its own field)" },
     Bad { form: add_service, values: &[(Address, "224.0.0.1"), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service \"224.0.0.1\": must be a unicast address" },
     Bad { form: add_service, values: &[(Address, "198.51.100.1"), (Port, "65536")], table: empty_table, at: Where::Field(Port), message: "port \"65536\": must be a whole number from 0 to 65535" },
     Bad { form: add_service, values: &[(Address, "198.51.100.1"), (Port, "-1")], table: empty_table, at: Where::Field(Port), message: "port \"-1\": must be a whole number from 0 to 65535" },
@@ -218,8 +220,8 @@ const BAD: &[Bad] = &[
     Bad { form: edit_web, values: &[(Scheduler, "wlc!")], table, at: Where::Field(Scheduler), message: sched_msg!("scheduler \"wlc!\": ") },
     Bad { form: edit_any_port, values: &[(Persistent, "off")], table: empty_table, at: Where::Form, message: "port: port 0 (any port) is allowed only for a persistent service" },
     // Real servers.
-    Bad { form: add_to_web, values: &[(Server, "203.0.113.256")], table, at: Where::Field(Server), message: "real server \"203.0.113.256\": must be an address with an optional port: 192.0.2.1:80, [2001:db8::1]:80, 192.0.2.1" },
-    Bad { form: add_to_web, values: &[(Server, "")], table, at: Where::Field(Server), message: "real server: must be an address with an optional port: 192.0.2.1:80, [2001:db8::1]:80, 192.0.2.1" },
+    Bad { form: add_to_web, values: &[(Server, "203.0.113.256")], table, at: Where::Field(Server), message: "real server \"203.0.113.256\": must be an IPv4 or IPv6 address, e.g. 192.0.2.1 or 2001:db8::1 (the port has its own field)" },
+    Bad { form: add_to_web, values: &[(Server, "")], table, at: Where::Field(Server), message: "real server: must be an IPv4 or IPv6 address, e.g. 192.0.2.1 or 2001:db8::1 (the port has its own field)" },
     Bad { form: add_to_web, values: &[(Server, "255.255.255.255")], table, at: Where::Field(Server), message: "real server \"255.255.255.255\": must be a unicast address" },
     Bad { form: add_to_web, values: &[(Server, "2001:db8::2")], table, at: Where::Field(Server), message: "real server \"2001:db8::2\": is IPv6 but the service is IPv4; mixing families is allowed only for tunnel forwarding" },
     Bad { form: add_to_web6, values: &[(Server, "203.0.113.2"), (Method, "masquerading (NAT, -m)")], table: empty_table, at: Where::Field(Server), message: "real server \"203.0.113.2\": is IPv4 but the service is IPv6; mixing families is allowed only for tunnel forwarding" },
@@ -779,4 +781,12 @@ fn an_edit_says_what_another_manager_changed_since_it_opened() {
     assert_eq!(Form::timeouts(&Timeouts::default()).changed_since_opened(&now).as_deref(), Some("the timeouts changed since this form opened: udp 0 → 60"));
     assert_eq!(Form::edit_service(&web()).changed_since_opened(&Snapshot::default()), None, "vanished: submit says so");
     assert_eq!(Form::add_service().changed_since_opened(&now), None);
+}
+
+#[test]
+fn an_ipv6_address_is_taken_with_or_without_brackets() {
+    for typed in ["2001:db8::5", "[2001:db8::5]"] {
+        let form = filled(Form::add_service(), &[(Address, typed), (Port, "443")]);
+        assert_eq!(good(form, &table()).1, "ipvsadm -A -t [2001:db8::5]:443 -s wlc", "{typed}");
+    }
 }
