@@ -764,23 +764,18 @@ fn one_submit_reports_every_problem_even_rules_between_fields() {
 }
 
 #[test]
-fn an_edit_says_what_another_manager_changed_since_it_opened() {
+fn an_edit_hands_what_it_opened_on_to_the_stale_check() {
+    use ipvs_tui::ipvs::stale::Expected;
     let mut now = table();
-    assert_eq!(Form::edit_service(&web()).changed_since_opened(&now), None);
-    assert_eq!(Form::edit_dest(&web(), &masq("203.0.113.2", 80, 1)).changed_since_opened(&now), None);
-    now.services[0].config.scheduler = "rr".into();
-    now.services[0].config.persistence = Some(300);
+    let weight = Form::weight(&web(), &masq("203.0.113.2", 80, 1));
+    assert_eq!(weight.expected(), Some(Expected::Dest { service: web().key, dest: masq("203.0.113.2", 80, 1) }));
+    assert_eq!(weight.expected().unwrap().check(&now), Ok(()));
     now.services[0].dests[0].config.weight = 5;
-    now.services[0].dests[0].config.forward = Forward::Route;
-    now.timeouts.udp = 60;
-    assert_eq!(Form::edit_service(&web()).changed_since_opened(&now).as_deref(), Some("TCP 198.51.100.1:80 changed since this form opened: scheduler wlc → rr, persistence off → 300 s"));
-    assert_eq!(
-        Form::weight(&web(), &masq("203.0.113.2", 80, 1)).changed_since_opened(&now).as_deref(),
-        Some("real server 203.0.113.2:80 of TCP 198.51.100.1:80 changed since this form opened: forwarding masq → route, weight 1 → 5")
-    );
-    assert_eq!(Form::timeouts(&Timeouts::default()).changed_since_opened(&now).as_deref(), Some("the timeouts changed since this form opened: udp 0 → 60"));
-    assert_eq!(Form::edit_service(&web()).changed_since_opened(&Snapshot::default()), None, "vanished: submit says so");
-    assert_eq!(Form::add_service().changed_since_opened(&now), None);
+    assert!(weight.expected().unwrap().check(&now).unwrap_err().message.contains("changed"));
+    assert_eq!(Form::edit_service(&web()).expected(), Some(Expected::Service(web())));
+    assert_eq!(timeouts().expected(), Some(Expected::Timeouts(Timeouts { tcp: 900, tcp_fin: 120, udp: 300 })));
+    assert_eq!(Form::add_service().expected(), None);
+    assert_eq!(Form::daemon(&[]).expected(), None);
 }
 
 #[test]

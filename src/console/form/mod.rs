@@ -20,6 +20,7 @@ pub use view::FieldView;
 use crate::ipvs::IpvsOp;
 use crate::ipvs::model::{DestConfig, ServiceConfig, ServiceKey, Snapshot, SyncDaemon, Timeouts};
 use crate::ipvs::parse;
+use crate::ipvs::stale::Expected;
 use check::{Check, Problem};
 use fields::Field;
 use tui_input::InputRequest;
@@ -165,11 +166,15 @@ impl Form {
         Some(ops.iter().map(IpvsOp::to_command).collect::<Vec<_>>().join("\n"))
     }
 
-    /// For an edit (service, real server, weight, timeouts): what changed in `table` since the
-    /// form opened, in words, e.g. `TCP 198.51.100.1:80 changed since this form opened:
-    /// scheduler wlc → rr`; `None` if nothing did (or the object vanished: `submit` says so).
-    pub fn changed_since_opened(&self, table: &Snapshot) -> Option<String> {
-        existing::changes(&self.kind, table)
+    /// For an edit (service, real server, weight, timeouts): the object as it was when the form
+    /// opened, for `ipvs::stale` to compare with the table before applying.
+    pub fn expected(&self) -> Option<Expected> {
+        match &self.kind {
+            FormKind::EditService { original } => Some(Expected::Service(original.clone())),
+            FormKind::EditDest { service, original } | FormKind::Weight { service, original } => Some(Expected::Dest { service: *service, dest: *original }),
+            FormKind::Timeouts { original } => Some(Expected::Timeouts(*original)),
+            FormKind::AddService | FormKind::AddDest { .. } | FormKind::Daemon => None,
+        }
     }
 
     /// A refusal from the kernel, or a notice that the object changed, shown in the form.
