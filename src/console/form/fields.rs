@@ -49,7 +49,7 @@ pub enum FieldId {
 #[derive(Debug, Clone)]
 pub enum Value {
     Text(Input),
-    /// One of `options`: Left/Right cycle them, a typed letter picks the next one starting with it.
+    /// One of `options`: Left/Right cycle them, a typed letter picks the next one with a word starting with it.
     Choice { options: &'static [&'static str], selected: usize },
     /// Typed text, with Left/Right cycling through well-known values (the scheduler).
     Combo { options: &'static [&'static str], input: Input },
@@ -168,8 +168,11 @@ impl Field {
                     GoToPrevChar => *selected = (*selected + n - 1) % n,
                     GoToNextChar => *selected = (*selected + 1) % n,
                     InsertChar(c) => {
+                        // Any word of an option counts: `n` finds "masquerading (NAT, -m)".
                         let c = c.to_ascii_lowercase();
-                        let starts = |i: usize| options[i].chars().next().is_some_and(|f| f.to_ascii_lowercase() == c);
+                        let starts = |i: usize| {
+                            options[i].split(|ch: char| !ch.is_alphanumeric()).any(|w| w.chars().next().is_some_and(|f| f.to_ascii_lowercase() == c))
+                        };
                         if let Some(i) = (1..=n).map(|k| (*selected + k) % n).find(|&i| starts(i)) {
                             *selected = i;
                         }
@@ -219,7 +222,7 @@ mod tests {
     use InputRequest::*;
 
     #[test]
-    fn a_choice_cycles_both_ways_and_a_letter_picks_the_next_option_starting_with_it() {
+    fn a_choice_cycles_both_ways_and_a_letter_picks_the_next_option_with_a_word_starting_with_it() {
         const OPTIONS: &[&str] = &["TCP", "UDP", "SCTP", "firewall mark"];
         let mut f = Field::choice(FieldId::Kind, OPTIONS, 0);
         assert!(f.edit(GoToPrevChar));
@@ -231,6 +234,8 @@ mod tests {
         assert!(!f.edit(InsertChar('x')), "no option starts with x");
         assert!(!f.edit(DeletePrevChar));
         assert_eq!(f.shown(), "SCTP");
+        assert!(f.edit(InsertChar('m')), "a later word counts");
+        assert_eq!(f.shown(), "firewall mark");
     }
 
     #[test]
