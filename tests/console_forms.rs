@@ -315,6 +315,7 @@ fn a_persistent_udp_service_with_every_option() {
         Form::add_service(),
         &[(Kind, "UDP"), (Address, "198.51.100.53"), (Port, "0"), (Scheduler, "sh"), (SchedFlags, "110"), (Persistent, "on"), (Timeout, "900"), (Netmask, "255.255.255.0"), (Pe, "sip"), (OnePacket, "on")],
     );
+    assert_eq!(form.value(SchedFlags).as_deref(), Some("sh-fallback,sh-port"));
     let (_, preview) = good(form, &table());
     assert_eq!(preview, "ipvsadm -A -u 198.51.100.53:0 -s sh -p 900 -M 255.255.255.0 --pe sip -o -b sh-fallback,sh-port");
 }

@@ -132,13 +132,14 @@ impl Field {
         matches!(self.value, Value::Switch(true))
     }
 
-    /// The value as words: the text, the option, `on`/`off`, or the flags that are set.
+    /// The value as words: the text, the option, `on`/`off` (flags: their bits, `101`; the form
+    /// names them).
     pub fn shown(&self) -> String {
         match &self.value {
             Value::Text(input) | Value::Combo { input, .. } => input.value().to_string(),
             Value::Choice { options, selected } => options.get(*selected).copied().unwrap_or_default().to_string(),
             Value::Switch(on) => if *on { "on" } else { "off" }.to_string(),
-            Value::Flags { set, .. } => format!("{set:?}"),
+            Value::Flags { set, .. } => set.iter().map(|on| if *on { '1' } else { '0' }).collect(),
             Value::Fixed(text) => text.clone(),
         }
     }

@@ -112,8 +112,8 @@ impl Form {
     }
 
     /// Text into the focused field. On a choice, Left/Right (GoToPrevChar/GoToNextChar) cycle the
-    /// options and a typed letter picks one; on an on/off field a typed space flips it. The
-    /// fields already showing errors are checked again at once.
+    /// options and a typed letter picks one; on an on/off field a typed space flips it. Every
+    /// field edited so far is checked again at once (errors as you type).
     pub fn edit(&mut self, req: InputRequest) {
         let Some(field) = self.fields.get_mut(self.focus) else { return };
         if field.edit(req) {
@@ -161,8 +161,7 @@ impl Form {
 
     /// The equivalent ipvsadm command(s), one per line, when the form is valid as it stands.
     pub fn preview(&self) -> Option<String> {
-        let (ops, problems) = self.check();
-        let ops = ops.filter(|_| problems.is_empty())?;
+        let ops = self.check().0?;
         Some(ops.iter().map(IpvsOp::to_command).collect::<Vec<_>>().join("\n"))
     }
 
@@ -233,13 +232,16 @@ impl Form {
         self.show(&problems, false);
     }
 
-    /// Puts each problem under its field (only touched ones while typing), or on the form.
+    /// Puts each problem under its field (only touched ones while typing), or on the form (also
+    /// one whose field is not shown, so that no refusal goes unexplained).
     fn show(&mut self, problems: &[Problem], submitted: bool) {
-        for f in &mut self.fields {
-            f.error = problems.iter().find(|p| p.field == Some(f.id) && f.touched).map(|p| p.message.clone());
+        let shown: Vec<bool> = self.fields.iter().map(|f| self.visible(f.id)).collect();
+        for (f, shown) in self.fields.iter_mut().zip(&shown) {
+            f.error = problems.iter().find(|p| p.field == Some(f.id) && f.touched && *shown).map(|p| p.message.clone());
         }
         if submitted {
-            let form_level: Vec<&str> = problems.iter().filter(|p| p.field.is_none()).map(|p| p.message.as_str()).collect();
+            let on_form = |p: &&Problem| p.field.is_none_or(|id| !self.visible(id));
+            let form_level: Vec<&str> = problems.iter().filter(on_form).map(|p| p.message.as_str()).collect();
             self.error = (!form_level.is_empty()).then(|| form_level.join("; "));
         }
     }

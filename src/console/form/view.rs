@@ -30,9 +30,24 @@ impl Form {
         self.field(id).and_then(|f| f.error.as_deref())
     }
 
-    /// A visible field's value as words: the typed text, the option chosen, `on`/`off`.
+    /// A visible field's value as words: the typed text, the option chosen, `on`/`off`, the
+    /// flags set as ipvsadm names them (`sh-fallback,flag-3`, or `none`).
     pub fn value(&self, id: FieldId) -> Option<String> {
-        self.field(id).map(Field::shown)
+        let field = self.field(id)?;
+        if let Value::Flags { set, .. } = field.value {
+            let names: Vec<&str> = self.flag_names().into_iter().zip(set).filter(|(_, on)| *on).map(|(n, _)| n).collect();
+            return Some(if names.is_empty() { "none".into() } else { names.join(",") });
+        }
+        Some(field.shown())
+    }
+
+    /// The names of the three scheduler flags under the scheduler typed (ipvsadm's `-b` names).
+    fn flag_names(&self) -> [&'static str; 3] {
+        match self.field(FieldId::Scheduler).map_or("", Field::typed) {
+            "sh" => ["sh-fallback", "sh-port", "flag-3"],
+            "mh" => ["mh-fallback", "mh-port", "flag-3"],
+            _ => ["flag-1", "flag-2", "flag-3"],
+        }
     }
 
     pub fn focused(&self) -> Option<FieldId> {
@@ -51,12 +66,7 @@ impl Form {
 
     /// The visible fields in order, for drawing.
     pub fn fields(&self) -> Vec<FieldView<'_>> {
-        let scheduler = self.field(FieldId::Scheduler).map_or("", Field::typed);
-        let flag_names = match scheduler {
-            "sh" => ["sh-fallback", "sh-port", "flag-3"],
-            "mh" => ["mh-fallback", "mh-port", "flag-3"],
-            _ => ["flag-1", "flag-2", "flag-3"],
-        };
+        let flag_names = self.flag_names();
         (0..self.fields.len())
             .filter(|&i| self.visible(self.fields[i].id))
             .map(|i| {
@@ -81,5 +91,4 @@ impl Form {
             _ => id.label(),
         }
     }
-
 }
