@@ -733,7 +733,9 @@ fn without_colour_the_focused_field_is_reversed_and_bold_and_errors_bold() {
 
 #[test]
 fn every_form_fits_at_80x24_with_its_errors_and_the_keys_stay_in_view() {
-    for mut form in arbitrary::forms() {
+    let tunnel = filled(Form::add_dest(&web()), &[(Method, "tunnel (TUN, -i)"), (TunnelType, "gue")]);
+    let persistent = filled(Form::add_service(), &[(Scheduler, "mh"), (Persistent, "on")]);
+    for mut form in arbitrary::forms().into_iter().chain([tunnel, persistent]) {
         // Every text field given something wrong, so every error shows at once.
         let ids: Vec<FieldId> = form.fields().iter().filter(|f| matches!(f.value, Value::Text(_) | Value::Combo { .. })).map(|f| f.id).collect();
         for id in &ids {
