@@ -53,7 +53,7 @@ fn tail() -> Tail {
 fn draw(log: &io::Result<Tail>, selected: usize, width: u16, height: u16) -> (Buffer, usize) {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     let mut drawn = 0;
-    terminal.draw(|f| drawn = audit::draw(f, f.area(), Path::new("/var/log/ipvs-tui/audit.log"), log, selected, &Theme::builtin())).unwrap();
+    terminal.draw(|f| drawn = audit::draw(f, f.area(), Path::new("/var/log/ipvs-tui/audit.log"), log.as_ref(), selected, &Theme::builtin())).unwrap();
     (terminal.backend().buffer().clone(), drawn)
 }
 

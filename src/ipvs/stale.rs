@@ -57,11 +57,11 @@ impl Expected {
 }
 
 fn vanished(what: String) -> Stale {
-    Stale { message: format!("{what} no longer exists: it was deleted since this form opened"), current: None }
+    Stale { message: format!("{what} no longer exists: it was deleted since it was shown here"), current: None }
 }
 
 fn changed(what: String, was: String, now: String, current: Expected) -> Stale {
-    Stale { message: format!("{what} changed since this form opened: it was `{was}`, it is now `{now}`"), current: Some(current) }
+    Stale { message: format!("{what} changed since it was shown here: it was `{was}`, it is now `{now}`"), current: Some(current) }
 }
 
 #[cfg(test)]
@@ -101,7 +101,7 @@ mod tests {
         let stale = Expected::Service(opened).check(&t).unwrap_err();
         assert_eq!(
             stale.message,
-            "the service -t 192.0.2.1:80 changed since this form opened: it was `-t 192.0.2.1:80 -s wlc`, it is now `-t 192.0.2.1:80 -s rr -p 60`"
+            "the service -t 192.0.2.1:80 changed since it was shown here: it was `-t 192.0.2.1:80 -s wlc`, it is now `-t 192.0.2.1:80 -s rr -p 60`"
         );
         assert_eq!(stale.current, Some(Expected::Service(t.services[0].config.clone())));
     }
@@ -112,7 +112,7 @@ mod tests {
         let mut dest = t.services[0].dests[0].config;
         dest.addr = "10.0.0.9".parse().unwrap();
         let stale = Expected::Dest { service: t.services[0].config.key, dest }.check(&t).unwrap_err();
-        assert_eq!(stale.message, "the real server 10.0.0.9:80 of -t 192.0.2.1:80 no longer exists: it was deleted since this form opened");
+        assert_eq!(stale.message, "the real server 10.0.0.9:80 of -t 192.0.2.1:80 no longer exists: it was deleted since it was shown here");
         assert_eq!(stale.current, None);
     }
 
@@ -126,6 +126,6 @@ mod tests {
         let mut timeouts = t.timeouts;
         timeouts.tcp = 900;
         let stale = Expected::Timeouts(timeouts).check(&t).unwrap_err();
-        assert_eq!(stale.message, "the timeouts changed since this form opened: it was `tcp 900 tcpfin 20 udp 30`, it is now `tcp 100 tcpfin 20 udp 30`");
+        assert_eq!(stale.message, "the timeouts changed since it was shown here: it was `tcp 900 tcpfin 20 udp 30`, it is now `tcp 100 tcpfin 20 udp 30`");
     }
 }

@@ -18,7 +18,7 @@ const DETAIL_MAX: u16 = 8;
 
 /// Draws the log read from `path` into `area`. `selected` counts from the newest entry (0) and is
 /// kept within the entries; returns it as drawn, so the caller's key handling stays in range.
-pub fn draw(f: &mut Frame, area: Rect, path: &Path, log: &io::Result<Tail>, selected: usize, theme: &Theme) -> usize {
+pub fn draw(f: &mut Frame, area: Rect, path: &Path, log: Result<&Tail, &io::Error>, selected: usize, theme: &Theme) -> usize {
     let place = Span::styled(path.display().to_string(), theme.dim);
     let tail = match log {
         Ok(tail) => tail,
