@@ -109,10 +109,11 @@ pub fn late(app: &App, age: Duration) -> bool {
 pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut first = vec![vec![Span::styled("ipvs-tui", theme.title), Span::raw(" "), Span::styled(app.host.clone(), theme.title)]];
     let mut badges = Vec::new();
-    match app.source {
-        Source::Simulated => badges.push(Span::styled(" SIMULATED ", theme.badge)),
-        Source::ReadOnly => badges.push(Span::styled(" READ-ONLY ", theme.badge)),
-        Source::Kernel => {}
+    if app.source == Source::Simulated {
+        badges.push(Span::styled(" SIMULATED ", theme.badge));
+    }
+    if app.read_only {
+        badges.push(Span::styled(" READ-ONLY ", theme.badge));
     }
     if app.frozen {
         badges.push(Span::styled(" FROZEN ", theme.badge));
