@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod backend;
+pub mod conns;
 pub mod error;
 pub mod kernel;
 pub mod listing;
