@@ -55,6 +55,7 @@ async fn dispatch(command: Command) -> Result<(), Failure> {
             Ok(())
         }
         Command::Restore { file } => restore::run(file.as_deref()).await,
+        Command::Conns(args) => super::conns::run(args).await,
         Command::Zero(service) => apply(IpvsOp::Zero(service.key()?)).await,
         Command::Flush { yes } => {
             if !yes {

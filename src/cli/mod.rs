@@ -1,7 +1,10 @@
 //! The command line: subcommands that scripts can use, with ipvsadm-compatible output.
 
 mod commands;
+mod conns;
 mod restore;
+
+pub use conns::ConnsArgs;
 
 use crate::ipvs::model::{Family, Protocol, ServiceKey};
 use crate::ipvs::parse::{self, ParseError};
@@ -46,6 +49,8 @@ pub enum Command {
     /// Start, stop or list the connection synchronisation daemons.
     #[command(subcommand)]
     Daemon(DaemonCommand),
+    /// The connection table (/proc/net/ip_vs_conn): filter, list, group and count.
+    Conns(ConnsArgs),
 }
 
 /// A virtual service, given the way ipvsadm takes it.

@@ -1,0 +1,274 @@
+//! `ipvs-tui conns`: the connection table, filtered, grouped or listed, as text or JSON.
+
+use super::commands::{EXIT_USAGE, Failure};
+use crate::ipvs::conns::{self, ConnTable, Filter, Group, GroupBy, Limits, SortBy};
+use crate::ipvs::parse::{self, ParseError};
+use clap::Args;
+use serde_json::{Value, json};
+use std::fmt::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct ConnsArgs {
+    /// Filter terms, all of which must match (the same key twice means either):
+    /// rs:ADDR[:PORT] state:NAME client:ADDR[/PREFIX] svc:VIP:PORT fwm:MARK proto:tcp|udp|sctp|ip
+    #[arg(value_name = "FILTER")]
+    pub filter: Vec<String>,
+    /// Count instead of listing: per real server and state, per state, per client (most first),
+    /// or per service and state.
+    #[arg(long = "group-by", value_name = "rs|state|client|service")]
+    pub group_by: Option<String>,
+    /// JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Print at most N rows (or groups).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<String>,
+    /// Order of the rows: expiry (soonest first), client, or state; default: the kernel's.
+    #[arg(long, value_name = "expiry|client|state")]
+    pub sort: Option<String>,
+    /// Persistence templates only: which real server each client is persisted to. With
+    /// client:ADDR, where that client is persisted (a masked template covers it too).
+    #[arg(long)]
+    pub persistent: bool,
+    /// Rows held for listing; lines beyond are still counted in --group-by.
+    #[arg(long = "max-rows", value_name = "N", default_value = "100000")]
+    pub max_rows: String,
+    /// Read this file (in the format of /proc/net/ip_vs_conn; - for standard input).
+    #[arg(long, value_name = "PATH", default_value = conns::IP_VS_CONN)]
+    pub file: PathBuf,
+}
+
+/// What the arguments ask for, checked.
+struct Request {
+    filter: Filter,
+    group_by: Option<GroupBy>,
+    limit: usize,
+    sort: SortBy,
+    limits: Limits,
+}
+
+fn request(args: &ConnsArgs) -> Result<Request, ParseError> {
+    let filter = Filter::parse(&args.filter).map_err(|e| ParseError::new("filter", &e.term, e.reason))?;
+    let group_by = match &args.group_by {
+        Some(g) => Some(GroupBy::from_name(g).ok_or_else(|| ParseError::new("--group-by", g, format!("must be {}", GroupBy::NAMES)))?),
+        None => None,
+    };
+    let sort = match &args.sort {
+        Some(s) => SortBy::from_name(s).ok_or_else(|| ParseError::new("--sort", s, "must be expiry, client or state"))?,
+        None => SortBy::Kernel,
+    };
+    if args.persistent && group_by.is_some() {
+        return Err(ParseError::combo("--persistent", "lists templates; it does not combine with --group-by (use --group-by with state:ASSURED or state:NONE to count them)"));
+    }
+    let limit = match &args.limit {
+        Some(l) => parse::number("--limit", l, 1, u64::from(u32::MAX))? as usize,
+        None => usize::MAX,
+    };
+    let max_rows = parse::number("--max-rows", &args.max_rows, 0, 100_000_000)? as usize;
+    // Grouping needs the aggregates only; templates are held only when listed.
+    let limits = Limits {
+        max_rows: if group_by.is_some() || args.persistent { 0 } else { max_rows },
+        max_templates: if args.persistent { max_rows } else { 0 },
+        ..Limits::default()
+    };
+    Ok(Request { filter, group_by, limit, sort, limits })
+}
+
+pub async fn run(args: ConnsArgs) -> Result<(), Failure> {
+    let req = request(&args)?;
+    let outcome = conns::read_path_async(args.file.clone(), req.filter.clone(), req.limits, Arc::default(), Arc::default()).await.map_err(|e| {
+        eprintln!("ipvs-tui: {e}");
+        Failure::Reported(super::commands::EXIT_FAILED)
+    })?;
+    let mut table = outcome.table;
+    let source = args.file.display().to_string();
+    if args.persistent {
+        table.rows = std::mem::take(&mut table.templates);
+    }
+    table.sort_rows(req.sort);
+    let out = match (req.group_by, args.json) {
+        (Some(by), true) => serde_json::to_string_pretty(&groups_json(&table, by, req.limit, &source)),
+        (Some(by), false) => Ok(groups_text(&table, by, req.limit)),
+        (None, true) => serde_json::to_string_pretty(&rows_json(&table, req.limit, &source)),
+        (None, false) => Ok(if args.persistent { templates_text(&table, req.limit) } else { rows_text(&table, req.limit) }),
+    }
+    .expect("JSON values always serialise");
+    print!("{out}");
+    if args.json {
+        println!();
+    }
+    warn_incomplete(&table, &req, args.persistent);
+    if args.persistent && table.rows.is_empty() && !req.filter.clients.is_empty() {
+        eprintln!("ipvs-tui: no persistence template matches {}", args.filter.join(" "));
+        return Err(Failure::Reported(EXIT_NOT_FOUND));
+    }
+    Ok(())
+}
+
+/// A lookup that found nothing (as grep: 1).
+const EXIT_NOT_FOUND: i32 = 1;
+const _: () = assert!(EXIT_NOT_FOUND != EXIT_USAGE);
+
+/// Malformed lines and rows beyond --max-rows go to stderr, so stdout stays the listing.
+fn warn_incomplete(t: &ConnTable, req: &Request, persistent: bool) {
+    let c = &t.counts;
+    if c.malformed > 0 {
+        let first = t.first_malformed.as_ref().map(|m| format!(" (first: line {}: {})", m.line, m.reason)).unwrap_or_default();
+        eprintln!("ipvs-tui: skipped {} of {} lines that are not connection entries{first}", c.malformed, c.lines);
+    }
+    let dropped = if persistent { c.dropped_templates } else { c.dropped_rows };
+    if req.group_by.is_none() && dropped > 0 {
+        eprintln!("ipvs-tui: {dropped} matching entries beyond --max-rows {} not listed (--group-by counts them all)", if persistent { req.limits.max_templates } else { req.limits.max_rows });
+    }
+}
+
+fn counts_json(t: &ConnTable, source: &str) -> serde_json::Map<String, Value> {
+    let c = &t.counts;
+    let mut m = serde_json::Map::new();
+    m.insert("source".into(), source.into());
+    m.insert("lines".into(), c.lines.into());
+    m.insert("matched".into(), c.matched.into());
+    m.insert("malformed".into(), c.malformed.into());
+    m
+}
+
+fn groups_json(t: &ConnTable, by: GroupBy, limit: usize, source: &str) -> Value {
+    let mut m = counts_json(t, source);
+    m.insert("group_by".into(), by.name().into());
+    let groups: Vec<Value> = t
+        .groups(by, limit)
+        .iter()
+        .take(limit)
+        .map(|g| {
+            let mut o = json!({ "key": g.key, "total": g.total });
+            if by != GroupBy::Client && by != GroupBy::State {
+                o["states"] = g.states.iter().map(|(s, n)| (s.name().to_string(), Value::from(*n))).collect::<serde_json::Map<_, _>>().into();
+            }
+            o
+        })
+        .collect();
+    m.insert("groups".into(), groups.into());
+    if by == GroupBy::Client {
+        m.insert("clients_exact".into(), t.clients.exact().into());
+        m.insert("clients_error_bound".into(), t.clients.error_bound().into());
+    }
+    m.into()
+}
+
+fn rows_json(t: &ConnTable, limit: usize, source: &str) -> Value {
+    let mut m = counts_json(t, source);
+    m.insert("dropped".into(), (t.counts.dropped_rows + t.counts.dropped_templates).into());
+    let rows: Vec<Value> = t
+        .rows
+        .iter()
+        .take(limit)
+        .map(|r| {
+            let v = t.view(r);
+            json!({
+                "proto": v.proto, "client": v.client.0.to_string(), "cport": v.client.1,
+                "virtual": v.virt.0.to_string(), "vport": v.virt.1, "dest": v.dest.0.to_string(), "dport": v.dest.1,
+                "service": v.service, "state": v.state, "expires": v.expires, "template": v.template,
+            })
+        })
+        .collect();
+    m.insert("rows".into(), rows.into());
+    m.into()
+}
+
+/// As `ipvsadm -Lnc`.
+fn rows_text(t: &ConnTable, limit: usize) -> String {
+    let mut s = String::from("IPVS connection entries\n");
+    let _ = writeln!(s, "pro expire {:<11} {:<18} {:<18} destination", "state", "source", "virtual");
+    for r in t.rows.iter().take(limit) {
+        s += &t.view(r).ipvsadm_line();
+        s.push('\n');
+    }
+    s
+}
+
+fn templates_text(t: &ConnTable, limit: usize) -> String {
+    let mut s = String::from("Persistence templates: client -> real server\n");
+    let _ = writeln!(s, "{:<24} {:<30} {:<24} {:<11} expire", "client", "service", "real server", "state");
+    for r in t.rows.iter().take(limit) {
+        let v = t.view(r);
+        let _ = writeln!(s, "{:<24} {:<30} {:<24} {:<11} {:02}:{:02}", v.client.0.to_string(), v.service, v.dest.to_string(), v.state, v.expires / 60, v.expires % 60);
+    }
+    s
+}
+
+/// A table with a column per state that occurs (rs, service), or key and count (state, client).
+fn groups_text(t: &ConnTable, by: GroupBy, limit: usize) -> String {
+    let groups: Vec<Group> = t.groups(by, limit).into_iter().take(limit).collect();
+    let heading = match by {
+        GroupBy::Server => "RemoteAddress:Port",
+        GroupBy::Service => "Service",
+        GroupBy::State => "State",
+        GroupBy::Client => "Client",
+    };
+    let width = groups.iter().map(|g| g.key.len()).chain([heading.len()]).max().unwrap_or(0);
+    let mut s = String::new();
+    match by {
+        GroupBy::State | GroupBy::Client => {
+            let _ = writeln!(s, "{heading:<width$} {:>10}", "Conns");
+            for g in &groups {
+                let _ = writeln!(s, "{:<width$} {:>10}", g.key, g.total);
+            }
+            if by == GroupBy::Client && !t.clients.exact() {
+                let _ = writeln!(s, "(more distinct clients than counted exactly: each count may be up to {} low)", t.clients.error_bound());
+            }
+        }
+        GroupBy::Server | GroupBy::Service => {
+            let mut states: Vec<conns::State> = groups.iter().flat_map(|g| g.states.iter().map(|(st, _)| *st)).collect();
+            states.sort();
+            states.dedup();
+            let _ = write!(s, "{heading:<width$} {:>10}", "Total");
+            for st in &states {
+                let _ = write!(s, " {:>11}", st.name());
+            }
+            s.push('\n');
+            for g in &groups {
+                let _ = write!(s, "{:<width$} {:>10}", g.key, g.total);
+                for st in &states {
+                    let n = g.states.iter().find(|(x, _)| x == st).map_or(0, |(_, n)| *n);
+                    let _ = write!(s, " {n:>11}");
+                }
+                s.push('\n');
+            }
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(filter: &[&str]) -> ConnsArgs {
+        ConnsArgs { filter: filter.iter().map(|s| s.to_string()).collect(), max_rows: "100000".into(), ..ConnsArgs::default() }
+    }
+
+    #[test]
+    fn bad_arguments_name_the_field_and_what_is_allowed() {
+        let e = request(&args(&["rs:10.0.0"])).err().unwrap().to_string();
+        assert!(e.starts_with("filter \"rs:10.0.0\": "), "{e}");
+        let e = request(&ConnsArgs { group_by: Some("color".into()), ..args(&[]) }).err().unwrap().to_string();
+        assert_eq!(e, "--group-by \"color\": must be rs, state, client or service");
+        let e = request(&ConnsArgs { limit: Some("-1".into()), ..args(&[]) }).err().unwrap().to_string();
+        assert!(e.contains("whole number"), "{e}");
+        let e = request(&ConnsArgs { persistent: true, group_by: Some("rs".into()), ..args(&[]) }).err().unwrap().to_string();
+        assert!(e.contains("--group-by"), "{e}");
+    }
+
+    #[test]
+    fn group_text_has_a_column_per_state() {
+        let text = "TCP CB007102 AD74 CB007164 0051 0A0A000C 0051 ESTABLISHED     894\nUDP CB007102 C875 CB007164 0035 0A0A000C 0035 UDP             294\n";
+        let t = ConnTable::from_text(text, Filter::default(), Limits::default());
+        let out = groups_text(&t, GroupBy::Server, usize::MAX);
+        assert_eq!(
+            out,
+            "RemoteAddress:Port      Total ESTABLISHED         UDP\n10.10.0.12:53               1           0           1\n10.10.0.12:81               1           1           0\n"
+        );
+    }
+}
