@@ -8,7 +8,9 @@ use std::net::IpAddr;
 
 #[derive(Debug, Clone)]
 pub struct TopClients {
-    counts: HashMap<IpAddr, u64, FixedState>,
+    // IPv4 clients apart, in 8-byte entries: a table of 100,000 stays in cache.
+    v4: HashMap<u32, u32, FixedState>,
+    v6: HashMap<u128, u32, FixedState>,
     capacity: usize,
     /// How many times every count was lowered by one to make room: the most any count is short.
     error_bound: u64,
@@ -16,22 +18,21 @@ pub struct TopClients {
 
 impl TopClients {
     pub fn new(capacity: usize) -> TopClients {
-        TopClients { counts: HashMap::with_hasher(FixedState::default()), capacity: capacity.max(1), error_bound: 0 }
+        TopClients { v4: HashMap::with_hasher(FixedState::default()), v6: HashMap::with_hasher(FixedState::default()), capacity: capacity.max(1), error_bound: 0 }
     }
 
     pub fn add(&mut self, client: IpAddr) {
-        if let Some(c) = self.counts.get_mut(&client) {
-            *c += 1;
-        } else if self.counts.len() < self.capacity {
-            self.counts.insert(client, 1);
-        } else {
+        let room = self.v4.len() + self.v6.len() < self.capacity;
+        let counted = match client {
+            IpAddr::V4(a) => bump(&mut self.v4, u32::from(a), room),
+            IpAddr::V6(a) => bump(&mut self.v6, u128::from(a), room),
+        };
+        if !counted {
             // Full: this line and one of every counted client cancel out. Each round removes
             // capacity+1 lines' worth, so rounds cost O(1) per line overall.
             self.error_bound += 1;
-            self.counts.retain(|_, c| {
-                *c -= 1;
-                *c > 0
-            });
+            self.v4.retain(|_, c| lower(c));
+            self.v6.retain(|_, c| lower(c));
         }
     }
 
@@ -46,18 +47,39 @@ impl TopClients {
 
     /// Clients by count, highest first (ties by address).
     pub fn top(&self, n: usize) -> Vec<(IpAddr, u64)> {
-        let mut v: Vec<(IpAddr, u64)> = self.counts.iter().map(|(a, c)| (*a, *c)).collect();
+        let v4 = self.v4.iter().map(|(a, c)| (IpAddr::V4((*a).into()), u64::from(*c)));
+        let v6 = self.v6.iter().map(|(a, c)| (IpAddr::V6((*a).into()), u64::from(*c)));
+        let mut v: Vec<(IpAddr, u64)> = v4.chain(v6).collect();
         v.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         v.truncate(n);
         v
     }
 
     pub fn len(&self) -> usize {
-        self.counts.len()
+        self.v4.len() + self.v6.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.counts.is_empty()
+        self.len() == 0
+    }
+}
+
+/// One less; false when it reaches 0 (the client is dropped).
+fn lower(c: &mut u32) -> bool {
+    *c -= 1;
+    *c > 0
+}
+
+/// Counts one more for `key` if it is counted or there is room; false if neither.
+fn bump<K: std::hash::Hash + Eq>(map: &mut HashMap<K, u32, FixedState>, key: K, room: bool) -> bool {
+    if let Some(c) = map.get_mut(&key) {
+        *c = c.saturating_add(1);
+        true
+    } else if room {
+        map.insert(key, 1);
+        true
+    } else {
+        false
     }
 }
 

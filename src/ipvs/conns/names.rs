@@ -24,7 +24,18 @@ impl State {
 
     /// The state printed as `name` (exactly as the kernel spells it).
     pub fn from_bytes(name: &[u8]) -> Option<State> {
-        STATE_NAMES.iter().position(|s| s.as_bytes() == name).map(|i| State(i as u8))
+        // The common states first, without a scan of the whole list.
+        let i = match name {
+            b"ESTABLISHED" => 1,
+            b"TIME_WAIT" => 5,
+            b"UDP" => 11,
+            b"FIN_WAIT" => 4,
+            b"SYN_RECV" => 3,
+            b"NONE" => 0,
+            b"ASSURED" => 24,
+            _ => STATE_NAMES.iter().position(|s| s.as_bytes() == name)?,
+        };
+        Some(State(i as u8))
     }
 
     /// As typed by a user: any case, `-` or `_` alike where the kernel's names differ only so.
@@ -63,6 +74,11 @@ const PROTO_NAMES: [(u8, &str); 8] = [(0, "IP"), (1, "ICMP"), (6, "TCP"), (17, "
 
 /// The protocol number a name stands for (`TCP`, `IP_47`, ...).
 pub fn proto_from_bytes(name: &[u8]) -> Option<u8> {
+    match name {
+        b"TCP" => return Some(6),
+        b"UDP" => return Some(17),
+        _ => {}
+    }
     if let Some((n, _)) = PROTO_NAMES.iter().find(|(_, s)| s.as_bytes() == name) {
         return Some(*n);
     }
