@@ -19,3 +19,22 @@ fn run_guest(script: &str, ok_marker: &str) -> String {
 fn every_state_is_read() {
     run_guest("conns_states.sh", "conns_states OK");
 }
+
+/// At least 20,000 real connection entries through LVS-NAT: `ipvs-tui conns --group-by
+/// rs|state|client --json` (and with a client filter) equal `ipvsadm -Lnc` aggregated by awk;
+/// listing, --max-rows and the persistence lookup. Also times `conns --group-by rs` against
+/// `ipvsadm -Lnc | awk` and prints the medians and ratio (not asserted; tests/conns_bench.sh
+/// runs it on a release build).
+#[test]
+fn twenty_thousand_entries_group_like_ipvsadm() {
+    let profile = if cfg!(debug_assertions) { "debug" } else { "release" };
+    let r = lab::Lab::new(&lab::script("conns.sh")).env("BENCH_PROFILE", profile).run();
+    println!("{}", r.output);
+    if r.status != 0 || !r.output.contains("conns OK") {
+        let fails: Vec<&str> = r.output.lines().filter(|l| l.contains("FAIL")).collect();
+        panic!("conns.sh failed (exit status {}); failing checks:\n{}\n\nwhole guest output:\n{}", r.status, fails.join("\n"), r.output);
+    }
+    for line in r.output.lines().filter(|l| l.starts_with("conns: ") && l.contains("median")) {
+        eprintln!("{line}");
+    }
+}

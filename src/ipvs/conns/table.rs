@@ -5,10 +5,11 @@
 use super::clients::TopClients;
 use super::filter::Filter;
 use super::line::{self, Entry};
-use super::names::STATE_COUNT;
+use super::names::{STATE_COUNT, State};
 use super::row::{Route, Row};
 use foldhash::fast::FixedState;
 use std::collections::HashMap;
+use std::net::IpAddr;
 
 /// How much to hold. Memory for the aggregates depends on the distinct routes and on
 /// `max_clients`, never on the number of lines.
@@ -54,6 +55,8 @@ pub struct Collector {
     limits: Limits,
     table: ConnTable,
     route_index: HashMap<Route, u32, FixedState>,
+    /// The same routes for IPv4 lines, by [`line::V4Line::route_key`]: the fast path.
+    v4_routes: HashMap<u128, u32, FixedState>,
     /// Per route: does the filter's route part match it (decided once).
     route_matches: Vec<bool>,
     line_no: u64,
@@ -84,7 +87,7 @@ impl Collector {
             rows: Vec::new(),
             templates: Vec::new(),
         };
-        Collector { filter, limits, table, route_index: HashMap::with_hasher(FixedState::default()), route_matches: Vec::new(), line_no: 0 }
+        Collector { filter, limits, table, route_index: HashMap::with_hasher(FixedState::default()), v4_routes: HashMap::with_hasher(FixedState::default()), route_matches: Vec::new(), line_no: 0 }
     }
 
     /// One line of the file, without its newline. The header and blank lines are skipped.
@@ -93,8 +96,11 @@ impl Collector {
         if text.starts_with(b"Pro ") || text.iter().all(u8::is_ascii_whitespace) {
             return;
         }
+        self.table.counts.lines += 1;
+        if let Some(v4) = line::fixed_ipv4(text) {
+            return self.v4_entry(&v4);
+        }
         let t = &mut self.table;
-        t.counts.lines += 1;
         match line::parse_line(text) {
             Ok(e) => self.entry(&e),
             Err(why) => {
@@ -106,28 +112,49 @@ impl Collector {
         }
     }
 
-    fn entry(&mut self, e: &Entry) {
-        let route = Route { proto: e.proto, virt: e.virt, vport: e.vport, dest: e.dest, dport: e.dport };
-        let id = match self.route_index.get(&route) {
+    /// The route's index, added if new.
+    fn route_id(&mut self, route: Route) -> u32 {
+        if let Some(id) = self.route_index.get(&route) {
+            return *id;
+        }
+        let id = self.table.routes.len() as u32;
+        self.route_index.insert(route, id);
+        self.table.routes.push(route);
+        self.table.route_states.push([0; STATE_COUNT]);
+        self.route_matches.push(self.filter.matches_route(route.proto, route.virt, route.vport, route.dest, route.dport));
+        id
+    }
+
+    fn v4_entry(&mut self, v4: &line::V4Line) {
+        let key = v4.route_key();
+        let id = match self.v4_routes.get(&key) {
             Some(id) => *id,
             None => {
-                let id = self.table.routes.len() as u32;
-                self.route_index.insert(route, id);
-                self.table.routes.push(route);
-                self.table.route_states.push([0; STATE_COUNT]);
-                self.route_matches.push(self.filter.matches_route(e.proto, e.virt, e.vport, e.dest, e.dport));
+                let e = v4.entry();
+                let id = self.route_id(Route { proto: e.proto, virt: e.virt, vport: e.vport, dest: e.dest, dport: e.dport });
+                self.v4_routes.insert(key, id);
                 id
             }
         };
-        let template = e.is_template();
-        if !self.route_matches[id as usize] || !self.filter.matches_line(e.client, e.state, template) {
+        let client = IpAddr::V4(v4.client.into());
+        self.count(id, client, v4.cport, v4.state, v4.expires, line::is_template(v4.proto, v4.cport, v4.state));
+    }
+
+    fn entry(&mut self, e: &Entry) {
+        let id = self.route_id(Route { proto: e.proto, virt: e.virt, vport: e.vport, dest: e.dest, dport: e.dport });
+        self.count(id, e.client, e.cport, e.state, e.expires, e.is_template());
+    }
+
+    /// Filters, counts and holds one parsed line.
+    fn count(&mut self, id: u32, client: IpAddr, cport: u16, state: State, expires: u32, template: bool) {
+        if !self.route_matches[id as usize] || !self.filter.matches_line(client, state, template) {
             return;
         }
         let t = &mut self.table;
         t.counts.matched += 1;
-        t.route_states[id as usize][e.state.index()] += 1;
-        t.clients.add(e.client);
-        let row = Row::new(e.client, e.cport, id, e.state, e.expires, template);
+        t.route_states[id as usize][state.index()] += 1;
+        t.clients.add(client);
+        let row = Row::new(client, cport, id, state, expires, template);
         if t.rows.len() < self.limits.max_rows {
             t.rows.push(row);
         } else {
