@@ -4,6 +4,7 @@
 use std::process::{Command, Output};
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/conns_fixture/ip_vs_conn.txt");
+const SERVICES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/conns_fixture/ip_vs.txt");
 
 fn conns(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ipvs-tui")).arg("conns").arg("--file").arg(FIXTURE).args(args).output().expect("run ipvs-tui")
@@ -49,11 +50,11 @@ fn sorted_listing_with_filter() {
 
 #[test]
 fn persistence_lookup() {
-    let o = conns(&["--persistent", "client:203.0.113.200"]);
+    let o = conns(&["--services", SERVICES, "--persistent", "client:203.0.113.200"]);
     assert!(o.status.success());
     let out = stdout(&o);
     assert!(out.contains("203.0.113.0") && out.contains("10.10.0.11:53"), "{out}");
-    let o = conns(&["--persistent", "client:198.51.100.1"]);
+    let o = conns(&["--services", SERVICES, "--persistent", "client:198.51.100.1"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no persistence template matches client:198.51.100.1"));
 }

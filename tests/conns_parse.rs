@@ -47,7 +47,9 @@ fn captured_special_lines() {
     let sctp = FIXTURE.lines().find(|l| l.starts_with("SCTP ")).unwrap();
     assert_eq!(parse_line(sctp.as_bytes()).unwrap().proto, 132);
     // The UDP persistent service masks clients with /24: its template names 203.0.113.0.
-    let t = table(FIXTURE, &["client:203.0.113.77", "svc:203.0.113.100:54"]);
+    let udp54 = conns::ServiceId::Addr { proto: 17, addr: "203.0.113.100".parse().unwrap(), port: 54 };
+    let filter = Filter::parse(&["client:203.0.113.77", "svc:203.0.113.100:54"]).unwrap().with_masks(vec![(udp54, 24)]);
+    let t = ConnTable::from_text(FIXTURE, filter, Limits::default());
     let templates: Vec<String> = t.templates.iter().map(|r| t.view(r).dest.to_string()).collect();
     assert_eq!(templates, ["10.10.0.11:53"]);
 }

@@ -3,6 +3,7 @@
 use super::commands::{EXIT_USAGE, Failure};
 use crate::ipvs::conns::{self, ConnTable, Filter, Group, GroupBy, Limits, SortBy};
 use crate::ipvs::parse::{self, ParseError};
+use crate::ipvs::procfs;
 use clap::Args;
 use serde_json::{Value, json};
 use std::fmt::Write;
@@ -29,7 +30,7 @@ pub struct ConnsArgs {
     #[arg(long, value_name = "expiry|client|state")]
     pub sort: Option<String>,
     /// Persistence templates only: which real server each client is persisted to. With
-    /// client:ADDR, where that client is persisted (a masked template covers it too).
+    /// client:ADDR, where that client is persisted (also through a service's netmask, -M).
     #[arg(long)]
     pub persistent: bool,
     /// Rows held for listing; lines beyond are still counted in --group-by.
@@ -38,6 +39,10 @@ pub struct ConnsArgs {
     /// Read this file (in the format of /proc/net/ip_vs_conn; - for standard input).
     #[arg(long, value_name = "PATH", default_value = conns::IP_VS_CONN)]
     pub file: PathBuf,
+    /// Services (in the format of /proc/net/ip_vs) whose persistence netmasks tell which masked
+    /// template holds a client; default: /proc/net/ip_vs when reading the live table.
+    #[arg(long, value_name = "PATH")]
+    pub services: Option<PathBuf>,
 }
 
 /// What the arguments ask for, checked.
@@ -77,7 +82,8 @@ fn request(args: &ConnsArgs) -> Result<Request, ParseError> {
 }
 
 pub async fn run(args: ConnsArgs) -> Result<(), Failure> {
-    let req = request(&args)?;
+    let mut req = request(&args)?;
+    req.filter = req.filter.with_masks(masks(&args)?);
     let outcome = conns::read_path_async(args.file.clone(), req.filter.clone(), req.limits, Arc::default(), Arc::default()).await.map_err(|e| {
         eprintln!("ipvs-tui: {e}");
         Failure::Reported(super::commands::EXIT_FAILED)
@@ -105,6 +111,35 @@ pub async fn run(args: ConnsArgs) -> Result<(), Failure> {
         return Err(Failure::Reported(EXIT_NOT_FOUND));
     }
     Ok(())
+}
+
+/// Persistence netmasks from /proc/net/ip_vs (or --services). The live file may be missing
+/// (no IPVS module): then templates match their own address only.
+fn masks(args: &ConnsArgs) -> Result<Vec<(conns::ServiceId, u8)>, Failure> {
+    let live = args.file == std::path::Path::new(conns::IP_VS_CONN);
+    let path = match &args.services {
+        Some(p) => p.clone(),
+        None if live => PathBuf::from(procfs::IP_VS),
+        None => return Ok(Vec::new()),
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(_) if args.services.is_none() => return Ok(Vec::new()),
+        Err(e) => {
+            eprintln!("ipvs-tui: cannot read {}: {e}", path.display());
+            return Err(Failure::Reported(super::commands::EXIT_FAILED));
+        }
+    };
+    // The tick rate only scales persistence timeouts, which are not used here; the netmask is
+    // read only for services known to be persistent, hence a rate is always given.
+    let hz = procfs::kernel_hz().unwrap_or(100);
+    match procfs::parse_ip_vs(&text, Some(hz)) {
+        Ok(listing) => Ok(conns::filter::persistence_masks(&listing.snapshot.services)),
+        Err(e) => {
+            eprintln!("ipvs-tui: {}: {e}", path.display());
+            Err(Failure::Reported(EXIT_USAGE))
+        }
+    }
 }
 
 /// A lookup that found nothing (as grep: 1).

@@ -108,6 +108,9 @@ echo "@@CONN_TABLE_BEGIN@@"
 d cat /proc/net/ip_vs_conn
 echo "@@CONN_TABLE_END@@"
 d ipvsadm -Lnc
+echo "@@IP_VS_BEGIN@@"
+d cat /proc/net/ip_vs
+echo "@@IP_VS_END@@"
 
 # Every line is read; state counts equal ipvsadm -Lnc's.
 d cat /proc/net/ip_vs_conn >"$W/table"
@@ -126,4 +129,10 @@ if not ok:
     print("FAIL lines", doc["lines"], "of", len(lines), "malformed", doc["malformed"], "got", got)
 sys.exit(0 if ok else 1)
 PY
+# The UDP service on port 54 masks clients with /24: the lookup of any 203.0.113.x finds its
+# template (the netmask comes from /proc/net/ip_vs); a client of another block finds none.
+out=$(d "$TUI" conns --persistent client:203.0.113.77 svc:$VIP:54) || lab_fail "conns --persistent client:203.0.113.77 found nothing"
+grep -q "^203.0.113.0 .* $RS1:53 " <<<"$out" || lab_fail "persistence lookup through the /24 mask: $out"
+echo "conns_states: persistence lookup for 203.0.113.77 (masked /24): $(tail -n 1 <<<"$out")"
+if d "$TUI" conns --persistent client:203.0.114.77 >/dev/null 2>&1; then lab_fail "a client outside the /24 found a template"; fi
 echo "conns_states OK"

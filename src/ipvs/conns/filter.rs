@@ -4,6 +4,9 @@
 
 use super::line::{self, Entry};
 use super::names::{self, State};
+use super::report::ServiceId;
+use super::row::Route;
+use crate::ipvs::model::{Netmask, Service, ServiceKey};
 use std::fmt;
 use std::net::IpAddr;
 
@@ -45,33 +48,22 @@ pub struct Net {
     pub addr: IpAddr,
     pub prefix: u8,
     /// Typed as one address: then a persistence template whose client was masked (`-M`) also
-    /// matches when the client lies in the template's block (see [`Net::covers_template`]).
+    /// matches when this address lies in the template's block (see [`Filter::with_masks`]).
     pub host: bool,
 }
 
 impl Net {
     pub fn contains(&self, a: IpAddr) -> bool {
-        match (self.addr, a) {
-            (IpAddr::V4(n), IpAddr::V4(a)) => prefix_eq(u128::from(u32::from(n)), u128::from(u32::from(a)), 32, self.prefix),
-            (IpAddr::V6(n), IpAddr::V6(a)) => prefix_eq(u128::from(n), u128::from(a), 128, self.prefix),
-            _ => false,
-        }
+        contains(self.addr, self.prefix, a)
     }
+}
 
-    /// A template holds the client masked by the service's persistence netmask, which the line
-    /// does not state: the template's trailing zero bits are the widest mask it can have been
-    /// made with, so it is taken as that block (an exact template always matches first).
-    fn covers_template(&self, template_client: IpAddr) -> bool {
-        let (t, a, bits) = match (template_client, self.addr) {
-            (IpAddr::V4(t), IpAddr::V4(a)) => (u128::from(u32::from(t)), u128::from(u32::from(a)), 32),
-            (IpAddr::V6(t), IpAddr::V6(a)) => (u128::from(t), u128::from(a), 128),
-            _ => return false,
-        };
-        if t == 0 {
-            return a == 0;
-        }
-        let zeros = t.trailing_zeros().min(bits);
-        prefix_eq(t, a, bits, (bits - zeros) as u8)
+/// `a` lies in `net/prefix`.
+fn contains(net: IpAddr, prefix: u8, a: IpAddr) -> bool {
+    match (net, a) {
+        (IpAddr::V4(n), IpAddr::V4(a)) => prefix_eq(u128::from(u32::from(n)), u128::from(u32::from(a)), 32, prefix),
+        (IpAddr::V6(n), IpAddr::V6(a)) => prefix_eq(u128::from(n), u128::from(a), 128, prefix),
+        _ => false,
     }
 }
 
@@ -94,6 +86,29 @@ pub struct Filter {
     pub servers: Vec<Endpoint>,
     pub clients: Vec<Net>,
     pub states: Vec<State>,
+    /// Persistence netmasks (prefix lengths) of services whose templates hold masked clients.
+    pub masks: Vec<(ServiceId, u8)>,
+}
+
+/// The persistence netmask of each persistent service, as a prefix length: a template's client
+/// is the real client masked by it (`ipvsadm -M`). The connection table does not state it;
+/// /proc/net/ip_vs or a netlink snapshot does.
+pub fn persistence_masks(services: &[Service]) -> Vec<(ServiceId, u8)> {
+    services
+        .iter()
+        .filter(|s| s.config.persistence.is_some())
+        .map(|s| {
+            let id = match s.config.key {
+                ServiceKey::Addr { protocol, addr, port } => ServiceId::Addr { proto: protocol.number() as u8, addr, port },
+                ServiceKey::Fwmark { mark, .. } => ServiceId::Fwmark(mark),
+            };
+            let prefix = match s.config.netmask {
+                Netmask::V4(m) => u32::from(m).leading_ones() as u8,
+                Netmask::V6(p) => p,
+            };
+            (id, prefix)
+        })
+        .collect()
 }
 
 impl Filter {
@@ -126,8 +141,23 @@ impl Filter {
         Ok(())
     }
 
+    /// Knows the services' persistence netmasks: `client:ADDR` then also finds the templates
+    /// that hold ADDR masked. Without them a template matches its own address only.
+    pub fn with_masks(mut self, masks: Vec<(ServiceId, u8)>) -> Filter {
+        self.masks = masks;
+        self
+    }
+
     pub fn is_empty(&self) -> bool {
-        *self == Filter::default()
+        self.protos.is_empty() && self.services.is_empty() && self.fwmarks.is_empty() && self.servers.is_empty() && self.clients.is_empty() && self.states.is_empty()
+    }
+
+    /// How a template of this route masked its client: the service's prefix, else the full
+    /// address (no masking known).
+    pub fn template_prefix(&self, route: &Route) -> u8 {
+        let id = ServiceId::of(route);
+        let full = if route.dest.is_ipv4() && route.virt.is_ipv4() { 32 } else { 128 };
+        self.masks.iter().find(|(s, _)| *s == id).map_or(full, |(_, p)| *p)
     }
 
     /// The part that depends only on protocol, service and real server (checked once per
@@ -141,14 +171,18 @@ impl Filter {
                 || (fwmark_template && self.fwmarks.contains(&line::fwmark_of(virt))))
     }
 
-    /// The part that varies per line: client and state.
-    pub fn matches_line(&self, client: IpAddr, state: State, template: bool) -> bool {
+    /// The part that varies per line: client and state. `template_prefix` is set for a
+    /// template: the prefix its client was masked with (see [`Filter::template_prefix`]).
+    pub fn matches_line(&self, client: IpAddr, state: State, template_prefix: Option<u8>) -> bool {
         (self.states.is_empty() || self.states.contains(&state))
-            && (self.clients.is_empty() || self.clients.iter().any(|n| n.contains(client) || (template && n.host && n.covers_template(client))))
+            && (self.clients.is_empty()
+                || self.clients.iter().any(|n| n.contains(client) || (n.host && template_prefix.is_some_and(|p| contains(client, p, n.addr)))))
     }
 
     pub fn matches(&self, e: &Entry) -> bool {
-        self.matches_route(e.proto, e.virt, e.vport, e.dest, e.dport) && self.matches_line(e.client, e.state, e.is_template())
+        let route = Route { proto: e.proto, virt: e.virt, vport: e.vport, dest: e.dest, dport: e.dport };
+        let prefix = e.is_template().then(|| self.template_prefix(&route));
+        self.matches_route(e.proto, e.virt, e.vport, e.dest, e.dport) && self.matches_line(e.client, e.state, prefix)
     }
 }
 
@@ -218,8 +252,17 @@ mod tests {
         assert!(Filter::parse(&["svc:fwm:7"]).unwrap().matches(&t));
         assert!(!Filter::parse(&["fwm:8"]).unwrap().matches(&t));
         let masked = entry("UDP CB007100 0000 CB007164 0036 0A0A000B 0035 ASSURED         115");
-        assert!(Filter::parse(&["client:203.0.113.2"]).unwrap().matches(&masked));
-        assert!(!Filter::parse(&["client:203.0.114.2"]).unwrap().matches(&masked));
+        let udp54 = ServiceId::Addr { proto: 17, addr: "203.0.113.100".parse().unwrap(), port: 54 };
+        let with_mask = |t: &str, prefix| Filter::parse(&[t]).unwrap().with_masks(vec![(udp54, prefix)]);
+        assert!(with_mask("client:203.0.113.2", 24).matches(&masked));
+        assert!(!with_mask("client:203.0.114.2", 24).matches(&masked));
+        // Unknown mask, or a host mask: the template's own address only (203.0.113.0 is not .2).
+        assert!(!Filter::parse(&["client:203.0.113.2"]).unwrap().matches(&masked));
+        assert!(!with_mask("client:203.0.113.2", 32).matches(&masked));
+        assert!(Filter::parse(&["client:203.0.113.0"]).unwrap().matches(&masked));
+        // A host template never covers its neighbour (203.0.113.10 is not 203.0.113.11's).
+        let host = entry("UDP CB00710A 0000 CB007164 0036 0A0A000B 0035 ASSURED         115");
+        assert!(!Filter::parse(&["client:203.0.113.11"]).unwrap().matches(&host));
         // A connection entry is matched by its own address only.
         let udp = entry("UDP CB007100 C875 CB007164 0035 0A0A000C 0035 UDP             294");
         assert!(!Filter::parse(&["client:203.0.113.2"]).unwrap().matches(&udp));

@@ -57,8 +57,10 @@ pub struct Collector {
     route_index: HashMap<Route, u32, FixedState>,
     /// The same routes for IPv4 lines, by [`line::V4Line::route_key`]: the fast path.
     v4_routes: HashMap<u128, u32, FixedState>,
-    /// Per route: does the filter's route part match it (decided once).
+    /// Per route: does the filter's route part match it, and the prefix its templates' clients
+    /// were masked with (decided once).
     route_matches: Vec<bool>,
+    route_prefix: Vec<u8>,
     line_no: u64,
 }
 
@@ -87,7 +89,7 @@ impl Collector {
             rows: Vec::new(),
             templates: Vec::new(),
         };
-        Collector { filter, limits, table, route_index: HashMap::with_hasher(FixedState::default()), v4_routes: HashMap::with_hasher(FixedState::default()), route_matches: Vec::new(), line_no: 0 }
+        Collector { filter, limits, table, route_index: HashMap::with_hasher(FixedState::default()), v4_routes: HashMap::with_hasher(FixedState::default()), route_matches: Vec::new(), route_prefix: Vec::new(), line_no: 0 }
     }
 
     /// One line of the file, without its newline. The header and blank lines are skipped.
@@ -122,6 +124,7 @@ impl Collector {
         self.table.routes.push(route);
         self.table.route_states.push([0; STATE_COUNT]);
         self.route_matches.push(self.filter.matches_route(route.proto, route.virt, route.vport, route.dest, route.dport));
+        self.route_prefix.push(self.filter.template_prefix(&route));
         id
     }
 
@@ -147,7 +150,8 @@ impl Collector {
 
     /// Filters, counts and holds one parsed line.
     fn count(&mut self, id: u32, client: IpAddr, cport: u16, state: State, expires: u32, template: bool) {
-        if !self.route_matches[id as usize] || !self.filter.matches_line(client, state, template) {
+        let prefix = template.then(|| self.route_prefix[id as usize]);
+        if !self.route_matches[id as usize] || !self.filter.matches_line(client, state, prefix) {
             return;
         }
         let t = &mut self.table;
