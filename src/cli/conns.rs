@@ -76,7 +76,7 @@ fn request(args: &ConnsArgs) -> Result<Request, ParseError> {
     let limits = Limits {
         max_rows: if group_by.is_some() || args.persistent { 0 } else { max_rows },
         max_templates: if args.persistent { max_rows } else { 0 },
-        ..Limits::default()
+        max_clients: if group_by == Some(GroupBy::Client) { Limits::default().max_clients } else { 0 },
     };
     Ok(Request { filter, group_by, limit, sort, limits })
 }

@@ -18,10 +18,14 @@ pub struct TopClients {
 
 impl TopClients {
     pub fn new(capacity: usize) -> TopClients {
-        TopClients { v4: HashMap::with_hasher(FixedState::default()), v6: HashMap::with_hasher(FixedState::default()), capacity: capacity.max(1), error_bound: 0 }
+        TopClients { v4: HashMap::with_hasher(FixedState::default()), v6: HashMap::with_hasher(FixedState::default()), capacity, error_bound: 0 }
     }
 
+    /// Counts one line of `client` (nothing when made with capacity 0: clients not wanted).
     pub fn add(&mut self, client: IpAddr) {
+        if self.capacity == 0 {
+            return;
+        }
         let room = self.v4.len() + self.v6.len() < self.capacity;
         let counted = match client {
             IpAddr::V4(a) => bump(&mut self.v4, u32::from(a), room),
@@ -36,9 +40,9 @@ impl TopClients {
         }
     }
 
-    /// The counts are exact (no client was ever dropped to make room).
+    /// The counts are exact (no client was ever dropped to make room, and clients were counted).
     pub fn exact(&self) -> bool {
-        self.error_bound == 0
+        self.error_bound == 0 && self.capacity > 0
     }
 
     pub fn error_bound(&self) -> u64 {

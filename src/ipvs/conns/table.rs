@@ -19,7 +19,8 @@ pub struct Limits {
     pub max_rows: usize,
     /// Persistence templates held for the affinity view and lookups.
     pub max_templates: usize,
-    /// Distinct clients counted exactly before the top-clients summary becomes approximate.
+    /// Distinct clients counted exactly before the top-clients summary becomes approximate
+    /// (0: clients are not counted, for a caller that does not show them).
     pub max_clients: usize,
 }
 
