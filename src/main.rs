@@ -1,26 +1,35 @@
 //! ipvs-tui: the entry point. Subcommands script IPVS; with none, the full-screen console opens.
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use ipvs_tui::cli::{self, Cli};
 use ipvs_tui::console;
 
 /// The command line: the subcommands of `cli`, plus the console's own option.
 #[derive(Debug, Parser)]
 #[command(name = "ipvs-tui", version, about = "A console and command line for Linux IPVS (LVS) load balancers")]
-#[command(args_conflicts_with_subcommands = true)]
 struct Args {
     /// Open the console on a simulated IPVS: nothing on this host is read or changed.
     #[arg(long)]
     demo: bool,
+    /// The console offers no change and refuses changes (also `read_only = true` in config.toml).
+    #[arg(long)]
+    read_only: bool,
     #[command(flatten)]
     cli: Cli,
 }
 
 fn main() {
     let args = Args::parse();
+    // Not clap's args_conflicts_with_subcommands: it would refuse global options such as
+    // --audit-log before a subcommand too.
+    for (set, flag) in [(args.demo, "--demo"), (args.read_only, "--read-only")] {
+        if set && args.cli.command.is_some() {
+            Args::command().error(clap::error::ErrorKind::ArgumentConflict, format!("{flag} is an option of the console; it cannot be used with a subcommand")).exit();
+        }
+    }
     let status = match args.cli.command {
-        Some(command) => cli::run(command),
-        None => console::run(console::Options { demo: args.demo }),
+        Some(command) => cli::run(command, args.cli.audit_log),
+        None => console::run(console::Options { demo: args.demo, read_only: args.read_only, audit_log: args.cli.audit_log }),
     };
     std::process::exit(status);
 }

@@ -1,7 +1,9 @@
 //! What each subcommand does: read or change the kernel's table and print like ipvsadm.
 
+use super::audited::Audited;
 use super::restore;
 use super::{Command, DaemonCommand, ListArgs};
+use crate::ipvs::audit::AuditLog;
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::listing::{self, ListFormat};
 use crate::ipvs::model::{SyncDaemon, Timeouts};
@@ -12,8 +14,8 @@ use crate::ipvs::{rules, Backend, Error, IpvsOp};
 pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_FAILED: i32 = 1;
 
-pub async fn run(command: Command) -> i32 {
-    match dispatch(command).await {
+pub async fn run(command: Command, log: AuditLog) -> i32 {
+    match dispatch(command, &log).await {
         Ok(()) => 0,
         Err(Failure::Input(e)) => {
             eprintln!("ipvs-tui: {e}");
@@ -46,7 +48,7 @@ impl From<Error> for Failure {
     }
 }
 
-async fn dispatch(command: Command) -> Result<(), Failure> {
+async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
     match command {
         Command::List(args) => list(args).await,
         Command::Save { numeric: _ } => {
@@ -54,15 +56,15 @@ async fn dispatch(command: Command) -> Result<(), Failure> {
             print!("{}", rules::save(&snapshot));
             Ok(())
         }
-        Command::Restore { file } => restore::run(file.as_deref()).await,
+        Command::Restore { file } => restore::run(file.as_deref(), log).await,
         Command::Conns(args) => super::conns::run(args).await,
-        Command::Zero(service) => apply(IpvsOp::Zero(service.key()?)).await,
+        Command::Zero(service) => apply(IpvsOp::Zero(service.key()?), log).await,
         Command::Flush { yes } => {
             if !yes {
                 eprintln!("ipvs-tui: flush deletes every virtual service and real server; add --yes to do it");
                 return Err(Failure::Reported(EXIT_USAGE));
             }
-            apply(IpvsOp::Flush).await
+            apply(IpvsOp::Flush, log).await
         }
         Command::Timeouts { set: None } => {
             let snapshot = KernelBackend::connect().await?.snapshot().await?;
@@ -75,14 +77,14 @@ async fn dispatch(command: Command) -> Result<(), Failure> {
                 tcp_fin: parse::connection_timeout("tcpfin timeout", &values[1])?,
                 udp: parse::connection_timeout("udp timeout", &values[2])?,
             };
-            apply(IpvsOp::SetTimeouts(timeouts)).await
+            apply(IpvsOp::SetTimeouts(timeouts), log).await
         }
         Command::Daemon(DaemonCommand::List) => {
             let snapshot = KernelBackend::connect().await?.snapshot().await?;
             print!("{}", listing::list_daemons(&snapshot.daemons));
             Ok(())
         }
-        Command::Daemon(DaemonCommand::Stop { state }) => apply(IpvsOp::StopDaemon(parse::sync_state(&state)?)).await,
+        Command::Daemon(DaemonCommand::Stop { state }) => apply(IpvsOp::StopDaemon(parse::sync_state(&state)?), log).await,
         Command::Daemon(DaemonCommand::Start { state, mcast_interface, syncid, sync_maxlen, mcast_group, mcast_port, mcast_ttl }) => {
             let daemon = SyncDaemon {
                 state: parse::sync_state(&state)?,
@@ -93,14 +95,16 @@ async fn dispatch(command: Command) -> Result<(), Failure> {
                 mcast_port: mcast_port.as_deref().map(parse::mcast_port).transpose()?.unwrap_or(0),
                 mcast_ttl: mcast_ttl.as_deref().map(parse::mcast_ttl).transpose()?.unwrap_or(0),
             };
-            apply(IpvsOp::StartDaemon(daemon)).await
+            apply(IpvsOp::StartDaemon(daemon), log).await
         }
     }
 }
 
-async fn apply(op: IpvsOp) -> Result<(), Failure> {
+/// Checks `op`, then applies it and records it in `log`.
+async fn apply(op: IpvsOp, log: &AuditLog) -> Result<(), Failure> {
     parse::validate(&op)?;
-    KernelBackend::connect().await?.apply(&op).await?;
+    let backend = Audited::new(KernelBackend::connect().await?, log.clone()).await?;
+    backend.apply(&op).await?;
     Ok(())
 }
 

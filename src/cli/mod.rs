@@ -1,11 +1,13 @@
 //! The command line: subcommands that scripts can use, with ipvsadm-compatible output.
 
+mod audited;
 mod commands;
 mod conns;
 mod restore;
 
 pub use conns::ConnsArgs;
 
+use crate::ipvs::audit::AuditLog;
 use crate::ipvs::model::{Family, Protocol, ServiceKey};
 use crate::ipvs::parse::{self, ParseError};
 use clap::{Args, Parser, Subcommand};
@@ -16,6 +18,10 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Where changes are logged (default: /var/log/ipvs-tui/audit.log as root, else
+    /// ~/.local/state/ipvs-tui/audit.log).
+    #[arg(long = "audit-log", value_name = "PATH", global = true)]
+    pub audit_log: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -159,8 +165,9 @@ pub enum DaemonCommand {
     List,
 }
 
-/// Run a subcommand; the returned code is the process exit status.
-pub fn run(command: Command) -> i32 {
+/// Run a subcommand, logging its changes to `audit_log` (or the default log); the returned code
+/// is the process exit status.
+pub fn run(command: Command, audit_log: Option<PathBuf>) -> i32 {
     // Like ipvsadm and every Unix filter: a reader that goes away (`ipvs-tui list | head`) ends
     // the program quietly. Rust ignores SIGPIPE by default, which turns it into a panic on print.
     // SAFETY: setting a signal disposition to the default is async-signal-safe and has no
@@ -175,5 +182,6 @@ pub fn run(command: Command) -> i32 {
             return 1;
         }
     };
-    runtime.block_on(commands::run(command))
+    let log = audit_log.map_or_else(AuditLog::default_for_this_user, AuditLog::at);
+    runtime.block_on(commands::run(command, log))
 }

@@ -1,14 +1,16 @@
 //! `ipvs-tui restore`: check a whole rules file first, then apply it all or nothing.
 
+use super::audited::Audited;
 use super::commands::{Failure, EXIT_FAILED, EXIT_USAGE};
+use crate::ipvs::audit::AuditLog;
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::plan::apply_plan;
 use crate::ipvs::rules::{self, Rule};
-use crate::ipvs::{Backend, Error};
+use crate::ipvs::Error;
 use std::io::Read;
 use std::path::Path;
 
-pub async fn run(file: Option<&Path>) -> Result<(), Failure> {
+pub async fn run(file: Option<&Path>, log: &AuditLog) -> Result<(), Failure> {
     let (name, text) = read_input(file).map_err(|e| Failure::Ipvs(Error::Io(e)))?;
     let rules = match rules::parse_rules(&text) {
         Ok(rules) => rules,
@@ -20,8 +22,8 @@ pub async fn run(file: Option<&Path>) -> Result<(), Failure> {
             return Err(Failure::Reported(EXIT_USAGE));
         }
     };
-    let backend = KernelBackend::connect().await?;
-    let before = backend.snapshot().await?;
+    let backend = Audited::new(KernelBackend::connect().await?, log.clone()).await?;
+    let before = backend.table();
     let ops: Vec<_> = rules.iter().map(|r| r.op.clone()).collect();
     match apply_plan(&backend, before, &ops).await {
         Ok(()) => Ok(()),

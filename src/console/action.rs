@@ -1,7 +1,12 @@
 //! What can happen to the console (actions) and what the console asks of the world (effects).
 
+use super::changes::{Change, Outcome};
 use crate::ipvs::Error;
+use crate::ipvs::audit::Tail;
 use crate::ipvs::model::Snapshot;
+use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tui_input::InputRequest;
 
@@ -36,10 +41,31 @@ pub enum Command {
     PaletteRun,
     PaletteComplete,
     PaletteClose,
+    // Changes (none of these is offered in read-only mode: see `is_change`).
+    Add,
+    Edit,
+    Delete,
+    Weight,
+    WeightUp,
+    WeightDown,
+    Quiesce,
+    ZeroService,
+    ZeroAll,
+    Flush,
+    Timeouts,
+    Daemon,
+    Drain,
+    Undo,
+    AuditLog,
+    // Inside a form or a confirmation.
+    FormNext,
+    FormPrev,
+    FormSubmit,
+    FormCancel,
 }
 
 /// The name of each command in the keymap file.
-const NAMES: [(Command, &str); 28] = [
+const NAMES: [(Command, &str); 47] = [
     (Command::Quit, "quit"),
     (Command::Help, "help"),
     (Command::Redraw, "redraw"),
@@ -68,6 +94,25 @@ const NAMES: [(Command, &str); 28] = [
     (Command::PaletteRun, "palette_run"),
     (Command::PaletteComplete, "palette_complete"),
     (Command::PaletteClose, "palette_close"),
+    (Command::Add, "add"),
+    (Command::Edit, "edit"),
+    (Command::Delete, "delete"),
+    (Command::Weight, "weight"),
+    (Command::WeightUp, "weight_up"),
+    (Command::WeightDown, "weight_down"),
+    (Command::Quiesce, "quiesce"),
+    (Command::ZeroService, "zero"),
+    (Command::ZeroAll, "zero_all"),
+    (Command::Flush, "flush"),
+    (Command::Timeouts, "timeouts"),
+    (Command::Daemon, "daemon"),
+    (Command::Drain, "drain"),
+    (Command::Undo, "undo"),
+    (Command::AuditLog, "audit_log"),
+    (Command::FormNext, "form_next"),
+    (Command::FormPrev, "form_prev"),
+    (Command::FormSubmit, "form_submit"),
+    (Command::FormCancel, "form_cancel"),
 ];
 
 impl Command {
@@ -82,6 +127,12 @@ impl Command {
     pub fn all_names() -> impl Iterator<Item = &'static str> {
         NAMES.iter().map(|(_, n)| *n)
     }
+
+    /// Commands that change IPVS or open a form that would: read-only mode offers none of them.
+    pub fn is_change(self) -> bool {
+        use Command::*;
+        matches!(self, Add | Edit | Delete | Weight | WeightUp | WeightDown | Quiesce | ZeroService | ZeroAll | Flush | Timeouts | Daemon | Drain | Undo)
+    }
 }
 
 /// Everything `update` reacts to: commands from keys, text typed into the filter or the palette, the mouse,
@@ -92,6 +143,12 @@ pub enum Action {
     FilterEdit(InputRequest),
     /// Text typed into the `:` command palette.
     PaletteEdit(InputRequest),
+    /// Text typed into the open form or confirmation.
+    ModalEdit(InputRequest),
+    /// A change came back from the backend.
+    Applied(Box<Outcome>),
+    /// The end of the audit log, or why it could not be read.
+    AuditRead(Result<Tail, Arc<io::Error>>),
     /// A left click at a screen cell.
     Click { column: u16, row: u16 },
     /// The mouse wheel over a screen cell.
@@ -113,4 +170,8 @@ pub enum Effect {
     ClearScreen,
     /// Replace the kernel backend by the simulator.
     StartDemo,
+    /// Apply a change; its outcome comes back as `Action::Applied`.
+    Apply(Change),
+    /// Read the end of the audit log at this path; it comes back as `Action::AuditRead`.
+    ReadAudit(PathBuf),
 }

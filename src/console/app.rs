@@ -2,14 +2,23 @@
 //! Drawing reads it; only `update` changes it (and the event loop records where panes landed).
 
 use super::action::Command;
+use super::changes::Change;
+use super::drain::DrainPrompt;
+use crate::ipvs::drain::Drain;
+use super::form::{Confirm, Form};
 use super::keymap::{Keymap, Layer};
 use super::palette::Palette;
 use super::view::{self, Column, SortSpec};
-use crate::ipvs::Error;
+use crate::ipvs::audit::Tail;
+use crate::ipvs::stale::Expected;
+use crate::ipvs::{Error, IpvsOp};
 use crate::ipvs::rates::{RateSource, RateTracker};
 use crate::ipvs::model::{Dest, Service, ServiceKey, Snapshot};
 use ratatui::layout::Rect;
 use std::net::IpAddr;
+use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tui_input::Input;
 
@@ -60,6 +69,35 @@ pub struct Screen {
     pub servers: Rect,
     pub services_offset: usize,
     pub servers_offset: usize,
+    /// The audit log entry selected, as drawn (kept within the entries).
+    pub audit_selected: usize,
+}
+
+/// A dialog over the tables: it takes the keys until it closes.
+pub enum Modal {
+    /// A form; `expect` is the object it edits as the operator saw it (for the stale-edit check).
+    Form { form: Form, expect: Option<Expected> },
+    /// A change that asks first (delete, zero all, flush).
+    Confirm(Confirm),
+    /// The deadline of a new drain.
+    Drain(DrainPrompt),
+}
+
+/// The audit log pane (`L`): the end of the file as last read.
+#[derive(Debug, Clone)]
+pub struct AuditView {
+    /// None until the read comes back.
+    pub tail: Option<Result<Tail, Arc<io::Error>>>,
+    /// The selected entry, counted from the newest.
+    pub selected: usize,
+}
+
+/// A change this console applied, and how to undo it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UndoStep {
+    /// The commands applied, for messages and the audit log (`undo_of`).
+    pub commands: String,
+    pub ops: Vec<IpvsOp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,11 +145,24 @@ pub struct App {
     pub screen: Screen,
     /// ipvsadm's order of `snapshot.services` (rank per index), the default sort.
     pub(crate) ipvsadm_rank: Vec<usize>,
+    /// Changes are off (--read-only, the config file, or no root): no change key is bound.
+    pub read_only: bool,
+    pub modal: Option<Modal>,
+    /// The change being applied (one at a time), and the id of the next.
+    pub in_flight: Option<Change>,
+    pub next_change: u64,
+    /// Changes made in this console, newest last: `u` applies the last one's inverse.
+    pub undo: Vec<UndoStep>,
+    /// Where changes are recorded (None: not audited, as in the demo).
+    pub audit_path: Option<PathBuf>,
+    pub audit_view: Option<AuditView>,
+    /// Real servers being drained (and drains whose last change is on its way).
+    pub drains: Vec<Drain>,
 }
 
 impl App {
     pub fn new(source: Source, host: impl Into<String>, keymap: Keymap, now: Instant) -> App {
-        App {
+        let mut app = App {
             source,
             host: host.into(),
             keymap,
@@ -140,7 +191,27 @@ impl App {
             flash: None,
             screen: Screen::default(),
             ipvsadm_rank: Vec::new(),
+            read_only: false,
+            modal: None,
+            in_flight: None,
+            next_change: 1,
+            undo: Vec::new(),
+            audit_path: None,
+            audit_view: None,
+            drains: Vec::new(),
+        };
+        // /proc/net/ip_vs can only be read.
+        if source == Source::ReadOnly {
+            app.set_read_only();
         }
+        app
+    }
+
+    /// Turns changes off: the change keys leave the keymap, so help, hints and the palette do
+    /// not offer them either.
+    pub fn set_read_only(&mut self) {
+        self.read_only = true;
+        self.keymap = std::mem::replace(&mut self.keymap, Keymap::empty()).without(Command::is_change);
     }
 
     /// IPVS cannot be read right now and this is not the demo: the demo is offered.
@@ -152,6 +223,14 @@ impl App {
     pub fn layers(&self) -> Vec<Layer> {
         if self.help.is_some() {
             return vec![Layer::Help];
+        }
+        match self.modal {
+            Some(Modal::Form { .. }) => return vec![Layer::Form],
+            Some(Modal::Confirm(_)) | Some(Modal::Drain(_)) => return vec![Layer::Confirm],
+            None => {}
+        }
+        if self.audit_view.is_some() {
+            return vec![Layer::Log];
         }
         if self.palette.is_some() {
             return vec![Layer::Palette];
@@ -184,6 +263,14 @@ impl App {
         match command {
             Command::Enter => self.current_service().is_some(),
             Command::Back => self.focus == Focus::Servers || !self.filter.value().is_empty(),
+            Command::Undo => !self.undo.is_empty(),
+            // Nothing to change before IPVS has been read.
+            Command::Add | Command::ZeroAll | Command::Flush | Command::Timeouts | Command::Daemon => self.snapshot.is_some(),
+            Command::Edit | Command::Delete | Command::ZeroService => match self.focus {
+                Focus::Services => self.current_service().is_some(),
+                Focus::Servers => self.current_dest().is_some(),
+            },
+            Command::Weight | Command::WeightUp | Command::WeightDown | Command::Quiesce | Command::Drain => self.current_dest().is_some(),
             Command::Filter | Command::SortNext | Command::SortPrev | Command::SortInvert | Command::Freeze | Command::Exact | Command::Rates | Command::FocusNext => {
                 self.snapshot.is_some()
             }
@@ -211,11 +298,19 @@ impl App {
         self.flash = Some(Flash { text: text.into(), error: true, at: self.now });
     }
 
+    /// The drain in progress of a real server, if any.
+    pub fn drain_of(&self, service: &ServiceKey, addr: IpAddr, port: u16) -> Option<&Drain> {
+        self.drains.iter().find(|d| d.is_active() && d.service() == service && d.dest().addr == addr && d.dest().port == port)
+    }
+
     /// Records what the last frame showed (the event loop calls this after each draw).
     pub fn drawn(&mut self, screen: Screen) {
         self.screen = screen;
         self.services_nav.offset = screen.services_offset;
         self.servers_nav.offset = screen.servers_offset;
+        if let Some(view) = &mut self.audit_view {
+            view.selected = screen.audit_selected;
+        }
     }
 
     /// Rebuilds both tables' rows after the snapshot, filter or sort changed, keeping the

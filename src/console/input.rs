@@ -12,6 +12,9 @@ pub fn action_for(app: &App, event: &Event) -> Option<Action> {
             if let Some(command) = app.keymap.lookup(&app.layers(), Key::from_event(k)) {
                 return Some(Action::Command(command));
             }
+            if app.modal.is_some() && app.help.is_none() {
+                return tui_input::backend::crossterm::to_input_request(event).map(Action::ModalEdit);
+            }
             if app.palette.is_some() {
                 return tui_input::backend::crossterm::to_input_request(event).map(Action::PaletteEdit);
             }

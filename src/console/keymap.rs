@@ -14,6 +14,9 @@ pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Layer {
     Help,
+    Form,
+    Confirm,
+    Log,
     Filter,
     Palette,
     Offline,
@@ -24,8 +27,11 @@ pub enum Layer {
 }
 
 impl Layer {
-    const ALL: [(Layer, &'static str, &'static str); 8] = [
+    const ALL: [(Layer, &'static str, &'static str); 11] = [
         (Layer::Help, "help", "Help"),
+        (Layer::Form, "form", "In a form"),
+        (Layer::Confirm, "confirm", "Confirming a change"),
+        (Layer::Log, "log", "The audit log"),
         (Layer::Filter, "filter", "Typing a filter"),
         (Layer::Palette, "palette", "Typing a command (:)"),
         (Layer::Offline, "offline", "When IPVS cannot be read"),
@@ -132,6 +138,19 @@ impl Keymap {
             let mut merged = theirs;
             merged.append(ours);
             *ours = merged;
+        }
+        self
+    }
+
+    /// No binding at all.
+    pub fn empty() -> Keymap {
+        Keymap { layers: BTreeMap::new() }
+    }
+
+    /// This keymap without the bindings of the commands `drop` selects.
+    pub fn without(mut self, drop: impl Fn(Command) -> bool) -> Keymap {
+        for bindings in self.layers.values_mut() {
+            bindings.retain(|b| !drop(b.command));
         }
         self
     }

@@ -7,14 +7,20 @@
 
 pub mod action;
 pub mod app;
+pub mod changes;
 pub mod config;
+pub mod drain;
+pub mod form;
 pub mod input;
 pub mod keymap;
 pub mod keys;
+pub mod lean_backend;
+pub mod operate;
 pub mod palette;
 pub mod poller;
 pub mod rates;
 pub mod runloop;
+pub mod settings;
 mod start;
 mod terminal;
 pub mod update;

@@ -1,13 +1,15 @@
 //! The poller: a local task that takes a snapshot every interval and publishes the latest result
-//! on a watch channel, so a slow screen sees only the newest poll (bursts coalesce).
+//! on a watch channel, so a slow screen sees only the newest poll (bursts coalesce). Changes go
+//! through the same task (see `changes`), so they never overlap a poll, and a poll follows each.
 
+use super::changes::{self, Change, Outcome, Policy};
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::model::Snapshot;
-use crate::ipvs::{Backend, Error, Result};
+use crate::ipvs::{Backend, Error, IpvsOp, Result};
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 /// One poll: the snapshot or why it failed, and when.
@@ -19,16 +21,21 @@ pub struct Polled {
 
 pub struct Poller {
     pub results: watch::Receiver<Option<Polled>>,
+    /// What became of each change submitted, in order.
+    pub outcomes: mpsc::UnboundedReceiver<Outcome>,
     interval: watch::Sender<Duration>,
+    changes: mpsc::UnboundedSender<Change>,
     task: JoinHandle<()>,
 }
 
 impl Poller {
-    /// Starts polling `source` now and then every `interval`. Must run inside a `LocalSet`:
-    /// backends are not `Send`.
-    pub fn spawn<S: SnapshotSource + 'static>(source: S, interval: Duration) -> Poller {
+    /// Starts polling `source` now and then every `interval`; changes are applied as `policy`
+    /// says. Must run inside a `LocalSet`: backends are not `Send`.
+    pub fn spawn<S: SnapshotSource + 'static>(source: S, interval: Duration, policy: Policy) -> Poller {
         let (tx, results) = watch::channel(None);
         let (interval_tx, mut interval_rx) = watch::channel(interval);
+        let (changes_tx, mut changes_rx) = mpsc::unbounded_channel::<Change>();
+        let (outcomes_tx, outcomes) = mpsc::unbounded_channel();
         let task = tokio::task::spawn_local(async move {
             loop {
                 let result = source.read().await;
@@ -40,14 +47,27 @@ impl Poller {
                     _ = tokio::time::sleep(wait) => {}
                     // A new interval takes effect at once, with a fresh poll.
                     changed = interval_rx.changed() => if changed.is_err() { return },
+                    // After a change, poll at once: the view shows what the kernel holds now.
+                    change = changes_rx.recv() => {
+                        let Some(change) = change else { return };
+                        let outcome = changes::execute(&source, change, &policy).await;
+                        if outcomes_tx.send(outcome).is_err() {
+                            return;
+                        }
+                    }
                 }
             }
         });
-        Poller { results, interval: interval_tx, task }
+        Poller { results, outcomes, interval: interval_tx, changes: changes_tx, task }
     }
 
     pub fn set_interval(&self, interval: Duration) {
         let _ = self.interval.send(interval);
+    }
+
+    /// Queues a change; its outcome arrives on `outcomes`.
+    pub fn submit(&self, change: Change) {
+        let _ = self.changes.send(change);
     }
 }
 
@@ -61,11 +81,16 @@ impl Drop for Poller {
 #[allow(async_fn_in_trait)]
 pub trait SnapshotSource {
     async fn read(&self) -> Result<Snapshot>;
+    async fn apply(&self, op: &IpvsOp) -> Result<()>;
 }
 
 impl<B: Backend> SnapshotSource for B {
     async fn read(&self) -> Result<Snapshot> {
         self.snapshot().await
+    }
+
+    async fn apply(&self, op: &IpvsOp) -> Result<()> {
+        Backend::apply(self, op).await
     }
 }
 
@@ -93,6 +118,14 @@ impl Kernel {
 }
 
 impl SnapshotSource for Kernel {
+    async fn apply(&self, op: &IpvsOp) -> Result<()> {
+        let connected = self.backend.borrow().clone();
+        match connected {
+            Some(backend) => Backend::apply(&*backend, op).await,
+            None => Err(self.failed.borrow().as_ref().map(|(_, e)| e.clone()).unwrap_or_else(|| Error::Unavailable("not connected".into()))),
+        }
+    }
+
     async fn read(&self) -> Result<Snapshot> {
         let connected = self.backend.borrow().clone();
         let backend = match connected {

@@ -19,7 +19,11 @@ use std::future::Future;
 use std::io;
 use std::pin::pin;
 use std::time::{Duration, Instant};
+use crate::ipvs::audit::read_last;
 use tokio::time::MissedTickBehavior;
+
+/// Lines of the audit log the `L` pane reads.
+const AUDIT_LINES: usize = 1000;
 
 /// Why the loop ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +63,7 @@ where
             draw(terminal, app, theme, sync)?;
             dirty = false;
         }
-        let effects = tokio::select! {
+        let mut effects = tokio::select! {
             exit = &mut signals => return Ok(exit),
             event = events.next() => {
                 let mut effects = Vec::new();
@@ -95,6 +99,10 @@ where
                     None => vec![],
                 }
             }
+            Some(outcome) = poller.outcomes.recv() => {
+                dirty = true;
+                update(app, Action::Applied(Box::new(outcome)))
+            }
             _ = tick.tick() => {
                 let before = clock(app);
                 let effects = update(app, Action::Tick(Instant::now()));
@@ -102,7 +110,10 @@ where
                 effects
             }
         };
-        for effect in effects {
+        // An effect may answer with an action, whose effects are handled in turn.
+        while !effects.is_empty() {
+          let mut more = Vec::new();
+          for effect in std::mem::take(&mut effects) {
             match effect {
                 Effect::Quit => return Ok(Exit::Quit),
                 Effect::SetInterval(d) => poller.set_interval(d),
@@ -111,7 +122,16 @@ where
                     dirty = true;
                 }
                 Effect::StartDemo => poller = demo(app.interval),
+                Effect::Apply(change) => poller.submit(change),
+                Effect::ReadAudit(path) => {
+                    // Only the end of the file is read: quick enough to do here.
+                    let tail = read_last(&path, AUDIT_LINES).map_err(std::sync::Arc::new);
+                    more.extend(update(app, Action::AuditRead(tail)));
+                    dirty = true;
+                }
             }
+          }
+          effects = more;
         }
     }
 }

@@ -2,10 +2,13 @@
 //! signals, the terminal, and an exit status. Whatever happens, the terminal is given back.
 
 use super::app::{App, DEFAULT_INTERVAL, Source};
+use super::changes::{Audit, Policy};
+use crate::ipvs::audit::{AuditLog, Context, Source as AuditSource};
 use super::config;
 use super::keymap::Keymap;
 use super::poller::{Kernel, Poller};
 use super::runloop::{self, Exit, Wiring};
+use super::settings::Settings;
 use super::terminal;
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::procfs::ProcBackend;
@@ -15,16 +18,21 @@ use crate::ui::theme::{self, Theme};
 use crossterm::event::EventStream;
 use crossterm::tty::IsTty;
 use std::io;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use tokio::signal::unix::{SignalKind, signal};
 
 /// The demo's seed: the same demo every time.
 const DEMO_SEED: u64 = 1;
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Run on the simulator instead of this host's IPVS.
     pub demo: bool,
+    /// Offer no change and refuse changes (also `read_only` in config.toml).
+    pub read_only: bool,
+    /// The audit log instead of the default (also `audit_log` in config.toml).
+    pub audit_log: Option<PathBuf>,
 }
 
 /// Runs the console until the user quits or a signal stops it; returns the exit status.
@@ -43,31 +51,37 @@ pub fn run(options: Options) -> i32 {
     tokio::task::LocalSet::new().block_on(&runtime, console(options))
 }
 
-/// The demo, warmed up for a minute so that its tables are busy from the first frame.
-fn demo_poller(interval: Duration) -> Poller {
+/// The demo, warmed up for a minute so that its tables are busy from the first frame. Its
+/// changes touch nothing on this host, so they are not audited.
+fn demo_poller(interval: Duration, read_only: bool) -> Poller {
     let sim = SimBackend::demo(DEMO_SEED);
     sim.advance(Duration::from_secs(60));
-    Poller::spawn(sim.with_wall_clock(), interval)
+    Poller::spawn(sim.with_wall_clock(), interval, Policy { read_only, journal: None })
 }
 
 /// This host's IPVS. Netlink refuses even reads without CAP_NET_ADMIN; then the world-readable
 /// /proc/net/ip_vs is polled instead, read-only. Any other failure (IPVS missing) stays on the
 /// kernel, which the offline pane explains and retries.
-async fn kernel_or_read_only(interval: Duration) -> (Source, Poller) {
+async fn kernel_or_read_only(interval: Duration, policy: Policy) -> (Source, Poller) {
     let attempt = KernelBackend::connect().await;
     let denied = match &attempt {
         Ok(backend) => matches!(backend.snapshot().await, Err(Error::Permission)),
         Err(e) => *e == Error::Permission,
     };
     if denied && let Ok(proc) = ProcBackend::open().await {
-        return (Source::ReadOnly, Poller::spawn(proc, interval));
+        return (Source::ReadOnly, Poller::spawn(proc, interval, Policy { read_only: true, journal: None }));
     }
-    (Source::Kernel, Poller::spawn(Kernel::after(attempt), interval))
+    (Source::Kernel, Poller::spawn(Kernel::after(attempt), interval, policy))
 }
 
-/// The keymap and theme in force, and what was wrong with the user's files.
-fn configuration() -> (Keymap, Theme, Vec<String>) {
+/// The settings, keymap and theme in force, and what was wrong with the user's files.
+fn configuration() -> (Settings, Keymap, Theme, Vec<String>) {
     let mut problems = Vec::new();
+    let settings_file = config::user_file("config.toml");
+    let settings = config::load(settings_file.as_deref(), "the default settings are used", Settings::parse).unwrap_or_else(|problem| {
+        problems.push(problem);
+        None
+    });
     let keymap_file = config::user_file("keymap.toml");
     let keymap = match config::load(keymap_file.as_deref(), "the default keys are used", Keymap::parse) {
         Ok(Some(user)) => Keymap::builtin().overlaid(user),
@@ -89,7 +103,7 @@ fn configuration() -> (Keymap, Theme, Vec<String>) {
     if theme::no_color_requested() {
         theme = theme.monochrome();
     }
-    (keymap, theme, problems)
+    (settings.unwrap_or_default(), keymap, theme, problems)
 }
 
 fn host_name() -> String {
@@ -101,9 +115,23 @@ fn host_name() -> String {
 }
 
 async fn console(options: Options) -> i32 {
-    let (keymap, theme, problems) = configuration();
-    let (source, poller) = if options.demo { (Source::Simulated, demo_poller(DEFAULT_INTERVAL)) } else { kernel_or_read_only(DEFAULT_INTERVAL).await };
+    let (settings, keymap, theme, problems) = configuration();
+    let read_only = options.read_only || settings.read_only;
+    let log = match options.audit_log.clone().or(settings.audit_log.clone()) {
+        Some(path) => AuditLog::at(path),
+        None => AuditLog::default_for_this_user(),
+    };
+    let audit = Audit { log: log.clone(), context: Context::current(AuditSource::Console) };
+    let policy = Policy { read_only, journal: Some(Box::new(audit)) };
+    let (source, poller) =
+        if options.demo { (Source::Simulated, demo_poller(DEFAULT_INTERVAL, read_only)) } else { kernel_or_read_only(DEFAULT_INTERVAL, policy).await };
     let mut app = App::new(source, host_name(), keymap, Instant::now());
+    if read_only {
+        app.set_read_only();
+    }
+    if source == Source::Kernel {
+        app.audit_path = Some(log.path().to_path_buf());
+    }
     if !problems.is_empty() {
         app.flash_error(problems.join("\n"));
     }
@@ -134,7 +162,8 @@ async fn console(options: Options) -> i32 {
             return 1;
         }
     };
-    let wiring = Wiring { events: EventStream::new(), poller, signals, demo: demo_poller, sync: true };
+    // sync: false, LeanBackend (terminal::enter) wraps each frame that changes something itself.
+    let wiring = Wiring { events: EventStream::new(), poller, signals, demo: |interval| demo_poller(interval, read_only), sync: false };
     let result = runloop::run(&mut term, &mut app, &theme, wiring).await;
     terminal::restore();
     match result {

@@ -2,7 +2,9 @@
 //! that tests drive without a terminal.
 
 use super::action::{Action, Command, Effect};
-use super::app::{App, FLASH_ERROR_FOR, FLASH_FOR, Focus, INTERVALS, Nav, Source};
+use super::app::{App, AuditView, FLASH_ERROR_FOR, FLASH_FOR, Focus, INTERVALS, Nav, Source};
+use super::drain;
+use super::operate;
 use super::palette::{self, Run};
 use super::view::{self, Column, SERVER_COLUMNS, SERVICE_COLUMNS};
 use crate::ipvs::rates::RateSource;
@@ -26,6 +28,20 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             palette::edit(app, req);
             vec![]
         }
+        Action::ModalEdit(req) => {
+            operate::edit(app, req);
+            vec![]
+        }
+        Action::Applied(outcome) => {
+            operate::applied(app, *outcome);
+            vec![]
+        }
+        Action::AuditRead(tail) => {
+            if let Some(view) = &mut app.audit_view {
+                view.tail = Some(tail);
+            }
+            vec![]
+        }
         Action::Click { column, row } => {
             click(app, Position::new(column, row));
             vec![]
@@ -42,6 +58,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Snapshot { snapshot, at } => {
             app.now = app.now.max(at);
+            // Drains follow every poll, frozen or not: they act on the table, not on the screen.
+            let effects = drain::observe(app, &snapshot, at);
             if !app.frozen {
                 // Frozen polls are not fed either: rates then cover the whole pause, honestly.
                 app.rates.observe(at, &snapshot);
@@ -51,7 +69,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 app.poll_error = None;
                 app.rebuild();
             }
-            vec![]
+            effects
         }
         Action::PollFailed { error, at } => {
             app.now = app.now.max(at);
@@ -145,6 +163,41 @@ fn command(app: &mut App, c: Command) -> Vec<Effect> {
             }
             Some(Run::Complete(_)) | None => {}
         },
+        Command::Add
+        | Command::Edit
+        | Command::Delete
+        | Command::Weight
+        | Command::WeightUp
+        | Command::WeightDown
+        | Command::Quiesce
+        | Command::ZeroService
+        | Command::ZeroAll
+        | Command::Flush
+        | Command::Timeouts
+        | Command::Daemon
+        | Command::Undo
+        | Command::FormNext
+        | Command::FormPrev
+        | Command::FormSubmit
+        | Command::FormCancel => return operate::command(app, c),
+        Command::AuditLog => {
+            if app.audit_view.take().is_none() {
+                match app.audit_path.clone() {
+                    Some(path) => {
+                        app.audit_view = Some(AuditView { tail: None, selected: 0 });
+                        return vec![Effect::ReadAudit(path)];
+                    }
+                    None => app.flash("the demo's changes touch nothing on this host and are not audited"),
+                }
+            }
+        }
+        Command::Drain => {
+            if app.read_only {
+                app.flash_error(super::changes::READ_ONLY);
+                return vec![];
+            }
+            return drain::command(app);
+        }
         Command::Demo => {
             if app.source == Source::Kernel {
                 app.source = Source::Simulated;
@@ -216,6 +269,9 @@ fn movement(app: &mut App, c: Command) {
     };
     if app.palette.is_some() {
         palette::step(app, delta);
+    } else if let Some(view) = &mut app.audit_view {
+        // Drawing keeps it within the entries.
+        view.selected = (view.selected as isize).saturating_add(delta).max(0) as usize;
     } else if app.help.is_some() {
         scroll_help(app, delta);
     } else {

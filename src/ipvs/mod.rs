@@ -2,6 +2,8 @@
 //! Nothing here knows that a terminal exists.
 
 pub mod args;
+pub mod audit;
+pub mod drain;
 pub mod backend;
 pub mod conns;
 pub mod error;
@@ -16,6 +18,7 @@ pub mod procfs;
 pub mod rates;
 pub mod rules;
 pub mod sim;
+pub mod stale;
 pub mod table;
 
 pub use backend::Backend;

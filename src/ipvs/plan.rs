@@ -9,7 +9,7 @@ use super::table;
 
 /// Why a plan stopped: the step that failed, the kernel's reason, and any undo step that failed
 /// too (then the table is not back where it was, and the operator must be told exactly that).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct PlanFailure {
     pub step: usize,
     pub error: Error,
@@ -35,6 +35,18 @@ pub async fn apply_plan<B: Backend>(backend: &B, before: Snapshot, steps: &[Ipvs
         let _ = table::apply(&mut state, op);
     }
     Ok(())
+}
+
+/// The changes that undo `steps` applied to `before`, in the order to apply them; `None` when a
+/// step cannot be undone (zeroed counters are gone) or refers to something `before` lacks.
+pub fn undo_steps(before: &Snapshot, steps: &[IpvsOp]) -> Option<Vec<IpvsOp>> {
+    let mut state = before.clone();
+    let mut undo = Vec::new();
+    for op in steps {
+        undo.push(op.inverse(&state)?);
+        table::apply(&mut state, op).ok()?;
+    }
+    Some(undo.into_iter().rev().flatten().collect())
 }
 
 async fn roll_back<B: Backend>(backend: &B, undo: Vec<Vec<IpvsOp>>) -> Vec<(IpvsOp, Error)> {
@@ -70,6 +82,21 @@ mod tests {
 
     fn ops(lines: &[&str]) -> Vec<IpvsOp> {
         lines.iter().map(|l| parse_args(&l.split_whitespace().collect::<Vec<_>>()).unwrap()).collect()
+    }
+
+    #[test]
+    fn undo_steps_bring_the_table_back() {
+        let backend = Memory(RefCell::new(Snapshot::default()));
+        let base = ops(&["-A -t 192.0.2.1:80 -s rr", "-a -t 192.0.2.1:80 -r 10.0.0.1 -m -w 3"]);
+        futures::executor::block_on(apply_plan(&backend, Snapshot::default(), &base)).unwrap();
+        let before = backend.0.borrow().clone();
+        let change = ops(&["-e -t 192.0.2.1:80 -r 10.0.0.1 -m -w 0", "-a -t 192.0.2.1:80 -r 10.0.0.2 -m", "-E -t 192.0.2.1:80 -s wlc"]);
+        let undo = undo_steps(&before, &change).unwrap();
+        futures::executor::block_on(apply_plan(&backend, before.clone(), &change)).unwrap();
+        let after = backend.0.borrow().clone();
+        futures::executor::block_on(apply_plan(&backend, after, &undo)).unwrap();
+        assert_eq!(*backend.0.borrow(), before);
+        assert_eq!(undo_steps(&before, &ops(&["-Z"])), None, "zeroing cannot be undone");
     }
 
     #[test]

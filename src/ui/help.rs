@@ -20,15 +20,20 @@ fn entry(out: &mut Vec<Line<'static>>, keys: &str, desc: &str, key_width: usize,
 /// Every line of help for a popup `width` wide: a section per layer, then what the marks on
 /// screen mean.
 pub fn lines(app: &App, theme: &Theme, width: usize) -> Vec<Line<'static>> {
-    let mut layers = vec![Layer::Global, Layer::List, Layer::Services, Layer::Servers, Layer::Filter, Layer::Palette, Layer::Help];
+    let mut layers = vec![Layer::Global, Layer::List, Layer::Services, Layer::Servers, Layer::Form, Layer::Confirm, Layer::Log, Layer::Filter, Layer::Palette, Layer::Help];
     if app.offline() {
         layers.insert(0, Layer::Offline);
+    }
+    if app.read_only {
+        // No form or confirmation can open.
+        layers.retain(|l| !matches!(l, Layer::Form | Layer::Confirm));
     }
     let marks = [
         ("!", "no real server can take a new connection (none, or all at weight 0)"),
         ("▲ ▼", "the column the table is sorted by, and which way"),
         ("SIMULATED", "the demo: a simulated IPVS, nothing on this host is read or changed"),
         ("FROZEN", "new polls are not shown until you resume"),
+        ("READ-ONLY", "changes are off: no change key, and the backend refuses changes"),
         ("B/s, pkt/s", "bytes and packets per second, in (to the director) and out"),
     ];
     let keys = |b: &crate::console::keymap::Binding| b.keys.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");

@@ -1,7 +1,10 @@
 //! Drawing the console: the layout of the panes (one file each under `panes/`), the help
-//! overlay, the command palette, and the "window too small" message. Reads `console::App`;
+//! overlay, the command palette, forms and dialogs over the tables, and the "window too small"
+//! message. Reads `console::App`;
 //! never changes it.
 
+pub mod drain;
+pub mod form;
 pub mod format;
 pub mod help;
 pub mod palette;
@@ -9,7 +12,7 @@ pub mod panes;
 pub mod table;
 pub mod theme;
 
-use crate::console::app::{App, Screen};
+use crate::console::app::{App, Modal, Screen};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -44,8 +47,21 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Screen {
         (screen.servers, screen.servers_offset) = panes::servers::draw(f, servers, app, theme);
         panes::detail::draw(f, detail, app, theme);
     }
+    if let (Some(view), Some(path)) = (&app.audit_view, &app.audit_path) {
+        f.render_widget(Clear, main);
+        match &view.tail {
+            Some(tail) => screen.audit_selected = panes::audit::draw(f, main, path, tail.as_ref().map_err(|e| &**e), view.selected, theme),
+            None => f.render_widget(Paragraph::new(format!("reading {}…", path.display())), main),
+        }
+    }
     panes::footer::draw(f, footer, app, theme);
     palette::draw(f, footer, app, theme);
+    match &app.modal {
+        Some(Modal::Form { form, .. }) => form::draw(f, main, form, theme),
+        Some(Modal::Confirm(confirm)) => form::draw_confirm(f, main, confirm, theme),
+        Some(Modal::Drain(prompt)) => drain::draw(f, main, prompt, theme),
+        None => {}
+    }
     help::draw(f, area, app, theme);
     screen
 }

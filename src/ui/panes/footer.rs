@@ -49,6 +49,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     let mut spans = Vec::new();
     let mut seen = Vec::new();
+    let mut used = 0;
     for layer in app.layers() {
         for b in app.keymap.bindings(layer) {
             let (Some(hint), Some(key)) = (&b.hint, b.keys.first()) else { continue };
@@ -56,9 +57,16 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 continue;
             }
             seen.push(b.command);
-            spans.push(Span::raw(if spans.is_empty() { " " } else { "  " }));
-            spans.push(Span::styled(format!("{key}"), theme.hint_key));
-            spans.push(Span::styled(format!(" {hint}"), theme.hint));
+            let gap = if spans.is_empty() { " " } else { "  " };
+            let (key, hint) = (key.to_string(), format!(" {hint}"));
+            // A hint that does not fit whole is left out (help lists every key).
+            if used + gap.len() + key.chars().count() + hint.chars().count() > usize::from(area.width) {
+                continue;
+            }
+            used += gap.len() + key.chars().count() + hint.chars().count();
+            spans.push(Span::raw(gap));
+            spans.push(Span::styled(key, theme.hint_key));
+            spans.push(Span::styled(hint, theme.hint));
         }
     }
     f.render_widget(Line::from(spans), Rect { y: area.bottom().saturating_sub(1), height: 1, ..area });

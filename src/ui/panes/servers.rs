@@ -65,6 +65,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
     if service.has_no_available_dest() {
         details.push(Span::styled(" ! NO AVAILABLE REAL SERVER ", theme.warning));
     }
+    for drain in app.drains.iter().filter(|d| d.is_active() && *d.service() == service.config.key) {
+        details.push(Span::styled(drain.status().description, theme.marker));
+    }
     table::pane_title(f, area, format!("Real servers {}", service.dests.len()), details, focused, theme);
     if service.dests.is_empty() {
         f.render_widget(Line::styled(" This service has no real servers: it drops every new connection.", theme.dim), table_area);
@@ -85,6 +88,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
             let cells = SERVER_COLUMNS.iter().map(|col| match col {
                 Column::Address => Line::from(format!(" {}", dest_label(d))),
                 Column::Forward => Line::from(forward(&c.forward)),
+                Column::Weight if app.drain_of(&service.config.key, c.addr, c.port).is_some() => Line::styled(format!("{} draining", c.weight), theme.marker),
                 Column::Weight if c.weight == 0 => Line::styled("0 quiesced", theme.marker),
                 Column::Weight => Line::from(c.weight.to_string()),
                 Column::Thresholds if c.u_threshold == 0 && c.l_threshold == 0 => Line::default(),

@@ -1,0 +1,229 @@
+//! Applying what the operator asked for: re-read the table, refuse a stale edit, apply all or
+//! nothing (reverse rollback), record every step in the audit log, and report back. It runs in
+//! the poller's task, so a change never overlaps a poll on the netlink socket and the view is
+//! re-read right after it.
+
+use super::poller::SnapshotSource;
+use crate::ipvs::audit::{AuditLog, Context};
+use crate::ipvs::model::Snapshot;
+use crate::ipvs::plan::{self, PlanFailure};
+use crate::ipvs::stale::{Expected, Stale};
+use crate::ipvs::{Backend, Error, IpvsOp, Result, table};
+use std::cell::RefCell;
+
+/// Who asked, so that the outcome goes back to the right place (a form keeps its text on failure).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Form,
+    /// A confirmation dialog or a single key (weight step, zero).
+    Key,
+    Undo,
+    Drain,
+}
+
+/// One change: the operations, applied all or nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub id: u64,
+    pub origin: Origin,
+    pub ops: Vec<IpvsOp>,
+    /// The object as the operator saw it; the change is refused if the table holds something else.
+    pub expect: Option<Expected>,
+    /// For an undo: the commands it undoes (audited with it).
+    pub undo_of: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Failure {
+    /// The object changed or vanished since the operator looked at it: nothing was applied.
+    Stale(Stale),
+    /// Nothing was applied: read-only mode, or the table could not be read first.
+    Refused(Error),
+    /// A step failed; what was applied before it was undone (unless `rollback_errors` says otherwise).
+    Failed(PlanFailure),
+}
+
+impl Failure {
+    /// In words, for the form or the flash line.
+    pub fn message(&self, ops: &[IpvsOp]) -> String {
+        match self {
+            Failure::Stale(s) => s.message.clone(),
+            Failure::Refused(e) => e.to_string(),
+            Failure::Failed(f) => {
+                let mut text = f.error.to_string();
+                if ops.len() > 1 {
+                    let step = ops.get(f.step).map(IpvsOp::to_command).unwrap_or_default();
+                    text = format!("step {} of {} ({step}) failed: {text}", f.step + 1, ops.len());
+                    if f.step > 0 && f.rollback_errors.is_empty() {
+                        text.push_str("; the steps before it were undone");
+                    }
+                }
+                for (op, e) in &f.rollback_errors {
+                    text.push_str(&format!("; undoing `{}` failed too: {e}: the table is NOT as it was", op.to_command()));
+                }
+                text
+            }
+        }
+    }
+}
+
+/// What became of a change.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub change: Change,
+    /// The table just before the change (None when it could not be read).
+    pub before: Option<Snapshot>,
+    pub result: std::result::Result<(), Failure>,
+    /// The audit log could not be written: the change stands, the operator must know.
+    pub audit_problem: Option<String>,
+}
+
+/// Where applied operations are recorded (the audit log).
+pub trait Journal {
+    /// Records one applied (or refused) operation and the table it was applied to.
+    fn record(&self, op: &IpvsOp, result: &Result<()>, before: &Snapshot, undo_of: Option<&str>) -> std::result::Result<(), String>;
+}
+
+/// The audit log, with who this console runs as.
+pub struct Audit {
+    pub log: AuditLog,
+    pub context: Context,
+}
+
+impl Journal for Audit {
+    fn record(&self, op: &IpvsOp, result: &Result<()>, before: &Snapshot, undo_of: Option<&str>) -> std::result::Result<(), String> {
+        let context = match undo_of {
+            Some(command) => self.context.undoing(command),
+            None => self.context.clone(),
+        };
+        self.log.record(op, result, before, &context).map_err(|e| format!("{}: {e}", self.log.path().display()))
+    }
+}
+
+/// How changes are handled: refused in read-only mode, recorded in the journal if there is one.
+#[derive(Default)]
+pub struct Policy {
+    pub read_only: bool,
+    pub journal: Option<Box<dyn Journal>>,
+}
+
+pub const READ_ONLY: &str = "read-only: changes are turned off in this console";
+
+pub async fn execute<S: SnapshotSource>(source: &S, change: Change, policy: &Policy) -> Outcome {
+    let outcome = |before, result, audit_problem| Outcome { change: change.clone(), before, result, audit_problem };
+    if policy.read_only {
+        return outcome(None, Err(Failure::Refused(Error::Refused(READ_ONLY.into()))), None);
+    }
+    let before = match source.read().await {
+        Ok(s) => s,
+        Err(e) => return outcome(None, Err(Failure::Refused(e)), None),
+    };
+    if let Some(expect) = &change.expect
+        && let Err(stale) = expect.check(&before)
+    {
+        return outcome(Some(before), Err(Failure::Stale(stale)), None);
+    }
+    let audited = Audited { source, policy, state: RefCell::new(before.clone()), undo_of: change.undo_of.as_deref(), problem: RefCell::new(None) };
+    let result = plan::apply_plan(&audited, before.clone(), &change.ops).await.map_err(Failure::Failed);
+    let problem = audited.problem.into_inner();
+    outcome(Some(before), result, problem)
+}
+
+/// The source, with each applied operation (rollback steps included) recorded against the table
+/// as it stood just before that operation.
+struct Audited<'a, S> {
+    source: &'a S,
+    policy: &'a Policy,
+    state: RefCell<Snapshot>,
+    undo_of: Option<&'a str>,
+    problem: RefCell<Option<String>>,
+}
+
+impl<S: SnapshotSource> Backend for Audited<'_, S> {
+    async fn snapshot(&self) -> Result<Snapshot> {
+        Ok(self.state.borrow().clone())
+    }
+
+    async fn apply(&self, op: &IpvsOp) -> Result<()> {
+        let result = self.source.apply(op).await;
+        if let Some(journal) = &self.policy.journal
+            && let Err(problem) = journal.record(op, &result, &self.state.borrow(), self.undo_of)
+        {
+            self.problem.borrow_mut().get_or_insert(problem);
+        }
+        if result.is_ok() {
+            // The kernel accepted it, so the in-memory copy does too.
+            let _ = table::apply(&mut self.state.borrow_mut(), op);
+        }
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ipvs::args::parse_args;
+    use crate::ipvs::sim::SimBackend;
+    use std::rc::Rc;
+
+    fn op(line: &str) -> IpvsOp {
+        parse_args(&line.split_whitespace().collect::<Vec<_>>()).unwrap()
+    }
+
+    fn change(ops: &[&str]) -> Change {
+        Change { id: 1, origin: Origin::Key, ops: ops.iter().map(|l| op(l)).collect(), expect: None, undo_of: None }
+    }
+
+    #[derive(Default, Clone)]
+    struct Lines(Rc<RefCell<Vec<String>>>);
+    impl Journal for Lines {
+        fn record(&self, op: &IpvsOp, result: &Result<()>, before: &Snapshot, _: Option<&str>) -> std::result::Result<(), String> {
+            self.0.borrow_mut().push(format!("{} {} services={}", op.to_command(), if result.is_ok() { "ok" } else { "failed" }, before.services.len()));
+            Ok(())
+        }
+    }
+
+    fn run(sim: &SimBackend, c: Change, policy: &Policy) -> Outcome {
+        futures::executor::block_on(execute(sim, c, policy))
+    }
+
+    #[test]
+    fn a_failing_step_is_rolled_back_and_every_step_is_journalled() {
+        let sim = SimBackend::new(1);
+        let lines = Lines::default();
+        let policy = Policy { read_only: false, journal: Some(Box::new(lines.clone())) };
+        let out = run(&sim, change(&["-A -t 192.0.2.1:80", "-A -t 192.0.2.1:80"]), &policy);
+        let Err(Failure::Failed(f)) = &out.result else { panic!("{:?}", out.result) };
+        assert_eq!(f.step, 1);
+        assert!(futures::executor::block_on(sim.snapshot()).unwrap().services.is_empty(), "rolled back");
+        assert_eq!(
+            *lines.0.borrow(),
+            ["ipvsadm -A -t 192.0.2.1:80 -s wlc ok services=0", "ipvsadm -A -t 192.0.2.1:80 -s wlc failed services=1", "ipvsadm -D -t 192.0.2.1:80 ok services=1"]
+        );
+        let message = out.result.unwrap_err().message(&out.change.ops);
+        assert!(message.starts_with("step 2 of 2 (ipvsadm -A -t 192.0.2.1:80 -s wlc) failed: "), "{message}");
+        assert!(message.ends_with("; the steps before it were undone"), "{message}");
+    }
+
+    #[test]
+    fn read_only_refuses_without_touching_the_table() {
+        let sim = SimBackend::new(1);
+        let out = run(&sim, change(&["-A -t 192.0.2.1:80"]), &Policy { read_only: true, journal: None });
+        assert!(matches!(out.result, Err(Failure::Refused(_))));
+        assert!(futures::executor::block_on(sim.snapshot()).unwrap().services.is_empty());
+    }
+
+    #[test]
+    fn a_stale_edit_is_refused_and_names_the_change() {
+        let sim = SimBackend::new(1);
+        run(&sim, change(&["-A -t 192.0.2.1:80 -s rr"]), &Policy::default()).result.unwrap();
+        let mut opened = futures::executor::block_on(sim.snapshot()).unwrap().services[0].config.clone();
+        opened.scheduler = "wlc".into();
+        let mut c = change(&["-E -t 192.0.2.1:80 -s lc"]);
+        c.expect = Some(Expected::Service(opened));
+        let out = run(&sim, c, &Policy::default());
+        let Err(Failure::Stale(stale)) = out.result else { panic!("{:?}", out.result) };
+        assert!(stale.message.contains("it is now `-t 192.0.2.1:80 -s rr`"), "{}", stale.message);
+        assert_eq!(futures::executor::block_on(sim.snapshot()).unwrap().services[0].config.scheduler, "rr");
+    }
+}

@@ -1,0 +1,259 @@
+//! The change keys: forms, confirmations, weight steps, zeroing, undo, and what a change's outcome
+//! does to the console. Every change leaves as `Effect::Apply` and comes back as `Action::Applied`.
+
+use super::action::{Command, Effect};
+use super::app::{App, Focus, Modal, UndoStep};
+use super::changes::{Change, Failure, Origin, Outcome, READ_ONLY};
+use super::drain;
+use super::form::{Confirm, Form};
+use crate::ipvs::model::{DestConfig, MAX_WEIGHT, ServiceConfig};
+use crate::ipvs::plan;
+use crate::ipvs::stale::Expected;
+use crate::ipvs::IpvsOp;
+use tui_input::InputRequest;
+
+pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
+    if c.is_change() && app.read_only {
+        app.flash_error(READ_ONLY);
+        return vec![];
+    }
+    match c {
+        Command::Add => match app.focus {
+            Focus::Services => open_form(app, Form::add_service()),
+            Focus::Servers => match service(app) {
+                Some(svc) => open_form(app, Form::add_dest(&svc)),
+                None => app.flash_error("no service selected to add a real server to"),
+            },
+        },
+        Command::Edit => match (app.focus, service(app), dest(app)) {
+            (Focus::Services, Some(svc), _) => open_form(app, Form::edit_service(&svc)),
+            (Focus::Servers, Some(svc), Some(d)) => open_form(app, Form::edit_dest(&svc, &d)),
+            _ => app.flash_error("nothing selected to edit"),
+        },
+        Command::Delete => match (app.focus, service(app), dest(app)) {
+            (Focus::Services, Some(svc), _) => {
+                let n = app.current_service().map_or(0, |s| s.dests.len());
+                let title = format!("Delete the service {} and its {n} real server{}?", svc.key, if n == 1 { "" } else { "s" });
+                app.modal = Some(Modal::Confirm(Confirm::new(title, vec![IpvsOp::DeleteService(svc.key)], None)));
+            }
+            (Focus::Servers, Some(svc), Some(d)) => {
+                let title = format!("Delete the real server {} of {}?", crate::ipvs::model::AddrPort(&d.addr, d.port), svc.key);
+                let op = IpvsOp::DeleteDest { service: svc.key, addr: d.addr, port: d.port };
+                app.modal = Some(Modal::Confirm(Confirm::new(title, vec![op], None)));
+            }
+            _ => app.flash_error("nothing selected to delete"),
+        },
+        Command::Weight => match (service(app), dest(app)) {
+            (Some(svc), Some(d)) if app.focus == Focus::Servers => {
+                open_form(app, Form::weight(&svc, &d))
+            }
+            _ => app.flash_error(select_a_real_server(app)),
+        },
+        Command::WeightUp => return set_weight(app, |w| w.saturating_add(1).min(MAX_WEIGHT)),
+        Command::WeightDown => return set_weight(app, |w| w.saturating_sub(1)),
+        Command::Quiesce => return set_weight(app, |_| 0),
+        Command::ZeroService => match service(app) {
+            Some(svc) => return submit(app, Origin::Key, vec![IpvsOp::Zero(Some(svc.key))], None, None),
+            None => app.flash_error("no service selected to zero"),
+        },
+        Command::ZeroAll => {
+            app.modal = Some(Modal::Confirm(Confirm::new("Zero the counters of every service?", vec![IpvsOp::Zero(None)], None)));
+        }
+        Command::Flush => {
+            let title = "Delete EVERY service and real server? Type flush to confirm.";
+            app.modal = Some(Modal::Confirm(Confirm::new(title, vec![IpvsOp::Flush], Some("flush"))));
+        }
+        Command::Timeouts => match app.snapshot.as_ref().map(|s| s.timeouts) {
+            Some(t) => open_form(app, Form::timeouts(&t)),
+            None => app.flash_error("IPVS has not been read yet"),
+        },
+        Command::Daemon => match app.snapshot.as_ref().map(|s| s.daemons.clone()) {
+            Some(daemons) => open_form(app, Form::daemon(&daemons)),
+            None => app.flash_error("IPVS has not been read yet"),
+        },
+        Command::Undo => match app.undo.last().cloned() {
+            Some(step) if app.in_flight.is_none() => {
+                app.undo.pop();
+                app.flash(format!("undoing: {}", step.commands));
+                return submit(app, Origin::Undo, step.ops, None, Some(step.commands));
+            }
+            Some(_) => app.flash_error(busy(app)),
+            None => app.flash("nothing to undo: no change was made in this console"),
+        },
+        Command::FormNext => {
+            if let Some(Modal::Form { form, .. }) = &mut app.modal {
+                form.next_field();
+            }
+        }
+        Command::FormPrev => {
+            if let Some(Modal::Form { form, .. }) = &mut app.modal {
+                form.prev_field();
+            }
+        }
+        Command::FormSubmit => return form_submit(app),
+        Command::FormCancel => {
+            app.modal = None;
+            app.flash("cancelled: nothing was changed");
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+/// Text typed into the open form or confirmation.
+pub fn edit(app: &mut App, req: InputRequest) {
+    match &mut app.modal {
+        Some(Modal::Form { form, .. }) => form.edit(req),
+        Some(Modal::Confirm(confirm)) => confirm.edit(req),
+        Some(Modal::Drain(prompt)) => drain::edit(prompt, req),
+        None => {}
+    }
+}
+
+/// A change came back: close what asked for it, or show why it failed where the operator looks.
+pub fn applied(app: &mut App, outcome: Outcome) {
+    if app.in_flight.as_ref().is_some_and(|c| c.id == outcome.change.id) {
+        app.in_flight = None;
+    }
+    let change = &outcome.change;
+    if change.origin == Origin::Drain {
+        drain::applied(app, &outcome);
+        if let Some(problem) = &outcome.audit_problem {
+            app.flash_error(format!("audit log not written: {problem}"));
+        }
+        return;
+    }
+    let commands = commands(&change.ops);
+    let from_open_form = change.origin == Origin::Form && matches!(app.modal, Some(Modal::Form { .. }));
+    match &outcome.result {
+        Ok(()) => {
+            let undo = outcome.before.as_ref().and_then(|before| plan::undo_steps(before, &change.ops));
+            if from_open_form {
+                app.modal = None;
+            }
+            match (change.origin, undo) {
+                (Origin::Undo, _) => app.flash(format!("undone: {}", change.undo_of.as_deref().unwrap_or(&commands))),
+                (_, Some(ops)) => {
+                    app.undo.push(UndoStep { commands: commands.clone(), ops });
+                    let key = app.keymap.key_for(&app.base_layers(), Command::Undo).map(|k| format!("; {k} undoes it")).unwrap_or_default();
+                    app.flash(format!("applied: {commands}{key}"));
+                }
+                (_, None) => app.flash(format!("applied: {commands}")),
+            }
+        }
+        Err(failure) => {
+            let message = failure.message(&change.ops);
+            if change.origin == Origin::Undo {
+                // Still undoable: keep it for another try.
+                app.undo.push(UndoStep { commands: change.undo_of.clone().unwrap_or_default(), ops: change.ops.clone() });
+            }
+            match (&mut app.modal, failure) {
+                (Some(Modal::Form { form, expect }), Failure::Stale(stale)) if from_open_form => {
+                    let mut text = stale.message.clone();
+                    if let Some(current) = &stale.current {
+                        // Seen now: a second Enter applies the form over the new values.
+                        *expect = Some(current.clone());
+                        text.push_str(". Enter applies your values over it; Esc cancels");
+                    }
+                    form.set_error(text);
+                }
+                (Some(Modal::Form { form, .. }), _) if from_open_form => form.set_error(message),
+                _ => app.flash_error(format!("not applied: {message}")),
+            }
+        }
+    }
+    if let Some(problem) = &outcome.audit_problem {
+        app.flash_error(format!("audit log not written: {problem}"));
+    }
+}
+
+/// An edit form carries what it opened on, for the stale-edit check before applying.
+fn open_form(app: &mut App, form: Form) {
+    let expect = form.expected();
+    app.modal = Some(Modal::Form { form, expect });
+}
+
+fn form_submit(app: &mut App) -> Vec<Effect> {
+    if app.in_flight.is_some() {
+        app.flash_error(busy(app));
+        return vec![];
+    }
+    match app.modal.take() {
+        Some(Modal::Form { mut form, expect }) => {
+            let ops = form.submit(app.snapshot.as_ref());
+            app.modal = Some(Modal::Form { form, expect: expect.clone() });
+            match ops {
+                Some(ops) => submit(app, Origin::Form, ops, expect, None),
+                None => vec![],
+            }
+        }
+        Some(Modal::Confirm(confirm)) => {
+            if !confirm.ready() {
+                app.modal = Some(Modal::Confirm(confirm));
+                return vec![];
+            }
+            submit(app, Origin::Key, confirm.ops, None, None)
+        }
+        Some(Modal::Drain(prompt)) => drain::start(app, prompt),
+        None => vec![],
+    }
+}
+
+/// Sends a change to the backend; one at a time, so that each starts from what the last one left.
+fn submit(app: &mut App, origin: Origin, ops: Vec<IpvsOp>, expect: Option<Expected>, undo_of: Option<String>) -> Vec<Effect> {
+    if app.in_flight.is_some() {
+        app.flash_error(busy(app));
+        return vec![];
+    }
+    let change = Change { id: app.next_change, origin, ops, expect, undo_of };
+    app.next_change += 1;
+    if origin != Origin::Undo {
+        app.flash(format!("applying: {}", commands(&change.ops)));
+    }
+    app.in_flight = Some(change.clone());
+    vec![Effect::Apply(change)]
+}
+
+fn set_weight(app: &mut App, step: impl Fn(u32) -> u32) -> Vec<Effect> {
+    let (Some(svc), Some(d)) = (service(app), dest(app)) else {
+        app.flash_error(select_a_real_server(app));
+        return vec![];
+    };
+    if app.focus != Focus::Servers {
+        app.flash_error(select_a_real_server(app));
+        return vec![];
+    }
+    let weight = step(d.weight);
+    if weight == d.weight {
+        app.flash(format!("weight stays {weight}"));
+        return vec![];
+    }
+    let op = IpvsOp::EditDest { service: svc.key, dest: DestConfig { weight, ..d } };
+    submit(app, Origin::Key, vec![op], Some(Expected::Dest { service: svc.key, dest: d }), None)
+}
+
+fn service(app: &App) -> Option<ServiceConfig> {
+    app.current_service().map(|s| s.config.clone())
+}
+
+fn dest(app: &App) -> Option<DestConfig> {
+    app.current_dest().map(|d| d.config)
+}
+
+fn commands(ops: &[IpvsOp]) -> String {
+    let all: Vec<String> = ops.iter().map(IpvsOp::to_command).collect();
+    match all.len() {
+        0..=3 => all.join("; "),
+        n => format!("{}; … ({n} commands)", all[..2].join("; ")),
+    }
+}
+
+fn busy(app: &App) -> String {
+    let what = app.in_flight.as_ref().map(|c| commands(&c.ops)).unwrap_or_default();
+    format!("one change at a time: still applying {what}")
+}
+
+fn select_a_real_server(app: &App) -> String {
+    let key = app.keymap.key_for(&app.base_layers(), Command::Enter).map(|k| format!(" ({k} shows them)")).unwrap_or_default();
+    format!("select a real server first{key}")
+}

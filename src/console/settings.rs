@@ -1,0 +1,46 @@
+//! The console's settings file (config.toml in the XDG config directory; documented defaults in
+//! assets/config.toml): read-only mode and where the audit log goes.
+
+use super::config::ConfigError;
+use serde::Deserialize;
+use std::path::PathBuf;
+
+pub const DEFAULT_SETTINGS: &str = include_str!("../../assets/config.toml");
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// No change is offered and the backend refuses changes (as --read-only).
+    #[serde(default)]
+    pub read_only: bool,
+    /// The audit log file, instead of the default location (as --audit-log).
+    pub audit_log: Option<PathBuf>,
+}
+
+impl Settings {
+    pub fn parse(text: &str) -> Result<Settings, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::from_toml(text, &e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_defaults_parse_to_the_defaults() {
+        assert_eq!(Settings::parse(DEFAULT_SETTINGS).unwrap(), Settings::default());
+    }
+
+    #[test]
+    fn settings_and_mistakes() {
+        let s = Settings::parse("read_only = true\naudit_log = \"/tmp/a.log\"\n").unwrap();
+        assert!(s.read_only);
+        assert_eq!(s.audit_log, Some(PathBuf::from("/tmp/a.log")));
+        let e = Settings::parse("read_only = true\nreadonly = 1\n").unwrap_err();
+        assert_eq!(e.line, Some(2), "{e}");
+        assert!(e.message.contains("unknown field"), "{e}");
+        let e = Settings::parse("read_only = \"yes\"\n").unwrap_err();
+        assert_eq!(e.line, Some(1), "{e}");
+    }
+}

@@ -1,0 +1,122 @@
+//! The audit log: every change applied to IPVS, by the console or the command line, appended as
+//! one JSON line (time, user, host, command, result, the state it replaced), and read back.
+
+mod before;
+mod entry;
+mod read;
+#[cfg(test)]
+mod tests;
+
+pub use before::before_lines;
+pub use entry::{Entry, Outcome, Source};
+pub use read::{Tail, read_last};
+
+use super::error::Error;
+use super::model::Snapshot;
+use super::op::IpvsOp;
+use std::fs::{DirBuilder, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+/// Where the log lives as root: with the system's other logs.
+pub const SYSTEM_PATH: &str = "/var/log/ipvs-tui/audit.log";
+
+/// Who made a change and from where: the same for every change of one console or one command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Context {
+    pub user: String,
+    pub host: String,
+    pub source: Option<Source>,
+    /// The command this change undoes, when it is an undo.
+    pub undo_of: Option<String>,
+}
+
+impl Context {
+    /// This process: the user from SUDO_USER, else USER, else the uid; the host name.
+    pub fn current(source: Source) -> Context {
+        Context { user: current_user(), host: host_name(), source: Some(source), undo_of: None }
+    }
+
+    /// The same context for a change that undoes `command`.
+    pub fn undoing(&self, command: &str) -> Context {
+        Context { undo_of: Some(command.to_string()), ..self.clone() }
+    }
+}
+
+/// An append-only file of [`Entry`] lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditLog {
+    path: PathBuf,
+}
+
+impl AuditLog {
+    pub fn at(path: impl Into<PathBuf>) -> AuditLog {
+        AuditLog { path: path.into() }
+    }
+
+    /// /var/log/ipvs-tui/audit.log as root; otherwise ipvs-tui/audit.log in the XDG state directory
+    /// ($XDG_STATE_HOME, else ~/.local/state).
+    pub fn default_path(is_root: bool) -> PathBuf {
+        if is_root {
+            return PathBuf::from(SYSTEM_PATH);
+        }
+        match dirs::state_dir() {
+            Some(dir) => dir.join("ipvs-tui").join("audit.log"),
+            // No home directory at all: a per-user file in the temporary directory still records.
+            None => std::env::temp_dir().join(format!("ipvs-tui-{}", unsafe { libc::geteuid() })).join("audit.log"),
+        }
+    }
+
+    /// The default log for this process's effective user.
+    pub fn default_for_this_user() -> AuditLog {
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        AuditLog::at(AuditLog::default_path(unsafe { libc::geteuid() } == 0))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Appends the entry for `op`, applied with `result` on the table `before` (read just before
+    /// it was applied). Creates the directory (0750) and the file (0640) when missing.
+    pub fn record(&self, op: &IpvsOp, result: &Result<(), Error>, before: &Snapshot, context: &Context) -> io::Result<()> {
+        self.append(&Entry::new(op, result, before, context, jiff::Timestamp::now()))
+    }
+
+    /// Appends one entry as one line, in a single write on a file opened with O_APPEND: lines
+    /// from processes writing at the same time never interleave.
+    pub fn append(&self, entry: &Entry) -> io::Result<()> {
+        let mut line = serde_json::to_string(entry).map_err(io::Error::other)?;
+        line.push('\n');
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            DirBuilder::new().recursive(true).mode(0o750).create(dir)?;
+        }
+        let mut file = OpenOptions::new().append(true).create(true).mode(0o640).open(&self.path)?;
+        let written = file.write(line.as_bytes())?;
+        if written != line.len() {
+            // Only on a full disk or a signal; finish the line so the next one starts clean.
+            file.write_all(&line.as_bytes()[written..])?;
+        }
+        Ok(())
+    }
+}
+
+fn current_user() -> String {
+    // SAFETY: getuid has no preconditions and cannot fail.
+    pick_user(std::env::var("SUDO_USER").ok(), std::env::var("USER").ok(), unsafe { libc::getuid() })
+}
+
+/// The person behind sudo first, then the login name, then the bare uid.
+fn pick_user(sudo_user: Option<String>, user: Option<String>, uid: u32) -> String {
+    let named = |v: Option<String>| v.filter(|v| !v.is_empty());
+    named(sudo_user).or_else(|| named(user)).unwrap_or_else(|| format!("uid {uid}"))
+}
+
+fn host_name() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: the buffer is valid for its length; gethostname NUL-terminates within it on success.
+    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    if ok { String::from_utf8_lossy(&buf[..end]).into_owned() } else { "localhost".into() }
+}
