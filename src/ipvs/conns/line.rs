@@ -194,11 +194,11 @@ pub fn fixed_ipv4(line: &[u8]) -> Option<V4Line> {
     Some(V4Line {
         proto,
         client: hex8(&l[0..8])?,
-        cport: port(&l[9..13])?,
+        cport: port4(&l[9..13])?,
         virt: hex8(&l[14..22])?,
-        vport: port(&l[23..27])?,
+        vport: port4(&l[23..27])?,
         dest: hex8(&l[28..36])?,
-        dport: port(&l[37..41])?,
+        dport: port4(&l[37..41])?,
         state: State::from_bytes(&state[..state_len])?,
         expires: decimal(&expires[digits..])?,
     })
@@ -206,14 +206,21 @@ pub fn fixed_ipv4(line: &[u8]) -> Option<V4Line> {
 
 /// Exactly 8 hex digits.
 fn hex8(s: &[u8]) -> Option<u32> {
-    let mut v: u32 = 0;
-    let mut bad = 0u8;
-    for b in s {
-        let d = HEX[usize::from(*b)];
-        bad |= d;
-        v = v << 4 | u32::from(d & 0x0F);
-    }
-    (bad & 0xF0 == 0).then_some(v)
+    let s: &[u8; 8] = s.try_into().ok()?;
+    let hi = hex4(&[s[0], s[1], s[2], s[3]])?;
+    let lo = hex4(&[s[4], s[5], s[6], s[7]])?;
+    Some(u32::from(hi) << 16 | u32::from(lo))
+}
+
+/// Exactly 4 hex digits, without a loop or an early exit per digit.
+fn hex4(s: &[u8; 4]) -> Option<u16> {
+    let d = s.map(|b| HEX[usize::from(b)]);
+    ((d[0] | d[1] | d[2] | d[3]) & 0xF0 == 0).then(|| u16::from(d[0]) << 12 | u16::from(d[1]) << 8 | u16::from(d[2]) << 4 | u16::from(d[3]))
+}
+
+/// A port at a fixed offset: exactly 4 digits.
+fn port4(s: &[u8]) -> Option<u16> {
+    hex4(s.try_into().ok()?)
 }
 
 fn is_space(b: u8) -> bool {

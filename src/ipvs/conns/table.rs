@@ -159,15 +159,15 @@ impl Collector {
         t.counts.matched += 1;
         t.route_states[id as usize][state.index()] += 1;
         t.clients.add(client);
-        let row = Row::new(client, cport, id, state, expires, template);
+        let row = || Row::new(client, cport, id, state, expires, template);
         if t.rows.len() < self.limits.max_rows {
-            t.rows.push(row);
+            t.rows.push(row());
         } else {
             t.counts.dropped_rows += 1;
         }
         if template {
             if t.templates.len() < self.limits.max_templates {
-                t.templates.push(row);
+                t.templates.push(row());
             } else {
                 t.counts.dropped_templates += 1;
             }
