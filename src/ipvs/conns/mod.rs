@@ -4,6 +4,7 @@
 
 pub mod clients;
 pub mod filter;
+pub mod fixed;
 pub mod line;
 pub mod names;
 pub mod reader;

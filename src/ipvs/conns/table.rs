@@ -4,6 +4,7 @@
 
 use super::clients::TopClients;
 use super::filter::Filter;
+use super::fixed;
 use super::line::{self, Entry};
 use super::names::{STATE_COUNT, State};
 use super::row::{Route, Row};
@@ -56,7 +57,7 @@ pub struct Collector {
     limits: Limits,
     table: ConnTable,
     route_index: HashMap<Route, u32, FixedState>,
-    /// The same routes for IPv4 lines, by [`line::V4Line::route_key`]: the fast path.
+    /// The same routes for IPv4 lines, by [`fixed::V4Line::route_key`]: the fast path.
     v4_routes: HashMap<u128, u32, FixedState>,
     /// Per route: does the filter's route part match it, and the prefix its templates' clients
     /// were masked with (decided once).
@@ -100,7 +101,7 @@ impl Collector {
             return;
         }
         self.table.counts.lines += 1;
-        if let Some(v4) = line::fixed_ipv4(text) {
+        if let Some(v4) = fixed::fixed_ipv4(text) {
             return self.v4_entry(&v4);
         }
         let t = &mut self.table;
@@ -129,7 +130,7 @@ impl Collector {
         id
     }
 
-    fn v4_entry(&mut self, v4: &line::V4Line) {
+    fn v4_entry(&mut self, v4: &fixed::V4Line) {
         let key = v4.route_key();
         let id = match self.v4_routes.get(&key) {
             Some(id) => *id,
