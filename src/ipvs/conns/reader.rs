@@ -178,6 +178,56 @@ TCP CB007102 AD78 CB007164 0051 0A0A000B 0051 ESTABLISHED     894";
         assert_eq!(c.lines(), 0);
     }
 
+    /// As the console will use it: the read runs off the async thread, the caller sees the lines
+    /// come in and cancels; the read stops with what it had. A FIFO stands for a slow kernel.
+    #[test]
+    fn async_read_reports_progress_and_cancels() {
+        use std::io::Write;
+        use std::os::unix::ffi::OsStrExt;
+        use std::time::Duration;
+        let dir = std::env::temp_dir().join(format!("conns_reader_{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("ip_vs_conn");
+        let path = std::ffi::CString::new(fifo.as_os_str().as_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0, "mkfifo {}", fifo.display());
+        let line = "TCP CB007102 AD74 CB007164 0051 0A0A000C 0051 ESTABLISHED     894\n";
+        let (progress, cancel) = (Arc::new(Progress::default()), Arc::new(AtomicBool::new(false)));
+        let writer = std::thread::spawn({
+            let (fifo, cancel) = (fifo.clone(), cancel.clone());
+            move || {
+                let mut f = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+                f.write_all(line.repeat(100).as_bytes()).unwrap();
+                for _ in 0..10_000 {
+                    if cancel.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                // Wakes the reader from its read, so that it looks at the flag; it may have gone.
+                let _ = f.write_all(line.as_bytes());
+            }
+        });
+        let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        let outcome = rt.block_on(async {
+            let task = tokio::spawn(read_path_async(fifo.clone(), Filter::default(), Limits::default(), progress.clone(), cancel.clone()));
+            let seen = tokio::time::timeout(Duration::from_secs(10), async {
+                while progress.lines() < 100 {
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+            })
+            .await;
+            cancel.store(true, Ordering::Relaxed);
+            assert!(seen.is_ok(), "no progress in 10 s: {} lines", progress.lines());
+            task.await.unwrap()
+        });
+        writer.join().unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        let outcome = outcome.unwrap();
+        assert!(outcome.cancelled);
+        assert!((100..=101).contains(&outcome.table.counts.lines), "{:?}", outcome.table.counts);
+    }
+
     #[test]
     fn async_read_of_a_missing_file_says_which() {
         let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
