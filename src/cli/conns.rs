@@ -15,7 +15,9 @@ use print::{groups_json, groups_text, rows_json, rows_text, templates_text};
 #[derive(Debug, Clone, Default, Args)]
 pub struct ConnsArgs {
     /// Filter terms, all of which must match (the same key twice means either):
-    /// rs:ADDR[:PORT] state:NAME client:ADDR[/PREFIX] svc:VIP:PORT fwm:MARK proto:tcp|udp|sctp|ip
+    /// rs:ADDR[:PORT] state:NAME client:ADDR[/PREFIX] svc:VIP:PORT fwm:MARK proto:tcp|udp|sctp|ip.
+    /// fwm:MARK finds that fwmark service's persistence templates: the kernel records the mark on
+    /// nothing else (its connections show the address the client used; select them with rs:).
     #[arg(value_name = "FILTER")]
     pub filter: Vec<String>,
     /// Count instead of listing: per real server and state, per state, per client (most first),
