@@ -5,6 +5,7 @@
 pub mod plan;
 
 use crate::host::{self, HostBackend, HostError, HostOp, HostState};
+use crate::ipvs::audit::{AuditLog, Context};
 use crate::ipvs::model::Snapshot;
 use crate::ipvs::netlink::errno;
 use crate::ipvs::parse::Parsed;
@@ -96,6 +97,25 @@ impl Operation {
     }
 }
 
+/// Appends `op`, applied with `result` on the state `before`, to the audit log.
+pub fn record(log: &AuditLog, op: &Operation, result: &Result<(), OperationError>, before: &State, context: &Context) -> std::io::Result<()> {
+    match op {
+        Operation::Ipvs(ipvs_op) => {
+            let result = result.clone().map_err(|e| match e {
+                OperationError::Ipvs(e) => e,
+                other => ipvs::Error::Refused(other.to_string()),
+            });
+            log.record(ipvs_op, &result, &before.0, context)
+        }
+        Operation::Host(host_op) => {
+            // HostOp holds only strings, numbers and addresses: it always serialises.
+            let value = serde_json::to_value(host_op).unwrap_or(serde_json::Value::Null);
+            let result = result.clone().map_err(|e| e.to_string());
+            log.record_change(host_op.to_command(), value, result, host_op.before_lines(&before.1), context)
+        }
+    }
+}
+
 /// Something operations are applied to.
 #[allow(async_fn_in_trait)]
 pub trait Apply {
@@ -145,5 +165,35 @@ mod tests {
         let inverse = host.inverse(&State::default()).unwrap();
         assert_eq!(inverse, [Operation::Host(host::parse::del_addr("192.0.2.1/32", "lo").unwrap())]);
         assert_eq!(ipvs.inverse(&State::default()), None, "no such service before");
+    }
+
+    #[test]
+    fn host_changes_are_audited_like_ipvs_ones() {
+        use crate::ipvs::audit::{Entry, Source};
+        let dir = tempfile::tempdir().unwrap();
+        let log = AuditLog::at(dir.path().join("audit.log"));
+        let context = Context { user: "alice".into(), host: "lb1".into(), source: Some(Source::Cli), undo_of: None };
+        let mut before = State::default();
+        before.1.sysctls.insert("net.ipv4.ip_forward".into(), "0".into());
+        let set: Operation = host::parse::sysctl_assignment("net.ipv4.ip_forward=1").unwrap().into();
+        record(&log, &set, &Ok(()), &before, &context).unwrap();
+        let refused = Err(HostError::NoInterface("eth9".into()).into());
+        let add: Operation = host::parse::add_addr("192.0.2.1", "eth9", None).unwrap().into();
+        record(&log, &add, &refused, &before, &context).unwrap();
+        let ipvs_op: Operation = parse_args(&["-A", "-t", "192.0.2.1:80"]).unwrap().into();
+        record(&log, &ipvs_op, &Ok(()), &before, &context).unwrap();
+
+        let text = std::fs::read_to_string(log.path()).unwrap();
+        let entries: Vec<Entry> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(entries.len(), 3);
+        assert_eq!(entries[0].command, "sysctl -w net.ipv4.ip_forward=1");
+        assert!(entries[0].is_ok());
+        assert_eq!(entries[0].before, ["net.ipv4.ip_forward = 0"]);
+        assert_eq!(entries[0].op["op"], "set_sysctl");
+        assert_eq!(entries[0].op["value"], "1");
+        assert_eq!((entries[1].command.as_str(), entries[1].error.as_deref()), ("ip addr add 192.0.2.1/32 dev eth9", Some("interface eth9 does not exist")));
+        assert!(!entries[1].is_ok());
+        assert_eq!((entries[2].command.as_str(), entries[2].op["op"].as_str()), ("ipvsadm -A -t 192.0.2.1:80 -s wlc", Some("add_service")));
+        assert_eq!((entries[2].user.as_str(), entries[2].source), ("alice", Some(Source::Cli)));
     }
 }
