@@ -2,7 +2,7 @@
 
 use super::audited::Audited;
 use super::restore;
-use super::{sysctl, vip, Command, DaemonCommand, ListArgs, VipCommand};
+use super::{host, sysctl, vip, Command, DaemonCommand, ListArgs, VipCommand};
 use crate::host::HostError;
 use crate::ipvs::audit::AuditLog;
 use crate::ipvs::kernel::KernelBackend;
@@ -88,6 +88,7 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
         Command::Vip(VipCommand::Add { words }) => vip::change(vip::parse_words(&words, true)?, log).await,
         Command::Vip(VipCommand::Del { words }) => vip::change(vip::parse_words(&words, false)?, log).await,
         Command::Vip(VipCommand::List { json }) => vip::list(json).await,
+        Command::Host { json } => host::run(json).await,
         Command::Sysctl { assignments, json } => sysctl::run(&assignments, json, log).await,
         Command::Daemon(DaemonCommand::List) => {
             let snapshot = KernelBackend::connect().await?.snapshot().await?;

@@ -2,6 +2,7 @@
 
 mod audited;
 mod commands;
+mod host;
 mod restore;
 mod sysctl;
 mod vip;
@@ -58,6 +59,12 @@ pub enum Command {
     /// they are bound.
     #[command(subcommand)]
     Vip(VipCommand),
+    /// The interfaces with their state and addresses, and the main routing table.
+    Host {
+        /// Links, addresses, routes and the LVS sysctls as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// List the sysctls LVS depends on with their values and what each does, or set some:
     /// NAME=VALUE... (checked first, then all or nothing).
     Sysctl {
