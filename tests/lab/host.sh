@@ -208,9 +208,46 @@ assert b["198.51.100.100"]["bound"] == [{"dev": "eth0", "prefix": 24, "label": N
 ' "$W/out" || bad "vip list --json after binding 198.51.100.250 on lo: $(cat "$W/out")"
 echo "host: vip list marks the unbound VIP, then shows it on lo:250 once bound"
 
+# --- a kernel refusal in the middle of several sysctls: the ones before it are undone ---
+# (in the root netns; lo's rp_filter made read-only by a read-only bind mount of itself)
+P=/proc/sys/net/ipv4/conf/lo/rp_filter
+mount --bind "$P" "$P" && mount -o remount,bind,ro "$P" || fail "cannot make $P read-only"
+old="$(sysctl -n net.ipv4.ip_forward) $(sysctl -n net.ipv4.conf.all.rp_filter) $(sysctl -n net.ipv4.conf.lo.rp_filter)"
+rc=0
+"$TUI" --audit-log "$L" sysctl net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=2 net.ipv4.conf.lo.rp_filter=1 </dev/null >"$W/out" 2>"$W/err" || rc=$?
+[ $rc = 1 ] || bad "sysctl with a read-only third name: exit status $rc, expected 1"
+want_err="ipvs-tui: sysctl -w net.ipv4.conf.lo.rp_filter=1: cannot set net.ipv4.conf.lo.rp_filter: /proc/sys is mounted read-only here (as in many containers)
+ipvs-tui: undid the 2 change(s) before it; every sysctl is as it was"
+[ "$(cat "$W/err")" = "$want_err" ] || bad "sysctl with a read-only third name: stderr is
+$(cat "$W/err")
+    expected
+$want_err"
+now="$(sysctl -n net.ipv4.ip_forward) $(sysctl -n net.ipv4.conf.all.rp_filter) $(sysctl -n net.ipv4.conf.lo.rp_filter)"
+[ "$now" = "$old" ] || bad "sysctl rollback: ip_forward, all.rp_filter, lo.rp_filter are $now, were $old"
+umount "$P"
+echo "host: a refused third sysctl undid the two before it ($(cat "$W/err" | head -1))"
+export ROOT_OLD=$old
+
+# --- without privilege: refused in one sentence, exit 1 ---
+mkdir -m 777 /tmp/nobody
+nobody() { lab_ns director setpriv --reuid=65534 --regid=65534 --clear-groups "$TUI" --audit-log /tmp/nobody/audit.log "$@"; }
+for args in "vip add 198.51.100.77 dev eth0|permission denied: adding an address needs root or CAP_NET_ADMIN" \
+	"vip del $VIP/24 dev eth0|permission denied: removing an address needs root or CAP_NET_ADMIN" \
+	"sysctl net.ipv4.ip_forward=0|sysctl -w net.ipv4.ip_forward=0: permission denied: setting net.ipv4.ip_forward needs root or CAP_NET_ADMIN
+ipvs-tui: nothing was changed"; do
+	rc=0
+	nobody ${args%%|*} </dev/null >"$W/out" 2>"$W/err" || rc=$?
+	[ $rc = 1 ] && [ "$(cat "$W/err")" = "ipvs-tui: ${args#*|}" ] || bad "as nobody, ${args%%|*}: exit status $rc, stderr $(cat "$W/err")"
+done
+has_addr director eth0 "inet $VIP/24" || bad "nobody removed the VIP"
+[ "$(sysval director net.ipv4.ip_forward)" = 1 ] || bad "nobody changed ip_forward"
+[ "$(wc -l </tmp/nobody/audit.log)" = 3 ] && ! grep -q '"result":"ok"' /tmp/nobody/audit.log || bad "nobody's audit log: $(cat /tmp/nobody/audit.log)"
+echo "host: without privilege each change is refused in one sentence and logged as failed"
+
 # --- the audit log: each change, in order, with its result ---
 python3 - "$L" <<'PY' || nfail=$((nfail + 1))
-import json, sys
+import json, os, sys
+old = os.environ["ROOT_OLD"].split()
 entries = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
 want = [  # command, result, before
     ("ip addr add 198.51.100.200/32 dev eth0 label eth0:1", "ok", []),
@@ -229,6 +266,12 @@ want = [  # command, result, before
     ("sysctl -w net.ipv4.conf.lo.arp_announce=2", "ok", ["net.ipv4.conf.lo.arp_announce = 0"]),
     ("ip addr add 198.51.100.201/32 dev lo label lo:0", "ok", []),
     ("ip addr add 198.51.100.250/32 dev lo label lo:250", "ok", []),
+    # The refused third sysctl, then the two before it undone, in reverse.
+    ("sysctl -w net.ipv4.ip_forward=1", "ok", [f"net.ipv4.ip_forward = {old[0]}"]),
+    ("sysctl -w net.ipv4.conf.all.rp_filter=2", "ok", [f"net.ipv4.conf.all.rp_filter = {old[1]}"]),
+    ("sysctl -w net.ipv4.conf.lo.rp_filter=1", "failed", [f"net.ipv4.conf.lo.rp_filter = {old[2]}"]),
+    (f"sysctl -w net.ipv4.conf.all.rp_filter={old[1]}", "ok", ["net.ipv4.conf.all.rp_filter = 2"]),
+    (f"sysctl -w net.ipv4.ip_forward={old[0]}", "ok", ["net.ipv4.ip_forward = 1"]),
 ]
 bad = 0
 def fail(m):
@@ -245,7 +288,7 @@ for e, (command, result, before) in zip(entries, want):
     if not isinstance(e.get("op"), dict) or e["op"].get("op") not in ("add_addr", "del_addr", "set_sysctl"):
         fail(f"{command}: op is {e.get('op')!r}")
 errors = [e["error"] for e in entries if e["result"] == "failed"]
-if errors != ["address 198.51.100.200/32 is already on eth0", "address 198.51.100.200/32 is not on eth0"]:
+if errors != ["address 198.51.100.200/32 is already on eth0", "address 198.51.100.200/32 is not on eth0", "cannot set net.ipv4.conf.lo.rp_filter: /proc/sys is mounted read-only here (as in many containers)"]:
     fail(f"errors logged: {errors}")
 if not bad:
     print(f"host: audit log holds the {len(entries)} changes in order, each with its result and what it replaced")
