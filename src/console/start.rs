@@ -162,7 +162,8 @@ async fn console(options: Options) -> i32 {
             return 1;
         }
     };
-    let wiring = Wiring { events: EventStream::new(), poller, signals, demo: |interval| demo_poller(interval, read_only), sync: true };
+    // sync: false, LeanBackend (terminal::enter) wraps each frame that changes something itself.
+    let wiring = Wiring { events: EventStream::new(), poller, signals, demo: |interval| demo_poller(interval, read_only), sync: false };
     let result = runloop::run(&mut term, &mut app, &theme, wiring).await;
     terminal::restore();
     match result {

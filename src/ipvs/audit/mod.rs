@@ -64,6 +64,7 @@ impl AuditLog {
         match dirs::state_dir() {
             Some(dir) => dir.join("ipvs-tui").join("audit.log"),
             // No home directory at all: a per-user file in the temporary directory still records.
+            // SAFETY: geteuid has no preconditions and cannot fail.
             None => std::env::temp_dir().join(format!("ipvs-tui-{}", unsafe { libc::geteuid() })).join("audit.log"),
         }
     }
