@@ -4,6 +4,7 @@
 
 mod addrs;
 pub mod backend;
+pub mod demo;
 mod error;
 mod links;
 pub mod memory;
