@@ -1,6 +1,5 @@
 //! The command line: subcommands that scripts can use, with ipvsadm-compatible output.
 
-mod audited;
 mod commands;
 mod host;
 mod restore;

@@ -74,6 +74,9 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
         Command::Undo => match app.undo.last().cloned() {
             Some(step) if app.in_flight.is_none() => {
                 app.undo.pop();
+                if let Some((service, addr, port)) = step.drain {
+                    drain::cancel_quietly(app, &service, addr, port);
+                }
                 app.flash(format!("undoing: {}", step.commands));
                 return submit(app, Origin::Undo, step.ops, None, Some(step.commands));
             }
@@ -134,7 +137,7 @@ pub fn applied(app: &mut App, outcome: Outcome) {
             match (change.origin, undo) {
                 (Origin::Undo, _) => app.flash(format!("undone: {}", change.undo_of.as_deref().unwrap_or(&commands))),
                 (_, Some(ops)) => {
-                    app.undo.push(UndoStep { commands: commands.clone(), ops });
+                    app.undo.push(UndoStep { commands: commands.clone(), ops, drain: None });
                     let key = app.keymap.key_for(&app.base_layers(), Command::Undo).map(|k| format!("; {k} undoes it")).unwrap_or_default();
                     app.flash(format!("applied: {commands}{key}"));
                 }
@@ -145,7 +148,7 @@ pub fn applied(app: &mut App, outcome: Outcome) {
             let message = failure.message(&change.ops);
             if change.origin == Origin::Undo {
                 // Still undoable: keep it for another try.
-                app.undo.push(UndoStep { commands: change.undo_of.clone().unwrap_or_default(), ops: change.ops.clone() });
+                app.undo.push(UndoStep { commands: change.undo_of.clone().unwrap_or_default(), ops: change.ops.clone(), drain: None });
             }
             match (&mut app.modal, failure) {
                 (Some(Modal::Form { form, expect }), Failure::Stale(stale)) if from_open_form => {
