@@ -80,12 +80,12 @@ pub enum Command {
 pub enum VipCommand {
     /// ADDR[/PREFIX] dev IFACE [label LABEL]: bind an address (default /32 or /128).
     Add {
-        #[arg(value_name = "ADDR[/PREFIX] dev IFACE [label LABEL]", num_args = 1.., allow_hyphen_values = true, trailing_var_arg = true)]
+        #[arg(value_name = "ADDR[/PREFIX] dev IFACE [label LABEL]", required = true, num_args = 1.., allow_hyphen_values = true, trailing_var_arg = true)]
         words: Vec<String>,
     },
     /// ADDR[/PREFIX] dev IFACE: unbind an address, whatever its label.
     Del {
-        #[arg(value_name = "ADDR[/PREFIX] dev IFACE", num_args = 1.., allow_hyphen_values = true, trailing_var_arg = true)]
+        #[arg(value_name = "ADDR[/PREFIX] dev IFACE", required = true, num_args = 1.., allow_hyphen_values = true, trailing_var_arg = true)]
         words: Vec<String>,
     },
     /// The VIPs of the IPVS services and the interfaces holding them; NOT BOUND where none does.
