@@ -1,7 +1,8 @@
 //! What each subcommand does: read or change the kernel's table and print like ipvsadm.
 
 use super::restore;
-use super::{Command, DaemonCommand, ListArgs};
+use super::{host, sysctl, vip, Command, DaemonCommand, ListArgs, VipCommand};
+use crate::host::HostError;
 use crate::ipvs::audit::{AuditLog, Audited, Context, Source};
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::listing::{self, ListFormat};
@@ -24,6 +25,10 @@ pub async fn run(command: Command, log: AuditLog) -> i32 {
             eprintln!("ipvs-tui: {e}");
             EXIT_FAILED
         }
+        Err(Failure::Host(e)) => {
+            eprintln!("ipvs-tui: {e}");
+            EXIT_FAILED
+        }
         Err(Failure::Reported(code)) => code,
     }
 }
@@ -32,6 +37,8 @@ pub async fn run(command: Command, log: AuditLog) -> i32 {
 pub enum Failure {
     Input(ParseError),
     Ipvs(Error),
+    /// Reading or changing the host failed (exit 1, as the kernel's refusals).
+    Host(HostError),
     Reported(i32),
 }
 
@@ -78,6 +85,11 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
             };
             apply(IpvsOp::SetTimeouts(timeouts), log).await
         }
+        Command::Vip(VipCommand::Add { words }) => vip::change(vip::parse_words(&words, true)?, log).await,
+        Command::Vip(VipCommand::Del { words }) => vip::change(vip::parse_words(&words, false)?, log).await,
+        Command::Vip(VipCommand::List { json }) => vip::list(json).await,
+        Command::Host { json } => host::run(json).await,
+        Command::Sysctl { assignments, json } => sysctl::run(&assignments, json, log).await,
         Command::Daemon(DaemonCommand::List) => {
             let snapshot = KernelBackend::connect().await?.snapshot().await?;
             print!("{}", listing::list_daemons(&snapshot.daemons));
@@ -113,7 +125,12 @@ async fn apply(op: IpvsOp, log: &AuditLog) -> Result<(), Failure> {
 
 /// A change stands even when the log cannot be written; the operator is told once.
 pub(super) fn warn_unaudited<B>(backend: &Audited<B>) {
-    if let Some(problem) = backend.problem() {
+    warn_problem(backend.problem());
+}
+
+/// The warning for a record that could not be written (`PATH: reason`), if any.
+pub(super) fn warn_problem(problem: Option<String>) {
+    if let Some(problem) = problem {
         eprintln!("ipvs-tui: warning: audit log {problem} not written");
     }
 }
