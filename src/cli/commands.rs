@@ -1,9 +1,11 @@
 //! What each subcommand does: read or change the kernel's table and print like ipvsadm.
 
-use super::audited::Audited;
 use super::restore;
-use super::{Command, DaemonCommand, ListArgs};
-use crate::ipvs::audit::AuditLog;
+use super::{host, sysctl, vip, Command, DaemonCommand, ListArgs, VipCommand};
+use crate::host::HostError;
+use crate::host::HostState;
+use crate::ipvs::audit::{AuditLog, Context, Source};
+use crate::operation::{AuditedOps, IpvsOnly, Operation, OperationError, apply_plan};
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::listing::{self, ListFormat};
 use crate::ipvs::model::{SyncDaemon, Timeouts};
@@ -25,6 +27,10 @@ pub async fn run(command: Command, log: AuditLog) -> i32 {
             eprintln!("ipvs-tui: {e}");
             EXIT_FAILED
         }
+        Err(Failure::Host(e)) => {
+            eprintln!("ipvs-tui: {e}");
+            EXIT_FAILED
+        }
         Err(Failure::Reported(code)) => code,
     }
 }
@@ -33,6 +39,8 @@ pub async fn run(command: Command, log: AuditLog) -> i32 {
 pub enum Failure {
     Input(ParseError),
     Ipvs(Error),
+    /// Reading or changing the host failed (exit 1, as the kernel's refusals).
+    Host(HostError),
     Reported(i32),
 }
 
@@ -48,6 +56,15 @@ impl From<Error> for Failure {
     }
 }
 
+impl From<OperationError> for Failure {
+    fn from(e: OperationError) -> Self {
+        match e {
+            OperationError::Ipvs(e) => Failure::Ipvs(e),
+            OperationError::Host(e) => Failure::Host(e),
+        }
+    }
+}
+
 async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
     match command {
         Command::List(args) => list(args).await,
@@ -57,6 +74,7 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
             Ok(())
         }
         Command::Restore { file } => restore::run(file.as_deref(), log).await,
+        Command::Conns(args) => super::conns::run(args).await,
         Command::Zero(service) => apply(IpvsOp::Zero(service.key()?), log).await,
         Command::Flush { yes } => {
             if !yes {
@@ -78,6 +96,11 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
             };
             apply(IpvsOp::SetTimeouts(timeouts), log).await
         }
+        Command::Vip(VipCommand::Add { words }) => vip::change(vip::parse_words(&words, true)?, log).await,
+        Command::Vip(VipCommand::Del { words }) => vip::change(vip::parse_words(&words, false)?, log).await,
+        Command::Vip(VipCommand::List { json }) => vip::list(json).await,
+        Command::Host { json } => host::run(json).await,
+        Command::Sysctl { assignments, json } => sysctl::run(&assignments, json, log).await,
         Command::Daemon(DaemonCommand::List) => {
             let snapshot = KernelBackend::connect().await?.snapshot().await?;
             print!("{}", listing::list_daemons(&snapshot.daemons));
@@ -102,9 +125,20 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
 /// Checks `op`, then applies it and records it in `log`.
 async fn apply(op: IpvsOp, log: &AuditLog) -> Result<(), Failure> {
     parse::validate(&op)?;
-    let backend = Audited::new(KernelBackend::connect().await?, log.clone()).await?;
-    backend.apply(&op).await?;
-    Ok(())
+    let kernel = KernelBackend::connect().await?;
+    let state = (kernel.snapshot().await?, HostState::default());
+    let target = AuditedOps::new(IpvsOnly(&kernel), log, Context::current(Source::Cli), state.clone());
+    let result = apply_plan(&target, state, &[Operation::Ipvs(op)]).await;
+    warn_problem(target.problem());
+    result.map_err(|f| f.error.into())
+}
+
+/// A change stands even when the log cannot be written; the operator is told once
+/// (`PATH not written: reason`).
+pub(super) fn warn_problem(problem: Option<String>) {
+    if let Some(problem) = problem {
+        eprintln!("ipvs-tui: warning: audit log {problem}");
+    }
 }
 
 async fn list(args: ListArgs) -> Result<(), Failure> {

@@ -1,8 +1,13 @@
 //! The command line: subcommands that scripts can use, with ipvsadm-compatible output.
 
-mod audited;
 mod commands;
+mod conns;
+mod host;
 mod restore;
+mod sysctl;
+mod vip;
+
+pub use conns::ConnsArgs;
 
 use crate::ipvs::audit::AuditLog;
 use crate::ipvs::model::{Family, Protocol, ServiceKey};
@@ -52,6 +57,48 @@ pub enum Command {
     /// Start, stop or list the connection synchronisation daemons.
     #[command(subcommand)]
     Daemon(DaemonCommand),
+    /// The connection table (/proc/net/ip_vs_conn): filter, list, group and count.
+    Conns(ConnsArgs),
+    /// Bind or unbind a VIP on an interface (lo included), or list the services' VIPs and where
+    /// they are bound.
+    #[command(subcommand)]
+    Vip(VipCommand),
+    /// The interfaces with their state and addresses, and the main routing table.
+    Host {
+        /// Links, addresses, routes and the LVS sysctls as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the sysctls LVS depends on with their values and what each does, or set some:
+    /// NAME=VALUE... (checked first, then all or nothing).
+    Sysctl {
+        /// NAME=VALUE, e.g. net.ipv4.ip_forward=1 net.ipv4.conf.all.arp_ignore=1
+        #[arg(value_name = "NAME=VALUE")]
+        assignments: Vec<String>,
+        /// The list as JSON: name, value (null when this host lacks it), explanation, allowed.
+        #[arg(long, conflicts_with = "assignments")]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VipCommand {
+    /// ADDR[/PREFIX] dev IFACE [label LABEL]: bind an address (default /32 or /128).
+    Add {
+        #[arg(value_name = "ADDR[/PREFIX] dev IFACE [label LABEL]", required = true, num_args = 1.., allow_hyphen_values = true, trailing_var_arg = true)]
+        words: Vec<String>,
+    },
+    /// ADDR[/PREFIX] dev IFACE: unbind an address, whatever its label.
+    Del {
+        #[arg(value_name = "ADDR[/PREFIX] dev IFACE", required = true, num_args = 1.., allow_hyphen_values = true, trailing_var_arg = true)]
+        words: Vec<String>,
+    },
+    /// The VIPs of the IPVS services and the interfaces holding them; NOT BOUND where none does.
+    List {
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// A virtual service, given the way ipvsadm takes it.

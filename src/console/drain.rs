@@ -2,9 +2,10 @@
 //! every poll, and the changes they ask for. The state machine itself is `ipvs::drain`.
 
 use super::action::Effect;
-use super::app::{App, Focus, Modal};
+use super::app::{App, Focus, Modal, UndoStep};
 use super::changes::{Change, Origin, Outcome};
 use crate::ipvs::IpvsOp;
+use crate::operation::Operation;
 use crate::ipvs::drain::{Drain, DrainPhase};
 use crate::ipvs::model::{AddrPort, DestConfig, ServiceKey, Snapshot};
 use std::time::{Duration, Instant};
@@ -83,21 +84,36 @@ pub fn observe(app: &mut App, table: &Snapshot, at: Instant) -> Vec<Effect> {
     submit(app, ops)
 }
 
-/// The outcome of a drain's change: done, or stopped with the reason.
+/// The outcome of a drain's change: done, or stopped with the reason. A drain is one change for
+/// undo: while it runs, `u` cancels it; once the real server is removed, `u` adds it back.
 pub fn applied(app: &mut App, outcome: &Outcome) {
     let op = &outcome.change.ops;
-    let Some(drain) = app.drains.iter_mut().find(|d| op.iter().any(|o| concerns(o, d))) else { return };
+    let Some(drain) = app.drains.iter_mut().find(|d| op.iter().any(|o| matches!(o, Operation::Ipvs(o) if concerns(o, d)))) else { return };
+    let (service, original) = (*drain.service(), *drain.dest());
+    let id = Some((service, original.addr, original.port));
+    let who = AddrPort(&original.addr, original.port).to_string();
     match &outcome.result {
         Ok(()) => {
             let status = drain.status();
-            if !drain.is_active() {
+            let removed = matches!(status.phase, DrainPhase::Removed { .. });
+            let active = drain.is_active();
+            if !active {
                 app.flash(status.description);
                 app.drains.retain(|d| d.is_active());
+                app.undo.retain(|step| step.drain != id);
+            }
+            if active && original.weight != 0 {
+                let restore = IpvsOp::EditDest { service, dest: original };
+                app.undo.push(UndoStep { commands: format!("drain of {who} (weight 0)"), ops: vec![restore.into()], drain: id });
+            }
+            if removed {
+                let add = IpvsOp::AddDest { service, dest: original };
+                app.undo.push(UndoStep { commands: format!("drain of {who} (removed)"), ops: vec![add.into()], drain: None });
             }
         }
         Err(failure) => {
             let message = failure.message(op);
-            if let Some(first) = op.first() {
+            if let Some(Operation::Ipvs(first)) = op.first() {
                 drain.failed(first, &message);
             }
             let text = drain.status().description;
@@ -107,13 +123,21 @@ pub fn applied(app: &mut App, outcome: &Outcome) {
     }
 }
 
+/// Undo of a drain's start: the drain ends without a word (the undo says what it does).
+pub fn cancel_quietly(app: &mut App, service: &ServiceKey, addr: std::net::IpAddr, port: u16) {
+    for drain in app.drains.iter_mut().filter(|d| d.is_active() && d.service() == service && d.dest().addr == addr && d.dest().port == port) {
+        drain.cancel();
+    }
+    app.drains.retain(|d| d.is_active());
+}
+
 /// Drains' changes go out at once, beside any other change in flight: they carry no stale
 /// check and the backend applies changes one at a time anyway.
 fn submit(app: &mut App, ops: Vec<IpvsOp>) -> Vec<Effect> {
     if ops.is_empty() {
         return vec![];
     }
-    let change = Change { id: app.next_change, origin: Origin::Drain, ops, expect: None, undo_of: None };
+    let change = Change { id: app.next_change, origin: Origin::Drain, ops: ops.into_iter().map(Into::into).collect(), expect: None, undo_of: None };
     app.next_change += 1;
     vec![Effect::Apply(change)]
 }

@@ -2,14 +2,16 @@
 //! signals, the terminal, and an exit status. Whatever happens, the terminal is given back.
 
 use super::app::{App, DEFAULT_INTERVAL, Source};
-use super::changes::{Audit, Policy};
+use super::changes::Policy;
 use crate::ipvs::audit::{AuditLog, Context, Source as AuditSource};
 use super::config;
 use super::keymap::Keymap;
 use super::poller::{Kernel, Poller};
-use super::runloop::{self, Exit, Wiring};
+use super::runloop::{self, Exit, JobControl, Wiring};
+use futures::{FutureExt, StreamExt};
 use super::settings::Settings;
 use super::terminal;
+use crate::host::{self, LiveHost, MemoryHost};
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::procfs::ProcBackend;
 use crate::ipvs::sim::SimBackend;
@@ -56,7 +58,10 @@ pub fn run(options: Options) -> i32 {
 fn demo_poller(interval: Duration, read_only: bool) -> Poller {
     let sim = SimBackend::demo(DEMO_SEED);
     sim.advance(Duration::from_secs(60));
-    Poller::spawn(sim.with_wall_clock(), interval, Policy { read_only, journal: None })
+    // A plausible director around the simulated table: every VIP bound, the sysctls of a director.
+    let table = sim.snapshot().now_or_never().and_then(Result::ok).unwrap_or_default();
+    let host = MemoryHost::new(host::demo::state(&table));
+    Poller::spawn(sim.with_wall_clock(), host, interval, Policy { read_only, audit: None })
 }
 
 /// This host's IPVS. Netlink refuses even reads without CAP_NET_ADMIN; then the world-readable
@@ -69,9 +74,9 @@ async fn kernel_or_read_only(interval: Duration, policy: Policy) -> (Source, Pol
         Err(e) => *e == Error::Permission,
     };
     if denied && let Ok(proc) = ProcBackend::open().await {
-        return (Source::ReadOnly, Poller::spawn(proc, interval, Policy { read_only: true, journal: None }));
+        return (Source::ReadOnly, Poller::spawn(proc, LiveHost, interval, Policy { read_only: true, audit: None }));
     }
-    (Source::Kernel, Poller::spawn(Kernel::after(attempt), interval, policy))
+    (Source::Kernel, Poller::spawn(Kernel::after(attempt), LiveHost, interval, policy))
 }
 
 /// The settings, keymap and theme in force, and what was wrong with the user's files.
@@ -121,8 +126,7 @@ async fn console(options: Options) -> i32 {
         Some(path) => AuditLog::at(path),
         None => AuditLog::default_for_this_user(),
     };
-    let audit = Audit { log: log.clone(), context: Context::current(AuditSource::Console) };
-    let policy = Policy { read_only, journal: Some(Box::new(audit)) };
+    let policy = Policy { read_only, audit: Some((log.clone(), Context::current(AuditSource::Console))) };
     let (source, poller) =
         if options.demo { (Source::Simulated, demo_poller(DEFAULT_INTERVAL, read_only)) } else { kernel_or_read_only(DEFAULT_INTERVAL, policy).await };
     let mut app = App::new(source, host_name(), keymap, Instant::now());
@@ -155,6 +159,18 @@ async fn console(options: Options) -> i32 {
         });
         futures::future::select_all(waits).await.0
     };
+    // Job control: SIGTSTP (kill -TSTP; Ctrl-Z arrives as a key in raw mode) and SIGCONT.
+    let mut job_signals = Vec::new();
+    for (number, job) in [(libc::SIGTSTP, JobControl::Stop), (libc::SIGCONT, JobControl::Continued)] {
+        match signal(SignalKind::from_raw(number)) {
+            Ok(s) => job_signals.push(futures::stream::unfold((s, job), |(mut s, job)| async move { s.recv().await.map(|_| (job, (s, job))) }).boxed_local()),
+            Err(e) => {
+                eprintln!("ipvs-tui: cannot handle job control signals: {e}");
+                return 1;
+            }
+        }
+    }
+    let job_control = futures::stream::select_all(job_signals);
     let mut term = match terminal::enter() {
         Ok(t) => t,
         Err(e) => {
@@ -163,7 +179,14 @@ async fn console(options: Options) -> i32 {
         }
     };
     // sync: false, LeanBackend (terminal::enter) wraps each frame that changes something itself.
-    let wiring = Wiring { events: EventStream::new(), poller, signals, demo: |interval| demo_poller(interval, read_only), sync: false };
+    let wiring = Wiring { events: EventStream::new(), poller, signals, demo: |interval| demo_poller(interval, read_only),
+        sync: false,
+        job_control,
+        suspend: |job| match job {
+            JobControl::Stop => terminal::suspend(),
+            JobControl::Continued => terminal::resume(),
+        },
+    };
     let result = runloop::run(&mut term, &mut app, &theme, wiring).await;
     terminal::restore();
     match result {

@@ -39,6 +39,24 @@ pub fn enter() -> io::Result<Terminal<LeanBackend<Stdout>>> {
     Terminal::new(LeanBackend::new(io::stdout(), true, colors)).inspect_err(|_| restore())
 }
 
+/// Ctrl-Z or SIGTSTP: gives the terminal back to the shell and stops the process; returns once
+/// continued (`fg`), with the terminal taken over again. The caller repaints.
+pub fn suspend() -> io::Result<()> {
+    restore();
+    // SAFETY: raising a signal on our own process has no memory-safety preconditions. SIGSTOP,
+    // not SIGTSTP: our SIGTSTP handler would only call us again.
+    unsafe { libc::raise(libc::SIGSTOP) };
+    resume()
+}
+
+/// Takes the terminal over again (after a stop): raw mode, alternate screen, clicks, no cursor.
+/// Harmless when it is already ours.
+pub fn resume() -> io::Result<()> {
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    execute!(io::stdout(), EnterAlternateScreen, CaptureClicks(true), Hide)
+}
+
 /// Gives the terminal back as it was: cooked mode, main screen, cursor, no mouse reporting.
 pub fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {

@@ -2,7 +2,7 @@
 # Lab test (guest side): operating IPVS from the console's keys, in tmux in the director netns of the
 # NAT topology, checked against ipvsadm -Sn after each step: add a service and two real servers, change
 # a weight (w, +), undo (u), drain a real server while HTTP traffic flows until it is removed at zero
-# connections, undo that; the audit log holds one JSON line per change; then --read-only refuses every
+# connections, undo the drain (the real server back as before it); the audit log holds one JSON line per change; then --read-only refuses every
 # change key and shows none in the hint bar or the help.
 set -euo pipefail
 
@@ -238,11 +238,11 @@ read -r sent failed <"$W/loop"
 step "traffic during the drain: $sent requests, $failed failed"
 [ "$failed" = 0 ] || lab_fail "$failed of $sent requests failed while draining"
 
-# Undo of the removal: the last change made in this console; the real server comes back as it was
-# just before (weight 0).
+# Undo of the drain (one change, the last made in this console): the real server comes back as it
+# was before the drain (weight 1).
 key u
-if check_rules 10 "u after the drain's removal (the last change made in this console)" "-A $SVC -s rr" "-a $SVC -r $RS1:80 -m -w 5" "-a $SVC -r $RS2:80 -m -w 0"; then
-	step "u: $RS2:80 back, weight 0"
+if check_rules 10 "u after the drain's removal (the last change made in this console)" "-A $SVC -s rr" "-a $SVC -r $RS1:80 -m -w 5" "-a $SVC -r $RS2:80 -m -w 1"; then
+	step "u: $RS2:80 back as before the drain, weight 1"
 fi
 
 # --- 4. the audit log: one JSON line per change, in order ----------------------------------------
@@ -260,7 +260,7 @@ want = [
     (f"ipvsadm -e {svc} -r {rs1}:80 -m -w 5", f"ipvsadm -e {svc} -r {rs1}:80 -m -w 6"),
     (f"ipvsadm -e {svc} -r {rs2}:80 -m -w 0", None),
     (f"ipvsadm -d {svc} -r {rs2}:80", None),
-    (f"ipvsadm -a {svc} -r {rs2}:80 -m -w 0", f"ipvsadm -d {svc} -r {rs2}:80"),
+    (f"ipvsadm -a {svc} -r {rs2}:80 -m -w 1", f"drain of {rs2}:80 (removed)"),
 ]
 got = [(e["command"], e.get("undo_of")) for e in entries]
 bad = [f"{e['command']}: result {e['result']} {e.get('error', '')}" for e in entries if e["result"] != "ok"]
