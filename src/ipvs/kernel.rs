@@ -23,7 +23,12 @@ pub struct KernelBackend {
     /// The blocking socket snapshots are read on (see `netlink::socket`), opened on first use
     /// and again after the family was found gone. Taken out while a read runs.
     dumps: std::sync::Mutex<Option<DumpSocket>>,
+    /// Services in the last snapshot: how long the next read may take.
+    last_services: std::cell::Cell<usize>,
 }
+
+/// Below this many services a snapshot takes a few hundred syscalls: read without a thread.
+const READ_IN_PLACE_BELOW: usize = 200;
 
 /// How an exchange failed, before we know which operation to word the error for.
 enum Failure {
@@ -173,7 +178,7 @@ impl KernelBackend {
             }
             Err(f) => return Err(unresolved(f)),
         }
-        Ok(KernelBackend { handle: Mutex::new(handle), dumps: std::sync::Mutex::new(None) })
+        Ok(KernelBackend { handle: Mutex::new(handle), dumps: std::sync::Mutex::new(None), last_services: std::cell::Cell::new(0) })
     }
 
     /// One service with its real servers (`list -t VIP:PORT`); "no such service" if absent.
@@ -223,8 +228,7 @@ impl Backend for KernelBackend {
 }
 
 impl KernelBackend {
-    /// The snapshot on the blocking socket, on tokio's blocking pool so the console keeps
-    /// answering keys meanwhile. None: the family is gone or the socket cannot be opened; the
+    /// The snapshot on the blocking socket. None: the family is gone or the socket cannot be opened; the
     /// async path then reads it (and resolves the family again).
     async fn blocking_snapshot(&self, h: &GenetlinkHandle) -> Option<Result<Snapshot>> {
         let taken = self.dumps.lock().ok()?.take();
@@ -232,12 +236,20 @@ impl KernelBackend {
             Some(s) => s,
             None => DumpSocket::open(h.resolve_family::<IpvsMessage>().await.ok()?.id).ok()?,
         };
-        let (sock, result) = tokio::task::spawn_blocking(move || {
+        let read = move || {
             let result = dump::snapshot(&mut sock);
             (sock, result)
-        })
-        .await
-        .ok()?;
+        };
+        // A small table is read in place (a one-shot command starts no thread for it); a large
+        // one on the blocking pool, so the console keeps answering keys while it is read.
+        let (sock, result) = if self.last_services.get() < READ_IN_PLACE_BELOW {
+            read()
+        } else {
+            tokio::task::spawn_blocking(read).await.ok()?
+        };
+        if let Ok(snapshot) = &result {
+            self.last_services.set(snapshot.services.len());
+        }
         match result {
             Ok(snapshot) => {
                 *self.dumps.lock().ok()? = Some(sock);
