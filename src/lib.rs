@@ -6,5 +6,8 @@
 
 pub mod cli;
 pub mod console;
+pub mod host;
 pub mod ipvs;
+pub mod operation;
+pub mod setup;
 pub mod ui;
