@@ -17,3 +17,11 @@ fn run(script: &str, ok: &str) {
 fn nat_lab_by_setup_plan_then_persist_and_boot_restore() {
     run("setup_nat.sh", "setup-nat OK");
 }
+
+/// LVS-DR by plans: each real server (VIP on lo, ARP sysctls), then the director; curl through
+/// the VIP reaches both, the client's ARP for the VIP is the director's; an off-subnet DR real
+/// server is refused with its line before any change.
+#[test]
+fn dr_lab_by_setup_plans() {
+    run("setup_dr.sh", "setup-dr OK");
+}

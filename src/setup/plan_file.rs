@@ -276,8 +276,9 @@ fn read_service(r: &mut Reader, raw: &Spanned<RawService>, vip: IpAddr) -> Optio
     };
     let mut real_servers = Vec::new();
     for rs in &s.real_server {
-        let line = r.line(rs.span().start);
         let raw_rs = rs.get_ref();
+        // Later errors about a real server point at its address.
+        let line = r.line(raw_rs.address.as_ref().map_or(rs.span().start, |a| a.span().start));
         let addr = match &raw_rs.address {
             Some(a) => r.field(a, address("real server address")),
             None => {
