@@ -1,6 +1,7 @@
 //! ipvs-tui: a terminal console and scriptable command line for Linux IPVS (LVS) load balancers.
 //!
-//! `ipvs` is the IPVS domain (model, parsing, netlink, rules files); it knows nothing of terminals.
+//! `ipvs` is the IPVS domain (model, parsing, netlink, rules files) and `host` the machine around
+//! it (addresses, routes, sysctls); neither knows of terminals. `operation` joins their changes.
 //! `cli` is the command line built on it; `console` (state, keys, event loop) and `ui` (drawing)
 //! are the full-screen console.
 

@@ -2,7 +2,8 @@
 
 use super::audited::Audited;
 use super::restore;
-use super::{Command, DaemonCommand, ListArgs};
+use super::{sysctl, vip, Command, DaemonCommand, ListArgs, VipCommand};
+use crate::host::HostError;
 use crate::ipvs::audit::AuditLog;
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::listing::{self, ListFormat};
@@ -25,6 +26,10 @@ pub async fn run(command: Command, log: AuditLog) -> i32 {
             eprintln!("ipvs-tui: {e}");
             EXIT_FAILED
         }
+        Err(Failure::Host(e)) => {
+            eprintln!("ipvs-tui: {e}");
+            EXIT_FAILED
+        }
         Err(Failure::Reported(code)) => code,
     }
 }
@@ -33,6 +38,8 @@ pub async fn run(command: Command, log: AuditLog) -> i32 {
 pub enum Failure {
     Input(ParseError),
     Ipvs(Error),
+    /// Reading or changing the host failed (exit 1, as the kernel's refusals).
+    Host(HostError),
     Reported(i32),
 }
 
@@ -82,6 +89,10 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
             };
             apply(IpvsOp::SetTimeouts(timeouts), log).await
         }
+        Command::Vip(VipCommand::Add { words }) => vip::change(vip::parse_words(&words, true)?, log).await,
+        Command::Vip(VipCommand::Del { words }) => vip::change(vip::parse_words(&words, false)?, log).await,
+        Command::Vip(VipCommand::List { json }) => vip::list(json).await,
+        Command::Sysctl { assignments, json } => sysctl::run(&assignments, json, log).await,
         Command::Daemon(DaemonCommand::List) => {
             let snapshot = KernelBackend::connect().await?.snapshot().await?;
             print!("{}", listing::list_daemons(&snapshot.daemons));

@@ -6,6 +6,8 @@ mod doctor;
 mod persist;
 mod restore;
 mod setup;
+mod sysctl;
+mod vip;
 
 use crate::ipvs::audit::AuditLog;
 use crate::ipvs::model::{Family, Protocol, ServiceKey};
@@ -98,6 +100,40 @@ pub enum Command {
         /// Overwrite files that exist with other contents.
         #[arg(long)]
         force: bool,
+    },
+    /// Bind or unbind a VIP on an interface (lo included), or list the services' VIPs and where
+    /// they are bound.
+    #[command(subcommand)]
+    Vip(VipCommand),
+    /// List the sysctls LVS depends on with their values and what each does, or set some:
+    /// NAME=VALUE... (checked first, then all or nothing).
+    Sysctl {
+        /// NAME=VALUE, e.g. net.ipv4.ip_forward=1 net.ipv4.conf.all.arp_ignore=1
+        #[arg(value_name = "NAME=VALUE")]
+        assignments: Vec<String>,
+        /// The list as JSON: name, value (null when this host lacks it), explanation, allowed.
+        #[arg(long, conflicts_with = "assignments")]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VipCommand {
+    /// ADDR[/PREFIX] dev IFACE [label LABEL]: bind an address (default /32 or /128).
+    Add {
+        #[arg(value_name = "ADDR[/PREFIX] dev IFACE [label LABEL]", num_args = 1.., allow_hyphen_values = true, trailing_var_arg = true)]
+        words: Vec<String>,
+    },
+    /// ADDR[/PREFIX] dev IFACE: unbind an address, whatever its label.
+    Del {
+        #[arg(value_name = "ADDR[/PREFIX] dev IFACE", num_args = 1.., allow_hyphen_values = true, trailing_var_arg = true)]
+        words: Vec<String>,
+    },
+    /// The VIPs of the IPVS services and the interfaces holding them; NOT BOUND where none does.
+    List {
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 

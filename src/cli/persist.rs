@@ -2,8 +2,8 @@
 //! boot; `ipvs-tui restore --boot [--dir /etc]` is what the unit runs then.
 
 use super::commands::{Failure, EXIT_FAILED, EXIT_USAGE};
-use super::setup::{apply_reporting, KernelAndHost};
-use crate::host;
+use super::setup::{apply_reporting, check_steps, read_system};
+use crate::host::{HostBackend, LiveHost};
 use crate::ipvs::audit::AuditLog;
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::{rules, Backend, Error};
@@ -20,7 +20,7 @@ fn io(e: String) -> Failure {
 
 pub async fn run(dir: &Path, dry_run: bool, force: bool) -> Result<(), Failure> {
     let ipvs = KernelBackend::connect().await?.snapshot().await?;
-    let host = host::read_state().await.map_err(|e| io(format!("cannot read the host's links and sysctls: {e}")))?;
+    let host = LiveHost.state().await.map_err(Failure::Host)?;
     let exe = std::env::current_exe().map_err(|e| io(format!("cannot tell where ipvs-tui is installed: {e}")))?;
     let files = persist::render(dir, &exe, &ipvs, &host);
     let mut refused = 0;
@@ -96,10 +96,10 @@ pub async fn restore_boot(dir: &Path, file: Option<&Path>, log: &AuditLog) -> Re
             return Err(Failure::Reported(EXIT_USAGE));
         }
     };
-    let applier = KernelAndHost::connect(log.clone()).await?;
     let started = Instant::now();
+    let mut host = LiveHost.state().await.map_err(Failure::Host)?;
     loop {
-        let missing = persist::missing_devices(&host_file, &applier.host.borrow()).join(", ");
+        let missing = persist::missing_devices(&host_file, &host).join(", ");
         if missing.is_empty() {
             break;
         }
@@ -108,16 +108,17 @@ pub async fn restore_boot(dir: &Path, file: Option<&Path>, log: &AuditLog) -> Re
             return Err(Failure::Reported(EXIT_FAILED));
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
-        applier.reread_host().await?;
+        host = LiveHost.state().await.map_err(Failure::Host)?;
     }
-    let (ipvs, host) = (applier.ipvs.table(), applier.host.borrow().clone());
+    let (kernel, before) = read_system(!rules.is_empty()).await?;
     let ipvs_ops: Vec<_> = rules.into_iter().map(|r| r.op).collect();
-    let mut ops = persist::boot_host_operations(&host_file, &host);
-    ops.extend(persist::boot_ipvs_operations(&ipvs_ops, &ipvs));
+    let mut ops = persist::boot_host_operations(&host_file, &before.1);
+    ops.extend(persist::boot_ipvs_operations(&ipvs_ops, &before.0));
     for op in &ops {
         println!("  {}", op.to_command());
     }
-    apply_reporting(&applier, ipvs, host, &ops).await?;
+    check_steps(&before, &ops)?;
+    apply_reporting(kernel.as_ref(), log, before, &ops).await?;
     println!("restore --boot: {} change(s) applied from {}", ops.len(), dir.display());
     Ok(())
 }

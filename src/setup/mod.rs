@@ -2,7 +2,6 @@
 //! doctor that finds the classic mistakes, and the files that make a setup survive a reboot.
 //! Pure over `HostState` and the IPVS `Snapshot`; gathering and applying are separate.
 
-pub mod apply;
 pub mod doctor;
 pub mod facts;
 pub mod gather;

@@ -35,7 +35,7 @@ pub struct Entry {
     pub host: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
-    /// The equivalent ipvsadm command.
+    /// The equivalent command: ipvsadm for IPVS, ip or sysctl for the host.
     pub command: String,
     /// The command this change undid, for an undo.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -44,29 +44,45 @@ pub struct Entry {
     /// Why the change failed, in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// What the change replaced, as `ipvsadm -S` lines (see [`before_lines`]).
+    /// What the change replaced: `ipvsadm -S` lines (see [`before_lines`]) for IPVS, the
+    /// command or sysctl.conf line that restores it for the host.
     #[serde(default)]
     pub before: Vec<String>,
-    /// The change itself (`IpvsOp` as JSON). Kept as a value so that lines written by other
+    /// The change itself (`IpvsOp` or `HostOp` as JSON). Kept as a value so that lines written by other
     /// versions still read.
     pub op: serde_json::Value,
 }
 
 impl Entry {
     pub fn new(op: &IpvsOp, result: &Result<(), Error>, before: &Snapshot, context: &Context, time: jiff::Timestamp) -> Entry {
+        // IpvsOp holds only strings, numbers and enums: it always serialises.
+        let value = serde_json::to_value(op).unwrap_or(serde_json::Value::Null);
+        let result = result.as_ref().map_err(|e| e.to_string()).copied();
+        Entry::of_change(op.to_command(), value, result, before_lines(op, before), context, time)
+    }
+
+    /// The entry for any change (an IPVS one, a host one): its command, the change as JSON, the
+    /// result with the reason of a failure, and what it replaced.
+    pub fn of_change(
+        command: String,
+        op: serde_json::Value,
+        result: Result<(), String>,
+        before: Vec<String>,
+        context: &Context,
+        time: jiff::Timestamp,
+    ) -> Entry {
         let time = time.round(jiff::Unit::Millisecond).unwrap_or(time);
         Entry {
             time,
             user: context.user.clone(),
             host: context.host.clone(),
             source: context.source,
-            command: op.to_command(),
+            command,
             undo_of: context.undo_of.clone(),
             result: if result.is_ok() { Outcome::Ok } else { Outcome::Failed },
-            error: result.as_ref().err().map(|e| e.to_string()),
-            before: before_lines(op, before),
-            // IpvsOp holds only strings, numbers and enums: it always serialises.
-            op: serde_json::to_value(op).unwrap_or(serde_json::Value::Null),
+            error: result.err(),
+            before,
+            op,
         }
     }
 

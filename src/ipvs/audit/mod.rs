@@ -1,4 +1,4 @@
-//! The audit log: every change applied to IPVS, by the console or the command line, appended as
+//! The audit log: every change applied to IPVS or the host, by the console or the command line, appended as
 //! one JSON line (time, user, host, command, result, the state it replaced), and read back.
 
 mod before;
@@ -82,6 +82,11 @@ impl AuditLog {
     /// it was applied). Creates the directory (0750) and the file (0640) when missing.
     pub fn record(&self, op: &IpvsOp, result: &Result<(), Error>, before: &Snapshot, context: &Context) -> io::Result<()> {
         self.append(&Entry::new(op, result, before, context, jiff::Timestamp::now()))
+    }
+
+    /// Appends the entry for any change, described by its parts (see [`Entry::of_change`]).
+    pub fn record_change(&self, command: String, op: serde_json::Value, result: Result<(), String>, before: Vec<String>, context: &Context) -> io::Result<()> {
+        self.append(&Entry::of_change(command, op, result, before, context, jiff::Timestamp::now()))
     }
 
     /// Appends one entry as one line, in a single write on a file opened with O_APPEND: lines

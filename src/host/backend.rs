@@ -1,0 +1,50 @@
+//! Where host changes go: this machine (rtnetlink, /proc/sys), or an in-memory host for the demo
+//! console and for tests. The same split as `ipvs::Backend` (kernel or simulator).
+
+use super::error::HostError;
+use super::op::HostOp;
+use super::{HostState, memory};
+use std::sync::Mutex;
+
+#[allow(async_fn_in_trait)]
+pub trait HostBackend {
+    async fn state(&self) -> Result<HostState, HostError>;
+    /// Apply one change. On error nothing of this change is left applied.
+    async fn apply(&self, op: &HostOp) -> Result<(), HostError>;
+}
+
+/// The host this process runs on (its network namespace).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LiveHost;
+
+impl HostBackend for LiveHost {
+    async fn state(&self) -> Result<HostState, HostError> {
+        super::read_state().await
+    }
+    async fn apply(&self, op: &HostOp) -> Result<(), HostError> {
+        super::apply(op).await
+    }
+}
+
+/// A host held in memory, refusing what the kernel would refuse.
+#[derive(Debug, Default)]
+pub struct MemoryHost(Mutex<HostState>);
+
+impl MemoryHost {
+    pub fn new(state: HostState) -> MemoryHost {
+        MemoryHost(Mutex::new(state))
+    }
+
+    pub fn current(&self) -> HostState {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+impl HostBackend for MemoryHost {
+    async fn state(&self) -> Result<HostState, HostError> {
+        Ok(self.current())
+    }
+    async fn apply(&self, op: &HostOp) -> Result<(), HostError> {
+        memory::apply(&mut self.0.lock().unwrap_or_else(|e| e.into_inner()), op)
+    }
+}

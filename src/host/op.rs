@@ -1,0 +1,147 @@
+//! Host changes as values: each one is applied by `host::apply`, shown as its `ip` or `sysctl`
+//! command, and knows how to undo itself given the state it replaces.
+
+use super::HostState;
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+
+/// One change to the host around IPVS. Build them through [`super::parse`] (or check them with
+/// [`super::parse::validate`]) so that only sensible values reach the kernel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum HostOp {
+    /// Bind an address (a VIP) to an interface, optionally under an IPv4 label such as `eth1:0`.
+    AddAddr { dev: String, addr: IpAddr, prefix: u8, label: Option<String> },
+    /// Unbind it.
+    DelAddr { dev: String, addr: IpAddr, prefix: u8 },
+    /// `name` in sysctl notation (see [`super::sysctl`]), `value` already checked.
+    SetSysctl { name: String, value: String },
+}
+
+impl HostOp {
+    /// Unbinding a VIP stops its traffic: it asks for confirmation.
+    pub fn is_destructive(&self) -> bool {
+        matches!(self, HostOp::DelAddr { .. })
+    }
+
+    /// The equivalent shell command.
+    pub fn to_command(&self) -> String {
+        match self {
+            HostOp::AddAddr { dev, addr, prefix, label } => {
+                let label = label.as_ref().map(|l| format!(" label {l}")).unwrap_or_default();
+                format!("ip addr add {addr}/{prefix} dev {dev}{label}")
+            }
+            HostOp::DelAddr { dev, addr, prefix } => format!("ip addr del {addr}/{prefix} dev {dev}"),
+            HostOp::SetSysctl { name, value } if value.contains(' ') => format!("sysctl -w '{name}={value}'"),
+            HostOp::SetSysctl { name, value } => format!("sysctl -w {name}={value}"),
+        }
+    }
+
+    /// The changes that undo this one, given the host just before it was applied; `None` when
+    /// `before` lacks what it replaces (an address that is not there, a sysctl this host lacks).
+    pub fn inverse(&self, before: &HostState) -> Option<Vec<HostOp>> {
+        match self {
+            HostOp::AddAddr { dev, addr, prefix, .. } => {
+                Some(vec![HostOp::DelAddr { dev: dev.clone(), addr: *addr, prefix: *prefix }])
+            }
+            HostOp::DelAddr { dev, addr, prefix } => {
+                let old = before.link(dev)?.addrs.iter().find(|a| a.addr == *addr && a.prefix == *prefix)?;
+                Some(vec![HostOp::AddAddr { dev: dev.clone(), addr: *addr, prefix: *prefix, label: old.label.clone() }])
+            }
+            HostOp::SetSysctl { name, .. } => {
+                let old = before.sysctls.get(name)?;
+                Some(vec![HostOp::SetSysctl { name: name.clone(), value: old.clone() }])
+            }
+        }
+    }
+
+    /// What this change replaces in `before`, as lines that restore it: the `ip addr add` of an
+    /// address being removed, `name = value` (sysctl.conf form) of a sysctl being set.
+    pub fn before_lines(&self, before: &HostState) -> Vec<String> {
+        match self {
+            HostOp::AddAddr { .. } => Vec::new(),
+            HostOp::DelAddr { .. } => self.inverse(before).unwrap_or_default().iter().map(HostOp::to_command).collect(),
+            HostOp::SetSysctl { name, .. } => before.sysctls.get(name).map(|v| format!("{name} = {v}")).into_iter().collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::host::{Addr, Link};
+
+    fn host() -> HostState {
+        let mut state = HostState::default();
+        state.links.push(Link { index: 1, name: "lo".into(), up: true, kind: Some("loopback".into()), addrs: vec![
+            Addr { addr: "127.0.0.1".parse().unwrap(), prefix: 8, label: None },
+            Addr { addr: "192.0.2.100".parse().unwrap(), prefix: 32, label: Some("lo:0".into()) },
+        ] });
+        state.links.push(Link { index: 2, name: "eth1".into(), up: true, kind: Some("veth".into()), addrs: vec![
+            Addr { addr: "2001:db8::5".parse().unwrap(), prefix: 128, label: None },
+        ] });
+        state.sysctls.insert("net.ipv4.ip_forward".into(), "0".into());
+        state.sysctls.insert("net.ipv4.vs.sync_threshold".into(), "3 50".into());
+        state
+    }
+
+    fn add(dev: &str, addr: &str, prefix: u8, label: Option<&str>) -> HostOp {
+        HostOp::AddAddr { dev: dev.into(), addr: addr.parse().unwrap(), prefix, label: label.map(Into::into) }
+    }
+
+    fn del(dev: &str, addr: &str, prefix: u8) -> HostOp {
+        HostOp::DelAddr { dev: dev.into(), addr: addr.parse().unwrap(), prefix }
+    }
+
+    fn set(name: &str, value: &str) -> HostOp {
+        HostOp::SetSysctl { name: name.into(), value: value.into() }
+    }
+
+    #[test]
+    fn commands_are_what_ip_and_sysctl_take() {
+        assert_eq!(add("eth1", "192.0.2.100", 32, Some("eth1:0")).to_command(), "ip addr add 192.0.2.100/32 dev eth1 label eth1:0");
+        assert_eq!(add("lo", "2001:db8::1", 128, None).to_command(), "ip addr add 2001:db8::1/128 dev lo");
+        assert_eq!(del("eth1", "192.0.2.100", 32).to_command(), "ip addr del 192.0.2.100/32 dev eth1");
+        assert_eq!(set("net.ipv4.ip_forward", "1").to_command(), "sysctl -w net.ipv4.ip_forward=1");
+        assert_eq!(set("net.ipv4.vs.sync_threshold", "3 60").to_command(), "sysctl -w 'net.ipv4.vs.sync_threshold=3 60'");
+        assert_eq!(set("net.ipv4.conf.eth0/100.rp_filter", "2").to_command(), "sysctl -w net.ipv4.conf.eth0/100.rp_filter=2");
+    }
+
+    #[test]
+    fn inverses_put_back_what_was_there() {
+        let before = host();
+        assert_eq!(add("eth1", "192.0.2.7", 32, Some("eth1:7")).inverse(&before), Some(vec![del("eth1", "192.0.2.7", 32)]));
+        assert_eq!(del("lo", "192.0.2.100", 32).inverse(&before), Some(vec![add("lo", "192.0.2.100", 32, Some("lo:0"))]), "the label comes back");
+        assert_eq!(del("eth1", "2001:db8::5", 128).inverse(&before), Some(vec![add("eth1", "2001:db8::5", 128, None)]));
+        assert_eq!(set("net.ipv4.ip_forward", "1").inverse(&before), Some(vec![set("net.ipv4.ip_forward", "0")]));
+        assert_eq!(set("net.ipv4.vs.sync_threshold", "1 10").inverse(&before), Some(vec![set("net.ipv4.vs.sync_threshold", "3 50")]));
+        // Nothing to put back: not there before.
+        assert_eq!(del("lo", "192.0.2.100", 24).inverse(&before), None, "another prefix is another address");
+        assert_eq!(del("eth9", "192.0.2.100", 32).inverse(&before), None);
+        assert_eq!(set("net.ipv4.vs.conntrack", "1").inverse(&before), None);
+    }
+
+    #[test]
+    fn only_unbinding_is_destructive() {
+        assert!(del("lo", "192.0.2.100", 32).is_destructive());
+        assert!(!add("lo", "192.0.2.100", 32, None).is_destructive());
+        assert!(!set("net.ipv4.ip_forward", "0").is_destructive());
+    }
+
+    #[test]
+    fn before_lines_restore_what_a_change_replaces() {
+        let before = host();
+        assert_eq!(del("lo", "192.0.2.100", 32).before_lines(&before), ["ip addr add 192.0.2.100/32 dev lo label lo:0"]);
+        assert_eq!(set("net.ipv4.ip_forward", "1").before_lines(&before), ["net.ipv4.ip_forward = 0"]);
+        assert!(add("lo", "192.0.2.1", 32, None).before_lines(&before).is_empty());
+    }
+
+    #[test]
+    fn ops_serialise_tagged_and_read_back() {
+        let op = add("eth1", "192.0.2.100", 32, Some("eth1:0"));
+        let json = serde_json::to_value(&op).unwrap();
+        assert_eq!(json["op"], "add_addr");
+        assert_eq!(json["addr"], "192.0.2.100");
+        assert_eq!(serde_json::from_value::<HostOp>(json).unwrap(), op);
+    }
+}
