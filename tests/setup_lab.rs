@@ -25,3 +25,10 @@ fn nat_lab_by_setup_plan_then_persist_and_boot_restore() {
 fn dr_lab_by_setup_plans() {
     run("setup_dr.sh", "setup-dr OK");
 }
+
+/// The doctor on the NAT lab: no finding when correct; ip_forward off, VIP not bound, a closed
+/// real server port, a NAT real server's wrong gateway each named, and the fixes repair them.
+#[test]
+fn doctor_on_the_nat_lab() {
+    run("setup_doctor.sh", "setup-doctor OK");
+}
