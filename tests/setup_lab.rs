@@ -32,3 +32,11 @@ fn dr_lab_by_setup_plans() {
 fn doctor_on_the_nat_lab() {
     run("setup_doctor.sh", "setup-doctor OK");
 }
+
+/// The doctor on the DR lab (and a TUN real server): no finding when correct; arp_ignore unset,
+/// the VIP missing on lo or bound on eth0, a real server off-subnet, tunl0 down, rp_filter on
+/// tunl0, no ipip module: each named, and the fixes repair them.
+#[test]
+fn doctor_on_the_dr_lab() {
+    run("setup_doctor_dr.sh", "setup-doctor-dr OK");
+}

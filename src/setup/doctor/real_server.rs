@@ -73,7 +73,8 @@ fn vip_placement(facts: &Facts, role: Role, dev: &str, vip: IpAddr, out: &mut Ve
                 .fix(vec![Operation::Host(HostOp::AddAddr { dev: dev.to_string(), addr: vip, prefix: net::host_prefix(vip), label })]),
         );
     }
-    for l in holders.iter().filter(|l| l.name != dev) {
+    // lo and tunl0 answer no ARP themselves (that is arp_ignore's business): only real interfaces.
+    for l in holders.iter().filter(|l| l.name != dev && l.name != "lo" && l.name != "tunl0") {
         let prefix = l.addrs.iter().find(|a| a.addr == vip).map_or(net::host_prefix(vip), |a| a.prefix);
         out.push(
             Finding::new(Severity::Error, "vip_on_real_interface", format!("the VIP {vip} is bound on {}, on a {role}", l.name), "this server then answers ARP for the VIP and takes the clients' traffic away from the director")
