@@ -297,19 +297,20 @@ fn read_service(r: &mut Reader, raw: &Spanned<RawService>, vip: IpAddr) -> Optio
         if let Some(a) = addr
             && a.is_ipv4() != vip.is_ipv4()
         {
-            r.error(rs.span().start, format!("real server {a}: must be of the VIP's family ({})", if vip.is_ipv4() { "IPv4" } else { "IPv6" }));
+            r.errors.push(PlanError { line: Some(line), message: format!("real server {a}: must be of the VIP's family ({})", if vip.is_ipv4() { "IPv4" } else { "IPv6" }) });
             continue;
         }
         if let Some(a) = addr
             && a == vip
         {
-            r.error(rs.span().start, format!("real server {a}: is the VIP itself"));
+            r.errors.push(PlanError { line: Some(line), message: format!("real server {a}: is the VIP itself") });
             continue;
         }
         if let (Some(addr), Some(rs_port), Some(weight), Some(port)) = (addr, rs_port, weight, port) {
             let dest = DestConfig { weight, ..DestConfig::new(addr, rs_port.unwrap_or(port)) };
             if let Some(first) = real_servers.iter().find(|x: &&PlanRealServer| x.dest.addr == addr && x.dest.port == dest.port) {
-                r.error(rs.span().start, format!("real server {}: already listed at line {}", crate::ipvs::model::AddrPort(&addr, dest.port), first.line));
+                let message = format!("real server {}: already listed at line {}", crate::ipvs::model::AddrPort(&addr, dest.port), first.line);
+                r.errors.push(PlanError { line: Some(line), message });
                 continue;
             }
             real_servers.push(PlanRealServer { dest, line });
