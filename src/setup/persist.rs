@@ -54,7 +54,7 @@ pub fn unit_path(dir: &Path) -> PathBuf {
 }
 
 /// What this setup needs at boot: the VIPs of its services bound here, a real server's VIPs on
-/// lo and tunl0, and the sysctls its roles need (at the values in force when they do the job).
+/// lo and tunl0, and the sysctls its roles need that are in force (as they are now).
 pub fn host_file(ipvs: &Snapshot, host: &HostState) -> HostFile {
     let facts = Facts { ipvs: ipvs.clone(), host: host.clone(), ..Facts::default() };
     let mut out = HostFile::default();
@@ -85,8 +85,10 @@ pub fn host_file(ipvs: &Snapshot, host: &HostState) -> HostFile {
                 needs.extend(sysctl_needs(role, vip, Some(f)));
             }
         }
-        for need in needs {
-            let value = if need.is_met(host) { host.sysctls[&need.name].clone() } else { need.value.to_string() };
+        // What is in force and does the job: persisting is no place to change the setup (a need
+        // that is not met, such as eth0's own arp_ignore when `all` covers it, is left out).
+        for need in needs.into_iter().filter(|n| n.is_met(host)) {
+            let value = host.sysctls[&need.name].clone();
             out.sysctl.insert(need.name, value);
         }
     }
@@ -170,16 +172,27 @@ pub fn boot_host_operations(file: &HostFile, host: &HostState) -> Vec<Operation>
     ops
 }
 
-/// The rules' changes minus what the table already has, so a second restore changes nothing.
+/// The rules' changes minus what the table already has, so a second restore changes nothing;
+/// a service or real server that exists with other settings is edited to the saved ones.
 pub fn boot_ipvs_operations(rules: &[IpvsOp], ipvs: &Snapshot) -> Vec<Operation> {
     rules
         .iter()
-        .filter(|op| match op {
-            IpvsOp::AddService(s) => ipvs.service(&s.key).is_none_or(|have| have.config != *s),
-            IpvsOp::AddDest { service, dest } => ipvs.service(service).is_none_or(|s| !s.dests.iter().any(|d| d.config == *dest)),
-            _ => true,
+        .filter_map(|op| match op {
+            IpvsOp::AddService(s) => match ipvs.service(&s.key) {
+                None => Some(op.clone()),
+                Some(have) if have.config != *s => Some(IpvsOp::EditService(s.clone())),
+                Some(_) => None,
+            },
+            IpvsOp::AddDest { service, dest } => {
+                let have = ipvs.service(service).and_then(|s| s.dests.iter().find(|d| d.config.addr == dest.addr && d.config.port == dest.port));
+                match have {
+                    None => Some(op.clone()),
+                    Some(d) if d.config != *dest => Some(IpvsOp::EditDest { service: *service, dest: *dest }),
+                    Some(_) => None,
+                }
+            }
+            _ => Some(op.clone()),
         })
-        .cloned()
         .map(Operation::Ipvs)
         .collect()
 }
