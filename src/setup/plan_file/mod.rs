@@ -1,8 +1,11 @@
 //! The setup plan file (TOML; see assets/setup-example.toml): the role of this machine and what
 //! that role needs. Every problem is reported at once, each with its line.
 
+mod service;
+
 use super::role::Role;
-use crate::ipvs::model::{DestConfig, Forward, Protocol, ServiceConfig, ServiceKey, DEFAULT_WEIGHT};
+use service::{RawService, read_service};
+use crate::ipvs::model::{DestConfig, Forward, ServiceConfig};
 use crate::ipvs::parse;
 use serde::Deserialize;
 use std::fmt;
@@ -78,37 +81,18 @@ struct RawPlan {
     service: Vec<Spanned<RawService>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawService {
-    protocol: Option<Spanned<Value>>,
-    port: Option<Spanned<Value>>,
-    scheduler: Option<Spanned<Value>>,
-    persistence: Option<Spanned<Value>>,
-    #[serde(default)]
-    real_server: Vec<Spanned<RawRealServer>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRealServer {
-    address: Option<Spanned<Value>>,
-    port: Option<Spanned<Value>>,
-    weight: Option<Spanned<Value>>,
-}
-
 /// Collects errors with their lines while a plan is read.
-struct Reader<'a> {
+pub(super) struct Reader<'a> {
     text: &'a str,
-    errors: Vec<PlanError>,
+    pub(super) errors: Vec<PlanError>,
 }
 
 impl Reader<'_> {
-    fn line(&self, offset: usize) -> usize {
+    pub(super) fn line(&self, offset: usize) -> usize {
         self.text.as_bytes()[..offset.min(self.text.len())].iter().filter(|&&b| b == b'\n').count() + 1
     }
 
-    fn error(&mut self, offset: usize, message: impl Into<String>) {
+    pub(super) fn error(&mut self, offset: usize, message: impl Into<String>) {
         let line = Some(self.line(offset));
         self.errors.push(PlanError { line, message: message.into() });
     }
@@ -122,7 +106,7 @@ impl Reader<'_> {
     }
 
     /// Parses `value` with `parse`, recording the error at its line.
-    fn field<T>(&mut self, value: &Spanned<Value>, parse: impl Fn(&str) -> Result<T, String>) -> Option<T> {
+    pub(super) fn field<T>(&mut self, value: &Spanned<Value>, parse: impl Fn(&str) -> Result<T, String>) -> Option<T> {
         match parse(&Self::text_of(value.get_ref())) {
             Ok(v) => Some(v),
             Err(message) => {
@@ -131,10 +115,6 @@ impl Reader<'_> {
             }
         }
     }
-}
-
-fn address(field: &'static str) -> impl Fn(&str) -> Result<IpAddr, String> {
-    move |text| text.parse().map_err(|_| format!("{field} \"{text}\": must be an IPv4 or IPv6 address such as 192.0.2.100"))
 }
 
 impl Plan {
@@ -162,9 +142,9 @@ impl Plan {
             interface: line_of(&raw.interface, &r),
             director: line_of(&raw.director, &r),
         };
-        let vip = raw.vip.as_ref().and_then(|v| r.field(v, address("vip")));
+        let vip = raw.vip.as_ref().and_then(|v| r.field(v, service::address("vip")));
         let interface = raw.interface.as_ref().and_then(|v| r.field(v, |t| parse::interface(t).map_err(|e| e.to_string())));
-        let director = raw.director.as_ref().and_then(|v| r.field(v, address("director")));
+        let director = raw.director.as_ref().and_then(|v| r.field(v, service::address("director")));
         let max_prefix = vip.map_or(32, super::net::host_prefix);
         let prefix = match &raw.prefix {
             Some(p) => r.field(p, |t| parse::number("prefix", t, 1, max_prefix.into()).map(|n| n as u8).map_err(|e| e.to_string())),
@@ -242,85 +222,6 @@ fn check_role_needs(r: &mut Reader, role: Role, raw: &RawPlan, vip: Option<IpAdd
     {
         r.error(d.span().start, format!("director: only a nat-real-server plan takes it, not a {role} plan"));
     }
-}
-
-fn read_service(r: &mut Reader, raw: &Spanned<RawService>, vip: IpAddr) -> Option<PlanService> {
-    let s = raw.get_ref();
-    let line = r.line(raw.span().start);
-    let protocol = match &s.protocol {
-        Some(p) => r.field(p, |t| match t {
-            "tcp" => Ok(Protocol::Tcp),
-            "udp" => Ok(Protocol::Udp),
-            "sctp" => Ok(Protocol::Sctp),
-            _ => Err(format!("protocol \"{t}\": must be tcp, udp or sctp")),
-        }),
-        None => Some(Protocol::Tcp),
-    };
-    let port = match &s.port {
-        Some(p) => r.field(p, |t| parse::port("port", t).map_err(|e| e.to_string())),
-        None => {
-            r.error(raw.span().start, "this service needs port = NUMBER (1 to 65535)");
-            None
-        }
-    };
-    let scheduler = match &s.scheduler {
-        Some(v) => r.field(v, |t| parse::scheduler(t).map_err(|e| e.to_string())),
-        None => Some(crate::ipvs::model::DEFAULT_SCHEDULER.to_string()),
-    };
-    let persistence = match &s.persistence {
-        Some(v) => r.field(v, |t| match t {
-            "0" => Ok(None),
-            t => parse::persistence_timeout(Some(t)).map(Some).map_err(|e| format!("{e} (0: none)")),
-        }),
-        None => Some(None),
-    };
-    let mut real_servers = Vec::new();
-    for rs in &s.real_server {
-        let raw_rs = rs.get_ref();
-        // Later errors about a real server point at its address.
-        let line = r.line(raw_rs.address.as_ref().map_or(rs.span().start, |a| a.span().start));
-        let addr = match &raw_rs.address {
-            Some(a) => r.field(a, address("real server address")),
-            None => {
-                r.error(rs.span().start, "this real server needs address = \"ADDRESS\"");
-                None
-            }
-        };
-        let rs_port = match &raw_rs.port {
-            Some(p) => r.field(p, |t| parse::port("real server port", t).map_err(|e| e.to_string())).map(Some),
-            None => Some(None),
-        };
-        let weight = match &raw_rs.weight {
-            Some(w) => r.field(w, |t| parse::weight(t).map_err(|e| e.to_string())),
-            None => Some(DEFAULT_WEIGHT),
-        };
-        if let Some(a) = addr
-            && a.is_ipv4() != vip.is_ipv4()
-        {
-            r.errors.push(PlanError { line: Some(line), message: format!("real server {a}: must be of the VIP's family ({})", if vip.is_ipv4() { "IPv4" } else { "IPv6" }) });
-            continue;
-        }
-        if let Some(a) = addr
-            && a == vip
-        {
-            r.errors.push(PlanError { line: Some(line), message: format!("real server {a}: is the VIP itself") });
-            continue;
-        }
-        if let (Some(addr), Some(rs_port), Some(weight), Some(port)) = (addr, rs_port, weight, port) {
-            let dest = DestConfig { weight, ..DestConfig::new(addr, rs_port.unwrap_or(port)) };
-            if let Some(first) = real_servers.iter().find(|x: &&PlanRealServer| x.dest.addr == addr && x.dest.port == dest.port) {
-                let message = format!("real server {}: already listed at line {}", crate::ipvs::model::AddrPort(&addr, dest.port), first.line);
-                r.errors.push(PlanError { line: Some(line), message });
-                continue;
-            }
-            real_servers.push(PlanRealServer { dest, line });
-        }
-    }
-    let (protocol, port, scheduler, persistence) = (protocol?, port?, scheduler?, persistence?);
-    let mut config = ServiceConfig::new(ServiceKey::Addr { protocol, addr: vip, port });
-    config.scheduler = scheduler;
-    config.persistence = persistence;
-    Some(PlanService { config, real_servers, line })
 }
 
 /// Where a role binds the VIP: lo on a DR real server, tunl0 on a TUN one, else `interface`.
