@@ -189,12 +189,14 @@ fn daemons() -> Form {
 #[rustfmt::skip]
 const BAD: &[Bad] = &[
     // The virtual service.
-    Bad { form: add_service, values: &[(Address, "192.0.2.300"), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service \"192.0.2.300\": must be an address with an optional port: 192.0.2.1:80, [2001:db8::1]:80, 192.0.2.1" },
-    Bad { form: add_service, values: &[(Address, "10.0.0"), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service \"10.0.0\": must be an address with an optional port: 192.0.2.1:80, [2001:db8::1]:80, 192.0.2.1" },
-    Bad { form: add_service, values: &[(Address, "2001:db8::g1"), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service \"2001:db8::g1\": must be an address with an optional port: 192.0.2.1:80, [2001:db8::1]:80, 192.0.2.1" },
-    Bad { form: add_service, values: &[(Address, "2001:db8:::1"), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service \"2001:db8:::1\": must be an address with an optional port: 192.0.2.1:80, [2001:db8::1]:80, 192.0.2.1" },
-    Bad { form: add_service, values: &[(Address, "198.51.100.1:80"), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service \"198.51.100.1:80\": must be an address alone; the port has its own field" },
-    Bad { form: add_service, values: &[(Address, ""), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service: must be an address with an optional port: 192.0.2.1:80, [2001:db8::1]:80, 192.0.2.1" },
+    Bad { form: add_service, values: &[(Address, "192.0.2.300"), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service \"192.0.2.300\": must be an IPv4 or IPv6 address, e.g. 192.0.2.1 or 2001:db8::1 (the port has its own field)" },
+    Bad { form: add_service, values: &[(Address, "10.0.0"), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service \"10.0.0\": must be an IPv4 or IPv6 address, e.g. 192.0.2.1 or 2001:db8::1 (the port has its own field)" },
+    Bad { form: add_service, values: &[(Address, "2001:db8::g1"), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service \"2001:db8::g1\": must be an IPv4 or IPv6 address, e.g. 192.0.2.1 or 2001:db8::1 (the port has its own field)" },
+    Bad { form: add_service, values: &[(Address, "2001:db8:::1"), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service \"2001:db8:::1\": must be an IPv4 or IPv6 address, e.g. 192.0.2.1 or 2001:db8::1 (the port has its own field)" },
+    Bad { form: add_service, values: &[(Address, "198.51.100.1:80"), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service \"198.51.100.1:80\": must be an IPv4 or IPv6 address, e.g. 192.0.2.1 or 2001:db8::1 (the port has its own field)" },
+    Bad { form: add_service, values: &[(Address, "[2001:db8::1]:80"), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service \"[2001:db8::1]:80\": must be an IPv4 or IPv6 address, e.g. 192.0.2.1 or 2001:db8::1 (the port has its own field)" },
+    Bad { form: add_service, values: &[(Address, "fe80::1%eth0"), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service \"fe80::1%eth0\": must be an IPv4 or IPv6 address, e.g. 192.0.2.1 or 2001:db8::1 (the port has its own field)" },
+    Bad { form: add_service, values: &[(Address, ""), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service: must be an IPv4 or IPv6 address, e.g. 192.0.2.1 or 2001:db8::1 (the port has its own field)" },
     Bad { form: add_service, values: &[(Address, "224.0.0.1"), (Port, "80")], table: empty_table, at: Where::Field(Address), message: "virtual service \"224.0.0.1\": must be a unicast address" },
     Bad { form: add_service, values: &[(Address, "198.51.100.1"), (Port, "65536")], table: empty_table, at: Where::Field(Port), message: "port \"65536\": must be a whole number from 0 to 65535" },
     Bad { form: add_service, values: &[(Address, "198.51.100.1"), (Port, "-1")], table: empty_table, at: Where::Field(Port), message: "port \"-1\": must be a whole number from 0 to 65535" },
@@ -212,42 +214,42 @@ const BAD: &[Bad] = &[
     Bad { form: add_service, values: &[(Kind, "firewall mark"), (Fwmark, "0")], table: empty_table, at: Where::Field(Fwmark), message: "fwmark \"0\": must be a whole number from 1 to 4294967295" },
     Bad { form: add_service, values: &[(Kind, "firewall mark"), (Fwmark, "4294967296")], table: empty_table, at: Where::Field(Fwmark), message: "fwmark \"4294967296\": must be a whole number from 1 to 4294967295" },
     Bad { form: add_service, values: &[(Kind, "firewall mark"), (Fwmark, "")], table: empty_table, at: Where::Field(Fwmark), message: "fwmark: must be a whole number from 1 to 4294967295" },
-    Bad { form: add_service, values: &[(Address, "198.51.100.1"), (Port, "80")], table: table, at: Where::Field(Address), message: "TCP 198.51.100.1:80 already exists: edit it instead" },
-    Bad { form: add_service, values: &[(Kind, "firewall mark"), (Fwmark, "7")], table: table, at: Where::Field(Fwmark), message: "fwmark 7 (IPv4) already exists: edit it instead" },
+    Bad { form: add_service, values: &[(Address, "198.51.100.1"), (Port, "80")], table, at: Where::Field(Address), message: "TCP 198.51.100.1:80 already exists: edit it instead" },
+    Bad { form: add_service, values: &[(Kind, "firewall mark"), (Fwmark, "7")], table, at: Where::Field(Fwmark), message: "fwmark 7 (IPv4) already exists: edit it instead" },
     Bad { form: edit_web, values: &[(Scheduler, "rr")], table: empty_table, at: Where::Form, message: "TCP 198.51.100.1:80 no longer exists: it was deleted since this form opened" },
-    Bad { form: edit_web, values: &[(Scheduler, "wlc!")], table: table, at: Where::Field(Scheduler), message: sched_msg!("scheduler \"wlc!\": ") },
+    Bad { form: edit_web, values: &[(Scheduler, "wlc!")], table, at: Where::Field(Scheduler), message: sched_msg!("scheduler \"wlc!\": ") },
     Bad { form: edit_any_port, values: &[(Persistent, "off")], table: empty_table, at: Where::Form, message: "port: port 0 (any port) is allowed only for a persistent service" },
     // Real servers.
-    Bad { form: add_to_web, values: &[(Server, "203.0.113.256")], table: table, at: Where::Field(Server), message: "real server \"203.0.113.256\": must be an address with an optional port: 192.0.2.1:80, [2001:db8::1]:80, 192.0.2.1" },
-    Bad { form: add_to_web, values: &[(Server, "")], table: table, at: Where::Field(Server), message: "real server: must be an address with an optional port: 192.0.2.1:80, [2001:db8::1]:80, 192.0.2.1" },
-    Bad { form: add_to_web, values: &[(Server, "255.255.255.255")], table: table, at: Where::Field(Server), message: "real server \"255.255.255.255\": must be a unicast address" },
-    Bad { form: add_to_web, values: &[(Server, "2001:db8::2")], table: table, at: Where::Field(Server), message: "real server \"2001:db8::2\": is IPv6 but the service is IPv4; mixing families is allowed only for tunnel forwarding" },
+    Bad { form: add_to_web, values: &[(Server, "203.0.113.256")], table, at: Where::Field(Server), message: "real server \"203.0.113.256\": must be an IPv4 or IPv6 address, e.g. 192.0.2.1 or 2001:db8::1 (the port has its own field)" },
+    Bad { form: add_to_web, values: &[(Server, "")], table, at: Where::Field(Server), message: "real server: must be an IPv4 or IPv6 address, e.g. 192.0.2.1 or 2001:db8::1 (the port has its own field)" },
+    Bad { form: add_to_web, values: &[(Server, "255.255.255.255")], table, at: Where::Field(Server), message: "real server \"255.255.255.255\": must be a unicast address" },
+    Bad { form: add_to_web, values: &[(Server, "2001:db8::2")], table, at: Where::Field(Server), message: "real server \"2001:db8::2\": is IPv6 but the service is IPv4; mixing families is allowed only for tunnel forwarding" },
     Bad { form: add_to_web6, values: &[(Server, "203.0.113.2"), (Method, "masquerading (NAT, -m)")], table: empty_table, at: Where::Field(Server), message: "real server \"203.0.113.2\": is IPv4 but the service is IPv6; mixing families is allowed only for tunnel forwarding" },
-    Bad { form: add_to_web, values: &[(Server, "203.0.113.3"), (Method, "masquerading (NAT, -m)"), (ServerPort, "65536")], table: table, at: Where::Field(ServerPort), message: "port \"65536\": must be a whole number from 0 to 65535" },
-    Bad { form: add_to_web, values: &[(Server, "203.0.113.3"), (Method, "masquerading (NAT, -m)"), (ServerPort, "")], table: table, at: Where::Field(ServerPort), message: "port: must be a whole number from 0 to 65535" },
-    Bad { form: add_to_web, values: &[(Server, "203.0.113.3"), (Weight, "-1")], table: table, at: Where::Field(Weight), message: "weight \"-1\": must be a whole number from 0 to 2147483647" },
-    Bad { form: add_to_web, values: &[(Server, "203.0.113.3"), (Weight, "2147483648")], table: table, at: Where::Field(Weight), message: "weight \"2147483648\": must be a whole number from 0 to 2147483647" },
-    Bad { form: add_to_web, values: &[(Server, "203.0.113.3"), (Weight, "")], table: table, at: Where::Field(Weight), message: "weight: must be a whole number from 0 to 2147483647" },
-    Bad { form: add_to_web, values: &[(Server, "203.0.113.3"), (UpperThreshold, "2147483648")], table: table, at: Where::Field(UpperThreshold), message: "upper threshold \"2147483648\": must be a whole number from 0 to 2147483647" },
-    Bad { form: add_to_web, values: &[(Server, "203.0.113.3"), (UpperThreshold, "5"), (LowerThreshold, "10")], table: table, at: Where::Field(LowerThreshold), message: "lower threshold \"10\": must not be above the upper threshold (5)" },
-    Bad { form: add_to_web, values: &[(Server, "203.0.113.3"), (LowerThreshold, "x")], table: table, at: Where::Field(LowerThreshold), message: "lower threshold \"x\": must be a whole number from 0 to 2147483647" },
-    Bad { form: add_to_web, values: &[(Server, "203.0.113.3"), (Method, "tunnel (TUN, -i)"), (TunnelPort, "6080")], table: table, at: Where::Field(TunnelPort), message: "tunnel port \"6080\": is only for gue tunnels, not ipip; leave it empty" },
-    Bad { form: add_to_web, values: &[(Server, "203.0.113.3"), (Method, "tunnel (TUN, -i)"), (TunnelType, "gre"), (TunnelPort, "6080")], table: table, at: Where::Field(TunnelPort), message: "tunnel port \"6080\": is only for gue tunnels, not gre; leave it empty" },
-    Bad { form: add_to_web, values: &[(Server, "203.0.113.3"), (Method, "tunnel (TUN, -i)"), (TunnelType, "gue")], table: table, at: Where::Field(TunnelPort), message: "tunnel port: must be a whole number from 1 to 65535" },
-    Bad { form: add_to_web, values: &[(Server, "203.0.113.3"), (Method, "tunnel (TUN, -i)"), (TunnelType, "gue"), (TunnelPort, "0")], table: table, at: Where::Field(TunnelPort), message: "tunnel port \"0\": must be a whole number from 1 to 65535" },
-    Bad { form: add_to_web, values: &[(Server, "203.0.113.3"), (Method, "tunnel (TUN, -i)"), (TunnelType, "gre"), (TunnelCsum, "remcsum")], table: table, at: Where::Field(TunnelCsum), message: "tunnel options: a gre tunnel takes no port and no remote checksum (--tun-remcsum is for gue)" },
-    Bad { form: add_to_web, values: &[(Server, "203.0.113.2"), (Method, "masquerading (NAT, -m)")], table: table, at: Where::Field(Server), message: "real server 203.0.113.2:80 already exists in TCP 198.51.100.1:80: edit it instead" },
+    Bad { form: add_to_web, values: &[(Server, "203.0.113.3"), (Method, "masquerading (NAT, -m)"), (ServerPort, "65536")], table, at: Where::Field(ServerPort), message: "port \"65536\": must be a whole number from 0 to 65535" },
+    Bad { form: add_to_web, values: &[(Server, "203.0.113.3"), (Method, "masquerading (NAT, -m)"), (ServerPort, "")], table, at: Where::Field(ServerPort), message: "port: must be a whole number from 0 to 65535" },
+    Bad { form: add_to_web, values: &[(Server, "203.0.113.3"), (Weight, "-1")], table, at: Where::Field(Weight), message: "weight \"-1\": must be a whole number from 0 to 2147483647" },
+    Bad { form: add_to_web, values: &[(Server, "203.0.113.3"), (Weight, "2147483648")], table, at: Where::Field(Weight), message: "weight \"2147483648\": must be a whole number from 0 to 2147483647" },
+    Bad { form: add_to_web, values: &[(Server, "203.0.113.3"), (Weight, "")], table, at: Where::Field(Weight), message: "weight: must be a whole number from 0 to 2147483647" },
+    Bad { form: add_to_web, values: &[(Server, "203.0.113.3"), (UpperThreshold, "2147483648")], table, at: Where::Field(UpperThreshold), message: "upper threshold \"2147483648\": must be a whole number from 0 to 2147483647" },
+    Bad { form: add_to_web, values: &[(Server, "203.0.113.3"), (UpperThreshold, "5"), (LowerThreshold, "10")], table, at: Where::Field(LowerThreshold), message: "lower threshold \"10\": must not be above the upper threshold (5)" },
+    Bad { form: add_to_web, values: &[(Server, "203.0.113.3"), (LowerThreshold, "x")], table, at: Where::Field(LowerThreshold), message: "lower threshold \"x\": must be a whole number from 0 to 2147483647" },
+    Bad { form: add_to_web, values: &[(Server, "203.0.113.3"), (Method, "tunnel (TUN, -i)"), (TunnelPort, "6080")], table, at: Where::Field(TunnelPort), message: "tunnel port \"6080\": is only for gue tunnels, not ipip; leave it empty" },
+    Bad { form: add_to_web, values: &[(Server, "203.0.113.3"), (Method, "tunnel (TUN, -i)"), (TunnelType, "gre"), (TunnelPort, "6080")], table, at: Where::Field(TunnelPort), message: "tunnel port \"6080\": is only for gue tunnels, not gre; leave it empty" },
+    Bad { form: add_to_web, values: &[(Server, "203.0.113.3"), (Method, "tunnel (TUN, -i)"), (TunnelType, "gue")], table, at: Where::Field(TunnelPort), message: "tunnel port: must be a whole number from 1 to 65535" },
+    Bad { form: add_to_web, values: &[(Server, "203.0.113.3"), (Method, "tunnel (TUN, -i)"), (TunnelType, "gue"), (TunnelPort, "0")], table, at: Where::Field(TunnelPort), message: "tunnel port \"0\": must be a whole number from 1 to 65535" },
+    Bad { form: add_to_web, values: &[(Server, "203.0.113.3"), (Method, "tunnel (TUN, -i)"), (TunnelType, "gre"), (TunnelCsum, "remcsum")], table, at: Where::Field(TunnelCsum), message: "tunnel options: a gre tunnel takes no port and no remote checksum (--tun-remcsum is for gue)" },
+    Bad { form: add_to_web, values: &[(Server, "203.0.113.2"), (Method, "masquerading (NAT, -m)")], table, at: Where::Field(Server), message: "real server 203.0.113.2:80 already exists in TCP 198.51.100.1:80: edit it instead" },
     Bad { form: add_to_web, values: &[(Server, "203.0.113.3")], table: empty_table, at: Where::Form, message: "TCP 198.51.100.1:80 no longer exists: it was deleted since this form opened" },
-    Bad { form: edit_gone_server, values: &[(Weight, "4")], table: table, at: Where::Form, message: "real server 203.0.113.9:80 of TCP 198.51.100.1:80 no longer exists: it was deleted since this form opened" },
-    Bad { form: edit_server, values: &[(UpperThreshold, "100"), (LowerThreshold, "200")], table: table, at: Where::Field(LowerThreshold), message: "lower threshold \"200\": must not be above the upper threshold (100)" },
-    Bad { form: weight_form, values: &[(Weight, "-1")], table: table, at: Where::Field(Weight), message: "weight \"-1\": must be a whole number from 0 to 2147483647" },
-    Bad { form: weight_form, values: &[(Weight, "2147483648")], table: table, at: Where::Field(Weight), message: "weight \"2147483648\": must be a whole number from 0 to 2147483647" },
-    Bad { form: weight_form, values: &[(Weight, "3.5")], table: table, at: Where::Field(Weight), message: "weight \"3.5\": must be a whole number from 0 to 2147483647" },
-    Bad { form: weight_gone, values: &[(Weight, "0")], table: table, at: Where::Form, message: "real server 203.0.113.9:80 of TCP 198.51.100.1:80 no longer exists: it was deleted since this form opened" },
+    Bad { form: edit_gone_server, values: &[(Weight, "4")], table, at: Where::Form, message: "real server 203.0.113.9:80 of TCP 198.51.100.1:80 no longer exists: it was deleted since this form opened" },
+    Bad { form: edit_server, values: &[(UpperThreshold, "100"), (LowerThreshold, "200")], table, at: Where::Field(LowerThreshold), message: "lower threshold \"200\": must not be above the upper threshold (100)" },
+    Bad { form: weight_form, values: &[(Weight, "-1")], table, at: Where::Field(Weight), message: "weight \"-1\": must be a whole number from 0 to 2147483647" },
+    Bad { form: weight_form, values: &[(Weight, "2147483648")], table, at: Where::Field(Weight), message: "weight \"2147483648\": must be a whole number from 0 to 2147483647" },
+    Bad { form: weight_form, values: &[(Weight, "3.5")], table, at: Where::Field(Weight), message: "weight \"3.5\": must be a whole number from 0 to 2147483647" },
+    Bad { form: weight_gone, values: &[(Weight, "0")], table, at: Where::Form, message: "real server 203.0.113.9:80 of TCP 198.51.100.1:80 no longer exists: it was deleted since this form opened" },
     // Timeouts.
-    Bad { form: timeouts, values: &[(Tcp, "2678401")], table: table, at: Where::Field(Tcp), message: "tcp timeout \"2678401\": must be a whole number from 0 to 2678400" },
-    Bad { form: timeouts, values: &[(TcpFin, "-5")], table: table, at: Where::Field(TcpFin), message: "tcpfin timeout \"-5\": must be a whole number from 0 to 2678400" },
-    Bad { form: timeouts, values: &[(Udp, "")], table: table, at: Where::Field(Udp), message: "udp timeout: must be a whole number from 0 to 2678400" },
+    Bad { form: timeouts, values: &[(Tcp, "2678401")], table, at: Where::Field(Tcp), message: "tcp timeout \"2678401\": must be a whole number from 0 to 2678400" },
+    Bad { form: timeouts, values: &[(TcpFin, "-5")], table, at: Where::Field(TcpFin), message: "tcpfin timeout \"-5\": must be a whole number from 0 to 2678400" },
+    Bad { form: timeouts, values: &[(Udp, "")], table, at: Where::Field(Udp), message: "udp timeout: must be a whole number from 0 to 2678400" },
     // Sync daemons.
     Bad { form: daemons, values: &[(SyncId, "256")], table: empty_table, at: Where::Field(SyncId), message: "syncid \"256\": must be a whole number from 0 to 255" },
     Bad { form: daemons, values: &[(Interface, "eth0123456789abc")], table: empty_table, at: Where::Field(Interface), message: ifn_msg!("interface \"eth0123456789abc\": ") },
@@ -260,8 +262,8 @@ const BAD: &[Bad] = &[
     Bad { form: daemons, values: &[(Group, "ff02::zz")], table: empty_table, at: Where::Field(Group), message: "multicast group \"ff02::zz\": must be an IPv4 or IPv6 multicast address, e.g. 224.0.0.81" },
     Bad { form: daemons, values: &[(McastPort, "0")], table: empty_table, at: Where::Field(McastPort), message: "multicast port \"0\": must be a whole number from 1 to 65535" },
     Bad { form: daemons, values: &[(MaxLen, "65508")], table: empty_table, at: Where::Field(MaxLen), message: "sync maxlen \"65508\": must be a whole number from 1 to 65507" },
-    Bad { form: daemons, values: &[(DaemonRole, "master")], table: table, at: Where::Field(DaemonRole), message: "a master sync daemon is already running: stop it first" },
-    Bad { form: daemons, values: &[(DaemonAction, "stop"), (DaemonRole, "backup")], table: table, at: Where::Field(DaemonRole), message: "no backup sync daemon is running" },
+    Bad { form: daemons, values: &[(DaemonRole, "master")], table, at: Where::Field(DaemonRole), message: "a master sync daemon is already running: stop it first" },
+    Bad { form: daemons, values: &[(DaemonAction, "stop"), (DaemonRole, "backup")], table, at: Where::Field(DaemonRole), message: "no backup sync daemon is running" },
 ];
 
 #[test]
@@ -313,6 +315,7 @@ fn a_persistent_udp_service_with_every_option() {
         Form::add_service(),
         &[(Kind, "UDP"), (Address, "198.51.100.53"), (Port, "0"), (Scheduler, "sh"), (SchedFlags, "110"), (Persistent, "on"), (Timeout, "900"), (Netmask, "255.255.255.0"), (Pe, "sip"), (OnePacket, "on")],
     );
+    assert_eq!(form.value(SchedFlags).as_deref(), Some("sh-fallback,sh-port"));
     let (_, preview) = good(form, &table());
     assert_eq!(preview, "ipvsadm -A -u 198.51.100.53:0 -s sh -p 900 -M 255.255.255.0 --pe sip -o -b sh-fallback,sh-port");
 }
@@ -730,7 +733,9 @@ fn without_colour_the_focused_field_is_reversed_and_bold_and_errors_bold() {
 
 #[test]
 fn every_form_fits_at_80x24_with_its_errors_and_the_keys_stay_in_view() {
-    for mut form in arbitrary::forms() {
+    let tunnel = filled(Form::add_dest(&web()), &[(Method, "tunnel (TUN, -i)"), (TunnelType, "gue")]);
+    let persistent = filled(Form::add_service(), &[(Scheduler, "mh"), (Persistent, "on")]);
+    for mut form in arbitrary::forms().into_iter().chain([tunnel, persistent]) {
         // Every text field given something wrong, so every error shows at once.
         let ids: Vec<FieldId> = form.fields().iter().filter(|f| matches!(f.value, Value::Text(_) | Value::Combo { .. })).map(|f| f.id).collect();
         for id in &ids {
@@ -762,21 +767,24 @@ fn one_submit_reports_every_problem_even_rules_between_fields() {
 }
 
 #[test]
-fn an_edit_says_what_another_manager_changed_since_it_opened() {
+fn an_edit_hands_what_it_opened_on_to_the_stale_check() {
+    use ipvs_tui::ipvs::stale::Expected;
     let mut now = table();
-    assert_eq!(Form::edit_service(&web()).changed_since_opened(&now), None);
-    assert_eq!(Form::edit_dest(&web(), &masq("203.0.113.2", 80, 1)).changed_since_opened(&now), None);
-    now.services[0].config.scheduler = "rr".into();
-    now.services[0].config.persistence = Some(300);
+    let weight = Form::weight(&web(), &masq("203.0.113.2", 80, 1));
+    assert_eq!(weight.expected(), Some(Expected::Dest { service: web().key, dest: masq("203.0.113.2", 80, 1) }));
+    assert_eq!(weight.expected().unwrap().check(&now), Ok(()));
     now.services[0].dests[0].config.weight = 5;
-    now.services[0].dests[0].config.forward = Forward::Route;
-    now.timeouts.udp = 60;
-    assert_eq!(Form::edit_service(&web()).changed_since_opened(&now).as_deref(), Some("TCP 198.51.100.1:80 changed since this form opened: scheduler wlc → rr, persistence off → 300 s"));
-    assert_eq!(
-        Form::weight(&web(), &masq("203.0.113.2", 80, 1)).changed_since_opened(&now).as_deref(),
-        Some("real server 203.0.113.2:80 of TCP 198.51.100.1:80 changed since this form opened: forwarding masq → route, weight 1 → 5")
-    );
-    assert_eq!(Form::timeouts(&Timeouts::default()).changed_since_opened(&now).as_deref(), Some("the timeouts changed since this form opened: udp 0 → 60"));
-    assert_eq!(Form::edit_service(&web()).changed_since_opened(&Snapshot::default()), None, "vanished: submit says so");
-    assert_eq!(Form::add_service().changed_since_opened(&now), None);
+    assert!(weight.expected().unwrap().check(&now).unwrap_err().message.contains("changed"));
+    assert_eq!(Form::edit_service(&web()).expected(), Some(Expected::Service(web())));
+    assert_eq!(timeouts().expected(), Some(Expected::Timeouts(Timeouts { tcp: 900, tcp_fin: 120, udp: 300 })));
+    assert_eq!(Form::add_service().expected(), None);
+    assert_eq!(Form::daemon(&[]).expected(), None);
+}
+
+#[test]
+fn an_ipv6_address_is_taken_with_or_without_brackets() {
+    for typed in ["2001:db8::5", "[2001:db8::5]"] {
+        let form = filled(Form::add_service(), &[(Address, typed), (Port, "443")]);
+        assert_eq!(good(form, &table()).1, "ipvsadm -A -t [2001:db8::5]:443 -s wlc", "{typed}");
+    }
 }

@@ -68,7 +68,11 @@ fn run_loop(app: &mut App, poller: impl FnOnce() -> Poller, script: Vec<(u64, &'
             }
         };
         let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-        let wiring = Wiring { events: rx, poller: poller(), signals, demo: |d| Poller::spawn(SimBackend::demo(5), d, Default::default()), sync: false };
+        let wiring = Wiring { events: rx, poller: poller(), signals, demo: |d| Poller::spawn(SimBackend::demo(5), d, Default::default()),
+            sync: false,
+            job_control: futures::stream::pending(),
+            suspend: |_| Ok(()),
+        };
         let exit = runloop::run(&mut terminal, app, &Theme::builtin(), wiring).await.unwrap();
         (exit, screen_text(&terminal))
     })

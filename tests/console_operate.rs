@@ -4,28 +4,33 @@
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ipvs_tui::console::app::{Modal, Screen};
-use ipvs_tui::console::changes::{self, Journal, Policy};
+use ipvs_tui::console::changes::{self, Policy};
 use ipvs_tui::console::input::action_for;
 use ipvs_tui::console::keymap::Layer;
 use ipvs_tui::console::{Action, App, Command, Effect, Focus, Keymap, Source, update};
 use ipvs_tui::ipvs::model::Snapshot;
 use ipvs_tui::ipvs::sim::SimBackend;
-use ipvs_tui::ipvs::{Backend, IpvsOp, Result, rules};
+use ipvs_tui::ipvs::audit::{AuditLog, Context, Source as AuditSource, read_last};
+use ipvs_tui::ipvs::{Backend, IpvsOp, rules};
 use ratatui::layout::Rect;
-use std::cell::RefCell;
-use std::rc::Rc;
 use std::time::Instant;
 
-/// What the journal saw: each command and whether it was applied.
-#[derive(Default, Clone)]
-struct Recorded(Rc<RefCell<Vec<String>>>);
+/// What the audit log holds: each command, whether it was applied, and what it undid.
+struct Journal {
+    log: AuditLog,
+    _dir: tempfile::TempDir,
+}
 
-impl Journal for Recorded {
-    fn record(&self, op: &IpvsOp, result: &Result<()>, _: &Snapshot, undo_of: Option<&str>) -> std::result::Result<(), String> {
-        let mark = if result.is_ok() { "ok" } else { "failed" };
-        let undo = undo_of.map(|u| format!(" (undo of {u})")).unwrap_or_default();
-        self.0.borrow_mut().push(format!("{mark} {}{undo}", op.to_command()));
-        Ok(())
+impl Journal {
+    fn lines(&self) -> Vec<String> {
+        let entries = read_last(self.log.path(), 1000).map(|t| t.entries).unwrap_or_default();
+        entries
+            .iter()
+            .map(|e| {
+                let undo = e.undo_of.as_ref().map(|u| format!(" (undo of {u})")).unwrap_or_default();
+                format!("{} {}{undo}", if e.is_ok() { "ok" } else { "failed" }, e.command)
+            })
+            .collect()
     }
 }
 
@@ -33,17 +38,18 @@ struct Rig {
     app: App,
     sim: SimBackend,
     policy: Policy,
-    journal: Recorded,
+    journal: Journal,
 }
 
 impl Rig {
     fn new() -> Rig {
-        let journal = Recorded::default();
+        let dir = tempfile::tempdir().unwrap();
+        let log = AuditLog::at(dir.path().join("audit.log"));
         let mut rig = Rig {
             app: App::new(Source::Simulated, "lb1", Keymap::builtin(), Instant::now()),
             sim: SimBackend::demo(3),
-            policy: Policy { read_only: false, journal: Some(Box::new(journal.clone())) },
-            journal,
+            policy: Policy { read_only: false, audit: Some((log.clone(), Context::current(AuditSource::Console))) },
+            journal: Journal { log, _dir: dir },
         };
         rig.poll();
         rig.app.drawn(Screen { services: Rect::new(0, 5, 160, 10), servers: Rect::new(0, 17, 160, 5), ..Screen::default() });
@@ -168,7 +174,7 @@ fn a_service_and_a_real_server_added_by_keys_are_in_the_table_and_undo_removes_t
     rig.key('u');
     assert_eq!(rig.flash(), "nothing to undo: no change was made in this console");
     assert_eq!(
-        *rig.journal.0.borrow(),
+        rig.journal.lines(),
         [
             "ok ipvsadm -A -t 198.51.100.7:8080 -s wlc",
             "ok ipvsadm -a -t 198.51.100.7:8080 -r 10.9.0.1:8080 -g -w 1",
@@ -191,7 +197,7 @@ fn bad_input_keeps_the_form_and_applies_nothing() {
     assert!(matches!(rig.app.modal, Some(Modal::Form { .. })), "the form stays open");
     assert!(rig.form_error().contains("198.51.100.300"), "the typed text is kept: {}", rig.form_error());
     assert_eq!(rig.rules(), before);
-    assert!(rig.journal.0.borrow().is_empty(), "nothing reached the backend");
+    assert!(rig.journal.lines().is_empty(), "nothing reached the backend");
     rig.press(KeyCode::Esc);
     assert!(rig.app.modal.is_none());
     assert_eq!(rig.flash(), "cancelled: nothing was changed");
@@ -366,9 +372,37 @@ fn a_drain_quiesces_waits_for_zero_connections_then_removes() {
     assert!(!dest_present(&rig, "10.0.0.11"), "removed once drained");
     assert!(rig.flash().starts_with("drained 10.0.0.11:80: removed at 0 connections after"), "{}", rig.flash());
     assert!(rig.app.drains.is_empty());
-    let journal = rig.journal.0.borrow();
+    let journal = rig.journal.lines();
     assert_eq!(journal.first().unwrap(), "ok ipvsadm -e -t 192.0.2.10:80 -r 10.0.0.11:80 -m -w 0");
     assert_eq!(journal.last().unwrap(), "ok ipvsadm -d -t 192.0.2.10:80 -r 10.0.0.11:80");
+    // The drain is one change for undo: u adds the real server back as it was before.
+    rig.key('u');
+    assert!(dest_present(&rig, "10.0.0.11"));
+    assert_eq!(rig.weight_of("10.0.0.11"), 2);
+    assert_eq!(rig.flash(), "undone: drain of 10.0.0.11:80 (removed)");
+    rig.key('u');
+    assert_eq!(rig.flash(), "nothing to undo: no change was made in this console");
+}
+
+#[test]
+fn undo_during_a_drain_cancels_it() {
+    let mut rig = Rig::new();
+    rig.sim.advance(std::time::Duration::from_secs(20));
+    rig.poll();
+    rig.select("TCP 192.0.2.10:80", Some("10.0.0.11"));
+    rig.key('+');
+    assert_eq!(rig.weight_of("10.0.0.11"), 3);
+    rig.key('D');
+    rig.press(KeyCode::Enter);
+    assert_eq!(rig.weight_of("10.0.0.11"), 0);
+    rig.key('u');
+    assert_eq!(rig.weight_of("10.0.0.11"), 3, "the weight from before the drain");
+    assert!(rig.app.drains.is_empty(), "the drain ended");
+    rig.sim.advance(std::time::Duration::from_secs(600));
+    rig.poll();
+    assert!(dest_present(&rig, "10.0.0.11"), "a cancelled drain removes nothing");
+    rig.key('u');
+    assert_eq!(rig.weight_of("10.0.0.11"), 2, "then the weight step before it");
 }
 
 #[test]

@@ -284,3 +284,21 @@ fn palette_selection_is_reversed_and_bold_without_colour() {
     let other = row_of(&entries[0].name);
     assert!(!buffer[(3, other)].modifier.contains(Modifier::REVERSED), "{shown}");
 }
+
+/// The table's age shows only once a poll is late (over two intervals and a second), then in the
+/// warning style: an age ticking every second would be most of what an idle console writes.
+#[test]
+fn the_age_of_the_table_shows_only_when_a_poll_is_late() {
+    let mut app = demo_app();
+    let last = app.last_ok.unwrap();
+    let theme = Theme::builtin();
+    let header = |app: &mut App| text(&render(app, 160, 48, &theme)).lines().next().unwrap().to_string();
+    update(&mut app, Action::Tick(last + Duration::from_secs(5)));
+    assert!(header(&mut app).contains("· every 2s ·"), "{}", header(&mut app));
+    update(&mut app, Action::Tick(last + Duration::from_secs(6)));
+    assert!(header(&mut app).contains("· polled 6s ago, every 2s ·"), "{}", header(&mut app));
+    let buffer = render(&mut app, 160, 48, &theme);
+    let first = text(&buffer).lines().next().unwrap().to_string();
+    let x = first[..first.find("polled").unwrap()].chars().count() as u16;
+    assert_eq!(buffer[(x, 0)].style().bg, theme.warning.bg, "a late poll is a warning");
+}

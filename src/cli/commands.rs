@@ -1,10 +1,9 @@
 //! What each subcommand does: read or change the kernel's table and print like ipvsadm.
 
-use super::audited::Audited;
 use super::restore;
 use super::{sysctl, vip, Command, DaemonCommand, ListArgs, VipCommand};
 use crate::host::HostError;
-use crate::ipvs::audit::AuditLog;
+use crate::ipvs::audit::{AuditLog, Audited, Context, Source};
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::listing::{self, ListFormat};
 use crate::ipvs::model::{SyncDaemon, Timeouts};
@@ -117,9 +116,20 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
 /// Checks `op`, then applies it and records it in `log`.
 async fn apply(op: IpvsOp, log: &AuditLog) -> Result<(), Failure> {
     parse::validate(&op)?;
-    let backend = Audited::new(KernelBackend::connect().await?, log.clone()).await?;
-    backend.apply(&op).await?;
+    let kernel = KernelBackend::connect().await?;
+    let before = kernel.snapshot().await?;
+    let backend = Audited::new(kernel, log, Context::current(Source::Cli), before);
+    let result = backend.apply(&op).await;
+    warn_unaudited(&backend);
+    result?;
     Ok(())
+}
+
+/// A change stands even when the log cannot be written; the operator is told once.
+pub(super) fn warn_unaudited<B>(backend: &Audited<B>) {
+    if let Some(problem) = backend.problem() {
+        eprintln!("ipvs-tui: warning: audit log {problem} not written");
+    }
 }
 
 async fn list(args: ListArgs) -> Result<(), Failure> {

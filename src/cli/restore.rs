@@ -1,12 +1,11 @@
 //! `ipvs-tui restore`: check a whole rules file first, then apply it all or nothing.
 
-use super::audited::Audited;
 use super::commands::{Failure, EXIT_FAILED, EXIT_USAGE};
-use crate::ipvs::audit::AuditLog;
+use crate::ipvs::audit::{AuditLog, Audited, Context, Source};
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::plan::apply_plan;
 use crate::ipvs::rules::{self, Rule};
-use crate::ipvs::Error;
+use crate::ipvs::{Backend, Error};
 use std::io::Read;
 use std::path::Path;
 
@@ -22,10 +21,13 @@ pub async fn run(file: Option<&Path>, log: &AuditLog) -> Result<(), Failure> {
             return Err(Failure::Reported(EXIT_USAGE));
         }
     };
-    let backend = Audited::new(KernelBackend::connect().await?, log.clone()).await?;
-    let before = backend.table();
+    let kernel = KernelBackend::connect().await?;
+    let before = kernel.snapshot().await?;
+    let backend = Audited::new(kernel, log, Context::current(Source::Cli), before.clone());
     let ops: Vec<_> = rules.iter().map(|r| r.op.clone()).collect();
-    match apply_plan(&backend, before, &ops).await {
+    let result = apply_plan(&backend, before, &ops).await;
+    super::commands::warn_unaudited(&backend);
+    match result {
         Ok(()) => Ok(()),
         Err(failure) => {
             let Rule { line, op } = &rules[failure.step];

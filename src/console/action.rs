@@ -14,6 +14,7 @@ use tui_input::InputRequest;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Command {
     Quit,
+    Suspend,
     Help,
     Redraw,
     Up,
@@ -65,8 +66,9 @@ pub enum Command {
 }
 
 /// The name of each command in the keymap file.
-const NAMES: [(Command, &str); 47] = [
+const NAMES: [(Command, &str); 48] = [
     (Command::Quit, "quit"),
+    (Command::Suspend, "suspend"),
     (Command::Help, "help"),
     (Command::Redraw, "redraw"),
     (Command::Up, "up"),
@@ -170,6 +172,8 @@ pub enum Effect {
     ClearScreen,
     /// Replace the kernel backend by the simulator.
     StartDemo,
+    /// Give the terminal back to the shell and stop until `fg` (Ctrl-Z).
+    Suspend,
     /// Apply a change; its outcome comes back as `Action::Applied`.
     Apply(Change),
     /// Read the end of the audit log at this path; it comes back as `Action::AuditRead`.

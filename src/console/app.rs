@@ -98,6 +98,8 @@ pub struct UndoStep {
     /// The commands applied, for messages and the audit log (`undo_of`).
     pub commands: String,
     pub ops: Vec<IpvsOp>,
+    /// The real server whose drain this step starts: undoing it cancels the drain.
+    pub drain: Option<(ServiceKey, IpAddr, u16)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

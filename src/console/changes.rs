@@ -4,12 +4,11 @@
 //! re-read right after it.
 
 use super::poller::SnapshotSource;
-use crate::ipvs::audit::{AuditLog, Context};
+use crate::ipvs::audit::{AuditLog, Audited, Context};
 use crate::ipvs::model::Snapshot;
 use crate::ipvs::plan::{self, PlanFailure};
 use crate::ipvs::stale::{Expected, Stale};
-use crate::ipvs::{Backend, Error, IpvsOp, Result, table};
-use std::cell::RefCell;
+use crate::ipvs::{Backend, Error, IpvsOp, Result};
 
 /// Who asked, so that the outcome goes back to the right place (a form keeps its text on failure).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,33 +77,12 @@ pub struct Outcome {
     pub audit_problem: Option<String>,
 }
 
-/// Where applied operations are recorded (the audit log).
-pub trait Journal {
-    /// Records one applied (or refused) operation and the table it was applied to.
-    fn record(&self, op: &IpvsOp, result: &Result<()>, before: &Snapshot, undo_of: Option<&str>) -> std::result::Result<(), String>;
-}
-
-/// The audit log, with who this console runs as.
-pub struct Audit {
-    pub log: AuditLog,
-    pub context: Context,
-}
-
-impl Journal for Audit {
-    fn record(&self, op: &IpvsOp, result: &Result<()>, before: &Snapshot, undo_of: Option<&str>) -> std::result::Result<(), String> {
-        let context = match undo_of {
-            Some(command) => self.context.undoing(command),
-            None => self.context.clone(),
-        };
-        self.log.record(op, result, before, &context).map_err(|e| format!("{}: {e}", self.log.path().display()))
-    }
-}
-
-/// How changes are handled: refused in read-only mode, recorded in the journal if there is one.
+/// How changes are handled: refused in read-only mode, recorded in the audit log if there is one
+/// (the demo's changes touch nothing on this host and are not recorded).
 #[derive(Default)]
 pub struct Policy {
     pub read_only: bool,
-    pub journal: Option<Box<dyn Journal>>,
+    pub audit: Option<(AuditLog, Context)>,
 }
 
 pub const READ_ONLY: &str = "read-only: changes are turned off in this console";
@@ -123,39 +101,32 @@ pub async fn execute<S: SnapshotSource>(source: &S, change: Change, policy: &Pol
     {
         return outcome(Some(before), Err(Failure::Stale(stale)), None);
     }
-    let audited = Audited { source, policy, state: RefCell::new(before.clone()), undo_of: change.undo_of.as_deref(), problem: RefCell::new(None) };
-    let result = plan::apply_plan(&audited, before.clone(), &change.ops).await.map_err(Failure::Failed);
-    let problem = audited.problem.into_inner();
-    outcome(Some(before), result, problem)
+    let source = Source(source);
+    let (result, audit_problem) = match &policy.audit {
+        Some((log, context)) => {
+            let context = match &change.undo_of {
+                Some(command) => context.undoing(command),
+                None => context.clone(),
+            };
+            let audited = Audited::new(source, log, context, before.clone());
+            let result = plan::apply_plan(&audited, before.clone(), &change.ops).await;
+            (result, audited.problem())
+        }
+        None => (plan::apply_plan(&source, before.clone(), &change.ops).await, None),
+    };
+    outcome(Some(before), result.map_err(Failure::Failed), audit_problem)
 }
 
-/// The source, with each applied operation (rollback steps included) recorded against the table
-/// as it stood just before that operation.
-struct Audited<'a, S> {
-    source: &'a S,
-    policy: &'a Policy,
-    state: RefCell<Snapshot>,
-    undo_of: Option<&'a str>,
-    problem: RefCell<Option<String>>,
-}
+/// A snapshot source as a backend, for the plan applier.
+struct Source<'a, S>(&'a S);
 
-impl<S: SnapshotSource> Backend for Audited<'_, S> {
+impl<S: SnapshotSource> Backend for Source<'_, S> {
     async fn snapshot(&self) -> Result<Snapshot> {
-        Ok(self.state.borrow().clone())
+        self.0.read().await
     }
 
     async fn apply(&self, op: &IpvsOp) -> Result<()> {
-        let result = self.source.apply(op).await;
-        if let Some(journal) = &self.policy.journal
-            && let Err(problem) = journal.record(op, &result, &self.state.borrow(), self.undo_of)
-        {
-            self.problem.borrow_mut().get_or_insert(problem);
-        }
-        if result.is_ok() {
-            // The kernel accepted it, so the in-memory copy does too.
-            let _ = table::apply(&mut self.state.borrow_mut(), op);
-        }
-        result
+        self.0.apply(op).await
     }
 }
 
@@ -163,8 +134,8 @@ impl<S: SnapshotSource> Backend for Audited<'_, S> {
 mod tests {
     use super::*;
     use crate::ipvs::args::parse_args;
+    use crate::ipvs::audit::{Source as AuditSource, read_last};
     use crate::ipvs::sim::SimBackend;
-    use std::rc::Rc;
 
     fn op(line: &str) -> IpvsOp {
         parse_args(&line.split_whitespace().collect::<Vec<_>>()).unwrap()
@@ -174,41 +145,46 @@ mod tests {
         Change { id: 1, origin: Origin::Key, ops: ops.iter().map(|l| op(l)).collect(), expect: None, undo_of: None }
     }
 
-    #[derive(Default, Clone)]
-    struct Lines(Rc<RefCell<Vec<String>>>);
-    impl Journal for Lines {
-        fn record(&self, op: &IpvsOp, result: &Result<()>, before: &Snapshot, _: Option<&str>) -> std::result::Result<(), String> {
-            self.0.borrow_mut().push(format!("{} {} services={}", op.to_command(), if result.is_ok() { "ok" } else { "failed" }, before.services.len()));
-            Ok(())
-        }
-    }
-
     fn run(sim: &SimBackend, c: Change, policy: &Policy) -> Outcome {
         futures::executor::block_on(execute(sim, c, policy))
     }
 
     #[test]
-    fn a_failing_step_is_rolled_back_and_every_step_is_journalled() {
+    fn a_failing_step_is_rolled_back_and_every_step_is_audited() {
         let sim = SimBackend::new(1);
-        let lines = Lines::default();
-        let policy = Policy { read_only: false, journal: Some(Box::new(lines.clone())) };
+        let dir = tempfile::tempdir().unwrap();
+        let log = AuditLog::at(dir.path().join("audit.log"));
+        let policy = Policy { read_only: false, audit: Some((log.clone(), Context::current(AuditSource::Console))) };
         let out = run(&sim, change(&["-A -t 192.0.2.1:80", "-A -t 192.0.2.1:80"]), &policy);
         let Err(Failure::Failed(f)) = &out.result else { panic!("{:?}", out.result) };
         assert_eq!(f.step, 1);
         assert!(futures::executor::block_on(sim.snapshot()).unwrap().services.is_empty(), "rolled back");
-        assert_eq!(
-            *lines.0.borrow(),
-            ["ipvsadm -A -t 192.0.2.1:80 -s wlc ok services=0", "ipvsadm -A -t 192.0.2.1:80 -s wlc failed services=1", "ipvsadm -D -t 192.0.2.1:80 ok services=1"]
-        );
+        assert_eq!(out.audit_problem, None);
+        let entries = read_last(log.path(), 10).unwrap().entries;
+        let seen: Vec<String> = entries.iter().map(|e| format!("{} {} before={}", e.command, if e.is_ok() { "ok" } else { "failed" }, e.before.len())).collect();
+        assert_eq!(seen, ["ipvsadm -A -t 192.0.2.1:80 -s wlc ok before=0", "ipvsadm -A -t 192.0.2.1:80 -s wlc failed before=1", "ipvsadm -D -t 192.0.2.1:80 ok before=1"]);
         let message = out.result.unwrap_err().message(&out.change.ops);
         assert!(message.starts_with("step 2 of 2 (ipvsadm -A -t 192.0.2.1:80 -s wlc) failed: "), "{message}");
         assert!(message.ends_with("; the steps before it were undone"), "{message}");
     }
 
     #[test]
+    fn an_unwritable_log_does_not_stop_the_change_and_says_why() {
+        let sim = SimBackend::new(1);
+        let dir = tempfile::tempdir().unwrap();
+        // A directory where the file should be: the append fails.
+        let log = AuditLog::at(dir.path());
+        let policy = Policy { read_only: false, audit: Some((log, Context::current(AuditSource::Console))) };
+        let out = run(&sim, change(&["-A -t 192.0.2.1:80"]), &policy);
+        assert!(out.result.is_ok());
+        assert_eq!(futures::executor::block_on(sim.snapshot()).unwrap().services.len(), 1);
+        assert!(out.audit_problem.as_deref().is_some_and(|p| p.starts_with(&dir.path().display().to_string())), "{:?}", out.audit_problem);
+    }
+
+    #[test]
     fn read_only_refuses_without_touching_the_table() {
         let sim = SimBackend::new(1);
-        let out = run(&sim, change(&["-A -t 192.0.2.1:80"]), &Policy { read_only: true, journal: None });
+        let out = run(&sim, change(&["-A -t 192.0.2.1:80"]), &Policy { read_only: true, audit: None });
         assert!(matches!(out.result, Err(Failure::Refused(_))));
         assert!(futures::executor::block_on(sim.snapshot()).unwrap().services.is_empty());
     }

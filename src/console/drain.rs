@@ -2,7 +2,7 @@
 //! every poll, and the changes they ask for. The state machine itself is `ipvs::drain`.
 
 use super::action::Effect;
-use super::app::{App, Focus, Modal};
+use super::app::{App, Focus, Modal, UndoStep};
 use super::changes::{Change, Origin, Outcome};
 use crate::ipvs::IpvsOp;
 use crate::ipvs::drain::{Drain, DrainPhase};
@@ -83,16 +83,31 @@ pub fn observe(app: &mut App, table: &Snapshot, at: Instant) -> Vec<Effect> {
     submit(app, ops)
 }
 
-/// The outcome of a drain's change: done, or stopped with the reason.
+/// The outcome of a drain's change: done, or stopped with the reason. A drain is one change for
+/// undo: while it runs, `u` cancels it; once the real server is removed, `u` adds it back.
 pub fn applied(app: &mut App, outcome: &Outcome) {
     let op = &outcome.change.ops;
     let Some(drain) = app.drains.iter_mut().find(|d| op.iter().any(|o| concerns(o, d))) else { return };
+    let (service, original) = (*drain.service(), *drain.dest());
+    let id = Some((service, original.addr, original.port));
+    let who = AddrPort(&original.addr, original.port).to_string();
     match &outcome.result {
         Ok(()) => {
             let status = drain.status();
-            if !drain.is_active() {
+            let removed = matches!(status.phase, DrainPhase::Removed { .. });
+            let active = drain.is_active();
+            if !active {
                 app.flash(status.description);
                 app.drains.retain(|d| d.is_active());
+                app.undo.retain(|step| step.drain != id);
+            }
+            if active && original.weight != 0 {
+                let restore = IpvsOp::EditDest { service, dest: original };
+                app.undo.push(UndoStep { commands: format!("drain of {who} (weight 0)"), ops: vec![restore], drain: id });
+            }
+            if removed {
+                let add = IpvsOp::AddDest { service, dest: original };
+                app.undo.push(UndoStep { commands: format!("drain of {who} (removed)"), ops: vec![add], drain: None });
             }
         }
         Err(failure) => {
@@ -105,6 +120,14 @@ pub fn applied(app: &mut App, outcome: &Outcome) {
             app.flash_error(text);
         }
     }
+}
+
+/// Undo of a drain's start: the drain ends without a word (the undo says what it does).
+pub fn cancel_quietly(app: &mut App, service: &ServiceKey, addr: std::net::IpAddr, port: u16) {
+    for drain in app.drains.iter_mut().filter(|d| d.is_active() && d.service() == service && d.dest().addr == addr && d.dest().port == port) {
+        drain.cancel();
+    }
+    app.drains.retain(|d| d.is_active());
 }
 
 /// Drains' changes go out at once, beside any other change in flight: they carry no stale

@@ -14,6 +14,7 @@ pub mod form;
 pub mod input;
 pub mod keymap;
 pub mod keys;
+pub mod lean_backend;
 pub mod operate;
 pub mod palette;
 pub mod poller;

@@ -19,15 +19,15 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
     }
     match c {
         Command::Add => match app.focus {
-            Focus::Services => open_form(app, Form::add_service(), None),
+            Focus::Services => open_form(app, Form::add_service()),
             Focus::Servers => match service(app) {
-                Some(svc) => open_form(app, Form::add_dest(&svc), None),
+                Some(svc) => open_form(app, Form::add_dest(&svc)),
                 None => app.flash_error("no service selected to add a real server to"),
             },
         },
         Command::Edit => match (app.focus, service(app), dest(app)) {
-            (Focus::Services, Some(svc), _) => open_form(app, Form::edit_service(&svc), Some(Expected::Service(svc))),
-            (Focus::Servers, Some(svc), Some(d)) => open_form(app, Form::edit_dest(&svc, &d), Some(Expected::Dest { service: svc.key, dest: d })),
+            (Focus::Services, Some(svc), _) => open_form(app, Form::edit_service(&svc)),
+            (Focus::Servers, Some(svc), Some(d)) => open_form(app, Form::edit_dest(&svc, &d)),
             _ => app.flash_error("nothing selected to edit"),
         },
         Command::Delete => match (app.focus, service(app), dest(app)) {
@@ -45,7 +45,7 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
         },
         Command::Weight => match (service(app), dest(app)) {
             (Some(svc), Some(d)) if app.focus == Focus::Servers => {
-                open_form(app, Form::weight(&svc, &d), Some(Expected::Dest { service: svc.key, dest: d }))
+                open_form(app, Form::weight(&svc, &d))
             }
             _ => app.flash_error(select_a_real_server(app)),
         },
@@ -64,16 +64,19 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
             app.modal = Some(Modal::Confirm(Confirm::new(title, vec![IpvsOp::Flush], Some("flush"))));
         }
         Command::Timeouts => match app.snapshot.as_ref().map(|s| s.timeouts) {
-            Some(t) => open_form(app, Form::timeouts(&t), Some(Expected::Timeouts(t))),
+            Some(t) => open_form(app, Form::timeouts(&t)),
             None => app.flash_error("IPVS has not been read yet"),
         },
         Command::Daemon => match app.snapshot.as_ref().map(|s| s.daemons.clone()) {
-            Some(daemons) => open_form(app, Form::daemon(&daemons), None),
+            Some(daemons) => open_form(app, Form::daemon(&daemons)),
             None => app.flash_error("IPVS has not been read yet"),
         },
         Command::Undo => match app.undo.last().cloned() {
             Some(step) if app.in_flight.is_none() => {
                 app.undo.pop();
+                if let Some((service, addr, port)) = step.drain {
+                    drain::cancel_quietly(app, &service, addr, port);
+                }
                 app.flash(format!("undoing: {}", step.commands));
                 return submit(app, Origin::Undo, step.ops, None, Some(step.commands));
             }
@@ -134,7 +137,7 @@ pub fn applied(app: &mut App, outcome: Outcome) {
             match (change.origin, undo) {
                 (Origin::Undo, _) => app.flash(format!("undone: {}", change.undo_of.as_deref().unwrap_or(&commands))),
                 (_, Some(ops)) => {
-                    app.undo.push(UndoStep { commands: commands.clone(), ops });
+                    app.undo.push(UndoStep { commands: commands.clone(), ops, drain: None });
                     let key = app.keymap.key_for(&app.base_layers(), Command::Undo).map(|k| format!("; {k} undoes it")).unwrap_or_default();
                     app.flash(format!("applied: {commands}{key}"));
                 }
@@ -145,7 +148,7 @@ pub fn applied(app: &mut App, outcome: Outcome) {
             let message = failure.message(&change.ops);
             if change.origin == Origin::Undo {
                 // Still undoable: keep it for another try.
-                app.undo.push(UndoStep { commands: change.undo_of.clone().unwrap_or_default(), ops: change.ops.clone() });
+                app.undo.push(UndoStep { commands: change.undo_of.clone().unwrap_or_default(), ops: change.ops.clone(), drain: None });
             }
             match (&mut app.modal, failure) {
                 (Some(Modal::Form { form, expect }), Failure::Stale(stale)) if from_open_form => {
@@ -167,7 +170,9 @@ pub fn applied(app: &mut App, outcome: Outcome) {
     }
 }
 
-fn open_form(app: &mut App, form: Form, expect: Option<Expected>) {
+/// An edit form carries what it opened on, for the stale-edit check before applying.
+fn open_form(app: &mut App, form: Form) {
+    let expect = form.expected();
     app.modal = Some(Modal::Form { form, expect });
 }
 

@@ -34,7 +34,7 @@ pub enum Exit {
 }
 
 /// What the loop needs besides the terminal and the state.
-pub struct Wiring<E, S, D> {
+pub struct Wiring<E, S, D, J, Z> {
     pub events: E,
     pub poller: Poller,
     /// Completes when a signal asks the console to stop.
@@ -43,17 +43,31 @@ pub struct Wiring<E, S, D> {
     pub demo: D,
     /// Wrap frames in synchronized output (on a real terminal).
     pub sync: bool,
+    /// Yields when the process was asked to stop (SIGTSTP) or was continued (SIGCONT).
+    pub job_control: J,
+    /// Gives the terminal back and stops until continued (Ctrl-Z, SIGTSTP); `resume` takes it
+    /// over again after a stop we did not ask for (SIGCONT).
+    pub suspend: Z,
 }
 
-pub async fn run<B, E, S, D>(terminal: &mut Terminal<B>, app: &mut App, theme: &Theme, wiring: Wiring<E, S, D>) -> io::Result<Exit>
+/// What job control asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobControl {
+    Stop,
+    Continued,
+}
+
+pub async fn run<B, E, S, D, J, Z>(terminal: &mut Terminal<B>, app: &mut App, theme: &Theme, wiring: Wiring<E, S, D, J, Z>) -> io::Result<Exit>
 where
     B: Backend,
     B::Error: Display,
     E: Stream<Item = io::Result<Event>> + Unpin,
     S: Future<Output = Exit>,
     D: Fn(Duration) -> Poller,
+    J: Stream<Item = JobControl> + Unpin,
+    Z: Fn(JobControl) -> io::Result<()>,
 {
-    let Wiring { mut events, mut poller, signals, demo, sync } = wiring;
+    let Wiring { mut events, mut poller, signals, demo, sync, mut job_control, suspend } = wiring;
     let mut signals = pin!(signals);
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -99,6 +113,11 @@ where
                     None => vec![],
                 }
             }
+            Some(job) = job_control.next() => {
+                suspend(job)?;
+                dirty = true;
+                vec![Effect::ClearScreen]
+            }
             Some(outcome) = poller.outcomes.recv() => {
                 dirty = true;
                 update(app, Action::Applied(Box::new(outcome)))
@@ -122,6 +141,11 @@ where
                     dirty = true;
                 }
                 Effect::StartDemo => poller = demo(app.interval),
+                Effect::Suspend => {
+                    suspend(JobControl::Stop)?;
+                    terminal.clear().map_err(|e| io::Error::other(e.to_string()))?;
+                    dirty = true;
+                }
                 Effect::Apply(change) => poller.submit(change),
                 Effect::ReadAudit(path) => {
                     // Only the end of the file is read: quick enough to do here.

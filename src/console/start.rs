@@ -2,12 +2,13 @@
 //! signals, the terminal, and an exit status. Whatever happens, the terminal is given back.
 
 use super::app::{App, DEFAULT_INTERVAL, Source};
-use super::changes::{Audit, Policy};
+use super::changes::Policy;
 use crate::ipvs::audit::{AuditLog, Context, Source as AuditSource};
 use super::config;
 use super::keymap::Keymap;
 use super::poller::{Kernel, Poller};
-use super::runloop::{self, Exit, Wiring};
+use super::runloop::{self, Exit, JobControl, Wiring};
+use futures::StreamExt;
 use super::settings::Settings;
 use super::terminal;
 use crate::ipvs::kernel::KernelBackend;
@@ -56,7 +57,7 @@ pub fn run(options: Options) -> i32 {
 fn demo_poller(interval: Duration, read_only: bool) -> Poller {
     let sim = SimBackend::demo(DEMO_SEED);
     sim.advance(Duration::from_secs(60));
-    Poller::spawn(sim.with_wall_clock(), interval, Policy { read_only, journal: None })
+    Poller::spawn(sim.with_wall_clock(), interval, Policy { read_only, audit: None })
 }
 
 /// This host's IPVS. Netlink refuses even reads without CAP_NET_ADMIN; then the world-readable
@@ -69,7 +70,7 @@ async fn kernel_or_read_only(interval: Duration, policy: Policy) -> (Source, Pol
         Err(e) => *e == Error::Permission,
     };
     if denied && let Ok(proc) = ProcBackend::open().await {
-        return (Source::ReadOnly, Poller::spawn(proc, interval, Policy { read_only: true, journal: None }));
+        return (Source::ReadOnly, Poller::spawn(proc, interval, Policy { read_only: true, audit: None }));
     }
     (Source::Kernel, Poller::spawn(Kernel::after(attempt), interval, policy))
 }
@@ -121,8 +122,7 @@ async fn console(options: Options) -> i32 {
         Some(path) => AuditLog::at(path),
         None => AuditLog::default_for_this_user(),
     };
-    let audit = Audit { log: log.clone(), context: Context::current(AuditSource::Console) };
-    let policy = Policy { read_only, journal: Some(Box::new(audit)) };
+    let policy = Policy { read_only, audit: Some((log.clone(), Context::current(AuditSource::Console))) };
     let (source, poller) =
         if options.demo { (Source::Simulated, demo_poller(DEFAULT_INTERVAL, read_only)) } else { kernel_or_read_only(DEFAULT_INTERVAL, policy).await };
     let mut app = App::new(source, host_name(), keymap, Instant::now());
@@ -155,6 +155,18 @@ async fn console(options: Options) -> i32 {
         });
         futures::future::select_all(waits).await.0
     };
+    // Job control: SIGTSTP (kill -TSTP; Ctrl-Z arrives as a key in raw mode) and SIGCONT.
+    let mut job_signals = Vec::new();
+    for (number, job) in [(libc::SIGTSTP, JobControl::Stop), (libc::SIGCONT, JobControl::Continued)] {
+        match signal(SignalKind::from_raw(number)) {
+            Ok(s) => job_signals.push(futures::stream::unfold((s, job), |(mut s, job)| async move { s.recv().await.map(|_| (job, (s, job))) }).boxed_local()),
+            Err(e) => {
+                eprintln!("ipvs-tui: cannot handle job control signals: {e}");
+                return 1;
+            }
+        }
+    }
+    let job_control = futures::stream::select_all(job_signals);
     let mut term = match terminal::enter() {
         Ok(t) => t,
         Err(e) => {
@@ -162,7 +174,15 @@ async fn console(options: Options) -> i32 {
             return 1;
         }
     };
-    let wiring = Wiring { events: EventStream::new(), poller, signals, demo: |interval| demo_poller(interval, read_only), sync: true };
+    // sync: false, LeanBackend (terminal::enter) wraps each frame that changes something itself.
+    let wiring = Wiring { events: EventStream::new(), poller, signals, demo: |interval| demo_poller(interval, read_only),
+        sync: false,
+        job_control,
+        suspend: |job| match job {
+            JobControl::Stop => terminal::suspend(),
+            JobControl::Continued => terminal::resume(),
+        },
+    };
     let result = runloop::run(&mut term, &mut app, &theme, wiring).await;
     terminal::restore();
     match result {

@@ -2,10 +2,11 @@
 //! that runs on every exit path, panics included. Restoring twice is harmless.
 
 use crossterm::cursor::{Hide, Show};
+use crossterm::style::{Attribute, ResetColor, SetAttribute};
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 use crossterm::{Command, execute};
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
+use super::lean_backend::LeanBackend;
 use std::fmt;
 use std::io::{self, Stdout};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -24,7 +25,9 @@ impl Command for CaptureClicks {
 }
 
 /// Takes over the terminal and installs the panic hook that gives it back.
-pub fn enter() -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
+/// Frames go through LeanBackend, which wraps each in synchronized output itself (and writes
+/// nothing for a frame that changes nothing): the event loop's own markers are not needed.
+pub fn enter() -> io::Result<Terminal<LeanBackend<Stdout>>> {
     install_panic_hook();
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
@@ -32,14 +35,34 @@ pub fn enter() -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
         restore();
         return Err(e);
     }
-    Terminal::new(CrosstermBackend::new(io::stdout())).inspect_err(|_| restore())
+    let colors = !crate::ui::theme::no_color_requested();
+    Terminal::new(LeanBackend::new(io::stdout(), true, colors)).inspect_err(|_| restore())
+}
+
+/// Ctrl-Z or SIGTSTP: gives the terminal back to the shell and stops the process; returns once
+/// continued (`fg`), with the terminal taken over again. The caller repaints.
+pub fn suspend() -> io::Result<()> {
+    restore();
+    // SAFETY: raising a signal on our own process has no memory-safety preconditions. SIGSTOP,
+    // not SIGTSTP: our SIGTSTP handler would only call us again.
+    unsafe { libc::raise(libc::SIGSTOP) };
+    resume()
+}
+
+/// Takes the terminal over again (after a stop): raw mode, alternate screen, clicks, no cursor.
+/// Harmless when it is already ours.
+pub fn resume() -> io::Result<()> {
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    execute!(io::stdout(), EnterAlternateScreen, CaptureClicks(true), Hide)
 }
 
 /// Gives the terminal back as it was: cooked mode, main screen, cursor, no mouse reporting.
 pub fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
         // Best effort: on a vanished terminal (SIGHUP) these fail, and there is nothing to restore.
-        let _ = execute!(io::stdout(), CaptureClicks(false), LeaveAlternateScreen, Show);
+        // The reset first: frames do not end with one, and the main screen must not inherit a style.
+        let _ = execute!(io::stdout(), ResetColor, SetAttribute(Attribute::Reset), CaptureClicks(false), LeaveAlternateScreen, Show);
         let _ = disable_raw_mode();
     }
 }

@@ -90,6 +90,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
 fn command(app: &mut App, c: Command) -> Vec<Effect> {
     match c {
         Command::Quit => return vec![Effect::Quit],
+        Command::Suspend => return vec![Effect::Suspend],
         Command::Redraw => return vec![Effect::ClearScreen],
         Command::Help => app.help = if app.help.is_some() { None } else { Some(0) },
         Command::Up | Command::Down | Command::PageUp | Command::PageDown | Command::Top | Command::Bottom => movement(app, c),

@@ -117,19 +117,28 @@ impl From<&Rate> for Sample {
 pub struct History {
     samples: VecDeque<Sample>,
     capacity: usize,
+    /// Samples pushed since the history began, dropped ones included: groups of samples
+    /// counted from the start stay the same groups as the ring turns.
+    pushed: u64,
 }
 
 impl History {
-    fn new(capacity: usize) -> History {
+    pub fn new(capacity: usize) -> History {
         // Not preallocated: thousands of real servers each with a full ring would be megabytes.
-        History { samples: VecDeque::new(), capacity }
+        History { samples: VecDeque::new(), capacity, pushed: 0 }
     }
 
-    fn push(&mut self, sample: Sample) {
+    pub fn push(&mut self, sample: Sample) {
         if self.samples.len() == self.capacity {
             self.samples.pop_front();
         }
         self.samples.push_back(sample);
+        self.pushed += 1;
+    }
+
+    /// Samples ever pushed; the oldest kept one is number `pushed() - len()` (from 0).
+    pub fn pushed(&self) -> u64 {
+        self.pushed
     }
 
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Sample> + ExactSizeIterator {

@@ -3,8 +3,8 @@
 
 use super::Form;
 use super::fields::FieldId;
-use crate::ipvs::parse::{self, ParseError, Parsed};
-use std::net::IpAddr;
+use crate::ipvs::parse::{ParseError, Parsed};
+use std::net::{IpAddr, Ipv6Addr};
 
 /// One thing wrong: under a field, or for the form as a whole.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,10 +81,12 @@ impl<'a> Check<'a> {
     }
 }
 
-/// An address alone (the port has its own field), with the message `ipvs::parse` gives.
+/// An address alone, IPv6 with or without brackets. `ipvs::parse::addr_port`'s message
+/// suggests `ADDR:PORT`, which would mislead here: the port has its own field.
 pub fn address(field: &'static str, text: &str) -> Parsed<IpAddr> {
-    match parse::addr_port(field, text)? {
-        (addr, None) => Ok(addr),
-        (_, Some(_)) => Err(ParseError::new(field, text, "must be an address alone; the port has its own field")),
-    }
+    let parsed = match text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+        Some(v6) => v6.parse::<Ipv6Addr>().ok().map(IpAddr::V6),
+        None => text.parse::<IpAddr>().ok(),
+    };
+    parsed.ok_or_else(|| ParseError::new(field, text, "must be an IPv4 or IPv6 address, e.g. 192.0.2.1 or 2001:db8::1 (the port has its own field)"))
 }

@@ -49,7 +49,7 @@ pub enum FieldId {
 #[derive(Debug, Clone)]
 pub enum Value {
     Text(Input),
-    /// One of `options`: Left/Right cycle them, a typed letter picks the next one starting with it.
+    /// One of `options`: Left/Right cycle them, a typed letter picks the next one with a word starting with it.
     Choice { options: &'static [&'static str], selected: usize },
     /// Typed text, with Left/Right cycling through well-known values (the scheduler).
     Combo { options: &'static [&'static str], input: Input },
@@ -132,13 +132,14 @@ impl Field {
         matches!(self.value, Value::Switch(true))
     }
 
-    /// The value as words: the text, the option, `on`/`off`, or the flags that are set.
+    /// The value as words: the text, the option, `on`/`off` (flags: their bits, `101`; the form
+    /// names them).
     pub fn shown(&self) -> String {
         match &self.value {
             Value::Text(input) | Value::Combo { input, .. } => input.value().to_string(),
             Value::Choice { options, selected } => options.get(*selected).copied().unwrap_or_default().to_string(),
             Value::Switch(on) => if *on { "on" } else { "off" }.to_string(),
-            Value::Flags { set, .. } => format!("{set:?}"),
+            Value::Flags { set, .. } => set.iter().map(|on| if *on { '1' } else { '0' }).collect(),
             Value::Fixed(text) => text.clone(),
         }
     }
@@ -168,8 +169,11 @@ impl Field {
                     GoToPrevChar => *selected = (*selected + n - 1) % n,
                     GoToNextChar => *selected = (*selected + 1) % n,
                     InsertChar(c) => {
+                        // Any word of an option counts: `n` finds "masquerading (NAT, -m)".
                         let c = c.to_ascii_lowercase();
-                        let starts = |i: usize| options[i].chars().next().is_some_and(|f| f.to_ascii_lowercase() == c);
+                        let starts = |i: usize| {
+                            options[i].split(|ch: char| !ch.is_alphanumeric()).any(|w| w.chars().next().is_some_and(|f| f.to_ascii_lowercase() == c))
+                        };
                         if let Some(i) = (1..=n).map(|k| (*selected + k) % n).find(|&i| starts(i)) {
                             *selected = i;
                         }
@@ -219,7 +223,7 @@ mod tests {
     use InputRequest::*;
 
     #[test]
-    fn a_choice_cycles_both_ways_and_a_letter_picks_the_next_option_starting_with_it() {
+    fn a_choice_cycles_both_ways_and_a_letter_picks_the_next_option_with_a_word_starting_with_it() {
         const OPTIONS: &[&str] = &["TCP", "UDP", "SCTP", "firewall mark"];
         let mut f = Field::choice(FieldId::Kind, OPTIONS, 0);
         assert!(f.edit(GoToPrevChar));
@@ -231,6 +235,8 @@ mod tests {
         assert!(!f.edit(InsertChar('x')), "no option starts with x");
         assert!(!f.edit(DeletePrevChar));
         assert_eq!(f.shown(), "SCTP");
+        assert!(f.edit(InsertChar('m')), "a later word counts");
+        assert_eq!(f.shown(), "firewall mark");
     }
 
     #[test]

@@ -10,14 +10,17 @@ mod existing;
 mod fields;
 mod service;
 mod timeouts;
+mod view;
 mod words;
 
 pub use confirm::Confirm;
 pub use fields::{FieldId, Value};
+pub use view::FieldView;
 
 use crate::ipvs::IpvsOp;
 use crate::ipvs::model::{DestConfig, ServiceConfig, ServiceKey, Snapshot, SyncDaemon, Timeouts};
 use crate::ipvs::parse;
+use crate::ipvs::stale::Expected;
 use check::{Check, Problem};
 use fields::Field;
 use tui_input::InputRequest;
@@ -47,20 +50,6 @@ pub struct Form {
     context: Vec<String>,
     /// The service a real-server form belongs to.
     service: Option<ServiceConfig>,
-}
-
-/// One visible field, as drawing needs it.
-#[derive(Debug, Clone, Copy)]
-pub struct FieldView<'a> {
-    pub id: FieldId,
-    pub label: &'static str,
-    pub value: &'a Value,
-    pub focused: bool,
-    pub error: Option<&'a str>,
-    /// The names of the flags of a flags field (they depend on the scheduler).
-    pub flag_names: [&'static str; 3],
-    /// What an empty text field means: what is required, or the default taken.
-    pub placeholder: &'static str,
 }
 
 impl Form {
@@ -123,8 +112,8 @@ impl Form {
     }
 
     /// Text into the focused field. On a choice, Left/Right (GoToPrevChar/GoToNextChar) cycle the
-    /// options and a typed letter picks one; on an on/off field a typed space flips it. The
-    /// fields already showing errors are checked again at once.
+    /// options and a typed letter picks one; on an on/off field a typed space flips it. Every
+    /// field edited so far is checked again at once (errors as you type).
     pub fn edit(&mut self, req: InputRequest) {
         let Some(field) = self.fields.get_mut(self.focus) else { return };
         if field.edit(req) {
@@ -172,83 +161,24 @@ impl Form {
 
     /// The equivalent ipvsadm command(s), one per line, when the form is valid as it stands.
     pub fn preview(&self) -> Option<String> {
-        let (ops, problems) = self.check();
-        let ops = ops.filter(|_| problems.is_empty())?;
+        let ops = self.check().0?;
         Some(ops.iter().map(IpvsOp::to_command).collect::<Vec<_>>().join("\n"))
     }
 
-    /// For an edit (service, real server, weight, timeouts): what changed in `table` since the
-    /// form opened, in words, e.g. `TCP 198.51.100.1:80 changed since this form opened:
-    /// scheduler wlc → rr`; `None` if nothing did (or the object vanished: `submit` says so).
-    pub fn changed_since_opened(&self, table: &Snapshot) -> Option<String> {
-        existing::changes(&self.kind, table)
+    /// For an edit (service, real server, weight, timeouts): the object as it was when the form
+    /// opened, for `ipvs::stale` to compare with the table before applying.
+    pub fn expected(&self) -> Option<Expected> {
+        match &self.kind {
+            FormKind::EditService { original } => Some(Expected::Service(original.clone())),
+            FormKind::EditDest { service, original } | FormKind::Weight { service, original } => Some(Expected::Dest { service: *service, dest: *original }),
+            FormKind::Timeouts { original } => Some(Expected::Timeouts(*original)),
+            FormKind::AddService | FormKind::AddDest { .. } | FormKind::Daemon => None,
+        }
     }
 
     /// A refusal from the kernel, or a notice that the object changed, shown in the form.
     pub fn set_error(&mut self, message: impl Into<String>) {
         self.error = Some(message.into());
-    }
-
-    /// The form-level error, if any.
-    pub fn error(&self) -> Option<&str> {
-        self.error.as_deref()
-    }
-
-    /// The error shown under a field.
-    pub fn field_error(&self, id: FieldId) -> Option<&str> {
-        self.field(id).and_then(|f| f.error.as_deref())
-    }
-
-    /// A visible field's value as words: the typed text, the option chosen, `on`/`off`.
-    pub fn value(&self, id: FieldId) -> Option<String> {
-        self.field(id).map(Field::shown)
-    }
-
-    pub fn focused(&self) -> Option<FieldId> {
-        self.fields.get(self.focus).map(|f| f.id)
-    }
-
-    /// Read-only lines shown above the fields.
-    pub fn context(&self) -> &[String] {
-        &self.context
-    }
-
-    /// What the focused field is for (for a choice: what the option shown does).
-    pub fn help(&self) -> &'static str {
-        self.fields.get(self.focus).map_or("", |f| words::help(f.id, &f.shown()))
-    }
-
-    /// The visible fields in order, for drawing.
-    pub fn fields(&self) -> Vec<FieldView<'_>> {
-        let scheduler = self.field(FieldId::Scheduler).map_or("", Field::typed);
-        let flag_names = match scheduler {
-            "sh" => ["sh-fallback", "sh-port", "flag-3"],
-            "mh" => ["mh-fallback", "mh-port", "flag-3"],
-            _ => ["flag-1", "flag-2", "flag-3"],
-        };
-        (0..self.fields.len())
-            .filter(|&i| self.visible(self.fields[i].id))
-            .map(|i| {
-                let f = &self.fields[i];
-                FieldView {
-                    id: f.id,
-                    label: self.label(f.id),
-                    value: &f.value,
-                    focused: i == self.focus,
-                    error: f.error.as_deref(),
-                    flag_names,
-                    placeholder: words::placeholder(f.id),
-                }
-            })
-            .collect()
-    }
-
-    fn label(&self, id: FieldId) -> &'static str {
-        match (id, &self.kind) {
-            (FieldId::Netmask, _) => words::netmask_label(service::family(self)),
-            (FieldId::Address, FormKind::EditService { .. }) => "virtual service",
-            _ => id.label(),
-        }
     }
 
     /// The field `id` if this form has it and it is shown now.
@@ -302,13 +232,16 @@ impl Form {
         self.show(&problems, false);
     }
 
-    /// Puts each problem under its field (only touched ones while typing), or on the form.
+    /// Puts each problem under its field (only touched ones while typing), or on the form (also
+    /// one whose field is not shown, so that no refusal goes unexplained).
     fn show(&mut self, problems: &[Problem], submitted: bool) {
-        for f in &mut self.fields {
-            f.error = problems.iter().find(|p| p.field == Some(f.id) && f.touched).map(|p| p.message.clone());
+        let shown: Vec<bool> = self.fields.iter().map(|f| self.visible(f.id)).collect();
+        for (f, shown) in self.fields.iter_mut().zip(&shown) {
+            f.error = problems.iter().find(|p| p.field == Some(f.id) && f.touched && *shown).map(|p| p.message.clone());
         }
         if submitted {
-            let form_level: Vec<&str> = problems.iter().filter(|p| p.field.is_none()).map(|p| p.message.as_str()).collect();
+            let on_form = |p: &&Problem| p.field.is_none_or(|id| !self.visible(id));
+            let form_level: Vec<&str> = problems.iter().filter(on_form).map(|p| p.message.as_str()).collect();
             self.error = (!form_level.is_empty()).then(|| form_level.join("; "));
         }
     }

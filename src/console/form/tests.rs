@@ -39,7 +39,7 @@ fn a_field_shows_its_error_as_it_is_typed_and_only_once_touched() {
     let mut form = Form::add_service();
     form.next_field();
     type_text(&mut form, "192.0.2.");
-    assert_eq!(form.field_error(FieldId::Address), Some("virtual service \"192.0.2.\": must be an address with an optional port: 192.0.2.1:80, [2001:db8::1]:80, 192.0.2.1"));
+    assert_eq!(form.field_error(FieldId::Address), Some("virtual service \"192.0.2.\": must be an IPv4 or IPv6 address, e.g. 192.0.2.1 or 2001:db8::1 (the port has its own field)"));
     assert_eq!(form.field_error(FieldId::Port), None, "the port is not touched yet");
     type_text(&mut form, "1");
     assert_eq!(form.field_error(FieldId::Address), None);

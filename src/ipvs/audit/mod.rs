@@ -1,12 +1,14 @@
 //! The audit log: every change applied to IPVS or the host, by the console or the command line, appended as
 //! one JSON line (time, user, host, command, result, the state it replaced), and read back.
 
+mod audited;
 mod before;
 mod entry;
 mod read;
 #[cfg(test)]
 mod tests;
 
+pub use audited::Audited;
 pub use before::before_lines;
 pub use entry::{Entry, Outcome, Source};
 pub use read::{Tail, read_last};
@@ -64,6 +66,7 @@ impl AuditLog {
         match dirs::state_dir() {
             Some(dir) => dir.join("ipvs-tui").join("audit.log"),
             // No home directory at all: a per-user file in the temporary directory still records.
+            // SAFETY: geteuid has no preconditions and cannot fail.
             None => std::env::temp_dir().join(format!("ipvs-tui-{}", unsafe { libc::geteuid() })).join("audit.log"),
         }
     }

@@ -23,7 +23,7 @@ pub fn key_hint(value: &Value) -> &'static str {
     match value {
         Value::Text(_) | Value::Fixed(_) => "",
         Value::Combo { .. } => "←→ known names, or type one",
-        Value::Choice { .. } => "←→ or a first letter: choose",
+        Value::Choice { .. } => "←→ or a letter: choose",
         Value::Switch(_) => "Space: on/off",
         Value::Flags { .. } => "←→ pick a flag · Space: on/off",
     }

@@ -1,9 +1,13 @@
 //! The trend of the selected service (or real server, when the real servers have focus):
 //! sparklines of connections, packets and bytes per second, newest at the right.
+//!
+//! A column is the mean of a fixed group of samples (counted from the start of the history),
+//! enough for the whole history to fit: the sparkline shifts once a group is complete instead of
+//! on every sample, which over SSH is most of what a trend would otherwise cost.
 
 use crate::console::app::{App, Focus};
 use crate::console::view::{dest_label, service_label};
-use crate::ipvs::rates::{RateSource, Sample};
+use crate::ipvs::rates::{History, RateSource, Sample};
 use crate::ui::format;
 use crate::ui::table::pane_title;
 use crate::ui::theme::Theme;
@@ -31,14 +35,21 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         _ => service_label(&service.config.key),
     };
     let history = app.selected_history();
-    let points = history.map_or(0, |h| h.len());
+    let spark_width = area.width.saturating_sub(LABEL + VALUE).max(1);
+    let group = history.map_or(1, |h| group_size(h, spark_width));
     // The time the current rate covers: counters move only on the kernel's 2 s estimator ticks.
     let source = match (app.rate_source, app.selected_rate()) {
         (RateSource::Own, Some(r)) => format!("own rates over {:.1}s", r.window.as_secs_f64()),
         (RateSource::Own, None) => "own rates: none yet".to_string(),
         (RateSource::Kernel, _) => "kernel rates, 8s average".to_string(),
     };
-    let about = Span::styled(format!("{source}, {points} {}", if points == 1 { "point" } else { "points" }), theme.dim);
+    // Samples come one per estimator period (2 s) at most.
+    let period = crate::ipvs::rates::ESTIMATOR_PERIOD.as_secs() as usize;
+    let columns_are = match history {
+        Some(h) if !h.is_empty() => format!("; a column is {}s", group * period),
+        _ => String::new(),
+    };
+    let about = Span::styled(format!("{source}{columns_are}"), theme.dim);
     pane_title(f, area, "Trend".into(), vec![Span::raw(name), about], false, theme);
     let rows: [(&str, Pick, bool); 3] = [
         ("conn/s", |s| s.conns_per_s, false),
@@ -55,20 +66,67 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let [label_area, spark_area, value_area] =
             Layout::horizontal([Constraint::Length(LABEL), Constraint::Fill(1), Constraint::Length(VALUE)]).areas(line);
         f.render_widget(Line::styled(format!(" {label}"), theme.column), Rect { y: label_area.bottom() - 1, height: 1, ..label_area });
-        let samples: Vec<f32> = history.map(|h| h.iter().map(pick).collect()).unwrap_or_default();
-        let shown = &samples[samples.len().saturating_sub(usize::from(spark_area.width))..];
+        let columns = history.map(|h| grouped(h, group, pick)).unwrap_or_default();
+        let shown = &columns[columns.len().saturating_sub(usize::from(spark_area.width))..];
         // Sparklines take integers: hundredths keep slow rates (0.25 conn/s) visible.
-        let data: Vec<u64> = shown.iter().map(|v| (f64::from(*v).max(0.0) * 100.0).round() as u64).collect();
+        let data: Vec<u64> = shown.iter().map(|v| (v.max(0.0) * 100.0).round() as u64).collect();
         // Newest at the right, next to its value, however few points there are yet.
         let width = (data.len() as u16).min(spark_area.width);
         let spark_area = Rect { x: spark_area.right() - width, width, ..spark_area };
         f.render_widget(Sparkline::default().data(&data).style(theme.spark), spark_area);
-        let latest = samples.last().map(|v| f64::from(*v));
+        let latest = history.and_then(|h| h.latest()).map(|s| f64::from(pick(s)));
         let value = match latest {
             Some(v) if bytes => format::bytes(v, app.exact),
             Some(v) => format::number(v, app.exact),
             None => "-".into(),
         };
         f.render_widget(Line::from(value).right_aligned(), Rect { y: value_area.bottom() - 1, height: 1, ..value_area });
+    }
+}
+
+/// Samples a column holds so that a full history fits in `width` columns.
+fn group_size(history: &History, width: u16) -> usize {
+    history.capacity().div_ceil(usize::from(width)).max(1)
+}
+
+/// The mean of each group of `group` samples, groups counted from the first sample ever pushed;
+/// the newest group may be partial (it fills in place), and so may the oldest.
+fn grouped(history: &History, group: usize, pick: Pick) -> Vec<f64> {
+    let first = history.pushed() - history.len() as u64;
+    let mut columns: Vec<(f64, u32)> = Vec::new();
+    let mut current = None;
+    for (i, sample) in history.iter().enumerate() {
+        let g = (first + i as u64) / group as u64;
+        if current != Some(g) {
+            columns.push((0.0, 0));
+            current = Some(g);
+        }
+        let last = columns.last_mut().expect("pushed above");
+        last.0 += f64::from(pick(sample));
+        last.1 += 1;
+    }
+    columns.into_iter().map(|(sum, n)| sum / f64::from(n)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn history(capacity: usize, values: impl IntoIterator<Item = u8>) -> History {
+        let mut h = History::new(capacity);
+        for v in values {
+            h.push(Sample { conns_per_s: f32::from(v), packets_per_s: 0.0, bytes_per_s: 0.0 });
+        }
+        h
+    }
+
+    #[test]
+    fn columns_are_means_of_groups_counted_from_the_first_sample() {
+        let conns: Pick = |s| s.conns_per_s;
+        assert_eq!(group_size(&history(300, []), 100), 3);
+        assert_eq!(group_size(&history(300, []), 62), 5);
+        assert_eq!(grouped(&history(300, 1..=7), 3, conns), [2.0, 5.0, 7.0], "the newest group fills in place");
+        // Groups (1 2 3 | 4 5 6 | 7) stay the same as the ring turns: keeping 3..=7, the oldest is partial.
+        assert_eq!(grouped(&history(5, 1..=7), 3, conns), [3.0, 5.0, 7.0]);
     }
 }

@@ -1,6 +1,6 @@
 //! The header: which IPVS this is and how fresh the data is, why the view is read-only when it
 //! is, the totals (on one line when the window is wide, two otherwise), and a warning line while
-//! polling fails.
+//! polling fails. The age of the table shows only when a poll is late.
 
 use crate::console::app::{App, Source};
 use crate::ipvs::rates::RateSource;
@@ -9,7 +9,9 @@ use crate::ui::format;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
+use std::time::Duration;
 
 type Part = Vec<Span<'static>>;
 
@@ -98,6 +100,12 @@ fn totals(app: &App) -> Option<(Vec<Part>, Vec<Part>)> {
     Some((counts, traffic))
 }
 
+/// A poll is late when the table is older than two intervals and a second: a poll takes time,
+/// and the age is counted in whole seconds.
+pub fn late(app: &App, age: Duration) -> bool {
+    age > app.interval * 2 + Duration::from_secs(1)
+}
+
 pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut first = vec![vec![Span::styled("ipvs-tui", theme.title), Span::raw(" "), Span::styled(app.host.clone(), theme.title)]];
     let mut badges = Vec::new();
@@ -115,7 +123,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     let every = format::interval(app.interval);
     match app.last_ok {
-        Some(t) => first.push(vec![Span::raw(format!("polled {} ago, every {every}", format::age(app.now.saturating_duration_since(t))))]),
+        // The age only when the table is older than polling on time explains: a second that
+        // ticks in a corner would be most of what an idle console writes to the terminal.
+        Some(t) if late(app, app.now.saturating_duration_since(t)) => {
+            let age = format::age(app.now.saturating_duration_since(t));
+            let style = if app.frozen { Style::default() } else { theme.warning };
+            first.push(vec![Span::styled(format!("polled {age} ago"), style), Span::raw(format!(", every {every}"))]);
+        }
+        Some(_) => first.push(vec![Span::raw(format!("every {every}"))]),
         None if app.poll_error.is_some() => first.push(vec![Span::styled(" NOT CONNECTED ", theme.warning)]),
         None => first.push(vec![Span::styled(format!("reading IPVS…, every {every}"), theme.dim)]),
     }

@@ -1,0 +1,316 @@
+//! A ratatui backend that writes few bytes per frame, for terminals at the end of an SSH link:
+//! nothing at all for a frame that changes no cell, short cursor moves, one SGR per style change.
+//!
+//! The crossterm backend moves the cursor with an absolute `ESC[row;colH` before every run of
+//! changed cells, sets colours with 256-colour codes, and ends every frame (even an empty one)
+//! with four resets; the event loop adds synchronized-output markers and a cursor hide. At 1 s
+//! refresh that overhead was most of what the console wrote.
+
+use ratatui::backend::{Backend, ClearType, WindowSize};
+use ratatui::buffer::{Buffer, Cell};
+use ratatui::layout::{Position, Rect, Size};
+use ratatui::style::{Color, Modifier};
+use std::io::{self, Write};
+use ratatui::text::Span;
+
+const BEGIN_SYNC: &[u8] = b"\x1b[?2026h";
+const END_SYNC: &[u8] = b"\x1b[?2026l";
+/// Up to this many unchanged cells between two changes are printed again rather than skipped
+/// with `ESC[nC` (which takes 3 to 5 bytes).
+const REPRINT_GAP: u16 = 3;
+
+/// Colours, text attributes: what an SGR sequence sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Pen {
+    fg: Color,
+    bg: Color,
+    modifier: Modifier,
+}
+
+const PLAIN: Pen = Pen { fg: Color::Reset, bg: Color::Reset, modifier: Modifier::empty() };
+
+impl Pen {
+    fn of(cell: &Cell) -> Pen {
+        Pen { fg: cell.fg, bg: cell.bg, modifier: cell.modifier }
+    }
+}
+
+pub struct LeanBackend<W: Write> {
+    out: W,
+    /// The frame being written; sent with one write on `flush`.
+    frame: Vec<u8>,
+    /// What the terminal shows, as far as we wrote it: to reprint short gaps.
+    shown: Buffer,
+    /// The terminal's cursor, when we know it exactly.
+    cursor: Option<Position>,
+    pen: Option<Pen>,
+    cursor_hidden: Option<bool>,
+    /// Wrap each non-empty frame in synchronized output (mode 2026).
+    sync: bool,
+    in_sync: bool,
+    colors: bool,
+    /// The size to report; None asks the terminal.
+    fixed_size: Option<Size>,
+}
+
+impl<W: Write> LeanBackend<W> {
+    /// `colors` false drops colours (NO_COLOR), keeping bold, reverse and the like.
+    pub fn new(out: W, sync: bool, colors: bool) -> LeanBackend<W> {
+        let mut b = LeanBackend {
+            out,
+            frame: Vec::with_capacity(4096),
+            shown: Buffer::empty(Rect::ZERO),
+            cursor: None,
+            pen: None,
+            cursor_hidden: None,
+            sync,
+            in_sync: false,
+            colors,
+            fixed_size: None,
+        };
+        // A fresh alternate screen is blank, as ratatui assumes too.
+        b.forget_screen();
+        b
+    }
+
+    /// A backend of a fixed size that never asks a terminal (tests, benchmarks).
+    pub fn with_size(out: W, width: u16, height: u16) -> LeanBackend<W> {
+        let mut b = LeanBackend::new(out, true, true);
+        b.fixed_size = Some(Size::new(width, height));
+        b.shown = Buffer::empty(Rect::new(0, 0, width, height));
+        b
+    }
+
+    pub fn writer(&self) -> &W {
+        &self.out
+    }
+
+    pub fn writer_mut(&mut self) -> &mut W {
+        &mut self.out
+    }
+
+    fn move_to(&mut self, to: Position) {
+        if self.cursor == Some(to) {
+            return;
+        }
+        if let Some(at) = self.cursor
+            && at.y == to.y
+            && to.x > at.x
+        {
+            let gap = to.x - at.x;
+            if gap <= REPRINT_GAP && self.reprint(at, gap) {
+                return;
+            }
+            if gap == 1 {
+                self.frame.extend_from_slice(b"\x1b[C");
+            } else {
+                let _ = write!(self.frame, "\x1b[{gap}C");
+            }
+        } else {
+            let _ = write!(self.frame, "\x1b[{};{}H", to.y + 1, to.x + 1);
+        }
+        self.cursor = Some(to);
+    }
+
+    /// Prints the `gap` cells the terminal already shows from `at`, if that is possible in the
+    /// current pen; returns whether it did.
+    fn reprint(&mut self, at: Position, gap: u16) -> bool {
+        let area = self.shown.area;
+        let cells: Option<Vec<&Cell>> = (at.x..at.x + gap).map(|x| area.contains(Position::new(x, at.y)).then(|| &self.shown[(x, at.y)])).collect();
+        let Some(cells) = cells else { return false };
+        if cells.iter().any(|c| Some(self.pen_of(c)) != self.pen || c.symbol().len() != 1 || width(c.symbol()) != 1) {
+            return false;
+        }
+        let bytes: Vec<u8> = cells.iter().map(|c| c.symbol().as_bytes()[0]).collect();
+        self.frame.extend_from_slice(&bytes);
+        self.cursor = Some(Position::new(at.x + gap, at.y));
+        true
+    }
+
+    /// One SGR that sets everything the cell needs, starting from a reset unless the terminal's
+    /// pen is known to be plain already.
+    fn set_pen(&mut self, pen: Pen) {
+        if self.pen == Some(pen) {
+            return;
+        }
+        let mut codes: Vec<String> = Vec::new();
+        for (m, code) in [
+            (Modifier::BOLD, "1"),
+            (Modifier::DIM, "2"),
+            (Modifier::ITALIC, "3"),
+            (Modifier::UNDERLINED, "4"),
+            (Modifier::SLOW_BLINK, "5"),
+            (Modifier::RAPID_BLINK, "6"),
+            (Modifier::REVERSED, "7"),
+            (Modifier::HIDDEN, "8"),
+            (Modifier::CROSSED_OUT, "9"),
+        ] {
+            if pen.modifier.contains(m) {
+                codes.push(code.into());
+            }
+        }
+        if self.colors {
+            codes.extend(color_code(pen.fg, false));
+            codes.extend(color_code(pen.bg, true));
+        }
+        let reset = if self.pen == Some(PLAIN) { "" } else if codes.is_empty() { "0" } else { "0;" };
+        let _ = write!(self.frame, "\x1b[{reset}{}m", codes.join(";"));
+        self.pen = Some(pen);
+    }
+
+    /// What a cell needs of the pen: without colours when they are off.
+    fn pen_of(&self, cell: &Cell) -> Pen {
+        let pen = Pen::of(cell);
+        if self.colors { pen } else { Pen { fg: Color::Reset, bg: Color::Reset, ..pen } }
+    }
+
+    fn begin(&mut self) {
+        if self.sync && !self.in_sync {
+            self.frame.extend_from_slice(BEGIN_SYNC);
+            self.in_sync = true;
+        }
+    }
+
+    fn forget_screen(&mut self) {
+        let area = self.size().map(|s| Rect::new(0, 0, s.width, s.height)).unwrap_or(Rect::ZERO);
+        self.shown = Buffer::empty(area);
+    }
+}
+
+/// Columns a symbol takes (unicode-width, as ratatui counts them).
+fn width(symbol: &str) -> usize {
+    Span::raw(symbol).width()
+}
+
+/// The SGR parameter of a colour: the short 16-colour codes where there is one.
+fn color_code(color: Color, background: bool) -> Option<String> {
+    let base = |n: u8| Some((n + if background { 10 } else { 0 }).to_string());
+    let ext = if background { 48 } else { 38 };
+    match color {
+        Color::Reset => None,
+        Color::Black => base(30),
+        Color::Red => base(31),
+        Color::Green => base(32),
+        Color::Yellow => base(33),
+        Color::Blue => base(34),
+        Color::Magenta => base(35),
+        Color::Cyan => base(36),
+        Color::Gray => base(37),
+        Color::DarkGray => base(90),
+        Color::LightRed => base(91),
+        Color::LightGreen => base(92),
+        Color::LightYellow => base(93),
+        Color::LightBlue => base(94),
+        Color::LightMagenta => base(95),
+        Color::LightCyan => base(96),
+        Color::White => base(97),
+        Color::Indexed(i) => Some(format!("{ext};5;{i}")),
+        Color::Rgb(r, g, b) => Some(format!("{ext};2;{r};{g};{b}")),
+    }
+}
+
+impl<W: Write> Backend for LeanBackend<W> {
+    type Error = io::Error;
+
+    fn draw<'a, I>(&mut self, content: I) -> io::Result<()>
+    where
+        I: Iterator<Item = (u16, u16, &'a Cell)>,
+    {
+        for (x, y, cell) in content {
+            self.begin();
+            self.move_to(Position::new(x, y));
+            self.set_pen(self.pen_of(cell));
+            let symbol = cell.symbol();
+            self.frame.extend_from_slice(symbol.as_bytes());
+            let width = width(symbol);
+            // Wide or zero-width symbols: terminals disagree on where the cursor lands.
+            self.cursor = (width == 1 && symbol.chars().count() == 1).then(|| Position::new(x + 1, y));
+            if self.shown.area.contains(Position::new(x, y)) {
+                self.shown[(x, y)] = cell.clone();
+            }
+        }
+        // No reset at the end of a frame: a clear starts with one, and so does the terminal's restore.
+        Ok(())
+    }
+
+    fn hide_cursor(&mut self) -> io::Result<()> {
+        if self.cursor_hidden != Some(true) {
+            self.frame.extend_from_slice(b"\x1b[?25l");
+            self.cursor_hidden = Some(true);
+        }
+        Ok(())
+    }
+
+    fn show_cursor(&mut self) -> io::Result<()> {
+        if self.cursor_hidden != Some(false) {
+            self.frame.extend_from_slice(b"\x1b[?25h");
+            self.cursor_hidden = Some(false);
+        }
+        Ok(())
+    }
+
+    fn get_cursor_position(&mut self) -> io::Result<Position> {
+        match self.cursor {
+            Some(p) => Ok(p),
+            None => crossterm::cursor::position().map(|(x, y)| Position::new(x, y)),
+        }
+    }
+
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
+        let p = position.into();
+        if self.cursor != Some(p) {
+            let _ = write!(self.frame, "\x1b[{};{}H", p.y + 1, p.x + 1);
+            self.cursor = Some(p);
+        }
+        Ok(())
+    }
+
+    fn clear(&mut self) -> io::Result<()> {
+        self.clear_region(ClearType::All)
+    }
+
+    fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
+        self.set_pen(PLAIN);
+        self.frame.extend_from_slice(match clear_type {
+            ClearType::All => b"\x1b[2J",
+            ClearType::AfterCursor => b"\x1b[J",
+            ClearType::BeforeCursor => b"\x1b[1J",
+            ClearType::CurrentLine => b"\x1b[2K",
+            ClearType::UntilNewLine => b"\x1b[K",
+        });
+        // What is left on screen is no longer known cell by cell.
+        self.forget_screen();
+        if clear_type != ClearType::All {
+            self.shown = Buffer::empty(Rect::ZERO);
+        }
+        self.flush()
+    }
+
+    fn size(&self) -> io::Result<Size> {
+        match self.fixed_size {
+            Some(s) => Ok(s),
+            None => crossterm::terminal::size().map(|(w, h)| Size::new(w, h)),
+        }
+    }
+
+    fn window_size(&mut self) -> io::Result<WindowSize> {
+        let columns_rows = self.size()?;
+        let pixels = crossterm::terminal::window_size().map(|w| Size::new(w.width, w.height)).unwrap_or_default();
+        Ok(WindowSize { columns_rows, pixels })
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.in_sync {
+            self.frame.extend_from_slice(END_SYNC);
+            self.in_sync = false;
+        }
+        if !self.frame.is_empty() {
+            self.out.write_all(&self.frame)?;
+            self.frame.clear();
+        }
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests;

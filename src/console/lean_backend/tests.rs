@@ -1,0 +1,149 @@
+//! The bytes written, replayed on a minimal terminal, give the screen ratatui drew.
+
+use super::*;
+use ratatui::Terminal;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+/// Just enough of a VT100 for what LeanBackend writes: CUP, CUF, SGR, ED, text.
+struct Screen {
+    cells: Vec<Vec<(String, Pen)>>,
+    at: (usize, usize),
+    pen: Pen,
+}
+
+impl Screen {
+    fn new(w: usize, h: usize) -> Screen {
+        Screen { cells: vec![vec![(" ".into(), PLAIN); w]; h], at: (0, 0), pen: PLAIN }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        let text = std::str::from_utf8(bytes).expect("utf-8 output");
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c != '\x1b' {
+                let (x, y) = self.at;
+                self.cells[y][x] = (c.to_string(), self.pen);
+                self.at.0 += 1;
+                continue;
+            }
+            assert_eq!(chars.next(), Some('['), "only CSI sequences");
+            let mut params = String::new();
+            let fin = loop {
+                let c = chars.next().expect("a complete sequence");
+                if c.is_ascii_digit() || c == ';' || c == '?' { params.push(c) } else { break c }
+            };
+            let nums: Vec<usize> = params.trim_start_matches('?').split(';').filter(|p| !p.is_empty()).map(|p| p.parse().unwrap()).collect();
+            match fin {
+                'H' => self.at = (nums[1] - 1, nums[0] - 1),
+                'C' => self.at.0 += nums.first().copied().unwrap_or(1),
+                'J' => {
+                    assert_eq!(nums, [2]);
+                    for row in &mut self.cells { row.fill((" ".into(), self.pen)) }
+                }
+                'm' => self.sgr(&nums),
+                'h' | 'l' => assert!(params.starts_with('?')),
+                other => panic!("unexpected CSI {params}{other}"),
+            }
+        }
+    }
+
+    fn sgr(&mut self, nums: &[usize]) {
+        if nums.is_empty() {
+            self.pen = PLAIN;
+        }
+        let mut i = 0;
+        while i < nums.len() {
+            let n = nums[i];
+            let named = |n: usize| [Color::Black, Color::Red, Color::Green, Color::Yellow, Color::Blue, Color::Magenta, Color::Cyan, Color::Gray][n];
+            let bright = |n: usize| [Color::DarkGray, Color::LightRed, Color::LightGreen, Color::LightYellow, Color::LightBlue, Color::LightMagenta, Color::LightCyan, Color::White][n];
+            match n {
+                0 => self.pen = PLAIN,
+                1 => self.pen.modifier |= Modifier::BOLD,
+                4 => self.pen.modifier |= Modifier::UNDERLINED,
+                7 => self.pen.modifier |= Modifier::REVERSED,
+                30..=37 => self.pen.fg = named(n - 30),
+                40..=47 => self.pen.bg = named(n - 40),
+                90..=97 => self.pen.fg = bright(n - 90),
+                100..=107 => self.pen.bg = bright(n - 100),
+                38 | 48 => {
+                    assert_eq!(nums[i + 1], 5);
+                    let c = Color::Indexed(nums[i + 2] as u8);
+                    if n == 38 { self.pen.fg = c } else { self.pen.bg = c }
+                    i += 2;
+                }
+                other => panic!("unexpected SGR {other}"),
+            }
+            i += 1;
+        }
+    }
+}
+
+/// Frames of changing text in a few styles, deterministic.
+fn frame(f: &mut ratatui::Frame, n: u64) {
+    let styles = [
+        Style::default(),
+        Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+        Style::default().fg(Color::Black).bg(Color::LightCyan).add_modifier(Modifier::BOLD),
+        Style::default().bg(Color::DarkGray),
+        Style::default().fg(Color::Indexed(202)).add_modifier(Modifier::REVERSED | Modifier::UNDERLINED),
+    ];
+    let mut seed = n.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for y in 0..f.area().height {
+        let mut spans = Vec::new();
+        for _ in 0..4 {
+            let word = format!("{}·{} ", next() % 1000, if next() % 3 == 0 { "█" } else { "ab" });
+            spans.push(Span::styled(word, styles[(next() % styles.len() as u64) as usize]));
+        }
+        if next() % 4 != 0 {
+            f.render_widget(Line::from(spans), Rect::new((next() % 20) as u16, y, f.area().width - 20, 1));
+        }
+    }
+}
+
+#[test]
+fn the_bytes_rebuild_every_frame_exactly() {
+    let (w, h) = (60, 12);
+    let mut terminal = Terminal::new(LeanBackend::with_size(Vec::new(), w, h)).unwrap();
+    let mut screen = Screen::new(w.into(), h.into());
+    for n in 0..200 {
+        let drawn = terminal.draw(|f| frame(f, n % 37)).unwrap().buffer.clone();
+        screen.feed(terminal.backend().writer());
+        for y in 0..h {
+            for x in 0..w {
+                let got = &screen.cells[y as usize][x as usize];
+                assert_eq!((got.0.as_str(), got.1), (drawn[(x, y)].symbol(), Pen::of(&drawn[(x, y)])), "frame {n}, cell {x},{y}");
+            }
+        }
+        terminal.backend_mut().writer_mut().clear();
+        if n % 50 == 49 {
+            terminal.clear().unwrap();
+        }
+    }
+}
+
+#[test]
+fn an_unchanged_frame_writes_nothing() {
+    let mut terminal = Terminal::new(LeanBackend::with_size(Vec::new(), 40, 5)).unwrap();
+    terminal.draw(|f| frame(f, 1)).unwrap();
+    assert!(!terminal.backend().writer().is_empty());
+    terminal.backend_mut().writer_mut().clear();
+    terminal.draw(|f| frame(f, 1)).unwrap();
+    assert_eq!(terminal.backend().writer().len(), 0, "{:?}", String::from_utf8_lossy(terminal.backend().writer()));
+}
+
+#[test]
+fn short_moves_and_styles() {
+    let mut terminal = Terminal::new(LeanBackend::with_size(Vec::new(), 20, 2)).unwrap();
+    terminal.draw(|f| f.render_widget(Line::from("a  b    c"), f.area())).unwrap();
+    terminal.backend_mut().writer_mut().clear();
+    terminal.draw(|f| f.render_widget(Line::from(vec![Span::raw("x  y    "), Span::styled("z", Style::default().fg(Color::Cyan))]), f.area())).unwrap();
+    // x, two blanks printed again rather than skipped, y, a skip of 4, z in cyan.
+    assert_eq!(String::from_utf8_lossy(terminal.backend().writer()), "\x1b[?2026h\x1b[1;1Hx  y\x1b[4C\x1b[36mz\x1b[?2026l");
+}

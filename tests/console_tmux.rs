@@ -1,0 +1,80 @@
+//! The console in a real terminal (tmux), on the simulator: job control. Ctrl-Z gives the shell
+//! back in cooked mode; `fg` brings the console back, repainted.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Tmux {
+    fn start(width: u16, height: u16) -> Tmux {
+        let dir = tempfile::tempdir().unwrap();
+        let tmux = Tmux { socket: dir.path().join("tmux.sock"), _dir: dir };
+        let (w, h) = (width.to_string(), height.to_string());
+        tmux.run(&["-f", "/dev/null", "new-session", "-d", "-x", &w, "-y", &h, "env -i PATH=/usr/bin:/bin TERM=xterm-256color bash --norc --noprofile"]);
+        tmux
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux").arg("-S").arg(&self.socket).args(args).output().expect("tmux runs (tests/run.sh installs it)");
+        assert!(out.status.success(), "tmux {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "0"];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-t", "0", "-p"])
+    }
+
+    /// Waits until the visible screen satisfies `ok`; on a timeout, fails with the screen.
+    fn wait(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return screen;
+            }
+            assert!(start.elapsed() < Duration::from_secs(30), "waited 30 s for {what}; the screen:\n{screen}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").arg("-S").arg(&self.socket).arg("kill-server").output();
+    }
+}
+
+#[test]
+fn ctrl_z_gives_the_shell_back_in_cooked_mode_and_fg_repaints_the_console() {
+    let bin = env!("CARGO_BIN_EXE_ipvs-tui");
+    assert!(Path::new(bin).exists());
+    let tmux = Tmux::start(100, 30);
+    tmux.keys(&["PS1='$ '", "Enter", "clear", "Enter"]);
+    tmux.keys(&[&format!("{bin} --demo"), "Enter"]);
+    tmux.wait("the console", |s| s.contains("SIMULATED") && s.contains("TCP 192.0.2.10:80"));
+
+    tmux.keys(&["C-z"]);
+    tmux.wait("the shell's stopped-job line", |s| s.contains("Stopped") && !s.contains("SIMULATED"));
+    tmux.keys(&["stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo -e -icanon -e -echo", "Enter"]);
+    let shell = tmux.wait("stty's answer", |s| s.lines().any(|l| l.trim() == "icanon" || l.trim() == "-icanon"));
+    let modes: Vec<&str> = shell.lines().map(str::trim).filter(|l| ["icanon", "-icanon", "echo", "-echo"].contains(l)).collect();
+    assert_eq!(modes, ["icanon", "echo"], "the terminal is cooked while the console is stopped:\n{shell}");
+
+    tmux.keys(&["clear; fg", "Enter"]);
+    tmux.wait("the console repainted after fg", |s| s.contains("SIMULATED") && s.contains("TCP 192.0.2.10:80"));
+    tmux.keys(&["q"]);
+    tmux.wait("the shell after quitting", |s| !s.contains("SIMULATED") && s.trim_end().ends_with('$'));
+    tmux.keys(&["echo exit=$?", "Enter"]);
+    tmux.wait("the console to quit with status 0", |s| s.contains("exit=0"));
+}
