@@ -1,7 +1,7 @@
 //! What each subcommand does: read or change the kernel's table and print like ipvsadm.
 
 use super::restore;
-use super::{sysctl, vip, Command, DaemonCommand, ListArgs, VipCommand};
+use super::{host, sysctl, vip, Command, DaemonCommand, ListArgs, VipCommand};
 use crate::host::HostError;
 use crate::ipvs::audit::{AuditLog, Audited, Context, Source};
 use crate::ipvs::kernel::KernelBackend;
@@ -91,6 +91,7 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
         Command::Vip(VipCommand::Add { words }) => vip::change(vip::parse_words(&words, true)?, log).await,
         Command::Vip(VipCommand::Del { words }) => vip::change(vip::parse_words(&words, false)?, log).await,
         Command::Vip(VipCommand::List { json }) => vip::list(json).await,
+        Command::Host { json } => host::run(json).await,
         Command::Sysctl { assignments, json } => sysctl::run(&assignments, json, log).await,
         Command::Daemon(DaemonCommand::List) => {
             let snapshot = KernelBackend::connect().await?.snapshot().await?;

@@ -3,6 +3,7 @@
 mod audited;
 mod commands;
 mod doctor;
+mod host;
 mod persist;
 mod restore;
 mod setup;
@@ -105,6 +106,12 @@ pub enum Command {
     /// they are bound.
     #[command(subcommand)]
     Vip(VipCommand),
+    /// The interfaces with their state and addresses, and the main routing table.
+    Host {
+        /// Links, addresses, routes and the LVS sysctls as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// List the sysctls LVS depends on with their values and what each does, or set some:
     /// NAME=VALUE... (checked first, then all or nothing).
     Sysctl {

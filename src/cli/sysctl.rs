@@ -85,7 +85,9 @@ async fn set(assignments: &[String], log: &AuditLog) -> Result<(), Failure> {
         Ok(()) => Ok(()),
         Err(failure) => {
             eprintln!("ipvs-tui: {}: {}", ops[failure.step].to_command(), failure.error);
-            if failure.rollback_errors.is_empty() {
+            if failure.step == 0 {
+                eprintln!("ipvs-tui: nothing was changed");
+            } else if failure.rollback_errors.is_empty() {
                 eprintln!("ipvs-tui: undid the {} change(s) before it; every sysctl is as it was", failure.step);
             } else {
                 eprintln!("ipvs-tui: undoing the changes before it failed too; these sysctls are NOT as they were:");

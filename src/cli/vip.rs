@@ -140,7 +140,7 @@ mod tests {
     #[test]
     fn the_list_marks_vips_bound_nowhere() {
         let mut snap = Snapshot::default();
-        for line in ["-A -t 192.0.2.100:80", "-A -u 192.0.2.100:53", "-A -t 203.0.113.5:443", "-A -f 7"] {
+        for line in ["-A -u 192.0.2.100:53", "-A -t 192.0.2.100:80", "-A -t 203.0.113.5:443", "-A -f 7"] {
             crate::ipvs::table::apply(&mut snap, &parse_args(&line.split_whitespace().collect::<Vec<_>>()).unwrap()).unwrap();
         }
         let mut host = HostState::default();

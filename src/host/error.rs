@@ -5,6 +5,9 @@ use thiserror::Error;
 
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum HostError {
+    /// The change breaks the parsers' rules (built without them): the parser's message.
+    #[error("{0}")]
+    Invalid(String),
     #[error("interface {0} does not exist")]
     NoInterface(String),
     #[error("address {addr}/{prefix} is already on {dev}")]

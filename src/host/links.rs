@@ -95,3 +95,23 @@ fn addr(m: &AddressMessage, link_name: &str) -> Option<Addr> {
     // IFA_LOCAL is the interface's own address; IFA_ADDRESS is the peer's on point-to-point links.
     Some(Addr { addr: local.or(address)?, prefix: m.header.prefix_len, label })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads only (no privilege needed): the loopback link of whatever namespace runs the tests.
+    #[test]
+    fn reads_loopback_and_names_a_missing_interface() {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let handle = connect().unwrap();
+            let links = read_links(&handle).await.unwrap();
+            let lo = links.iter().find(|l| l.name == "lo").expect("every namespace has lo");
+            assert_eq!(lo.kind.as_deref(), Some("loopback"));
+            assert!(links.windows(2).all(|w| w[0].index < w[1].index), "by index");
+            assert_eq!(index_of(&handle, "lo").await.unwrap(), lo.index);
+            assert_eq!(index_of(&handle, "ipvstui-none0").await, Err(HostError::NoInterface("ipvstui-none0".into())));
+        });
+    }
+}

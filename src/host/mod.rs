@@ -4,6 +4,7 @@
 
 mod addrs;
 pub mod backend;
+pub mod demo;
 mod error;
 mod links;
 pub mod memory;
@@ -86,8 +87,10 @@ pub async fn read_state() -> Result<HostState, HostError> {
 }
 
 /// Applies one change to this host: addresses over rtnetlink, sysctls through /proc/sys.
-/// On error nothing of the change is applied.
+/// On error nothing of the change is applied. The change is checked by the parsers' rules first,
+/// so a sysctl name built by hand can never write outside the known /proc/sys files.
 pub async fn apply(op: &HostOp) -> Result<(), HostError> {
+    parse::validate(op).map_err(|e| HostError::Invalid(e.to_string()))?;
     match op {
         HostOp::AddAddr { dev, addr, prefix, label } => addrs::add(&links::connect()?, dev, *addr, *prefix, label.as_deref()).await,
         HostOp::DelAddr { dev, addr, prefix } => addrs::del(&links::connect()?, dev, *addr, *prefix).await,

@@ -167,7 +167,7 @@ fn write_at(path: &Path, name: &str, value: &str) -> Result<(), HostError> {
     std::fs::write(path, format!("{value}\n")).map_err(|e| match e.raw_os_error() {
         Some(libc::ENOENT) => HostError::NoSysctl(name.to_string()),
         Some(libc::EACCES | libc::EPERM) => HostError::Permission(format!("setting {name}")),
-        Some(libc::EROFS) => HostError::Kernel(format!("cannot set {name}: /proc/sys is read-only here (a container without the right?)")),
+        Some(libc::EROFS) => HostError::Kernel(format!("cannot set {name}: /proc/sys is mounted read-only here (as in many containers)")),
         Some(libc::EINVAL) => HostError::Kernel(format!("the kernel refused {name}={value} as invalid")),
         _ => HostError::Io(format!("cannot set {name}: {e}")),
     })

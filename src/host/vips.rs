@@ -27,7 +27,8 @@ impl VipBinding {
     }
 }
 
-/// The VIP of every address-based service (fwmark services have none), in order of address.
+/// The VIP of every address-based service (fwmark services have none), in order of address,
+/// each with its services by protocol and port.
 pub fn vip_bindings(snapshot: &Snapshot, host: &HostState) -> Vec<VipBinding> {
     let mut out: Vec<VipBinding> = Vec::new();
     for service in &snapshot.services {
@@ -39,6 +40,13 @@ pub fn vip_bindings(snapshot: &Snapshot, host: &HostState) -> Vec<VipBinding> {
         }
     }
     out.sort_by_key(|b| b.vip);
+    for b in &mut out {
+        // The kernel lists services in hash order: sort them for a stable listing.
+        b.services.sort_by_key(|k| match k {
+            ServiceKey::Addr { protocol, port, .. } => (protocol.name(), *port),
+            ServiceKey::Fwmark { .. } => ("", 0),
+        });
+    }
     out
 }
 
