@@ -40,3 +40,10 @@ fn doctor_on_the_nat_lab() {
 fn doctor_on_the_dr_lab() {
     run("setup_doctor_dr.sh", "setup-doctor-dr OK");
 }
+
+/// LVS-TUN by plans: each real server (VIP on tunl0, ARP sysctls, rp_filter 0; refused while
+/// tunl0 is down), then the director (-i); curl through the VIP reaches both.
+#[test]
+fn tun_lab_by_setup_plans() {
+    run("setup_tun.sh", "setup-tun OK");
+}

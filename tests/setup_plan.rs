@@ -190,6 +190,10 @@ fn tun_real_server() {
         ]
     );
     assert_eq!(second, Vec::<String>::new());
+    // The VIP left on lo (a DR real server before) answers no ARP by itself: no objection.
+    let mut with_lo = rs.clone();
+    with_lo.links[0].addrs.push(Addr { addr: "198.51.100.100".parse().unwrap(), prefix: 32, label: Some("lo:0".into()) });
+    assert_eq!(plan_operations(&plan_of(text), &with_lo, &Snapshot::default()).unwrap().len(), 6);
     rs.links[2].up = false;
     let errors = plan_operations(&plan_of(text), &rs, &Snapshot::default()).unwrap_err();
     assert_eq!(errors[0].to_string(), "line 1: tunl0 is down: bring it up (ip link set tunl0 up), then run the plan again");

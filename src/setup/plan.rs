@@ -136,8 +136,10 @@ fn check_against_host(plan: &Plan, host: &HostState) -> Vec<PlanError> {
     }
     if let Some(vip) = plan.vip {
         let dev = vip_device(plan.role, plan.interface.as_deref());
+        // A real server's VIP on lo or tunl0 answers no ARP by itself: only real interfaces count.
+        let harmless = |name: &str| !plan.role.is_director() && (name == "lo" || name == "tunl0");
         for l in net::links_with_addr(host, vip) {
-            if l.name != dev {
+            if l.name != dev && !harmless(&l.name) {
                 let why = if plan.role.is_director() { "" } else { ": a real server holding it on a real interface answers ARP for it and steals the director's traffic" };
                 err(plan.lines.vip, format!("vip {vip} is already bound on {}, not {dev}{why}; remove it there (ip addr del {vip}/{} dev {}) first", l.name, l.addrs.iter().find(|a| a.addr == vip).map_or(net::host_prefix(vip), |a| a.prefix), l.name));
             }
