@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Lab test (guest side): the doctor on the classic NAT lab: nothing on the correct setup; each
 # planted mistake (ip_forward off, VIP not bound, a real server port closed, a real server's
-# gateway not the director) named in --json, and its fix repairs it. (The guest has neither nft
-# nor iptables: the firewall check is covered by unit tests.)
+# gateway not the director) named in --json, and its fix repairs it; a lone master sync daemon
+# is a hint. (The guest has neither nft nor iptables: the firewall check is unit-tested only.)
 set -euo pipefail
 source "$LAB_REPO/tests/lab/net.sh"
 source "$LAB_REPO/tests/lab/setup_doctor_lib.sh"
@@ -49,5 +49,10 @@ grep -q "ip route replace default via $DIRECTOR_IN" "$W/doctor.json" || lab_fail
 ip -n rs1 route replace default via "$DIRECTOR_IN"
 doctor_expect rs1 "" --role nat-real-server --director "$DIRECTOR_IN"
 
+# 5. A master sync daemon with no backup here: a hint, not a problem (exit 0).
+lab_ns director ipvsadm --start-daemon master --mcast-interface in0 --syncid 9
+doctor_expect director "sync_one_side"
+grep -q "ipvsadm --start-daemon backup --mcast-interface IFACE --syncid 9" "$W/doctor.json" || lab_fail "sync daemon advice"
+lab_ns director ipvsadm --stop-daemon master
 doctor_expect director ""
 echo "setup-doctor OK"

@@ -57,6 +57,6 @@ fn mentions(line: &str, addr: &str) -> bool {
         let after = line[i + addr.len()..].chars().next();
         let before = line[..i].chars().next_back();
         let edge = |c: Option<char>| c.is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '.' || c == ':'));
-        edge(before) && (edge(after) || after == Some('/'))
+        edge(before) && edge(after)
     })
 }
