@@ -1,6 +1,7 @@
 //! The setup plan file (TOML; see assets/setup-example.toml): the role of this machine and what
 //! that role needs. Every problem is reported at once, each with its line.
 
+mod render;
 mod service;
 
 use super::role::Role;
