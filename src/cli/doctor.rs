@@ -34,9 +34,15 @@ struct Report<'a> {
 
 /// Gathers the facts, prints the findings, and returns how many are problems.
 pub async fn run_and_print(ask: Ask, json: bool) -> Result<usize, Failure> {
-    let ipvs = match KernelBackend::connect().await {
-        Ok(b) => b.snapshot().await.map_err(|e| e.to_string()),
-        Err(e) => Err(e.to_string()),
+    let director = ask.role.is_some_and(|r| r.is_director());
+    // Only a director's check may load ip_vs (as ipvsadm does); elsewhere its absence is a fact.
+    let ipvs = if !director && !gather::ipvs_loaded() {
+        Err("the ip_vs module is not loaded".to_string())
+    } else {
+        match KernelBackend::connect().await {
+            Ok(b) => b.snapshot().await.map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        }
     };
     let facts = gather::gather(ask, ipvs).await.map_err(|e| {
         eprintln!("ipvs-tui: {e}");

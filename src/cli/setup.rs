@@ -67,9 +67,12 @@ fn report_plan_errors(name: &str, errors: &[crate::setup::PlanError]) -> Failure
 }
 
 /// The IPVS table and this host, read now. Without IPVS (a real server need not load it) the
-/// table is empty, unless `ipvs_required`.
+/// table is empty, unless `ipvs_required` (then the kernel backend loads ip_vs, as ipvsadm does).
 pub async fn read_system(ipvs_required: bool) -> Result<(Option<KernelBackend>, State), Failure> {
     let host = LiveHost.state().await.map_err(Failure::Host)?;
+    if !ipvs_required && !crate::setup::gather::ipvs_loaded() {
+        return Ok((None, (Snapshot::default(), host)));
+    }
     match KernelBackend::connect().await {
         Ok(kernel) => {
             let table = kernel.snapshot().await?;

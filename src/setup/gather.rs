@@ -41,6 +41,12 @@ pub async fn gather(ask: Ask, ipvs: Result<Snapshot, String>) -> Result<Facts, S
     })
 }
 
+/// True when the ip_vs module is loaded (or built in): its table is listed in /proc/net. Asking the
+/// kernel's IPVS family otherwise would load the module, which a real server need not have.
+pub fn ipvs_loaded() -> bool {
+    std::path::Path::new("/proc/net/ip_vs").exists()
+}
+
 /// One TCP connect to each real server of each TCP service, all at once.
 async fn probe_all(ipvs: &Snapshot) -> Vec<Probe> {
     let mut targets: Vec<(IpAddr, u16)> = ipvs
