@@ -5,8 +5,7 @@ use super::commands::{Failure, EXIT_FAILED, EXIT_USAGE};
 use super::setup::{apply_reporting, check_steps, read_system};
 use crate::host::{HostBackend, LiveHost};
 use crate::ipvs::audit::AuditLog;
-use crate::ipvs::kernel::KernelBackend;
-use crate::ipvs::{rules, Backend, Error};
+use crate::ipvs::{rules, Error};
 use crate::setup::persist::{self, HostFile};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -19,8 +18,8 @@ fn io(e: String) -> Failure {
 }
 
 pub async fn run(dir: &Path, dry_run: bool, force: bool) -> Result<(), Failure> {
-    let ipvs = KernelBackend::connect().await?.snapshot().await?;
-    let host = LiveHost.state().await.map_err(Failure::Host)?;
+    // A real server may have no IPVS: then it persists its VIPs and sysctls only.
+    let (_, (ipvs, host)) = read_system(false).await?;
     let exe = std::env::current_exe().map_err(|e| io(format!("cannot tell where ipvs-tui is installed: {e}")))?;
     let files = persist::render(dir, &exe, &ipvs, &host);
     let mut refused = 0;
@@ -58,7 +57,7 @@ pub async fn run(dir: &Path, dry_run: bool, force: bool) -> Result<(), Failure> 
         write_file(&f.path, &f.contents).map_err(|e| io(format!("cannot write {}: {e}", f.path.display())))?;
         println!("persist: wrote {}", f.path.display());
     }
-    println!("persist: to restore at boot: systemctl enable {}", persist::unit_path(Path::new("")).file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned()));
+    println!("persist: to restore at boot: systemctl enable {}", persist::UNIT_NAME);
     Ok(())
 }
 

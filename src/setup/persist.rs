@@ -49,8 +49,11 @@ pub fn host_path(dir: &Path) -> PathBuf {
     dir.join("ipvs-tui/host.toml")
 }
 
+/// The systemd unit's name (`systemctl enable` it).
+pub const UNIT_NAME: &str = "ipvs-tui-restore.service";
+
 pub fn unit_path(dir: &Path) -> PathBuf {
-    dir.join("systemd/system/ipvs-tui-restore.service")
+    dir.join("systemd/system").join(UNIT_NAME)
 }
 
 /// What this setup needs at boot: the VIPs of its services bound here, a real server's VIPs on

@@ -79,4 +79,16 @@ cat "$W/err"
 [ "$rc" = 2 ] || lab_fail "an off-subnet DR real server: exit status $rc, expected 2"
 grep -q "far.toml:7: real server 192.0.2.50:8080: not on a subnet directly connected to this director" "$W/err" || lab_fail "off-subnet message"
 lab_ns director ipvsadm -Sn | diff -u "$W/want.rules" - || lab_fail "a refused plan changed the table"
+# A real server survives a reboot too: its VIP on lo and ARP sysctls, without any IPVS rule.
+E=/tmp/etc-rs1
+lab_ns rs1 "$TUI" persist --dir "$E" >"$W/persist.out" || lab_fail "persist on rs1"
+[ -f "$E/ipvs-tui/rules" ] && [ ! -s "$E/ipvs-tui/rules" ] || lab_fail "rs1: the rules file should exist and be empty"
+grep -q '"net.ipv4.conf.all.arp_ignore" = "1"' "$E/ipvs-tui/host.toml" || lab_fail "rs1: host.toml lacks arp_ignore"
+grep -q 'label = "lo:0"' "$E/ipvs-tui/host.toml" || lab_fail "rs1: host.toml lacks the VIP on lo"
+ip -n rs1 addr del "$VIP/32" dev lo
+lab_ns rs1 sysctl -qw net.ipv4.conf.all.arp_ignore=0 net.ipv4.conf.all.arp_announce=0
+lab_ns rs1 "$TUI" --audit-log "$W/audit.log" restore --boot --dir "$E" | tee "$W/boot.out" || lab_fail "restore --boot on rs1"
+grep -q "inet $VIP/32 .*lo:0" <<<"$(ip -n rs1 -o addr show dev lo)" || lab_fail "rs1: restore --boot did not put the VIP back on lo"
+[ "$(lab_ns rs1 sysctl -n net.ipv4.conf.all.arp_ignore)" = 1 ] || lab_fail "rs1: restore --boot did not set arp_ignore"
+for i in 1 2; do lab_http_get client "http://$VIP/" >/dev/null || lab_fail "HTTP through the VIP after rs1's boot restore"; done
 echo "setup-dr OK"
