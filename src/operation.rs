@@ -2,6 +2,7 @@
 //! around it, is one value that renders as its shell command, knows its inverse and whether it is
 //! destructive; plans of them apply all or nothing (see [`plan`]).
 
+pub mod audited;
 pub mod plan;
 
 use crate::host::{self, HostBackend, HostError, HostOp, HostState};
@@ -13,6 +14,7 @@ use crate::ipvs::{self, Backend, IpvsOp, table};
 use serde::Serialize;
 use thiserror::Error;
 
+pub use audited::AuditedOps;
 pub use plan::{PlanFailure, apply_plan, check_plan, undo_steps};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -64,6 +64,7 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
         }
         Command::Restore { file, boot: false, .. } => restore::run(file.as_deref(), log).await,
         Command::Restore { file, boot: true, dir } => super::persist::restore_boot(&dir, file.as_deref(), log).await,
+        Command::Conns(args) => super::conns::run(args).await,
         Command::Setup { plan, dry_run } => super::setup::run(&plan, dry_run, log).await,
         Command::Doctor { json, role, vip, director } => super::doctor::run(json, role.as_deref(), vip.as_deref(), director.as_deref()).await,
         Command::Persist { dir, dry_run, force } => super::persist::run(&dir, dry_run, force).await,
@@ -128,7 +129,12 @@ async fn apply(op: IpvsOp, log: &AuditLog) -> Result<(), Failure> {
 
 /// A change stands even when the log cannot be written; the operator is told once.
 pub(super) fn warn_unaudited<B>(backend: &Audited<B>) {
-    if let Some(problem) = backend.problem() {
+    warn_problem(backend.problem());
+}
+
+/// The warning for a record that could not be written (`PATH: reason`), if any.
+pub(super) fn warn_problem(problem: Option<String>) {
+    if let Some(problem) = problem {
         eprintln!("ipvs-tui: warning: audit log {problem} not written");
     }
 }

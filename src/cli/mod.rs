@@ -1,7 +1,7 @@
 //! The command line: subcommands that scripts can use, with ipvsadm-compatible output.
 
-mod audited;
 mod commands;
+mod conns;
 mod doctor;
 mod host;
 mod persist;
@@ -9,6 +9,8 @@ mod restore;
 mod setup;
 mod sysctl;
 mod vip;
+
+pub use conns::ConnsArgs;
 
 use crate::ipvs::audit::AuditLog;
 use crate::ipvs::model::{Family, Protocol, ServiceKey};
@@ -102,6 +104,8 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// The connection table (/proc/net/ip_vs_conn): filter, list, group and count.
+    Conns(ConnsArgs),
     /// Bind or unbind a VIP on an interface (lo included), or list the services' VIPs and where
     /// they are bound.
     #[command(subcommand)]
@@ -128,12 +132,12 @@ pub enum Command {
 pub enum VipCommand {
     /// ADDR[/PREFIX] dev IFACE [label LABEL]: bind an address (default /32 or /128).
     Add {
-        #[arg(value_name = "ADDR[/PREFIX] dev IFACE [label LABEL]", num_args = 1.., allow_hyphen_values = true, trailing_var_arg = true)]
+        #[arg(value_name = "ADDR[/PREFIX] dev IFACE [label LABEL]", required = true, num_args = 1.., allow_hyphen_values = true, trailing_var_arg = true)]
         words: Vec<String>,
     },
     /// ADDR[/PREFIX] dev IFACE: unbind an address, whatever its label.
     Del {
-        #[arg(value_name = "ADDR[/PREFIX] dev IFACE", num_args = 1.., allow_hyphen_values = true, trailing_var_arg = true)]
+        #[arg(value_name = "ADDR[/PREFIX] dev IFACE", required = true, num_args = 1.., allow_hyphen_values = true, trailing_var_arg = true)]
         words: Vec<String>,
     },
     /// The VIPs of the IPVS services and the interfaces holding them; NOT BOUND where none does.

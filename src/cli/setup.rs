@@ -1,15 +1,14 @@
 //! `ipvs-tui setup --plan FILE [--dry-run]`: check a plan as a whole, show its Operations as
 //! commands, apply them all or nothing (each one audited), then run the doctor.
 
-use super::audited::AuditedOps;
-use super::commands::{EXIT_FAILED, EXIT_USAGE, Failure};
+use super::commands::{EXIT_FAILED, EXIT_USAGE, Failure, warn_problem};
 use super::doctor;
 use crate::host::{HostBackend, LiveHost};
-use crate::ipvs::audit::AuditLog;
+use crate::ipvs::audit::{AuditLog, Context, Source};
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::model::Snapshot;
 use crate::ipvs::{Backend, Error};
-use crate::operation::{HostOnly, Operation, PlanFailure, State, System, apply_plan, check_plan};
+use crate::operation::{AuditedOps, HostOnly, Operation, PlanFailure, State, System, apply_plan, check_plan};
 use crate::setup::gather::Ask;
 use crate::setup::{Plan, plan, plan_operations};
 use std::path::Path;
@@ -94,14 +93,19 @@ pub fn check_steps(before: &State, ops: &[Operation]) -> Result<(), Failure> {
 /// Applies `ops` all or nothing, each audited; on failure says which step failed and whether
 /// the undo worked.
 pub async fn apply_reporting(kernel: Option<&KernelBackend>, log: &AuditLog, before: State, ops: &[Operation]) -> Result<(), Failure> {
+    let context = Context::current(Source::Cli);
     let result = match kernel {
         Some(ipvs) => {
-            let target = AuditedOps::new(System { ipvs, host: &LiveHost }, log.clone(), before.clone());
-            apply_plan(&target, before, ops).await
+            let target = AuditedOps::new(System { ipvs, host: &LiveHost }, log, context, before.clone());
+            let result = apply_plan(&target, before, ops).await;
+            warn_problem(target.problem());
+            result
         }
         None => {
-            let target = AuditedOps::new(HostOnly(&LiveHost), log.clone(), before.clone());
-            apply_plan(&target, before, ops).await
+            let target = AuditedOps::new(HostOnly(&LiveHost), log, context, before.clone());
+            let result = apply_plan(&target, before, ops).await;
+            warn_problem(target.problem());
+            result
         }
     };
     let Err(PlanFailure { step, error, rollback_errors }) = result else { return Ok(()) };

@@ -1,12 +1,12 @@
 //! `ipvs-tui sysctl`: list the sysctls LVS depends on, or set some (`NAME=VALUE...`), all or nothing.
 
-use super::audited::AuditedOps;
-use super::commands::{EXIT_FAILED, EXIT_USAGE, Failure};
+use super::commands::{EXIT_FAILED, EXIT_USAGE, Failure, warn_problem};
+use crate::ipvs::audit::{Context, Source};
 use crate::host::parse::{describe, sysctl_assignment};
 use crate::host::{HostBackend, HostError, HostOp, HostState, LVS_SYSCTLS, LiveHost, sysctl};
 use crate::ipvs::audit::AuditLog;
 use crate::ipvs::model::Snapshot;
-use crate::operation::{HostOnly, Operation, apply_plan};
+use crate::operation::{AuditedOps, HostOnly, Operation, apply_plan};
 use serde::Serialize;
 
 /// One line of the list.
@@ -80,8 +80,10 @@ async fn set(assignments: &[String], log: &AuditLog) -> Result<(), Failure> {
         return Err(Failure::Reported(EXIT_USAGE));
     }
     let state = (Snapshot::default(), host);
-    let target = AuditedOps::new(HostOnly(&LiveHost), log.clone(), state.clone());
-    match apply_plan(&target, state, &ops).await {
+    let target = AuditedOps::new(HostOnly(&LiveHost), log, Context::current(Source::Cli), state.clone());
+    let result = apply_plan(&target, state, &ops).await;
+    warn_problem(target.problem());
+    match result {
         Ok(()) => Ok(()),
         Err(failure) => {
             eprintln!("ipvs-tui: {}: {}", ops[failure.step].to_command(), failure.error);

@@ -1,7 +1,7 @@
 //! `ipvs-tui vip add|del ADDR[/PREFIX] dev IFACE [label L]` and `ipvs-tui vip list`.
 
-use super::audited::AuditedOps;
-use super::commands::{EXIT_FAILED, EXIT_USAGE, Failure};
+use super::commands::{EXIT_FAILED, EXIT_USAGE, Failure, warn_problem};
+use crate::ipvs::audit::{Context, Source};
 use crate::host::vips::{VipBinding, vip_bindings};
 use crate::host::{self, HostBackend, HostError, HostOp, LiveHost};
 use crate::ipvs::audit::AuditLog;
@@ -10,7 +10,7 @@ use crate::ipvs::model::Snapshot;
 use crate::ipvs::netlink::errno::service_name;
 use crate::ipvs::parse::{ParseError, Parsed};
 use crate::ipvs::Backend;
-use crate::operation::{HostOnly, Operation, apply_plan};
+use crate::operation::{AuditedOps, HostOnly, Operation, apply_plan};
 
 const ADD_USAGE: &str = "expected ADDR[/PREFIX] dev IFACE [label LABEL], e.g. 192.0.2.100/32 dev eth1 label eth1:0";
 const DEL_USAGE: &str = "expected ADDR[/PREFIX] dev IFACE, e.g. 192.0.2.100/32 dev eth1";
@@ -56,8 +56,10 @@ pub async fn change(op: HostOp, log: &AuditLog) -> Result<(), Failure> {
         return Err(Failure::Reported(EXIT_USAGE));
     }
     let state = (Snapshot::default(), before);
-    let target = AuditedOps::new(HostOnly(&LiveHost), log.clone(), state.clone());
-    match apply_plan(&target, state, &[Operation::Host(op)]).await {
+    let target = AuditedOps::new(HostOnly(&LiveHost), log, Context::current(Source::Cli), state.clone());
+    let result = apply_plan(&target, state, &[Operation::Host(op)]).await;
+    warn_problem(target.problem());
+    match result {
         Ok(()) => Ok(()),
         Err(failure) => {
             eprintln!("ipvs-tui: {}", failure.error);

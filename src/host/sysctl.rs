@@ -153,6 +153,14 @@ pub fn read_all() -> BTreeMap<String, String> {
     out
 }
 
+/// The value the kernel acts on for the per-interface setting `key` (`arp_ignore`,
+/// `arp_announce`, `rp_filter`) of `iface`: the higher of `all` and the interface's own, as the
+/// kernel takes it for these three. `None` when either is missing or not a number.
+pub fn effective(sysctls: &BTreeMap<String, String>, key: &str, iface: &str) -> Option<i64> {
+    let read = |i: &str| sysctls.get(&format!("net.ipv4.conf.{}.{key}", i.replace('.', "/")))?.parse::<i64>().ok();
+    Some(read("all")?.max(read(iface)?))
+}
+
 /// One sysctl's value, or `None` when this host does not have it.
 pub fn read(name: &str) -> Option<String> {
     std::fs::read_to_string(proc_path(name)).ok().map(|v| normalise(&v))
@@ -187,6 +195,17 @@ mod tests {
         for unknown in ["net.ipv4.conf..arp_ignore", "net.ipv4.tcp_syncookies", "net.ipv4.vs.nope", "net.ipv4.ip_forward.x", ""] {
             assert!(lookup(unknown).is_none(), "{unknown}");
         }
+    }
+
+    #[test]
+    fn the_effective_value_is_the_higher_of_all_and_the_interface() {
+        let sysctls: BTreeMap<String, String> = [("net.ipv4.conf.all.rp_filter", "0"), ("net.ipv4.conf.eth0/100.rp_filter", "1"), ("net.ipv4.conf.all.arp_ignore", "1"), ("net.ipv4.conf.lo.arp_ignore", "0")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(effective(&sysctls, "rp_filter", "eth0.100"), Some(1));
+        assert_eq!(effective(&sysctls, "arp_ignore", "lo"), Some(1));
+        assert_eq!(effective(&sysctls, "arp_ignore", "eth9"), None);
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod args;
 pub mod audit;
 pub mod drain;
 pub mod backend;
+pub mod conns;
 pub mod error;
 pub mod kernel;
 pub mod listing;

@@ -63,25 +63,14 @@ pub fn host_prefix(addr: IpAddr) -> u8 {
     if addr.is_ipv4() { 32 } else { 128 }
 }
 
-/// `net.ipv4.conf.DEV.KEY`.
+/// `net.ipv4.conf.DEV.KEY` (a dot in an interface name is written `/`, as sysctl does).
 pub fn conf(dev: &str, key: &str) -> String {
-    format!("net.ipv4.conf.{dev}.{key}")
+    format!("net.ipv4.conf.{}.{key}", dev.replace('.', "/"))
 }
 
 /// A sysctl as a number; None when unknown or not a number.
 pub fn sysctl_num(host: &HostState, name: &str) -> Option<i64> {
     host.sysctls.get(name)?.trim().parse().ok()
-}
-
-/// The value the kernel uses for arp_ignore, arp_announce and rp_filter on `dev`: the larger of
-/// `all` and the device's own (that is how the kernel combines them for these three).
-pub fn effective_conf(host: &HostState, dev: &str, key: &str) -> Option<i64> {
-    let all = sysctl_num(host, &conf("all", key));
-    let own = sysctl_num(host, &conf(dev, key));
-    match (all, own) {
-        (Some(a), Some(o)) => Some(a.max(o)),
-        (a, o) => a.or(o),
-    }
 }
 
 #[cfg(test)]

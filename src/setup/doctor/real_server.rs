@@ -3,6 +3,7 @@
 
 use super::{Finding, Severity};
 use crate::host::HostOp;
+use crate::host::sysctl::effective;
 use crate::operation::Operation;
 use crate::setup::facts::Facts;
 use crate::setup::net::{self, conf};
@@ -37,7 +38,7 @@ pub fn check(facts: &Facts, role: Role) -> Vec<Finding> {
     for (key, min_ok) in [("arp_ignore", 1), ("arp_announce", 2)] {
         let weak: Vec<String> = faces
             .iter()
-            .filter_map(|f| net::effective_conf(&facts.host, f, key).filter(|v| *v < min_ok).map(|v| format!("{f} ({v})")))
+            .filter_map(|f| effective(&facts.host.sysctls, key, f).filter(|v| *v < min_ok).map(|v| format!("{f} ({v})")))
             .collect();
         if weak.is_empty() {
             continue;
@@ -47,14 +48,14 @@ pub fn check(facts: &Facts, role: Role) -> Vec<Finding> {
         out.push(Finding::new(Severity::Error, if key == "arp_ignore" { "arp_ignore" } else { "arp_announce" }, format!("{key} is below {min_ok} on {}, on a {role}", weak.join(", ")), why).fix(fix));
     }
     if role == Role::TunRealServer {
-        if let Some(v) = net::effective_conf(&facts.host, "tunl0", "rp_filter").filter(|v| *v != 0) {
+        if let Some(v) = effective(&facts.host.sysctls, "rp_filter", "tunl0").filter(|v| *v != 0) {
             let fix = needs.iter().filter(|n| n.name.ends_with("rp_filter") && !n.is_met(&facts.host)).map(|n| n.fix()).collect();
             let why = needs.iter().find(|n| n.name.ends_with("rp_filter")).map_or("", |n| n.why);
             out.push(Finding::new(Severity::Error, "rp_filter", format!("rp_filter is {v} on tunl0 (the larger of {} and {})", conf("all", "rp_filter"), conf("tunl0", "rp_filter")), why).fix(fix));
         }
     } else {
         for f in &faces {
-            if net::effective_conf(&facts.host, f, "rp_filter") == Some(1) {
+            if effective(&facts.host.sysctls, "rp_filter", f) == Some(1) {
                 out.push(Finding::new(Severity::Hint, "rp_filter", format!("rp_filter is strict (1) on {f}"), "strict reverse-path filtering drops requests to the VIP if the way back to a client leaves by another interface")
                     .fix(vec![Operation::Host(HostOp::SetSysctl { name: conf("all", "rp_filter"), value: "2".into() }), Operation::Host(HostOp::SetSysctl { name: conf(f, "rp_filter"), value: "2".into() })]));
             }

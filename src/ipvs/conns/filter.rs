@@ -1,0 +1,294 @@
+//! The connection filter: `rs:203.0.113.2 state:SYN_RECV client:198.51.100.0/24 svc:VIP:PORT
+//! fwm:N proto:tcp`. Terms with different keys must all match; terms with the same key are
+//! alternatives (`state:SYN_RECV state:ESTABLISHED` is either).
+
+use super::line::{self, Entry};
+use super::names::{self, State};
+use super::report::ServiceId;
+use super::row::Route;
+use crate::ipvs::model::{Netmask, Service, ServiceKey};
+use std::fmt;
+use std::net::IpAddr;
+
+/// What the user may type, for error messages and help.
+pub const SYNTAX: &str = "rs:ADDR[:PORT] state:NAME client:ADDR[/PREFIX] svc:VIP:PORT fwm:MARK proto:tcp|udp|sctp|ip \
+(IPv6 with a port as [ADDR]:PORT; different keys must all match, the same key repeated means either)";
+
+/// A bad filter term, with what is allowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterError {
+    pub term: String,
+    pub reason: String,
+}
+
+impl fmt::Display for FilterError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "filter {:?}: {}", self.term, self.reason)
+    }
+}
+
+impl std::error::Error for FilterError {}
+
+/// An address with an optional port (none: any port).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Endpoint {
+    pub addr: IpAddr,
+    pub port: Option<u16>,
+}
+
+impl Endpoint {
+    fn matches(&self, addr: IpAddr, port: u16) -> bool {
+        self.addr == addr && self.port.is_none_or(|p| p == port)
+    }
+}
+
+/// An address block: `addr/prefix` (a bare address is a host).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Net {
+    pub addr: IpAddr,
+    pub prefix: u8,
+    /// Typed as one address: then a persistence template whose client was masked (`-M`) also
+    /// matches when this address lies in the template's block (see [`Filter::with_masks`]).
+    pub host: bool,
+}
+
+impl Net {
+    pub fn contains(&self, a: IpAddr) -> bool {
+        contains(self.addr, self.prefix, a)
+    }
+}
+
+/// `a` lies in `net/prefix`.
+fn contains(net: IpAddr, prefix: u8, a: IpAddr) -> bool {
+    match (net, a) {
+        (IpAddr::V4(n), IpAddr::V4(a)) => prefix_eq(u128::from(u32::from(n)), u128::from(u32::from(a)), 32, prefix),
+        (IpAddr::V6(n), IpAddr::V6(a)) => prefix_eq(u128::from(n), u128::from(a), 128, prefix),
+        _ => false,
+    }
+}
+
+/// The top `prefix` of `bits` bits of `a` and `b` are equal.
+fn prefix_eq(a: u128, b: u128, bits: u32, prefix: u8) -> bool {
+    let prefix = u32::from(prefix).min(bits);
+    if prefix == 0 {
+        return true;
+    }
+    let shift = bits - prefix;
+    (a >> shift) == (b >> shift)
+}
+
+/// A parsed filter; the empty filter matches everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub protos: Vec<u8>,
+    pub services: Vec<Endpoint>,
+    pub fwmarks: Vec<u32>,
+    pub servers: Vec<Endpoint>,
+    pub clients: Vec<Net>,
+    pub states: Vec<State>,
+    /// Persistence netmasks (prefix lengths) of services whose templates hold masked clients.
+    pub masks: Vec<(ServiceId, u8)>,
+}
+
+/// The persistence netmask of each persistent service, as a prefix length: a template's client
+/// is the real client masked by it (`ipvsadm -M`). The connection table does not state it;
+/// /proc/net/ip_vs or a netlink snapshot does.
+pub fn persistence_masks(services: &[Service]) -> Vec<(ServiceId, u8)> {
+    services
+        .iter()
+        .filter(|s| s.config.persistence.is_some())
+        .map(|s| {
+            let id = match s.config.key {
+                ServiceKey::Addr { protocol, addr, port } => ServiceId::Addr { proto: protocol.number() as u8, addr, port },
+                ServiceKey::Fwmark { mark, .. } => ServiceId::Fwmark(mark),
+            };
+            let prefix = match s.config.netmask {
+                Netmask::V4(m) => u32::from(m).leading_ones() as u8,
+                Netmask::V6(p) => p,
+            };
+            (id, prefix)
+        })
+        .collect()
+}
+
+impl Filter {
+    /// Parses whitespace-separated terms (several arguments are joined).
+    pub fn parse<S: AsRef<str>>(terms: &[S]) -> Result<Filter, FilterError> {
+        let mut f = Filter::default();
+        for term in terms.iter().flat_map(|t| t.as_ref().split_whitespace()) {
+            f.add(term)?;
+        }
+        Ok(f)
+    }
+
+    fn add(&mut self, term: &str) -> Result<(), FilterError> {
+        let err = |reason: String| FilterError { term: term.to_string(), reason };
+        let Some((key, value)) = term.split_once(':') else {
+            return Err(err(format!("expected KEY:VALUE; keys are rs, state, client, svc, fwm, proto ({SYNTAX})")));
+        };
+        match key.to_ascii_lowercase().as_str() {
+            "rs" => self.servers.push(endpoint(value).ok_or_else(|| err("not an address or ADDR:PORT; use rs:10.0.0.2, rs:10.0.0.2:80 or rs:[2001:db8::2]:80".into()))?),
+            "svc" => match value.strip_prefix("fwm:") {
+                Some(mark) => self.fwmarks.push(fwmark(mark).ok_or_else(|| err("the mark must be a whole number from 1 to 4294967295".into()))?),
+                None => self.services.push(endpoint(value).ok_or_else(|| err("not VIP or VIP:PORT; use svc:192.0.2.1:80, svc:[2001:db8::1]:443 or fwm:MARK".into()))?),
+            },
+            "fwm" => self.fwmarks.push(fwmark(value).ok_or_else(|| err("the mark must be a whole number from 1 to 4294967295".into()))?),
+            "client" => self.clients.push(net(value).ok_or_else(|| err("not an address or ADDR/PREFIX; use client:198.51.100.7 or client:198.51.100.0/24 (IPv6 prefix up to 128)".into()))?),
+            "state" => self.states.push(State::from_user(value).ok_or_else(|| err(format!("unknown state; one of {}", State::all_names().join(" "))))?),
+            "proto" => self.protos.push(names::proto_from_user(value).ok_or_else(|| err("unknown protocol; use tcp, udp, sctp, ip (fwmark templates) or a number 0-255".into()))?),
+            other => return Err(err(format!("unknown key {other:?}; keys are rs, state, client, svc, fwm, proto"))),
+        }
+        Ok(())
+    }
+
+    /// Knows the services' persistence netmasks: `client:ADDR` then also finds the templates
+    /// that hold ADDR masked. Without them a template matches its own address only.
+    pub fn with_masks(mut self, masks: Vec<(ServiceId, u8)>) -> Filter {
+        self.masks = masks;
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.protos.is_empty() && self.services.is_empty() && self.fwmarks.is_empty() && self.servers.is_empty() && self.clients.is_empty() && self.states.is_empty()
+    }
+
+    /// How a template of this route masked its client: the service's prefix, else the full
+    /// address (no masking known).
+    pub fn template_prefix(&self, route: &Route) -> u8 {
+        let id = ServiceId::of(route);
+        let full = if route.dest.is_ipv4() && route.virt.is_ipv4() { 32 } else { 128 };
+        self.masks.iter().find(|(s, _)| *s == id).map_or(full, |(_, p)| *p)
+    }
+
+    /// The part that depends only on protocol, service and real server (checked once per
+    /// distinct route, not per line).
+    pub fn matches_route(&self, proto: u8, virt: IpAddr, vport: u16, dest: IpAddr, dport: u16) -> bool {
+        let fwmark_template = proto == names::PROTO_FWMARK_TEMPLATE;
+        (self.protos.is_empty() || self.protos.contains(&proto))
+            && (self.servers.is_empty() || self.servers.iter().any(|s| s.matches(dest, dport)))
+            && ((self.services.is_empty() && self.fwmarks.is_empty())
+                || (!fwmark_template && self.services.iter().any(|s| s.matches(virt, vport)))
+                || (fwmark_template && self.fwmarks.contains(&line::fwmark_of(virt))))
+    }
+
+    /// The part that varies per line: client and state. `template_prefix` is set for a
+    /// template: the prefix its client was masked with (see [`Filter::template_prefix`]).
+    pub fn matches_line(&self, client: IpAddr, state: State, template_prefix: Option<u8>) -> bool {
+        (self.states.is_empty() || self.states.contains(&state))
+            && (self.clients.is_empty()
+                || self.clients.iter().any(|n| n.contains(client) || (n.host && template_prefix.is_some_and(|p| contains(client, p, n.addr)))))
+    }
+
+    pub fn matches(&self, e: &Entry) -> bool {
+        let route = Route { proto: e.proto, virt: e.virt, vport: e.vport, dest: e.dest, dport: e.dport };
+        let prefix = e.is_template().then(|| self.template_prefix(&route));
+        self.matches_route(e.proto, e.virt, e.vport, e.dest, e.dport) && self.matches_line(e.client, e.state, prefix)
+    }
+}
+
+fn fwmark(s: &str) -> Option<u32> {
+    s.parse::<u32>().ok().filter(|m| *m != 0)
+}
+
+/// `ADDR`, `ADDR:PORT`, `[V6]`, `[V6]:PORT`, or a bare IPv6 address.
+pub fn endpoint(s: &str) -> Option<Endpoint> {
+    if let Some(rest) = s.strip_prefix('[') {
+        let (addr, after) = rest.split_once(']')?;
+        let addr: IpAddr = addr.parse().ok().filter(IpAddr::is_ipv6)?;
+        let port = match after {
+            "" => None,
+            p => Some(p.strip_prefix(':')?.parse().ok()?),
+        };
+        return Some(Endpoint { addr, port });
+    }
+    if let Ok(addr) = s.parse::<IpAddr>() {
+        return Some(Endpoint { addr, port: None });
+    }
+    let (addr, port) = s.rsplit_once(':')?;
+    let addr: IpAddr = addr.parse().ok().filter(IpAddr::is_ipv4)?;
+    Some(Endpoint { addr, port: Some(port.parse().ok()?) })
+}
+
+fn net(s: &str) -> Option<Net> {
+    let (addr, prefix) = match s.split_once('/') {
+        Some((a, p)) => (a, Some(p.parse::<u8>().ok()?)),
+        None => (s, None),
+    };
+    let addr: IpAddr = addr.trim_start_matches('[').trim_end_matches(']').parse().ok()?;
+    let max = if addr.is_ipv4() { 32 } else { 128 };
+    match prefix {
+        Some(p) if p > max => None,
+        Some(p) => Some(Net { addr, prefix: p, host: false }),
+        None => Some(Net { addr, prefix: max, host: true }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(l: &str) -> Entry {
+        line::parse_line(l.as_bytes()).unwrap()
+    }
+
+    const EST: &str = "TCP CB007102 AD74 CB007164 0051 0A0A000C 0051 ESTABLISHED     894";
+
+    #[test]
+    fn combined_terms() {
+        let f = Filter::parse(&["rs:10.10.0.12 state:established client:203.0.113.0/24 svc:203.0.113.100:81 proto:tcp"]).unwrap();
+        assert!(f.matches(&entry(EST)));
+        for other in ["rs:10.10.0.11", "state:SYN_RECV", "client:198.51.100.0/24", "svc:203.0.113.100:80", "proto:udp", "rs:10.10.0.12:80"] {
+            let f = Filter::parse(&[other]).unwrap();
+            assert!(!f.matches(&entry(EST)), "{other} should not match");
+        }
+        // Same key twice: either.
+        assert!(Filter::parse(&["state:SYN_RECV", "state:ESTABLISHED"]).unwrap().matches(&entry(EST)));
+    }
+
+    #[test]
+    fn fwmark_and_masked_templates() {
+        let t = entry("IP  CB007102 0000 00000007 0000 0A0A000C 0000 ASSURED         114");
+        assert!(Filter::parse(&["fwm:7"]).unwrap().matches(&t));
+        assert!(Filter::parse(&["svc:fwm:7"]).unwrap().matches(&t));
+        assert!(!Filter::parse(&["fwm:8"]).unwrap().matches(&t));
+        let masked = entry("UDP CB007100 0000 CB007164 0036 0A0A000B 0035 ASSURED         115");
+        let udp54 = ServiceId::Addr { proto: 17, addr: "203.0.113.100".parse().unwrap(), port: 54 };
+        let with_mask = |t: &str, prefix| Filter::parse(&[t]).unwrap().with_masks(vec![(udp54, prefix)]);
+        assert!(with_mask("client:203.0.113.2", 24).matches(&masked));
+        assert!(!with_mask("client:203.0.114.2", 24).matches(&masked));
+        // Unknown mask, or a host mask: the template's own address only (203.0.113.0 is not .2).
+        assert!(!Filter::parse(&["client:203.0.113.2"]).unwrap().matches(&masked));
+        assert!(!with_mask("client:203.0.113.2", 32).matches(&masked));
+        assert!(Filter::parse(&["client:203.0.113.0"]).unwrap().matches(&masked));
+        // A host template never covers its neighbour (203.0.113.10 is not 203.0.113.11's).
+        let host = entry("UDP CB00710A 0000 CB007164 0036 0A0A000B 0035 ASSURED         115");
+        assert!(!Filter::parse(&["client:203.0.113.11"]).unwrap().matches(&host));
+        // A connection entry is matched by its own address only.
+        let udp = entry("UDP CB007100 C875 CB007164 0035 0A0A000C 0035 UDP             294");
+        assert!(!Filter::parse(&["client:203.0.113.2"]).unwrap().matches(&udp));
+    }
+
+    #[test]
+    fn ipv6_terms() {
+        let e = entry("TCP 2001:0db8:0001:0000:0000:0000:0000:0002 E052 2001:0db8:0001:0000:0000:0000:0000:0100 0051 2001:0db8:0002:0000:0000:0000:0000:0011 0051 ESTABLISHED     894");
+        for t in ["rs:[2001:db8:2::11]:81", "rs:2001:db8:2::11", "svc:[2001:db8:1::100]:81", "client:2001:db8:1::/48"] {
+            assert!(Filter::parse(&[t]).unwrap().matches(&e), "{t}");
+        }
+    }
+
+    #[test]
+    fn errors_say_what_is_allowed() {
+        for (term, words) in [
+            ("rs:10.0.0", "rs:10.0.0.2:80"),
+            ("state:BOGUS", "SYN_RECV"),
+            ("client:10.0.0.0/33", "ADDR/PREFIX"),
+            ("color:red", "keys are"),
+            ("nokey", "KEY:VALUE"),
+            ("fwm:0", "1 to 4294967295"),
+            ("proto:xyz", "tcp, udp"),
+        ] {
+            let e = Filter::parse(&[term]).unwrap_err().to_string();
+            assert!(e.contains(words), "{term}: {e}");
+        }
+    }
+}
