@@ -157,3 +157,21 @@ fn boot_restore_edits_what_differs_from_the_saved_rules() {
         ]
     );
 }
+
+#[test]
+fn files_are_compared_with_the_disk_then_written_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let (snap, host) = nat_director();
+    let files = persist::render(dir.path(), Path::new("/usr/sbin/ipvs-tui"), &snap, &host);
+    assert!(files.iter().all(|f| f.on_disk() == persist::OnDisk::Missing));
+    for f in &files {
+        f.write().unwrap();
+    }
+    assert!(files.iter().all(|f| f.on_disk() == persist::OnDisk::Same));
+    assert_eq!(std::fs::read_to_string(dir.path().join("ipvs-tui/rules")).unwrap(), files[0].contents);
+    std::fs::write(&files[0].path, "-A -t 192.0.2.1:80 -s wlc\n").unwrap();
+    let persist::OnDisk::Differs { summary } = files[0].on_disk() else { panic!("an edited file must differ") };
+    assert!(summary.starts_with("+5 -1 lines\n  - -A -t 192.0.2.1:80 -s wlc\n"), "{summary}");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("ipvs-tui")).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().contains("tmp")).collect();
+    assert_eq!(leftovers, Vec::<std::ffi::OsString>::new(), "no temporary file is left");
+}

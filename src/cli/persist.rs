@@ -6,7 +6,7 @@ use super::setup::{apply_reporting, check_steps, read_system};
 use crate::host::{HostBackend, LiveHost};
 use crate::ipvs::audit::AuditLog;
 use crate::ipvs::{rules, Error};
-use crate::setup::persist::{self, HostFile};
+use crate::setup::persist::{self, HostFile, OnDisk};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -25,10 +25,10 @@ pub async fn run(dir: &Path, dry_run: bool, force: bool) -> Result<(), Failure> 
     let mut refused = 0;
     let mut to_write = Vec::new();
     for f in &files {
-        let state = match std::fs::read_to_string(&f.path) {
-            Ok(old) if old == f.contents => "unchanged",
-            Ok(old) => {
-                println!("== {} exists and differs: {}", f.path.display(), persist::diff_summary(&old, &f.contents));
+        let state = match f.on_disk() {
+            OnDisk::Same => "unchanged",
+            OnDisk::Differs { summary } => {
+                println!("== {} exists and differs: {summary}", f.path.display());
                 if force {
                     to_write.push(f);
                     "overwritten (--force)"
@@ -37,7 +37,7 @@ pub async fn run(dir: &Path, dry_run: bool, force: bool) -> Result<(), Failure> 
                     "NOT overwritten (add --force)"
                 }
             }
-            Err(_) => {
+            OnDisk::Missing => {
                 to_write.push(f);
                 "new"
             }
@@ -54,21 +54,11 @@ pub async fn run(dir: &Path, dry_run: bool, force: bool) -> Result<(), Failure> 
         return Err(Failure::Reported(EXIT_FAILED));
     }
     for f in to_write {
-        write_file(&f.path, &f.contents).map_err(|e| io(format!("cannot write {}: {e}", f.path.display())))?;
+        f.write().map_err(|e| io(format!("cannot write {}: {e}", f.path.display())))?;
         println!("persist: wrote {}", f.path.display());
     }
     println!("persist: to restore at boot: systemctl enable {}", persist::UNIT_NAME);
     Ok(())
-}
-
-/// Writes through a temporary file and a rename, so a crash never leaves half a file.
-fn write_file(path: &Path, contents: &str) -> std::io::Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    let tmp = path.with_extension("ipvs-tui-tmp");
-    std::fs::write(&tmp, contents)?;
-    std::fs::rename(&tmp, path)
 }
 
 /// `restore --boot`: the sysctls and VIPs of DIR/ipvs-tui/host.toml, then the rules (`file` or

@@ -48,7 +48,7 @@ pub fn ipvs_loaded() -> bool {
 }
 
 /// One TCP connect to each real server of each TCP service, all at once.
-async fn probe_all(ipvs: &Snapshot) -> Vec<Probe> {
+pub async fn probe_all(ipvs: &Snapshot) -> Vec<Probe> {
     let mut targets: Vec<(IpAddr, u16)> = ipvs
         .services
         .iter()
@@ -71,7 +71,7 @@ async fn probe_all(ipvs: &Snapshot) -> Vec<Probe> {
 }
 
 /// `nft list ruleset`, else `iptables-save`; None when neither runs.
-async fn firewall_rules() -> Option<FirewallRules> {
+pub async fn firewall_rules() -> Option<FirewallRules> {
     for (tool, program, args) in [("nft", "nft", &["list", "ruleset"][..]), ("iptables", "iptables-save", &[][..])] {
         let out = tokio::process::Command::new(program).args(args).output().await;
         if let Ok(out) = out

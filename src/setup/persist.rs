@@ -21,6 +21,36 @@ pub struct PersistFile {
     pub contents: String,
 }
 
+/// How a file to write stands against the disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OnDisk {
+    Missing,
+    Same,
+    /// Another file is there: `+N -M lines` and the first differing lines (see [`diff_summary`]).
+    Differs { summary: String },
+}
+
+impl PersistFile {
+    pub fn on_disk(&self) -> OnDisk {
+        match std::fs::read_to_string(&self.path) {
+            Ok(old) if old == self.contents => OnDisk::Same,
+            Ok(old) => OnDisk::Differs { summary: diff_summary(&old, &self.contents) },
+            // Unreadable counts as missing; writing it will then say what is wrong.
+            Err(_) => OnDisk::Missing,
+        }
+    }
+
+    /// Writes through a temporary file and a rename, so a crash never leaves half a file.
+    pub fn write(&self) -> std::io::Result<()> {
+        if let Some(parent) = self.path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let tmp = self.path.with_extension("ipvs-tui-tmp");
+        std::fs::write(&tmp, &self.contents)?;
+        std::fs::rename(&tmp, &self.path)
+    }
+}
+
 /// The VIPs and sysctls restored at boot (`DIR/ipvs-tui/host.toml`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
