@@ -139,6 +139,18 @@ impl<B: Backend, H: HostBackend> Apply for System<'_, B, H> {
     }
 }
 
+/// Only IPVS: for the ipvsadm-like commands, which have no business with the host.
+pub struct IpvsOnly<'a, B>(pub &'a B);
+
+impl<B: Backend> Apply for IpvsOnly<'_, B> {
+    async fn apply(&self, op: &Operation) -> Result<(), OperationError> {
+        match op {
+            Operation::Ipvs(op) => Ok(self.0.apply(op).await?),
+            Operation::Host(op) => Err(HostError::Invalid(format!("{}: the host is not part of this change", op.to_command())).into()),
+        }
+    }
+}
+
 /// Only the host: for commands that must work where IPVS is absent (a real server).
 pub struct HostOnly<'a, H>(pub &'a H);
 

@@ -7,6 +7,7 @@ use ipvs_tui::console::poller::{Poller, SnapshotSource};
 use ipvs_tui::console::runloop::{self, Exit, Wiring};
 use ipvs_tui::console::{App, Keymap, Source};
 use ipvs_tui::ipvs::model::Snapshot;
+use ipvs_tui::host::MemoryHost;
 use ipvs_tui::ipvs::sim::SimBackend;
 use ipvs_tui::ui::theme::Theme;
 use ratatui::Terminal;
@@ -68,7 +69,7 @@ fn run_loop(app: &mut App, poller: impl FnOnce() -> Poller, script: Vec<(u64, &'
             }
         };
         let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-        let wiring = Wiring { events: rx, poller: poller(), signals, demo: |d| Poller::spawn(SimBackend::demo(5), d, Default::default()),
+        let wiring = Wiring { events: rx, poller: poller(), signals, demo: |d| Poller::spawn(SimBackend::demo(5), MemoryHost::default(), d, Default::default()),
             sync: false,
             job_control: futures::stream::pending(),
             suspend: |_| Ok(()),
@@ -81,7 +82,7 @@ fn run_loop(app: &mut App, poller: impl FnOnce() -> Poller, script: Vec<(u64, &'
 #[test]
 fn polls_are_shown_keys_filter_and_q_quits() {
     let mut app = App::new(Source::Simulated, "lb1", Keymap::builtin(), Instant::now());
-    let sim = || Poller::spawn(SimBackend::demo(5), POLL, Default::default());
+    let sim = || Poller::spawn(SimBackend::demo(5), MemoryHost::default(), POLL, Default::default());
     let (exit, screen) = run_loop(&mut app, sim, vec![(250, "/udp\n"), (250, "q")], None);
     assert_eq!(exit, Exit::Quit);
     assert!(screen.contains("Services 1 of 6"), "{screen}");
@@ -92,7 +93,7 @@ fn polls_are_shown_keys_filter_and_q_quits() {
 #[test]
 fn a_signal_ends_the_loop() {
     let mut app = App::new(Source::Simulated, "lb1", Keymap::builtin(), Instant::now());
-    let sim = || Poller::spawn(SimBackend::demo(5), POLL, Default::default());
+    let sim = || Poller::spawn(SimBackend::demo(5), MemoryHost::default(), POLL, Default::default());
     let (exit, _) = run_loop(&mut app, sim, vec![], Some(Duration::from_millis(500)));
     assert_eq!(exit, Exit::Signal("SIGTERM", 143));
 }
@@ -100,7 +101,7 @@ fn a_signal_ends_the_loop() {
 #[test]
 fn an_unreachable_ipvs_is_explained_and_d_opens_the_demo() {
     let mut app = App::new(Source::Kernel, "lb1", Keymap::builtin(), Instant::now());
-    let failing = || Poller::spawn(NoPermission, POLL, Default::default());
+    let failing = || Poller::spawn(NoPermission, MemoryHost::default(), POLL, Default::default());
     let (exit, screen) = run_loop(&mut app, failing, vec![(250, "d"), (250, "q")], None);
     assert_eq!(exit, Exit::Quit);
     assert_eq!(app.source, Source::Simulated);
@@ -114,7 +115,7 @@ fn an_unreachable_ipvs_is_explained_and_d_opens_the_demo() {
 #[test]
 fn interval_keys_reach_the_poller() {
     let mut app = App::new(Source::Simulated, "lb1", Keymap::builtin(), Instant::now());
-    let sim = || Poller::spawn(SimBackend::demo(5), POLL, Default::default());
+    let sim = || Poller::spawn(SimBackend::demo(5), MemoryHost::default(), POLL, Default::default());
     let (_, screen) = run_loop(&mut app, sim, vec![(250, "]]"), (100, "q")], None);
     assert_eq!(app.interval, Duration::from_secs(5));
     assert!(screen.contains("every 5s"), "{screen}");

@@ -10,6 +10,7 @@ use ipvs_tui::console::keymap::Layer;
 use ipvs_tui::console::{Action, App, Command, Effect, Focus, Keymap, Source, update};
 use ipvs_tui::ipvs::model::Snapshot;
 use ipvs_tui::ipvs::sim::SimBackend;
+use ipvs_tui::host::MemoryHost;
 use ipvs_tui::ipvs::audit::{AuditLog, Context, Source as AuditSource, read_last};
 use ipvs_tui::ipvs::{Backend, IpvsOp, rules};
 use ratatui::layout::Rect;
@@ -37,6 +38,7 @@ impl Journal {
 struct Rig {
     app: App,
     sim: SimBackend,
+    host: MemoryHost,
     policy: Policy,
     journal: Journal,
 }
@@ -48,6 +50,7 @@ impl Rig {
         let mut rig = Rig {
             app: App::new(Source::Simulated, "lb1", Keymap::builtin(), Instant::now()),
             sim: SimBackend::demo(3),
+            host: MemoryHost::default(),
             policy: Policy { read_only: false, audit: Some((log.clone(), Context::current(AuditSource::Console))) },
             journal: Journal { log, _dir: dir },
         };
@@ -75,7 +78,7 @@ impl Rig {
     fn run(&mut self, effects: Vec<Effect>) {
         for effect in effects {
             if let Effect::Apply(change) = effect {
-                let outcome = futures::executor::block_on(changes::execute(&self.sim, change, &self.policy));
+                let outcome = futures::executor::block_on(changes::execute(&self.sim, &self.host, change, &self.policy));
                 let more = update(&mut self.app, Action::Applied(Box::new(outcome)));
                 self.poll();
                 self.run(more);
@@ -255,7 +258,7 @@ fn delete_asks_and_esc_keeps_everything() {
     rig.select("TCP 192.0.2.10:80", Some("10.0.0.12"));
     rig.key('d');
     let Some(Modal::Confirm(confirm)) = &rig.app.modal else { panic!("d asks first") };
-    assert_eq!(confirm.ops, [ipvs_tui::ipvs::args::parse_args(&["-d", "-t", "192.0.2.10:80", "-r", "10.0.0.12:80"]).unwrap()]);
+    assert_eq!(confirm.ops, [ipvs_tui::ipvs::args::parse_args(&["-d", "-t", "192.0.2.10:80", "-r", "10.0.0.12:80"]).unwrap().into()]);
     rig.press(KeyCode::Esc);
     assert_eq!(rig.rules(), before);
     rig.key('d');
@@ -329,8 +332,8 @@ fn read_only_offers_no_change_anywhere_and_refuses_one_anyway() {
     let effects = update(&mut rig.app, Action::Command(Command::Flush));
     assert!(effects.is_empty() && rig.app.modal.is_none());
     assert!(rig.flash().starts_with("read-only"), "{}", rig.flash());
-    let change = changes::Change { id: 99, origin: changes::Origin::Key, ops: vec![IpvsOp::Flush], expect: None, undo_of: None };
-    let outcome = futures::executor::block_on(changes::execute(&rig.sim, change, &rig.policy));
+    let change = changes::Change { id: 99, origin: changes::Origin::Key, ops: vec![IpvsOp::Flush.into()], expect: None, undo_of: None };
+    let outcome = futures::executor::block_on(changes::execute(&rig.sim, &rig.host, change, &rig.policy));
     assert!(outcome.result.is_err());
     assert_eq!(rig.rules(), before);
     let help = ipvs_tui::ui::help::lines(&rig.app, &ipvs_tui::ui::theme::Theme::builtin(), 100);

@@ -3,7 +3,9 @@
 use super::restore;
 use super::{host, sysctl, vip, Command, DaemonCommand, ListArgs, VipCommand};
 use crate::host::HostError;
-use crate::ipvs::audit::{AuditLog, Audited, Context, Source};
+use crate::host::HostState;
+use crate::ipvs::audit::{AuditLog, Context, Source};
+use crate::operation::{AuditedOps, IpvsOnly, Operation, OperationError, apply_plan};
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::listing::{self, ListFormat};
 use crate::ipvs::model::{SyncDaemon, Timeouts};
@@ -51,6 +53,15 @@ impl From<ParseError> for Failure {
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
         Failure::Ipvs(e)
+    }
+}
+
+impl From<OperationError> for Failure {
+    fn from(e: OperationError) -> Self {
+        match e {
+            OperationError::Ipvs(e) => Failure::Ipvs(e),
+            OperationError::Host(e) => Failure::Host(e),
+        }
     }
 }
 
@@ -119,23 +130,18 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
 async fn apply(op: IpvsOp, log: &AuditLog) -> Result<(), Failure> {
     parse::validate(&op)?;
     let kernel = KernelBackend::connect().await?;
-    let before = kernel.snapshot().await?;
-    let backend = Audited::new(kernel, log, Context::current(Source::Cli), before);
-    let result = backend.apply(&op).await;
-    warn_unaudited(&backend);
-    result?;
-    Ok(())
+    let state = (kernel.snapshot().await?, HostState::default());
+    let target = AuditedOps::new(IpvsOnly(&kernel), log, Context::current(Source::Cli), state.clone());
+    let result = apply_plan(&target, state, &[Operation::Ipvs(op)]).await;
+    warn_problem(target.problem());
+    result.map_err(|f| f.error.into())
 }
 
-/// A change stands even when the log cannot be written; the operator is told once.
-pub(super) fn warn_unaudited<B>(backend: &Audited<B>) {
-    warn_problem(backend.problem());
-}
-
-/// The warning for a record that could not be written (`PATH: reason`), if any.
+/// A change stands even when the log cannot be written; the operator is told once
+/// (`PATH not written: reason`).
 pub(super) fn warn_problem(problem: Option<String>) {
     if let Some(problem) = problem {
-        eprintln!("ipvs-tui: warning: audit log {problem} not written");
+        eprintln!("ipvs-tui: warning: audit log {problem}");
     }
 }
 

@@ -1,11 +1,12 @@
 //! `ipvs-tui restore`: check a whole rules file first, then apply it all or nothing.
 
 use super::commands::{Failure, EXIT_FAILED, EXIT_USAGE};
-use crate::ipvs::audit::{AuditLog, Audited, Context, Source};
+use crate::host::HostState;
+use crate::ipvs::audit::{AuditLog, Context, Source};
 use crate::ipvs::kernel::KernelBackend;
-use crate::ipvs::plan::apply_plan;
 use crate::ipvs::rules::{self, Rule};
 use crate::ipvs::{Backend, Error};
+use crate::operation::{AuditedOps, IpvsOnly, Operation, apply_plan};
 use std::io::Read;
 use std::path::Path;
 
@@ -22,11 +23,11 @@ pub async fn run(file: Option<&Path>, log: &AuditLog) -> Result<(), Failure> {
         }
     };
     let kernel = KernelBackend::connect().await?;
-    let before = kernel.snapshot().await?;
-    let backend = Audited::new(kernel, log, Context::current(Source::Cli), before.clone());
-    let ops: Vec<_> = rules.iter().map(|r| r.op.clone()).collect();
-    let result = apply_plan(&backend, before, &ops).await;
-    super::commands::warn_unaudited(&backend);
+    let state = (kernel.snapshot().await?, HostState::default());
+    let target = AuditedOps::new(IpvsOnly(&kernel), log, Context::current(Source::Cli), state.clone());
+    let ops: Vec<_> = rules.iter().map(|r| Operation::Ipvs(r.op.clone())).collect();
+    let result = apply_plan(&target, state, &ops).await;
+    super::commands::warn_problem(target.problem());
     match result {
         Ok(()) => Ok(()),
         Err(failure) => {

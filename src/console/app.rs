@@ -11,7 +11,8 @@ use super::palette::Palette;
 use super::view::{self, Column, SortSpec};
 use crate::ipvs::audit::Tail;
 use crate::ipvs::stale::Expected;
-use crate::ipvs::{Error, IpvsOp};
+use crate::ipvs::Error;
+use crate::operation::Operation;
 use crate::ipvs::rates::{RateSource, RateTracker};
 use crate::ipvs::model::{Dest, Service, ServiceKey, Snapshot};
 use ratatui::layout::Rect;
@@ -97,7 +98,7 @@ pub struct AuditView {
 pub struct UndoStep {
     /// The commands applied, for messages and the audit log (`undo_of`).
     pub commands: String,
-    pub ops: Vec<IpvsOp>,
+    pub ops: Vec<Operation>,
     /// The real server whose drain this step starts: undoing it cancels the drain.
     pub drain: Option<(ServiceKey, IpAddr, u16)>,
 }

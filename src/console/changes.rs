@@ -4,11 +4,12 @@
 //! re-read right after it.
 
 use super::poller::SnapshotSource;
-use crate::ipvs::audit::{AuditLog, Audited, Context};
+use crate::host::{HostBackend, HostState};
+use crate::ipvs::audit::{AuditLog, Context};
 use crate::ipvs::model::Snapshot;
-use crate::ipvs::plan::{self, PlanFailure};
 use crate::ipvs::stale::{Expected, Stale};
 use crate::ipvs::{Backend, Error, IpvsOp, Result};
+use crate::operation::{AuditedOps, Operation, PlanFailure, State, System, apply_plan};
 
 /// Who asked, so that the outcome goes back to the right place (a form keeps its text on failure).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +26,7 @@ pub enum Origin {
 pub struct Change {
     pub id: u64,
     pub origin: Origin,
-    pub ops: Vec<IpvsOp>,
+    pub ops: Vec<Operation>,
     /// The object as the operator saw it; the change is refused if the table holds something else.
     pub expect: Option<Expected>,
     /// For an undo: the commands it undoes (audited with it).
@@ -44,14 +45,14 @@ pub enum Failure {
 
 impl Failure {
     /// In words, for the form or the flash line.
-    pub fn message(&self, ops: &[IpvsOp]) -> String {
+    pub fn message(&self, ops: &[Operation]) -> String {
         match self {
             Failure::Stale(s) => s.message.clone(),
             Failure::Refused(e) => e.to_string(),
             Failure::Failed(f) => {
                 let mut text = f.error.to_string();
                 if ops.len() > 1 {
-                    let step = ops.get(f.step).map(IpvsOp::to_command).unwrap_or_default();
+                    let step = ops.get(f.step).map(Operation::to_command).unwrap_or_default();
                     text = format!("step {} of {} ({step}) failed: {text}", f.step + 1, ops.len());
                     if f.step > 0 && f.rollback_errors.is_empty() {
                         text.push_str("; the steps before it were undone");
@@ -70,8 +71,8 @@ impl Failure {
 #[derive(Debug, Clone)]
 pub struct Outcome {
     pub change: Change,
-    /// The table just before the change (None when it could not be read).
-    pub before: Option<Snapshot>,
+    /// The table and the host just before the change (None when they could not be read).
+    pub before: Option<State>,
     pub result: std::result::Result<(), Failure>,
     /// The audit log could not be written: the change stands, the operator must know.
     pub audit_problem: Option<String>,
@@ -87,32 +88,45 @@ pub struct Policy {
 
 pub const READ_ONLY: &str = "read-only: changes are turned off in this console";
 
-pub async fn execute<S: SnapshotSource>(source: &S, change: Change, policy: &Policy) -> Outcome {
+pub async fn execute<S: SnapshotSource, H: HostBackend>(source: &S, host: &H, change: Change, policy: &Policy) -> Outcome {
     let outcome = |before, result, audit_problem| Outcome { change: change.clone(), before, result, audit_problem };
     if policy.read_only {
         return outcome(None, Err(Failure::Refused(Error::Refused(READ_ONLY.into()))), None);
     }
-    let before = match source.read().await {
+    let table = match source.read().await {
         Ok(s) => s,
         Err(e) => return outcome(None, Err(Failure::Refused(e)), None),
     };
+    // The host is read only when the change touches it: an IPVS change must not fail because,
+    // say, a sysctl cannot be read.
+    let touches_host = change.ops.iter().any(|op| matches!(op, Operation::Host(_)));
+    let host_state = if touches_host {
+        match host.state().await {
+            Ok(h) => h,
+            Err(e) => return outcome(None, Err(Failure::Refused(Error::Refused(format!("the host could not be read first: {e}")))), None),
+        }
+    } else {
+        HostState::default()
+    };
+    let before = (table, host_state);
     if let Some(expect) = &change.expect
-        && let Err(stale) = expect.check(&before)
+        && let Err(stale) = expect.check(&before.0)
     {
         return outcome(Some(before), Err(Failure::Stale(stale)), None);
     }
-    let source = Source(source);
+    let ipvs = Source(source);
+    let system = System { ipvs: &ipvs, host };
     let (result, audit_problem) = match &policy.audit {
         Some((log, context)) => {
             let context = match &change.undo_of {
                 Some(command) => context.undoing(command),
                 None => context.clone(),
             };
-            let audited = Audited::new(source, log, context, before.clone());
-            let result = plan::apply_plan(&audited, before.clone(), &change.ops).await;
+            let audited = AuditedOps::new(system, log, context, before.clone());
+            let result = apply_plan(&audited, before.clone(), &change.ops).await;
             (result, audited.problem())
         }
-        None => (plan::apply_plan(&source, before.clone(), &change.ops).await, None),
+        None => (apply_plan(&system, before.clone(), &change.ops).await, None),
     };
     outcome(Some(before), result.map_err(Failure::Failed), audit_problem)
 }
@@ -135,6 +149,7 @@ mod tests {
     use super::*;
     use crate::ipvs::args::parse_args;
     use crate::ipvs::audit::{Source as AuditSource, read_last};
+    use crate::host::MemoryHost;
     use crate::ipvs::sim::SimBackend;
 
     fn op(line: &str) -> IpvsOp {
@@ -142,11 +157,11 @@ mod tests {
     }
 
     fn change(ops: &[&str]) -> Change {
-        Change { id: 1, origin: Origin::Key, ops: ops.iter().map(|l| op(l)).collect(), expect: None, undo_of: None }
+        Change { id: 1, origin: Origin::Key, ops: ops.iter().map(|l| op(l).into()).collect(), expect: None, undo_of: None }
     }
 
     fn run(sim: &SimBackend, c: Change, policy: &Policy) -> Outcome {
-        futures::executor::block_on(execute(sim, c, policy))
+        futures::executor::block_on(execute(sim, &MemoryHost::default(), c, policy))
     }
 
     #[test]

@@ -5,6 +5,7 @@ use super::action::Effect;
 use super::app::{App, Focus, Modal, UndoStep};
 use super::changes::{Change, Origin, Outcome};
 use crate::ipvs::IpvsOp;
+use crate::operation::Operation;
 use crate::ipvs::drain::{Drain, DrainPhase};
 use crate::ipvs::model::{AddrPort, DestConfig, ServiceKey, Snapshot};
 use std::time::{Duration, Instant};
@@ -87,7 +88,7 @@ pub fn observe(app: &mut App, table: &Snapshot, at: Instant) -> Vec<Effect> {
 /// undo: while it runs, `u` cancels it; once the real server is removed, `u` adds it back.
 pub fn applied(app: &mut App, outcome: &Outcome) {
     let op = &outcome.change.ops;
-    let Some(drain) = app.drains.iter_mut().find(|d| op.iter().any(|o| concerns(o, d))) else { return };
+    let Some(drain) = app.drains.iter_mut().find(|d| op.iter().any(|o| matches!(o, Operation::Ipvs(o) if concerns(o, d)))) else { return };
     let (service, original) = (*drain.service(), *drain.dest());
     let id = Some((service, original.addr, original.port));
     let who = AddrPort(&original.addr, original.port).to_string();
@@ -103,16 +104,16 @@ pub fn applied(app: &mut App, outcome: &Outcome) {
             }
             if active && original.weight != 0 {
                 let restore = IpvsOp::EditDest { service, dest: original };
-                app.undo.push(UndoStep { commands: format!("drain of {who} (weight 0)"), ops: vec![restore], drain: id });
+                app.undo.push(UndoStep { commands: format!("drain of {who} (weight 0)"), ops: vec![restore.into()], drain: id });
             }
             if removed {
                 let add = IpvsOp::AddDest { service, dest: original };
-                app.undo.push(UndoStep { commands: format!("drain of {who} (removed)"), ops: vec![add], drain: None });
+                app.undo.push(UndoStep { commands: format!("drain of {who} (removed)"), ops: vec![add.into()], drain: None });
             }
         }
         Err(failure) => {
             let message = failure.message(op);
-            if let Some(first) = op.first() {
+            if let Some(Operation::Ipvs(first)) = op.first() {
                 drain.failed(first, &message);
             }
             let text = drain.status().description;
@@ -136,7 +137,7 @@ fn submit(app: &mut App, ops: Vec<IpvsOp>) -> Vec<Effect> {
     if ops.is_empty() {
         return vec![];
     }
-    let change = Change { id: app.next_change, origin: Origin::Drain, ops, expect: None, undo_of: None };
+    let change = Change { id: app.next_change, origin: Origin::Drain, ops: ops.into_iter().map(Into::into).collect(), expect: None, undo_of: None };
     app.next_change += 1;
     vec![Effect::Apply(change)]
 }

@@ -7,9 +7,9 @@ use super::changes::{Change, Failure, Origin, Outcome, READ_ONLY};
 use super::drain;
 use super::form::{Confirm, Form};
 use crate::ipvs::model::{DestConfig, MAX_WEIGHT, ServiceConfig};
-use crate::ipvs::plan;
 use crate::ipvs::stale::Expected;
 use crate::ipvs::IpvsOp;
+use crate::operation::{self, Operation};
 use tui_input::InputRequest;
 
 pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
@@ -53,7 +53,7 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
         Command::WeightDown => return set_weight(app, |w| w.saturating_sub(1)),
         Command::Quiesce => return set_weight(app, |_| 0),
         Command::ZeroService => match service(app) {
-            Some(svc) => return submit(app, Origin::Key, vec![IpvsOp::Zero(Some(svc.key))], None, None),
+            Some(svc) => return submit(app, Origin::Key, vec![IpvsOp::Zero(Some(svc.key)).into()], None, None),
             None => app.flash_error("no service selected to zero"),
         },
         Command::ZeroAll => {
@@ -121,16 +121,14 @@ pub fn applied(app: &mut App, outcome: Outcome) {
     let change = &outcome.change;
     if change.origin == Origin::Drain {
         drain::applied(app, &outcome);
-        if let Some(problem) = &outcome.audit_problem {
-            app.flash_error(format!("audit log not written: {problem}"));
-        }
+        audit_problem(app, &outcome);
         return;
     }
     let commands = commands(&change.ops);
     let from_open_form = change.origin == Origin::Form && matches!(app.modal, Some(Modal::Form { .. }));
     match &outcome.result {
         Ok(()) => {
-            let undo = outcome.before.as_ref().and_then(|before| plan::undo_steps(before, &change.ops));
+            let undo = outcome.before.as_ref().and_then(|before| operation::undo_steps(before, &change.ops));
             if from_open_form {
                 app.modal = None;
             }
@@ -165,8 +163,13 @@ pub fn applied(app: &mut App, outcome: Outcome) {
             }
         }
     }
+    audit_problem(app, &outcome);
+}
+
+/// The change stands even when the audit log could not be written; the operator must know.
+fn audit_problem(app: &mut App, outcome: &Outcome) {
     if let Some(problem) = &outcome.audit_problem {
-        app.flash_error(format!("audit log not written: {problem}"));
+        app.flash_error(format!("audit log {problem}"));
     }
 }
 
@@ -186,7 +189,7 @@ fn form_submit(app: &mut App) -> Vec<Effect> {
             let ops = form.submit(app.snapshot.as_ref());
             app.modal = Some(Modal::Form { form, expect: expect.clone() });
             match ops {
-                Some(ops) => submit(app, Origin::Form, ops, expect, None),
+                Some(ops) => submit(app, Origin::Form, ops.into_iter().map(Into::into).collect(), expect, None),
                 None => vec![],
             }
         }
@@ -203,7 +206,7 @@ fn form_submit(app: &mut App) -> Vec<Effect> {
 }
 
 /// Sends a change to the backend; one at a time, so that each starts from what the last one left.
-fn submit(app: &mut App, origin: Origin, ops: Vec<IpvsOp>, expect: Option<Expected>, undo_of: Option<String>) -> Vec<Effect> {
+fn submit(app: &mut App, origin: Origin, ops: Vec<Operation>, expect: Option<Expected>, undo_of: Option<String>) -> Vec<Effect> {
     if app.in_flight.is_some() {
         app.flash_error(busy(app));
         return vec![];
@@ -232,7 +235,7 @@ fn set_weight(app: &mut App, step: impl Fn(u32) -> u32) -> Vec<Effect> {
         return vec![];
     }
     let op = IpvsOp::EditDest { service: svc.key, dest: DestConfig { weight, ..d } };
-    submit(app, Origin::Key, vec![op], Some(Expected::Dest { service: svc.key, dest: d }), None)
+    submit(app, Origin::Key, vec![op.into()], Some(Expected::Dest { service: svc.key, dest: d }), None)
 }
 
 fn service(app: &App) -> Option<ServiceConfig> {
@@ -243,8 +246,8 @@ fn dest(app: &App) -> Option<DestConfig> {
     app.current_dest().map(|d| d.config)
 }
 
-fn commands(ops: &[IpvsOp]) -> String {
-    let all: Vec<String> = ops.iter().map(IpvsOp::to_command).collect();
+fn commands(ops: &[Operation]) -> String {
+    let all: Vec<String> = ops.iter().map(Operation::to_command).collect();
     match all.len() {
         0..=3 => all.join("; "),
         n => format!("{}; … ({n} commands)", all[..2].join("; ")),

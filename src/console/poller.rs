@@ -3,6 +3,7 @@
 //! through the same task (see `changes`), so they never overlap a poll, and a poll follows each.
 
 use super::changes::{self, Change, Outcome, Policy};
+use crate::host::HostBackend;
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::model::Snapshot;
 use crate::ipvs::{Backend, Error, IpvsOp, Result};
@@ -29,9 +30,9 @@ pub struct Poller {
 }
 
 impl Poller {
-    /// Starts polling `source` now and then every `interval`; changes are applied as `policy`
-    /// says. Must run inside a `LocalSet`: backends are not `Send`.
-    pub fn spawn<S: SnapshotSource + 'static>(source: S, interval: Duration, policy: Policy) -> Poller {
+    /// Starts polling `source` now and then every `interval`; changes are applied to it and to
+    /// `host` as `policy` says. Must run inside a `LocalSet`: backends are not `Send`.
+    pub fn spawn<S: SnapshotSource + 'static, H: HostBackend + 'static>(source: S, host: H, interval: Duration, policy: Policy) -> Poller {
         let (tx, results) = watch::channel(None);
         let (interval_tx, mut interval_rx) = watch::channel(interval);
         let (changes_tx, mut changes_rx) = mpsc::unbounded_channel::<Change>();
@@ -50,7 +51,7 @@ impl Poller {
                     // After a change, poll at once: the view shows what the kernel holds now.
                     change = changes_rx.recv() => {
                         let Some(change) = change else { return };
-                        let outcome = changes::execute(&source, change, &policy).await;
+                        let outcome = changes::execute(&source, &host, change, &policy).await;
                         if outcomes_tx.send(outcome).is_err() {
                             return;
                         }

@@ -8,9 +8,10 @@ use super::config;
 use super::keymap::Keymap;
 use super::poller::{Kernel, Poller};
 use super::runloop::{self, Exit, JobControl, Wiring};
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
 use super::settings::Settings;
 use super::terminal;
+use crate::host::{self, LiveHost, MemoryHost};
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::procfs::ProcBackend;
 use crate::ipvs::sim::SimBackend;
@@ -57,7 +58,10 @@ pub fn run(options: Options) -> i32 {
 fn demo_poller(interval: Duration, read_only: bool) -> Poller {
     let sim = SimBackend::demo(DEMO_SEED);
     sim.advance(Duration::from_secs(60));
-    Poller::spawn(sim.with_wall_clock(), interval, Policy { read_only, audit: None })
+    // A plausible director around the simulated table: every VIP bound, the sysctls of a director.
+    let table = sim.snapshot().now_or_never().and_then(Result::ok).unwrap_or_default();
+    let host = MemoryHost::new(host::demo::state(&table));
+    Poller::spawn(sim.with_wall_clock(), host, interval, Policy { read_only, audit: None })
 }
 
 /// This host's IPVS. Netlink refuses even reads without CAP_NET_ADMIN; then the world-readable
@@ -70,9 +74,9 @@ async fn kernel_or_read_only(interval: Duration, policy: Policy) -> (Source, Pol
         Err(e) => *e == Error::Permission,
     };
     if denied && let Ok(proc) = ProcBackend::open().await {
-        return (Source::ReadOnly, Poller::spawn(proc, interval, Policy { read_only: true, audit: None }));
+        return (Source::ReadOnly, Poller::spawn(proc, LiveHost, interval, Policy { read_only: true, audit: None }));
     }
-    (Source::Kernel, Poller::spawn(Kernel::after(attempt), interval, policy))
+    (Source::Kernel, Poller::spawn(Kernel::after(attempt), LiveHost, interval, policy))
 }
 
 /// The settings, keymap and theme in force, and what was wrong with the user's files.

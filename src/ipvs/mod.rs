@@ -13,7 +13,6 @@ pub mod model;
 pub mod netlink;
 pub mod op;
 pub mod parse;
-pub mod plan;
 pub mod procfs;
 pub mod rates;
 pub mod rules;

@@ -1,6 +1,6 @@
 //! Operations (IPVS or host) applied through a target and recorded in the audit log, against the
-//! state as it stood just before each one: `ipvs::audit::Audited`, for both kinds. A log that
-//! cannot be written never stops a change: the first problem is kept for the caller to report.
+//! state as it stood just before each one. A log that cannot be written never stops a change:
+//! the first problem is kept for the caller to report (a warning on stderr, a line in the console).
 
 use super::{Apply, Operation, OperationError, State, record};
 use crate::ipvs::audit::{AuditLog, Context};
@@ -21,7 +21,7 @@ impl<'a, A> AuditedOps<'a, A> {
         AuditedOps { inner, log, context, state: RefCell::new(before), problem: RefCell::new(None) }
     }
 
-    /// The first record that could not be written: `PATH: reason`.
+    /// The first record that could not be written: `PATH not written: reason`.
     pub fn problem(&self) -> Option<String> {
         self.problem.borrow().clone()
     }
@@ -31,7 +31,7 @@ impl<A: Apply> Apply for AuditedOps<'_, A> {
     async fn apply(&self, op: &Operation) -> Result<(), OperationError> {
         let result = self.inner.apply(op).await;
         if let Err(e) = record(self.log, op, &result, &self.state.borrow(), &self.context) {
-            self.problem.borrow_mut().get_or_insert_with(|| format!("{}: {e}", self.log.path().display()));
+            self.problem.borrow_mut().get_or_insert_with(|| format!("{} not written: {e}", self.log.path().display()));
         }
         if result.is_ok() {
             // The system accepted it, so the in-memory copy does too.

@@ -1,6 +1,6 @@
 //! Plans: lists of operations over IPVS and the host, checked as a whole first, applied in
-//! order, and on the first failure undone in reverse, so nothing half-applied is left (the
-//! approach of `ipvs::plan`, for both kinds).
+//! order, and on the first failure undone in reverse, so nothing half-applied is left. A rules
+//! file (`restore`), a console change and a setup plan all go through here.
 
 use super::{Apply, Operation, OperationError, State};
 

@@ -248,7 +248,7 @@ echo "host: without privilege each change is refused in one sentence and logged 
 rc=0
 lab_ns rs2 "$TUI" --audit-log /proc/no/audit.log vip add 198.51.100.202 dev lo label lo:2 </dev/null >"$W/out" 2>"$W/err" || rc=$?
 [ $rc = 0 ] && has_addr rs2 lo 'inet 198\.51\.100\.202/32 .*lo:2' || bad "vip add with an unwritable log: exit status $rc, or the address is missing"
-[ "$(cat "$W/err")" = "ipvs-tui: warning: audit log /proc/no/audit.log: No such file or directory (os error 2) not written" ] || bad "vip add with an unwritable log: stderr $(cat "$W/err")"
+[ "$(cat "$W/err")" = "ipvs-tui: warning: audit log /proc/no/audit.log not written: No such file or directory (os error 2)" ] || bad "vip add with an unwritable log: stderr $(cat "$W/err")"
 
 # --- the audit log: each change, in order, with its result ---
 python3 - "$L" <<'PY' || nfail=$((nfail + 1))

@@ -1,21 +1,21 @@
 //! The confirmation of a destructive change: the command(s) it stands for, and for the worst
 //! (flushing the table) a word the user must type before Enter applies.
 
-use crate::ipvs::IpvsOp;
+use crate::operation::Operation;
 use tui_input::{Input, InputRequest};
 
 #[derive(Debug, Clone)]
 pub struct Confirm {
     pub title: String,
-    pub ops: Vec<IpvsOp>,
+    pub ops: Vec<Operation>,
     word: Option<&'static str>,
     input: Input,
 }
 
 impl Confirm {
     /// `word`: `Some("flush")` makes the user type that word before Enter applies.
-    pub fn new(title: impl Into<String>, ops: Vec<IpvsOp>, word: Option<&'static str>) -> Confirm {
-        Confirm { title: title.into(), ops, word, input: Input::default() }
+    pub fn new<O: Into<Operation>>(title: impl Into<String>, ops: impl IntoIterator<Item = O>, word: Option<&'static str>) -> Confirm {
+        Confirm { title: title.into(), ops: ops.into_iter().map(Into::into).collect(), word, input: Input::default() }
     }
 
     pub fn edit(&mut self, req: InputRequest) {
@@ -41,13 +41,14 @@ impl Confirm {
 
     /// The equivalent commands, one per operation.
     pub fn commands(&self) -> Vec<String> {
-        self.ops.iter().map(IpvsOp::to_command).collect()
+        self.ops.iter().map(Operation::to_command).collect()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ipvs::IpvsOp;
 
     #[test]
     fn enter_applies_at_once_without_a_word_and_only_after_the_exact_word_with_one() {

@@ -1,14 +1,12 @@
 //! The audit log: every change applied to IPVS or the host, by the console or the command line, appended as
 //! one JSON line (time, user, host, command, result, the state it replaced), and read back.
 
-mod audited;
 mod before;
 mod entry;
 mod read;
 #[cfg(test)]
 mod tests;
 
-pub use audited::Audited;
 pub use before::before_lines;
 pub use entry::{Entry, Outcome, Source};
 pub use read::{Tail, read_last};
