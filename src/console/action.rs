@@ -63,10 +63,16 @@ pub enum Command {
     FormPrev,
     FormSubmit,
     FormCancel,
+    // The host around IPVS (see `hostpanes`).
+    Interfaces,
+    Sysctls,
+    BindVip,
+    UnbindVip,
+    EditSysctl,
 }
 
 /// The name of each command in the keymap file.
-const NAMES: [(Command, &str); 48] = [
+const NAMES: [(Command, &str); 53] = [
     (Command::Quit, "quit"),
     (Command::Suspend, "suspend"),
     (Command::Help, "help"),
@@ -115,6 +121,11 @@ const NAMES: [(Command, &str); 48] = [
     (Command::FormPrev, "form_prev"),
     (Command::FormSubmit, "form_submit"),
     (Command::FormCancel, "form_cancel"),
+    (Command::Interfaces, "interfaces"),
+    (Command::Sysctls, "sysctls"),
+    (Command::BindVip, "bind_vip"),
+    (Command::UnbindVip, "unbind_vip"),
+    (Command::EditSysctl, "edit_sysctl"),
 ];
 
 impl Command {
@@ -133,7 +144,7 @@ impl Command {
     /// Commands that change IPVS or open a form that would: read-only mode offers none of them.
     pub fn is_change(self) -> bool {
         use Command::*;
-        matches!(self, Add | Edit | Delete | Weight | WeightUp | WeightDown | Quiesce | ZeroService | ZeroAll | Flush | Timeouts | Daemon | Drain | Undo)
+        matches!(self, Add | Edit | Delete | Weight | WeightUp | WeightDown | Quiesce | ZeroService | ZeroAll | Flush | Timeouts | Daemon | Drain | Undo | BindVip | UnbindVip | EditSysctl)
     }
 }
 
@@ -151,6 +162,8 @@ pub enum Action {
     Applied(Box<Outcome>),
     /// The end of the audit log, or why it could not be read.
     AuditRead(Result<Tail, Arc<io::Error>>),
+    /// The host around IPVS as just read (links, addresses, sysctls).
+    HostRead(Box<crate::host::HostState>),
     /// A left click at a screen cell.
     Click { column: u16, row: u16 },
     /// The mouse wheel over a screen cell.

@@ -82,6 +82,8 @@ pub enum Modal {
     Confirm(Confirm),
     /// The deadline of a new drain.
     Drain(DrainPrompt),
+    /// A host form: bind a VIP, set a sysctl.
+    Host(super::hostpanes::form::HostForm),
 }
 
 /// The audit log pane (`L`): the end of the file as last read.
@@ -161,6 +163,10 @@ pub struct App {
     pub audit_view: Option<AuditView>,
     /// Real servers being drained (and drains whose last change is on its way).
     pub drains: Vec<Drain>,
+    /// The host around IPVS (links, addresses, sysctls) as last read by the poller.
+    pub host_state: Option<crate::host::HostState>,
+    /// The interfaces or sysctls pane, while open.
+    pub host_pane: Option<super::hostpanes::HostPane>,
 }
 
 impl App {
@@ -202,6 +208,8 @@ impl App {
             audit_path: None,
             audit_view: None,
             drains: Vec::new(),
+            host_state: None,
+            host_pane: None,
         };
         // /proc/net/ip_vs can only be read.
         if source == Source::ReadOnly {
@@ -228,12 +236,15 @@ impl App {
             return vec![Layer::Help];
         }
         match self.modal {
-            Some(Modal::Form { .. }) => return vec![Layer::Form],
+            Some(Modal::Form { .. }) | Some(Modal::Host(_)) => return vec![Layer::Form],
             Some(Modal::Confirm(_)) | Some(Modal::Drain(_)) => return vec![Layer::Confirm],
             None => {}
         }
         if self.audit_view.is_some() {
             return vec![Layer::Log];
+        }
+        if let Some(pane) = &self.host_pane {
+            return vec![pane.layer()];
         }
         if self.palette.is_some() {
             return vec![Layer::Palette];

@@ -11,6 +11,7 @@ pub mod changes;
 pub mod config;
 pub mod drain;
 pub mod form;
+pub mod hostpanes;
 pub mod input;
 pub mod keymap;
 pub mod keys;

@@ -3,7 +3,7 @@
 //! through the same task (see `changes`), so they never overlap a poll, and a poll follows each.
 
 use super::changes::{self, Change, Outcome, Policy};
-use crate::host::HostBackend;
+use crate::host::{HostBackend, HostState};
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::model::Snapshot;
 use crate::ipvs::{Backend, Error, IpvsOp, Result};
@@ -18,7 +18,14 @@ use tokio::task::JoinHandle;
 pub struct Polled {
     pub result: Result<Snapshot>,
     pub at: Instant,
+    /// The host around IPVS, read every `HOST_EVERY` polls and after each change (`None`
+    /// between, or when it could not be read: the last one read stays shown).
+    pub host: Option<HostState>,
 }
+
+/// The host (links, addresses, sysctl files) is read every this many polls: it changes rarely,
+/// and reading it costs more than the table.
+pub const HOST_EVERY: u32 = 3;
 
 pub struct Poller {
     pub results: watch::Receiver<Option<Polled>>,
@@ -38,9 +45,14 @@ impl Poller {
         let (changes_tx, mut changes_rx) = mpsc::unbounded_channel::<Change>();
         let (outcomes_tx, outcomes) = mpsc::unbounded_channel();
         let task = tokio::task::spawn_local(async move {
+            let mut polls: u32 = 0;
+            let mut changed_host = false;
             loop {
                 let result = source.read().await;
-                if tx.send(Some(Polled { result, at: Instant::now() })).is_err() {
+                let host_read = if polls % HOST_EVERY == 0 || changed_host { host.state().await.ok() } else { None };
+                polls = polls.wrapping_add(1);
+                changed_host = false;
+                if tx.send(Some(Polled { result, at: Instant::now(), host: host_read })).is_err() {
                     return;
                 }
                 let wait = *interval_rx.borrow_and_update();
@@ -51,6 +63,7 @@ impl Poller {
                     // After a change, poll at once: the view shows what the kernel holds now.
                     change = changes_rx.recv() => {
                         let Some(change) = change else { return };
+                        changed_host = change.ops.iter().any(|op| matches!(op, crate::operation::Operation::Host(_)));
                         let outcome = changes::execute(&source, &host, change, &policy).await;
                         if outcomes_tx.send(outcome).is_err() {
                             return;

@@ -107,11 +107,15 @@ where
                 }
                 let polled = poller.results.borrow_and_update().clone();
                 dirty = true;
-                match polled {
-                    Some(Polled { result: Ok(snapshot), at }) => update(app, Action::Snapshot { snapshot: Box::new(snapshot), at }),
-                    Some(Polled { result: Err(error), at }) => update(app, Action::PollFailed { error, at }),
+                let mut effects = match polled.clone() {
+                    Some(Polled { result: Ok(snapshot), at, .. }) => update(app, Action::Snapshot { snapshot: Box::new(snapshot), at }),
+                    Some(Polled { result: Err(error), at, .. }) => update(app, Action::PollFailed { error, at }),
                     None => vec![],
+                };
+                if let Some(host) = polled.and_then(|p| p.host) {
+                    effects.extend(update(app, Action::HostRead(Box::new(host))));
                 }
+                effects
             }
             Some(job) = job_control.next() => {
                 suspend(job)?;

@@ -36,6 +36,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             operate::applied(app, *outcome);
             vec![]
         }
+        Action::HostRead(host) => {
+            super::hostpanes::observe(app, *host);
+            vec![]
+        }
         Action::AuditRead(tail) => {
             if let Some(view) = &mut app.audit_view {
                 view.tail = Some(tail);
@@ -192,6 +196,9 @@ fn command(app: &mut App, c: Command) -> Vec<Effect> {
                 }
             }
         }
+        Command::Interfaces | Command::Sysctls | Command::BindVip | Command::UnbindVip | Command::EditSysctl => {
+            return super::hostpanes::command(app, c);
+        }
         Command::Drain => {
             if app.read_only {
                 app.flash_error(super::changes::READ_ONLY);
@@ -275,6 +282,8 @@ fn movement(app: &mut App, c: Command) {
         view.selected = (view.selected as isize).saturating_add(delta).max(0) as usize;
     } else if app.help.is_some() {
         scroll_help(app, delta);
+    } else if app.host_pane.is_some() {
+        super::hostpanes::movement(app, c);
     } else {
         move_in(app, app.focus, delta);
     }

@@ -4,6 +4,8 @@ pub mod audit;
 pub mod detail;
 pub mod footer;
 pub mod header;
+pub mod interfaces;
 pub mod offline;
 pub mod servers;
 pub mod services;
+pub mod sysctls;
