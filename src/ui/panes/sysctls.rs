@@ -28,7 +28,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         return;
     };
     let rows = rows::sysctl_rows(host);
-    let details = vec![Span::styled("effective: what the kernel acts on, the higher of all and the interface", theme.dim)];
+    let details = vec![Span::styled("effective: what the kernel acts on (the higher of all and the interface)", theme.dim)];
     table::pane_title(f, area, format!("LVS sysctls {}", rows.len()), details, true, theme);
     let list = Rect { y: area.y + 1, height: area.height.saturating_sub(1 + DETAIL), ..area };
     let shown = usize::from(list.height.saturating_sub(1)).max(1);
