@@ -74,13 +74,29 @@ impl Rig {
 
     fn run(&mut self, effects: Vec<Effect>) {
         for effect in effects {
-            if let Effect::Apply(change) = effect {
-                let outcome = futures::executor::block_on(changes::execute(&self.sim, &self.host, change, &self.policy));
-                let more = update(&mut self.app, Action::Applied(Box::new(outcome)));
-                self.poll();
-                self.run(more);
+            match effect {
+                Effect::Apply(change) => {
+                    let outcome = futures::executor::block_on(changes::execute(&self.sim, &self.host, change, &self.policy));
+                    let more = update(&mut self.app, Action::Applied(Box::new(outcome)));
+                    self.poll();
+                    self.run(more);
+                }
+                // As the poller does it: on the same table and host.
+                Effect::RunDoctor => {
+                    let findings = futures::executor::block_on(ipvs_tui::console::doctor::run(&self.sim, &self.host));
+                    let more = update(&mut self.app, Action::DoctorRead(findings));
+                    self.run(more);
+                }
+                _ => {}
             }
         }
+    }
+
+    /// The doctor's findings as shown: "check: fix commands".
+    fn findings(&self) -> Vec<String> {
+        let view = self.app.doctor.as_ref().expect("the doctor is open");
+        let findings = view.findings.as_ref().expect("the doctor answered").as_ref().expect("the doctor could look");
+        findings.iter().map(|f| format!("{}: {}", f.check, f.fix.iter().map(|o| o.to_command()).collect::<Vec<_>>().join("; "))).collect()
     }
 
     fn press_with(&mut self, code: KeyCode, mods: KeyModifiers) {
@@ -361,6 +377,58 @@ fn read_only_opens_the_panes_but_offers_no_host_change() {
     assert!(help.contains("Interfaces and their addresses"));
 }
 
+#[test]
+fn the_doctor_finds_ip_forward_off_and_its_fix_applies_after_a_confirmation() {
+    let mut rig = Rig::with_host(|h| {
+        h.sysctls.insert("net.ipv4.ip_forward".into(), "0".into());
+    });
+    let healthy = {
+        let mut r = Rig::new();
+        r.key('H');
+        r.findings()
+    };
+    assert!(!healthy.iter().any(|f| f.starts_with("ip_forward_off")), "{healthy:?}");
+    rig.key('H');
+    assert_eq!(rig.app.layers(), [Layer::Doctor]);
+    let findings = rig.findings();
+    let at = findings.iter().position(|f| f.starts_with("ip_forward_off")).unwrap_or_else(|| panic!("{findings:?}"));
+    assert_eq!(findings[at], "ip_forward_off: sysctl -w net.ipv4.ip_forward=1");
+    rig.key('g');
+    for _ in 0..at {
+        rig.key('j');
+    }
+    rig.press(KeyCode::Enter);
+    let Some(Modal::Confirm(confirm)) = &rig.app.modal else { panic!("no confirmation") };
+    assert_eq!(confirm.commands(), ["sysctl -w net.ipv4.ip_forward=1"]);
+    rig.press(KeyCode::Esc);
+    assert_eq!(rig.state().sysctls["net.ipv4.ip_forward"], "0", "Esc changes nothing");
+    rig.press(KeyCode::Enter);
+    rig.press(KeyCode::Enter);
+    assert_eq!(rig.state().sysctls["net.ipv4.ip_forward"], "1");
+    assert_eq!(rig.findings(), healthy, "the doctor looked again after the fix");
+    rig.key('u');
+    assert_eq!(rig.state().sysctls["net.ipv4.ip_forward"], "0");
+    assert!(rig.findings().iter().any(|f| f.starts_with("ip_forward_off")));
+    assert_eq!(rig.audit(), ["ok sysctl -w net.ipv4.ip_forward=1", "ok sysctl -w net.ipv4.ip_forward=0 (undo)"]);
+
+    // Read-only: the doctor looks, but no fix is offered or applied.
+    let mut ro = Rig::with_host(|h| {
+        h.sysctls.insert("net.ipv4.ip_forward".into(), "0".into());
+    });
+    ro.app.set_read_only();
+    ro.policy.read_only = true;
+    assert!(ro.app.keymap.bindings(Layer::Doctor).iter().all(|b| !b.command.is_change()));
+    ro.key('H');
+    assert!(ro.findings().iter().any(|f| f.starts_with("ip_forward_off")));
+    for _ in 0..10 {
+        ro.press(KeyCode::Enter);
+        ro.key('F');
+        ro.key('j');
+    }
+    assert!(ro.app.modal.is_none());
+    assert_eq!(ro.state().sysctls["net.ipv4.ip_forward"], "0");
+}
+
 // ---------------------------------------------------------------- screens
 
 /// The demo table (seed 7, as console_screens) polled for a minute, and its director host with
@@ -467,6 +535,37 @@ fn bind_form_with_an_error_80x24() {
     let mut app = screen_app(|_| {});
     keys(&mut app, "ijjjb192.0.2.300");
     insta::assert_snapshot!(screen(&mut app, 80, 24));
+}
+
+#[test]
+fn doctor_80x24() {
+    let mut app = screen_app(|h| {
+        h.sysctls.insert("net.ipv4.ip_forward".into(), "0".into());
+        unbind_first_vip(h);
+    });
+    keys(&mut app, "H");
+    assert!(matches!(app.doctor.as_ref().map(|d| &d.findings), Some(None)), "waiting for the doctor");
+    let sim = SimBackend::demo(7);
+    sim.advance(Duration::from_secs(30));
+    let host = MemoryHost::new(app.host_state.clone().unwrap());
+    let findings = futures::executor::block_on(ipvs_tui::console::doctor::run(&sim, &host));
+    update(&mut app, Action::DoctorRead(findings));
+    insta::assert_snapshot!(screen(&mut app, 80, 24));
+}
+
+#[test]
+fn doctor_160x48() {
+    let mut app = screen_app(|h| {
+        h.sysctls.insert("net.ipv4.ip_forward".into(), "0".into());
+    });
+    keys(&mut app, "H");
+    let sim = SimBackend::demo(7);
+    sim.advance(Duration::from_secs(30));
+    let host = MemoryHost::new(app.host_state.clone().unwrap());
+    let findings = futures::executor::block_on(ipvs_tui::console::doctor::run(&sim, &host));
+    update(&mut app, Action::DoctorRead(findings));
+    keys(&mut app, "j");
+    insta::assert_snapshot!(screen(&mut app, 160, 48));
 }
 
 #[test]

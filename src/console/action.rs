@@ -69,10 +69,12 @@ pub enum Command {
     BindVip,
     UnbindVip,
     EditSysctl,
+    Doctor,
+    DoctorFix,
 }
 
 /// The name of each command in the keymap file.
-const NAMES: [(Command, &str); 53] = [
+const NAMES: [(Command, &str); 55] = [
     (Command::Quit, "quit"),
     (Command::Suspend, "suspend"),
     (Command::Help, "help"),
@@ -126,6 +128,8 @@ const NAMES: [(Command, &str); 53] = [
     (Command::BindVip, "bind_vip"),
     (Command::UnbindVip, "unbind_vip"),
     (Command::EditSysctl, "edit_sysctl"),
+    (Command::Doctor, "doctor"),
+    (Command::DoctorFix, "doctor_fix"),
 ];
 
 impl Command {
@@ -144,7 +148,7 @@ impl Command {
     /// Commands that change IPVS or open a form that would: read-only mode offers none of them.
     pub fn is_change(self) -> bool {
         use Command::*;
-        matches!(self, Add | Edit | Delete | Weight | WeightUp | WeightDown | Quiesce | ZeroService | ZeroAll | Flush | Timeouts | Daemon | Drain | Undo | BindVip | UnbindVip | EditSysctl)
+        matches!(self, Add | Edit | Delete | Weight | WeightUp | WeightDown | Quiesce | ZeroService | ZeroAll | Flush | Timeouts | Daemon | Drain | Undo | BindVip | UnbindVip | EditSysctl | DoctorFix)
     }
 }
 
@@ -164,6 +168,8 @@ pub enum Action {
     AuditRead(Result<Tail, Arc<io::Error>>),
     /// The host around IPVS as just read (links, addresses, sysctls).
     HostRead(Box<crate::host::HostState>),
+    /// The doctor's findings, or why it could not look.
+    DoctorRead(Result<Vec<crate::setup::doctor::Finding>, String>),
     /// A left click at a screen cell.
     Click { column: u16, row: u16 },
     /// The mouse wheel over a screen cell.
@@ -191,4 +197,6 @@ pub enum Effect {
     Apply(Change),
     /// Read the end of the audit log at this path; it comes back as `Action::AuditRead`.
     ReadAudit(PathBuf),
+    /// Run the doctor on the table and host of this console; it answers `Action::DoctorRead`.
+    RunDoctor,
 }

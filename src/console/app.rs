@@ -167,6 +167,8 @@ pub struct App {
     pub host_state: Option<crate::host::HostState>,
     /// The interfaces or sysctls pane, while open.
     pub host_pane: Option<super::hostpanes::HostPane>,
+    /// The doctor pane, while open.
+    pub doctor: Option<super::doctor::DoctorView>,
 }
 
 impl App {
@@ -210,6 +212,7 @@ impl App {
             drains: Vec::new(),
             host_state: None,
             host_pane: None,
+            doctor: None,
         };
         // /proc/net/ip_vs can only be read.
         if source == Source::ReadOnly {
@@ -245,6 +248,9 @@ impl App {
         }
         if let Some(pane) = &self.host_pane {
             return vec![pane.layer()];
+        }
+        if self.doctor.is_some() {
+            return vec![Layer::Doctor];
         }
         if self.palette.is_some() {
             return vec![Layer::Palette];

@@ -26,10 +26,11 @@ pub enum Layer {
     Global,
     Interfaces,
     Sysctls,
+    Doctor,
 }
 
 impl Layer {
-    const ALL: [(Layer, &'static str, &'static str); 13] = [
+    const ALL: [(Layer, &'static str, &'static str); 14] = [
         (Layer::Help, "help", "Help"),
         (Layer::Form, "form", "In a form"),
         (Layer::Confirm, "confirm", "Confirming a change"),
@@ -43,6 +44,7 @@ impl Layer {
         (Layer::Global, "global", "Everywhere"),
         (Layer::Interfaces, "interfaces", "Interfaces and VIPs (i)"),
         (Layer::Sysctls, "sysctls", "LVS sysctls (s)"),
+        (Layer::Doctor, "doctor", "The doctor (H)"),
     ];
 
     fn from_name(name: &str) -> Option<Layer> {

@@ -9,6 +9,7 @@ pub mod action;
 pub mod app;
 pub mod changes;
 pub mod config;
+pub mod doctor;
 pub mod drain;
 pub mod form;
 pub mod hostpanes;

@@ -33,6 +33,9 @@ pub struct Poller {
     pub outcomes: mpsc::UnboundedReceiver<Outcome>,
     interval: watch::Sender<Duration>,
     changes: mpsc::UnboundedSender<Change>,
+    /// The doctor's findings, one answer per `run_doctor`.
+    pub diagnoses: mpsc::UnboundedReceiver<std::result::Result<Vec<crate::setup::doctor::Finding>, String>>,
+    doctor: mpsc::UnboundedSender<()>,
     task: JoinHandle<()>,
 }
 
@@ -44,6 +47,8 @@ impl Poller {
         let (interval_tx, mut interval_rx) = watch::channel(interval);
         let (changes_tx, mut changes_rx) = mpsc::unbounded_channel::<Change>();
         let (outcomes_tx, outcomes) = mpsc::unbounded_channel();
+        let (doctor_tx, mut doctor_rx) = mpsc::unbounded_channel::<()>();
+        let (diagnoses_tx, diagnoses) = mpsc::unbounded_channel();
         let task = tokio::task::spawn_local(async move {
             let mut polls: u32 = 0;
             let mut changed_host = false;
@@ -69,14 +74,26 @@ impl Poller {
                             return;
                         }
                     }
+                    // The doctor reads the same table and host (and probes the real servers).
+                    Some(()) = doctor_rx.recv() => {
+                        let findings = super::doctor::run(&source, &host).await;
+                        if diagnoses_tx.send(findings).is_err() {
+                            return;
+                        }
+                    }
                 }
             }
         });
-        Poller { results, outcomes, interval: interval_tx, changes: changes_tx, task }
+        Poller { results, outcomes, interval: interval_tx, changes: changes_tx, diagnoses, doctor: doctor_tx, task }
     }
 
     pub fn set_interval(&self, interval: Duration) {
         let _ = self.interval.send(interval);
+    }
+
+    /// Asks for the doctor's findings; they arrive on `diagnoses`.
+    pub fn run_doctor(&self) {
+        let _ = self.doctor.send(());
     }
 
     /// Queues a change; its outcome arrives on `outcomes`.

@@ -122,6 +122,10 @@ where
                 dirty = true;
                 vec![Effect::ClearScreen]
             }
+            Some(findings) = poller.diagnoses.recv() => {
+                dirty = true;
+                update(app, Action::DoctorRead(findings))
+            }
             Some(outcome) = poller.outcomes.recv() => {
                 dirty = true;
                 update(app, Action::Applied(Box::new(outcome)))
@@ -151,6 +155,7 @@ where
                     dirty = true;
                 }
                 Effect::Apply(change) => poller.submit(change),
+                Effect::RunDoctor => poller.run_doctor(),
                 Effect::ReadAudit(path) => {
                     // Only the end of the file is read: quick enough to do here.
                     let tail = read_last(&path, AUDIT_LINES).map_err(std::sync::Arc::new);

@@ -61,6 +61,10 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Screen {
             crate::console::hostpanes::PaneKind::Sysctls => panes::sysctls::draw(f, main, app, theme),
         }
     }
+    if app.doctor.is_some() {
+        f.render_widget(Clear, main);
+        panes::doctor::draw(f, main, app, theme);
+    }
     panes::footer::draw(f, footer, app, theme);
     palette::draw(f, footer, app, theme);
     match &app.modal {

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod detail;
+pub mod doctor;
 pub mod footer;
 pub mod header;
 pub mod interfaces;
