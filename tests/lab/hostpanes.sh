@@ -3,7 +3,8 @@
 # topology. The VIP is taken off the director and ip_forward turned off first; the services pane
 # marks the service whose VIP is bound nowhere (✗); i, b binds the VIP to out0 (checked with
 # `ip -o addr`), after which the mark is gone; s, Enter sets ip_forward to 1 (checked with
-# `sysctl -n`); the audit log holds both commands.
+# `sysctl -n`); the audit log holds both commands. Then, with ip_forward turned off from outside,
+# H (the doctor) reports ip_forward_off and Enter, Enter applies its fix.
 set -euo pipefail
 
 source "$LAB_REPO/tests/lab/net.sh"
@@ -109,5 +110,22 @@ step "curl from the client through $VIP reaches rs1"
 grep -q "\"command\":\"ip addr add $VIP/32 dev out0\"" "$LOG" || { cat "$LOG"; lab_fail "the audit log lacks the bind"; }
 grep -q '"command":"sysctl -w net.ipv4.ip_forward=1"' "$LOG" || { cat "$LOG"; lab_fail "the audit log lacks the sysctl"; }
 step "audit log: both commands"
+# --- 5. H: the doctor finds ip_forward turned off behind the console's back, and fixes it --------------
+key Escape
+wait_screen "Services [0-9]" 10 "Esc did not close the sysctls pane"
+d sysctl -qw net.ipv4.ip_forward=0
+key H
+wait_screen "ERROR +ip_forward_off" 20 "the doctor does not report ip_forward_off"
+grep -q "vip_not_bound" "$W/screen" && { show_screen; lab_fail "the doctor reports a VIP not bound after the bind"; }
+key Home Enter
+wait_screen "\\$ sysctl -w net.ipv4.ip_forward=1" 10 "Enter did not ask to apply the fix"
+key Enter
+wait_screen "applied: sysctl -w net.ipv4.ip_forward=1" 10 "the doctor's fix was not applied"
+[ "$(d sysctl -n net.ipv4.ip_forward)" = 1 ] || lab_fail "after the doctor's fix, ip_forward is $(d sysctl -n net.ipv4.ip_forward)"
+wait_screen "Doctor [0-9]" 20 "the doctor did not look again after the fix"
+for i in $(seq 20); do screen; grep -q ip_forward_off "$W/screen" || break; sleep 0.5; done
+grep -q ip_forward_off "$W/screen" && { show_screen; lab_fail "the doctor still reports ip_forward_off after its fix"; }
+step "H: ip_forward_off found, Enter Enter fixed it (sysctl -n: 1), and the doctor no longer reports it"
+grep -c '"command":"sysctl -w net.ipv4.ip_forward=1"' "$LOG" | grep -qx 2 || { cat "$LOG"; lab_fail "the audit log lacks the doctor's fix"; }
 tmux kill-session -t $T
 echo "hostpanes OK"
