@@ -574,3 +574,44 @@ fn sysctl_form_160x48() {
     keys(&mut app, "s\n");
     insta::assert_snapshot!(screen(&mut app, 160, 48));
 }
+
+// ---------------------------------------------------------------- the poller
+
+/// The poller reads the host on its first poll, then every HOST_EVERY polls, and right after a
+/// host change; the doctor runs in its task on the same table and host.
+#[test]
+fn the_poller_reads_the_host_now_and_then_and_after_a_host_change() {
+    use ipvs_tui::console::poller::{HOST_EVERY, Poller};
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    tokio::task::LocalSet::new().block_on(&runtime, async {
+        let sim = SimBackend::demo(3);
+        let state = host::demo::state(&sim.snapshot().await.unwrap());
+        let mut poller = Poller::spawn(sim, MemoryHost::new(state), Duration::from_millis(150), Policy::default());
+        let mut seen = Vec::new();
+        for _ in 0..(2 * HOST_EVERY + 1) {
+            poller.results.changed().await.unwrap();
+            seen.push(poller.results.borrow_and_update().as_ref().unwrap().host.is_some());
+        }
+        let every: Vec<bool> = (0..2 * HOST_EVERY + 1).map(|n| n % HOST_EVERY == 0).collect();
+        assert_eq!(seen, every, "read on polls 0, {HOST_EVERY}, {}", 2 * HOST_EVERY);
+
+        let op = host::parse::sysctl_assignment("net.ipv4.ip_forward=0").unwrap();
+        poller.submit(changes::Change { id: 1, origin: changes::Origin::Key, ops: vec![op.into()], expect: None, undo_of: None });
+        let outcome = poller.outcomes.recv().await.unwrap();
+        assert!(outcome.result.is_ok());
+        // The poll right after the change reads the host (a poll before it may still be unseen).
+        let mut after = None;
+        for _ in 0..2 {
+            poller.results.changed().await.unwrap();
+            after = poller.results.borrow_and_update().clone().unwrap().host.filter(|h| h.sysctls["net.ipv4.ip_forward"] == "0");
+            if after.is_some() {
+                break;
+            }
+        }
+        assert!(after.is_some(), "the host was not read right after the change");
+
+        poller.run_doctor();
+        let findings = poller.diagnoses.recv().await.unwrap().unwrap();
+        assert!(findings.iter().any(|f| f.check == "ip_forward_off"), "{findings:?}");
+    });
+}

@@ -38,11 +38,10 @@ pub async fn run<S: SnapshotSource, H: HostBackend>(source: &S, host: &H) -> Res
 
 pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
     match c {
-        Command::Doctor => {
-            if app.doctor.take().is_none() {
-                app.doctor = Some(DoctorView { findings: None, nav: Nav::default() });
-                return vec![Effect::RunDoctor];
-            }
+        // Open (and run), or close.
+        Command::Doctor if app.doctor.take().is_none() => {
+            app.doctor = Some(DoctorView { findings: None, nav: Nav::default() });
+            return vec![Effect::RunDoctor];
         }
         Command::DoctorFix => fix(app),
         _ => {}

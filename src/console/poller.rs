@@ -54,7 +54,7 @@ impl Poller {
             let mut changed_host = false;
             loop {
                 let result = source.read().await;
-                let host_read = if polls % HOST_EVERY == 0 || changed_host { host.state().await.ok() } else { None };
+                let host_read = if polls.is_multiple_of(HOST_EVERY) || changed_host { host.state().await.ok() } else { None };
                 polls = polls.wrapping_add(1);
                 changed_host = false;
                 if tx.send(Some(Polled { result, at: Instant::now(), host: host_read })).is_err() {
