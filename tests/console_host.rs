@@ -262,3 +262,18 @@ fn sysctl_form_160x48() {
     keys(&mut app, "s\n");
     insta::assert_snapshot!(screen(&mut app, 160, 48));
 }
+
+#[test]
+fn a_long_pane_scrolls_only_as_far_as_the_selection_needs() {
+    let mut app = screen_app(|_| {});
+    keys(&mut app, "sG");
+    screen(&mut app, 80, 24);
+    let bottom = app.host_pane.unwrap().nav;
+    assert!(bottom.offset > 0 && bottom.selected > bottom.offset, "{bottom:?}");
+    keys(&mut app, "kkk");
+    screen(&mut app, 80, 24);
+    assert_eq!(app.host_pane.unwrap().nav.offset, bottom.offset, "moving up within the view does not scroll");
+    keys(&mut app, "g");
+    screen(&mut app, 80, 24);
+    assert_eq!(app.host_pane.unwrap().nav.offset, 0);
+}

@@ -72,6 +72,8 @@ pub struct Screen {
     pub servers_offset: usize,
     /// The audit log entry selected, as drawn (kept within the entries).
     pub audit_selected: usize,
+    /// The first row shown by the interfaces, sysctls or doctor pane.
+    pub pane_offset: usize,
 }
 
 /// A dialog over the tables: it takes the keys until it closes.
@@ -330,6 +332,12 @@ impl App {
         self.servers_nav.offset = screen.servers_offset;
         if let Some(view) = &mut self.audit_view {
             view.selected = screen.audit_selected;
+        }
+        if let Some(pane) = &mut self.host_pane {
+            pane.nav.offset = screen.pane_offset;
+        }
+        if let Some(view) = &mut self.doctor {
+            view.nav.offset = screen.pane_offset;
         }
     }
 

@@ -57,13 +57,13 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Screen {
     if let Some(pane) = &app.host_pane {
         f.render_widget(Clear, main);
         match pane.kind {
-            crate::console::hostpanes::PaneKind::Interfaces => panes::interfaces::draw(f, main, app, theme),
-            crate::console::hostpanes::PaneKind::Sysctls => panes::sysctls::draw(f, main, app, theme),
+            crate::console::hostpanes::PaneKind::Interfaces => screen.pane_offset = panes::interfaces::draw(f, main, app, theme),
+            crate::console::hostpanes::PaneKind::Sysctls => screen.pane_offset = panes::sysctls::draw(f, main, app, theme),
         }
     }
     if app.doctor.is_some() {
         f.render_widget(Clear, main);
-        panes::doctor::draw(f, main, app, theme);
+        screen.pane_offset = panes::doctor::draw(f, main, app, theme);
     }
     panes::footer::draw(f, footer, app, theme);
     palette::draw(f, footer, app, theme);

@@ -19,18 +19,19 @@ const COLUMNS: [ColumnSpec; 3] = [column(" severity", 0), column("check", 1), co
 /// Lines under the list for the selected finding.
 const DETAIL: u16 = 7;
 
-pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let Some(view) = &app.doctor else { return };
+/// Returns the first row shown, so that scrolling goes on from there.
+pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> usize {
+    let Some(view) = &app.doctor else { return 0 };
     let findings = match &view.findings {
         None => {
             table::pane_title(f, area, "Doctor".into(), vec![], true, theme);
             f.render_widget(Line::styled(" looking at the table and the host…", theme.dim), Rect { y: area.y + 1, height: 1, ..area });
-            return;
+            return 0;
         }
         Some(Err(e)) => {
             table::pane_title(f, area, "Doctor".into(), vec![], true, theme);
             f.render_widget(Paragraph::new(Line::styled(format!(" {e}"), theme.flash_error)).wrap(Wrap { trim: false }), Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area });
-            return;
+            return 0;
         }
         Some(Ok(findings)) => findings,
     };
@@ -46,6 +47,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let at = Rect { y: area.bottom().saturating_sub(DETAIL), height: DETAIL, ..area };
         f.render_widget(Paragraph::new(detail(finding, theme)).wrap(Wrap { trim: false }), at);
     }
+    offset
 }
 
 fn severity(s: Severity, theme: &Theme) -> Line<'static> {

@@ -21,11 +21,12 @@ const fn column(title: &'static str, priority: u8) -> ColumnSpec {
 const COLUMNS: [ColumnSpec; 6] =
     [column(" interface", 0), column("state", 1), column("kind", 3), column("address", 0), column("label", 2), column("VIP of", 4)];
 
-pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+/// Returns the first row shown, so that scrolling goes on from there.
+pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> usize {
     let Some(host) = &app.host_state else {
         table::pane_title(f, area, "Interfaces".into(), vec![], true, theme);
         f.render_widget(Line::styled(" reading the host…", theme.dim), Rect { y: area.y + 1, height: 1, ..area });
-        return;
+        return 0;
     };
     let rows = rows::interface_rows(host);
     let details = vec![Span::styled("VIPs of services in bold", theme.dim)];
@@ -47,6 +48,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let at = Rect { y: area.bottom().saturating_sub(note_height), height: note_height, ..area };
         f.render_widget(Paragraph::new(Line::styled(text, theme.warning)).wrap(Wrap { trim: false }), at);
     }
+    offset
 }
 
 fn row(app: &App, r: &AddrRow, theme: &Theme) -> RowData {

@@ -21,11 +21,12 @@ const COLUMNS: [ColumnSpec; 3] = [column(" sysctl", 0), column("value", 0), colu
 /// Lines under the table for the selected sysctl.
 const DETAIL: u16 = 4;
 
-pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+/// Returns the first row shown, so that scrolling goes on from there.
+pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> usize {
     let Some(host) = &app.host_state else {
         table::pane_title(f, area, "Sysctls".into(), vec![], true, theme);
         f.render_widget(Line::styled(" reading the host…", theme.dim), Rect { y: area.y + 1, height: 1, ..area });
-        return;
+        return 0;
     };
     let rows = rows::sysctl_rows(host);
     let details = vec![Span::styled("effective: what the kernel acts on (the higher of all and the interface)", theme.dim)];
@@ -44,6 +45,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let at = Rect { y: area.bottom().saturating_sub(DETAIL), height: DETAIL, ..area };
         f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), at);
     }
+    offset
 }
 
 fn row(r: &SysctlRow, theme: &Theme) -> RowData {
