@@ -63,10 +63,18 @@ pub enum Command {
     FormPrev,
     FormSubmit,
     FormCancel,
+    // The host around IPVS (see `hostpanes`).
+    Interfaces,
+    Sysctls,
+    BindVip,
+    UnbindVip,
+    EditSysctl,
+    Doctor,
+    DoctorFix,
 }
 
 /// The name of each command in the keymap file.
-const NAMES: [(Command, &str); 48] = [
+const NAMES: [(Command, &str); 55] = [
     (Command::Quit, "quit"),
     (Command::Suspend, "suspend"),
     (Command::Help, "help"),
@@ -115,6 +123,13 @@ const NAMES: [(Command, &str); 48] = [
     (Command::FormPrev, "form_prev"),
     (Command::FormSubmit, "form_submit"),
     (Command::FormCancel, "form_cancel"),
+    (Command::Interfaces, "interfaces"),
+    (Command::Sysctls, "sysctls"),
+    (Command::BindVip, "bind_vip"),
+    (Command::UnbindVip, "unbind_vip"),
+    (Command::EditSysctl, "edit_sysctl"),
+    (Command::Doctor, "doctor"),
+    (Command::DoctorFix, "doctor_fix"),
 ];
 
 impl Command {
@@ -133,7 +148,7 @@ impl Command {
     /// Commands that change IPVS or open a form that would: read-only mode offers none of them.
     pub fn is_change(self) -> bool {
         use Command::*;
-        matches!(self, Add | Edit | Delete | Weight | WeightUp | WeightDown | Quiesce | ZeroService | ZeroAll | Flush | Timeouts | Daemon | Drain | Undo)
+        matches!(self, Add | Edit | Delete | Weight | WeightUp | WeightDown | Quiesce | ZeroService | ZeroAll | Flush | Timeouts | Daemon | Drain | Undo | BindVip | UnbindVip | EditSysctl | DoctorFix)
     }
 }
 
@@ -151,6 +166,10 @@ pub enum Action {
     Applied(Box<Outcome>),
     /// The end of the audit log, or why it could not be read.
     AuditRead(Result<Tail, Arc<io::Error>>),
+    /// The host around IPVS as just read (links, addresses, sysctls).
+    HostRead(Box<crate::host::HostState>),
+    /// The doctor's findings, or why it could not look.
+    DoctorRead(Result<Vec<crate::setup::doctor::Finding>, String>),
     /// A left click at a screen cell.
     Click { column: u16, row: u16 },
     /// The mouse wheel over a screen cell.
@@ -178,4 +197,6 @@ pub enum Effect {
     Apply(Change),
     /// Read the end of the audit log at this path; it comes back as `Action::AuditRead`.
     ReadAudit(PathBuf),
+    /// Run the doctor on the table and host of this console; it answers `Action::DoctorRead`.
+    RunDoctor,
 }

@@ -72,6 +72,8 @@ pub struct Screen {
     pub servers_offset: usize,
     /// The audit log entry selected, as drawn (kept within the entries).
     pub audit_selected: usize,
+    /// The first row shown by the interfaces, sysctls or doctor pane.
+    pub pane_offset: usize,
 }
 
 /// A dialog over the tables: it takes the keys until it closes.
@@ -82,6 +84,8 @@ pub enum Modal {
     Confirm(Confirm),
     /// The deadline of a new drain.
     Drain(DrainPrompt),
+    /// A host form: bind a VIP, set a sysctl.
+    Host(super::hostpanes::form::HostForm),
 }
 
 /// The audit log pane (`L`): the end of the file as last read.
@@ -161,6 +165,12 @@ pub struct App {
     pub audit_view: Option<AuditView>,
     /// Real servers being drained (and drains whose last change is on its way).
     pub drains: Vec<Drain>,
+    /// The host around IPVS (links, addresses, sysctls) as last read by the poller.
+    pub host_state: Option<crate::host::HostState>,
+    /// The interfaces or sysctls pane, while open.
+    pub host_pane: Option<super::hostpanes::HostPane>,
+    /// The doctor pane, while open.
+    pub doctor: Option<super::doctor::DoctorView>,
 }
 
 impl App {
@@ -202,6 +212,9 @@ impl App {
             audit_path: None,
             audit_view: None,
             drains: Vec::new(),
+            host_state: None,
+            host_pane: None,
+            doctor: None,
         };
         // /proc/net/ip_vs can only be read.
         if source == Source::ReadOnly {
@@ -228,12 +241,18 @@ impl App {
             return vec![Layer::Help];
         }
         match self.modal {
-            Some(Modal::Form { .. }) => return vec![Layer::Form],
+            Some(Modal::Form { .. }) | Some(Modal::Host(_)) => return vec![Layer::Form],
             Some(Modal::Confirm(_)) | Some(Modal::Drain(_)) => return vec![Layer::Confirm],
             None => {}
         }
         if self.audit_view.is_some() {
             return vec![Layer::Log];
+        }
+        if let Some(pane) = &self.host_pane {
+            return vec![pane.layer()];
+        }
+        if self.doctor.is_some() {
+            return vec![Layer::Doctor];
         }
         if self.palette.is_some() {
             return vec![Layer::Palette];
@@ -313,6 +332,12 @@ impl App {
         self.servers_nav.offset = screen.servers_offset;
         if let Some(view) = &mut self.audit_view {
             view.selected = screen.audit_selected;
+        }
+        if let Some(pane) = &mut self.host_pane {
+            pane.nav.offset = screen.pane_offset;
+        }
+        if let Some(view) = &mut self.doctor {
+            view.nav.offset = screen.pane_offset;
         }
     }
 

@@ -24,10 +24,13 @@ pub enum Layer {
     Servers,
     List,
     Global,
+    Interfaces,
+    Sysctls,
+    Doctor,
 }
 
 impl Layer {
-    const ALL: [(Layer, &'static str, &'static str); 11] = [
+    const ALL: [(Layer, &'static str, &'static str); 14] = [
         (Layer::Help, "help", "Help"),
         (Layer::Form, "form", "In a form"),
         (Layer::Confirm, "confirm", "Confirming a change"),
@@ -39,6 +42,9 @@ impl Layer {
         (Layer::Servers, "servers", "Real servers"),
         (Layer::List, "list", "Either table"),
         (Layer::Global, "global", "Everywhere"),
+        (Layer::Interfaces, "interfaces", "Interfaces and VIPs (i)"),
+        (Layer::Sysctls, "sysctls", "LVS sysctls (s)"),
+        (Layer::Doctor, "doctor", "The doctor (H)"),
     ];
 
     fn from_name(name: &str) -> Option<Layer> {
