@@ -145,6 +145,19 @@ impl Command {
         NAMES.iter().map(|(_, n)| *n)
     }
 
+    /// How many rows a movement command moves, given the height of a page (Top and Bottom: as
+    /// far as there is).
+    pub fn rows(self, page: isize) -> isize {
+        match self {
+            Command::Up => -1,
+            Command::Down => 1,
+            Command::PageUp => -page,
+            Command::PageDown => page,
+            Command::Top => isize::MIN / 2,
+            _ => isize::MAX / 2,
+        }
+    }
+
     /// Commands that change IPVS or open a form that would: read-only mode offers none of them.
     pub fn is_change(self) -> bool {
         use Command::*;

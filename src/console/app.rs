@@ -62,6 +62,13 @@ pub struct Nav {
     pub offset: usize,
 }
 
+impl Nav {
+    /// Moves the selection by `delta` rows within `len` rows.
+    pub fn step(&mut self, delta: isize, len: usize) {
+        self.selected = (self.selected as isize).saturating_add(delta).clamp(0, (len as isize - 1).max(0)) as usize;
+    }
+}
+
 /// Where the last frame put the table bodies and which rows it showed, so that clicks and page
 /// sizes refer to what is on screen.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -60,16 +60,8 @@ pub fn read(app: &mut App, findings: Result<Vec<Finding>, String>) {
 
 pub fn movement(app: &mut App, c: Command) {
     let Some(view) = &mut app.doctor else { return };
-    let len = view.findings.as_ref().and_then(|f| f.as_ref().ok()).map_or(0, Vec::len) as isize;
-    let delta = match c {
-        Command::Up => -1,
-        Command::Down => 1,
-        Command::PageUp => -PAGE,
-        Command::PageDown => PAGE,
-        Command::Top => isize::MIN / 2,
-        _ => isize::MAX / 2,
-    };
-    view.nav.selected = (view.nav.selected as isize).saturating_add(delta).clamp(0, (len - 1).max(0)) as usize;
+    let len = view.findings.as_ref().and_then(|f| f.as_ref().ok()).map_or(0, Vec::len);
+    view.nav.step(c.rows(PAGE), len);
 }
 
 /// The selected finding, if the doctor has answered.

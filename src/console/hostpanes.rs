@@ -70,17 +70,9 @@ fn toggle(app: &mut App, kind: PaneKind) {
 
 /// Up, down, pages, first and last row of the open pane.
 pub fn movement(app: &mut App, c: Command) {
-    let len = rows_len(app) as isize;
+    let len = rows_len(app);
     let Some(pane) = &mut app.host_pane else { return };
-    let delta = match c {
-        Command::Up => -1,
-        Command::Down => 1,
-        Command::PageUp => -PAGE,
-        Command::PageDown => PAGE,
-        Command::Top => isize::MIN / 2,
-        _ => isize::MAX / 2,
-    };
-    pane.nav.selected = (pane.nav.selected as isize).saturating_add(delta).clamp(0, (len - 1).max(0)) as usize;
+    pane.nav.step(c.rows(PAGE), len);
 }
 
 fn selected(app: &App) -> usize {

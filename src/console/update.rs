@@ -277,14 +277,7 @@ fn movement(app: &mut App, c: Command) {
         (false, Focus::Servers) => app.screen.servers.height,
     }
     .max(1) as isize;
-    let delta = match c {
-        Command::Up => -1,
-        Command::Down => 1,
-        Command::PageUp => -page,
-        Command::PageDown => page,
-        Command::Top => isize::MIN / 2,
-        _ => isize::MAX / 2,
-    };
+    let delta = c.rows(page);
     if app.palette.is_some() {
         palette::step(app, delta);
     } else if let Some(view) = &mut app.audit_view {
