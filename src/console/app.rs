@@ -3,6 +3,7 @@
 
 use super::action::Command;
 use super::changes::Change;
+use super::conns::ConnsPane;
 use super::drain::DrainPrompt;
 use crate::ipvs::drain::Drain;
 use super::form::{Confirm, Form};
@@ -72,6 +73,9 @@ pub struct Screen {
     pub servers_offset: usize,
     /// The audit log entry selected, as drawn (kept within the entries).
     pub audit_selected: usize,
+    /// The connections pane's lines, and the first one shown (kept within them).
+    pub conns: Rect,
+    pub conns_scroll: usize,
 }
 
 /// A dialog over the tables: it takes the keys until it closes.
@@ -161,6 +165,8 @@ pub struct App {
     pub audit_view: Option<AuditView>,
     /// Real servers being drained (and drains whose last change is on its way).
     pub drains: Vec<Drain>,
+    /// The connections pane (`c`), while open.
+    pub conns: Option<ConnsPane>,
 }
 
 impl App {
@@ -202,6 +208,7 @@ impl App {
             audit_path: None,
             audit_view: None,
             drains: Vec::new(),
+            conns: None,
         };
         // /proc/net/ip_vs can only be read.
         if source == Source::ReadOnly {
@@ -234,6 +241,9 @@ impl App {
         }
         if self.audit_view.is_some() {
             return vec![Layer::Log];
+        }
+        if let Some(pane) = &self.conns {
+            return vec![if pane.editing { Layer::ConnsFilter } else { Layer::Conns }];
         }
         if self.palette.is_some() {
             return vec![Layer::Palette];
@@ -313,6 +323,9 @@ impl App {
         self.servers_nav.offset = screen.servers_offset;
         if let Some(view) = &mut self.audit_view {
             view.selected = screen.audit_selected;
+        }
+        if let Some(pane) = &mut self.conns {
+            pane.scroll = screen.conns_scroll;
         }
     }
 

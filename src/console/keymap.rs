@@ -24,10 +24,12 @@ pub enum Layer {
     Servers,
     List,
     Global,
+    Conns,
+    ConnsFilter,
 }
 
 impl Layer {
-    const ALL: [(Layer, &'static str, &'static str); 11] = [
+    const ALL: [(Layer, &'static str, &'static str); 13] = [
         (Layer::Help, "help", "Help"),
         (Layer::Form, "form", "In a form"),
         (Layer::Confirm, "confirm", "Confirming a change"),
@@ -39,6 +41,8 @@ impl Layer {
         (Layer::Servers, "servers", "Real servers"),
         (Layer::List, "list", "Either table"),
         (Layer::Global, "global", "Everywhere"),
+        (Layer::Conns, "conns", "The connections pane"),
+        (Layer::ConnsFilter, "conns_filter", "Typing a connection filter"),
     ];
 
     fn from_name(name: &str) -> Option<Layer> {

@@ -3,6 +3,7 @@
 //! through the same task (see `changes`), so they never overlap a poll, and a poll follows each.
 
 use super::changes::{self, Change, Outcome, Policy};
+use super::conn_source::ConnSource;
 use crate::host::HostBackend;
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::model::Snapshot;
@@ -27,6 +28,8 @@ pub struct Poller {
     interval: watch::Sender<Duration>,
     changes: mpsc::UnboundedSender<Change>,
     task: JoinHandle<()>,
+    /// Where the connections pane reads the connections of what this poller polls.
+    pub conns: ConnSource,
 }
 
 impl Poller {
@@ -59,7 +62,13 @@ impl Poller {
                 }
             }
         });
-        Poller { results, outcomes, interval: interval_tx, changes: changes_tx, task }
+        Poller { results, outcomes, interval: interval_tx, changes: changes_tx, task, conns: ConnSource::default() }
+    }
+
+    /// Reads connections from `conns` instead of this host's /proc/net/ip_vs_conn.
+    pub fn with_conns(mut self, conns: ConnSource) -> Poller {
+        self.conns = conns;
+        self
     }
 
     pub fn set_interval(&self, interval: Duration) {
