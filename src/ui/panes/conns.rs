@@ -45,16 +45,16 @@ pub fn draw(f: &mut Frame, area: Rect, pane: &ConnsPane, now: Instant, theme: &T
     }
     pane_title(f, area, what.to_string(), details, true, theme);
     let line = |n: u16| Rect { y: area.y + n, height: 1, ..area };
-    let filter = if pane.filter_text.is_empty() { "none (/ to filter)".to_string() } else { pane.filter_text.clone() };
-    let refresh = pane.refresh.map_or("on r".to_string(), |d| format!("every {}", format::interval(d)));
+    let filter = if pane.filter_text.is_empty() { "none".to_string() } else { pane.filter_text.clone() };
+    let refresh = pane.refresh.map_or("off".to_string(), |d| format!("every {}", format::interval(d)));
     let settings = Line::from(vec![
         label("filter", theme),
         Span::raw(filter),
-        label("  group", theme),
+        label(" group", theme),
         Span::raw(group_name(pane.group_by)),
-        label("  sort", theme),
+        label(" sort", theme),
         Span::raw(sort_name(pane.sort)),
-        label("  refresh", theme),
+        label(" refresh", theme),
         Span::raw(refresh),
     ]);
     f.render_widget(settings, line(1));
@@ -158,7 +158,9 @@ fn list(f: &mut Frame, area: Rect, t: &ConnTable, rows: &[Row], scroll: usize, s
 fn row(v: &ConnView, theme: &Theme) -> RowData {
     let client = if v.template { v.client.0.to_string() } else { v.client.to_string() };
     let expires = format!("{:02}:{:02}", v.expires / 60, v.expires % 60);
-    let cells = vec![Line::from(format!(" {}", v.proto)), Line::from(client), Line::from(v.virt.to_string()), Line::from(v.dest.to_string()), Line::from(v.state), Line::from(expires)];
+    // A template names its service (a fwmark one by its mark); a connection the address it reached.
+    let virt = if v.template && v.service.starts_with("FWM") { v.service.clone() } else { v.virt.to_string() };
+    let cells = vec![Line::from(format!(" {}", v.proto)), Line::from(client), Line::from(virt), Line::from(v.dest.to_string()), Line::from(v.state), Line::from(expires)];
     let style = if v.template { theme.dim } else { Style::default() };
     RowData { cells, style }
 }
