@@ -183,17 +183,21 @@ pub fn done(app: &mut App, id: u64, result: Result<Outcome, String>, at: Instant
     app.now = app.now.max(at);
     let Some(pane) = app.conns.as_mut() else { return };
     let Some(reading) = pane.reading.take_if(|r| r.id == id) else { return };
-    pane.last = Some(LastRead { took: at.saturating_duration_since(reading.started), cancelled: reading.cancelling, at });
-    match result {
+    let took = at.saturating_duration_since(reading.started);
+    let cancelled = match result {
         Ok(outcome) => {
             let mut table = outcome.table;
             table.sort_rows(pane.sort);
             pane.table = Some(table);
-            pane.last = pane.last.map(|l| LastRead { cancelled: outcome.cancelled, ..l });
             pane.error = None;
+            outcome.cancelled
         }
-        Err(e) => pane.error = Some(e),
-    }
+        Err(e) => {
+            pane.error = Some(e);
+            reading.cancelling
+        }
+    };
+    pane.last = Some(LastRead { took, cancelled, at });
 }
 
 /// The clock: a due automatic refresh starts a read.

@@ -361,7 +361,8 @@ fn select(app: &mut App, focus: Focus) {
 }
 
 fn click(app: &mut App, at: Position) {
-    if app.help.is_some() {
+    // The tables are hidden under help and the connections pane.
+    if app.help.is_some() || app.conns.is_some() {
         return;
     }
     for focus in [Focus::Services, Focus::Servers] {
