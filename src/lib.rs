@@ -10,4 +10,5 @@ pub mod console;
 pub mod host;
 pub mod ipvs;
 pub mod operation;
+pub mod setup;
 pub mod ui;

@@ -73,8 +73,12 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
             print!("{}", rules::save(&snapshot));
             Ok(())
         }
-        Command::Restore { file } => restore::run(file.as_deref(), log).await,
+        Command::Restore { file, boot: false, .. } => restore::run(file.as_deref(), log).await,
+        Command::Restore { file, boot: true, dir } => super::persist::restore_boot(&dir, file.as_deref(), log).await,
         Command::Conns(args) => super::conns::run(args).await,
+        Command::Setup { plan, dry_run } => super::setup::run(&plan, dry_run, log).await,
+        Command::Doctor { json, role, vip, director } => super::doctor::run(json, role.as_deref(), vip.as_deref(), director.as_deref()).await,
+        Command::Persist { dir, dry_run, force } => super::persist::run(&dir, dry_run, force).await,
         Command::Zero(service) => apply(IpvsOp::Zero(service.key()?), log).await,
         Command::Flush { yes } => {
             if !yes {

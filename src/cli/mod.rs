@@ -2,8 +2,11 @@
 
 mod commands;
 mod conns;
+mod doctor;
 mod host;
+mod persist;
 mod restore;
+mod setup;
 mod sysctl;
 mod vip;
 
@@ -38,8 +41,15 @@ pub enum Command {
     },
     /// Apply a rules file in `ipvsadm -R` format (stdin by default), all or nothing.
     Restore {
-        /// The rules file; `-` or nothing reads standard input.
+        /// The rules file; `-` or nothing reads standard input (with --boot: DIR/ipvs-tui/rules).
         file: Option<PathBuf>,
+        /// At boot: also set the sysctls and bind the VIPs of DIR/ipvs-tui/host.toml (written by
+        /// `persist`), waiting briefly for their interfaces; what is in place is left alone.
+        #[arg(long)]
+        boot: bool,
+        /// Where `persist` wrote its files (with --boot).
+        #[arg(long, value_name = "DIR", default_value = "/etc", requires = "boot")]
+        dir: PathBuf,
     },
     /// Zero the counters of one service, or of all services.
     Zero(ServiceArgs),
@@ -57,6 +67,43 @@ pub enum Command {
     /// Start, stop or list the connection synchronisation daemons.
     #[command(subcommand)]
     Daemon(DaemonCommand),
+    /// Set this machine up for an LVS role from a plan file (see assets/setup-example.toml):
+    /// checked as a whole, shown as commands, applied all or nothing, then the doctor runs.
+    Setup {
+        /// The plan (TOML): the role of this machine and what it needs.
+        #[arg(long, value_name = "FILE")]
+        plan: PathBuf,
+        /// Show the changes only.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Look for the classic LVS mistakes on this host. Exit status 0: no error or warning; 1: some.
+    Doctor {
+        /// The findings as JSON.
+        #[arg(long)]
+        json: bool,
+        /// nat-director, dr-director, tun-director, dr-real-server, tun-real-server or
+        /// nat-real-server (default: recognised from the services and the VIPs on lo/tunl0).
+        #[arg(long)]
+        role: Option<String>,
+        /// A real server's VIP, when it is not (yet) on lo or tunl0.
+        #[arg(long, value_name = "ADDR")]
+        vip: Option<String>,
+        /// A NAT real server's director (inside address), which must be its default gateway.
+        #[arg(long, value_name = "ADDR")]
+        director: Option<String>,
+    },
+    /// Write the rules, VIPs, sysctls and a systemd unit that restore this setup at boot.
+    Persist {
+        #[arg(long, value_name = "DIR", default_value = "/etc")]
+        dir: PathBuf,
+        /// Show the files only.
+        #[arg(long)]
+        dry_run: bool,
+        /// Overwrite files that exist with other contents.
+        #[arg(long)]
+        force: bool,
+    },
     /// The connection table (/proc/net/ip_vs_conn): filter, list, group and count.
     Conns(ConnsArgs),
     /// Bind or unbind a VIP on an interface (lo included), or list the services' VIPs and where

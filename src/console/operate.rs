@@ -121,9 +121,7 @@ pub fn applied(app: &mut App, outcome: Outcome) {
     let change = &outcome.change;
     if change.origin == Origin::Drain {
         drain::applied(app, &outcome);
-        if let Some(problem) = &outcome.audit_problem {
-            app.flash_error(format!("audit log not written: {problem}"));
-        }
+        audit_problem(app, &outcome);
         return;
     }
     let commands = commands(&change.ops);
@@ -165,8 +163,13 @@ pub fn applied(app: &mut App, outcome: Outcome) {
             }
         }
     }
+    audit_problem(app, &outcome);
+}
+
+/// The change stands even when the audit log could not be written; the operator must know.
+fn audit_problem(app: &mut App, outcome: &Outcome) {
     if let Some(problem) = &outcome.audit_problem {
-        app.flash_error(format!("audit log not written: {problem}"));
+        app.flash_error(format!("audit log {problem}"));
     }
 }
 

@@ -1,0 +1,62 @@
+//! `ipvs-tui doctor [--json] [--role ROLE] [--vip ADDR] [--director ADDR]`: the classic LVS
+//! mistakes on this host. Exit status 0: no error or warning; 1: at least one.
+
+use super::commands::{Failure, EXIT_FAILED, EXIT_USAGE};
+use crate::ipvs::kernel::KernelBackend;
+use crate::ipvs::Backend;
+use crate::setup::doctor::{self, FindingJson};
+use crate::setup::gather::{self, Ask};
+use crate::setup::Role;
+use serde::Serialize;
+
+pub async fn run(json: bool, role: Option<&str>, vip: Option<&str>, director: Option<&str>) -> Result<(), Failure> {
+    let usage = |message: String| {
+        eprintln!("ipvs-tui: {message}");
+        Failure::Reported(EXIT_USAGE)
+    };
+    let role = role.map(Role::parse).transpose().map_err(usage)?;
+    let addr = |field: &str, text: Option<&str>| {
+        text.map(|t| t.parse().map_err(|_| usage(format!("{field} \"{t}\": must be an IPv4 or IPv6 address such as 192.0.2.100")))).transpose()
+    };
+    let ask = Ask { role, vip: addr("--vip", vip)?, director: addr("--director", director)? };
+    match run_and_print(ask, json).await? {
+        0 => Ok(()),
+        _ => Err(Failure::Reported(EXIT_FAILED)),
+    }
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    roles: Vec<Role>,
+    problems: usize,
+    findings: Vec<FindingJson<'a>>,
+}
+
+/// Gathers the facts, prints the findings, and returns how many are problems.
+pub async fn run_and_print(ask: Ask, json: bool) -> Result<usize, Failure> {
+    let director = ask.role.is_some_and(|r| r.is_director());
+    // Only a director's check may load ip_vs (as ipvsadm does); elsewhere its absence is a fact.
+    let ipvs = if !director && !gather::ipvs_loaded() {
+        Err("the ip_vs module is not loaded".to_string())
+    } else {
+        match KernelBackend::connect().await {
+            Ok(b) => b.snapshot().await.map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        }
+    };
+    let facts = gather::gather(ask, ipvs).await.map_err(|e| {
+        eprintln!("ipvs-tui: {e}");
+        Failure::Reported(EXIT_FAILED)
+    })?;
+    let findings = doctor::diagnose(&facts);
+    let problems = findings.iter().filter(|f| f.is_problem()).count();
+    if json {
+        let report = Report { roles: facts.roles(), problems, findings: findings.iter().map(FindingJson::from).collect() };
+        println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+    } else {
+        let roles: Vec<&str> = facts.roles().iter().map(|r| r.name()).collect();
+        println!("doctor: checking this host as {}", if roles.is_empty() { "nothing recognised".to_string() } else { roles.join(", ") });
+        print!("{}", doctor::render_text(&findings));
+    }
+    Ok(problems)
+}

@@ -1,0 +1,113 @@
+//! `ipvs-tui persist [--dir /etc] [--dry-run] [--force]` writes what restores this setup at
+//! boot; `ipvs-tui restore --boot [--dir /etc]` is what the unit runs then.
+
+use super::commands::{Failure, EXIT_FAILED, EXIT_USAGE};
+use super::setup::{apply_reporting, check_steps, read_system};
+use crate::host::{HostBackend, LiveHost};
+use crate::ipvs::audit::AuditLog;
+use crate::ipvs::{rules, Error};
+use crate::setup::persist::{self, HostFile, OnDisk};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// How long `restore --boot` waits for the interfaces its VIPs go on.
+const WAIT_FOR_INTERFACES: Duration = Duration::from_secs(10);
+
+fn io(e: String) -> Failure {
+    Failure::Ipvs(Error::Io(e))
+}
+
+pub async fn run(dir: &Path, dry_run: bool, force: bool) -> Result<(), Failure> {
+    // A real server may have no IPVS: then it persists its VIPs and sysctls only.
+    let (_, (ipvs, host)) = read_system(false).await?;
+    let exe = std::env::current_exe().map_err(|e| io(format!("cannot tell where ipvs-tui is installed: {e}")))?;
+    let files = persist::render(dir, &exe, &ipvs, &host);
+    let mut refused = 0;
+    let mut to_write = Vec::new();
+    for f in &files {
+        let state = match f.on_disk() {
+            OnDisk::Same => "unchanged",
+            OnDisk::Differs { summary } => {
+                println!("== {} exists and differs: {summary}", f.path.display());
+                if force {
+                    to_write.push(f);
+                    "overwritten (--force)"
+                } else {
+                    refused += 1;
+                    "NOT overwritten (add --force)"
+                }
+            }
+            OnDisk::Missing => {
+                to_write.push(f);
+                "new"
+            }
+        };
+        println!("== {} ({state})", f.path.display());
+        print!("{}", f.contents);
+    }
+    if dry_run {
+        println!("persist: dry run: nothing was written");
+        return Ok(());
+    }
+    if refused > 0 {
+        eprintln!("ipvs-tui: {refused} file(s) exist with other contents; nothing was written (--force overwrites them)");
+        return Err(Failure::Reported(EXIT_FAILED));
+    }
+    for f in to_write {
+        f.write().map_err(|e| io(format!("cannot write {}: {e}", f.path.display())))?;
+        println!("persist: wrote {}", f.path.display());
+    }
+    println!("persist: to restore at boot: systemctl enable {}", persist::UNIT_NAME);
+    Ok(())
+}
+
+/// `restore --boot`: the sysctls and VIPs of DIR/ipvs-tui/host.toml, then the rules (`file` or
+/// DIR/ipvs-tui/rules), all or nothing; what is already in place is left alone.
+pub async fn restore_boot(dir: &Path, file: Option<&Path>, log: &AuditLog) -> Result<(), Failure> {
+    let host_path = persist::host_path(dir);
+    let host_file: HostFile = match std::fs::read_to_string(&host_path) {
+        Ok(text) => toml::from_str(&text).map_err(|e| {
+            eprintln!("{}: {}", host_path.display(), e.message().trim());
+            Failure::Reported(EXIT_USAGE)
+        })?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => HostFile::default(),
+        Err(e) => return Err(io(format!("cannot read {}: {e}", host_path.display()))),
+    };
+    let rules_path = file.map_or_else(|| persist::rules_path(dir), Path::to_path_buf);
+    let text = std::fs::read_to_string(&rules_path).map_err(|e| io(format!("cannot read {}: {e}", rules_path.display())))?;
+    let rules = match rules::parse_rules(&text) {
+        Ok(rules) => rules,
+        Err(errors) => {
+            for (line, e) in &errors {
+                eprintln!("{}:{line}: {e}", rules_path.display());
+            }
+            eprintln!("ipvs-tui: {} bad line(s) in {}; nothing was changed", errors.len(), rules_path.display());
+            return Err(Failure::Reported(EXIT_USAGE));
+        }
+    };
+    let started = Instant::now();
+    let mut host = LiveHost.state().await.map_err(Failure::Host)?;
+    loop {
+        let missing = persist::missing_devices(&host_file, &host).join(", ");
+        if missing.is_empty() {
+            break;
+        }
+        if started.elapsed() > WAIT_FOR_INTERFACES {
+            eprintln!("ipvs-tui: interface(s) {missing} did not appear within {} s; nothing was changed", WAIT_FOR_INTERFACES.as_secs());
+            return Err(Failure::Reported(EXIT_FAILED));
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        host = LiveHost.state().await.map_err(Failure::Host)?;
+    }
+    let (kernel, before) = read_system(!rules.is_empty()).await?;
+    let ipvs_ops: Vec<_> = rules.into_iter().map(|r| r.op).collect();
+    let mut ops = persist::boot_host_operations(&host_file, &before.1);
+    ops.extend(persist::boot_ipvs_operations(&ipvs_ops, &before.0));
+    for op in &ops {
+        println!("  {}", op.to_command());
+    }
+    check_steps(&before, &ops)?;
+    apply_reporting(kernel.as_ref(), log, before, &ops).await?;
+    println!("restore --boot: {} change(s) applied from {}", ops.len(), dir.display());
+    Ok(())
+}

@@ -1,0 +1,122 @@
+//! `ipvs-tui setup --plan FILE [--dry-run]`: check a plan as a whole, show its Operations as
+//! commands, apply them all or nothing (each one audited), then run the doctor.
+
+use super::commands::{EXIT_FAILED, EXIT_USAGE, Failure, warn_problem};
+use super::doctor;
+use crate::host::{HostBackend, LiveHost};
+use crate::ipvs::audit::{AuditLog, Context, Source};
+use crate::ipvs::kernel::KernelBackend;
+use crate::ipvs::model::Snapshot;
+use crate::ipvs::{Backend, Error};
+use crate::operation::{AuditedOps, HostOnly, Operation, PlanFailure, State, System, apply_plan, check_plan};
+use crate::setup::gather::Ask;
+use crate::setup::{Plan, plan, plan_operations};
+use std::path::Path;
+
+pub async fn run(file: &Path, dry_run: bool, log: &AuditLog) -> Result<(), Failure> {
+    let name = file.display().to_string();
+    let text = std::fs::read_to_string(file).map_err(|e| Failure::Ipvs(Error::Io(format!("cannot read {name}: {e}"))))?;
+    let plan = match Plan::parse(&text) {
+        Ok(plan) => plan,
+        Err(errors) => return Err(report_plan_errors(&name, &errors)),
+    };
+    let (kernel, before) = read_system(plan.role.is_director()).await?;
+    let ops = match plan_operations(&plan, &before.1, &before.0) {
+        Ok(ops) => ops,
+        Err(errors) => return Err(report_plan_errors(&name, &errors)),
+    };
+    for advice in plan::advice(&plan, &before.1) {
+        println!("advice: {advice}");
+    }
+    if ops.is_empty() {
+        println!("setup: this host already matches {name} ({}); nothing to change", plan.role);
+    } else {
+        println!("setup: {} change(s) for {} from {name}:", ops.len(), plan.role);
+        for op in &ops {
+            println!("  {}", op.to_command());
+        }
+    }
+    check_steps(&before, &ops)?;
+    if dry_run {
+        println!("setup: dry run: nothing was changed");
+        return Ok(());
+    }
+    if !ops.is_empty() {
+        apply_reporting(kernel.as_ref(), log, before, &ops).await?;
+        println!("setup: applied {} change(s)", ops.len());
+    }
+    let ask = Ask { role: Some(plan.role), vip: plan.vip, director: plan.director };
+    let problems = doctor::run_and_print(ask, false).await?;
+    if problems > 0 {
+        eprintln!("ipvs-tui: the plan is applied, but the doctor found {problems} problem(s)");
+        return Err(Failure::Reported(EXIT_FAILED));
+    }
+    Ok(())
+}
+
+fn report_plan_errors(name: &str, errors: &[crate::setup::PlanError]) -> Failure {
+    for e in errors {
+        match e.line {
+            Some(line) => eprintln!("{name}:{line}: {}", e.message),
+            None => eprintln!("{name}: {}", e.message),
+        }
+    }
+    eprintln!("ipvs-tui: {} problem(s) in {name}; nothing was changed", errors.len());
+    Failure::Reported(EXIT_USAGE)
+}
+
+/// The IPVS table and this host, read now. Without IPVS (a real server need not load it) the
+/// table is empty, unless `ipvs_required` (then the kernel backend loads ip_vs, as ipvsadm does).
+pub async fn read_system(ipvs_required: bool) -> Result<(Option<KernelBackend>, State), Failure> {
+    let host = LiveHost.state().await.map_err(Failure::Host)?;
+    if !ipvs_required && !crate::setup::gather::ipvs_loaded() {
+        return Ok((None, (Snapshot::default(), host)));
+    }
+    match KernelBackend::connect().await {
+        Ok(kernel) => {
+            let table = kernel.snapshot().await?;
+            Ok((Some(kernel), (table, host)))
+        }
+        Err(e) if ipvs_required => Err(e.into()),
+        Err(_) => Ok((None, (Snapshot::default(), host))),
+    }
+}
+
+/// Every step against the parsers' rules and the state followed in memory, before any change.
+pub fn check_steps(before: &State, ops: &[Operation]) -> Result<(), Failure> {
+    check_plan(before, ops).map_err(|(step, e)| {
+        eprintln!("ipvs-tui: step {} of {}: {}: {e}; nothing was changed", step + 1, ops.len(), ops[step].to_command());
+        Failure::Reported(EXIT_USAGE)
+    })
+}
+
+/// Applies `ops` all or nothing, each audited; on failure says which step failed and whether
+/// the undo worked.
+pub async fn apply_reporting(kernel: Option<&KernelBackend>, log: &AuditLog, before: State, ops: &[Operation]) -> Result<(), Failure> {
+    let context = Context::current(Source::Cli);
+    let result = match kernel {
+        Some(ipvs) => {
+            let target = AuditedOps::new(System { ipvs, host: &LiveHost }, log, context, before.clone());
+            let result = apply_plan(&target, before, ops).await;
+            warn_problem(target.problem());
+            result
+        }
+        None => {
+            let target = AuditedOps::new(HostOnly(&LiveHost), log, context, before.clone());
+            let result = apply_plan(&target, before, ops).await;
+            warn_problem(target.problem());
+            result
+        }
+    };
+    let Err(PlanFailure { step, error, rollback_errors }) = result else { return Ok(()) };
+    eprintln!("ipvs-tui: step {} of {}: {}: {error}", step + 1, ops.len(), ops[step].to_command());
+    if rollback_errors.is_empty() {
+        eprintln!("ipvs-tui: undid the {step} change(s) before it; this host is as it was");
+    } else {
+        eprintln!("ipvs-tui: undoing the changes before it failed too; this host is NOT as it was:");
+        for (op, e) in &rollback_errors {
+            eprintln!("  {}: {e}", op.to_command());
+        }
+    }
+    Err(Failure::Reported(EXIT_FAILED))
+}

@@ -1,0 +1,84 @@
+//! Gathering the doctor's facts from this host: links, routes and sysctls, the IPVS table, the
+//! firewall rules, and a short TCP connect to each real server.
+
+use super::facts::{Facts, FirewallRules, Probe};
+use super::role::Role;
+use crate::host;
+use crate::ipvs::model::{Protocol, Snapshot};
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+/// How long a TCP probe of a real server may take.
+pub const PROBE_TIMEOUT: Duration = Duration::from_millis(1500);
+
+/// What the user told the doctor.
+#[derive(Debug, Clone, Default)]
+pub struct Ask {
+    pub role: Option<Role>,
+    pub vip: Option<IpAddr>,
+    pub director: Option<IpAddr>,
+}
+
+/// Reads everything the checks need. `ipvs` is the table, or why it could not be read (on a
+/// real server without IPVS that is fine: it has no table to check).
+pub async fn gather(ask: Ask, ipvs: Result<Snapshot, String>) -> Result<Facts, String> {
+    let host = host::read_state().await.map_err(|e| format!("cannot read the host's links, routes and sysctls: {e}"))?;
+    let ipvs = match ipvs {
+        Ok(s) => s,
+        Err(e) if ask.role.is_some_and(|r| r.is_director()) => return Err(format!("cannot read the IPVS table: {e}")),
+        Err(_) => Snapshot::default(),
+    };
+    let probes = probe_all(&ipvs).await;
+    Ok(Facts {
+        role: ask.role,
+        vip: ask.vip,
+        director: ask.director,
+        host,
+        ipvs,
+        firewall: firewall_rules().await,
+        probes,
+        ipip: std::path::Path::new("/sys/module/ipip").exists(),
+    })
+}
+
+/// True when the ip_vs module is loaded (or built in): its table is listed in /proc/net. Asking the
+/// kernel's IPVS family otherwise would load the module, which a real server need not have.
+pub fn ipvs_loaded() -> bool {
+    std::path::Path::new("/proc/net/ip_vs").exists()
+}
+
+/// One TCP connect to each real server of each TCP service, all at once.
+pub async fn probe_all(ipvs: &Snapshot) -> Vec<Probe> {
+    let mut targets: Vec<(IpAddr, u16)> = ipvs
+        .services
+        .iter()
+        .filter(|s| s.config.key.protocol() == Some(Protocol::Tcp))
+        .flat_map(|s| s.dests.iter().map(|d| (d.config.addr, d.config.port)))
+        .filter(|(_, port)| *port != 0)
+        .collect();
+    targets.sort();
+    targets.dedup();
+    futures::future::join_all(targets.into_iter().map(|(addr, port)| async move {
+        let connect = tokio::net::TcpStream::connect(SocketAddr::new(addr, port));
+        let error = match tokio::time::timeout(PROBE_TIMEOUT, connect).await {
+            Ok(Ok(_)) => None,
+            Ok(Err(e)) => Some(e.to_string()),
+            Err(_) => Some(format!("no answer within {} ms", PROBE_TIMEOUT.as_millis())),
+        };
+        Probe { addr, port, error }
+    }))
+    .await
+}
+
+/// `nft list ruleset`, else `iptables-save`; None when neither runs.
+pub async fn firewall_rules() -> Option<FirewallRules> {
+    for (tool, program, args) in [("nft", "nft", &["list", "ruleset"][..]), ("iptables", "iptables-save", &[][..])] {
+        let out = tokio::process::Command::new(program).args(args).output().await;
+        if let Ok(out) = out
+            && out.status.success()
+        {
+            return Some(FirewallRules { tool: tool.to_string(), text: String::from_utf8_lossy(&out.stdout).into_owned() });
+        }
+    }
+    None
+}

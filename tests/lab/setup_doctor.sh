@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Lab test (guest side): the doctor on the classic NAT lab: nothing on the correct setup; each
+# planted mistake (ip_forward off, VIP not bound, a real server port closed, a real server's
+# gateway not the director) named in --json, and its fix repairs it; a lone master sync daemon
+# is a hint. (The guest has neither nft nor iptables: the firewall check is unit-tested only.)
+set -euo pipefail
+source "$LAB_REPO/tests/lab/net.sh"
+source "$LAB_REPO/tests/lab/setup_doctor_lib.sh"
+TUI=${IPVS_TUI:?IPVS_TUI is not set}
+W=$(mktemp -d /tmp/setup-doctor.XXXXXX)
+
+lab_nat_topology
+lab_nat_servers
+lab_ns director ipvsadm -A -t "$VIP:80" -s rr
+lab_ns director ipvsadm -a -t "$VIP:80" -r "$RS1:80" -m
+lab_ns director ipvsadm -a -t "$VIP:80" -r "$RS2:80" -m
+
+doctor_expect director ""
+lab_ns director "$TUI" doctor | tee "$W/text"
+grep -q "doctor: checking this host as nat-director" "$W/text" || lab_fail "the doctor did not recognise a NAT director"
+grep -q "doctor: no problem found" "$W/text" || lab_fail "text report of a correct setup"
+doctor_expect rs1 "" --role nat-real-server --director "$DIRECTOR_IN"
+
+# 1. ip_forward off on a NAT director.
+lab_ns director sysctl -qw net.ipv4.ip_forward=0
+doctor_expect director "ip_forward_off"
+grep -q '"sysctl -w net.ipv4.ip_forward=1"' "$W/doctor.json" || lab_fail "ip_forward fix"
+doctor_fix director
+doctor_expect director ""
+
+# 2. The VIP bound nowhere.
+ip -n director addr del "$VIP/24" dev out0
+doctor_expect director "vip_not_bound"
+grep -q "\"ip addr add $VIP/32 dev out0\"" "$W/doctor.json" || lab_fail "VIP fix"
+doctor_fix director
+doctor_expect director ""
+lab_http_get client "http://$VIP/" >/dev/null || lab_fail "HTTP through the VIP after the doctor's fix"
+
+# 3. A real server whose port is closed (nothing listens on 81).
+lab_ns director ipvsadm -a -t "$VIP:80" -r "$RS2:81" -m
+doctor_expect director "real_server_unreachable"
+grep -q "real server $RS2:81 of -t $VIP:80 does not answer a TCP connect from this director: Connection refused" "$W/doctor.json" || lab_fail "closed port message"
+lab_ns director ipvsadm -d -t "$VIP:80" -r "$RS2:81"
+
+# 4. A NAT real server whose default gateway is not the director.
+ip -n rs1 route replace default via 10.10.0.99
+doctor_expect rs1 "nat_gateway" --role nat-real-server --director "$DIRECTOR_IN"
+grep -q "ip route replace default via $DIRECTOR_IN" "$W/doctor.json" || lab_fail "gateway advice"
+ip -n rs1 route replace default via "$DIRECTOR_IN"
+doctor_expect rs1 "" --role nat-real-server --director "$DIRECTOR_IN"
+
+# 5. A master sync daemon with no backup here: a hint, not a problem (exit 0).
+lab_ns director ipvsadm --start-daemon master --mcast-interface in0 --syncid 9
+doctor_expect director "sync_one_side"
+grep -q "ipvsadm --start-daemon backup --mcast-interface IFACE --syncid 9" "$W/doctor.json" || lab_fail "sync daemon advice"
+lab_ns director ipvsadm --stop-daemon master
+doctor_expect director ""
+echo "setup-doctor OK"
