@@ -188,7 +188,7 @@ pub enum Action {
     /// Text typed into the connections pane's filter.
     ConnsFilterEdit(InputRequest),
     /// A connection read came back (read `id`, finished at `at`).
-    ConnsRead { id: u64, result: Result<Outcome, String>, at: Instant },
+    ConnsRead { id: u64, result: Result<Box<Outcome>, String>, at: Instant },
 }
 
 /// What `update` asks the event loop to do beyond redrawing.

@@ -179,18 +179,18 @@ pub fn read(app: &mut App) -> Vec<Effect> {
 }
 
 /// A read came back; one the pane no longer waits for (closed, or replaced) is dropped.
-pub fn done(app: &mut App, id: u64, result: Result<Outcome, String>, at: Instant) {
+pub fn done(app: &mut App, id: u64, result: Result<Box<Outcome>, String>, at: Instant) {
     app.now = app.now.max(at);
     let Some(pane) = app.conns.as_mut() else { return };
     let Some(reading) = pane.reading.take_if(|r| r.id == id) else { return };
     let took = at.saturating_duration_since(reading.started);
     let cancelled = match result {
         Ok(outcome) => {
-            let mut table = outcome.table;
+            let Outcome { mut table, cancelled } = *outcome;
             table.sort_rows(pane.sort);
             pane.table = Some(table);
             pane.error = None;
-            outcome.cancelled
+            cancelled
         }
         Err(e) => {
             pane.error = Some(e);

@@ -171,7 +171,7 @@ where
                     dirty = true;
                     tokio::spawn(async move {
                         let result = read.await;
-                        let _ = tx.send((id, result, Instant::now()));
+                        let _ = tx.send((id, result.map(Box::new), Instant::now()));
                     });
                 }
                 Effect::CancelConns => {
