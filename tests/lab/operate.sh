@@ -81,12 +81,19 @@ rs_conns() { d ipvsadm -Ln | awk -v a="$1" '$1 == "->" && $2 == a { print $4, $5
 cat >"$W/keys.py" <<'PY'
 import re, sys
 keys = set()
+# Pages overlap and are read in order, so a section's title is always seen before its keys.
+section = ""
 for path in sys.argv[2:]:
     lines = open(path, encoding="utf-8").read().splitlines()
     if sys.argv[1] == "help":
+        # The connections pane's keys are skipped: its own layer, read-only by nature (a: all
+        # services, not add). A section starts with its title at the box's left edge.
         for l in lines:
+            h = re.match(r"\s*│(\S[^│]*?)\s*│", l)
+            if h:
+                section = h.group(1)
             m = re.search(r"│  (\S(?:\S| (?! ))*)  +\S", l)
-            if m:
+            if m and not section.startswith(("The connections pane", "Typing a connection filter")):
                 keys.update(k.strip() for k in m.group(1).split(", "))
     else:  # the hint bar: the last non-empty line, "KEY word  KEY word ..."
         bar = [l for l in lines if l.strip()][-1]
