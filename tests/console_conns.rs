@@ -66,7 +66,7 @@ fn complete(app: &mut App, sim: &Arc<SimBackend>, req: &ConnsRequest) {
     let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
     let result = rt.block_on(ConnSource::Sim(sim.clone()).read(req)).map(Box::new);
     let at = app.now + Duration::from_secs(1);
-    update(app, Action::ConnsRead { id: req.id, result, at });
+    update(app, Action::ConnsRead { id: req.id, result, took: Duration::from_millis(1500), at });
     update(app, Action::Tick(at));
 }
 

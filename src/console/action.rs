@@ -187,8 +187,8 @@ pub enum Action {
     Resize,
     /// Text typed into the connections pane's filter.
     ConnsFilterEdit(InputRequest),
-    /// A connection read came back (read `id`, finished at `at`).
-    ConnsRead { id: u64, result: Result<Box<Outcome>, String>, at: Instant },
+    /// A connection read came back: read `id`, which took `took` and ended at `at`.
+    ConnsRead { id: u64, result: Result<Box<Outcome>, String>, took: Duration, at: Instant },
 }
 
 /// What `update` asks the event loop to do beyond redrawing.

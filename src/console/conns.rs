@@ -55,6 +55,7 @@ pub struct Reading {
     pub id: u64,
     pub progress: Arc<Progress>,
     pub cancel: Arc<AtomicBool>,
+    /// When the read was asked for, as the console's clock said (for "reading… in N s").
     pub started: Instant,
     /// Esc was pressed: the read stops at its next chunk.
     pub cancelling: bool,
@@ -178,12 +179,12 @@ pub fn read(app: &mut App) -> Vec<Effect> {
     vec![Effect::ReadConns(ConnsRequest { id, filter, limits: Limits::default(), progress, cancel })]
 }
 
-/// A read came back; one the pane no longer waits for (closed, or replaced) is dropped.
-pub fn done(app: &mut App, id: u64, result: Result<Box<Outcome>, String>, at: Instant) {
+/// A read came back; one the pane no longer waits for (closed, or replaced) is dropped. `took`
+/// is measured by the loop (`app.now` moves only with ticks and polls).
+pub fn done(app: &mut App, id: u64, result: Result<Box<Outcome>, String>, took: Duration, at: Instant) {
     app.now = app.now.max(at);
     let Some(pane) = app.conns.as_mut() else { return };
     let Some(reading) = pane.reading.take_if(|r| r.id == id) else { return };
-    let took = at.saturating_duration_since(reading.started);
     let cancelled = match result {
         Ok(outcome) => {
             let Outcome { mut table, cancelled } = *outcome;

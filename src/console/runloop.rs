@@ -127,9 +127,9 @@ where
                 dirty = true;
                 update(app, Action::Applied(Box::new(outcome)))
             }
-            Some((id, result, at)) = conns_rx.recv() => {
+            Some((id, result, took, at)) = conns_rx.recv() => {
                 dirty = true;
-                update(app, Action::ConnsRead { id, result, at })
+                update(app, Action::ConnsRead { id, result, took, at })
             }
             _ = tick.tick() => {
                 let before = clock(app);
@@ -170,8 +170,9 @@ where
                     let (read, tx, id) = (poller.conns.read(&req), conns_tx.clone(), req.id);
                     dirty = true;
                     tokio::spawn(async move {
+                        let started = Instant::now();
                         let result = read.await;
-                        let _ = tx.send((id, result.map(Box::new), Instant::now()));
+                        let _ = tx.send((id, result.map(Box::new), started.elapsed(), Instant::now()));
                     });
                 }
                 Effect::CancelConns => {

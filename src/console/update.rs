@@ -91,8 +91,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             conns::edit(app, req);
             vec![]
         }
-        Action::ConnsRead { id, result, at } => {
-            conns::done(app, id, result, at);
+        Action::ConnsRead { id, result, took, at } => {
+            conns::done(app, id, result, took, at);
             vec![]
         }
     }
