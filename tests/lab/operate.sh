@@ -87,9 +87,9 @@ for path in sys.argv[2:]:
     lines = open(path, encoding="utf-8").read().splitlines()
     if sys.argv[1] == "help":
         # The connections pane's keys are skipped: its own layer, read-only by nature (a: all
-        # services, not add). A section starts with its title at the box's left edge.
+        # services, not add). A section starts with its title right after the box's left edge.
         for l in lines:
-            h = re.match(r"\s*│(\S[^│]*?)\s*│", l)
+            h = re.search(r"│(\S[^│]*?)\s*│", l)  # the table may show left of the box
             if h:
                 section = h.group(1)
             m = re.search(r"│  (\S(?:\S| (?! ))*)  +\S", l)
