@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Console benchmarks: frame draw time with 10,000 services (cargo bench), and in the user-mode Linux lab bytes/s and CPU at 1 s refresh against watch -n1 ipvsadm.
+# Console benchmarks: frame draw time with 10,000 services and the console's own work per poll with 1,000 services on the simulator (cargo bench), and in the user-mode Linux lab bytes/s and CPU at 1 s refresh against watch -n1 ipvsadm.
 # Prints the figures (medians, p95, ratios); they are not asserted. Exits non-zero only if a build or the lab test fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -3,6 +3,7 @@
 use super::backend::Backend;
 use super::error::{Error, Result};
 use super::model::{Service, ServiceKey, Snapshot, SyncDaemon, SyncState};
+use super::netlink::socket::DumpSocket;
 use super::netlink::{IpvsAttr, IpvsMessage, cmd, decode, encode, errno};
 use super::op::IpvsOp;
 use futures::StreamExt;
@@ -11,13 +12,23 @@ use netlink_packet_core::{NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NetlinkMessage, 
 use netlink_packet_generic::GenlMessage;
 use tokio::sync::Mutex;
 
+mod dump;
+
 /// IPVS in the network namespace this process runs in. Needs CAP_NET_ADMIN, even to read.
 pub struct KernelBackend {
     /// One socket for everything. The lock keeps requests strictly one at a time: the kernel runs
     /// one dump per socket (a second gets EBUSY), and a snapshot's dumps should not interleave
     /// with a change.
     handle: Mutex<GenetlinkHandle>,
+    /// The blocking socket snapshots are read on (see `netlink::socket`), opened on first use
+    /// and again after the family was found gone. Taken out while a read runs.
+    dumps: std::sync::Mutex<Option<DumpSocket>>,
+    /// Services in the last snapshot: how long the next read may take.
+    last_services: std::cell::Cell<usize>,
 }
+
+/// Below this many services a snapshot takes a few hundred syscalls: read without a thread.
+const READ_IN_PLACE_BELOW: usize = 200;
 
 /// How an exchange failed, before we know which operation to word the error for.
 enum Failure {
@@ -167,7 +178,7 @@ impl KernelBackend {
             }
             Err(f) => return Err(unresolved(f)),
         }
-        Ok(KernelBackend { handle: Mutex::new(handle) })
+        Ok(KernelBackend { handle: Mutex::new(handle), dumps: std::sync::Mutex::new(None), last_services: std::cell::Cell::new(0) })
     }
 
     /// One service with its real servers (`list -t VIP:PORT`); "no such service" if absent.
@@ -185,6 +196,9 @@ impl Backend for KernelBackend {
     /// Info, services with their real servers, timeouts and daemons, each in the kernel's order.
     async fn snapshot(&self) -> Result<Snapshot> {
         let mut h = self.handle.lock().await;
+        if let Some(result) = self.blocking_snapshot(&h).await {
+            return result;
+        }
         let info = read(&mut h, IpvsMessage::new(cmd::GET_INFO, vec![]), false, "the IPVS info", None).await?;
         let info = decode::info_message(&one(info, "the IPVS info")?)?;
         let mut services = services(&mut h).await?;
@@ -210,6 +224,44 @@ impl Backend for KernelBackend {
             Failure::Errno(n) => errno::op_error(op, n),
             Failure::Other(e) => e,
         })
+    }
+}
+
+impl KernelBackend {
+    /// The snapshot on the blocking socket. None: the family is gone or the socket cannot be opened; the
+    /// async path then reads it (and resolves the family again).
+    async fn blocking_snapshot(&self, h: &GenetlinkHandle) -> Option<Result<Snapshot>> {
+        let taken = self.dumps.lock().ok()?.take();
+        let mut sock = match taken {
+            Some(s) => s,
+            None => DumpSocket::open(h.resolve_family::<IpvsMessage>().await.ok()?.id).ok()?,
+        };
+        let read = move || {
+            let result = dump::snapshot(&mut sock);
+            (sock, result)
+        };
+        // A small table is read in place (a one-shot command starts no thread for it); a large
+        // one on the blocking pool, so the console keeps answering keys while it is read.
+        let (sock, result) = if self.last_services.get() < READ_IN_PLACE_BELOW {
+            read()
+        } else {
+            tokio::task::spawn_blocking(read).await.ok()?
+        };
+        if let Ok(snapshot) = &result {
+            self.last_services.set(snapshot.services.len());
+        }
+        match result {
+            Ok(snapshot) => {
+                *self.dumps.lock().ok()? = Some(sock);
+                Some(Ok(snapshot))
+            }
+            // Opened again, for the new family id, next time.
+            Err(dump::Failed::FamilyGone) => None,
+            Err(dump::Failed::Error(e)) => {
+                *self.dumps.lock().ok()? = Some(sock);
+                Some(Err(e))
+            }
+        }
     }
 }
 

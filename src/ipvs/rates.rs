@@ -7,6 +7,7 @@
 //! time it covers is that gap snapped to whole periods when the polls pin it down (see `covered`).
 
 use super::model::{Dest, ServiceKey, Snapshot, Stats, SyncState};
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
@@ -300,10 +301,12 @@ struct Tracked {
     kernel_history: History,
     /// Active and inactive connections (real servers only).
     gauges: (u32, u32),
+    /// The tracker's generation of the last poll that had this object.
+    generation: u64,
 }
 
 impl Tracked {
-    fn new(at: Instant, stats: &Stats, gauges: (u32, u32), capacity: usize) -> Tracked {
+    fn new(at: Instant, stats: &Stats, gauges: (u32, u32), capacity: usize, generation: u64) -> Tracked {
         let mut kernel_history = History::new(capacity);
         kernel_history.push(Sample::from(&Rate::kernel(stats)));
         Tracked {
@@ -313,6 +316,26 @@ impl Tracked {
             kernel_sample_at: at,
             kernel_history,
             gauges,
+            generation,
+        }
+    }
+
+    /// Observes the object of `entry` in poll `generation` (once), or starts tracking it;
+    /// returns (counters changed, a connection gauge rose).
+    fn update<K>(entry: Entry<'_, K, Tracked>, at: Instant, stats: &Stats, gauges: (u32, u32), capacity: usize, generation: u64) -> (bool, bool) {
+        match entry {
+            Entry::Occupied(mut e) => {
+                let t = e.get_mut();
+                if t.generation == generation {
+                    return (false, false);
+                }
+                t.generation = generation;
+                t.observe(at, stats, gauges)
+            }
+            Entry::Vacant(e) => {
+                e.insert(Tracked::new(at, stats, gauges, capacity, generation));
+                (false, false)
+            }
         }
     }
 
@@ -372,6 +395,8 @@ pub struct RateTracker {
     totals: [History; 2],
     totals_at: [Option<Instant>; 2],
     stalled: bool,
+    /// Counts polls, to find the objects a poll no longer has.
+    generation: u64,
 }
 
 impl Default for RateTracker {
@@ -394,6 +419,7 @@ impl RateTracker {
             totals: [History::new(capacity), History::new(capacity)],
             totals_at: [None; 2],
             stalled: false,
+            generation: 0,
         }
     }
 
@@ -405,25 +431,24 @@ impl RateTracker {
         }
         let (mut changed, mut rose) = (self.last_change.is_none(), false);
         let capacity = self.capacity;
-        let mut old_services = std::mem::take(&mut self.services);
-        let mut old_dests = std::mem::take(&mut self.dests);
-        let mut track = |old: Option<Tracked>, stats: &Stats, gauges: (u32, u32)| match old {
-            Some(mut t) => {
-                let (c, r) = t.observe(at, stats, gauges);
-                changed |= c;
-                rose |= r;
-                t
-            }
-            None => Tracked::new(at, stats, gauges, capacity),
+        // Updated in place, then what this poll did not mention is dropped: no map rebuilt and
+        // no tracked object moved each poll (with thousands of them, that was most of the work).
+        self.generation = self.generation.wrapping_add(1);
+        let generation = self.generation;
+        let mut track = |(c, r): (bool, bool)| {
+            changed |= c;
+            rose |= r;
         };
         for svc in &snapshot.services {
             let key = svc.config.key;
-            self.services.insert(key, track(old_services.remove(&key), &svc.stats, (0, 0)));
+            track(Tracked::update(self.services.entry(key), at, &svc.stats, (0, 0), capacity, generation));
             for d in &svc.dests {
-                let dk = DestKey::of(key, d);
-                self.dests.insert(dk, track(old_dests.remove(&dk), &d.stats, (d.active_conns, d.inact_conns)));
+                let gauges = (d.active_conns, d.inact_conns);
+                track(Tracked::update(self.dests.entry(DestKey::of(key, d)), at, &d.stats, gauges, capacity, generation));
             }
         }
+        self.services.retain(|_, t| t.generation == generation);
+        self.dests.retain(|_, t| t.generation == generation);
         if changed {
             self.last_change = Some(at);
             self.gauge_rise = None;

@@ -13,6 +13,7 @@ pub mod encode;
 pub mod errno;
 pub mod message;
 pub mod service_attrs;
+pub mod socket;
 pub mod stats_attrs;
 mod wire;
 

@@ -1,0 +1,75 @@
+//! The snapshot read on a blocking DumpSocket (run off the async runtime): info, services, the
+//! real servers of each service, timeouts and daemons, as the async path reads them.
+
+use crate::ipvs::error::{Error, Result};
+use crate::ipvs::model::{Service, Snapshot};
+use crate::ipvs::netlink::socket::{DumpError, DumpSocket};
+use crate::ipvs::netlink::{IpvsAttr, IpvsMessage, cmd, decode, encode, errno};
+
+/// Why the blocking read did not give a snapshot.
+pub enum Failed {
+    /// ENOENT: the family is gone (ip_vs unloaded, maybe loaded again under another id). The
+    /// async path resolves it again.
+    FamilyGone,
+    Error(Error),
+}
+
+impl From<Error> for Failed {
+    fn from(e: Error) -> Failed {
+        Failed::Error(e)
+    }
+}
+
+/// One read, errors worded for `what` as the async path words them.
+fn read(sock: &mut DumpSocket, msg: &IpvsMessage, dump: bool, what: &dyn Fn() -> String, mut each: impl FnMut(IpvsMessage) -> Result<()>) -> std::result::Result<(), Failed> {
+    let mut decoded = None;
+    let result = sock.exchange(msg, dump, |m| {
+        each(m).map_err(|e| {
+            decoded.get_or_insert(e);
+            DumpError::Decode(String::new())
+        })
+    });
+    match result {
+        Ok(()) => Ok(()),
+        Err(DumpError::Errno(libc::ENOENT)) => Err(Failed::FamilyGone),
+        Err(DumpError::Errno(n)) => Err(errno::read_error(&what(), None, n).into()),
+        Err(DumpError::Decode(text)) => Err(decoded.unwrap_or(Error::Decode(text)).into()),
+        Err(DumpError::Io(e)) => Err(Error::Io(format!("netlink, reading {}: {e}", what())).into()),
+    }
+}
+
+/// The single reply of a read.
+fn one(sock: &mut DumpSocket, command: u8, what: &'static str) -> std::result::Result<IpvsMessage, Failed> {
+    let mut reply = None;
+    read(sock, &IpvsMessage::new(command, vec![]), false, &|| what.to_string(), |m| {
+        reply.get_or_insert(m);
+        Ok(())
+    })?;
+    reply.ok_or_else(|| Error::Decode(format!("the kernel sent no reply when reading {what}")).into())
+}
+
+pub fn snapshot(sock: &mut DumpSocket) -> std::result::Result<Snapshot, Failed> {
+    let info = decode::info_message(&one(sock, cmd::GET_INFO, "the IPVS info")?)?;
+    let mut services: Vec<Service> = Vec::new();
+    read(sock, &IpvsMessage::new(cmd::GET_SERVICE, vec![]), true, &|| "the services".into(), |m| {
+        services.push(decode::service_message(&m)?);
+        Ok(())
+    })?;
+    for service in &mut services {
+        let key = service.config.key;
+        let msg = IpvsMessage::new(cmd::GET_DEST, vec![IpvsAttr::Service(encode::service_key(&key)?)]);
+        let what = || format!("the real servers of {}", errno::service_name(&key));
+        let dests = &mut service.dests;
+        read(sock, &msg, true, &what, |m| {
+            dests.push(decode::dest_message(&m, key.family())?);
+            Ok(())
+        })?;
+    }
+    let timeouts = decode::timeouts_message(&one(sock, cmd::GET_CONFIG, "the timeouts")?);
+    let mut daemons = Vec::new();
+    read(sock, &IpvsMessage::new(cmd::GET_DAEMON, vec![]), true, &|| "the sync daemons".into(), |m| {
+        daemons.push(decode::daemon_message(&m)?);
+        Ok(())
+    })?;
+    Ok(Snapshot { info, services, timeouts, daemons })
+}
