@@ -77,10 +77,18 @@ pub enum Command {
     ConnsScope,
     ConnsTemplates,
     ConnsInterval,
+    // The host around IPVS (see `hostpanes`).
+    Interfaces,
+    Sysctls,
+    BindVip,
+    UnbindVip,
+    EditSysctl,
+    Doctor,
+    DoctorFix,
 }
 
 /// The name of each command in the keymap file.
-const NAMES: [(Command, &str); 59] = [
+const NAMES: [(Command, &str); 66] = [
     (Command::Quit, "quit"),
     (Command::Suspend, "suspend"),
     (Command::Help, "help"),
@@ -140,6 +148,13 @@ const NAMES: [(Command, &str); 59] = [
     (Command::ConnsScope, "conns_scope"),
     (Command::ConnsTemplates, "conns_templates"),
     (Command::ConnsInterval, "conns_interval"),
+    (Command::Interfaces, "interfaces"),
+    (Command::Sysctls, "sysctls"),
+    (Command::BindVip, "bind_vip"),
+    (Command::UnbindVip, "unbind_vip"),
+    (Command::EditSysctl, "edit_sysctl"),
+    (Command::Doctor, "doctor"),
+    (Command::DoctorFix, "doctor_fix"),
 ];
 
 impl Command {
@@ -158,7 +173,7 @@ impl Command {
     /// Commands that change IPVS or open a form that would: read-only mode offers none of them.
     pub fn is_change(self) -> bool {
         use Command::*;
-        matches!(self, Add | Edit | Delete | Weight | WeightUp | WeightDown | Quiesce | ZeroService | ZeroAll | Flush | Timeouts | Daemon | Drain | Undo)
+        matches!(self, Add | Edit | Delete | Weight | WeightUp | WeightDown | Quiesce | ZeroService | ZeroAll | Flush | Timeouts | Daemon | Drain | Undo | BindVip | UnbindVip | EditSysctl | DoctorFix)
     }
 }
 
@@ -176,6 +191,10 @@ pub enum Action {
     Applied(Box<ChangeOutcome>),
     /// The end of the audit log, or why it could not be read.
     AuditRead(Result<Tail, Arc<io::Error>>),
+    /// The host around IPVS as just read (links, addresses, sysctls).
+    HostRead(Box<crate::host::HostState>),
+    /// The doctor's findings, or why it could not look.
+    DoctorRead(Result<Vec<crate::setup::doctor::Finding>, String>),
     /// A left click at a screen cell.
     Click { column: u16, row: u16 },
     /// The mouse wheel over a screen cell.
@@ -212,4 +231,6 @@ pub enum Effect {
     ReadConns(ConnsRequest),
     /// Stop the connection read in progress at its next chunk (what it read still comes back).
     CancelConns,
+    /// Run the doctor on the table and host of this console; it answers `Action::DoctorRead`.
+    RunDoctor,
 }

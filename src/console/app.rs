@@ -76,6 +76,8 @@ pub struct Screen {
     /// The connections pane's lines, and the first one shown (kept within them).
     pub conns: Rect,
     pub conns_scroll: usize,
+    /// The first row shown by the interfaces, sysctls or doctor pane.
+    pub pane_offset: usize,
 }
 
 /// A dialog over the tables: it takes the keys until it closes.
@@ -86,6 +88,8 @@ pub enum Modal {
     Confirm(Confirm),
     /// The deadline of a new drain.
     Drain(DrainPrompt),
+    /// A host form: bind a VIP, set a sysctl.
+    Host(super::hostpanes::form::HostForm),
 }
 
 /// The audit log pane (`L`): the end of the file as last read.
@@ -167,6 +171,12 @@ pub struct App {
     pub drains: Vec<Drain>,
     /// The connections pane (`c`), while open.
     pub conns: Option<ConnsPane>,
+    /// The host around IPVS (links, addresses, sysctls) as last read by the poller.
+    pub host_state: Option<crate::host::HostState>,
+    /// The interfaces or sysctls pane, while open.
+    pub host_pane: Option<super::hostpanes::HostPane>,
+    /// The doctor pane, while open.
+    pub doctor: Option<super::doctor::DoctorView>,
 }
 
 impl App {
@@ -209,6 +219,9 @@ impl App {
             audit_view: None,
             drains: Vec::new(),
             conns: None,
+            host_state: None,
+            host_pane: None,
+            doctor: None,
         };
         // /proc/net/ip_vs can only be read.
         if source == Source::ReadOnly {
@@ -235,7 +248,7 @@ impl App {
             return vec![Layer::Help];
         }
         match self.modal {
-            Some(Modal::Form { .. }) => return vec![Layer::Form],
+            Some(Modal::Form { .. }) | Some(Modal::Host(_)) => return vec![Layer::Form],
             Some(Modal::Confirm(_)) | Some(Modal::Drain(_)) => return vec![Layer::Confirm],
             None => {}
         }
@@ -244,6 +257,12 @@ impl App {
         }
         if let Some(pane) = &self.conns {
             return vec![if pane.editing { Layer::ConnsFilter } else { Layer::Conns }];
+        }
+        if let Some(pane) = &self.host_pane {
+            return vec![pane.layer()];
+        }
+        if self.doctor.is_some() {
+            return vec![Layer::Doctor];
         }
         if self.palette.is_some() {
             return vec![Layer::Palette];
@@ -326,6 +345,12 @@ impl App {
         }
         if let Some(pane) = &mut self.conns {
             pane.scroll = screen.conns_scroll;
+        }
+        if let Some(pane) = &mut self.host_pane {
+            pane.nav.offset = screen.pane_offset;
+        }
+        if let Some(view) = &mut self.doctor {
+            view.nav.offset = screen.pane_offset;
         }
     }
 

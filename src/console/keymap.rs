@@ -26,10 +26,13 @@ pub enum Layer {
     Global,
     Conns,
     ConnsFilter,
+    Interfaces,
+    Sysctls,
+    Doctor,
 }
 
 impl Layer {
-    const ALL: [(Layer, &'static str, &'static str); 13] = [
+    const ALL: [(Layer, &'static str, &'static str); 16] = [
         (Layer::Help, "help", "Help"),
         (Layer::Form, "form", "In a form"),
         (Layer::Confirm, "confirm", "Confirming a change"),
@@ -43,6 +46,9 @@ impl Layer {
         (Layer::Global, "global", "Everywhere"),
         (Layer::Conns, "conns", "The connections pane"),
         (Layer::ConnsFilter, "conns_filter", "Typing a connection filter"),
+        (Layer::Interfaces, "interfaces", "Interfaces and VIPs (i)"),
+        (Layer::Sysctls, "sysctls", "LVS sysctls (s)"),
+        (Layer::Doctor, "doctor", "The doctor (H)"),
     ];
 
     fn from_name(name: &str) -> Option<Layer> {

@@ -83,16 +83,16 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
             Some(_) => app.flash_error(busy(app)),
             None => app.flash("nothing to undo: no change was made in this console"),
         },
-        Command::FormNext => {
-            if let Some(Modal::Form { form, .. }) = &mut app.modal {
-                form.next_field();
-            }
-        }
-        Command::FormPrev => {
-            if let Some(Modal::Form { form, .. }) = &mut app.modal {
-                form.prev_field();
-            }
-        }
+        Command::FormNext => match &mut app.modal {
+            Some(Modal::Form { form, .. }) => form.next_field(),
+            Some(Modal::Host(form)) => form.next_field(),
+            _ => {}
+        },
+        Command::FormPrev => match &mut app.modal {
+            Some(Modal::Form { form, .. }) => form.prev_field(),
+            Some(Modal::Host(form)) => form.prev_field(),
+            _ => {}
+        },
         Command::FormSubmit => return form_submit(app),
         Command::FormCancel => {
             app.modal = None;
@@ -109,6 +109,7 @@ pub fn edit(app: &mut App, req: InputRequest) {
         Some(Modal::Form { form, .. }) => form.edit(req),
         Some(Modal::Confirm(confirm)) => confirm.edit(req),
         Some(Modal::Drain(prompt)) => drain::edit(prompt, req),
+        Some(Modal::Host(form)) => form.edit(req),
         None => {}
     }
 }
@@ -125,7 +126,7 @@ pub fn applied(app: &mut App, outcome: Outcome) {
         return;
     }
     let commands = commands(&change.ops);
-    let from_open_form = change.origin == Origin::Form && matches!(app.modal, Some(Modal::Form { .. }));
+    let from_open_form = change.origin == Origin::Form && matches!(app.modal, Some(Modal::Form { .. } | Modal::Host(_)));
     match &outcome.result {
         Ok(()) => {
             let undo = outcome.before.as_ref().and_then(|before| operation::undo_steps(before, &change.ops));
@@ -159,6 +160,7 @@ pub fn applied(app: &mut App, outcome: Outcome) {
                     form.set_error(text);
                 }
                 (Some(Modal::Form { form, .. }), _) if from_open_form => form.set_error(message),
+                (Some(Modal::Host(form)), _) if from_open_form => form.set_error(message),
                 _ => app.flash_error(format!("not applied: {message}")),
             }
         }
@@ -201,6 +203,14 @@ fn form_submit(app: &mut App) -> Vec<Effect> {
             submit(app, Origin::Key, confirm.ops, None, None)
         }
         Some(Modal::Drain(prompt)) => drain::start(app, prompt),
+        Some(Modal::Host(mut form)) => {
+            let op = form.submit();
+            app.modal = Some(Modal::Host(form));
+            match op {
+                Some(op) => submit(app, Origin::Form, vec![op.into()], None, None),
+                None => vec![],
+            }
+        }
         None => vec![],
     }
 }

@@ -4,7 +4,7 @@
 
 use super::changes::{self, Change, Outcome, Policy};
 use super::conn_source::ConnSource;
-use crate::host::HostBackend;
+use crate::host::{HostBackend, HostState};
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::model::Snapshot;
 use crate::ipvs::{Backend, Error, IpvsOp, Result};
@@ -19,7 +19,14 @@ use tokio::task::JoinHandle;
 pub struct Polled {
     pub result: Result<Snapshot>,
     pub at: Instant,
+    /// The host around IPVS, read every `HOST_EVERY` polls and after each change (`None`
+    /// between, or when it could not be read: the last one read stays shown).
+    pub host: Option<HostState>,
 }
+
+/// The host (links, addresses, sysctl files) is read every this many polls: it changes rarely,
+/// and reading it costs more than the table.
+pub const HOST_EVERY: u32 = 3;
 
 pub struct Poller {
     pub results: watch::Receiver<Option<Polled>>,
@@ -27,6 +34,9 @@ pub struct Poller {
     pub outcomes: mpsc::UnboundedReceiver<Outcome>,
     interval: watch::Sender<Duration>,
     changes: mpsc::UnboundedSender<Change>,
+    /// The doctor's findings, one answer per `run_doctor`.
+    pub diagnoses: mpsc::UnboundedReceiver<std::result::Result<Vec<crate::setup::doctor::Finding>, String>>,
+    doctor: mpsc::UnboundedSender<()>,
     task: JoinHandle<()>,
     /// Where the connections pane reads the connections of what this poller polls.
     pub conns: ConnSource,
@@ -40,10 +50,17 @@ impl Poller {
         let (interval_tx, mut interval_rx) = watch::channel(interval);
         let (changes_tx, mut changes_rx) = mpsc::unbounded_channel::<Change>();
         let (outcomes_tx, outcomes) = mpsc::unbounded_channel();
+        let (doctor_tx, mut doctor_rx) = mpsc::unbounded_channel::<()>();
+        let (diagnoses_tx, diagnoses) = mpsc::unbounded_channel();
         let task = tokio::task::spawn_local(async move {
+            let mut polls: u32 = 0;
+            let mut changed_host = false;
             loop {
                 let result = source.read().await;
-                if tx.send(Some(Polled { result, at: Instant::now() })).is_err() {
+                let host_read = if polls.is_multiple_of(HOST_EVERY) || changed_host { host.state().await.ok() } else { None };
+                polls = polls.wrapping_add(1);
+                changed_host = false;
+                if tx.send(Some(Polled { result, at: Instant::now(), host: host_read })).is_err() {
                     return;
                 }
                 let wait = *interval_rx.borrow_and_update();
@@ -54,25 +71,39 @@ impl Poller {
                     // After a change, poll at once: the view shows what the kernel holds now.
                     change = changes_rx.recv() => {
                         let Some(change) = change else { return };
+                        changed_host = change.ops.iter().any(|op| matches!(op, crate::operation::Operation::Host(_)));
                         let outcome = changes::execute(&source, &host, change, &policy).await;
                         if outcomes_tx.send(outcome).is_err() {
+                            return;
+                        }
+                    }
+                    // The doctor reads the same table and host (and probes the real servers).
+                    Some(()) = doctor_rx.recv() => {
+                        let findings = super::doctor::run(&source, &host).await;
+                        if diagnoses_tx.send(findings).is_err() {
                             return;
                         }
                     }
                 }
             }
         });
-        Poller { results, outcomes, interval: interval_tx, changes: changes_tx, task, conns: ConnSource::default() }
+        Poller { results, outcomes, interval: interval_tx, changes: changes_tx, diagnoses, doctor: doctor_tx, task, conns: ConnSource::default() }
     }
 
     /// Reads connections from `conns` instead of this host's /proc/net/ip_vs_conn.
     pub fn with_conns(mut self, conns: ConnSource) -> Poller {
         self.conns = conns;
         self
+
     }
 
     pub fn set_interval(&self, interval: Duration) {
         let _ = self.interval.send(interval);
+    }
+
+    /// Asks for the doctor's findings; they arrive on `diagnoses`.
+    pub fn run_doctor(&self) {
+        let _ = self.doctor.send(());
     }
 
     /// Queues a change; its outcome arrives on `outcomes`.

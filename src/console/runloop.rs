@@ -112,16 +112,24 @@ where
                 }
                 let polled = poller.results.borrow_and_update().clone();
                 dirty = true;
-                match polled {
-                    Some(Polled { result: Ok(snapshot), at }) => update(app, Action::Snapshot { snapshot: Box::new(snapshot), at }),
-                    Some(Polled { result: Err(error), at }) => update(app, Action::PollFailed { error, at }),
+                let mut effects = match polled.clone() {
+                    Some(Polled { result: Ok(snapshot), at, .. }) => update(app, Action::Snapshot { snapshot: Box::new(snapshot), at }),
+                    Some(Polled { result: Err(error), at, .. }) => update(app, Action::PollFailed { error, at }),
                     None => vec![],
+                };
+                if let Some(host) = polled.and_then(|p| p.host) {
+                    effects.extend(update(app, Action::HostRead(Box::new(host))));
                 }
+                effects
             }
             Some(job) = job_control.next() => {
                 suspend(job)?;
                 dirty = true;
                 vec![Effect::ClearScreen]
+            }
+            Some(findings) = poller.diagnoses.recv() => {
+                dirty = true;
+                update(app, Action::DoctorRead(findings))
             }
             Some(outcome) = poller.outcomes.recv() => {
                 dirty = true;
@@ -157,6 +165,7 @@ where
                     dirty = true;
                 }
                 Effect::Apply(change) => poller.submit(change),
+                Effect::RunDoctor => poller.run_doctor(),
                 Effect::ReadAudit(path) => {
                     // Only the end of the file is read: quick enough to do here.
                     let tail = read_last(&path, AUDIT_LINES).map_err(std::sync::Arc::new);

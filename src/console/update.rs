@@ -35,6 +35,19 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Applied(outcome) => {
             operate::applied(app, *outcome);
+            // What the doctor found may have changed: it looks again.
+            if let Some(view) = &mut app.doctor {
+                view.findings = None;
+                return vec![Effect::RunDoctor];
+            }
+            vec![]
+        }
+        Action::DoctorRead(findings) => {
+            super::doctor::read(app, findings);
+            vec![]
+        }
+        Action::HostRead(host) => {
+            super::hostpanes::observe(app, *host);
             vec![]
         }
         Action::AuditRead(tail) => {
@@ -203,6 +216,10 @@ fn command(app: &mut App, c: Command) -> Vec<Effect> {
                 }
             }
         }
+        Command::Doctor | Command::DoctorFix => return super::doctor::command(app, c),
+        Command::Interfaces | Command::Sysctls | Command::BindVip | Command::UnbindVip | Command::EditSysctl => {
+            return super::hostpanes::command(app, c);
+        }
         Command::Drain => {
             if app.read_only {
                 app.flash_error(super::changes::READ_ONLY);
@@ -300,6 +317,10 @@ fn movement(app: &mut App, c: Command) {
         scroll_help(app, delta);
     } else if app.conns.is_some() {
         conns::scroll(app, delta);
+    } else if app.host_pane.is_some() {
+        super::hostpanes::movement(app, c);
+    } else if app.doctor.is_some() {
+        super::doctor::movement(app, c);
     } else {
         move_in(app, app.focus, delta);
     }

@@ -11,6 +11,10 @@ pub trait HostBackend {
     async fn state(&self) -> Result<HostState, HostError>;
     /// Apply one change. On error nothing of this change is left applied.
     async fn apply(&self, op: &HostOp) -> Result<(), HostError>;
+    /// This machine, not a stand-in: what it reaches (real servers, the firewall) is real too.
+    fn is_live(&self) -> bool {
+        false
+    }
 }
 
 /// The host this process runs on (its network namespace).
@@ -23,6 +27,9 @@ impl HostBackend for LiveHost {
     }
     async fn apply(&self, op: &HostOp) -> Result<(), HostError> {
         super::apply(op).await
+    }
+    fn is_live(&self) -> bool {
+        true
     }
 }
 

@@ -20,7 +20,7 @@ fn entry(out: &mut Vec<Line<'static>>, keys: &str, desc: &str, key_width: usize,
 /// Every line of help for a popup `width` wide: a section per layer, then what the marks on
 /// screen mean.
 pub fn lines(app: &App, theme: &Theme, width: usize) -> Vec<Line<'static>> {
-    let mut layers = vec![Layer::Global, Layer::List, Layer::Services, Layer::Servers, Layer::Form, Layer::Confirm, Layer::Log, Layer::Filter, Layer::Palette, Layer::Conns, Layer::ConnsFilter, Layer::Help];
+    let mut layers = vec![Layer::Global, Layer::List, Layer::Services, Layer::Servers, Layer::Form, Layer::Confirm, Layer::Log, Layer::Filter, Layer::Palette, Layer::Conns, Layer::ConnsFilter, Layer::Help, Layer::Interfaces, Layer::Sysctls, Layer::Doctor];
     if app.offline() {
         layers.insert(0, Layer::Offline);
     }
@@ -30,6 +30,7 @@ pub fn lines(app: &App, theme: &Theme, width: usize) -> Vec<Line<'static>> {
     }
     let marks = [
         ("!", "no real server can take a new connection (none, or all at weight 0)"),
+        ("✗", "the service's VIP is bound to no interface of this host: its traffic never arrives (i binds it)"),
         ("▲ ▼", "the column the table is sorted by, and which way"),
         ("SIMULATED", "the demo: a simulated IPVS, nothing on this host is read or changed"),
         ("FROZEN", "new polls are not shown until you resume"),

@@ -58,12 +58,24 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Screen {
         f.render_widget(Clear, main);
         (screen.conns, screen.conns_scroll) = panes::conns::draw(f, main, pane, app.now, theme);
     }
+    if let Some(pane) = &app.host_pane {
+        f.render_widget(Clear, main);
+        match pane.kind {
+            crate::console::hostpanes::PaneKind::Interfaces => screen.pane_offset = panes::interfaces::draw(f, main, app, theme),
+            crate::console::hostpanes::PaneKind::Sysctls => screen.pane_offset = panes::sysctls::draw(f, main, app, theme),
+        }
+    }
+    if app.doctor.is_some() {
+        f.render_widget(Clear, main);
+        screen.pane_offset = panes::doctor::draw(f, main, app, theme);
+    }
     panes::footer::draw(f, footer, app, theme);
     palette::draw(f, footer, app, theme);
     match &app.modal {
         Some(Modal::Form { form, .. }) => form::draw(f, main, form, theme),
         Some(Modal::Confirm(confirm)) => form::draw_confirm(f, main, confirm, theme),
         Some(Modal::Drain(prompt)) => drain::draw(f, main, prompt, theme),
+        Some(Modal::Host(form)) => form::host::draw(f, main, form, theme),
         None => {}
     }
     help::draw(f, area, app, theme);

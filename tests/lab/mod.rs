@@ -13,7 +13,9 @@ use std::time::{Duration, Instant};
 /// Overrides: LAB_KERNEL (kernel binary), LAB_TIMEOUT (seconds), LAB_MEM (e.g. 512M),
 /// LAB_KEEP=1 (keep target/tmp/lab/<job> after a passing run).
 const DEFAULT_KERNEL: &str = "/usr/bin/linux.uml";
-const DEFAULT_TIMEOUT_SECS: u64 = 300;
+/// Generous: a slow guest is not a failure (the corpus halves take ~4 min each on a busy 2-core
+/// machine in a debug build); a hung one still fails, loudly.
+const DEFAULT_TIMEOUT_SECS: u64 = 600;
 /// The guest must not use AVX: with the XSTATE fallback (see `xstate_filter`) UML restores only the
 /// fxsave part of the registers after a page fault, so YMM/ZMM upper halves come back zeroed. Without
 /// these, static busybox segfaults, python3/perl crash, and memmove (its AVX variant is chosen through

@@ -4,6 +4,7 @@
 
 mod confirm;
 mod field;
+pub mod host;
 
 pub use confirm::draw_confirm;
 

@@ -3,8 +3,11 @@
 pub mod audit;
 pub mod conns;
 pub mod detail;
+pub mod doctor;
 pub mod footer;
 pub mod header;
+pub mod interfaces;
 pub mod offline;
 pub mod servers;
 pub mod services;
+pub mod sysctls;

@@ -46,6 +46,17 @@ pub fn scheduler(s: &Service) -> String {
     text
 }
 
+/// The mark of a service whose VIP is bound nowhere on this host (its traffic never arrives).
+pub const NOT_BOUND: &str = "✗";
+
+/// Known only once the host has been read; fwmark services have no VIP.
+fn vip_not_bound(app: &App, s: &Service) -> bool {
+    match (&app.host_state, s.config.key) {
+        (Some(host), crate::ipvs::model::ServiceKey::Addr { addr, .. }) => !crate::host::vips::is_bound(host, addr),
+        _ => false,
+    }
+}
+
 /// Draws the pane; returns the body area and the first row shown, for clicks and paging.
 pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize) {
     let focused = app.focus == Focus::Services;
@@ -77,7 +88,13 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
             let s = &snapshot.services[i];
             let rate = app.service_rate(i);
             let (active, inactive) = service_conns(s);
-            let marker = if s.has_no_available_dest() { Span::styled("!", theme.marker) } else { Span::raw(" ") };
+            let marker = if vip_not_bound(app, s) {
+                Span::styled(NOT_BOUND, theme.marker)
+            } else if s.has_no_available_dest() {
+                Span::styled("!", theme.marker)
+            } else {
+                Span::raw(" ")
+            };
             let cells = SERVICE_COLUMNS.iter().map(|c| match c {
                 Column::Service => Line::from(vec![marker.clone(), Span::raw(service_label(&s.config.key))]),
                 Column::Scheduler => Line::from(scheduler(s)),

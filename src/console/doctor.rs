@@ -1,0 +1,97 @@
+//! The doctor pane (`H`): the doctor of `setup` run in the poller's task on the table and host
+//! the console works on, its findings listed (severity, what, why), and a finding's fix applied as
+//! a change after a confirmation showing its commands. It runs again after every change.
+
+use super::action::{Command, Effect};
+use super::app::{App, Modal, Nav};
+use super::changes::READ_ONLY;
+use super::form::Confirm;
+use super::poller::SnapshotSource;
+use crate::host::HostBackend;
+use crate::setup::doctor::{Finding, diagnose};
+use crate::setup::facts::Facts;
+use crate::setup::gather;
+
+/// The pane while open.
+#[derive(Debug, Clone)]
+pub struct DoctorView {
+    /// None while the doctor runs; the findings, or why the facts could not be gathered.
+    pub findings: Option<Result<Vec<Finding>, String>>,
+    pub nav: Nav,
+}
+
+/// Rows a page key moves.
+const PAGE: isize = 10;
+
+/// Gathers the facts from `source` and `host` and runs every check. Real servers are probed and
+/// the firewall read only on the live host: the demo's host is in memory, its servers imaginary.
+pub async fn run<S: SnapshotSource, H: HostBackend>(source: &S, host: &H) -> Result<Vec<Finding>, String> {
+    let ipvs = source.read().await.map_err(|e| format!("cannot read the IPVS table: {e}"))?;
+    let state = host.state().await.map_err(|e| format!("cannot read the host's links, routes and sysctls: {e}"))?;
+    let live = host.is_live();
+    let probes = if live { gather::probe_all(&ipvs).await } else { Vec::new() };
+    let firewall = if live { gather::firewall_rules().await } else { None };
+    let ipip = live && std::path::Path::new("/sys/module/ipip").exists();
+    let facts = Facts { role: None, vip: None, director: None, host: state, ipvs, firewall, probes, ipip };
+    Ok(diagnose(&facts))
+}
+
+pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
+    match c {
+        // Open (and run), or close.
+        Command::Doctor if app.doctor.take().is_none() => {
+            app.doctor = Some(DoctorView { findings: None, nav: Nav::default() });
+            return vec![Effect::RunDoctor];
+        }
+        Command::DoctorFix => fix(app),
+        _ => {}
+    }
+    vec![]
+}
+
+/// The findings came back.
+pub fn read(app: &mut App, findings: Result<Vec<Finding>, String>) {
+    if let Some(view) = &mut app.doctor {
+        let len = findings.as_ref().map_or(0, Vec::len);
+        view.nav.selected = view.nav.selected.min(len.saturating_sub(1));
+        view.findings = Some(findings);
+    }
+}
+
+pub fn movement(app: &mut App, c: Command) {
+    let Some(view) = &mut app.doctor else { return };
+    let len = view.findings.as_ref().and_then(|f| f.as_ref().ok()).map_or(0, Vec::len) as isize;
+    let delta = match c {
+        Command::Up => -1,
+        Command::Down => 1,
+        Command::PageUp => -PAGE,
+        Command::PageDown => PAGE,
+        Command::Top => isize::MIN / 2,
+        _ => isize::MAX / 2,
+    };
+    view.nav.selected = (view.nav.selected as isize).saturating_add(delta).clamp(0, (len - 1).max(0)) as usize;
+}
+
+/// The selected finding, if the doctor has answered.
+pub fn selected(app: &App) -> Option<&Finding> {
+    let view = app.doctor.as_ref()?;
+    view.findings.as_ref()?.as_ref().ok()?.get(view.nav.selected)
+}
+
+fn fix(app: &mut App) {
+    if app.read_only {
+        app.flash_error(READ_ONLY);
+        return;
+    }
+    let Some(finding) = selected(app).cloned() else {
+        app.flash_error("no finding selected");
+        return;
+    };
+    if finding.fix.is_empty() {
+        let advice = finding.advice.as_deref().map(|a| format!(": {a}")).unwrap_or_default();
+        app.flash_error(format!("no change fixes this one from here{advice}"));
+        return;
+    }
+    let title = format!("Fix: {}?", finding.what);
+    app.modal = Some(Modal::Confirm(Confirm::new(title, finding.fix, None)));
+}

@@ -1,0 +1,150 @@
+//! The host panes: interfaces with their addresses (`i`: bind and unbind a VIP) and the LVS
+//! sysctls (`s`: set one). Their keys become host Operations that leave through the same change
+//! path as IPVS ones (preview, audit, undo); the poller reads the host beside the table.
+
+pub mod form;
+pub mod rows;
+
+use super::action::{Command, Effect};
+use super::app::{App, Modal, Nav};
+use super::changes::READ_ONLY;
+use super::form::Confirm;
+use crate::host::{HostError, HostOp, HostState};
+use form::HostForm;
+
+/// Which host pane is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaneKind {
+    Interfaces,
+    Sysctls,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HostPane {
+    pub kind: PaneKind,
+    pub nav: Nav,
+}
+
+/// Rows a page key moves.
+const PAGE: isize = 10;
+
+/// The host as just read by the poller.
+pub fn observe(app: &mut App, host: HostState) {
+    app.host_state = Some(host);
+    let len = rows_len(app);
+    if let Some(pane) = &mut app.host_pane {
+        pane.nav.selected = pane.nav.selected.min(len.saturating_sub(1));
+    }
+}
+
+fn rows_len(app: &App) -> usize {
+    match (app.host_pane.map(|p| p.kind), &app.host_state) {
+        (Some(PaneKind::Interfaces), Some(h)) => rows::interface_rows(h).len(),
+        (Some(PaneKind::Sysctls), Some(h)) => rows::sysctl_rows(h).len(),
+        _ => 0,
+    }
+}
+
+pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
+    if c.is_change() && app.read_only {
+        app.flash_error(READ_ONLY);
+        return vec![];
+    }
+    match c {
+        Command::Interfaces => toggle(app, PaneKind::Interfaces),
+        Command::Sysctls => toggle(app, PaneKind::Sysctls),
+        Command::BindVip => bind(app),
+        Command::UnbindVip => unbind(app),
+        Command::EditSysctl => edit_sysctl(app),
+        _ => {}
+    }
+    vec![]
+}
+
+fn toggle(app: &mut App, kind: PaneKind) {
+    app.host_pane = match app.host_pane {
+        Some(p) if p.kind == kind => None,
+        _ => Some(HostPane { kind, nav: Nav::default() }),
+    };
+}
+
+/// Up, down, pages, first and last row of the open pane.
+pub fn movement(app: &mut App, c: Command) {
+    let len = rows_len(app) as isize;
+    let Some(pane) = &mut app.host_pane else { return };
+    let delta = match c {
+        Command::Up => -1,
+        Command::Down => 1,
+        Command::PageUp => -PAGE,
+        Command::PageDown => PAGE,
+        Command::Top => isize::MIN / 2,
+        _ => isize::MAX / 2,
+    };
+    pane.nav.selected = (pane.nav.selected as isize).saturating_add(delta).clamp(0, (len - 1).max(0)) as usize;
+}
+
+fn selected(app: &App) -> usize {
+    app.host_pane.map_or(0, |p| p.nav.selected)
+}
+
+fn bind(app: &mut App) {
+    let Some(host) = &app.host_state else {
+        app.flash_error("the host has not been read yet");
+        return;
+    };
+    let rows = rows::interface_rows(host);
+    // The selected link, else the first that is not loopback (a director's VIPs go there).
+    let dev = rows
+        .get(selected(app))
+        .map(|r| r.link)
+        .or_else(|| host.links.iter().find(|l| l.kind.as_deref() != Some("loopback")))
+        .map_or(String::new(), |l| l.name.clone());
+    let form = HostForm::bind(host, &dev);
+    app.modal = Some(Modal::Host(form));
+}
+
+fn unbind(app: &mut App) {
+    let Some(host) = &app.host_state else {
+        app.flash_error("the host has not been read yet");
+        return;
+    };
+    let rows = rows::interface_rows(host);
+    let Some((link, addr)) = rows.get(selected(app)).and_then(|r| Some((r.link, r.addr?))) else {
+        app.flash_error("select an address to unbind: this interface has none");
+        return;
+    };
+    let services = rows::services_on(app.snapshot.as_ref(), addr.addr);
+    let why = match services.len() {
+        0 => String::new(),
+        1 => " Its service gets no more traffic here.".to_string(),
+        n => format!(" Its {n} services get no more traffic here."),
+    };
+    let title = format!("Unbind {}/{} from {}?{why}", addr.addr, addr.prefix, link.name);
+    let op = HostOp::DelAddr { dev: link.name.clone(), addr: addr.addr, prefix: addr.prefix };
+    app.modal = Some(Modal::Confirm(Confirm::new(title, vec![op], None)));
+}
+
+fn edit_sysctl(app: &mut App) {
+    let Some(host) = &app.host_state else {
+        app.flash_error("the host has not been read yet");
+        return;
+    };
+    let Some(row) = rows::sysctl_rows(host).into_iter().nth(selected(app)) else { return };
+    match &row.value {
+        Some(value) => {
+            let form = HostForm::sysctl(host, row.info, &row.name, value);
+            app.modal = Some(Modal::Host(form));
+        }
+        None => app.flash_error(HostError::NoSysctl(row.name.clone()).to_string()),
+    }
+}
+
+impl HostPane {
+    /// The keymap layer of this pane.
+    pub fn layer(&self) -> super::keymap::Layer {
+        match self.kind {
+            PaneKind::Interfaces => super::keymap::Layer::Interfaces,
+            PaneKind::Sysctls => super::keymap::Layer::Sysctls,
+        }
+    }
+}
