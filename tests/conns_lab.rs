@@ -22,7 +22,8 @@ fn every_state_is_read() {
 
 /// At least 20,000 real connection entries through LVS-NAT: `ipvs-tui conns --group-by
 /// rs|state|client --json` (and with a client filter) equal `ipvsadm -Lnc` aggregated by awk;
-/// listing, --max-rows and the persistence lookup. Also times `conns --group-by rs` against
+/// listing, --max-rows and the persistence lookup; the console's connections pane (`c`, `a`,
+/// `g`: real server × state, read in tmux) equals ipvsadm the same way. Also times `conns --group-by rs` against
 /// `ipvsadm -Lnc | awk` and prints the medians and ratio (not asserted; tests/conns_bench.sh
 /// runs it on a release build).
 #[test]

@@ -33,6 +33,7 @@ impl SnapshotSource for NoPermission {
 fn key(c: char) -> io::Result<Event> {
     let code = match c {
         '\n' => KeyCode::Enter,
+        '\x1b' => KeyCode::Esc,
         c => KeyCode::Char(c),
     };
     Ok(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
@@ -119,4 +120,67 @@ fn interval_keys_reach_the_poller() {
     let (_, screen) = run_loop(&mut app, sim, vec![(250, "]]"), (100, "q")], None);
     assert_eq!(app.interval, Duration::from_secs(5));
     assert!(screen.contains("every 5s"), "{screen}");
+}
+
+/// The connections pane through the loop: `c` asks for a read, the loop runs it on the demo's
+/// simulator (the same one the poller reads) and the pane shows its groups.
+#[test]
+fn the_connections_pane_reads_the_simulator_through_the_loop() {
+    use ipvs_tui::console::conn_source::ConnSource;
+    use std::sync::Arc;
+    let mut app = App::new(Source::Simulated, "lb1", Keymap::builtin(), Instant::now());
+    let sim = || {
+        let sim = Arc::new(SimBackend::demo(5));
+        sim.advance(Duration::from_secs(60));
+        Poller::spawn(sim.clone(), MemoryHost::default(), POLL, Default::default()).with_conns(ConnSource::Sim(sim))
+    };
+    let (_, screen) = run_loop(&mut app, sim, vec![(300, "ca"), (700, "g")], Some(Duration::from_millis(1500)));
+    let pane = app.conns.as_ref().expect("the pane is open");
+    let t = pane.table.as_ref().expect("the read came back");
+    assert!(t.counts.lines > 1000 && t.counts.matched == t.counts.lines, "{:?}", t.counts);
+    assert!(screen.contains("all services") && screen.contains("conns by state"), "{screen}");
+    assert!(screen.contains("10.0.0.11:80"), "{screen}");
+}
+
+/// A slow kernel file (a FIFO fed a line every 20 ms): the console keeps answering keys while
+/// it reads, shows the lines read so far, and Esc stops the read with what it had.
+#[test]
+fn a_slow_read_shows_progress_and_esc_cancels_it() {
+    use ipvs_tui::console::conn_source::ConnSource;
+    use std::io::Write;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = std::env::temp_dir().join(format!("console_loop_conns_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("ip_vs_conn");
+    let path = std::ffi::CString::new(fifo.as_os_str().as_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
+    let writer = std::thread::spawn({
+        let fifo = fifo.clone();
+        move || {
+            let mut f = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+            // To the selected service, TCP 192.0.2.10:80, the pane's scope.
+            let line = b"TCP CB00710A 4E20 C000020A 0050 0A0A000B 0050 ESTABLISHED     894\n";
+            // Until the reader closes the FIFO (EPIPE), or 20 s.
+            for _ in 0..1000 {
+                if f.write_all(line).is_err() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    });
+    let mut app = App::new(Source::Simulated, "lb1", Keymap::builtin(), Instant::now());
+    let sim = || Poller::spawn(SimBackend::demo(5), MemoryHost::default(), POLL, Default::default()).with_conns(ConnSource::File(fifo.clone()));
+    // Open, group (a key answered while reading), then Esc.
+    let (_, screen) = run_loop(&mut app, sim, vec![(300, "c"), (1200, "g"), (300, "\x1b")], Some(Duration::from_millis(2500)));
+    writer.join().unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let pane = app.conns.as_ref().expect("Esc cancels the read first; the pane stays open");
+    assert_eq!(pane.group_by, Some(ipvs_tui::ipvs::conns::GroupBy::Server), "keys work while reading");
+    assert!(pane.reading.is_none(), "the read ended");
+    assert!(pane.last.unwrap().cancelled);
+    let lines = pane.table.as_ref().unwrap().counts.lines;
+    assert!(lines >= 20, "{lines} lines read in about 1.5 s");
+    assert!(screen.contains("(cancelled: partial)") && screen.contains("10.10.0.11:80"), "{screen}");
 }

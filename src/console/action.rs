@@ -1,6 +1,8 @@
 //! What can happen to the console (actions) and what the console asks of the world (effects).
 
-use super::changes::{Change, Outcome};
+use super::changes::{Change, Outcome as ChangeOutcome};
+use super::conns::ConnsRequest;
+use crate::ipvs::conns::Outcome;
 use crate::ipvs::Error;
 use crate::ipvs::audit::Tail;
 use crate::ipvs::model::Snapshot;
@@ -63,6 +65,18 @@ pub enum Command {
     FormPrev,
     FormSubmit,
     FormCancel,
+    // The connections pane (`c`).
+    Conns,
+    ConnsBack,
+    ConnsRefresh,
+    ConnsGroup,
+    ConnsSort,
+    ConnsFilter,
+    ConnsFilterDone,
+    ConnsFilterCancel,
+    ConnsScope,
+    ConnsTemplates,
+    ConnsInterval,
     // The host around IPVS (see `hostpanes`).
     Interfaces,
     Sysctls,
@@ -74,7 +88,7 @@ pub enum Command {
 }
 
 /// The name of each command in the keymap file.
-const NAMES: [(Command, &str); 55] = [
+const NAMES: [(Command, &str); 66] = [
     (Command::Quit, "quit"),
     (Command::Suspend, "suspend"),
     (Command::Help, "help"),
@@ -123,6 +137,17 @@ const NAMES: [(Command, &str); 55] = [
     (Command::FormPrev, "form_prev"),
     (Command::FormSubmit, "form_submit"),
     (Command::FormCancel, "form_cancel"),
+    (Command::Conns, "conns"),
+    (Command::ConnsBack, "conns_back"),
+    (Command::ConnsRefresh, "conns_refresh"),
+    (Command::ConnsGroup, "conns_group"),
+    (Command::ConnsSort, "conns_sort"),
+    (Command::ConnsFilter, "conns_filter"),
+    (Command::ConnsFilterDone, "conns_filter_done"),
+    (Command::ConnsFilterCancel, "conns_filter_cancel"),
+    (Command::ConnsScope, "conns_scope"),
+    (Command::ConnsTemplates, "conns_templates"),
+    (Command::ConnsInterval, "conns_interval"),
     (Command::Interfaces, "interfaces"),
     (Command::Sysctls, "sysctls"),
     (Command::BindVip, "bind_vip"),
@@ -176,7 +201,7 @@ pub enum Action {
     /// Text typed into the open form or confirmation.
     ModalEdit(InputRequest),
     /// A change came back from the backend.
-    Applied(Box<Outcome>),
+    Applied(Box<ChangeOutcome>),
     /// The end of the audit log, or why it could not be read.
     AuditRead(Result<Tail, Arc<io::Error>>),
     /// The host around IPVS as just read (links, addresses, sysctls).
@@ -192,6 +217,10 @@ pub enum Action {
     Tick(Instant),
     /// The terminal changed size; the next frame lays the panes out anew.
     Resize,
+    /// Text typed into the connections pane's filter.
+    ConnsFilterEdit(InputRequest),
+    /// A connection read came back: read `id`, which took `took` and ended at `at`.
+    ConnsRead { id: u64, result: Result<Box<Outcome>, String>, took: Duration, at: Instant },
 }
 
 /// What `update` asks the event loop to do beyond redrawing.
@@ -210,6 +239,11 @@ pub enum Effect {
     Apply(Change),
     /// Read the end of the audit log at this path; it comes back as `Action::AuditRead`.
     ReadAudit(PathBuf),
+    /// Read the connection table for the pane, replacing (and cancelling) a read in progress;
+    /// the outcome comes back as `Action::ConnsRead`.
+    ReadConns(ConnsRequest),
+    /// Stop the connection read in progress at its next chunk (what it read still comes back).
+    CancelConns,
     /// Run the doctor on the table and host of this console; it answers `Action::DoctorRead`.
     RunDoctor,
 }

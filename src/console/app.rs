@@ -3,6 +3,7 @@
 
 use super::action::Command;
 use super::changes::Change;
+use super::conns::ConnsPane;
 use super::drain::DrainPrompt;
 use crate::ipvs::drain::Drain;
 use super::form::{Confirm, Form};
@@ -79,6 +80,9 @@ pub struct Screen {
     pub servers_offset: usize,
     /// The audit log entry selected, as drawn (kept within the entries).
     pub audit_selected: usize,
+    /// The connections pane's lines, and the first one shown (kept within them).
+    pub conns: Rect,
+    pub conns_scroll: usize,
     /// The first row shown by the interfaces, sysctls or doctor pane.
     pub pane_offset: usize,
 }
@@ -172,6 +176,8 @@ pub struct App {
     pub audit_view: Option<AuditView>,
     /// Real servers being drained (and drains whose last change is on its way).
     pub drains: Vec<Drain>,
+    /// The connections pane (`c`), while open.
+    pub conns: Option<ConnsPane>,
     /// The host around IPVS (links, addresses, sysctls) as last read by the poller.
     pub host_state: Option<crate::host::HostState>,
     /// The interfaces or sysctls pane, while open.
@@ -219,6 +225,7 @@ impl App {
             audit_path: None,
             audit_view: None,
             drains: Vec::new(),
+            conns: None,
             host_state: None,
             host_pane: None,
             doctor: None,
@@ -254,6 +261,9 @@ impl App {
         }
         if self.audit_view.is_some() {
             return vec![Layer::Log];
+        }
+        if let Some(pane) = &self.conns {
+            return vec![if pane.editing { Layer::ConnsFilter } else { Layer::Conns }];
         }
         if let Some(pane) = &self.host_pane {
             return vec![pane.layer()];
@@ -339,6 +349,9 @@ impl App {
         self.servers_nav.offset = screen.servers_offset;
         if let Some(view) = &mut self.audit_view {
             view.selected = screen.audit_selected;
+        }
+        if let Some(pane) = &mut self.conns {
+            pane.scroll = screen.conns_scroll;
         }
         if let Some(pane) = &mut self.host_pane {
             pane.nav.offset = screen.pane_offset;

@@ -18,6 +18,9 @@ pub fn action_for(app: &App, event: &Event) -> Option<Action> {
             if app.palette.is_some() {
                 return tui_input::backend::crossterm::to_input_request(event).map(Action::PaletteEdit);
             }
+            if app.help.is_none() && app.conns.as_ref().is_some_and(|p| p.editing) {
+                return tui_input::backend::crossterm::to_input_request(event).map(Action::ConnsFilterEdit);
+            }
             if app.filtering {
                 return tui_input::backend::crossterm::to_input_request(event).map(Action::FilterEdit);
             }

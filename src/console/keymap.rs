@@ -24,13 +24,15 @@ pub enum Layer {
     Servers,
     List,
     Global,
+    Conns,
+    ConnsFilter,
     Interfaces,
     Sysctls,
     Doctor,
 }
 
 impl Layer {
-    const ALL: [(Layer, &'static str, &'static str); 14] = [
+    const ALL: [(Layer, &'static str, &'static str); 16] = [
         (Layer::Help, "help", "Help"),
         (Layer::Form, "form", "In a form"),
         (Layer::Confirm, "confirm", "Confirming a change"),
@@ -42,6 +44,8 @@ impl Layer {
         (Layer::Servers, "servers", "Real servers"),
         (Layer::List, "list", "Either table"),
         (Layer::Global, "global", "Everywhere"),
+        (Layer::Conns, "conns", "The connections pane"),
+        (Layer::ConnsFilter, "conns_filter", "Typing a connection filter"),
         (Layer::Interfaces, "interfaces", "Interfaces and VIPs (i)"),
         (Layer::Sysctls, "sysctls", "LVS sysctls (s)"),
         (Layer::Doctor, "doctor", "The doctor (H)"),

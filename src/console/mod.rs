@@ -9,6 +9,8 @@ pub mod action;
 pub mod app;
 pub mod changes;
 pub mod config;
+pub mod conn_source;
+pub mod conns;
 pub mod doctor;
 pub mod drain;
 pub mod form;

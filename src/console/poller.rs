@@ -3,6 +3,7 @@
 //! through the same task (see `changes`), so they never overlap a poll, and a poll follows each.
 
 use super::changes::{self, Change, Outcome, Policy};
+use super::conn_source::ConnSource;
 use crate::host::{HostBackend, HostState};
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::model::Snapshot;
@@ -37,6 +38,8 @@ pub struct Poller {
     pub diagnoses: mpsc::UnboundedReceiver<std::result::Result<Vec<crate::setup::doctor::Finding>, String>>,
     doctor: mpsc::UnboundedSender<()>,
     task: JoinHandle<()>,
+    /// Where the connections pane reads the connections of what this poller polls.
+    pub conns: ConnSource,
 }
 
 impl Poller {
@@ -84,7 +87,14 @@ impl Poller {
                 }
             }
         });
-        Poller { results, outcomes, interval: interval_tx, changes: changes_tx, diagnoses, doctor: doctor_tx, task }
+        Poller { results, outcomes, interval: interval_tx, changes: changes_tx, diagnoses, doctor: doctor_tx, task, conns: ConnSource::default() }
+    }
+
+    /// Reads connections from `conns` instead of this host's /proc/net/ip_vs_conn.
+    pub fn with_conns(mut self, conns: ConnSource) -> Poller {
+        self.conns = conns;
+        self
+
     }
 
     pub fn set_interval(&self, interval: Duration) {

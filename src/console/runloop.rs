@@ -18,6 +18,8 @@ use std::fmt::Display;
 use std::future::Future;
 use std::io;
 use std::pin::pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use crate::ipvs::audit::read_last;
 use tokio::time::MissedTickBehavior;
@@ -72,6 +74,9 @@ where
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut dirty = true;
+    // Connection reads run on their own tasks and report here; the flag stops the current one.
+    let (conns_tx, mut conns_rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut conns_cancel: Option<Arc<AtomicBool>> = None;
     loop {
         if dirty {
             draw(terminal, app, theme, sync)?;
@@ -130,10 +135,15 @@ where
                 dirty = true;
                 update(app, Action::Applied(Box::new(outcome)))
             }
+            Some((id, result, took, at)) = conns_rx.recv() => {
+                dirty = true;
+                update(app, Action::ConnsRead { id, result, took, at })
+            }
             _ = tick.tick() => {
                 let before = clock(app);
                 let effects = update(app, Action::Tick(Instant::now()));
-                dirty |= clock(app) != before;
+                // While connections are read, each tick shows how far the read got.
+                dirty |= clock(app) != before || app.conns.as_ref().is_some_and(|p| p.reading.is_some());
                 effects
             }
         };
@@ -161,6 +171,23 @@ where
                     let tail = read_last(&path, AUDIT_LINES).map_err(std::sync::Arc::new);
                     more.extend(update(app, Action::AuditRead(tail)));
                     dirty = true;
+                }
+                Effect::ReadConns(req) => {
+                    if let Some(previous) = conns_cancel.replace(req.cancel.clone()) {
+                        previous.store(true, Ordering::Relaxed);
+                    }
+                    let (read, tx, id) = (poller.conns.read(&req), conns_tx.clone(), req.id);
+                    dirty = true;
+                    tokio::spawn(async move {
+                        let started = Instant::now();
+                        let result = read.await;
+                        let _ = tx.send((id, result.map(Box::new), started.elapsed(), Instant::now()));
+                    });
+                }
+                Effect::CancelConns => {
+                    if let Some(cancel) = &conns_cancel {
+                        cancel.store(true, Ordering::Relaxed);
+                    }
                 }
             }
           }

@@ -21,6 +21,8 @@ use crossterm::event::EventStream;
 use crossterm::tty::IsTty;
 use std::io;
 use std::path::PathBuf;
+use std::sync::Arc;
+use super::conn_source::ConnSource;
 use std::time::{Duration, Instant};
 use tokio::signal::unix::{SignalKind, signal};
 
@@ -61,7 +63,9 @@ fn demo_poller(interval: Duration, read_only: bool) -> Poller {
     // A plausible director around the simulated table: every VIP bound, the sysctls of a director.
     let table = sim.snapshot().now_or_never().and_then(Result::ok).unwrap_or_default();
     let host = MemoryHost::new(host::demo::state(&table));
-    Poller::spawn(sim.with_wall_clock(), host, interval, Policy { read_only, audit: None })
+    // One simulator for the tables and the connections pane.
+    let sim = Arc::new(sim.with_wall_clock());
+    Poller::spawn(sim.clone(), host, interval, Policy { read_only, audit: None }).with_conns(ConnSource::Sim(sim))
 }
 
 /// This host's IPVS. Netlink refuses even reads without CAP_NET_ADMIN; then the world-readable

@@ -3,6 +3,7 @@
 
 use super::action::{Action, Command, Effect};
 use super::app::{App, AuditView, FLASH_ERROR_FOR, FLASH_FOR, Focus, INTERVALS, Nav, Source};
+use super::conns;
 use super::drain;
 use super::operate;
 use super::palette::{self, Run};
@@ -63,6 +64,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             let delta = if down { WHEEL_ROWS } else { -WHEEL_ROWS };
             if app.help.is_some() {
                 scroll_help(app, delta);
+            } else if app.conns.is_some() {
+                conns::scroll(app, delta);
             } else {
                 let over_servers = app.screen.servers.contains(Position::new(column, row));
                 move_in(app, if over_servers { Focus::Servers } else { Focus::Services }, delta);
@@ -94,9 +97,17 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             if app.flash.as_ref().is_some_and(|f| now.duration_since(f.at) >= if f.error { FLASH_ERROR_FOR } else { FLASH_FOR }) {
                 app.flash = None;
             }
-            vec![]
+            conns::tick(app)
         }
         Action::Resize => vec![],
+        Action::ConnsFilterEdit(req) => {
+            conns::edit(app, req);
+            vec![]
+        }
+        Action::ConnsRead { id, result, took, at } => {
+            conns::done(app, id, result, took, at);
+            vec![]
+        }
     }
 }
 
@@ -216,6 +227,17 @@ fn command(app: &mut App, c: Command) -> Vec<Effect> {
             }
             return drain::command(app);
         }
+        Command::Conns
+        | Command::ConnsBack
+        | Command::ConnsRefresh
+        | Command::ConnsGroup
+        | Command::ConnsSort
+        | Command::ConnsFilter
+        | Command::ConnsFilterDone
+        | Command::ConnsFilterCancel
+        | Command::ConnsScope
+        | Command::ConnsTemplates
+        | Command::ConnsInterval => return conns::command(app, c),
         Command::Demo => {
             if app.source == Source::Kernel {
                 app.source = Source::Simulated;
@@ -273,6 +295,7 @@ fn sort_step(app: &mut App, delta: isize) {
 fn movement(app: &mut App, c: Command) {
     let page = match (app.help.is_some(), app.focus) {
         (true, _) => HELP_PAGE,
+        (false, _) if app.conns.is_some() => app.screen.conns.height,
         (false, Focus::Services) => app.screen.services.height,
         (false, Focus::Servers) => app.screen.servers.height,
     }
@@ -285,6 +308,8 @@ fn movement(app: &mut App, c: Command) {
         view.selected = (view.selected as isize).saturating_add(delta).max(0) as usize;
     } else if app.help.is_some() {
         scroll_help(app, delta);
+    } else if app.conns.is_some() {
+        conns::scroll(app, delta);
     } else if app.host_pane.is_some() {
         super::hostpanes::movement(app, c);
     } else if app.doctor.is_some() {
@@ -350,7 +375,8 @@ fn select(app: &mut App, focus: Focus) {
 }
 
 fn click(app: &mut App, at: Position) {
-    if app.help.is_some() {
+    // The tables are hidden under help and the connections pane.
+    if app.help.is_some() || app.conns.is_some() {
         return;
     }
     for focus in [Focus::Services, Focus::Servers] {

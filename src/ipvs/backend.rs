@@ -13,3 +13,15 @@ pub trait Backend {
     /// Apply one change. On error nothing of this change is left applied.
     async fn apply(&self, op: &IpvsOp) -> Result<()>;
 }
+
+/// A backend shared with another reader (the console's demo: the poller and the connection pane
+/// read the same simulator).
+impl<B: Backend> Backend for std::sync::Arc<B> {
+    async fn snapshot(&self) -> Result<Snapshot> {
+        (**self).snapshot().await
+    }
+
+    async fn apply(&self, op: &IpvsOp) -> Result<()> {
+        (**self).apply(op).await
+    }
+}

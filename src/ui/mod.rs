@@ -54,6 +54,10 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Screen {
             None => f.render_widget(Paragraph::new(format!("reading {}…", path.display())), main),
         }
     }
+    if let Some(pane) = &app.conns {
+        f.render_widget(Clear, main);
+        (screen.conns, screen.conns_scroll) = panes::conns::draw(f, main, pane, app.now, theme);
+    }
     if let Some(pane) = &app.host_pane {
         f.render_widget(Clear, main);
         match pane.kind {

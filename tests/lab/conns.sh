@@ -4,7 +4,8 @@
 # templates), then `ipvs-tui conns --group-by rs|state|client --json` (and a filtered grouping)
 # against `ipvsadm -Lnc` aggregated by awk, each read between two ipvsadm reads; then the wall
 # time of `ipvs-tui conns --group-by rs` against `ipvsadm -Lnc | awk` doing the same grouping
-# (median of BENCH_RUNS runs each, interleaved, and their ratio; printed, not asserted).
+# (median of BENCH_RUNS runs each, interleaved, and their ratio; printed, not asserted). Between
+# the two, the console's connections pane (real server x state) is compared with ipvsadm the same way.
 # BENCH_PROFILE (debug/release) says how ipvs-tui was built.
 set -euo pipefail
 source "$LAB_REPO/tests/lab/net.sh"
@@ -138,6 +139,74 @@ d "$TUI" conns --persistent client:203.0.113.11 >"$W/p.txt" || fail "conns --per
 d ipvsadm -Lnc | awk '$4 == "203.0.113.11:0" { print $6 }' >"$W/p.want"
 grep -q "$(cat "$W/p.want")" "$W/p.txt" || fail "persistence lookup: $(cat "$W/p.txt"), ipvsadm says $(cat "$W/p.want")"
 echo "conns: persistence lookup for 203.0.113.11: $(awk 'NR > 2 { print $1, "->", $4 }' "$W/p.txt")"
+
+# The console's connections pane (c, a for all services, g for real server x state) shows the same
+# counts as ipvsadm -Lnc | awk. The console runs in tmux in the director netns. Each try reads
+# ipvsadm, presses r (read again), waits for the read to end, reads ipvsadm again: the screen must
+# equal one of the two exactly. No tolerance: UDP entries live 1800 s and the HTTP TIME_WAIT ones
+# 120 s, so a quiet try comes soon; a try during which entries changed is repeated.
+T=conns
+tmux new-session -d -s $T -x 160 -y 48 "ip netns exec director $TUI; sleep 300"
+cscreen() { tmux capture-pane -p -t $T >"$1"; }
+for i in $(seq 100); do
+	cscreen "$W/screen"
+	grep -q "UDP $VIP:53" "$W/screen" && break
+	[ "$i" = 100 ] && { cat "$W/screen"; lab_fail "the console did not draw UDP $VIP:53 within 30 s"; }
+	sleep 0.3
+done
+tmux send-keys -t $T c
+sleep 0.5
+tmux send-keys -t $T a
+sleep 0.5
+tmux send-keys -t $T g
+cat >"$W/pane.py" <<'PY'
+# pane.py SCREEN: the real server x state groups on the screen as "RS STATE COUNT" lines.
+import re, sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+head = [i for i, l in enumerate(lines) if l.split()[:3] == ["real", "server", "conns"]]
+if not head:
+    sys.exit("no real server x state table on the screen")
+for l in lines[head[0] + 1:]:
+    t = l.split()
+    if not t or not re.match(r"^(\d+\.\d+\.\d+\.\d+|\[[0-9a-f:]+\]):\d+$", t[0]):
+        break
+    states = t[2:]
+    if sum(int(n) for n in states[1::2]) != int(t[1]):
+        sys.exit(f"the states do not add up to the total: {l!r}")
+    for st, n in zip(states[::2], states[1::2]):
+        print(t[0], st, n)
+PY
+# done_read: the screen shows a finished read younger than 2 s, all services, grouped by real server.
+done_read() { grep -q "all services" "$1" && grep -q "group: real server" "$1" && ! grep -q "reading" "$1" && grep -Eq "read [0-9]+ lines in .*; [01]s ago" "$1"; }
+ok=no
+for try in $(seq 6); do
+	sleep 2.5 # the previous read is now at least 2 s old
+	d ipvsadm -Lnc | awk "$agg_rs" | sort >"$W/p1"
+	tmux send-keys -t $T r
+	for i in $(seq 100); do
+		cscreen "$W/screen"
+		done_read "$W/screen" && break
+		sleep 0.1
+	done
+	d ipvsadm -Lnc | awk "$agg_rs" | sort >"$W/p2"
+	done_read "$W/screen" || { echo "conns: pane try $try: no finished read on the screen"; continue; }
+	python3 "$W/pane.py" "$W/screen" | sort >"$W/pgot" || { cat "$W/screen"; fail "the pane's groups cannot be read: $(python3 "$W/pane.py" "$W/screen" 2>&1 | tail -1)"; break; }
+	if cmp -s "$W/pgot" "$W/p1" || cmp -s "$W/pgot" "$W/p2"; then
+		ok=yes
+		break
+	fi
+	echo "conns: pane try $try: the screen differs from both ipvsadm reads, again"
+done
+if [ $ok = yes ]; then
+	echo "conns: console pane (c, a, g) real server x state, same as ipvsadm -Lnc | awk (try $try): $(awk '{ print $1, $2, $3 }' "$W/pgot" | tr '\n' ';')"
+	grep -E "read [0-9]+ lines" "$W/screen" | sed 's/^ */conns: console pane: /'
+	[ "$(awk '{ n += $3 } END { print n }' "$W/pgot")" -ge 20000 ] || fail "the pane's groups count fewer than 20,000 entries"
+else
+	cat "$W/screen"
+	diff -u --label "ipvsadm -Lnc | awk" --label "console pane" "$W/p2" "$W/pgot" || true
+	fail "the console pane's real server x state counts never matched ipvsadm -Lnc (6 tries)"
+fi
+tmux kill-session -t $T
 
 # Timing: interleaved runs, medians in ms.
 median() { sort -n | awk '{ v[NR] = $1 } END { printf "%.1f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

@@ -81,16 +81,27 @@ rs_conns() { d ipvsadm -Ln | awk -v a="$1" '$1 == "->" && $2 == a { print $4, $5
 cat >"$W/keys.py" <<'PY'
 import re, sys
 keys = set()
-for path in sys.argv[2:]:
-    lines = open(path, encoding="utf-8").read().splitlines()
-    if sys.argv[1] == "help":
-        for l in lines:
-            m = re.search(r"│  (\S(?:\S| (?! ))*)  +\S", l)
-            if m:
-                keys.update(k.strip() for k in m.group(1).split(", "))
-    else:  # the hint bar: the last non-empty line, "KEY word  KEY word ..."
-        bar = [l for l in lines if l.strip()][-1]
-        keys.update(pair.split(" ")[0] for pair in re.split(r"  +", bar.strip()))
+if sys.argv[1] == "help":
+    # The help's text, page after page (pages overlap, and the last may scroll back less): the
+    # lines inside the box, each page appended past its overlap with what came before.
+    text = []
+    for path in sys.argv[2:]:
+        page = [m.group(1).rstrip() for l in open(path, encoding="utf-8").read().splitlines() if (m := re.search(r"│(.*)│", l))]
+        o = next(o for o in range(min(len(text), len(page)), -1, -1) if text[len(text) - o:] == page[:o])
+        text += page[o:]
+    # A section starts with its title at the box's edge. The connections pane's keys are skipped:
+    # its own layer, read-only by nature (a: all services, not add).
+    section = ""
+    for l in text:
+        if re.match(r"\S", l):
+            section = l.strip()
+        m = re.match(r"  (\S(?:\S| (?! ))*)  +\S", l)
+        if m and not section.startswith(("The connections pane", "Typing a connection filter")):
+            keys.update(k.strip() for k in m.group(1).split(", "))
+else:  # the hint bar: the last non-empty line, "KEY word  KEY word ..."
+    lines = open(sys.argv[2], encoding="utf-8").read().splitlines()
+    bar = [l for l in lines if l.strip()][-1]
+    keys.update(pair.split(" ")[0] for pair in re.split(r"  +", bar.strip()))
 print("\n".join(sorted(keys)))
 PY
 help_keys() { # help_keys OUT: open help, read every page, close it

@@ -88,6 +88,10 @@ pub struct Filter {
     pub states: Vec<State>,
     /// Persistence netmasks (prefix lengths) of services whose templates hold masked clients.
     pub masks: Vec<(ServiceId, u8)>,
+    /// A scope on top of the terms: a route must also match one of these filters' route terms
+    /// (protocol, service, fwmark, real server). Empty: no scope. The console's connection pane
+    /// scopes to a service this way, whatever the user types.
+    pub within: Vec<Filter>,
 }
 
 /// The persistence netmask of each persistent service, as a prefix length: a template's client
@@ -148,6 +152,14 @@ impl Filter {
         self
     }
 
+    /// Also requires a route to match one of `scope`'s route terms (see [`Filter::within`]):
+    /// a fwmark service is its templates (`fwm:N`) or its real servers (`rs:...`), which one
+    /// filter cannot say, since different keys must all match.
+    pub fn within(mut self, scope: Vec<Filter>) -> Filter {
+        self.within = scope;
+        self
+    }
+
     pub fn is_empty(&self) -> bool {
         self.protos.is_empty() && self.services.is_empty() && self.fwmarks.is_empty() && self.servers.is_empty() && self.clients.is_empty() && self.states.is_empty()
     }
@@ -169,6 +181,7 @@ impl Filter {
             && ((self.services.is_empty() && self.fwmarks.is_empty())
                 || (!fwmark_template && self.services.iter().any(|s| s.matches(virt, vport)))
                 || (fwmark_template && self.fwmarks.contains(&line::fwmark_of(virt))))
+            && (self.within.is_empty() || self.within.iter().any(|s| s.matches_route(proto, virt, vport, dest, dport)))
     }
 
     /// The part that varies per line: client and state. `template_prefix` is set for a
@@ -266,6 +279,20 @@ mod tests {
         // A connection entry is matched by its own address only.
         let udp = entry("UDP CB007100 C875 CB007164 0035 0A0A000C 0035 UDP             294");
         assert!(!Filter::parse(&["client:203.0.113.2"]).unwrap().matches(&udp));
+    }
+
+    #[test]
+    fn a_scope_is_either_of_its_filters_and_all_the_terms() {
+        // A fwmark service: its templates, or connections to its real server.
+        let scope = vec![Filter::parse(&["fwm:7"]).unwrap(), Filter::parse(&["rs:10.10.0.12:81"]).unwrap()];
+        let template = entry("IP  CB007102 0000 00000007 0000 0A0A000C 0000 ASSURED         114");
+        let conn = entry(EST);
+        let other = entry("TCP CB007102 AD78 CB007164 0051 0A0A000B 0051 ESTABLISHED     894");
+        let scoped = Filter::default().within(scope.clone());
+        assert!(scoped.matches(&template) && scoped.matches(&conn) && !scoped.matches(&other));
+        // The user's terms still apply inside the scope, and cannot widen it.
+        assert!(!Filter::parse(&["state:ASSURED"]).unwrap().within(scope.clone()).matches(&conn));
+        assert!(!Filter::parse(&["rs:10.10.0.11"]).unwrap().within(scope).matches(&other));
     }
 
     #[test]

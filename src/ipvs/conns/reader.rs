@@ -36,7 +36,7 @@ impl Progress {
 }
 
 /// How a read ended.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Outcome {
     pub table: ConnTable,
     /// Stopped by the cancel flag: the table covers the lines read until then.

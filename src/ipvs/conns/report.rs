@@ -179,14 +179,10 @@ impl ConnTable {
         }
     }
 
-    /// Sorts the held rows.
+    /// Sorts the held rows and templates.
     pub fn sort_rows(&mut self, order: SortBy) {
-        match order {
-            SortBy::Kernel => {}
-            SortBy::Expiry => self.rows.sort_by_key(|r| r.expires()),
-            SortBy::Client => self.rows.sort_by_key(|r| r.client_key()),
-            SortBy::State => self.rows.sort_by(|a, b| a.state().name().cmp(b.state().name()).then(a.client_key().cmp(&b.client_key()))),
-        }
+        sort(&mut self.rows, order);
+        sort(&mut self.templates, order);
     }
 
     /// Everything a row says, with its route resolved.
@@ -202,6 +198,15 @@ impl ConnTable {
             expires: row.expires(),
             template: row.is_template(),
         }
+    }
+}
+
+fn sort(rows: &mut [Row], order: SortBy) {
+    match order {
+        SortBy::Kernel => {}
+        SortBy::Expiry => rows.sort_by_key(|r| r.expires()),
+        SortBy::Client => rows.sort_by_key(|r| r.client_key()),
+        SortBy::State => rows.sort_by(|a, b| a.state().name().cmp(b.state().name()).then(a.client_key().cmp(&b.client_key()))),
     }
 }
 

@@ -1,6 +1,7 @@
 //! One file per pane; each draws into the area it is given and reads `App` only.
 
 pub mod audit;
+pub mod conns;
 pub mod detail;
 pub mod doctor;
 pub mod footer;

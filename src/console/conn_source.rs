@@ -1,0 +1,49 @@
+//! Where the connections pane reads: this host's /proc/net/ip_vs_conn, or in the demo the
+//! simulator's table in the same format. Either way the lines go through the same collector off
+//! the console's thread, with progress and cancellation.
+
+use super::conns::ConnsRequest;
+use crate::ipvs::conns::reader::stream;
+use crate::ipvs::conns::{Collector, IP_VS_CONN, Outcome, read_path_async};
+use crate::ipvs::sim::SimBackend;
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub enum ConnSource {
+    /// A file in the kernel's format (the kernel's own by default).
+    File(PathBuf),
+    /// The simulator the demo's poller reads too.
+    Sim(Arc<SimBackend>),
+}
+
+impl Default for ConnSource {
+    fn default() -> ConnSource {
+        ConnSource::File(PathBuf::from(IP_VS_CONN))
+    }
+}
+
+impl ConnSource {
+    /// The read `req` asks for, to run on any task; errors in words.
+    pub fn read(&self, req: &ConnsRequest) -> BoxFuture<'static, Result<Outcome, String>> {
+        let ConnsRequest { filter, limits, progress, cancel, .. } = req.clone();
+        match self {
+            ConnSource::File(path) => read_path_async(path.clone(), filter, limits, progress, cancel).map(|r| r.map_err(|e| e.to_string())).boxed(),
+            ConnSource::Sim(sim) => {
+                let sim = sim.clone();
+                async move {
+                    let task = tokio::task::spawn_blocking(move || {
+                        let text = sim.conn_table();
+                        let mut collector = Collector::new(filter, limits);
+                        let cancelled = stream(text.as_bytes(), &mut collector, &progress, &cancel).map_err(|e| format!("cannot read the simulator's table: {e}"))?;
+                        Ok(Outcome { table: collector.finish(), cancelled })
+                    });
+                    task.await.map_err(|e| format!("the connection reader stopped unexpectedly: {e}"))?
+                }
+                .boxed()
+            }
+        }
+    }
+}
