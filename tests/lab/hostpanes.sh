@@ -8,6 +8,7 @@
 set -euo pipefail
 
 source "$LAB_REPO/tests/lab/net.sh"
+source "$LAB_REPO/tests/lab/tmux.sh"
 TUI=${IPVS_TUI:?IPVS_TUI is not set}
 W=$(mktemp -d /tmp/hostpanes.XXXXXX)
 LOG=/tmp/audit.log
@@ -25,34 +26,6 @@ d ipvsadm -a -t "$VIP:80" -r "$RS1:80" -m
 addrs() { d ip -o addr show dev out0 >"$W/addrs"; }
 addrs
 grep -q "inet $VIP/" "$W/addrs" && lab_fail "the VIP is still on out0 before the test"
-
-screen() { tmux capture-pane -p -t $T >"${1:-$W/screen}"; }
-key() {
-	local k
-	for k in "$@"; do
-		tmux send-keys -t $T "$k"
-		sleep 0.3
-	done
-}
-text() {
-	tmux send-keys -t $T -l "$1"
-	sleep 0.3
-}
-show_screen() {
-	screen "$W/last"
-	sed 's/^/    | /' "$W/last"
-}
-# wait_screen ERE SECONDS MESSAGE: until the screen has a line matching ERE.
-wait_screen() {
-	local i
-	for i in $(seq $(($2 * 4))); do
-		screen
-		grep -Eq -- "$1" "$W/screen" && return 0
-		sleep 0.25
-	done
-	show_screen
-	lab_fail "$3 (waited $2 s for /$1/ on the screen, shown above)"
-}
 
 rm -f "$LOG"
 tmux kill-session -t $T 2>/dev/null || true

@@ -7,6 +7,7 @@
 set -euo pipefail
 
 source "$LAB_REPO/tests/lab/net.sh"
+source "$LAB_REPO/tests/lab/tmux.sh"
 TUI=${IPVS_TUI:?IPVS_TUI is not set}
 W=$(mktemp -d /tmp/operate.XXXXXX)
 LOG=/tmp/audit.log
@@ -25,34 +26,6 @@ console() {
 	rm -f "$W/rc"
 	tmux new-session -d -s $T -x 160 -y 48 "ip netns exec director $TUI --audit-log $LOG $*; echo \$? >$W/rc; sleep 600"
 	wait_screen "Services [0-9]" 30 "the console (ipvs-tui $*) did not draw its services pane"
-}
-screen() { tmux capture-pane -p -t $T >"${1:-$W/screen}"; }
-# key KEY...: tmux key names (Enter, Tab, BSpace, Escape, Home, Down, Left); text: literal characters.
-key() {
-	local k
-	for k in "$@"; do
-		tmux send-keys -t $T "$k"
-		sleep 0.3
-	done
-}
-text() {
-	tmux send-keys -t $T -l "$1"
-	sleep 0.3
-}
-show_screen() {
-	screen "$W/last"
-	sed 's/^/    | /' "$W/last"
-}
-# wait_screen ERE SECONDS MESSAGE: until the screen has a line matching ERE.
-wait_screen() {
-	local i
-	for i in $(seq $(($2 * 4))); do
-		screen
-		grep -Eq -- "$1" "$W/screen" && return 0
-		sleep 0.25
-	done
-	show_screen
-	lab_fail "$3 (waited $2 s for /$1/ on the screen, shown above)"
 }
 # check_rules SECONDS MESSAGE LINE...: until `ipvsadm -Sn` holds exactly LINEs (in any order); else
 # shows the screen and the difference, counts a failure and returns 1.

@@ -1,0 +1,32 @@
+# Driving the console in a tmux session from a guest script: source after net.sh, with T (the tmux
+# session) and W (a work directory) set. lab_fail comes from net.sh.
+
+# screen [FILE]: the visible screen into FILE (default $W/screen).
+screen() { tmux capture-pane -p -t $T >"${1:-$W/screen}"; }
+# key KEY...: tmux key names (Enter, Tab, BSpace, Escape, Home, Down, Left); text: literal characters.
+key() {
+	local k
+	for k in "$@"; do
+		tmux send-keys -t $T "$k"
+		sleep 0.3
+	done
+}
+text() {
+	tmux send-keys -t $T -l "$1"
+	sleep 0.3
+}
+show_screen() {
+	screen "$W/last"
+	sed 's/^/    | /' "$W/last"
+}
+# wait_screen ERE SECONDS MESSAGE: until the screen has a line matching ERE.
+wait_screen() {
+	local i
+	for i in $(seq $(($2 * 4))); do
+		screen
+		grep -Eq -- "$1" "$W/screen" && return 0
+		sleep 0.25
+	done
+	show_screen
+	lab_fail "$3 (waited $2 s for /$1/ on the screen, shown above)"
+}
