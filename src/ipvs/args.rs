@@ -12,7 +12,7 @@ use std::net::IpAddr;
 
 mod scan;
 
-/// One ipvsadm command line (with or without a leading `ipvsadm`) as the change it makes.
+/// Parse one ipvsadm command given as words (a leading `ipvsadm` is allowed).
 pub fn parse_args(words: &[&str]) -> Parsed<IpvsOp> {
     let words = match words.first() {
         Some(&"ipvsadm") => &words[1..],

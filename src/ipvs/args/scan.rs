@@ -119,8 +119,8 @@ pub(super) fn allowed(cmd: Command) -> &'static [&'static str] {
 
 const SERVICE_OPTIONS: [&str; 4] = ["tcp-service", "udp-service", "sctp-service", "fwmark-service"];
 
-/// Parse one ipvsadm command given as words (a leading `ipvsadm` is allowed).
-
+/// The command and options of one line, each option by its long name; unknown options and
+/// missing or unexpected values are refused here.
 pub(super) fn scan<'a>(words: &[&'a str]) -> Parsed<Seen<'a>> {
     let mut seen = Seen::default();
     let mut i = 0;
