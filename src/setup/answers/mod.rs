@@ -3,12 +3,12 @@
 //! host checks or a step's validation finds traced back to the question it concerns: one set of
 //! rules and words for the wizard and the command line.
 
-use super::plan_file::{Plan, PlanError};
+mod check;
+
+pub use check::{Problem, check, check_on, question_of_step};
+
+use super::plan_file::PlanError;
 use super::role::Role;
-use crate::host::HostOp;
-use crate::ipvs::IpvsOp;
-use crate::ipvs::parse::ParseError;
-use crate::operation::Operation;
 use std::fmt::Write;
 
 /// What the wizard asks.
@@ -190,67 +190,6 @@ impl Written {
     }
 }
 
-/// One thing wrong with the answers: under a question, or for the plan as a whole.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub question: Option<Question>,
-    pub message: String,
-}
-
-/// Stand-ins for a VIP the parser refused, so the service's answers are still checked (the
-/// parser reads services only under a valid VIP).
-const STAND_IN_V4: &str = "192.0.2.254";
-const STAND_IN_V6: &str = "2001:db8::fffe";
-
-/// The answers read as a plan by the plan parser, or every problem under its question.
-pub fn check(role: Role, answers: &[(Question, &str)]) -> Result<Plan, Vec<Problem>> {
-    let written = write(role, answers);
-    let errors = match Plan::parse(&written.text) {
-        Ok(plan) => return Ok(plan),
-        Err(errors) => errors,
-    };
-    let mut problems: Vec<Problem> = errors.iter().map(|e| Problem { question: written.question_of(e), message: written.message_of(e) }).collect();
-    if problems.iter().any(|p| p.question == Some(Question::Vip)) && Question::for_role(role).contains(&Question::RealServers) {
-        let servers = answers.iter().find(|(q, _)| *q == Question::RealServers).map_or("", |(_, t)| t);
-        let v6 = entries(servers).first().is_some_and(|e| e.address.contains(':'));
-        let stand_in = if v6 { STAND_IN_V6 } else { STAND_IN_V4 };
-        let mut again: Vec<(Question, &str)> = answers.iter().filter(|(q, _)| *q != Question::Vip).copied().collect();
-        again.push((Question::Vip, stand_in));
-        let rewritten = write(role, &again);
-        if let Err(more) = Plan::parse(&rewritten.text) {
-            for e in more {
-                let question = rewritten.question_of(&e);
-                let message = rewritten.message_of(&e);
-                let problem = Problem { question, message };
-                if question.is_some_and(|q| q != Question::Vip) && !problem.message.contains(stand_in) && !problems.contains(&problem) {
-                    problems.push(problem);
-                }
-            }
-        }
-    }
-    Err(problems)
-}
-
-/// The question a step's refusal by `Operation::validate` concerns (port 0 without persistence,
-/// a weight or threshold out of range): the service's fields, the real servers, the VIP's.
-pub fn question_of_step(op: &Operation, e: &ParseError) -> Option<Question> {
-    match op {
-        Operation::Ipvs(IpvsOp::AddService(_) | IpvsOp::EditService(_)) => match e.field {
-            "scheduler" | "scheduler flags" => Some(Question::Scheduler),
-            "persistence timeout" | "netmask" | "persistence engine" => Some(Question::Persistence),
-            "port" | "virtual service" => Some(Question::Port),
-            _ => None,
-        },
-        Operation::Ipvs(IpvsOp::AddDest { .. } | IpvsOp::EditDest { .. }) => Some(Question::RealServers),
-        Operation::Host(HostOp::AddAddr { .. }) => match e.field {
-            "label" => Some(Question::Label),
-            "interface" => Some(Question::Interface),
-            _ => Some(Question::Vip),
-        },
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,31 +219,5 @@ mod tests {
         assert_eq!(rs.text, "role = \"dr-real-server\"\nvip = \"192.0.2.10\"\n", "empty optional answers are left out");
         let quotes = write(Role::NatRealServer, &[(Director, "a\"b\\c")]);
         assert_eq!(Plan::parse(&quotes.text).unwrap_err()[0].message, "director \"a\"b\\c\": must be an IPv4 or IPv6 address such as 192.0.2.100");
-    }
-
-    #[test]
-    fn each_problem_goes_back_to_its_question() {
-        let answers = [(Vip, "192.0.2.300"), (Interface, "eth 0"), (Label, ""), (Protocol, "icmp"), (Port, "70000"), (Scheduler, "r r"), (Persistence, "-1"), (RealServers, "10.0.0.2 2147483648, 10.0.0.2")];
-        let problems = check(Role::NatDirector, &answers).unwrap_err();
-        let traced: Vec<(Option<Question>, String)> = problems.into_iter().map(|p| (p.question, p.message)).collect();
-        let questions: Vec<Option<Question>> = traced.iter().map(|t| t.0).collect();
-        assert_eq!(questions, [Some(Vip), Some(Interface), Some(Protocol), Some(Port), Some(Scheduler), Some(Persistence), Some(RealServers)], "under a bad VIP the service is still checked: {traced:?}");
-        assert_eq!(traced[3].1, "port \"70000\": must be a whole number from 0 to 65535");
-        assert_eq!(traced[6].1, "weight \"2147483648\": must be a whole number from 0 to 2147483647");
-        let twice = write(Role::NatDirector, &[(Vip, "192.0.2.1"), (Interface, "eth0"), (Port, "80"), (Protocol, "tcp"), (Scheduler, "wlc"), (RealServers, "10.0.0.2, 10.0.0.2")]);
-        let e = &Plan::parse(&twice.text).unwrap_err()[0];
-        assert_eq!((twice.question_of(e), twice.message_of(e)), (Some(RealServers), "real server 10.0.0.2:80: already listed as entry 1".to_string()));
-        let none = write(Role::DrDirector, &[(Vip, "192.0.2.1"), (Interface, "eth0"), (Port, "80"), (Protocol, "tcp"), (Scheduler, "wlc"), (RealServers, " ")]);
-        let e = &Plan::parse(&none.text).unwrap_err()[0];
-        assert_eq!(none.question_of(e), Some(RealServers), "{e}");
-    }
-
-    #[test]
-    fn a_refused_step_goes_back_to_its_question() {
-        let e = ParseError::combo("port", "port 0 (any port) is allowed only for a persistent service");
-        let plan = Plan::parse(&write(Role::DrDirector, &[(Vip, "192.0.2.1"), (Interface, "eth0"), (Port, "0"), (Protocol, "tcp"), (Scheduler, "wlc"), (RealServers, "10.0.0.2")]).text).unwrap();
-        let op = Operation::Ipvs(IpvsOp::AddService(plan.services[0].config.clone()));
-        assert_eq!(question_of_step(&op, &e), Some(Port));
-        assert_eq!(op.validate().map_err(|e| question_of_step(&op, &e)), Err(Some(Port)));
     }
 }
