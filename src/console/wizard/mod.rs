@@ -125,7 +125,8 @@ fn step(app: &mut App, wizard: Wizard, c: Command) -> (Option<Wizard>, Vec<Effec
         }
         (Page::Plan { form, .. }, Command::WizardBack) => Page::Form(form),
         (Page::Plan { form, preview }, Command::WizardNext) if preview.ops.is_empty() => {
-            app.flash(format!("this host is already set up as a {}: nothing to change", form.role));
+            let advice = if preview.advice.is_empty() { "" } else { "; its advice is for you to follow" };
+            app.flash(format!("nothing applied: this host needs no change to be a {}{advice}", form.role));
             open_doctor(app);
             return (None, vec![Effect::RunDoctor]);
         }
