@@ -276,3 +276,138 @@ fn a_nat_real_server_by_arrows_changes_nothing_and_gives_the_gateway_advice() {
     assert!(rig.app.modal.is_none());
     set_up(&mut rig, Choose::Arrows(5), &[Some("10.0.0.254")], &[]);
 }
+
+// ---------------------------------------------------------------- bad answers
+
+const NAT: [&str; 8] = ["198.51.100.50", "eth0", "", "tcp", "80", "wlc", "0", "10.0.0.11"];
+
+/// A nat-director's answers with `changes` made (field index, text): Enter keeps the form with
+/// `expected` under its field and no other error, every typed value kept, nothing applied.
+fn refused(role: char, base: &[&str], changes: &[(usize, &str)], expected: (Question, &str)) {
+    let mut rig = Rig::new();
+    let (host_before, table_before) = (rig.state(), shape(&rig.table()));
+    rig.key('W');
+    rig.key(role);
+    let mut texts: Vec<&str> = base.to_vec();
+    for (i, t) in changes {
+        texts[*i] = t;
+    }
+    answer(&mut rig, &texts.iter().map(|t| Some(*t)).collect::<Vec<_>>());
+    rig.press(KeyCode::Enter);
+    assert!(matches!(wizard(&rig).page, Page::Form(_)), "{changes:?}: the form stays");
+    assert_eq!(values(&rig), texts, "typed text stays");
+    let errors: Vec<(Question, String)> = form(&rig).fields.iter().filter_map(|f| f.error.clone().map(|e| (f.question, e))).collect();
+    assert_eq!(errors, [(expected.0, expected.1.to_string())], "{changes:?}");
+    assert_eq!(form(&rig).error, None);
+    rig.press(KeyCode::Enter);
+    rig.press(KeyCode::Esc);
+    assert_eq!(rig.app.layers(), [Layer::WizardRole], "Esc goes back to the roles");
+    rig.press(KeyCode::Esc);
+    assert_eq!(rig.state(), host_before, "{changes:?}: nothing applied");
+    assert_eq!(shape(&rig.table()), table_before);
+    assert!(rig.audit().is_empty());
+}
+
+#[test]
+fn bad_answers_are_named_under_their_field_with_the_command_lines_words() {
+    use Question::*;
+    let cases: &[(&[(usize, &str)], Question, &str)] = &[
+        (&[(0, "192.0.2.300")], Vip, r#"vip "192.0.2.300": must be an IPv4 or IPv6 address such as 192.0.2.100"#),
+        (&[(0, "2001:db8::50")], RealServers, "real server 10.0.0.11: must be of the VIP's family (IPv6)"),
+        (&[(4, "0")], Port, "port: port 0 (any port) is allowed only for a persistent service"),
+        (&[(4, "70000")], Port, r#"port "70000": must be a whole number from 0 to 65535"#),
+        (&[(5, "round robin")], Scheduler, r#"scheduler "round robin": must be a scheduler name such as rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos (1 to 15 letters, digits or _)"#),
+        (&[(6, "-1")], Persistence, r#"persistence timeout "-1": must be a whole number from 1 to 2678400 (0: none)"#),
+        (&[(7, "10.0.0.11 2147483648")], RealServers, r#"weight "2147483648": must be a whole number from 0 to 2147483647"#),
+        (&[(7, "")], RealServers, "this service has no [[service.real_server]]: it could take no connection"),
+        (&[(7, "10.0.0.11, 10.0.0.11:80")], RealServers, "real server 10.0.0.11:80: already listed as entry 1"),
+        (&[(1, "eth9")], Interface, r#"interface "eth9": no such interface on this host (here: lo, eth0, eth1)"#),
+        (&[(2, "eth1:x")], Label, r#"label "eth1:x": must start with the interface name (eth0), e.g. eth0:0, and be at most 15 characters"#),
+        (&[(3, "icmp")], Protocol, r#"protocol "icmp": must be tcp, udp or sctp"#),
+    ];
+    for (changes, question, message) in cases {
+        refused('1', &NAT, changes, (*question, message));
+    }
+    refused('4', &["2001:db8::90", "eth0", ""], &[], (Question::Vip, "vip: a dr-real-server plan takes an IPv4 VIP (its ARP and rp_filter settings are IPv4)"));
+    refused('6', &["10.0.0"], &[], (Question::Director, r#"director "10.0.0": must be an IPv4 or IPv6 address such as 192.0.2.100"#));
+    refused('6', &["192.0.2.1"], &[], (Question::Director, "director 192.0.2.1: not on a subnet of this host; a NAT real server needs the director's inside address on its own link"));
+}
+
+#[test]
+fn errors_show_as_you_type_on_the_fields_touched_and_go_when_fixed() {
+    let mut rig = Rig::new();
+    rig.key('W');
+    rig.key('2');
+    rig.typed("198.51.100.");
+    assert_eq!(form(&rig).error_of(Question::Vip), Some(r#"vip "198.51.100.": must be an IPv4 or IPv6 address such as 192.0.2.100"#));
+    assert_eq!(form(&rig).error_of(Question::RealServers), None, "untouched fields are quiet");
+    rig.typed("9");
+    assert_eq!(form(&rig).error_of(Question::Vip), None);
+    rig.press(KeyCode::Backspace);
+    assert!(form(&rig).error_of(Question::Vip).is_some());
+}
+
+// ---------------------------------------------------------------- a failing step
+
+#[test]
+fn a_plan_whose_third_step_fails_leaves_host_and_table_as_they_were_and_says_why() {
+    let mut rig = Rig::with_host(|h| {
+        h.sysctls.insert("net.ipv4.ip_forward".into(), "0".into());
+    });
+    rig.key('W');
+    rig.key('1');
+    answer(&mut rig, &NAT.map(Some));
+    rig.press(KeyCode::Enter);
+    assert_eq!(plan_commands(&rig)[2], "ipvsadm -A -t 198.51.100.50:80 -s wlc");
+    // Meanwhile someone else (keepalived, a colleague) adds that service: step 3 is refused.
+    let other = ipvs_tui::ipvs::args::parse_args(&["-A", "-t", "198.51.100.50:80", "-s", "rr"]).unwrap();
+    futures::executor::block_on(rig.sim.apply(&other)).unwrap();
+    let (host_before, table_before) = (rig.state(), shape(&rig.table()));
+    rig.press(KeyCode::Enter);
+    assert_eq!(rig.state(), host_before, "the sysctl and the VIP were undone");
+    assert_eq!(shape(&rig.table()), table_before);
+    let error = plan_error(&rig).expect("the error on page 3");
+    assert!(error.starts_with("not applied: step 3 of 4 (ipvsadm -A -t 198.51.100.50:80 -s wlc) failed: "), "{error}");
+    assert!(error.ends_with("; the steps before it were undone. nothing was changed: this host and the IPVS table are as they were"), "{error}");
+    assert!(rig.app.undo.is_empty(), "nothing to undo");
+    assert_eq!(rig.audit().iter().filter(|l| l.starts_with("failed")).count(), 1, "{:?}", rig.audit());
+    rig.press(KeyCode::Esc);
+    assert_eq!(values(&rig), NAT, "Esc goes back to the answers");
+}
+
+// ---------------------------------------------------------------- read-only
+
+#[test]
+fn read_only_has_no_wizard_and_applies_nothing() {
+    let mut rig = Rig::new();
+    rig.app.set_read_only();
+    rig.policy.read_only = true;
+    let before = rig.state();
+    assert!(!rig.app.keymap.bindings(Layer::Global).iter().any(|b| b.command == Command::Wizard));
+    let help: Vec<String> = ui::help::lines(&rig.app, &Theme::builtin(), 120).iter().map(|l| l.to_string()).collect();
+    assert!(!help.iter().any(|l| l.contains("Setup wizard")), "{help:?}");
+    rig.key('W');
+    assert!(rig.app.modal.is_none());
+    let effects = update(&mut rig.app, Action::Command(Command::Wizard));
+    assert!(effects.is_empty() && rig.app.modal.is_none());
+    assert_eq!(rig.flash(), changes::READ_ONLY);
+    for c in "1198.51.100.50\t\t\t\t\t\t\t10.0.0.11\n\n".chars() {
+        rig.press(match c {
+            '\n' => KeyCode::Enter,
+            '\t' => KeyCode::Tab,
+            c => KeyCode::Char(c),
+        });
+    }
+    assert_eq!(rig.state(), before);
+    assert!(rig.audit().is_empty());
+
+    // The keymap in force everywhere else offers it, in help and the palette.
+    let mut rw = Rig::new();
+    let help: Vec<String> = ui::help::lines(&rw.app, &Theme::builtin(), 120).iter().map(|l| l.to_string()).collect();
+    assert!(help.iter().any(|l| l.contains("W") && l.contains("Setup wizard")), "{help:?}");
+    rw.key(':');
+    rw.typed("wizard");
+    assert_eq!(ipvs_tui::console::palette::entries(&rw.app).first().map(|e| e.name.clone()).as_deref(), Some("wizard"));
+    rw.press(KeyCode::Enter);
+    assert_eq!(rw.app.layers(), [Layer::WizardRole], "the palette opens it as W does");
+}
