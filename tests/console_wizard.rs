@@ -375,6 +375,33 @@ fn a_plan_whose_third_step_fails_leaves_host_and_table_as_they_were_and_says_why
     assert_eq!(values(&rig), NAT, "Esc goes back to the answers");
 }
 
+/// Between Enter and the outcome page 3 says the plan is applying and holds its keys; the
+/// wizard needs the host read first.
+#[test]
+fn while_applying_the_plan_page_says_so_and_waits() {
+    let mut rig = Rig::new();
+    rig.key('W');
+    rig.key('2');
+    answer(&mut rig, &[Some("198.51.100.60"), None, None, None, None, None, None, Some("198.51.100.21")]);
+    rig.press(KeyCode::Enter);
+    let effects = update(&mut rig.app, Action::Command(Command::WizardNext));
+    assert!(matches!(effects.as_slice(), [Effect::Apply(_)]), "{effects:?}");
+    let Page::Plan { preview, .. } = &wizard(&rig).page else { panic!("not on the plan page") };
+    assert!(preview.applying.is_some());
+    assert!(screen(&mut rig.app, 80, 24).contains("applying 3 steps…"));
+    assert!(update(&mut rig.app, Action::Command(Command::WizardBack)).is_empty());
+    assert!(update(&mut rig.app, Action::Command(Command::WizardNext)).is_empty(), "no second apply");
+    assert!(matches!(wizard(&rig).page, Page::Plan { .. }), "Esc waits for the outcome");
+    rig.run(effects);
+    assert!(rig.app.modal.is_none() && rig.app.doctor.is_some());
+    assert_eq!(dev_addr(&rig, "eth0", "198.51.100.60"), Some((32, None)));
+
+    let mut unread = App::new(Source::Simulated, "lb1", Keymap::builtin(), Instant::now());
+    update(&mut unread, Action::Command(Command::Wizard));
+    assert!(unread.modal.is_none());
+    assert!(unread.flash.as_ref().is_some_and(|f| f.error && f.text.starts_with("the host has not been read yet")));
+}
+
 // ---------------------------------------------------------------- read-only
 
 #[test]
