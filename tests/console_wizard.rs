@@ -308,10 +308,13 @@ fn refused(role: char, base: &[&str], changes: &[(usize, &str)], expected: (Ques
     assert!(rig.audit().is_empty());
 }
 
+/// Changes to the nat-director's answers, the question expected to object, and its words.
+type Case<'a> = (&'a [(usize, &'a str)], Question, &'a str);
+
 #[test]
 fn bad_answers_are_named_under_their_field_with_the_command_lines_words() {
     use Question::*;
-    let cases: &[(&[(usize, &str)], Question, &str)] = &[
+    let cases: &[Case] = &[
         (&[(0, "192.0.2.300")], Vip, r#"vip "192.0.2.300": must be an IPv4 or IPv6 address such as 192.0.2.100"#),
         (&[(0, "2001:db8::50")], RealServers, "real server 10.0.0.11: must be of the VIP's family (IPv6)"),
         (&[(4, "0")], Port, "port: port 0 (any port) is allowed only for a persistent service"),
