@@ -226,6 +226,18 @@ fn a_dr_real_server_by_arrows_sets_the_arp_sysctls_and_the_vip_on_lo() {
     let mut kept = Rig::new();
     set_up_and_keep(&mut kept, Choose::Arrows(3), &answers, &commands);
     assert_eq!(dev_addr(&kept, "lo", "192.0.2.80"), Some((32, Some("lo:0".into()))));
+    // The doctor is told the role: on this host, which also holds services, it looks at what a
+    // DR real server needs (here: arp_ignore, turned off behind the console's back).
+    let ask = kept.app.doctor.as_ref().unwrap().ask.clone();
+    assert_eq!(ask.role, Some(ipvs_tui::setup::Role::DrRealServer));
+    let off = host::parse::sysctl_assignment("net.ipv4.conf.all.arp_ignore=0").unwrap();
+    futures::executor::block_on(kept.host.apply(&off)).unwrap();
+    let checks = |ask: &ipvs_tui::setup::gather::Ask| -> Vec<String> {
+        let findings = futures::executor::block_on(ipvs_tui::console::doctor::run(&kept.sim, &kept.host, ask)).unwrap();
+        findings.iter().map(|f| f.check.to_string()).collect()
+    };
+    assert!(checks(&ask).iter().any(|c| c.contains("arp_ignore")), "{:?}", checks(&ask));
+    assert!(!checks(&Default::default()).iter().any(|c| c.contains("arp_ignore")), "untold, the doctor sees a director");
     assert_eq!(kept.state().sysctls["net.ipv4.conf.eth0.arp_announce"], "2");
     set_up(&mut Rig::new(), Choose::Arrows(3), &answers, &commands);
 }
@@ -275,6 +287,10 @@ fn a_nat_real_server_by_arrows_changes_nothing_and_gives_the_gateway_advice() {
     rig.press(KeyCode::Esc);
     assert!(rig.app.modal.is_none());
     set_up(&mut rig, Choose::Arrows(5), &[Some("10.0.0.254")], &[]);
+    // The doctor is told the role and the director: it names the gateway, as the advice did.
+    assert_eq!(rig.findings(), ["nat_gateway: "], "{:?}", rig.app.doctor);
+    let findings = rig.app.doctor.as_ref().and_then(|d| d.findings.clone()).unwrap().unwrap();
+    assert_eq!(findings[0].what, "the default gateway is 198.51.100.1, not the director 10.0.0.254");
 }
 
 // ---------------------------------------------------------------- bad answers

@@ -251,6 +251,7 @@ pub enum Effect {
     ReadConns(ConnsRequest),
     /// Stop the connection read in progress at its next chunk (what it read still comes back).
     CancelConns,
-    /// Run the doctor on the table and host of this console; it answers `Action::DoctorRead`.
-    RunDoctor,
+    /// Run the doctor on the table and host of this console, told what the user knows (the
+    /// role the wizard set up); it answers `Action::DoctorRead`.
+    RunDoctor(crate::setup::gather::Ask),
 }

@@ -42,7 +42,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             // What the doctor found may have changed: it looks again.
             if let Some(view) = &mut app.doctor {
                 view.findings = None;
-                return vec![Effect::RunDoctor];
+                return vec![Effect::RunDoctor(view.ask.clone())];
             }
             vec![]
         }

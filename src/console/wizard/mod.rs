@@ -12,6 +12,7 @@ use super::changes::{Failure, Origin, Outcome, READ_ONLY};
 use super::doctor::DoctorView;
 use super::keymap::Layer;
 use crate::operation::Operation;
+use crate::setup::gather::Ask;
 use crate::setup::{Role, plan};
 use form::WizardForm;
 use tui_input::InputRequest;
@@ -29,6 +30,8 @@ pub enum Page {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Preview {
     pub ops: Vec<Operation>,
+    /// What the doctor is told afterwards: the role, VIP and director of the plan.
+    pub ask: Ask,
     pub advice: Vec<String>,
     /// The id of the change on its way, while it applies.
     pub applying: Option<u64>,
@@ -110,7 +113,8 @@ fn step(app: &mut App, wizard: Wizard, c: Command) -> (Option<Wizard>, Vec<Effec
         (Page::Form(mut form), Command::WizardNext) => match form.submit(app.host_state.as_ref(), app.snapshot.as_ref()) {
             Some((plan, ops)) => {
                 let advice = app.host_state.as_ref().map(|h| plan::advice(&plan, h)).unwrap_or_default();
-                Page::Plan { form, preview: Preview { ops, advice, applying: None, error: None, scroll: 0 } }
+                let ask = Ask { role: Some(plan.role), vip: plan.vip, director: plan.director };
+                Page::Plan { form, preview: Preview { ops, ask, advice, applying: None, error: None, scroll: 0 } }
             }
             None => Page::Form(form),
         },
@@ -131,8 +135,8 @@ fn step(app: &mut App, wizard: Wizard, c: Command) -> (Option<Wizard>, Vec<Effec
         (Page::Plan { form, preview }, Command::WizardNext) if preview.ops.is_empty() => {
             let advice = if preview.advice.is_empty() { "" } else { "; its advice is for you to follow" };
             app.flash(format!("nothing applied: this host needs no change to be a {}{advice}", form.role));
-            open_doctor(app);
-            return (None, vec![Effect::RunDoctor]);
+            open_doctor(app, preview.ask.clone());
+            return (None, vec![Effect::RunDoctor(preview.ask)]);
         }
         (Page::Plan { form, mut preview }, Command::WizardNext) => {
             let effects = super::operate::submit(app, Origin::Wizard, preview.ops.clone(), None, None);
@@ -183,8 +187,9 @@ pub fn applied(app: &mut App, (id, failure): (u64, Option<(String, bool)>)) {
     preview.applying = None;
     match failure {
         None => {
+            let ask = preview.ask.clone();
             app.modal = None;
-            open_doctor(app);
+            open_doctor(app, ask);
         }
         Some((message, clean)) => {
             let state = if clean { "nothing was changed: this host and the IPVS table are as they were" } else { "this host is NOT as it was" };
@@ -193,8 +198,8 @@ pub fn applied(app: &mut App, (id, failure): (u64, Option<(String, bool)>)) {
     }
 }
 
-/// The doctor pane, opened to look at the result (`Effect::RunDoctor` runs it).
-fn open_doctor(app: &mut App) {
+/// The doctor pane, opened to look at the result as the plan's role (`Effect::RunDoctor` runs it).
+fn open_doctor(app: &mut App, ask: Ask) {
     app.host_pane = None;
-    app.doctor = Some(DoctorView { findings: None, nav: Nav::default() });
+    app.doctor = Some(DoctorView { findings: None, nav: Nav::default(), ask });
 }
