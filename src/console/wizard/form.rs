@@ -74,10 +74,6 @@ impl WizardForm {
         self.show(host, ipvs, true)
     }
 
-    pub fn answer(&self, q: Question) -> Option<&str> {
-        self.fields.iter().find(|f| f.question == q).map(|f| f.input.value())
-    }
-
     pub fn error_of(&self, q: Question) -> Option<&str> {
         self.fields.iter().find(|f| f.question == q).and_then(|f| f.error.as_deref())
     }

@@ -54,14 +54,6 @@ impl Wizard {
             Page::Plan { .. } => Layer::WizardPlan,
         }
     }
-
-    /// The role chosen (pages 2 and 3) or under the cursor (page 1).
-    pub fn role(&self) -> Role {
-        match &self.page {
-            Page::Role(i) => Role::ALL[*i],
-            Page::Form(form) | Page::Plan { form, .. } => form.role,
-        }
-    }
 }
 
 /// The wizard's commands: `W` opens it; the others act on the page shown.
@@ -119,9 +111,8 @@ fn step(app: &mut App, wizard: Wizard, c: Command) -> (Option<Wizard>, Vec<Effec
             None => Page::Form(form),
         },
         (Page::Form(form), Command::WizardBack) => Page::Role(Role::ALL.iter().position(|r| *r == form.role).unwrap_or(0)),
-        (Page::Plan { form, mut preview }, _) if preview.applying.is_some() => {
+        (Page::Plan { form, preview }, _) if preview.applying.is_some() => {
             app.flash_error(format!("applying the plan ({} steps): wait for the result", preview.ops.len()));
-            preview.scroll = preview.scroll.min(preview.ops.len() + preview.advice.len());
             Page::Plan { form, preview }
         }
         (Page::Plan { form, mut preview }, Command::Up | Command::Down | Command::PageUp | Command::PageDown) => {
