@@ -581,3 +581,24 @@ mod random_keys {
         }
     }
 }
+/// A scheduler name of the right form that no module provides passes the checks (as with
+/// `setup --plan`: modules are the kernel's to know) and is refused when applied: page 3 says
+/// so in words, and the VIP bound before it is unbound again.
+#[test]
+fn a_scheduler_the_kernel_lacks_is_refused_on_apply_and_rolled_back() {
+    let mut rig = Rig::new();
+    let (host_before, table_before) = (rig.state(), shape(&rig.table()));
+    rig.key('W');
+    rig.key('1');
+    let mut answers = NAT;
+    answers[5] = "xyz";
+    answer(&mut rig, &answers.map(Some));
+    rig.press(KeyCode::Enter);
+    rig.press(KeyCode::Enter);
+    assert_eq!(
+        plan_error(&rig).as_deref(),
+        Some("not applied: step 2 of 3 (ipvsadm -A -t 198.51.100.50:80 -s xyz) failed: scheduler `xyz` or persistence engine not found (is the ip_vs_xyz module available?); the steps before it were undone. nothing was changed: this host and the IPVS table are as they were")
+    );
+    assert_eq!(rig.state(), host_before);
+    assert_eq!(shape(&rig.table()), table_before);
+}
