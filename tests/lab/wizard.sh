@@ -1,0 +1,255 @@
+#!/usr/bin/env bash
+# Lab test (guest side): the classic LVS labs built with the console's setup wizard (W) only,
+# driven by keys in tmux, one console per netns, from namespaces, links and addresses with nothing
+# of LVS on them. Argument: nat or dr.
+# nat: the director (W, 1: VIP, interface out0, scheduler rr, both real servers) gets ip_forward,
+#   the VIP and the rules; a real server's wizard (W, 6) advises the gateway and changes nothing;
+#   with the gateways set as advised, curl from the client through the VIP reaches both.
+# dr: the director (W, 2, defaults kept), then each real server (W, 4: VIP on lo, ARP sysctls);
+#   curl through the VIP reaches both, and the client's ARP entry for the VIP is the director's.
+# Both: the doctor pane opens after the plan with no problem; u in the director's console undoes
+# the whole plan in one step.
+set -euo pipefail
+
+source "$LAB_REPO/tests/lab/net.sh"
+source "$LAB_REPO/tests/lab/tmux.sh"
+TUI=${IPVS_TUI:?IPVS_TUI is not set}
+LAB=${1:?usage: wizard.sh nat|dr}
+W=$(mktemp -d /tmp/wizard.XXXXXX)
+step() { echo "wizard-$LAB: $*"; }
+
+# console NS: a console in netns NS, in the tmux session NS, which becomes the one driven (T).
+console() {
+	T=$1
+	tmux new-session -d -s "$T" -x 160 -y 48 "LANG=C.UTF-8 ip netns exec $1 $TUI --audit-log $W/audit.$1; sleep 600"
+	wait_screen "Services [0-9]" 30 "the console in netns $1 did not draw its services pane"
+}
+# audit_lines NS: how many changes the console in NS has logged.
+audit_lines() { cat "$W/audit.$1" 2>/dev/null | wc -l; }
+# no_line ERE MESSAGE: fail, showing the screen, when a line of the last screen matches ERE.
+no_line() { grep -Eq -- "$1" "$W/screen" && { show_screen; lab_fail "$2"; } || true; }
+# open_role DIGIT ROLE FIRST_FIELD: W, the role by its digit; page 2 shows FIRST_FIELD.
+open_role() {
+	key W
+	wait_screen "Role of this machine" 10 "W did not open the wizard's first page (Role of this machine)"
+	text "$1"
+	wait_screen "^.* ▶ $3 " 10 "choosing $1 ($2) did not open its form with $3 focused"
+}
+# field_empty LABEL: the form shows LABEL without a value (its placeholder, or nothing).
+field_empty() {
+	screen
+	local line
+	line=$(grep -E -m1 -- "^.*(▶|   )$1  " "$W/screen" || true)
+	[ -n "$line" ] || { show_screen; lab_fail "the form has no field '$1'"; }
+	grep -Eq -- "$1 +(\(.*\))? *(│.*)?$" <<<"$line" || { show_screen; lab_fail "the field '$1' is not empty: $line (this netns has no default route)"; }
+}
+# to_plan: Enter on the form; the plan page shows.
+to_plan() {
+	key Enter
+	wait_screen "Plan" 15 "Enter on the form did not show the plan page"
+	screen "$W/plan.$T"
+}
+# plan_has TEXT...: the plan page lists each TEXT (fixed strings).
+plan_has() {
+	local t
+	for t in "$@"; do
+		grep -qF -- "$t" "$W/plan.$T" || { sed 's/^/    | /' "$W/plan.$T"; lab_fail "the plan page does not show: $t"; }
+	done
+}
+# apply_plan: Enter on the plan page; the wizard closes and the doctor pane opens with its findings,
+# which must hold no problem (hints are listed in the output).
+apply_plan() {
+	key Enter
+	wait_screen "Doctor [0-9]+ .*(no problem found|problem\(s\))" 30 "Enter on the plan did not open the doctor pane with its findings"
+	no_line "Role of this machine" "the wizard is still open after its plan was applied"
+	grep -Eq "Doctor [0-9]+ .*no problem found" "$W/screen" || { show_screen; lab_fail "the doctor finds problems after the wizard's plan"; }
+	grep -E " (hint|WARNING) " "$W/screen" | sed "s/^/    $T doctor: /" || true
+}
+# rules LINE...: ipvsadm -Sn in the director netns is exactly LINEs.
+rules() {
+	printf '%s\n' "$@" >"$W/rules.want"
+	lab_ns director ipvsadm -Sn >"$W/rules.got"
+	diff -u --label "expected ipvsadm -Sn" --label "ipvsadm -Sn" "$W/rules.want" "$W/rules.got" || lab_fail "the director's table is not the wizard's plan"
+}
+# undo_all DEV: u in the director's console takes the whole plan back: no rule, no VIP on DEV.
+undo_all() {
+	T=director
+	key Escape
+	wait_screen "Services [0-9]" 10 "Esc did not close the doctor pane"
+	key u
+	for i in $(seq 40); do
+		[ -z "$(lab_ns director ipvsadm -Sn)" ] && break
+		[ "$i" = 40 ] && { show_screen; lab_ns director ipvsadm -Sn; lab_fail "u did not remove the wizard's rules within 10 s"; }
+		sleep 0.25
+	done
+	ip -n director -o addr show dev "$1" >"$W/addrs"
+	grep -q "inet $VIP/" "$W/addrs" && { cat "$W/addrs"; lab_fail "u left the VIP on $1"; }
+	true
+}
+
+nat_lab() {
+	lab_nat_links
+	lab_nat_servers
+	[ "$(lab_ns director sysctl -n net.ipv4.ip_forward)" = 0 ] || lab_fail "ip_forward is on before the wizard"
+	[ -z "$(lab_ns director ipvsadm -Sn)" ] || lab_fail "the director has IPVS rules before the wizard"
+
+	# --- the director: W, Esc; W, 1, the form ----------------------------------------------------
+	console director
+	key W
+	wait_screen "Role of this machine" 10 "W did not open the wizard"
+	for r in "1.*nat-director" "2.*dr-director" "3.*tun-director" "4.*dr-real-server" "5.*tun-real-server" "6.*nat-real-server"; do
+		grep -Eq -- "$r" "$W/screen" || { show_screen; lab_fail "the role page does not offer $r"; }
+	done
+	key Escape
+	wait_screen "Services [0-9]" 10 "Esc did not close the wizard"
+	no_line "Role of this machine" "Esc did not close the wizard"
+	step "W shows the six roles; Esc closes it"
+	open_role 1 nat-director VIP
+	field_empty interface
+	field_empty label
+	for f in "protocol +(‹ )?tcp" "port +80" "scheduler +(‹ )?wlc" "persistence +0"; do
+		grep -Eq -- "$f" "$W/screen" || { show_screen; lab_fail "the form does not prefill /$f/"; }
+	done
+	step "W, 1: the nat-director form, interface and label empty (no default route), tcp 80 wlc 0 prefilled"
+	text "$VIP"
+	key Tab
+	text out0
+	key Tab Tab Tab Tab # label, protocol, port, scheduler
+	key BSpace BSpace BSpace
+	text rr
+	key Tab Tab # persistence, real servers
+	text "$RS1, $RS2:80 x"
+	key Enter
+	wait_screen "weight" 10 "a real server with the weight x is not refused under its field"
+	no_line "Plan" "a real server with the weight x went on to the plan"
+	grep -qF "$RS2:80 x" "$W/screen" || { show_screen; lab_fail "the typed real servers did not stay after the error"; }
+	step "real servers '$RS1, $RS2:80 x': refused under the field, the text stays"
+	key BSpace
+	text 2
+	to_plan
+	plan_has "sysctl -w net.ipv4.ip_forward=1" "ip addr add $VIP/32 dev out0" "ipvsadm -A -t $VIP:80 -s rr" \
+		"ipvsadm -a -t $VIP:80 -r $RS1:80 -m -w 1" "ipvsadm -a -t $VIP:80 -r $RS2:80 -m -w 2"
+	[ -z "$(lab_ns director ipvsadm -Sn)" ] || lab_fail "the plan page changed IPVS before Enter"
+	step "the plan page: ip_forward, the VIP on out0, the service (rr) and both real servers (-m)"
+	grep -E "ip |sysctl |ipvsadm |advice|gateway" "$W/plan.director" | sed 's/^/    plan | /' || true
+	apply_plan
+	rules "-A -t $VIP:80 -s rr" "-a -t $VIP:80 -r $RS1:80 -m -w 1" "-a -t $VIP:80 -r $RS2:80 -m -w 2"
+	[ "$(lab_ns director sysctl -n net.ipv4.ip_forward)" = 1 ] || lab_fail "ip_forward is not 1 after the wizard"
+	ip -n director -o addr show dev out0 >"$W/addrs"
+	grep -q "inet $VIP/32 " "$W/addrs" || { cat "$W/addrs"; lab_fail "ip -o addr: $VIP/32 is not on out0"; }
+	[ "$(audit_lines director)" = 5 ] || { cat "$W/audit.director"; lab_fail "the audit log holds $(audit_lines director) lines, not the plan's 5"; }
+	step "Enter: ipvsadm -Sn, ip_forward 1 and $VIP/32 on out0 as planned; 5 audit lines; the doctor: no problem"
+
+	# --- a real server: W, 6 is advice only ---------------------------------------------------------
+	snapshot() { ip -n rs1 route; ip -n rs1 -o addr; lab_ns rs1 sysctl -a 2>/dev/null | grep -E "^net.ipv4.(ip_forward|conf)"; lab_ns rs1 ipvsadm -Sn; }
+	snapshot >"$W/rs1.before"
+	console rs1
+	open_role 6 nat-real-server director
+	text "$DIRECTOR_IN"
+	to_plan
+	plan_has "ip route replace default via $DIRECTOR_IN"
+	grep -E "ip addr|sysctl -w|ipvsadm -" "$W/plan.rs1" && { sed 's/^/    | /' "$W/plan.rs1"; lab_fail "the nat-real-server plan lists changes; it is advice only"; }
+	grep -F "$DIRECTOR_IN" "$W/plan.rs1" | sed 's/^/    plan | /' || true
+	key Enter
+	sleep 2
+	screen "$W/rs1.after-enter"
+	snapshot >"$W/rs1.after"
+	diff -u "$W/rs1.before" "$W/rs1.after" || lab_fail "the nat-real-server wizard changed rs1"
+	[ "$(audit_lines rs1)" = 0 ] || { cat "$W/audit.rs1"; lab_fail "the nat-real-server wizard logged a change"; }
+	step "rs1: W, 6, $DIRECTOR_IN: the plan advises 'ip route replace default via $DIRECTOR_IN'; Enter changed nothing"
+	sed -n '1,6p' "$W/rs1.after-enter" | sed 's/^/    after Enter | /'
+	tmux kill-session -t rs1
+	lab_ns rs1 ip route replace default via "$DIRECTOR_IN"
+	lab_ns rs2 ip route replace default via "$DIRECTOR_IN"
+
+	# --- traffic, then u ----------------------------------------------------------------------------
+	spread=$(lab_http_spread client "http://$VIP/" 4)
+	[ "$spread" = "rs1=2 rs2=2" ] || lab_fail "rr over HTTP through $VIP: $spread, expected 2 each"
+	step "curl from the client through $VIP:80: $spread"
+	undo_all out0
+	[ "$(lab_ns director sysctl -n net.ipv4.ip_forward)" = 0 ] || lab_fail "u left ip_forward on"
+	lab_ns client curl -s --max-time 2 "http://$VIP/" >/dev/null && lab_fail "HTTP through $VIP still works after u"
+	step "u: no rule, no VIP, ip_forward 0 again, in one step; HTTP through $VIP fails"
+	python3 - "$W/audit.director" <<'PY' || lab_fail "the audit log after u (above)"
+import json, sys
+entries = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+for e in entries:
+    print(f"    audit | {e['command']} | {e['result']}" + (f" | undo of: {e['undo_of']}" if e.get("undo_of") else ""))
+assert len(entries) == 10, f"{len(entries)} lines, expected the plan's 5 and their 5 undos"
+assert all(e["result"] == "ok" for e in entries), "a change that is not ok"
+assert all(e.get("undo_of") for e in entries[5:]), "the last 5 lines are not marked as undos"
+PY
+}
+
+dr_lab() {
+	lab_dr_links
+	# Listening on every address: the service answers on the VIP, the doctor's probe on the RIP.
+	lab_http_server rs1 0.0.0.0 80 rs1
+	lab_http_server rs2 0.0.0.0 80 rs2
+
+	# --- the director: W, 2, defaults kept ------------------------------------------------------------
+	console director
+	open_role 2 dr-director VIP
+	text "$VIP"
+	key Tab
+	text eth0
+	key Tab Tab Tab Tab Tab Tab # label, protocol, port, scheduler, persistence, real servers
+	text "$RS1, $RS2"
+	to_plan
+	plan_has "ip addr add $VIP/32 dev eth0" "ipvsadm -A -t $VIP:80 -s wlc" "ipvsadm -a -t $VIP:80 -r $RS1:80 -g -w 1" "ipvsadm -a -t $VIP:80 -r $RS2:80 -g -w 1"
+	grep -q "ip_forward" "$W/plan.director" && { sed 's/^/    | /' "$W/plan.director"; lab_fail "a DR director's plan sets ip_forward"; }
+	grep -E "ip |sysctl |ipvsadm |advice" "$W/plan.director" | sed 's/^/    plan | /' || true
+	apply_plan
+	rules "-A -t $VIP:80 -s wlc" "-a -t $VIP:80 -r $RS1:80 -g -w 1" "-a -t $VIP:80 -r $RS2:80 -g -w 1"
+	ip -n director -o addr show dev eth0 >"$W/addrs"
+	grep -q "inet $VIP/32 " "$W/addrs" || { cat "$W/addrs"; lab_fail "ip -o addr: $VIP/32 is not on eth0"; }
+	step "director: W, 2, $VIP, eth0, '$RS1, $RS2': the VIP on eth0 and the rules (wlc, -g) as planned; the doctor: no problem"
+
+	# --- each real server: W, 4 (rs1 by its digit, rs2 by Down Down Down Enter) -------------------------
+	local ns k
+	for ns in rs1 rs2; do
+		console $ns
+		if [ $ns = rs1 ]; then
+			open_role 4 dr-real-server VIP
+		else
+			key W
+			wait_screen "Role of this machine" 10 "W did not open the wizard"
+			key Down Down Down Enter
+			wait_screen "^.* ▶ VIP " 10 "Down Down Down Enter did not open the dr-real-server form"
+		fi
+		field_empty interface
+		text "$VIP"
+		key Tab
+		text eth0
+		to_plan
+		plan_has "ip addr add $VIP/32 dev lo" "sysctl -w net.ipv4.conf.all.arp_ignore=1" "sysctl -w net.ipv4.conf.all.arp_announce=2"
+		grep -q ipvsadm "$W/plan.$ns" && { sed 's/^/    | /' "$W/plan.$ns"; lab_fail "a real server's plan adds IPVS rules"; }
+		[ $ns = rs1 ] && grep -E "ip |sysctl " "$W/plan.$ns" | sed 's/^/    plan | /' || true
+		apply_plan
+		ip -n $ns -o addr show dev lo >"$W/addrs"
+		grep -q "inet $VIP/32 " "$W/addrs" || { cat "$W/addrs"; lab_fail "$ns: ip -o addr show dev lo lacks $VIP/32"; }
+		for k in all.arp_ignore=1 all.arp_announce=2 eth0.arp_ignore=1 eth0.arp_announce=2; do
+			[ "$(lab_ns $ns sysctl -n "net.ipv4.conf.${k%=*}")" = "${k#*=}" ] || lab_fail "$ns: net.ipv4.conf.$k is not set"
+		done
+		step "$ns: W, 4, $VIP, eth0: $VIP/32 on lo, arp_ignore 1 and arp_announce 2 (all, eth0); the doctor: no problem"
+		tmux kill-session -t $ns
+	done
+
+	# --- traffic, the client's ARP entry, then u ----------------------------------------------------
+	spread=$(lab_http_spread client "http://$VIP/" 4)
+	[ "$spread" != "rs1=0 rs2=4" ] && [ "$spread" != "rs1=4 rs2=0" ] || lab_fail "HTTP through $VIP reached only one real server: $spread"
+	step "curl from the client through $VIP:80 (wlc): $spread"
+	dmac=$(ip -n director -o link show eth0 | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)
+	grep -q "$dmac" <<<"$(ip -n client neigh show "$VIP")" || lab_fail "the client's ARP entry for $VIP is not the director's ($dmac): $(ip -n client neigh show "$VIP")"
+	step "the client's ARP entry for $VIP is the director's MAC $dmac"
+	undo_all eth0
+	step "u: no rule and no VIP on the director again, in one step"
+}
+
+case $LAB in
+nat) nat_lab ;;
+dr) dr_lab ;;
+*) lab_fail "wizard.sh: unknown lab '$LAB' (nat or dr)" ;;
+esac
+tmux kill-server
+echo "wizard-$LAB OK"
