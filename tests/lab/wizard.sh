@@ -43,17 +43,21 @@ field_empty() {
 	[ -n "$line" ] || { show_screen; lab_fail "the form has no field '$1'"; }
 	grep -Eq -- "$1 +(\(.*\))? *(│.*)?$" <<<"$line" || { show_screen; lab_fail "the field '$1' is not empty: $line (this netns has no default route)"; }
 }
-# to_plan: Enter on the form; the plan page shows.
+# to_plan: Enter on the form; the plan page shows. Its text inside the box, joined into one line
+# (long lines wrap), goes to plan.$T.text.
 to_plan() {
 	key Enter
-	wait_screen "Plan" 15 "Enter on the form did not show the plan page"
+	wait_screen "Plan for" 15 "Enter on the form did not show the plan page"
 	screen "$W/plan.$T"
+	sed -n 's/^.*│\(.*\)│.*$/\1/p' "$W/plan.$T" | tr -s ' \n' '  ' >"$W/plan.$T.text"
 }
+# show_plan: the plan page's commands and advice, as the output's record of what the wizard planned.
+show_plan() { sed -n 's/^.*│ *\(\$ .*\|advice: .*\|  *[^ ].*\) *│.*$/    plan | \1/p' "$W/plan.$T" | grep -v "Enter \|These " | sed 's/ *$//' || true; }
 # plan_has TEXT...: the plan page lists each TEXT (fixed strings).
 plan_has() {
 	local t
 	for t in "$@"; do
-		grep -qF -- "$t" "$W/plan.$T" || { sed 's/^/    | /' "$W/plan.$T"; lab_fail "the plan page does not show: $t"; }
+		grep -qF -- "$t" "$W/plan.$T.text" || { sed 's/^/    | /' "$W/plan.$T"; lab_fail "the plan page does not show: $t"; }
 	done
 }
 # apply_plan: Enter on the plan page; the wizard closes and the doctor pane opens with its findings,
@@ -121,7 +125,7 @@ nat_lab() {
 	text "$RS1, $RS2:80 x"
 	key Enter
 	wait_screen "weight" 10 "a real server with the weight x is not refused under its field"
-	no_line "Plan" "a real server with the weight x went on to the plan"
+	no_line "Plan for" "a real server with the weight x went on to the plan"
 	grep -qF "$RS2:80 x" "$W/screen" || { show_screen; lab_fail "the typed real servers did not stay after the error"; }
 	step "real servers '$RS1, $RS2:80 x': refused under the field, the text stays"
 	key BSpace
@@ -131,7 +135,7 @@ nat_lab() {
 		"ipvsadm -a -t $VIP:80 -r $RS1:80 -m -w 1" "ipvsadm -a -t $VIP:80 -r $RS2:80 -m -w 2"
 	[ -z "$(lab_ns director ipvsadm -Sn)" ] || lab_fail "the plan page changed IPVS before Enter"
 	step "the plan page: ip_forward, the VIP on out0, the service (rr) and both real servers (-m)"
-	grep -E "ip |sysctl |ipvsadm |advice|gateway" "$W/plan.director" | sed 's/^/    plan | /' || true
+	show_plan
 	apply_plan
 	rules "-A -t $VIP:80 -s rr" "-a -t $VIP:80 -r $RS1:80 -m -w 1" "-a -t $VIP:80 -r $RS2:80 -m -w 2"
 	[ "$(lab_ns director sysctl -n net.ipv4.ip_forward)" = 1 ] || lab_fail "ip_forward is not 1 after the wizard"
@@ -149,7 +153,7 @@ nat_lab() {
 	to_plan
 	plan_has "ip route replace default via $DIRECTOR_IN"
 	grep -E "ip addr|sysctl -w|ipvsadm -" "$W/plan.rs1" && { sed 's/^/    | /' "$W/plan.rs1"; lab_fail "the nat-real-server plan lists changes; it is advice only"; }
-	grep -F "$DIRECTOR_IN" "$W/plan.rs1" | sed 's/^/    plan | /' || true
+	show_plan
 	key Enter
 	sleep 2
 	screen "$W/rs1.after-enter"
@@ -198,7 +202,7 @@ dr_lab() {
 	to_plan
 	plan_has "ip addr add $VIP/32 dev eth0" "ipvsadm -A -t $VIP:80 -s wlc" "ipvsadm -a -t $VIP:80 -r $RS1:80 -g -w 1" "ipvsadm -a -t $VIP:80 -r $RS2:80 -g -w 1"
 	grep -q "ip_forward" "$W/plan.director" && { sed 's/^/    | /' "$W/plan.director"; lab_fail "a DR director's plan sets ip_forward"; }
-	grep -E "ip |sysctl |ipvsadm |advice" "$W/plan.director" | sed 's/^/    plan | /' || true
+	show_plan
 	apply_plan
 	rules "-A -t $VIP:80 -s wlc" "-a -t $VIP:80 -r $RS1:80 -g -w 1" "-a -t $VIP:80 -r $RS2:80 -g -w 1"
 	ip -n director -o addr show dev eth0 >"$W/addrs"
@@ -224,7 +228,7 @@ dr_lab() {
 		to_plan
 		plan_has "ip addr add $VIP/32 dev lo" "sysctl -w net.ipv4.conf.all.arp_ignore=1" "sysctl -w net.ipv4.conf.all.arp_announce=2"
 		grep -q ipvsadm "$W/plan.$ns" && { sed 's/^/    | /' "$W/plan.$ns"; lab_fail "a real server's plan adds IPVS rules"; }
-		[ $ns = rs1 ] && grep -E "ip |sysctl " "$W/plan.$ns" | sed 's/^/    plan | /' || true
+		[ $ns = rs2 ] || show_plan
 		apply_plan
 		ip -n $ns -o addr show dev lo >"$W/addrs"
 		grep -q "inet $VIP/32 " "$W/addrs" || { cat "$W/addrs"; lab_fail "$ns: ip -o addr show dev lo lacks $VIP/32"; }
