@@ -3,7 +3,7 @@
 # driven by keys in tmux, one console per netns, from namespaces, links and addresses with nothing
 # of LVS on them. Argument: nat or dr.
 # nat: the director (W, 1: VIP, interface out0, scheduler rr, both real servers) gets ip_forward,
-#   the VIP and the rules; a real server's wizard (W, 6) advises the gateway and changes nothing;
+#   the VIP and the rules, after a plan failing at its third step left it as it was; a real server's wizard (W, 6) advises the gateway and changes nothing;
 #   with the gateways set as advised, curl from the client through the VIP reaches both.
 # dr: the director (W, 2, defaults kept), then each real server (W, 4: VIP on lo, ARP sysctls);
 #   curl through the VIP reaches both, and the client's ARP entry for the VIP is the director's.
@@ -120,7 +120,7 @@ nat_lab() {
 	text out0
 	key Tab Tab Tab Tab # label, protocol, port, scheduler
 	key BSpace BSpace BSpace
-	text rr
+	text nosuchsched # passes the form; the kernel refuses it at the plan's third step
 	key Tab Tab # persistence, real servers
 	text "$RS1, $RS2:80 x"
 	key Enter
@@ -130,6 +130,24 @@ nat_lab() {
 	step "real servers '$RS1, $RS2:80 x': refused under the field, the text stays"
 	key BSpace
 	text 2
+	to_plan
+	plan_has "sysctl -w net.ipv4.ip_forward=1" "ip addr add $VIP/32 dev out0" "ipvsadm -A -t $VIP:80 -s nosuchsched"
+	director_state() { ip -n director -o addr; lab_ns director sysctl -n net.ipv4.ip_forward; lab_ns director ipvsadm -Sn; }
+	director_state >"$W/director.before"
+	key Enter
+	wait_screen "│ ! " 30 "a plan failing at its third step (scheduler nosuchsched) shows no error on the plan page"
+	sed -n '/│ ! /,/Esc back/p' "$W/screen" | grep -v "Esc back" | sed 's/^[^│]*│ [! ] /    plan error | /; s/ *│.*$//'
+	grep -q "Plan for nat-director" "$W/screen" || { show_screen; lab_fail "the wizard left the plan page after a failure"; }
+	director_state >"$W/director.after"
+	diff -u "$W/director.before" "$W/director.after" || lab_fail "a plan failing at its third step left the director changed"
+	step "a plan failing at its third step (-s nosuchsched): the error on the plan page; ip -o addr, ip_forward and ipvsadm -Sn as before"
+	key Escape
+	wait_screen "▶ real servers" 10 "Esc on the plan page did not go back to the answers, real servers focused"
+	key BTab BTab
+	wait_screen "▶ scheduler +nosuchsched" 10 "Shift-Tab twice did not focus the scheduler"
+	key BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace
+	text rr
+	audit_base=$(audit_lines director)
 	to_plan
 	plan_has "sysctl -w net.ipv4.ip_forward=1" "ip addr add $VIP/32 dev out0" "ipvsadm -A -t $VIP:80 -s rr" \
 		"ipvsadm -a -t $VIP:80 -r $RS1:80 -m -w 1" "ipvsadm -a -t $VIP:80 -r $RS2:80 -m -w 2"
@@ -141,8 +159,8 @@ nat_lab() {
 	[ "$(lab_ns director sysctl -n net.ipv4.ip_forward)" = 1 ] || lab_fail "ip_forward is not 1 after the wizard"
 	ip -n director -o addr show dev out0 >"$W/addrs"
 	grep -q "inet $VIP/32 " "$W/addrs" || { cat "$W/addrs"; lab_fail "ip -o addr: $VIP/32 is not on out0"; }
-	[ "$(audit_lines director)" = 5 ] || { cat "$W/audit.director"; lab_fail "the audit log holds $(audit_lines director) lines, not the plan's 5"; }
-	step "Enter: ipvsadm -Sn, ip_forward 1 and $VIP/32 on out0 as planned; 5 audit lines; the doctor: no problem"
+	[ "$(audit_lines director)" = $((audit_base + 5)) ] || { cat "$W/audit.director"; lab_fail "the audit log holds $(audit_lines director) lines, not the failed plan's $audit_base and the plan's 5"; }
+	step "Enter: ipvsadm -Sn, ip_forward 1 and $VIP/32 on out0 as planned; the plan's 5 audit lines after the failed plan's $audit_base; the doctor: no problem"
 
 	# --- a real server: W, 6 is advice only ---------------------------------------------------------
 	snapshot() { ip -n rs1 route; ip -n rs1 -o addr; lab_ns rs1 sysctl -a 2>/dev/null | grep -E "^net.ipv4.(ip_forward|conf)"; lab_ns rs1 ipvsadm -Sn; }
@@ -174,14 +192,15 @@ nat_lab() {
 	[ "$(lab_ns director sysctl -n net.ipv4.ip_forward)" = 0 ] || lab_fail "u left ip_forward on"
 	lab_ns client curl -s --max-time 2 "http://$VIP/" >/dev/null && lab_fail "HTTP through $VIP still works after u"
 	step "u: no rule, no VIP, ip_forward 0 again, in one step; HTTP through $VIP fails"
-	python3 - "$W/audit.director" <<'PY' || lab_fail "the audit log after u (above)"
+	python3 - "$W/audit.director" "$audit_base" <<'PY' || lab_fail "the audit log after u (above)"
 import json, sys
 entries = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
 for e in entries:
     print(f"    audit | {e['command']} | {e['result']}" + (f" | undo of: {e['undo_of']}" if e.get("undo_of") else ""))
-assert len(entries) == 10, f"{len(entries)} lines, expected the plan's 5 and their 5 undos"
-assert all(e["result"] == "ok" for e in entries), "a change that is not ok"
-assert all(e.get("undo_of") for e in entries[5:]), "the last 5 lines are not marked as undos"
+plan = entries[int(sys.argv[2]):]
+assert len(plan) == 10, f"{len(plan)} lines after the failed plan's, expected the plan's 5 and their 5 undos"
+assert all(e["result"] == "ok" for e in plan), "a change that is not ok"
+assert all(e.get("undo_of") for e in plan[5:]), "the last 5 lines are not marked as undos"
 PY
 }
 
