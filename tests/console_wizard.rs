@@ -308,10 +308,13 @@ fn refused(role: char, base: &[&str], changes: &[(usize, &str)], expected: (Ques
     assert!(rig.audit().is_empty());
 }
 
+/// Changes to the nat-director's answers, the question expected to object, and its words.
+type Case<'a> = (&'a [(usize, &'a str)], Question, &'a str);
+
 #[test]
 fn bad_answers_are_named_under_their_field_with_the_command_lines_words() {
     use Question::*;
-    let cases: &[(&[(usize, &str)], Question, &str)] = &[
+    let cases: &[Case] = &[
         (&[(0, "192.0.2.300")], Vip, r#"vip "192.0.2.300": must be an IPv4 or IPv6 address such as 192.0.2.100"#),
         (&[(0, "2001:db8::50")], RealServers, "real server 10.0.0.11: must be of the VIP's family (IPv6)"),
         (&[(4, "0")], Port, "port: port 0 (any port) is allowed only for a persistent service"),
@@ -375,6 +378,33 @@ fn a_plan_whose_third_step_fails_leaves_host_and_table_as_they_were_and_says_why
     assert_eq!(values(&rig), NAT, "Esc goes back to the answers");
 }
 
+/// Between Enter and the outcome page 3 says the plan is applying and holds its keys; the
+/// wizard needs the host read first.
+#[test]
+fn while_applying_the_plan_page_says_so_and_waits() {
+    let mut rig = Rig::new();
+    rig.key('W');
+    rig.key('2');
+    answer(&mut rig, &[Some("198.51.100.60"), None, None, None, None, None, None, Some("198.51.100.21")]);
+    rig.press(KeyCode::Enter);
+    let effects = update(&mut rig.app, Action::Command(Command::WizardNext));
+    assert!(matches!(effects.as_slice(), [Effect::Apply(_)]), "{effects:?}");
+    let Page::Plan { preview, .. } = &wizard(&rig).page else { panic!("not on the plan page") };
+    assert!(preview.applying.is_some());
+    assert!(screen(&mut rig.app, 80, 24).contains("applying 3 steps…"));
+    assert!(update(&mut rig.app, Action::Command(Command::WizardBack)).is_empty());
+    assert!(update(&mut rig.app, Action::Command(Command::WizardNext)).is_empty(), "no second apply");
+    assert!(matches!(wizard(&rig).page, Page::Plan { .. }), "Esc waits for the outcome");
+    rig.run(effects);
+    assert!(rig.app.modal.is_none() && rig.app.doctor.is_some());
+    assert_eq!(dev_addr(&rig, "eth0", "198.51.100.60"), Some((32, None)));
+
+    let mut unread = App::new(Source::Simulated, "lb1", Keymap::builtin(), Instant::now());
+    update(&mut unread, Action::Command(Command::Wizard));
+    assert!(unread.modal.is_none());
+    assert!(unread.flash.as_ref().is_some_and(|f| f.error && f.text.starts_with("the host has not been read yet")));
+}
+
 // ---------------------------------------------------------------- read-only
 
 #[test]
@@ -410,4 +440,128 @@ fn read_only_has_no_wizard_and_applies_nothing() {
     assert_eq!(ipvs_tui::console::palette::entries(&rw.app).first().map(|e| e.name.clone()).as_deref(), Some("wizard"));
     rw.press(KeyCode::Enter);
     assert_eq!(rw.app.layers(), [Layer::WizardRole], "the palette opens it as W does");
+}
+
+// ---------------------------------------------------------------- screens
+
+fn wizard_screen(keys_typed: &str, tweak: impl FnOnce(&mut HostState), width: u16, height: u16) -> String {
+    let mut app = screen_app(tweak);
+    keys(&mut app, keys_typed);
+    assert!(matches!(app.modal, Some(Modal::Wizard(_))), "the wizard is open");
+    screen(&mut app, width, height)
+}
+
+#[test]
+fn roles_80x24() {
+    insta::assert_snapshot!(wizard_screen("Wj", |_| {}, 80, 24));
+}
+
+#[test]
+fn roles_160x48() {
+    insta::assert_snapshot!(wizard_screen("W", |_| {}, 160, 48));
+}
+
+#[test]
+fn form_with_errors_80x24() {
+    insta::assert_snapshot!(wizard_screen("W1198.51.100.300\t\t\t\t\t\t\t10.0.0.11 2147483648\n", |_| {}, 80, 24));
+}
+
+#[test]
+fn form_dr_real_server_160x48() {
+    insta::assert_snapshot!(wizard_screen("W4192.0.2.80\t", |_| {}, 160, 48));
+}
+
+#[test]
+fn plan_nat_director_80x24() {
+    let off = |h: &mut HostState| {
+        h.sysctls.insert("net.ipv4.ip_forward".into(), "0".into());
+    };
+    insta::assert_snapshot!(wizard_screen("W1198.51.100.50\t\t\t\t\t\t\t10.0.0.11, 10.0.0.12:8080 3\n", off, 80, 24));
+}
+
+#[test]
+fn plan_dr_real_server_160x48() {
+    insta::assert_snapshot!(wizard_screen("W4192.0.2.80\n", |_| {}, 160, 48));
+}
+
+#[test]
+fn plan_nat_real_server_advice_80x24() {
+    insta::assert_snapshot!(wizard_screen("W610.0.0.254\n", |_| {}, 80, 24));
+}
+
+/// Without colour the role and the field under the cursor still stand out (reverse video), and
+/// the text is the same as in colour.
+#[test]
+fn no_color_keeps_the_focused_role_and_field_visible() {
+    use ratatui::style::{Color, Modifier};
+    for (typed, marked) in [("Wj", "▶ 2 dr-director"), ("W1\t", "▶ interface")] {
+        let mut app = screen_app(|_| {});
+        keys(&mut app, typed);
+        let coloured = screen(&mut app, 80, 24);
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        terminal.draw(|f| {
+            ui::draw(f, &app, &Theme::builtin().monochrome());
+        }).unwrap();
+        let buffer = terminal.backend().buffer().clone();
+        let rows: Vec<String> = buffer.content.chunks(80).map(|r| r.iter().map(|c| c.symbol()).collect::<String>().trim_end().to_string()).collect();
+        assert_eq!(rows.join("\n"), coloured, "{typed}: same text");
+        assert!(buffer.content.iter().all(|c| c.fg == Color::Reset && c.bg == Color::Reset), "no colour at all");
+        let y = rows.iter().position(|r| r.contains(marked)).unwrap_or_else(|| panic!("{marked} not on screen:\n{coloured}"));
+        let x = rows[y].chars().position(|_| true).unwrap_or(0);
+        let reversed: Vec<usize> = (0..24).filter(|&row| (x..80).any(|col| buffer[(col as u16, row as u16)].modifier.contains(Modifier::REVERSED) && buffer[(col as u16, row as u16)].symbol() != " ")).collect();
+        assert!(reversed.contains(&y), "{typed}: the focused line is in reverse video: {reversed:?}\n{coloured}");
+        let inside: Vec<&usize> = reversed.iter().filter(|r| rows[**r].contains('│')).collect();
+        assert_eq!(inside, [&y], "{typed}: only it, inside the wizard");
+    }
+}
+
+// ---------------------------------------------------------------- random keys
+
+mod random_keys {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn key() -> impl Strategy<Value = KeyCode> {
+        prop_oneof![
+            4 => prop::sample::select(vec!['1', '2', '3', '4', '5', '6', '0', '9', '.', ':', ',', ' ', 'a', 'j', 'k', 'e', 't', 'h', '[', ']', 'u', 'W', 'q', '?']).prop_map(KeyCode::Char),
+            3 => prop::sample::select(vec!["10.0.0.11", "198.51.100.50", "eth0", "2001:db8::5", "70000"]).prop_map(|_| KeyCode::Null),
+            1 => prop::sample::select(vec![KeyCode::Tab, KeyCode::BackTab, KeyCode::Up, KeyCode::Down, KeyCode::Backspace, KeyCode::Left, KeyCode::Home, KeyCode::PageDown]),
+            2 => Just(KeyCode::Enter),
+            1 => Just(KeyCode::Esc),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+        /// Keys into the wizard (reopened with W whenever it closes) never panic, and nothing is
+        /// applied unless Enter was pressed on the plan page.
+        #[test]
+        fn random_keys_apply_nothing_unless_the_plan_is_confirmed(keys in prop::collection::vec(key(), 1..60)) {
+            let mut rig = Rig::new();
+            let (host, table) = (rig.state(), shape(&rig.table()));
+            let mut confirmed = false;
+            for (n, code) in keys.into_iter().enumerate() {
+                if !matches!(rig.app.modal, Some(Modal::Wizard(_))) {
+                    rig.app.modal = None;
+                    rig.app.doctor = None;
+                    rig.key('W');
+                }
+                let on_plan = matches!(&rig.app.modal, Some(Modal::Wizard(w)) if matches!(w.page, Page::Plan { .. }));
+                match code {
+                    KeyCode::Null => rig.typed(["10.0.0.11", "198.51.100.50", "eth0", "2001:db8::5", "70000"][n % 5]),
+                    code => {
+                        confirmed |= on_plan && code == KeyCode::Enter;
+                        rig.press(code);
+                    }
+                }
+                if !confirmed {
+                    prop_assert_eq!(&rig.state(), &host);
+                    prop_assert_eq!(&shape(&rig.table()), &table);
+                    prop_assert!(rig.audit().is_empty());
+                }
+            }
+            let mut app = rig.app;
+            screen(&mut app, 80, 24);
+        }
+    }
 }

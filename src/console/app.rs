@@ -306,6 +306,8 @@ impl App {
             Command::Enter => self.current_service().is_some(),
             Command::Back => self.focus == Focus::Servers || !self.filter.value().is_empty(),
             Command::Undo => !self.undo.is_empty(),
+            // The wizard's questions are checked against the host as read.
+            Command::Wizard => self.host_state.is_some(),
             // Nothing to change before IPVS has been read.
             Command::Add | Command::ZeroAll | Command::Flush | Command::Timeouts | Command::Daemon => self.snapshot.is_some(),
             Command::Edit | Command::Delete | Command::ZeroService => match self.focus {

@@ -61,7 +61,7 @@ fn roles(selected: usize, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let role = Role::ALL[selected.min(Role::ALL.len() - 1)];
     let full = wrap(&format!("{}: {}", role.name(), words::role_line(role)), width.saturating_sub(2));
     lines.extend((0..2).map(|i| Line::styled(format!(" {}", full.get(i).map_or("", String::as_str)), theme.title)));
-    lines.push(keys("↑↓ or 1-6 · Enter choose · Esc close (nothing is changed until the plan is applied)", theme));
+    lines.push(keys("↑↓ or 1-6 · Enter choose · Esc close", theme));
     lines
 }
 
@@ -110,16 +110,17 @@ fn fields(form: &WizardForm, width: usize, room: usize, theme: &Theme) -> (Vec<L
     for (n, text) in error.iter().take(3).enumerate() {
         lines.push(Line::styled(format!(" {}{text}", if n == 0 { "! " } else { "  " }), theme.flash_error));
     }
-    lines.push(keys("Tab/↓ next · Shift-Tab/↑ previous · Enter check and show the plan · Esc back", theme));
+    lines.push(keys("Tab/↓ next · Shift-Tab/↑ previous · Enter check · Esc back", theme));
     (lines, cursor)
 }
 
 fn plan(preview: &Preview, width: usize, room: usize, theme: &Theme) -> Vec<Line<'static>> {
     let mut body: Vec<Line> = Vec::new();
     if preview.ops.is_empty() {
-        body.push(Line::styled(" Nothing to change: this host already matches these answers.", theme.title));
+        body.push(Line::styled(" Nothing to change on this host: it already matches these answers.", theme.title));
     } else {
-        body.push(Line::styled(format!(" These {} commands run in order, all or nothing (undone in reverse on a failure):", preview.ops.len()), theme.dim));
+        let intro = format!("These {} commands run in order, all or nothing (undone in reverse on a failure):", preview.ops.len());
+        body.extend(wrap(&intro, width.saturating_sub(2)).into_iter().map(|t| Line::styled(format!(" {t}"), theme.dim)));
         for op in &preview.ops {
             for (n, text) in wrap(&op.to_command(), width.saturating_sub(5)).into_iter().enumerate() {
                 body.push(Line::styled(format!(" {}{text}", if n == 0 { "$ " } else { "    " }), theme.title));
@@ -146,7 +147,7 @@ fn plan(preview: &Preview, width: usize, room: usize, theme: &Theme) -> Vec<Line
     }
     lines.push(Line::default());
     lines.extend(status);
-    let apply = if preview.ops.is_empty() { "Enter close and run the doctor" } else { "Enter apply (u undoes it)" };
-    lines.push(keys(&format!("{apply} · Esc back to the answers · ↑↓ scroll"), theme));
+    let apply = if preview.ops.is_empty() { "Enter close, run the doctor" } else { "Enter apply (u undoes it)" };
+    lines.push(keys(&format!("{apply} · Esc back · ↑↓ scroll"), theme));
     lines
 }

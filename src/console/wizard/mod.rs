@@ -69,6 +69,10 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
         return vec![];
     }
     if c == Command::Wizard {
+        if app.host_state.is_none() {
+            app.flash_error("the host has not been read yet: the wizard checks its answers against it");
+            return vec![];
+        }
         app.modal = Some(Modal::Wizard(Wizard { page: Page::Role(0) }));
         return vec![];
     }

@@ -6,7 +6,7 @@ use crate::setup::answers::Question;
 /// One line per role, in the order of `Role::ALL` (the digits 1-6 choose them).
 pub fn role_line(role: Role) -> &'static str {
     match role {
-        Role::NatDirector => "director for LVS-NAT: rewrites addresses; the real servers route their replies back through it",
+        Role::NatDirector => "director for LVS-NAT: rewrites addresses; the real servers reply through it",
         Role::DrDirector => "director for LVS-DR: forwards by MAC address to real servers on its own LAN",
         Role::TunDirector => "director for LVS-TUN: tunnels (IP-in-IP) to real servers anywhere routed",
         Role::DrRealServer => "real server for LVS-DR: VIP on lo, ARP settings so it never answers for the VIP",
