@@ -5,7 +5,8 @@
 # nat: the director (W, 1: VIP, interface out0, scheduler rr, both real servers) gets ip_forward,
 #   the VIP and the rules, after a plan failing at its third step left it as it was; a real server's wizard (W, 6) advises the gateway and changes nothing;
 #   with the gateways set as advised, curl from the client through the VIP reaches both.
-# dr: the director (W, 2, defaults kept), then each real server (W, 4: VIP on lo, ARP sysctls);
+# dr: the director (W, 2, defaults kept), then each real server (W, 4: VIP on lo, ARP sysctls; the
+#   interface typed on rs1, prefilled from the default route on rs2);
 #   curl through the VIP reaches both, and the client's ARP entry for the VIP is the director's.
 # Both: the doctor pane opens after the plan with no problem; u in the director's console undoes
 # the whole plan in one step.
@@ -229,21 +230,27 @@ dr_lab() {
 	step "director: W, 2, $VIP, eth0, '$RS1, $RS2': the VIP on eth0 and the rules (wlc, -g) as planned; the doctor: no problem"
 
 	# --- each real server: W, 4 (rs1 by its digit, rs2 by Down Down Down Enter) -------------------------
-	local ns k
+	# rs1 has no default route: its interface is typed; rs2 has one: the form offers its interface.
+	ip -n rs2 route add default via "$DIRECTOR"
+	local ns k how
 	for ns in rs1 rs2; do
 		console $ns
 		if [ $ns = rs1 ]; then
 			open_role 4 dr-real-server VIP
+			field_empty interface
+			text "$VIP"
+			key Tab
+			text eth0
+			how="W, 4, $VIP, Tab, eth0 typed"
 		else
 			key W
 			wait_screen "Role of this machine" 10 "W did not open the wizard"
 			key Down Down Down Enter
 			wait_screen "^.* ▶ VIP " 10 "Down Down Down Enter did not open the dr-real-server form"
+			grep -Eq "   interface +eth0 *│" "$W/screen" || { show_screen; lab_fail "rs2's default route leaves by eth0, but the form does not prefill interface eth0"; }
+			text "$VIP"
+			how="W, Down Down Down Enter, $VIP, interface eth0 prefilled from the default route"
 		fi
-		field_empty interface
-		text "$VIP"
-		key Tab
-		text eth0
 		to_plan
 		plan_has "ip addr add $VIP/32 dev lo" "sysctl -w net.ipv4.conf.all.arp_ignore=1" "sysctl -w net.ipv4.conf.all.arp_announce=2"
 		grep -q ipvsadm "$W/plan.$ns" && { sed 's/^/    | /' "$W/plan.$ns"; lab_fail "a real server's plan adds IPVS rules"; }
@@ -254,7 +261,7 @@ dr_lab() {
 		for k in all.arp_ignore=1 all.arp_announce=2 eth0.arp_ignore=1 eth0.arp_announce=2; do
 			[ "$(lab_ns $ns sysctl -n "net.ipv4.conf.${k%=*}")" = "${k#*=}" ] || lab_fail "$ns: net.ipv4.conf.$k is not set"
 		done
-		step "$ns: W, 4, $VIP, eth0: $VIP/32 on lo, arp_ignore 1 and arp_announce 2 (all, eth0); the doctor: no problem"
+		step "$ns: $how: $VIP/32 on lo, arp_ignore 1 and arp_announce 2 (all, eth0); the doctor: no problem"
 		tmux kill-session -t $ns
 	done
 
