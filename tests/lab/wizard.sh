@@ -3,8 +3,9 @@
 # driven by keys in tmux, one console per netns, from namespaces, links and addresses with nothing
 # of LVS on them. Argument: nat or dr.
 # nat: the director (W, 1: VIP, interface out0, scheduler rr, both real servers) gets ip_forward,
-#   the VIP and the rules, after a plan failing at its third step left it as it was; a real server's wizard (W, 6) advises the gateway and changes nothing;
-#   with the gateways set as advised, curl from the client through the VIP reaches both.
+#   the VIP and the rules, after a plan failing at its third step left it as it was; a real
+#   server's wizard (W, 6) advises the gateway and changes nothing; with the gateways set as
+#   advised, curl from the client through the VIP reaches both.
 # dr: the director (W, 2, defaults kept), then each real server (W, 4: VIP on lo, ARP sysctls; the
 #   interface typed on rs1, prefilled from the default route on rs2);
 #   curl through the VIP reaches both, and the client's ARP entry for the VIP is the director's.
@@ -66,7 +67,7 @@ plan_has() {
 apply_plan() {
 	key Enter
 	wait_screen "Doctor [0-9]+ .*(no problem found|problem\(s\))" 30 "Enter on the plan did not open the doctor pane with its findings"
-	no_line "Role of this machine" "the wizard is still open after its plan was applied"
+	wait_gone "Setup wizard" 5 "the wizard is still open after its plan was applied"
 	grep -Eq "Doctor [0-9]+ .*no problem found" "$W/screen" || { show_screen; lab_fail "the doctor finds problems after the wizard's plan"; }
 	grep -E " (hint|WARNING) " "$W/screen" | sed "s/^/    $T doctor: /" || true
 }
@@ -106,8 +107,7 @@ nat_lab() {
 		grep -Eq -- "$r" "$W/screen" || { show_screen; lab_fail "the role page does not offer $r"; }
 	done
 	key Escape
-	wait_screen "Services [0-9]" 10 "Esc did not close the wizard"
-	no_line "Role of this machine" "Esc did not close the wizard"
+	wait_gone "Role of this machine" 10 "Esc did not close the wizard"
 	step "W shows the six roles; Esc closes it"
 	open_role 1 nat-director VIP
 	field_empty interface
@@ -125,10 +125,10 @@ nat_lab() {
 	key Tab Tab # persistence, real servers
 	text "$RS1, $RS2:80 x"
 	key Enter
-	wait_screen "weight" 10 "a real server with the weight x is not refused under its field"
+	wait_screen '! .*weight "x"' 10 "a real server with the weight x is not refused under its field"
 	no_line "Plan for" "a real server with the weight x went on to the plan"
 	grep -qF "$RS2:80 x" "$W/screen" || { show_screen; lab_fail "the typed real servers did not stay after the error"; }
-	step "real servers '$RS1, $RS2:80 x': refused under the field, the text stays"
+	step "real servers '$RS1, $RS2:80 x': refused under the field ($(grep -o '! .*weight "x".*' "$W/screen" | sed 's/ *│.*//')), the text stays"
 	key BSpace
 	text 2
 	to_plan
@@ -139,6 +139,8 @@ nat_lab() {
 	wait_screen "│ ! " 30 "a plan failing at its third step (scheduler nosuchsched) shows no error on the plan page"
 	sed -n '/│ ! /,/Esc back/p' "$W/screen" | grep -v "Esc back" | sed 's/^[^│]*│ [! ] /    plan error | /; s/ *│.*$//'
 	grep -q "Plan for nat-director" "$W/screen" || { show_screen; lab_fail "the wizard left the plan page after a failure"; }
+	sed -n 's/^.*│\(.*\)│.*$/\1/p' "$W/screen" | tr -s ' \n' '  ' | grep -q "step 3 of 5 (ipvsadm -A -t $VIP:80 -s nosuchsched) failed.* the steps before it were undone" ||
+		{ show_screen; lab_fail "the plan page does not say which step failed and that the steps before it were undone"; }
 	director_state >"$W/director.after"
 	diff -u "$W/director.before" "$W/director.after" || lab_fail "a plan failing at its third step left the director changed"
 	step "a plan failing at its third step (-s nosuchsched): the error on the plan page; ip -o addr, ip_forward and ipvsadm -Sn as before"
