@@ -386,8 +386,8 @@ fn a_plan_whose_third_step_fails_leaves_host_and_table_as_they_were_and_says_why
     assert_eq!(rig.state(), host_before, "the sysctl and the VIP were undone");
     assert_eq!(shape(&rig.table()), table_before);
     let error = plan_error(&rig).expect("the error on page 3");
-    assert!(error.starts_with("not applied: step 3 of 4 (ipvsadm -A -t 198.51.100.50:80 -s wlc) failed: "), "{error}");
-    assert!(error.ends_with("; the steps before it were undone. nothing was changed: this host and the IPVS table are as they were"), "{error}");
+    assert!(error.starts_with("Not applied: step 3 of 4 (ipvsadm -A -t 198.51.100.50:80 -s wlc) failed: "), "{error}");
+    assert!(error.ends_with("; the steps before it were undone. Nothing was changed: this host and the IPVS table are as they were."), "{error}");
     assert!(rig.app.undo.is_empty(), "nothing to undo");
     assert_eq!(rig.audit().iter().filter(|l| l.starts_with("failed")).count(), 1, "{:?}", rig.audit());
     rig.press(KeyCode::Esc);
@@ -597,7 +597,7 @@ fn a_scheduler_the_kernel_lacks_is_refused_on_apply_and_rolled_back() {
     rig.press(KeyCode::Enter);
     assert_eq!(
         plan_error(&rig).as_deref(),
-        Some("not applied: step 2 of 3 (ipvsadm -A -t 198.51.100.50:80 -s xyz) failed: scheduler `xyz` or persistence engine not found (is the ip_vs_xyz module available?); the steps before it were undone. nothing was changed: this host and the IPVS table are as they were")
+        Some("Not applied: step 2 of 3 (ipvsadm -A -t 198.51.100.50:80 -s xyz) failed: scheduler `xyz` or persistence engine not found (is the ip_vs_xyz module available?); the steps before it were undone. Nothing was changed: this host and the IPVS table are as they were.")
     );
     assert_eq!(rig.state(), host_before);
     assert_eq!(shape(&rig.table()), table_before);

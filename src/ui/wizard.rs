@@ -116,7 +116,10 @@ fn fields(form: &WizardForm, width: usize, room: usize, theme: &Theme) -> (Vec<L
 
 fn plan(preview: &Preview, width: usize, room: usize, theme: &Theme) -> Vec<Line<'static>> {
     let mut body: Vec<Line> = Vec::new();
-    if preview.ops.is_empty() {
+    if preview.ops.is_empty() && !preview.advice.is_empty() {
+        // Advice only (a NAT real server): what it says is for the operator to do, not done.
+        body.push(Line::styled(" Nothing for the wizard to change here; do what the advice says:", theme.title));
+    } else if preview.ops.is_empty() {
         body.push(Line::styled(" Nothing to change on this host: it already matches these answers.", theme.title));
     } else {
         let intro = format!("These {} commands run in order, all or nothing (undone in reverse on a failure):", preview.ops.len());

@@ -183,8 +183,8 @@ pub fn applied(app: &mut App, (id, failure): (u64, Option<(String, bool)>)) {
             open_doctor(app, ask);
         }
         Some((message, clean)) => {
-            let state = if clean { "nothing was changed: this host and the IPVS table are as they were" } else { "this host is NOT as it was" };
-            preview.error = Some(format!("not applied: {message}. {state}"));
+            let state = if clean { "Nothing was changed: this host and the IPVS table are as they were." } else { "This host is NOT as it was." };
+            preview.error = Some(format!("Not applied: {message}. {state}"));
         }
     }
 }
