@@ -85,10 +85,14 @@ pub enum Command {
     EditSysctl,
     Doctor,
     DoctorFix,
+    // The setup wizard (`W`).
+    Wizard,
+    WizardNext,
+    WizardBack,
 }
 
 /// The name of each command in the keymap file.
-const NAMES: [(Command, &str); 66] = [
+const NAMES: [(Command, &str); 69] = [
     (Command::Quit, "quit"),
     (Command::Suspend, "suspend"),
     (Command::Help, "help"),
@@ -155,6 +159,9 @@ const NAMES: [(Command, &str); 66] = [
     (Command::EditSysctl, "edit_sysctl"),
     (Command::Doctor, "doctor"),
     (Command::DoctorFix, "doctor_fix"),
+    (Command::Wizard, "wizard"),
+    (Command::WizardNext, "wizard_next"),
+    (Command::WizardBack, "wizard_back"),
 ];
 
 impl Command {
@@ -186,7 +193,7 @@ impl Command {
     /// Commands that change IPVS or open a form that would: read-only mode offers none of them.
     pub fn is_change(self) -> bool {
         use Command::*;
-        matches!(self, Add | Edit | Delete | Weight | WeightUp | WeightDown | Quiesce | ZeroService | ZeroAll | Flush | Timeouts | Daemon | Drain | Undo | BindVip | UnbindVip | EditSysctl | DoctorFix)
+        matches!(self, Add | Edit | Delete | Weight | WeightUp | WeightDown | Quiesce | ZeroService | ZeroAll | Flush | Timeouts | Daemon | Drain | Undo | BindVip | UnbindVip | EditSysctl | DoctorFix | Wizard)
     }
 }
 
@@ -244,6 +251,7 @@ pub enum Effect {
     ReadConns(ConnsRequest),
     /// Stop the connection read in progress at its next chunk (what it read still comes back).
     CancelConns,
-    /// Run the doctor on the table and host of this console; it answers `Action::DoctorRead`.
-    RunDoctor,
+    /// Run the doctor on the table and host of this console, told what the user knows (the
+    /// role the wizard set up); it answers `Action::DoctorRead`.
+    RunDoctor(crate::setup::gather::Ask),
 }

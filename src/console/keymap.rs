@@ -29,10 +29,13 @@ pub enum Layer {
     Interfaces,
     Sysctls,
     Doctor,
+    WizardRole,
+    WizardForm,
+    WizardPlan,
 }
 
 impl Layer {
-    const ALL: [(Layer, &'static str, &'static str); 16] = [
+    const ALL: [(Layer, &'static str, &'static str); 19] = [
         (Layer::Help, "help", "Help"),
         (Layer::Form, "form", "In a form"),
         (Layer::Confirm, "confirm", "Confirming a change"),
@@ -49,6 +52,9 @@ impl Layer {
         (Layer::Interfaces, "interfaces", "Interfaces and VIPs (i)"),
         (Layer::Sysctls, "sysctls", "LVS sysctls (s)"),
         (Layer::Doctor, "doctor", "The doctor (H)"),
+        (Layer::WizardRole, "wizard_role", "Setup wizard (W): the role"),
+        (Layer::WizardForm, "wizard_form", "Setup wizard: the role's questions"),
+        (Layer::WizardPlan, "wizard_plan", "Setup wizard: the plan"),
     ];
 
     fn from_name(name: &str) -> Option<Layer> {

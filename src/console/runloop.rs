@@ -165,7 +165,7 @@ where
                     dirty = true;
                 }
                 Effect::Apply(change) => poller.submit(change),
-                Effect::RunDoctor => poller.run_doctor(),
+                Effect::RunDoctor(ask) => poller.run_doctor(ask),
                 Effect::ReadAudit(path) => {
                     // Only the end of the file is read: quick enough to do here.
                     let tail = read_last(&path, AUDIT_LINES).map_err(std::sync::Arc::new);
