@@ -32,7 +32,7 @@ pub async fn run<S: SnapshotSource, H: HostBackend>(source: &S, host: &H, ask: &
     let state = host.state().await.map_err(|e| format!("cannot read the host's links, routes and sysctls: {e}"))?;
     let live = host.is_live();
     let probes = if live { gather::probe_all(&ipvs).await } else { Vec::new() };
-    let firewall = if live { gather::firewall_rules().await } else { None };
+    let firewall = if live { gather::firewall_rules().await } else { Vec::new() };
     let ipip = live && std::path::Path::new("/sys/module/ipip").exists();
     let facts = Facts { role: ask.role, vip: ask.vip, director: ask.director, host: state, ipvs, firewall, probes, ipip };
     Ok(diagnose(&facts))

@@ -2,7 +2,7 @@
 # Lab test (guest side): the doctor on the classic NAT lab: nothing on the correct setup; each
 # planted mistake (ip_forward off, VIP not bound, a real server port closed, a real server's
 # gateway not the director) named in --json, and its fix repairs it; a lone master sync daemon
-# is a hint. (The guest has neither nft nor iptables: the firewall check is unit-tested only.)
+# is a hint. (The firewall check on real rules: tests/lab/firewall.sh.)
 set -euo pipefail
 source "$LAB_REPO/tests/lab/net.sh"
 source "$LAB_REPO/tests/lab/setup_doctor_lib.sh"
