@@ -5,10 +5,13 @@ use super::action::{Action, Command, Effect};
 use super::app::{App, AuditView, FLASH_ERROR_FOR, FLASH_FOR, Focus, INTERVALS, Nav, Source};
 use super::conns;
 use super::drain;
+use super::keymap::Layer;
+use super::keys::Key;
 use super::operate;
 use super::palette::{self, Run};
 use super::view::{self, Column, SERVER_COLUMNS, SERVICE_COLUMNS};
 use crate::ipvs::rates::RateSource;
+use crossterm::event::KeyCode;
 use ratatui::layout::{Position, Rect};
 
 /// Rows the mouse wheel moves.
@@ -70,9 +73,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 scroll_help(app, delta);
             } else if app.conns.is_some() {
                 conns::scroll(app, delta);
-            } else {
+            } else if tables_reachable(app) {
                 let over_servers = app.screen.servers.contains(Position::new(column, row));
                 move_in(app, if over_servers { Focus::Servers } else { Focus::Services }, delta);
+            } else {
+                return wheel_in_pane(app, down);
             }
             vec![]
         }
@@ -383,9 +388,24 @@ fn select(app: &mut App, focus: Focus) {
     }
 }
 
+/// Whether the mouse reaches the tables: nothing covers them but the filter or the palette line.
+fn tables_reachable(app: &App) -> bool {
+    let top = app.layers();
+    top == app.base_layers() || top == [Layer::Filter] || top == [Layer::Palette]
+}
+
+/// The wheel over a pane that covers the tables moves it as its ↑/↓ keys do; forms and
+/// confirmations ignore it (a wheel must not change which field or answer is chosen).
+fn wheel_in_pane(app: &mut App, down: bool) -> Vec<Effect> {
+    let key = Key::plain(if down { KeyCode::Down } else { KeyCode::Up });
+    match app.keymap.lookup(&app.layers(), key) {
+        Some(c @ (Command::Up | Command::Down)) => (0..WHEEL_ROWS).flat_map(|_| command(app, c)).collect(),
+        _ => vec![],
+    }
+}
+
 fn click(app: &mut App, at: Position) {
-    // The tables are hidden under help and the connections pane.
-    if app.help.is_some() || app.conns.is_some() {
+    if !tables_reachable(app) {
         return;
     }
     for focus in [Focus::Services, Focus::Servers] {
