@@ -168,6 +168,14 @@ lab_http_spread() {
 	echo "rs1=${seen[rs1]} rs2=${seen[rs2]}"
 }
 
+# lab_udp_rr NS VIP PORT: four datagrams from NS answered by rs1 and rs2 in turn (rr).
+lab_udp_rr() {
+	local i udp=""
+	for i in 1 2 3 4; do udp+="$(lab_udp_ask "$1" "$2" "$3") "; done
+	echo "UDP: $udp"
+	[ "$udp" = "rs1 rs2 rs1 rs2 " ] || [ "$udp" = "rs2 rs1 rs2 rs1 " ] || lab_fail "rr over UDP to $2:$3 answered: $udp"
+}
+
 # lab_conns NS PROTO ADDR:PORT: the Conns counter from `ipvsadm -Ln --stats` for a service
 # (PROTO TCP/UDP) or a real server (PROTO "->"); empty if not listed.
 lab_conns() {
