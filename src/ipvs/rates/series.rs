@@ -1,7 +1,7 @@
 //! Our own rates of one object: counter deltas between observed changes, over the time they cover
 //! (whole estimator periods when the polls pin it down).
 
-use super::{ESTIMATOR_PERIOD, History, Rate, SLACK, Sample};
+use super::{ESTIMATOR_PERIOD, History, KERNEL_WINDOW, Rate, SLACK, Sample};
 use crate::ipvs::model::Stats;
 use std::time::{Duration, Instant};
 
@@ -65,6 +65,8 @@ pub(super) struct Series {
     anchor: Option<Anchor>,
     /// Connections + packets per estimator period in the last rate, to choose between windows.
     per_period: Option<f64>,
+    /// The window of the last rate measured from a change: how far apart changes come.
+    change_window: Option<Duration>,
     pub(super) rate: Option<Rate>,
     sample_at: Option<Instant>,
     pub(super) history: History,
@@ -72,13 +74,20 @@ pub(super) struct Series {
 
 impl Series {
     pub(super) fn start(at: Instant, now: Counters, capacity: usize) -> Series {
-        Series { last: now, last_at: at, since: at, anchor: None, per_period: None, rate: None, sample_at: None, history: History::new(capacity) }
+        Series { last: now, last_at: at, since: at, anchor: None, per_period: None, change_window: None, rate: None, sample_at: None, history: History::new(capacity) }
     }
 
     fn record(&mut self, at: Instant, rate: Rate) {
         self.rate = Some(rate);
         self.history.push(Sample::from(&rate));
         self.sample_at = Some(at);
+    }
+
+    /// How long the counters must stay still to read as zero. A quiet spell no longer than the
+    /// gaps between the changes already seen says nothing new: an object that moves every 4 s
+    /// would otherwise read 0 and its rate in turn (at most the kernel's 8 s span).
+    fn quiet_after(&self) -> Duration {
+        self.change_window.unwrap_or(ESTIMATOR_PERIOD).clamp(ESTIMATOR_PERIOD, KERNEL_WINDOW) + SLACK
     }
 
     /// Returns whether the counters changed (a reset included).
@@ -98,13 +107,15 @@ impl Series {
                 if act > 0.0 {
                     self.per_period = Some(act * ESTIMATOR_PERIOD.as_secs_f64() / window.as_secs_f64());
                 }
+                self.change_window = Some(window);
                 self.record(at, Rate::over(&delta, window));
             }
             self.anchor = Some(Anchor { at, lag: lag_now, counters: now });
             self.since = at;
-        } else if at - self.since >= ESTIMATOR_PERIOD + SLACK {
-            // A pass has certainly happened since and moved nothing: measured zero, not a guess.
-            // The anchor stays, so the next change is averaged over the quiet time too.
+        } else if at - self.since >= self.quiet_after() {
+            // Passes have certainly happened since and moved nothing, for longer than changes
+            // have been apart: measured zero, not a guess. The anchor stays, so the next change
+            // is averaged over the quiet time too.
             let rate = Rate::over(&[0; 5], at - self.since);
             if self.sample_at.is_none_or(|s| at - s >= ESTIMATOR_PERIOD) {
                 self.record(at, rate);
