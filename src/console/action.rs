@@ -85,10 +85,13 @@ pub enum Command {
     EditSysctl,
     Doctor,
     DoctorFix,
+    // The persist pane (`P`).
+    Persist,
+    PersistWrite,
 }
 
 /// The name of each command in the keymap file.
-const NAMES: [(Command, &str); 66] = [
+const NAMES: [(Command, &str); 68] = [
     (Command::Quit, "quit"),
     (Command::Suspend, "suspend"),
     (Command::Help, "help"),
@@ -155,6 +158,8 @@ const NAMES: [(Command, &str); 66] = [
     (Command::EditSysctl, "edit_sysctl"),
     (Command::Doctor, "doctor"),
     (Command::DoctorFix, "doctor_fix"),
+    (Command::Persist, "persist"),
+    (Command::PersistWrite, "persist_write"),
 ];
 
 impl Command {
@@ -186,7 +191,7 @@ impl Command {
     /// Commands that change IPVS or open a form that would: read-only mode offers none of them.
     pub fn is_change(self) -> bool {
         use Command::*;
-        matches!(self, Add | Edit | Delete | Weight | WeightUp | WeightDown | Quiesce | ZeroService | ZeroAll | Flush | Timeouts | Daemon | Drain | Undo | BindVip | UnbindVip | EditSysctl | DoctorFix)
+        matches!(self, Add | Edit | Delete | Weight | WeightUp | WeightDown | Quiesce | ZeroService | ZeroAll | Flush | Timeouts | Daemon | Drain | Undo | BindVip | UnbindVip | EditSysctl | DoctorFix | Persist | PersistWrite)
     }
 }
 
@@ -208,6 +213,10 @@ pub enum Action {
     HostRead(Box<crate::host::HostState>),
     /// The doctor's findings, or why it could not look.
     DoctorRead(Result<Vec<crate::setup::doctor::Finding>, String>),
+    /// The files `P` would write and how each stands on disk, or why they could not be made.
+    PersistPlanned(Result<Vec<super::persist::Planned>, String>),
+    /// What writing them did.
+    PersistWritten(super::persist_write::Written),
     /// A left click at a screen cell.
     Click { column: u16, row: u16 },
     /// The mouse wheel over a screen cell.
@@ -246,4 +255,9 @@ pub enum Effect {
     CancelConns,
     /// Run the doctor on the table and host of this console; it answers `Action::DoctorRead`.
     RunDoctor,
+    /// Render the files `P` writes into this directory from a fresh read of the table and host;
+    /// they come back as `Action::PersistPlanned`.
+    PlanPersist(PathBuf),
+    /// Write them off the UI thread; the result comes back as `Action::PersistWritten`.
+    WritePersist(super::persist_write::WriteRequest),
 }

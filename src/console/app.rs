@@ -184,6 +184,9 @@ pub struct App {
     pub host_pane: Option<super::hostpanes::HostPane>,
     /// The doctor pane, while open.
     pub doctor: Option<super::doctor::DoctorView>,
+    /// The persist pane (`P`), while open, and where it writes (None: /etc).
+    pub persist: Option<super::persist::PersistView>,
+    pub persist_dir: Option<PathBuf>,
 }
 
 impl App {
@@ -229,6 +232,8 @@ impl App {
             host_state: None,
             host_pane: None,
             doctor: None,
+            persist: None,
+            persist_dir: None,
         };
         // /proc/net/ip_vs can only be read.
         if source == Source::ReadOnly {
@@ -270,6 +275,9 @@ impl App {
         }
         if self.doctor.is_some() {
             return vec![Layer::Doctor];
+        }
+        if self.persist.is_some() {
+            return vec![Layer::Persist];
         }
         if self.palette.is_some() {
             return vec![Layer::Palette];

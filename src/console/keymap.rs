@@ -29,10 +29,11 @@ pub enum Layer {
     Interfaces,
     Sysctls,
     Doctor,
+    Persist,
 }
 
 impl Layer {
-    const ALL: [(Layer, &'static str, &'static str); 16] = [
+    const ALL: [(Layer, &'static str, &'static str); 17] = [
         (Layer::Help, "help", "Help"),
         (Layer::Form, "form", "In a form"),
         (Layer::Confirm, "confirm", "Confirming a change"),
@@ -49,6 +50,7 @@ impl Layer {
         (Layer::Interfaces, "interfaces", "Interfaces and VIPs (i)"),
         (Layer::Sysctls, "sysctls", "LVS sysctls (s)"),
         (Layer::Doctor, "doctor", "The doctor (H)"),
+        (Layer::Persist, "persist", "Surviving a reboot (P)"),
     ];
 
     fn from_name(name: &str) -> Option<Layer> {
