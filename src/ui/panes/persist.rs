@@ -48,7 +48,9 @@ pub fn draw(f: &mut Frame, area: Rect, view: &PersistView, theme: &Theme) {
     let mut lines = Vec::new();
     if let Some(written) = &view.written {
         let style = if written.error.is_some() { theme.flash_error } else { theme.flash };
-        lines.push(Line::styled(format!(" {}", written.message()), style));
+        // Said whole: which files were written matters most when a write failed midway.
+        let text = crate::ui::format::wrap(&written.message(), usize::from(area.width).saturating_sub(2).max(20));
+        lines.extend(text.into_iter().map(|l| Line::styled(format!(" {l}"), style)));
     }
     let Some((file, on_disk)) = files.get(view.selected) else { return };
     if let OnDisk::Differs { summary } = on_disk {
