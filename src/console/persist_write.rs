@@ -101,3 +101,25 @@ fn in_words(e: &io::Error, path: &Path) -> String {
 fn raw(e: &io::Error) -> String {
     e.raw_os_error().map_or_else(|| e.to_string(), |n| format!("os error {n}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permission_denied_says_what_to_do() {
+        let e = io::Error::from_raw_os_error(libc::EACCES);
+        let words = in_words(&e, Path::new("/etc/ipvs-tui/rules"));
+        assert_eq!(words, "permission denied (as root, or with persist_dir in config.toml pointing where you may write; os error 13)");
+        let e = io::Error::from_raw_os_error(libc::EROFS);
+        assert_eq!(in_words(&e, Path::new("/etc/ipvs-tui/rules")), "the file system holding /etc/ipvs-tui/rules is read-only");
+    }
+
+    #[test]
+    fn messages_name_what_was_written() {
+        let w = |written: &[&str], error: Option<&str>| Written { dir: "/etc".into(), written: written.iter().map(PathBuf::from).collect(), error: error.map(String::from), audit_problem: None };
+        assert_eq!(w(&[], None).message(), "persist: nothing to write: every file is as on disk");
+        assert_eq!(w(&["/etc/a"], Some("cannot write /etc/b: x")).message(), "persist: cannot write /etc/b: x; already written: /etc/a (the others were not)");
+        assert_eq!(w(&[], Some("cannot write /etc/a: x")).message(), "persist: cannot write /etc/a: x; nothing was written");
+    }
+}
