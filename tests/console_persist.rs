@@ -217,3 +217,20 @@ fn persist_160x48() {
     let summary = persist::diff_summary(old, "# Written by `ipvs-tui persist`.\n[sysctl]\n\"net.ipv4.ip_forward\" = \"1\"\n");
     insta::assert_snapshot!(screen_with([OnDisk::Missing, OnDisk::Differs { summary }, OnDisk::Same], "j\n", 160, 48));
 }
+
+/// A table that cannot be read: no rules file is made (an empty one would wipe the saved table).
+#[test]
+fn an_unreadable_table_makes_no_files() {
+    struct Gone;
+    impl ipvs_tui::console::poller::SnapshotSource for Gone {
+        async fn read(&self) -> ipvs_tui::ipvs::Result<Snapshot> {
+            Err(ipvs_tui::ipvs::Error::Unavailable("the ip_vs module is not loaded".into()))
+        }
+        async fn apply(&self, _: &ipvs_tui::ipvs::IpvsOp) -> ipvs_tui::ipvs::Result<()> {
+            unreachable!("persist applies nothing")
+        }
+    }
+    let host = MemoryHost::new(HostState::default());
+    let e = futures::executor::block_on(ipvs_tui::console::persist::plan(&Gone, &host, PathBuf::from("/etc"))).unwrap_err();
+    assert!(e.starts_with("cannot read the IPVS table, so the rules file cannot be made: "), "{e}");
+}

@@ -41,8 +41,8 @@ const PAGE: usize = 10;
 
 /// The files for `dir` from the table and host as they are now, each with its state on disk.
 pub async fn plan<S: SnapshotSource, H: HostBackend>(source: &S, host: &H, dir: PathBuf) -> Result<Vec<Planned>, String> {
-    // A real server may have no IPVS: then it persists its VIPs and sysctls only (as the CLI).
-    let ipvs = source.read().await.unwrap_or_default();
+    // Never an empty rules file because a read failed: that would wipe the saved table at boot.
+    let ipvs = source.read().await.map_err(|e| format!("cannot read the IPVS table, so the rules file cannot be made: {e}"))?;
     let state = host.state().await.map_err(|e| format!("cannot read the host's links, addresses and sysctls: {e}"))?;
     let exe = std::env::current_exe().map_err(|e| format!("cannot tell where ipvs-tui is installed (the unit runs it at boot): {e}"))?;
     Ok(persist::render(&dir, &exe, &ipvs, &state).into_iter().map(|f| {

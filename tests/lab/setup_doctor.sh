@@ -58,10 +58,10 @@ doctor_expect rs1 "" --role nat-real-server --director "$DIRECTOR_IN"
 for i in 1 2; do lab_http_get client "http://$VIP/" >/dev/null || lab_fail "HTTP through the VIP after the gateway fix"; done
 ip -n rs1 route del default
 doctor_expect rs1 "nat_gateway" --role nat-real-server --director "$DIRECTOR_IN"
-lab_ns rs1 "$TUI" doctor --fix --role nat-real-server --director "$DIRECTOR_IN" >/dev/null || lab_fail "doctor --fix without a default route"
+lab_ns rs1 "$TUI" --audit-log "$W/audit.log" doctor --fix --role nat-real-server --director "$DIRECTOR_IN" >/dev/null || lab_fail "doctor --fix without a default route"
 ip -n rs1 route show default | grep -q "^default via $DIRECTOR_IN dev " || lab_fail "no default route via the director after the fix"
 rc=0
-lab_ns rs1 "$TUI" doctor --fix --role nat-real-server --director 10.99.0.1 >"$W/fix.out" 2>"$W/fix.err" || rc=$?
+lab_ns rs1 "$TUI" --audit-log "$W/audit.log" doctor --fix --role nat-real-server --director 10.99.0.1 >"$W/fix.out" 2>"$W/fix.err" || rc=$?
 cat "$W/fix.err"
 # Checked against the host as read before anything is applied: bad input (2), nothing changed.
 [ "$rc" = 2 ] || lab_fail "an unreachable gateway: exit status $rc, expected 2"

@@ -54,7 +54,7 @@ for i in 1 2; do lab_http_get client "http://$VIP/" >/dev/null || lab_fail "HTTP
 # `doctor --fix` brings tunl0 up over rtnetlink and binds the VIP on it.
 doctor_expect rs1 "tunl0_down vip_missing_on_tunl0" --role tun-real-server --vip "$VIP"
 grep -q '"ip link set dev tunl0 up"' "$W/doctor.json" || lab_fail "tunl0 fix"
-lab_ns rs1 "$TUI" doctor --fix --role tun-real-server --vip "$VIP" | tee "$W/fix.out" || lab_fail "doctor --fix of tunl0"
+lab_ns rs1 "$TUI" --audit-log "$W/audit.log" doctor --fix --role tun-real-server --vip "$VIP" | tee "$W/fix.out" || lab_fail "doctor --fix of tunl0"
 ip -n rs1 link show tunl0 | tee "$W/link"
 grep -q "<[^>]*,UP[,>]" "$W/link" || lab_fail "tunl0 is not up after the fix"
 ip -n rs1 addr show dev tunl0 | grep -q "inet $VIP/32" || lab_fail "the VIP is not on tunl0 after the fix"
