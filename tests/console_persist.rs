@@ -101,7 +101,7 @@ fn a_file_changed_on_disk_is_overwritten_only_after_the_confirmation_names_it() 
     rig.press(KeyCode::Enter);
     rig.press(KeyCode::Enter);
     assert_eq!(std::fs::read_to_string(&host_toml).unwrap(), expected(&rig)[1].contents);
-    assert_eq!(rig.app.persist.as_ref().unwrap().written.as_ref().unwrap().written, [host_toml.clone()], "only the differing file was written");
+    assert_eq!(rig.app.persist.as_ref().unwrap().written.as_ref().unwrap().written, std::slice::from_ref(&host_toml), "only the differing file was written");
 
     // Changed on disk after it was shown as unchanged: refused, nothing written.
     let rules = persist::rules_path(rig.app.persist_dir.as_deref().unwrap());
