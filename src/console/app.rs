@@ -97,6 +97,8 @@ pub enum Modal {
     Drain(DrainPrompt),
     /// A host form: bind a VIP, set a sysctl.
     Host(super::hostpanes::form::HostForm),
+    /// The setup wizard (`W`).
+    Wizard(super::wizard::Wizard),
 }
 
 /// The audit log pane (`L`): the end of the file as last read.
@@ -262,6 +264,7 @@ impl App {
         match self.modal {
             Some(Modal::Form { .. }) | Some(Modal::Host(_)) => return vec![Layer::Form],
             Some(Modal::Confirm(_)) | Some(Modal::Drain(_)) => return vec![Layer::Confirm],
+            Some(Modal::Wizard(ref w)) => return vec![w.layer()],
             None => {}
         }
         if self.audit_view.is_some() {
@@ -311,6 +314,8 @@ impl App {
             Command::Enter => self.current_service().is_some(),
             Command::Back => self.focus == Focus::Servers || !self.filter.value().is_empty(),
             Command::Undo => !self.undo.is_empty(),
+            // The wizard's questions are checked against the host as read.
+            Command::Wizard => self.host_state.is_some(),
             // Nothing to change before IPVS has been read.
             Command::Add | Command::ZeroAll | Command::Flush | Command::Timeouts | Command::Daemon => self.snapshot.is_some(),
             Command::Edit | Command::Delete | Command::ZeroService => match self.focus {

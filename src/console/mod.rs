@@ -31,6 +31,7 @@ mod start;
 mod terminal;
 pub mod update;
 pub mod view;
+pub mod wizard;
 
 pub use action::{Action, Command, Effect};
 pub use app::{App, Focus, Source};

@@ -5,6 +5,7 @@
 use super::changes::{self, Change, Outcome, Policy};
 use super::conn_source::ConnSource;
 use crate::host::{HostBackend, HostState};
+use crate::setup::gather::Ask;
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::model::Snapshot;
 use crate::ipvs::{Backend, Error, IpvsOp, Result};
@@ -36,7 +37,7 @@ pub struct Poller {
     changes: mpsc::UnboundedSender<Change>,
     /// The doctor's findings, one answer per `run_doctor`.
     pub diagnoses: mpsc::UnboundedReceiver<std::result::Result<Vec<crate::setup::doctor::Finding>, String>>,
-    doctor: mpsc::UnboundedSender<()>,
+    doctor: mpsc::UnboundedSender<Ask>,
     /// The persist pane's files, one answer per `plan_persist`.
     pub persist_plans: mpsc::UnboundedReceiver<std::result::Result<Vec<super::persist::Planned>, String>>,
     persist: mpsc::UnboundedSender<std::path::PathBuf>,
@@ -53,7 +54,7 @@ impl Poller {
         let (interval_tx, mut interval_rx) = watch::channel(interval);
         let (changes_tx, mut changes_rx) = mpsc::unbounded_channel::<Change>();
         let (outcomes_tx, outcomes) = mpsc::unbounded_channel();
-        let (doctor_tx, mut doctor_rx) = mpsc::unbounded_channel::<()>();
+        let (doctor_tx, mut doctor_rx) = mpsc::unbounded_channel::<Ask>();
         let (diagnoses_tx, diagnoses) = mpsc::unbounded_channel();
         let (persist_tx, mut persist_rx) = mpsc::unbounded_channel::<std::path::PathBuf>();
         let (plans_tx, persist_plans) = mpsc::unbounded_channel();
@@ -83,8 +84,8 @@ impl Poller {
                         }
                     }
                     // The doctor reads the same table and host (and probes the real servers).
-                    Some(()) = doctor_rx.recv() => {
-                        let findings = super::doctor::run(&source, &host).await;
+                    Some(ask) = doctor_rx.recv() => {
+                        let findings = super::doctor::run(&source, &host, &ask).await;
                         if diagnoses_tx.send(findings).is_err() {
                             return;
                         }
@@ -112,9 +113,9 @@ impl Poller {
         let _ = self.interval.send(interval);
     }
 
-    /// Asks for the doctor's findings; they arrive on `diagnoses`.
-    pub fn run_doctor(&self) {
-        let _ = self.doctor.send(());
+    /// Asks for the doctor's findings, told `ask`; they arrive on `diagnoses`.
+    pub fn run_doctor(&self, ask: Ask) {
+        let _ = self.doctor.send(ask);
     }
 
     /// Asks for the persist pane's files in `dir`; they arrive on `persist_plans`.

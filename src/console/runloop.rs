@@ -175,7 +175,7 @@ where
                     dirty = true;
                 }
                 Effect::Apply(change) => poller.submit(change),
-                Effect::RunDoctor => poller.run_doctor(),
+                Effect::RunDoctor(ask) => poller.run_doctor(ask),
                 Effect::PlanPersist(dir) => poller.plan_persist(dir),
                 Effect::WritePersist(request) => {
                     let tx = written_tx.clone();

@@ -34,11 +34,15 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Applied(outcome) => {
+            let wizard = super::wizard::outcome_of(&outcome);
             operate::applied(app, *outcome);
+            if let Some(ended) = wizard {
+                super::wizard::applied(app, ended);
+            }
             // What the doctor found may have changed: it looks again.
             if let Some(view) = &mut app.doctor {
                 view.findings = None;
-                return vec![Effect::RunDoctor];
+                return vec![Effect::RunDoctor(view.ask.clone())];
             }
             vec![]
         }
@@ -117,6 +121,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
 }
 
 fn command(app: &mut App, c: Command) -> Vec<Effect> {
+    if c == Command::Wizard || (matches!(app.modal, Some(super::app::Modal::Wizard(_))) && super::wizard::takes(c)) {
+        return super::wizard::command(app, c);
+    }
     match c {
         Command::Quit => return vec![Effect::Quit],
         Command::Suspend => return vec![Effect::Suspend],
@@ -222,6 +229,8 @@ fn command(app: &mut App, c: Command) -> Vec<Effect> {
             }
         }
         Command::Doctor | Command::DoctorFix => return super::doctor::command(app, c),
+        // Taken by the wizard above while it is open.
+        Command::Wizard | Command::WizardNext | Command::WizardBack => {}
         Command::Persist | Command::PersistWrite => return super::persist::command(app, c),
         Command::Interfaces | Command::Sysctls | Command::BindVip | Command::UnbindVip | Command::EditSysctl => {
             return super::hostpanes::command(app, c);

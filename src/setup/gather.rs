@@ -12,7 +12,7 @@ use std::time::Duration;
 pub const PROBE_TIMEOUT: Duration = Duration::from_millis(1500);
 
 /// What the user told the doctor.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ask {
     pub role: Option<Role>,
     pub vip: Option<IpAddr>,

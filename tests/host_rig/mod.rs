@@ -82,8 +82,8 @@ impl Rig {
                     self.run(more);
                 }
                 // As the poller does it: on the same table and host.
-                Effect::RunDoctor => {
-                    let findings = futures::executor::block_on(ipvs_tui::console::doctor::run(&self.sim, &self.host));
+                Effect::RunDoctor(ask) => {
+                    let findings = futures::executor::block_on(ipvs_tui::console::doctor::run(&self.sim, &self.host, &ask));
                     let more = update(&mut self.app, Action::DoctorRead(findings));
                     self.run(more);
                 }

@@ -57,13 +57,8 @@ diff -u "$W/want.rules" "$W/have.rules" || lab_fail "the table after setup is no
 [ "$(lab_ns director sysctl -n net.ipv4.ip_forward)" = 1 ] || lab_fail "ip_forward is not 1 after setup"
 grep -q "inet $VIP/32 .*out0:vip" <<<"$(ip -n director -o addr show dev out0)" || lab_fail "the VIP is not on out0 with its label"
 
-declare -A seen=([rs1]=0 [rs2]=0)
-for i in 1 2 3 4; do
-	body=$(lab_http_get client "http://$VIP/") || lab_fail "HTTP request $i to $VIP failed"
-	echo "HTTP $i: $body"
-	seen[$body]=$((${seen[$body]:-0} + 1))
-done
-[ "${seen[rs1]}" = 2 ] && [ "${seen[rs2]}" = 2 ] || lab_fail "rr over HTTP: rs1 ${seen[rs1]}x, rs2 ${seen[rs2]}x, expected 2 each"
+spread=$(lab_http_spread client "http://$VIP/" 4)
+[ "$spread" = "rs1=2 rs2=2" ] || lab_fail "rr over HTTP: $spread, expected 2 each"
 udp="$(lab_udp_ask client "$VIP" 53) $(lab_udp_ask client "$VIP" 53)"
 [ "$udp" = "rs1 rs2" ] || [ "$udp" = "rs2 rs1" ] || lab_fail "rr over UDP answered: $udp"
 
