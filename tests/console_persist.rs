@@ -158,8 +158,12 @@ fn rig_at(sub: &str) -> (Rig, tempfile::TempDir) {
 
 #[test]
 fn read_only_offers_no_p_and_the_demo_writes_nothing_to_etc() {
+    let (mut rw, _dir) = rig();
+    let bar = |app: &mut App| screen(app, 160, 48).lines().last().unwrap().to_string();
+    assert!(bar(&mut rw.app).contains("  P persist"), "{}", bar(&mut rw.app));
     let (mut ro, _dir) = rig();
     ro.app.set_read_only();
+    assert!(!bar(&mut ro.app).contains("persist"), "{}", bar(&mut ro.app));
     assert!(ro.app.keymap.bindings(Layer::Global).iter().all(|b| b.command != Command::Persist));
     ro.key('P');
     ro.press(KeyCode::Enter);

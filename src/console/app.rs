@@ -316,6 +316,8 @@ impl App {
             Command::Undo => !self.undo.is_empty(),
             // The wizard's questions are checked against the host as read.
             Command::Wizard => self.host_state.is_some(),
+            // The files are made from the table and the host: offered once both have been read.
+            Command::Persist => self.snapshot.is_some() && self.host_state.is_some(),
             // Nothing to change before IPVS has been read.
             Command::Add | Command::ZeroAll | Command::Flush | Command::Timeouts | Command::Daemon => self.snapshot.is_some(),
             Command::Edit | Command::Delete | Command::ZeroService => match self.focus {
