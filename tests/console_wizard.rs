@@ -287,10 +287,18 @@ fn a_nat_real_server_by_arrows_changes_nothing_and_gives_the_gateway_advice() {
     rig.press(KeyCode::Esc);
     assert!(rig.app.modal.is_none());
     set_up(&mut rig, Choose::Arrows(5), &[Some("10.0.0.254")], &[]);
-    // The doctor is told the role and the director: it names the gateway, as the advice did.
-    assert_eq!(rig.findings(), ["nat_gateway: "], "{:?}", rig.app.doctor);
+    // The doctor is told the role and the director: it names the gateway, as the advice did,
+    // and its fix replaces the default route.
+    assert_eq!(rig.findings(), ["nat_gateway: ip route replace default via 10.0.0.254"], "{:?}", rig.app.doctor);
     let findings = rig.app.doctor.as_ref().and_then(|d| d.findings.clone()).unwrap().unwrap();
     assert_eq!(findings[0].what, "the default gateway is 198.51.100.1, not the director 10.0.0.254");
+    rig.press(KeyCode::Enter);
+    rig.press(KeyCode::Enter);
+    let gateway = |rig: &Rig| rig.state().routes.iter().find(|r| r.prefix == 0 && r.dst.is_ipv4()).and_then(|r| r.gateway).map(|g| g.to_string());
+    assert_eq!(gateway(&rig).as_deref(), Some("10.0.0.254"), "{}", rig.flash());
+    assert_eq!(rig.findings(), Vec::<String>::new(), "the doctor looked again");
+    rig.key('u');
+    assert_eq!(gateway(&rig).as_deref(), Some("198.51.100.1"), "u puts the old route back");
 }
 
 // ---------------------------------------------------------------- bad answers

@@ -89,10 +89,13 @@ pub enum Command {
     Wizard,
     WizardNext,
     WizardBack,
+    // The persist pane (`P`).
+    Persist,
+    PersistWrite,
 }
 
 /// The name of each command in the keymap file.
-const NAMES: [(Command, &str); 69] = [
+const NAMES: [(Command, &str); 71] = [
     (Command::Quit, "quit"),
     (Command::Suspend, "suspend"),
     (Command::Help, "help"),
@@ -162,6 +165,8 @@ const NAMES: [(Command, &str); 69] = [
     (Command::Wizard, "wizard"),
     (Command::WizardNext, "wizard_next"),
     (Command::WizardBack, "wizard_back"),
+    (Command::Persist, "persist"),
+    (Command::PersistWrite, "persist_write"),
 ];
 
 impl Command {
@@ -193,7 +198,7 @@ impl Command {
     /// Commands that change IPVS or open a form that would: read-only mode offers none of them.
     pub fn is_change(self) -> bool {
         use Command::*;
-        matches!(self, Add | Edit | Delete | Weight | WeightUp | WeightDown | Quiesce | ZeroService | ZeroAll | Flush | Timeouts | Daemon | Drain | Undo | BindVip | UnbindVip | EditSysctl | DoctorFix | Wizard)
+        matches!(self, Add | Edit | Delete | Weight | WeightUp | WeightDown | Quiesce | ZeroService | ZeroAll | Flush | Timeouts | Daemon | Drain | Undo | BindVip | UnbindVip | EditSysctl | DoctorFix | Wizard | Persist | PersistWrite)
     }
 }
 
@@ -215,6 +220,10 @@ pub enum Action {
     HostRead(Box<crate::host::HostState>),
     /// The doctor's findings, or why it could not look.
     DoctorRead(Result<Vec<crate::setup::doctor::Finding>, String>),
+    /// The files `P` would write and how each stands on disk, or why they could not be made.
+    PersistPlanned(Result<Vec<super::persist::Planned>, String>),
+    /// What writing them did.
+    PersistWritten(super::persist_write::Written),
     /// A left click at a screen cell.
     Click { column: u16, row: u16 },
     /// The mouse wheel over a screen cell.
@@ -254,4 +263,9 @@ pub enum Effect {
     /// Run the doctor on the table and host of this console, told what the user knows (the
     /// role the wizard set up); it answers `Action::DoctorRead`.
     RunDoctor(crate::setup::gather::Ask),
+    /// Render the files `P` writes into this directory from a fresh read of the table and host;
+    /// they come back as `Action::PersistPlanned`.
+    PlanPersist(PathBuf),
+    /// Write them off the UI thread; the result comes back as `Action::PersistWritten`.
+    WritePersist(super::persist_write::WriteRequest),
 }

@@ -186,6 +186,9 @@ pub struct App {
     pub host_pane: Option<super::hostpanes::HostPane>,
     /// The doctor pane, while open.
     pub doctor: Option<super::doctor::DoctorView>,
+    /// The persist pane (`P`), while open, and where it writes (None: /etc).
+    pub persist: Option<super::persist::PersistView>,
+    pub persist_dir: Option<PathBuf>,
 }
 
 impl App {
@@ -231,6 +234,8 @@ impl App {
             host_state: None,
             host_pane: None,
             doctor: None,
+            persist: None,
+            persist_dir: None,
         };
         // /proc/net/ip_vs can only be read.
         if source == Source::ReadOnly {
@@ -274,6 +279,9 @@ impl App {
         if self.doctor.is_some() {
             return vec![Layer::Doctor];
         }
+        if self.persist.is_some() {
+            return vec![Layer::Persist];
+        }
         if self.palette.is_some() {
             return vec![Layer::Palette];
         }
@@ -308,6 +316,8 @@ impl App {
             Command::Undo => !self.undo.is_empty(),
             // The wizard's questions are checked against the host as read.
             Command::Wizard => self.host_state.is_some(),
+            // The files are made from the table and the host: offered once both have been read.
+            Command::Persist => self.snapshot.is_some() && self.host_state.is_some(),
             // Nothing to change before IPVS has been read.
             Command::Add | Command::ZeroAll | Command::Flush | Command::Timeouts | Command::Daemon => self.snapshot.is_some(),
             Command::Edit | Command::Delete | Command::ZeroService => match self.focus {

@@ -32,10 +32,11 @@ pub enum Layer {
     WizardRole,
     WizardForm,
     WizardPlan,
+    Persist,
 }
 
 impl Layer {
-    const ALL: [(Layer, &'static str, &'static str); 19] = [
+    const ALL: [(Layer, &'static str, &'static str); 20] = [
         (Layer::Help, "help", "Help"),
         (Layer::Form, "form", "In a form"),
         (Layer::Confirm, "confirm", "Confirming a change"),
@@ -55,6 +56,7 @@ impl Layer {
         (Layer::WizardRole, "wizard_role", "Setup wizard (W): the role"),
         (Layer::WizardForm, "wizard_form", "Setup wizard: the role's questions"),
         (Layer::WizardPlan, "wizard_plan", "Setup wizard: the plan"),
+        (Layer::Persist, "persist", "Surviving a reboot (P)"),
     ];
 
     fn from_name(name: &str) -> Option<Layer> {

@@ -21,6 +21,8 @@ pub mod keys;
 pub mod lean_backend;
 pub mod operate;
 pub mod palette;
+pub mod persist;
+pub mod persist_write;
 pub mod poller;
 pub mod rates;
 pub mod runloop;

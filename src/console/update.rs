@@ -53,6 +53,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             super::doctor::read(app, findings);
             vec![]
         }
+        Action::PersistPlanned(files) => {
+            super::persist::planned(app, files);
+            vec![]
+        }
+        Action::PersistWritten(written) => super::persist::written(app, written),
         Action::HostRead(host) => {
             super::hostpanes::observe(app, *host);
             vec![]
@@ -231,6 +236,7 @@ fn command(app: &mut App, c: Command) -> Vec<Effect> {
         Command::Doctor | Command::DoctorFix => return super::doctor::command(app, c),
         // Taken by the wizard above while it is open.
         Command::Wizard | Command::WizardNext | Command::WizardBack => {}
+        Command::Persist | Command::PersistWrite => return super::persist::command(app, c),
         Command::Interfaces | Command::Sysctls | Command::BindVip | Command::UnbindVip | Command::EditSysctl => {
             return super::hostpanes::command(app, c);
         }
@@ -328,6 +334,8 @@ fn movement(app: &mut App, c: Command) {
         super::hostpanes::movement(app, c);
     } else if app.doctor.is_some() {
         super::doctor::movement(app, c);
+    } else if app.persist.is_some() {
+        super::persist::movement(app, c);
     } else {
         move_in(app, app.focus, delta);
     }

@@ -20,7 +20,7 @@ fn entry(out: &mut Vec<Line<'static>>, keys: &str, desc: &str, key_width: usize,
 /// Every line of help for a popup `width` wide: a section per layer, then what the marks on
 /// screen mean.
 pub fn lines(app: &App, theme: &Theme, width: usize) -> Vec<Line<'static>> {
-    let mut layers = vec![Layer::Global, Layer::List, Layer::Services, Layer::Servers, Layer::Form, Layer::Confirm, Layer::Log, Layer::Filter, Layer::Palette, Layer::Conns, Layer::ConnsFilter, Layer::Help, Layer::Interfaces, Layer::Sysctls, Layer::Doctor, Layer::WizardRole, Layer::WizardForm, Layer::WizardPlan];
+    let mut layers = vec![Layer::Global, Layer::List, Layer::Services, Layer::Servers, Layer::Form, Layer::Confirm, Layer::Log, Layer::Filter, Layer::Palette, Layer::Conns, Layer::ConnsFilter, Layer::Help, Layer::Interfaces, Layer::Sysctls, Layer::Doctor, Layer::WizardRole, Layer::WizardForm, Layer::WizardPlan, Layer::Persist];
     if app.offline() {
         layers.insert(0, Layer::Offline);
     }

@@ -70,6 +70,10 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Screen {
         f.render_widget(Clear, main);
         screen.pane_offset = panes::doctor::draw(f, main, app, theme);
     }
+    if let Some(view) = &app.persist {
+        f.render_widget(Clear, main);
+        panes::persist::draw(f, main, view, theme);
+    }
     panes::footer::draw(f, footer, app, theme);
     palette::draw(f, footer, app, theme);
     match &app.modal {

@@ -87,6 +87,15 @@ impl Rig {
                     let more = update(&mut self.app, Action::DoctorRead(findings));
                     self.run(more);
                 }
+                Effect::PlanPersist(dir) => {
+                    let files = futures::executor::block_on(ipvs_tui::console::persist::plan(&self.sim, &self.host, dir));
+                    let more = update(&mut self.app, Action::PersistPlanned(files));
+                    self.run(more);
+                }
+                Effect::WritePersist(request) => {
+                    let more = update(&mut self.app, Action::PersistWritten(ipvs_tui::console::persist_write::write(request)));
+                    self.run(more);
+                }
                 _ => {}
             }
         }

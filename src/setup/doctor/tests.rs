@@ -199,7 +199,8 @@ fn tun_real_server_mistakes() {
 
     let mut f = tun_real_server();
     f.host.links[2].up = false;
-    assert_eq!(found(&f), ["Error tunl0_down: "]);
+    assert_eq!(found(&f), ["Error tunl0_down: ip link set dev tunl0 up"]);
+    assert_eq!(found(&fixed(&f)), Vec::<String>::new(), "the fix repairs it");
 
     let mut f = tun_real_server();
     f.host.links.pop();
@@ -248,10 +249,21 @@ fn a_nat_real_server_needs_the_director_as_gateway() {
     f.host.routes = vec![route("10.10.0.1")];
     assert_eq!(found(&f), Vec::<String>::new());
     f.host.routes = vec![route("10.10.0.254")];
-    assert_eq!(found(&f), ["Error nat_gateway: "]);
-    assert_eq!(diagnose(&f)[0].advice.as_deref(), Some("ip route replace default via 10.10.0.1"));
+    assert_eq!(found(&f), ["Error nat_gateway: ip route replace default via 10.10.0.1"]);
+    assert_eq!(fixed(&f).host.routes, [route("10.10.0.1")], "the fix repairs it");
     f.host.routes.clear();
     assert_eq!(diagnose(&f)[0].what, "there is no default route; it must be the director 10.10.0.1");
+    assert_eq!(found(&f), ["Error nat_gateway: ip route replace default via 10.10.0.1"]);
+    assert_eq!(found(&fixed(&f)), Vec::<String>::new());
+}
+
+/// The facts after every finding's fix was applied (as the in-memory host applies it).
+fn fixed(facts: &Facts) -> Facts {
+    let mut state = (facts.ipvs.clone(), facts.host.clone());
+    for op in diagnose(facts).iter().flat_map(|f| f.fix.clone()) {
+        op.apply_in_memory(&mut state).unwrap_or_else(|e| panic!("{}: {e}", op.to_command()));
+    }
+    Facts { ipvs: state.0, host: state.1, ..facts.clone() }
 }
 
 #[test]
