@@ -78,7 +78,7 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
         Command::Conns(args) => super::conns::run(args).await,
         Command::Setup { plan, dry_run } => super::setup::run(&plan, dry_run, log).await,
         Command::Doctor { json, fix, role, vip, director } => super::doctor::run(json, fix, role.as_deref(), vip.as_deref(), director.as_deref(), log).await,
-        Command::Persist { dir, dry_run, force } => super::persist::run(&dir, dry_run, force).await,
+        Command::Persist { dir, dry_run, force } => super::persist::run(&dir, dry_run, force, log).await,
         Command::Zero(service) => apply(IpvsOp::Zero(service.key()?), log).await,
         Command::Flush { yes } => {
             if !yes {

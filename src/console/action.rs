@@ -223,7 +223,7 @@ pub enum Action {
     /// The files `P` would write and how each stands on disk, or why they could not be made.
     PersistPlanned(Result<Vec<super::persist::Planned>, String>),
     /// What writing them did.
-    PersistWritten(super::persist_write::Written),
+    PersistWritten(crate::setup::persist::Written),
     /// A left click at a screen cell.
     Click { column: u16, row: u16 },
     /// The mouse wheel over a screen cell.
@@ -267,5 +267,5 @@ pub enum Effect {
     /// they come back as `Action::PersistPlanned`.
     PlanPersist(PathBuf),
     /// Write them off the UI thread; the result comes back as `Action::PersistWritten`.
-    WritePersist(super::persist_write::WriteRequest),
+    WritePersist(crate::setup::persist::WriteRequest),
 }

@@ -22,7 +22,6 @@ pub mod lean_backend;
 pub mod operate;
 pub mod palette;
 pub mod persist;
-pub mod persist_write;
 pub mod poller;
 pub mod rates;
 pub mod runloop;

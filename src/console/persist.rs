@@ -1,12 +1,12 @@
 //! The persist pane (`P`): the files `ipvs-tui persist` writes (rules, VIPs and sysctls, the boot
 //! unit), rendered from a fresh read in the poller's task, each marked new, unchanged or differing
 //! from the disk, the selected one's contents shown; Enter asks, naming every file it overwrites,
-//! and a second Enter writes them (see `persist_write`).
+//! and a second Enter writes them (see `setup::persist::write`).
 
 use super::action::{Command, Effect};
 use super::app::{App, Source};
 use super::changes::READ_ONLY;
-use super::persist_write::{WriteRequest, Written};
+use crate::setup::persist::{WriteRequest, Written};
 use super::poller::SnapshotSource;
 use crate::host::HostBackend;
 use crate::ipvs::audit::{AuditLog, Context, Source as AuditSource};

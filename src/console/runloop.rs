@@ -180,7 +180,7 @@ where
                 Effect::WritePersist(request) => {
                     let tx = written_tx.clone();
                     tokio::task::spawn_blocking(move || {
-                        let _ = tx.send(super::persist_write::write(request));
+                        let _ = tx.send(crate::setup::persist::write(request));
                     });
                 }
                 Effect::ReadAudit(path) => {

@@ -93,7 +93,7 @@ impl Rig {
                     self.run(more);
                 }
                 Effect::WritePersist(request) => {
-                    let more = update(&mut self.app, Action::PersistWritten(ipvs_tui::console::persist_write::write(request)));
+                    let more = update(&mut self.app, Action::PersistWritten(ipvs_tui::setup::persist::write(request)));
                     self.run(more);
                 }
                 _ => {}

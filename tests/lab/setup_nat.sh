@@ -114,6 +114,19 @@ grep -q "exists and differs: +0 -1 lines" "$W/out" || lab_fail "persist does not
 grep -q "# edited by hand" "$E/ipvs-tui/rules" || lab_fail "persist overwrote an edited file without --force"
 tui persist --dir "$E" --force >"$W/out"
 grep -q "# edited by hand" "$E/ipvs-tui/rules" && lab_fail "persist --force did not overwrite"
+# Two writes (the first, then --force), each one audit entry naming what it wrote and found.
+python3 - "$AUDIT" "$E" <<'PY' || lab_fail "persist's audit entries"
+import json, sys
+entries = [json.loads(l) for l in open(sys.argv[1])]
+persists = [e for e in entries if isinstance(e.get("op"), dict) and e["op"].get("op") == "persist"]
+assert len(persists) == 2, persists
+first, forced = persists
+e = sys.argv[2]
+assert first["command"] == f"ipvs-tui persist --dir {e}" and first["result"] == "ok" and first["source"] == "cli", first
+assert len(first["op"]["written"]) == 3 and all(b.endswith("did not exist") for b in first["before"]), first
+assert forced["op"]["written"] == [f"{e}/ipvs-tui/rules"] and forced["before"][0].startswith(f"{e}/ipvs-tui/rules: other contents"), forced
+print("audit: persist entries:", first["op"]["written"], forced["before"])
+PY
 
 lab_ns director ipvsadm -C
 ip -n director addr del "$VIP/32" dev out0

@@ -1,9 +1,10 @@
-//! Writing the persist pane's files, off the UI thread: only what the confirmation named (a file
-//! that changed on disk since is refused before anything is written), in order, reporting what
-//! was written if a write fails midway, and recorded in the audit log as one `persist` entry.
+//! Writing the files of `persist`, for the console's pane and the command line alike: only what
+//! the operator was shown (a file that changed on disk since is refused before anything is
+//! written), in order, reporting what was written if a write fails midway, and recorded in the
+//! audit log as one `persist` entry. Blocking: the console runs it on a blocking thread.
 
 use crate::ipvs::audit::{AuditLog, Context};
-use crate::setup::persist::{OnDisk, PersistFile};
+use super::{OnDisk, PersistFile, UNIT_NAME};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -11,7 +12,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WriteRequest {
     pub dir: PathBuf,
-    /// Every file shown, with its state when shown (`Differs`: the confirmation said it is overwritten).
+    /// Every file shown, with its state when shown (`Differs`: the operator agreed to overwrite it).
     pub files: Vec<(PersistFile, OnDisk)>,
     /// Where to record it (None: not audited, as in the demo).
     pub audit: Option<(AuditLog, Context)>,
@@ -35,7 +36,7 @@ impl Written {
         let names = |paths: &[PathBuf]| paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
         let mut text = match (&self.error, self.written.is_empty()) {
             (None, true) => "persist: nothing to write: every file is as on disk".to_string(),
-            (None, false) => format!("persist: wrote {}; to restore at boot: systemctl enable {}", names(&self.written), crate::setup::persist::UNIT_NAME),
+            (None, false) => format!("persist: wrote {}; to restore at boot: systemctl enable {}", names(&self.written), UNIT_NAME),
             (Some(e), true) => format!("persist: {e}; nothing was written"),
             (Some(e), false) => format!("persist: {e}; already written: {} (the others were not)", names(&self.written)),
         };
@@ -46,7 +47,7 @@ impl Written {
     }
 }
 
-/// Writes the files of `request` (blocking: run it on a blocking thread).
+/// Writes the files of `request`.
 pub fn write(request: WriteRequest) -> Written {
     let mut out = Written { dir: request.dir.clone(), written: Vec::new(), error: None, audit_problem: None };
     let mut to_write = Vec::new();
