@@ -15,6 +15,9 @@ use tokio::sync::Mutex;
 mod dump;
 mod poll;
 
+/// How long a real server's thresholds, persistent connections and tunnel settings may be older
+/// than the rest in `KernelBackend::poll` (/proc/net/ip_vs does not show them).
+pub use poll::REFRESH as POLL_REFRESH;
 use poll::Reader;
 
 /// IPVS in the network namespace this process runs in. Needs CAP_NET_ADMIN, even to read.

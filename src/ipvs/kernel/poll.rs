@@ -29,7 +29,7 @@ mod plan;
 #[cfg(test)]
 mod tests;
 
-pub use plan::Cache;
+pub use plan::{Cache, REFRESH};
 use plan::ProcRows;
 
 /// The blocking socket and what past polls learned, kept between polls.
