@@ -232,7 +232,7 @@ impl Backend for KernelBackend {
         if let Ok(mut reader) = self.dumps.lock()
             && let Some(reader) = reader.as_mut()
         {
-            reader.cache.clear();
+            reader.forget();
         }
         exchange(&mut h, msg, NLM_F_REQUEST | NLM_F_ACK).await.map(drop).map_err(|f| match f {
             Failure::Errno(n) => errno::op_error(op, n),

@@ -29,13 +29,13 @@ mod plan;
 #[cfg(test)]
 mod tests;
 
-pub use plan::{Cache, REFRESH};
-use plan::ProcRows;
+pub use plan::REFRESH;
+use plan::{Cache, ProcRows};
 
 /// The blocking socket and what past polls learned, kept between polls.
 pub struct Reader {
-    pub sock: DumpSocket,
-    pub cache: Cache,
+    sock: DumpSocket,
+    cache: Cache,
     /// The text of /proc/net/ip_vs, its buffer reused.
     text: String,
 }
@@ -43,6 +43,11 @@ pub struct Reader {
 impl Reader {
     pub fn new(sock: DumpSocket) -> Reader {
         Reader { sock, cache: Cache::default(), text: String::new() }
+    }
+
+    /// Forgets what past polls learned: the next poll reads every service's real servers.
+    pub fn forget(&mut self) {
+        self.cache.clear();
     }
 
     /// A full snapshot; it also brings every service's cached real servers up to date.
