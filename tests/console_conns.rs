@@ -2,6 +2,9 @@
 //! filter mistakes, cancel, close, refresh), reads run through the demo's connection source, and
 //! screens at 80x24 and 160x48 (rows, groups, templates, NO_COLOR).
 
+mod screen;
+
+use screen::{render, screen, text};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ipvs_tui::console::conn_source::ConnSource;
 use ipvs_tui::console::conns::{ConnsRequest, Scope};
@@ -12,10 +15,7 @@ use ipvs_tui::ipvs::conns::GroupBy;
 use ipvs_tui::ipvs::model::ServiceKey;
 use ipvs_tui::ipvs::sim::SimBackend;
 use ipvs_tui::ipvs::Backend;
-use ipvs_tui::ui::{self, theme::Theme};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
+use ipvs_tui::ui::theme::Theme;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -219,26 +219,8 @@ fn a_replaced_read_is_ignored_and_refresh_follows_the_interval() {
     assert!(update(&mut app, Action::Tick(t + Duration::from_secs(62))).is_empty(), "not while reading");
 }
 
-/// Draws twice, as the event loop does, and returns the buffer.
-fn render(app: &mut App, width: u16, height: u16, theme: &Theme) -> Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    for _ in 0..2 {
-        let mut screen = Default::default();
-        terminal.draw(|f| screen = ui::draw(f, app, theme)).unwrap();
-        app.drawn(screen);
-    }
-    terminal.backend().buffer().clone()
-}
 
-fn text(buffer: &Buffer) -> String {
-    let width = buffer.area.width as usize;
-    let symbols: Vec<&str> = buffer.content.iter().map(|c| c.symbol()).collect();
-    symbols.chunks(width).map(|row| row.concat().trim_end().to_string()).collect::<Vec<_>>().join("\n")
-}
 
-fn screen(app: &mut App, width: u16, height: u16) -> String {
-    text(&render(app, width, height, &Theme::builtin()))
-}
 
 /// The pane open on the first service, read.
 fn opened() -> (App, Arc<SimBackend>) {

@@ -68,7 +68,7 @@ fn doctor_80x24() {
     let sim = SimBackend::demo(7);
     sim.advance(Duration::from_secs(30));
     let host = MemoryHost::new(app.host_state.clone().unwrap());
-    let findings = futures::executor::block_on(ipvs_tui::console::doctor::run(&sim, &host));
+    let findings = futures::executor::block_on(ipvs_tui::console::doctor::run(&sim, &host, &Default::default()));
     update(&mut app, Action::DoctorRead(findings));
     insta::assert_snapshot!(screen(&mut app, 80, 24));
 }
@@ -82,7 +82,7 @@ fn doctor_160x48() {
     let sim = SimBackend::demo(7);
     sim.advance(Duration::from_secs(30));
     let host = MemoryHost::new(app.host_state.clone().unwrap());
-    let findings = futures::executor::block_on(ipvs_tui::console::doctor::run(&sim, &host));
+    let findings = futures::executor::block_on(ipvs_tui::console::doctor::run(&sim, &host, &Default::default()));
     update(&mut app, Action::DoctorRead(findings));
     keys(&mut app, "j");
     insta::assert_snapshot!(screen(&mut app, 160, 48));
@@ -122,7 +122,7 @@ fn the_poller_reads_the_host_now_and_then_and_after_a_host_change() {
         }
         assert!(after.is_some(), "the host was not read right after the change");
 
-        poller.run_doctor();
+        poller.run_doctor(Default::default());
         let findings = poller.diagnoses.recv().await.unwrap().unwrap();
         assert!(findings.iter().any(|f| f.check == "ip_forward_off"), "{findings:?}");
     });

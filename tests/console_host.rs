@@ -277,3 +277,34 @@ fn a_long_pane_scrolls_only_as_far_as_the_selection_needs() {
     screen(&mut app, 80, 24);
     assert_eq!(app.host_pane.unwrap().nav.offset, 0);
 }
+
+#[test]
+fn the_wheel_moves_the_pane_on_top_and_clicks_do_not_reach_the_tables_under_it() {
+    let mut rig = Rig::new();
+    let services = rig.app.services_nav;
+    rig.key('s');
+    let wheel = |rig: &mut Rig, down: bool| {
+        let effects = update(&mut rig.app, Action::Scroll { down, column: 10, row: 8 });
+        rig.run(effects);
+    };
+    wheel(&mut rig, true);
+    assert_eq!(rig.app.host_pane.unwrap().nav.selected, 3, "three rows, as in the tables");
+    wheel(&mut rig, false);
+    assert_eq!(rig.app.host_pane.unwrap().nav.selected, 0);
+    update(&mut rig.app, Action::Click { column: 10, row: 9 });
+    assert_eq!(rig.app.services_nav, services, "the services table under the pane did not move");
+    assert_eq!(rig.app.services_nav.selected, 0);
+    // A form: the wheel changes neither its field nor the table under it.
+    rig.press(KeyCode::Esc);
+    rig.key('i');
+    rig.key('b');
+    let focus = |rig: &Rig| match &rig.app.modal {
+        Some(Modal::Host(form)) => form.focus,
+        _ => panic!("the bind form closed"),
+    };
+    let before = focus(&rig);
+    wheel(&mut rig, true);
+    update(&mut rig.app, Action::Click { column: 10, row: 9 });
+    assert_eq!(focus(&rig), before, "the wheel is not Tab");
+    assert_eq!(rig.app.services_nav, services);
+}

@@ -1,15 +1,15 @@
 //! Whole screens of the console on the simulator (fixed seed, time advanced deterministically),
 //! drawn on ratatui's TestBackend at 80x24 and 160x48 and compared with insta snapshots.
 
+mod screen;
+
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use screen::{keys, render, screen, text};
 use ipvs_tui::console::input::action_for;
 use ipvs_tui::console::{Action, App, Keymap, Source, update};
 use ipvs_tui::ipvs::Backend;
 use ipvs_tui::ipvs::sim::SimBackend;
-use ipvs_tui::ui::{self, theme::Theme};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
+use ipvs_tui::ui::theme::Theme;
 use std::time::{Duration, Instant};
 
 /// Polls `sim` every 2 simulated seconds, `polls` times, as the console would; the screen is
@@ -35,41 +35,9 @@ fn demo_app() -> App {
     polled_app(&sim, 30)
 }
 
-/// Draws twice (the second time with the rows the first frame laid out, as the event loop
-/// does) and returns the buffer.
-fn render(app: &mut App, width: u16, height: u16, theme: &Theme) -> Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    for _ in 0..2 {
-        let mut screen = Default::default();
-        terminal.draw(|f| screen = ui::draw(f, app, theme)).unwrap();
-        app.drawn(screen);
-    }
-    terminal.backend().buffer().clone()
-}
 
-fn text(buffer: &Buffer) -> String {
-    let width = buffer.area.width as usize;
-    let symbols: Vec<&str> = buffer.content.iter().map(|c| c.symbol()).collect();
-    symbols.chunks(width).map(|row| row.concat().trim_end().to_string()).collect::<Vec<_>>().join("\n")
-}
 
-fn screen(app: &mut App, width: u16, height: u16) -> String {
-    text(&render(app, width, height, &Theme::builtin()))
-}
 
-fn keys(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        let code = match c {
-            '\n' => KeyCode::Enter,
-            '\x1b' => KeyCode::Esc,
-            '\t' => KeyCode::Tab,
-            c => KeyCode::Char(c),
-        };
-        if let Some(action) = action_for(app, &Event::Key(KeyEvent::new(code, KeyModifiers::NONE))) {
-            update(app, action);
-        }
-    }
-}
 
 #[test]
 fn demo_80x24() {

@@ -1,7 +1,8 @@
 //! Property tests of the host parsers: no input panics, and every host change prints as an `ip`
-//! or `sysctl` command whose words parse back to the same change.
+//! or `sysctl` command whose words parse back to the same change (addresses, sysctls, the default
+//! route).
 
-use ipvs_tui::host::parse::{add_addr, del_addr, label, sysctl_assignment, validate, vip};
+use ipvs_tui::host::parse::{add_addr, default_route, del_addr, gateway, label, sysctl_assignment, validate, vip};
 use ipvs_tui::host::{Allowed, HostOp, LVS_SYSCTLS};
 use proptest::prelude::*;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -52,6 +53,8 @@ fn parse_command(command: &str) -> HostOp {
         ["ip", "addr", "add", a, "dev", d] => add_addr(a, d, None).unwrap(),
         ["ip", "addr", "add", a, "dev", d, "label", l] => add_addr(a, d, Some(l)).unwrap(),
         ["ip", "addr", "del", a, "dev", d] => del_addr(a, d).unwrap(),
+        ["ip", "route", "replace", "default", "via", a] => default_route(a, None).unwrap(),
+        ["ip", "route", "replace", "default", "via", a, "dev", d] => default_route(a, Some(d)).unwrap(),
         _ => panic!("not a host command: {command}"),
     }
 }
@@ -65,6 +68,15 @@ proptest! {
         let _ = label(&text, &dev, IpAddr::V4(Ipv4Addr::LOCALHOST));
         let _ = sysctl_assignment(&text);
         let _ = sysctl_assignment(&format!("net.ipv4.conf.{dev}.rp_filter={text}"));
+        let _ = gateway(&text, Some(&dev));
+        let _ = default_route(&text, None);
+    }
+
+    #[test]
+    fn default_routes_print_as_ip_commands_that_parse_back((via, _) in addr(), dev in prop::option::of(iface())) {
+        let op = HostOp::ReplaceDefaultRoute { via, dev };
+        validate(&op).unwrap();
+        prop_assert_eq!(parse_command(&op.to_command()), op);
     }
 
     #[test]

@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Kernel tests boot user-mode Linux (tests/lab); guest scripts use these host tools.
-# python3: JSON checks in tests/lab scripts; gcc: cargo needs a linker (cc).
-pkgs=(user-mode-linux ipvsadm kmod iproute2 tmux curl busybox-static python3)
+# python3: JSON checks in tests/lab scripts; nftables, iptables: the doctor's firewall check
+# (tests/lab/firewall.sh); gcc: cargo needs a linker (cc).
+pkgs=(user-mode-linux ipvsadm kmod iproute2 tmux curl busybox-static python3 nftables iptables)
 command -v cc >/dev/null || pkgs+=(gcc)
 
 missing=()

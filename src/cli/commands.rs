@@ -77,8 +77,8 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
         Command::Restore { file, boot: true, dir } => super::persist::restore_boot(&dir, file.as_deref(), log).await,
         Command::Conns(args) => super::conns::run(args).await,
         Command::Setup { plan, dry_run } => super::setup::run(&plan, dry_run, log).await,
-        Command::Doctor { json, role, vip, director } => super::doctor::run(json, role.as_deref(), vip.as_deref(), director.as_deref()).await,
-        Command::Persist { dir, dry_run, force } => super::persist::run(&dir, dry_run, force).await,
+        Command::Doctor { json, fix, role, vip, director } => super::doctor::run(json, fix, role.as_deref(), vip.as_deref(), director.as_deref(), log).await,
+        Command::Persist { dir, dry_run, force } => super::persist::run(&dir, dry_run, force, log).await,
         Command::Zero(service) => apply(IpvsOp::Zero(service.key()?), log).await,
         Command::Flush { yes } => {
             if !yes {

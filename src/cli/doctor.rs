@@ -1,7 +1,11 @@
-//! `ipvs-tui doctor [--json] [--role ROLE] [--vip ADDR] [--director ADDR]`: the classic LVS
-//! mistakes on this host. Exit status 0: no error or warning; 1: at least one.
+//! `ipvs-tui doctor [--json] [--fix] [--role ROLE] [--vip ADDR] [--director ADDR]`: the classic
+//! LVS mistakes on this host; `--fix` applies the fixes found. Exit status 0: no error or
+//! warning (after the fixes); 1: at least one.
 
 use super::commands::{Failure, EXIT_FAILED, EXIT_USAGE};
+use super::setup::{apply_reporting, check_steps, read_system};
+use crate::ipvs::audit::AuditLog;
+use crate::operation::Operation;
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::Backend;
 use crate::setup::doctor::{self, FindingJson};
@@ -9,7 +13,7 @@ use crate::setup::gather::{self, Ask};
 use crate::setup::Role;
 use serde::Serialize;
 
-pub async fn run(json: bool, role: Option<&str>, vip: Option<&str>, director: Option<&str>) -> Result<(), Failure> {
+pub async fn run(json: bool, fix: bool, role: Option<&str>, vip: Option<&str>, director: Option<&str>, log: &AuditLog) -> Result<(), Failure> {
     let usage = |message: String| {
         eprintln!("ipvs-tui: {message}");
         Failure::Reported(EXIT_USAGE)
@@ -19,6 +23,9 @@ pub async fn run(json: bool, role: Option<&str>, vip: Option<&str>, director: Op
         text.map(|t| t.parse().map_err(|_| usage(format!("{field} \"{t}\": must be an IPv4 or IPv6 address such as 192.0.2.100")))).transpose()
     };
     let ask = Ask { role, vip: addr("--vip", vip)?, director: addr("--director", director)? };
+    if fix {
+        return fix_all(ask, log).await;
+    }
     match run_and_print(ask, json).await? {
         0 => Ok(()),
         _ => Err(Failure::Reported(EXIT_FAILED)),
@@ -32,8 +39,40 @@ struct Report<'a> {
     findings: Vec<FindingJson<'a>>,
 }
 
+/// Looks, applies every fix found (each command once) all or nothing and audited, then looks again.
+async fn fix_all(ask: Ask, log: &AuditLog) -> Result<(), Failure> {
+    let findings = look(ask.clone(), false).await?;
+    let mut ops: Vec<Operation> = Vec::new();
+    for op in findings.iter().flat_map(|f| &f.fix) {
+        if !ops.contains(op) {
+            ops.push(op.clone());
+        }
+    }
+    if ops.is_empty() {
+        println!("doctor: no fix to apply");
+        return if findings.iter().any(|f| f.is_problem()) { Err(Failure::Reported(EXIT_FAILED)) } else { Ok(()) };
+    }
+    println!("doctor: applying {} fix(es):", ops.len());
+    for op in &ops {
+        println!("  {}", op.to_command());
+    }
+    let (kernel, before) = read_system(ops.iter().any(|op| matches!(op, Operation::Ipvs(_)))).await?;
+    check_steps(&before, &ops)?;
+    apply_reporting(kernel.as_ref(), log, before, &ops).await?;
+    println!("doctor: fixed; looking again");
+    match run_and_print(ask, false).await? {
+        0 => Ok(()),
+        _ => Err(Failure::Reported(EXIT_FAILED)),
+    }
+}
+
 /// Gathers the facts, prints the findings, and returns how many are problems.
 pub async fn run_and_print(ask: Ask, json: bool) -> Result<usize, Failure> {
+    Ok(look(ask, json).await?.iter().filter(|f| f.is_problem()).count())
+}
+
+/// Gathers the facts, prints the findings, and returns them.
+async fn look(ask: Ask, json: bool) -> Result<Vec<doctor::Finding>, Failure> {
     let director = ask.role.is_some_and(|r| r.is_director());
     // Only a director's check may load ip_vs (as ipvsadm does); elsewhere its absence is a fact.
     let ipvs = if !director && !gather::ipvs_loaded() {
@@ -58,5 +97,5 @@ pub async fn run_and_print(ask: Ask, json: bool) -> Result<usize, Failure> {
         println!("doctor: checking this host as {}", if roles.is_empty() { "nothing recognised".to_string() } else { roles.join(", ") });
         print!("{}", doctor::render_text(&findings));
     }
-    Ok(problems)
+    Ok(findings)
 }

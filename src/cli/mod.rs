@@ -82,6 +82,9 @@ pub enum Command {
         /// The findings as JSON.
         #[arg(long)]
         json: bool,
+        /// Apply the fixes found (all or nothing, each audited), then look again.
+        #[arg(long, conflicts_with = "json")]
+        fix: bool,
         /// nat-director, dr-director, tun-director, dr-real-server, tun-real-server or
         /// nat-real-server (default: recognised from the services and the VIPs on lo/tunl0).
         #[arg(long)]

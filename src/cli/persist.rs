@@ -4,7 +4,7 @@
 use super::commands::{Failure, EXIT_FAILED, EXIT_USAGE};
 use super::setup::{apply_reporting, check_steps, read_system};
 use crate::host::{HostBackend, LiveHost};
-use crate::ipvs::audit::AuditLog;
+use crate::ipvs::audit::{AuditLog, Context, Source};
 use crate::ipvs::{rules, Error};
 use crate::setup::persist::{self, HostFile, OnDisk};
 use std::path::Path;
@@ -17,33 +17,31 @@ fn io(e: String) -> Failure {
     Failure::Ipvs(Error::Io(e))
 }
 
-pub async fn run(dir: &Path, dry_run: bool, force: bool) -> Result<(), Failure> {
+pub async fn run(dir: &Path, dry_run: bool, force: bool, log: &AuditLog) -> Result<(), Failure> {
     // A real server may have no IPVS: then it persists its VIPs and sysctls only.
     let (_, (ipvs, host)) = read_system(false).await?;
     let exe = std::env::current_exe().map_err(|e| io(format!("cannot tell where ipvs-tui is installed: {e}")))?;
     let files = persist::render(dir, &exe, &ipvs, &host);
     let mut refused = 0;
-    let mut to_write = Vec::new();
-    for f in &files {
-        let state = match f.on_disk() {
+    let mut shown = Vec::new();
+    for f in files {
+        let on_disk = f.on_disk();
+        let state = match &on_disk {
             OnDisk::Same => "unchanged",
             OnDisk::Differs { summary } => {
                 println!("== {} exists and differs: {summary}", f.path.display());
                 if force {
-                    to_write.push(f);
                     "overwritten (--force)"
                 } else {
                     refused += 1;
                     "NOT overwritten (add --force)"
                 }
             }
-            OnDisk::Missing => {
-                to_write.push(f);
-                "new"
-            }
+            OnDisk::Missing => "new",
         };
         println!("== {} ({state})", f.path.display());
         print!("{}", f.contents);
+        shown.push((f, on_disk));
     }
     if dry_run {
         println!("persist: dry run: nothing was written");
@@ -53,11 +51,25 @@ pub async fn run(dir: &Path, dry_run: bool, force: bool) -> Result<(), Failure> 
         eprintln!("ipvs-tui: {refused} file(s) exist with other contents; nothing was written (--force overwrites them)");
         return Err(Failure::Reported(EXIT_FAILED));
     }
-    for f in to_write {
-        f.write().map_err(|e| io(format!("cannot write {}: {e}", f.path.display())))?;
-        println!("persist: wrote {}", f.path.display());
+    // The same writer as the console's pane: what was shown, all of it audited as one entry.
+    let context = Context::current(Source::Cli);
+    let written = persist::write(persist::WriteRequest { dir: dir.to_path_buf(), files: shown, audit: Some((log.clone(), context)) });
+    if let Some(problem) = &written.audit_problem {
+        eprintln!("ipvs-tui: warning: audit log not written: {problem}");
     }
-    println!("persist: to restore at boot: systemctl enable {}", persist::UNIT_NAME);
+    match &written.error {
+        None if written.written.is_empty() => println!("persist: nothing to write: every file is as on disk"),
+        None => {
+            for path in &written.written {
+                println!("persist: wrote {}", path.display());
+            }
+            println!("persist: to restore at boot: systemctl enable {}", persist::UNIT_NAME);
+        }
+        Some(_) => {
+            eprintln!("ipvs-tui: {}", written.message().trim_start_matches("persist: "));
+            return Err(Failure::Reported(EXIT_FAILED));
+        }
+    }
     Ok(())
 }
 

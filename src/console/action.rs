@@ -85,10 +85,17 @@ pub enum Command {
     EditSysctl,
     Doctor,
     DoctorFix,
+    // The setup wizard (`W`).
+    Wizard,
+    WizardNext,
+    WizardBack,
+    // The persist pane (`P`).
+    Persist,
+    PersistWrite,
 }
 
 /// The name of each command in the keymap file.
-const NAMES: [(Command, &str); 66] = [
+const NAMES: [(Command, &str); 71] = [
     (Command::Quit, "quit"),
     (Command::Suspend, "suspend"),
     (Command::Help, "help"),
@@ -155,6 +162,11 @@ const NAMES: [(Command, &str); 66] = [
     (Command::EditSysctl, "edit_sysctl"),
     (Command::Doctor, "doctor"),
     (Command::DoctorFix, "doctor_fix"),
+    (Command::Wizard, "wizard"),
+    (Command::WizardNext, "wizard_next"),
+    (Command::WizardBack, "wizard_back"),
+    (Command::Persist, "persist"),
+    (Command::PersistWrite, "persist_write"),
 ];
 
 impl Command {
@@ -186,7 +198,7 @@ impl Command {
     /// Commands that change IPVS or open a form that would: read-only mode offers none of them.
     pub fn is_change(self) -> bool {
         use Command::*;
-        matches!(self, Add | Edit | Delete | Weight | WeightUp | WeightDown | Quiesce | ZeroService | ZeroAll | Flush | Timeouts | Daemon | Drain | Undo | BindVip | UnbindVip | EditSysctl | DoctorFix)
+        matches!(self, Add | Edit | Delete | Weight | WeightUp | WeightDown | Quiesce | ZeroService | ZeroAll | Flush | Timeouts | Daemon | Drain | Undo | BindVip | UnbindVip | EditSysctl | DoctorFix | Wizard | Persist | PersistWrite)
     }
 }
 
@@ -208,6 +220,10 @@ pub enum Action {
     HostRead(Box<crate::host::HostState>),
     /// The doctor's findings, or why it could not look.
     DoctorRead(Result<Vec<crate::setup::doctor::Finding>, String>),
+    /// The files `P` would write and how each stands on disk, or why they could not be made.
+    PersistPlanned(Result<Vec<super::persist::Planned>, String>),
+    /// What writing them did.
+    PersistWritten(crate::setup::persist::Written),
     /// A left click at a screen cell.
     Click { column: u16, row: u16 },
     /// The mouse wheel over a screen cell.
@@ -244,6 +260,12 @@ pub enum Effect {
     ReadConns(ConnsRequest),
     /// Stop the connection read in progress at its next chunk (what it read still comes back).
     CancelConns,
-    /// Run the doctor on the table and host of this console; it answers `Action::DoctorRead`.
-    RunDoctor,
+    /// Run the doctor on the table and host of this console, told what the user knows (the
+    /// role the wizard set up); it answers `Action::DoctorRead`.
+    RunDoctor(crate::setup::gather::Ask),
+    /// Render the files `P` writes into this directory from a fresh read of the table and host;
+    /// they come back as `Action::PersistPlanned`.
+    PlanPersist(PathBuf),
+    /// Write them off the UI thread; the result comes back as `Action::PersistWritten`.
+    WritePersist(crate::setup::persist::WriteRequest),
 }

@@ -97,6 +97,8 @@ pub enum Modal {
     Drain(DrainPrompt),
     /// A host form: bind a VIP, set a sysctl.
     Host(super::hostpanes::form::HostForm),
+    /// The setup wizard (`W`).
+    Wizard(super::wizard::Wizard),
 }
 
 /// The audit log pane (`L`): the end of the file as last read.
@@ -184,6 +186,9 @@ pub struct App {
     pub host_pane: Option<super::hostpanes::HostPane>,
     /// The doctor pane, while open.
     pub doctor: Option<super::doctor::DoctorView>,
+    /// The persist pane (`P`), while open, and where it writes (None: /etc).
+    pub persist: Option<super::persist::PersistView>,
+    pub persist_dir: Option<PathBuf>,
 }
 
 impl App {
@@ -229,6 +234,8 @@ impl App {
             host_state: None,
             host_pane: None,
             doctor: None,
+            persist: None,
+            persist_dir: None,
         };
         // /proc/net/ip_vs can only be read.
         if source == Source::ReadOnly {
@@ -257,6 +264,7 @@ impl App {
         match self.modal {
             Some(Modal::Form { .. }) | Some(Modal::Host(_)) => return vec![Layer::Form],
             Some(Modal::Confirm(_)) | Some(Modal::Drain(_)) => return vec![Layer::Confirm],
+            Some(Modal::Wizard(ref w)) => return vec![w.layer()],
             None => {}
         }
         if self.audit_view.is_some() {
@@ -270,6 +278,9 @@ impl App {
         }
         if self.doctor.is_some() {
             return vec![Layer::Doctor];
+        }
+        if self.persist.is_some() {
+            return vec![Layer::Persist];
         }
         if self.palette.is_some() {
             return vec![Layer::Palette];
@@ -303,6 +314,10 @@ impl App {
             Command::Enter => self.current_service().is_some(),
             Command::Back => self.focus == Focus::Servers || !self.filter.value().is_empty(),
             Command::Undo => !self.undo.is_empty(),
+            // The wizard's questions are checked against the host as read.
+            Command::Wizard => self.host_state.is_some(),
+            // The files are made from the table and the host: offered once both have been read.
+            Command::Persist => self.snapshot.is_some() && self.host_state.is_some(),
             // Nothing to change before IPVS has been read.
             Command::Add | Command::ZeroAll | Command::Flush | Command::Timeouts | Command::Daemon => self.snapshot.is_some(),
             Command::Edit | Command::Delete | Command::ZeroService => match self.focus {

@@ -19,6 +19,8 @@ pub enum Origin {
     Key,
     Undo,
     Drain,
+    /// The setup wizard's plan, applied as one change.
+    Wizard,
 }
 
 /// One change: the operations, applied all or nothing.

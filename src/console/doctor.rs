@@ -10,7 +10,7 @@ use super::poller::SnapshotSource;
 use crate::host::HostBackend;
 use crate::setup::doctor::{Finding, diagnose};
 use crate::setup::facts::Facts;
-use crate::setup::gather;
+use crate::setup::gather::{self, Ask};
 
 /// The pane while open.
 #[derive(Debug, Clone)]
@@ -18,6 +18,8 @@ pub struct DoctorView {
     /// None while the doctor runs; the findings, or why the facts could not be gathered.
     pub findings: Option<Result<Vec<Finding>, String>>,
     pub nav: Nav,
+    /// What the doctor is told: the role, VIP and director the wizard set up (else recognised).
+    pub ask: Ask,
 }
 
 /// Rows a page key moves.
@@ -25,14 +27,14 @@ const PAGE: isize = 10;
 
 /// Gathers the facts from `source` and `host` and runs every check. Real servers are probed and
 /// the firewall read only on the live host: the demo's host is in memory, its servers imaginary.
-pub async fn run<S: SnapshotSource, H: HostBackend>(source: &S, host: &H) -> Result<Vec<Finding>, String> {
+pub async fn run<S: SnapshotSource, H: HostBackend>(source: &S, host: &H, ask: &Ask) -> Result<Vec<Finding>, String> {
     let ipvs = source.read().await.map_err(|e| format!("cannot read the IPVS table: {e}"))?;
     let state = host.state().await.map_err(|e| format!("cannot read the host's links, routes and sysctls: {e}"))?;
     let live = host.is_live();
     let probes = if live { gather::probe_all(&ipvs).await } else { Vec::new() };
-    let firewall = if live { gather::firewall_rules().await } else { None };
+    let firewall = if live { gather::firewall_rules().await } else { Vec::new() };
     let ipip = live && std::path::Path::new("/sys/module/ipip").exists();
-    let facts = Facts { role: None, vip: None, director: None, host: state, ipvs, firewall, probes, ipip };
+    let facts = Facts { role: ask.role, vip: ask.vip, director: ask.director, host: state, ipvs, firewall, probes, ipip };
     Ok(diagnose(&facts))
 }
 
@@ -40,8 +42,8 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
     match c {
         // Open (and run), or close.
         Command::Doctor if app.doctor.take().is_none() => {
-            app.doctor = Some(DoctorView { findings: None, nav: Nav::default() });
-            return vec![Effect::RunDoctor];
+            app.doctor = Some(DoctorView { findings: None, nav: Nav::default(), ask: Ask::default() });
+            return vec![Effect::RunDoctor(Ask::default())];
         }
         Command::DoctorFix => fix(app),
         _ => {}

@@ -29,10 +29,14 @@ pub enum Layer {
     Interfaces,
     Sysctls,
     Doctor,
+    WizardRole,
+    WizardForm,
+    WizardPlan,
+    Persist,
 }
 
 impl Layer {
-    const ALL: [(Layer, &'static str, &'static str); 16] = [
+    const ALL: [(Layer, &'static str, &'static str); 20] = [
         (Layer::Help, "help", "Help"),
         (Layer::Form, "form", "In a form"),
         (Layer::Confirm, "confirm", "Confirming a change"),
@@ -49,6 +53,10 @@ impl Layer {
         (Layer::Interfaces, "interfaces", "Interfaces and VIPs (i)"),
         (Layer::Sysctls, "sysctls", "LVS sysctls (s)"),
         (Layer::Doctor, "doctor", "The doctor (H)"),
+        (Layer::WizardRole, "wizard_role", "Setup wizard (W): the role"),
+        (Layer::WizardForm, "wizard_form", "Setup wizard: the role's questions"),
+        (Layer::WizardPlan, "wizard_plan", "Setup wizard: the plan"),
+        (Layer::Persist, "persist", "Surviving a reboot (P)"),
     ];
 
     fn from_name(name: &str) -> Option<Layer> {

@@ -21,6 +21,7 @@ pub mod keys;
 pub mod lean_backend;
 pub mod operate;
 pub mod palette;
+pub mod persist;
 pub mod poller;
 pub mod rates;
 pub mod runloop;
@@ -30,6 +31,7 @@ mod terminal;
 pub mod term_size;
 pub mod update;
 pub mod view;
+pub mod wizard;
 
 pub use action::{Action, Command, Effect};
 pub use app::{App, Focus, Source};

@@ -110,6 +110,7 @@ pub fn edit(app: &mut App, req: InputRequest) {
         Some(Modal::Confirm(confirm)) => confirm.edit(req),
         Some(Modal::Drain(prompt)) => drain::edit(prompt, req),
         Some(Modal::Host(form)) => form.edit(req),
+        Some(Modal::Wizard(_)) => super::wizard::edit(app, req),
         None => {}
     }
 }
@@ -161,6 +162,8 @@ pub fn applied(app: &mut App, outcome: Outcome) {
                 }
                 (Some(Modal::Form { form, .. }), _) if from_open_form => form.set_error(message),
                 (Some(Modal::Host(form)), _) if from_open_form => form.set_error(message),
+                // Page 3 of the wizard says it (see `wizard::applied`).
+                (Some(Modal::Wizard(_)), _) if change.origin == Origin::Wizard => {}
                 _ => app.flash_error(format!("not applied: {message}")),
             }
         }
@@ -203,6 +206,10 @@ fn form_submit(app: &mut App) -> Vec<Effect> {
             submit(app, Origin::Key, confirm.ops, None, None)
         }
         Some(Modal::Drain(prompt)) => drain::start(app, prompt),
+        Some(wizard @ Modal::Wizard(_)) => {
+            app.modal = Some(wizard);
+            vec![]
+        }
         Some(Modal::Host(mut form)) => {
             let op = form.submit();
             app.modal = Some(Modal::Host(form));
@@ -216,7 +223,7 @@ fn form_submit(app: &mut App) -> Vec<Effect> {
 }
 
 /// Sends a change to the backend; one at a time, so that each starts from what the last one left.
-fn submit(app: &mut App, origin: Origin, ops: Vec<Operation>, expect: Option<Expected>, undo_of: Option<String>) -> Vec<Effect> {
+pub(super) fn submit(app: &mut App, origin: Origin, ops: Vec<Operation>, expect: Option<Expected>, undo_of: Option<String>) -> Vec<Effect> {
     if app.in_flight.is_some() {
         app.flash_error(busy(app));
         return vec![];

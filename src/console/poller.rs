@@ -5,6 +5,7 @@
 use super::changes::{self, Change, Outcome, Policy};
 use super::conn_source::ConnSource;
 use crate::host::{HostBackend, HostState};
+use crate::setup::gather::Ask;
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::model::{ServiceKey, Snapshot};
 use crate::ipvs::{Backend, Error, IpvsOp, Result};
@@ -38,7 +39,10 @@ pub struct Poller {
     changes: mpsc::UnboundedSender<Change>,
     /// The doctor's findings, one answer per `run_doctor`.
     pub diagnoses: mpsc::UnboundedReceiver<std::result::Result<Vec<crate::setup::doctor::Finding>, String>>,
-    doctor: mpsc::UnboundedSender<()>,
+    doctor: mpsc::UnboundedSender<Ask>,
+    /// The persist pane's files, one answer per `plan_persist`.
+    pub persist_plans: mpsc::UnboundedReceiver<std::result::Result<Vec<super::persist::Planned>, String>>,
+    persist: mpsc::UnboundedSender<std::path::PathBuf>,
     task: JoinHandle<()>,
     /// Where the connections pane reads the connections of what this poller polls.
     pub conns: ConnSource,
@@ -53,8 +57,10 @@ impl Poller {
         let (focus_tx, focus_rx) = watch::channel(None);
         let (changes_tx, mut changes_rx) = mpsc::unbounded_channel::<Change>();
         let (outcomes_tx, outcomes) = mpsc::unbounded_channel();
-        let (doctor_tx, mut doctor_rx) = mpsc::unbounded_channel::<()>();
+        let (doctor_tx, mut doctor_rx) = mpsc::unbounded_channel::<Ask>();
         let (diagnoses_tx, diagnoses) = mpsc::unbounded_channel();
+        let (persist_tx, mut persist_rx) = mpsc::unbounded_channel::<std::path::PathBuf>();
+        let (plans_tx, persist_plans) = mpsc::unbounded_channel();
         let task = tokio::task::spawn_local(async move {
             let mut polls: u32 = 0;
             let mut changed_host = false;
@@ -82,16 +88,22 @@ impl Poller {
                         }
                     }
                     // The doctor reads the same table and host (and probes the real servers).
-                    Some(()) = doctor_rx.recv() => {
-                        let findings = super::doctor::run(&source, &host).await;
+                    Some(ask) = doctor_rx.recv() => {
+                        let findings = super::doctor::run(&source, &host, &ask).await;
                         if diagnoses_tx.send(findings).is_err() {
+                            return;
+                        }
+                    }
+                    // The persist pane's files are rendered from the same table and host.
+                    Some(dir) = persist_rx.recv() => {
+                        if plans_tx.send(super::persist::plan(&source, &host, dir).await).is_err() {
                             return;
                         }
                     }
                 }
             }
         });
-        Poller { results, outcomes, interval: interval_tx, focus: focus_tx, changes: changes_tx, diagnoses, doctor: doctor_tx, task, conns: ConnSource::default() }
+        Poller { results, outcomes, interval: interval_tx, focus: focus_tx, changes: changes_tx, diagnoses, doctor: doctor_tx, persist_plans, persist: persist_tx, task, conns: ConnSource::default() }
     }
 
     /// Reads connections from `conns` instead of this host's /proc/net/ip_vs_conn.
@@ -110,9 +122,14 @@ impl Poller {
         self.focus.send_if_modified(|f| std::mem::replace(f, focus) != focus);
     }
 
-    /// Asks for the doctor's findings; they arrive on `diagnoses`.
-    pub fn run_doctor(&self) {
-        let _ = self.doctor.send(());
+    /// Asks for the doctor's findings, told `ask`; they arrive on `diagnoses`.
+    pub fn run_doctor(&self, ask: Ask) {
+        let _ = self.doctor.send(ask);
+    }
+
+    /// Asks for the persist pane's files in `dir`; they arrive on `persist_plans`.
+    pub fn plan_persist(&self, dir: std::path::PathBuf) {
+        let _ = self.persist.send(dir);
     }
 
     /// Queues a change; its outcome arrives on `outcomes`.

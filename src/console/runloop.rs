@@ -77,6 +77,8 @@ where
     // Connection reads run on their own tasks and report here; the flag stops the current one.
     let (conns_tx, mut conns_rx) = tokio::sync::mpsc::unbounded_channel();
     let mut conns_cancel: Option<Arc<AtomicBool>> = None;
+    // The persist pane's writes run on a blocking thread and report here.
+    let (written_tx, mut written_rx) = tokio::sync::mpsc::unbounded_channel();
     loop {
         if dirty {
             draw(terminal, app, theme, sync)?;
@@ -133,6 +135,14 @@ where
                 dirty = true;
                 update(app, Action::DoctorRead(findings))
             }
+            Some(files) = poller.persist_plans.recv() => {
+                dirty = true;
+                update(app, Action::PersistPlanned(files))
+            }
+            Some(written) = written_rx.recv() => {
+                dirty = true;
+                update(app, Action::PersistWritten(written))
+            }
             Some(outcome) = poller.outcomes.recv() => {
                 dirty = true;
                 update(app, Action::Applied(Box::new(outcome)))
@@ -167,7 +177,14 @@ where
                     dirty = true;
                 }
                 Effect::Apply(change) => poller.submit(change),
-                Effect::RunDoctor => poller.run_doctor(),
+                Effect::RunDoctor(ask) => poller.run_doctor(ask),
+                Effect::PlanPersist(dir) => poller.plan_persist(dir),
+                Effect::WritePersist(request) => {
+                    let tx = written_tx.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let _ = tx.send(crate::setup::persist::write(request));
+                    });
+                }
                 Effect::ReadAudit(path) => {
                     // Only the end of the file is read: quick enough to do here.
                     let tail = read_last(&path, AUDIT_LINES).map_err(std::sync::Arc::new);

@@ -1,5 +1,5 @@
 //! The console's settings file (config.toml in the XDG config directory; documented defaults in
-//! assets/config.toml): read-only mode and where the audit log goes.
+//! assets/config.toml): read-only mode, where the audit log goes, where `P` writes its files.
 
 use super::config::ConfigError;
 use serde::Deserialize;
@@ -15,6 +15,8 @@ pub struct Settings {
     pub read_only: bool,
     /// The audit log file, instead of the default location (as --audit-log).
     pub audit_log: Option<PathBuf>,
+    /// Where the persist pane (`P`) writes, instead of /etc (as `ipvs-tui persist --dir`).
+    pub persist_dir: Option<PathBuf>,
 }
 
 impl Settings {
@@ -34,9 +36,10 @@ mod tests {
 
     #[test]
     fn settings_and_mistakes() {
-        let s = Settings::parse("read_only = true\naudit_log = \"/tmp/a.log\"\n").unwrap();
+        let s = Settings::parse("read_only = true\naudit_log = \"/tmp/a.log\"\npersist_dir = \"/tmp/etc\"\n").unwrap();
         assert!(s.read_only);
         assert_eq!(s.audit_log, Some(PathBuf::from("/tmp/a.log")));
+        assert_eq!(s.persist_dir, Some(PathBuf::from("/tmp/etc")));
         let e = Settings::parse("read_only = true\nreadonly = 1\n").unwrap_err();
         assert_eq!(e.line, Some(2), "{e}");
         assert!(e.message.contains("unknown field"), "{e}");

@@ -140,6 +140,7 @@ async fn console(options: Options) -> i32 {
     if source == Source::Kernel {
         app.audit_path = Some(log.path().to_path_buf());
     }
+    app.persist_dir = settings.persist_dir.clone();
     if !problems.is_empty() {
         app.flash_error(problems.join("\n"));
     }

@@ -5,10 +5,13 @@ use super::action::{Action, Command, Effect};
 use super::app::{App, AuditView, FLASH_ERROR_FOR, FLASH_FOR, Focus, INTERVALS, Nav, Source};
 use super::conns;
 use super::drain;
+use super::keymap::Layer;
+use super::keys::Key;
 use super::operate;
 use super::palette::{self, Run};
 use super::view::{self, Column, SERVER_COLUMNS, SERVICE_COLUMNS};
 use crate::ipvs::rates::RateSource;
+use crossterm::event::KeyCode;
 use ratatui::layout::{Position, Rect};
 
 /// Rows the mouse wheel moves.
@@ -34,11 +37,15 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Applied(outcome) => {
+            let wizard = super::wizard::outcome_of(&outcome);
             operate::applied(app, *outcome);
+            if let Some(ended) = wizard {
+                super::wizard::applied(app, ended);
+            }
             // What the doctor found may have changed: it looks again.
             if let Some(view) = &mut app.doctor {
                 view.findings = None;
-                return vec![Effect::RunDoctor];
+                return vec![Effect::RunDoctor(view.ask.clone())];
             }
             vec![]
         }
@@ -46,6 +53,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             super::doctor::read(app, findings);
             vec![]
         }
+        Action::PersistPlanned(files) => {
+            super::persist::planned(app, files);
+            vec![]
+        }
+        Action::PersistWritten(written) => super::persist::written(app, written),
         Action::HostRead(host) => {
             super::hostpanes::observe(app, *host);
             vec![]
@@ -66,9 +78,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 scroll_help(app, delta);
             } else if app.conns.is_some() {
                 conns::scroll(app, delta);
-            } else {
+            } else if tables_reachable(app) {
                 let over_servers = app.screen.servers.contains(Position::new(column, row));
                 move_in(app, if over_servers { Focus::Servers } else { Focus::Services }, delta);
+            } else {
+                return wheel_in_pane(app, down);
             }
             vec![]
         }
@@ -112,6 +126,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
 }
 
 fn command(app: &mut App, c: Command) -> Vec<Effect> {
+    if c == Command::Wizard || (matches!(app.modal, Some(super::app::Modal::Wizard(_))) && super::wizard::takes(c)) {
+        return super::wizard::command(app, c);
+    }
     match c {
         Command::Quit => return vec![Effect::Quit],
         Command::Suspend => return vec![Effect::Suspend],
@@ -217,6 +234,9 @@ fn command(app: &mut App, c: Command) -> Vec<Effect> {
             }
         }
         Command::Doctor | Command::DoctorFix => return super::doctor::command(app, c),
+        // Taken by the wizard above while it is open.
+        Command::Wizard | Command::WizardNext | Command::WizardBack => {}
+        Command::Persist | Command::PersistWrite => return super::persist::command(app, c),
         Command::Interfaces | Command::Sysctls | Command::BindVip | Command::UnbindVip | Command::EditSysctl => {
             return super::hostpanes::command(app, c);
         }
@@ -314,6 +334,8 @@ fn movement(app: &mut App, c: Command) {
         super::hostpanes::movement(app, c);
     } else if app.doctor.is_some() {
         super::doctor::movement(app, c);
+    } else if app.persist.is_some() {
+        super::persist::movement(app, c);
     } else {
         move_in(app, app.focus, delta);
     }
@@ -374,9 +396,24 @@ fn select(app: &mut App, focus: Focus) {
     }
 }
 
+/// Whether the mouse reaches the tables: nothing covers them but the filter or the palette line.
+fn tables_reachable(app: &App) -> bool {
+    let top = app.layers();
+    top == app.base_layers() || top == [Layer::Filter] || top == [Layer::Palette]
+}
+
+/// The wheel over a pane that covers the tables moves it as its ↑/↓ keys do; forms and
+/// confirmations ignore it (a wheel must not change which field or answer is chosen).
+fn wheel_in_pane(app: &mut App, down: bool) -> Vec<Effect> {
+    let key = Key::plain(if down { KeyCode::Down } else { KeyCode::Up });
+    match app.keymap.lookup(&app.layers(), key) {
+        Some(c @ (Command::Up | Command::Down)) => (0..WHEEL_ROWS).flat_map(|_| command(app, c)).collect(),
+        _ => vec![],
+    }
+}
+
 fn click(app: &mut App, at: Position) {
-    // The tables are hidden under help and the connections pane.
-    if app.help.is_some() || app.conns.is_some() {
+    if !tables_reachable(app) {
         return;
     }
     for focus in [Focus::Services, Focus::Servers] {

@@ -14,6 +14,11 @@ pub enum HostError {
     AddressExists { dev: String, addr: IpAddr, prefix: u8 },
     #[error("address {addr}/{prefix} is not on {dev}")]
     AddressMissing { dev: String, addr: IpAddr, prefix: u8 },
+    /// The gateway of a route is on no subnet this host is connected to.
+    #[error("gateway {0} is not on a directly connected subnet of this host (the kernel has no route to it)")]
+    Unreachable(IpAddr),
+    #[error("there is no default route via {0}")]
+    RouteMissing(IpAddr),
     /// A known sysctl that this kernel does not have (ip_vs not loaded, interface gone).
     #[error("sysctl {0} does not exist on this host{hint}", hint = missing_hint(.0))]
     NoSysctl(String),

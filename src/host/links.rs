@@ -59,6 +59,18 @@ pub(super) async fn index_of(handle: &Handle, name: &str) -> Result<u32, HostErr
     }
 }
 
+/// `ip link set dev NAME up` (or down).
+pub(super) async fn set_up(handle: &Handle, name: &str, up: bool) -> Result<(), HostError> {
+    let index = index_of(handle, name).await?;
+    let builder = rtnetlink::LinkUnspec::new_with_index(index);
+    let message = if up { builder.up() } else { builder.down() }.build();
+    let what = if up { "bringing an interface up" } else { "bringing an interface down" };
+    handle.link().set(message).execute().await.map_err(|e| match errno(&e) {
+        Some(libc::ENODEV) => HostError::NoInterface(name.to_string()),
+        _ => read_error(what, e),
+    })
+}
+
 fn link(m: &LinkMessage) -> Link {
     let mut name = String::new();
     let mut kind = None;

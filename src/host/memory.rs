@@ -4,7 +4,9 @@
 
 use super::error::HostError;
 use super::op::HostOp;
-use super::{Addr, HostState};
+use super::op::default_route;
+use super::{Addr, HostState, Route};
+use std::net::IpAddr;
 
 /// Applies `op` to `state`, or says why the kernel would refuse it (and leaves `state` as it was).
 pub fn apply(state: &mut HostState, op: &HostOp) -> Result<(), HostError> {
@@ -29,8 +31,43 @@ pub fn apply(state: &mut HostState, op: &HostOp) -> Result<(), HostError> {
             Some(old) => *old = value.clone(),
             None => return Err(HostError::NoSysctl(name.clone())),
         },
+        HostOp::SetLinkUp { link } => link_mut(state, link)?.up = true,
+        HostOp::SetLinkDown { link } => link_mut(state, link)?.up = false,
+        HostOp::ReplaceDefaultRoute { via, dev } => {
+            // The kernel wants the gateway on a connected subnet (of `dev`, when given).
+            if let Some(d) = dev {
+                link_mut(state, d)?;
+            }
+            let on_link = state.links.iter().filter(|l| l.up && dev.as_ref().is_none_or(|d| *d == l.name)).find(|l| l.addrs.iter().any(|a| covers(a, *via)));
+            let Some(link) = on_link.map(|l| l.name.clone()) else {
+                return Err(HostError::Unreachable(*via));
+            };
+            let any = if via.is_ipv4() { IpAddr::from([0u8; 4]) } else { IpAddr::from([0u16; 8]) };
+            let route = Route { dst: any, prefix: 0, gateway: Some(*via), dev: Some(link) };
+            match default_route(state, *via).cloned().and_then(|old| state.routes.iter().position(|r| *r == old)) {
+                Some(at) => state.routes[at] = route,
+                None => state.routes.push(route),
+            }
+        }
+        HostOp::DelDefaultRoute { via, dev } => {
+            let found = state.routes.iter().position(|r| r.prefix == 0 && r.dst.is_unspecified() && r.gateway == Some(*via) && dev.as_ref().is_none_or(|d| r.dev.as_ref() == Some(d)));
+            let Some(at) = found else { return Err(HostError::RouteMissing(*via)) };
+            state.routes.remove(at);
+        }
     }
     Ok(())
+}
+
+/// `addr` is within the subnet of `a` (same family, same first `a.prefix` bits).
+fn covers(a: &Addr, addr: IpAddr) -> bool {
+    let bits = |ip: IpAddr| match ip {
+        IpAddr::V4(v) => (u128::from(u32::from(v)) << 96, 32),
+        IpAddr::V6(v) => (u128::from(v), 128),
+    };
+    let ((net, family), (x, other)) = (bits(a.addr), bits(addr));
+    let prefix = u32::from(a.prefix.min(if family == 32 { 32 } else { 128 }));
+    let mask = if prefix == 0 { 0 } else { u128::MAX << (128 - prefix) };
+    family == other && prefix > 0 && (net & mask) == (x & mask)
 }
 
 fn link_mut<'a>(state: &'a mut HostState, dev: &str) -> Result<&'a mut super::Link, HostError> {
@@ -69,5 +106,24 @@ mod tests {
         let v6 = |prefix| HostOp::AddAddr { dev: "lo".into(), addr: "2001:db8::1".parse().unwrap(), prefix, label: None };
         apply(&mut s, &v6(128)).unwrap();
         assert!(matches!(apply(&mut s, &v6(64)), Err(HostError::AddressExists { .. })), "IPv6: once per interface");
+    }
+
+    #[test]
+    fn links_go_up_and_default_routes_need_a_gateway_on_a_connected_subnet() {
+        let mut s = state();
+        s.links.push(Link { index: 2, name: "eth0".into(), up: true, kind: None, addrs: vec![Addr { addr: "10.0.0.2".parse().unwrap(), prefix: 24, label: None }] });
+        s.links.push(Link { index: 3, name: "tunl0".into(), up: false, kind: Some("ipip".into()), addrs: vec![] });
+        apply(&mut s, &HostOp::SetLinkUp { link: "tunl0".into() }).unwrap();
+        assert!(s.link("tunl0").unwrap().up);
+        assert_eq!(apply(&mut s, &HostOp::SetLinkUp { link: "tunl9".into() }), Err(HostError::NoInterface("tunl9".into())));
+        let via = |a: &str| HostOp::ReplaceDefaultRoute { via: a.parse().unwrap(), dev: None };
+        assert_eq!(apply(&mut s, &via("10.9.9.9")).unwrap_err().to_string(), "gateway 10.9.9.9 is not on a directly connected subnet of this host (the kernel has no route to it)");
+        apply(&mut s, &via("10.0.0.254")).unwrap();
+        apply(&mut s, &via("10.0.0.1")).unwrap();
+        assert_eq!(s.routes, [Route { dst: "0.0.0.0".parse().unwrap(), prefix: 0, gateway: Some("10.0.0.1".parse().unwrap()), dev: Some("eth0".into()) }], "replaced, not added");
+        let del = |a: &str| HostOp::DelDefaultRoute { via: a.parse().unwrap(), dev: None };
+        assert_eq!(apply(&mut s, &del("10.0.0.254")).unwrap_err().to_string(), "there is no default route via 10.0.0.254");
+        apply(&mut s, &del("10.0.0.1")).unwrap();
+        assert!(s.routes.is_empty());
     }
 }

@@ -86,7 +86,8 @@ pub async fn read_state() -> Result<HostState, HostError> {
     Ok(HostState { links, routes, sysctls: sysctl::read_all() })
 }
 
-/// Applies one change to this host: addresses over rtnetlink, sysctls through /proc/sys.
+/// Applies one change to this host: addresses, links and routes over rtnetlink, sysctls through
+/// /proc/sys.
 /// On error nothing of the change is applied. The change is checked by the parsers' rules first,
 /// so a sysctl name built by hand can never write outside the known /proc/sys files.
 pub async fn apply(op: &HostOp) -> Result<(), HostError> {
@@ -95,5 +96,9 @@ pub async fn apply(op: &HostOp) -> Result<(), HostError> {
         HostOp::AddAddr { dev, addr, prefix, label } => addrs::add(&links::connect()?, dev, *addr, *prefix, label.as_deref()).await,
         HostOp::DelAddr { dev, addr, prefix } => addrs::del(&links::connect()?, dev, *addr, *prefix).await,
         HostOp::SetSysctl { name, value } => sysctl::write(name, value),
+        HostOp::SetLinkUp { link } => links::set_up(&links::connect()?, link, true).await,
+        HostOp::SetLinkDown { link } => links::set_up(&links::connect()?, link, false).await,
+        HostOp::ReplaceDefaultRoute { via, dev } => routes::set_default(&links::connect()?, *via, dev.as_deref(), false).await,
+        HostOp::DelDefaultRoute { via, dev } => routes::set_default(&links::connect()?, *via, dev.as_deref(), true).await,
     }
 }

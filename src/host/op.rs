@@ -1,7 +1,7 @@
 //! Host changes as values: each one is applied by `host::apply`, shown as its `ip` or `sysctl`
 //! command, and knows how to undo itself given the state it replaces.
 
-use super::HostState;
+use super::{HostState, Route};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
@@ -16,12 +16,26 @@ pub enum HostOp {
     DelAddr { dev: String, addr: IpAddr, prefix: u8 },
     /// `name` in sysctl notation (see [`super::sysctl`]), `value` already checked.
     SetSysctl { name: String, value: String },
+    /// `ip link set dev LINK up` (tunl0 after modprobe ipip is down).
+    SetLinkUp { link: String },
+    /// `ip link set dev LINK down`: the undo of bringing one up.
+    SetLinkDown { link: String },
+    /// `ip route replace default via VIA [dev DEV]`: the default route of VIA's family in the
+    /// main table (a NAT real server's must be the director).
+    ReplaceDefaultRoute { via: IpAddr, dev: Option<String> },
+    /// `ip route del default via VIA [dev DEV]`: the undo of adding one where there was none.
+    DelDefaultRoute { via: IpAddr, dev: Option<String> },
+}
+
+/// The default route of `via`'s family in `state` (the first, as `ip route` lists them).
+pub fn default_route(state: &HostState, via: IpAddr) -> Option<&Route> {
+    state.routes.iter().find(|r| r.prefix == 0 && r.dst.is_unspecified() && r.dst.is_ipv4() == via.is_ipv4())
 }
 
 impl HostOp {
     /// Unbinding a VIP stops its traffic: it asks for confirmation.
     pub fn is_destructive(&self) -> bool {
-        matches!(self, HostOp::DelAddr { .. })
+        matches!(self, HostOp::DelAddr { .. } | HostOp::SetLinkDown { .. } | HostOp::DelDefaultRoute { .. })
     }
 
     /// The equivalent shell command.
@@ -34,6 +48,10 @@ impl HostOp {
             HostOp::DelAddr { dev, addr, prefix } => format!("ip addr del {addr}/{prefix} dev {dev}"),
             HostOp::SetSysctl { name, value } if value.contains(' ') => format!("sysctl -w '{name}={value}'"),
             HostOp::SetSysctl { name, value } => format!("sysctl -w {name}={value}"),
+            HostOp::SetLinkUp { link } => format!("ip link set dev {link} up"),
+            HostOp::SetLinkDown { link } => format!("ip link set dev {link} down"),
+            HostOp::ReplaceDefaultRoute { via, dev } => format!("ip route replace default via {via}{}", dev.as_ref().map(|d| format!(" dev {d}")).unwrap_or_default()),
+            HostOp::DelDefaultRoute { via, dev } => format!("ip route del default via {via}{}", dev.as_ref().map(|d| format!(" dev {d}")).unwrap_or_default()),
         }
     }
 
@@ -52,6 +70,18 @@ impl HostOp {
                 let old = before.sysctls.get(name)?;
                 Some(vec![HostOp::SetSysctl { name: name.clone(), value: old.clone() }])
             }
+            // A link already in the state asked for needs nothing undone.
+            HostOp::SetLinkUp { link } => Some(if before.link(link)?.up { vec![] } else { vec![HostOp::SetLinkDown { link: link.clone() }] }),
+            HostOp::SetLinkDown { link } => Some(if before.link(link)?.up { vec![HostOp::SetLinkUp { link: link.clone() }] } else { vec![] }),
+            HostOp::ReplaceDefaultRoute { via, dev } => match default_route(before, *via) {
+                None => Some(vec![HostOp::DelDefaultRoute { via: *via, dev: dev.clone() }]),
+                // A default route without a gateway (`default dev ppp0`) cannot be put back by this op.
+                Some(old) => Some(vec![HostOp::ReplaceDefaultRoute { via: old.gateway?, dev: old.dev.clone() }]),
+            },
+            HostOp::DelDefaultRoute { via, .. } => {
+                let old = default_route(before, *via).filter(|r| r.gateway == Some(*via))?;
+                Some(vec![HostOp::ReplaceDefaultRoute { via: *via, dev: old.dev.clone() }])
+            }
         }
     }
 
@@ -60,7 +90,9 @@ impl HostOp {
     pub fn before_lines(&self, before: &HostState) -> Vec<String> {
         match self {
             HostOp::AddAddr { .. } => Vec::new(),
-            HostOp::DelAddr { .. } => self.inverse(before).unwrap_or_default().iter().map(HostOp::to_command).collect(),
+            HostOp::DelAddr { .. } | HostOp::SetLinkUp { .. } | HostOp::SetLinkDown { .. } | HostOp::ReplaceDefaultRoute { .. } | HostOp::DelDefaultRoute { .. } => {
+                self.inverse(before).unwrap_or_default().iter().map(HostOp::to_command).collect()
+            }
             HostOp::SetSysctl { name, .. } => before.sysctls.get(name).map(|v| format!("{name} = {v}")).into_iter().collect(),
         }
     }
@@ -80,9 +112,42 @@ mod tests {
         state.links.push(Link { index: 2, name: "eth1".into(), up: true, kind: Some("veth".into()), addrs: vec![
             Addr { addr: "2001:db8::5".parse().unwrap(), prefix: 128, label: None },
         ] });
+        state.links.push(Link { index: 3, name: "tunl0".into(), up: false, kind: Some("ipip".into()), addrs: vec![] });
+        state.routes.push(Route { dst: "0.0.0.0".parse().unwrap(), prefix: 0, gateway: Some("10.0.0.254".parse().unwrap()), dev: Some("eth1".into()) });
         state.sysctls.insert("net.ipv4.ip_forward".into(), "0".into());
         state.sysctls.insert("net.ipv4.vs.sync_threshold".into(), "3 50".into());
         state
+    }
+
+    fn route(via: &str, dev: Option<&str>) -> HostOp {
+        HostOp::ReplaceDefaultRoute { via: via.parse().unwrap(), dev: dev.map(Into::into) }
+    }
+
+    fn del_route(via: &str, dev: Option<&str>) -> HostOp {
+        HostOp::DelDefaultRoute { via: via.parse().unwrap(), dev: dev.map(Into::into) }
+    }
+
+    #[test]
+    fn links_and_default_routes_as_ip_commands_and_their_inverses() {
+        let up = |l: &str| HostOp::SetLinkUp { link: l.into() };
+        let down = |l: &str| HostOp::SetLinkDown { link: l.into() };
+        assert_eq!(up("tunl0").to_command(), "ip link set dev tunl0 up");
+        assert_eq!(down("tunl0").to_command(), "ip link set dev tunl0 down");
+        assert_eq!(route("10.0.0.1", None).to_command(), "ip route replace default via 10.0.0.1");
+        assert_eq!(route("2001:db8::1", Some("eth1")).to_command(), "ip route replace default via 2001:db8::1 dev eth1");
+        assert_eq!(del_route("10.0.0.1", Some("eth1")).to_command(), "ip route del default via 10.0.0.1 dev eth1");
+        let before = host();
+        assert_eq!(up("tunl0").inverse(&before), Some(vec![down("tunl0")]), "down again, as it was");
+        assert_eq!(up("eth1").inverse(&before), Some(vec![]), "already up: nothing to undo");
+        assert_eq!(down("eth1").inverse(&before), Some(vec![up("eth1")]));
+        assert_eq!(up("eth9").inverse(&before), None);
+        assert_eq!(route("10.0.0.1", None).inverse(&before), Some(vec![route("10.0.0.254", Some("eth1"))]), "the previous default route");
+        assert_eq!(route("2001:db8::1", None).inverse(&before), Some(vec![del_route("2001:db8::1", None)]), "no IPv6 default route before");
+        assert_eq!(route("10.0.0.1", None).before_lines(&before), ["ip route replace default via 10.0.0.254 dev eth1"]);
+        assert_eq!(del_route("10.0.0.254", None).inverse(&before), Some(vec![route("10.0.0.254", Some("eth1"))]));
+        assert_eq!(del_route("10.0.0.9", None).inverse(&before), None, "not the default route");
+        assert!(down("tunl0").is_destructive() && del_route("10.0.0.1", None).is_destructive());
+        assert!(!up("tunl0").is_destructive() && !route("10.0.0.1", None).is_destructive());
     }
 
     fn add(dev: &str, addr: &str, prefix: u8, label: Option<&str>) -> HostOp {

@@ -137,6 +137,31 @@ pub fn sysctl_assignment(text: &str) -> Parsed<HostOp> {
     Ok(HostOp::SetSysctl { name, value })
 }
 
+/// A default route's gateway: a unicast address; an IPv6 link-local one only with `dev`.
+pub fn gateway(text: &str, dev: Option<&str>) -> Parsed<IpAddr> {
+    let addr: IpAddr = text.parse().map_err(|_| ParseError::new("gateway", text, "must be an IPv4 or IPv6 address, e.g. 10.0.0.1"))?;
+    let unicast = match addr {
+        IpAddr::V4(a) => !a.is_multicast() && !a.is_broadcast() && !a.is_unspecified() && !a.is_loopback(),
+        IpAddr::V6(a) => !a.is_multicast() && !a.is_unspecified() && !a.is_loopback(),
+    };
+    if !unicast {
+        return Err(ParseError::new("gateway", text, "must be the unicast address of a router, not multicast, broadcast, loopback or unspecified"));
+    }
+    if let IpAddr::V6(a) = addr
+        && a.is_unicast_link_local()
+        && dev.is_none()
+    {
+        return Err(ParseError::new("gateway", text, "an IPv6 link-local gateway needs the interface it is on (dev)"));
+    }
+    Ok(addr)
+}
+
+/// `ip route replace default via ADDR [dev IFACE]`.
+pub fn default_route(via: &str, dev: Option<&str>) -> Parsed<HostOp> {
+    let dev = dev.map(interface).transpose()?;
+    Ok(HostOp::ReplaceDefaultRoute { via: gateway(via, dev.as_deref())?, dev })
+}
+
 /// Checks an operation built without this module (a plan, a form): the same rules as parsing.
 pub fn validate(op: &HostOp) -> Parsed<()> {
     match op {
@@ -159,6 +184,13 @@ pub fn validate(op: &HostOp) -> Parsed<()> {
             if sysctl_value(info, name, value)? != *value {
                 return Err(ParseError::new("sysctl", &format!("{name}={value}"), "the value must be written plainly, e.g. 3 50"));
             }
+        }
+        HostOp::SetLinkUp { link } | HostOp::SetLinkDown { link } => {
+            interface(link)?;
+        }
+        HostOp::ReplaceDefaultRoute { via, dev } | HostOp::DelDefaultRoute { via, dev } => {
+            let dev = dev.as_deref().map(interface).transpose()?;
+            gateway(&via.to_string(), dev.as_deref())?;
         }
     }
     Ok(())
@@ -243,6 +275,18 @@ mod tests {
     }
 
     #[test]
+    fn default_routes_need_a_unicast_gateway() {
+        assert_eq!(default_route("10.0.0.1", None).unwrap(), HostOp::ReplaceDefaultRoute { via: "10.0.0.1".parse().unwrap(), dev: None });
+        assert_eq!(default_route("fe80::1", Some("eth1")).unwrap(), HostOp::ReplaceDefaultRoute { via: "fe80::1".parse().unwrap(), dev: Some("eth1".into()) });
+        assert_eq!(err(default_route("10.0.0", None)), r#"gateway "10.0.0": must be an IPv4 or IPv6 address, e.g. 10.0.0.1"#);
+        for bad in ["0.0.0.0", "255.255.255.255", "224.0.0.1", "127.0.0.1", "::", "::1", "ff02::1"] {
+            assert_eq!(err(default_route(bad, None)), format!(r#"gateway "{bad}": must be the unicast address of a router, not multicast, broadcast, loopback or unspecified"#));
+        }
+        assert_eq!(err(default_route("fe80::1", None)), r#"gateway "fe80::1": an IPv6 link-local gateway needs the interface it is on (dev)"#);
+        assert!(err(default_route("10.0.0.1", Some("eth 1"))).starts_with("interface \"eth 1\""));
+    }
+
+    #[test]
     fn validate_applies_the_same_rules_to_built_ops() {
         for good in ["net.ipv4.ip_forward=1", "net.ipv4.vs.sync_threshold=3 50"] {
             validate(&sysctl_assignment(good).unwrap()).unwrap();
@@ -255,6 +299,10 @@ mod tests {
             HostOp::AddAddr { dev: "lo".into(), addr: "192.0.2.1".parse().unwrap(), prefix: 40, label: None },
             HostOp::AddAddr { dev: "lo".into(), addr: "192.0.2.1".parse().unwrap(), prefix: 32, label: Some("eth0:1".into()) },
             HostOp::DelAddr { dev: "".into(), addr: "192.0.2.1".parse().unwrap(), prefix: 32 },
+            HostOp::SetLinkUp { link: "a/b".into() },
+            HostOp::SetLinkDown { link: "".into() },
+            HostOp::ReplaceDefaultRoute { via: "224.0.0.1".parse().unwrap(), dev: None },
+            HostOp::DelDefaultRoute { via: "fe80::1".parse().unwrap(), dev: None },
         ];
         for op in bad {
             assert!(validate(&op).is_err(), "{op:?}");

@@ -1,10 +1,11 @@
-//! Routes of the main table, both families, read over rtnetlink.
+//! Routes of the main table, both families, read over rtnetlink; the default route replaced or
+//! removed as `ip route replace|del default via ADDR [dev DEV]` does.
 
 use super::error::HostError;
-use super::links::read_error;
+use super::links::{errno, index_of, read_error};
 use super::{Link, Route};
 use futures::TryStreamExt;
-use netlink_packet_route::route::{RouteAddress, RouteAttribute, RouteHeader, RouteMessage};
+use netlink_packet_route::route::{RouteAddress, RouteAttribute, RouteHeader, RouteMessage, RouteProtocol, RouteScope, RouteType};
 use rtnetlink::{Handle, RouteMessageBuilder};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -19,6 +20,35 @@ pub(super) async fn read_routes(handle: &Handle, links: &[Link]) -> Result<Vec<R
         }
     }
     Ok(out)
+}
+
+/// `ip route replace default via VIA [dev DEV]` (`del`: `ip route del ...`).
+pub(super) async fn set_default(handle: &Handle, via: IpAddr, dev: Option<&str>, del: bool) -> Result<(), HostError> {
+    let index = match dev {
+        Some(d) => Some(index_of(handle, d).await?),
+        None => None,
+    };
+    let mut message = match via {
+        IpAddr::V4(a) => RouteMessageBuilder::<Ipv4Addr>::new().gateway(a).build(),
+        IpAddr::V6(a) => RouteMessageBuilder::<Ipv6Addr>::new().gateway(a).build(),
+    };
+    if let Some(i) = index {
+        message.attributes.push(RouteAttribute::Oif(i));
+    }
+    let result = if del {
+        // As `ip route del`: match any protocol, scope and type, so a route added by DHCP goes too.
+        (message.header.protocol, message.header.scope, message.header.kind) = (RouteProtocol::Unspec, RouteScope::NoWhere, RouteType::Unspec);
+        handle.route().del(message).execute().await
+    } else {
+        message.header.protocol = RouteProtocol::Boot;
+        handle.route().add(message).replace().execute().await
+    };
+    result.map_err(|e| match errno(&e) {
+        Some(libc::ENETUNREACH) => HostError::Unreachable(via),
+        Some(libc::ESRCH) if del => HostError::RouteMissing(via),
+        Some(libc::ENODEV) => HostError::NoInterface(dev.unwrap_or_default().to_string()),
+        _ => read_error(if del { "removing the default route" } else { "replacing the default route" }, e),
+    })
 }
 
 fn route(m: &RouteMessage, links: &[Link]) -> Option<Route> {

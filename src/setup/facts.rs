@@ -17,8 +17,8 @@ pub struct Facts {
     pub director: Option<IpAddr>,
     pub host: HostState,
     pub ipvs: Snapshot,
-    /// `nft list ruleset` or `iptables-save`, whichever this host has.
-    pub firewall: Option<FirewallRules>,
+    /// Every rule set this host has: nft's, and the legacy iptables tables nft does not show.
+    pub firewall: Vec<FirewallRules>,
     /// A TCP connect from this host to each real server port.
     pub probes: Vec<Probe>,
     /// The ipip module is loaded (or built in).
@@ -27,7 +27,7 @@ pub struct Facts {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FirewallRules {
-    /// `nft` or `iptables`.
+    /// What the text came from: `nft`, `iptables-legacy`, `ip6tables`, ...
     pub tool: String,
     pub text: String,
 }

@@ -12,7 +12,7 @@ use std::time::Duration;
 pub const PROBE_TIMEOUT: Duration = Duration::from_millis(1500);
 
 /// What the user told the doctor.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ask {
     pub role: Option<Role>,
     pub vip: Option<IpAddr>,
@@ -71,14 +71,27 @@ pub async fn probe_all(ipvs: &Snapshot) -> Vec<Probe> {
 }
 
 /// `nft list ruleset`, else `iptables-save`; None when neither runs.
-pub async fn firewall_rules() -> Option<FirewallRules> {
-    for (tool, program, args) in [("nft", "nft", &["list", "ruleset"][..]), ("iptables", "iptables-save", &[][..])] {
-        let out = tokio::process::Command::new(program).args(args).output().await;
-        if let Ok(out) = out
-            && out.status.success()
-        {
-            return Some(FirewallRules { tool: tool.to_string(), text: String::from_utf8_lossy(&out.stdout).into_owned() });
-        }
+pub async fn firewall_rules() -> Vec<FirewallRules> {
+    // nft shows the nf_tables rules, those iptables-nft made included; the legacy x_tables are
+    // apart (an older Docker, an admin's iptables-legacy) and only their own tools show them.
+    // Without nft, iptables-save is whichever backend this host has.
+    let nft = run("nft", &["list", "ruleset"]).await;
+    let others = match nft {
+        Some(_) => [("iptables-legacy", "iptables-legacy-save"), ("ip6tables-legacy", "ip6tables-legacy-save")],
+        None => [("iptables", "iptables-save"), ("ip6tables", "ip6tables-save")],
+    };
+    let mut texts = vec![("nft", nft)];
+    for (tool, program) in others {
+        texts.push((tool, run(program, &[]).await));
     }
-    None
+    texts
+        .into_iter()
+        .filter_map(|(tool, text)| text.filter(|t| !t.trim().is_empty()).map(|text| FirewallRules { tool: tool.to_string(), text }))
+        .collect()
+}
+
+/// What `program` prints; None when it is missing or fails.
+async fn run(program: &str, args: &[&str]) -> Option<String> {
+    let out = tokio::process::Command::new(program).args(args).output().await.ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }

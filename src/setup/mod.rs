@@ -2,6 +2,7 @@
 //! doctor that finds the classic mistakes, and the files that make a setup survive a reboot.
 //! Pure over `HostState` and the IPVS `Snapshot`; gathering and applying are separate.
 
+pub mod answers;
 pub mod doctor;
 pub mod facts;
 pub mod gather;

@@ -54,6 +54,13 @@ pub fn default_gateway(host: &HostState, family_of: IpAddr) -> Option<IpAddr> {
         .and_then(|r| r.gateway)
 }
 
+/// The interface of the default route (IPv4 first), where a machine meets its clients.
+pub fn default_route_dev(host: &HostState) -> Option<&str> {
+    let mut defaults: Vec<_> = host.routes.iter().filter(|r| r.prefix == 0 && r.dev.is_some()).collect();
+    defaults.sort_by_key(|r| !r.dst.is_ipv4());
+    defaults.first().and_then(|r| r.dev.as_deref())
+}
+
 pub fn is_host_prefix(addr: IpAddr, prefix: u8) -> bool {
     prefix == if addr.is_ipv4() { 32 } else { 128 }
 }
@@ -85,5 +92,17 @@ mod tests {
         assert!(in_subnet(ip("0.0.0.0"), 0, ip("192.0.2.1")));
         assert!(in_subnet(ip("2001:db8::1"), 64, ip("2001:db8::ffff")));
         assert!(!in_subnet(ip("2001:db8::1"), 64, ip("10.0.0.1")));
+    }
+
+    #[test]
+    fn the_default_route_interface_is_the_ipv4_one_first() {
+        use crate::host::Route;
+        let route = |dst: &str, prefix, dev: &str| Route { dst: dst.parse().unwrap(), prefix, gateway: None, dev: Some(dev.into()) };
+        let mut host = HostState { routes: vec![route("::", 0, "eth2"), route("10.0.0.0", 8, "eth1")], ..HostState::default() };
+        assert_eq!(default_route_dev(&host), Some("eth2"));
+        host.routes.push(route("0.0.0.0", 0, "eth0"));
+        assert_eq!(default_route_dev(&host), Some("eth0"));
+        host.routes.clear();
+        assert_eq!(default_route_dev(&host), None);
     }
 }

@@ -14,6 +14,10 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
+mod write;
+
+pub use write::{WriteRequest, Written, write};
+
 /// One file to write: where, and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersistFile {

@@ -8,6 +8,11 @@ fn bytes_format() -> FormatSizeOptions {
     FormatSizeOptions::from(DECIMAL).decimal_places(1).space_after_value(false)
 }
 
+/// The widest `number(v, false)` below 999.5T (e.g. `9999`, `999K`).
+pub const NUMBER_WIDTH: usize = 4;
+/// The widest `bytes(v, false)` below 1,000 PB (e.g. `999.9kB`).
+pub const BYTES_WIDTH: usize = 7;
+
 /// A count or a rate of things: exact, or 3 significant figures with K/M/G/T above 9,999.
 pub fn number(value: f64, exact: bool) -> String {
     let value = value.max(0.0);
@@ -70,6 +75,21 @@ fn wrap_one(text: &str, width: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compact_forms_fit_their_slot_widths() {
+        // Every power of ten and the values just below and above it, up to the bound each states.
+        let mut v = 1.0_f64;
+        while v < 1e16 {
+            for x in [v * 0.9995, v, v * 9.99, v * 9.995] {
+                assert!(number(x, false).len() <= NUMBER_WIDTH || x >= 999.5e12, "number({x}) = {:?}", number(x, false));
+                assert!(bytes(x, false).len() <= BYTES_WIDTH, "bytes({x}) = {:?}", bytes(x, false));
+            }
+            v *= 10.0;
+        }
+        assert_eq!(number(9999.0, false).len(), NUMBER_WIDTH);
+        assert_eq!(bytes(999_949.0, false).len(), BYTES_WIDTH);
+    }
 
     #[test]
     fn compact_and_exact_numbers() {

@@ -20,13 +20,13 @@ fn entry(out: &mut Vec<Line<'static>>, keys: &str, desc: &str, key_width: usize,
 /// Every line of help for a popup `width` wide: a section per layer, then what the marks on
 /// screen mean.
 pub fn lines(app: &App, theme: &Theme, width: usize) -> Vec<Line<'static>> {
-    let mut layers = vec![Layer::Global, Layer::List, Layer::Services, Layer::Servers, Layer::Form, Layer::Confirm, Layer::Log, Layer::Filter, Layer::Palette, Layer::Conns, Layer::ConnsFilter, Layer::Help, Layer::Interfaces, Layer::Sysctls, Layer::Doctor];
+    let mut layers = vec![Layer::Global, Layer::List, Layer::Services, Layer::Servers, Layer::Form, Layer::Confirm, Layer::Log, Layer::Filter, Layer::Palette, Layer::Conns, Layer::ConnsFilter, Layer::Help, Layer::Interfaces, Layer::Sysctls, Layer::Doctor, Layer::WizardRole, Layer::WizardForm, Layer::WizardPlan, Layer::Persist];
     if app.offline() {
         layers.insert(0, Layer::Offline);
     }
     if app.read_only {
-        // No form or confirmation can open.
-        layers.retain(|l| !matches!(l, Layer::Form | Layer::Confirm));
+        // No form, confirmation or wizard can open.
+        layers.retain(|l| !matches!(l, Layer::Form | Layer::Confirm | Layer::WizardRole | Layer::WizardForm | Layer::WizardPlan));
     }
     let marks = [
         ("!", "no real server can take a new connection (none, or all at weight 0)"),

@@ -11,6 +11,7 @@ pub mod palette;
 pub mod panes;
 pub mod table;
 pub mod theme;
+pub mod wizard;
 
 use crate::console::app::{App, Modal, Screen};
 use ratatui::Frame;
@@ -69,6 +70,10 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Screen {
         f.render_widget(Clear, main);
         screen.pane_offset = panes::doctor::draw(f, main, app, theme);
     }
+    if let Some(view) = &app.persist {
+        f.render_widget(Clear, main);
+        panes::persist::draw(f, main, view, theme);
+    }
     panes::footer::draw(f, footer, app, theme);
     palette::draw(f, footer, app, theme);
     match &app.modal {
@@ -76,6 +81,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Screen {
         Some(Modal::Confirm(confirm)) => form::draw_confirm(f, main, confirm, theme),
         Some(Modal::Drain(prompt)) => drain::draw(f, main, prompt, theme),
         Some(Modal::Host(form)) => form::host::draw(f, main, form, theme),
+        Some(Modal::Wizard(wizard)) => wizard::draw(f, main, wizard, theme),
         None => {}
     }
     help::draw(f, area, app, theme);

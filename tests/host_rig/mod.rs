@@ -3,6 +3,10 @@
 
 #![allow(dead_code, unused_imports)]
 
+#[path = "../screen/mod.rs"]
+mod screen;
+
+pub use screen::{keys, render, screen, text};
 pub use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 pub use ipvs_tui::console::app::{Modal, Screen};
 pub use ipvs_tui::console::changes::{self, Policy};
@@ -82,9 +86,18 @@ impl Rig {
                     self.run(more);
                 }
                 // As the poller does it: on the same table and host.
-                Effect::RunDoctor => {
-                    let findings = futures::executor::block_on(ipvs_tui::console::doctor::run(&self.sim, &self.host));
+                Effect::RunDoctor(ask) => {
+                    let findings = futures::executor::block_on(ipvs_tui::console::doctor::run(&self.sim, &self.host, &ask));
                     let more = update(&mut self.app, Action::DoctorRead(findings));
+                    self.run(more);
+                }
+                Effect::PlanPersist(dir) => {
+                    let files = futures::executor::block_on(ipvs_tui::console::persist::plan(&self.sim, &self.host, dir));
+                    let more = update(&mut self.app, Action::PersistPlanned(files));
+                    self.run(more);
+                }
+                Effect::WritePersist(request) => {
+                    let more = update(&mut self.app, Action::PersistWritten(ipvs_tui::setup::persist::write(request)));
                     self.run(more);
                 }
                 _ => {}
@@ -205,31 +218,7 @@ pub fn screen_app(tweak: impl FnOnce(&mut HostState)) -> App {
     app
 }
 
-pub fn screen(app: &mut App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    for _ in 0..2 {
-        let mut screen = Default::default();
-        terminal.draw(|f| screen = ui::draw(f, app, &Theme::builtin())).unwrap();
-        app.drawn(screen);
-    }
-    let buffer = terminal.backend().buffer().clone();
-    let symbols: Vec<&str> = buffer.content.iter().map(|c| c.symbol()).collect();
-    symbols.chunks(usize::from(width)).map(|row| row.concat().trim_end().to_string()).collect::<Vec<_>>().join("\n")
-}
 
-pub fn keys(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        let code = match c {
-            '\n' => KeyCode::Enter,
-            '\x1b' => KeyCode::Esc,
-            '\t' => KeyCode::Tab,
-            c => KeyCode::Char(c),
-        };
-        if let Some(action) = action_for(app, &Event::Key(KeyEvent::new(code, KeyModifiers::NONE))) {
-            update(app, action);
-        }
-    }
-}
 
 /// The first IPv4 VIP of the demo, unbound.
 pub fn unbind_first_vip(state: &mut HostState) -> std::net::IpAddr {

@@ -51,19 +51,49 @@ for p in $(seq 8001 $((8000 + N))); do
 	d ipvsadm -a -t "$VIP:$p" -r "$RS2:80" -m
 done
 
-# Traffic through all 20 services in turn, so that every rate keeps changing.
-(
-	n=0
-	while [ ! -e "$W/stop" ]; do
-		lab_ns client curl -s -o /dev/null --max-time 5 "http://$VIP:$((8001 + n % N))/" || true
-		n=$((n + 1))
-		sleep 0.05
-	done
-	echo $n >"$W/loop.count"
-) &
+# Traffic through all 20 services in turn at a fixed pace, from one process (a curl per request
+# would pace itself by the machine's load): 10 requests/s, so each service gets one every 2 s
+# and every rate keeps changing. Runs until $W/stop appears; writes the count to $W/loop.count.
+lab_ns client python3 - "$VIP" 8001 "$N" "$W" <<'PY' &
+import socket, sys, time, os
+vip, first, n, w = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+sent, t0 = 0, time.monotonic()
+while not os.path.exists(f"{w}/stop"):
+    try:
+        with socket.create_connection((vip, first + sent % n), timeout=2) as s:
+            s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+            while s.recv(4096):
+                pass
+    except OSError:
+        pass
+    sent += 1
+    time.sleep(max(0.0, t0 + sent * 0.1 - time.monotonic()))
+open(f"{w}/loop.count", "w").write(str(sent))
+PY
 loop=$!
 trap 'touch "$W/stop"; tmux kill-server 2>/dev/null || true' EXIT
 
+# profile SESSION: over 12 s, the screen rows that changed most (how many seconds, how many cells):
+# where the bytes go.
+profile() {
+	for i in $(seq 0 12); do tmux capture-pane -p -t "$1" >"$W/prof.$1.$i"; sleep 1; done
+	python3 - "$W" "$1" <<'PY'
+import sys
+w, s = sys.argv[1], sys.argv[2]
+scr = [open(f"{w}/prof.{s}.{i}").read().split("\n") for i in range(13)]
+rows = {}
+for a, b in zip(scr, scr[1:]):
+    for r in range(max(len(a), len(b))):
+        x, y = (a[r] if r < len(a) else ""), (b[r] if r < len(b) else "")
+        n = sum(1 for i in range(max(len(x), len(y))) if (x[i:i + 1] or " ") != (y[i:i + 1] or " "))
+        if n:
+            rows.setdefault(r, []).append(n)
+top = sorted(rows.items(), key=lambda kv: -sum(kv[1]))
+print(f"console_bench: profile {s}: {len(rows)} rows changed in 12 s, {sum(map(sum, rows.values()))} cells; most:")
+for r, ns in top[:6]:
+    print(f"console_bench:   row {r:2} in {len(ns):2} s, {sum(ns):3} cells: {scr[-1][r][:90].rstrip()}")
+PY
+}
 # --- 1. Bytes written to the terminal per second: console vs watch -n1 ipvsadm -Ln --rate, same size, same period.
 tmux new-session -d -s c -x $COLS -y $ROWS "ip netns exec director $TUI; sleep 300"
 tmux new-session -d -s w -x $COLS -y $ROWS "ip netns exec director watch -n1 ipvsadm -Ln --rate; sleep 300"
@@ -77,7 +107,9 @@ for p in $(seq 8001 $((8000 + N))); do
 done
 [ $missing = 0 ] || { cat "$W/screen"; lab_fail "the console at ${COLS}x$ROWS shows $((N - missing)) of $N services"; }
 echo "console_bench: console screen shows all $N services (${COLS}x$ROWS)"
+profile c
 wait_screen w "TCP +$VIP:8001" "watch ipvsadm did not draw within 60 s"
+profile w
 : >"$W/c.bytes"
 : >"$W/w.bytes"
 t0=$(now)

@@ -15,18 +15,9 @@ lab_ns director ipvsadm -A -u "$VIP:53" -s rr
 lab_ns director ipvsadm -a -u "$VIP:53" -r "$RS1" -g
 lab_ns director ipvsadm -a -u "$VIP:53" -r "$RS2" -g
 
-declare -A seen=([rs1]=0 [rs2]=0)
-for i in 1 2 3 4 5 6; do
-	body=$(lab_http_get client "http://$VIP/") || lab_fail "HTTP request $i to $VIP failed"
-	echo "HTTP $i: $body"
-	seen[$body]=$((${seen[$body]:-0} + 1))
-done
-[ "${seen[rs1]}" = 3 ] && [ "${seen[rs2]}" = 3 ] || lab_fail "rr over HTTP: rs1 ${seen[rs1]}x, rs2 ${seen[rs2]}x, expected 3 each"
-
-udp=""
-for i in 1 2 3 4; do udp+="$(lab_udp_ask client "$VIP" 53) "; done
-echo "UDP: $udp"
-[ "$udp" = "rs1 rs2 rs1 rs2 " ] || [ "$udp" = "rs2 rs1 rs2 rs1 " ] || lab_fail "rr over UDP answered: $udp"
+spread=$(lab_http_spread client "http://$VIP/" 6)
+[ "$spread" = "rs1=3 rs2=3" ] || lab_fail "rr over HTTP: $spread, expected 3 each"
+lab_udp_rr client "$VIP" 53
 
 # The client must have learned the director's MAC for the VIP (ARP suppressed on the real servers).
 dmac=$(ip -n director -o link show eth0 | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)

@@ -14,6 +14,8 @@
 #   DIRECTOR=198.51.100.1 (+ VIP=198.51.100.100 on eth0), CLIENT=198.51.100.2, RS1=198.51.100.11,
 #   RS2=198.51.100.12 (each with VIP/32 on lo, arp_ignore=1, arp_announce=2); DIRECTOR_IN=DIRECTOR.
 # Both export VIP VIP_DEV CLIENT DIRECTOR DIRECTOR_IN RS1 RS2 PREFIX.
+# lab_nat_links / lab_dr_links: the same namespaces, links and addresses with nothing of LVS (no
+# VIP, no ip_forward, no gateway on the NAT real servers, no ARP sysctls), for setting LVS up.
 
 lab_fail() { echo "FAIL: $*" >&2; exit 1; }
 lab_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
@@ -36,13 +38,20 @@ lab_netns() {
 }
 
 lab_nat_topology() {
+	lab_nat_links
+	ip -n director addr add "$VIP/24" dev out0
+	ip -n rs1 route add default via "$DIRECTOR_IN"
+	ip -n rs2 route add default via "$DIRECTOR_IN"
+	lab_ns director sysctl -qw net.ipv4.ip_forward=1
+}
+
+lab_nat_links() {
 	export PREFIX=24 CLIENT=203.0.113.2 DIRECTOR=203.0.113.1 VIP=203.0.113.100 VIP_DEV=out0
 	export DIRECTOR_IN=10.10.0.1 RS1=10.10.0.11 RS2=10.10.0.12
 	lab_netns client director rs1 rs2
 	lab_veth client eth0 director out0
 	ip -n client addr add "$CLIENT/24" dev eth0
 	ip -n director addr add "$DIRECTOR/24" dev out0
-	ip -n director addr add "$VIP/24" dev out0
 	ip -n director link add in0 type bridge forward_delay 0
 	ip -n director link set in0 up
 	ip -n director addr add "$DIRECTOR_IN/24" dev in0
@@ -52,15 +61,25 @@ lab_nat_topology() {
 		lab_veth "$rs" eth0 director "$rs-port"
 		ip -n director link set "$rs-port" master in0
 		ip -n "$rs" addr add "$ip/24" dev eth0
-		ip -n "$rs" route add default via "$DIRECTOR_IN"
 	done
-	lab_ns director sysctl -qw net.ipv4.ip_forward=1
 	lab_ping client "$DIRECTOR"
 	lab_ping rs1 "$DIRECTOR_IN"
 	lab_ping rs2 "$DIRECTOR_IN"
 }
 
 lab_dr_topology() {
+	lab_dr_links
+	ip -n director addr add "$VIP/24" dev eth0
+	local ns
+	for ns in rs1 rs2; do
+		# The real servers accept VIP traffic but must never answer ARP for the VIP.
+		ip -n "$ns" addr add "$VIP/32" dev lo
+		lab_ns "$ns" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 \
+			net.ipv4.conf.eth0.arp_ignore=1 net.ipv4.conf.eth0.arp_announce=2
+	done
+}
+
+lab_dr_links() {
 	export PREFIX=24 DIRECTOR=198.51.100.1 CLIENT=198.51.100.2 RS1=198.51.100.11 RS2=198.51.100.12
 	export VIP=198.51.100.100 VIP_DEV=eth0 DIRECTOR_IN=198.51.100.1
 	lab_netns client director rs1 rs2
@@ -72,13 +91,6 @@ lab_dr_topology() {
 		lab_veth "$ns" eth0 - "lab-$ns"
 		ip link set "lab-$ns" master lab-br
 		ip -n "$ns" addr add "$ip/24" dev eth0
-	done
-	ip -n director addr add "$VIP/24" dev eth0
-	for ns in rs1 rs2; do
-		# The real servers accept VIP traffic but must never answer ARP for the VIP.
-		ip -n "$ns" addr add "$VIP/32" dev lo
-		lab_ns "$ns" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 \
-			net.ipv4.conf.eth0.arp_ignore=1 net.ipv4.conf.eth0.arp_announce=2
 	done
 	lab_ping client "$DIRECTOR"
 	lab_ping director "$RS1"
@@ -141,6 +153,27 @@ lab_udp_ask() {
 # lab_http_get NS URL: body of URL fetched from NS (fails on error, 5 s timeout).
 lab_http_get() {
 	lab_ns "$1" curl -sS --fail --max-time 5 "$2"
+}
+
+# lab_http_spread NS URL N: N HTTP requests from NS to URL, each body on stderr; prints how many
+# each of rs1 and rs2 answered, as "rs1=A rs2=B". Fails on a failed request.
+lab_http_spread() {
+	local i body
+	local -A seen=([rs1]=0 [rs2]=0)
+	for i in $(seq "$3"); do
+		body=$(lab_http_get "$1" "$2") || lab_fail "HTTP request $i from $1 to $2 failed"
+		echo "HTTP $i: $body" >&2
+		seen[$body]=$((${seen[$body]:-0} + 1))
+	done
+	echo "rs1=${seen[rs1]} rs2=${seen[rs2]}"
+}
+
+# lab_udp_rr NS VIP PORT: four datagrams from NS answered by rs1 and rs2 in turn (rr).
+lab_udp_rr() {
+	local i udp=""
+	for i in 1 2 3 4; do udp+="$(lab_udp_ask "$1" "$2" "$3") "; done
+	echo "UDP: $udp"
+	[ "$udp" = "rs1 rs2 rs1 rs2 " ] || [ "$udp" = "rs2 rs1 rs2 rs1 " ] || lab_fail "rr over UDP to $2:$3 answered: $udp"
 }
 
 # lab_conns NS PROTO ADDR:PORT: the Conns counter from `ipvsadm -Ln --stats` for a service

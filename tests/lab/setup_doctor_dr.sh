@@ -51,10 +51,14 @@ doctor_expect director ""
 for i in 1 2; do lab_http_get client "http://$VIP/" >/dev/null || lab_fail "HTTP through the VIP after the fixes"; done
 
 # 5. A TUN real server: tunl0 exists (ipip is loaded) but is down, and has no VIP.
+# `doctor --fix` brings tunl0 up over rtnetlink and binds the VIP on it.
 doctor_expect rs1 "tunl0_down vip_missing_on_tunl0" --role tun-real-server --vip "$VIP"
-ip -n rs1 link set tunl0 up
-doctor_expect rs1 "vip_missing_on_tunl0" --role tun-real-server --vip "$VIP"
-doctor_fix rs1
+grep -q '"ip link set dev tunl0 up"' "$W/doctor.json" || lab_fail "tunl0 fix"
+lab_ns rs1 "$TUI" --audit-log "$W/audit.log" doctor --fix --role tun-real-server --vip "$VIP" | tee "$W/fix.out" || lab_fail "doctor --fix of tunl0"
+ip -n rs1 link show tunl0 | tee "$W/link"
+grep -q "<[^>]*,UP[,>]" "$W/link" || lab_fail "tunl0 is not up after the fix"
+ip -n rs1 addr show dev tunl0 | grep -q "inet $VIP/32" || lab_fail "the VIP is not on tunl0 after the fix"
+doctor_expect rs1 "" --role tun-real-server --vip "$VIP"
 lab_ns rs1 sysctl -qw net.ipv4.conf.all.rp_filter=1
 doctor_expect rs1 "rp_filter" --role tun-real-server --vip "$VIP"
 doctor_fix rs1

@@ -8,14 +8,9 @@ source "$LAB_REPO/tests/lab/net.sh"
 TUI=${IPVS_TUI:?IPVS_TUI is not set}
 W=$(mktemp -d /tmp/setup-dr.XXXXXX)
 
-lab_dr_topology
-# Undo what the topology sets, so the plans have everything to do.
-ip -n director addr del "$VIP/24" dev eth0
-for ns in rs1 rs2; do
-	ip -n "$ns" addr del "$VIP/32" dev lo
-	lab_ns "$ns" sysctl -qw net.ipv4.conf.all.arp_ignore=0 net.ipv4.conf.all.arp_announce=0 \
-		net.ipv4.conf.eth0.arp_ignore=0 net.ipv4.conf.eth0.arp_announce=0 net.ipv4.conf.all.rp_filter=1
-done
+lab_dr_links
+# Strict rp_filter, so that the plans have it to change too.
+for ns in rs1 rs2; do lab_ns "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=1; done
 # Listening on every address: the service answers on the VIP, the doctor's probe on the RIP.
 lab_http_server rs1 0.0.0.0 80 rs1
 lab_http_server rs2 0.0.0.0 80 rs2
@@ -53,13 +48,8 @@ grep -q "doctor: no problem found" "$W/director.out" || lab_fail "the doctor fou
 printf -- '-A -t %s:80 -s rr\n-a -t %s:80 -r %s:80 -g -w 1\n-a -t %s:80 -r %s:80 -g -w 1\n' "$VIP" "$VIP" "$RS1" "$VIP" "$RS2" >"$W/want.rules"
 lab_ns director ipvsadm -Sn | diff -u "$W/want.rules" - || lab_fail "the director's table is not the plan"
 
-declare -A seen=([rs1]=0 [rs2]=0)
-for i in 1 2 3 4; do
-	body=$(lab_http_get client "http://$VIP/") || lab_fail "HTTP request $i to $VIP failed"
-	echo "HTTP $i: $body"
-	seen[$body]=$((${seen[$body]:-0} + 1))
-done
-[ "${seen[rs1]}" = 2 ] && [ "${seen[rs2]}" = 2 ] || lab_fail "rr over HTTP: rs1 ${seen[rs1]}x, rs2 ${seen[rs2]}x, expected 2 each"
+spread=$(lab_http_spread client "http://$VIP/" 4)
+[ "$spread" = "rs1=2 rs2=2" ] || lab_fail "rr over HTTP: $spread, expected 2 each"
 dmac=$(ip -n director -o link show eth0 | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)
 grep -q "$dmac" <<<"$(ip -n client neigh show "$VIP")" || lab_fail "client's ARP entry for $VIP is not the director ($dmac)"
 

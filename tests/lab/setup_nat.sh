@@ -57,13 +57,8 @@ diff -u "$W/want.rules" "$W/have.rules" || lab_fail "the table after setup is no
 [ "$(lab_ns director sysctl -n net.ipv4.ip_forward)" = 1 ] || lab_fail "ip_forward is not 1 after setup"
 grep -q "inet $VIP/32 .*out0:vip" <<<"$(ip -n director -o addr show dev out0)" || lab_fail "the VIP is not on out0 with its label"
 
-declare -A seen=([rs1]=0 [rs2]=0)
-for i in 1 2 3 4; do
-	body=$(lab_http_get client "http://$VIP/") || lab_fail "HTTP request $i to $VIP failed"
-	echo "HTTP $i: $body"
-	seen[$body]=$((${seen[$body]:-0} + 1))
-done
-[ "${seen[rs1]}" = 2 ] && [ "${seen[rs2]}" = 2 ] || lab_fail "rr over HTTP: rs1 ${seen[rs1]}x, rs2 ${seen[rs2]}x, expected 2 each"
+spread=$(lab_http_spread client "http://$VIP/" 4)
+[ "$spread" = "rs1=2 rs2=2" ] || lab_fail "rr over HTTP: $spread, expected 2 each"
 udp="$(lab_udp_ask client "$VIP" 53) $(lab_udp_ask client "$VIP" 53)"
 [ "$udp" = "rs1 rs2" ] || [ "$udp" = "rs2 rs1" ] || lab_fail "rr over UDP answered: $udp"
 
@@ -119,6 +114,19 @@ grep -q "exists and differs: +0 -1 lines" "$W/out" || lab_fail "persist does not
 grep -q "# edited by hand" "$E/ipvs-tui/rules" || lab_fail "persist overwrote an edited file without --force"
 tui persist --dir "$E" --force >"$W/out"
 grep -q "# edited by hand" "$E/ipvs-tui/rules" && lab_fail "persist --force did not overwrite"
+# Two writes (the first, then --force), each one audit entry naming what it wrote and found.
+python3 - "$AUDIT" "$E" <<'PY' || lab_fail "persist's audit entries"
+import json, sys
+entries = [json.loads(l) for l in open(sys.argv[1])]
+persists = [e for e in entries if isinstance(e.get("op"), dict) and e["op"].get("op") == "persist"]
+assert len(persists) == 2, persists
+first, forced = persists
+e = sys.argv[2]
+assert first["command"] == f"ipvs-tui persist --dir {e}" and first["result"] == "ok" and first["source"] == "cli", first
+assert len(first["op"]["written"]) == 3 and all(b.endswith("did not exist") for b in first["before"]), first
+assert forced["op"]["written"] == [f"{e}/ipvs-tui/rules"] and forced["before"][0].startswith(f"{e}/ipvs-tui/rules: other contents"), forced
+print("audit: persist entries:", first["op"]["written"], forced["before"])
+PY
 
 lab_ns director ipvsadm -C
 ip -n director addr del "$VIP/32" dev out0

@@ -30,3 +30,14 @@ wait_screen() {
 	show_screen
 	lab_fail "$3 (waited $2 s for /$1/ on the screen, shown above)"
 }
+# wait_gone ERE SECONDS MESSAGE: until no line of the screen matches ERE.
+wait_gone() {
+	local i
+	for i in $(seq $(($2 * 4))); do
+		screen
+		grep -Eq -- "$1" "$W/screen" || return 0
+		sleep 0.25
+	done
+	show_screen
+	lab_fail "$3 (waited $2 s for /$1/ to leave the screen, shown above)"
+}

@@ -28,14 +28,9 @@ d ipvsadm -R <<EOF
 -a -u $VIP:53 -r $RS2:53 -m -w 1
 EOF
 
-declare -A seen=([rs1]=0 [rs2]=0)
-for i in $(seq $HTTP_N); do
-	body=$(lab_http_get client "http://$VIP/") || lab_fail "HTTP request $i to $VIP failed"
-	seen[$body]=$((${seen[$body]:-0} + 1))
-done
-echo "traffic: HTTP answered by rs1 ${seen[rs1]}x, rs2 ${seen[rs2]}x"
-[ "${seen[rs1]}" = $((HTTP_N / 2)) ] && [ "${seen[rs2]}" = $((HTTP_N / 2)) ] ||
-	lab_fail "rr over HTTP: rs1 ${seen[rs1]}x, rs2 ${seen[rs2]}x, expected $((HTTP_N / 2)) each"
+spread=$(lab_http_spread client "http://$VIP/" $HTTP_N)
+echo "traffic: HTTP answered by $spread"
+[ "$spread" = "rs1=$((HTTP_N / 2)) rs2=$((HTTP_N / 2))" ] || lab_fail "rr over HTTP: $spread, expected $((HTTP_N / 2)) each"
 udp=""
 for i in $(seq $UDP_N); do udp+="$(lab_udp_ask client "$VIP" 53) "; done
 echo "traffic: UDP answers: $udp"

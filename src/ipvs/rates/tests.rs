@@ -129,6 +129,36 @@ fn quiet_counters_read_zero_only_once_a_period_has_surely_passed() {
 }
 
 #[test]
+fn an_object_that_moves_every_other_period_keeps_its_rate_until_quiet_outlasts_that_gap() {
+    // One connection every 4 s: the counters move at every other pass (phase 0.5). Polled each
+    // second, the rate reads 0.25/s throughout, not 0 and 0.5 in turn.
+    let (t0, mut tr) = (Instant::now(), RateTracker::default());
+    let conns_at = |t: f64| if t < 0.5 { 0 } else { ((t - 0.5) / 4.0).floor() as u64 + 1 };
+    let own = |tr: &RateTracker| tr.service_rate(&svc_key(80), RateSource::Own);
+    let mut seen = Vec::new();
+    for n in 0..40 {
+        let t = n as f64;
+        let c = conns_at(t);
+        tr.observe(at(t0, t), &snap(vec![service(80, stats([c, 10 * c, 10 * c, 1000 * c, 1000 * c], [0; 5]), vec![])]));
+        seen.push(own(&tr));
+    }
+    for (n, r) in seen.iter().enumerate().skip(10) {
+        let r = r.unwrap_or_else(|| panic!("no rate at {n} s"));
+        assert_eq!(r.window, Duration::from_secs(4), "at {n} s");
+        assert_rate(&r, [0.25, 2.5, 2.5, 250.0, 250.0], 1e-9);
+    }
+    // Traffic stops after the change seen at 37 s: still 0.25 at 41 s (4 s of quiet says nothing
+    // new), zero once the quiet outlasts the gap and the slack.
+    let last = conns_at(39.0);
+    let still = snap(vec![service(80, stats([last, 10 * last, 10 * last, 1000 * last, 1000 * last], [0; 5]), vec![])]);
+    tr.observe(at(t0, 40.0), &still);
+    tr.observe(at(t0, 41.0), &still);
+    assert_rate(&own(&tr).unwrap(), [0.25, 2.5, 2.5, 250.0, 250.0], 1e-9);
+    tr.observe(at(t0, 42.0), &still);
+    assert_eq!(own(&tr), Some(Rate::over(&[0; 5], Duration::from_secs(5))));
+}
+
+#[test]
 fn a_counter_going_down_starts_a_new_series() {
     let (t0, mut tr) = (Instant::now(), RateTracker::default());
     let key = svc_key(80);

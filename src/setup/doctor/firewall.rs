@@ -3,13 +3,17 @@
 
 use super::{Finding, Severity};
 use crate::ipvs::model::ServiceKey;
-use crate::setup::facts::Facts;
+use crate::setup::facts::{Facts, FirewallRules};
 
 /// Lines shown per finding at most.
 const SHOWN: usize = 5;
 
 pub fn check(facts: &Facts) -> Vec<Finding> {
-    let Some(fw) = &facts.firewall else { return Vec::new() };
+    facts.firewall.iter().flat_map(|fw| check_rules(facts, fw)).collect()
+}
+
+/// The findings of one tool's rules.
+fn check_rules(facts: &Facts, fw: &FirewallRules) -> Vec<Finding> {
     let lines: Vec<&str> = fw.text.lines().map(str::trim).collect();
     let drops = |l: &str| {
         let words: Vec<&str> = l.split(|c: char| c.is_whitespace() || c == ';').collect();

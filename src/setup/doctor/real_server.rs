@@ -97,7 +97,7 @@ fn tunnel(facts: &Facts, out: &mut Vec<Finding>) -> bool {
             false
         }
         Some(l) if !l.up => {
-            out.push(Finding::new(Severity::Error, "tunl0_down", "tunl0 is down, on a tun-real-server".to_string(), "a down tunl0 decapsulates nothing").advice("ip link set tunl0 up"));
+            out.push(Finding::new(Severity::Error, "tunl0_down", "tunl0 is down, on a tun-real-server".to_string(), "a down tunl0 decapsulates nothing").fix(vec![Operation::Host(HostOp::SetLinkUp { link: "tunl0".into() })]));
             true
         }
         Some(_) => true,
@@ -110,9 +110,10 @@ pub fn check_nat(facts: &Facts) -> Vec<Finding> {
         return vec![Finding::new(Severity::Hint, "nat_gateway", "the director's inside address is not known".to_string(), "a NAT real server's default gateway must be the director").advice("pass --director ADDRESS")];
     };
     let why = "replies must go back through the director, which rewrites their source to the VIP; replies that bypass it are dropped by the clients";
+    let fix = vec![Operation::Host(HostOp::ReplaceDefaultRoute { via: director, dev: None })];
     match net::default_gateway(&facts.host, director) {
         Some(gw) if gw == director => Vec::new(),
-        Some(gw) => vec![Finding::new(Severity::Error, "nat_gateway", format!("the default gateway is {gw}, not the director {director}"), why).advice(format!("ip route replace default via {director}"))],
-        None => vec![Finding::new(Severity::Error, "nat_gateway", format!("there is no default route; it must be the director {director}"), why).advice(format!("ip route replace default via {director}"))],
+        Some(gw) => vec![Finding::new(Severity::Error, "nat_gateway", format!("the default gateway is {gw}, not the director {director}"), why).fix(fix)],
+        None => vec![Finding::new(Severity::Error, "nat_gateway", format!("there is no default route; it must be the director {director}"), why).fix(fix)],
     }
 }

@@ -199,7 +199,8 @@ fn tun_real_server_mistakes() {
 
     let mut f = tun_real_server();
     f.host.links[2].up = false;
-    assert_eq!(found(&f), ["Error tunl0_down: "]);
+    assert_eq!(found(&f), ["Error tunl0_down: ip link set dev tunl0 up"]);
+    assert_eq!(found(&fixed(&f)), Vec::<String>::new(), "the fix repairs it");
 
     let mut f = tun_real_server();
     f.host.links.pop();
@@ -213,15 +214,22 @@ fn tun_real_server_mistakes() {
 #[test]
 fn firewall_rules_that_may_drop_a_vip_are_a_warning_only() {
     let mut f = nat_director();
-    let fw = |text: &str| Some(FirewallRules { tool: "iptables".into(), text: text.into() });
+    let fw = |text: &str| vec![FirewallRules { tool: "iptables".into(), text: text.into() }];
     f.firewall = fw("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -d 203.0.113.100/32 -p tcp --dport 80 -j DROP\n-A INPUT -d 203.0.113.10/32 -j DROP\nCOMMIT\n");
     let d = diagnose(&f);
     assert_eq!(found(&f), ["Warning firewall_may_drop: "]);
     assert_eq!(d[0].what, "iptables rules may drop traffic to the VIP 203.0.113.100: `-A INPUT -d 203.0.113.100/32 -p tcp --dport 80 -j DROP`");
     f.firewall = fw("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -d 203.0.113.10/32 -j DROP\n-A INPUT -d 203.0.113.100/32 -j ACCEPT\n");
     assert_eq!(found(&f), Vec::<String>::new(), "another address, and an accept, are fine");
-    f.firewall = Some(FirewallRules { tool: "nft".into(), text: "table inet filter {\n\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n\t}\n}\n".into() });
+    let nft_policy_drop = FirewallRules { tool: "nft".into(), text: "table inet filter {\n\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n\t}\n}\n".into() };
+    f.firewall = vec![nft_policy_drop.clone()];
     assert_eq!(found(&f), ["Warning firewall_may_drop: "]);
+    // nft and legacy iptables each have their own rules: each source is checked and named.
+    f.firewall = vec![nft_policy_drop, FirewallRules { tool: "iptables-legacy".into(), text: "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -d 203.0.113.100/32 -j REJECT\nCOMMIT\n".into() }];
+    let d = diagnose(&f);
+    assert_eq!(found(&f), ["Warning firewall_may_drop: ", "Warning firewall_may_drop: "]);
+    assert!(d[0].what.starts_with("nft rules may drop traffic to the VIP 203.0.113.100: `type filter hook input priority filter; policy drop;`"), "{}", d[0].what);
+    assert_eq!(d[1].what, "iptables-legacy rules may drop traffic to the VIP 203.0.113.100: `-A INPUT -d 203.0.113.100/32 -j REJECT`");
 }
 
 #[test]
@@ -241,10 +249,21 @@ fn a_nat_real_server_needs_the_director_as_gateway() {
     f.host.routes = vec![route("10.10.0.1")];
     assert_eq!(found(&f), Vec::<String>::new());
     f.host.routes = vec![route("10.10.0.254")];
-    assert_eq!(found(&f), ["Error nat_gateway: "]);
-    assert_eq!(diagnose(&f)[0].advice.as_deref(), Some("ip route replace default via 10.10.0.1"));
+    assert_eq!(found(&f), ["Error nat_gateway: ip route replace default via 10.10.0.1"]);
+    assert_eq!(fixed(&f).host.routes, [route("10.10.0.1")], "the fix repairs it");
     f.host.routes.clear();
     assert_eq!(diagnose(&f)[0].what, "there is no default route; it must be the director 10.10.0.1");
+    assert_eq!(found(&f), ["Error nat_gateway: ip route replace default via 10.10.0.1"]);
+    assert_eq!(found(&fixed(&f)), Vec::<String>::new());
+}
+
+/// The facts after every finding's fix was applied (as the in-memory host applies it).
+fn fixed(facts: &Facts) -> Facts {
+    let mut state = (facts.ipvs.clone(), facts.host.clone());
+    for op in diagnose(facts).iter().flat_map(|f| f.fix.clone()) {
+        op.apply_in_memory(&mut state).unwrap_or_else(|e| panic!("{}: {e}", op.to_command()));
+    }
+    Facts { ipvs: state.0, host: state.1, ..facts.clone() }
 }
 
 #[test]

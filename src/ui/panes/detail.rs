@@ -39,7 +39,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let group = history.map_or(1, |h| group_size(h, spark_width));
     // The time the current rate covers: counters move only on the kernel's 2 s estimator ticks.
     let source = match (app.rate_source, app.selected_rate()) {
-        (RateSource::Own, Some(r)) => format!("own rates over {:.1}s", r.window.as_secs_f64()),
+        // Whole seconds: tenths would rewrite the title on nearly every poll for no decision.
+        (RateSource::Own, Some(r)) => format!("own rates over {:.0}s", r.window.as_secs_f64()),
         (RateSource::Own, None) => "own rates: none yet".to_string(),
         (RateSource::Kernel, _) => "kernel rates, 8s average".to_string(),
     };

@@ -82,10 +82,16 @@ fn totals(app: &App) -> Option<(Vec<Part>, Vec<Part>)> {
     let servers: usize = s.services.iter().map(|s| s.dests.len()).sum();
     let (active, inactive) = s.services.iter().map(service_conns).fold((0, 0), |(a, i), (x, y)| (a + x, i + y));
     let total = app.total_rate();
-    let n = |v: f64| format::number(v, app.exact);
-    let rate = |pick: fn(&crate::ipvs::rates::Rate) -> f64| total.as_ref().map_or("-".to_string(), |r| n(pick(r)));
-    let bytes = |pick: fn(&crate::ipvs::rates::Rate) -> f64| {
-        total.as_ref().map_or("- B".to_string(), |r| if app.exact { format!("{} B", format::bytes(pick(r), true)) } else { format::bytes(pick(r), false) })
+    // Rounded numbers are right-aligned in slots as wide as the widest they can be, so that a
+    // value changing width does not shift the rest of the line: the terminal then gets only the
+    // changed digits. Exact numbers have no such bound and take their own width.
+    let slot = |text: String, width: usize| if app.exact { text } else { format!("{text:>width$}") };
+    let n = |v: f64| slot(format::number(v, app.exact), format::NUMBER_WIDTH);
+    let rate = |pick: fn(&crate::ipvs::rates::Rate) -> f64| total.as_ref().map_or_else(|| slot("-".into(), format::NUMBER_WIDTH), |r| n(pick(r)));
+    let bytes = |pick: fn(&crate::ipvs::rates::Rate) -> f64| match &total {
+        Some(r) if app.exact => format!("{} B", format::bytes(pick(r), true)),
+        Some(r) => slot(format::bytes(pick(r), false), format::BYTES_WIDTH),
+        None => slot("- B".into(), format::BYTES_WIDTH),
     };
     let plural = |count: usize, one: &str, many: &str| format!("{count} {}", if count == 1 { one } else { many });
     let counts = vec![

@@ -8,6 +8,7 @@ pub mod footer;
 pub mod header;
 pub mod interfaces;
 pub mod offline;
+pub mod persist;
 pub mod servers;
 pub mod services;
 pub mod sysctls;

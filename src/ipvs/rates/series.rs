@@ -1,0 +1,130 @@
+//! Our own rates of one object: counter deltas between observed changes, over the time they cover
+//! (whole estimator periods when the polls pin it down).
+
+use super::{ESTIMATOR_PERIOD, History, KERNEL_WINDOW, Rate, SLACK, Sample};
+use crate::ipvs::model::Stats;
+use std::time::{Duration, Instant};
+
+/// conns, inpkts, outpkts, inbytes, outbytes.
+pub(super) type Counters = [u64; 5];
+
+pub(super) fn counters(s: &Stats) -> Counters {
+    [s.conns, s.inpkts, s.outpkts, s.inbytes, s.outbytes]
+}
+
+pub(super) fn kernel_rates(s: &Stats) -> [u64; 5] {
+    [s.cps, s.inpps, s.outpps, s.inbps, s.outbps]
+}
+
+/// One number to compare deltas of different lengths with: connections plus packets.
+fn activity(c: &Counters) -> f64 {
+    (c[0] as f64) + (c[1] as f64) + (c[2] as f64)
+}
+
+/// How long a delta between two observed changes covers. Each change happened at an estimator
+/// pass some time before it was seen: less than the poll gap before it, and (under traffic) less
+/// than a period. Passes of one object are whole periods apart, so the candidates are the whole
+/// periods within `gap` widened by those lags. One candidate: that is the window. Several (polls
+/// slower than the estimator): the one whose per-period activity is closest to the previous one
+/// (or the kernel's), which is exact for steady traffic and off by at most the same bracket when
+/// it steps. Nothing to go by, or no candidate (timing the kernel's 2 s passes cannot produce):
+/// the gap as measured.
+fn covered(gap: Duration, lag_then: Duration, lag_now: Duration, activity: f64, per_period: Option<f64>) -> Duration {
+    let (p, g) = (ESTIMATOR_PERIOD.as_secs_f64(), gap.as_secs_f64());
+    let slack = SLACK.as_secs_f64();
+    let lo = ((g - lag_now.as_secs_f64() - slack) / p).ceil().max(1.0) as u32;
+    let hi = ((g + lag_then.as_secs_f64() + slack) / p).floor().min(u32::MAX as f64) as u32;
+    let k = match (lo.cmp(&hi), per_period) {
+        (std::cmp::Ordering::Greater, _) => None,
+        (std::cmp::Ordering::Equal, _) => Some(lo),
+        (_, Some(q)) if q > 0.0 && activity > 0.0 => {
+            // Lags are at most a period each, so there are at most three candidates.
+            let off = |k: &u32| (activity / (*k as f64 * q)).ln().abs();
+            (lo..=hi).min_by(|a, b| off(a).total_cmp(&off(b)))
+        }
+        _ => None,
+    };
+    k.and_then(|k| ESTIMATOR_PERIOD.checked_mul(k)).unwrap_or(gap)
+}
+
+/// Where a rate is measured from: a change, when it was seen, and how late it may have been seen.
+#[derive(Debug, Clone)]
+struct Anchor {
+    at: Instant,
+    lag: Duration,
+    counters: Counters,
+}
+
+/// Our own rates of one object: one series, restarted whenever a counter goes down.
+#[derive(Debug, Clone)]
+pub(super) struct Series {
+    last: Counters,
+    last_at: Instant,
+    /// When the current counter values were first seen.
+    since: Instant,
+    anchor: Option<Anchor>,
+    /// Connections + packets per estimator period in the last rate, to choose between windows.
+    per_period: Option<f64>,
+    /// The window of the last rate measured from a change: how far apart changes come.
+    change_window: Option<Duration>,
+    pub(super) rate: Option<Rate>,
+    sample_at: Option<Instant>,
+    pub(super) history: History,
+}
+
+impl Series {
+    pub(super) fn start(at: Instant, now: Counters, capacity: usize) -> Series {
+        Series { last: now, last_at: at, since: at, anchor: None, per_period: None, change_window: None, rate: None, sample_at: None, history: History::new(capacity) }
+    }
+
+    fn record(&mut self, at: Instant, rate: Rate) {
+        self.rate = Some(rate);
+        self.history.push(Sample::from(&rate));
+        self.sample_at = Some(at);
+    }
+
+    /// How long the counters must stay still to read as zero. A quiet spell no longer than the
+    /// gaps between the changes already seen says nothing new: an object that moves every 4 s
+    /// would otherwise read 0 and its rate in turn (at most the kernel's 8 s span).
+    fn quiet_after(&self) -> Duration {
+        self.change_window.unwrap_or(ESTIMATOR_PERIOD).clamp(ESTIMATOR_PERIOD, KERNEL_WINDOW) + SLACK
+    }
+
+    /// Returns whether the counters changed (a reset included).
+    pub(super) fn observe(&mut self, at: Instant, now: Counters, kernel_per_period: Option<f64>) -> bool {
+        if now.iter().zip(&self.last).any(|(n, l)| n < l) {
+            // ZERO, or the object was deleted and re-created: nothing before this compares.
+            *self = Series::start(at, now, self.history.capacity());
+            return true;
+        }
+        let lag_now = (at - self.last_at).min(ESTIMATOR_PERIOD);
+        let changed = now != self.last;
+        if changed {
+            if let Some(a) = &self.anchor {
+                let delta: Counters = std::array::from_fn(|i| now[i] - a.counters[i]);
+                let act = activity(&delta);
+                let window = covered(at - a.at, a.lag, lag_now, act, self.per_period.or(kernel_per_period));
+                if act > 0.0 {
+                    self.per_period = Some(act * ESTIMATOR_PERIOD.as_secs_f64() / window.as_secs_f64());
+                }
+                self.change_window = Some(window);
+                self.record(at, Rate::over(&delta, window));
+            }
+            self.anchor = Some(Anchor { at, lag: lag_now, counters: now });
+            self.since = at;
+        } else if at - self.since >= self.quiet_after() {
+            // Passes have certainly happened since and moved nothing, for longer than changes
+            // have been apart: measured zero, not a guess. The anchor stays, so the next change
+            // is averaged over the quiet time too.
+            let rate = Rate::over(&[0; 5], at - self.since);
+            if self.sample_at.is_none_or(|s| at - s >= ESTIMATOR_PERIOD) {
+                self.record(at, rate);
+            } else {
+                self.rate = Some(rate);
+            }
+        }
+        self.last = now;
+        self.last_at = at;
+        changed
+    }
+}

@@ -1,0 +1,98 @@
+//! One tracked service or real server: its own-rate series, the kernel's rates and their history,
+//! and its connection gauges.
+
+use super::series::{Series, counters, kernel_rates};
+use super::{ESTIMATOR_PERIOD, History, Rate, RateSource, SLACK, STALL_AFTER, Sample};
+use crate::ipvs::model::Stats;
+use std::collections::hash_map::Entry;
+use std::time::Instant;
+
+/// One service or real server, both sources.
+#[derive(Debug, Clone)]
+pub(super) struct Tracked {
+    own: Series,
+    stats: Stats,
+    /// Since when the kernel's rates have had their current values.
+    kernel_since: Instant,
+    kernel_sample_at: Instant,
+    kernel_history: History,
+    /// Active and inactive connections (real servers only).
+    gauges: (u32, u32),
+    /// The tracker's generation of the last poll that had this object.
+    pub(super) generation: u64,
+}
+
+impl Tracked {
+    pub(super) fn new(at: Instant, stats: &Stats, gauges: (u32, u32), capacity: usize, generation: u64) -> Tracked {
+        let mut kernel_history = History::new(capacity);
+        kernel_history.push(Sample::from(&Rate::kernel(stats)));
+        Tracked {
+            own: Series::start(at, counters(stats), capacity),
+            stats: *stats,
+            kernel_since: at,
+            kernel_sample_at: at,
+            kernel_history,
+            gauges,
+            generation,
+        }
+    }
+
+    /// Observes the object of `entry` in poll `generation` (once), or starts tracking it;
+    /// returns (counters changed, a connection gauge rose).
+    pub(super) fn update<K>(entry: Entry<'_, K, Tracked>, at: Instant, stats: &Stats, gauges: (u32, u32), capacity: usize, generation: u64) -> (bool, bool) {
+        match entry {
+            Entry::Occupied(mut e) => {
+                let t = e.get_mut();
+                if t.generation == generation {
+                    return (false, false);
+                }
+                t.generation = generation;
+                t.observe(at, stats, gauges)
+            }
+            Entry::Vacant(e) => {
+                e.insert(Tracked::new(at, stats, gauges, capacity, generation));
+                (false, false)
+            }
+        }
+    }
+
+    /// Returns (counters changed, a connection gauge rose).
+    pub(super) fn observe(&mut self, at: Instant, stats: &Stats, gauges: (u32, u32)) -> (bool, bool) {
+        let k = Rate::kernel(stats);
+        let kernel_per_period = Some(k.conns_per_s + k.packets_per_s()).filter(|v| *v > 0.0).map(|v| v * ESTIMATOR_PERIOD.as_secs_f64());
+        let changed = self.own.observe(at, counters(stats), kernel_per_period);
+        if kernel_rates(stats) != kernel_rates(&self.stats) {
+            self.kernel_since = at;
+        }
+        // One kernel sample per estimator pass seen, like our own, so toggling keeps the time scale;
+        // and one per period-and-a-bit when nothing moves.
+        if *stats != self.stats || at - self.kernel_sample_at >= ESTIMATOR_PERIOD + SLACK {
+            self.kernel_history.push(Sample::from(&k));
+            self.kernel_sample_at = at;
+        }
+        let rose = gauges.0 > self.gauges.0 || gauges.1 > self.gauges.1;
+        self.stats = *stats;
+        self.gauges = gauges;
+        (changed, rose)
+    }
+
+    pub(super) fn rate(&self, source: RateSource) -> Option<Rate> {
+        match source {
+            RateSource::Own => self.own.rate,
+            RateSource::Kernel => Some(Rate::kernel(&self.stats)),
+        }
+    }
+
+    pub(super) fn history(&self, source: RateSource) -> &History {
+        match source {
+            RateSource::Own => &self.own.history,
+            RateSource::Kernel => &self.kernel_history,
+        }
+    }
+
+    /// Kernel rates that a running estimator would have moved by now. Its EWMA loses a quarter
+    /// per pass when nothing comes in; a displayed 1 can survive three passes of rounding, 2 cannot.
+    pub(super) fn kernel_frozen(&self, at: Instant) -> bool {
+        kernel_rates(&self.stats).iter().any(|r| *r >= 2) && at - self.kernel_since > STALL_AFTER
+    }
+}
