@@ -1,5 +1,6 @@
 //! The console in a real terminal (tmux), on the simulator: job control. Ctrl-Z gives the shell
-//! back in cooked mode; `fg` brings the console back, repainted.
+//! back in cooked mode; `fg` brings the console back, repainted. The console remembers the
+//! terminal's size and follows it when the window is resized, also while it was stopped.
 
 use std::path::Path;
 use std::process::Command;
@@ -77,4 +78,32 @@ fn ctrl_z_gives_the_shell_back_in_cooked_mode_and_fg_repaints_the_console() {
     tmux.wait("the shell after quitting", |s| !s.contains("SIMULATED") && s.trim_end().ends_with('$'));
     tmux.keys(&["echo exit=$?", "Enter"]);
     tmux.wait("the console to quit with status 0", |s| s.contains("exit=0"));
+}
+
+/// The hint bar is the last line: the console drew for a terminal of exactly `height` lines.
+fn drawn_for(screen: &str, height: usize) -> bool {
+    let lines: Vec<&str> = screen.lines().collect();
+    lines.len() >= height && lines[height - 1].contains("? help") && lines[..height - 1].iter().all(|l| !l.contains("? help"))
+}
+
+#[test]
+fn a_resize_is_followed_while_running_while_stopped_and_after_ctrl_l() {
+    let bin = env!("CARGO_BIN_EXE_ipvs-tui");
+    assert!(Path::new(bin).is_file());
+    let tmux = Tmux::start(100, 30);
+    tmux.keys(&["PS1='$ '", "Enter", "clear", "Enter"]);
+    tmux.keys(&[&format!("{bin} --demo"), "Enter"]);
+    tmux.wait("the console at 100x30", |s| s.contains("SIMULATED") && drawn_for(s, 30));
+    tmux.run(&["resize-window", "-t", "0", "-x", "90", "-y", "26"]);
+    tmux.wait("the console redrawn at 90x26", |s| drawn_for(s, 26));
+    // Resized while stopped: fg repaints at the new size.
+    tmux.keys(&["C-z"]);
+    tmux.wait("the shell's stopped-job line", |s| s.contains("Stopped") && !s.contains("SIMULATED"));
+    tmux.run(&["resize-window", "-t", "0", "-x", "100", "-y", "32"]);
+    tmux.keys(&["clear; fg", "Enter"]);
+    tmux.wait("the console repainted at 100x32 after fg", |s| s.contains("SIMULATED") && drawn_for(s, 32));
+    tmux.keys(&["C-l"]);
+    tmux.wait("the console after Ctrl-L", |s| s.contains("SIMULATED") && drawn_for(s, 32));
+    tmux.keys(&["q"]);
+    tmux.wait("the shell after quitting", |s| !s.contains("SIMULATED") && s.trim_end().ends_with('$'));
 }

@@ -12,6 +12,7 @@ use ratatui::layout::{Position, Rect, Size};
 use ratatui::style::{Color, Modifier};
 use std::io::{self, Write};
 use ratatui::text::Span;
+use super::term_size::TermSize;
 
 const BEGIN_SYNC: &[u8] = b"\x1b[?2026h";
 const END_SYNC: &[u8] = b"\x1b[?2026l";
@@ -49,8 +50,9 @@ pub struct LeanBackend<W: Write> {
     sync: bool,
     in_sync: bool,
     colors: bool,
-    /// The size to report; None asks the terminal.
+    /// The size to report; None asks the terminal (through `size`).
     fixed_size: Option<Size>,
+    size: TermSize,
 }
 
 impl<W: Write> LeanBackend<W> {
@@ -67,6 +69,7 @@ impl<W: Write> LeanBackend<W> {
             in_sync: false,
             colors,
             fixed_size: None,
+            size: TermSize::default(),
         };
         // A fresh alternate screen is blank, as ratatui assumes too.
         b.forget_screen();
@@ -79,6 +82,11 @@ impl<W: Write> LeanBackend<W> {
         b.fixed_size = Some(Size::new(width, height));
         b.shown = Buffer::empty(Rect::new(0, 0, width, height));
         b
+    }
+
+    /// The remembered terminal size, for the event stream to update on resizes.
+    pub fn term_size(&self) -> TermSize {
+        self.size.clone()
     }
 
     pub fn writer(&self) -> &W {
@@ -271,6 +279,10 @@ impl<W: Write> Backend for LeanBackend<W> {
 
     fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
         self.set_pen(PLAIN);
+        if clear_type == ClearType::All {
+            // Ctrl-L, or the screen taken back after a stop: the size may have changed unseen.
+            self.size.forget();
+        }
         self.frame.extend_from_slice(match clear_type {
             ClearType::All => b"\x1b[2J",
             ClearType::AfterCursor => b"\x1b[J",
@@ -289,7 +301,7 @@ impl<W: Write> Backend for LeanBackend<W> {
     fn size(&self) -> io::Result<Size> {
         match self.fixed_size {
             Some(s) => Ok(s),
-            None => crossterm::terminal::size().map(|(w, h)| Size::new(w, h)),
+            None => self.size.get(),
         }
     }
 

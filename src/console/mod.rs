@@ -29,6 +29,7 @@ pub mod runloop;
 pub mod settings;
 mod start;
 mod terminal;
+pub mod term_size;
 pub mod update;
 pub mod view;
 pub mod wizard;

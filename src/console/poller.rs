@@ -7,7 +7,7 @@ use super::conn_source::ConnSource;
 use crate::host::{HostBackend, HostState};
 use crate::setup::gather::Ask;
 use crate::ipvs::kernel::KernelBackend;
-use crate::ipvs::model::Snapshot;
+use crate::ipvs::model::{ServiceKey, Snapshot};
 use crate::ipvs::{Backend, Error, IpvsOp, Result};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -34,6 +34,8 @@ pub struct Poller {
     /// What became of each change submitted, in order.
     pub outcomes: mpsc::UnboundedReceiver<Outcome>,
     interval: watch::Sender<Duration>,
+    /// The service whose real servers are on screen: the source reads them every poll.
+    focus: watch::Sender<Option<ServiceKey>>,
     changes: mpsc::UnboundedSender<Change>,
     /// The doctor's findings, one answer per `run_doctor`.
     pub diagnoses: mpsc::UnboundedReceiver<std::result::Result<Vec<crate::setup::doctor::Finding>, String>>,
@@ -52,6 +54,7 @@ impl Poller {
     pub fn spawn<S: SnapshotSource + 'static, H: HostBackend + 'static>(source: S, host: H, interval: Duration, policy: Policy) -> Poller {
         let (tx, results) = watch::channel(None);
         let (interval_tx, mut interval_rx) = watch::channel(interval);
+        let (focus_tx, focus_rx) = watch::channel(None);
         let (changes_tx, mut changes_rx) = mpsc::unbounded_channel::<Change>();
         let (outcomes_tx, outcomes) = mpsc::unbounded_channel();
         let (doctor_tx, mut doctor_rx) = mpsc::unbounded_channel::<Ask>();
@@ -62,7 +65,8 @@ impl Poller {
             let mut polls: u32 = 0;
             let mut changed_host = false;
             loop {
-                let result = source.read().await;
+                let focus = *focus_rx.borrow();
+                let result = source.poll(focus).await;
                 let host_read = if polls.is_multiple_of(HOST_EVERY) || changed_host { host.state().await.ok() } else { None };
                 polls = polls.wrapping_add(1);
                 changed_host = false;
@@ -99,7 +103,7 @@ impl Poller {
                 }
             }
         });
-        Poller { results, outcomes, interval: interval_tx, changes: changes_tx, diagnoses, doctor: doctor_tx, persist_plans, persist: persist_tx, task, conns: ConnSource::default() }
+        Poller { results, outcomes, interval: interval_tx, focus: focus_tx, changes: changes_tx, diagnoses, doctor: doctor_tx, persist_plans, persist: persist_tx, task, conns: ConnSource::default() }
     }
 
     /// Reads connections from `conns` instead of this host's /proc/net/ip_vs_conn.
@@ -111,6 +115,11 @@ impl Poller {
 
     pub fn set_interval(&self, interval: Duration) {
         let _ = self.interval.send(interval);
+    }
+
+    /// Says which service's real servers are on screen (None: only the services table).
+    pub fn set_focus(&self, focus: Option<ServiceKey>) {
+        self.focus.send_if_modified(|f| std::mem::replace(f, focus) != focus);
     }
 
     /// Asks for the doctor's findings, told `ask`; they arrive on `diagnoses`.
@@ -138,8 +147,14 @@ impl Drop for Poller {
 /// What the poller reads: any backend, or the kernel with reconnection.
 #[allow(async_fn_in_trait)]
 pub trait SnapshotSource {
+    /// The whole table as it is now (before a change, for the doctor).
     async fn read(&self) -> Result<Snapshot>;
     async fn apply(&self, op: &IpvsOp) -> Result<()>;
+    /// The table for the next screen, equal to `read`'s; a source may read less for it, knowing
+    /// what it read before and which service's real servers are on screen (`focus`).
+    async fn poll(&self, _focus: Option<ServiceKey>) -> Result<Snapshot> {
+        self.read().await
+    }
 }
 
 impl<B: Backend> SnapshotSource for B {
@@ -185,6 +200,19 @@ impl SnapshotSource for Kernel {
     }
 
     async fn read(&self) -> Result<Snapshot> {
+        let backend = self.connected().await?;
+        self.forget_if_gone(backend.snapshot().await)
+    }
+
+    async fn poll(&self, focus: Option<ServiceKey>) -> Result<Snapshot> {
+        let backend = self.connected().await?;
+        self.forget_if_gone(backend.poll(focus).await)
+    }
+}
+
+impl Kernel {
+    /// The backend, connecting (again) if it is not connected and RECONNECT_EVERY has passed.
+    async fn connected(&self) -> Result<Rc<KernelBackend>> {
         let connected = self.backend.borrow().clone();
         let backend = match connected {
             Some(b) => b,
@@ -208,7 +236,10 @@ impl SnapshotSource for Kernel {
                 }
             }
         };
-        let result = backend.snapshot().await;
+        Ok(backend)
+    }
+
+    fn forget_if_gone(&self, result: Result<Snapshot>) -> Result<Snapshot> {
         if matches!(result, Err(Error::Unavailable(_))) {
             // The family is gone (ip_vs unloaded): start over next time.
             *self.backend.borrow_mut() = None;

@@ -84,6 +84,8 @@ where
             draw(terminal, app, theme, sync)?;
             dirty = false;
         }
+        // The servers pane shows the selected service's real servers: read them every poll.
+        poller.set_focus(app.current_service().map(|s| s.config.key));
         let mut effects = tokio::select! {
             exit = &mut signals => return Ok(exit),
             event = events.next() => {

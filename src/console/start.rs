@@ -184,7 +184,14 @@ async fn console(options: Options) -> i32 {
         }
     };
     // sync: false, LeanBackend (terminal::enter) wraps each frame that changes something itself.
-    let wiring = Wiring { events: EventStream::new(), poller, signals, demo: |interval| demo_poller(interval, read_only),
+    // Resizes update the size the backend reports, so that it need not ask the terminal each frame.
+    let size = term.backend().term_size();
+    let events = EventStream::new().inspect(move |e| {
+        if let Ok(crossterm::event::Event::Resize(w, h)) = e {
+            size.set(*w, *h);
+        }
+    });
+    let wiring = Wiring { events, poller, signals, demo: |interval| demo_poller(interval, read_only),
         sync: false,
         job_control,
         suspend: |job| match job {

@@ -13,6 +13,12 @@ use netlink_packet_generic::GenlMessage;
 use tokio::sync::Mutex;
 
 mod dump;
+mod poll;
+
+/// How long a real server's thresholds, persistent connections and tunnel settings may be older
+/// than the rest in `KernelBackend::poll` (/proc/net/ip_vs does not show them).
+pub use poll::REFRESH as POLL_REFRESH;
+use poll::Reader;
 
 /// IPVS in the network namespace this process runs in. Needs CAP_NET_ADMIN, even to read.
 pub struct KernelBackend {
@@ -20,9 +26,10 @@ pub struct KernelBackend {
     /// one dump per socket (a second gets EBUSY), and a snapshot's dumps should not interleave
     /// with a change.
     handle: Mutex<GenetlinkHandle>,
-    /// The blocking socket snapshots are read on (see `netlink::socket`), opened on first use
-    /// and again after the family was found gone. Taken out while a read runs.
-    dumps: std::sync::Mutex<Option<DumpSocket>>,
+    /// The blocking socket snapshots are read on (see `netlink::socket`) with what the console's
+    /// polls learned (see `poll`), opened on first use and again after the family was found gone.
+    /// Taken out while a read runs.
+    dumps: std::sync::Mutex<Option<Reader>>,
     /// Services in the last snapshot: how long the next read may take.
     last_services: std::cell::Cell<usize>,
 }
@@ -196,7 +203,7 @@ impl Backend for KernelBackend {
     /// Info, services with their real servers, timeouts and daemons, each in the kernel's order.
     async fn snapshot(&self) -> Result<Snapshot> {
         let mut h = self.handle.lock().await;
-        if let Some(result) = self.blocking_snapshot(&h).await {
+        if let Some(result) = self.blocking_snapshot(&h, None).await {
             return result;
         }
         let info = read(&mut h, IpvsMessage::new(cmd::GET_INFO, vec![]), false, "the IPVS info", None).await?;
@@ -220,6 +227,13 @@ impl Backend for KernelBackend {
         };
         // NLM_F_ACK on every change: a successful set command answers nothing otherwise, and the
         // reply stream would never end.
+        // What the next poll may take over from the last ones no longer holds for what changed
+        // (thresholds, say, which /proc does not show): it reads everything again.
+        if let Ok(mut reader) = self.dumps.lock()
+            && let Some(reader) = reader.as_mut()
+        {
+            reader.forget();
+        }
         exchange(&mut h, msg, NLM_F_REQUEST | NLM_F_ACK).await.map(drop).map_err(|f| match f {
             Failure::Errno(n) => errno::op_error(op, n),
             Failure::Other(e) => e,
@@ -228,21 +242,37 @@ impl Backend for KernelBackend {
 }
 
 impl KernelBackend {
-    /// The snapshot on the blocking socket. None: the family is gone or the socket cannot be opened; the
-    /// async path then reads it (and resolves the family again).
-    async fn blocking_snapshot(&self, h: &GenetlinkHandle) -> Option<Result<Snapshot>> {
+    /// The snapshot for a console that polls: equal to `snapshot`, but the real servers of a
+    /// service whose traffic and /proc/net/ip_vs lines did not move are taken over from the last
+    /// polls (see `poll`). `focus`: the service whose real servers are on screen.
+    pub async fn poll(&self, focus: Option<ServiceKey>) -> Result<Snapshot> {
+        let h = self.handle.lock().await;
+        if let Some(result) = self.blocking_snapshot(&h, Some(focus)).await {
+            return result;
+        }
+        drop(h);
+        self.snapshot().await
+    }
+
+    /// The snapshot on the blocking socket: full, or a poll with its focus. None: the family is
+    /// gone or the socket cannot be opened; the async path then reads it (and resolves the family
+    /// again).
+    async fn blocking_snapshot(&self, h: &GenetlinkHandle, poll: Option<Option<ServiceKey>>) -> Option<Result<Snapshot>> {
         let taken = self.dumps.lock().ok()?.take();
-        let mut sock = match taken {
-            Some(s) => s,
-            None => DumpSocket::open(h.resolve_family::<IpvsMessage>().await.ok()?.id).ok()?,
+        let mut reader = match taken {
+            Some(r) => r,
+            None => Reader::new(DumpSocket::open(h.resolve_family::<IpvsMessage>().await.ok()?.id).ok()?),
         };
         let read = move || {
-            let result = dump::snapshot(&mut sock);
-            (sock, result)
+            let result = match &poll {
+                Some(focus) => reader.poll(focus.as_ref()),
+                None => reader.snapshot(),
+            };
+            (reader, result)
         };
         // A small table is read in place (a one-shot command starts no thread for it); a large
         // one on the blocking pool, so the console keeps answering keys while it is read.
-        let (sock, result) = if self.last_services.get() < READ_IN_PLACE_BELOW {
+        let (reader, result) = if self.last_services.get() < READ_IN_PLACE_BELOW {
             read()
         } else {
             tokio::task::spawn_blocking(read).await.ok()?
@@ -252,13 +282,13 @@ impl KernelBackend {
         }
         match result {
             Ok(snapshot) => {
-                *self.dumps.lock().ok()? = Some(sock);
+                *self.dumps.lock().ok()? = Some(reader);
                 Some(Ok(snapshot))
             }
             // Opened again, for the new family id, next time.
             Err(dump::Failed::FamilyGone) => None,
             Err(dump::Failed::Error(e)) => {
-                *self.dumps.lock().ok()? = Some(sock);
+                *self.dumps.lock().ok()? = Some(reader);
                 Some(Err(e))
             }
         }

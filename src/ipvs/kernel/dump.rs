@@ -2,7 +2,7 @@
 //! real servers of each service, timeouts and daemons, as the async path reads them.
 
 use crate::ipvs::error::{Error, Result};
-use crate::ipvs::model::{Service, Snapshot};
+use crate::ipvs::model::{Dest, Service, ServiceKey, Snapshot};
 use crate::ipvs::netlink::socket::{DumpError, DumpSocket};
 use crate::ipvs::netlink::{IpvsAttr, IpvsMessage, cmd, decode, encode, errno};
 
@@ -48,23 +48,28 @@ fn one(sock: &mut DumpSocket, command: u8, what: &'static str) -> std::result::R
     reply.ok_or_else(|| Error::Decode(format!("the kernel sent no reply when reading {what}")).into())
 }
 
+/// Info, services with every real server, timeouts and daemons.
 pub fn snapshot(sock: &mut DumpSocket) -> std::result::Result<Snapshot, Failed> {
+    snapshot_with(sock, |sock, services| {
+        for service in services {
+            service.dests = dests(sock, &service.config.key)?;
+        }
+        Ok(())
+    })
+}
+
+/// Info, services, then `fill` gives the services their real servers, then timeouts and daemons.
+pub fn snapshot_with(
+    sock: &mut DumpSocket,
+    fill: impl FnOnce(&mut DumpSocket, &mut [Service]) -> std::result::Result<(), Failed>,
+) -> std::result::Result<Snapshot, Failed> {
     let info = decode::info_message(&one(sock, cmd::GET_INFO, "the IPVS info")?)?;
     let mut services: Vec<Service> = Vec::new();
     read(sock, &IpvsMessage::new(cmd::GET_SERVICE, vec![]), true, &|| "the services".into(), |m| {
         services.push(decode::service_message(&m)?);
         Ok(())
     })?;
-    for service in &mut services {
-        let key = service.config.key;
-        let msg = IpvsMessage::new(cmd::GET_DEST, vec![IpvsAttr::Service(encode::service_key(&key)?)]);
-        let what = || format!("the real servers of {}", errno::service_name(&key));
-        let dests = &mut service.dests;
-        read(sock, &msg, true, &what, |m| {
-            dests.push(decode::dest_message(&m, key.family())?);
-            Ok(())
-        })?;
-    }
+    fill(sock, &mut services)?;
     let timeouts = decode::timeouts_message(&one(sock, cmd::GET_CONFIG, "the timeouts")?);
     let mut daemons = Vec::new();
     read(sock, &IpvsMessage::new(cmd::GET_DAEMON, vec![]), true, &|| "the sync daemons".into(), |m| {
@@ -72,4 +77,16 @@ pub fn snapshot(sock: &mut DumpSocket) -> std::result::Result<Snapshot, Failed> 
         Ok(())
     })?;
     Ok(Snapshot { info, services, timeouts, daemons })
+}
+
+/// The real servers of one service, in the kernel's order (none for a service that is gone).
+pub fn dests(sock: &mut DumpSocket, key: &ServiceKey) -> std::result::Result<Vec<Dest>, Failed> {
+    let msg = IpvsMessage::new(cmd::GET_DEST, vec![IpvsAttr::Service(encode::service_key(key)?)]);
+    let what = || format!("the real servers of {}", errno::service_name(key));
+    let mut dests = Vec::new();
+    read(sock, &msg, true, &what, |m| {
+        dests.push(decode::dest_message(&m, key.family())?);
+        Ok(())
+    })?;
+    Ok(dests)
 }

@@ -88,8 +88,8 @@ impl DumpSocket {
                     }
                     Walked::End(e) => return failure.or(e).map_or(Ok(()), Err),
                 }
-                if !dump && failure.is_some() {
-                    return Err(failure.expect("just checked"));
+                if !dump && let Some(e) = failure.take() {
+                    return Err(e);
                 }
             }
             // A single read answers with one message and nothing after it (no ACK was asked).

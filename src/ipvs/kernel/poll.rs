@@ -1,0 +1,98 @@
+//! The console's poll: a snapshot equal to a full one, read with one service dump, one read of
+//! /proc/net/ip_vs and a destination dump only for the services that need one.
+//!
+//! Why this is exact. The kernel counts every packet and connection into the real server's stats
+//! and its service's stats in the same place (ip_vs_core.c: `ip_vs_in_stats`, `ip_vs_out_stats`
+//! and `ip_vs_conn_stats` add to `dest->stats` and to `dest->svc`'s stats together), and zeroing
+//! a service zeroes its real servers with it. So while a service's five counters stay where they
+//! were at its last destination dump, so do its real servers' counters. Rates: the estimator only
+//! decays once traffic stops, and a rate at zero with no traffic stays at zero; a service whose
+//! rates are all zero and whose real servers' rates were all zero at the last dump keeps them so.
+//! Weights, forwarding methods, the set of real servers and the active and inactive connection
+//! counts are printed in /proc/net/ip_vs, read every poll. What the file lacks (thresholds, the
+//! persistent-connection count, tunnel settings) can change without traffic: every service is
+//! dumped again at least every `plan::REFRESH`, a few each poll. The one miss the counters cannot
+//! see, zeroing a service already at zero whose real servers are not (a server re-added from the
+//! kernel's trash keeps its counters), also waits for that bound.
+//!
+//! Any doubt means a dump: a service not seen before, or absent from /proc, or a fwmark whose
+//! two families /proc cannot tell apart. If /proc/net/ip_vs cannot be read or has a line the
+//! parser skips, every service is dumped, as in a full snapshot.
+
+use super::dump::{self, Failed};
+use crate::ipvs::model::{ServiceKey, Snapshot};
+use crate::ipvs::netlink::socket::DumpSocket;
+use std::io::Read;
+use std::time::Instant;
+
+mod plan;
+#[cfg(test)]
+mod tests;
+
+pub use plan::REFRESH;
+use plan::{Cache, ProcRows};
+
+/// The blocking socket and what past polls learned, kept between polls.
+pub struct Reader {
+    sock: DumpSocket,
+    cache: Cache,
+    /// The text of /proc/net/ip_vs, its buffer reused.
+    text: String,
+}
+
+impl Reader {
+    pub fn new(sock: DumpSocket) -> Reader {
+        Reader { sock, cache: Cache::default(), text: String::new() }
+    }
+
+    /// Forgets what past polls learned: the next poll reads every service's real servers.
+    pub fn forget(&mut self) {
+        self.cache.clear();
+    }
+
+    /// A full snapshot; it also brings every service's cached real servers up to date.
+    pub fn snapshot(&mut self) -> Result<Snapshot, Failed> {
+        let result = dump::snapshot(&mut self.sock);
+        match &result {
+            Ok(snapshot) => self.cache.record(snapshot, &vec![true; snapshot.services.len()], Instant::now()),
+            Err(_) => self.cache.clear(),
+        }
+        result
+    }
+
+    /// An incremental snapshot (see the module comment). `focus`: the service whose real servers
+    /// are on screen, dumped every poll.
+    pub fn poll(&mut self, focus: Option<&ServiceKey>) -> Result<Snapshot, Failed> {
+        let now = Instant::now();
+        let rows = read_rows(&mut self.text);
+        let Reader { sock, cache, .. } = self;
+        let mut redumped = Vec::new();
+        let result = dump::snapshot_with(sock, |sock, services| {
+            redumped = match &rows {
+                Some(rows) => cache.plan(services, rows, focus, now),
+                None => vec![true; services.len()],
+            };
+            for (service, dump) in services.iter_mut().zip(&redumped) {
+                let key = service.config.key;
+                service.dests = match cache.dests(&key) {
+                    Some(dests) if !dump => dests.to_vec(),
+                    _ => dump::dests(sock, &key)?,
+                };
+            }
+            Ok(())
+        });
+        match &result {
+            Ok(snapshot) => cache.record(snapshot, &redumped, now),
+            Err(_) => cache.clear(),
+        }
+        result
+    }
+}
+
+/// /proc/net/ip_vs of this network namespace, by service; None when it cannot be read whole.
+fn read_rows(text: &mut String) -> Option<ProcRows> {
+    text.clear();
+    let mut file = std::fs::File::open(crate::ipvs::procfs::IP_VS).ok()?;
+    file.read_to_string(text).ok()?;
+    ProcRows::parse(text)
+}

@@ -1,0 +1,149 @@
+//! Which services a poll dumps the real servers of, from the service dump, /proc/net/ip_vs and
+//! what the last dumps held (the reasons are in the parent module's comment).
+
+use crate::ipvs::model::{Dest, Service, ServiceKey, Snapshot, Stats};
+use crate::ipvs::procfs::parse_ip_vs;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
+
+/// Every service's real servers are dumped again at least this often, for what /proc does not
+/// print (thresholds, persistent connections, tunnel settings).
+pub const REFRESH: Duration = Duration::from_secs(10);
+
+/// A real server as /proc/net/ip_vs prints it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Row {
+    addr: IpAddr,
+    port: u16,
+    /// The forwarding method's number (the file does not say which tunnel).
+    method: u32,
+    weight: u32,
+    active: u32,
+    inactive: u32,
+}
+
+impl Row {
+    fn of(d: &Dest) -> Row {
+        let c = &d.config;
+        Row { addr: c.addr, port: c.port, method: c.forward.method_number(), weight: c.weight, active: d.active_conns, inactive: d.inact_conns }
+    }
+}
+
+/// A service as /proc/net/ip_vs names it: a fwmark line does not say its family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum ProcKey {
+    Addr(ServiceKey),
+    Mark(u32),
+}
+
+impl ProcKey {
+    fn of(key: &ServiceKey) -> ProcKey {
+        match key {
+            ServiceKey::Fwmark { mark, .. } => ProcKey::Mark(*mark),
+            addr => ProcKey::Addr(*addr),
+        }
+    }
+}
+
+/// The real servers of each service in /proc/net/ip_vs.
+#[derive(Debug, Default)]
+pub struct ProcRows(HashMap<ProcKey, Vec<Row>>);
+
+impl ProcRows {
+    /// None when a line does not parse: then nothing in the file is trusted.
+    pub fn parse(text: &str) -> Option<ProcRows> {
+        let listing = parse_ip_vs(text, None).ok().filter(|l| l.skipped == 0)?;
+        let mut rows = HashMap::new();
+        let mut twice = Vec::new();
+        for s in &listing.snapshot.services {
+            let key = ProcKey::of(&s.config.key);
+            if rows.insert(key, s.dests.iter().map(Row::of).collect()).is_some() {
+                twice.push(key);
+            }
+        }
+        // A mark of both families: which rows are whose is a guess, so neither is known.
+        for key in twice {
+            rows.remove(&key);
+        }
+        Some(ProcRows(rows))
+    }
+
+    fn of(&self, key: &ServiceKey) -> Option<&[Row]> {
+        self.0.get(&ProcKey::of(key)).map(Vec::as_slice)
+    }
+}
+
+/// What a service's last destination dump held.
+#[derive(Debug, Clone)]
+struct Entry {
+    /// The service's counters and rates in the service dump of that poll.
+    stats: Stats,
+    dests: Vec<Dest>,
+    at: Instant,
+}
+
+/// The last destination dump of every service, and when the last poll was.
+#[derive(Debug, Default)]
+pub struct Cache {
+    entries: HashMap<ServiceKey, Entry>,
+    last_poll: Option<Instant>,
+}
+
+fn rates_zero(s: &Stats) -> bool {
+    s.cps == 0 && s.inpps == 0 && s.outpps == 0 && s.inbps == 0 && s.outbps == 0
+}
+
+impl Cache {
+    /// Forgets everything: the next poll dumps every service (after a change this process made,
+    /// or a failed read).
+    pub fn clear(&mut self) {
+        *self = Cache::default();
+    }
+
+    /// The real servers of the last dump of `key`.
+    pub fn dests(&self, key: &ServiceKey) -> Option<&[Dest]> {
+        self.entries.get(key).map(|e| e.dests.as_slice())
+    }
+
+    /// For each of `services` (this poll's service dump, in order): whether to dump its real
+    /// servers. Those that must be, then the oldest others: as many as spread a refresh of all of
+    /// them over `REFRESH`, and at least those that have waited that long.
+    pub fn plan(&self, services: &[Service], proc: &ProcRows, focus: Option<&ServiceKey>, now: Instant) -> Vec<bool> {
+        let mut dump: Vec<bool> = services.iter().map(|s| self.must_dump(s, proc, focus)).collect();
+        let since = self.last_poll.map_or(REFRESH, |t| now.saturating_duration_since(t)).min(REFRESH);
+        let quota = (services.len() as u128 * since.as_millis()).div_ceil(REFRESH.as_millis().max(1)) as usize;
+        let mut rest: Vec<(Instant, usize)> = services.iter().enumerate().filter(|(i, _)| !dump[*i]).filter_map(|(i, s)| Some((self.entries.get(&s.config.key)?.at, i))).collect();
+        rest.sort();
+        let due = rest.iter().filter(|(at, _)| now.saturating_duration_since(*at) >= REFRESH).count();
+        for (_, i) in rest.into_iter().take(quota.max(due)) {
+            dump[i] = true;
+        }
+        dump
+    }
+
+    fn must_dump(&self, s: &Service, proc: &ProcRows, focus: Option<&ServiceKey>) -> bool {
+        let Some(last) = self.entries.get(&s.config.key) else { return true };
+        let rows_moved = || proc.of(&s.config.key).is_none_or(|rows| !rows.iter().copied().eq(last.dests.iter().map(Row::of)));
+        focus == Some(&s.config.key)
+            || s.stats != last.stats
+            || !rates_zero(&s.stats)
+            || !last.dests.iter().all(|d| rates_zero(&d.stats))
+            || rows_moved()
+    }
+
+    /// Takes in a poll's snapshot: the services marked in `redumped` were dumped at `now`.
+    pub fn record(&mut self, snapshot: &Snapshot, redumped: &[bool], now: Instant) {
+        let mut entries = HashMap::with_capacity(snapshot.services.len());
+        for (s, dumped) in snapshot.services.iter().zip(redumped) {
+            let key = s.config.key;
+            let entry = match self.entries.remove(&key) {
+                Some(old) if !dumped => old,
+                _ => Entry { stats: s.stats, dests: s.dests.clone(), at: now },
+            };
+            entries.insert(key, entry);
+        }
+        self.entries = entries;
+        self.last_poll = Some(now);
+    }
+}

@@ -1,0 +1,277 @@
+//! The parsers on fixtures written from the kernel's format strings and captured in the lab, and on arbitrary text.
+
+use super::*;
+use super::hz::hz_of_tick;
+use crate::ipvs::model::{Family, Forward, Info, Netmask, Protocol, ServiceKey, Stats};
+use std::net::{IpAddr, Ipv4Addr};
+use crate::ipvs::model::{TunnelCsum, TunnelType};
+use proptest::prelude::*;
+
+/// Written from the kernel's format strings (reference §6.3), trailing blanks included:
+/// IPv4 without and with "ops", persistence with an IPv4 mask and an IPv6 prefix (ntohl'd on
+/// little-endian), IPv6, fwmark of both families, each forwarding method.
+const FIXTURE: &str = concat!(
+    "IP Virtual Server version 1.2.1 (size=4096)\n",
+    "Prot LocalAddress:Port Scheduler Flags\n",
+    "  -> RemoteAddress:Port Forward Weight ActiveConn InActConn\n",
+    "TCP  C0000201:0050 rr  \n",
+    "  -> C000020C:0050      Route   0      0          0         \n",
+    "  -> C000020B:1F90      Masq    3      12         40        \n",
+    "UDP  C0000202:0035 wlc ops persistent 6000 FFFFFF00\n",
+    "  -> C000020D:0035      Tunnel  70000  0          1         \n",
+    "TCP  [2001:0db8:0000:0000:0000:0000:0000:0001]:01BB sh persistent 36000 40000000\n",
+    "  -> [2001:0db8:0000:0000:0000:0000:0000:0011]:01BB      Masq    1      0          0         \n",
+    "SCTP  C0000203:0009 none  \n",
+    "  -> 7F000001:0009      Local   1      0          0         \n",
+    "FWM  00000007 lc \n",
+    "  -> C000020E:0000      Route   1      0          0         \n",
+    "FWM  00000009 wrr persistent 2000 80000000\n",
+    "  -> [2001:0db8:0000:0000:0000:0000:0000:0012]:0000      Route   1      0          0         \n",
+);
+
+fn v4(s: &str) -> IpAddr {
+    s.parse().unwrap()
+}
+
+fn listing(hz: Option<u32>) -> ProcListing {
+    parse_ip_vs(FIXTURE, hz).unwrap()
+}
+
+/// Captured in the user-mode Linux lab (Linux 6.1, HZ 100) after `ipvsadm -A -t
+/// [2001:db8::1]:443 -s sh -p 360 -M 64`, `-A -u 192.0.2.2:53 -s wlc -o -p 60 -M
+/// 255.255.255.0`, `-A -f 9 -6 -s wrr -p 20` and the rest below; ipvsadm -Ln agreed.
+const CAPTURED: &str = concat!(
+    "IP Virtual Server version 1.2.1 (size=4096)\n",
+    "Prot LocalAddress:Port Scheduler Flags\n",
+    "  -> RemoteAddress:Port Forward Weight ActiveConn InActConn\n",
+    "TCP  [2001:0db8:0000:0000:0000:0000:0000:0001]:01BB sh persistent 36000 40000000\n",
+    "  -> [2001:0db8:0000:0000:0000:0000:0000:0011]:01BB      Masq    1      0          0         \n",
+    "UDP  C0000202:0035 wlc ops  persistent 6000 FFFFFF00\n",
+    "  -> C000020D:0035      Tunnel  70000  0          0         \n",
+    "TCP  C0000201:0050 rr  \n",
+    "  -> C000020C:0050      Route   0      0          0         \n",
+    "  -> C000020B:1F90      Masq    3      0          0         \n",
+    "SCTP  C0000203:0009 rr  \n",
+    "FWM  00000007 lc \n",
+    "  -> C000020E:0000      Route   1      0          0         \n",
+    "FWM  00000009 wrr persistent 2000 80000000\n",
+    "  -> [2001:0db8:0000:0000:0000:0000:0000:0012]:0000      Route   1      0          0         \n",
+);
+
+#[test]
+fn a_real_file_from_the_lab() {
+    let l = parse_ip_vs(CAPTURED, Some(100)).unwrap();
+    assert_eq!(l.skipped, 0);
+    let shown: Vec<String> = l
+        .snapshot
+        .services
+        .iter()
+        .map(|s| format!("{} {} {:?} {} {}", s.config.key, s.config.scheduler, s.config.persistence, s.config.netmask, s.dests.len()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "-t [2001:db8::1]:443 sh Some(360) 64 1",
+            "-u 192.0.2.2:53 wlc Some(60) 255.255.255.0 1",
+            "-t 192.0.2.1:80 rr None 255.255.255.255 2",
+            "--sctp-service 192.0.2.3:9 rr None 255.255.255.255 0",
+            "-f 7 lc None 255.255.255.255 1",
+            "-f 9 -6 wrr Some(20) 128 1",
+        ]
+    );
+    assert!(l.snapshot.services[1].config.one_packet);
+    assert_eq!(l.snapshot.services[1].dests[0].config.weight, 70000);
+}
+
+#[test]
+fn header_gives_version_and_table_size() {
+    let l = listing(Some(100));
+    assert_eq!(l.snapshot.info, Info { version: 0x010201, conn_tab_size: 4096 });
+    assert_eq!(l.skipped, 0);
+    assert_eq!(l.snapshot.services.len(), 6);
+}
+
+#[test]
+fn ipv4_service_with_masq_and_route_servers() {
+    let l = listing(Some(100));
+    let s = &l.snapshot.services[0];
+    assert_eq!(s.config.key, ServiceKey::Addr { protocol: Protocol::Tcp, addr: v4("192.0.2.1"), port: 80 });
+    assert_eq!((s.config.scheduler.as_str(), s.config.one_packet, s.config.persistence), ("rr", false, None));
+    assert_eq!(s.config.netmask, Netmask::host(Family::Inet));
+    assert_eq!(s.stats, Stats::default());
+    let d = &s.dests[1];
+    assert_eq!((d.config.addr, d.config.port, d.config.forward, d.config.weight), (v4("192.0.2.11"), 8080, Forward::Masq, 3));
+    assert_eq!((d.active_conns, d.inact_conns, d.persist_conns), (12, 40, 0));
+    assert_eq!((s.dests[0].config.forward, s.dests[0].config.weight), (Forward::Route, 0));
+}
+
+#[test]
+fn ops_and_persistence_with_a_mask() {
+    let s = &listing(Some(100)).snapshot.services[1];
+    assert_eq!(s.config.key, ServiceKey::Addr { protocol: Protocol::Udp, addr: v4("192.0.2.2"), port: 53 });
+    assert!(s.config.one_packet);
+    assert_eq!(s.config.persistence, Some(60));
+    assert_eq!(s.config.netmask, Netmask::V4(Ipv4Addr::new(255, 255, 255, 0)));
+    let d = &s.dests[0];
+    assert_eq!(d.config.forward, Forward::Tunnel { tun_type: TunnelType::Ipip, port: 0, csum: TunnelCsum::NoCsum });
+    assert_eq!(d.config.weight, 70000);
+}
+
+#[test]
+fn ipv6_service_and_its_byte_swapped_prefix() {
+    let s = &listing(Some(100)).snapshot.services[2];
+    assert_eq!(s.config.key, ServiceKey::Addr { protocol: Protocol::Tcp, addr: "2001:db8::1".parse().unwrap(), port: 443 });
+    assert_eq!((s.config.persistence, s.config.netmask), (Some(360), Netmask::V6(64)));
+    assert_eq!(s.dests[0].config.addr, "2001:db8::11".parse::<IpAddr>().unwrap());
+    // A big-endian host prints the prefix as it is.
+    let be = FIXTURE.replace("36000 40000000", "36000 00000040");
+    assert_eq!(parse_ip_vs(&be, Some(100)).unwrap().snapshot.services[2].config.netmask, Netmask::V6(64));
+}
+
+#[test]
+fn sctp_unbound_scheduler_and_local_server() {
+    let s = &listing(Some(100)).snapshot.services[3];
+    assert_eq!(s.config.key.protocol(), Some(Protocol::Sctp));
+    assert_eq!(s.config.scheduler, "none");
+    assert_eq!(s.dests[0].config.forward, Forward::Local);
+}
+
+#[test]
+fn fwmark_family_follows_its_real_servers() {
+    let l = listing(Some(100));
+    let (f4, f6) = (&l.snapshot.services[4], &l.snapshot.services[5]);
+    assert_eq!(f4.config.key, ServiceKey::Fwmark { mark: 7, family: Family::Inet });
+    assert_eq!((f4.config.scheduler.as_str(), f4.dests[0].config.port), ("lc", 0));
+    assert_eq!(f6.config.key, ServiceKey::Fwmark { mark: 9, family: Family::Inet6 });
+    assert_eq!((f6.config.persistence, f6.config.netmask), (Some(20), Netmask::V6(128)));
+}
+
+#[test]
+fn one_mark_twice_is_one_service_of_each_family() {
+    let text = "IP Virtual Server version 1.2.1 (size=4096)\nFWM  00000007 rr \nFWM  00000007 rr \n";
+    let keys: Vec<ServiceKey> = parse_ip_vs(text, None).unwrap().snapshot.services.iter().map(|s| s.config.key).collect();
+    assert_eq!(keys, [ServiceKey::Fwmark { mark: 7, family: Family::Inet }, ServiceKey::Fwmark { mark: 7, family: Family::Inet6 }]);
+}
+
+#[test]
+fn without_hz_persistence_is_left_out() {
+    let l = listing(None);
+    assert!(l.snapshot.services.iter().all(|s| s.config.persistence.is_none()));
+    assert_eq!(l.snapshot.services[1].config.netmask, Netmask::host(Family::Inet));
+    // A timeout under one tick's worth of seconds still reads as persistent.
+    let short = FIXTURE.replace("persistent 6000", "persistent 50");
+    assert_eq!(parse_ip_vs(&short, Some(100)).unwrap().snapshot.services[1].config.persistence, Some(1));
+}
+
+#[test]
+fn malformed_lines_are_skipped_and_counted_with_their_servers() {
+    let text = concat!(
+        "IP Virtual Server version 1.2.1 (size=4096)\n",
+        "TCP  C0000201:0050 rr  \n",
+        "  -> C000020B:1F90      Masq    3      12         40        \n",
+        "  -> C000020B:1F90      Bounce  3      12         40        \n",
+        "  -> +000020B:1F90      Masq    3      12         40        \n",
+        "ICMP  C0000201:0050 rr  \n",
+        "  -> C000020C:0050      Route   1      0          0         \n",
+        "TCP  C0000201:0050 rr  \n",
+        "FWM  00000000 rr \n",
+        "TCP  C0000204:0050 rr persistent x FFFFFFFF\n",
+        "UDP  C0000205:0050 rr  \n",
+    );
+    let l = parse_ip_vs(text, Some(100)).unwrap();
+    let keys: Vec<String> = l.snapshot.services.iter().map(|s| s.config.key.to_string()).collect();
+    assert_eq!(keys, ["-t 192.0.2.1:80", "-u 192.0.2.5:80"]);
+    assert_eq!(l.snapshot.services[0].dests.len(), 1);
+    // Bounce, +000020B, ICMP and its server, the duplicate, mark 0, the bad timeout.
+    assert_eq!(l.skipped, 7);
+}
+
+#[test]
+fn no_header_is_an_error() {
+    assert!(matches!(parse_ip_vs("", None), Err(ProcError::Header(_))));
+    assert!(matches!(parse_ip_vs("TCP  C0000201:0050 rr  \n", None), Err(ProcError::Header(_))));
+    assert!(matches!(parse_ip_vs("IP Virtual Server version 1.2 (size=4096)\n", None), Err(ProcError::Header(_))));
+    let empty = parse_ip_vs("IP Virtual Server version 1.2.1 (size=256)\n", None).unwrap();
+    assert_eq!((empty.snapshot.services.len(), empty.snapshot.info.conn_tab_size), (0, 256));
+}
+
+#[test]
+fn global_stats_are_hex() {
+    let text = concat!(
+        "   Total Incoming Outgoing         Incoming         Outgoing\n",
+        "   Conns  Packets  Packets            Bytes            Bytes\n",
+        "      1F      2A0        0            1B5C4                0\n",
+        "\n",
+        " Conns/s   Pkts/s   Pkts/s          Bytes/s          Bytes/s\n",
+        "       1        A        0              3E8                0\n",
+    );
+    let s = parse_ip_vs_stats(text).unwrap();
+    assert_eq!((s.conns, s.inpkts, s.outpkts, s.inbytes, s.outbytes), (31, 672, 0, 0x1B5C4, 0));
+    assert_eq!((s.cps, s.inpps, s.outpps, s.inbps, s.outbps), (1, 10, 0, 1000, 0));
+    assert!(parse_ip_vs_stats("   Total Incoming\n").is_err());
+}
+
+#[test]
+fn hz_from_the_coarse_clock_tick() {
+    assert_eq!([10_000_000, 4_000_000, 3_333_333, 1_000_000].map(hz_of_tick), [Some(100), Some(250), Some(300), Some(1000)]);
+    assert_eq!(hz_of_tick(0), None);
+    assert_eq!(hz_of_tick(1), None);
+    // Whatever this host's HZ is, Linux reports a tick.
+    assert!(kernel_hz().is_some_and(|hz| (10..=10_000).contains(&hz)));
+}
+
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
+}
+
+#[test]
+fn backend_reads_the_file_and_refuses_changes() {
+    let path = std::env::temp_dir().join(format!("ipvs-tui-procfs-{}", std::process::id()));
+    std::fs::write(&path, format!("{FIXTURE}bogus\n")).unwrap();
+    let backend = ProcBackend::new(&path, Some(100));
+    let snapshot = block_on(backend.snapshot()).unwrap();
+    assert_eq!(snapshot, listing(Some(100)).snapshot);
+    assert_eq!(backend.skipped(), 1);
+    let op = IpvsOp::DeleteService(snapshot.services[0].config.key);
+    assert_eq!(block_on(backend.apply(&op)), Err(Error::Refused(REFUSAL.into())));
+    std::fs::remove_file(&path).unwrap();
+    assert!(matches!(block_on(backend.snapshot()), Err(Error::Unavailable(m)) if m.contains("not loaded")));
+}
+
+/// Lines built from the file's own pieces, so that most come close to parsing.
+fn near_lines() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("TCP  ".to_string()),
+        Just("FWM  ".to_string()),
+        Just("  -> ".to_string()),
+        Just("[2001:0db8::1]:".to_string()),
+        Just("persistent ".to_string()),
+        Just("ops ".to_string()),
+        "[0-9A-F]{1,9}:?[0-9A-F]{0,5} ",
+        "[a-z]{1,4} ",
+        "-?[0-9]{1,11} ",
+        "Masq |Tunnel |Route |Local ",
+        "\\PC{0,6}",
+    ];
+    proptest::collection::vec(prop::collection::vec(piece, 0..8).prop_map(|p| p.concat()), 0..12).prop_map(|lines| lines.join("\n"))
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_text_never_panics(text in "\\PC{0,400}", hz in proptest::option::of(0u32..2000)) {
+        let _ = parse_ip_vs(&text, hz);
+        let _ = parse_ip_vs(&format!("IP Virtual Server version 1.2.1 (size=4096)\n{text}"), hz);
+        let _ = parse_ip_vs_stats(&text);
+    }
+
+    #[test]
+    fn near_misses_never_panic_and_keys_stay_unique(body in near_lines(), hz in proptest::option::of(0u32..2000)) {
+        let listing = parse_ip_vs(&format!("IP Virtual Server version 1.2.1 (size=4096)\n{body}"), hz).unwrap();
+        let mut keys: Vec<String> = listing.snapshot.services.iter().map(|s| s.config.key.to_string()).collect();
+        let n = keys.len();
+        keys.sort();
+        keys.dedup();
+        prop_assert_eq!(keys.len(), n);
+        prop_assert!(listing.skipped <= body.lines().count());
+    }
+}
