@@ -163,7 +163,12 @@ pub fn effective(sysctls: &BTreeMap<String, String>, key: &str, iface: &str) -> 
 
 /// One sysctl's value, or `None` when this host does not have it.
 pub fn read(name: &str) -> Option<String> {
-    std::fs::read_to_string(proc_path(name)).ok().map(|v| normalise(&v))
+    // One open and one read: a /proc/sys value is far below a page and comes whole, and the
+    // console reads some fifty of them every few seconds (read_to_string adds a stat and a read).
+    use std::io::Read;
+    let mut buf = [0u8; 4096];
+    let n = std::fs::File::open(proc_path(name)).ok()?.read(&mut buf).ok()?;
+    Some(normalise(&String::from_utf8_lossy(&buf[..n])))
 }
 
 /// Writes a checked value (see [`super::parse::sysctl_value`]).

@@ -8,8 +8,10 @@ use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
 /// Every service's real servers are dumped again at least this often, for what /proc does not
-/// print (thresholds, persistent connections, tunnel settings).
-pub const REFRESH: Duration = Duration::from_secs(10);
+/// print (thresholds, persistent connections, tunnel settings). Only the servers pane shows
+/// those, and its service is dumped at every poll; the bound covers the rest (a drain elsewhere
+/// waits on persistent connections that can only fall), at a thirtieth of the dumps per poll.
+pub const REFRESH: Duration = Duration::from_secs(30);
 
 /// A real server as /proc/net/ip_vs prints it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
