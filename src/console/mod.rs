@@ -19,6 +19,7 @@ pub mod input;
 pub mod keymap;
 pub mod keys;
 pub mod lean_backend;
+pub mod layers;
 pub mod navigate;
 pub mod operate;
 pub mod palette;
