@@ -35,7 +35,11 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
         let q = unsafe { System.realloc(p, l, new) };
         if !q.is_null() {
-            let now = if new >= l.size() { LIVE.fetch_add(new - l.size(), Ordering::Relaxed) + new - l.size() } else { LIVE.fetch_sub(l.size() - new, Ordering::Relaxed) - (l.size() - new) };
+            let now = if new >= l.size() {
+                LIVE.fetch_add(new - l.size(), Ordering::Relaxed) + new - l.size()
+            } else {
+                LIVE.fetch_sub(l.size() - new, Ordering::Relaxed) - (l.size() - new)
+            };
             PEAK.fetch_max(now, Ordering::Relaxed);
         }
         q
@@ -65,7 +69,12 @@ fn hex_addr(out: &mut String, a: IpAddr) {
         IpAddr::V4(v4) => write!(out, "{:08X}", u32::from(v4)).unwrap(),
         IpAddr::V6(v6) => {
             let s = v6.segments();
-            write!(out, "{:04x}:{:04x}:{:04x}:{:04x}:{:04x}:{:04x}:{:04x}:{:04x}", s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]).unwrap()
+            write!(
+                out,
+                "{:04x}:{:04x}:{:04x}:{:04x}:{:04x}:{:04x}:{:04x}:{:04x}",
+                s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
+            )
+            .unwrap()
         }
     }
 }
@@ -73,7 +82,14 @@ fn hex_addr(out: &mut String, a: IpAddr) {
 /// `lines` entries like a busy director's: 40 services x 10 real servers, `clients` distinct
 /// clients, TCP in its usual states, UDP, 5% IPv6, 2% persistence templates.
 fn generate(lines: usize, clients: u64) -> String {
-    const STATES: [(&str, u32); 6] = [("ESTABLISHED", 900), ("TIME_WAIT", 120), ("FIN_WAIT", 120), ("SYN_RECV", 60), ("CLOSE_WAIT", 60), ("CLOSE", 10)];
+    const STATES: [(&str, u32); 6] = [
+        ("ESTABLISHED", 900),
+        ("TIME_WAIT", 120),
+        ("FIN_WAIT", 120),
+        ("SYN_RECV", 60),
+        ("CLOSE_WAIT", 60),
+        ("CLOSE", 10),
+    ];
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut s = String::with_capacity(lines * 70 + 100);
     s.push_str("Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n");
@@ -85,12 +101,26 @@ fn generate(lines: usize, clients: u64) -> String {
         let v6 = kind < 5;
         let (c, v, d): (IpAddr, IpAddr, IpAddr) = if v6 {
             (
-                Ipv6Addr::new(0x2001, 0xdb8, 0xc, 0, 0, 0, (client >> 16) as u16, client as u16).into(),
+                Ipv6Addr::new(
+                    0x2001,
+                    0xdb8,
+                    0xc,
+                    0,
+                    0,
+                    0,
+                    (client >> 16) as u16,
+                    client as u16,
+                )
+                .into(),
                 Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x100 + svc as u16).into(),
                 Ipv6Addr::new(0x2001, 0xdb8, 0x10, 0, 0, 0, svc as u16, dest as u16 + 1).into(),
             )
         } else {
-            (Ipv4Addr::from(0xC633_0000 + client).into(), Ipv4Addr::from(0xC000_0200 + svc).into(), Ipv4Addr::from(0x0A00_0000 + (svc << 8) + dest + 1).into())
+            (
+                Ipv4Addr::from(0xC633_0000 + client).into(),
+                Ipv4Addr::from(0xC000_0200 + svc).into(),
+                Ipv4Addr::from(0x0A00_0000 + (svc << 8) + dest + 1).into(),
+            )
         };
         let udp = svc % 4 == 3;
         let template = kind >= 98;
@@ -103,14 +133,23 @@ fn generate(lines: usize, clients: u64) -> String {
                 ("TCP", st, t)
             }
         };
-        let cport = if template { 0 } else { 1024 + rng.below(60_000) as u16 };
+        let cport = if template {
+            0
+        } else {
+            1024 + rng.below(60_000) as u16
+        };
         write!(s, "{proto:<3} ").unwrap();
         hex_addr(&mut s, c);
         write!(s, " {cport:04X} ").unwrap();
         hex_addr(&mut s, v);
         write!(s, " {port:04X} ").unwrap();
         hex_addr(&mut s, d);
-        writeln!(s, " {port:04X} {state:<11} {:>7}", rng.below(u64::from(max) + 1)).unwrap();
+        writeln!(
+            s,
+            " {port:04X} {state:<11} {:>7}",
+            rng.below(u64::from(max) + 1)
+        )
+        .unwrap();
     }
     s
 }
@@ -138,7 +177,10 @@ fn naive_by_rs(text: &str) -> usize {
 /// CPU time of this thread: what "per core" means on a machine shared with other work, where
 /// wall time also counts the time other processes held the core.
 fn thread_cpu() -> Duration {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: `ts` is a valid timespec for the call to fill.
     unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
     Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
@@ -181,30 +223,61 @@ fn main() {
     let clients = 50_000;
     let text = generate(n, clients);
     let mlps = |d: Duration| n as f64 / d.as_secs_f64() / 1e6;
-    println!("conns bench: generated {n} lines, {} (kernel format; 40 services x 10 real servers, {clients} clients, 5% IPv6, 2% templates)", mib(text.len()));
+    println!(
+        "conns bench: generated {n} lines, {} (kernel format; 40 services x 10 real servers, {clients} clients, 5% IPv6, 2% templates)",
+        mib(text.len())
+    );
 
     if let Ok(k) = std::env::var("CONNS_BENCH_PROFILE") {
         // For a profiler: only the streaming read, k times.
-        let clients = if std::env::var_os("CONNS_BENCH_NO_CLIENTS").is_some() { 0 } else { Limits::default().max_clients };
-        let limits = Limits { max_rows: 0, max_templates: 0, max_clients: clients };
+        let clients = if std::env::var_os("CONNS_BENCH_NO_CLIENTS").is_some() {
+            0
+        } else {
+            Limits::default().max_clients
+        };
+        let limits = Limits {
+            max_rows: 0,
+            max_templates: 0,
+            max_clients: clients,
+        };
         let (t, _) = best(k.parse().unwrap_or(20), || stream(text.as_bytes(), limits));
-        println!("conns bench: aggregates only, best of {k}: {:.1} M lines/s", mlps(t));
+        println!(
+            "conns bench: aggregates only, best of {k}: {:.1} M lines/s",
+            mlps(t)
+        );
         return;
     }
     let (t_floor, lines) = best(runs, || count_lines(text.as_bytes()));
     assert_eq!(lines, n + 1);
     let (t_naive, _) = best(runs, || naive_by_rs(&text));
-    let aggr_only = Limits { max_rows: 0, max_templates: 0, ..Limits::default() };
-    let hold_all = Limits { max_rows: n, max_templates: n, ..Limits::default() };
+    let aggr_only = Limits {
+        max_rows: 0,
+        max_templates: 0,
+        ..Limits::default()
+    };
+    let hold_all = Limits {
+        max_rows: n,
+        max_templates: n,
+        ..Limits::default()
+    };
     let (t_aggr, (l, _, peak_aggr)) = best(runs, || stream(text.as_bytes(), aggr_only));
     assert_eq!(l as usize, n);
-    let no_clients = Limits { max_clients: 0, ..aggr_only };
+    let no_clients = Limits {
+        max_clients: 0,
+        ..aggr_only
+    };
     let (t_no_clients, _) = best(runs, || stream(text.as_bytes(), no_clients));
     let (t_hold, (_, held, peak_hold)) = best(runs, || stream(text.as_bytes(), hold_all));
     assert_eq!(held, n);
 
-    println!("conns bench: reference, counting lines only (memchr): {:.1} M lines/s", mlps(t_floor));
-    println!("conns bench: reference, naive parser (split_whitespace, from_str_radix, HashMap by real server): {:.1} M lines/s", mlps(t_naive));
+    println!(
+        "conns bench: reference, counting lines only (memchr): {:.1} M lines/s",
+        mlps(t_floor)
+    );
+    println!(
+        "conns bench: reference, naive parser (split_whitespace, from_str_radix, HashMap by real server): {:.1} M lines/s",
+        mlps(t_naive)
+    );
     println!(
         "conns bench: aggregates only: {:.1} M lines/s on one core ({:.2}x the naive parser, {:.2}x the line-count floor's time), peak heap {}",
         mlps(t_aggr),
@@ -240,5 +313,8 @@ fn main() {
     );
     let default_rows = Limits::default();
     let (_, held, peak_default) = stream(text.as_bytes(), default_rows);
-    println!("conns bench: default limits (100,000 rows held of {n}): peak heap {}, {held} rows held", mib(peak_default));
+    println!(
+        "conns bench: default limits (100,000 rows held of {n}): peak heap {}, {held} rows held",
+        mib(peak_default)
+    );
 }

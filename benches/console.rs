@@ -84,12 +84,22 @@ fn poll_work(services: usize, polls: usize) -> (Vec<Duration>, Vec<Duration>, us
         let at = t0 + Duration::from_secs(k);
         let started = Instant::now();
         let snapshot = polled.clone();
-        update(&mut app, Action::Snapshot { snapshot: Box::new(snapshot), at });
+        update(
+            &mut app,
+            Action::Snapshot {
+                snapshot: Box::new(snapshot),
+                at,
+            },
+        );
         let mut screen = Default::default();
-        terminal.draw(|f| screen = ui::draw(f, &app, &theme)).unwrap();
+        terminal
+            .draw(|f| screen = ui::draw(f, &app, &theme))
+            .unwrap();
         app.drawn(screen);
         update(&mut app, Action::Tick(at + Duration::from_millis(500)));
-        terminal.draw(|f| screen = ui::draw(f, &app, &theme)).unwrap();
+        terminal
+            .draw(|f| screen = ui::draw(f, &app, &theme))
+            .unwrap();
         let took = started.elapsed();
         drop(polled);
         if k >= 5 {

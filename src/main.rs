@@ -6,7 +6,11 @@ use ipvs_tui::console;
 
 /// The command line: the subcommands of `cli`, plus the console's own option.
 #[derive(Debug, Parser)]
-#[command(name = "ipvs-tui", version, about = "A console and command line for Linux IPVS (LVS) load balancers")]
+#[command(
+    name = "ipvs-tui",
+    version,
+    about = "A console and command line for Linux IPVS (LVS) load balancers"
+)]
 struct Args {
     /// Open the console on a simulated IPVS: nothing on this host is read or changed.
     #[arg(long)]
@@ -24,12 +28,23 @@ fn main() {
     // --audit-log before a subcommand too.
     for (set, flag) in [(args.demo, "--demo"), (args.read_only, "--read-only")] {
         if set && args.cli.command.is_some() {
-            Args::command().error(clap::error::ErrorKind::ArgumentConflict, format!("{flag} is an option of the console; it cannot be used with a subcommand")).exit();
+            Args::command()
+                .error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    format!(
+                        "{flag} is an option of the console; it cannot be used with a subcommand"
+                    ),
+                )
+                .exit();
         }
     }
     let status = match args.cli.command {
         Some(command) => cli::run(command, args.cli.audit_log),
-        None => console::run(console::Options { demo: args.demo, read_only: args.read_only, audit_log: args.cli.audit_log }),
+        None => console::run(console::Options {
+            demo: args.demo,
+            read_only: args.read_only,
+            audit_log: args.cli.audit_log,
+        }),
     };
     std::process::exit(status);
 }

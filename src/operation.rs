@@ -68,8 +68,18 @@ impl Operation {
     /// be undone (zeroed counters) or `before` lacks what it replaces.
     pub fn inverse(&self, before: &State) -> Option<Vec<Operation>> {
         match self {
-            Operation::Ipvs(op) => Some(op.inverse(&before.0)?.into_iter().map(Operation::Ipvs).collect()),
-            Operation::Host(op) => Some(op.inverse(&before.1)?.into_iter().map(Operation::Host).collect()),
+            Operation::Ipvs(op) => Some(
+                op.inverse(&before.0)?
+                    .into_iter()
+                    .map(Operation::Ipvs)
+                    .collect(),
+            ),
+            Operation::Host(op) => Some(
+                op.inverse(&before.1)?
+                    .into_iter()
+                    .map(Operation::Host)
+                    .collect(),
+            ),
         }
     }
 
@@ -93,14 +103,22 @@ impl Operation {
     /// refuse, with the same words; `state` is unchanged on error.
     pub fn apply_in_memory(&self, state: &mut State) -> Result<(), OperationError> {
         match self {
-            Operation::Ipvs(op) => table::apply(&mut state.0, op).map_err(|n| errno::op_error(op, n).into()),
+            Operation::Ipvs(op) => {
+                table::apply(&mut state.0, op).map_err(|n| errno::op_error(op, n).into())
+            }
             Operation::Host(op) => host::memory::apply(&mut state.1, op).map_err(Into::into),
         }
     }
 }
 
 /// Appends `op`, applied with `result` on the state `before`, to the audit log.
-pub fn record(log: &AuditLog, op: &Operation, result: &Result<(), OperationError>, before: &State, context: &Context) -> std::io::Result<()> {
+pub fn record(
+    log: &AuditLog,
+    op: &Operation,
+    result: &Result<(), OperationError>,
+    before: &State,
+    context: &Context,
+) -> std::io::Result<()> {
     match op {
         Operation::Ipvs(ipvs_op) => {
             let result = result.clone().map_err(|e| match e {
@@ -113,7 +131,13 @@ pub fn record(log: &AuditLog, op: &Operation, result: &Result<(), OperationError
             // HostOp holds only strings, numbers and addresses: it always serialises.
             let value = serde_json::to_value(host_op).unwrap_or(serde_json::Value::Null);
             let result = result.clone().map_err(|e| e.to_string());
-            log.record_change(host_op.to_command(), value, result, host_op.before_lines(&before.1), context)
+            log.record_change(
+                host_op.to_command(),
+                value,
+                result,
+                host_op.before_lines(&before.1),
+                context,
+            )
         }
     }
 }
@@ -146,7 +170,11 @@ impl<B: Backend> Apply for IpvsOnly<'_, B> {
     async fn apply(&self, op: &Operation) -> Result<(), OperationError> {
         match op {
             Operation::Ipvs(op) => Ok(self.0.apply(op).await?),
-            Operation::Host(op) => Err(HostError::Invalid(format!("{}: the host is not part of this change", op.to_command())).into()),
+            Operation::Host(op) => Err(HostError::Invalid(format!(
+                "{}: the host is not part of this change",
+                op.to_command()
+            ))
+            .into()),
         }
     }
 }
@@ -158,7 +186,11 @@ impl<H: HostBackend> Apply for HostOnly<'_, H> {
     async fn apply(&self, op: &Operation) -> Result<(), OperationError> {
         match op {
             Operation::Host(op) => Ok(self.0.apply(op).await?),
-            Operation::Ipvs(op) => Err(ipvs::Error::Refused(format!("{}: IPVS is not part of this change", op.to_command())).into()),
+            Operation::Ipvs(op) => Err(ipvs::Error::Refused(format!(
+                "{}: IPVS is not part of this change",
+                op.to_command()
+            ))
+            .into()),
         }
     }
 }
@@ -171,14 +203,32 @@ mod tests {
     #[test]
     fn an_operation_speaks_for_either_kind() {
         let ipvs: Operation = parse_args(&["-D", "-t", "192.0.2.1:80"]).unwrap().into();
-        let host: Operation = host::parse::add_addr("192.0.2.1", "lo", Some("lo:0")).unwrap().into();
+        let host: Operation = host::parse::add_addr("192.0.2.1", "lo", Some("lo:0"))
+            .unwrap()
+            .into();
         assert_eq!(ipvs.to_command(), "ipvsadm -D -t 192.0.2.1:80");
-        assert_eq!(host.to_command(), "ip addr add 192.0.2.1/32 dev lo label lo:0");
+        assert_eq!(
+            host.to_command(),
+            "ip addr add 192.0.2.1/32 dev lo label lo:0"
+        );
         assert!(ipvs.is_destructive() && !host.is_destructive());
-        assert_eq!(serde_json::to_value(&host).unwrap()["op"], "add_addr", "untagged: the op's own tag");
+        assert_eq!(
+            serde_json::to_value(&host).unwrap()["op"],
+            "add_addr",
+            "untagged: the op's own tag"
+        );
         let inverse = host.inverse(&State::default()).unwrap();
-        assert_eq!(inverse, [Operation::Host(host::parse::del_addr("192.0.2.1/32", "lo").unwrap())]);
-        assert_eq!(ipvs.inverse(&State::default()), None, "no such service before");
+        assert_eq!(
+            inverse,
+            [Operation::Host(
+                host::parse::del_addr("192.0.2.1/32", "lo").unwrap()
+            )]
+        );
+        assert_eq!(
+            ipvs.inverse(&State::default()),
+            None,
+            "no such service before"
+        );
     }
 
     #[test]
@@ -186,28 +236,55 @@ mod tests {
         use crate::ipvs::audit::{Entry, Source};
         let dir = tempfile::tempdir().unwrap();
         let log = AuditLog::at(dir.path().join("audit.log"));
-        let context = Context { user: "alice".into(), host: "lb1".into(), source: Some(Source::Cli), undo_of: None };
+        let context = Context {
+            user: "alice".into(),
+            host: "lb1".into(),
+            source: Some(Source::Cli),
+            undo_of: None,
+        };
         let mut before = State::default();
-        before.1.sysctls.insert("net.ipv4.ip_forward".into(), "0".into());
-        let set: Operation = host::parse::sysctl_assignment("net.ipv4.ip_forward=1").unwrap().into();
+        before
+            .1
+            .sysctls
+            .insert("net.ipv4.ip_forward".into(), "0".into());
+        let set: Operation = host::parse::sysctl_assignment("net.ipv4.ip_forward=1")
+            .unwrap()
+            .into();
         record(&log, &set, &Ok(()), &before, &context).unwrap();
         let refused = Err(HostError::NoInterface("eth9".into()).into());
-        let add: Operation = host::parse::add_addr("192.0.2.1", "eth9", None).unwrap().into();
+        let add: Operation = host::parse::add_addr("192.0.2.1", "eth9", None)
+            .unwrap()
+            .into();
         record(&log, &add, &refused, &before, &context).unwrap();
         let ipvs_op: Operation = parse_args(&["-A", "-t", "192.0.2.1:80"]).unwrap().into();
         record(&log, &ipvs_op, &Ok(()), &before, &context).unwrap();
 
         let text = std::fs::read_to_string(log.path()).unwrap();
-        let entries: Vec<Entry> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let entries: Vec<Entry> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
         assert_eq!(entries.len(), 3);
         assert_eq!(entries[0].command, "sysctl -w net.ipv4.ip_forward=1");
         assert!(entries[0].is_ok());
         assert_eq!(entries[0].before, ["net.ipv4.ip_forward = 0"]);
         assert_eq!(entries[0].op["op"], "set_sysctl");
         assert_eq!(entries[0].op["value"], "1");
-        assert_eq!((entries[1].command.as_str(), entries[1].error.as_deref()), ("ip addr add 192.0.2.1/32 dev eth9", Some("interface eth9 does not exist")));
+        assert_eq!(
+            (entries[1].command.as_str(), entries[1].error.as_deref()),
+            (
+                "ip addr add 192.0.2.1/32 dev eth9",
+                Some("interface eth9 does not exist")
+            )
+        );
         assert!(!entries[1].is_ok());
-        assert_eq!((entries[2].command.as_str(), entries[2].op["op"].as_str()), ("ipvsadm -A -t 192.0.2.1:80 -s wlc", Some("add_service")));
-        assert_eq!((entries[2].user.as_str(), entries[2].source), ("alice", Some(Source::Cli)));
+        assert_eq!(
+            (entries[2].command.as_str(), entries[2].op["op"].as_str()),
+            ("ipvsadm -A -t 192.0.2.1:80 -s wlc", Some("add_service"))
+        );
+        assert_eq!(
+            (entries[2].user.as_str(), entries[2].source),
+            ("alice", Some(Source::Cli))
+        );
     }
 }

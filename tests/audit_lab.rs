@@ -11,6 +11,11 @@ fn cli_changes_are_audited_one_json_line_each() {
     println!("{}", r.output);
     if r.status != 0 || !r.output.contains("audit-cli OK") {
         let fails: Vec<&str> = r.output.lines().filter(|l| l.contains("FAIL")).collect();
-        panic!("audit_cli.sh failed (exit status {}); failing checks:\n{}\n\nwhole guest output:\n{}", r.status, fails.join("\n"), r.output);
+        panic!(
+            "audit_cli.sh failed (exit status {}); failing checks:\n{}\n\nwhole guest output:\n{}",
+            r.status,
+            fails.join("\n"),
+            r.output
+        );
     }
 }

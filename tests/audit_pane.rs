@@ -21,15 +21,40 @@ fn op(line: &str) -> IpvsOp {
 /// Six changes one minute apart, from the console and the command line: one refused, one undo.
 fn tail() -> Tail {
     let mut state = Snapshot::default();
-    let console = Context { user: "alice".into(), host: "lb1".into(), source: Some(Source::Console), undo_of: None };
-    let cli = Context { user: "root".into(), source: Some(Source::Cli), ..console.clone() };
+    let console = Context {
+        user: "alice".into(),
+        host: "lb1".into(),
+        source: Some(Source::Console),
+        undo_of: None,
+    };
+    let cli = Context {
+        user: "root".into(),
+        source: Some(Source::Cli),
+        ..console.clone()
+    };
     let changes: [(&str, &Context, Option<&str>); 6] = [
         ("-A -t 198.51.100.1:80 -s rr", &cli, None),
-        ("-a -t 198.51.100.1:80 -r 203.0.113.2:80 -m -w 3", &cli, None),
-        ("-a -t 198.51.100.1:80 -r 203.0.113.3:80 -m -w 1", &console, None),
+        (
+            "-a -t 198.51.100.1:80 -r 203.0.113.2:80 -m -w 3",
+            &cli,
+            None,
+        ),
+        (
+            "-a -t 198.51.100.1:80 -r 203.0.113.3:80 -m -w 1",
+            &console,
+            None,
+        ),
         ("-A -t 198.51.100.1:80 -s wlc", &console, None),
-        ("-e -t 198.51.100.1:80 -r 203.0.113.2:80 -m -w 0", &console, None),
-        ("-e -t 198.51.100.1:80 -r 203.0.113.2:80 -m -w 3", &console, Some("ipvsadm -e -t 198.51.100.1:80 -r 203.0.113.2:80 -m -w 0")),
+        (
+            "-e -t 198.51.100.1:80 -r 203.0.113.2:80 -m -w 0",
+            &console,
+            None,
+        ),
+        (
+            "-e -t 198.51.100.1:80 -r 203.0.113.2:80 -m -w 3",
+            &console,
+            Some("ipvsadm -e -t 198.51.100.1:80 -r 203.0.113.2:80 -m -w 0"),
+        ),
     ];
     let t0: jiff::Timestamp = "2026-11-25T14:00:00Z".parse().unwrap();
     let entries = changes
@@ -37,30 +62,58 @@ fn tail() -> Tail {
         .enumerate()
         .map(|(i, (line, context, undo_of))| {
             let op = op(line);
-            let result = table::apply(&mut Snapshot::clone(&state), &op).map_err(|errno| Error::Kernel { errno, message: "the service already exists".into() });
+            let result =
+                table::apply(&mut Snapshot::clone(&state), &op).map_err(|errno| Error::Kernel {
+                    errno,
+                    message: "the service already exists".into(),
+                });
             let context = match undo_of {
                 Some(c) => context.undoing(c),
                 None => (*context).clone(),
             };
-            let entry = Entry::new(&op, &result, &state, &context, t0 + jiff::SignedDuration::from_secs(60 * i as i64 + 7));
+            let entry = Entry::new(
+                &op,
+                &result,
+                &state,
+                &context,
+                t0 + jiff::SignedDuration::from_secs(60 * i as i64 + 7),
+            );
             let _ = table::apply(&mut state, &op);
             entry
         })
         .collect();
-    Tail { entries, unreadable: 2 }
+    Tail {
+        entries,
+        unreadable: 2,
+    }
 }
 
 fn draw(log: &io::Result<Tail>, selected: usize, width: u16, height: u16) -> (Buffer, usize) {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     let mut drawn = 0;
-    terminal.draw(|f| drawn = audit::draw(f, f.area(), Path::new("/var/log/ipvs-tui/audit.log"), log.as_ref(), selected, &Theme::builtin())).unwrap();
+    terminal
+        .draw(|f| {
+            drawn = audit::draw(
+                f,
+                f.area(),
+                Path::new("/var/log/ipvs-tui/audit.log"),
+                log.as_ref(),
+                selected,
+                &Theme::builtin(),
+            )
+        })
+        .unwrap();
     (terminal.backend().buffer().clone(), drawn)
 }
 
 fn text(buffer: &Buffer) -> String {
     let width = buffer.area.width as usize;
     let symbols: Vec<&str> = buffer.content.iter().map(|c| c.symbol()).collect();
-    symbols.chunks(width).map(|row| row.concat().trim_end().to_string()).collect::<Vec<_>>().join("\n")
+    symbols
+        .chunks(width)
+        .map(|row| row.concat().trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]
@@ -72,7 +125,10 @@ fn entries_newest_first_with_the_selected_ones_details() {
     // The selected row (third from the top: the refused -A) is drawn in the selection style.
     let row = screen.lines().position(|l| l.contains("FAILED")).unwrap() as u16;
     assert_eq!(buffer[(1, row)].style().bg, Theme::builtin().selected.bg);
-    assert!(screen.find("14:05:07").unwrap() < screen.find("14:00:07").unwrap(), "newest first");
+    assert!(
+        screen.find("14:05:07").unwrap() < screen.find("14:00:07").unwrap(),
+        "newest first"
+    );
 }
 
 #[test]
@@ -82,7 +138,10 @@ fn the_selection_stays_in_range_and_in_view() {
     assert_eq!(selected, 5, "clamped to the oldest entry");
     let screen = text(&buffer);
     insta::assert_snapshot!(screen);
-    assert!(screen.contains("14:00:07") && !screen.contains("14:05:07"), "{screen}");
+    assert!(
+        screen.contains("14:00:07") && !screen.contains("14:05:07"),
+        "{screen}"
+    );
 }
 
 #[test]
@@ -92,7 +151,15 @@ fn an_empty_log_and_a_missing_one_say_so() {
     insta::assert_snapshot!("empty", text(&buffer));
     let (buffer, _) = draw(&Err(io::Error::from(io::ErrorKind::NotFound)), 0, 100, 8);
     insta::assert_snapshot!("missing", text(&buffer));
-    let (buffer, _) = draw(&Err(io::Error::from(io::ErrorKind::PermissionDenied)), 0, 100, 8);
+    let (buffer, _) = draw(
+        &Err(io::Error::from(io::ErrorKind::PermissionDenied)),
+        0,
+        100,
+        8,
+    );
     let screen = text(&buffer);
-    assert!(screen.contains("cannot be read: permission denied"), "{screen}");
+    assert!(
+        screen.contains("cannot be read: permission denied"),
+        "{screen}"
+    );
 }

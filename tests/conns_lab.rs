@@ -7,7 +7,12 @@ fn run_guest(script: &str, ok_marker: &str) -> String {
     println!("{}", r.output);
     if r.status != 0 || !r.output.contains(ok_marker) {
         let fails: Vec<&str> = r.output.lines().filter(|l| l.contains("FAIL")).collect();
-        panic!("{script} failed (exit status {}); failing checks:\n{}\n\nwhole guest output:\n{}", r.status, fails.join("\n"), r.output);
+        panic!(
+            "{script} failed (exit status {}); failing checks:\n{}\n\nwhole guest output:\n{}",
+            r.status,
+            fails.join("\n"),
+            r.output
+        );
     }
     r.output
 }
@@ -28,14 +33,29 @@ fn every_state_is_read() {
 /// runs it on a release build).
 #[test]
 fn twenty_thousand_entries_group_like_ipvsadm() {
-    let profile = if cfg!(debug_assertions) { "debug" } else { "release" };
-    let r = lab::Lab::new(&lab::script("conns.sh")).env("BENCH_PROFILE", profile).run();
+    let profile = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
+    let r = lab::Lab::new(&lab::script("conns.sh"))
+        .env("BENCH_PROFILE", profile)
+        .run();
     println!("{}", r.output);
     if r.status != 0 || !r.output.contains("conns OK") {
         let fails: Vec<&str> = r.output.lines().filter(|l| l.contains("FAIL")).collect();
-        panic!("conns.sh failed (exit status {}); failing checks:\n{}\n\nwhole guest output:\n{}", r.status, fails.join("\n"), r.output);
+        panic!(
+            "conns.sh failed (exit status {}); failing checks:\n{}\n\nwhole guest output:\n{}",
+            r.status,
+            fails.join("\n"),
+            r.output
+        );
     }
-    for line in r.output.lines().filter(|l| l.starts_with("conns: ") && l.contains("median")) {
+    for line in r
+        .output
+        .lines()
+        .filter(|l| l.starts_with("conns: ") && l.contains("median"))
+    {
         eprintln!("{line}");
     }
 }

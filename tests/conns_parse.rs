@@ -17,9 +17,24 @@ fn table(text: &str, filter: &[&str]) -> ConnTable {
 #[test]
 fn every_captured_line_parses() {
     let t = table(FIXTURE, &[]);
-    assert_eq!((t.counts.lines, t.counts.malformed), (29, 0), "{:?}", t.first_malformed);
+    assert_eq!(
+        (t.counts.lines, t.counts.malformed),
+        (29, 0),
+        "{:?}",
+        t.first_malformed
+    );
     let states: Vec<String> = t.by_state().into_iter().map(|g| g.key).collect();
-    for want in ["ESTABLISHED", "CLOSE_WAIT", "FIN_WAIT", "TIME_WAIT", "CLOSE", "SYN_RECV", "UDP", "REJECTED", "ASSURED"] {
+    for want in [
+        "ESTABLISHED",
+        "CLOSE_WAIT",
+        "FIN_WAIT",
+        "TIME_WAIT",
+        "CLOSE",
+        "SYN_RECV",
+        "UDP",
+        "REJECTED",
+        "ASSURED",
+    ] {
         assert!(states.iter().any(|s| s == want), "no {want} in {states:?}");
     }
 }
@@ -28,7 +43,9 @@ fn every_captured_line_parses() {
 #[test]
 fn listing_equals_ipvsadm_captured_in_the_same_instant() {
     let t = table(FIXTURE, &[]);
-    let mut got = String::from("IPVS connection entries\npro expire state       source             virtual            destination\n");
+    let mut got = String::from(
+        "IPVS connection entries\npro expire state       source             virtual            destination\n",
+    );
     for r in &t.rows {
         got += &t.view(r).ipvsadm_line();
         got.push('\n');
@@ -38,19 +55,35 @@ fn listing_equals_ipvsadm_captured_in_the_same_instant() {
 
 #[test]
 fn captured_special_lines() {
-    let ipv6 = FIXTURE.lines().find(|l| l.starts_with("TCP 2001:")).unwrap();
+    let ipv6 = FIXTURE
+        .lines()
+        .find(|l| l.starts_with("TCP 2001:"))
+        .unwrap();
     let e = parse_line(ipv6.as_bytes()).unwrap();
     assert_eq!(e.dest, "2001:db8:2::11".parse::<IpAddr>().unwrap());
     let fwm = FIXTURE.lines().find(|l| l.starts_with("IP ")).unwrap();
     let e = parse_line(fwm.as_bytes()).unwrap();
-    assert_eq!((e.fwmark(), e.is_template(), e.state.name()), (Some(7), true, "ASSURED"));
+    assert_eq!(
+        (e.fwmark(), e.is_template(), e.state.name()),
+        (Some(7), true, "ASSURED")
+    );
     let sctp = FIXTURE.lines().find(|l| l.starts_with("SCTP ")).unwrap();
     assert_eq!(parse_line(sctp.as_bytes()).unwrap().proto, 132);
     // The UDP persistent service masks clients with /24: its template names 203.0.113.0.
-    let udp54 = conns::ServiceId::Addr { proto: 17, addr: "203.0.113.100".parse().unwrap(), port: 54 };
-    let filter = Filter::parse(&["client:203.0.113.77", "svc:203.0.113.100:54"]).unwrap().with_masks(vec![(udp54, 24)]);
+    let udp54 = conns::ServiceId::Addr {
+        proto: 17,
+        addr: "203.0.113.100".parse().unwrap(),
+        port: 54,
+    };
+    let filter = Filter::parse(&["client:203.0.113.77", "svc:203.0.113.100:54"])
+        .unwrap()
+        .with_masks(vec![(udp54, 24)]);
     let t = ConnTable::from_text(FIXTURE, filter, Limits::default());
-    let templates: Vec<String> = t.templates.iter().map(|r| t.view(r).dest.to_string()).collect();
+    let templates: Vec<String> = t
+        .templates
+        .iter()
+        .map(|r| t.view(r).dest.to_string())
+        .collect();
     assert_eq!(templates, ["10.10.0.11:53"]);
 }
 
@@ -63,7 +96,10 @@ fn filters_on_captured_lines() {
     assert_eq!(count(&["proto:sctp"]), 4);
     assert_eq!(count(&["fwm:7"]), 1);
     assert_eq!(count(&["client:2001:db8:1::/64"]), 2);
-    assert_eq!(count(&["svc:203.0.113.100:81 state:CLOSE_WAIT state:ESTABLISHED"]), 4);
+    assert_eq!(
+        count(&["svc:203.0.113.100:81 state:CLOSE_WAIT state:ESTABLISHED"]),
+        4
+    );
     assert_eq!(count(&["proto:udp", "client:203.0.113.0/24"]), 4);
 }
 
@@ -78,7 +114,11 @@ fn simulator_table_parses() {
     assert_eq!(t.counts.malformed, 0, "{:?}", t.first_malformed);
     assert_eq!(t.counts.lines as usize, b.conn_entries());
     assert!(t.counts.lines > 100, "the demo has traffic");
-    let by_rs: u64 = t.groups(GroupBy::Server, usize::MAX).iter().map(|g| g.total).sum();
+    let by_rs: u64 = t
+        .groups(GroupBy::Server, usize::MAX)
+        .iter()
+        .map(|g| g.total)
+        .sum();
     assert_eq!(by_rs, t.counts.lines);
     assert!(!t.templates.is_empty(), "the demo has persistent services");
 }
@@ -88,7 +128,12 @@ fn kernel_line(e: &conns::Entry) -> String {
     fn addr(a: IpAddr) -> String {
         match a {
             IpAddr::V4(v4) => format!("{:08X}", u32::from(v4)),
-            IpAddr::V6(v6) => v6.segments().iter().map(|s| format!("{s:04x}")).collect::<Vec<_>>().join(":"),
+            IpAddr::V6(v6) => v6
+                .segments()
+                .iter()
+                .map(|s| format!("{s:04x}"))
+                .collect::<Vec<_>>()
+                .join(":"),
         }
     }
     format!(
@@ -106,15 +151,40 @@ fn kernel_line(e: &conns::Entry) -> String {
 }
 
 fn any_addr() -> impl Strategy<Value = IpAddr> {
-    prop_oneof![any::<u32>().prop_map(|a| IpAddr::V4(a.into())), any::<u128>().prop_map(|a| IpAddr::V6(a.into()))]
+    prop_oneof![
+        any::<u32>().prop_map(|a| IpAddr::V4(a.into())),
+        any::<u128>().prop_map(|a| IpAddr::V6(a.into()))
+    ]
 }
 
 fn any_entry() -> impl Strategy<Value = conns::Entry> {
     let proto = prop_oneof![Just(0u8), Just(6), Just(17), Just(132), any::<u8>()];
     let state = (0..conns::names::STATE_COUNT).prop_map(|i| conns::State::from_index(i).unwrap());
-    (proto, any_addr(), any::<u16>(), any_addr(), any::<u16>(), any_addr(), any::<u16>(), state, any::<u32>()).prop_map(
-        |(proto, client, cport, virt, vport, dest, dport, state, expires)| conns::Entry { proto, client, cport, virt, vport, dest, dport, state, expires, pe: false },
+    (
+        proto,
+        any_addr(),
+        any::<u16>(),
+        any_addr(),
+        any::<u16>(),
+        any_addr(),
+        any::<u16>(),
+        state,
+        any::<u32>(),
     )
+        .prop_map(
+            |(proto, client, cport, virt, vport, dest, dport, state, expires)| conns::Entry {
+                proto,
+                client,
+                cport,
+                virt,
+                vport,
+                dest,
+                dport,
+                state,
+                expires,
+                pe: false,
+            },
+        )
 }
 
 proptest! {

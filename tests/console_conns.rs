@@ -4,18 +4,18 @@
 
 mod screen;
 
-use screen::{render, screen, text};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ipvs_tui::console::conn_source::ConnSource;
 use ipvs_tui::console::conns::{ConnsRequest, Scope};
 use ipvs_tui::console::input::action_for;
 use ipvs_tui::console::keymap::Layer;
 use ipvs_tui::console::{Action, App, Effect, Keymap, Source, update};
+use ipvs_tui::ipvs::Backend;
 use ipvs_tui::ipvs::conns::GroupBy;
 use ipvs_tui::ipvs::model::ServiceKey;
 use ipvs_tui::ipvs::sim::SimBackend;
-use ipvs_tui::ipvs::Backend;
 use ipvs_tui::ui::theme::Theme;
+use screen::{render, screen, text};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -27,7 +27,13 @@ fn demo() -> (App, Arc<SimBackend>) {
     let t0 = Instant::now();
     let mut app = App::new(Source::Simulated, "demo-lb", Keymap::builtin(), t0);
     let snapshot = futures::executor::block_on(sim.snapshot()).unwrap();
-    update(&mut app, Action::Snapshot { snapshot: Box::new(snapshot), at: t0 });
+    update(
+        &mut app,
+        Action::Snapshot {
+            snapshot: Box::new(snapshot),
+            at: t0,
+        },
+    );
     (app, sim)
 }
 
@@ -47,14 +53,24 @@ fn keys(app: &mut App, text: &str) -> Vec<Effect> {
             '\x1b' => KeyCode::Esc,
             c => KeyCode::Char(c),
         };
-        let mods = if c.is_ascii_uppercase() { KeyModifiers::SHIFT } else { KeyModifiers::NONE };
+        let mods = if c.is_ascii_uppercase() {
+            KeyModifiers::SHIFT
+        } else {
+            KeyModifiers::NONE
+        };
         effects.extend(key(app, code, mods));
     }
     effects
 }
 
 fn request(effects: &[Effect]) -> ConnsRequest {
-    match effects.iter().rev().find_map(|e| if let Effect::ReadConns(r) = e { Some(r.clone()) } else { None }) {
+    match effects.iter().rev().find_map(|e| {
+        if let Effect::ReadConns(r) = e {
+            Some(r.clone())
+        } else {
+            None
+        }
+    }) {
         Some(r) => r,
         None => panic!("no ReadConns in {effects:?}"),
     }
@@ -63,10 +79,22 @@ fn request(effects: &[Effect]) -> ConnsRequest {
 /// Runs a read as the event loop does, on the demo's connection source; it comes back one
 /// second after it started.
 fn complete(app: &mut App, sim: &Arc<SimBackend>, req: &ConnsRequest) {
-    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
-    let result = rt.block_on(ConnSource::Sim(sim.clone()).read(req)).map(Box::new);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let result = rt
+        .block_on(ConnSource::Sim(sim.clone()).read(req))
+        .map(Box::new);
     let at = app.now + Duration::from_secs(1);
-    update(app, Action::ConnsRead { id: req.id, result, took: Duration::from_millis(1500), at });
+    update(
+        app,
+        Action::ConnsRead {
+            id: req.id,
+            result,
+            took: Duration::from_millis(1500),
+            at,
+        },
+    );
     update(app, Action::Tick(at));
 }
 
@@ -84,15 +112,26 @@ fn c_opens_on_the_selected_service_and_reads_only_its_connections() {
     let pane = app.conns.as_ref().expect("the pane is open");
     assert_eq!(pane.scope, Scope::Service(key0));
     assert!(pane.reading.is_some());
-    assert_eq!(app.layers(), vec![Layer::Conns], "only the pane's keys apply");
+    assert_eq!(
+        app.layers(),
+        vec![Layer::Conns],
+        "only the pane's keys apply"
+    );
     let req = request(&effects);
     complete(&mut app, &sim, &req);
     let pane = app.conns.as_ref().unwrap();
     assert!(pane.reading.is_none());
     let t = pane.table.as_ref().unwrap();
     assert!(t.counts.matched > 100, "{:?}", t.counts);
-    assert!(t.counts.matched < t.counts.lines, "other services' lines are read but not matched");
-    assert!(t.rows.iter().all(|r| t.view(r).virt.to_string() == "192.0.2.10:80"));
+    assert!(
+        t.counts.matched < t.counts.lines,
+        "other services' lines are read but not matched"
+    );
+    assert!(
+        t.rows
+            .iter()
+            .all(|r| t.view(r).virt.to_string() == "192.0.2.10:80")
+    );
     // Sorted by expiry, soonest first.
     assert!(t.rows.windows(2).all(|w| w[0].expires() <= w[1].expires()));
     // `a`: every service, read again.
@@ -110,7 +149,10 @@ fn c_opens_on_the_selected_service_and_reads_only_its_connections() {
 fn a_fwmark_service_is_its_templates_or_its_real_servers() {
     let (mut app, sim) = demo();
     keys(&mut app, "G");
-    while !matches!(app.current_service().unwrap().config.key, ServiceKey::Fwmark { .. }) {
+    while !matches!(
+        app.current_service().unwrap().config.key,
+        ServiceKey::Fwmark { .. }
+    ) {
         keys(&mut app, "k");
     }
     let dests = app.current_service().unwrap().dests.len();
@@ -119,9 +161,18 @@ fn a_fwmark_service_is_its_templates_or_its_real_servers() {
     assert_eq!(req.filter.within[1].servers.len(), dests);
     complete(&mut app, &sim, &req);
     let pane = app.conns.as_ref().unwrap();
-    assert!(pane.scope_label.starts_with("FWM 1: its templates and connections to its"), "{}", pane.scope_label);
+    assert!(
+        pane.scope_label
+            .starts_with("FWM 1: its templates and connections to its"),
+        "{}",
+        pane.scope_label
+    );
     let t = pane.table.as_ref().unwrap();
-    assert!(!t.templates.is_empty() && t.rows.len() > t.templates.len(), "templates and connections: {:?}", t.counts);
+    assert!(
+        !t.templates.is_empty() && t.rows.len() > t.templates.len(),
+        "templates and connections: {:?}",
+        t.counts
+    );
 }
 
 #[test]
@@ -133,10 +184,24 @@ fn g_cycles_the_groupings_and_s_the_orders() {
         assert!(keys(&mut app, "g").is_empty(), "grouping needs no new read");
         seen.push(app.conns.as_ref().unwrap().group_by);
     }
-    assert_eq!(seen, [Some(GroupBy::Server), Some(GroupBy::State), Some(GroupBy::Client), Some(GroupBy::Service), None]);
+    assert_eq!(
+        seen,
+        [
+            Some(GroupBy::Server),
+            Some(GroupBy::State),
+            Some(GroupBy::Client),
+            Some(GroupBy::Service),
+            None
+        ]
+    );
     keys(&mut app, "s");
     let t = app.conns.as_ref().unwrap().table.as_ref().unwrap();
-    assert!(t.rows.windows(2).all(|w| w[0].client_key() <= w[1].client_key()), "sorted by client");
+    assert!(
+        t.rows
+            .windows(2)
+            .all(|w| w[0].client_key() <= w[1].client_key()),
+        "sorted by client"
+    );
 }
 
 #[test]
@@ -147,11 +212,21 @@ fn a_filter_mistake_is_shown_and_keeps_the_text() {
     assert_eq!(app.layers(), vec![Layer::ConnsFilter]);
     // Letters are text now, not keys of the pane.
     assert!(keys(&mut app, "rs:10.0.0").is_empty());
-    assert!(keys(&mut app, "\n").is_empty(), "a bad filter reads nothing");
+    assert!(
+        keys(&mut app, "\n").is_empty(),
+        "a bad filter reads nothing"
+    );
     let pane = app.conns.as_ref().unwrap();
     assert!(pane.editing);
     assert_eq!(pane.input.value(), "rs:10.0.0");
-    assert!(pane.input_error.as_deref().unwrap().contains("rs:10.0.0.2:80"), "{:?}", pane.input_error);
+    assert!(
+        pane.input_error
+            .as_deref()
+            .unwrap()
+            .contains("rs:10.0.0.2:80"),
+        "{:?}",
+        pane.input_error
+    );
     // Corrected, it applies and reads again.
     let req = request(&keys(&mut app, ".11 state:established\n"));
     assert_eq!(req.filter.servers.len(), 1);
@@ -162,13 +237,24 @@ fn a_filter_mistake_is_shown_and_keeps_the_text() {
     assert!(!pane.editing && pane.input_error.is_none());
     let t = pane.table.as_ref().unwrap();
     assert!(t.counts.matched > 0);
-    assert!(t.rows.iter().all(|r| t.view(r).dest.to_string() == "10.0.0.11:80" && t.view(r).state == "ESTABLISHED"));
+    assert!(
+        t.rows
+            .iter()
+            .all(|r| t.view(r).dest.to_string() == "10.0.0.11:80"
+                && t.view(r).state == "ESTABLISHED")
+    );
     // Esc while typing leaves the filter as it was applied.
     keys(&mut app, "/ client:x");
-    assert!(app.conns.as_ref().unwrap().input_error.is_some(), "checked as it is typed");
+    assert!(
+        app.conns.as_ref().unwrap().input_error.is_some(),
+        "checked as it is typed"
+    );
     assert!(keys(&mut app, "\x1b").is_empty());
     let pane = app.conns.as_ref().unwrap();
-    assert_eq!((pane.editing, pane.input.value()), (false, "rs:10.0.0.11 state:established"));
+    assert_eq!(
+        (pane.editing, pane.input.value()),
+        (false, "rs:10.0.0.11 state:established")
+    );
 }
 
 #[test]
@@ -176,7 +262,10 @@ fn esc_cancels_a_read_then_closes_and_a_late_result_is_dropped() {
     let (mut app, sim) = demo();
     let req = request(&keys(&mut app, "c"));
     assert_eq!(keys(&mut app, "\x1b"), vec![Effect::CancelConns]);
-    let pane = app.conns.as_ref().expect("Esc cancels the read first; the pane stays");
+    let pane = app
+        .conns
+        .as_ref()
+        .expect("Esc cancels the read first; the pane stays");
     assert!(pane.reading.as_ref().unwrap().cancelling);
     // The loop sets the flag; the reader stops at once and says so.
     req.cancel.store(true, Ordering::Relaxed);
@@ -196,7 +285,10 @@ fn esc_cancels_a_read_then_closes_and_a_late_result_is_dropped() {
     keys(&mut app, "c");
     assert_eq!(keys(&mut app, "q"), vec![Effect::CancelConns]);
     keys(&mut app, "c");
-    assert_eq!(key(&mut app, KeyCode::Char('c'), KeyModifiers::CONTROL), vec![Effect::Quit]);
+    assert_eq!(
+        key(&mut app, KeyCode::Char('c'), KeyModifiers::CONTROL),
+        vec![Effect::Quit]
+    );
 }
 
 #[test]
@@ -206,21 +298,30 @@ fn a_replaced_read_is_ignored_and_refresh_follows_the_interval() {
     let second = request(&keys(&mut app, "r"));
     assert_ne!(first.id, second.id);
     complete(&mut app, &sim, &first);
-    assert!(app.conns.as_ref().unwrap().table.is_none(), "the replaced read's result is dropped");
+    assert!(
+        app.conns.as_ref().unwrap().table.is_none(),
+        "the replaced read's result is dropped"
+    );
     complete(&mut app, &sim, &second);
     assert!(app.conns.as_ref().unwrap().table.is_some());
     // Off by default: ticks read nothing; `i` sets 2 s.
     let t = app.now;
     assert!(update(&mut app, Action::Tick(t + Duration::from_secs(60))).is_empty());
     keys(&mut app, "i");
-    assert_eq!(app.conns.as_ref().unwrap().refresh, Some(Duration::from_secs(2)));
+    assert_eq!(
+        app.conns.as_ref().unwrap().refresh,
+        Some(Duration::from_secs(2))
+    );
     let effects = update(&mut app, Action::Tick(t + Duration::from_secs(61)));
-    assert!(matches!(effects.as_slice(), [Effect::ReadConns(_)]), "{effects:?}");
-    assert!(update(&mut app, Action::Tick(t + Duration::from_secs(62))).is_empty(), "not while reading");
+    assert!(
+        matches!(effects.as_slice(), [Effect::ReadConns(_)]),
+        "{effects:?}"
+    );
+    assert!(
+        update(&mut app, Action::Tick(t + Duration::from_secs(62))).is_empty(),
+        "not while reading"
+    );
 }
-
-
-
 
 /// The pane open on the first service, read.
 fn opened() -> (App, Arc<SimBackend>) {
@@ -262,12 +363,23 @@ fn persistence_lookup_160x48() {
     let (mut app, sim) = opened();
     read_after(&mut app, &sim, "a");
     let t = app.conns.as_ref().unwrap().table.as_ref().unwrap();
-    let client = t.templates.first().expect("the demo has persistent services").client();
+    let client = t
+        .templates
+        .first()
+        .expect("the demo has persistent services")
+        .client();
     read_after(&mut app, &sim, &format!("/client:{client}\n"));
     keys(&mut app, "p");
     let shown = screen(&mut app, 160, 48);
     assert!(shown.contains("Persistence templates"), "{shown}");
-    assert!(shown.lines().filter(|l| l.contains(&format!(" {client} "))).count() >= 1, "{shown}");
+    assert!(
+        shown
+            .lines()
+            .filter(|l| l.contains(&format!(" {client} ")))
+            .count()
+            >= 1,
+        "{shown}"
+    );
     insta::assert_snapshot!(shown);
 }
 
@@ -286,5 +398,10 @@ fn no_color_groups_80x24_same_text() {
     let coloured = screen(&mut app, 80, 24);
     let mono = render(&mut app, 80, 24, &Theme::builtin().monochrome());
     assert_eq!(text(&mono), coloured);
-    assert!(mono.content.iter().all(|c| c.fg == Color::Reset && c.bg == Color::Reset), "no colour at all");
+    assert!(
+        mono.content
+            .iter()
+            .all(|c| c.fg == Color::Reset && c.bg == Color::Reset),
+        "no colour at all"
+    );
 }

@@ -4,7 +4,10 @@
 
 use ipvs_tui::console::form::{Confirm, FieldId, Form, Value};
 use ipvs_tui::ipvs::IpvsOp;
-use ipvs_tui::ipvs::model::{self, Dest, DestConfig, Forward, Protocol, Service, ServiceConfig, ServiceKey, Snapshot, Stats, SyncDaemon, SyncState, Timeouts};
+use ipvs_tui::ipvs::model::{
+    self, Dest, DestConfig, Forward, Protocol, Service, ServiceConfig, ServiceKey, Snapshot, Stats,
+    SyncDaemon, SyncState, Timeouts,
+};
 use ipvs_tui::ipvs::parse;
 use ipvs_tui::ui::theme::Theme;
 use ratatui::Terminal;
@@ -20,7 +23,11 @@ fn ip(text: &str) -> IpAddr {
 }
 
 fn svc_key(addr: &str, port: u16) -> ServiceKey {
-    ServiceKey::Addr { protocol: Protocol::Tcp, addr: ip(addr), port }
+    ServiceKey::Addr {
+        protocol: Protocol::Tcp,
+        addr: ip(addr),
+        port,
+    }
 }
 
 /// TCP 198.51.100.1:80, wlc.
@@ -35,28 +42,60 @@ fn web6() -> ServiceConfig {
 
 /// TCP 198.51.100.1:0, persistent 600 s.
 fn any_port() -> ServiceConfig {
-    ServiceConfig { persistence: Some(600), ..ServiceConfig::new(svc_key("198.51.100.1", 0)) }
+    ServiceConfig {
+        persistence: Some(600),
+        ..ServiceConfig::new(svc_key("198.51.100.1", 0))
+    }
 }
 
 fn masq(addr: &str, port: u16, weight: u32) -> DestConfig {
-    DestConfig { forward: Forward::Masq, weight, ..DestConfig::new(ip(addr), port) }
+    DestConfig {
+        forward: Forward::Masq,
+        weight,
+        ..DestConfig::new(ip(addr), port)
+    }
 }
 
 fn dest(config: DestConfig) -> Dest {
-    Dest { config, active_conns: 0, inact_conns: 0, persist_conns: 0, stats: Stats::default() }
+    Dest {
+        config,
+        active_conns: 0,
+        inact_conns: 0,
+        persist_conns: 0,
+        stats: Stats::default(),
+    }
 }
 
 fn daemon(state: SyncState) -> SyncDaemon {
-    SyncDaemon { state, mcast_ifn: "eth1".into(), sync_id: 7, sync_maxlen: 0, mcast_group: None, mcast_port: 0, mcast_ttl: 0 }
+    SyncDaemon {
+        state,
+        mcast_ifn: "eth1".into(),
+        sync_id: 7,
+        sync_maxlen: 0,
+        mcast_group: None,
+        mcast_port: 0,
+        mcast_ttl: 0,
+    }
 }
 
 /// The table now: web with one real server, fwmark 7, a master daemon.
 fn table() -> Snapshot {
-    let fwm = ServiceConfig::new(ServiceKey::Fwmark { mark: 7, family: model::Family::Inet });
+    let fwm = ServiceConfig::new(ServiceKey::Fwmark {
+        mark: 7,
+        family: model::Family::Inet,
+    });
     Snapshot {
         services: vec![
-            Service { config: web(), stats: Stats::default(), dests: vec![dest(masq("203.0.113.2", 80, 1))] },
-            Service { config: fwm, stats: Stats::default(), dests: vec![] },
+            Service {
+                config: web(),
+                stats: Stats::default(),
+                dests: vec![dest(masq("203.0.113.2", 80, 1))],
+            },
+            Service {
+                config: fwm,
+                stats: Stats::default(),
+                dests: vec![],
+            },
         ],
         daemons: vec![daemon(SyncState::Master)],
         ..Snapshot::default()
@@ -78,12 +117,24 @@ fn set(form: &mut Form, id: FieldId, text: &str) {
         }
         form.next_field();
     }
-    assert_eq!(form.focused(), Some(id), "{id:?} is reachable with Tab in {}", form.title());
-    let value = form.fields().into_iter().find(|f| f.id == id).unwrap().value.clone();
+    assert_eq!(
+        form.focused(),
+        Some(id),
+        "{id:?} is reachable with Tab in {}",
+        form.title()
+    );
+    let value = form
+        .fields()
+        .into_iter()
+        .find(|f| f.id == id)
+        .unwrap()
+        .value
+        .clone();
     match value {
         Value::Text(_) | Value::Combo { .. } => {
             form.edit(InputRequest::DeleteLine);
-            text.chars().for_each(|c| form.edit(InputRequest::InsertChar(c)));
+            text.chars()
+                .for_each(|c| form.edit(InputRequest::InsertChar(c)));
         }
         Value::Choice { options, .. } => {
             for _ in 0..options.len() {
@@ -112,7 +163,12 @@ fn set(form: &mut Form, id: FieldId, text: &str) {
         Value::Fixed(_) => panic!("{id:?} is not editable"),
     }
     if !matches!(value, Value::Flags { .. }) {
-        assert_eq!(form.value(id).as_deref(), Some(text), "{id:?} of {}", form.title());
+        assert_eq!(
+            form.value(id).as_deref(),
+            Some(text),
+            "{id:?} of {}",
+            form.title()
+        );
     }
 }
 
@@ -148,7 +204,10 @@ macro_rules! sched_msg {
 }
 macro_rules! ifn_msg {
     ($head:literal) => {
-        concat!($head, "must be an interface name of 1 to 15 characters without '/', ':' or spaces")
+        concat!(
+            $head,
+            "must be an interface name of 1 to 15 characters without '/', ':' or spaces"
+        )
     };
 }
 
@@ -180,7 +239,11 @@ fn weight_gone() -> Form {
     Form::weight(&web(), &masq("203.0.113.9", 80, 1))
 }
 fn timeouts() -> Form {
-    Form::timeouts(&Timeouts { tcp: 900, tcp_fin: 120, udp: 300 })
+    Form::timeouts(&Timeouts {
+        tcp: 900,
+        tcp_fin: 120,
+        udp: 300,
+    })
 }
 fn daemons() -> Form {
     Form::daemon(&[])
@@ -275,14 +338,26 @@ fn every_bad_input_is_refused_with_its_message_where_it_belongs_and_the_typing_k
         let context = format!("row {n}: {} {:?}", form.title(), row.values);
         assert_eq!(ops, None, "{context}: no operation");
         for (id, text) in row.values {
-            assert_eq!(form.value(*id).as_deref(), Some(*text), "{context}: {id:?} kept");
+            assert_eq!(
+                form.value(*id).as_deref(),
+                Some(*text),
+                "{context}: {id:?} kept"
+            );
         }
         match row.at {
             Where::Field(id) => {
-                assert_eq!(form.field_error(id), Some(row.message), "{context}: under {id:?}");
+                assert_eq!(
+                    form.field_error(id),
+                    Some(row.message),
+                    "{context}: under {id:?}"
+                );
                 assert_eq!(form.error(), None, "{context}: nothing for the whole form");
             }
-            Where::Form => assert_eq!(form.error(), Some(row.message), "{context}: for the whole form"),
+            Where::Form => assert_eq!(
+                form.error(),
+                Some(row.message),
+                "{context}: for the whole form"
+            ),
         }
         // A problem of the fields alone (not of the table) leaves nothing to preview.
         if filled((row.form)(), row.values).submit(None).is_none() {
@@ -295,17 +370,42 @@ fn every_bad_input_is_refused_with_its_message_where_it_belongs_and_the_typing_k
 
 /// Submits against `table` and returns the operations with their preview.
 fn good(mut form: Form, table: &Snapshot) -> (Vec<IpvsOp>, String) {
-    let preview = form.preview().unwrap_or_else(|| panic!("{}: a preview", form.title()));
-    let ops = form.submit(Some(table)).unwrap_or_else(|| panic!("{}: accepted, yet {:?} {:?}", form.title(), form.error(), form.fields().iter().map(|f| f.error).collect::<Vec<_>>()));
-    assert_eq!(preview, ops.iter().map(IpvsOp::to_command).collect::<Vec<_>>().join("\n"), "the preview is the command applied");
+    let preview = form
+        .preview()
+        .unwrap_or_else(|| panic!("{}: a preview", form.title()));
+    let ops = form.submit(Some(table)).unwrap_or_else(|| {
+        panic!(
+            "{}: accepted, yet {:?} {:?}",
+            form.title(),
+            form.error(),
+            form.fields().iter().map(|f| f.error).collect::<Vec<_>>()
+        )
+    });
+    assert_eq!(
+        preview,
+        ops.iter()
+            .map(IpvsOp::to_command)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        "the preview is the command applied"
+    );
     (ops, preview)
 }
 
 #[test]
 fn a_plain_tcp_service_takes_ipvsadm_defaults() {
-    let form = filled(Form::add_service(), &[(Address, "198.51.100.9"), (Port, "80")]);
+    let form = filled(
+        Form::add_service(),
+        &[(Address, "198.51.100.9"), (Port, "80")],
+    );
     let (ops, preview) = good(form, &table());
-    assert_eq!(ops, [IpvsOp::AddService(ServiceConfig::new(svc_key("198.51.100.9", 80)))]);
+    assert_eq!(
+        ops,
+        [IpvsOp::AddService(ServiceConfig::new(svc_key(
+            "198.51.100.9",
+            80
+        )))]
+    );
     assert_eq!(preview, "ipvsadm -A -t 198.51.100.9:80 -s wlc");
 }
 
@@ -313,22 +413,58 @@ fn a_plain_tcp_service_takes_ipvsadm_defaults() {
 fn a_persistent_udp_service_with_every_option() {
     let form = filled(
         Form::add_service(),
-        &[(Kind, "UDP"), (Address, "198.51.100.53"), (Port, "0"), (Scheduler, "sh"), (SchedFlags, "110"), (Persistent, "on"), (Timeout, "900"), (Netmask, "255.255.255.0"), (Pe, "sip"), (OnePacket, "on")],
+        &[
+            (Kind, "UDP"),
+            (Address, "198.51.100.53"),
+            (Port, "0"),
+            (Scheduler, "sh"),
+            (SchedFlags, "110"),
+            (Persistent, "on"),
+            (Timeout, "900"),
+            (Netmask, "255.255.255.0"),
+            (Pe, "sip"),
+            (OnePacket, "on"),
+        ],
     );
-    assert_eq!(form.value(SchedFlags).as_deref(), Some("sh-fallback,sh-port"));
+    assert_eq!(
+        form.value(SchedFlags).as_deref(),
+        Some("sh-fallback,sh-port")
+    );
     let (_, preview) = good(form, &table());
-    assert_eq!(preview, "ipvsadm -A -u 198.51.100.53:0 -s sh -p 900 -M 255.255.255.0 --pe sip -o -b sh-fallback,sh-port");
+    assert_eq!(
+        preview,
+        "ipvsadm -A -u 198.51.100.53:0 -s sh -p 900 -M 255.255.255.0 --pe sip -o -b sh-fallback,sh-port"
+    );
 }
 
 #[test]
 fn an_ipv6_fwmark_service_with_a_prefix_length() {
-    let mut form = filled(Form::add_service(), &[(Kind, "firewall mark"), (Fwmark, "42"), (Family, "IPv6"), (Persistent, "on"), (Netmask, "64")]);
-    assert!(form.fields().iter().any(|f| f.id == Netmask && f.label.contains("prefix length")));
-    assert!(form.fields().iter().all(|f| f.id != Address && f.id != Port));
+    let mut form = filled(
+        Form::add_service(),
+        &[
+            (Kind, "firewall mark"),
+            (Fwmark, "42"),
+            (Family, "IPv6"),
+            (Persistent, "on"),
+            (Netmask, "64"),
+        ],
+    );
+    assert!(
+        form.fields()
+            .iter()
+            .any(|f| f.id == Netmask && f.label.contains("prefix length"))
+    );
+    assert!(
+        form.fields()
+            .iter()
+            .all(|f| f.id != Address && f.id != Port)
+    );
     form.submit(None).unwrap();
     let (ops, preview) = good(form, &table());
     assert_eq!(preview, "ipvsadm -A -f 42 -6 -s wlc -p 360 -M 64");
-    let IpvsOp::AddService(s) = &ops[0] else { panic!() };
+    let IpvsOp::AddService(s) = &ops[0] else {
+        panic!()
+    };
     assert_eq!(s.netmask, model::Netmask::V6(64));
 }
 
@@ -337,11 +473,34 @@ fn hidden_service_fields_do_not_leak_into_the_operation() {
     // One-packet typed for UDP, persistence typed then turned off, flags for sh then rr.
     let form = filled(
         Form::add_service(),
-        &[(Kind, "UDP"), (OnePacket, "on"), (Scheduler, "sh"), (SchedFlags, "111"), (Persistent, "on"), (Timeout, "0"), (Pe, "bad name")],
+        &[
+            (Kind, "UDP"),
+            (OnePacket, "on"),
+            (Scheduler, "sh"),
+            (SchedFlags, "111"),
+            (Persistent, "on"),
+            (Timeout, "0"),
+            (Pe, "bad name"),
+        ],
     );
-    let form = filled(form, &[(Kind, "TCP"), (Address, "198.51.100.9"), (Port, "443"), (Scheduler, "rr"), (Persistent, "off")]);
+    let form = filled(
+        form,
+        &[
+            (Kind, "TCP"),
+            (Address, "198.51.100.9"),
+            (Port, "443"),
+            (Scheduler, "rr"),
+            (Persistent, "off"),
+        ],
+    );
     let (ops, preview) = good(form, &table());
-    assert_eq!(ops, [IpvsOp::AddService(ServiceConfig { scheduler: "rr".into(), ..ServiceConfig::new(svc_key("198.51.100.9", 443)) })]);
+    assert_eq!(
+        ops,
+        [IpvsOp::AddService(ServiceConfig {
+            scheduler: "rr".into(),
+            ..ServiceConfig::new(svc_key("198.51.100.9", 443))
+        })]
+    );
     assert_eq!(preview, "ipvsadm -A -t 198.51.100.9:443 -s rr");
 }
 
@@ -349,7 +508,11 @@ fn hidden_service_fields_do_not_leak_into_the_operation() {
 fn an_edit_starts_with_the_current_values_and_keeps_the_key() {
     let current = ServiceConfig {
         scheduler: "mh".into(),
-        sched_flags: model::SchedFlags { flag1: false, flag2: true, flag3: false },
+        sched_flags: model::SchedFlags {
+            flag1: false,
+            flag2: true,
+            flag3: false,
+        },
         persistence: Some(600),
         netmask: model::Netmask::V4("255.255.0.0".parse().unwrap()),
         pe: Some("sip".into()),
@@ -362,85 +525,218 @@ fn an_edit_starts_with_the_current_values_and_keeps_the_key() {
     table.services[0].config = current.clone();
     let (ops, preview) = good(form.clone(), &table);
     assert_eq!(ops, [IpvsOp::EditService(current.clone())]);
-    assert_eq!(preview, "ipvsadm -E -t 198.51.100.1:80 -s mh -p 600 -M 255.255.0.0 --pe sip -b mh-port");
-    let (_, preview) = good(filled(form, &[(Scheduler, "wrr"), (Persistent, "off")]), &table);
+    assert_eq!(
+        preview,
+        "ipvsadm -E -t 198.51.100.1:80 -s mh -p 600 -M 255.255.0.0 --pe sip -b mh-port"
+    );
+    let (_, preview) = good(
+        filled(form, &[(Scheduler, "wrr"), (Persistent, "off")]),
+        &table,
+    );
     assert_eq!(preview, "ipvsadm -E -t 198.51.100.1:80 -s wrr");
 }
 
 #[test]
 fn a_masquerading_real_server_with_weight_and_thresholds() {
-    let form = filled(Form::add_dest(&web()), &[(Server, "203.0.113.3"), (Method, "masquerading (NAT, -m)"), (ServerPort, "8080"), (Weight, "3"), (UpperThreshold, "100"), (LowerThreshold, "50")]);
+    let form = filled(
+        Form::add_dest(&web()),
+        &[
+            (Server, "203.0.113.3"),
+            (Method, "masquerading (NAT, -m)"),
+            (ServerPort, "8080"),
+            (Weight, "3"),
+            (UpperThreshold, "100"),
+            (LowerThreshold, "50"),
+        ],
+    );
     let (ops, preview) = good(form, &table());
-    let dest = DestConfig { u_threshold: 100, l_threshold: 50, ..masq("203.0.113.3", 8080, 3) };
-    assert_eq!(ops, [IpvsOp::AddDest { service: web().key, dest }]);
-    assert_eq!(preview, "ipvsadm -a -t 198.51.100.1:80 -r 203.0.113.3:8080 -m -w 3 -x 100 -y 50");
+    let dest = DestConfig {
+        u_threshold: 100,
+        l_threshold: 50,
+        ..masq("203.0.113.3", 8080, 3)
+    };
+    assert_eq!(
+        ops,
+        [IpvsOp::AddDest {
+            service: web().key,
+            dest
+        }]
+    );
+    assert_eq!(
+        preview,
+        "ipvsadm -a -t 198.51.100.1:80 -r 203.0.113.3:8080 -m -w 3 -x 100 -y 50"
+    );
 }
 
 #[test]
 fn the_brief_example_and_the_default_port_of_masquerading() {
-    let form = filled(Form::add_dest(&web()), &[(Server, "203.0.113.3"), (Method, "masquerading (NAT, -m)"), (Weight, "3")]);
-    assert_eq!(good(form, &table()).1, "ipvsadm -a -t 198.51.100.1:80 -r 203.0.113.3:80 -m -w 3");
+    let form = filled(
+        Form::add_dest(&web()),
+        &[
+            (Server, "203.0.113.3"),
+            (Method, "masquerading (NAT, -m)"),
+            (Weight, "3"),
+        ],
+    );
+    assert_eq!(
+        good(form, &table()).1,
+        "ipvsadm -a -t 198.51.100.1:80 -r 203.0.113.3:80 -m -w 3"
+    );
 }
 
 #[test]
 fn direct_routing_and_tunnels_take_the_service_port_whatever_was_typed() {
-    let typed = filled(Form::add_dest(&web()), &[(Server, "203.0.113.3"), (Method, "masquerading (NAT, -m)"), (ServerPort, "8080")]);
+    let typed = filled(
+        Form::add_dest(&web()),
+        &[
+            (Server, "203.0.113.3"),
+            (Method, "masquerading (NAT, -m)"),
+            (ServerPort, "8080"),
+        ],
+    );
     let route = filled(typed.clone(), &[(Method, "direct routing (DR, -g)")]);
-    assert_eq!(good(route, &table()).1, "ipvsadm -a -t 198.51.100.1:80 -r 203.0.113.3:80 -g -w 1");
+    assert_eq!(
+        good(route, &table()).1,
+        "ipvsadm -a -t 198.51.100.1:80 -r 203.0.113.3:80 -g -w 1"
+    );
     let tunnel = filled(typed, &[(Method, "tunnel (TUN, -i)")]);
-    assert_eq!(good(tunnel, &table()).1, "ipvsadm -a -t 198.51.100.1:80 -r 203.0.113.3:80 -i -w 1 --tun-type ipip");
+    assert_eq!(
+        good(tunnel, &table()).1,
+        "ipvsadm -a -t 198.51.100.1:80 -r 203.0.113.3:80 -i -w 1 --tun-type ipip"
+    );
 }
 
 #[test]
 fn tunnel_fields_typed_then_switched_to_masquerading_do_not_leak() {
     let form = filled(
         Form::add_dest(&web()),
-        &[(Server, "203.0.113.3"), (Method, "tunnel (TUN, -i)"), (TunnelType, "gue"), (TunnelPort, "6080"), (TunnelCsum, "remcsum"), (Weight, "2")],
+        &[
+            (Server, "203.0.113.3"),
+            (Method, "tunnel (TUN, -i)"),
+            (TunnelType, "gue"),
+            (TunnelPort, "6080"),
+            (TunnelCsum, "remcsum"),
+            (Weight, "2"),
+        ],
     );
     let (_, preview) = good(form.clone(), &table());
-    assert_eq!(preview, "ipvsadm -a -t 198.51.100.1:80 -r 203.0.113.3:80 -i -w 2 --tun-type gue --tun-port 6080 --tun-remcsum");
+    assert_eq!(
+        preview,
+        "ipvsadm -a -t 198.51.100.1:80 -r 203.0.113.3:80 -i -w 2 --tun-type gue --tun-port 6080 --tun-remcsum"
+    );
     let to_masq = filled(form.clone(), &[(Method, "masquerading (NAT, -m)")]);
     let (ops, preview) = good(to_masq, &table());
-    assert_eq!(ops, [IpvsOp::AddDest { service: web().key, dest: masq("203.0.113.3", 80, 2) }]);
-    assert_eq!(preview, "ipvsadm -a -t 198.51.100.1:80 -r 203.0.113.3:80 -m -w 2");
-    let gre = filled(form, &[(TunnelType, "gre"), (TunnelPort, ""), (TunnelCsum, "csum")]);
-    assert_eq!(good(gre, &table()).1, "ipvsadm -a -t 198.51.100.1:80 -r 203.0.113.3:80 -i -w 2 --tun-type gre --tun-csum");
+    assert_eq!(
+        ops,
+        [IpvsOp::AddDest {
+            service: web().key,
+            dest: masq("203.0.113.3", 80, 2)
+        }]
+    );
+    assert_eq!(
+        preview,
+        "ipvsadm -a -t 198.51.100.1:80 -r 203.0.113.3:80 -m -w 2"
+    );
+    let gre = filled(
+        form,
+        &[(TunnelType, "gre"), (TunnelPort, ""), (TunnelCsum, "csum")],
+    );
+    assert_eq!(
+        good(gre, &table()).1,
+        "ipvsadm -a -t 198.51.100.1:80 -r 203.0.113.3:80 -i -w 2 --tun-type gre --tun-csum"
+    );
 }
 
 #[test]
 fn an_ipv4_real_server_under_an_ipv6_service_by_tunnel() {
-    let form = filled(Form::add_dest(&web6()), &[(Server, "203.0.113.3"), (Method, "tunnel (TUN, -i)")]);
-    let table = Snapshot { services: vec![Service { config: web6(), stats: Stats::default(), dests: vec![] }], ..Snapshot::default() };
-    assert_eq!(good(form, &table).1, "ipvsadm -a -t [2001:db8::1]:443 -r 203.0.113.3:443 -i -w 1 --tun-type ipip");
+    let form = filled(
+        Form::add_dest(&web6()),
+        &[(Server, "203.0.113.3"), (Method, "tunnel (TUN, -i)")],
+    );
+    let table = Snapshot {
+        services: vec![Service {
+            config: web6(),
+            stats: Stats::default(),
+            dests: vec![],
+        }],
+        ..Snapshot::default()
+    };
+    assert_eq!(
+        good(form, &table).1,
+        "ipvsadm -a -t [2001:db8::1]:443 -r 203.0.113.3:443 -i -w 1 --tun-type ipip"
+    );
 }
 
 #[test]
 fn a_fwmark_service_gives_direct_routing_no_port_and_masquerading_the_one_typed() {
-    let fwm = ServiceConfig::new(ServiceKey::Fwmark { mark: 7, family: model::Family::Inet });
+    let fwm = ServiceConfig::new(ServiceKey::Fwmark {
+        mark: 7,
+        family: model::Family::Inet,
+    });
     let route = filled(Form::add_dest(&fwm), &[(Server, "203.0.113.3")]);
-    assert_eq!(good(route, &table()).1, "ipvsadm -a -f 7 -r 203.0.113.3:0 -g -w 1");
-    let nat = filled(Form::add_dest(&fwm), &[(Server, "203.0.113.3"), (Method, "masquerading (NAT, -m)"), (ServerPort, "8080")]);
-    assert_eq!(good(nat, &table()).1, "ipvsadm -a -f 7 -r 203.0.113.3:8080 -m -w 1");
+    assert_eq!(
+        good(route, &table()).1,
+        "ipvsadm -a -f 7 -r 203.0.113.3:0 -g -w 1"
+    );
+    let nat = filled(
+        Form::add_dest(&fwm),
+        &[
+            (Server, "203.0.113.3"),
+            (Method, "masquerading (NAT, -m)"),
+            (ServerPort, "8080"),
+        ],
+    );
+    assert_eq!(
+        good(nat, &table()).1,
+        "ipvsadm -a -f 7 -r 203.0.113.3:8080 -m -w 1"
+    );
 }
 
 #[test]
 fn editing_a_real_server_keeps_its_address_and_port() {
     let form = Form::edit_dest(&web(), &masq("203.0.113.2", 80, 1));
     assert_eq!(form.value(Server).as_deref(), Some("203.0.113.2:80"));
-    assert_eq!(form.value(Method).as_deref(), Some("masquerading (NAT, -m)"));
+    assert_eq!(
+        form.value(Method).as_deref(),
+        Some("masquerading (NAT, -m)")
+    );
     assert!(form.fields().iter().all(|f| f.id != ServerPort));
     let form = filled(form, &[(Weight, "5"), (UpperThreshold, "10")]);
-    assert_eq!(good(form, &table()).1, "ipvsadm -e -t 198.51.100.1:80 -r 203.0.113.2:80 -m -w 5 -x 10");
+    assert_eq!(
+        good(form, &table()).1,
+        "ipvsadm -e -t 198.51.100.1:80 -r 203.0.113.2:80 -m -w 5 -x 10"
+    );
 }
 
 #[test]
 fn the_weight_form_changes_only_the_weight() {
-    let current = DestConfig { u_threshold: 9, ..masq("203.0.113.2", 80, 1) };
+    let current = DestConfig {
+        u_threshold: 9,
+        ..masq("203.0.113.2", 80, 1)
+    };
     let form = Form::weight(&web(), &current);
-    assert_eq!(form.fields().iter().filter(|f| !matches!(f.value, Value::Fixed(_))).count(), 1);
+    assert_eq!(
+        form.fields()
+            .iter()
+            .filter(|f| !matches!(f.value, Value::Fixed(_)))
+            .count(),
+        1
+    );
     let (ops, preview) = good(filled(form, &[(Weight, "0")]), &table());
-    assert_eq!(ops, [IpvsOp::EditDest { service: web().key, dest: DestConfig { weight: 0, ..current } }]);
-    assert_eq!(preview, "ipvsadm -e -t 198.51.100.1:80 -r 203.0.113.2:80 -m -w 0 -x 9");
+    assert_eq!(
+        ops,
+        [IpvsOp::EditDest {
+            service: web().key,
+            dest: DestConfig {
+                weight: 0,
+                ..current
+            }
+        }]
+    );
+    assert_eq!(
+        preview,
+        "ipvsadm -e -t 198.51.100.1:80 -r 203.0.113.2:80 -m -w 0 -x 9"
+    );
 }
 
 #[test]
@@ -452,16 +748,41 @@ fn timeouts_start_filled_and_zero_leaves_one_unchanged() {
 #[test]
 fn sync_daemons_start_with_every_option_and_stop() {
     let form = Form::daemon(&[daemon(SyncState::Master)]);
-    assert_eq!(form.value(DaemonRole).as_deref(), Some("backup"), "the role not running yet");
-    assert_eq!(form.value(Interface).as_deref(), Some("eth1"), "the running daemon's interface");
+    assert_eq!(
+        form.value(DaemonRole).as_deref(),
+        Some("backup"),
+        "the role not running yet"
+    );
+    assert_eq!(
+        form.value(Interface).as_deref(),
+        Some("eth1"),
+        "the running daemon's interface"
+    );
     assert_eq!(form.context(), ["running: master on eth1, syncid 7"]);
-    let start = filled(form.clone(), &[(MaxLen, "1400"), (Group, "239.1.2.3"), (McastPort, "8849"), (Ttl, "2")]);
-    assert_eq!(good(start, &table()).1, "ipvsadm --start-daemon backup --mcast-interface eth1 --syncid 7 --sync-maxlen 1400 --mcast-group 239.1.2.3 --mcast-port 8849 --mcast-ttl 2");
+    let start = filled(
+        form.clone(),
+        &[
+            (MaxLen, "1400"),
+            (Group, "239.1.2.3"),
+            (McastPort, "8849"),
+            (Ttl, "2"),
+        ],
+    );
+    assert_eq!(
+        good(start, &table()).1,
+        "ipvsadm --start-daemon backup --mcast-interface eth1 --syncid 7 --sync-maxlen 1400 --mcast-group 239.1.2.3 --mcast-port 8849 --mcast-ttl 2"
+    );
     let stop = filled(form, &[(DaemonAction, "stop"), (DaemonRole, "master")]);
-    assert!(stop.fields().iter().all(|f| f.id != Interface), "stopping needs only the role");
+    assert!(
+        stop.fields().iter().all(|f| f.id != Interface),
+        "stopping needs only the role"
+    );
     assert_eq!(good(stop, &table()).1, "ipvsadm --stop-daemon master");
     let fresh = Form::daemon(&[]);
-    assert_eq!(good(fresh, &Snapshot::default()).1, "ipvsadm --start-daemon master --mcast-interface eth0 --syncid 255");
+    assert_eq!(
+        good(fresh, &Snapshot::default()).1,
+        "ipvsadm --start-daemon master --mcast-interface eth0 --syncid 255"
+    );
 }
 
 // ---------------------------------------------------------------- arbitrary keys
@@ -510,7 +831,10 @@ mod arbitrary {
     }
 
     pub fn forms() -> Vec<Form> {
-        let fwm = ServiceConfig::new(ServiceKey::Fwmark { mark: 7, family: model::Family::Inet6 });
+        let fwm = ServiceConfig::new(ServiceKey::Fwmark {
+            mark: 7,
+            family: model::Family::Inet6,
+        });
         vec![
             Form::add_service(),
             Form::edit_service(&web()),
@@ -563,28 +887,43 @@ proptest::proptest! {
 // ---------------------------------------------------------------- on screen
 
 /// The form drawn over a blank `width` x `height` screen.
-fn render_with(width: u16, height: u16, theme: &Theme, draw: impl Fn(&mut ratatui::Frame, &Theme)) -> (Buffer, Option<(u16, u16)>) {
+fn render_with(
+    width: u16,
+    height: u16,
+    theme: &Theme,
+    draw: impl Fn(&mut ratatui::Frame, &Theme),
+) -> (Buffer, Option<(u16, u16)>) {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|f| draw(f, theme)).unwrap();
     let backend = terminal.backend();
-    let cursor = backend.cursor_visible().then(|| (backend.cursor_position().x, backend.cursor_position().y));
+    let cursor = backend
+        .cursor_visible()
+        .then(|| (backend.cursor_position().x, backend.cursor_position().y));
     (backend.buffer().clone(), cursor)
 }
 
 fn text(buffer: &Buffer) -> String {
     let width = buffer.area.width as usize;
     let symbols: Vec<&str> = buffer.content.iter().map(|c| c.symbol()).collect();
-    symbols.chunks(width).map(|row| row.concat().trim_end().to_string()).collect::<Vec<_>>().join("\n")
+    symbols
+        .chunks(width)
+        .map(|row| row.concat().trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The screen's text, then where the cursor is.
 fn screen(form: &Form, width: u16, height: u16) -> String {
-    let (buffer, cursor) = render_with(width, height, &Theme::builtin(), |f, theme| ipvs_tui::ui::form::draw(f, f.area(), form, theme));
+    let (buffer, cursor) = render_with(width, height, &Theme::builtin(), |f, theme| {
+        ipvs_tui::ui::form::draw(f, f.area(), form, theme)
+    });
     format!("{}\ncursor: {cursor:?}", text(&buffer))
 }
 
 fn confirm_screen(confirm: &Confirm, width: u16, height: u16) -> String {
-    let (buffer, cursor) = render_with(width, height, &Theme::builtin(), |f, theme| ipvs_tui::ui::form::draw_confirm(f, f.area(), confirm, theme));
+    let (buffer, cursor) = render_with(width, height, &Theme::builtin(), |f, theme| {
+        ipvs_tui::ui::form::draw_confirm(f, f.area(), confirm, theme)
+    });
     format!("{}\ncursor: {cursor:?}", text(&buffer))
 }
 
@@ -598,7 +937,15 @@ fn focus(mut form: Form, id: FieldId) -> Form {
 fn persistent_sh_service() -> Form {
     filled(
         Form::add_service(),
-        &[(Address, "198.51.100.1"), (Port, "443"), (Scheduler, "sh"), (SchedFlags, "100"), (Persistent, "on"), (Timeout, "900"), (Netmask, "255.255.255.0")],
+        &[
+            (Address, "198.51.100.1"),
+            (Port, "443"),
+            (Scheduler, "sh"),
+            (SchedFlags, "100"),
+            (Persistent, "on"),
+            (Timeout, "900"),
+            (Netmask, "255.255.255.0"),
+        ],
     )
 }
 
@@ -619,20 +966,42 @@ fn add_service_filled_160x48() {
 
 #[test]
 fn add_service_with_errors_80x24_scrolls_to_the_focused_field() {
-    let mut form = filled(Form::add_service(), &[(Address, "192.0.2.300"), (Port, "65536"), (Scheduler, "round-robin"), (Persistent, "on"), (Timeout, "0"), (Netmask, "255.0.255.0")]);
+    let mut form = filled(
+        Form::add_service(),
+        &[
+            (Address, "192.0.2.300"),
+            (Port, "65536"),
+            (Scheduler, "round-robin"),
+            (Persistent, "on"),
+            (Timeout, "0"),
+            (Netmask, "255.0.255.0"),
+        ],
+    );
     assert_eq!(form.submit(None), None);
     insta::assert_snapshot!(screen(&form, 80, 24));
 }
 
 #[test]
 fn add_fwmark_service_160x48() {
-    let form = filled(Form::add_service(), &[(Kind, "firewall mark"), (Fwmark, "42"), (Family, "IPv6"), (OnePacket, "on")]);
+    let form = filled(
+        Form::add_service(),
+        &[
+            (Kind, "firewall mark"),
+            (Fwmark, "42"),
+            (Family, "IPv6"),
+            (OnePacket, "on"),
+        ],
+    );
     insta::assert_snapshot!(screen(&focus(form, Kind), 160, 48));
 }
 
 #[test]
 fn edit_service_80x24() {
-    let current = ServiceConfig { persistence: Some(600), pe: Some("sip".into()), ..web() };
+    let current = ServiceConfig {
+        persistence: Some(600),
+        pe: Some("sip".into()),
+        ..web()
+    };
     insta::assert_snapshot!(screen(&Form::edit_service(&current), 80, 24));
 }
 
@@ -650,31 +1019,70 @@ fn add_dest_empty_80x24() {
 
 #[test]
 fn add_dest_tunnel_gue_80x24() {
-    let form = filled(Form::add_dest(&web()), &[(Server, "203.0.113.3"), (Method, "tunnel (TUN, -i)"), (TunnelType, "gue"), (TunnelPort, "6080"), (TunnelCsum, "csum"), (Weight, "2")]);
+    let form = filled(
+        Form::add_dest(&web()),
+        &[
+            (Server, "203.0.113.3"),
+            (Method, "tunnel (TUN, -i)"),
+            (TunnelType, "gue"),
+            (TunnelPort, "6080"),
+            (TunnelCsum, "csum"),
+            (Weight, "2"),
+        ],
+    );
     insta::assert_snapshot!(screen(&focus(form, TunnelPort), 80, 24));
 }
 
 #[test]
 fn add_dest_with_errors_80x24() {
-    let mut form = filled(Form::add_dest(&web()), &[(Server, "2001:db8::2"), (Method, "masquerading (NAT, -m)"), (ServerPort, "8080"), (Weight, "-1"), (UpperThreshold, "5"), (LowerThreshold, "10")]);
+    let mut form = filled(
+        Form::add_dest(&web()),
+        &[
+            (Server, "2001:db8::2"),
+            (Method, "masquerading (NAT, -m)"),
+            (ServerPort, "8080"),
+            (Weight, "-1"),
+            (UpperThreshold, "5"),
+            (LowerThreshold, "10"),
+        ],
+    );
     assert_eq!(form.submit(Some(&table())), None);
     insta::assert_snapshot!(screen(&form, 80, 24));
 }
 
 #[test]
 fn add_dest_masquerading_160x48() {
-    let form = filled(Form::add_dest(&web()), &[(Server, "203.0.113.3"), (Method, "masquerading (NAT, -m)"), (ServerPort, "8080"), (Weight, "3")]);
+    let form = filled(
+        Form::add_dest(&web()),
+        &[
+            (Server, "203.0.113.3"),
+            (Method, "masquerading (NAT, -m)"),
+            (ServerPort, "8080"),
+            (Weight, "3"),
+        ],
+    );
     insta::assert_snapshot!(screen(&focus(form, Method), 160, 48));
 }
 
 #[test]
 fn edit_dest_80x24() {
-    insta::assert_snapshot!(screen(&Form::edit_dest(&web(), &masq("203.0.113.2", 80, 1)), 80, 24));
+    insta::assert_snapshot!(screen(
+        &Form::edit_dest(&web(), &masq("203.0.113.2", 80, 1)),
+        80,
+        24
+    ));
 }
 
 #[test]
 fn weight_80x24() {
-    insta::assert_snapshot!(screen(&filled(Form::weight(&web(), &masq("203.0.113.2", 80, 1)), &[(Weight, "2147483648")]), 80, 24));
+    insta::assert_snapshot!(screen(
+        &filled(
+            Form::weight(&web(), &masq("203.0.113.2", 80, 1)),
+            &[(Weight, "2147483648")]
+        ),
+        80,
+        24
+    ));
 }
 
 #[test]
@@ -684,26 +1092,42 @@ fn timeouts_80x24() {
 
 #[test]
 fn daemon_with_a_running_master_80x24() {
-    let form = filled(Form::daemon(&[SyncDaemon { mcast_group: Some(ip("239.0.0.9")), mcast_ttl: 2, ..daemon(SyncState::Master) }]), &[(Group, "10.0.0.1")]);
+    let form = filled(
+        Form::daemon(&[SyncDaemon {
+            mcast_group: Some(ip("239.0.0.9")),
+            mcast_ttl: 2,
+            ..daemon(SyncState::Master)
+        }]),
+        &[(Group, "10.0.0.1")],
+    );
     insta::assert_snapshot!(screen(&form, 80, 24));
 }
 
 #[test]
 fn daemon_stop_160x48() {
-    let form = filled(Form::daemon(&[daemon(SyncState::Master), daemon(SyncState::Backup)]), &[(DaemonRole, "backup")]);
+    let form = filled(
+        Form::daemon(&[daemon(SyncState::Master), daemon(SyncState::Backup)]),
+        &[(DaemonRole, "backup")],
+    );
     insta::assert_snapshot!(screen(&form, 160, 48));
 }
 
 #[test]
 fn confirm_delete_80x24() {
-    let confirm = Confirm::new("Delete TCP 198.51.100.1:80 and its 1 real server?", vec![IpvsOp::DeleteService(web().key)], None);
+    let confirm = Confirm::new(
+        "Delete TCP 198.51.100.1:80 and its 1 real server?",
+        vec![IpvsOp::DeleteService(web().key)],
+        None,
+    );
     insta::assert_snapshot!(confirm_screen(&confirm, 80, 24));
 }
 
 #[test]
 fn confirm_flush_typing_80x24() {
     let mut confirm = Confirm::new("Flush the whole table?", vec![IpvsOp::Flush], Some("flush"));
-    "flu".chars().for_each(|c| confirm.edit(InputRequest::InsertChar(c)));
+    "flu"
+        .chars()
+        .for_each(|c| confirm.edit(InputRequest::InsertChar(c)));
     insta::assert_snapshot!(confirm_screen(&confirm, 80, 24));
 }
 
@@ -718,49 +1142,136 @@ fn without_colour_the_focused_field_is_reversed_and_bold_and_errors_bold() {
     use ratatui::style::{Color, Modifier};
     let mut form = filled(Form::add_dest(&web()), &[(Weight, "-1")]);
     assert_eq!(form.submit(None), None);
-    let (buffer, _) = render_with(80, 24, &Theme::builtin().monochrome(), |f, theme| ipvs_tui::ui::form::draw(f, f.area(), &form, theme));
-    assert!(buffer.content.iter().all(|c| c.fg == Color::Reset && c.bg == Color::Reset), "no colour at all");
+    let (buffer, _) = render_with(80, 24, &Theme::builtin().monochrome(), |f, theme| {
+        ipvs_tui::ui::form::draw(f, f.area(), &form, theme)
+    });
+    assert!(
+        buffer
+            .content
+            .iter()
+            .all(|c| c.fg == Color::Reset && c.bg == Color::Reset),
+        "no colour at all"
+    );
     let screen = text(&buffer);
-    let row = |needle: &str| screen.lines().position(|l| l.contains(needle)).unwrap_or_else(|| panic!("{needle} on screen")) as u16;
-    let col = |needle: &str| screen.lines().nth(row(needle) as usize).unwrap().chars().position(|_| true).unwrap() as u16 + screen.lines().nth(row(needle) as usize).unwrap().split(needle).next().unwrap().chars().count() as u16;
+    let row = |needle: &str| {
+        screen
+            .lines()
+            .position(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("{needle} on screen")) as u16
+    };
+    let col = |needle: &str| {
+        screen
+            .lines()
+            .nth(row(needle) as usize)
+            .unwrap()
+            .chars()
+            .position(|_| true)
+            .unwrap() as u16
+            + screen
+                .lines()
+                .nth(row(needle) as usize)
+                .unwrap()
+                .split(needle)
+                .next()
+                .unwrap()
+                .chars()
+                .count() as u16
+    };
     let (x, y) = (col("weight"), row("▶ weight"));
-    assert!(buffer[(x, y)].modifier.contains(Modifier::REVERSED | Modifier::BOLD), "{:?}", buffer[(x, y)].modifier);
+    assert!(
+        buffer[(x, y)]
+            .modifier
+            .contains(Modifier::REVERSED | Modifier::BOLD),
+        "{:?}",
+        buffer[(x, y)].modifier
+    );
     let (x, y) = (col("upper threshold"), row("upper threshold"));
-    assert!(!buffer[(x, y)].modifier.contains(Modifier::REVERSED), "an unfocused label is not reversed");
+    assert!(
+        !buffer[(x, y)].modifier.contains(Modifier::REVERSED),
+        "an unfocused label is not reversed"
+    );
     let (x, y) = (col("! weight \"-1\""), row("! weight \"-1\""));
-    assert!(buffer[(x, y)].modifier.contains(Modifier::BOLD), "the error is bold");
+    assert!(
+        buffer[(x, y)].modifier.contains(Modifier::BOLD),
+        "the error is bold"
+    );
 }
 
 #[test]
 fn every_form_fits_at_80x24_with_its_errors_and_the_keys_stay_in_view() {
-    let tunnel = filled(Form::add_dest(&web()), &[(Method, "tunnel (TUN, -i)"), (TunnelType, "gue")]);
-    let persistent = filled(Form::add_service(), &[(Scheduler, "mh"), (Persistent, "on")]);
+    let tunnel = filled(
+        Form::add_dest(&web()),
+        &[(Method, "tunnel (TUN, -i)"), (TunnelType, "gue")],
+    );
+    let persistent = filled(
+        Form::add_service(),
+        &[(Scheduler, "mh"), (Persistent, "on")],
+    );
     for mut form in arbitrary::forms().into_iter().chain([tunnel, persistent]) {
         // Every text field given something wrong, so every error shows at once.
-        let ids: Vec<FieldId> = form.fields().iter().filter(|f| matches!(f.value, Value::Text(_) | Value::Combo { .. })).map(|f| f.id).collect();
+        let ids: Vec<FieldId> = form
+            .fields()
+            .iter()
+            .filter(|f| matches!(f.value, Value::Text(_) | Value::Combo { .. }))
+            .map(|f| f.id)
+            .collect();
         for id in &ids {
             set(&mut form, *id, "x!");
         }
-        assert_eq!(form.submit(None).is_none(), !ids.is_empty(), "{}", form.title());
+        assert_eq!(
+            form.submit(None).is_none(),
+            !ids.is_empty(),
+            "{}",
+            form.title()
+        );
         let shown = screen(&form, 80, 24);
-        assert!(shown.contains("Tab next field · Shift-Tab previous · Enter apply · Esc cancel"), "{shown}");
+        assert!(
+            shown.contains("Tab next field · Shift-Tab previous · Enter apply · Esc cancel"),
+            "{shown}"
+        );
         let focused = form.fields().into_iter().find(|f| f.focused).unwrap();
-        assert!(shown.contains(&format!("▶ {}", focused.label)), "the focused field is in view:\n{shown}");
+        assert!(
+            shown.contains(&format!("▶ {}", focused.label)),
+            "the focused field is in view:\n{shown}"
+        );
         let typing = matches!(focused.value, Value::Text(_) | Value::Combo { .. });
-        assert_eq!(!shown.contains("cursor: None"), typing, "the cursor is on the focused text field only:\n{shown}");
+        assert_eq!(
+            !shown.contains("cursor: None"),
+            typing,
+            "the cursor is on the focused text field only:\n{shown}"
+        );
     }
 }
 
 #[test]
 fn one_submit_reports_every_problem_even_rules_between_fields() {
-    let mut form = filled(Form::add_dest(&web()), &[(Server, "2001:db8::2"), (Weight, "x"), (UpperThreshold, "5"), (LowerThreshold, "10")]);
+    let mut form = filled(
+        Form::add_dest(&web()),
+        &[
+            (Server, "2001:db8::2"),
+            (Weight, "x"),
+            (UpperThreshold, "5"),
+            (LowerThreshold, "10"),
+        ],
+    );
     assert_eq!(form.submit(None), None);
-    assert_eq!(form.field_error(Weight), Some("weight \"x\": must be a whole number from 0 to 2147483647"));
-    assert_eq!(form.field_error(Server), Some("real server \"2001:db8::2\": is IPv6 but the service is IPv4; mixing families is allowed only for tunnel forwarding"));
+    assert_eq!(
+        form.field_error(Weight),
+        Some("weight \"x\": must be a whole number from 0 to 2147483647")
+    );
+    assert_eq!(
+        form.field_error(Server),
+        Some(
+            "real server \"2001:db8::2\": is IPv6 but the service is IPv4; mixing families is allowed only for tunnel forwarding"
+        )
+    );
     // The kernel's checks stop at the first broken rule; the thresholds show once the family is fixed.
     set(&mut form, Server, "203.0.113.3");
     assert_eq!(form.field_error(Server), None);
-    assert_eq!(form.field_error(LowerThreshold), Some("lower threshold \"10\": must not be above the upper threshold (5)"));
+    assert_eq!(
+        form.field_error(LowerThreshold),
+        Some("lower threshold \"10\": must not be above the upper threshold (5)")
+    );
     // A wrong upper threshold stands in as "no limit": no false complaint about the lower one.
     set(&mut form, UpperThreshold, "y");
     assert_eq!(form.field_error(LowerThreshold), None);
@@ -771,12 +1282,36 @@ fn an_edit_hands_what_it_opened_on_to_the_stale_check() {
     use ipvs_tui::ipvs::stale::Expected;
     let mut now = table();
     let weight = Form::weight(&web(), &masq("203.0.113.2", 80, 1));
-    assert_eq!(weight.expected(), Some(Expected::Dest { service: web().key, dest: masq("203.0.113.2", 80, 1) }));
+    assert_eq!(
+        weight.expected(),
+        Some(Expected::Dest {
+            service: web().key,
+            dest: masq("203.0.113.2", 80, 1)
+        })
+    );
     assert_eq!(weight.expected().unwrap().check(&now), Ok(()));
     now.services[0].dests[0].config.weight = 5;
-    assert!(weight.expected().unwrap().check(&now).unwrap_err().message.contains("changed"));
-    assert_eq!(Form::edit_service(&web()).expected(), Some(Expected::Service(web())));
-    assert_eq!(timeouts().expected(), Some(Expected::Timeouts(Timeouts { tcp: 900, tcp_fin: 120, udp: 300 })));
+    assert!(
+        weight
+            .expected()
+            .unwrap()
+            .check(&now)
+            .unwrap_err()
+            .message
+            .contains("changed")
+    );
+    assert_eq!(
+        Form::edit_service(&web()).expected(),
+        Some(Expected::Service(web()))
+    );
+    assert_eq!(
+        timeouts().expected(),
+        Some(Expected::Timeouts(Timeouts {
+            tcp: 900,
+            tcp_fin: 120,
+            udp: 300
+        }))
+    );
     assert_eq!(Form::add_service().expected(), None);
     assert_eq!(Form::daemon(&[]).expected(), None);
 }
@@ -785,6 +1320,10 @@ fn an_edit_hands_what_it_opened_on_to_the_stale_check() {
 fn an_ipv6_address_is_taken_with_or_without_brackets() {
     for typed in ["2001:db8::5", "[2001:db8::5]"] {
         let form = filled(Form::add_service(), &[(Address, typed), (Port, "443")]);
-        assert_eq!(good(form, &table()).1, "ipvsadm -A -t [2001:db8::5]:443 -s wlc", "{typed}");
+        assert_eq!(
+            good(form, &table()).1,
+            "ipvsadm -A -t [2001:db8::5]:443 -s wlc",
+            "{typed}"
+        );
     }
 }

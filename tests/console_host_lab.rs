@@ -12,6 +12,11 @@ fn the_console_binds_a_vip_and_sets_ip_forward_by_keys() {
     println!("{}", r.output);
     if r.status != 0 || !r.output.contains("hostpanes OK") {
         let fails: Vec<&str> = r.output.lines().filter(|l| l.contains("FAIL")).collect();
-        panic!("hostpanes.sh failed (exit status {}); failing checks:\n{}\n\nwhole guest output:\n{}", r.status, fails.join("\n"), r.output);
+        panic!(
+            "hostpanes.sh failed (exit status {}); failing checks:\n{}\n\nwhole guest output:\n{}",
+            r.status,
+            fails.join("\n"),
+            r.output
+        );
     }
 }

@@ -6,8 +6,8 @@ use futures::channel::mpsc;
 use ipvs_tui::console::poller::{Poller, SnapshotSource};
 use ipvs_tui::console::runloop::{self, Exit, Wiring};
 use ipvs_tui::console::{App, Keymap, Source};
-use ipvs_tui::ipvs::model::Snapshot;
 use ipvs_tui::host::MemoryHost;
+use ipvs_tui::ipvs::model::Snapshot;
 use ipvs_tui::ipvs::sim::SimBackend;
 use ipvs_tui::ui::theme::Theme;
 use ratatui::Terminal;
@@ -42,12 +42,24 @@ fn key(c: char) -> io::Result<Event> {
 fn screen_text(terminal: &Terminal<TestBackend>) -> String {
     let buffer = terminal.backend().buffer();
     let symbols: Vec<&str> = buffer.content.iter().map(|c| c.symbol()).collect();
-    symbols.chunks(buffer.area.width as usize).map(|r| r.concat()).collect::<Vec<_>>().join("\n")
+    symbols
+        .chunks(buffer.area.width as usize)
+        .map(|r| r.concat())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Runs the loop in a LocalSet; `script` sends keys with pauses between.
-fn run_loop(app: &mut App, poller: impl FnOnce() -> Poller, script: Vec<(u64, &'static str)>, signal_after: Option<Duration>) -> (Exit, String) {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+fn run_loop(
+    app: &mut App,
+    poller: impl FnOnce() -> Poller,
+    script: Vec<(u64, &'static str)>,
+    signal_after: Option<Duration>,
+) -> (Exit, String) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     tokio::task::LocalSet::new().block_on(&runtime, async move {
         let (tx, rx) = mpsc::unbounded();
         tokio::task::spawn_local(async move {
@@ -70,12 +82,25 @@ fn run_loop(app: &mut App, poller: impl FnOnce() -> Poller, script: Vec<(u64, &'
             }
         };
         let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-        let wiring = Wiring { events: rx, poller: poller(), signals, demo: |d| Poller::spawn(SimBackend::demo(5), MemoryHost::default(), d, Default::default()),
+        let wiring = Wiring {
+            events: rx,
+            poller: poller(),
+            signals,
+            demo: |d| {
+                Poller::spawn(
+                    SimBackend::demo(5),
+                    MemoryHost::default(),
+                    d,
+                    Default::default(),
+                )
+            },
             sync: false,
             job_control: futures::stream::pending(),
             suspend: |_| Ok(()),
         };
-        let exit = runloop::run(&mut terminal, app, &Theme::builtin(), wiring).await.unwrap();
+        let exit = runloop::run(&mut terminal, app, &Theme::builtin(), wiring)
+            .await
+            .unwrap();
         (exit, screen_text(&terminal))
     })
 }
@@ -83,7 +108,14 @@ fn run_loop(app: &mut App, poller: impl FnOnce() -> Poller, script: Vec<(u64, &'
 #[test]
 fn polls_are_shown_keys_filter_and_q_quits() {
     let mut app = App::new(Source::Simulated, "lb1", Keymap::builtin(), Instant::now());
-    let sim = || Poller::spawn(SimBackend::demo(5), MemoryHost::default(), POLL, Default::default());
+    let sim = || {
+        Poller::spawn(
+            SimBackend::demo(5),
+            MemoryHost::default(),
+            POLL,
+            Default::default(),
+        )
+    };
     let (exit, screen) = run_loop(&mut app, sim, vec![(250, "/udp\n"), (250, "q")], None);
     assert_eq!(exit, Exit::Quit);
     assert!(screen.contains("Services 1 of 6"), "{screen}");
@@ -94,7 +126,14 @@ fn polls_are_shown_keys_filter_and_q_quits() {
 #[test]
 fn a_signal_ends_the_loop() {
     let mut app = App::new(Source::Simulated, "lb1", Keymap::builtin(), Instant::now());
-    let sim = || Poller::spawn(SimBackend::demo(5), MemoryHost::default(), POLL, Default::default());
+    let sim = || {
+        Poller::spawn(
+            SimBackend::demo(5),
+            MemoryHost::default(),
+            POLL,
+            Default::default(),
+        )
+    };
     let (exit, _) = run_loop(&mut app, sim, vec![], Some(Duration::from_millis(500)));
     assert_eq!(exit, Exit::Signal("SIGTERM", 143));
 }
@@ -102,21 +141,41 @@ fn a_signal_ends_the_loop() {
 #[test]
 fn an_unreachable_ipvs_is_explained_and_d_opens_the_demo() {
     let mut app = App::new(Source::Kernel, "lb1", Keymap::builtin(), Instant::now());
-    let failing = || Poller::spawn(NoPermission, MemoryHost::default(), POLL, Default::default());
+    let failing = || {
+        Poller::spawn(
+            NoPermission,
+            MemoryHost::default(),
+            POLL,
+            Default::default(),
+        )
+    };
     let (exit, screen) = run_loop(&mut app, failing, vec![(250, "d"), (250, "q")], None);
     assert_eq!(exit, Exit::Quit);
     assert_eq!(app.source, Source::Simulated);
-    assert!(screen.contains("SIMULATED") && screen.contains("TCP 192.0.2.10:80"), "{screen}");
+    assert!(
+        screen.contains("SIMULATED") && screen.contains("TCP 192.0.2.10:80"),
+        "{screen}"
+    );
 
     let mut app = App::new(Source::Kernel, "lb1", Keymap::builtin(), Instant::now());
     let (_, screen) = run_loop(&mut app, failing, vec![(250, "q")], None);
-    assert!(screen.contains("permission denied") && screen.contains("press  d  for the demo"), "{screen}");
+    assert!(
+        screen.contains("permission denied") && screen.contains("press  d  for the demo"),
+        "{screen}"
+    );
 }
 
 #[test]
 fn interval_keys_reach_the_poller() {
     let mut app = App::new(Source::Simulated, "lb1", Keymap::builtin(), Instant::now());
-    let sim = || Poller::spawn(SimBackend::demo(5), MemoryHost::default(), POLL, Default::default());
+    let sim = || {
+        Poller::spawn(
+            SimBackend::demo(5),
+            MemoryHost::default(),
+            POLL,
+            Default::default(),
+        )
+    };
     let (_, screen) = run_loop(&mut app, sim, vec![(250, "]]"), (100, "q")], None);
     assert_eq!(app.interval, Duration::from_secs(5));
     assert!(screen.contains("every 5s"), "{screen}");
@@ -132,13 +191,26 @@ fn the_connections_pane_reads_the_simulator_through_the_loop() {
     let sim = || {
         let sim = Arc::new(SimBackend::demo(5));
         sim.advance(Duration::from_secs(60));
-        Poller::spawn(sim.clone(), MemoryHost::default(), POLL, Default::default()).with_conns(ConnSource::Sim(sim))
+        Poller::spawn(sim.clone(), MemoryHost::default(), POLL, Default::default())
+            .with_conns(ConnSource::Sim(sim))
     };
-    let (_, screen) = run_loop(&mut app, sim, vec![(300, "ca"), (700, "g")], Some(Duration::from_millis(1500)));
+    let (_, screen) = run_loop(
+        &mut app,
+        sim,
+        vec![(300, "ca"), (700, "g")],
+        Some(Duration::from_millis(1500)),
+    );
     let pane = app.conns.as_ref().expect("the pane is open");
     let t = pane.table.as_ref().expect("the read came back");
-    assert!(t.counts.lines > 1000 && t.counts.matched == t.counts.lines, "{:?}", t.counts);
-    assert!(screen.contains("all services") && screen.contains("conns by state"), "{screen}");
+    assert!(
+        t.counts.lines > 1000 && t.counts.matched == t.counts.lines,
+        "{:?}",
+        t.counts
+    );
+    assert!(
+        screen.contains("all services") && screen.contains("conns by state"),
+        "{screen}"
+    );
     assert!(screen.contains("10.0.0.11:80"), "{screen}");
 }
 
@@ -171,16 +243,39 @@ fn a_slow_read_shows_progress_and_esc_cancels_it() {
         }
     });
     let mut app = App::new(Source::Simulated, "lb1", Keymap::builtin(), Instant::now());
-    let sim = || Poller::spawn(SimBackend::demo(5), MemoryHost::default(), POLL, Default::default()).with_conns(ConnSource::File(fifo.clone()));
+    let sim = || {
+        Poller::spawn(
+            SimBackend::demo(5),
+            MemoryHost::default(),
+            POLL,
+            Default::default(),
+        )
+        .with_conns(ConnSource::File(fifo.clone()))
+    };
     // Open, group (a key answered while reading), then Esc.
-    let (_, screen) = run_loop(&mut app, sim, vec![(300, "c"), (1200, "g"), (300, "\x1b")], Some(Duration::from_millis(2500)));
+    let (_, screen) = run_loop(
+        &mut app,
+        sim,
+        vec![(300, "c"), (1200, "g"), (300, "\x1b")],
+        Some(Duration::from_millis(2500)),
+    );
     writer.join().unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
-    let pane = app.conns.as_ref().expect("Esc cancels the read first; the pane stays open");
-    assert_eq!(pane.group_by, Some(ipvs_tui::ipvs::conns::GroupBy::Server), "keys work while reading");
+    let pane = app
+        .conns
+        .as_ref()
+        .expect("Esc cancels the read first; the pane stays open");
+    assert_eq!(
+        pane.group_by,
+        Some(ipvs_tui::ipvs::conns::GroupBy::Server),
+        "keys work while reading"
+    );
     assert!(pane.reading.is_none(), "the read ended");
     assert!(pane.last.unwrap().cancelled);
     let lines = pane.table.as_ref().unwrap().counts.lines;
     assert!(lines >= 20, "{lines} lines read in about 1.5 s");
-    assert!(screen.contains("(cancelled: partial)") && screen.contains("10.10.0.11:80"), "{screen}");
+    assert!(
+        screen.contains("(cancelled: partial)") && screen.contains("10.10.0.11:80"),
+        "{screen}"
+    );
 }

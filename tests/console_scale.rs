@@ -12,7 +12,11 @@ use ratatui::backend::TestBackend;
 use std::time::{Duration, Instant};
 
 fn press(app: &mut App, c: char) {
-    let code = if c == '\n' { KeyCode::Enter } else { KeyCode::Char(c) };
+    let code = if c == '\n' {
+        KeyCode::Enter
+    } else {
+        KeyCode::Char(c)
+    };
     if let Some(action) = action_for(app, &Event::Key(KeyEvent::new(code, KeyModifiers::NONE))) {
         update(app, action);
     }
@@ -26,14 +30,22 @@ fn ten_thousand_services_scroll_filter_and_sort_quickly() {
     for k in 0..3u64 {
         sim.advance(Duration::from_secs(2));
         let snapshot = futures::executor::block_on(sim.snapshot()).unwrap();
-        update(&mut app, Action::Snapshot { snapshot: Box::new(snapshot), at: t0 + Duration::from_secs(2 * k) });
+        update(
+            &mut app,
+            Action::Snapshot {
+                snapshot: Box::new(snapshot),
+                at: t0 + Duration::from_secs(2 * k),
+            },
+        );
     }
     assert_eq!(app.view.len(), 10_000);
     let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
     let theme = Theme::builtin();
     let mut draw = |app: &mut App| {
         let mut screen = Default::default();
-        terminal.draw(|f| screen = ui::draw(f, app, &theme)).unwrap();
+        terminal
+            .draw(|f| screen = ui::draw(f, app, &theme))
+            .unwrap();
         app.drawn(screen);
     };
     draw(&mut app);
@@ -55,8 +67,14 @@ fn ten_thousand_services_scroll_filter_and_sort_quickly() {
         press(&mut app, c);
     }
     press(&mut app, '>');
-    eprintln!("10,000 services: filter typed and re-sorted in {:?}", started.elapsed());
+    eprintln!(
+        "10,000 services: filter typed and re-sorted in {:?}",
+        started.elapsed()
+    );
     // 192.0.2.7, .70-.79 and .700... do not exist: 11 addresses, each on ports 1024 up.
     assert_eq!(app.view.len(), 11 * 40, "{}", app.view.len());
-    assert_eq!(app.service_sort.column, ipvs_tui::console::view::Column::Scheduler);
+    assert_eq!(
+        app.service_sort.column,
+        ipvs_tui::console::view::Column::Scheduler
+    );
 }

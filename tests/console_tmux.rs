@@ -14,15 +14,37 @@ struct Tmux {
 impl Tmux {
     fn start(width: u16, height: u16) -> Tmux {
         let dir = tempfile::tempdir().unwrap();
-        let tmux = Tmux { socket: dir.path().join("tmux.sock"), _dir: dir };
+        let tmux = Tmux {
+            socket: dir.path().join("tmux.sock"),
+            _dir: dir,
+        };
         let (w, h) = (width.to_string(), height.to_string());
-        tmux.run(&["-f", "/dev/null", "new-session", "-d", "-x", &w, "-y", &h, "env -i PATH=/usr/bin:/bin TERM=xterm-256color bash --norc --noprofile"]);
+        tmux.run(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            &w,
+            "-y",
+            &h,
+            "env -i PATH=/usr/bin:/bin TERM=xterm-256color bash --norc --noprofile",
+        ]);
         tmux
     }
 
     fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux").arg("-S").arg(&self.socket).args(args).output().expect("tmux runs (tests/run.sh installs it)");
-        assert!(out.status.success(), "tmux {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let out = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs (tests/run.sh installs it)");
+        assert!(
+            out.status.success(),
+            "tmux {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
@@ -44,7 +66,10 @@ impl Tmux {
             if ok(&screen) {
                 return screen;
             }
-            assert!(start.elapsed() < Duration::from_secs(30), "waited 30 s for {what}; the screen:\n{screen}");
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "waited 30 s for {what}; the screen:\n{screen}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -52,7 +77,11 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").arg("-S").arg(&self.socket).arg("kill-server").output();
+        let _ = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
     }
 }
 
@@ -63,27 +92,53 @@ fn ctrl_z_gives_the_shell_back_in_cooked_mode_and_fg_repaints_the_console() {
     let tmux = Tmux::start(100, 30);
     tmux.keys(&["PS1='$ '", "Enter", "clear", "Enter"]);
     tmux.keys(&[&format!("{bin} --demo"), "Enter"]);
-    tmux.wait("the console", |s| s.contains("SIMULATED") && s.contains("TCP 192.0.2.10:80"));
+    tmux.wait("the console", |s| {
+        s.contains("SIMULATED") && s.contains("TCP 192.0.2.10:80")
+    });
 
     tmux.keys(&["C-z"]);
-    tmux.wait("the shell's stopped-job line", |s| s.contains("Stopped") && !s.contains("SIMULATED"));
-    tmux.keys(&["stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo -e -icanon -e -echo", "Enter"]);
-    let shell = tmux.wait("stty's answer", |s| s.lines().any(|l| l.trim() == "icanon" || l.trim() == "-icanon"));
-    let modes: Vec<&str> = shell.lines().map(str::trim).filter(|l| ["icanon", "-icanon", "echo", "-echo"].contains(l)).collect();
-    assert_eq!(modes, ["icanon", "echo"], "the terminal is cooked while the console is stopped:\n{shell}");
+    tmux.wait("the shell's stopped-job line", |s| {
+        s.contains("Stopped") && !s.contains("SIMULATED")
+    });
+    tmux.keys(&[
+        "stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo -e -icanon -e -echo",
+        "Enter",
+    ]);
+    let shell = tmux.wait("stty's answer", |s| {
+        s.lines()
+            .any(|l| l.trim() == "icanon" || l.trim() == "-icanon")
+    });
+    let modes: Vec<&str> = shell
+        .lines()
+        .map(str::trim)
+        .filter(|l| ["icanon", "-icanon", "echo", "-echo"].contains(l))
+        .collect();
+    assert_eq!(
+        modes,
+        ["icanon", "echo"],
+        "the terminal is cooked while the console is stopped:\n{shell}"
+    );
 
     tmux.keys(&["clear; fg", "Enter"]);
-    tmux.wait("the console repainted after fg", |s| s.contains("SIMULATED") && s.contains("TCP 192.0.2.10:80"));
+    tmux.wait("the console repainted after fg", |s| {
+        s.contains("SIMULATED") && s.contains("TCP 192.0.2.10:80")
+    });
     tmux.keys(&["q"]);
-    tmux.wait("the shell after quitting", |s| !s.contains("SIMULATED") && s.trim_end().ends_with('$'));
+    tmux.wait("the shell after quitting", |s| {
+        !s.contains("SIMULATED") && s.trim_end().ends_with('$')
+    });
     tmux.keys(&["echo exit=$?", "Enter"]);
-    tmux.wait("the console to quit with status 0", |s| s.contains("exit=0"));
+    tmux.wait("the console to quit with status 0", |s| {
+        s.contains("exit=0")
+    });
 }
 
 /// The hint bar is the last line: the console drew for a terminal of exactly `height` lines.
 fn drawn_for(screen: &str, height: usize) -> bool {
     let lines: Vec<&str> = screen.lines().collect();
-    lines.len() >= height && lines[height - 1].contains("? help") && lines[..height - 1].iter().all(|l| !l.contains("? help"))
+    lines.len() >= height
+        && lines[height - 1].contains("? help")
+        && lines[..height - 1].iter().all(|l| !l.contains("? help"))
 }
 
 #[test]
@@ -93,17 +148,27 @@ fn a_resize_is_followed_while_running_while_stopped_and_after_ctrl_l() {
     let tmux = Tmux::start(100, 30);
     tmux.keys(&["PS1='$ '", "Enter", "clear", "Enter"]);
     tmux.keys(&[&format!("{bin} --demo"), "Enter"]);
-    tmux.wait("the console at 100x30", |s| s.contains("SIMULATED") && drawn_for(s, 30));
+    tmux.wait("the console at 100x30", |s| {
+        s.contains("SIMULATED") && drawn_for(s, 30)
+    });
     tmux.run(&["resize-window", "-t", "0", "-x", "90", "-y", "26"]);
     tmux.wait("the console redrawn at 90x26", |s| drawn_for(s, 26));
     // Resized while stopped: fg repaints at the new size.
     tmux.keys(&["C-z"]);
-    tmux.wait("the shell's stopped-job line", |s| s.contains("Stopped") && !s.contains("SIMULATED"));
+    tmux.wait("the shell's stopped-job line", |s| {
+        s.contains("Stopped") && !s.contains("SIMULATED")
+    });
     tmux.run(&["resize-window", "-t", "0", "-x", "100", "-y", "32"]);
     tmux.keys(&["clear; fg", "Enter"]);
-    tmux.wait("the console repainted at 100x32 after fg", |s| s.contains("SIMULATED") && drawn_for(s, 32));
+    tmux.wait("the console repainted at 100x32 after fg", |s| {
+        s.contains("SIMULATED") && drawn_for(s, 32)
+    });
     tmux.keys(&["C-l"]);
-    tmux.wait("the console after Ctrl-L", |s| s.contains("SIMULATED") && drawn_for(s, 32));
+    tmux.wait("the console after Ctrl-L", |s| {
+        s.contains("SIMULATED") && drawn_for(s, 32)
+    });
     tmux.keys(&["q"]);
-    tmux.wait("the shell after quitting", |s| !s.contains("SIMULATED") && s.trim_end().ends_with('$'));
+    tmux.wait("the shell after quitting", |s| {
+        !s.contains("SIMULATED") && s.trim_end().ends_with('$')
+    });
 }

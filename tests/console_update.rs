@@ -1,7 +1,9 @@
 //! `update` driven by key events through the keymap, without a terminal: navigation, drill-in,
 //! filter, sort, freeze, interval, exact, the demo offer and the `:` command palette.
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind, MouseButton};
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 use ipvs_tui::console::app::{Nav, Screen};
 use ipvs_tui::console::input::action_for;
 use ipvs_tui::console::view::Column;
@@ -20,13 +22,27 @@ fn demo_app() -> App {
     let sim = SimBackend::demo(7);
     let now = Instant::now();
     let mut app = App::new(Source::Simulated, "lb1", Keymap::builtin(), now);
-    update(&mut app, Action::Snapshot { snapshot: Box::new(snapshot_after(&sim, 30)), at: now });
-    app.drawn(Screen { services: Rect::new(0, 5, 80, 4), servers: Rect::new(0, 12, 80, 3), ..Screen::default() });
+    update(
+        &mut app,
+        Action::Snapshot {
+            snapshot: Box::new(snapshot_after(&sim, 30)),
+            at: now,
+        },
+    );
+    app.drawn(Screen {
+        services: Rect::new(0, 5, 80, 4),
+        servers: Rect::new(0, 12, 80, 3),
+        ..Screen::default()
+    });
     app
 }
 
 fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    let mods = if matches!(code, KeyCode::Char(c) if c.is_ascii_uppercase()) { KeyModifiers::SHIFT } else { KeyModifiers::NONE };
+    let mods = if matches!(code, KeyCode::Char(c) if c.is_ascii_uppercase()) {
+        KeyModifiers::SHIFT
+    } else {
+        KeyModifiers::NONE
+    };
     press_with(app, code, mods)
 }
 
@@ -45,7 +61,10 @@ fn typed(app: &mut App, text: &str) {
 
 fn labels(app: &App) -> Vec<String> {
     let services = &app.snapshot.as_ref().unwrap().services;
-    app.view.iter().map(|&i| ipvs_tui::console::view::service_label(&services[i].config.key)).collect()
+    app.view
+        .iter()
+        .map(|&i| ipvs_tui::console::view::service_label(&services[i].config.key))
+        .collect()
 }
 
 #[test]
@@ -53,7 +72,13 @@ fn services_start_in_ipvsadm_order_and_vim_keys_move() {
     let mut app = demo_app();
     let first = labels(&app);
     assert_eq!(first[0], "TCP 192.0.2.10:80");
-    assert_eq!(app.services_nav, Nav { selected: 0, offset: 0 });
+    assert_eq!(
+        app.services_nav,
+        Nav {
+            selected: 0,
+            offset: 0
+        }
+    );
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::Down);
     assert_eq!(app.services_nav.selected, 2);
@@ -61,9 +86,19 @@ fn services_start_in_ipvsadm_order_and_vim_keys_move() {
     assert_eq!(app.services_nav.selected, 1);
     press(&mut app, KeyCode::Char('G'));
     assert_eq!(app.services_nav.selected, first.len() - 1);
-    assert_eq!(app.services_nav.offset, first.len() - 4, "the last row is on screen");
+    assert_eq!(
+        app.services_nav.offset,
+        first.len() - 4,
+        "the last row is on screen"
+    );
     press(&mut app, KeyCode::Char('g'));
-    assert_eq!(app.services_nav, Nav { selected: 0, offset: 0 });
+    assert_eq!(
+        app.services_nav,
+        Nav {
+            selected: 0,
+            offset: 0
+        }
+    );
 }
 
 #[test]
@@ -75,7 +110,10 @@ fn enter_drills_into_the_real_servers_and_esc_comes_back() {
     assert_eq!(app.focus, Focus::Servers);
     press(&mut app, KeyCode::Char('j'));
     assert_eq!(app.servers_nav.selected, 1);
-    assert_eq!(app.current_dest().unwrap().config.addr.to_string(), "10.0.0.22");
+    assert_eq!(
+        app.current_dest().unwrap().config.addr.to_string(),
+        "10.0.0.22"
+    );
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.focus, Focus::Services);
     press(&mut app, KeyCode::Tab);
@@ -88,7 +126,11 @@ fn the_filter_narrows_as_you_type_and_esc_clears_it() {
     let all = app.view.len();
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "10.0.0.2");
-    assert_eq!(labels(&app), ["TCP 192.0.2.20:81"], "a real server's address finds its service");
+    assert_eq!(
+        labels(&app),
+        ["TCP 192.0.2.20:81"],
+        "a real server's address finds its service"
+    );
     assert!(app.filtering);
     press(&mut app, KeyCode::Enter);
     assert!(!app.filtering);
@@ -100,8 +142,16 @@ fn the_filter_narrows_as_you_type_and_esc_clears_it() {
     assert_eq!(app.view.len(), all);
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "udp");
-    assert!(labels(&app).iter().all(|l| l.starts_with("UDP")), "{:?}", labels(&app));
-    assert_eq!(press(&mut app, KeyCode::Char('q')), vec![], "q is text while filtering");
+    assert!(
+        labels(&app).iter().all(|l| l.starts_with("UDP")),
+        "{:?}",
+        labels(&app)
+    );
+    assert_eq!(
+        press(&mut app, KeyCode::Char('q')),
+        vec![],
+        "q is text while filtering"
+    );
     assert_eq!(app.filter.value(), "udpq");
 }
 
@@ -116,7 +166,11 @@ fn sort_keys_cycle_columns_and_invert() {
     assert_eq!(app.service_sort.column, Column::Inactive);
     assert!(app.service_sort.descending, "counts sort biggest first");
     let services = &app.snapshot.as_ref().unwrap().services;
-    let inact: Vec<u64> = app.view.iter().map(|&i| ipvs_tui::console::view::service_conns(&services[i]).1).collect();
+    let inact: Vec<u64> = app
+        .view
+        .iter()
+        .map(|&i| ipvs_tui::console::view::service_conns(&services[i]).1)
+        .collect();
     assert!(inact.windows(2).all(|w| w[0] >= w[1]), "{inact:?}");
     press(&mut app, KeyCode::Char('I'));
     assert!(!app.service_sort.descending);
@@ -124,7 +178,11 @@ fn sort_keys_cycle_columns_and_invert() {
     assert_eq!(app.service_sort.column, Column::Active);
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Char('>'));
-    assert_eq!(app.server_sort.column, Column::Forward, "sort applies to the focused table");
+    assert_eq!(
+        app.server_sort.column,
+        Column::Forward,
+        "sort applies to the focused table"
+    );
 }
 
 #[test]
@@ -132,12 +190,24 @@ fn selection_follows_the_service_across_polls_and_resorts() {
     let sim = SimBackend::demo(7);
     let now = Instant::now();
     let mut app = App::new(Source::Simulated, "lb1", Keymap::builtin(), now);
-    update(&mut app, Action::Snapshot { snapshot: Box::new(snapshot_after(&sim, 30)), at: now });
+    update(
+        &mut app,
+        Action::Snapshot {
+            snapshot: Box::new(snapshot_after(&sim, 30)),
+            at: now,
+        },
+    );
     press(&mut app, KeyCode::Char('G'));
     let key = app.selected_service.unwrap();
     press(&mut app, KeyCode::Char('I'));
     assert_eq!(app.current_service().unwrap().config.key, key);
-    update(&mut app, Action::Snapshot { snapshot: Box::new(snapshot_after(&sim, 2)), at: now + Duration::from_secs(2) });
+    update(
+        &mut app,
+        Action::Snapshot {
+            snapshot: Box::new(snapshot_after(&sim, 2)),
+            at: now + Duration::from_secs(2),
+        },
+    );
     assert_eq!(app.current_service().unwrap().config.key, key);
 }
 
@@ -148,17 +218,39 @@ fn freeze_interval_exact_quit_and_redraw() {
     assert!(app.frozen);
     let before = app.snapshot.clone();
     let at = app.now;
-    update(&mut app, Action::Snapshot { snapshot: Box::default(), at });
+    update(
+        &mut app,
+        Action::Snapshot {
+            snapshot: Box::default(),
+            at,
+        },
+    );
     assert_eq!(app.snapshot, before, "frozen: polls are not shown");
-    assert_eq!(press(&mut app, KeyCode::Char(']')), vec![Effect::SetInterval(Duration::from_secs(3))]);
-    assert_eq!(press(&mut app, KeyCode::Char('[')), vec![Effect::SetInterval(Duration::from_secs(2))]);
+    assert_eq!(
+        press(&mut app, KeyCode::Char(']')),
+        vec![Effect::SetInterval(Duration::from_secs(3))]
+    );
+    assert_eq!(
+        press(&mut app, KeyCode::Char('[')),
+        vec![Effect::SetInterval(Duration::from_secs(2))]
+    );
     press(&mut app, KeyCode::Char('['));
-    assert_eq!(press(&mut app, KeyCode::Char('[')), vec![], "1 s is the shortest");
+    assert_eq!(
+        press(&mut app, KeyCode::Char('[')),
+        vec![],
+        "1 s is the shortest"
+    );
     press(&mut app, KeyCode::Char('x'));
     assert!(app.exact);
-    assert_eq!(press_with(&mut app, KeyCode::Char('l'), KeyModifiers::CONTROL), vec![Effect::ClearScreen]);
+    assert_eq!(
+        press_with(&mut app, KeyCode::Char('l'), KeyModifiers::CONTROL),
+        vec![Effect::ClearScreen]
+    );
     assert_eq!(press(&mut app, KeyCode::Char('q')), vec![Effect::Quit]);
-    assert_eq!(press_with(&mut app, KeyCode::Char('c'), KeyModifiers::CONTROL), vec![Effect::Quit]);
+    assert_eq!(
+        press_with(&mut app, KeyCode::Char('c'), KeyModifiers::CONTROL),
+        vec![Effect::Quit]
+    );
 }
 
 #[test]
@@ -168,7 +260,10 @@ fn help_opens_scrolls_and_closes() {
     assert_eq!(app.help, Some(0));
     press(&mut app, KeyCode::Char('j'));
     assert_eq!(app.help, Some(1));
-    assert_eq!(app.services_nav.selected, 0, "keys scroll help, not the table");
+    assert_eq!(
+        app.services_nav.selected, 0,
+        "keys scroll help, not the table"
+    );
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.help, None);
 }
@@ -177,8 +272,18 @@ fn help_opens_scrolls_and_closes() {
 fn the_demo_is_offered_only_when_ipvs_cannot_be_read() {
     let now = Instant::now();
     let mut app = App::new(Source::Kernel, "lb1", Keymap::builtin(), now);
-    assert_eq!(press(&mut app, KeyCode::Char('d')), vec![], "d means nothing while IPVS works");
-    update(&mut app, Action::PollFailed { error: Error::Permission, at: now });
+    assert_eq!(
+        press(&mut app, KeyCode::Char('d')),
+        vec![],
+        "d means nothing while IPVS works"
+    );
+    update(
+        &mut app,
+        Action::PollFailed {
+            error: Error::Permission,
+            at: now,
+        },
+    );
     assert!(app.offline());
     assert_eq!(press(&mut app, KeyCode::Char('d')), vec![Effect::StartDemo]);
     assert_eq!(app.source, Source::Simulated);
@@ -188,18 +293,35 @@ fn the_demo_is_offered_only_when_ipvs_cannot_be_read() {
 #[test]
 fn clicks_select_rows_and_the_wheel_moves() {
     let mut app = demo_app();
-    let click = |column, row| Event::Mouse(MouseEvent { kind: MouseEventKind::Down(MouseButton::Left), column, row, modifiers: KeyModifiers::NONE });
+    let click = |column, row| {
+        Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
     let action = action_for(&app, &click(3, 7)).unwrap();
     update(&mut app, action);
     assert_eq!(app.services_nav.selected, 2);
     let action = action_for(&app, &click(3, 13)).unwrap();
     update(&mut app, action);
     assert_eq!((app.focus, app.servers_nav.selected), (Focus::Servers, 1));
-    let wheel = Event::Mouse(MouseEvent { kind: MouseEventKind::ScrollDown, column: 3, row: 6, modifiers: KeyModifiers::NONE });
+    let wheel = Event::Mouse(MouseEvent {
+        kind: MouseEventKind::ScrollDown,
+        column: 3,
+        row: 6,
+        modifiers: KeyModifiers::NONE,
+    });
     let action = action_for(&app, &wheel).unwrap();
     update(&mut app, action);
     assert_eq!(app.services_nav.selected, 5);
-    let moved = Event::Mouse(MouseEvent { kind: MouseEventKind::Moved, column: 3, row: 6, modifiers: KeyModifiers::NONE });
+    let moved = Event::Mouse(MouseEvent {
+        kind: MouseEventKind::Moved,
+        column: 3,
+        row: 6,
+        modifiers: KeyModifiers::NONE,
+    });
     assert!(action_for(&app, &moved).is_none());
 }
 
@@ -210,22 +332,40 @@ fn r_switches_between_own_and_kernel_rates() {
     let t0 = Instant::now();
     let mut app = App::new(Source::Simulated, "lb1", Keymap::builtin(), t0);
     for k in 0..10u64 {
-        update(&mut app, Action::Snapshot { snapshot: Box::new(snapshot_after(&sim, 2)), at: t0 + Duration::from_secs(2 * k) });
+        update(
+            &mut app,
+            Action::Snapshot {
+                snapshot: Box::new(snapshot_after(&sim, 2)),
+                at: t0 + Duration::from_secs(2 * k),
+            },
+        );
     }
     assert_eq!(app.rate_source, RateSource::Own);
-    let own = app.service_rate(app.view[0]).expect("own rates after 10 polls");
-    assert!(own.window.as_millis().is_multiple_of(2000) && own.window >= Duration::from_secs(2), "whole estimator periods: {:?}", own.window);
+    let own = app
+        .service_rate(app.view[0])
+        .expect("own rates after 10 polls");
+    assert!(
+        own.window.as_millis().is_multiple_of(2000) && own.window >= Duration::from_secs(2),
+        "whole estimator periods: {:?}",
+        own.window
+    );
     press(&mut app, KeyCode::Char('r'));
     assert_eq!(app.rate_source, RateSource::Kernel);
     let kernel = app.service_rate(app.view[0]).unwrap();
-    assert_eq!(kernel.conns_per_s, app.current_service().unwrap().stats.cps as f64);
+    assert_eq!(
+        kernel.conns_per_s,
+        app.current_service().unwrap().stats.cps as f64
+    );
     assert!(app.selected_history().is_some_and(|h| h.len() > 1));
     press(&mut app, KeyCode::Char('r'));
     assert_eq!(app.rate_source, RateSource::Own);
 }
 
 fn palette_names(app: &App) -> Vec<String> {
-    ipvs_tui::console::palette::entries(app).into_iter().map(|e| e.name).collect()
+    ipvs_tui::console::palette::entries(app)
+        .into_iter()
+        .map(|e| e.name)
+        .collect()
 }
 
 /// Opens the palette afresh and types `text` into it.
@@ -239,7 +379,11 @@ fn palette(app: &mut App, text: &str) {
 fn the_palette_opens_on_colon_takes_text_and_esc_closes_it_without_running_anything() {
     let mut app = demo_app();
     palette(&mut app, "qj");
-    assert_eq!(app.palette.as_ref().unwrap().input.value(), "qj", "q does not quit, j does not move");
+    assert_eq!(
+        app.palette.as_ref().unwrap().input.value(),
+        "qj",
+        "q does not quit, j does not move"
+    );
     assert_eq!(app.services_nav.selected, 0);
     assert_eq!(press(&mut app, KeyCode::Esc), vec![]);
     assert!(app.palette.is_none());
@@ -252,15 +396,43 @@ fn the_palette_lists_the_commands_available_now_from_the_keymap() {
     palette(&mut app, "");
     let all = ipvs_tui::console::palette::entries(&app);
     let names: Vec<&str> = all.iter().map(|e| e.name.as_str()).collect();
-    for name in ["quit", "help", "freeze", "sort_next", "enter", "up", "sort <column>", "filter <text>"] {
+    for name in [
+        "quit",
+        "help",
+        "freeze",
+        "sort_next",
+        "enter",
+        "up",
+        "sort <column>",
+        "filter <text>",
+    ] {
         assert!(names.contains(&name), "{name} in {names:?}");
     }
-    assert!(!names.contains(&"demo"), "the demo is offered only when IPVS cannot be read");
-    assert!(!names.contains(&"back"), "Esc does nothing without a filter");
+    assert!(
+        !names.contains(&"demo"),
+        "the demo is offered only when IPVS cannot be read"
+    );
+    assert!(
+        !names.contains(&"back"),
+        "Esc does nothing without a filter"
+    );
     assert!(!names.iter().any(|n| n.starts_with("palette")), "{names:?}");
-    assert_eq!(names.iter().filter(|n| **n == "quit").count(), 1, "one entry per action");
+    assert_eq!(
+        names.iter().filter(|n| **n == "quit").count(),
+        1,
+        "one entry per action"
+    );
     let freeze = all.iter().find(|e| e.name == "freeze").unwrap();
-    assert_eq!((freeze.key.unwrap().to_string().as_str(), freeze.desc.as_str()), ("f", "Freeze or resume the display (polling results are ignored while frozen)"));
+    assert_eq!(
+        (
+            freeze.key.unwrap().to_string().as_str(),
+            freeze.desc.as_str()
+        ),
+        (
+            "f",
+            "Freeze or resume the display (polling results are ignored while frozen)"
+        )
+    );
     // By name, then by description, then by letters in order.
     palette(&mut app, "fre");
     assert_eq!(palette_names(&app)[0], "freeze");
@@ -280,12 +452,19 @@ fn enter_runs_the_selected_command_with_the_effects_of_its_key() {
     for key in [KeyCode::Down, KeyCode::Down, KeyCode::Up, KeyCode::Down] {
         press(&mut app, key);
     }
-    assert_eq!(app.palette.as_ref().unwrap().selected, 1, "the selection stops at the last entry");
+    assert_eq!(
+        app.palette.as_ref().unwrap().selected,
+        1,
+        "the selection stops at the last entry"
+    );
     let effects = press(&mut app, KeyCode::Enter);
     assert_eq!(effects, key_effects);
     assert_eq!(effects, vec![Effect::SetInterval(Duration::from_secs(3))]);
     assert!(app.palette.is_none());
-    assert_eq!(app.flash.as_ref().map(|f| &f.text), by_key.flash.as_ref().map(|f| &f.text));
+    assert_eq!(
+        app.flash.as_ref().map(|f| &f.text),
+        by_key.flash.as_ref().map(|f| &f.text)
+    );
     palette(&mut app, "quit");
     assert_eq!(press(&mut app, KeyCode::Enter), vec![Effect::Quit]);
 }
@@ -304,7 +483,10 @@ fn tab_completes_and_sort_and_filter_take_an_argument() {
     assert_eq!(palette_names(&app)[0], "sort inact");
     press(&mut app, KeyCode::Enter);
     assert!(app.palette.is_none());
-    assert_eq!((app.service_sort.column, app.service_sort.descending), (Column::Inactive, true));
+    assert_eq!(
+        (app.service_sort.column, app.service_sort.descending),
+        (Column::Inactive, true)
+    );
     palette(&mut app, "freez");
     press(&mut app, KeyCode::Tab);
     assert_eq!(app.palette.as_ref().unwrap().input.value(), "freeze");
@@ -322,7 +504,13 @@ fn tab_completes_and_sort_and_filter_take_an_argument() {
 fn the_palette_offers_the_demo_when_ipvs_cannot_be_read() {
     let now = Instant::now();
     let mut app = App::new(Source::Kernel, "lb1", Keymap::builtin(), now);
-    update(&mut app, Action::PollFailed { error: Error::Permission, at: now });
+    update(
+        &mut app,
+        Action::PollFailed {
+            error: Error::Permission,
+            at: now,
+        },
+    );
     palette(&mut app, "dem");
     assert_eq!(palette_names(&app), ["demo"]);
     assert_eq!(press(&mut app, KeyCode::Enter), vec![Effect::StartDemo]);

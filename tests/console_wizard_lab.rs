@@ -8,7 +8,12 @@ fn run(arg: &str) {
     let ok = format!("wizard-{arg} OK");
     if r.status != 0 || !r.output.contains(&ok) {
         let fails: Vec<&str> = r.output.lines().filter(|l| l.contains("FAIL")).collect();
-        panic!("wizard.sh {arg} failed (exit status {}); failing checks:\n{}\n\nwhole guest output:\n{}", r.status, fails.join("\n"), r.output);
+        panic!(
+            "wizard.sh {arg} failed (exit status {}); failing checks:\n{}\n\nwhole guest output:\n{}",
+            r.status,
+            fails.join("\n"),
+            r.output
+        );
     }
 }
 

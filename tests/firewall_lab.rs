@@ -10,6 +10,11 @@ fn doctor_names_firewall_rules_that_drop_traffic_to_the_vip() {
     println!("{}", r.output);
     if r.status != 0 || !r.output.contains("firewall OK") {
         let fails: Vec<&str> = r.output.lines().filter(|l| l.contains("FAIL")).collect();
-        panic!("firewall.sh failed (exit status {}); failing checks:\n{}\n\nwhole guest output:\n{}", r.status, fails.join("\n"), r.output);
+        panic!(
+            "firewall.sh failed (exit status {}); failing checks:\n{}\n\nwhole guest output:\n{}",
+            r.status,
+            fails.join("\n"),
+            r.output
+        );
     }
 }

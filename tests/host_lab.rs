@@ -12,6 +12,11 @@ fn vips_sysctls_and_host_state_on_a_real_kernel() {
     println!("{}", r.output);
     if r.status != 0 || !r.output.contains("host OK") {
         let fails: Vec<&str> = r.output.lines().filter(|l| l.contains("FAIL")).collect();
-        panic!("host.sh failed (exit status {}); failing checks:\n{}\n\nwhole guest output:\n{}", r.status, fails.join("\n"), r.output);
+        panic!(
+            "host.sh failed (exit status {}); failing checks:\n{}\n\nwhole guest output:\n{}",
+            r.status,
+            fails.join("\n"),
+            r.output
+        );
     }
 }

@@ -13,7 +13,12 @@ fn corpus_dir() -> PathBuf {
 fn corpus_files() -> Vec<String> {
     let mut files: Vec<String> = std::fs::read_dir(corpus_dir())
         .expect("tests/corpus")
-        .map(|e| e.expect("tests/corpus entry").file_name().to_string_lossy().into_owned())
+        .map(|e| {
+            e.expect("tests/corpus entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
         .filter(|n| n.ends_with(".rules"))
         .collect();
     files.sort();
@@ -22,7 +27,11 @@ fn corpus_files() -> Vec<String> {
 
 /// Runs a guest script, always prints its output, and fails with the failing lines first.
 fn run_guest(script: &str, args: &[&str], ok_marker: &str) -> String {
-    run_lab(lab::Lab::new(&lab::script(script)).args(args), script, ok_marker)
+    run_lab(
+        lab::Lab::new(&lab::script(script)).args(args),
+        script,
+        ok_marker,
+    )
 }
 
 fn run_lab(vm: lab::Lab, script: &str, ok_marker: &str) -> String {
@@ -44,16 +53,31 @@ fn run_lab(vm: lab::Lab, script: &str, ok_marker: &str) -> String {
 fn corpus_half(second: bool) -> Vec<String> {
     let files = corpus_files();
     let mid = files.len() / 2;
-    if second { files[mid..].to_vec() } else { files[..mid].to_vec() }
+    if second {
+        files[mid..].to_vec()
+    } else {
+        files[..mid].to_vec()
+    }
 }
 
 #[test]
 fn corpus_covers_forty_rule_sets_each_described_in_readme() {
     let files = corpus_files();
-    assert!(files.len() >= 40, "tests/corpus has {} rule sets, expected at least 40", files.len());
-    let readme = std::fs::read_to_string(corpus_dir().join("README.md")).expect("tests/corpus/README.md");
-    let missing: Vec<&String> = files.iter().filter(|f| !readme.contains(&format!("`{f}`"))).collect();
-    assert!(missing.is_empty(), "tests/corpus/README.md does not describe {missing:?}");
+    assert!(
+        files.len() >= 40,
+        "tests/corpus has {} rule sets, expected at least 40",
+        files.len()
+    );
+    let readme =
+        std::fs::read_to_string(corpus_dir().join("README.md")).expect("tests/corpus/README.md");
+    let missing: Vec<&String> = files
+        .iter()
+        .filter(|f| !readme.contains(&format!("`{f}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "tests/corpus/README.md does not describe {missing:?}"
+    );
 }
 
 /// Every corpus file, first half: restore/save/list/--json compared with ipvsadm (tests/lab/corpus.sh).
@@ -63,7 +87,10 @@ fn corpus_first_half_matches_ipvsadm() {
     let args: Vec<&str> = files.iter().map(String::as_str).collect();
     let out = run_guest("corpus.sh", &args, "corpus OK");
     for f in &files {
-        assert!(out.contains(&format!("corpus: {f}: ok")), "no result line for {f}");
+        assert!(
+            out.contains(&format!("corpus: {f}: ok")),
+            "no result line for {f}"
+        );
     }
 }
 
@@ -75,9 +102,15 @@ fn corpus_second_half_and_commands_match_ipvsadm() {
     args.push("commands");
     let out = run_guest("corpus.sh", &args, "corpus OK");
     for f in &files {
-        assert!(out.contains(&format!("corpus: {f}: ok")), "no result line for {f}");
+        assert!(
+            out.contains(&format!("corpus: {f}: ok")),
+            "no result line for {f}"
+        );
     }
-    assert!(out.contains("corpus: commands: ok"), "no result line for the commands");
+    assert!(
+        out.contains("corpus: commands: ok"),
+        "no result line for the commands"
+    );
 }
 
 /// Real TCP and UDP traffic through LVS-NAT; counters, rates and connections (text and --json)
@@ -99,10 +132,17 @@ fn errors_are_reported_and_change_nothing() {
 /// the medians and the ratio (not asserted); tests/bench.sh runs this on a release build.
 #[test]
 fn list_at_scale_matches_ipvsadm() {
-    let profile = if cfg!(debug_assertions) { "debug" } else { "release" };
+    let profile = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
     let vm = lab::Lab::new(&lab::script("bench.sh")).env("BENCH_PROFILE", profile);
     let out = run_lab(vm, "bench.sh", "bench OK");
-    for line in out.lines().filter(|l| l.starts_with("bench: ") && l.contains("median")) {
+    for line in out
+        .lines()
+        .filter(|l| l.starts_with("bench: ") && l.contains("median"))
+    {
         eprintln!("{line}");
     }
 }

@@ -3,24 +3,42 @@
 
 use ipvs_tui::ipvs::args::parse_args;
 use ipvs_tui::ipvs::model::*;
-use ipvs_tui::ipvs::{rules, IpvsOp};
+use ipvs_tui::ipvs::{IpvsOp, rules};
 use proptest::prelude::*;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 fn v4() -> impl Strategy<Value = IpAddr> {
-    (1u8..=223, any::<u8>(), any::<u8>(), 1u8..=254).prop_map(|(a, b, c, d)| IpAddr::V4(Ipv4Addr::new(a, b, c, d)))
+    (1u8..=223, any::<u8>(), any::<u8>(), 1u8..=254)
+        .prop_map(|(a, b, c, d)| IpAddr::V4(Ipv4Addr::new(a, b, c, d)))
 }
 
 fn v6() -> impl Strategy<Value = IpAddr> {
     (0x2001u16..0x2fff, any::<u16>(), any::<u64>()).prop_map(|(a, b, c)| {
-        IpAddr::V6(Ipv6Addr::new(a, b, 0, 0, (c >> 48) as u16, (c >> 32) as u16, (c >> 16) as u16, c as u16 | 1))
+        IpAddr::V6(Ipv6Addr::new(
+            a,
+            b,
+            0,
+            0,
+            (c >> 48) as u16,
+            (c >> 32) as u16,
+            (c >> 16) as u16,
+            c as u16 | 1,
+        ))
     })
 }
 
 fn key() -> impl Strategy<Value = ServiceKey> {
     prop_oneof![
-        (prop::sample::select(Protocol::ALL.to_vec()), prop_oneof![v4(), v6()], 1u16..)
-            .prop_map(|(protocol, addr, port)| ServiceKey::Addr { protocol, addr, port }),
+        (
+            prop::sample::select(Protocol::ALL.to_vec()),
+            prop_oneof![v4(), v6()],
+            1u16..
+        )
+            .prop_map(|(protocol, addr, port)| ServiceKey::Addr {
+                protocol,
+                addr,
+                port
+            }),
         (1u32.., any::<bool>()).prop_map(|(mark, six)| ServiceKey::Fwmark {
             mark,
             family: if six { Family::Inet6 } else { Family::Inet }
@@ -29,24 +47,50 @@ fn key() -> impl Strategy<Value = ServiceKey> {
 }
 
 fn service() -> impl Strategy<Value = ServiceConfig> {
-    (key(), prop::sample::select(KNOWN_SCHEDULERS.to_vec()), any::<(bool, bool, bool)>(), prop::option::of(1u32..=MAX_TIMEOUT), 0u32..=32, 1u8..=128, any::<bool>(), any::<bool>())
-        .prop_map(|(key, sched, (f1, f2, f3), persistence, bits, prefix, ops, sip)| {
-            let mut s = ServiceConfig::new(key);
-            s.scheduler = sched.to_string();
-            // sh and mh name only two flags; the third prints as flag-3 elsewhere.
-            s.sched_flags = SchedFlags { flag1: f1, flag2: f2, flag3: f3 && !matches!(sched, "sh" | "mh") };
-            s.persistence = persistence;
-            if persistence.is_some() {
-                s.netmask = match key.family() {
-                    Family::Inet => Netmask::V4(Ipv4Addr::from(u32::MAX.checked_shl(32 - bits).unwrap_or(0))),
-                    Family::Inet6 => Netmask::V6(prefix),
+    (
+        key(),
+        prop::sample::select(KNOWN_SCHEDULERS.to_vec()),
+        any::<(bool, bool, bool)>(),
+        prop::option::of(1u32..=MAX_TIMEOUT),
+        0u32..=32,
+        1u8..=128,
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(key, sched, (f1, f2, f3), persistence, bits, prefix, ops, sip)| {
+                let mut s = ServiceConfig::new(key);
+                s.scheduler = sched.to_string();
+                // sh and mh name only two flags; the third prints as flag-3 elsewhere.
+                s.sched_flags = SchedFlags {
+                    flag1: f1,
+                    flag2: f2,
+                    flag3: f3 && !matches!(sched, "sh" | "mh"),
                 };
-            }
-            s.one_packet = ops && matches!(key, ServiceKey::Addr { protocol: Protocol::Udp, .. } | ServiceKey::Fwmark { .. });
-            s.pe = sip.then(|| "sip".to_string());
-            s
+                s.persistence = persistence;
+                if persistence.is_some() {
+                    s.netmask = match key.family() {
+                        Family::Inet => Netmask::V4(Ipv4Addr::from(
+                            u32::MAX.checked_shl(32 - bits).unwrap_or(0),
+                        )),
+                        Family::Inet6 => Netmask::V6(prefix),
+                    };
+                }
+                s.one_packet = ops
+                    && matches!(
+                        key,
+                        ServiceKey::Addr {
+                            protocol: Protocol::Udp,
+                            ..
+                        } | ServiceKey::Fwmark { .. }
+                    );
+                s.pe = sip.then(|| "sip".to_string());
+                s
+            },
+        )
+        .prop_filter("a v4 netmask of 0 bits is not contiguous-printable", |s| {
+            s.netmask != Netmask::V4(Ipv4Addr::UNSPECIFIED)
         })
-        .prop_filter("a v4 netmask of 0 bits is not contiguous-printable", |s| s.netmask != Netmask::V4(Ipv4Addr::UNSPECIFIED))
 }
 
 fn dest(service: ServiceKey) -> impl Strategy<Value = DestConfig> {
@@ -58,13 +102,36 @@ fn dest(service: ServiceKey) -> impl Strategy<Value = DestConfig> {
         Just(Forward::Masq),
         Just(Forward::Route),
         Just(Forward::ipip()),
-        (1u16.., prop::sample::select(vec![TunnelCsum::NoCsum, TunnelCsum::Csum, TunnelCsum::RemCsum]))
-            .prop_map(|(port, csum)| Forward::Tunnel { tun_type: TunnelType::Gue, port, csum }),
-        prop::sample::select(vec![TunnelCsum::NoCsum, TunnelCsum::Csum])
-            .prop_map(|csum| Forward::Tunnel { tun_type: TunnelType::Gre, port: 0, csum }),
+        (
+            1u16..,
+            prop::sample::select(vec![
+                TunnelCsum::NoCsum,
+                TunnelCsum::Csum,
+                TunnelCsum::RemCsum
+            ])
+        )
+            .prop_map(|(port, csum)| Forward::Tunnel {
+                tun_type: TunnelType::Gue,
+                port,
+                csum
+            }),
+        prop::sample::select(vec![TunnelCsum::NoCsum, TunnelCsum::Csum]).prop_map(|csum| {
+            Forward::Tunnel {
+                tun_type: TunnelType::Gre,
+                port: 0,
+                csum,
+            }
+        }),
     ];
-    (same_family, any::<u16>(), forward, 0u32..=MAX_WEIGHT, 0u32..=MAX_THRESHOLD, 0u32..=MAX_THRESHOLD).prop_map(
-        move |(addr, port, forward, weight, a, b)| {
+    (
+        same_family,
+        any::<u16>(),
+        forward,
+        0u32..=MAX_WEIGHT,
+        0u32..=MAX_THRESHOLD,
+        0u32..=MAX_THRESHOLD,
+    )
+        .prop_map(move |(addr, port, forward, weight, a, b)| {
             let mut d = DestConfig::new(addr, port);
             d.forward = forward;
             // DR and TUN real servers take the service's port (ipvsadm fixes it up the same way).
@@ -74,8 +141,7 @@ fn dest(service: ServiceKey) -> impl Strategy<Value = DestConfig> {
             d.weight = weight;
             (d.u_threshold, d.l_threshold) = (a.max(b), a.min(b));
             d
-        },
-    )
+        })
 }
 
 fn parse_line(line: &str) -> IpvsOp {

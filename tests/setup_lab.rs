@@ -7,7 +7,12 @@ fn run(script: &str, ok: &str) {
     println!("{}", r.output);
     if r.status != 0 || !r.output.contains(ok) {
         let fails: Vec<&str> = r.output.lines().filter(|l| l.contains("FAIL")).collect();
-        panic!("{script} failed (exit status {}); failing checks:\n{}\n\nwhole guest output:\n{}", r.status, fails.join("\n"), r.output);
+        panic!(
+            "{script} failed (exit status {}); failing checks:\n{}\n\nwhole guest output:\n{}",
+            r.status,
+            fails.join("\n"),
+            r.output
+        );
     }
 }
 

@@ -15,14 +15,27 @@ fn link(name: &str, addrs: &[(&str, Option<&str>)]) -> Link {
         .iter()
         .map(|(a, label)| {
             let (addr, prefix) = a.split_once('/').unwrap();
-            Addr { addr: addr.parse().unwrap(), prefix: prefix.parse().unwrap(), label: label.map(str::to_string) }
+            Addr {
+                addr: addr.parse().unwrap(),
+                prefix: prefix.parse().unwrap(),
+                label: label.map(str::to_string),
+            }
         })
         .collect();
-    Link { index: 0, name: name.into(), up: true, kind: None, addrs }
+    Link {
+        index: 0,
+        name: name.into(),
+        up: true,
+        kind: None,
+        addrs,
+    }
 }
 
 fn sysctls(pairs: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 fn nat_director() -> (Snapshot, HostState) {
@@ -34,23 +47,42 @@ fn nat_director() -> (Snapshot, HostState) {
         "-A -u 203.0.113.100:53 -s rr -p 60",
         "-a -u 203.0.113.100:53 -r 10.10.0.11:53 -m",
     ] {
-        table::apply(&mut snap, &parse_args(&l.split_whitespace().collect::<Vec<_>>()).unwrap()).unwrap();
+        table::apply(
+            &mut snap,
+            &parse_args(&l.split_whitespace().collect::<Vec<_>>()).unwrap(),
+        )
+        .unwrap();
     }
     let host = HostState {
         links: vec![
             link("lo", &[("127.0.0.1/8", None)]),
-            link("out0", &[("203.0.113.1/24", None), ("203.0.113.100/32", Some("out0:vip"))]),
+            link(
+                "out0",
+                &[
+                    ("203.0.113.1/24", None),
+                    ("203.0.113.100/32", Some("out0:vip")),
+                ],
+            ),
             link("in0", &[("10.10.0.1/24", None)]),
         ],
         routes: vec![],
-        sysctls: sysctls(&[("net.ipv4.ip_forward", "1"), ("net.ipv4.conf.all.rp_filter", "0")]),
+        sysctls: sysctls(&[
+            ("net.ipv4.ip_forward", "1"),
+            ("net.ipv4.conf.all.rp_filter", "0"),
+        ]),
     };
     (snap, host)
 }
 
 fn dr_real_server() -> (Snapshot, HostState) {
     let host = HostState {
-        links: vec![link("lo", &[("127.0.0.1/8", None), ("198.51.100.100/32", Some("lo:0"))]), link("eth0", &[("198.51.100.11/24", None)])],
+        links: vec![
+            link(
+                "lo",
+                &[("127.0.0.1/8", None), ("198.51.100.100/32", Some("lo:0"))],
+            ),
+            link("eth0", &[("198.51.100.11/24", None)]),
+        ],
         routes: vec![],
         sysctls: sysctls(&[
             ("net.ipv4.ip_forward", "0"),
@@ -69,30 +101,54 @@ fn dr_real_server() -> (Snapshot, HostState) {
 
 /// Compares with tests/golden/setup/NAME, or rewrites it under UPDATE_GOLDEN=1.
 fn golden(name: &str, got: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/setup").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden/setup")
+        .join(name);
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&path, got).unwrap();
     }
-    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e} (UPDATE_GOLDEN=1 writes it)", path.display()));
+    let want = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (UPDATE_GOLDEN=1 writes it)", path.display()));
     assert_eq!(got, want, "{} differs", path.display());
 }
 
 #[test]
 fn files_of_a_nat_director() {
     let (snap, host) = nat_director();
-    let files = persist::render(Path::new("/etc"), Path::new("/usr/sbin/ipvs-tui"), &snap, &host);
+    let files = persist::render(
+        Path::new("/etc"),
+        Path::new("/usr/sbin/ipvs-tui"),
+        &snap,
+        &host,
+    );
     let paths: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
-    assert_eq!(paths, ["/etc/ipvs-tui/rules", "/etc/ipvs-tui/host.toml", "/etc/systemd/system/ipvs-tui-restore.service"]);
+    assert_eq!(
+        paths,
+        [
+            "/etc/ipvs-tui/rules",
+            "/etc/ipvs-tui/host.toml",
+            "/etc/systemd/system/ipvs-tui-restore.service"
+        ]
+    );
     golden("nat-director.rules", &files[0].contents);
     golden("nat-director.host.toml", &files[1].contents);
     golden("ipvs-tui-restore.service", &files[2].contents);
-    assert_eq!(files[0].contents, rules::save(&snap), "the rules are ipvsadm -S");
+    assert_eq!(
+        files[0].contents,
+        rules::save(&snap),
+        "the rules are ipvsadm -S"
+    );
 }
 
 #[test]
 fn files_of_a_dr_real_server() {
     let (snap, host) = dr_real_server();
-    let files = persist::render(Path::new("/etc"), Path::new("/usr/sbin/ipvs-tui"), &snap, &host);
+    let files = persist::render(
+        Path::new("/etc"),
+        Path::new("/usr/sbin/ipvs-tui"),
+        &snap,
+        &host,
+    );
     assert_eq!(files[0].contents, "", "a real server has no IPVS rules");
     golden("dr-real-server.host.toml", &files[1].contents);
 }
@@ -102,17 +158,31 @@ fn files_of_a_dr_real_server() {
 #[test]
 fn boot_restore_plans_from_the_files() {
     for (name, (snap, host)) in [("nat", nat_director()), ("dr rs", dr_real_server())] {
-        let files = persist::render(Path::new("/etc"), Path::new("/usr/sbin/ipvs-tui"), &snap, &host);
+        let files = persist::render(
+            Path::new("/etc"),
+            Path::new("/usr/sbin/ipvs-tui"),
+            &snap,
+            &host,
+        );
         let host_file: HostFile = toml::from_str(&files[1].contents).unwrap();
-        let rules: Vec<_> = rules::parse_rules(&files[0].contents).unwrap().into_iter().map(|r| r.op).collect();
+        let rules: Vec<_> = rules::parse_rules(&files[0].contents)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.op)
+            .collect();
         let mut ops = persist::boot_host_operations(&host_file, &host);
         ops.extend(persist::boot_ipvs_operations(&rules, &snap));
-        assert_eq!(ops, vec![], "{name}: nothing to do on the host as persisted");
+        assert_eq!(
+            ops,
+            vec![],
+            "{name}: nothing to do on the host as persisted"
+        );
 
         // Wiped: no table, no VIP, sysctls at 0.
         let mut wiped = host.clone();
         for l in &mut wiped.links {
-            l.addrs.retain(|a| !host_file.vip.iter().any(|v| v.address == a.addr));
+            l.addrs
+                .retain(|a| !host_file.vip.iter().any(|v| v.address == a.addr));
         }
         for v in wiped.sysctls.values_mut() {
             *v = "0".into();
@@ -124,30 +194,64 @@ fn boot_restore_plans_from_the_files() {
         for op in &ops {
             op.apply_in_memory(&mut state).unwrap();
         }
-        assert_eq!(rules::save(&state.0), rules::save(&snap), "{name}: the table comes back");
+        assert_eq!(
+            rules::save(&state.0),
+            rules::save(&snap),
+            "{name}: the table comes back"
+        );
         for l in &host.links {
-            assert_eq!(state.1.link(&l.name).unwrap().addrs.len(), l.addrs.len(), "{name}: the addresses of {} come back", l.name);
+            assert_eq!(
+                state.1.link(&l.name).unwrap().addrs.len(),
+                l.addrs.len(),
+                "{name}: the addresses of {} come back",
+                l.name
+            );
         }
-        let commands: Vec<String> = ops.iter().filter(|o| matches!(o, Operation::Host(_))).map(Operation::to_command).collect();
-        golden(&format!("boot-{}.commands", name.replace(' ', "-")), &(commands.join("\n") + "\n"));
+        let commands: Vec<String> = ops
+            .iter()
+            .filter(|o| matches!(o, Operation::Host(_)))
+            .map(Operation::to_command)
+            .collect();
+        golden(
+            &format!("boot-{}.commands", name.replace(' ', "-")),
+            &(commands.join("\n") + "\n"),
+        );
     }
 }
 
 #[test]
 fn a_file_that_differs_is_summarised() {
-    assert_eq!(persist::diff_summary("a\nb\nc\n", "a\nB\nc\nd\n"), "+2 -1 lines\n  - b\n  + B\n  + d");
+    assert_eq!(
+        persist::diff_summary("a\nb\nc\n", "a\nB\nc\nd\n"),
+        "+2 -1 lines\n  - b\n  + B\n  + d"
+    );
     assert_eq!(persist::diff_summary("same\n", "same\n"), "+0 -0 lines\n");
 }
 
 #[test]
 fn boot_restore_edits_what_differs_from_the_saved_rules() {
     let (snap, _) = nat_director();
-    let rules: Vec<_> = rules::parse_rules(&rules::save(&snap)).unwrap().into_iter().map(|r| r.op).collect();
+    let rules: Vec<_> = rules::parse_rules(&rules::save(&snap))
+        .unwrap()
+        .into_iter()
+        .map(|r| r.op)
+        .collect();
     let mut changed = snap.clone();
-    for l in ["-E -u 203.0.113.100:53 -s wlc", "-e -t 203.0.113.100:80 -r 10.10.0.11:80 -m -w 5", "-d -t 203.0.113.100:80 -r 10.10.0.12:80"] {
-        table::apply(&mut changed, &parse_args(&l.split_whitespace().collect::<Vec<_>>()).unwrap()).unwrap();
+    for l in [
+        "-E -u 203.0.113.100:53 -s wlc",
+        "-e -t 203.0.113.100:80 -r 10.10.0.11:80 -m -w 5",
+        "-d -t 203.0.113.100:80 -r 10.10.0.12:80",
+    ] {
+        table::apply(
+            &mut changed,
+            &parse_args(&l.split_whitespace().collect::<Vec<_>>()).unwrap(),
+        )
+        .unwrap();
     }
-    let commands: Vec<String> = persist::boot_ipvs_operations(&rules, &changed).iter().map(Operation::to_command).collect();
+    let commands: Vec<String> = persist::boot_ipvs_operations(&rules, &changed)
+        .iter()
+        .map(Operation::to_command)
+        .collect();
     assert_eq!(
         commands,
         [
@@ -163,15 +267,35 @@ fn files_are_compared_with_the_disk_then_written_whole() {
     let dir = tempfile::tempdir().unwrap();
     let (snap, host) = nat_director();
     let files = persist::render(dir.path(), Path::new("/usr/sbin/ipvs-tui"), &snap, &host);
-    assert!(files.iter().all(|f| f.on_disk() == persist::OnDisk::Missing));
+    assert!(
+        files
+            .iter()
+            .all(|f| f.on_disk() == persist::OnDisk::Missing)
+    );
     for f in &files {
         f.write().unwrap();
     }
     assert!(files.iter().all(|f| f.on_disk() == persist::OnDisk::Same));
-    assert_eq!(std::fs::read_to_string(dir.path().join("ipvs-tui/rules")).unwrap(), files[0].contents);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("ipvs-tui/rules")).unwrap(),
+        files[0].contents
+    );
     std::fs::write(&files[0].path, "-A -t 192.0.2.1:80 -s wlc\n").unwrap();
-    let persist::OnDisk::Differs { summary } = files[0].on_disk() else { panic!("an edited file must differ") };
-    assert!(summary.starts_with("+5 -1 lines\n  - -A -t 192.0.2.1:80 -s wlc\n"), "{summary}");
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("ipvs-tui")).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().contains("tmp")).collect();
-    assert_eq!(leftovers, Vec::<std::ffi::OsString>::new(), "no temporary file is left");
+    let persist::OnDisk::Differs { summary } = files[0].on_disk() else {
+        panic!("an edited file must differ")
+    };
+    assert!(
+        summary.starts_with("+5 -1 lines\n  - -A -t 192.0.2.1:80 -s wlc\n"),
+        "{summary}"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("ipvs-tui"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().contains("tmp"))
+        .collect();
+    assert_eq!(
+        leftovers,
+        Vec::<std::ffi::OsString>::new(),
+        "no temporary file is left"
+    );
 }

@@ -5,7 +5,9 @@
 use ipvs_tui::host::{Addr, HostBackend, HostState, Link, MemoryHost};
 use ipvs_tui::ipvs::model::Snapshot;
 use ipvs_tui::ipvs::{Backend, Error, IpvsOp, Result, args::parse_args, table};
-use ipvs_tui::operation::{Apply, Operation, OperationError, State, System, apply_plan, check_plan};
+use ipvs_tui::operation::{
+    Apply, Operation, OperationError, State, System, apply_plan, check_plan,
+};
 use ipvs_tui::setup::{Plan, plan, plan_operations};
 use std::cell::Cell;
 use std::sync::Mutex;
@@ -15,29 +17,54 @@ fn link(name: &str, addrs: &[&str]) -> Link {
         .iter()
         .map(|a| {
             let (addr, prefix) = a.split_once('/').unwrap();
-            Addr { addr: addr.parse().unwrap(), prefix: prefix.parse().unwrap(), label: None }
+            Addr {
+                addr: addr.parse().unwrap(),
+                prefix: prefix.parse().unwrap(),
+                label: None,
+            }
         })
         .collect();
-    Link { index: 0, name: name.into(), up: true, kind: None, addrs }
+    Link {
+        index: 0,
+        name: name.into(),
+        up: true,
+        kind: None,
+        addrs,
+    }
 }
 
 /// Every LVS sysctl of these interfaces at the kernel's defaults (all 0).
 fn host(links: Vec<Link>) -> HostState {
-    let mut sysctls: std::collections::BTreeMap<String, String> = [("net.ipv4.ip_forward".to_string(), "0".to_string())].into();
-    for dev in ["all", "default"].into_iter().chain(links.iter().map(|l| l.name.as_str())) {
+    let mut sysctls: std::collections::BTreeMap<String, String> =
+        [("net.ipv4.ip_forward".to_string(), "0".to_string())].into();
+    for dev in ["all", "default"]
+        .into_iter()
+        .chain(links.iter().map(|l| l.name.as_str()))
+    {
         for key in ["arp_ignore", "arp_announce", "rp_filter"] {
             sysctls.insert(format!("net.ipv4.conf.{dev}.{key}"), "0".into());
         }
     }
-    HostState { links, routes: vec![], sysctls }
+    HostState {
+        links,
+        routes: vec![],
+        sysctls,
+    }
 }
 
 fn nat_host() -> HostState {
-    host(vec![link("lo", &["127.0.0.1/8"]), link("out0", &["203.0.113.1/24"]), link("in0", &["10.10.0.1/24"])])
+    host(vec![
+        link("lo", &["127.0.0.1/8"]),
+        link("out0", &["203.0.113.1/24"]),
+        link("in0", &["10.10.0.1/24"]),
+    ])
 }
 
 fn dr_host() -> HostState {
-    host(vec![link("lo", &["127.0.0.1/8"]), link("eth0", &["198.51.100.11/24"])])
+    host(vec![
+        link("lo", &["127.0.0.1/8"]),
+        link("eth0", &["198.51.100.11/24"]),
+    ])
 }
 
 fn commands(ops: &[Operation]) -> Vec<String> {
@@ -79,7 +106,11 @@ fn nat_director_from_the_example_plan() {
             "ipvsadm -a -u 203.0.113.100:53 -r 10.10.0.12:53 -m -w 1",
         ]
     );
-    assert_eq!(second, Vec::<String>::new(), "a plan applied needs nothing more");
+    assert_eq!(
+        second,
+        Vec::<String>::new(),
+        "a plan applied needs nothing more"
+    );
 }
 
 const DR_DIRECTOR: &str = r#"
@@ -100,7 +131,10 @@ port = 8443
 
 #[test]
 fn dr_and_tun_directors() {
-    let director = host(vec![link("lo", &["127.0.0.1/8"]), link("eth0", &["198.51.100.1/24"])]);
+    let director = host(vec![
+        link("lo", &["127.0.0.1/8"]),
+        link("eth0", &["198.51.100.1/24"]),
+    ]);
     let (first, second) = plan_twice(DR_DIRECTOR, &(Snapshot::default(), director.clone()));
     assert_eq!(
         first,
@@ -126,22 +160,40 @@ address = "192.0.2.21"
     let (first, second) = plan_twice(tun, &(Snapshot::default(), director));
     assert_eq!(
         first,
-        ["ip addr add 198.51.100.100/32 dev eth0", "ipvsadm -A -t 198.51.100.100:80 -s wlc", "ipvsadm -a -t 198.51.100.100:80 -r 192.0.2.21:80 -i -w 1 --tun-type ipip"]
+        [
+            "ip addr add 198.51.100.100/32 dev eth0",
+            "ipvsadm -A -t 198.51.100.100:80 -s wlc",
+            "ipvsadm -a -t 198.51.100.100:80 -r 192.0.2.21:80 -i -w 1 --tun-type ipip"
+        ]
     );
     assert_eq!(second, Vec::<String>::new());
 }
 
 #[test]
 fn what_is_in_place_is_kept_and_what_differs_is_edited() {
-    let director = host(vec![link("lo", &["127.0.0.1/8"]), link("eth0", &["198.51.100.1/24", "198.51.100.100/24"])]);
+    let director = host(vec![
+        link("lo", &["127.0.0.1/8"]),
+        link("eth0", &["198.51.100.1/24", "198.51.100.100/24"]),
+    ]);
     let mut table = Snapshot::default();
-    for line in ["-A -t 198.51.100.100:443 -s rr", "-a -t 198.51.100.100:443 -r 198.51.100.11:443 -g -w 3 -x 100", "-a -t 198.51.100.100:443 -r 198.51.100.12:8443 -m -w 1"] {
-        table::apply(&mut table, &parse_args(&line.split_whitespace().collect::<Vec<_>>()).unwrap()).unwrap();
+    for line in [
+        "-A -t 198.51.100.100:443 -s rr",
+        "-a -t 198.51.100.100:443 -r 198.51.100.11:443 -g -w 3 -x 100",
+        "-a -t 198.51.100.100:443 -r 198.51.100.12:8443 -m -w 1",
+    ] {
+        table::apply(
+            &mut table,
+            &parse_args(&line.split_whitespace().collect::<Vec<_>>()).unwrap(),
+        )
+        .unwrap();
     }
     let (first, second) = plan_twice(DR_DIRECTOR, &(table, director));
     assert_eq!(
         first,
-        ["ipvsadm -E -t 198.51.100.100:443 -s wlc -p 300", "ipvsadm -e -t 198.51.100.100:443 -r 198.51.100.12:8443 -g -w 1"],
+        [
+            "ipvsadm -E -t 198.51.100.100:443 -s wlc -p 300",
+            "ipvsadm -e -t 198.51.100.100:443 -r 198.51.100.12:8443 -g -w 1"
+        ],
         "the VIP (bound /24) and the first real server (thresholds kept) are in place"
     );
     assert_eq!(second, Vec::<String>::new());
@@ -151,8 +203,10 @@ fn what_is_in_place_is_kept_and_what_differs_is_edited() {
 fn dr_real_server() {
     let text = "role = \"dr-real-server\"\nvip = \"198.51.100.100\"\ninterface = \"eth0\"\n";
     let mut rs = dr_host();
-    rs.sysctls.insert("net.ipv4.conf.all.rp_filter".into(), "1".into());
-    rs.sysctls.insert("net.ipv4.conf.lo.arp_ignore".into(), "1".into());
+    rs.sysctls
+        .insert("net.ipv4.conf.all.rp_filter".into(), "1".into());
+    rs.sysctls
+        .insert("net.ipv4.conf.lo.arp_ignore".into(), "1".into());
     let (first, second) = plan_twice(text, &(Snapshot::default(), rs));
     assert_eq!(
         first,
@@ -174,9 +228,13 @@ fn dr_real_server() {
 fn tun_real_server() {
     let text = "role = \"tun-real-server\"\nvip = \"198.51.100.100\"\n";
     let mut links = dr_host().links;
-    links.push(Link { kind: Some("ipip".into()), ..link("tunl0", &[]) });
+    links.push(Link {
+        kind: Some("ipip".into()),
+        ..link("tunl0", &[])
+    });
     let mut rs = host(links);
-    rs.sysctls.insert("net.ipv4.conf.tunl0.rp_filter".into(), "1".into());
+    rs.sysctls
+        .insert("net.ipv4.conf.tunl0.rp_filter".into(), "1".into());
     let (first, second) = plan_twice(text, &(Snapshot::default(), rs.clone()));
     assert_eq!(
         first,
@@ -192,40 +250,83 @@ fn tun_real_server() {
     assert_eq!(second, Vec::<String>::new());
     // The VIP left on lo (a DR real server before) answers no ARP by itself: no objection.
     let mut with_lo = rs.clone();
-    with_lo.links[0].addrs.push(Addr { addr: "198.51.100.100".parse().unwrap(), prefix: 32, label: Some("lo:0".into()) });
-    assert_eq!(plan_operations(&plan_of(text), &with_lo, &Snapshot::default()).unwrap().len(), 6);
+    with_lo.links[0].addrs.push(Addr {
+        addr: "198.51.100.100".parse().unwrap(),
+        prefix: 32,
+        label: Some("lo:0".into()),
+    });
+    assert_eq!(
+        plan_operations(&plan_of(text), &with_lo, &Snapshot::default())
+            .unwrap()
+            .len(),
+        6
+    );
     rs.links[2].up = false;
     let errors = plan_operations(&plan_of(text), &rs, &Snapshot::default()).unwrap_err();
-    assert_eq!(errors[0].to_string(), "line 1: tunl0 is down: bring it up (ip link set tunl0 up), then run the plan again");
+    assert_eq!(
+        errors[0].to_string(),
+        "line 1: tunl0 is down: bring it up (ip link set tunl0 up), then run the plan again"
+    );
     rs.links.pop();
     let errors = plan_operations(&plan_of(text), &rs, &Snapshot::default()).unwrap_err();
-    assert_eq!(errors[0].to_string(), "line 1: tunl0 does not exist: load the ipip module (modprobe ipip), then run the plan again");
+    assert_eq!(
+        errors[0].to_string(),
+        "line 1: tunl0 does not exist: load the ipip module (modprobe ipip), then run the plan again"
+    );
 }
 
 #[test]
 fn nat_real_server_is_advice_only() {
     let text = "role = \"nat-real-server\"\ndirector = \"10.10.0.1\"\n";
     let mut rs = host(vec![link("eth0", &["10.10.0.11/24"])]);
-    let route = |gw: &str| ipvs_tui::host::Route { dst: "0.0.0.0".parse().unwrap(), prefix: 0, gateway: Some(gw.parse().unwrap()), dev: Some("eth0".into()) };
+    let route = |gw: &str| ipvs_tui::host::Route {
+        dst: "0.0.0.0".parse().unwrap(),
+        prefix: 0,
+        gateway: Some(gw.parse().unwrap()),
+        dev: Some("eth0".into()),
+    };
     rs.routes.push(route("10.10.0.254"));
     let p = plan_of(text);
-    assert_eq!(plan_operations(&p, &rs, &Snapshot::default()).unwrap(), vec![]);
+    assert_eq!(
+        plan_operations(&p, &rs, &Snapshot::default()).unwrap(),
+        vec![]
+    );
     assert_eq!(
         plan::advice(&p, &rs),
-        ["the default gateway is 10.10.0.254, not the director 10.10.0.1: replies would bypass the director and the clients would drop them; set it: ip route replace default via 10.10.0.1"]
+        [
+            "the default gateway is 10.10.0.254, not the director 10.10.0.1: replies would bypass the director and the clients would drop them; set it: ip route replace default via 10.10.0.1"
+        ]
     );
     rs.routes = vec![route("10.10.0.1")];
-    assert_eq!(plan::advice(&p, &rs), ["the default gateway is the director (10.10.0.1): replies go back through it, as LVS-NAT needs"]);
+    assert_eq!(
+        plan::advice(&p, &rs),
+        [
+            "the default gateway is the director (10.10.0.1): replies go back through it, as LVS-NAT needs"
+        ]
+    );
 }
 
 /// Bad plan files: every problem at once, each with its line and exact words.
 #[test]
 fn bad_plan_files_say_what_and_where() {
     let cases: &[(&str, &[&str])] = &[
-        ("role = \"director\"\n", &["line 1: role \"director\": must be one of nat-director, dr-director, tun-director, dr-real-server, tun-real-server, nat-real-server"]),
+        (
+            "role = \"director\"\n",
+            &[
+                "line 1: role \"director\": must be one of nat-director, dr-director, tun-director, dr-real-server, tun-real-server, nat-real-server",
+            ],
+        ),
         ("vip = \"192.0.2.1\"\n", &["line 1: missing field `role`"]),
-        ("role = \"nat-director\"\nvip = 192.0.2.1\n", &["line 2: invalid float, expected nothing"]),
-        ("role = \"nat-director\"\nvipp = \"192.0.2.1\"\n", &["line 2: unknown field `vipp`, expected one of `role`, `vip`, `prefix`, `interface`, `label`, `director`, `service`"]),
+        (
+            "role = \"nat-director\"\nvip = 192.0.2.1\n",
+            &["line 2: invalid float, expected nothing"],
+        ),
+        (
+            "role = \"nat-director\"\nvipp = \"192.0.2.1\"\n",
+            &[
+                "line 2: unknown field `vipp`, expected one of `role`, `vip`, `prefix`, `interface`, `label`, `director`, `service`",
+            ],
+        ),
         (
             "role = \"nat-director\"\nvip = \"192.0.2.1\"\ninterface = \"eth0\"\n[[service]]\nport = 80\nscheduler = \"r r\"\n[[service.real_server]]\naddress = \"10.0.0.1\"\nweight = -3\n[[service.real_server]]\naddress = \"10.0.0.300\"\n",
             &[
@@ -236,7 +337,10 @@ fn bad_plan_files_say_what_and_where() {
         ),
         (
             "role = \"dr-director\"\nvip = \"192.0.2.1\"\n",
-            &["line 1: a dr-director plan needs interface = \"NAME\": where the VIP is bound", "line 1: a dr-director plan needs at least one [[service]]"],
+            &[
+                "line 1: a dr-director plan needs interface = \"NAME\": where the VIP is bound",
+                "line 1: a dr-director plan needs at least one [[service]]",
+            ],
         ),
         (
             "role = \"nat-director\"\nvip = \"192.0.2.1\"\ninterface = \"eth0\"\n[[service]]\nport = 80\n[[service]]\nprotocol = \"icmp\"\nport = 80\n[[service.real_server]]\naddress = \"2001:db8::1\"\n",
@@ -263,10 +367,19 @@ fn bad_plan_files_say_what_and_where() {
                 "line 5: a dr-real-server plan has no [[service]]: the services live on the director",
             ],
         ),
-        ("role = \"nat-real-server\"\n", &["line 1: a nat-real-server plan needs director = \"ADDRESS\": the director's inside address, which must be this server's default gateway"]),
+        (
+            "role = \"nat-real-server\"\n",
+            &[
+                "line 1: a nat-real-server plan needs director = \"ADDRESS\": the director's inside address, which must be this server's default gateway",
+            ],
+        ),
     ];
     for (text, want) in cases {
-        let got: Vec<String> = Plan::parse(text).expect_err(text).iter().map(ToString::to_string).collect();
+        let got: Vec<String> = Plan::parse(text)
+            .expect_err(text)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         assert_eq!(got, *want, "plan:\n{text}");
     }
 }
@@ -275,8 +388,15 @@ fn bad_plan_files_say_what_and_where() {
 #[test]
 fn a_plan_that_cannot_apply_here_says_why() {
     let text = "role = \"dr-director\"\nvip = \"198.51.100.100\"\ninterface = \"eth1\"\n[[service]]\nport = 80\n[[service.real_server]]\naddress = \"192.0.2.50\"\n";
-    let mut director = host(vec![link("lo", &["127.0.0.1/8"]), link("eth0", &["198.51.100.1/24", "198.51.100.100/24"])]);
-    let errors: Vec<String> = plan_operations(&plan_of(text), &director, &Snapshot::default()).unwrap_err().iter().map(ToString::to_string).collect();
+    let mut director = host(vec![
+        link("lo", &["127.0.0.1/8"]),
+        link("eth0", &["198.51.100.1/24", "198.51.100.100/24"]),
+    ]);
+    let errors: Vec<String> = plan_operations(&plan_of(text), &director, &Snapshot::default())
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(
         errors,
         [
@@ -287,7 +407,11 @@ fn a_plan_that_cannot_apply_here_says_why() {
     );
     director.links[1].addrs.pop();
     let nat = EXAMPLE.replace("10.10.0.12", "192.0.2.12");
-    let errors: Vec<String> = plan_operations(&plan_of(&nat), &nat_host(), &Snapshot::default()).unwrap_err().iter().map(ToString::to_string).collect();
+    let errors: Vec<String> = plan_operations(&plan_of(&nat), &nat_host(), &Snapshot::default())
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(
         errors,
         [
@@ -296,11 +420,25 @@ fn a_plan_that_cannot_apply_here_says_why() {
         ]
     );
     let mut rs = dr_host();
-    rs.links[1].addrs.push(Addr { addr: "198.51.100.100".parse().unwrap(), prefix: 24, label: None });
-    let errors: Vec<String> = plan_operations(&plan_of("role = \"dr-real-server\"\nvip = \"198.51.100.100\"\n"), &rs, &Snapshot::default()).unwrap_err().iter().map(ToString::to_string).collect();
+    rs.links[1].addrs.push(Addr {
+        addr: "198.51.100.100".parse().unwrap(),
+        prefix: 24,
+        label: None,
+    });
+    let errors: Vec<String> = plan_operations(
+        &plan_of("role = \"dr-real-server\"\nvip = \"198.51.100.100\"\n"),
+        &rs,
+        &Snapshot::default(),
+    )
+    .unwrap_err()
+    .iter()
+    .map(ToString::to_string)
+    .collect();
     assert_eq!(
         errors,
-        ["line 2: vip 198.51.100.100 is already bound on eth0, not lo: a real server holding it on a real interface answers ARP for it and steals the director's traffic; remove it there (ip addr del 198.51.100.100/24 dev eth0) first"]
+        [
+            "line 2: vip 198.51.100.100 is already bound on eth0, not lo: a real server holding it on a real interface answers ARP for it and steals the director's traffic; remove it there (ip addr del 198.51.100.100/24 dev eth0) first"
+        ]
     );
 }
 
@@ -312,7 +450,10 @@ impl Backend for Table {
         Ok(self.0.lock().unwrap().clone())
     }
     async fn apply(&self, op: &IpvsOp) -> Result<()> {
-        table::apply(&mut self.0.lock().unwrap(), op).map_err(|errno| Error::Kernel { errno, message: format!("errno {errno}") })
+        table::apply(&mut self.0.lock().unwrap(), op).map_err(|errno| Error::Kernel {
+            errno,
+            message: format!("errno {errno}"),
+        })
     }
 }
 
@@ -327,7 +468,11 @@ impl Apply for FailingAt<'_> {
     async fn apply(&self, op: &Operation) -> std::result::Result<(), OperationError> {
         let n = self.calls.replace(self.calls.get() + 1);
         if n == self.fail_at {
-            return Err(Error::Kernel { errno: 22, message: "refused".into() }.into());
+            return Err(Error::Kernel {
+                errno: 22,
+                message: "refused".into(),
+            }
+            .into());
         }
         self.inner.apply(op).await
     }
@@ -338,13 +483,32 @@ fn a_failure_at_any_step_leaves_host_and_table_as_they_were() {
     let before = (Snapshot::default(), nat_host());
     let ops = plan_operations(&plan_of(EXAMPLE), &before.1, &before.0).unwrap();
     for fail_at in 0..ops.len() {
-        let (table, host) = (Table(Mutex::new(before.0.clone())), MemoryHost::new(before.1.clone()));
-        let target = FailingAt { inner: System { ipvs: &table, host: &host }, fail_at, calls: Cell::new(0) };
-        let failure = futures::executor::block_on(apply_plan(&target, before.clone(), &ops)).unwrap_err();
+        let (table, host) = (
+            Table(Mutex::new(before.0.clone())),
+            MemoryHost::new(before.1.clone()),
+        );
+        let target = FailingAt {
+            inner: System {
+                ipvs: &table,
+                host: &host,
+            },
+            fail_at,
+            calls: Cell::new(0),
+        };
+        let failure =
+            futures::executor::block_on(apply_plan(&target, before.clone(), &ops)).unwrap_err();
         assert_eq!(failure.step, fail_at);
         assert!(failure.rollback_errors.is_empty());
-        assert_eq!(*table.0.lock().unwrap(), before.0, "failing at step {fail_at}");
-        assert_eq!(futures::executor::block_on(host.state()).unwrap(), before.1, "failing at step {fail_at}");
+        assert_eq!(
+            *table.0.lock().unwrap(),
+            before.0,
+            "failing at step {fail_at}"
+        );
+        assert_eq!(
+            futures::executor::block_on(host.state()).unwrap(),
+            before.1,
+            "failing at step {fail_at}"
+        );
     }
 }
 
@@ -374,7 +538,11 @@ fn a_plan_written_back_reads_the_same() {
     for text in texts {
         let plan = plan_of(text);
         let written = plan.to_toml();
-        assert_eq!(without_lines(plan_of(&written)), without_lines(plan), "written back:\n{written}");
+        assert_eq!(
+            without_lines(plan_of(&written)),
+            without_lines(plan),
+            "written back:\n{written}"
+        );
     }
     assert!(plan_of(EXAMPLE).to_toml().starts_with("role = \"nat-director\"\nvip = \"203.0.113.100\"\ninterface = \"out0\"\nlabel = \"out0:vip\"\n\n[[service]]\nprotocol = \"tcp\"\nport = 80\nscheduler = \"rr\"\n"));
 }

@@ -10,13 +10,46 @@ use proptest::prelude::*;
 /// Lines that look like plan lines, with values good and bad.
 fn plan_text() -> impl Strategy<Value = String> {
     let key = prop::sample::select(vec![
-        "role", "vip", "prefix", "interface", "label", "director", "protocol", "port", "scheduler", "persistence", "address", "weight",
+        "role",
+        "vip",
+        "prefix",
+        "interface",
+        "label",
+        "director",
+        "protocol",
+        "port",
+        "scheduler",
+        "persistence",
+        "address",
+        "weight",
     ]);
     let value = prop_oneof![
         prop::sample::select(vec![
-            "\"nat-director\"", "\"dr-director\"", "\"tun-director\"", "\"dr-real-server\"", "\"tun-real-server\"", "\"nat-real-server\"",
-            "\"192.0.2.100\"", "\"10.0.0.1\"", "\"2001:db8::1\"", "\"eth0\"", "\"lo\"", "\"eth0:1\"", "\"tcp\"", "\"udp\"", "\"rr\"",
-            "80", "0", "-3", "65536", "99999999999", "\"\"", "[]", "{}", "1.5", "true",
+            "\"nat-director\"",
+            "\"dr-director\"",
+            "\"tun-director\"",
+            "\"dr-real-server\"",
+            "\"tun-real-server\"",
+            "\"nat-real-server\"",
+            "\"192.0.2.100\"",
+            "\"10.0.0.1\"",
+            "\"2001:db8::1\"",
+            "\"eth0\"",
+            "\"lo\"",
+            "\"eth0:1\"",
+            "\"tcp\"",
+            "\"udp\"",
+            "\"rr\"",
+            "80",
+            "0",
+            "-3",
+            "65536",
+            "99999999999",
+            "\"\"",
+            "[]",
+            "{}",
+            "1.5",
+            "true",
         ])
         .prop_map(str::to_string),
         "[ -~]{0,12}".prop_map(|s| format!("\"{}\"", s.replace(['"', '\\'], ""))),
@@ -30,8 +63,25 @@ fn plan_text() -> impl Strategy<Value = String> {
 }
 
 fn host() -> HostState {
-    let link = |name: &str, a: &str, p: u8| Link { index: 0, name: name.into(), up: true, kind: None, addrs: vec![Addr { addr: a.parse().unwrap(), prefix: p, label: None }] };
-    HostState { links: vec![link("lo", "127.0.0.1", 8), link("eth0", "192.0.2.1", 24), link("tunl0", "192.0.2.100", 32)], ..HostState::default() }
+    let link = |name: &str, a: &str, p: u8| Link {
+        index: 0,
+        name: name.into(),
+        up: true,
+        kind: None,
+        addrs: vec![Addr {
+            addr: a.parse().unwrap(),
+            prefix: p,
+            label: None,
+        }],
+    };
+    HostState {
+        links: vec![
+            link("lo", "127.0.0.1", 8),
+            link("eth0", "192.0.2.1", 24),
+            link("tunl0", "192.0.2.100", 32),
+        ],
+        ..HostState::default()
+    }
 }
 
 fn without_lines(mut p: Plan) -> Plan {
@@ -47,7 +97,16 @@ fn without_lines(mut p: Plan) -> Plan {
 
 /// Director plans that read: services on distinct ports, real servers on distinct addresses.
 fn director_plan() -> impl Strategy<Value = String> {
-    let service = (prop::sample::select(vec!["tcp", "udp", "sctp"]), prop::sample::select(vec!["rr", "wlc", "sh", "mh"]), prop::option::of(0u32..=2_678_400), prop::collection::btree_map(1u8..=254, (prop::option::of(1u16..), 0u32..=i32::MAX as u32), 1..4));
+    let service = (
+        prop::sample::select(vec!["tcp", "udp", "sctp"]),
+        prop::sample::select(vec!["rr", "wlc", "sh", "mh"]),
+        prop::option::of(0u32..=2_678_400),
+        prop::collection::btree_map(
+            1u8..=254,
+            (prop::option::of(1u16..), 0u32..=i32::MAX as u32),
+            1..4,
+        ),
+    );
     (prop::sample::select(vec!["nat-director", "dr-director", "tun-director"]), prop::collection::vec(service, 1..4)).prop_map(|(role, services)| {
         let mut text = format!("role = \"{role}\"\nvip = \"192.0.2.100\"\ninterface = \"eth0\"\n");
         for (i, (protocol, scheduler, persistence, servers)) in services.into_iter().enumerate() {

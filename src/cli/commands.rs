@@ -1,16 +1,16 @@
 //! What each subcommand does: read or change the kernel's table and print like ipvsadm.
 
 use super::restore;
-use super::{host, sysctl, vip, Command, DaemonCommand, ListArgs, VipCommand};
+use super::{Command, DaemonCommand, ListArgs, VipCommand, host, sysctl, vip};
 use crate::host::HostError;
 use crate::host::HostState;
 use crate::ipvs::audit::{AuditLog, Context, Source};
-use crate::operation::{AuditedOps, IpvsOnly, Operation, OperationError, apply_plan};
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::listing::{self, ListFormat};
 use crate::ipvs::model::{SyncDaemon, Timeouts};
 use crate::ipvs::parse::{self, ParseError};
-use crate::ipvs::{rules, Backend, Error, IpvsOp};
+use crate::ipvs::{Backend, Error, IpvsOp, rules};
+use crate::operation::{AuditedOps, IpvsOnly, Operation, OperationError, apply_plan};
 
 /// Exit status for bad input (as ipvsadm), and for a refusal by the kernel.
 pub const EXIT_USAGE: i32 = 2;
@@ -73,16 +73,44 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
             print!("{}", rules::save(&snapshot));
             Ok(())
         }
-        Command::Restore { file, boot: false, .. } => restore::run(file.as_deref(), log).await,
-        Command::Restore { file, boot: true, dir } => super::persist::restore_boot(&dir, file.as_deref(), log).await,
+        Command::Restore {
+            file, boot: false, ..
+        } => restore::run(file.as_deref(), log).await,
+        Command::Restore {
+            file,
+            boot: true,
+            dir,
+        } => super::persist::restore_boot(&dir, file.as_deref(), log).await,
         Command::Conns(args) => super::conns::run(args).await,
         Command::Setup { plan, dry_run } => super::setup::run(&plan, dry_run, log).await,
-        Command::Doctor { json, fix, role, vip, director } => super::doctor::run(json, fix, role.as_deref(), vip.as_deref(), director.as_deref(), log).await,
-        Command::Persist { dir, dry_run, force } => super::persist::run(&dir, dry_run, force, log).await,
+        Command::Doctor {
+            json,
+            fix,
+            role,
+            vip,
+            director,
+        } => {
+            super::doctor::run(
+                json,
+                fix,
+                role.as_deref(),
+                vip.as_deref(),
+                director.as_deref(),
+                log,
+            )
+            .await
+        }
+        Command::Persist {
+            dir,
+            dry_run,
+            force,
+        } => super::persist::run(&dir, dry_run, force, log).await,
         Command::Zero(service) => apply(IpvsOp::Zero(service.key()?), log).await,
         Command::Flush { yes } => {
             if !yes {
-                eprintln!("ipvs-tui: flush deletes every virtual service and real server; add --yes to do it");
+                eprintln!(
+                    "ipvs-tui: flush deletes every virtual service and real server; add --yes to do it"
+                );
                 return Err(Failure::Reported(EXIT_USAGE));
             }
             apply(IpvsOp::Flush, log).await
@@ -100,8 +128,12 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
             };
             apply(IpvsOp::SetTimeouts(timeouts), log).await
         }
-        Command::Vip(VipCommand::Add { words }) => vip::change(vip::parse_words(&words, true)?, log).await,
-        Command::Vip(VipCommand::Del { words }) => vip::change(vip::parse_words(&words, false)?, log).await,
+        Command::Vip(VipCommand::Add { words }) => {
+            vip::change(vip::parse_words(&words, true)?, log).await
+        }
+        Command::Vip(VipCommand::Del { words }) => {
+            vip::change(vip::parse_words(&words, false)?, log).await
+        }
         Command::Vip(VipCommand::List { json }) => vip::list(json).await,
         Command::Host { json } => host::run(json).await,
         Command::Sysctl { assignments, json } => sysctl::run(&assignments, json, log).await,
@@ -110,16 +142,42 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
             print!("{}", listing::list_daemons(&snapshot.daemons));
             Ok(())
         }
-        Command::Daemon(DaemonCommand::Stop { state }) => apply(IpvsOp::StopDaemon(parse::sync_state(&state)?), log).await,
-        Command::Daemon(DaemonCommand::Start { state, mcast_interface, syncid, sync_maxlen, mcast_group, mcast_port, mcast_ttl }) => {
+        Command::Daemon(DaemonCommand::Stop { state }) => {
+            apply(IpvsOp::StopDaemon(parse::sync_state(&state)?), log).await
+        }
+        Command::Daemon(DaemonCommand::Start {
+            state,
+            mcast_interface,
+            syncid,
+            sync_maxlen,
+            mcast_group,
+            mcast_port,
+            mcast_ttl,
+        }) => {
             let daemon = SyncDaemon {
                 state: parse::sync_state(&state)?,
                 mcast_ifn: parse::interface(&mcast_interface)?,
-                sync_id: syncid.as_deref().map(parse::sync_id).transpose()?.unwrap_or(crate::ipvs::model::DEFAULT_SYNC_ID),
-                sync_maxlen: sync_maxlen.as_deref().map(parse::sync_maxlen).transpose()?.unwrap_or(0),
+                sync_id: syncid
+                    .as_deref()
+                    .map(parse::sync_id)
+                    .transpose()?
+                    .unwrap_or(crate::ipvs::model::DEFAULT_SYNC_ID),
+                sync_maxlen: sync_maxlen
+                    .as_deref()
+                    .map(parse::sync_maxlen)
+                    .transpose()?
+                    .unwrap_or(0),
                 mcast_group: mcast_group.as_deref().map(parse::mcast_group).transpose()?,
-                mcast_port: mcast_port.as_deref().map(parse::mcast_port).transpose()?.unwrap_or(0),
-                mcast_ttl: mcast_ttl.as_deref().map(parse::mcast_ttl).transpose()?.unwrap_or(0),
+                mcast_port: mcast_port
+                    .as_deref()
+                    .map(parse::mcast_port)
+                    .transpose()?
+                    .unwrap_or(0),
+                mcast_ttl: mcast_ttl
+                    .as_deref()
+                    .map(parse::mcast_ttl)
+                    .transpose()?
+                    .unwrap_or(0),
             };
             apply(IpvsOp::StartDaemon(daemon), log).await
         }
@@ -131,7 +189,12 @@ async fn apply(op: IpvsOp, log: &AuditLog) -> Result<(), Failure> {
     parse::validate(&op)?;
     let kernel = KernelBackend::connect().await?;
     let state = (kernel.snapshot().await?, HostState::default());
-    let target = AuditedOps::new(IpvsOnly(&kernel), log, Context::current(Source::Cli), state.clone());
+    let target = AuditedOps::new(
+        IpvsOnly(&kernel),
+        log,
+        Context::current(Source::Cli),
+        state.clone(),
+    );
     let result = apply_plan(&target, state, &[Operation::Ipvs(op)]).await;
     warn_problem(target.problem());
     result.map_err(|f| f.error.into())
@@ -149,11 +212,17 @@ async fn list(args: ListArgs) -> Result<(), Failure> {
     let key = args.service.key()?;
     let backend = KernelBackend::connect().await?;
     if args.timeout {
-        print!("{}", listing::list_timeouts(&backend.snapshot().await?.timeouts));
+        print!(
+            "{}",
+            listing::list_timeouts(&backend.snapshot().await?.timeouts)
+        );
         return Ok(());
     }
     if args.daemon {
-        print!("{}", listing::list_daemons(&backend.snapshot().await?.daemons));
+        print!(
+            "{}",
+            listing::list_daemons(&backend.snapshot().await?.daemons)
+        );
         return Ok(());
     }
     let format = ListFormat {

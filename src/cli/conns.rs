@@ -59,17 +59,24 @@ struct Request {
 }
 
 fn request(args: &ConnsArgs) -> Result<Request, ParseError> {
-    let filter = Filter::parse(&args.filter).map_err(|e| ParseError::new("filter", &e.term, e.reason))?;
+    let filter =
+        Filter::parse(&args.filter).map_err(|e| ParseError::new("filter", &e.term, e.reason))?;
     let group_by = match &args.group_by {
-        Some(g) => Some(GroupBy::from_name(g).ok_or_else(|| ParseError::new("--group-by", g, format!("must be {}", GroupBy::NAMES)))?),
+        Some(g) => Some(GroupBy::from_name(g).ok_or_else(|| {
+            ParseError::new("--group-by", g, format!("must be {}", GroupBy::NAMES))
+        })?),
         None => None,
     };
     let sort = match &args.sort {
-        Some(s) => SortBy::from_name(s).ok_or_else(|| ParseError::new("--sort", s, "must be expiry, client or state"))?,
+        Some(s) => SortBy::from_name(s)
+            .ok_or_else(|| ParseError::new("--sort", s, "must be expiry, client or state"))?,
         None => SortBy::Kernel,
     };
     if args.persistent && group_by.is_some() {
-        return Err(ParseError::combo("--persistent", "lists templates; it does not combine with --group-by (use --group-by with state:ASSURED or state:NONE to count them)"));
+        return Err(ParseError::combo(
+            "--persistent",
+            "lists templates; it does not combine with --group-by (use --group-by with state:ASSURED or state:NONE to count them)",
+        ));
     }
     let limit = match &args.limit {
         Some(l) => parse::number("--limit", l, 1, u64::from(u32::MAX))? as usize,
@@ -78,17 +85,39 @@ fn request(args: &ConnsArgs) -> Result<Request, ParseError> {
     let max_rows = parse::number("--max-rows", &args.max_rows, 0, 100_000_000)? as usize;
     // Grouping needs the aggregates only; templates are held only when listed.
     let limits = Limits {
-        max_rows: if group_by.is_some() || args.persistent { 0 } else { max_rows },
+        max_rows: if group_by.is_some() || args.persistent {
+            0
+        } else {
+            max_rows
+        },
         max_templates: if args.persistent { max_rows } else { 0 },
-        max_clients: if group_by == Some(GroupBy::Client) { Limits::default().max_clients } else { 0 },
+        max_clients: if group_by == Some(GroupBy::Client) {
+            Limits::default().max_clients
+        } else {
+            0
+        },
     };
-    Ok(Request { filter, group_by, limit, sort, limits })
+    Ok(Request {
+        filter,
+        group_by,
+        limit,
+        sort,
+        limits,
+    })
 }
 
 pub async fn run(args: ConnsArgs) -> Result<(), Failure> {
     let mut req = request(&args)?;
     req.filter = req.filter.with_masks(masks(&args)?);
-    let outcome = conns::read_path_async(args.file.clone(), req.filter.clone(), req.limits, Arc::default(), Arc::default()).await.map_err(|e| {
+    let outcome = conns::read_path_async(
+        args.file.clone(),
+        req.filter.clone(),
+        req.limits,
+        Arc::default(),
+        Arc::default(),
+    )
+    .await
+    .map_err(|e| {
         eprintln!("ipvs-tui: {e}");
         Failure::Reported(super::commands::EXIT_FAILED)
     })?;
@@ -99,10 +128,16 @@ pub async fn run(args: ConnsArgs) -> Result<(), Failure> {
     }
     table.sort_rows(req.sort);
     let out = match (req.group_by, args.json) {
-        (Some(by), true) => serde_json::to_string_pretty(&groups_json(&table, by, req.limit, &source)),
+        (Some(by), true) => {
+            serde_json::to_string_pretty(&groups_json(&table, by, req.limit, &source))
+        }
         (Some(by), false) => Ok(groups_text(&table, by, req.limit)),
         (None, true) => serde_json::to_string_pretty(&rows_json(&table, req.limit, &source)),
-        (None, false) => Ok(if args.persistent { templates_text(&table, req.limit) } else { rows_text(&table, req.limit) }),
+        (None, false) => Ok(if args.persistent {
+            templates_text(&table, req.limit)
+        } else {
+            rows_text(&table, req.limit)
+        }),
     }
     .expect("JSON values always serialise");
     print!("{out}");
@@ -111,7 +146,10 @@ pub async fn run(args: ConnsArgs) -> Result<(), Failure> {
     }
     warn_incomplete(&table, &req, args.persistent);
     if args.persistent && table.rows.is_empty() && !req.filter.clients.is_empty() {
-        eprintln!("ipvs-tui: no persistence template matches {}", args.filter.join(" "));
+        eprintln!(
+            "ipvs-tui: no persistence template matches {}",
+            args.filter.join(" ")
+        );
         return Err(Failure::Reported(EXIT_NOT_FOUND));
     }
     Ok(())
@@ -154,12 +192,30 @@ const _: () = assert!(EXIT_NOT_FOUND != EXIT_USAGE);
 fn warn_incomplete(t: &ConnTable, req: &Request, persistent: bool) {
     let c = &t.counts;
     if c.malformed > 0 {
-        let first = t.first_malformed.as_ref().map(|m| format!(" (first: line {}: {})", m.line, m.reason)).unwrap_or_default();
-        eprintln!("ipvs-tui: skipped {} of {} lines that are not connection entries{first}", c.malformed, c.lines);
+        let first = t
+            .first_malformed
+            .as_ref()
+            .map(|m| format!(" (first: line {}: {})", m.line, m.reason))
+            .unwrap_or_default();
+        eprintln!(
+            "ipvs-tui: skipped {} of {} lines that are not connection entries{first}",
+            c.malformed, c.lines
+        );
     }
-    let dropped = if persistent { c.dropped_templates } else { c.dropped_rows };
+    let dropped = if persistent {
+        c.dropped_templates
+    } else {
+        c.dropped_rows
+    };
     if req.group_by.is_none() && dropped > 0 {
-        eprintln!("ipvs-tui: {dropped} matching entries beyond --max-rows {} not listed (--group-by counts them all)", if persistent { req.limits.max_templates } else { req.limits.max_rows });
+        eprintln!(
+            "ipvs-tui: {dropped} matching entries beyond --max-rows {} not listed (--group-by counts them all)",
+            if persistent {
+                req.limits.max_templates
+            } else {
+                req.limits.max_rows
+            }
+        );
     }
 }
 
@@ -168,18 +224,44 @@ mod tests {
     use super::*;
 
     fn args(filter: &[&str]) -> ConnsArgs {
-        ConnsArgs { filter: filter.iter().map(|s| s.to_string()).collect(), max_rows: "100000".into(), ..ConnsArgs::default() }
+        ConnsArgs {
+            filter: filter.iter().map(|s| s.to_string()).collect(),
+            max_rows: "100000".into(),
+            ..ConnsArgs::default()
+        }
     }
 
     #[test]
     fn bad_arguments_name_the_field_and_what_is_allowed() {
         let e = request(&args(&["rs:10.0.0"])).err().unwrap().to_string();
         assert!(e.starts_with("filter \"rs:10.0.0\": "), "{e}");
-        let e = request(&ConnsArgs { group_by: Some("color".into()), ..args(&[]) }).err().unwrap().to_string();
-        assert_eq!(e, "--group-by \"color\": must be rs, state, client or service");
-        let e = request(&ConnsArgs { limit: Some("-1".into()), ..args(&[]) }).err().unwrap().to_string();
+        let e = request(&ConnsArgs {
+            group_by: Some("color".into()),
+            ..args(&[])
+        })
+        .err()
+        .unwrap()
+        .to_string();
+        assert_eq!(
+            e,
+            "--group-by \"color\": must be rs, state, client or service"
+        );
+        let e = request(&ConnsArgs {
+            limit: Some("-1".into()),
+            ..args(&[])
+        })
+        .err()
+        .unwrap()
+        .to_string();
         assert!(e.contains("whole number"), "{e}");
-        let e = request(&ConnsArgs { persistent: true, group_by: Some("rs".into()), ..args(&[]) }).err().unwrap().to_string();
+        let e = request(&ConnsArgs {
+            persistent: true,
+            group_by: Some("rs".into()),
+            ..args(&[])
+        })
+        .err()
+        .unwrap()
+        .to_string();
         assert!(e.contains("--group-by"), "{e}");
     }
 }

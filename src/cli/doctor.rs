@@ -2,27 +2,45 @@
 //! LVS mistakes on this host; `--fix` applies the fixes found. Exit status 0: no error or
 //! warning (after the fixes); 1: at least one.
 
-use super::commands::{Failure, EXIT_FAILED, EXIT_USAGE};
+use super::commands::{EXIT_FAILED, EXIT_USAGE, Failure};
 use super::setup::{apply_reporting, check_steps, read_system};
-use crate::ipvs::audit::AuditLog;
-use crate::operation::Operation;
-use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::Backend;
+use crate::ipvs::audit::AuditLog;
+use crate::ipvs::kernel::KernelBackend;
+use crate::operation::Operation;
+use crate::setup::Role;
 use crate::setup::doctor::{self, FindingJson};
 use crate::setup::gather::{self, Ask};
-use crate::setup::Role;
 use serde::Serialize;
 
-pub async fn run(json: bool, fix: bool, role: Option<&str>, vip: Option<&str>, director: Option<&str>, log: &AuditLog) -> Result<(), Failure> {
+pub async fn run(
+    json: bool,
+    fix: bool,
+    role: Option<&str>,
+    vip: Option<&str>,
+    director: Option<&str>,
+    log: &AuditLog,
+) -> Result<(), Failure> {
     let usage = |message: String| {
         eprintln!("ipvs-tui: {message}");
         Failure::Reported(EXIT_USAGE)
     };
     let role = role.map(Role::parse).transpose().map_err(usage)?;
     let addr = |field: &str, text: Option<&str>| {
-        text.map(|t| t.parse().map_err(|_| usage(format!("{field} \"{t}\": must be an IPv4 or IPv6 address such as 192.0.2.100")))).transpose()
+        text.map(|t| {
+            t.parse().map_err(|_| {
+                usage(format!(
+                    "{field} \"{t}\": must be an IPv4 or IPv6 address such as 192.0.2.100"
+                ))
+            })
+        })
+        .transpose()
     };
-    let ask = Ask { role, vip: addr("--vip", vip)?, director: addr("--director", director)? };
+    let ask = Ask {
+        role,
+        vip: addr("--vip", vip)?,
+        director: addr("--director", director)?,
+    };
     if fix {
         return fix_all(ask, log).await;
     }
@@ -50,13 +68,18 @@ async fn fix_all(ask: Ask, log: &AuditLog) -> Result<(), Failure> {
     }
     if ops.is_empty() {
         println!("doctor: no fix to apply");
-        return if findings.iter().any(|f| f.is_problem()) { Err(Failure::Reported(EXIT_FAILED)) } else { Ok(()) };
+        return if findings.iter().any(|f| f.is_problem()) {
+            Err(Failure::Reported(EXIT_FAILED))
+        } else {
+            Ok(())
+        };
     }
     println!("doctor: applying {} fix(es):", ops.len());
     for op in &ops {
         println!("  {}", op.to_command());
     }
-    let (kernel, before) = read_system(ops.iter().any(|op| matches!(op, Operation::Ipvs(_)))).await?;
+    let (kernel, before) =
+        read_system(ops.iter().any(|op| matches!(op, Operation::Ipvs(_)))).await?;
     check_steps(&before, &ops)?;
     apply_reporting(kernel.as_ref(), log, before, &ops).await?;
     println!("doctor: fixed; looking again");
@@ -68,7 +91,11 @@ async fn fix_all(ask: Ask, log: &AuditLog) -> Result<(), Failure> {
 
 /// Gathers the facts, prints the findings, and returns how many are problems.
 pub async fn run_and_print(ask: Ask, json: bool) -> Result<usize, Failure> {
-    Ok(look(ask, json).await?.iter().filter(|f| f.is_problem()).count())
+    Ok(look(ask, json)
+        .await?
+        .iter()
+        .filter(|f| f.is_problem())
+        .count())
 }
 
 /// Gathers the facts, prints the findings, and returns them.
@@ -90,11 +117,25 @@ async fn look(ask: Ask, json: bool) -> Result<Vec<doctor::Finding>, Failure> {
     let findings = doctor::diagnose(&facts);
     let problems = findings.iter().filter(|f| f.is_problem()).count();
     if json {
-        let report = Report { roles: facts.roles(), problems, findings: findings.iter().map(FindingJson::from).collect() };
-        println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+        let report = Report {
+            roles: facts.roles(),
+            problems,
+            findings: findings.iter().map(FindingJson::from).collect(),
+        };
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
     } else {
         let roles: Vec<&str> = facts.roles().iter().map(|r| r.name()).collect();
-        println!("doctor: checking this host as {}", if roles.is_empty() { "nothing recognised".to_string() } else { roles.join(", ") });
+        println!(
+            "doctor: checking this host as {}",
+            if roles.is_empty() {
+                "nothing recognised".to_string()
+            } else {
+                roles.join(", ")
+            }
+        );
         print!("{}", doctor::render_text(&findings));
     }
     Ok(findings)

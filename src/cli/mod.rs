@@ -19,7 +19,11 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "ipvs-tui", version, about = "A console and command line for Linux IPVS (LVS) load balancers")]
+#[command(
+    name = "ipvs-tui",
+    version,
+    about = "A console and command line for Linux IPVS (LVS) load balancers"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -155,16 +159,31 @@ pub enum VipCommand {
 #[derive(Debug, Clone, Default, Args)]
 pub struct ServiceArgs {
     /// TCP service VIP:PORT
-    #[arg(short = 't', long = "tcp-service", value_name = "VIP:PORT", group = "service")]
+    #[arg(
+        short = 't',
+        long = "tcp-service",
+        value_name = "VIP:PORT",
+        group = "service"
+    )]
     pub tcp: Option<String>,
     /// UDP service VIP:PORT
-    #[arg(short = 'u', long = "udp-service", value_name = "VIP:PORT", group = "service")]
+    #[arg(
+        short = 'u',
+        long = "udp-service",
+        value_name = "VIP:PORT",
+        group = "service"
+    )]
     pub udp: Option<String>,
     /// SCTP service VIP:PORT
     #[arg(long = "sctp-service", value_name = "VIP:PORT", group = "service")]
     pub sctp: Option<String>,
     /// Firewall-mark service
-    #[arg(short = 'f', long = "fwmark-service", value_name = "MARK", group = "service")]
+    #[arg(
+        short = 'f',
+        long = "fwmark-service",
+        value_name = "MARK",
+        group = "service"
+    )]
     pub fwmark: Option<String>,
     /// The fwmark service is IPv6
     #[arg(short = '6', long = "ipv6", requires = "fwmark")]
@@ -174,7 +193,11 @@ pub struct ServiceArgs {
 impl ServiceArgs {
     /// The service named, if any, checked by the same parser forms and rules files use.
     pub fn key(&self) -> Result<Option<ServiceKey>, ParseError> {
-        let by_addr = [(&self.tcp, Protocol::Tcp), (&self.udp, Protocol::Udp), (&self.sctp, Protocol::Sctp)];
+        let by_addr = [
+            (&self.tcp, Protocol::Tcp),
+            (&self.udp, Protocol::Udp),
+            (&self.sctp, Protocol::Sctp),
+        ];
         for (text, protocol) in by_addr {
             if let Some(text) = text {
                 return parse::service_addr(protocol, text).map(Some);
@@ -182,8 +205,15 @@ impl ServiceArgs {
         }
         match &self.fwmark {
             Some(mark) => {
-                let family = if self.ipv6 { Family::Inet6 } else { Family::Inet };
-                Ok(Some(ServiceKey::Fwmark { mark: parse::fwmark(mark)?, family }))
+                let family = if self.ipv6 {
+                    Family::Inet6
+                } else {
+                    Family::Inet
+                };
+                Ok(Some(ServiceKey::Fwmark {
+                    mark: parse::fwmark(mark)?,
+                    family,
+                }))
             }
             None => Ok(None),
         }
@@ -267,7 +297,10 @@ pub fn run(command: Command, audit_log: Option<PathBuf>) -> i32 {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("ipvs-tui: cannot start the async runtime: {e}");

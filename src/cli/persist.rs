@@ -1,11 +1,11 @@
 //! `ipvs-tui persist [--dir /etc] [--dry-run] [--force]` writes what restores this setup at
 //! boot; `ipvs-tui restore --boot [--dir /etc]` is what the unit runs then.
 
-use super::commands::{Failure, EXIT_FAILED, EXIT_USAGE};
+use super::commands::{EXIT_FAILED, EXIT_USAGE, Failure};
 use super::setup::{apply_reporting, check_steps, read_system};
 use crate::host::{HostBackend, LiveHost};
 use crate::ipvs::audit::{AuditLog, Context, Source};
-use crate::ipvs::{rules, Error};
+use crate::ipvs::{Error, rules};
 use crate::setup::persist::{self, HostFile, OnDisk};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -20,7 +20,8 @@ fn io(e: String) -> Failure {
 pub async fn run(dir: &Path, dry_run: bool, force: bool, log: &AuditLog) -> Result<(), Failure> {
     // A real server may have no IPVS: then it persists its VIPs and sysctls only.
     let (_, (ipvs, host)) = read_system(false).await?;
-    let exe = std::env::current_exe().map_err(|e| io(format!("cannot tell where ipvs-tui is installed: {e}")))?;
+    let exe = std::env::current_exe()
+        .map_err(|e| io(format!("cannot tell where ipvs-tui is installed: {e}")))?;
     let files = persist::render(dir, &exe, &ipvs, &host);
     let mut refused = 0;
     let mut shown = Vec::new();
@@ -48,25 +49,39 @@ pub async fn run(dir: &Path, dry_run: bool, force: bool, log: &AuditLog) -> Resu
         return Ok(());
     }
     if refused > 0 {
-        eprintln!("ipvs-tui: {refused} file(s) exist with other contents; nothing was written (--force overwrites them)");
+        eprintln!(
+            "ipvs-tui: {refused} file(s) exist with other contents; nothing was written (--force overwrites them)"
+        );
         return Err(Failure::Reported(EXIT_FAILED));
     }
     // The same writer as the console's pane: what was shown, all of it audited as one entry.
     let context = Context::current(Source::Cli);
-    let written = persist::write(persist::WriteRequest { dir: dir.to_path_buf(), files: shown, audit: Some((log.clone(), context)) });
+    let written = persist::write(persist::WriteRequest {
+        dir: dir.to_path_buf(),
+        files: shown,
+        audit: Some((log.clone(), context)),
+    });
     if let Some(problem) = &written.audit_problem {
         eprintln!("ipvs-tui: warning: audit log not written: {problem}");
     }
     match &written.error {
-        None if written.written.is_empty() => println!("persist: nothing to write: every file is as on disk"),
+        None if written.written.is_empty() => {
+            println!("persist: nothing to write: every file is as on disk")
+        }
         None => {
             for path in &written.written {
                 println!("persist: wrote {}", path.display());
             }
-            println!("persist: to restore at boot: systemctl enable {}", persist::UNIT_NAME);
+            println!(
+                "persist: to restore at boot: systemctl enable {}",
+                persist::UNIT_NAME
+            );
         }
         Some(_) => {
-            eprintln!("ipvs-tui: {}", written.message().trim_start_matches("persist: "));
+            eprintln!(
+                "ipvs-tui: {}",
+                written.message().trim_start_matches("persist: ")
+            );
             return Err(Failure::Reported(EXIT_FAILED));
         }
     }
@@ -86,14 +101,19 @@ pub async fn restore_boot(dir: &Path, file: Option<&Path>, log: &AuditLog) -> Re
         Err(e) => return Err(io(format!("cannot read {}: {e}", host_path.display()))),
     };
     let rules_path = file.map_or_else(|| persist::rules_path(dir), Path::to_path_buf);
-    let text = std::fs::read_to_string(&rules_path).map_err(|e| io(format!("cannot read {}: {e}", rules_path.display())))?;
+    let text = std::fs::read_to_string(&rules_path)
+        .map_err(|e| io(format!("cannot read {}: {e}", rules_path.display())))?;
     let rules = match rules::parse_rules(&text) {
         Ok(rules) => rules,
         Err(errors) => {
             for (line, e) in &errors {
                 eprintln!("{}:{line}: {e}", rules_path.display());
             }
-            eprintln!("ipvs-tui: {} bad line(s) in {}; nothing was changed", errors.len(), rules_path.display());
+            eprintln!(
+                "ipvs-tui: {} bad line(s) in {}; nothing was changed",
+                errors.len(),
+                rules_path.display()
+            );
             return Err(Failure::Reported(EXIT_USAGE));
         }
     };
@@ -105,7 +125,10 @@ pub async fn restore_boot(dir: &Path, file: Option<&Path>, log: &AuditLog) -> Re
             break;
         }
         if started.elapsed() > WAIT_FOR_INTERFACES {
-            eprintln!("ipvs-tui: interface(s) {missing} did not appear within {} s; nothing was changed", WAIT_FOR_INTERFACES.as_secs());
+            eprintln!(
+                "ipvs-tui: interface(s) {missing} did not appear within {} s; nothing was changed",
+                WAIT_FOR_INTERFACES.as_secs()
+            );
             return Err(Failure::Reported(EXIT_FAILED));
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
@@ -120,6 +143,10 @@ pub async fn restore_boot(dir: &Path, file: Option<&Path>, log: &AuditLog) -> Re
     }
     check_steps(&before, &ops)?;
     apply_reporting(kernel.as_ref(), log, before, &ops).await?;
-    println!("restore --boot: {} change(s) applied from {}", ops.len(), dir.display());
+    println!(
+        "restore --boot: {} change(s) applied from {}",
+        ops.len(),
+        dir.display()
+    );
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! `ipvs-tui restore`: check a whole rules file first, then apply it all or nothing.
 
-use super::commands::{Failure, EXIT_FAILED, EXIT_USAGE};
+use super::commands::{EXIT_FAILED, EXIT_USAGE, Failure};
 use crate::host::HostState;
 use crate::ipvs::audit::{AuditLog, Context, Source};
 use crate::ipvs::kernel::KernelBackend;
@@ -18,14 +18,25 @@ pub async fn run(file: Option<&Path>, log: &AuditLog) -> Result<(), Failure> {
             for (line, e) in &errors {
                 eprintln!("{name}:{line}: {e}");
             }
-            eprintln!("ipvs-tui: {} bad line(s) in {name}; nothing was changed", errors.len());
+            eprintln!(
+                "ipvs-tui: {} bad line(s) in {name}; nothing was changed",
+                errors.len()
+            );
             return Err(Failure::Reported(EXIT_USAGE));
         }
     };
     let kernel = KernelBackend::connect().await?;
     let state = (kernel.snapshot().await?, HostState::default());
-    let target = AuditedOps::new(IpvsOnly(&kernel), log, Context::current(Source::Cli), state.clone());
-    let ops: Vec<_> = rules.iter().map(|r| Operation::Ipvs(r.op.clone())).collect();
+    let target = AuditedOps::new(
+        IpvsOnly(&kernel),
+        log,
+        Context::current(Source::Cli),
+        state.clone(),
+    );
+    let ops: Vec<_> = rules
+        .iter()
+        .map(|r| Operation::Ipvs(r.op.clone()))
+        .collect();
     let result = apply_plan(&target, state, &ops).await;
     super::commands::warn_problem(target.problem());
     match result {
@@ -34,9 +45,14 @@ pub async fn run(file: Option<&Path>, log: &AuditLog) -> Result<(), Failure> {
             let Rule { line, op } = &rules[failure.step];
             eprintln!("{name}:{line}: {}: {}", op.to_command(), failure.error);
             if failure.rollback_errors.is_empty() {
-                eprintln!("ipvs-tui: undid the {} change(s) before line {line}; the table is as it was", failure.step);
+                eprintln!(
+                    "ipvs-tui: undid the {} change(s) before line {line}; the table is as it was",
+                    failure.step
+                );
             } else {
-                eprintln!("ipvs-tui: undoing the changes before line {line} failed too; the table is NOT as it was:");
+                eprintln!(
+                    "ipvs-tui: undoing the changes before line {line} failed too; the table is NOT as it was:"
+                );
                 for (op, e) in &failure.rollback_errors {
                     eprintln!("  {}: {e}", op.to_command());
                 }
@@ -58,6 +74,8 @@ fn read_input(file: Option<&Path>) -> Result<(String, String), String> {
 
 fn read_stdin() -> Result<(String, String), String> {
     let mut text = String::new();
-    std::io::stdin().read_to_string(&mut text).map_err(|e| format!("cannot read standard input: {e}"))?;
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| format!("cannot read standard input: {e}"))?;
     Ok(("stdin".to_string(), text))
 }

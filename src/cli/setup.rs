@@ -8,14 +8,17 @@ use crate::ipvs::audit::{AuditLog, Context, Source};
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::model::Snapshot;
 use crate::ipvs::{Backend, Error};
-use crate::operation::{AuditedOps, HostOnly, Operation, PlanFailure, State, System, apply_plan, check_plan};
+use crate::operation::{
+    AuditedOps, HostOnly, Operation, PlanFailure, State, System, apply_plan, check_plan,
+};
 use crate::setup::gather::Ask;
 use crate::setup::{Plan, plan, plan_operations};
 use std::path::Path;
 
 pub async fn run(file: &Path, dry_run: bool, log: &AuditLog) -> Result<(), Failure> {
     let name = file.display().to_string();
-    let text = std::fs::read_to_string(file).map_err(|e| Failure::Ipvs(Error::Io(format!("cannot read {name}: {e}"))))?;
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| Failure::Ipvs(Error::Io(format!("cannot read {name}: {e}"))))?;
     let plan = match Plan::parse(&text) {
         Ok(plan) => plan,
         Err(errors) => return Err(report_plan_errors(&name, &errors)),
@@ -29,9 +32,16 @@ pub async fn run(file: &Path, dry_run: bool, log: &AuditLog) -> Result<(), Failu
         println!("advice: {advice}");
     }
     if ops.is_empty() {
-        println!("setup: this host already matches {name} ({}); nothing to change", plan.role);
+        println!(
+            "setup: this host already matches {name} ({}); nothing to change",
+            plan.role
+        );
     } else {
-        println!("setup: {} change(s) for {} from {name}:", ops.len(), plan.role);
+        println!(
+            "setup: {} change(s) for {} from {name}:",
+            ops.len(),
+            plan.role
+        );
         for op in &ops {
             println!("  {}", op.to_command());
         }
@@ -45,7 +55,11 @@ pub async fn run(file: &Path, dry_run: bool, log: &AuditLog) -> Result<(), Failu
         apply_reporting(kernel.as_ref(), log, before, &ops).await?;
         println!("setup: applied {} change(s)", ops.len());
     }
-    let ask = Ask { role: Some(plan.role), vip: plan.vip, director: plan.director };
+    let ask = Ask {
+        role: Some(plan.role),
+        vip: plan.vip,
+        director: plan.director,
+    };
     let problems = doctor::run_and_print(ask, false).await?;
     if problems > 0 {
         eprintln!("ipvs-tui: the plan is applied, but the doctor found {problems} problem(s)");
@@ -61,7 +75,10 @@ fn report_plan_errors(name: &str, errors: &[crate::setup::PlanError]) -> Failure
             None => eprintln!("{name}: {}", e.message),
         }
     }
-    eprintln!("ipvs-tui: {} problem(s) in {name}; nothing was changed", errors.len());
+    eprintln!(
+        "ipvs-tui: {} problem(s) in {name}; nothing was changed",
+        errors.len()
+    );
     Failure::Reported(EXIT_USAGE)
 }
 
@@ -85,18 +102,36 @@ pub async fn read_system(ipvs_required: bool) -> Result<(Option<KernelBackend>, 
 /// Every step against the parsers' rules and the state followed in memory, before any change.
 pub fn check_steps(before: &State, ops: &[Operation]) -> Result<(), Failure> {
     check_plan(before, ops).map_err(|(step, e)| {
-        eprintln!("ipvs-tui: step {} of {}: {}: {e}; nothing was changed", step + 1, ops.len(), ops[step].to_command());
+        eprintln!(
+            "ipvs-tui: step {} of {}: {}: {e}; nothing was changed",
+            step + 1,
+            ops.len(),
+            ops[step].to_command()
+        );
         Failure::Reported(EXIT_USAGE)
     })
 }
 
 /// Applies `ops` all or nothing, each audited; on failure says which step failed and whether
 /// the undo worked.
-pub async fn apply_reporting(kernel: Option<&KernelBackend>, log: &AuditLog, before: State, ops: &[Operation]) -> Result<(), Failure> {
+pub async fn apply_reporting(
+    kernel: Option<&KernelBackend>,
+    log: &AuditLog,
+    before: State,
+    ops: &[Operation],
+) -> Result<(), Failure> {
     let context = Context::current(Source::Cli);
     let result = match kernel {
         Some(ipvs) => {
-            let target = AuditedOps::new(System { ipvs, host: &LiveHost }, log, context, before.clone());
+            let target = AuditedOps::new(
+                System {
+                    ipvs,
+                    host: &LiveHost,
+                },
+                log,
+                context,
+                before.clone(),
+            );
             let result = apply_plan(&target, before, ops).await;
             warn_problem(target.problem());
             result
@@ -108,12 +143,26 @@ pub async fn apply_reporting(kernel: Option<&KernelBackend>, log: &AuditLog, bef
             result
         }
     };
-    let Err(PlanFailure { step, error, rollback_errors }) = result else { return Ok(()) };
-    eprintln!("ipvs-tui: step {} of {}: {}: {error}", step + 1, ops.len(), ops[step].to_command());
+    let Err(PlanFailure {
+        step,
+        error,
+        rollback_errors,
+    }) = result
+    else {
+        return Ok(());
+    };
+    eprintln!(
+        "ipvs-tui: step {} of {}: {}: {error}",
+        step + 1,
+        ops.len(),
+        ops[step].to_command()
+    );
     if rollback_errors.is_empty() {
         eprintln!("ipvs-tui: undid the {step} change(s) before it; this host is as it was");
     } else {
-        eprintln!("ipvs-tui: undoing the changes before it failed too; this host is NOT as it was:");
+        eprintln!(
+            "ipvs-tui: undoing the changes before it failed too; this host is NOT as it was:"
+        );
         for (op, e) in &rollback_errors {
             eprintln!("  {}: {e}", op.to_command());
         }

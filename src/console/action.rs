@@ -2,9 +2,9 @@
 
 use super::changes::{Change, Outcome as ChangeOutcome};
 use super::conns::ConnsRequest;
-use crate::ipvs::conns::Outcome;
 use crate::ipvs::Error;
 use crate::ipvs::audit::Tail;
+use crate::ipvs::conns::Outcome;
 use crate::ipvs::model::Snapshot;
 use std::io;
 use std::path::PathBuf;
@@ -175,7 +175,11 @@ impl Command {
     }
 
     pub fn name(self) -> &'static str {
-        NAMES.iter().find(|(c, _)| *c == self).map(|(_, n)| *n).unwrap_or("?")
+        NAMES
+            .iter()
+            .find(|(c, _)| *c == self)
+            .map(|(_, n)| *n)
+            .unwrap_or("?")
     }
 
     pub fn all_names() -> impl Iterator<Item = &'static str> {
@@ -198,7 +202,29 @@ impl Command {
     /// Commands that change IPVS or open a form that would: read-only mode offers none of them.
     pub fn is_change(self) -> bool {
         use Command::*;
-        matches!(self, Add | Edit | Delete | Weight | WeightUp | WeightDown | Quiesce | ZeroService | ZeroAll | Flush | Timeouts | Daemon | Drain | Undo | BindVip | UnbindVip | EditSysctl | DoctorFix | Wizard | Persist | PersistWrite)
+        matches!(
+            self,
+            Add | Edit
+                | Delete
+                | Weight
+                | WeightUp
+                | WeightDown
+                | Quiesce
+                | ZeroService
+                | ZeroAll
+                | Flush
+                | Timeouts
+                | Daemon
+                | Drain
+                | Undo
+                | BindVip
+                | UnbindVip
+                | EditSysctl
+                | DoctorFix
+                | Wizard
+                | Persist
+                | PersistWrite
+        )
     }
 }
 
@@ -225,18 +251,36 @@ pub enum Action {
     /// What writing them did.
     PersistWritten(crate::setup::persist::Written),
     /// A left click at a screen cell.
-    Click { column: u16, row: u16 },
+    Click {
+        column: u16,
+        row: u16,
+    },
     /// The mouse wheel over a screen cell.
-    Scroll { down: bool, column: u16, row: u16 },
-    Snapshot { snapshot: Box<Snapshot>, at: Instant },
-    PollFailed { error: Error, at: Instant },
+    Scroll {
+        down: bool,
+        column: u16,
+        row: u16,
+    },
+    Snapshot {
+        snapshot: Box<Snapshot>,
+        at: Instant,
+    },
+    PollFailed {
+        error: Error,
+        at: Instant,
+    },
     Tick(Instant),
     /// The terminal changed size; the next frame lays the panes out anew.
     Resize,
     /// Text typed into the connections pane's filter.
     ConnsFilterEdit(InputRequest),
     /// A connection read came back: read `id`, which took `took` and ended at `at`.
-    ConnsRead { id: u64, result: Result<Box<Outcome>, String>, took: Duration, at: Instant },
+    ConnsRead {
+        id: u64,
+        result: Result<Box<Outcome>, String>,
+        took: Duration,
+        at: Instant,
+    },
 }
 
 /// What `update` asks the event loop to do beyond redrawing.

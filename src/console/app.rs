@@ -5,20 +5,20 @@ use super::action::Command;
 use super::changes::Change;
 use super::conns::ConnsPane;
 use super::drain::DrainPrompt;
-use crate::ipvs::drain::Drain;
 use super::form::{Confirm, Form};
 use super::keymap::Keymap;
 use super::palette::Palette;
 use super::view::{self, Column, SortSpec};
-use crate::ipvs::audit::Tail;
-use crate::ipvs::stale::Expected;
 use crate::ipvs::Error;
-use crate::operation::Operation;
-use crate::ipvs::rates::{RateSource, RateTracker};
+use crate::ipvs::audit::Tail;
+use crate::ipvs::drain::Drain;
 use crate::ipvs::model::{Dest, Service, ServiceKey, Snapshot};
+use crate::ipvs::rates::{RateSource, RateTracker};
+use crate::ipvs::stale::Expected;
+use crate::operation::Operation;
 use ratatui::layout::Rect;
-use std::net::IpAddr;
 use std::io;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -66,7 +66,9 @@ pub struct Nav {
 impl Nav {
     /// Moves the selection by `delta` rows within `len` rows.
     pub fn step(&mut self, delta: isize, len: usize) {
-        self.selected = (self.selected as isize).saturating_add(delta).clamp(0, (len as isize - 1).max(0)) as usize;
+        self.selected = (self.selected as isize)
+            .saturating_add(delta)
+            .clamp(0, (len as isize - 1).max(0)) as usize;
     }
 }
 
@@ -90,7 +92,10 @@ pub struct Screen {
 /// A dialog over the tables: it takes the keys until it closes.
 pub enum Modal {
     /// A form; `expect` is the object it edits as the operator saw it (for the stale-edit check).
-    Form { form: Form, expect: Option<Expected> },
+    Form {
+        form: Form,
+        expect: Option<Expected>,
+    },
     /// A change that asks first (delete, zero all, flush).
     Confirm(Confirm),
     /// The deadline of a new drain.
@@ -211,8 +216,14 @@ impl App {
             filter: Input::default(),
             filtering: false,
             palette: None,
-            service_sort: SortSpec { column: Column::Service, descending: false },
-            server_sort: SortSpec { column: Column::Address, descending: false },
+            service_sort: SortSpec {
+                column: Column::Service,
+                descending: false,
+            },
+            server_sort: SortSpec {
+                column: Column::Address,
+                descending: false,
+            },
             view: Vec::new(),
             dest_view: Vec::new(),
             services_nav: Nav::default(),
@@ -248,7 +259,8 @@ impl App {
     /// not offer them either.
     pub fn set_read_only(&mut self) {
         self.read_only = true;
-        self.keymap = std::mem::replace(&mut self.keymap, Keymap::empty()).without(Command::is_change);
+        self.keymap =
+            std::mem::replace(&mut self.keymap, Keymap::empty()).without(Command::is_change);
     }
 
     /// IPVS cannot be read right now and this is not the demo: the demo is offered.
@@ -269,16 +281,29 @@ impl App {
     }
 
     pub fn flash(&mut self, text: impl Into<String>) {
-        self.flash = Some(Flash { text: text.into(), error: false, at: self.now });
+        self.flash = Some(Flash {
+            text: text.into(),
+            error: false,
+            at: self.now,
+        });
     }
 
     pub fn flash_error(&mut self, text: impl Into<String>) {
-        self.flash = Some(Flash { text: text.into(), error: true, at: self.now });
+        self.flash = Some(Flash {
+            text: text.into(),
+            error: true,
+            at: self.now,
+        });
     }
 
     /// The drain in progress of a real server, if any.
     pub fn drain_of(&self, service: &ServiceKey, addr: IpAddr, port: u16) -> Option<&Drain> {
-        self.drains.iter().find(|d| d.is_active() && d.service() == service && d.dest().addr == addr && d.dest().port == port)
+        self.drains.iter().find(|d| {
+            d.is_active()
+                && d.service() == service
+                && d.dest().addr == addr
+                && d.dest().port == port
+        })
     }
 
     /// Records what the last frame showed (the event loop calls this after each draw).

@@ -54,14 +54,24 @@ impl Failure {
             Failure::Failed(f) => {
                 let mut text = f.error.to_string();
                 if ops.len() > 1 {
-                    let step = ops.get(f.step).map(Operation::to_command).unwrap_or_default();
-                    text = format!("step {} of {} ({step}) failed: {text}", f.step + 1, ops.len());
+                    let step = ops
+                        .get(f.step)
+                        .map(Operation::to_command)
+                        .unwrap_or_default();
+                    text = format!(
+                        "step {} of {} ({step}) failed: {text}",
+                        f.step + 1,
+                        ops.len()
+                    );
                     if f.step > 0 && f.rollback_errors.is_empty() {
                         text.push_str("; the steps before it were undone");
                     }
                 }
                 for (op, e) in &f.rollback_errors {
-                    text.push_str(&format!("; undoing `{}` failed too: {e}: the table is NOT as it was", op.to_command()));
+                    text.push_str(&format!(
+                        "; undoing `{}` failed too: {e}: the table is NOT as it was",
+                        op.to_command()
+                    ));
                 }
                 text
             }
@@ -90,10 +100,24 @@ pub struct Policy {
 
 pub const READ_ONLY: &str = "read-only: changes are turned off in this console";
 
-pub async fn execute<S: SnapshotSource, H: HostBackend>(source: &S, host: &H, change: Change, policy: &Policy) -> Outcome {
-    let outcome = |before, result, audit_problem| Outcome { change: change.clone(), before, result, audit_problem };
+pub async fn execute<S: SnapshotSource, H: HostBackend>(
+    source: &S,
+    host: &H,
+    change: Change,
+    policy: &Policy,
+) -> Outcome {
+    let outcome = |before, result, audit_problem| Outcome {
+        change: change.clone(),
+        before,
+        result,
+        audit_problem,
+    };
     if policy.read_only {
-        return outcome(None, Err(Failure::Refused(Error::Refused(READ_ONLY.into()))), None);
+        return outcome(
+            None,
+            Err(Failure::Refused(Error::Refused(READ_ONLY.into()))),
+            None,
+        );
     }
     let table = match source.read().await {
         Ok(s) => s,
@@ -105,7 +129,15 @@ pub async fn execute<S: SnapshotSource, H: HostBackend>(source: &S, host: &H, ch
     let host_state = if touches_host {
         match host.state().await {
             Ok(h) => h,
-            Err(e) => return outcome(None, Err(Failure::Refused(Error::Refused(format!("the host could not be read first: {e}")))), None),
+            Err(e) => {
+                return outcome(
+                    None,
+                    Err(Failure::Refused(Error::Refused(format!(
+                        "the host could not be read first: {e}"
+                    )))),
+                    None,
+                );
+            }
         }
     } else {
         HostState::default()
@@ -149,9 +181,9 @@ impl<S: SnapshotSource> Backend for Source<'_, S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::host::MemoryHost;
     use crate::ipvs::args::parse_args;
     use crate::ipvs::audit::{Source as AuditSource, read_last};
-    use crate::host::MemoryHost;
     use crate::ipvs::sim::SimBackend;
 
     fn op(line: &str) -> IpvsOp {
@@ -159,7 +191,13 @@ mod tests {
     }
 
     fn change(ops: &[&str]) -> Change {
-        Change { id: 1, origin: Origin::Key, ops: ops.iter().map(|l| op(l).into()).collect(), expect: None, undo_of: None }
+        Change {
+            id: 1,
+            origin: Origin::Key,
+            ops: ops.iter().map(|l| op(l).into()).collect(),
+            expect: None,
+            undo_of: None,
+        }
     }
 
     fn run(sim: &SimBackend, c: Change, policy: &Policy) -> Outcome {
@@ -171,18 +209,56 @@ mod tests {
         let sim = SimBackend::new(1);
         let dir = tempfile::tempdir().unwrap();
         let log = AuditLog::at(dir.path().join("audit.log"));
-        let policy = Policy { read_only: false, audit: Some((log.clone(), Context::current(AuditSource::Console))) };
-        let out = run(&sim, change(&["-A -t 192.0.2.1:80", "-A -t 192.0.2.1:80"]), &policy);
-        let Err(Failure::Failed(f)) = &out.result else { panic!("{:?}", out.result) };
+        let policy = Policy {
+            read_only: false,
+            audit: Some((log.clone(), Context::current(AuditSource::Console))),
+        };
+        let out = run(
+            &sim,
+            change(&["-A -t 192.0.2.1:80", "-A -t 192.0.2.1:80"]),
+            &policy,
+        );
+        let Err(Failure::Failed(f)) = &out.result else {
+            panic!("{:?}", out.result)
+        };
         assert_eq!(f.step, 1);
-        assert!(futures::executor::block_on(sim.snapshot()).unwrap().services.is_empty(), "rolled back");
+        assert!(
+            futures::executor::block_on(sim.snapshot())
+                .unwrap()
+                .services
+                .is_empty(),
+            "rolled back"
+        );
         assert_eq!(out.audit_problem, None);
         let entries = read_last(log.path(), 10).unwrap().entries;
-        let seen: Vec<String> = entries.iter().map(|e| format!("{} {} before={}", e.command, if e.is_ok() { "ok" } else { "failed" }, e.before.len())).collect();
-        assert_eq!(seen, ["ipvsadm -A -t 192.0.2.1:80 -s wlc ok before=0", "ipvsadm -A -t 192.0.2.1:80 -s wlc failed before=1", "ipvsadm -D -t 192.0.2.1:80 ok before=1"]);
+        let seen: Vec<String> = entries
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} {} before={}",
+                    e.command,
+                    if e.is_ok() { "ok" } else { "failed" },
+                    e.before.len()
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                "ipvsadm -A -t 192.0.2.1:80 -s wlc ok before=0",
+                "ipvsadm -A -t 192.0.2.1:80 -s wlc failed before=1",
+                "ipvsadm -D -t 192.0.2.1:80 ok before=1"
+            ]
+        );
         let message = out.result.unwrap_err().message(&out.change.ops);
-        assert!(message.starts_with("step 2 of 2 (ipvsadm -A -t 192.0.2.1:80 -s wlc) failed: "), "{message}");
-        assert!(message.ends_with("; the steps before it were undone"), "{message}");
+        assert!(
+            message.starts_with("step 2 of 2 (ipvsadm -A -t 192.0.2.1:80 -s wlc) failed: "),
+            "{message}"
+        );
+        assert!(
+            message.ends_with("; the steps before it were undone"),
+            "{message}"
+        );
     }
 
     #[test]
@@ -191,32 +267,82 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         // A directory where the file should be: the append fails.
         let log = AuditLog::at(dir.path());
-        let policy = Policy { read_only: false, audit: Some((log, Context::current(AuditSource::Console))) };
+        let policy = Policy {
+            read_only: false,
+            audit: Some((log, Context::current(AuditSource::Console))),
+        };
         let out = run(&sim, change(&["-A -t 192.0.2.1:80"]), &policy);
         assert!(out.result.is_ok());
-        assert_eq!(futures::executor::block_on(sim.snapshot()).unwrap().services.len(), 1);
-        assert!(out.audit_problem.as_deref().is_some_and(|p| p.starts_with(&dir.path().display().to_string())), "{:?}", out.audit_problem);
+        assert_eq!(
+            futures::executor::block_on(sim.snapshot())
+                .unwrap()
+                .services
+                .len(),
+            1
+        );
+        assert!(
+            out.audit_problem
+                .as_deref()
+                .is_some_and(|p| p.starts_with(&dir.path().display().to_string())),
+            "{:?}",
+            out.audit_problem
+        );
     }
 
     #[test]
     fn read_only_refuses_without_touching_the_table() {
         let sim = SimBackend::new(1);
-        let out = run(&sim, change(&["-A -t 192.0.2.1:80"]), &Policy { read_only: true, audit: None });
+        let out = run(
+            &sim,
+            change(&["-A -t 192.0.2.1:80"]),
+            &Policy {
+                read_only: true,
+                audit: None,
+            },
+        );
         assert!(matches!(out.result, Err(Failure::Refused(_))));
-        assert!(futures::executor::block_on(sim.snapshot()).unwrap().services.is_empty());
+        assert!(
+            futures::executor::block_on(sim.snapshot())
+                .unwrap()
+                .services
+                .is_empty()
+        );
     }
 
     #[test]
     fn a_stale_edit_is_refused_and_names_the_change() {
         let sim = SimBackend::new(1);
-        run(&sim, change(&["-A -t 192.0.2.1:80 -s rr"]), &Policy::default()).result.unwrap();
-        let mut opened = futures::executor::block_on(sim.snapshot()).unwrap().services[0].config.clone();
+        run(
+            &sim,
+            change(&["-A -t 192.0.2.1:80 -s rr"]),
+            &Policy::default(),
+        )
+        .result
+        .unwrap();
+        let mut opened = futures::executor::block_on(sim.snapshot())
+            .unwrap()
+            .services[0]
+            .config
+            .clone();
         opened.scheduler = "wlc".into();
         let mut c = change(&["-E -t 192.0.2.1:80 -s lc"]);
         c.expect = Some(Expected::Service(opened));
         let out = run(&sim, c, &Policy::default());
-        let Err(Failure::Stale(stale)) = out.result else { panic!("{:?}", out.result) };
-        assert!(stale.message.contains("it is now `-t 192.0.2.1:80 -s rr`"), "{}", stale.message);
-        assert_eq!(futures::executor::block_on(sim.snapshot()).unwrap().services[0].config.scheduler, "rr");
+        let Err(Failure::Stale(stale)) = out.result else {
+            panic!("{:?}", out.result)
+        };
+        assert!(
+            stale.message.contains("it is now `-t 192.0.2.1:80 -s rr`"),
+            "{}",
+            stale.message
+        );
+        assert_eq!(
+            futures::executor::block_on(sim.snapshot())
+                .unwrap()
+                .services[0]
+                .config
+                .scheduler,
+            "rr"
+        );
     }
 }

@@ -28,19 +28,34 @@ impl Default for ConnSource {
 impl ConnSource {
     /// The read `req` asks for, to run on any task; errors in words.
     pub fn read(&self, req: &ConnsRequest) -> BoxFuture<'static, Result<Outcome, String>> {
-        let ConnsRequest { filter, limits, progress, cancel, .. } = req.clone();
+        let ConnsRequest {
+            filter,
+            limits,
+            progress,
+            cancel,
+            ..
+        } = req.clone();
         match self {
-            ConnSource::File(path) => read_path_async(path.clone(), filter, limits, progress, cancel).map(|r| r.map_err(|e| e.to_string())).boxed(),
+            ConnSource::File(path) => {
+                read_path_async(path.clone(), filter, limits, progress, cancel)
+                    .map(|r| r.map_err(|e| e.to_string()))
+                    .boxed()
+            }
             ConnSource::Sim(sim) => {
                 let sim = sim.clone();
                 async move {
                     let task = tokio::task::spawn_blocking(move || {
                         let text = sim.conn_table();
                         let mut collector = Collector::new(filter, limits);
-                        let cancelled = stream(text.as_bytes(), &mut collector, &progress, &cancel).map_err(|e| format!("cannot read the simulator's table: {e}"))?;
-                        Ok(Outcome { table: collector.finish(), cancelled })
+                        let cancelled = stream(text.as_bytes(), &mut collector, &progress, &cancel)
+                            .map_err(|e| format!("cannot read the simulator's table: {e}"))?;
+                        Ok(Outcome {
+                            table: collector.finish(),
+                            cancelled,
+                        })
                     });
-                    task.await.map_err(|e| format!("the connection reader stopped unexpectedly: {e}"))?
+                    task.await
+                        .map_err(|e| format!("the connection reader stopped unexpectedly: {e}"))?
                 }
                 .boxed()
             }

@@ -15,11 +15,22 @@ use tui_input::{Input, InputRequest};
 
 /// The automatic refresh intervals `i` steps through (None: on demand only, the default: each
 /// read of a big table costs the kernel a rescan of its hash table per page).
-pub const REFRESH: [Option<Duration>; 5] =
-    [None, Some(Duration::from_secs(2)), Some(Duration::from_secs(5)), Some(Duration::from_secs(10)), Some(Duration::from_secs(30))];
+pub const REFRESH: [Option<Duration>; 5] = [
+    None,
+    Some(Duration::from_secs(2)),
+    Some(Duration::from_secs(5)),
+    Some(Duration::from_secs(10)),
+    Some(Duration::from_secs(30)),
+];
 
 /// Groupings `g` steps through (None: the rows themselves).
-pub const GROUPINGS: [Option<GroupBy>; 5] = [None, Some(GroupBy::Server), Some(GroupBy::State), Some(GroupBy::Client), Some(GroupBy::Service)];
+pub const GROUPINGS: [Option<GroupBy>; 5] = [
+    None,
+    Some(GroupBy::Server),
+    Some(GroupBy::State),
+    Some(GroupBy::Client),
+    Some(GroupBy::Service),
+];
 
 /// Orders `s` steps through.
 pub const SORTS: [SortBy; 3] = [SortBy::Expiry, SortBy::Client, SortBy::State];
@@ -125,7 +136,9 @@ impl ConnsPane {
 
     /// The lines read so far by the read in progress, and its bytes.
     pub fn progress(&self) -> Option<(u64, u64)> {
-        self.reading.as_ref().map(|r| (r.progress.lines(), r.progress.bytes()))
+        self.reading
+            .as_ref()
+            .map(|r| (r.progress.lines(), r.progress.bytes()))
     }
 }
 
@@ -139,17 +152,49 @@ pub fn scope_filters(scope: Scope, snapshot: Option<&Snapshot>) -> (Vec<Filter>,
     };
     let any_port = |port: u16| (port != 0).then_some(port);
     match key {
-        ServiceKey::Addr { protocol, addr, port } => {
-            let f = Filter { protos: vec![protocol.number() as u8], services: vec![Endpoint { addr, port: any_port(port) }], ..Filter::default() };
+        ServiceKey::Addr {
+            protocol,
+            addr,
+            port,
+        } => {
+            let f = Filter {
+                protos: vec![protocol.number() as u8],
+                services: vec![Endpoint {
+                    addr,
+                    port: any_port(port),
+                }],
+                ..Filter::default()
+            };
             (vec![f], service_label(&key))
         }
         ServiceKey::Fwmark { mark, .. } => {
             let service = snapshot.and_then(|s| s.services.iter().find(|s| s.config.key == key));
-            let servers: Vec<Endpoint> = service.map(|s| s.dests.iter().map(|d| Endpoint { addr: d.config.addr, port: any_port(d.config.port) }).collect()).unwrap_or_default();
-            let label = format!("{}: its templates and connections to its {} real server{}", service_label(&key), servers.len(), if servers.len() == 1 { "" } else { "s" });
-            let mut filters = vec![Filter { fwmarks: vec![mark], ..Filter::default() }];
+            let servers: Vec<Endpoint> = service
+                .map(|s| {
+                    s.dests
+                        .iter()
+                        .map(|d| Endpoint {
+                            addr: d.config.addr,
+                            port: any_port(d.config.port),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let label = format!(
+                "{}: its templates and connections to its {} real server{}",
+                service_label(&key),
+                servers.len(),
+                if servers.len() == 1 { "" } else { "s" }
+            );
+            let mut filters = vec![Filter {
+                fwmarks: vec![mark],
+                ..Filter::default()
+            }];
             if !servers.is_empty() {
-                filters.push(Filter { servers, ..Filter::default() });
+                filters.push(Filter {
+                    servers,
+                    ..Filter::default()
+                });
             }
             (filters, label)
         }
@@ -167,27 +212,59 @@ pub fn open(app: &mut App) -> Vec<Effect> {
 pub fn read(app: &mut App) -> Vec<Effect> {
     let now = app.now;
     let snapshot = app.snapshot.as_ref();
-    let masks = snapshot.map(|s| persistence_masks(&s.services)).unwrap_or_default();
-    let Some(pane) = app.conns.as_mut() else { return vec![] };
+    let masks = snapshot
+        .map(|s| persistence_masks(&s.services))
+        .unwrap_or_default();
+    let Some(pane) = app.conns.as_mut() else {
+        return vec![];
+    };
     let (scope, label) = scope_filters(pane.scope, snapshot);
     pane.scope_label = label;
     let id = pane.next_id;
     pane.next_id += 1;
-    let (progress, cancel) = (Arc::new(Progress::default()), Arc::new(AtomicBool::new(false)));
-    pane.reading = Some(Reading { id, progress: progress.clone(), cancel: cancel.clone(), started: now, cancelling: false });
+    let (progress, cancel) = (
+        Arc::new(Progress::default()),
+        Arc::new(AtomicBool::new(false)),
+    );
+    pane.reading = Some(Reading {
+        id,
+        progress: progress.clone(),
+        cancel: cancel.clone(),
+        started: now,
+        cancelling: false,
+    });
     let filter = pane.filter.clone().with_masks(masks).within(scope);
-    vec![Effect::ReadConns(ConnsRequest { id, filter, limits: Limits::default(), progress, cancel })]
+    vec![Effect::ReadConns(ConnsRequest {
+        id,
+        filter,
+        limits: Limits::default(),
+        progress,
+        cancel,
+    })]
 }
 
 /// A read came back; one the pane no longer waits for (closed, or replaced) is dropped. `took`
 /// is measured by the loop (`app.now` moves only with ticks and polls).
-pub fn done(app: &mut App, id: u64, result: Result<Box<Outcome>, String>, took: Duration, at: Instant) {
+pub fn done(
+    app: &mut App,
+    id: u64,
+    result: Result<Box<Outcome>, String>,
+    took: Duration,
+    at: Instant,
+) {
     app.now = app.now.max(at);
-    let Some(pane) = app.conns.as_mut() else { return };
-    let Some(reading) = pane.reading.take_if(|r| r.id == id) else { return };
+    let Some(pane) = app.conns.as_mut() else {
+        return;
+    };
+    let Some(reading) = pane.reading.take_if(|r| r.id == id) else {
+        return;
+    };
     let cancelled = match result {
         Ok(outcome) => {
-            let Outcome { mut table, cancelled } = *outcome;
+            let Outcome {
+                mut table,
+                cancelled,
+            } = *outcome;
             table.sort_rows(pane.sort);
             pane.table = Some(table);
             pane.error = None;
@@ -198,14 +275,23 @@ pub fn done(app: &mut App, id: u64, result: Result<Box<Outcome>, String>, took: 
             reading.cancelling
         }
     };
-    pane.last = Some(LastRead { took, cancelled, at });
+    pane.last = Some(LastRead {
+        took,
+        cancelled,
+        at,
+    });
 }
 
 /// The clock: a due automatic refresh starts a read.
 pub fn tick(app: &mut App) -> Vec<Effect> {
     let now = app.now;
     let due = app.conns.as_ref().is_some_and(|p| {
-        p.reading.is_none() && !p.editing && p.refresh.is_some_and(|every| p.last.is_none_or(|l| now.saturating_duration_since(l.at) >= every))
+        p.reading.is_none()
+            && !p.editing
+            && p.refresh.is_some_and(|every| {
+                p.last
+                    .is_none_or(|l| now.saturating_duration_since(l.at) >= every)
+            })
     });
     if due { read(app) } else { vec![] }
 }
@@ -213,7 +299,11 @@ pub fn tick(app: &mut App) -> Vec<Effect> {
 /// Closes the pane, stopping its read.
 fn close(app: &mut App) -> Vec<Effect> {
     let reading = app.conns.take().is_some_and(|p| p.reading.is_some());
-    if reading { vec![Effect::CancelConns] } else { vec![] }
+    if reading {
+        vec![Effect::CancelConns]
+    } else {
+        vec![]
+    }
 }
 
 fn step<T: PartialEq + Copy>(list: &[T], current: T) -> T {
@@ -225,7 +315,9 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
     if c == Command::Conns && app.conns.is_none() {
         return open(app);
     }
-    let Some(pane) = app.conns.as_mut() else { return vec![] };
+    let Some(pane) = app.conns.as_mut() else {
+        return vec![];
+    };
     match c {
         Command::Conns => return close(app),
         Command::ConnsBack => match &mut pane.reading {
@@ -252,14 +344,20 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
         }
         Command::ConnsInterval => {
             pane.refresh = step(&REFRESH, pane.refresh);
-            let said = pane.refresh.map_or("connections refresh on r only".to_string(), |d| format!("connections refresh every {} s", d.as_secs()));
+            let said = pane
+                .refresh
+                .map_or("connections refresh on r only".to_string(), |d| {
+                    format!("connections refresh every {} s", d.as_secs())
+                });
             app.flash(said);
         }
         Command::ConnsScope => {
             pane.scope = match (pane.scope, pane.service) {
                 (Scope::All, Some(key)) => Scope::Service(key),
                 (Scope::All, None) => {
-                    app.flash("no service was selected when the pane opened: it shows all services");
+                    app.flash(
+                        "no service was selected when the pane opened: it shows all services",
+                    );
                     return vec![];
                 }
                 (Scope::Service(_), _) => Scope::All,
@@ -269,14 +367,21 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
         }
         Command::ConnsFilter => {
             pane.editing = true;
-            pane.input_error = Filter::parse(&[pane.input.value()]).err().map(|e| e.to_string());
+            pane.input_error = Filter::parse(&[pane.input.value()])
+                .err()
+                .map(|e| e.to_string());
         }
         Command::ConnsFilterDone => match Filter::parse(&[pane.input.value()]) {
             Ok(filter) => {
                 pane.editing = false;
                 pane.input_error = None;
                 pane.filter = filter;
-                pane.filter_text = pane.input.value().split_whitespace().collect::<Vec<_>>().join(" ");
+                pane.filter_text = pane
+                    .input
+                    .value()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 pane.scroll = 0;
                 return read(app);
             }
@@ -298,7 +403,9 @@ pub fn edit(app: &mut App, req: InputRequest) {
     if let Some(pane) = app.conns.as_mut()
         && pane.input.handle(req).is_some_and(|changed| changed.value)
     {
-        pane.input_error = Filter::parse(&[pane.input.value()]).err().map(|e| e.to_string());
+        pane.input_error = Filter::parse(&[pane.input.value()])
+            .err()
+            .map(|e| e.to_string());
     }
 }
 
@@ -308,4 +415,3 @@ pub fn scroll(app: &mut App, delta: isize) {
         pane.scroll = (pane.scroll as isize).saturating_add(delta).max(0) as usize;
     }
 }
-

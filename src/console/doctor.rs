@@ -27,14 +27,41 @@ const PAGE: isize = 10;
 
 /// Gathers the facts from `source` and `host` and runs every check. Real servers are probed and
 /// the firewall read only on the live host: the demo's host is in memory, its servers imaginary.
-pub async fn run<S: SnapshotSource, H: HostBackend>(source: &S, host: &H, ask: &Ask) -> Result<Vec<Finding>, String> {
-    let ipvs = source.read().await.map_err(|e| format!("cannot read the IPVS table: {e}"))?;
-    let state = host.state().await.map_err(|e| format!("cannot read the host's links, routes and sysctls: {e}"))?;
+pub async fn run<S: SnapshotSource, H: HostBackend>(
+    source: &S,
+    host: &H,
+    ask: &Ask,
+) -> Result<Vec<Finding>, String> {
+    let ipvs = source
+        .read()
+        .await
+        .map_err(|e| format!("cannot read the IPVS table: {e}"))?;
+    let state = host
+        .state()
+        .await
+        .map_err(|e| format!("cannot read the host's links, routes and sysctls: {e}"))?;
     let live = host.is_live();
-    let probes = if live { gather::probe_all(&ipvs).await } else { Vec::new() };
-    let firewall = if live { gather::firewall_rules().await } else { Vec::new() };
+    let probes = if live {
+        gather::probe_all(&ipvs).await
+    } else {
+        Vec::new()
+    };
+    let firewall = if live {
+        gather::firewall_rules().await
+    } else {
+        Vec::new()
+    };
     let ipip = live && std::path::Path::new("/sys/module/ipip").exists();
-    let facts = Facts { role: ask.role, vip: ask.vip, director: ask.director, host: state, ipvs, firewall, probes, ipip };
+    let facts = Facts {
+        role: ask.role,
+        vip: ask.vip,
+        director: ask.director,
+        host: state,
+        ipvs,
+        firewall,
+        probes,
+        ipip,
+    };
     Ok(diagnose(&facts))
 }
 
@@ -42,7 +69,11 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
     match c {
         // Open (and run), or close.
         Command::Doctor if app.doctor.take().is_none() => {
-            app.doctor = Some(DoctorView { findings: None, nav: Nav::default(), ask: Ask::default() });
+            app.doctor = Some(DoctorView {
+                findings: None,
+                nav: Nav::default(),
+                ask: Ask::default(),
+            });
             return vec![Effect::RunDoctor(Ask::default())];
         }
         Command::DoctorFix => fix(app),
@@ -62,14 +93,22 @@ pub fn read(app: &mut App, findings: Result<Vec<Finding>, String>) {
 
 pub fn movement(app: &mut App, c: Command) {
     let Some(view) = &mut app.doctor else { return };
-    let len = view.findings.as_ref().and_then(|f| f.as_ref().ok()).map_or(0, Vec::len);
+    let len = view
+        .findings
+        .as_ref()
+        .and_then(|f| f.as_ref().ok())
+        .map_or(0, Vec::len);
     view.nav.step(c.rows(PAGE), len);
 }
 
 /// The selected finding, if the doctor has answered.
 pub fn selected(app: &App) -> Option<&Finding> {
     let view = app.doctor.as_ref()?;
-    view.findings.as_ref()?.as_ref().ok()?.get(view.nav.selected)
+    view.findings
+        .as_ref()?
+        .as_ref()
+        .ok()?
+        .get(view.nav.selected)
 }
 
 fn fix(app: &mut App) {
@@ -82,7 +121,11 @@ fn fix(app: &mut App) {
         return;
     };
     if finding.fix.is_empty() {
-        let advice = finding.advice.as_deref().map(|a| format!(": {a}")).unwrap_or_default();
+        let advice = finding
+            .advice
+            .as_deref()
+            .map(|a| format!(": {a}"))
+            .unwrap_or_default();
         app.flash_error(format!("no change fixes this one from here{advice}"));
         return;
     }

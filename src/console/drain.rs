@@ -5,9 +5,9 @@ use super::action::Effect;
 use super::app::{App, Focus, Modal, UndoStep};
 use super::changes::{Change, Origin, Outcome};
 use crate::ipvs::IpvsOp;
-use crate::operation::Operation;
 use crate::ipvs::drain::{Drain, DrainPhase};
 use crate::ipvs::model::{AddrPort, DestConfig, ServiceKey, Snapshot};
+use crate::operation::Operation;
 use std::time::{Duration, Instant};
 use tui_input::{Input, InputRequest};
 
@@ -22,13 +22,20 @@ pub struct DrainPrompt {
 
 impl DrainPrompt {
     pub fn title(&self) -> String {
-        format!("Drain {} of {}", AddrPort(&self.dest.addr, self.dest.port), self.service)
+        format!(
+            "Drain {} of {}",
+            AddrPort(&self.dest.addr, self.dest.port),
+            self.service
+        )
     }
 }
 
 /// `D`: cancels the drain of the selected real server, or asks for the deadline of a new one.
 pub fn command(app: &mut App) -> Vec<Effect> {
-    let (Some(svc), Some(dest)) = (app.current_service().map(|s| s.config.key), app.current_dest().map(|d| d.config)) else {
+    let (Some(svc), Some(dest)) = (
+        app.current_service().map(|s| s.config.key),
+        app.current_dest().map(|d| d.config),
+    ) else {
         app.flash_error("select a real server first");
         return vec![];
     };
@@ -36,13 +43,22 @@ pub fn command(app: &mut App) -> Vec<Effect> {
         app.flash_error("select a real server first");
         return vec![];
     }
-    if let Some(drain) = app.drains.iter_mut().find(|d| d.is_active() && *d.service() == svc && same(d.dest(), &dest)) {
+    if let Some(drain) = app
+        .drains
+        .iter_mut()
+        .find(|d| d.is_active() && *d.service() == svc && same(d.dest(), &dest))
+    {
         let ops = drain.cancel();
         let text = drain.status().description;
         app.flash(text);
         return submit(app, ops);
     }
-    app.modal = Some(Modal::Drain(DrainPrompt { service: svc, dest, deadline: Input::default(), error: None }));
+    app.modal = Some(Modal::Drain(DrainPrompt {
+        service: svc,
+        dest,
+        deadline: Input::default(),
+        error: None,
+    }));
     vec![]
 }
 
@@ -77,7 +93,8 @@ pub fn observe(app: &mut App, table: &Snapshot, at: Instant) -> Vec<Effect> {
             stopped.push(drain.status().description);
         }
     }
-    app.drains.retain(|d| !matches!(d.status().phase, DrainPhase::Stopped(_)));
+    app.drains
+        .retain(|d| !matches!(d.status().phase, DrainPhase::Stopped(_)));
     if !stopped.is_empty() {
         app.flash_error(stopped.join("\n"));
     }
@@ -88,7 +105,12 @@ pub fn observe(app: &mut App, table: &Snapshot, at: Instant) -> Vec<Effect> {
 /// undo: while it runs, `u` cancels it; once the real server is removed, `u` adds it back.
 pub fn applied(app: &mut App, outcome: &Outcome) {
     let op = &outcome.change.ops;
-    let Some(drain) = app.drains.iter_mut().find(|d| op.iter().any(|o| matches!(o, Operation::Ipvs(o) if concerns(o, d)))) else { return };
+    let Some(drain) = app.drains.iter_mut().find(|d| {
+        op.iter()
+            .any(|o| matches!(o, Operation::Ipvs(o) if concerns(o, d)))
+    }) else {
+        return;
+    };
     let (service, original) = (*drain.service(), *drain.dest());
     let id = Some((service, original.addr, original.port));
     let who = AddrPort(&original.addr, original.port).to_string();
@@ -103,12 +125,26 @@ pub fn applied(app: &mut App, outcome: &Outcome) {
                 app.undo.retain(|step| step.drain != id);
             }
             if active && original.weight != 0 {
-                let restore = IpvsOp::EditDest { service, dest: original };
-                app.undo.push(UndoStep { commands: format!("drain of {who} (weight 0)"), ops: vec![restore.into()], drain: id });
+                let restore = IpvsOp::EditDest {
+                    service,
+                    dest: original,
+                };
+                app.undo.push(UndoStep {
+                    commands: format!("drain of {who} (weight 0)"),
+                    ops: vec![restore.into()],
+                    drain: id,
+                });
             }
             if removed {
-                let add = IpvsOp::AddDest { service, dest: original };
-                app.undo.push(UndoStep { commands: format!("drain of {who} (removed)"), ops: vec![add.into()], drain: None });
+                let add = IpvsOp::AddDest {
+                    service,
+                    dest: original,
+                };
+                app.undo.push(UndoStep {
+                    commands: format!("drain of {who} (removed)"),
+                    ops: vec![add.into()],
+                    drain: None,
+                });
             }
         }
         Err(failure) => {
@@ -125,7 +161,9 @@ pub fn applied(app: &mut App, outcome: &Outcome) {
 
 /// Undo of a drain's start: the drain ends without a word (the undo says what it does).
 pub fn cancel_quietly(app: &mut App, service: &ServiceKey, addr: std::net::IpAddr, port: u16) {
-    for drain in app.drains.iter_mut().filter(|d| d.is_active() && d.service() == service && d.dest().addr == addr && d.dest().port == port) {
+    for drain in app.drains.iter_mut().filter(|d| {
+        d.is_active() && d.service() == service && d.dest().addr == addr && d.dest().port == port
+    }) {
         drain.cancel();
     }
     app.drains.retain(|d| d.is_active());
@@ -137,7 +175,13 @@ fn submit(app: &mut App, ops: Vec<IpvsOp>) -> Vec<Effect> {
     if ops.is_empty() {
         return vec![];
     }
-    let change = Change { id: app.next_change, origin: Origin::Drain, ops: ops.into_iter().map(Into::into).collect(), expect: None, undo_of: None };
+    let change = Change {
+        id: app.next_change,
+        origin: Origin::Drain,
+        ops: ops.into_iter().map(Into::into).collect(),
+        expect: None,
+        undo_of: None,
+    };
     app.next_change += 1;
     vec![Effect::Apply(change)]
 }
@@ -148,8 +192,14 @@ fn same(a: &DestConfig, b: &DestConfig) -> bool {
 
 fn concerns(op: &IpvsOp, drain: &Drain) -> bool {
     match op {
-        IpvsOp::EditDest { service, dest } => service == drain.service() && same(dest, drain.dest()),
-        IpvsOp::DeleteDest { service, addr, port } => service == drain.service() && *addr == drain.dest().addr && *port == drain.dest().port,
+        IpvsOp::EditDest { service, dest } => {
+            service == drain.service() && same(dest, drain.dest())
+        }
+        IpvsOp::DeleteDest {
+            service,
+            addr,
+            port,
+        } => service == drain.service() && *addr == drain.dest().addr && *port == drain.dest().port,
         _ => false,
     }
 }
@@ -172,7 +222,9 @@ pub fn parse_deadline(text: &str) -> Result<Option<Duration>, String> {
         _ => 0,
     };
     match number.parse::<u64>() {
-        Ok(n) if n > 0 && scale > 0 && n <= 7 * 86400 / scale => Ok(Some(Duration::from_secs(n * scale))),
+        Ok(n) if n > 0 && scale > 0 && n <= 7 * 86400 / scale => {
+            Ok(Some(Duration::from_secs(n * scale)))
+        }
         _ => Err(format!(
             "deadline \"{text}\": must be a whole number of seconds, or with s, m or h (e.g. 90, 10m, 2h), up to 7 days; leave it empty to wait for 0 connections"
         )),
@@ -189,10 +241,16 @@ mod tests {
         assert_eq!(parse_deadline(" 90 "), Ok(Some(Duration::from_secs(90))));
         assert_eq!(parse_deadline("10m"), Ok(Some(Duration::from_secs(600))));
         assert_eq!(parse_deadline("2 h"), Ok(Some(Duration::from_secs(7200))));
-        assert_eq!(parse_deadline("168h"), Ok(Some(Duration::from_secs(168 * 3600))));
+        assert_eq!(
+            parse_deadline("168h"),
+            Ok(Some(Duration::from_secs(168 * 3600)))
+        );
         for bad in ["0", "-5", "5d", "1.5m", "169h", "m", "99999999999999999999"] {
             let e = parse_deadline(bad).unwrap_err();
-            assert!(e.starts_with(&format!("deadline \"{}\": must be", bad.trim())), "{e}");
+            assert!(
+                e.starts_with(&format!("deadline \"{}\": must be", bad.trim())),
+                "{e}"
+            );
         }
     }
 }

@@ -64,14 +64,19 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
 fn toggle(app: &mut App, kind: PaneKind) {
     app.host_pane = match app.host_pane {
         Some(p) if p.kind == kind => None,
-        _ => Some(HostPane { kind, nav: Nav::default() }),
+        _ => Some(HostPane {
+            kind,
+            nav: Nav::default(),
+        }),
     };
 }
 
 /// Up, down, pages, first and last row of the open pane.
 pub fn movement(app: &mut App, c: Command) {
     let len = rows_len(app);
-    let Some(pane) = &mut app.host_pane else { return };
+    let Some(pane) = &mut app.host_pane else {
+        return;
+    };
     pane.nav.step(c.rows(PAGE), len);
 }
 
@@ -89,7 +94,11 @@ fn bind(app: &mut App) {
     let dev = rows
         .get(selected(app))
         .map(|r| r.link)
-        .or_else(|| host.links.iter().find(|l| l.kind.as_deref() != Some("loopback")))
+        .or_else(|| {
+            host.links
+                .iter()
+                .find(|l| l.kind.as_deref() != Some("loopback"))
+        })
         .map_or(String::new(), |l| l.name.clone());
     let form = HostForm::bind(host, &dev);
     app.modal = Some(Modal::Host(form));
@@ -101,7 +110,10 @@ fn unbind(app: &mut App) {
         return;
     };
     let rows = rows::interface_rows(host);
-    let Some((link, addr)) = rows.get(selected(app)).and_then(|r| Some((r.link, r.addr?))) else {
+    let Some((link, addr)) = rows
+        .get(selected(app))
+        .and_then(|r| Some((r.link, r.addr?)))
+    else {
         app.flash_error("select an address to unbind: this interface has none");
         return;
     };
@@ -111,8 +123,15 @@ fn unbind(app: &mut App) {
         1 => " Its service gets no more traffic here.".to_string(),
         n => format!(" Its {n} services get no more traffic here."),
     };
-    let title = format!("Unbind {}/{} from {}?{why}", addr.addr, addr.prefix, link.name);
-    let op = HostOp::DelAddr { dev: link.name.clone(), addr: addr.addr, prefix: addr.prefix };
+    let title = format!(
+        "Unbind {}/{} from {}?{why}",
+        addr.addr, addr.prefix, link.name
+    );
+    let op = HostOp::DelAddr {
+        dev: link.name.clone(),
+        addr: addr.addr,
+        prefix: addr.prefix,
+    };
     app.modal = Some(Modal::Confirm(Confirm::new(title, vec![op], None)));
 }
 
@@ -121,7 +140,9 @@ fn edit_sysctl(app: &mut App) {
         app.flash_error("the host has not been read yet");
         return;
     };
-    let Some(row) = rows::sysctl_rows(host).into_iter().nth(selected(app)) else { return };
+    let Some(row) = rows::sysctl_rows(host).into_iter().nth(selected(app)) else {
+        return;
+    };
     match &row.value {
         Some(value) => {
             let form = HostForm::sysctl(host, row.info, &row.name, value);

@@ -13,23 +13,38 @@ pub fn action_for(app: &App, event: &Event) -> Option<Action> {
                 return Some(Action::Command(command));
             }
             if app.modal.is_some() && app.help.is_none() {
-                return tui_input::backend::crossterm::to_input_request(event).map(Action::ModalEdit);
+                return tui_input::backend::crossterm::to_input_request(event)
+                    .map(Action::ModalEdit);
             }
             if app.palette.is_some() {
-                return tui_input::backend::crossterm::to_input_request(event).map(Action::PaletteEdit);
+                return tui_input::backend::crossterm::to_input_request(event)
+                    .map(Action::PaletteEdit);
             }
             if app.help.is_none() && app.conns.as_ref().is_some_and(|p| p.editing) {
-                return tui_input::backend::crossterm::to_input_request(event).map(Action::ConnsFilterEdit);
+                return tui_input::backend::crossterm::to_input_request(event)
+                    .map(Action::ConnsFilterEdit);
             }
             if app.filtering {
-                return tui_input::backend::crossterm::to_input_request(event).map(Action::FilterEdit);
+                return tui_input::backend::crossterm::to_input_request(event)
+                    .map(Action::FilterEdit);
             }
             None
         }
         Event::Mouse(m) => match m.kind {
-            MouseEventKind::Down(MouseButton::Left) => Some(Action::Click { column: m.column, row: m.row }),
-            MouseEventKind::ScrollDown => Some(Action::Scroll { down: true, column: m.column, row: m.row }),
-            MouseEventKind::ScrollUp => Some(Action::Scroll { down: false, column: m.column, row: m.row }),
+            MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {
+                column: m.column,
+                row: m.row,
+            }),
+            MouseEventKind::ScrollDown => Some(Action::Scroll {
+                down: true,
+                column: m.column,
+                row: m.row,
+            }),
+            MouseEventKind::ScrollUp => Some(Action::Scroll {
+                down: false,
+                column: m.column,
+                row: m.row,
+            }),
             _ => None,
         },
         Event::Resize(..) => Some(Action::Resize),

@@ -49,23 +49,42 @@ impl Layer {
         (Layer::List, "list", "Either table"),
         (Layer::Global, "global", "Everywhere"),
         (Layer::Conns, "conns", "The connections pane"),
-        (Layer::ConnsFilter, "conns_filter", "Typing a connection filter"),
+        (
+            Layer::ConnsFilter,
+            "conns_filter",
+            "Typing a connection filter",
+        ),
         (Layer::Interfaces, "interfaces", "Interfaces and VIPs (i)"),
         (Layer::Sysctls, "sysctls", "LVS sysctls (s)"),
         (Layer::Doctor, "doctor", "The doctor (H)"),
-        (Layer::WizardRole, "wizard_role", "Setup wizard (W): the role"),
-        (Layer::WizardForm, "wizard_form", "Setup wizard: the role's questions"),
+        (
+            Layer::WizardRole,
+            "wizard_role",
+            "Setup wizard (W): the role",
+        ),
+        (
+            Layer::WizardForm,
+            "wizard_form",
+            "Setup wizard: the role's questions",
+        ),
         (Layer::WizardPlan, "wizard_plan", "Setup wizard: the plan"),
         (Layer::Persist, "persist", "Surviving a reboot (P)"),
     ];
 
     fn from_name(name: &str) -> Option<Layer> {
-        Layer::ALL.iter().find(|(_, n, _)| *n == name).map(|(l, _, _)| *l)
+        Layer::ALL
+            .iter()
+            .find(|(_, n, _)| *n == name)
+            .map(|(l, _, _)| *l)
     }
 
     /// The heading help shows for this layer.
     pub fn title(self) -> &'static str {
-        Layer::ALL.iter().find(|(l, _, _)| *l == self).map(|(_, _, t)| *t).unwrap_or("")
+        Layer::ALL
+            .iter()
+            .find(|(l, _, _)| *l == self)
+            .map(|(_, _, t)| *t)
+            .unwrap_or("")
     }
 }
 
@@ -113,31 +132,61 @@ impl Keymap {
         for (name, raws) in raw {
             let layer = Layer::from_name(name.get_ref()).ok_or_else(|| {
                 let names: Vec<_> = Layer::ALL.iter().map(|(_, n, _)| *n).collect();
-                ConfigError::at(text, Some(name.span().start), format!("unknown layer \"{}\": the layers are {}", name.get_ref(), names.join(", ")))
+                ConfigError::at(
+                    text,
+                    Some(name.span().start),
+                    format!(
+                        "unknown layer \"{}\": the layers are {}",
+                        name.get_ref(),
+                        names.join(", ")
+                    ),
+                )
             })?;
             let mut bindings: Vec<Binding> = Vec::new();
             for raw in raws {
-                let at = |s: &Spanned<_>, msg: String| ConfigError::at(text, Some(s.span().start), msg);
+                let at =
+                    |s: &Spanned<_>, msg: String| ConfigError::at(text, Some(s.span().start), msg);
                 let command = Command::from_name(raw.run.get_ref()).ok_or_else(|| {
                     let names: Vec<_> = Command::all_names().collect();
-                    at(&raw.run, format!("unknown action \"{}\": the actions are {}", raw.run.get_ref(), names.join(", ")))
+                    at(
+                        &raw.run,
+                        format!(
+                            "unknown action \"{}\": the actions are {}",
+                            raw.run.get_ref(),
+                            names.join(", ")
+                        ),
+                    )
                 })?;
                 let texts = match raw.on.get_ref() {
                     OneOrMany::One(t) => vec![t.clone()],
                     OneOrMany::Many(ts) => ts.clone(),
                 };
                 if texts.is_empty() {
-                    return Err(ConfigError::at(text, Some(raw.on.span().start), "\"on\" names no key"));
+                    return Err(ConfigError::at(
+                        text,
+                        Some(raw.on.span().start),
+                        "\"on\" names no key",
+                    ));
                 }
                 let mut keys = Vec::new();
                 for t in &texts {
-                    let key = Key::parse(t).map_err(|m| ConfigError::at(text, Some(raw.on.span().start), m))?;
+                    let key = Key::parse(t)
+                        .map_err(|m| ConfigError::at(text, Some(raw.on.span().start), m))?;
                     if bindings.iter().any(|b| b.keys.contains(&key)) || keys.contains(&key) {
-                        return Err(ConfigError::at(text, Some(raw.on.span().start), format!("key \"{t}\" is bound twice in [[{}]]", name.get_ref())));
+                        return Err(ConfigError::at(
+                            text,
+                            Some(raw.on.span().start),
+                            format!("key \"{t}\" is bound twice in [[{}]]", name.get_ref()),
+                        ));
                     }
                     keys.push(key);
                 }
-                bindings.push(Binding { keys, command, desc: raw.desc, hint: raw.hint });
+                bindings.push(Binding {
+                    keys,
+                    command,
+                    desc: raw.desc,
+                    hint: raw.hint,
+                });
             }
             layers.insert(layer, bindings);
         }
@@ -150,7 +199,8 @@ impl Keymap {
         for (layer, theirs) in user.layers {
             let ours = self.layers.entry(layer).or_default();
             for b in ours.iter_mut() {
-                b.keys.retain(|k| !theirs.iter().any(|t| t.keys.contains(k)));
+                b.keys
+                    .retain(|k| !theirs.iter().any(|t| t.keys.contains(k)));
             }
             ours.retain(|b| !b.keys.is_empty());
             let mut merged = theirs;
@@ -162,7 +212,9 @@ impl Keymap {
 
     /// No binding at all.
     pub fn empty() -> Keymap {
-        Keymap { layers: BTreeMap::new() }
+        Keymap {
+            layers: BTreeMap::new(),
+        }
     }
 
     /// This keymap without the bindings of the commands `drop` selects.
@@ -175,7 +227,12 @@ impl Keymap {
 
     /// The command of `key` in the first of `layers` that binds it.
     pub fn lookup(&self, layers: &[Layer], key: Key) -> Option<Command> {
-        layers.iter().find_map(|l| self.bindings(*l).iter().find(|b| b.keys.contains(&key)).map(|b| b.command))
+        layers.iter().find_map(|l| {
+            self.bindings(*l)
+                .iter()
+                .find(|b| b.keys.contains(&key))
+                .map(|b| b.command)
+        })
     }
 
     pub fn bindings(&self, layer: Layer) -> &[Binding] {
@@ -184,7 +241,12 @@ impl Keymap {
 
     /// The first key bound to `command` in any of `layers`, for messages like "press d".
     pub fn key_for(&self, layers: &[Layer], command: Command) -> Option<Key> {
-        layers.iter().find_map(|l| self.bindings(*l).iter().find(|b| b.command == command).and_then(|b| b.keys.first().copied()))
+        layers.iter().find_map(|l| {
+            self.bindings(*l)
+                .iter()
+                .find(|b| b.command == command)
+                .and_then(|b| b.keys.first().copied())
+        })
     }
 }
 
@@ -203,16 +265,27 @@ mod tests {
         let list = [Layer::Services, Layer::List, Layer::Global];
         assert_eq!(km.lookup(&list, key("q")), Some(Command::Quit));
         assert_eq!(km.lookup(&list, key("j")), Some(Command::Down));
-        assert_eq!(km.lookup(&list, Key::plain(KeyCode::Down)), Some(Command::Down));
+        assert_eq!(
+            km.lookup(&list, Key::plain(KeyCode::Down)),
+            Some(Command::Down)
+        );
         assert_eq!(km.lookup(&list, key("ctrl-l")), Some(Command::Redraw));
         assert_eq!(km.lookup(&list, key("enter")), Some(Command::Enter));
-        assert_eq!(km.lookup(&[Layer::Filter], key("q")), None, "q is typed into the filter");
-        assert_eq!(km.lookup(&[Layer::Help, Layer::Global], key("?")), Some(Command::Help));
+        assert_eq!(
+            km.lookup(&[Layer::Filter], key("q")),
+            None,
+            "q is typed into the filter"
+        );
+        assert_eq!(
+            km.lookup(&[Layer::Help, Layer::Global], key("?")),
+            Some(Command::Help)
+        );
     }
 
     #[test]
     fn a_user_binding_replaces_only_that_key() {
-        let user = Keymap::parse("[[global]]\non = \"q\"\nrun = \"freeze\"\ndesc = \"mine\"\n").unwrap();
+        let user =
+            Keymap::parse("[[global]]\non = \"q\"\nrun = \"freeze\"\ndesc = \"mine\"\n").unwrap();
         let km = Keymap::builtin().overlaid(user);
         assert_eq!(km.lookup(&[Layer::Global], key("q")), Some(Command::Freeze));
         assert_eq!(km.lookup(&[Layer::Global], key("f10")), Some(Command::Quit));
@@ -222,12 +295,36 @@ mod tests {
     #[test]
     fn mistakes_name_their_line() {
         let cases = [
-            ("[[global]]\non = \"q\"\nrun = \"quitt\"\ndesc = \"x\"\n", 3, "unknown action \"quitt\""),
-            ("[[global]]\non = \"ctrl-\"\nrun = \"quit\"\ndesc = \"x\"\n", 2, "unknown key \"ctrl-\""),
-            ("\n[[globl]]\non = \"q\"\nrun = \"quit\"\ndesc = \"x\"\n", 2, "unknown layer \"globl\""),
-            ("[[global]]\non = \"q\"\nrun = \"quit\"\ndesc = \"x\"\ncolour = 1\n", 5, "unknown field"),
-            ("[[global]]\non = [\"q\", \"q\"]\nrun = \"quit\"\ndesc = \"x\"\n", 2, "bound twice"),
-            ("[[global]]\non = \"q\"\nrun = \"quit\"\n", 1, "missing field `desc`"),
+            (
+                "[[global]]\non = \"q\"\nrun = \"quitt\"\ndesc = \"x\"\n",
+                3,
+                "unknown action \"quitt\"",
+            ),
+            (
+                "[[global]]\non = \"ctrl-\"\nrun = \"quit\"\ndesc = \"x\"\n",
+                2,
+                "unknown key \"ctrl-\"",
+            ),
+            (
+                "\n[[globl]]\non = \"q\"\nrun = \"quit\"\ndesc = \"x\"\n",
+                2,
+                "unknown layer \"globl\"",
+            ),
+            (
+                "[[global]]\non = \"q\"\nrun = \"quit\"\ndesc = \"x\"\ncolour = 1\n",
+                5,
+                "unknown field",
+            ),
+            (
+                "[[global]]\non = [\"q\", \"q\"]\nrun = \"quit\"\ndesc = \"x\"\n",
+                2,
+                "bound twice",
+            ),
+            (
+                "[[global]]\non = \"q\"\nrun = \"quit\"\n",
+                1,
+                "missing field `desc`",
+            ),
             ("[[global]]\non = \"q\nrun = \"quit\"\n", 2, ""),
         ];
         for (text, line, words) in cases {

@@ -34,14 +34,20 @@ const NAMED: [(&str, KeyCode, &str); 16] = [
 
 impl Key {
     pub fn plain(code: KeyCode) -> Key {
-        Key { code, ctrl: false, alt: false }
+        Key {
+            code,
+            ctrl: false,
+            alt: false,
+        }
     }
 
     /// The binding a key press looks up.
     pub fn from_event(ev: &KeyEvent) -> Key {
         let code = match ev.code {
             // Some terminals report Ctrl-L as ctrl + 'L' when caps lock is on.
-            KeyCode::Char(c) if ev.modifiers.contains(KeyModifiers::CONTROL) => KeyCode::Char(c.to_ascii_lowercase()),
+            KeyCode::Char(c) if ev.modifiers.contains(KeyModifiers::CONTROL) => {
+                KeyCode::Char(c.to_ascii_lowercase())
+            }
             other => other,
         };
         Key {
@@ -74,8 +80,14 @@ impl Key {
             (Some(c), None) => KeyCode::Char(c),
             _ => {
                 let lower = rest.to_ascii_lowercase();
-                let named = NAMED.iter().find(|(name, _, _)| *name == lower).map(|(_, code, _)| *code);
-                let function = lower.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()).filter(|n| (1..=12).contains(n));
+                let named = NAMED
+                    .iter()
+                    .find(|(name, _, _)| *name == lower)
+                    .map(|(_, code, _)| *code);
+                let function = lower
+                    .strip_prefix('f')
+                    .and_then(|n| n.parse::<u8>().ok())
+                    .filter(|n| (1..=12).contains(n));
                 match (named, function) {
                     (Some(code), _) => code,
                     (None, Some(n)) => KeyCode::F(n),
@@ -83,7 +95,11 @@ impl Key {
                         return Err(format!(
                             "unknown key \"{text}\": use one character, f1..f12, or one of {}, \
                              optionally after ctrl- or alt-",
-                            NAMED.iter().map(|(n, _, _)| *n).collect::<Vec<_>>().join(", ")
+                            NAMED
+                                .iter()
+                                .map(|(n, _, _)| *n)
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ));
                     }
                 }
@@ -120,11 +136,25 @@ mod tests {
 
     #[test]
     fn parses_and_shows_keys() {
-        for (text, shown) in [("q", "q"), ("I", "I"), ("<", "<"), ("ctrl-l", "Ctrl-L"), ("Ctrl-L", "Ctrl-L"), ("pagedown", "PgDn"), ("f10", "F10"), ("space", "Space"), ("alt-x", "Alt-X")] {
+        for (text, shown) in [
+            ("q", "q"),
+            ("I", "I"),
+            ("<", "<"),
+            ("ctrl-l", "Ctrl-L"),
+            ("Ctrl-L", "Ctrl-L"),
+            ("pagedown", "PgDn"),
+            ("f10", "F10"),
+            ("space", "Space"),
+            ("alt-x", "Alt-X"),
+        ] {
             assert_eq!(Key::parse(text).unwrap().to_string(), shown, "{text}");
         }
         assert!(Key::parse("ctrl-").is_err());
-        assert!(Key::parse("f13").unwrap_err().contains("unknown key \"f13\""));
+        assert!(
+            Key::parse("f13")
+                .unwrap_err()
+                .contains("unknown key \"f13\"")
+        );
         assert!(Key::parse("").is_err());
     }
 
@@ -132,7 +162,10 @@ mod tests {
     fn events_fold_shift_into_the_character() {
         let ev = KeyEvent::new(KeyCode::Char('I'), KeyModifiers::SHIFT);
         assert_eq!(Key::from_event(&ev), Key::parse("I").unwrap());
-        let ev = KeyEvent::new(KeyCode::Char('L'), KeyModifiers::CONTROL | KeyModifiers::SHIFT);
+        let ev = KeyEvent::new(
+            KeyCode::Char('L'),
+            KeyModifiers::CONTROL | KeyModifiers::SHIFT,
+        );
         assert_eq!(Key::from_event(&ev), Key::parse("ctrl-l").unwrap());
     }
 }

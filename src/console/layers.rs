@@ -21,7 +21,11 @@ impl App {
             return vec![Layer::Log];
         }
         if let Some(pane) = &self.conns {
-            return vec![if pane.editing { Layer::ConnsFilter } else { Layer::Conns }];
+            return vec![if pane.editing {
+                Layer::ConnsFilter
+            } else {
+                Layer::Conns
+            }];
         }
         if let Some(pane) = &self.host_pane {
             return vec![pane.layer()];
@@ -69,15 +73,28 @@ impl App {
             // The files are made from the table and the host: offered once both have been read.
             Command::Persist => self.snapshot.is_some() && self.host_state.is_some(),
             // Nothing to change before IPVS has been read.
-            Command::Add | Command::ZeroAll | Command::Flush | Command::Timeouts | Command::Daemon => self.snapshot.is_some(),
+            Command::Add
+            | Command::ZeroAll
+            | Command::Flush
+            | Command::Timeouts
+            | Command::Daemon => self.snapshot.is_some(),
             Command::Edit | Command::Delete | Command::ZeroService => match self.focus {
                 Focus::Services => self.current_service().is_some(),
                 Focus::Servers => self.current_dest().is_some(),
             },
-            Command::Weight | Command::WeightUp | Command::WeightDown | Command::Quiesce | Command::Drain => self.current_dest().is_some(),
-            Command::Filter | Command::SortNext | Command::SortPrev | Command::SortInvert | Command::Freeze | Command::Exact | Command::Rates | Command::FocusNext => {
-                self.snapshot.is_some()
-            }
+            Command::Weight
+            | Command::WeightUp
+            | Command::WeightDown
+            | Command::Quiesce
+            | Command::Drain => self.current_dest().is_some(),
+            Command::Filter
+            | Command::SortNext
+            | Command::SortPrev
+            | Command::SortInvert
+            | Command::Freeze
+            | Command::Exact
+            | Command::Rates
+            | Command::FocusNext => self.snapshot.is_some(),
             _ => true,
         }
     }

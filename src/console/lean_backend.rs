@@ -6,13 +6,13 @@
 //! with four resets; the event loop adds synchronized-output markers and a cursor hide. At 1 s
 //! refresh that overhead was most of what the console wrote.
 
+use super::term_size::TermSize;
 use ratatui::backend::{Backend, ClearType, WindowSize};
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Position, Rect, Size};
 use ratatui::style::{Color, Modifier};
-use std::io::{self, Write};
 use ratatui::text::Span;
-use super::term_size::TermSize;
+use std::io::{self, Write};
 
 const BEGIN_SYNC: &[u8] = b"\x1b[?2026h";
 const END_SYNC: &[u8] = b"\x1b[?2026l";
@@ -28,11 +28,19 @@ struct Pen {
     modifier: Modifier,
 }
 
-const PLAIN: Pen = Pen { fg: Color::Reset, bg: Color::Reset, modifier: Modifier::empty() };
+const PLAIN: Pen = Pen {
+    fg: Color::Reset,
+    bg: Color::Reset,
+    modifier: Modifier::empty(),
+};
 
 impl Pen {
     fn of(cell: &Cell) -> Pen {
-        Pen { fg: cell.fg, bg: cell.bg, modifier: cell.modifier }
+        Pen {
+            fg: cell.fg,
+            bg: cell.bg,
+            modifier: cell.modifier,
+        }
     }
 }
 
@@ -124,9 +132,16 @@ impl<W: Write> LeanBackend<W> {
     /// current pen; returns whether it did.
     fn reprint(&mut self, at: Position, gap: u16) -> bool {
         let area = self.shown.area;
-        let cells: Option<Vec<&Cell>> = (at.x..at.x + gap).map(|x| area.contains(Position::new(x, at.y)).then(|| &self.shown[(x, at.y)])).collect();
+        let cells: Option<Vec<&Cell>> = (at.x..at.x + gap)
+            .map(|x| {
+                area.contains(Position::new(x, at.y))
+                    .then(|| &self.shown[(x, at.y)])
+            })
+            .collect();
         let Some(cells) = cells else { return false };
-        if cells.iter().any(|c| Some(self.pen_of(c)) != self.pen || c.symbol().len() != 1 || width(c.symbol()) != 1) {
+        if cells.iter().any(|c| {
+            Some(self.pen_of(c)) != self.pen || c.symbol().len() != 1 || width(c.symbol()) != 1
+        }) {
             return false;
         }
         let bytes: Vec<u8> = cells.iter().map(|c| c.symbol().as_bytes()[0]).collect();
@@ -161,7 +176,13 @@ impl<W: Write> LeanBackend<W> {
             codes.extend(color_code(pen.fg, false));
             codes.extend(color_code(pen.bg, true));
         }
-        let reset = if self.pen == Some(PLAIN) { "" } else if codes.is_empty() { "0" } else { "0;" };
+        let reset = if self.pen == Some(PLAIN) {
+            ""
+        } else if codes.is_empty() {
+            "0"
+        } else {
+            "0;"
+        };
         let _ = write!(self.frame, "\x1b[{reset}{}m", codes.join(";"));
         self.pen = Some(pen);
     }
@@ -169,7 +190,15 @@ impl<W: Write> LeanBackend<W> {
     /// What a cell needs of the pen: without colours when they are off.
     fn pen_of(&self, cell: &Cell) -> Pen {
         let pen = Pen::of(cell);
-        if self.colors { pen } else { Pen { fg: Color::Reset, bg: Color::Reset, ..pen } }
+        if self.colors {
+            pen
+        } else {
+            Pen {
+                fg: Color::Reset,
+                bg: Color::Reset,
+                ..pen
+            }
+        }
     }
 
     fn begin(&mut self) {
@@ -180,7 +209,10 @@ impl<W: Write> LeanBackend<W> {
     }
 
     fn forget_screen(&mut self) {
-        let area = self.size().map(|s| Rect::new(0, 0, s.width, s.height)).unwrap_or(Rect::ZERO);
+        let area = self
+            .size()
+            .map(|s| Rect::new(0, 0, s.width, s.height))
+            .unwrap_or(Rect::ZERO);
         self.shown = Buffer::empty(area);
     }
 }
@@ -232,7 +264,8 @@ impl<W: Write> Backend for LeanBackend<W> {
             self.frame.extend_from_slice(symbol.as_bytes());
             let width = width(symbol);
             // Wide or zero-width symbols: terminals disagree on where the cursor lands.
-            self.cursor = (width == 1 && symbol.chars().count() == 1).then(|| Position::new(x + 1, y));
+            self.cursor =
+                (width == 1 && symbol.chars().count() == 1).then(|| Position::new(x + 1, y));
             if self.shown.area.contains(Position::new(x, y)) {
                 self.shown[(x, y)] = cell.clone();
             }
@@ -307,8 +340,13 @@ impl<W: Write> Backend for LeanBackend<W> {
 
     fn window_size(&mut self) -> io::Result<WindowSize> {
         let columns_rows = self.size()?;
-        let pixels = crossterm::terminal::window_size().map(|w| Size::new(w.width, w.height)).unwrap_or_default();
-        Ok(WindowSize { columns_rows, pixels })
+        let pixels = crossterm::terminal::window_size()
+            .map(|w| Size::new(w.width, w.height))
+            .unwrap_or_default();
+        Ok(WindowSize {
+            columns_rows,
+            pixels,
+        })
     }
 
     fn flush(&mut self) -> io::Result<()> {

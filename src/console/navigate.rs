@@ -26,7 +26,15 @@ pub fn scroll(app: &mut App, down: bool, at: Position) -> Vec<Effect> {
         conns::scroll(app, delta);
     } else if tables_reachable(app) {
         let over_servers = app.screen.servers.contains(at);
-        move_in(app, if over_servers { Focus::Servers } else { Focus::Services }, delta);
+        move_in(
+            app,
+            if over_servers {
+                Focus::Servers
+            } else {
+                Focus::Services
+            },
+            delta,
+        );
     } else {
         return wheel_in_pane(app, down);
     }
@@ -82,7 +90,9 @@ fn move_in(app: &mut App, focus: Focus, delta: isize) {
         Focus::Services => &mut app.services_nav,
         Focus::Servers => &mut app.servers_nav,
     };
-    nav.selected = (nav.selected as isize).saturating_add(delta).clamp(0, len as isize - 1) as usize;
+    nav.selected = (nav.selected as isize)
+        .saturating_add(delta)
+        .clamp(0, len as isize - 1) as usize;
     keep_visible(nav, area);
     select(app, focus);
 }
@@ -129,7 +139,9 @@ fn tables_reachable(app: &App) -> bool {
 fn wheel_in_pane(app: &mut App, down: bool) -> Vec<Effect> {
     let key = Key::plain(if down { KeyCode::Down } else { KeyCode::Up });
     match app.keymap.lookup(&app.layers(), key) {
-        Some(c @ (Command::Up | Command::Down)) => (0..WHEEL_ROWS).flat_map(|_| command(app, c)).collect(),
+        Some(c @ (Command::Up | Command::Down)) => {
+            (0..WHEEL_ROWS).flat_map(|_| command(app, c)).collect()
+        }
         _ => vec![],
     }
 }

@@ -6,9 +6,9 @@ use super::app::{App, Focus, Modal, UndoStep};
 use super::changes::{Change, Failure, Origin, Outcome, READ_ONLY};
 use super::drain;
 use super::form::{Confirm, Form};
+use crate::ipvs::IpvsOp;
 use crate::ipvs::model::{DestConfig, MAX_WEIGHT, ServiceConfig};
 use crate::ipvs::stale::Expected;
-use crate::ipvs::IpvsOp;
 use crate::operation::{self, Operation};
 use tui_input::InputRequest;
 
@@ -33,12 +33,28 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
         Command::Delete => match (app.focus, service(app), dest(app)) {
             (Focus::Services, Some(svc), _) => {
                 let n = app.current_service().map_or(0, |s| s.dests.len());
-                let title = format!("Delete the service {} and its {n} real server{}?", svc.key, if n == 1 { "" } else { "s" });
-                app.modal = Some(Modal::Confirm(Confirm::new(title, vec![IpvsOp::DeleteService(svc.key)], None)));
+                let title = format!(
+                    "Delete the service {} and its {n} real server{}?",
+                    svc.key,
+                    if n == 1 { "" } else { "s" }
+                );
+                app.modal = Some(Modal::Confirm(Confirm::new(
+                    title,
+                    vec![IpvsOp::DeleteService(svc.key)],
+                    None,
+                )));
             }
             (Focus::Servers, Some(svc), Some(d)) => {
-                let title = format!("Delete the real server {} of {}?", crate::ipvs::model::AddrPort(&d.addr, d.port), svc.key);
-                let op = IpvsOp::DeleteDest { service: svc.key, addr: d.addr, port: d.port };
+                let title = format!(
+                    "Delete the real server {} of {}?",
+                    crate::ipvs::model::AddrPort(&d.addr, d.port),
+                    svc.key
+                );
+                let op = IpvsOp::DeleteDest {
+                    service: svc.key,
+                    addr: d.addr,
+                    port: d.port,
+                };
                 app.modal = Some(Modal::Confirm(Confirm::new(title, vec![op], None)));
             }
             _ => app.flash_error("nothing selected to delete"),
@@ -53,15 +69,31 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
         Command::WeightDown => return set_weight(app, |w| w.saturating_sub(1)),
         Command::Quiesce => return set_weight(app, |_| 0),
         Command::ZeroService => match service(app) {
-            Some(svc) => return submit(app, Origin::Key, vec![IpvsOp::Zero(Some(svc.key)).into()], None, None),
+            Some(svc) => {
+                return submit(
+                    app,
+                    Origin::Key,
+                    vec![IpvsOp::Zero(Some(svc.key)).into()],
+                    None,
+                    None,
+                );
+            }
             None => app.flash_error("no service selected to zero"),
         },
         Command::ZeroAll => {
-            app.modal = Some(Modal::Confirm(Confirm::new("Zero the counters of every service?", vec![IpvsOp::Zero(None)], None)));
+            app.modal = Some(Modal::Confirm(Confirm::new(
+                "Zero the counters of every service?",
+                vec![IpvsOp::Zero(None)],
+                None,
+            )));
         }
         Command::Flush => {
             let title = "Delete EVERY service and real server? Type flush to confirm.";
-            app.modal = Some(Modal::Confirm(Confirm::new(title, vec![IpvsOp::Flush], Some("flush"))));
+            app.modal = Some(Modal::Confirm(Confirm::new(
+                title,
+                vec![IpvsOp::Flush],
+                Some("flush"),
+            )));
         }
         Command::Timeouts => match app.snapshot.as_ref().map(|s| s.timeouts) {
             Some(t) => open_form(app, Form::timeouts(&t)),
@@ -117,7 +149,11 @@ pub fn edit(app: &mut App, req: InputRequest) {
 
 /// A change came back: close what asked for it, or show why it failed where the operator looks.
 pub fn applied(app: &mut App, outcome: Outcome) {
-    if app.in_flight.as_ref().is_some_and(|c| c.id == outcome.change.id) {
+    if app
+        .in_flight
+        .as_ref()
+        .is_some_and(|c| c.id == outcome.change.id)
+    {
         app.in_flight = None;
     }
     let change = &outcome.change;
@@ -127,18 +163,33 @@ pub fn applied(app: &mut App, outcome: Outcome) {
         return;
     }
     let commands = commands(&change.ops);
-    let from_open_form = change.origin == Origin::Form && matches!(app.modal, Some(Modal::Form { .. } | Modal::Host(_)));
+    let from_open_form = change.origin == Origin::Form
+        && matches!(app.modal, Some(Modal::Form { .. } | Modal::Host(_)));
     match &outcome.result {
         Ok(()) => {
-            let undo = outcome.before.as_ref().and_then(|before| operation::undo_steps(before, &change.ops));
+            let undo = outcome
+                .before
+                .as_ref()
+                .and_then(|before| operation::undo_steps(before, &change.ops));
             if from_open_form {
                 app.modal = None;
             }
             match (change.origin, undo) {
-                (Origin::Undo, _) => app.flash(format!("undone: {}", change.undo_of.as_deref().unwrap_or(&commands))),
+                (Origin::Undo, _) => app.flash(format!(
+                    "undone: {}",
+                    change.undo_of.as_deref().unwrap_or(&commands)
+                )),
                 (_, Some(ops)) => {
-                    app.undo.push(UndoStep { commands: commands.clone(), ops, drain: None });
-                    let key = app.keymap.key_for(&app.base_layers(), Command::Undo).map(|k| format!("; {k} undoes it")).unwrap_or_default();
+                    app.undo.push(UndoStep {
+                        commands: commands.clone(),
+                        ops,
+                        drain: None,
+                    });
+                    let key = app
+                        .keymap
+                        .key_for(&app.base_layers(), Command::Undo)
+                        .map(|k| format!("; {k} undoes it"))
+                        .unwrap_or_default();
                     app.flash(format!("applied: {commands}{key}"));
                 }
                 (_, None) => app.flash(format!("applied: {commands}")),
@@ -148,7 +199,11 @@ pub fn applied(app: &mut App, outcome: Outcome) {
             let message = failure.message(&change.ops);
             if change.origin == Origin::Undo {
                 // Still undoable: keep it for another try.
-                app.undo.push(UndoStep { commands: change.undo_of.clone().unwrap_or_default(), ops: change.ops.clone(), drain: None });
+                app.undo.push(UndoStep {
+                    commands: change.undo_of.clone().unwrap_or_default(),
+                    ops: change.ops.clone(),
+                    drain: None,
+                });
             }
             match (&mut app.modal, failure) {
                 (Some(Modal::Form { form, expect }), Failure::Stale(stale)) if from_open_form => {
@@ -192,9 +247,18 @@ fn form_submit(app: &mut App) -> Vec<Effect> {
     match app.modal.take() {
         Some(Modal::Form { mut form, expect }) => {
             let ops = form.submit(app.snapshot.as_ref());
-            app.modal = Some(Modal::Form { form, expect: expect.clone() });
+            app.modal = Some(Modal::Form {
+                form,
+                expect: expect.clone(),
+            });
             match ops {
-                Some(ops) => submit(app, Origin::Form, ops.into_iter().map(Into::into).collect(), expect, None),
+                Some(ops) => submit(
+                    app,
+                    Origin::Form,
+                    ops.into_iter().map(Into::into).collect(),
+                    expect,
+                    None,
+                ),
                 None => vec![],
             }
         }
@@ -223,12 +287,24 @@ fn form_submit(app: &mut App) -> Vec<Effect> {
 }
 
 /// Sends a change to the backend; one at a time, so that each starts from what the last one left.
-pub(super) fn submit(app: &mut App, origin: Origin, ops: Vec<Operation>, expect: Option<Expected>, undo_of: Option<String>) -> Vec<Effect> {
+pub(super) fn submit(
+    app: &mut App,
+    origin: Origin,
+    ops: Vec<Operation>,
+    expect: Option<Expected>,
+    undo_of: Option<String>,
+) -> Vec<Effect> {
     if app.in_flight.is_some() {
         app.flash_error(busy(app));
         return vec![];
     }
-    let change = Change { id: app.next_change, origin, ops, expect, undo_of };
+    let change = Change {
+        id: app.next_change,
+        origin,
+        ops,
+        expect,
+        undo_of,
+    };
     app.next_change += 1;
     if origin != Origin::Undo {
         app.flash(format!("applying: {}", commands(&change.ops)));
@@ -251,8 +327,20 @@ fn set_weight(app: &mut App, step: impl Fn(u32) -> u32) -> Vec<Effect> {
         app.flash(format!("weight stays {weight}"));
         return vec![];
     }
-    let op = IpvsOp::EditDest { service: svc.key, dest: DestConfig { weight, ..d } };
-    submit(app, Origin::Key, vec![op.into()], Some(Expected::Dest { service: svc.key, dest: d }), None)
+    let op = IpvsOp::EditDest {
+        service: svc.key,
+        dest: DestConfig { weight, ..d },
+    };
+    submit(
+        app,
+        Origin::Key,
+        vec![op.into()],
+        Some(Expected::Dest {
+            service: svc.key,
+            dest: d,
+        }),
+        None,
+    )
 }
 
 fn service(app: &App) -> Option<ServiceConfig> {
@@ -272,11 +360,19 @@ fn commands(ops: &[Operation]) -> String {
 }
 
 fn busy(app: &App) -> String {
-    let what = app.in_flight.as_ref().map(|c| commands(&c.ops)).unwrap_or_default();
+    let what = app
+        .in_flight
+        .as_ref()
+        .map(|c| commands(&c.ops))
+        .unwrap_or_default();
     format!("one change at a time: still applying {what}")
 }
 
 fn select_a_real_server(app: &App) -> String {
-    let key = app.keymap.key_for(&app.base_layers(), Command::Enter).map(|k| format!(" ({k} shows them)")).unwrap_or_default();
+    let key = app
+        .keymap
+        .key_for(&app.base_layers(), Command::Enter)
+        .map(|k| format!(" ({k} shows them)"))
+        .unwrap_or_default();
     format!("select a real server first{key}")
 }

@@ -62,7 +62,10 @@ fn column_name(c: Column) -> &'static str {
 
 /// The palette's own commands are not listed in it: they only make sense while typing in it.
 fn drives_palette(c: Command) -> bool {
-    matches!(c, Command::Palette | Command::PaletteRun | Command::PaletteComplete | Command::PaletteClose)
+    matches!(
+        c,
+        Command::Palette | Command::PaletteRun | Command::PaletteComplete | Command::PaletteClose
+    )
 }
 
 /// Every command available now, once each, with the key of its most specific binding.
@@ -70,10 +73,18 @@ fn commands(app: &App) -> Vec<Entry> {
     let mut out: Vec<Entry> = Vec::new();
     for layer in app.base_layers() {
         for b in app.keymap.bindings(layer) {
-            if drives_palette(b.command) || !app.can(b.command) || out.iter().any(|e| e.run == Run::Command(b.command)) {
+            if drives_palette(b.command)
+                || !app.can(b.command)
+                || out.iter().any(|e| e.run == Run::Command(b.command))
+            {
                 continue;
             }
-            out.push(Entry { name: b.command.name().to_string(), key: b.keys.first().copied(), desc: b.desc.clone(), run: Run::Command(b.command) });
+            out.push(Entry {
+                name: b.command.name().to_string(),
+                key: b.keys.first().copied(),
+                desc: b.desc.clone(),
+                run: Run::Command(b.command),
+            });
         }
     }
     out
@@ -99,7 +110,9 @@ fn score(query: &str, name: &str, desc: &str) -> Option<u8> {
 
 /// The entries matching what is typed, best first.
 pub fn entries(app: &App) -> Vec<Entry> {
-    let Some(palette) = &app.palette else { return Vec::new() };
+    let Some(palette) = &app.palette else {
+        return Vec::new();
+    };
     let typed = palette.input.value().trim_start();
     let (word, arg) = match typed.split_once(char::is_whitespace) {
         Some((w, a)) => (w.to_lowercase(), Some(a.trim())),
@@ -117,7 +130,10 @@ pub fn entries(app: &App) -> Vec<Entry> {
         match arg {
             Some(arg) if word == "sort" => {
                 let arg = arg.to_lowercase();
-                let mut matched: Vec<_> = columns.iter().filter_map(|&c| score(&arg, column_name(c), "").map(|s| (s, c))).collect();
+                let mut matched: Vec<_> = columns
+                    .iter()
+                    .filter_map(|&c| score(&arg, column_name(c), "").map(|s| (s, c)))
+                    .collect();
                 matched.sort_by_key(|(s, _)| *s);
                 out.extend(matched.into_iter().map(|(_, c)| Entry {
                     name: format!("sort {}", column_name(c)),
@@ -126,7 +142,12 @@ pub fn entries(app: &App) -> Vec<Entry> {
                     run: Run::Sort(c),
                 }));
             }
-            _ => words.push(Entry { name: "sort <column>".into(), key: None, desc: format!("Sort the {table} by a column"), run: Run::Complete("sort ".into()) }),
+            _ => words.push(Entry {
+                name: "sort <column>".into(),
+                key: None,
+                desc: format!("Sort the {table} by a column"),
+                run: Run::Complete("sort ".into()),
+            }),
         }
     }
     if offered(Command::Filter) {
@@ -137,12 +158,24 @@ pub fn entries(app: &App) -> Vec<Entry> {
                 desc: "Show only the services matching these words".into(),
                 run: Run::Filter(arg.to_string()),
             }),
-            _ => words.push(Entry { name: "filter <text>".into(), key: None, desc: "Set the filter to these words".into(), run: Run::Complete("filter ".into()) }),
+            _ => words.push(Entry {
+                name: "filter <text>".into(),
+                key: None,
+                desc: "Set the filter to these words".into(),
+                run: Run::Complete("filter ".into()),
+            }),
         }
     }
     // Command names have underscores where people type spaces ("sort next").
-    let query = typed.trim_end().to_lowercase().replace(char::is_whitespace, "_");
-    let mut matched: Vec<_> = commands.into_iter().chain(words).filter_map(|e| score(&query, &e.name, &e.desc).map(|s| (s, e))).collect();
+    let query = typed
+        .trim_end()
+        .to_lowercase()
+        .replace(char::is_whitespace, "_");
+    let mut matched: Vec<_> = commands
+        .into_iter()
+        .chain(words)
+        .filter_map(|e| score(&query, &e.name, &e.desc).map(|s| (s, e)))
+        .collect();
     matched.sort_by_key(|(s, _)| *s);
     out.extend(matched.into_iter().map(|(_, e)| e));
     out
@@ -165,7 +198,9 @@ pub fn edit(app: &mut App, request: InputRequest) {
 pub fn step(app: &mut App, delta: isize) {
     let len = entries(app).len();
     if let Some(p) = app.palette.as_mut() {
-        p.selected = (p.selected as isize).saturating_add(delta).clamp(0, len.saturating_sub(1) as isize) as usize;
+        p.selected = (p.selected as isize)
+            .saturating_add(delta)
+            .clamp(0, len.saturating_sub(1) as isize) as usize;
     }
 }
 
@@ -181,7 +216,10 @@ pub fn complete(app: &mut App) {
         Run::Complete(text) => text,
         _ => entry.name,
     };
-    app.palette = Some(Palette { input: Input::new(text), selected: 0 });
+    app.palette = Some(Palette {
+        input: Input::new(text),
+        selected: 0,
+    });
 }
 
 /// The selected entry, closing the palette to run it; a word that still needs its argument is
@@ -207,7 +245,10 @@ mod tests {
     fn prefixes_beat_parts_beat_descriptions_beat_letters_in_order() {
         assert_eq!(score("sort", "sort_next", ""), Some(0));
         assert_eq!(score("next", "sort_next", ""), Some(1));
-        assert_eq!(score("order", "sort_invert", "invert the sort order"), Some(2));
+        assert_eq!(
+            score("order", "sort_invert", "invert the sort order"),
+            Some(2)
+        );
         assert_eq!(score("snx", "sort_next", ""), Some(3));
         assert_eq!(score("xns", "sort_next", ""), None);
     }
@@ -219,11 +260,20 @@ mod tests {
         let names = |keymap: Keymap| {
             let mut app = App::new(Source::Simulated, "lb1", keymap, std::time::Instant::now());
             open(&mut app);
-            entries(&app).into_iter().map(|e| e.name).collect::<Vec<_>>()
+            entries(&app)
+                .into_iter()
+                .map(|e| e.name)
+                .collect::<Vec<_>>()
         };
         assert!(names(Keymap::builtin()).contains(&"help".to_string()));
-        let without_help = DEFAULT_KEYMAP.replace("run = \"help\"\ndesc = \"Show or hide this help\"", "run = \"redraw\"\ndesc = \"x\"");
+        let without_help = DEFAULT_KEYMAP.replace(
+            "run = \"help\"\ndesc = \"Show or hide this help\"",
+            "run = \"redraw\"\ndesc = \"x\"",
+        );
         let shown = names(Keymap::parse(&without_help).unwrap());
-        assert!(!shown.contains(&"help".to_string()) && shown.contains(&"quit".to_string()), "{shown:?}");
+        assert!(
+            !shown.contains(&"help".to_string()) && shown.contains(&"quit".to_string()),
+            "{shown:?}"
+        );
     }
 }

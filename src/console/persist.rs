@@ -6,11 +6,11 @@
 use super::action::{Command, Effect};
 use super::app::{App, Source};
 use super::changes::READ_ONLY;
-use crate::setup::persist::{WriteRequest, Written};
 use super::poller::SnapshotSource;
 use crate::host::HostBackend;
 use crate::ipvs::audit::{AuditLog, Context, Source as AuditSource};
 use crate::setup::persist::{self, OnDisk, PersistFile};
+use crate::setup::persist::{WriteRequest, Written};
 use std::path::PathBuf;
 
 /// Where the files go unless `persist_dir` in config.toml says otherwise (as the CLI's --dir).
@@ -40,15 +40,29 @@ pub struct PersistView {
 const PAGE: usize = 10;
 
 /// The files for `dir` from the table and host as they are now, each with its state on disk.
-pub async fn plan<S: SnapshotSource, H: HostBackend>(source: &S, host: &H, dir: PathBuf) -> Result<Vec<Planned>, String> {
+pub async fn plan<S: SnapshotSource, H: HostBackend>(
+    source: &S,
+    host: &H,
+    dir: PathBuf,
+) -> Result<Vec<Planned>, String> {
     // Never an empty rules file because a read failed: that would wipe the saved table at boot.
-    let ipvs = source.read().await.map_err(|e| format!("cannot read the IPVS table, so the rules file cannot be made: {e}"))?;
-    let state = host.state().await.map_err(|e| format!("cannot read the host's links, addresses and sysctls: {e}"))?;
-    let exe = std::env::current_exe().map_err(|e| format!("cannot tell where ipvs-tui is installed (the unit runs it at boot): {e}"))?;
-    Ok(persist::render(&dir, &exe, &ipvs, &state).into_iter().map(|f| {
-        let on_disk = f.on_disk();
-        (f, on_disk)
-    }).collect())
+    let ipvs = source.read().await.map_err(|e| {
+        format!("cannot read the IPVS table, so the rules file cannot be made: {e}")
+    })?;
+    let state = host
+        .state()
+        .await
+        .map_err(|e| format!("cannot read the host's links, addresses and sysctls: {e}"))?;
+    let exe = std::env::current_exe().map_err(|e| {
+        format!("cannot tell where ipvs-tui is installed (the unit runs it at boot): {e}")
+    })?;
+    Ok(persist::render(&dir, &exe, &ipvs, &state)
+        .into_iter()
+        .map(|f| {
+            let on_disk = f.on_disk();
+            (f, on_disk)
+        })
+        .collect())
 }
 
 pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
@@ -65,8 +79,19 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
             }
             Some(_) => app.persist = None,
             None => {
-                let dir = app.persist_dir.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_DIR));
-                app.persist = Some(PersistView { dir: dir.clone(), files: None, selected: 0, scroll: 0, confirming: false, writing: false, written: None });
+                let dir = app
+                    .persist_dir
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from(DEFAULT_DIR));
+                app.persist = Some(PersistView {
+                    dir: dir.clone(),
+                    files: None,
+                    selected: 0,
+                    scroll: 0,
+                    confirming: false,
+                    writing: false,
+                    written: None,
+                });
                 return vec![Effect::PlanPersist(dir)];
             }
         },
@@ -79,8 +104,13 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
 fn write(app: &mut App) -> Vec<Effect> {
     // The demo's table is imaginary: it goes to /etc only if the operator pointed it elsewhere.
     let demo_to_etc = app.source == Source::Simulated && app.persist_dir.is_none();
-    let audit = app.audit_path.clone().map(|p| (AuditLog::at(p), Context::current(AuditSource::Console)));
-    let Some(view) = &mut app.persist else { return vec![] };
+    let audit = app
+        .audit_path
+        .clone()
+        .map(|p| (AuditLog::at(p), Context::current(AuditSource::Console)));
+    let Some(view) = &mut app.persist else {
+        return vec![];
+    };
     let Some(Ok(files)) = &view.files else {
         app.flash_error("the files are not ready: nothing to write yet");
         return vec![];
@@ -103,7 +133,11 @@ fn write(app: &mut App) -> Vec<Effect> {
     }
     view.confirming = false;
     view.writing = true;
-    vec![Effect::WritePersist(WriteRequest { dir: view.dir.clone(), files: files.clone(), audit })]
+    vec![Effect::WritePersist(WriteRequest {
+        dir: view.dir.clone(),
+        files: files.clone(),
+        audit,
+    })]
 }
 
 /// The files came back.
@@ -123,7 +157,9 @@ pub fn written(app: &mut App, written: Written) -> Vec<Effect> {
     } else {
         app.flash(message);
     }
-    let Some(view) = &mut app.persist else { return vec![] };
+    let Some(view) = &mut app.persist else {
+        return vec![];
+    };
     view.writing = false;
     view.written = Some(written);
     vec![Effect::PlanPersist(view.dir.clone())]
@@ -133,11 +169,16 @@ pub fn written(app: &mut App, written: Written) -> Vec<Effect> {
 pub fn movement(app: &mut App, c: Command) {
     let Some(view) = &mut app.persist else { return };
     let Some(Ok(files)) = &view.files else { return };
-    let lines = files.get(view.selected).map_or(0, |(f, _)| f.contents.lines().count());
+    let lines = files
+        .get(view.selected)
+        .map_or(0, |(f, _)| f.contents.lines().count());
     match c {
         Command::Up | Command::Down | Command::Top | Command::Bottom => {
             let before = view.selected;
-            view.selected = (view.selected as isize).saturating_add(c.rows(1)).clamp(0, files.len().saturating_sub(1) as isize) as usize;
+            view.selected = (view.selected as isize)
+                .saturating_add(c.rows(1))
+                .clamp(0, files.len().saturating_sub(1) as isize)
+                as usize;
             if view.selected != before {
                 view.scroll = 0;
             }

@@ -5,10 +5,10 @@
 use super::changes::{self, Change, Outcome, Policy};
 use super::conn_source::ConnSource;
 use crate::host::{HostBackend, HostState};
-use crate::setup::gather::Ask;
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::model::{ServiceKey, Snapshot};
 use crate::ipvs::{Backend, Error, IpvsOp, Result};
+use crate::setup::gather::Ask;
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
@@ -38,10 +38,12 @@ pub struct Poller {
     focus: watch::Sender<Option<ServiceKey>>,
     changes: mpsc::UnboundedSender<Change>,
     /// The doctor's findings, one answer per `run_doctor`.
-    pub diagnoses: mpsc::UnboundedReceiver<std::result::Result<Vec<crate::setup::doctor::Finding>, String>>,
+    pub diagnoses:
+        mpsc::UnboundedReceiver<std::result::Result<Vec<crate::setup::doctor::Finding>, String>>,
     doctor: mpsc::UnboundedSender<Ask>,
     /// The persist pane's files, one answer per `plan_persist`.
-    pub persist_plans: mpsc::UnboundedReceiver<std::result::Result<Vec<super::persist::Planned>, String>>,
+    pub persist_plans:
+        mpsc::UnboundedReceiver<std::result::Result<Vec<super::persist::Planned>, String>>,
     persist: mpsc::UnboundedSender<std::path::PathBuf>,
     task: JoinHandle<()>,
     /// Where the connections pane reads the connections of what this poller polls.
@@ -51,7 +53,12 @@ pub struct Poller {
 impl Poller {
     /// Starts polling `source` now and then every `interval`; changes are applied to it and to
     /// `host` as `policy` says. Must run inside a `LocalSet`: backends are not `Send`.
-    pub fn spawn<S: SnapshotSource + 'static, H: HostBackend + 'static>(source: S, host: H, interval: Duration, policy: Policy) -> Poller {
+    pub fn spawn<S: SnapshotSource + 'static, H: HostBackend + 'static>(
+        source: S,
+        host: H,
+        interval: Duration,
+        policy: Policy,
+    ) -> Poller {
         let (tx, results) = watch::channel(None);
         let (interval_tx, mut interval_rx) = watch::channel(interval);
         let (focus_tx, focus_rx) = watch::channel(None);
@@ -67,10 +74,21 @@ impl Poller {
             loop {
                 let focus = *focus_rx.borrow();
                 let result = source.poll(focus).await;
-                let host_read = if polls.is_multiple_of(HOST_EVERY) || changed_host { host.state().await.ok() } else { None };
+                let host_read = if polls.is_multiple_of(HOST_EVERY) || changed_host {
+                    host.state().await.ok()
+                } else {
+                    None
+                };
                 polls = polls.wrapping_add(1);
                 changed_host = false;
-                if tx.send(Some(Polled { result, at: Instant::now(), host: host_read })).is_err() {
+                if tx
+                    .send(Some(Polled {
+                        result,
+                        at: Instant::now(),
+                        host: host_read,
+                    }))
+                    .is_err()
+                {
                     return;
                 }
                 let wait = *interval_rx.borrow_and_update();
@@ -103,14 +121,25 @@ impl Poller {
                 }
             }
         });
-        Poller { results, outcomes, interval: interval_tx, focus: focus_tx, changes: changes_tx, diagnoses, doctor: doctor_tx, persist_plans, persist: persist_tx, task, conns: ConnSource::default() }
+        Poller {
+            results,
+            outcomes,
+            interval: interval_tx,
+            focus: focus_tx,
+            changes: changes_tx,
+            diagnoses,
+            doctor: doctor_tx,
+            persist_plans,
+            persist: persist_tx,
+            task,
+            conns: ConnSource::default(),
+        }
     }
 
     /// Reads connections from `conns` instead of this host's /proc/net/ip_vs_conn.
     pub fn with_conns(mut self, conns: ConnSource) -> Poller {
         self.conns = conns;
         self
-
     }
 
     pub fn set_interval(&self, interval: Duration) {
@@ -119,7 +148,8 @@ impl Poller {
 
     /// Says which service's real servers are on screen (None: only the services table).
     pub fn set_focus(&self, focus: Option<ServiceKey>) {
-        self.focus.send_if_modified(|f| std::mem::replace(f, focus) != focus);
+        self.focus
+            .send_if_modified(|f| std::mem::replace(f, focus) != focus);
     }
 
     /// Asks for the doctor's findings, told `ask`; they arrive on `diagnoses`.
@@ -184,8 +214,14 @@ impl Kernel {
     /// or failed just now, so that the first poll does not try (and run modprobe) again.
     pub fn after(attempt: Result<KernelBackend>) -> Kernel {
         match attempt {
-            Ok(b) => Kernel { backend: RefCell::new(Some(Rc::new(b))), failed: RefCell::new(None) },
-            Err(e) => Kernel { backend: RefCell::new(None), failed: RefCell::new(Some((Instant::now(), e))) },
+            Ok(b) => Kernel {
+                backend: RefCell::new(Some(Rc::new(b))),
+                failed: RefCell::new(None),
+            },
+            Err(e) => Kernel {
+                backend: RefCell::new(None),
+                failed: RefCell::new(Some((Instant::now(), e))),
+            },
         }
     }
 }
@@ -195,7 +231,12 @@ impl SnapshotSource for Kernel {
         let connected = self.backend.borrow().clone();
         match connected {
             Some(backend) => Backend::apply(&*backend, op).await,
-            None => Err(self.failed.borrow().as_ref().map(|(_, e)| e.clone()).unwrap_or_else(|| Error::Unavailable("not connected".into()))),
+            None => Err(self
+                .failed
+                .borrow()
+                .as_ref()
+                .map(|(_, e)| e.clone())
+                .unwrap_or_else(|| Error::Unavailable("not connected".into()))),
         }
     }
 

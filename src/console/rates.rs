@@ -11,7 +11,8 @@ impl App {
     pub fn service_rate(&self, i: usize) -> Option<Rate> {
         self.counted()?;
         let service = self.snapshot.as_ref()?.services.get(i)?;
-        self.rates.service_rate(&service.config.key, self.rate_source)
+        self.rates
+            .service_rate(&service.config.key, self.rate_source)
     }
 
     /// Rates of real server `j` of service `i`.
@@ -19,7 +20,8 @@ impl App {
         self.counted()?;
         let service = self.snapshot.as_ref()?.services.get(i)?;
         let dest = service.dests.get(j)?;
-        self.rates.dest_rate(&DestKey::of(service.config.key, dest), self.rate_source)
+        self.rates
+            .dest_rate(&DestKey::of(service.config.key, dest), self.rate_source)
     }
 
     /// All services together; None when none has a rate yet.
@@ -33,8 +35,12 @@ impl App {
         self.counted()?;
         let service = self.current_service()?;
         match (self.focus, self.current_dest()) {
-            (super::app::Focus::Servers, Some(dest)) => self.rates.dest_rate(&DestKey::of(service.config.key, dest), self.rate_source),
-            _ => self.rates.service_rate(&service.config.key, self.rate_source),
+            (super::app::Focus::Servers, Some(dest)) => self
+                .rates
+                .dest_rate(&DestKey::of(service.config.key, dest), self.rate_source),
+            _ => self
+                .rates
+                .service_rate(&service.config.key, self.rate_source),
         }
     }
 
@@ -44,8 +50,12 @@ impl App {
         self.counted()?;
         let service = self.current_service()?;
         match (self.focus, self.current_dest()) {
-            (super::app::Focus::Servers, Some(dest)) => self.rates.dest_history(&DestKey::of(service.config.key, dest), self.rate_source),
-            _ => self.rates.service_history(&service.config.key, self.rate_source),
+            (super::app::Focus::Servers, Some(dest)) => self
+                .rates
+                .dest_history(&DestKey::of(service.config.key, dest), self.rate_source),
+            _ => self
+                .rates
+                .service_history(&service.config.key, self.rate_source),
         }
     }
 

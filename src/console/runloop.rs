@@ -7,6 +7,7 @@ use super::app::App;
 use super::input::action_for;
 use super::poller::{Polled, Poller};
 use super::update::update;
+use crate::ipvs::audit::read_last;
 use crate::ui::{self, theme::Theme};
 use crossterm::event::Event;
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
@@ -21,7 +22,6 @@ use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-use crate::ipvs::audit::read_last;
 use tokio::time::MissedTickBehavior;
 
 /// Lines of the audit log the `L` pane reads.
@@ -59,7 +59,12 @@ pub enum JobControl {
     Continued,
 }
 
-pub async fn run<B, E, S, D, J, Z>(terminal: &mut Terminal<B>, app: &mut App, theme: &Theme, wiring: Wiring<E, S, D, J, Z>) -> io::Result<Exit>
+pub async fn run<B, E, S, D, J, Z>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    theme: &Theme,
+    wiring: Wiring<E, S, D, J, Z>,
+) -> io::Result<Exit>
 where
     B: Backend,
     B::Error: Display,
@@ -69,7 +74,15 @@ where
     J: Stream<Item = JobControl> + Unpin,
     Z: Fn(JobControl) -> io::Result<()>,
 {
-    let Wiring { mut events, mut poller, signals, demo, sync, mut job_control, suspend } = wiring;
+    let Wiring {
+        mut events,
+        mut poller,
+        signals,
+        demo,
+        sync,
+        mut job_control,
+        suspend,
+    } = wiring;
     let mut signals = pin!(signals);
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -161,56 +174,65 @@ where
         };
         // An effect may answer with an action, whose effects are handled in turn.
         while !effects.is_empty() {
-          let mut more = Vec::new();
-          for effect in std::mem::take(&mut effects) {
-            match effect {
-                Effect::Quit => return Ok(Exit::Quit),
-                Effect::SetInterval(d) => poller.set_interval(d),
-                Effect::ClearScreen => {
-                    terminal.clear().map_err(|e| io::Error::other(e.to_string()))?;
-                    dirty = true;
-                }
-                Effect::StartDemo => poller = demo(app.interval),
-                Effect::Suspend => {
-                    suspend(JobControl::Stop)?;
-                    terminal.clear().map_err(|e| io::Error::other(e.to_string()))?;
-                    dirty = true;
-                }
-                Effect::Apply(change) => poller.submit(change),
-                Effect::RunDoctor(ask) => poller.run_doctor(ask),
-                Effect::PlanPersist(dir) => poller.plan_persist(dir),
-                Effect::WritePersist(request) => {
-                    let tx = written_tx.clone();
-                    tokio::task::spawn_blocking(move || {
-                        let _ = tx.send(crate::setup::persist::write(request));
-                    });
-                }
-                Effect::ReadAudit(path) => {
-                    // Only the end of the file is read: quick enough to do here.
-                    let tail = read_last(&path, AUDIT_LINES).map_err(std::sync::Arc::new);
-                    more.extend(update(app, Action::AuditRead(tail)));
-                    dirty = true;
-                }
-                Effect::ReadConns(req) => {
-                    if let Some(previous) = conns_cancel.replace(req.cancel.clone()) {
-                        previous.store(true, Ordering::Relaxed);
+            let mut more = Vec::new();
+            for effect in std::mem::take(&mut effects) {
+                match effect {
+                    Effect::Quit => return Ok(Exit::Quit),
+                    Effect::SetInterval(d) => poller.set_interval(d),
+                    Effect::ClearScreen => {
+                        terminal
+                            .clear()
+                            .map_err(|e| io::Error::other(e.to_string()))?;
+                        dirty = true;
                     }
-                    let (read, tx, id) = (poller.conns.read(&req), conns_tx.clone(), req.id);
-                    dirty = true;
-                    tokio::spawn(async move {
-                        let started = Instant::now();
-                        let result = read.await;
-                        let _ = tx.send((id, result.map(Box::new), started.elapsed(), Instant::now()));
-                    });
-                }
-                Effect::CancelConns => {
-                    if let Some(cancel) = &conns_cancel {
-                        cancel.store(true, Ordering::Relaxed);
+                    Effect::StartDemo => poller = demo(app.interval),
+                    Effect::Suspend => {
+                        suspend(JobControl::Stop)?;
+                        terminal
+                            .clear()
+                            .map_err(|e| io::Error::other(e.to_string()))?;
+                        dirty = true;
+                    }
+                    Effect::Apply(change) => poller.submit(change),
+                    Effect::RunDoctor(ask) => poller.run_doctor(ask),
+                    Effect::PlanPersist(dir) => poller.plan_persist(dir),
+                    Effect::WritePersist(request) => {
+                        let tx = written_tx.clone();
+                        tokio::task::spawn_blocking(move || {
+                            let _ = tx.send(crate::setup::persist::write(request));
+                        });
+                    }
+                    Effect::ReadAudit(path) => {
+                        // Only the end of the file is read: quick enough to do here.
+                        let tail = read_last(&path, AUDIT_LINES).map_err(std::sync::Arc::new);
+                        more.extend(update(app, Action::AuditRead(tail)));
+                        dirty = true;
+                    }
+                    Effect::ReadConns(req) => {
+                        if let Some(previous) = conns_cancel.replace(req.cancel.clone()) {
+                            previous.store(true, Ordering::Relaxed);
+                        }
+                        let (read, tx, id) = (poller.conns.read(&req), conns_tx.clone(), req.id);
+                        dirty = true;
+                        tokio::spawn(async move {
+                            let started = Instant::now();
+                            let result = read.await;
+                            let _ = tx.send((
+                                id,
+                                result.map(Box::new),
+                                started.elapsed(),
+                                Instant::now(),
+                            ));
+                        });
+                    }
+                    Effect::CancelConns => {
+                        if let Some(cancel) = &conns_cancel {
+                            cancel.store(true, Ordering::Relaxed);
+                        }
                     }
                 }
             }
-          }
-          effects = more;
+            effects = more;
         }
     }
 }
@@ -218,10 +240,19 @@ where
 /// What the clock changes on screen: the ages shown (whole seconds) and the flash.
 fn clock(app: &App) -> (Option<u64>, Option<u64>, bool) {
     let age = |t: Instant| app.now.saturating_duration_since(t).as_secs();
-    (app.last_ok.map(age), app.poll_error.as_ref().map(|(_, t)| age(*t)), app.flash.is_some())
+    (
+        app.last_ok.map(age),
+        app.poll_error.as_ref().map(|(_, t)| age(*t)),
+        app.flash.is_some(),
+    )
 }
 
-fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App, theme: &Theme, sync: bool) -> io::Result<()>
+fn draw<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    theme: &Theme,
+    sync: bool,
+) -> io::Result<()>
 where
     B::Error: Display,
 {
@@ -229,7 +260,10 @@ where
         queue!(io::stdout(), BeginSynchronizedUpdate)?;
     }
     let mut screen = Default::default();
-    let drawn = terminal.draw(|f| screen = ui::draw(f, app, theme)).map(drop).map_err(|e| io::Error::other(e.to_string()));
+    let drawn = terminal
+        .draw(|f| screen = ui::draw(f, app, theme))
+        .map(drop)
+        .map_err(|e| io::Error::other(e.to_string()));
     if sync {
         execute!(io::stdout(), EndSynchronizedUpdate)?;
     }

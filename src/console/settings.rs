@@ -31,12 +31,18 @@ mod tests {
 
     #[test]
     fn the_documented_defaults_parse_to_the_defaults() {
-        assert_eq!(Settings::parse(DEFAULT_SETTINGS).unwrap(), Settings::default());
+        assert_eq!(
+            Settings::parse(DEFAULT_SETTINGS).unwrap(),
+            Settings::default()
+        );
     }
 
     #[test]
     fn settings_and_mistakes() {
-        let s = Settings::parse("read_only = true\naudit_log = \"/tmp/a.log\"\npersist_dir = \"/tmp/etc\"\n").unwrap();
+        let s = Settings::parse(
+            "read_only = true\naudit_log = \"/tmp/a.log\"\npersist_dir = \"/tmp/etc\"\n",
+        )
+        .unwrap();
         assert!(s.read_only);
         assert_eq!(s.audit_log, Some(PathBuf::from("/tmp/a.log")));
         assert_eq!(s.persist_dir, Some(PathBuf::from("/tmp/etc")));

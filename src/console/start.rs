@@ -3,15 +3,15 @@
 
 use super::app::{App, DEFAULT_INTERVAL, Source};
 use super::changes::Policy;
-use crate::ipvs::audit::{AuditLog, Context, Source as AuditSource};
 use super::config;
+use super::conn_source::ConnSource;
 use super::keymap::Keymap;
 use super::poller::{Kernel, Poller};
 use super::runloop::{self, Exit, JobControl, Wiring};
-use futures::{FutureExt, StreamExt};
 use super::settings::Settings;
 use super::terminal;
 use crate::host::{self, LiveHost, MemoryHost};
+use crate::ipvs::audit::{AuditLog, Context, Source as AuditSource};
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::procfs::ProcBackend;
 use crate::ipvs::sim::SimBackend;
@@ -19,10 +19,10 @@ use crate::ipvs::{Backend, Error};
 use crate::ui::theme::{self, Theme};
 use crossterm::event::EventStream;
 use crossterm::tty::IsTty;
+use futures::{FutureExt, StreamExt};
 use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
-use super::conn_source::ConnSource;
 use std::time::{Duration, Instant};
 use tokio::signal::unix::{SignalKind, signal};
 
@@ -42,10 +42,15 @@ pub struct Options {
 /// Runs the console until the user quits or a signal stops it; returns the exit status.
 pub fn run(options: Options) -> i32 {
     if !io::stdout().is_tty() || !io::stdin().is_tty() {
-        eprintln!("ipvs-tui: the console needs a terminal on standard input and output; `ipvs-tui list` prints the table as text");
+        eprintln!(
+            "ipvs-tui: the console needs a terminal on standard input and output; `ipvs-tui list` prints the table as text"
+        );
         return 2;
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("ipvs-tui: cannot start the async runtime: {e}");
@@ -61,11 +66,24 @@ fn demo_poller(interval: Duration, read_only: bool) -> Poller {
     let sim = SimBackend::demo(DEMO_SEED);
     sim.advance(Duration::from_secs(60));
     // A plausible director around the simulated table: every VIP bound, the sysctls of a director.
-    let table = sim.snapshot().now_or_never().and_then(Result::ok).unwrap_or_default();
+    let table = sim
+        .snapshot()
+        .now_or_never()
+        .and_then(Result::ok)
+        .unwrap_or_default();
     let host = MemoryHost::new(host::demo::state(&table));
     // One simulator for the tables and the connections pane.
     let sim = Arc::new(sim.with_wall_clock());
-    Poller::spawn(sim.clone(), host, interval, Policy { read_only, audit: None }).with_conns(ConnSource::Sim(sim))
+    Poller::spawn(
+        sim.clone(),
+        host,
+        interval,
+        Policy {
+            read_only,
+            audit: None,
+        },
+    )
+    .with_conns(ConnSource::Sim(sim))
 }
 
 /// This host's IPVS. Netlink refuses even reads without CAP_NET_ADMIN; then the world-readable
@@ -78,21 +96,44 @@ async fn kernel_or_read_only(interval: Duration, policy: Policy) -> (Source, Pol
         Err(e) => *e == Error::Permission,
     };
     if denied && let Ok(proc) = ProcBackend::open().await {
-        return (Source::ReadOnly, Poller::spawn(proc, LiveHost, interval, Policy { read_only: true, audit: None }));
+        return (
+            Source::ReadOnly,
+            Poller::spawn(
+                proc,
+                LiveHost,
+                interval,
+                Policy {
+                    read_only: true,
+                    audit: None,
+                },
+            ),
+        );
     }
-    (Source::Kernel, Poller::spawn(Kernel::after(attempt), LiveHost, interval, policy))
+    (
+        Source::Kernel,
+        Poller::spawn(Kernel::after(attempt), LiveHost, interval, policy),
+    )
 }
 
 /// The settings, keymap and theme in force, and what was wrong with the user's files.
 fn configuration() -> (Settings, Keymap, Theme, Vec<String>) {
     let mut problems = Vec::new();
     let settings_file = config::user_file("config.toml");
-    let settings = config::load(settings_file.as_deref(), "the default settings are used", Settings::parse).unwrap_or_else(|problem| {
+    let settings = config::load(
+        settings_file.as_deref(),
+        "the default settings are used",
+        Settings::parse,
+    )
+    .unwrap_or_else(|problem| {
         problems.push(problem);
         None
     });
     let keymap_file = config::user_file("keymap.toml");
-    let keymap = match config::load(keymap_file.as_deref(), "the default keys are used", Keymap::parse) {
+    let keymap = match config::load(
+        keymap_file.as_deref(),
+        "the default keys are used",
+        Keymap::parse,
+    ) {
         Ok(Some(user)) => Keymap::builtin().overlaid(user),
         Ok(None) => Keymap::builtin(),
         Err(problem) => {
@@ -101,7 +142,9 @@ fn configuration() -> (Settings, Keymap, Theme, Vec<String>) {
         }
     };
     let theme_file = config::user_file("theme.toml");
-    let mut theme = match config::load(theme_file.as_deref(), "the default theme is used", |t| Theme::builtin().overlaid(t)) {
+    let mut theme = match config::load(theme_file.as_deref(), "the default theme is used", |t| {
+        Theme::builtin().overlaid(t)
+    }) {
         Ok(Some(theme)) => theme,
         Ok(None) => Theme::builtin(),
         Err(problem) => {
@@ -120,7 +163,11 @@ fn host_name() -> String {
     // SAFETY: the buffer is valid for its length; gethostname NUL-terminates within it on success.
     let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
     let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-    if ok { String::from_utf8_lossy(&buf[..end]).into_owned() } else { "localhost".into() }
+    if ok {
+        String::from_utf8_lossy(&buf[..end]).into_owned()
+    } else {
+        "localhost".into()
+    }
 }
 
 async fn console(options: Options) -> i32 {
@@ -130,9 +177,15 @@ async fn console(options: Options) -> i32 {
         Some(path) => AuditLog::at(path),
         None => AuditLog::default_for_this_user(),
     };
-    let policy = Policy { read_only, audit: Some((log.clone(), Context::current(AuditSource::Console))) };
-    let (source, poller) =
-        if options.demo { (Source::Simulated, demo_poller(DEFAULT_INTERVAL, read_only)) } else { kernel_or_read_only(DEFAULT_INTERVAL, policy).await };
+    let policy = Policy {
+        read_only,
+        audit: Some((log.clone(), Context::current(AuditSource::Console))),
+    };
+    let (source, poller) = if options.demo {
+        (Source::Simulated, demo_poller(DEFAULT_INTERVAL, read_only))
+    } else {
+        kernel_or_read_only(DEFAULT_INTERVAL, policy).await
+    };
     let mut app = App::new(source, host_name(), keymap, Instant::now());
     if read_only {
         app.set_read_only();
@@ -145,7 +198,11 @@ async fn console(options: Options) -> i32 {
         app.flash_error(problems.join("\n"));
     }
     let mut stops = Vec::new();
-    for (kind, name, number) in [(SignalKind::terminate(), "SIGTERM", 15), (SignalKind::interrupt(), "SIGINT", 2), (SignalKind::hangup(), "SIGHUP", 1)] {
+    for (kind, name, number) in [
+        (SignalKind::terminate(), "SIGTERM", 15),
+        (SignalKind::interrupt(), "SIGINT", 2),
+        (SignalKind::hangup(), "SIGHUP", 1),
+    ] {
         match signal(kind) {
             Ok(s) => stops.push((s, name, number)),
             Err(e) => {
@@ -166,9 +223,17 @@ async fn console(options: Options) -> i32 {
     };
     // Job control: SIGTSTP (kill -TSTP; Ctrl-Z arrives as a key in raw mode) and SIGCONT.
     let mut job_signals = Vec::new();
-    for (number, job) in [(libc::SIGTSTP, JobControl::Stop), (libc::SIGCONT, JobControl::Continued)] {
+    for (number, job) in [
+        (libc::SIGTSTP, JobControl::Stop),
+        (libc::SIGCONT, JobControl::Continued),
+    ] {
         match signal(SignalKind::from_raw(number)) {
-            Ok(s) => job_signals.push(futures::stream::unfold((s, job), |(mut s, job)| async move { s.recv().await.map(|_| (job, (s, job))) }).boxed_local()),
+            Ok(s) => job_signals.push(
+                futures::stream::unfold((s, job), |(mut s, job)| async move {
+                    s.recv().await.map(|_| (job, (s, job)))
+                })
+                .boxed_local(),
+            ),
             Err(e) => {
                 eprintln!("ipvs-tui: cannot handle job control signals: {e}");
                 return 1;
@@ -191,7 +256,11 @@ async fn console(options: Options) -> i32 {
             size.set(*w, *h);
         }
     });
-    let wiring = Wiring { events, poller, signals, demo: |interval| demo_poller(interval, read_only),
+    let wiring = Wiring {
+        events,
+        poller,
+        signals,
+        demo: |interval| demo_poller(interval, read_only),
         sync: false,
         job_control,
         suspend: |job| match job {

@@ -30,7 +30,10 @@ impl TermSize {
 
     /// A resize event's size.
     pub fn set(&self, width: u16, height: u16) {
-        self.0.store(u32::from(width) << 16 | u32::from(height), Ordering::Relaxed);
+        self.0.store(
+            u32::from(width) << 16 | u32::from(height),
+            Ordering::Relaxed,
+        );
     }
 
     /// Ask the terminal next time.

@@ -1,12 +1,14 @@
 //! The real terminal: raw mode, alternate screen, clicks and wheel (no motion), and a restore
 //! that runs on every exit path, panics included. Restoring twice is harmless.
 
+use super::lean_backend::LeanBackend;
 use crossterm::cursor::{Hide, Show};
 use crossterm::style::{Attribute, ResetColor, SetAttribute};
-use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
 use crossterm::{Command, execute};
 use ratatui::Terminal;
-use super::lean_backend::LeanBackend;
 use std::fmt;
 use std::io::{self, Stdout};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,7 +22,11 @@ struct CaptureClicks(bool);
 
 impl Command for CaptureClicks {
     fn write_ansi(&self, f: &mut impl fmt::Write) -> fmt::Result {
-        f.write_str(if self.0 { "\x1b[?1000h\x1b[?1006h" } else { "\x1b[?1006l\x1b[?1000l" })
+        f.write_str(if self.0 {
+            "\x1b[?1000h\x1b[?1006h"
+        } else {
+            "\x1b[?1006l\x1b[?1000l"
+        })
     }
 }
 
@@ -31,7 +37,12 @@ pub fn enter() -> io::Result<Terminal<LeanBackend<Stdout>>> {
     install_panic_hook();
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
-    if let Err(e) = execute!(io::stdout(), EnterAlternateScreen, CaptureClicks(true), Hide) {
+    if let Err(e) = execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        CaptureClicks(true),
+        Hide
+    ) {
         restore();
         return Err(e);
     }
@@ -54,7 +65,12 @@ pub fn suspend() -> io::Result<()> {
 pub fn resume() -> io::Result<()> {
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
-    execute!(io::stdout(), EnterAlternateScreen, CaptureClicks(true), Hide)
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        CaptureClicks(true),
+        Hide
+    )
 }
 
 /// Gives the terminal back as it was: cooked mode, main screen, cursor, no mouse reporting.
@@ -62,7 +78,14 @@ pub fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
         // Best effort: on a vanished terminal (SIGHUP) these fail, and there is nothing to restore.
         // The reset first: frames do not end with one, and the main screen must not inherit a style.
-        let _ = execute!(io::stdout(), ResetColor, SetAttribute(Attribute::Reset), CaptureClicks(false), LeaveAlternateScreen, Show);
+        let _ = execute!(
+            io::stdout(),
+            ResetColor,
+            SetAttribute(Attribute::Reset),
+            CaptureClicks(false),
+            LeaveAlternateScreen,
+            Show
+        );
         let _ = disable_raw_mode();
     }
 }

@@ -65,7 +65,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             navigate::click(app, Position::new(column, row));
             vec![]
         }
-        Action::Scroll { down, column, row } => navigate::scroll(app, down, Position::new(column, row)),
+        Action::Scroll { down, column, row } => {
+            navigate::scroll(app, down, Position::new(column, row))
+        }
         Action::Snapshot { snapshot, at } => {
             app.now = app.now.max(at);
             // Drains follow every poll, frozen or not: they act on the table, not on the screen.
@@ -88,7 +90,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Tick(now) => {
             app.now = now;
-            if app.flash.as_ref().is_some_and(|f| now.duration_since(f.at) >= if f.error { FLASH_ERROR_FOR } else { FLASH_FOR }) {
+            if app.flash.as_ref().is_some_and(|f| {
+                now.duration_since(f.at) >= if f.error { FLASH_ERROR_FOR } else { FLASH_FOR }
+            }) {
                 app.flash = None;
             }
             conns::tick(app)
@@ -98,7 +102,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             conns::edit(app, req);
             vec![]
         }
-        Action::ConnsRead { id, result, took, at } => {
+        Action::ConnsRead {
+            id,
+            result,
+            took,
+            at,
+        } => {
             conns::done(app, id, result, took, at);
             vec![]
         }
@@ -106,7 +115,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
 }
 
 pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
-    if c == Command::Wizard || (matches!(app.modal, Some(super::app::Modal::Wizard(_))) && super::wizard::takes(c)) {
+    if c == Command::Wizard
+        || (matches!(app.modal, Some(super::app::Modal::Wizard(_))) && super::wizard::takes(c))
+    {
         return super::wizard::command(app, c);
     }
     match c {
@@ -114,7 +125,12 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
         Command::Suspend => return vec![Effect::Suspend],
         Command::Redraw => return vec![Effect::ClearScreen],
         Command::Help => app.help = if app.help.is_some() { None } else { Some(0) },
-        Command::Up | Command::Down | Command::PageUp | Command::PageDown | Command::Top | Command::Bottom => navigate::movement(app, c),
+        Command::Up
+        | Command::Down
+        | Command::PageUp
+        | Command::PageDown
+        | Command::Top
+        | Command::Bottom => navigate::movement(app, c),
         Command::Enter => {
             if app.current_service().is_some() {
                 app.focus = Focus::Servers;
@@ -153,13 +169,27 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
         }
         Command::Freeze => {
             app.frozen = !app.frozen;
-            let resume = app.keymap.key_for(&app.layers(), Command::Freeze).map(|k| format!("; {k} resumes")).unwrap_or_default();
-            if app.frozen { app.flash(format!("frozen: new polls are not shown{resume}")) } else { app.flash("resumed: the next poll is shown") }
+            let resume = app
+                .keymap
+                .key_for(&app.layers(), Command::Freeze)
+                .map(|k| format!("; {k} resumes"))
+                .unwrap_or_default();
+            if app.frozen {
+                app.flash(format!("frozen: new polls are not shown{resume}"))
+            } else {
+                app.flash("resumed: the next poll is shown")
+            }
         }
-        Command::IntervalDown | Command::IntervalUp => return interval_step(app, c == Command::IntervalUp),
+        Command::IntervalDown | Command::IntervalUp => {
+            return interval_step(app, c == Command::IntervalUp);
+        }
         Command::Exact => {
             app.exact = !app.exact;
-            app.flash(if app.exact { "exact numbers" } else { "numbers in K/M/G" });
+            app.flash(if app.exact {
+                "exact numbers"
+            } else {
+                "numbers in K/M/G"
+            });
         }
         Command::Rates => {
             app.rate_source = app.rate_source.toggled();
@@ -176,7 +206,10 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
         Command::PaletteRun => match palette::take(app) {
             Some(Run::Command(c)) => return command(app, c),
             Some(Run::Sort(column)) => {
-                *sort_spec(app) = view::SortSpec { column, descending: column.descending_first() };
+                *sort_spec(app) = view::SortSpec {
+                    column,
+                    descending: column.descending_first(),
+                };
                 app.rebuild();
             }
             Some(Run::Filter(text)) => {
@@ -206,10 +239,14 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
             if app.audit_view.take().is_none() {
                 match app.audit_path.clone() {
                     Some(path) => {
-                        app.audit_view = Some(AuditView { tail: None, selected: 0 });
+                        app.audit_view = Some(AuditView {
+                            tail: None,
+                            selected: 0,
+                        });
                         return vec![Effect::ReadAudit(path)];
                     }
-                    None => app.flash("the demo's changes touch nothing on this host and are not audited"),
+                    None => app
+                        .flash("the demo's changes touch nothing on this host and are not audited"),
                 }
             }
         }
@@ -217,7 +254,11 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
         // Taken by the wizard above while it is open.
         Command::Wizard | Command::WizardNext | Command::WizardBack => {}
         Command::Persist | Command::PersistWrite => return super::persist::command(app, c),
-        Command::Interfaces | Command::Sysctls | Command::BindVip | Command::UnbindVip | Command::EditSysctl => {
+        Command::Interfaces
+        | Command::Sysctls
+        | Command::BindVip
+        | Command::UnbindVip
+        | Command::EditSysctl => {
             return super::hostpanes::command(app, c);
         }
         Command::Drain => {
@@ -262,10 +303,21 @@ fn filter_changed(app: &mut App) {
 }
 
 fn interval_step(app: &mut App, up: bool) -> Vec<Effect> {
-    let i = INTERVALS.iter().position(|d| *d >= app.interval).unwrap_or(INTERVALS.len() - 1);
-    let i = if up { (i + 1).min(INTERVALS.len() - 1) } else { i.saturating_sub(1) };
+    let i = INTERVALS
+        .iter()
+        .position(|d| *d >= app.interval)
+        .unwrap_or(INTERVALS.len() - 1);
+    let i = if up {
+        (i + 1).min(INTERVALS.len() - 1)
+    } else {
+        i.saturating_sub(1)
+    };
     if INTERVALS[i] == app.interval {
-        app.flash(format!("refresh every {} s: the {} step", app.interval.as_secs(), if up { "longest" } else { "shortest" }));
+        app.flash(format!(
+            "refresh every {} s: the {} step",
+            app.interval.as_secs(),
+            if up { "longest" } else { "shortest" }
+        ));
         return vec![];
     }
     app.interval = INTERVALS[i];
@@ -288,6 +340,9 @@ fn sort_step(app: &mut App, delta: isize) {
     let spec = sort_spec(app);
     let i = columns.iter().position(|c| *c == spec.column).unwrap_or(0) as isize;
     let next = columns[(i + delta).rem_euclid(columns.len() as isize) as usize];
-    *spec = view::SortSpec { column: next, descending: next.descending_first() };
+    *spec = view::SortSpec {
+        column: next,
+        descending: next.descending_first(),
+    };
     app.rebuild();
 }

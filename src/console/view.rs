@@ -3,9 +3,9 @@
 //! filter or the sort changes, never per frame.
 
 use super::app::App;
-use crate::ipvs::rates::Rate;
 use crate::ipvs::listing::{sort_dests, sort_services};
 use crate::ipvs::model::{AddrPort, Dest, Family, Service, ServiceKey, Snapshot};
+use crate::ipvs::rates::Rate;
 use std::borrow::Borrow;
 use std::cmp::Ordering;
 
@@ -31,18 +31,40 @@ pub enum Column {
 }
 
 pub const SERVICE_COLUMNS: [Column; 10] = [
-    Column::Service, Column::Scheduler, Column::Persistence, Column::Active, Column::Inactive,
-    Column::Conns, Column::InPkts, Column::OutPkts, Column::InBytes, Column::OutBytes,
+    Column::Service,
+    Column::Scheduler,
+    Column::Persistence,
+    Column::Active,
+    Column::Inactive,
+    Column::Conns,
+    Column::InPkts,
+    Column::OutPkts,
+    Column::InBytes,
+    Column::OutBytes,
 ];
 pub const SERVER_COLUMNS: [Column; 13] = [
-    Column::Address, Column::Forward, Column::Weight, Column::Thresholds, Column::Active, Column::Inactive,
-    Column::Persist, Column::Conns, Column::InPkts, Column::OutPkts, Column::InBytes, Column::OutBytes, Column::Share,
+    Column::Address,
+    Column::Forward,
+    Column::Weight,
+    Column::Thresholds,
+    Column::Active,
+    Column::Inactive,
+    Column::Persist,
+    Column::Conns,
+    Column::InPkts,
+    Column::OutPkts,
+    Column::InBytes,
+    Column::OutBytes,
+    Column::Share,
 ];
 
 impl Column {
     /// Identity-like columns sort ascending first; counts and rates biggest first.
     pub fn descending_first(self) -> bool {
-        !matches!(self, Column::Service | Column::Scheduler | Column::Address | Column::Forward)
+        !matches!(
+            self,
+            Column::Service | Column::Scheduler | Column::Address | Column::Forward
+        )
     }
 }
 
@@ -55,9 +77,19 @@ pub struct SortSpec {
 /// How a service is named in the table and matched by the filter: `TCP 192.0.2.1:80`, `FWM 7`.
 pub fn service_label(key: &ServiceKey) -> String {
     match key {
-        ServiceKey::Addr { protocol, addr, port } => format!("{} {}", protocol.name(), AddrPort(addr, *port)),
-        ServiceKey::Fwmark { mark, family: Family::Inet } => format!("FWM {mark}"),
-        ServiceKey::Fwmark { mark, family: Family::Inet6 } => format!("FWM {mark} IPv6"),
+        ServiceKey::Addr {
+            protocol,
+            addr,
+            port,
+        } => format!("{} {}", protocol.name(), AddrPort(addr, *port)),
+        ServiceKey::Fwmark {
+            mark,
+            family: Family::Inet,
+        } => format!("FWM {mark}"),
+        ServiceKey::Fwmark {
+            mark,
+            family: Family::Inet6,
+        } => format!("FWM {mark} IPv6"),
     }
 }
 
@@ -67,7 +99,9 @@ pub fn dest_label(d: &Dest) -> String {
 
 /// Sum of the real servers' active and inactive connections: a service has no count of its own.
 pub fn service_conns(s: &Service) -> (u64, u64) {
-    s.dests.iter().fold((0, 0), |(a, i), d| (a + u64::from(d.active_conns), i + u64::from(d.inact_conns)))
+    s.dests.iter().fold((0, 0), |(a, i), d| {
+        (a + u64::from(d.active_conns), i + u64::from(d.inact_conns))
+    })
 }
 
 struct Ranked<'a, T>(usize, &'a T);
@@ -85,7 +119,12 @@ impl Borrow<Dest> for Ranked<'_, Dest> {
 /// The rank of each service in ipvsadm's order (which is not a total order, so it is computed
 /// once by ipvsadm's own algorithm rather than used as a comparator).
 pub fn ipvsadm_rank(snapshot: &Snapshot) -> Vec<usize> {
-    let mut ranked: Vec<_> = snapshot.services.iter().enumerate().map(|(i, s)| Ranked(i, s)).collect();
+    let mut ranked: Vec<_> = snapshot
+        .services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| Ranked(i, s))
+        .collect();
     sort_services(&mut ranked);
     let mut rank = vec![0; ranked.len()];
     for (r, item) in ranked.iter().enumerate() {
@@ -95,7 +134,12 @@ pub fn ipvsadm_rank(snapshot: &Snapshot) -> Vec<usize> {
 }
 
 fn dest_rank(service: &Service) -> Vec<usize> {
-    let mut ranked: Vec<_> = service.dests.iter().enumerate().map(|(i, d)| Ranked(i, d)).collect();
+    let mut ranked: Vec<_> = service
+        .dests
+        .iter()
+        .enumerate()
+        .map(|(i, d)| Ranked(i, d))
+        .collect();
     sort_dests(&mut ranked);
     let mut rank = vec![0; ranked.len()];
     for (r, item) in ranked.iter().enumerate() {
@@ -131,7 +175,10 @@ fn haystack(s: &Service) -> String {
 /// The number a service sorts by in a count column (persistence: none first, then by timeout).
 fn service_number(s: &Service, column: Column) -> (bool, u64) {
     match column {
-        Column::Persistence => (s.config.persistence.is_some(), u64::from(s.config.persistence.unwrap_or(0))),
+        Column::Persistence => (
+            s.config.persistence.is_some(),
+            u64::from(s.config.persistence.unwrap_or(0)),
+        ),
         Column::Active => (true, service_conns(s).0),
         Column::Inactive => (true, service_conns(s).1),
         _ => (true, 0),
@@ -144,28 +191,52 @@ pub fn rebuild(app: &mut App) {
         app.dest_view.clear();
         return;
     };
-    let terms: Vec<String> = app.filter.value().split_whitespace().map(str::to_lowercase).collect();
+    let terms: Vec<String> = app
+        .filter
+        .value()
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect();
     let services = &snapshot.services;
     let mut view: Vec<usize> = if terms.is_empty() {
         (0..services.len()).collect()
     } else {
-        (0..services.len()).filter(|&i| { let h = haystack(&services[i]); terms.iter().all(|t| h.contains(t.as_str())) }).collect()
+        (0..services.len())
+            .filter(|&i| {
+                let h = haystack(&services[i]);
+                terms.iter().all(|t| h.contains(t.as_str()))
+            })
+            .collect()
     };
     let spec = app.service_sort;
     let rank = &app.ipvsadm_rank;
-    let rates: Vec<Option<Rate>> = if matches!(spec.column, Column::Conns | Column::InPkts | Column::OutPkts | Column::InBytes | Column::OutBytes) {
+    let rates: Vec<Option<Rate>> = if matches!(
+        spec.column,
+        Column::Conns | Column::InPkts | Column::OutPkts | Column::InBytes | Column::OutBytes
+    ) {
         (0..services.len()).map(|i| app.service_rate(i)).collect()
     } else {
         Vec::new()
     };
     view.sort_by(|&a, &b| {
         let primary = match spec.column {
-            Column::Scheduler => services[a].config.scheduler.cmp(&services[b].config.scheduler),
-            Column::Conns | Column::InPkts | Column::OutPkts | Column::InBytes | Column::OutBytes => by_rate(spec.column, &rates[a], &rates[b]),
+            Column::Scheduler => services[a]
+                .config
+                .scheduler
+                .cmp(&services[b].config.scheduler),
+            Column::Conns
+            | Column::InPkts
+            | Column::OutPkts
+            | Column::InBytes
+            | Column::OutBytes => by_rate(spec.column, &rates[a], &rates[b]),
             Column::Service => Ordering::Equal,
             c => service_number(&services[a], c).cmp(&service_number(&services[b], c)),
         };
-        let primary = if spec.descending { primary.reverse() } else { primary };
+        let primary = if spec.descending {
+            primary.reverse()
+        } else {
+            primary
+        };
         primary.then(rank.get(a).cmp(&rank.get(b)))
     });
     // The service column in descending order is ipvsadm's order reversed.
@@ -178,14 +249,24 @@ pub fn rebuild(app: &mut App) {
 }
 
 fn restore_service_selection(app: &mut App) {
-    let services = &app.snapshot.as_ref().map(|s| s.services.as_slice()).unwrap_or(&[]);
+    let services = &app
+        .snapshot
+        .as_ref()
+        .map(|s| s.services.as_slice())
+        .unwrap_or(&[]);
     if let Some(key) = app.selected_service
         && let Some(pos) = app.view.iter().position(|&i| services[i].config.key == key)
     {
         app.services_nav.selected = pos;
     }
-    app.services_nav.selected = app.services_nav.selected.min(app.view.len().saturating_sub(1));
-    app.selected_service = app.view.get(app.services_nav.selected).map(|&i| services[i].config.key);
+    app.services_nav.selected = app
+        .services_nav
+        .selected
+        .min(app.view.len().saturating_sub(1));
+    app.selected_service = app
+        .view
+        .get(app.services_nav.selected)
+        .map(|&i| services[i].config.key);
 }
 
 /// The selected service's real servers, sorted; called whenever the selected service changes.
@@ -199,7 +280,9 @@ pub fn rebuild_dests(app: &mut App) {
     let rank = dest_rank(service);
     let spec = app.server_sort;
     let si = app.view[app.services_nav.selected];
-    let rates: Vec<Option<Rate>> = (0..service.dests.len()).map(|j| app.dest_rate(si, j)).collect();
+    let rates: Vec<Option<Rate>> = (0..service.dests.len())
+        .map(|j| app.dest_rate(si, j))
+        .collect();
     let dests = &service.dests;
     let mut view: Vec<usize> = (0..dests.len()).collect();
     view.sort_by(|&a, &b| {
@@ -208,19 +291,31 @@ pub fn rebuild_dests(app: &mut App) {
             Column::Address => rank[a].cmp(&rank[b]),
             Column::Forward => x.config.forward.name().cmp(y.config.forward.name()),
             Column::Weight => x.config.weight.cmp(&y.config.weight),
-            Column::Thresholds => (x.config.u_threshold, x.config.l_threshold).cmp(&(y.config.u_threshold, y.config.l_threshold)),
+            Column::Thresholds => (x.config.u_threshold, x.config.l_threshold)
+                .cmp(&(y.config.u_threshold, y.config.l_threshold)),
             Column::Active => x.active_conns.cmp(&y.active_conns),
             Column::Inactive => x.inact_conns.cmp(&y.inact_conns),
             Column::Persist => x.persist_conns.cmp(&y.persist_conns),
             c => by_rate(c, &rates[a], &rates[b]),
         };
-        let primary = if spec.descending { primary.reverse() } else { primary };
+        let primary = if spec.descending {
+            primary.reverse()
+        } else {
+            primary
+        };
         primary.then(rank[a].cmp(&rank[b]))
     });
     let selected = app.selected_dest;
-    let pos = selected.and_then(|(addr, port)| view.iter().position(|&j| dests[j].config.addr == addr && dests[j].config.port == port));
-    let sel = pos.unwrap_or(app.servers_nav.selected).min(view.len().saturating_sub(1));
-    app.selected_dest = view.get(sel).map(|&j| (dests[j].config.addr, dests[j].config.port));
+    let pos = selected.and_then(|(addr, port)| {
+        view.iter()
+            .position(|&j| dests[j].config.addr == addr && dests[j].config.port == port)
+    });
+    let sel = pos
+        .unwrap_or(app.servers_nav.selected)
+        .min(view.len().saturating_sub(1));
+    app.selected_dest = view
+        .get(sel)
+        .map(|&j| (dests[j].config.addr, dests[j].config.port));
     app.servers_nav.selected = sel;
     app.dest_view = view;
 }

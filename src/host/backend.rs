@@ -64,13 +64,27 @@ mod tests {
     #[test]
     fn hand_built_changes_are_checked_before_anything_is_written() {
         let mut state = HostState::default();
-        state.sysctls.insert("net.ipv4.ip_forward".into(), "0".into());
+        state
+            .sysctls
+            .insert("net.ipv4.ip_forward".into(), "0".into());
         let host = MemoryHost::new(state.clone());
-        let traversal = HostOp::SetSysctl { name: "net.//.//.//.etc.passwd".into(), value: "1".into() };
+        let traversal = HostOp::SetSysctl {
+            name: "net.//.//.//.etc.passwd".into(),
+            value: "1".into(),
+        };
         let live = futures::executor::block_on(super::super::apply(&traversal)).unwrap_err();
-        assert_eq!(live.to_string(), r#"sysctl "net.//.//.//.etc.passwd": not an LVS sysctl that ipvs-tui knows; `ipvs-tui sysctl` lists them"#);
-        let too_big = HostOp::SetSysctl { name: "net.ipv4.ip_forward".into(), value: "7".into() };
-        assert!(matches!(futures::executor::block_on(host.apply(&too_big)), Err(HostError::Invalid(_))));
+        assert_eq!(
+            live.to_string(),
+            r#"sysctl "net.//.//.//.etc.passwd": not an LVS sysctl that ipvs-tui knows; `ipvs-tui sysctl` lists them"#
+        );
+        let too_big = HostOp::SetSysctl {
+            name: "net.ipv4.ip_forward".into(),
+            value: "7".into(),
+        };
+        assert!(matches!(
+            futures::executor::block_on(host.apply(&too_big)),
+            Err(HostError::Invalid(_))
+        ));
         assert_eq!(host.current(), state);
     }
 }

@@ -11,11 +11,21 @@ pub enum HostError {
     #[error("interface {0} does not exist")]
     NoInterface(String),
     #[error("address {addr}/{prefix} is already on {dev}")]
-    AddressExists { dev: String, addr: IpAddr, prefix: u8 },
+    AddressExists {
+        dev: String,
+        addr: IpAddr,
+        prefix: u8,
+    },
     #[error("address {addr}/{prefix} is not on {dev}")]
-    AddressMissing { dev: String, addr: IpAddr, prefix: u8 },
+    AddressMissing {
+        dev: String,
+        addr: IpAddr,
+        prefix: u8,
+    },
     /// The gateway of a route is on no subnet this host is connected to.
-    #[error("gateway {0} is not on a directly connected subnet of this host (the kernel has no route to it)")]
+    #[error(
+        "gateway {0} is not on a directly connected subnet of this host (the kernel has no route to it)"
+    )]
     Unreachable(IpAddr),
     #[error("there is no default route via {0}")]
     RouteMissing(IpAddr),
@@ -33,13 +43,20 @@ pub enum HostError {
 }
 
 fn missing_hint(name: &str) -> &'static str {
-    if name.starts_with("net.ipv4.vs.") { " (is the ip_vs module loaded?)" } else { "" }
+    if name.starts_with("net.ipv4.vs.") {
+        " (is the ip_vs module loaded?)"
+    } else {
+        ""
+    }
 }
 
 /// The errno of a failed change, in words; `what` says what was being done.
 pub(crate) fn errno_error(what: &str, errno: i32) -> HostError {
     match errno {
         libc::EPERM | libc::EACCES => HostError::Permission(what.to_string()),
-        _ => HostError::Kernel(format!("{what} failed: {}", std::io::Error::from_raw_os_error(errno))),
+        _ => HostError::Kernel(format!(
+            "{what} failed: {}",
+            std::io::Error::from_raw_os_error(errno)
+        )),
     }
 }

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 
 /// A route-netlink socket whose connection task runs on the current tokio runtime.
 pub(super) fn connect() -> Result<Handle, HostError> {
-    let (connection, handle, _) =
-        rtnetlink::new_connection().map_err(|e| HostError::Io(format!("cannot open a route netlink socket: {e}")))?;
+    let (connection, handle, _) = rtnetlink::new_connection()
+        .map_err(|e| HostError::Io(format!("cannot open a route netlink socket: {e}")))?;
     tokio::spawn(connection);
     Ok(handle)
 }
@@ -33,11 +33,22 @@ pub(super) fn read_error(what: &str, e: rtnetlink::Error) -> HostError {
 
 /// Every link with its addresses, by index.
 pub(super) async fn read_links(handle: &Handle) -> Result<Vec<Link>, HostError> {
-    let messages: Vec<LinkMessage> =
-        handle.link().get().execute().try_collect().await.map_err(|e| read_error("reading the interfaces", e))?;
-    let mut links: BTreeMap<u32, Link> = messages.iter().map(|m| (m.header.index, link(m))).collect();
-    let addrs: Vec<AddressMessage> =
-        handle.address().get().execute().try_collect().await.map_err(|e| read_error("reading the addresses", e))?;
+    let messages: Vec<LinkMessage> = handle
+        .link()
+        .get()
+        .execute()
+        .try_collect()
+        .await
+        .map_err(|e| read_error("reading the interfaces", e))?;
+    let mut links: BTreeMap<u32, Link> =
+        messages.iter().map(|m| (m.header.index, link(m))).collect();
+    let addrs: Vec<AddressMessage> = handle
+        .address()
+        .get()
+        .execute()
+        .try_collect()
+        .await
+        .map_err(|e| read_error("reading the addresses", e))?;
     for m in &addrs {
         if let Some(link) = links.get_mut(&m.header.index)
             && let Some(a) = addr(m, &link.name)
@@ -50,7 +61,13 @@ pub(super) async fn read_links(handle: &Handle) -> Result<Vec<Link>, HostError> 
 
 /// The index of the interface `name`.
 pub(super) async fn index_of(handle: &Handle, name: &str) -> Result<u32, HostError> {
-    let found = handle.link().get().match_name(name.to_string()).execute().try_next().await;
+    let found = handle
+        .link()
+        .get()
+        .match_name(name.to_string())
+        .execute()
+        .try_next()
+        .await;
     match found {
         Ok(Some(m)) => Ok(m.header.index),
         Ok(None) => Err(HostError::NoInterface(name.to_string())),
@@ -64,11 +81,20 @@ pub(super) async fn set_up(handle: &Handle, name: &str, up: bool) -> Result<(), 
     let index = index_of(handle, name).await?;
     let builder = rtnetlink::LinkUnspec::new_with_index(index);
     let message = if up { builder.up() } else { builder.down() }.build();
-    let what = if up { "bringing an interface up" } else { "bringing an interface down" };
-    handle.link().set(message).execute().await.map_err(|e| match errno(&e) {
-        Some(libc::ENODEV) => HostError::NoInterface(name.to_string()),
-        _ => read_error(what, e),
-    })
+    let what = if up {
+        "bringing an interface up"
+    } else {
+        "bringing an interface down"
+    };
+    handle
+        .link()
+        .set(message)
+        .execute()
+        .await
+        .map_err(|e| match errno(&e) {
+            Some(libc::ENODEV) => HostError::NoInterface(name.to_string()),
+            _ => read_error(what, e),
+        })
 }
 
 fn link(m: &LinkMessage) -> Link {
@@ -89,7 +115,13 @@ fn link(m: &LinkMessage) -> Link {
     if kind.is_none() && m.header.link_layer_type == LinkLayerType::Loopback {
         kind = Some("loopback".to_string());
     }
-    Link { index: m.header.index, name, up: m.header.flags.contains(LinkFlags::Up), kind, addrs: Vec::new() }
+    Link {
+        index: m.header.index,
+        name,
+        up: m.header.flags.contains(LinkFlags::Up),
+        kind,
+        addrs: Vec::new(),
+    }
 }
 
 /// The address of `m`; the label only when it is not just the interface name (the kernel gives
@@ -105,7 +137,11 @@ fn addr(m: &AddressMessage, link_name: &str) -> Option<Addr> {
         }
     }
     // IFA_LOCAL is the interface's own address; IFA_ADDRESS is the peer's on point-to-point links.
-    Some(Addr { addr: local.or(address)?, prefix: m.header.prefix_len, label })
+    Some(Addr {
+        addr: local.or(address)?,
+        prefix: m.header.prefix_len,
+        label,
+    })
 }
 
 #[cfg(test)]
@@ -115,15 +151,27 @@ mod tests {
     /// Reads only (no privilege needed): the loopback link of whatever namespace runs the tests.
     #[test]
     fn reads_loopback_and_names_a_missing_interface() {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         runtime.block_on(async {
             let handle = connect().unwrap();
             let links = read_links(&handle).await.unwrap();
-            let lo = links.iter().find(|l| l.name == "lo").expect("every namespace has lo");
+            let lo = links
+                .iter()
+                .find(|l| l.name == "lo")
+                .expect("every namespace has lo");
             assert_eq!(lo.kind.as_deref(), Some("loopback"));
-            assert!(links.windows(2).all(|w| w[0].index < w[1].index), "by index");
+            assert!(
+                links.windows(2).all(|w| w[0].index < w[1].index),
+                "by index"
+            );
             assert_eq!(index_of(&handle, "lo").await.unwrap(), lo.index);
-            assert_eq!(index_of(&handle, "ipvstui-none0").await, Err(HostError::NoInterface("ipvstui-none0".into())));
+            assert_eq!(
+                index_of(&handle, "ipvstui-none0").await,
+                Err(HostError::NoInterface("ipvstui-none0".into()))
+            );
         });
     }
 }

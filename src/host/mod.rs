@@ -73,7 +73,15 @@ impl HostState {
 
     /// Every interface holding `addr` (with any prefix), with the address as it is there.
     pub fn bindings(&self, addr: IpAddr) -> Vec<(&Link, &Addr)> {
-        self.links.iter().flat_map(|l| l.addrs.iter().filter(move |a| a.addr == addr).map(move |a| (l, a))).collect()
+        self.links
+            .iter()
+            .flat_map(|l| {
+                l.addrs
+                    .iter()
+                    .filter(move |a| a.addr == addr)
+                    .map(move |a| (l, a))
+            })
+            .collect()
     }
 }
 
@@ -83,7 +91,11 @@ pub async fn read_state() -> Result<HostState, HostError> {
     let handle = links::connect()?;
     let links = links::read_links(&handle).await?;
     let routes = routes::read_routes(&handle, &links).await?;
-    Ok(HostState { links, routes, sysctls: sysctl::read_all() })
+    Ok(HostState {
+        links,
+        routes,
+        sysctls: sysctl::read_all(),
+    })
 }
 
 /// Applies one change to this host: addresses, links and routes over rtnetlink, sysctls through
@@ -93,12 +105,23 @@ pub async fn read_state() -> Result<HostState, HostError> {
 pub async fn apply(op: &HostOp) -> Result<(), HostError> {
     parse::validate(op).map_err(|e| HostError::Invalid(e.to_string()))?;
     match op {
-        HostOp::AddAddr { dev, addr, prefix, label } => addrs::add(&links::connect()?, dev, *addr, *prefix, label.as_deref()).await,
-        HostOp::DelAddr { dev, addr, prefix } => addrs::del(&links::connect()?, dev, *addr, *prefix).await,
+        HostOp::AddAddr {
+            dev,
+            addr,
+            prefix,
+            label,
+        } => addrs::add(&links::connect()?, dev, *addr, *prefix, label.as_deref()).await,
+        HostOp::DelAddr { dev, addr, prefix } => {
+            addrs::del(&links::connect()?, dev, *addr, *prefix).await
+        }
         HostOp::SetSysctl { name, value } => sysctl::write(name, value),
         HostOp::SetLinkUp { link } => links::set_up(&links::connect()?, link, true).await,
         HostOp::SetLinkDown { link } => links::set_up(&links::connect()?, link, false).await,
-        HostOp::ReplaceDefaultRoute { via, dev } => routes::set_default(&links::connect()?, *via, dev.as_deref(), false).await,
-        HostOp::DelDefaultRoute { via, dev } => routes::set_default(&links::connect()?, *via, dev.as_deref(), true).await,
+        HostOp::ReplaceDefaultRoute { via, dev } => {
+            routes::set_default(&links::connect()?, *via, dev.as_deref(), false).await
+        }
+        HostOp::DelDefaultRoute { via, dev } => {
+            routes::set_default(&links::connect()?, *via, dev.as_deref(), true).await
+        }
     }
 }

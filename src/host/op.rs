@@ -11,9 +11,18 @@ use std::net::IpAddr;
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum HostOp {
     /// Bind an address (a VIP) to an interface, optionally under an IPv4 label such as `eth1:0`.
-    AddAddr { dev: String, addr: IpAddr, prefix: u8, label: Option<String> },
+    AddAddr {
+        dev: String,
+        addr: IpAddr,
+        prefix: u8,
+        label: Option<String>,
+    },
     /// Unbind it.
-    DelAddr { dev: String, addr: IpAddr, prefix: u8 },
+    DelAddr {
+        dev: String,
+        addr: IpAddr,
+        prefix: u8,
+    },
     /// `name` in sysctl notation (see [`super::sysctl`]), `value` already checked.
     SetSysctl { name: String, value: String },
     /// `ip link set dev LINK up` (tunl0 after modprobe ipip is down).
@@ -29,29 +38,57 @@ pub enum HostOp {
 
 /// The default route of `via`'s family in `state` (the first, as `ip route` lists them).
 pub fn default_route(state: &HostState, via: IpAddr) -> Option<&Route> {
-    state.routes.iter().find(|r| r.prefix == 0 && r.dst.is_unspecified() && r.dst.is_ipv4() == via.is_ipv4())
+    state
+        .routes
+        .iter()
+        .find(|r| r.prefix == 0 && r.dst.is_unspecified() && r.dst.is_ipv4() == via.is_ipv4())
 }
 
 impl HostOp {
     /// Unbinding a VIP stops its traffic: it asks for confirmation.
     pub fn is_destructive(&self) -> bool {
-        matches!(self, HostOp::DelAddr { .. } | HostOp::SetLinkDown { .. } | HostOp::DelDefaultRoute { .. })
+        matches!(
+            self,
+            HostOp::DelAddr { .. } | HostOp::SetLinkDown { .. } | HostOp::DelDefaultRoute { .. }
+        )
     }
 
     /// The equivalent shell command.
     pub fn to_command(&self) -> String {
         match self {
-            HostOp::AddAddr { dev, addr, prefix, label } => {
-                let label = label.as_ref().map(|l| format!(" label {l}")).unwrap_or_default();
+            HostOp::AddAddr {
+                dev,
+                addr,
+                prefix,
+                label,
+            } => {
+                let label = label
+                    .as_ref()
+                    .map(|l| format!(" label {l}"))
+                    .unwrap_or_default();
                 format!("ip addr add {addr}/{prefix} dev {dev}{label}")
             }
-            HostOp::DelAddr { dev, addr, prefix } => format!("ip addr del {addr}/{prefix} dev {dev}"),
-            HostOp::SetSysctl { name, value } if value.contains(' ') => format!("sysctl -w '{name}={value}'"),
+            HostOp::DelAddr { dev, addr, prefix } => {
+                format!("ip addr del {addr}/{prefix} dev {dev}")
+            }
+            HostOp::SetSysctl { name, value } if value.contains(' ') => {
+                format!("sysctl -w '{name}={value}'")
+            }
             HostOp::SetSysctl { name, value } => format!("sysctl -w {name}={value}"),
             HostOp::SetLinkUp { link } => format!("ip link set dev {link} up"),
             HostOp::SetLinkDown { link } => format!("ip link set dev {link} down"),
-            HostOp::ReplaceDefaultRoute { via, dev } => format!("ip route replace default via {via}{}", dev.as_ref().map(|d| format!(" dev {d}")).unwrap_or_default()),
-            HostOp::DelDefaultRoute { via, dev } => format!("ip route del default via {via}{}", dev.as_ref().map(|d| format!(" dev {d}")).unwrap_or_default()),
+            HostOp::ReplaceDefaultRoute { via, dev } => format!(
+                "ip route replace default via {via}{}",
+                dev.as_ref()
+                    .map(|d| format!(" dev {d}"))
+                    .unwrap_or_default()
+            ),
+            HostOp::DelDefaultRoute { via, dev } => format!(
+                "ip route del default via {via}{}",
+                dev.as_ref()
+                    .map(|d| format!(" dev {d}"))
+                    .unwrap_or_default()
+            ),
         }
     }
 
@@ -59,28 +96,61 @@ impl HostOp {
     /// `before` lacks what it replaces (an address that is not there, a sysctl this host lacks).
     pub fn inverse(&self, before: &HostState) -> Option<Vec<HostOp>> {
         match self {
-            HostOp::AddAddr { dev, addr, prefix, .. } => {
-                Some(vec![HostOp::DelAddr { dev: dev.clone(), addr: *addr, prefix: *prefix }])
-            }
+            HostOp::AddAddr {
+                dev, addr, prefix, ..
+            } => Some(vec![HostOp::DelAddr {
+                dev: dev.clone(),
+                addr: *addr,
+                prefix: *prefix,
+            }]),
             HostOp::DelAddr { dev, addr, prefix } => {
-                let old = before.link(dev)?.addrs.iter().find(|a| a.addr == *addr && a.prefix == *prefix)?;
-                Some(vec![HostOp::AddAddr { dev: dev.clone(), addr: *addr, prefix: *prefix, label: old.label.clone() }])
+                let old = before
+                    .link(dev)?
+                    .addrs
+                    .iter()
+                    .find(|a| a.addr == *addr && a.prefix == *prefix)?;
+                Some(vec![HostOp::AddAddr {
+                    dev: dev.clone(),
+                    addr: *addr,
+                    prefix: *prefix,
+                    label: old.label.clone(),
+                }])
             }
             HostOp::SetSysctl { name, .. } => {
                 let old = before.sysctls.get(name)?;
-                Some(vec![HostOp::SetSysctl { name: name.clone(), value: old.clone() }])
+                Some(vec![HostOp::SetSysctl {
+                    name: name.clone(),
+                    value: old.clone(),
+                }])
             }
             // A link already in the state asked for needs nothing undone.
-            HostOp::SetLinkUp { link } => Some(if before.link(link)?.up { vec![] } else { vec![HostOp::SetLinkDown { link: link.clone() }] }),
-            HostOp::SetLinkDown { link } => Some(if before.link(link)?.up { vec![HostOp::SetLinkUp { link: link.clone() }] } else { vec![] }),
+            HostOp::SetLinkUp { link } => Some(if before.link(link)?.up {
+                vec![]
+            } else {
+                vec![HostOp::SetLinkDown { link: link.clone() }]
+            }),
+            HostOp::SetLinkDown { link } => Some(if before.link(link)?.up {
+                vec![HostOp::SetLinkUp { link: link.clone() }]
+            } else {
+                vec![]
+            }),
             HostOp::ReplaceDefaultRoute { via, dev } => match default_route(before, *via) {
-                None => Some(vec![HostOp::DelDefaultRoute { via: *via, dev: dev.clone() }]),
+                None => Some(vec![HostOp::DelDefaultRoute {
+                    via: *via,
+                    dev: dev.clone(),
+                }]),
                 // A default route without a gateway (`default dev ppp0`) cannot be put back by this op.
-                Some(old) => Some(vec![HostOp::ReplaceDefaultRoute { via: old.gateway?, dev: old.dev.clone() }]),
+                Some(old) => Some(vec![HostOp::ReplaceDefaultRoute {
+                    via: old.gateway?,
+                    dev: old.dev.clone(),
+                }]),
             },
             HostOp::DelDefaultRoute { via, .. } => {
                 let old = default_route(before, *via).filter(|r| r.gateway == Some(*via))?;
-                Some(vec![HostOp::ReplaceDefaultRoute { via: *via, dev: old.dev.clone() }])
+                Some(vec![HostOp::ReplaceDefaultRoute {
+                    via: *via,
+                    dev: old.dev.clone(),
+                }])
             }
         }
     }
@@ -90,10 +160,22 @@ impl HostOp {
     pub fn before_lines(&self, before: &HostState) -> Vec<String> {
         match self {
             HostOp::AddAddr { .. } => Vec::new(),
-            HostOp::DelAddr { .. } | HostOp::SetLinkUp { .. } | HostOp::SetLinkDown { .. } | HostOp::ReplaceDefaultRoute { .. } | HostOp::DelDefaultRoute { .. } => {
-                self.inverse(before).unwrap_or_default().iter().map(HostOp::to_command).collect()
-            }
-            HostOp::SetSysctl { name, .. } => before.sysctls.get(name).map(|v| format!("{name} = {v}")).into_iter().collect(),
+            HostOp::DelAddr { .. }
+            | HostOp::SetLinkUp { .. }
+            | HostOp::SetLinkDown { .. }
+            | HostOp::ReplaceDefaultRoute { .. }
+            | HostOp::DelDefaultRoute { .. } => self
+                .inverse(before)
+                .unwrap_or_default()
+                .iter()
+                .map(HostOp::to_command)
+                .collect(),
+            HostOp::SetSysctl { name, .. } => before
+                .sysctls
+                .get(name)
+                .map(|v| format!("{name} = {v}"))
+                .into_iter()
+                .collect(),
         }
     }
 }
@@ -105,26 +187,69 @@ mod tests {
 
     fn host() -> HostState {
         let mut state = HostState::default();
-        state.links.push(Link { index: 1, name: "lo".into(), up: true, kind: Some("loopback".into()), addrs: vec![
-            Addr { addr: "127.0.0.1".parse().unwrap(), prefix: 8, label: None },
-            Addr { addr: "192.0.2.100".parse().unwrap(), prefix: 32, label: Some("lo:0".into()) },
-        ] });
-        state.links.push(Link { index: 2, name: "eth1".into(), up: true, kind: Some("veth".into()), addrs: vec![
-            Addr { addr: "2001:db8::5".parse().unwrap(), prefix: 128, label: None },
-        ] });
-        state.links.push(Link { index: 3, name: "tunl0".into(), up: false, kind: Some("ipip".into()), addrs: vec![] });
-        state.routes.push(Route { dst: "0.0.0.0".parse().unwrap(), prefix: 0, gateway: Some("10.0.0.254".parse().unwrap()), dev: Some("eth1".into()) });
-        state.sysctls.insert("net.ipv4.ip_forward".into(), "0".into());
-        state.sysctls.insert("net.ipv4.vs.sync_threshold".into(), "3 50".into());
+        state.links.push(Link {
+            index: 1,
+            name: "lo".into(),
+            up: true,
+            kind: Some("loopback".into()),
+            addrs: vec![
+                Addr {
+                    addr: "127.0.0.1".parse().unwrap(),
+                    prefix: 8,
+                    label: None,
+                },
+                Addr {
+                    addr: "192.0.2.100".parse().unwrap(),
+                    prefix: 32,
+                    label: Some("lo:0".into()),
+                },
+            ],
+        });
+        state.links.push(Link {
+            index: 2,
+            name: "eth1".into(),
+            up: true,
+            kind: Some("veth".into()),
+            addrs: vec![Addr {
+                addr: "2001:db8::5".parse().unwrap(),
+                prefix: 128,
+                label: None,
+            }],
+        });
+        state.links.push(Link {
+            index: 3,
+            name: "tunl0".into(),
+            up: false,
+            kind: Some("ipip".into()),
+            addrs: vec![],
+        });
+        state.routes.push(Route {
+            dst: "0.0.0.0".parse().unwrap(),
+            prefix: 0,
+            gateway: Some("10.0.0.254".parse().unwrap()),
+            dev: Some("eth1".into()),
+        });
+        state
+            .sysctls
+            .insert("net.ipv4.ip_forward".into(), "0".into());
+        state
+            .sysctls
+            .insert("net.ipv4.vs.sync_threshold".into(), "3 50".into());
         state
     }
 
     fn route(via: &str, dev: Option<&str>) -> HostOp {
-        HostOp::ReplaceDefaultRoute { via: via.parse().unwrap(), dev: dev.map(Into::into) }
+        HostOp::ReplaceDefaultRoute {
+            via: via.parse().unwrap(),
+            dev: dev.map(Into::into),
+        }
     }
 
     fn del_route(via: &str, dev: Option<&str>) -> HostOp {
-        HostOp::DelDefaultRoute { via: via.parse().unwrap(), dev: dev.map(Into::into) }
+        HostOp::DelDefaultRoute {
+            via: via.parse().unwrap(),
+            dev: dev.map(Into::into),
+        }
     }
 
     #[test]
@@ -133,55 +258,140 @@ mod tests {
         let down = |l: &str| HostOp::SetLinkDown { link: l.into() };
         assert_eq!(up("tunl0").to_command(), "ip link set dev tunl0 up");
         assert_eq!(down("tunl0").to_command(), "ip link set dev tunl0 down");
-        assert_eq!(route("10.0.0.1", None).to_command(), "ip route replace default via 10.0.0.1");
-        assert_eq!(route("2001:db8::1", Some("eth1")).to_command(), "ip route replace default via 2001:db8::1 dev eth1");
-        assert_eq!(del_route("10.0.0.1", Some("eth1")).to_command(), "ip route del default via 10.0.0.1 dev eth1");
+        assert_eq!(
+            route("10.0.0.1", None).to_command(),
+            "ip route replace default via 10.0.0.1"
+        );
+        assert_eq!(
+            route("2001:db8::1", Some("eth1")).to_command(),
+            "ip route replace default via 2001:db8::1 dev eth1"
+        );
+        assert_eq!(
+            del_route("10.0.0.1", Some("eth1")).to_command(),
+            "ip route del default via 10.0.0.1 dev eth1"
+        );
         let before = host();
-        assert_eq!(up("tunl0").inverse(&before), Some(vec![down("tunl0")]), "down again, as it was");
-        assert_eq!(up("eth1").inverse(&before), Some(vec![]), "already up: nothing to undo");
+        assert_eq!(
+            up("tunl0").inverse(&before),
+            Some(vec![down("tunl0")]),
+            "down again, as it was"
+        );
+        assert_eq!(
+            up("eth1").inverse(&before),
+            Some(vec![]),
+            "already up: nothing to undo"
+        );
         assert_eq!(down("eth1").inverse(&before), Some(vec![up("eth1")]));
         assert_eq!(up("eth9").inverse(&before), None);
-        assert_eq!(route("10.0.0.1", None).inverse(&before), Some(vec![route("10.0.0.254", Some("eth1"))]), "the previous default route");
-        assert_eq!(route("2001:db8::1", None).inverse(&before), Some(vec![del_route("2001:db8::1", None)]), "no IPv6 default route before");
-        assert_eq!(route("10.0.0.1", None).before_lines(&before), ["ip route replace default via 10.0.0.254 dev eth1"]);
-        assert_eq!(del_route("10.0.0.254", None).inverse(&before), Some(vec![route("10.0.0.254", Some("eth1"))]));
-        assert_eq!(del_route("10.0.0.9", None).inverse(&before), None, "not the default route");
+        assert_eq!(
+            route("10.0.0.1", None).inverse(&before),
+            Some(vec![route("10.0.0.254", Some("eth1"))]),
+            "the previous default route"
+        );
+        assert_eq!(
+            route("2001:db8::1", None).inverse(&before),
+            Some(vec![del_route("2001:db8::1", None)]),
+            "no IPv6 default route before"
+        );
+        assert_eq!(
+            route("10.0.0.1", None).before_lines(&before),
+            ["ip route replace default via 10.0.0.254 dev eth1"]
+        );
+        assert_eq!(
+            del_route("10.0.0.254", None).inverse(&before),
+            Some(vec![route("10.0.0.254", Some("eth1"))])
+        );
+        assert_eq!(
+            del_route("10.0.0.9", None).inverse(&before),
+            None,
+            "not the default route"
+        );
         assert!(down("tunl0").is_destructive() && del_route("10.0.0.1", None).is_destructive());
         assert!(!up("tunl0").is_destructive() && !route("10.0.0.1", None).is_destructive());
     }
 
     fn add(dev: &str, addr: &str, prefix: u8, label: Option<&str>) -> HostOp {
-        HostOp::AddAddr { dev: dev.into(), addr: addr.parse().unwrap(), prefix, label: label.map(Into::into) }
+        HostOp::AddAddr {
+            dev: dev.into(),
+            addr: addr.parse().unwrap(),
+            prefix,
+            label: label.map(Into::into),
+        }
     }
 
     fn del(dev: &str, addr: &str, prefix: u8) -> HostOp {
-        HostOp::DelAddr { dev: dev.into(), addr: addr.parse().unwrap(), prefix }
+        HostOp::DelAddr {
+            dev: dev.into(),
+            addr: addr.parse().unwrap(),
+            prefix,
+        }
     }
 
     fn set(name: &str, value: &str) -> HostOp {
-        HostOp::SetSysctl { name: name.into(), value: value.into() }
+        HostOp::SetSysctl {
+            name: name.into(),
+            value: value.into(),
+        }
     }
 
     #[test]
     fn commands_are_what_ip_and_sysctl_take() {
-        assert_eq!(add("eth1", "192.0.2.100", 32, Some("eth1:0")).to_command(), "ip addr add 192.0.2.100/32 dev eth1 label eth1:0");
-        assert_eq!(add("lo", "2001:db8::1", 128, None).to_command(), "ip addr add 2001:db8::1/128 dev lo");
-        assert_eq!(del("eth1", "192.0.2.100", 32).to_command(), "ip addr del 192.0.2.100/32 dev eth1");
-        assert_eq!(set("net.ipv4.ip_forward", "1").to_command(), "sysctl -w net.ipv4.ip_forward=1");
-        assert_eq!(set("net.ipv4.vs.sync_threshold", "3 60").to_command(), "sysctl -w 'net.ipv4.vs.sync_threshold=3 60'");
-        assert_eq!(set("net.ipv4.conf.eth0/100.rp_filter", "2").to_command(), "sysctl -w net.ipv4.conf.eth0/100.rp_filter=2");
+        assert_eq!(
+            add("eth1", "192.0.2.100", 32, Some("eth1:0")).to_command(),
+            "ip addr add 192.0.2.100/32 dev eth1 label eth1:0"
+        );
+        assert_eq!(
+            add("lo", "2001:db8::1", 128, None).to_command(),
+            "ip addr add 2001:db8::1/128 dev lo"
+        );
+        assert_eq!(
+            del("eth1", "192.0.2.100", 32).to_command(),
+            "ip addr del 192.0.2.100/32 dev eth1"
+        );
+        assert_eq!(
+            set("net.ipv4.ip_forward", "1").to_command(),
+            "sysctl -w net.ipv4.ip_forward=1"
+        );
+        assert_eq!(
+            set("net.ipv4.vs.sync_threshold", "3 60").to_command(),
+            "sysctl -w 'net.ipv4.vs.sync_threshold=3 60'"
+        );
+        assert_eq!(
+            set("net.ipv4.conf.eth0/100.rp_filter", "2").to_command(),
+            "sysctl -w net.ipv4.conf.eth0/100.rp_filter=2"
+        );
     }
 
     #[test]
     fn inverses_put_back_what_was_there() {
         let before = host();
-        assert_eq!(add("eth1", "192.0.2.7", 32, Some("eth1:7")).inverse(&before), Some(vec![del("eth1", "192.0.2.7", 32)]));
-        assert_eq!(del("lo", "192.0.2.100", 32).inverse(&before), Some(vec![add("lo", "192.0.2.100", 32, Some("lo:0"))]), "the label comes back");
-        assert_eq!(del("eth1", "2001:db8::5", 128).inverse(&before), Some(vec![add("eth1", "2001:db8::5", 128, None)]));
-        assert_eq!(set("net.ipv4.ip_forward", "1").inverse(&before), Some(vec![set("net.ipv4.ip_forward", "0")]));
-        assert_eq!(set("net.ipv4.vs.sync_threshold", "1 10").inverse(&before), Some(vec![set("net.ipv4.vs.sync_threshold", "3 50")]));
+        assert_eq!(
+            add("eth1", "192.0.2.7", 32, Some("eth1:7")).inverse(&before),
+            Some(vec![del("eth1", "192.0.2.7", 32)])
+        );
+        assert_eq!(
+            del("lo", "192.0.2.100", 32).inverse(&before),
+            Some(vec![add("lo", "192.0.2.100", 32, Some("lo:0"))]),
+            "the label comes back"
+        );
+        assert_eq!(
+            del("eth1", "2001:db8::5", 128).inverse(&before),
+            Some(vec![add("eth1", "2001:db8::5", 128, None)])
+        );
+        assert_eq!(
+            set("net.ipv4.ip_forward", "1").inverse(&before),
+            Some(vec![set("net.ipv4.ip_forward", "0")])
+        );
+        assert_eq!(
+            set("net.ipv4.vs.sync_threshold", "1 10").inverse(&before),
+            Some(vec![set("net.ipv4.vs.sync_threshold", "3 50")])
+        );
         // Nothing to put back: not there before.
-        assert_eq!(del("lo", "192.0.2.100", 24).inverse(&before), None, "another prefix is another address");
+        assert_eq!(
+            del("lo", "192.0.2.100", 24).inverse(&before),
+            None,
+            "another prefix is another address"
+        );
         assert_eq!(del("eth9", "192.0.2.100", 32).inverse(&before), None);
         assert_eq!(set("net.ipv4.vs.conntrack", "1").inverse(&before), None);
     }
@@ -196,9 +406,19 @@ mod tests {
     #[test]
     fn before_lines_restore_what_a_change_replaces() {
         let before = host();
-        assert_eq!(del("lo", "192.0.2.100", 32).before_lines(&before), ["ip addr add 192.0.2.100/32 dev lo label lo:0"]);
-        assert_eq!(set("net.ipv4.ip_forward", "1").before_lines(&before), ["net.ipv4.ip_forward = 0"]);
-        assert!(add("lo", "192.0.2.1", 32, None).before_lines(&before).is_empty());
+        assert_eq!(
+            del("lo", "192.0.2.100", 32).before_lines(&before),
+            ["ip addr add 192.0.2.100/32 dev lo label lo:0"]
+        );
+        assert_eq!(
+            set("net.ipv4.ip_forward", "1").before_lines(&before),
+            ["net.ipv4.ip_forward = 0"]
+        );
+        assert!(
+            add("lo", "192.0.2.1", 32, None)
+                .before_lines(&before)
+                .is_empty()
+        );
     }
 
     #[test]

@@ -23,16 +23,26 @@ pub fn vip(text: &str) -> Parsed<(IpAddr, u8)> {
         IpAddr::V6(a) => !a.is_multicast() && !a.is_unspecified(),
     };
     if !unicast {
-        return Err(ParseError::new("VIP", text, "must be a unicast address, not multicast, broadcast or unspecified"));
+        return Err(ParseError::new(
+            "VIP",
+            text,
+            "must be a unicast address, not multicast, broadcast or unspecified",
+        ));
     }
     let max = if addr.is_ipv4() { 32 } else { 128 };
     let prefix = match prefix_text {
         None => max,
         Some(p) => {
             let family = if addr.is_ipv4() { "IPv4" } else { "IPv6" };
-            ipvs_parse::number("VIP prefix", p, 1, max as u64)
-                .map_err(|_| ParseError::new("VIP", text, format!("the prefix must be a whole number from 1 to {max} for an {family} address")))?
-                as u8
+            ipvs_parse::number("VIP prefix", p, 1, max as u64).map_err(|_| {
+                ParseError::new(
+                    "VIP",
+                    text,
+                    format!(
+                        "the prefix must be a whole number from 1 to {max} for an {family} address"
+                    ),
+                )
+            })? as u8
         }
     };
     Ok((addr, prefix))
@@ -46,18 +56,27 @@ pub fn interface(text: &str) -> Parsed<String> {
 /// An IPv4 address label as `ip` takes it: the interface name, ':' and a suffix (`eth1:0`).
 pub fn label(text: &str, dev: &str, addr: IpAddr) -> Parsed<String> {
     if addr.is_ipv6() {
-        return Err(ParseError::new("label", text, "labels exist only for IPv4 addresses"));
+        return Err(ParseError::new(
+            "label",
+            text,
+            "labels exist only for IPv4 addresses",
+        ));
     }
-    let suffix = text.strip_prefix(dev).and_then(|rest| rest.strip_prefix(':'));
+    let suffix = text
+        .strip_prefix(dev)
+        .and_then(|rest| rest.strip_prefix(':'));
     let ok = text.len() <= NAME_MAX
-        && suffix.is_some_and(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic() && b != b'/'));
+        && suffix
+            .is_some_and(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic() && b != b'/'));
     if ok {
         Ok(text.to_string())
     } else {
         Err(ParseError::new(
             "label",
             text,
-            format!("must be the interface name, ':' and a suffix, {NAME_MAX} characters at most, e.g. {dev}:0"),
+            format!(
+                "must be the interface name, ':' and a suffix, {NAME_MAX} characters at most, e.g. {dev}:0"
+            ),
         ))
     }
 }
@@ -67,7 +86,12 @@ pub fn add_addr(addr: &str, dev: &str, label_text: Option<&str>) -> Parsed<HostO
     let dev = interface(dev)?;
     let (addr, prefix) = vip(addr)?;
     let label = label_text.map(|l| label(l, &dev, addr)).transpose()?;
-    Ok(HostOp::AddAddr { dev, addr, prefix, label })
+    Ok(HostOp::AddAddr {
+        dev,
+        addr,
+        prefix,
+        label,
+    })
 }
 
 /// `vip del ADDR[/PREFIX] dev IFACE`.
@@ -81,7 +105,11 @@ pub fn del_addr(addr: &str, dev: &str) -> Parsed<HostOp> {
 /// (`net.ipv4.conf.eth0.100.rp_filter` or `.../eth0/100...`); returns it in sysctl notation.
 pub fn sysctl_name(text: &str) -> Parsed<(&'static SysctlInfo, String)> {
     let Some((info, name, iface)) = sysctl::lookup(text) else {
-        return Err(ParseError::new("sysctl", text, "not an LVS sysctl that ipvs-tui knows; `ipvs-tui sysctl` lists them"));
+        return Err(ParseError::new(
+            "sysctl",
+            text,
+            "not an LVS sysctl that ipvs-tui knows; `ipvs-tui sysctl` lists them",
+        ));
     };
     if let Some(iface) = iface {
         interface(&iface)?;
@@ -92,18 +120,35 @@ pub fn sysctl_name(text: &str) -> Parsed<(&'static SysctlInfo, String)> {
 /// A value for the sysctl `name`, checked against what it allows; returns it in canonical form
 /// (`01` -> `1`, `3   50` -> `3 50`).
 pub fn sysctl_value(info: &SysctlInfo, name: &str, value: &str) -> Parsed<String> {
-    let err = || ParseError::new("sysctl", &format!("{name}={value}"), format!("the value {}", describe(&info.allowed)));
-    let number = |t: &str, min: i64, max: i64| ipvs_parse::number("sysctl", t, min as u64, max as u64).map_err(|_| err());
+    let err = || {
+        ParseError::new(
+            "sysctl",
+            &format!("{name}={value}"),
+            format!("the value {}", describe(&info.allowed)),
+        )
+    };
+    let number = |t: &str, min: i64, max: i64| {
+        ipvs_parse::number("sysctl", t, min as u64, max as u64).map_err(|_| err())
+    };
     match info.allowed {
         Allowed::Range { min, max } => number(value, min, max).map(|n| n.to_string()),
         Allowed::OneOf(values) => {
             let n = number(value, 0, i64::MAX)?;
-            if values.contains(&(n as i64)) { Ok(n.to_string()) } else { Err(err()) }
+            if values.contains(&(n as i64)) {
+                Ok(n.to_string())
+            } else {
+                Err(err())
+            }
         }
         Allowed::ThresholdPeriod => {
             let parts: Vec<&str> = value.split_whitespace().collect();
-            let [threshold, period] = parts[..] else { return Err(err()) };
-            let (threshold, period) = (number(threshold, 0, i32::MAX as i64)?, number(period, 0, i32::MAX as i64)?);
+            let [threshold, period] = parts[..] else {
+                return Err(err());
+            };
+            let (threshold, period) = (
+                number(threshold, 0, i32::MAX as i64)?,
+                number(period, 0, i32::MAX as i64)?,
+            );
             // The kernel's own rule (proc_do_sync_threshold).
             if threshold >= period && period != 0 {
                 return Err(err());
@@ -130,7 +175,11 @@ pub fn describe(allowed: &Allowed) -> String {
 /// `NAME=VALUE`, as `sysctl -w` takes it.
 pub fn sysctl_assignment(text: &str) -> Parsed<HostOp> {
     let Some((name, value)) = text.split_once('=') else {
-        return Err(ParseError::new("sysctl", text, "must be NAME=VALUE, e.g. net.ipv4.ip_forward=1"));
+        return Err(ParseError::new(
+            "sysctl",
+            text,
+            "must be NAME=VALUE, e.g. net.ipv4.ip_forward=1",
+        ));
     };
     let (info, name) = sysctl_name(name.trim())?;
     let value = sysctl_value(info, &name, value.trim())?;
@@ -139,19 +188,35 @@ pub fn sysctl_assignment(text: &str) -> Parsed<HostOp> {
 
 /// A default route's gateway: a unicast address; an IPv6 link-local one only with `dev`.
 pub fn gateway(text: &str, dev: Option<&str>) -> Parsed<IpAddr> {
-    let addr: IpAddr = text.parse().map_err(|_| ParseError::new("gateway", text, "must be an IPv4 or IPv6 address, e.g. 10.0.0.1"))?;
+    let addr: IpAddr = text.parse().map_err(|_| {
+        ParseError::new(
+            "gateway",
+            text,
+            "must be an IPv4 or IPv6 address, e.g. 10.0.0.1",
+        )
+    })?;
     let unicast = match addr {
-        IpAddr::V4(a) => !a.is_multicast() && !a.is_broadcast() && !a.is_unspecified() && !a.is_loopback(),
+        IpAddr::V4(a) => {
+            !a.is_multicast() && !a.is_broadcast() && !a.is_unspecified() && !a.is_loopback()
+        }
         IpAddr::V6(a) => !a.is_multicast() && !a.is_unspecified() && !a.is_loopback(),
     };
     if !unicast {
-        return Err(ParseError::new("gateway", text, "must be the unicast address of a router, not multicast, broadcast, loopback or unspecified"));
+        return Err(ParseError::new(
+            "gateway",
+            text,
+            "must be the unicast address of a router, not multicast, broadcast, loopback or unspecified",
+        ));
     }
     if let IpAddr::V6(a) = addr
         && a.is_unicast_link_local()
         && dev.is_none()
     {
-        return Err(ParseError::new("gateway", text, "an IPv6 link-local gateway needs the interface it is on (dev)"));
+        return Err(ParseError::new(
+            "gateway",
+            text,
+            "an IPv6 link-local gateway needs the interface it is on (dev)",
+        ));
     }
     Ok(addr)
 }
@@ -159,13 +224,21 @@ pub fn gateway(text: &str, dev: Option<&str>) -> Parsed<IpAddr> {
 /// `ip route replace default via ADDR [dev IFACE]`.
 pub fn default_route(via: &str, dev: Option<&str>) -> Parsed<HostOp> {
     let dev = dev.map(interface).transpose()?;
-    Ok(HostOp::ReplaceDefaultRoute { via: gateway(via, dev.as_deref())?, dev })
+    Ok(HostOp::ReplaceDefaultRoute {
+        via: gateway(via, dev.as_deref())?,
+        dev,
+    })
 }
 
 /// Checks an operation built without this module (a plan, a form): the same rules as parsing.
 pub fn validate(op: &HostOp) -> Parsed<()> {
     match op {
-        HostOp::AddAddr { dev, addr, prefix, label: l } => {
+        HostOp::AddAddr {
+            dev,
+            addr,
+            prefix,
+            label: l,
+        } => {
             interface(dev)?;
             vip(&format!("{addr}/{prefix}"))?;
             if let Some(l) = l {
@@ -179,10 +252,18 @@ pub fn validate(op: &HostOp) -> Parsed<()> {
         HostOp::SetSysctl { name, value } => {
             let (info, canonical) = sysctl_name(name)?;
             if canonical != *name {
-                return Err(ParseError::new("sysctl", name, format!("must be written in sysctl notation: {canonical}")));
+                return Err(ParseError::new(
+                    "sysctl",
+                    name,
+                    format!("must be written in sysctl notation: {canonical}"),
+                ));
             }
             if sysctl_value(info, name, value)? != *value {
-                return Err(ParseError::new("sysctl", &format!("{name}={value}"), "the value must be written plainly, e.g. 3 50"));
+                return Err(ParseError::new(
+                    "sysctl",
+                    &format!("{name}={value}"),
+                    "the value must be written plainly, e.g. 3 50",
+                ));
             }
         }
         HostOp::SetLinkUp { link } | HostOp::SetLinkDown { link } => {
@@ -206,22 +287,49 @@ mod tests {
 
     #[test]
     fn vips_default_to_a_host_prefix() {
-        assert_eq!(vip("192.0.2.100").unwrap(), ("192.0.2.100".parse().unwrap(), 32));
+        assert_eq!(
+            vip("192.0.2.100").unwrap(),
+            ("192.0.2.100".parse().unwrap(), 32)
+        );
         assert_eq!(vip("192.0.2.100/24").unwrap().1, 24);
-        assert_eq!(vip("2001:db8::100").unwrap(), ("2001:db8::100".parse().unwrap(), 128));
+        assert_eq!(
+            vip("2001:db8::100").unwrap(),
+            ("2001:db8::100".parse().unwrap(), 128)
+        );
         assert_eq!(vip("2001:db8::100/64").unwrap().1, 64);
     }
 
     #[test]
     fn bad_vips_say_what_is_allowed() {
-        assert_eq!(err(vip("192.0.2.1/33")), r#"VIP "192.0.2.1/33": the prefix must be a whole number from 1 to 32 for an IPv4 address"#);
-        assert_eq!(err(vip("2001:db8::1/129")), r#"VIP "2001:db8::1/129": the prefix must be a whole number from 1 to 128 for an IPv6 address"#);
-        for bad in ["192.0.2.1/", "192.0.2.1/0", "192.0.2.1/-1", "192.0.2.1/x", "192.0.2.1/32/1"] {
-            assert!(err(vip(bad)).contains("the prefix must be a whole number from 1 to 32"), "{bad}");
+        assert_eq!(
+            err(vip("192.0.2.1/33")),
+            r#"VIP "192.0.2.1/33": the prefix must be a whole number from 1 to 32 for an IPv4 address"#
+        );
+        assert_eq!(
+            err(vip("2001:db8::1/129")),
+            r#"VIP "2001:db8::1/129": the prefix must be a whole number from 1 to 128 for an IPv6 address"#
+        );
+        for bad in [
+            "192.0.2.1/",
+            "192.0.2.1/0",
+            "192.0.2.1/-1",
+            "192.0.2.1/x",
+            "192.0.2.1/32/1",
+        ] {
+            assert!(
+                err(vip(bad)).contains("the prefix must be a whole number from 1 to 32"),
+                "{bad}"
+            );
         }
-        assert_eq!(err(vip("192.0.2")), r#"VIP "192.0.2": must be an IPv4 or IPv6 address with an optional /PREFIX, e.g. 192.0.2.100 or 2001:db8::100/128"#);
+        assert_eq!(
+            err(vip("192.0.2")),
+            r#"VIP "192.0.2": must be an IPv4 or IPv6 address with an optional /PREFIX, e.g. 192.0.2.100 or 2001:db8::100/128"#
+        );
         for bad in ["", "host.example", "192.0.2.1:80", " 192.0.2.1"] {
-            assert!(err(vip(bad)).contains("must be an IPv4 or IPv6 address"), "{bad:?}");
+            assert!(
+                err(vip(bad)).contains("must be an IPv4 or IPv6 address"),
+                "{bad:?}"
+            );
         }
         for bad in ["224.0.0.1", "255.255.255.255", "0.0.0.0", "ff02::1", "::"] {
             assert!(err(vip(bad)).contains("must be a unicast address"), "{bad}");
@@ -233,56 +341,168 @@ mod tests {
         let v4: IpAddr = "192.0.2.1".parse().unwrap();
         assert_eq!(label("eth1:0", "eth1", v4).unwrap(), "eth1:0");
         assert_eq!(label("lo:vip", "lo", v4).unwrap(), "lo:vip");
-        assert_eq!(err(label("eth0:0", "eth1", v4)), r#"label "eth0:0": must be the interface name, ':' and a suffix, 15 characters at most, e.g. eth1:0"#);
-        for bad in ["eth1", "eth1:", "eth10", "eth1:0123456789a", "eth1:a b", "eth1:a/b"] {
+        assert_eq!(
+            err(label("eth0:0", "eth1", v4)),
+            r#"label "eth0:0": must be the interface name, ':' and a suffix, 15 characters at most, e.g. eth1:0"#
+        );
+        for bad in [
+            "eth1",
+            "eth1:",
+            "eth10",
+            "eth1:0123456789a",
+            "eth1:a b",
+            "eth1:a/b",
+        ] {
             assert!(label(bad, "eth1", v4).is_err(), "{bad}");
         }
-        assert_eq!(err(label("eth1:0", "eth1", "2001:db8::1".parse().unwrap())), r#"label "eth1:0": labels exist only for IPv4 addresses"#);
+        assert_eq!(
+            err(label("eth1:0", "eth1", "2001:db8::1".parse().unwrap())),
+            r#"label "eth1:0": labels exist only for IPv4 addresses"#
+        );
     }
 
     #[test]
     fn address_changes_check_every_part() {
         assert_eq!(
             add_addr("192.0.2.100", "eth1", Some("eth1:0")).unwrap(),
-            HostOp::AddAddr { dev: "eth1".into(), addr: "192.0.2.100".parse().unwrap(), prefix: 32, label: Some("eth1:0".into()) }
+            HostOp::AddAddr {
+                dev: "eth1".into(),
+                addr: "192.0.2.100".parse().unwrap(),
+                prefix: 32,
+                label: Some("eth1:0".into())
+            }
         );
-        assert_eq!(del_addr("192.0.2.100/24", "lo").unwrap(), HostOp::DelAddr { dev: "lo".into(), addr: "192.0.2.100".parse().unwrap(), prefix: 24 });
-        assert_eq!(err(add_addr("192.0.2.100", "eth/1", None)), r#"interface "eth/1": must be an interface name of 1 to 15 characters without '/', ':' or spaces"#);
+        assert_eq!(
+            del_addr("192.0.2.100/24", "lo").unwrap(),
+            HostOp::DelAddr {
+                dev: "lo".into(),
+                addr: "192.0.2.100".parse().unwrap(),
+                prefix: 24
+            }
+        );
+        assert_eq!(
+            err(add_addr("192.0.2.100", "eth/1", None)),
+            r#"interface "eth/1": must be an interface name of 1 to 15 characters without '/', ':' or spaces"#
+        );
         assert!(err(add_addr("192.0.2.100", "eth1", Some("lo:0"))).starts_with("label \"lo:0\""));
     }
 
     #[test]
     fn sysctls_are_known_names_with_values_in_range() {
-        let set = |n: &str, v: &str| HostOp::SetSysctl { name: n.into(), value: v.into() };
-        assert_eq!(sysctl_assignment("net.ipv4.ip_forward=1").unwrap(), set("net.ipv4.ip_forward", "1"));
-        assert_eq!(sysctl_assignment("net.ipv4.conf.eth0.100.arp_ignore=01").unwrap(), set("net.ipv4.conf.eth0/100.arp_ignore", "1"));
-        assert_eq!(sysctl_assignment("net.ipv4.vs.sync_threshold= 3   60 ").unwrap(), set("net.ipv4.vs.sync_threshold", "3 60"));
-        assert_eq!(sysctl_assignment("net.ipv4.vs.sync_threshold=5 0").unwrap(), set("net.ipv4.vs.sync_threshold", "5 0"));
-        assert_eq!(sysctl_assignment("net.ipv4.vs.sync_ports=8").unwrap(), set("net.ipv4.vs.sync_ports", "8"));
+        let set = |n: &str, v: &str| HostOp::SetSysctl {
+            name: n.into(),
+            value: v.into(),
+        };
+        assert_eq!(
+            sysctl_assignment("net.ipv4.ip_forward=1").unwrap(),
+            set("net.ipv4.ip_forward", "1")
+        );
+        assert_eq!(
+            sysctl_assignment("net.ipv4.conf.eth0.100.arp_ignore=01").unwrap(),
+            set("net.ipv4.conf.eth0/100.arp_ignore", "1")
+        );
+        assert_eq!(
+            sysctl_assignment("net.ipv4.vs.sync_threshold= 3   60 ").unwrap(),
+            set("net.ipv4.vs.sync_threshold", "3 60")
+        );
+        assert_eq!(
+            sysctl_assignment("net.ipv4.vs.sync_threshold=5 0").unwrap(),
+            set("net.ipv4.vs.sync_threshold", "5 0")
+        );
+        assert_eq!(
+            sysctl_assignment("net.ipv4.vs.sync_ports=8").unwrap(),
+            set("net.ipv4.vs.sync_ports", "8")
+        );
 
-        assert_eq!(err(sysctl_assignment("net.ipv4.ip_forward=2")), r#"sysctl "net.ipv4.ip_forward=2": the value must be 0 or 1"#);
-        assert_eq!(err(sysctl_assignment("net.ipv4.conf.lo.arp_ignore=4")), r#"sysctl "net.ipv4.conf.lo.arp_ignore=4": the value must be one of 0, 1, 2, 3, 8"#);
-        assert_eq!(err(sysctl_assignment("net.ipv4.conf.all.arp_announce=3")), r#"sysctl "net.ipv4.conf.all.arp_announce=3": the value must be a whole number from 0 to 2"#);
-        assert!(err(sysctl_assignment("net.ipv4.vs.sync_threshold=50 50")).contains("the threshold below the period"));
-        assert!(err(sysctl_assignment("net.ipv4.vs.sync_threshold=3")).contains("must be two whole numbers"));
-        assert!(err(sysctl_assignment("net.ipv4.vs.sync_ports=3")).contains("must be one of 1, 2, 4"));
-        for bad in ["net.ipv4.ip_forward=", "net.ipv4.ip_forward=-1", "net.ipv4.ip_forward=on", "net.ipv4.ip_forward=0x1", "net.ipv4.vs.amemthresh=99999999999"] {
-            assert!(err(sysctl_assignment(bad)).contains("the value must"), "{bad}");
+        assert_eq!(
+            err(sysctl_assignment("net.ipv4.ip_forward=2")),
+            r#"sysctl "net.ipv4.ip_forward=2": the value must be 0 or 1"#
+        );
+        assert_eq!(
+            err(sysctl_assignment("net.ipv4.conf.lo.arp_ignore=4")),
+            r#"sysctl "net.ipv4.conf.lo.arp_ignore=4": the value must be one of 0, 1, 2, 3, 8"#
+        );
+        assert_eq!(
+            err(sysctl_assignment("net.ipv4.conf.all.arp_announce=3")),
+            r#"sysctl "net.ipv4.conf.all.arp_announce=3": the value must be a whole number from 0 to 2"#
+        );
+        assert!(
+            err(sysctl_assignment("net.ipv4.vs.sync_threshold=50 50"))
+                .contains("the threshold below the period")
+        );
+        assert!(
+            err(sysctl_assignment("net.ipv4.vs.sync_threshold=3"))
+                .contains("must be two whole numbers")
+        );
+        assert!(
+            err(sysctl_assignment("net.ipv4.vs.sync_ports=3")).contains("must be one of 1, 2, 4")
+        );
+        for bad in [
+            "net.ipv4.ip_forward=",
+            "net.ipv4.ip_forward=-1",
+            "net.ipv4.ip_forward=on",
+            "net.ipv4.ip_forward=0x1",
+            "net.ipv4.vs.amemthresh=99999999999",
+        ] {
+            assert!(
+                err(sysctl_assignment(bad)).contains("the value must"),
+                "{bad}"
+            );
         }
-        assert_eq!(err(sysctl_assignment("net.ipv4.tcp_syncookies=1")), r#"sysctl "net.ipv4.tcp_syncookies": not an LVS sysctl that ipvs-tui knows; `ipvs-tui sysctl` lists them"#);
-        assert_eq!(err(sysctl_assignment("net.ipv4.ip_forward")), r#"sysctl "net.ipv4.ip_forward": must be NAME=VALUE, e.g. net.ipv4.ip_forward=1"#);
-        assert!(err(sysctl_assignment("net.ipv4.conf.a:b.rp_filter=1")).starts_with("interface \"a:b\""));
+        assert_eq!(
+            err(sysctl_assignment("net.ipv4.tcp_syncookies=1")),
+            r#"sysctl "net.ipv4.tcp_syncookies": not an LVS sysctl that ipvs-tui knows; `ipvs-tui sysctl` lists them"#
+        );
+        assert_eq!(
+            err(sysctl_assignment("net.ipv4.ip_forward")),
+            r#"sysctl "net.ipv4.ip_forward": must be NAME=VALUE, e.g. net.ipv4.ip_forward=1"#
+        );
+        assert!(
+            err(sysctl_assignment("net.ipv4.conf.a:b.rp_filter=1"))
+                .starts_with("interface \"a:b\"")
+        );
     }
 
     #[test]
     fn default_routes_need_a_unicast_gateway() {
-        assert_eq!(default_route("10.0.0.1", None).unwrap(), HostOp::ReplaceDefaultRoute { via: "10.0.0.1".parse().unwrap(), dev: None });
-        assert_eq!(default_route("fe80::1", Some("eth1")).unwrap(), HostOp::ReplaceDefaultRoute { via: "fe80::1".parse().unwrap(), dev: Some("eth1".into()) });
-        assert_eq!(err(default_route("10.0.0", None)), r#"gateway "10.0.0": must be an IPv4 or IPv6 address, e.g. 10.0.0.1"#);
-        for bad in ["0.0.0.0", "255.255.255.255", "224.0.0.1", "127.0.0.1", "::", "::1", "ff02::1"] {
-            assert_eq!(err(default_route(bad, None)), format!(r#"gateway "{bad}": must be the unicast address of a router, not multicast, broadcast, loopback or unspecified"#));
+        assert_eq!(
+            default_route("10.0.0.1", None).unwrap(),
+            HostOp::ReplaceDefaultRoute {
+                via: "10.0.0.1".parse().unwrap(),
+                dev: None
+            }
+        );
+        assert_eq!(
+            default_route("fe80::1", Some("eth1")).unwrap(),
+            HostOp::ReplaceDefaultRoute {
+                via: "fe80::1".parse().unwrap(),
+                dev: Some("eth1".into())
+            }
+        );
+        assert_eq!(
+            err(default_route("10.0.0", None)),
+            r#"gateway "10.0.0": must be an IPv4 or IPv6 address, e.g. 10.0.0.1"#
+        );
+        for bad in [
+            "0.0.0.0",
+            "255.255.255.255",
+            "224.0.0.1",
+            "127.0.0.1",
+            "::",
+            "::1",
+            "ff02::1",
+        ] {
+            assert_eq!(
+                err(default_route(bad, None)),
+                format!(
+                    r#"gateway "{bad}": must be the unicast address of a router, not multicast, broadcast, loopback or unspecified"#
+                )
+            );
         }
-        assert_eq!(err(default_route("fe80::1", None)), r#"gateway "fe80::1": an IPv6 link-local gateway needs the interface it is on (dev)"#);
+        assert_eq!(
+            err(default_route("fe80::1", None)),
+            r#"gateway "fe80::1": an IPv6 link-local gateway needs the interface it is on (dev)"#
+        );
         assert!(err(default_route("10.0.0.1", Some("eth 1"))).starts_with("interface \"eth 1\""));
     }
 
@@ -293,16 +513,45 @@ mod tests {
         }
         validate(&add_addr("192.0.2.1/32", "lo", Some("lo:1")).unwrap()).unwrap();
         let bad = [
-            HostOp::SetSysctl { name: "net.ipv4.ip_forward".into(), value: "7".into() },
-            HostOp::SetSysctl { name: "net.ipv4.conf.eth0.100.rp_filter".into(), value: "1".into() },
-            HostOp::SetSysctl { name: "kernel.panic".into(), value: "1".into() },
-            HostOp::AddAddr { dev: "lo".into(), addr: "192.0.2.1".parse().unwrap(), prefix: 40, label: None },
-            HostOp::AddAddr { dev: "lo".into(), addr: "192.0.2.1".parse().unwrap(), prefix: 32, label: Some("eth0:1".into()) },
-            HostOp::DelAddr { dev: "".into(), addr: "192.0.2.1".parse().unwrap(), prefix: 32 },
+            HostOp::SetSysctl {
+                name: "net.ipv4.ip_forward".into(),
+                value: "7".into(),
+            },
+            HostOp::SetSysctl {
+                name: "net.ipv4.conf.eth0.100.rp_filter".into(),
+                value: "1".into(),
+            },
+            HostOp::SetSysctl {
+                name: "kernel.panic".into(),
+                value: "1".into(),
+            },
+            HostOp::AddAddr {
+                dev: "lo".into(),
+                addr: "192.0.2.1".parse().unwrap(),
+                prefix: 40,
+                label: None,
+            },
+            HostOp::AddAddr {
+                dev: "lo".into(),
+                addr: "192.0.2.1".parse().unwrap(),
+                prefix: 32,
+                label: Some("eth0:1".into()),
+            },
+            HostOp::DelAddr {
+                dev: "".into(),
+                addr: "192.0.2.1".parse().unwrap(),
+                prefix: 32,
+            },
             HostOp::SetLinkUp { link: "a/b".into() },
             HostOp::SetLinkDown { link: "".into() },
-            HostOp::ReplaceDefaultRoute { via: "224.0.0.1".parse().unwrap(), dev: None },
-            HostOp::DelDefaultRoute { via: "fe80::1".parse().unwrap(), dev: None },
+            HostOp::ReplaceDefaultRoute {
+                via: "224.0.0.1".parse().unwrap(),
+                dev: None,
+            },
+            HostOp::DelDefaultRoute {
+                via: "fe80::1".parse().unwrap(),
+                dev: None,
+            },
         ];
         for op in bad {
             assert!(validate(&op).is_err(), "{op:?}");

@@ -5,15 +5,24 @@ use super::error::HostError;
 use super::links::{errno, index_of, read_error};
 use super::{Link, Route};
 use futures::TryStreamExt;
-use netlink_packet_route::route::{RouteAddress, RouteAttribute, RouteHeader, RouteMessage, RouteProtocol, RouteScope, RouteType};
+use netlink_packet_route::route::{
+    RouteAddress, RouteAttribute, RouteHeader, RouteMessage, RouteProtocol, RouteScope, RouteType,
+};
 use rtnetlink::{Handle, RouteMessageBuilder};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 pub(super) async fn read_routes(handle: &Handle, links: &[Link]) -> Result<Vec<Route>, HostError> {
     let mut out = Vec::new();
-    for message in [RouteMessageBuilder::<Ipv4Addr>::new().build(), RouteMessageBuilder::<Ipv6Addr>::new().build()] {
+    for message in [
+        RouteMessageBuilder::<Ipv4Addr>::new().build(),
+        RouteMessageBuilder::<Ipv6Addr>::new().build(),
+    ] {
         let mut dump = handle.route().get(message).execute();
-        while let Some(m) = dump.try_next().await.map_err(|e| read_error("reading the routes", e))? {
+        while let Some(m) = dump
+            .try_next()
+            .await
+            .map_err(|e| read_error("reading the routes", e))?
+        {
             if let Some(route) = route(&m, links) {
                 out.push(route);
             }
@@ -23,7 +32,12 @@ pub(super) async fn read_routes(handle: &Handle, links: &[Link]) -> Result<Vec<R
 }
 
 /// `ip route replace default via VIA [dev DEV]` (`del`: `ip route del ...`).
-pub(super) async fn set_default(handle: &Handle, via: IpAddr, dev: Option<&str>, del: bool) -> Result<(), HostError> {
+pub(super) async fn set_default(
+    handle: &Handle,
+    via: IpAddr,
+    dev: Option<&str>,
+    del: bool,
+) -> Result<(), HostError> {
     let index = match dev {
         Some(d) => Some(index_of(handle, d).await?),
         None => None,
@@ -37,7 +51,15 @@ pub(super) async fn set_default(handle: &Handle, via: IpAddr, dev: Option<&str>,
     }
     let result = if del {
         // As `ip route del`: match any protocol, scope and type, so a route added by DHCP goes too.
-        (message.header.protocol, message.header.scope, message.header.kind) = (RouteProtocol::Unspec, RouteScope::NoWhere, RouteType::Unspec);
+        (
+            message.header.protocol,
+            message.header.scope,
+            message.header.kind,
+        ) = (
+            RouteProtocol::Unspec,
+            RouteScope::NoWhere,
+            RouteType::Unspec,
+        );
         handle.route().del(message).execute().await
     } else {
         message.header.protocol = RouteProtocol::Boot;
@@ -47,7 +69,14 @@ pub(super) async fn set_default(handle: &Handle, via: IpAddr, dev: Option<&str>,
         Some(libc::ENETUNREACH) => HostError::Unreachable(via),
         Some(libc::ESRCH) if del => HostError::RouteMissing(via),
         Some(libc::ENODEV) => HostError::NoInterface(dev.unwrap_or_default().to_string()),
-        _ => read_error(if del { "removing the default route" } else { "replacing the default route" }, e),
+        _ => read_error(
+            if del {
+                "removing the default route"
+            } else {
+                "replacing the default route"
+            },
+            e,
+        ),
     })
 }
 
@@ -59,7 +88,9 @@ fn route(m: &RouteMessage, links: &[Link]) -> Option<Route> {
             RouteAttribute::Table(t) => table = *t,
             RouteAttribute::Destination(a) => dst = ip(a),
             RouteAttribute::Gateway(a) => gateway = ip(a),
-            RouteAttribute::Oif(i) => dev = links.iter().find(|l| l.index == *i).map(|l| l.name.clone()),
+            RouteAttribute::Oif(i) => {
+                dev = links.iter().find(|l| l.index == *i).map(|l| l.name.clone())
+            }
             _ => {}
         }
     }
@@ -71,7 +102,12 @@ fn route(m: &RouteMessage, links: &[Link]) -> Option<Route> {
         (None, f) if f == libc::AF_INET6 as u8 => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
         (None, _) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
     };
-    Some(Route { dst, prefix: m.header.destination_prefix_length, gateway, dev })
+    Some(Route {
+        dst,
+        prefix: m.header.destination_prefix_length,
+        gateway,
+        dev,
+    })
 }
 
 fn ip(a: &RouteAddress) -> Option<IpAddr> {

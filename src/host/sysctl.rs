@@ -43,45 +43,192 @@ const JIFFY_SECS_MAX: i64 = INT_MAX / 1000;
 
 macro_rules! vs {
     ($name:literal, $allowed:expr, $explanation:literal) => {
-        SysctlInfo { name: concat!("net.ipv4.vs.", $name), explanation: $explanation, allowed: $allowed }
+        SysctlInfo {
+            name: concat!("net.ipv4.vs.", $name),
+            explanation: $explanation,
+            allowed: $allowed,
+        }
     };
 }
 
 /// Every sysctl ipvs-tui shows and sets. Meanings and ranges from the kernel's
 /// Documentation/networking/ipvs-sysctl.rst and ip-sysctl.rst.
 pub const LVS_SYSCTLS: &[SysctlInfo] = &[
-    SysctlInfo { name: "net.ipv4.ip_forward", explanation: "route packets between interfaces: an LVS-NAT director needs 1", allowed: BOOL },
-    SysctlInfo { name: "net.ipv6.conf.all.forwarding", explanation: "route IPv6 packets between interfaces: an LVS-NAT director of IPv6 services needs 1", allowed: BOOL },
-    SysctlInfo { name: "net.ipv4.conf.{iface}.arp_ignore", explanation: "1 answers ARP only for addresses of the asking interface: DR/TUN real servers need 1 so they never claim the VIP", allowed: Allowed::OneOf(&[0, 1, 2, 3, 8]) },
-    SysctlInfo { name: "net.ipv4.conf.{iface}.arp_announce", explanation: "2 always picks the best local source for ARP: DR/TUN real servers need 2 so the VIP on lo is never announced", allowed: Allowed::Range { min: 0, max: 2 } },
-    SysctlInfo { name: "net.ipv4.conf.{iface}.rp_filter", explanation: "reverse-path filter, 0 off, 1 strict, 2 loose: strict can drop the VIP traffic of DR/TUN real servers", allowed: Allowed::Range { min: 0, max: 2 } },
-    vs!("am_droprate", Allowed::Range { min: 0, max: INT_MAX }, "drop_packet defense in always mode (3): drop 1 packet in this many"),
-    vs!("amemthresh", Allowed::Range { min: 0, max: INT_MAX }, "free memory (pages) under which the automatic defenses (modes 1 and 2) start"),
-    vs!("backup_only", BOOL, "1 stops directing traffic while this host is a backup sync daemon (avoids DR/TUN loops)"),
-    vs!("cache_bypass", BOOL, "1 sends packets to their original destination when no cache server is available"),
-    vs!("conn_reuse_mode", Allowed::Range { min: 0, max: 3 }, "a new connection on a reused port: 0 keeps the old real server, 1 reschedules when safe, 2 also in FIN_WAIT"),
-    vs!("conntrack", BOOL, "1 keeps conntrack entries for IPVS connections: needed by stateful firewall rules, slower"),
-    vs!("drop_entry", DEFENSE, "defense against SYN floods, dropping half-open entries: 0 off, 1-2 automatic, 3 always"),
-    vs!("drop_packet", DEFENSE, "defense dropping 1/rate packets before the real servers: 0 off, 1-2 automatic, 3 always"),
-    vs!("expire_nodest_conn", BOOL, "1 ends a connection at once when its real server is deleted (0 silently drops its packets)"),
-    vs!("expire_quiescent_template", BOOL, "1 expires persistence to a real server of weight 0, so persistent clients move on"),
-    vs!("ignore_tunneled", BOOL, "1 marks packets of unknown protocols (ipip) as IPVS ones: no loops when the director is also a real server"),
-    vs!("nat_icmp_send", BOOL, "1 answers ICMP unreachable for LVS-NAT replies that match no connection"),
-    vs!("pmtu_disc", BOOL, "1 rejects DF packets over the path MTU with FRAG_NEEDED; 0 lets LVS-TUN fragment them"),
-    vs!("run_estimation", BOOL, "1 computes the rates (and, in recent kernels, refreshes the counters) of services and real servers"),
-    vs!("schedule_icmp", BOOL, "1 schedules ICMP packets to the VIP to the real servers too"),
-    vs!("secure_tcp", DEFENSE, "defense with a stricter TCP state table (NAT: established only after the handshake): 0 off, 1-2 auto, 3 always"),
-    vs!("sloppy_sctp", BOOL, "1 creates connections from any SCTP packet, not only INIT (a backup taking over)"),
-    vs!("sloppy_tcp", BOOL, "1 creates connections from any TCP packet, not only SYN (a backup taking over)"),
-    vs!("snat_reroute", BOOL, "1 routes LVS-NAT replies as if from the director (matters only with policy routing)"),
-    vs!("sync_persist_mode", BOOL, "1 syncs only the persistence templates of persistent services: less sync traffic"),
-    vs!("sync_ports", Allowed::OneOf(&[1, 2, 4, 8, 16, 32, 64]), "sync threads, each on its own UDP port from 8848: a power of two up to 64"),
-    vs!("sync_qlen_max", Allowed::Range { min: 1, max: i64::MAX }, "sync messages queued but not yet sent, at most"),
-    vs!("sync_refresh_period", Allowed::Range { min: 0, max: JIFFY_SECS_MAX }, "seconds of timer change before a connection is synced again (0: only on state changes)"),
-    vs!("sync_retries", Allowed::Range { min: 0, max: 3 }, "times a sync message is sent again, every sync_refresh_period/8"),
-    vs!("sync_sock_size", Allowed::Range { min: 0, max: INT_MAX }, "send (master) or receive (backup) buffer of the sync socket in bytes; 0 keeps the system's"),
-    vs!("sync_threshold", Allowed::ThresholdPeriod, "sync a connection at THRESHOLD incoming packets, then every PERIOD packets (default 3 50)"),
-    vs!("sync_version", BOOL, "sync protocol version: 1, or 0 for backups older than Linux 2.6.39"),
+    SysctlInfo {
+        name: "net.ipv4.ip_forward",
+        explanation: "route packets between interfaces: an LVS-NAT director needs 1",
+        allowed: BOOL,
+    },
+    SysctlInfo {
+        name: "net.ipv6.conf.all.forwarding",
+        explanation: "route IPv6 packets between interfaces: an LVS-NAT director of IPv6 services needs 1",
+        allowed: BOOL,
+    },
+    SysctlInfo {
+        name: "net.ipv4.conf.{iface}.arp_ignore",
+        explanation: "1 answers ARP only for addresses of the asking interface: DR/TUN real servers need 1 so they never claim the VIP",
+        allowed: Allowed::OneOf(&[0, 1, 2, 3, 8]),
+    },
+    SysctlInfo {
+        name: "net.ipv4.conf.{iface}.arp_announce",
+        explanation: "2 always picks the best local source for ARP: DR/TUN real servers need 2 so the VIP on lo is never announced",
+        allowed: Allowed::Range { min: 0, max: 2 },
+    },
+    SysctlInfo {
+        name: "net.ipv4.conf.{iface}.rp_filter",
+        explanation: "reverse-path filter, 0 off, 1 strict, 2 loose: strict can drop the VIP traffic of DR/TUN real servers",
+        allowed: Allowed::Range { min: 0, max: 2 },
+    },
+    vs!(
+        "am_droprate",
+        Allowed::Range {
+            min: 0,
+            max: INT_MAX
+        },
+        "drop_packet defense in always mode (3): drop 1 packet in this many"
+    ),
+    vs!(
+        "amemthresh",
+        Allowed::Range {
+            min: 0,
+            max: INT_MAX
+        },
+        "free memory (pages) under which the automatic defenses (modes 1 and 2) start"
+    ),
+    vs!(
+        "backup_only",
+        BOOL,
+        "1 stops directing traffic while this host is a backup sync daemon (avoids DR/TUN loops)"
+    ),
+    vs!(
+        "cache_bypass",
+        BOOL,
+        "1 sends packets to their original destination when no cache server is available"
+    ),
+    vs!(
+        "conn_reuse_mode",
+        Allowed::Range { min: 0, max: 3 },
+        "a new connection on a reused port: 0 keeps the old real server, 1 reschedules when safe, 2 also in FIN_WAIT"
+    ),
+    vs!(
+        "conntrack",
+        BOOL,
+        "1 keeps conntrack entries for IPVS connections: needed by stateful firewall rules, slower"
+    ),
+    vs!(
+        "drop_entry",
+        DEFENSE,
+        "defense against SYN floods, dropping half-open entries: 0 off, 1-2 automatic, 3 always"
+    ),
+    vs!(
+        "drop_packet",
+        DEFENSE,
+        "defense dropping 1/rate packets before the real servers: 0 off, 1-2 automatic, 3 always"
+    ),
+    vs!(
+        "expire_nodest_conn",
+        BOOL,
+        "1 ends a connection at once when its real server is deleted (0 silently drops its packets)"
+    ),
+    vs!(
+        "expire_quiescent_template",
+        BOOL,
+        "1 expires persistence to a real server of weight 0, so persistent clients move on"
+    ),
+    vs!(
+        "ignore_tunneled",
+        BOOL,
+        "1 marks packets of unknown protocols (ipip) as IPVS ones: no loops when the director is also a real server"
+    ),
+    vs!(
+        "nat_icmp_send",
+        BOOL,
+        "1 answers ICMP unreachable for LVS-NAT replies that match no connection"
+    ),
+    vs!(
+        "pmtu_disc",
+        BOOL,
+        "1 rejects DF packets over the path MTU with FRAG_NEEDED; 0 lets LVS-TUN fragment them"
+    ),
+    vs!(
+        "run_estimation",
+        BOOL,
+        "1 computes the rates (and, in recent kernels, refreshes the counters) of services and real servers"
+    ),
+    vs!(
+        "schedule_icmp",
+        BOOL,
+        "1 schedules ICMP packets to the VIP to the real servers too"
+    ),
+    vs!(
+        "secure_tcp",
+        DEFENSE,
+        "defense with a stricter TCP state table (NAT: established only after the handshake): 0 off, 1-2 auto, 3 always"
+    ),
+    vs!(
+        "sloppy_sctp",
+        BOOL,
+        "1 creates connections from any SCTP packet, not only INIT (a backup taking over)"
+    ),
+    vs!(
+        "sloppy_tcp",
+        BOOL,
+        "1 creates connections from any TCP packet, not only SYN (a backup taking over)"
+    ),
+    vs!(
+        "snat_reroute",
+        BOOL,
+        "1 routes LVS-NAT replies as if from the director (matters only with policy routing)"
+    ),
+    vs!(
+        "sync_persist_mode",
+        BOOL,
+        "1 syncs only the persistence templates of persistent services: less sync traffic"
+    ),
+    vs!(
+        "sync_ports",
+        Allowed::OneOf(&[1, 2, 4, 8, 16, 32, 64]),
+        "sync threads, each on its own UDP port from 8848: a power of two up to 64"
+    ),
+    vs!(
+        "sync_qlen_max",
+        Allowed::Range {
+            min: 1,
+            max: i64::MAX
+        },
+        "sync messages queued but not yet sent, at most"
+    ),
+    vs!(
+        "sync_refresh_period",
+        Allowed::Range {
+            min: 0,
+            max: JIFFY_SECS_MAX
+        },
+        "seconds of timer change before a connection is synced again (0: only on state changes)"
+    ),
+    vs!(
+        "sync_retries",
+        Allowed::Range { min: 0, max: 3 },
+        "times a sync message is sent again, every sync_refresh_period/8"
+    ),
+    vs!(
+        "sync_sock_size",
+        Allowed::Range {
+            min: 0,
+            max: INT_MAX
+        },
+        "send (master) or receive (backup) buffer of the sync socket in bytes; 0 keeps the system's"
+    ),
+    vs!(
+        "sync_threshold",
+        Allowed::ThresholdPeriod,
+        "sync a connection at THRESHOLD incoming packets, then every PERIOD packets (default 3 50)"
+    ),
+    vs!(
+        "sync_version",
+        BOOL,
+        "sync protocol version: 1, or 0 for backups older than Linux 2.6.39"
+    ),
 ];
 
 impl SysctlInfo {
@@ -98,7 +245,9 @@ impl SysctlInfo {
     /// `net.ipv4.conf.eth0/100.rp_filter` or `net.ipv4.conf.eth0.100.rp_filter`.
     fn interface_of<'a>(&self, name: &'a str) -> Option<&'a str> {
         let (head, tail) = self.name.split_once(IFACE)?;
-        name.strip_prefix(head)?.strip_suffix(tail).filter(|iface| !iface.is_empty())
+        name.strip_prefix(head)?
+            .strip_suffix(tail)
+            .filter(|iface| !iface.is_empty())
     }
 }
 
@@ -136,14 +285,20 @@ pub fn normalise(value: &str) -> String {
 /// `default` and each interface. Names this kernel lacks (no ip_vs loaded) are left out.
 pub fn read_all() -> BTreeMap<String, String> {
     let mut ifaces: Vec<String> = match std::fs::read_dir(CONF_DIR) {
-        Ok(dir) => dir.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect(),
+        Ok(dir) => dir
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect(),
         Err(_) => Vec::new(),
     };
     ifaces.sort();
     let mut out = BTreeMap::new();
     for info in LVS_SYSCTLS {
-        let names: Vec<String> =
-            if info.is_per_interface() { ifaces.iter().map(|i| info.for_interface(i)).collect() } else { vec![info.name.to_string()] };
+        let names: Vec<String> = if info.is_per_interface() {
+            ifaces.iter().map(|i| info.for_interface(i)).collect()
+        } else {
+            vec![info.name.to_string()]
+        };
         for name in names {
             if let Some(value) = read(&name) {
                 out.insert(name, value);
@@ -157,7 +312,12 @@ pub fn read_all() -> BTreeMap<String, String> {
 /// `arp_announce`, `rp_filter`) of `iface`: the higher of `all` and the interface's own, as the
 /// kernel takes it for these three. `None` when either is missing or not a number.
 pub fn effective(sysctls: &BTreeMap<String, String>, key: &str, iface: &str) -> Option<i64> {
-    let read = |i: &str| sysctls.get(&format!("net.ipv4.conf.{}.{key}", i.replace('.', "/")))?.parse::<i64>().ok();
+    let read = |i: &str| {
+        sysctls
+            .get(&format!("net.ipv4.conf.{}.{key}", i.replace('.', "/")))?
+            .parse::<i64>()
+            .ok()
+    };
     Some(read("all")?.max(read(iface)?))
 }
 
@@ -167,7 +327,10 @@ pub fn read(name: &str) -> Option<String> {
     // console reads some fifty of them every few seconds (read_to_string adds a stat and a read).
     use std::io::Read;
     let mut buf = [0u8; 4096];
-    let n = std::fs::File::open(proc_path(name)).ok()?.read(&mut buf).ok()?;
+    let n = std::fs::File::open(proc_path(name))
+        .ok()?
+        .read(&mut buf)
+        .ok()?;
     Some(normalise(&String::from_utf8_lossy(&buf[..n])))
 }
 
@@ -180,8 +343,12 @@ fn write_at(path: &Path, name: &str, value: &str) -> Result<(), HostError> {
     std::fs::write(path, format!("{value}\n")).map_err(|e| match e.raw_os_error() {
         Some(libc::ENOENT) => HostError::NoSysctl(name.to_string()),
         Some(libc::EACCES | libc::EPERM) => HostError::Permission(format!("setting {name}")),
-        Some(libc::EROFS) => HostError::Kernel(format!("cannot set {name}: /proc/sys is mounted read-only here (as in many containers)")),
-        Some(libc::EINVAL) => HostError::Kernel(format!("the kernel refused {name}={value} as invalid")),
+        Some(libc::EROFS) => HostError::Kernel(format!(
+            "cannot set {name}: /proc/sys is mounted read-only here (as in many containers)"
+        )),
+        Some(libc::EINVAL) => {
+            HostError::Kernel(format!("the kernel refused {name}={value} as invalid"))
+        }
         _ => HostError::Io(format!("cannot set {name}: {e}")),
     })
 }
@@ -193,21 +360,48 @@ mod tests {
     #[test]
     fn names_resolve_in_either_notation_to_sysctl_notation() {
         let (info, name, iface) = lookup("net.ipv4.conf.eth0.100.rp_filter").unwrap();
-        assert_eq!((info.name, name.as_str(), iface.as_deref()), ("net.ipv4.conf.{iface}.rp_filter", "net.ipv4.conf.eth0/100.rp_filter", Some("eth0.100")));
-        assert_eq!(lookup("net.ipv4.conf.eth0/100.rp_filter").unwrap().1, "net.ipv4.conf.eth0/100.rp_filter");
-        assert_eq!(lookup("net.ipv4.conf.all.arp_ignore").unwrap().2.as_deref(), Some("all"));
-        assert_eq!(lookup("net.ipv4.vs.sync_threshold").unwrap().0.allowed, Allowed::ThresholdPeriod);
-        for unknown in ["net.ipv4.conf..arp_ignore", "net.ipv4.tcp_syncookies", "net.ipv4.vs.nope", "net.ipv4.ip_forward.x", ""] {
+        assert_eq!(
+            (info.name, name.as_str(), iface.as_deref()),
+            (
+                "net.ipv4.conf.{iface}.rp_filter",
+                "net.ipv4.conf.eth0/100.rp_filter",
+                Some("eth0.100")
+            )
+        );
+        assert_eq!(
+            lookup("net.ipv4.conf.eth0/100.rp_filter").unwrap().1,
+            "net.ipv4.conf.eth0/100.rp_filter"
+        );
+        assert_eq!(
+            lookup("net.ipv4.conf.all.arp_ignore").unwrap().2.as_deref(),
+            Some("all")
+        );
+        assert_eq!(
+            lookup("net.ipv4.vs.sync_threshold").unwrap().0.allowed,
+            Allowed::ThresholdPeriod
+        );
+        for unknown in [
+            "net.ipv4.conf..arp_ignore",
+            "net.ipv4.tcp_syncookies",
+            "net.ipv4.vs.nope",
+            "net.ipv4.ip_forward.x",
+            "",
+        ] {
             assert!(lookup(unknown).is_none(), "{unknown}");
         }
     }
 
     #[test]
     fn the_effective_value_is_the_higher_of_all_and_the_interface() {
-        let sysctls: BTreeMap<String, String> = [("net.ipv4.conf.all.rp_filter", "0"), ("net.ipv4.conf.eth0/100.rp_filter", "1"), ("net.ipv4.conf.all.arp_ignore", "1"), ("net.ipv4.conf.lo.arp_ignore", "0")]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let sysctls: BTreeMap<String, String> = [
+            ("net.ipv4.conf.all.rp_filter", "0"),
+            ("net.ipv4.conf.eth0/100.rp_filter", "1"),
+            ("net.ipv4.conf.all.arp_ignore", "1"),
+            ("net.ipv4.conf.lo.arp_ignore", "0"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
         assert_eq!(effective(&sysctls, "rp_filter", "eth0.100"), Some(1));
         assert_eq!(effective(&sysctls, "arp_ignore", "lo"), Some(1));
         assert_eq!(effective(&sysctls, "arp_ignore", "eth9"), None);
@@ -215,8 +409,14 @@ mod tests {
 
     #[test]
     fn proc_paths_put_dots_back_into_interface_names() {
-        assert_eq!(proc_path("net.ipv4.conf.eth0/100.rp_filter"), PathBuf::from("/proc/sys/net/ipv4/conf/eth0.100/rp_filter"));
-        assert_eq!(proc_path("net.ipv4.vs.conntrack"), PathBuf::from("/proc/sys/net/ipv4/vs/conntrack"));
+        assert_eq!(
+            proc_path("net.ipv4.conf.eth0/100.rp_filter"),
+            PathBuf::from("/proc/sys/net/ipv4/conf/eth0.100/rp_filter")
+        );
+        assert_eq!(
+            proc_path("net.ipv4.vs.conntrack"),
+            PathBuf::from("/proc/sys/net/ipv4/vs/conntrack")
+        );
         assert_eq!(normalise("3\t50\n"), "3 50");
     }
 
@@ -227,7 +427,11 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), LVS_SYSCTLS.len());
         for s in LVS_SYSCTLS {
-            assert!(!s.explanation.is_empty() && !s.explanation.contains('\n'), "{}", s.name);
+            assert!(
+                !s.explanation.is_empty() && !s.explanation.contains('\n'),
+                "{}",
+                s.name
+            );
             assert_eq!(lookup(&s.for_interface("eth1")).unwrap().0, s);
         }
     }
@@ -236,8 +440,14 @@ mod tests {
     fn write_errors_say_what_failed() {
         let dir = tempfile::tempdir().unwrap();
         let missing = dir.path().join("no/such/file");
-        assert_eq!(write_at(&missing, "net.ipv4.vs.conntrack", "1"), Err(HostError::NoSysctl("net.ipv4.vs.conntrack".into())));
-        assert_eq!(HostError::NoSysctl("net.ipv4.vs.conntrack".into()).to_string(), "sysctl net.ipv4.vs.conntrack does not exist on this host (is the ip_vs module loaded?)");
+        assert_eq!(
+            write_at(&missing, "net.ipv4.vs.conntrack", "1"),
+            Err(HostError::NoSysctl("net.ipv4.vs.conntrack".into()))
+        );
+        assert_eq!(
+            HostError::NoSysctl("net.ipv4.vs.conntrack".into()).to_string(),
+            "sysctl net.ipv4.vs.conntrack does not exist on this host (is the ip_vs module loaded?)"
+        );
         let file = dir.path().join("value");
         write_at(&file, "x", "3 50").unwrap();
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "3 50\n");

@@ -33,10 +33,16 @@ pub fn vip_bindings(snapshot: &Snapshot, host: &HostState) -> Vec<VipBinding> {
     let mut out: Vec<VipBinding> = Vec::new();
     for service in &snapshot.services {
         let key = service.config.key;
-        let ServiceKey::Addr { addr, .. } = key else { continue };
+        let ServiceKey::Addr { addr, .. } = key else {
+            continue;
+        };
         match out.iter_mut().find(|b| b.vip == addr) {
             Some(b) => b.services.push(key),
-            None => out.push(VipBinding { vip: addr, services: vec![key], bound: bound(host, addr) }),
+            None => out.push(VipBinding {
+                vip: addr,
+                services: vec![key],
+                bound: bound(host, addr),
+            }),
         }
     }
     out.sort_by_key(|b| b.vip);
@@ -56,5 +62,12 @@ pub fn is_bound(host: &HostState, addr: IpAddr) -> bool {
 }
 
 fn bound(host: &HostState, addr: IpAddr) -> Vec<Bound> {
-    host.bindings(addr).into_iter().map(|(l, a)| Bound { dev: l.name.clone(), prefix: a.prefix, label: a.label.clone() }).collect()
+    host.bindings(addr)
+        .into_iter()
+        .map(|(l, a)| Bound {
+            dev: l.name.clone(),
+            prefix: a.prefix,
+            label: a.label.clone(),
+        })
+        .collect()
 }

@@ -30,7 +30,11 @@ pub struct Counts {
 
 impl Counts {
     fn of(d: &Dest) -> Counts {
-        Counts { active: d.active_conns, inactive: d.inact_conns, persistent: d.persist_conns }
+        Counts {
+            active: d.active_conns,
+            inactive: d.inact_conns,
+            persistent: d.persist_conns,
+        }
     }
 
     pub fn total(&self) -> u64 {
@@ -74,9 +78,21 @@ impl Drain {
     /// Starts draining `dest` of `service`: returns the drain and the change that sets weight 0
     /// (none when the weight is already 0). `deadline`: remove even with connections left once
     /// this long has passed; None waits for 0 connections however long it takes.
-    pub fn start(service: ServiceKey, dest: &DestConfig, deadline: Option<Duration>, now: Instant) -> (Drain, Vec<IpvsOp>) {
+    pub fn start(
+        service: ServiceKey,
+        dest: &DestConfig,
+        deadline: Option<Duration>,
+        now: Instant,
+    ) -> (Drain, Vec<IpvsOp>) {
         let quiesced = DestConfig { weight: 0, ..*dest };
-        let ops = if dest.weight == 0 { Vec::new() } else { vec![IpvsOp::EditDest { service, dest: quiesced }] };
+        let ops = if dest.weight == 0 {
+            Vec::new()
+        } else {
+            vec![IpvsOp::EditDest {
+                service,
+                dest: quiesced,
+            }]
+        };
         let drain = Drain {
             service,
             original: *dest,
@@ -113,25 +129,42 @@ impl Drain {
         }
         self.now = now.max(self.now);
         let Some(service) = table.service(&self.service) else {
-            return self.stop(format!("its service {} is gone", service_name(&self.service)));
+            return self.stop(format!(
+                "its service {} is gone",
+                service_name(&self.service)
+            ));
         };
-        let Some(dest) = service.dests.iter().find(|d| d.config.addr == self.original.addr && d.config.port == self.original.port) else {
+        let Some(dest) = service
+            .dests
+            .iter()
+            .find(|d| d.config.addr == self.original.addr && d.config.port == self.original.port)
+        else {
             return self.stop("the real server is gone: someone else removed it".into());
         };
         self.counts = Some(Counts::of(dest));
         match dest.config.weight {
             0 => self.quiesced_seen = true,
             w if w == self.original.weight && !self.quiesced_seen => {} // weight 0 not applied yet
-            w => return self.stop(format!("someone set its weight to {w}; it is left as it is")),
+            w => {
+                return self.stop(format!(
+                    "someone set its weight to {w}; it is left as it is"
+                ));
+            }
         }
         self.current = dest.config;
         let drained = self.quiesced_seen && Counts::of(dest).total() == 0;
-        let overdue = self.deadline.is_some_and(|d| self.now.duration_since(self.started) >= d);
+        let overdue = self
+            .deadline
+            .is_some_and(|d| self.now.duration_since(self.started) >= d);
         if !drained && !overdue {
             return Vec::new();
         }
         self.phase = DrainPhase::Removed { forced: !drained };
-        vec![IpvsOp::DeleteDest { service: self.service, addr: self.original.addr, port: self.original.port }]
+        vec![IpvsOp::DeleteDest {
+            service: self.service,
+            addr: self.original.addr,
+            port: self.original.port,
+        }]
     }
 
     /// Ends the drain; returns the change that puts the original weight back (keeping anything
@@ -144,7 +177,13 @@ impl Drain {
         if self.original.weight == 0 {
             return Vec::new();
         }
-        vec![IpvsOp::EditDest { service: self.service, dest: DestConfig { weight: self.original.weight, ..self.current } }]
+        vec![IpvsOp::EditDest {
+            service: self.service,
+            dest: DestConfig {
+                weight: self.original.weight,
+                ..self.current
+            },
+        }]
     }
 
     /// A change this drain returned failed: the drain stops with the reason.
@@ -157,7 +196,10 @@ impl Drain {
         let time_left = self.deadline.map(|d| d.saturating_sub(elapsed));
         let who = AddrPort(&self.original.addr, self.original.port);
         let counts = match self.counts {
-            Some(c) => format!("{} active, {} inactive, {} persistent", c.active, c.inactive, c.persistent),
+            Some(c) => format!(
+                "{} active, {} inactive, {} persistent",
+                c.active, c.inactive, c.persistent
+            ),
             None => "no reading yet".into(),
         };
         let description = match &self.phase {
@@ -168,14 +210,29 @@ impl Drain {
                 };
                 format!("draining {who}: {counts}; {}; {removal}", seconds(elapsed))
             }
-            DrainPhase::Removed { forced: false } => format!("drained {who}: removed at 0 connections after {}", seconds(elapsed)),
+            DrainPhase::Removed { forced: false } => format!(
+                "drained {who}: removed at 0 connections after {}",
+                seconds(elapsed)
+            ),
             DrainPhase::Removed { forced: true } => {
-                format!("drained {who}: removed at the deadline after {} with {counts}", seconds(elapsed))
+                format!(
+                    "drained {who}: removed at the deadline after {} with {counts}",
+                    seconds(elapsed)
+                )
             }
-            DrainPhase::Cancelled => format!("drain of {who} cancelled: weight back to {}", self.original.weight),
+            DrainPhase::Cancelled => format!(
+                "drain of {who} cancelled: weight back to {}",
+                self.original.weight
+            ),
             DrainPhase::Stopped(why) => format!("drain of {who} stopped: {why}; nothing removed"),
         };
-        DrainStatus { phase: self.phase.clone(), counts: self.counts, elapsed, time_left, description }
+        DrainStatus {
+            phase: self.phase.clone(),
+            counts: self.counts,
+            elapsed,
+            time_left,
+            description,
+        }
     }
 
     fn stop(&mut self, why: String) -> Vec<IpvsOp> {
@@ -187,9 +244,19 @@ impl Drain {
 /// `TCP 192.0.2.1:80`, `FWM 7`, `FWM 7 IPv6`: as ipvsadm -L names services.
 fn service_name(key: &ServiceKey) -> String {
     match key {
-        ServiceKey::Addr { protocol, addr, port } => format!("{} {}", protocol.name(), AddrPort(addr, *port)),
-        ServiceKey::Fwmark { mark, family: Family::Inet } => format!("FWM {mark}"),
-        ServiceKey::Fwmark { mark, family: Family::Inet6 } => format!("FWM {mark} IPv6"),
+        ServiceKey::Addr {
+            protocol,
+            addr,
+            port,
+        } => format!("{} {}", protocol.name(), AddrPort(addr, *port)),
+        ServiceKey::Fwmark {
+            mark,
+            family: Family::Inet,
+        } => format!("FWM {mark}"),
+        ServiceKey::Fwmark {
+            mark,
+            family: Family::Inet6,
+        } => format!("FWM {mark} IPv6"),
     }
 }
 

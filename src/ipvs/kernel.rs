@@ -60,7 +60,11 @@ impl From<GenetlinkError> for Failure {
 
 /// Sends one request and drains every reply. Draining to the end even after an error matters:
 /// a dump left half-read would make the next dump on this socket fail with EBUSY.
-async fn exchange(h: &mut GenetlinkHandle, msg: IpvsMessage, flags: u16) -> std::result::Result<Vec<IpvsMessage>, Failure> {
+async fn exchange(
+    h: &mut GenetlinkHandle,
+    msg: IpvsMessage,
+    flags: u16,
+) -> std::result::Result<Vec<IpvsMessage>, Failure> {
     let mut request = NetlinkMessage::from(GenlMessage::from_payload(msg));
     request.header.flags = flags;
     let mut replies = h.request(request).await?;
@@ -92,7 +96,11 @@ async fn read(
     what: &str,
     service: Option<&ServiceKey>,
 ) -> Result<Vec<IpvsMessage>> {
-    let flags = if dump { NLM_F_REQUEST | NLM_F_DUMP } else { NLM_F_REQUEST };
+    let flags = if dump {
+        NLM_F_REQUEST | NLM_F_DUMP
+    } else {
+        NLM_F_REQUEST
+    };
     let mut result = exchange(h, msg.clone(), flags).await;
     // IPVS reads never answer ENOENT; genetlink does, for a family id that is gone (ip_vs was
     // unloaded, maybe loaded again under a new id). Reads are harmless to repeat: resolve afresh.
@@ -108,11 +116,21 @@ async fn read(
 
 /// The single reply of a doit.
 fn one(replies: Vec<IpvsMessage>, what: &str) -> Result<IpvsMessage> {
-    replies.into_iter().next().ok_or_else(|| Error::Decode(format!("the kernel sent no reply when reading {what}")))
+    replies
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::Decode(format!("the kernel sent no reply when reading {what}")))
 }
 
 async fn services(h: &mut GenetlinkHandle) -> Result<Vec<Service>> {
-    let replies = read(h, IpvsMessage::new(cmd::GET_SERVICE, vec![]), true, "the services", None).await?;
+    let replies = read(
+        h,
+        IpvsMessage::new(cmd::GET_SERVICE, vec![]),
+        true,
+        "the services",
+        None,
+    )
+    .await?;
     replies.iter().map(decode::service_message).collect()
 }
 
@@ -120,15 +138,28 @@ async fn services(h: &mut GenetlinkHandle) -> Result<Vec<Service>> {
 /// dump, not an error, so callers that need to know check the service first.
 async fn fill_dests(h: &mut GenetlinkHandle, service: &mut Service) -> Result<()> {
     let key = service.config.key;
-    let msg = IpvsMessage::new(cmd::GET_DEST, vec![IpvsAttr::Service(encode::service_key(&key)?)]);
+    let msg = IpvsMessage::new(
+        cmd::GET_DEST,
+        vec![IpvsAttr::Service(encode::service_key(&key)?)],
+    );
     let what = format!("the real servers of {}", errno::service_name(&key));
     let replies = read(h, msg, true, &what, None).await?;
-    service.dests = replies.iter().map(|m| decode::dest_message(m, key.family())).collect::<Result<_>>()?;
+    service.dests = replies
+        .iter()
+        .map(|m| decode::dest_message(m, key.family()))
+        .collect::<Result<_>>()?;
     Ok(())
 }
 
 async fn daemons(h: &mut GenetlinkHandle) -> Result<Vec<SyncDaemon>> {
-    let replies = read(h, IpvsMessage::new(cmd::GET_DAEMON, vec![]), true, "the sync daemons", None).await?;
+    let replies = read(
+        h,
+        IpvsMessage::new(cmd::GET_DAEMON, vec![]),
+        true,
+        "the sync daemons",
+        None,
+    )
+    .await?;
     replies.iter().map(decode::daemon_message).collect()
 }
 
@@ -137,7 +168,11 @@ async fn load_module() -> std::result::Result<(), String> {
     let run = || {
         let mut last = String::from("modprobe not found");
         for prog in ["modprobe", "/sbin/modprobe", "/usr/sbin/modprobe"] {
-            match std::process::Command::new(prog).args(["--", "ip_vs"]).stdin(std::process::Stdio::null()).output() {
+            match std::process::Command::new(prog)
+                .args(["--", "ip_vs"])
+                .stdin(std::process::Stdio::null())
+                .output()
+            {
                 Ok(out) if out.status.success() => return Ok(()),
                 Ok(out) => return Err(String::from_utf8_lossy(&out.stderr).trim().to_string()),
                 Err(e) => last = format!("{prog}: {e}"),
@@ -146,7 +181,9 @@ async fn load_module() -> std::result::Result<(), String> {
         Err(last)
     };
     // A blocking child wait, kept off the (possibly single-threaded) runtime.
-    tokio::task::spawn_blocking(run).await.unwrap_or_else(|e| Err(e.to_string()))
+    tokio::task::spawn_blocking(run)
+        .await
+        .unwrap_or_else(|e| Err(e.to_string()))
 }
 
 impl KernelBackend {
@@ -156,10 +193,19 @@ impl KernelBackend {
         let (conn, handle, _unsolicited) = genetlink::new_connection()
             .map_err(|e| Error::Io(format!("cannot open a generic netlink socket: {e}")))?;
         tokio::spawn(conn);
-        let resolve = || async { handle.resolve_family::<IpvsMessage>().await.map(|_| ()).map_err(Failure::from) };
+        let resolve = || async {
+            handle
+                .resolve_family::<IpvsMessage>()
+                .await
+                .map(|_| ())
+                .map_err(Failure::from)
+        };
         let unresolved = |f: Failure| match f {
             Failure::Errno(libc::EPERM) => Error::Permission,
-            Failure::Errno(n) => Error::Io(format!("looking up the IPVS netlink family: {}", std::io::Error::from_raw_os_error(n))),
+            Failure::Errno(n) => Error::Io(format!(
+                "looking up the IPVS netlink family: {}",
+                std::io::Error::from_raw_os_error(n)
+            )),
             Failure::Other(e) => e,
         };
         match resolve().await {
@@ -185,15 +231,25 @@ impl KernelBackend {
             }
             Err(f) => return Err(unresolved(f)),
         }
-        Ok(KernelBackend { handle: Mutex::new(handle), dumps: std::sync::Mutex::new(None), last_services: std::cell::Cell::new(0) })
+        Ok(KernelBackend {
+            handle: Mutex::new(handle),
+            dumps: std::sync::Mutex::new(None),
+            last_services: std::cell::Cell::new(0),
+        })
     }
 
     /// One service with its real servers (`list -t VIP:PORT`); "no such service" if absent.
     pub async fn get_service(&self, key: &ServiceKey) -> Result<Service> {
         let mut h = self.handle.lock().await;
-        let msg = IpvsMessage::new(cmd::GET_SERVICE, vec![IpvsAttr::Service(encode::service_key(key)?)]);
+        let msg = IpvsMessage::new(
+            cmd::GET_SERVICE,
+            vec![IpvsAttr::Service(encode::service_key(key)?)],
+        );
         let what = format!("service {}", errno::service_name(key));
-        let mut service = decode::service_message(&one(read(&mut h, msg, false, &what, Some(key)).await?, &what)?)?;
+        let mut service = decode::service_message(&one(
+            read(&mut h, msg, false, &what, Some(key)).await?,
+            &what,
+        )?)?;
         fill_dests(&mut h, &mut service).await?;
         Ok(service)
     }
@@ -206,16 +262,35 @@ impl Backend for KernelBackend {
         if let Some(result) = self.blocking_snapshot(&h, None).await {
             return result;
         }
-        let info = read(&mut h, IpvsMessage::new(cmd::GET_INFO, vec![]), false, "the IPVS info", None).await?;
+        let info = read(
+            &mut h,
+            IpvsMessage::new(cmd::GET_INFO, vec![]),
+            false,
+            "the IPVS info",
+            None,
+        )
+        .await?;
         let info = decode::info_message(&one(info, "the IPVS info")?)?;
         let mut services = services(&mut h).await?;
         for service in &mut services {
             fill_dests(&mut h, service).await?;
         }
-        let config = read(&mut h, IpvsMessage::new(cmd::GET_CONFIG, vec![]), false, "the timeouts", None).await?;
+        let config = read(
+            &mut h,
+            IpvsMessage::new(cmd::GET_CONFIG, vec![]),
+            false,
+            "the timeouts",
+            None,
+        )
+        .await?;
         let timeouts = decode::timeouts_message(&one(config, "the timeouts")?);
         let daemons = daemons(&mut h).await?;
-        Ok(Snapshot { info, services, timeouts, daemons })
+        Ok(Snapshot {
+            info,
+            services,
+            timeouts,
+            daemons,
+        })
     }
 
     async fn apply(&self, op: &IpvsOp) -> Result<()> {
@@ -234,10 +309,13 @@ impl Backend for KernelBackend {
         {
             reader.forget();
         }
-        exchange(&mut h, msg, NLM_F_REQUEST | NLM_F_ACK).await.map(drop).map_err(|f| match f {
-            Failure::Errno(n) => errno::op_error(op, n),
-            Failure::Other(e) => e,
-        })
+        exchange(&mut h, msg, NLM_F_REQUEST | NLM_F_ACK)
+            .await
+            .map(drop)
+            .map_err(|f| match f {
+                Failure::Errno(n) => errno::op_error(op, n),
+                Failure::Other(e) => e,
+            })
     }
 }
 
@@ -257,11 +335,17 @@ impl KernelBackend {
     /// The snapshot on the blocking socket: full, or a poll with its focus. None: the family is
     /// gone or the socket cannot be opened; the async path then reads it (and resolves the family
     /// again).
-    async fn blocking_snapshot(&self, h: &GenetlinkHandle, poll: Option<Option<ServiceKey>>) -> Option<Result<Snapshot>> {
+    async fn blocking_snapshot(
+        &self,
+        h: &GenetlinkHandle,
+        poll: Option<Option<ServiceKey>>,
+    ) -> Option<Result<Snapshot>> {
         let taken = self.dumps.lock().ok()?.take();
         let mut reader = match taken {
             Some(r) => r,
-            None => Reader::new(DumpSocket::open(h.resolve_family::<IpvsMessage>().await.ok()?.id).ok()?),
+            None => Reader::new(
+                DumpSocket::open(h.resolve_family::<IpvsMessage>().await.ok()?.id).ok()?,
+            ),
         };
         let read = move || {
             let result = match &poll {
@@ -299,5 +383,8 @@ impl KernelBackend {
 async fn stop_daemon_message(h: &mut GenetlinkHandle, state: SyncState) -> Result<IpvsMessage> {
     let running = daemons(h).await?.into_iter().find(|d| d.state == state);
     let attrs = encode::daemon_stop(state, running.as_ref());
-    Ok(IpvsMessage::new(cmd::DEL_DAEMON, vec![IpvsAttr::Daemon(attrs)]))
+    Ok(IpvsMessage::new(
+        cmd::DEL_DAEMON,
+        vec![IpvsAttr::Daemon(attrs)],
+    ))
 }

@@ -66,7 +66,11 @@ impl ListFormat {
 /// `ipvsadm -Ln [options]`: version line, column titles, every service with its real servers.
 pub fn list_all(snapshot: &Snapshot, f: &ListFormat) -> String {
     let info = &snapshot.info;
-    let mut out = format!("IP Virtual Server version {} (size={})\n", info.version_string(), info.conn_tab_size as i32);
+    let mut out = format!(
+        "IP Virtual Server version {} (size={})\n",
+        info.version_string(),
+        info.conn_tab_size as i32
+    );
     out.push_str(title(f.columns()));
     let mut services: Vec<&Service> = snapshot.services.iter().collect();
     if !f.nosort {
@@ -87,7 +91,10 @@ pub fn list_service(service: &Service, f: &ListFormat) -> String {
 
 /// `ipvsadm -Ln --timeout`.
 pub fn list_timeouts(t: &Timeouts) -> String {
-    format!("Timeout (tcp tcpfin udp): {} {} {}\n", t.tcp as i32, t.tcp_fin as i32, t.udp as i32)
+    format!(
+        "Timeout (tcp tcpfin udp): {} {} {}\n",
+        t.tcp as i32, t.tcp_fin as i32, t.udp as i32
+    )
 }
 
 /// `ipvsadm -Ln --daemon`: the master first, then the backup (the kernel's dump order);
@@ -96,7 +103,14 @@ pub fn list_daemons(daemons: &[SyncDaemon]) -> String {
     let mut out = String::new();
     for state in [SyncState::Master, SyncState::Backup] {
         for d in daemons.iter().filter(|d| d.state == state) {
-            write!(out, "{} sync daemon (mcast={}, syncid={}", state.name(), d.mcast_ifn, d.sync_id).unwrap();
+            write!(
+                out,
+                "{} sync daemon (mcast={}, syncid={}",
+                state.name(),
+                d.mcast_ifn,
+                d.sync_id
+            )
+            .unwrap();
             if d.sync_maxlen != 0 {
                 write!(out, ", maxlen={}", d.sync_maxlen).unwrap();
             }
@@ -119,11 +133,21 @@ pub fn list_daemons(daemons: &[SyncDaemon]) -> String {
 /// prints the mark with `%d`, so marks above 2147483647 come out negative (`-f -1`).
 pub fn rule_key(key: &ServiceKey) -> String {
     match key {
-        ServiceKey::Addr { protocol, addr, port } => {
+        ServiceKey::Addr {
+            protocol,
+            addr,
+            port,
+        } => {
             format!("{} {}", protocol.ipvsadm_option(), addr_port(addr, *port))
         }
-        ServiceKey::Fwmark { mark, family: Family::Inet } => format!("-f {}", *mark as i32),
-        ServiceKey::Fwmark { mark, family: Family::Inet6 } => format!("-f {} -6", *mark as i32),
+        ServiceKey::Fwmark {
+            mark,
+            family: Family::Inet,
+        } => format!("-f {}", *mark as i32),
+        ServiceKey::Fwmark {
+            mark,
+            family: Family::Inet6,
+        } => format!("-f {} -6", *mark as i32),
     }
 }
 
@@ -160,9 +184,19 @@ fn title(columns: Columns) -> &'static str {
 /// numerically) and prints the mark with `%d`.
 fn service_name(key: &ServiceKey) -> String {
     match key {
-        ServiceKey::Fwmark { mark, family: Family::Inet } => format!("FWM  {}", *mark as i32),
-        ServiceKey::Fwmark { mark, family: Family::Inet6 } => format!("FWM  {} IPv6", *mark as i32),
-        ServiceKey::Addr { protocol, addr, port } => {
+        ServiceKey::Fwmark {
+            mark,
+            family: Family::Inet,
+        } => format!("FWM  {}", *mark as i32),
+        ServiceKey::Fwmark {
+            mark,
+            family: Family::Inet6,
+        } => format!("FWM  {} IPv6", *mark as i32),
+        ServiceKey::Addr {
+            protocol,
+            addr,
+            port,
+        } => {
             let mut name = format!("{:<4} {}", protocol.name(), addr_port(addr, *port));
             if addr.is_ipv4() {
                 name.truncate(33);
@@ -246,14 +280,18 @@ fn dest_line(out: &mut String, d: &Dest, f: &ListFormat) {
             largenum(out, st.inbps, f.exact);
             largenum(out, st.outbps, f.exact);
         }
-        Columns::Thresholds => {
-            write!(out, " {:<10} {:<10} {:<10} {:<10}", c.u_threshold, c.l_threshold, d.active_conns, d.inact_conns)
-                .unwrap()
-        }
-        Columns::PersistentConn => {
-            write!(out, " {:<9} {:<11} {:<10} {:<10}", c.weight, d.persist_conns, d.active_conns, d.inact_conns)
-                .unwrap()
-        }
+        Columns::Thresholds => write!(
+            out,
+            " {:<10} {:<10} {:<10} {:<10}",
+            c.u_threshold, c.l_threshold, d.active_conns, d.inact_conns
+        )
+        .unwrap(),
+        Columns::PersistentConn => write!(
+            out,
+            " {:<9} {:<11} {:<10} {:<10}",
+            c.weight, d.persist_conns, d.active_conns, d.inact_conns
+        )
+        .unwrap(),
         Columns::TunInfo => write!(
             out,
             " {:<7} {:<13} {weight:<6} {:<10} {:<10}",
@@ -263,9 +301,14 @@ fn dest_line(out: &mut String, d: &Dest, f: &ListFormat) {
             d.inact_conns
         )
         .unwrap(),
-        Columns::Plain => {
-            write!(out, " {:<7} {weight:<6} {:<10} {:<10}", c.forward.name(), d.active_conns, d.inact_conns).unwrap()
-        }
+        Columns::Plain => write!(
+            out,
+            " {:<7} {weight:<6} {:<10} {:<10}",
+            c.forward.name(),
+            d.active_conns,
+            d.inact_conns
+        )
+        .unwrap(),
     }
     out.push('\n');
 }
@@ -273,9 +316,20 @@ fn dest_line(out: &mut String, d: &Dest, f: &ListFormat) {
 /// `fwd_tun_info`: `ipip`, `gue:PORT:-c|+c|r+c`, `gre:-c|+c|r+c`; `n/a` for other methods.
 fn tun_info(forward: &Forward) -> String {
     match forward {
-        Forward::Tunnel { tun_type: TunnelType::Ipip, .. } => "ipip".to_string(),
-        Forward::Tunnel { tun_type: TunnelType::Gue, port, csum } => format!("gue:{port}:{}", csum.short()),
-        Forward::Tunnel { tun_type: TunnelType::Gre, csum, .. } => format!("gre:{}", csum.short()),
+        Forward::Tunnel {
+            tun_type: TunnelType::Ipip,
+            ..
+        } => "ipip".to_string(),
+        Forward::Tunnel {
+            tun_type: TunnelType::Gue,
+            port,
+            csum,
+        } => format!("gue:{port}:{}", csum.short()),
+        Forward::Tunnel {
+            tun_type: TunnelType::Gre,
+            csum,
+            ..
+        } => format!("gre:{}", csum.short()),
         _ => "n/a".to_string(),
     }
 }

@@ -3,9 +3,9 @@
 
 pub mod args;
 pub mod audit;
-pub mod drain;
 pub mod backend;
 pub mod conns;
+pub mod drain;
 pub mod error;
 pub mod kernel;
 pub mod listing;

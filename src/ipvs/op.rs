@@ -1,7 +1,9 @@
 //! IPVS changes as values: each one is applied by a backend, shown as its ipvsadm command, and
 //! knows how to undo itself given the state it replaces.
 
-use super::model::{DestConfig, ServiceConfig, ServiceKey, Snapshot, SyncDaemon, SyncState, Timeouts};
+use super::model::{
+    DestConfig, ServiceConfig, ServiceKey, Snapshot, SyncDaemon, SyncState, Timeouts,
+};
 use super::rules;
 use serde::Serialize;
 use std::net::IpAddr;
@@ -13,9 +15,19 @@ pub enum IpvsOp {
     AddService(ServiceConfig),
     EditService(ServiceConfig),
     DeleteService(ServiceKey),
-    AddDest { service: ServiceKey, dest: DestConfig },
-    EditDest { service: ServiceKey, dest: DestConfig },
-    DeleteDest { service: ServiceKey, addr: IpAddr, port: u16 },
+    AddDest {
+        service: ServiceKey,
+        dest: DestConfig,
+    },
+    EditDest {
+        service: ServiceKey,
+        dest: DestConfig,
+    },
+    DeleteDest {
+        service: ServiceKey,
+        addr: IpAddr,
+        port: u16,
+    },
     /// Zero the counters of one service, or of everything.
     Zero(Option<ServiceKey>),
     Flush,
@@ -40,9 +52,17 @@ impl IpvsOp {
             IpvsOp::AddService(s) => format!("-A {}", rules::service_options(s)),
             IpvsOp::EditService(s) => format!("-E {}", rules::service_options(s)),
             IpvsOp::DeleteService(k) => format!("-D {k}"),
-            IpvsOp::AddDest { service, dest } => format!("-a {}", rules::dest_options(service, dest, true)),
-            IpvsOp::EditDest { service, dest } => format!("-e {}", rules::dest_options(service, dest, true)),
-            IpvsOp::DeleteDest { service, addr, port } => {
+            IpvsOp::AddDest { service, dest } => {
+                format!("-a {}", rules::dest_options(service, dest, true))
+            }
+            IpvsOp::EditDest { service, dest } => {
+                format!("-e {}", rules::dest_options(service, dest, true))
+            }
+            IpvsOp::DeleteDest {
+                service,
+                addr,
+                port,
+            } => {
                 format!("-d {service} -r {}", super::model::AddrPort(addr, *port))
             }
             IpvsOp::Zero(None) => "-Z".to_string(),
@@ -61,14 +81,17 @@ impl IpvsOp {
         let readd = |key: &ServiceKey| -> Option<Vec<IpvsOp>> {
             let svc = before.service(key)?;
             let mut ops = vec![IpvsOp::AddService(svc.config.clone())];
-            ops.extend(svc.dests.iter().map(|d| IpvsOp::AddDest { service: *key, dest: d.config }));
+            ops.extend(svc.dests.iter().map(|d| IpvsOp::AddDest {
+                service: *key,
+                dest: d.config,
+            }));
             Some(ops)
         };
         match self {
             IpvsOp::AddService(s) => Some(vec![IpvsOp::DeleteService(s.key)]),
-            IpvsOp::EditService(s) => {
-                Some(vec![IpvsOp::EditService(before.service(&s.key)?.config.clone())])
-            }
+            IpvsOp::EditService(s) => Some(vec![IpvsOp::EditService(
+                before.service(&s.key)?.config.clone(),
+            )]),
             IpvsOp::DeleteService(k) => readd(k),
             IpvsOp::AddDest { service, dest } => Some(vec![IpvsOp::DeleteDest {
                 service: *service,
@@ -77,11 +100,21 @@ impl IpvsOp {
             }]),
             IpvsOp::EditDest { service, dest } => {
                 let old = find_dest(before, service, &dest.addr, dest.port)?;
-                Some(vec![IpvsOp::EditDest { service: *service, dest: old }])
+                Some(vec![IpvsOp::EditDest {
+                    service: *service,
+                    dest: old,
+                }])
             }
-            IpvsOp::DeleteDest { service, addr, port } => {
+            IpvsOp::DeleteDest {
+                service,
+                addr,
+                port,
+            } => {
                 let old = find_dest(before, service, addr, *port)?;
-                Some(vec![IpvsOp::AddDest { service: *service, dest: old }])
+                Some(vec![IpvsOp::AddDest {
+                    service: *service,
+                    dest: old,
+                }])
             }
             IpvsOp::Zero(_) => None,
             IpvsOp::Flush => {
@@ -101,7 +134,12 @@ impl IpvsOp {
     }
 }
 
-fn find_dest(snap: &Snapshot, service: &ServiceKey, addr: &IpAddr, port: u16) -> Option<DestConfig> {
+fn find_dest(
+    snap: &Snapshot,
+    service: &ServiceKey,
+    addr: &IpAddr,
+    port: u16,
+) -> Option<DestConfig> {
     snap.service(service)?
         .dests
         .iter()

@@ -21,12 +21,20 @@ pub struct ParseError {
 
 impl ParseError {
     pub fn new(field: &'static str, value: &str, message: impl Into<String>) -> ParseError {
-        ParseError { field, value: value.to_string(), message: message.into() }
+        ParseError {
+            field,
+            value: value.to_string(),
+            message: message.into(),
+        }
     }
 
     /// A problem with a combination of fields rather than one value.
     pub fn combo(field: &'static str, message: impl Into<String>) -> ParseError {
-        ParseError { field, value: String::new(), message: message.into() }
+        ParseError {
+            field,
+            value: String::new(),
+            message: message.into(),
+        }
     }
 }
 
@@ -46,7 +54,13 @@ pub type Parsed<T> = Result<T, ParseError>;
 
 /// A decimal whole number within `min..=max` (no sign, no spaces, no hex: what ipvsadm takes).
 pub fn number(field: &'static str, text: &str, min: u64, max: u64) -> Parsed<u64> {
-    let err = || ParseError::new(field, text, format!("must be a whole number from {min} to {max}"));
+    let err = || {
+        ParseError::new(
+            field,
+            text,
+            format!("must be a whole number from {min} to {max}"),
+        )
+    };
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
         return Err(err());
     }
@@ -113,7 +127,11 @@ pub fn mcast_ttl(text: &str) -> Parsed<u8> {
 pub fn mcast_group(text: &str) -> Parsed<IpAddr> {
     match text.parse::<IpAddr>() {
         Ok(a) if a.is_multicast() => Ok(a),
-        _ => Err(ParseError::new("multicast group", text, "must be an IPv4 or IPv6 multicast address, e.g. 224.0.0.81")),
+        _ => Err(ParseError::new(
+            "multicast group",
+            text,
+            "must be an IPv4 or IPv6 multicast address, e.g. 224.0.0.81",
+        )),
     }
 }
 
@@ -123,11 +141,17 @@ pub fn interface(text: &str) -> Parsed<String> {
         && text.len() <= 15
         && text != "."
         && text != ".."
-        && text.bytes().all(|b| b.is_ascii_graphic() && b != b'/' && b != b':');
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'/' && b != b':');
     if ok {
         Ok(text.to_string())
     } else {
-        Err(ParseError::new("interface", text, "must be an interface name of 1 to 15 characters without '/', ':' or spaces"))
+        Err(ParseError::new(
+            "interface",
+            text,
+            "must be an interface name of 1 to 15 characters without '/', ':' or spaces",
+        ))
     }
 }
 
@@ -139,7 +163,10 @@ pub fn scheduler(text: &str) -> Parsed<String> {
         Err(ParseError::new(
             "scheduler",
             text,
-            format!("must be a scheduler name such as {} (1 to 15 letters, digits or _)", KNOWN_SCHEDULERS.join(", ")),
+            format!(
+                "must be a scheduler name such as {} (1 to 15 letters, digits or _)",
+                KNOWN_SCHEDULERS.join(", ")
+            ),
         ))
     }
 }
@@ -149,12 +176,18 @@ pub fn persistence_engine(text: &str) -> Parsed<String> {
     if module_name_ok(text) {
         Ok(text.to_string())
     } else {
-        Err(ParseError::new("persistence engine", text, "must be a persistence engine name such as sip (1 to 15 letters, digits or _)"))
+        Err(ParseError::new(
+            "persistence engine",
+            text,
+            "must be a persistence engine name such as sip (1 to 15 letters, digits or _)",
+        ))
     }
 }
 
 fn module_name_ok(text: &str) -> bool {
-    !text.is_empty() && text.len() <= 15 && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    !text.is_empty()
+        && text.len() <= 15
+        && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// Scheduler flags of `-b`: a comma list of flag-1..3, sh-fallback, sh-port, mh-fallback, mh-port.
@@ -186,7 +219,9 @@ pub fn sched_flags(text: &str, scheduler: &str) -> Parsed<SchedFlags> {
                 return Err(ParseError::new(
                     "scheduler flags",
                     text,
-                    format!("unknown flag \"{name}\"; allowed: sh-fallback, sh-port (sh), mh-fallback, mh-port (mh), flag-1, flag-2, flag-3"),
+                    format!(
+                        "unknown flag \"{name}\"; allowed: sh-fallback, sh-port (sh), mh-fallback, mh-port (mh), flag-1, flag-2, flag-3"
+                    ),
                 ));
             }
         };
@@ -209,20 +244,36 @@ pub fn netmask(text: &str, family: Family) -> Parsed<Netmask> {
         Family::Inet => {
             let mask: Option<Ipv4Addr> = text.parse().ok();
             match mask {
-                Some(m) if u32::from(m).leading_ones() + u32::from(m).trailing_zeros() == 32 => Ok(Netmask::V4(m)),
-                _ => Err(ParseError::new("netmask", text, "must be a contiguous IPv4 netmask such as 255.255.255.0")),
+                Some(m) if u32::from(m).leading_ones() + u32::from(m).trailing_zeros() == 32 => {
+                    Ok(Netmask::V4(m))
+                }
+                _ => Err(ParseError::new(
+                    "netmask",
+                    text,
+                    "must be a contiguous IPv4 netmask such as 255.255.255.0",
+                )),
             }
         }
         Family::Inet6 => number("netmask", text, 1, 128)
             .map(|n| Netmask::V6(n as u8))
-            .map_err(|_| ParseError::new("netmask", text, "must be an IPv6 prefix length from 1 to 128")),
+            .map_err(|_| {
+                ParseError::new(
+                    "netmask",
+                    text,
+                    "must be an IPv6 prefix length from 1 to 128",
+                )
+            }),
     }
 }
 
 /// `ADDR`, `ADDR:PORT`, `[V6ADDR]:PORT` or a bare IPv6 address; the port is None when absent.
 pub fn addr_port(field: &'static str, text: &str) -> Parsed<(IpAddr, Option<u16>)> {
     let bad = || {
-        ParseError::new(field, text, "must be an address with an optional port: 192.0.2.1:80, [2001:db8::1]:80, 192.0.2.1")
+        ParseError::new(
+            field,
+            text,
+            "must be an address with an optional port: 192.0.2.1:80, [2001:db8::1]:80, 192.0.2.1",
+        )
     };
     if let Some(rest) = text.strip_prefix('[') {
         let (addr, after) = rest.split_once(']').ok_or_else(bad)?;
@@ -239,14 +290,23 @@ pub fn addr_port(field: &'static str, text: &str) -> Parsed<(IpAddr, Option<u16>
 }
 
 fn port_in(field: &'static str, whole: &str, port_text: &str) -> Parsed<u16> {
-    port(field, port_text)
-        .map_err(|_| ParseError::new(field, whole, format!("port \"{port_text}\" must be a whole number from 0 to 65535")))
+    port(field, port_text).map_err(|_| {
+        ParseError::new(
+            field,
+            whole,
+            format!("port \"{port_text}\" must be a whole number from 0 to 65535"),
+        )
+    })
 }
 
 /// A virtual service address for `protocol`: the port defaults to 0 when absent, as in ipvsadm.
 pub fn service_addr(protocol: Protocol, text: &str) -> Parsed<ServiceKey> {
     let (addr, port) = addr_port("virtual service", text)?;
-    Ok(ServiceKey::Addr { protocol, addr, port: port.unwrap_or(0) })
+    Ok(ServiceKey::Addr {
+        protocol,
+        addr,
+        port: port.unwrap_or(0),
+    })
 }
 
 /// The name of a forwarding method, as forms offer it.
@@ -255,7 +315,11 @@ pub fn forward_method(text: &str) -> Parsed<Forward> {
         "masq" | "nat" | "m" => Ok(Forward::Masq),
         "route" | "dr" | "gatewaying" | "g" => Ok(Forward::Route),
         "tunnel" | "tun" | "ipip" | "i" => Ok(Forward::ipip()),
-        _ => Err(ParseError::new("forwarding method", text, "must be masq (NAT), route (DR) or tunnel (TUN)")),
+        _ => Err(ParseError::new(
+            "forwarding method",
+            text,
+            "must be masq (NAT), route (DR) or tunnel (TUN)",
+        )),
     }
 }
 
@@ -264,7 +328,11 @@ pub fn tunnel_type(text: &str) -> Parsed<TunnelType> {
         "ipip" => Ok(TunnelType::Ipip),
         "gue" => Ok(TunnelType::Gue),
         "gre" => Ok(TunnelType::Gre),
-        _ => Err(ParseError::new("tunnel type", text, "must be ipip, gue or gre")),
+        _ => Err(ParseError::new(
+            "tunnel type",
+            text,
+            "must be ipip, gue or gre",
+        )),
     }
 }
 
@@ -272,7 +340,11 @@ pub fn sync_state(text: &str) -> Parsed<SyncState> {
     match text {
         "master" => Ok(SyncState::Master),
         "backup" => Ok(SyncState::Backup),
-        _ => Err(ParseError::new("sync daemon", text, "must be master or backup")),
+        _ => Err(ParseError::new(
+            "sync daemon",
+            text,
+            "must be master or backup",
+        )),
     }
 }
 
@@ -285,18 +357,40 @@ pub fn validate_service(s: &ServiceConfig) -> Parsed<()> {
     let family = s.key.family();
     match s.key {
         ServiceKey::Fwmark { mark: 0, .. } => {
-            return Err(ParseError::new("fwmark", "0", format!("must be a whole number from 1 to {}", u32::MAX)));
+            return Err(ParseError::new(
+                "fwmark",
+                "0",
+                format!("must be a whole number from 1 to {}", u32::MAX),
+            ));
         }
         ServiceKey::Addr { port: 0, .. } if s.persistence.is_none() => {
-            return Err(ParseError::combo("port", "port 0 (any port) is allowed only for a persistent service"));
+            return Err(ParseError::combo(
+                "port",
+                "port 0 (any port) is allowed only for a persistent service",
+            ));
         }
         ServiceKey::Addr { addr, .. } if addr.is_unspecified() || addr.is_multicast() => {
-            return Err(ParseError::new("virtual service", &addr.to_string(), "must be a unicast address"));
+            return Err(ParseError::new(
+                "virtual service",
+                &addr.to_string(),
+                "must be a unicast address",
+            ));
         }
         _ => {}
     }
-    if s.one_packet && !matches!(s.key, ServiceKey::Addr { protocol: Protocol::Udp, .. } | ServiceKey::Fwmark { .. }) {
-        return Err(ParseError::combo("one-packet scheduling", "is only for UDP or fwmark services"));
+    if s.one_packet
+        && !matches!(
+            s.key,
+            ServiceKey::Addr {
+                protocol: Protocol::Udp,
+                ..
+            } | ServiceKey::Fwmark { .. }
+        )
+    {
+        return Err(ParseError::combo(
+            "one-packet scheduling",
+            "is only for UDP or fwmark services",
+        ));
     }
     if let Some(t) = s.persistence {
         number("persistence timeout", &t.to_string(), 1, MAX_TIMEOUT as u64)?;
@@ -309,7 +403,11 @@ pub fn validate_service(s: &ServiceConfig) -> Parsed<()> {
             netmask(&p.to_string(), family)?;
         }
         (m, f) => {
-            return Err(ParseError::new("netmask", &m.to_string(), format!("does not fit an {f} service")));
+            return Err(ParseError::new(
+                "netmask",
+                &m.to_string(),
+                format!("does not fit an {f} service"),
+            ));
         }
     }
     Ok(())
@@ -318,19 +416,38 @@ pub fn validate_service(s: &ServiceConfig) -> Parsed<()> {
 /// Rules of a real server within its service.
 pub fn validate_dest(service: &ServiceKey, d: &DestConfig) -> Parsed<()> {
     let addr = d.addr.to_string();
-    if d.addr.is_unspecified() || d.addr.is_multicast() || d.addr == IpAddr::V4(Ipv4Addr::BROADCAST) {
-        return Err(ParseError::new("real server", &addr, "must be a unicast address"));
+    if d.addr.is_unspecified() || d.addr.is_multicast() || d.addr == IpAddr::V4(Ipv4Addr::BROADCAST)
+    {
+        return Err(ParseError::new(
+            "real server",
+            &addr,
+            "must be a unicast address",
+        ));
     }
     if Family::of(&d.addr) != service.family() && !matches!(d.forward, Forward::Tunnel { .. }) {
         return Err(ParseError::new(
             "real server",
             &addr,
-            format!("is {} but the service is {}; mixing families is allowed only for tunnel forwarding", Family::of(&d.addr), service.family()),
+            format!(
+                "is {} but the service is {}; mixing families is allowed only for tunnel forwarding",
+                Family::of(&d.addr),
+                service.family()
+            ),
         ));
     }
     number("weight", &d.weight.to_string(), 0, MAX_WEIGHT as u64)?;
-    number("upper threshold", &d.u_threshold.to_string(), 0, MAX_THRESHOLD as u64)?;
-    number("lower threshold", &d.l_threshold.to_string(), 0, MAX_THRESHOLD as u64)?;
+    number(
+        "upper threshold",
+        &d.u_threshold.to_string(),
+        0,
+        MAX_THRESHOLD as u64,
+    )?;
+    number(
+        "lower threshold",
+        &d.l_threshold.to_string(),
+        0,
+        MAX_THRESHOLD as u64,
+    )?;
     if d.l_threshold > d.u_threshold {
         return Err(ParseError::new(
             "lower threshold",
@@ -339,15 +456,41 @@ pub fn validate_dest(service: &ServiceKey, d: &DestConfig) -> Parsed<()> {
         ));
     }
     match d.forward {
-        Forward::Local => return Err(ParseError::combo("forwarding method", "the local method cannot be set; use masq, route or tunnel")),
-        Forward::Tunnel { tun_type: TunnelType::Gue, port: 0, .. } => {
-            return Err(ParseError::combo("tunnel port", "a GUE tunnel needs a port from 1 to 65535"));
+        Forward::Local => {
+            return Err(ParseError::combo(
+                "forwarding method",
+                "the local method cannot be set; use masq, route or tunnel",
+            ));
         }
-        Forward::Tunnel { tun_type: TunnelType::Ipip, port, csum } if port != 0 || csum != TunnelCsum::NoCsum => {
-            return Err(ParseError::combo("tunnel options", "an ipip tunnel takes no port and no checksum option (they are for gue and gre)"));
+        Forward::Tunnel {
+            tun_type: TunnelType::Gue,
+            port: 0,
+            ..
+        } => {
+            return Err(ParseError::combo(
+                "tunnel port",
+                "a GUE tunnel needs a port from 1 to 65535",
+            ));
         }
-        Forward::Tunnel { tun_type: TunnelType::Gre, port, csum } if port != 0 || csum == TunnelCsum::RemCsum => {
-            return Err(ParseError::combo("tunnel options", "a gre tunnel takes no port and no remote checksum (--tun-remcsum is for gue)"));
+        Forward::Tunnel {
+            tun_type: TunnelType::Ipip,
+            port,
+            csum,
+        } if port != 0 || csum != TunnelCsum::NoCsum => {
+            return Err(ParseError::combo(
+                "tunnel options",
+                "an ipip tunnel takes no port and no checksum option (they are for gue and gre)",
+            ));
+        }
+        Forward::Tunnel {
+            tun_type: TunnelType::Gre,
+            port,
+            csum,
+        } if port != 0 || csum == TunnelCsum::RemCsum => {
+            return Err(ParseError::combo(
+                "tunnel options",
+                "a gre tunnel takes no port and no remote checksum (--tun-remcsum is for gue)",
+            ));
         }
         _ => {}
     }
@@ -373,10 +516,16 @@ pub fn validate(op: &IpvsOp) -> Parsed<()> {
             validate_key(service)?;
             validate_dest(service, dest)
         }
-        IpvsOp::DeleteService(k) | IpvsOp::DeleteDest { service: k, .. } | IpvsOp::Zero(Some(k)) => validate_key(k),
+        IpvsOp::DeleteService(k)
+        | IpvsOp::DeleteDest { service: k, .. }
+        | IpvsOp::Zero(Some(k)) => validate_key(k),
         IpvsOp::StartDaemon(d) => validate_daemon(d),
         IpvsOp::SetTimeouts(t) => {
-            for (field, v) in [("tcp timeout", t.tcp), ("tcpfin timeout", t.tcp_fin), ("udp timeout", t.udp)] {
+            for (field, v) in [
+                ("tcp timeout", t.tcp),
+                ("tcpfin timeout", t.tcp_fin),
+                ("udp timeout", t.udp),
+            ] {
                 connection_timeout(field, &v.to_string())?;
             }
             Ok(())
@@ -387,7 +536,11 @@ pub fn validate(op: &IpvsOp) -> Parsed<()> {
 
 fn validate_key(k: &ServiceKey) -> Parsed<()> {
     match k {
-        ServiceKey::Fwmark { mark: 0, .. } => Err(ParseError::new("fwmark", "0", format!("must be a whole number from 1 to {}", u32::MAX))),
+        ServiceKey::Fwmark { mark: 0, .. } => Err(ParseError::new(
+            "fwmark",
+            "0",
+            format!("must be a whole number from 1 to {}", u32::MAX),
+        )),
         _ => Ok(()),
     }
 }

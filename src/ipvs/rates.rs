@@ -13,9 +13,9 @@ use std::time::{Duration, Instant};
 
 mod history;
 mod series;
-mod tracked;
 #[cfg(test)]
 mod tests;
+mod tracked;
 
 pub use history::{History, Sample};
 use series::Counters;
@@ -53,7 +53,14 @@ impl Rate {
         // The window is never zero: observations are strictly ordered in time.
         let s = window.as_secs_f64();
         let r = |i: usize| delta[i] as f64 / s;
-        Rate { conns_per_s: r(0), inpkts_per_s: r(1), outpkts_per_s: r(2), inbytes_per_s: r(3), outbytes_per_s: r(4), window }
+        Rate {
+            conns_per_s: r(0),
+            inpkts_per_s: r(1),
+            outpkts_per_s: r(2),
+            inbytes_per_s: r(3),
+            outbytes_per_s: r(4),
+            window,
+        }
     }
 
     fn kernel(s: &Stats) -> Rate {
@@ -115,7 +122,11 @@ pub struct DestKey {
 
 impl DestKey {
     pub fn of(service: ServiceKey, dest: &Dest) -> DestKey {
-        DestKey { service, addr: dest.config.addr, port: dest.config.port }
+        DestKey {
+            service,
+            addr: dest.config.addr,
+            port: dest.config.port,
+        }
     }
 }
 
@@ -180,10 +191,24 @@ impl RateTracker {
         };
         for svc in &snapshot.services {
             let key = svc.config.key;
-            track(Tracked::update(self.services.entry(key), at, &svc.stats, (0, 0), capacity, generation));
+            track(Tracked::update(
+                self.services.entry(key),
+                at,
+                &svc.stats,
+                (0, 0),
+                capacity,
+                generation,
+            ));
             for d in &svc.dests {
                 let gauges = (d.active_conns, d.inact_conns);
-                track(Tracked::update(self.dests.entry(DestKey::of(key, d)), at, &d.stats, gauges, capacity, generation));
+                track(Tracked::update(
+                    self.dests.entry(DestKey::of(key, d)),
+                    at,
+                    &d.stats,
+                    gauges,
+                    capacity,
+                    generation,
+                ));
             }
         }
         self.services.retain(|_, t| t.generation == generation);
@@ -198,8 +223,14 @@ impl RateTracker {
         self.last_at = Some(at);
         self.stalled = self.is_stalled(at, snapshot);
         // Objects pass at different phases: at most one point per period, whatever the poll rate.
-        for (i, source) in [RateSource::Own, RateSource::Kernel].into_iter().enumerate() {
-            if let Some(r) = self.total_rate(source).filter(|_| self.totals_at[i].is_none_or(|t| at - t >= ESTIMATOR_PERIOD)) {
+        for (i, source) in [RateSource::Own, RateSource::Kernel]
+            .into_iter()
+            .enumerate()
+        {
+            if let Some(r) = self
+                .total_rate(source)
+                .filter(|_| self.totals_at[i].is_none_or(|t| at - t >= ESTIMATOR_PERIOD))
+            {
                 self.totals[i].push(Sample::from(&r));
                 self.totals_at[i] = Some(at);
             }
@@ -211,13 +242,26 @@ impl RateTracker {
     /// never counted. Connections alone are no evidence: idle ones send nothing, and a backup
     /// sync daemon creates them without packets.
     fn is_stalled(&self, at: Instant, snapshot: &Snapshot) -> bool {
-        let Some(last_change) = self.last_change else { return false };
+        let Some(last_change) = self.last_change else {
+            return false;
+        };
         if at - last_change <= STALL_AFTER {
             return false;
         }
-        let backup = snapshot.daemons.iter().any(|d| d.state == SyncState::Backup);
-        let uncounted = !backup && self.gauge_rise.is_some_and(|r| at - r > ESTIMATOR_PERIOD + SLACK);
-        uncounted || self.services.values().chain(self.dests.values()).any(|t| t.kernel_frozen(at))
+        let backup = snapshot
+            .daemons
+            .iter()
+            .any(|d| d.state == SyncState::Backup);
+        let uncounted = !backup
+            && self
+                .gauge_rise
+                .is_some_and(|r| at - r > ESTIMATOR_PERIOD + SLACK);
+        uncounted
+            || self
+                .services
+                .values()
+                .chain(self.dests.values())
+                .any(|t| t.kernel_frozen(at))
     }
 
     /// The estimator looks stopped (`run_estimation=0`, or `est_cpulist` empty): counters and
@@ -238,7 +282,10 @@ impl RateTracker {
 
     /// The sum over services that have a rate; None when none has.
     pub fn total_rate(&self, source: RateSource) -> Option<Rate> {
-        self.services.values().filter_map(|t| t.rate(source)).reduce(Rate::plus)
+        self.services
+            .values()
+            .filter_map(|t| t.rate(source))
+            .reduce(Rate::plus)
     }
 
     /// Own samples: one per observed change (and one per period while quiet); emptied by a reset.

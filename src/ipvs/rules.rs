@@ -2,7 +2,9 @@
 //!
 //! Rendering follows ipvsadm 1.31 to the byte, so saved files and previews can be fed to ipvsadm.
 
-use super::model::{AddrPort, DestConfig, Forward, ServiceConfig, ServiceKey, SyncDaemon, TunnelType};
+use super::model::{
+    AddrPort, DestConfig, Forward, ServiceConfig, ServiceKey, SyncDaemon, TunnelType,
+};
 use std::fmt::Write;
 
 /// `-t 192.0.2.1:80 -s wlc -p 360 -M 255.255.255.0 --pe sip -o -b sh-port`, as `ipvsadm -S` writes it.
@@ -29,8 +31,18 @@ pub fn service_options(s: &ServiceConfig) -> String {
 /// `-t 192.0.2.1:80 -r 10.0.0.2:80 -m -w 1`, as `ipvsadm -S` writes it. ipvsadm's save leaves
 /// thresholds out; `with_thresholds` adds `-x`/`-y` when set, so a command preview is complete.
 pub fn dest_options(service: &ServiceKey, d: &DestConfig, with_thresholds: bool) -> String {
-    let mut out = format!("{service} -r {} {} -w {}", AddrPort(&d.addr, d.port), d.forward.switch(), d.weight);
-    if let Forward::Tunnel { tun_type, port, csum } = d.forward {
+    let mut out = format!(
+        "{service} -r {} {} -w {}",
+        AddrPort(&d.addr, d.port),
+        d.forward.switch(),
+        d.weight
+    );
+    if let Forward::Tunnel {
+        tun_type,
+        port,
+        csum,
+    } = d.forward
+    {
         write!(out, " --tun-type {}", tun_type.name()).unwrap();
         match tun_type {
             TunnelType::Ipip => {}
@@ -51,7 +63,12 @@ pub fn dest_options(service: &ServiceKey, d: &DestConfig, with_thresholds: bool)
 
 /// `--start-daemon master --mcast-interface eth0 --syncid 1 ...`: only what differs from defaults.
 pub fn daemon_start_options(d: &SyncDaemon) -> String {
-    let mut out = format!("--start-daemon {} --mcast-interface {} --syncid {}", d.state.name(), d.mcast_ifn, d.sync_id);
+    let mut out = format!(
+        "--start-daemon {} --mcast-interface {} --syncid {}",
+        d.state.name(),
+        d.mcast_ifn,
+        d.sync_id
+    );
     if d.sync_maxlen != 0 {
         write!(out, " --sync-maxlen {}", d.sync_maxlen).unwrap();
     }
@@ -89,7 +106,11 @@ pub fn parse_rules(text: &str) -> Result<Vec<Rule>, Vec<(usize, super::parse::Pa
             Err(e) => errors.push((i + 1, e)),
         }
     }
-    if errors.is_empty() { Ok(rules) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(rules)
+    } else {
+        Err(errors)
+    }
 }
 
 /// `ipvsadm -Sn`: every service and real server as `-A`/`-a` lines, in ipvsadm's order, byte for
@@ -106,7 +127,12 @@ pub fn save(snapshot: &super::model::Snapshot) -> String {
         // service_options/dest_options write the key and addresses with Rust's Display; ipvsadm's
         // differ for big fwmarks and IPv4-compatible IPv6 (`::0.2.0.3`), so swap in its forms.
         let line = service_options(&service.config);
-        writeln!(out, "-A {}", swap_prefix(line, &key.to_string(), &rule_key(key))).unwrap();
+        writeln!(
+            out,
+            "-A {}",
+            swap_prefix(line, &key.to_string(), &rule_key(key))
+        )
+        .unwrap();
         let mut dests: Vec<&super::model::Dest> = service.dests.iter().collect();
         sort_dests(&mut dests);
         for d in dests {
@@ -135,18 +161,45 @@ mod save_tests {
     use crate::ipvs::model::{Dest, Family, Protocol, Service, Snapshot, Stats};
 
     fn dest(addr: &str, forward: Forward, u_threshold: u32) -> Dest {
-        let config = DestConfig { forward, u_threshold, ..DestConfig::new(addr.parse().unwrap(), 80) };
-        Dest { config, active_conns: 0, inact_conns: 0, persist_conns: 0, stats: Stats::default() }
+        let config = DestConfig {
+            forward,
+            u_threshold,
+            ..DestConfig::new(addr.parse().unwrap(), 80)
+        };
+        Dest {
+            config,
+            active_conns: 0,
+            inact_conns: 0,
+            persist_conns: 0,
+            stats: Stats::default(),
+        }
     }
 
     #[test]
     fn save_sorts_drops_thresholds_and_writes_addresses_as_ipvsadm() {
-        let key = ServiceKey::Addr { protocol: Protocol::Tcp, addr: "::2:3".parse().unwrap(), port: 80 };
-        let fwm = ServiceKey::Fwmark { mark: 4_000_000_000, family: Family::Inet };
-        let svc = |key, dests| Service { config: ServiceConfig::new(key), stats: Stats::default(), dests };
+        let key = ServiceKey::Addr {
+            protocol: Protocol::Tcp,
+            addr: "::2:3".parse().unwrap(),
+            port: 80,
+        };
+        let fwm = ServiceKey::Fwmark {
+            mark: 4_000_000_000,
+            family: Family::Inet,
+        };
+        let svc = |key, dests| Service {
+            config: ServiceConfig::new(key),
+            stats: Stats::default(),
+            dests,
+        };
         let snap = Snapshot {
             services: vec![
-                svc(key, vec![dest("::ffff:1.2.3.4", Forward::Masq, 5), dest("::2:4", Forward::Local, 0)]),
+                svc(
+                    key,
+                    vec![
+                        dest("::ffff:1.2.3.4", Forward::Masq, 5),
+                        dest("::2:4", Forward::Local, 0),
+                    ],
+                ),
                 svc(fwm, vec![]),
             ],
             ..Snapshot::default()

@@ -9,7 +9,10 @@ use super::rules;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expected {
     Service(ServiceConfig),
-    Dest { service: ServiceKey, dest: DestConfig },
+    Dest {
+        service: ServiceKey,
+        dest: DestConfig,
+    },
     Timeouts(Timeouts),
 }
 
@@ -32,36 +35,73 @@ impl Expected {
                 if now.config == *was {
                     return Ok(());
                 }
-                Err(changed(format!("the service {}", was.key), rules::service_options(was), rules::service_options(&now.config), Expected::Service(now.config.clone())))
+                Err(changed(
+                    format!("the service {}", was.key),
+                    rules::service_options(was),
+                    rules::service_options(&now.config),
+                    Expected::Service(now.config.clone()),
+                ))
             }
             Expected::Dest { service, dest: was } => {
-                let now = table.service(service).and_then(|s| s.dests.iter().find(|d| d.config.addr == was.addr && d.config.port == was.port));
+                let now = table.service(service).and_then(|s| {
+                    s.dests
+                        .iter()
+                        .find(|d| d.config.addr == was.addr && d.config.port == was.port)
+                });
                 let Some(now) = now else {
-                    return Err(vanished(format!("the real server {} of {service}", super::model::AddrPort(&was.addr, was.port))));
+                    return Err(vanished(format!(
+                        "the real server {} of {service}",
+                        super::model::AddrPort(&was.addr, was.port)
+                    )));
                 };
                 if now.config == *was {
                     return Ok(());
                 }
-                let what = format!("the real server {} of {service}", super::model::AddrPort(&was.addr, was.port));
-                Err(changed(what, rules::dest_options(service, was, true), rules::dest_options(service, &now.config, true), Expected::Dest { service: *service, dest: now.config }))
+                let what = format!(
+                    "the real server {} of {service}",
+                    super::model::AddrPort(&was.addr, was.port)
+                );
+                Err(changed(
+                    what,
+                    rules::dest_options(service, was, true),
+                    rules::dest_options(service, &now.config, true),
+                    Expected::Dest {
+                        service: *service,
+                        dest: now.config,
+                    },
+                ))
             }
             Expected::Timeouts(was) => {
                 if table.timeouts == *was {
                     return Ok(());
                 }
-                let text = |t: &Timeouts| format!("tcp {} tcpfin {} udp {}", t.tcp, t.tcp_fin, t.udp);
-                Err(changed("the timeouts".into(), text(was), text(&table.timeouts), Expected::Timeouts(table.timeouts)))
+                let text =
+                    |t: &Timeouts| format!("tcp {} tcpfin {} udp {}", t.tcp, t.tcp_fin, t.udp);
+                Err(changed(
+                    "the timeouts".into(),
+                    text(was),
+                    text(&table.timeouts),
+                    Expected::Timeouts(table.timeouts),
+                ))
             }
         }
     }
 }
 
 fn vanished(what: String) -> Stale {
-    Stale { message: format!("{what} no longer exists: it was deleted since it was shown here"), current: None }
+    Stale {
+        message: format!("{what} no longer exists: it was deleted since it was shown here"),
+        current: None,
+    }
 }
 
 fn changed(what: String, was: String, now: String, current: Expected) -> Stale {
-    Stale { message: format!("{what} changed since it was shown here: it was `{was}`, it is now `{now}`"), current: Some(current) }
+    Stale {
+        message: format!(
+            "{what} changed since it was shown here: it was `{was}`, it is now `{now}`"
+        ),
+        current: Some(current),
+    }
 }
 
 #[cfg(test)]
@@ -73,7 +113,11 @@ mod tests {
     fn table_of(lines: &[&str]) -> Snapshot {
         let mut t = Snapshot::default();
         for l in lines {
-            table::apply(&mut t, &parse_args(&l.split_whitespace().collect::<Vec<_>>()).unwrap()).unwrap();
+            table::apply(
+                &mut t,
+                &parse_args(&l.split_whitespace().collect::<Vec<_>>()).unwrap(),
+            )
+            .unwrap();
         }
         t
     }
@@ -87,10 +131,20 @@ mod tests {
 
     #[test]
     fn an_unchanged_object_passes() {
-        let t = table_of(&["-A -t 192.0.2.1:80 -s rr", "-a -t 192.0.2.1:80 -r 10.0.0.1:80 -m -w 2"]);
+        let t = table_of(&[
+            "-A -t 192.0.2.1:80 -s rr",
+            "-a -t 192.0.2.1:80 -r 10.0.0.1:80 -m -w 2",
+        ]);
         let svc = t.services[0].config.clone();
         assert_eq!(Expected::Service(svc.clone()).check(&t), Ok(()));
-        assert_eq!(Expected::Dest { service: svc.key, dest: t.services[0].dests[0].config }.check(&t), Ok(()));
+        assert_eq!(
+            Expected::Dest {
+                service: svc.key,
+                dest: t.services[0].dests[0].config
+            }
+            .check(&t),
+            Ok(())
+        );
         assert_eq!(Expected::Timeouts(t.timeouts).check(&t), Ok(()));
     }
 
@@ -103,7 +157,10 @@ mod tests {
             stale.message,
             "the service -t 192.0.2.1:80 changed since it was shown here: it was `-t 192.0.2.1:80 -s wlc`, it is now `-t 192.0.2.1:80 -s rr -p 60`"
         );
-        assert_eq!(stale.current, Some(Expected::Service(t.services[0].config.clone())));
+        assert_eq!(
+            stale.current,
+            Some(Expected::Service(t.services[0].config.clone()))
+        );
     }
 
     #[test]
@@ -111,21 +168,41 @@ mod tests {
         let t = table_of(&["-A -t 192.0.2.1:80", "-a -t 192.0.2.1:80 -r 10.0.0.1:80 -m"]);
         let mut dest = t.services[0].dests[0].config;
         dest.addr = "10.0.0.9".parse().unwrap();
-        let stale = Expected::Dest { service: t.services[0].config.key, dest }.check(&t).unwrap_err();
-        assert_eq!(stale.message, "the real server 10.0.0.9:80 of -t 192.0.2.1:80 no longer exists: it was deleted since it was shown here");
+        let stale = Expected::Dest {
+            service: t.services[0].config.key,
+            dest,
+        }
+        .check(&t)
+        .unwrap_err();
+        assert_eq!(
+            stale.message,
+            "the real server 10.0.0.9:80 of -t 192.0.2.1:80 no longer exists: it was deleted since it was shown here"
+        );
         assert_eq!(stale.current, None);
     }
 
     #[test]
     fn changed_weight_and_timeouts_are_stale() {
-        let t = table_of(&["-A -t 192.0.2.1:80", "-a -t 192.0.2.1:80 -r 10.0.0.1:80 -m -w 5", "--set 100 20 30"]);
+        let t = table_of(&[
+            "-A -t 192.0.2.1:80",
+            "-a -t 192.0.2.1:80 -r 10.0.0.1:80 -m -w 5",
+            "--set 100 20 30",
+        ]);
         let mut dest = t.services[0].dests[0].config;
         dest.weight = 1;
-        let stale = Expected::Dest { service: t.services[0].config.key, dest }.check(&t).unwrap_err();
+        let stale = Expected::Dest {
+            service: t.services[0].config.key,
+            dest,
+        }
+        .check(&t)
+        .unwrap_err();
         assert!(stale.message.ends_with("it was `-t 192.0.2.1:80 -r 10.0.0.1:80 -m -w 1`, it is now `-t 192.0.2.1:80 -r 10.0.0.1:80 -m -w 5`"), "{}", stale.message);
         let mut timeouts = t.timeouts;
         timeouts.tcp = 900;
         let stale = Expected::Timeouts(timeouts).check(&t).unwrap_err();
-        assert_eq!(stale.message, "the timeouts changed since it was shown here: it was `tcp 900 tcpfin 20 udp 30`, it is now `tcp 100 tcpfin 20 udp 30`");
+        assert_eq!(
+            stale.message,
+            "the timeouts changed since it was shown here: it was `tcp 900 tcpfin 20 udp 30`, it is now `tcp 100 tcpfin 20 udp 30`"
+        );
     }
 }

@@ -18,7 +18,11 @@ pub fn apply(table: &mut Snapshot, op: &IpvsOp) -> Result<(), i32> {
             if position(table, &config.key).is_some() {
                 return Err(EEXIST);
             }
-            table.services.push(Service { config: config.clone(), stats: Stats::default(), dests: Vec::new() });
+            table.services.push(Service {
+                config: config.clone(),
+                stats: Stats::default(),
+                dests: Vec::new(),
+            });
         }
         IpvsOp::EditService(config) => {
             let i = position(table, &config.key).ok_or(ESRCH)?;
@@ -33,14 +37,24 @@ pub fn apply(table: &mut Snapshot, op: &IpvsOp) -> Result<(), i32> {
             if find(svc, &dest.addr, dest.port).is_some() {
                 return Err(EEXIST);
             }
-            svc.dests.push(Dest { config: *dest, active_conns: 0, inact_conns: 0, persist_conns: 0, stats: Stats::default() });
+            svc.dests.push(Dest {
+                config: *dest,
+                active_conns: 0,
+                inact_conns: 0,
+                persist_conns: 0,
+                stats: Stats::default(),
+            });
         }
         IpvsOp::EditDest { service, dest } => {
             let svc = service_mut(table, service)?;
             let j = find(svc, &dest.addr, dest.port).ok_or(ENOENT)?;
             svc.dests[j].config = *dest;
         }
-        IpvsOp::DeleteDest { service, addr, port } => {
+        IpvsOp::DeleteDest {
+            service,
+            addr,
+            port,
+        } => {
             let svc = service_mut(table, service)?;
             let j = find(svc, addr, *port).ok_or(ENOENT)?;
             svc.dests.remove(j);
@@ -53,7 +67,11 @@ pub fn apply(table: &mut Snapshot, op: &IpvsOp) -> Result<(), i32> {
         IpvsOp::Flush => table.services.clear(),
         IpvsOp::SetTimeouts(t) => {
             // 0 leaves a timeout unchanged, as in the kernel.
-            for (new, old) in [(t.tcp, &mut table.timeouts.tcp), (t.tcp_fin, &mut table.timeouts.tcp_fin), (t.udp, &mut table.timeouts.udp)] {
+            for (new, old) in [
+                (t.tcp, &mut table.timeouts.tcp),
+                (t.tcp_fin, &mut table.timeouts.tcp_fin),
+                (t.udp, &mut table.timeouts.udp),
+            ] {
                 if new != 0 {
                     *old = new;
                 }
@@ -67,7 +85,11 @@ pub fn apply(table: &mut Snapshot, op: &IpvsOp) -> Result<(), i32> {
             table.daemons.sort_by_key(|x| x.state.number());
         }
         IpvsOp::StopDaemon(state) => {
-            let i = table.daemons.iter().position(|x| x.state == *state).ok_or(ESRCH)?;
+            let i = table
+                .daemons
+                .iter()
+                .position(|x| x.state == *state)
+                .ok_or(ESRCH)?;
             table.daemons.remove(i);
         }
     }
@@ -79,16 +101,24 @@ fn position(table: &Snapshot, key: &ServiceKey) -> Option<usize> {
 }
 
 fn service_mut<'a>(table: &'a mut Snapshot, key: &ServiceKey) -> Result<&'a mut Service, i32> {
-    table.services.iter_mut().find(|s| s.config.key == *key).ok_or(ESRCH)
+    table
+        .services
+        .iter_mut()
+        .find(|s| s.config.key == *key)
+        .ok_or(ESRCH)
 }
 
 fn find(svc: &Service, addr: &std::net::IpAddr, port: u16) -> Option<usize> {
-    svc.dests.iter().position(|d| d.config.addr == *addr && d.config.port == port)
+    svc.dests
+        .iter()
+        .position(|d| d.config.addr == *addr && d.config.port == port)
 }
 
 fn zero(svc: &mut Service) {
     svc.stats = Stats::default();
-    svc.dests.iter_mut().for_each(|d| d.stats = Stats::default());
+    svc.dests
+        .iter_mut()
+        .for_each(|d| d.stats = Stats::default());
 }
 
 #[cfg(test)]
@@ -106,17 +136,31 @@ mod tests {
         apply(&mut t, &op("-A -t 192.0.2.1:80")).unwrap();
         assert_eq!(apply(&mut t, &op("-A -t 192.0.2.1:80")), Err(EEXIST));
         assert_eq!(apply(&mut t, &op("-E -t 192.0.2.9:80")), Err(ESRCH));
-        assert_eq!(apply(&mut t, &op("-a -t 192.0.2.9:80 -r 10.0.0.1")), Err(ESRCH));
+        assert_eq!(
+            apply(&mut t, &op("-a -t 192.0.2.9:80 -r 10.0.0.1")),
+            Err(ESRCH)
+        );
         apply(&mut t, &op("-a -t 192.0.2.1:80 -r 10.0.0.1 -m")).unwrap();
-        assert_eq!(apply(&mut t, &op("-a -t 192.0.2.1:80 -r 10.0.0.1 -m")), Err(EEXIST));
-        assert_eq!(apply(&mut t, &op("-e -t 192.0.2.1:80 -r 10.0.0.2 -m")), Err(ENOENT));
+        assert_eq!(
+            apply(&mut t, &op("-a -t 192.0.2.1:80 -r 10.0.0.1 -m")),
+            Err(EEXIST)
+        );
+        assert_eq!(
+            apply(&mut t, &op("-e -t 192.0.2.1:80 -r 10.0.0.2 -m")),
+            Err(ENOENT)
+        );
         assert_eq!(apply(&mut t, &op("--stop-daemon master")), Err(ESRCH));
     }
 
     #[test]
     fn every_inverse_restores_the_table() {
         let mut t = Snapshot::default();
-        let setup = ["--set 900 120 300", "-A -t 192.0.2.1:80 -s rr", "-a -t 192.0.2.1:80 -r 10.0.0.1 -m -w 2", "--start-daemon master --mcast-interface lo"];
+        let setup = [
+            "--set 900 120 300",
+            "-A -t 192.0.2.1:80 -s rr",
+            "-a -t 192.0.2.1:80 -r 10.0.0.1 -m -w 2",
+            "--start-daemon master --mcast-interface lo",
+        ];
         for line in setup {
             apply(&mut t, &op(line)).unwrap();
         }

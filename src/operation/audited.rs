@@ -18,7 +18,13 @@ pub struct AuditedOps<'a, A> {
 impl<'a, A> AuditedOps<'a, A> {
     /// Wraps `inner`, whose state is `before` now.
     pub fn new(inner: A, log: &'a AuditLog, context: Context, before: State) -> AuditedOps<'a, A> {
-        AuditedOps { inner, log, context, state: RefCell::new(before), problem: RefCell::new(None) }
+        AuditedOps {
+            inner,
+            log,
+            context,
+            state: RefCell::new(before),
+            problem: RefCell::new(None),
+        }
     }
 
     /// The first record that could not be written: `PATH not written: reason`.
@@ -31,7 +37,9 @@ impl<A: Apply> Apply for AuditedOps<'_, A> {
     async fn apply(&self, op: &Operation) -> Result<(), OperationError> {
         let result = self.inner.apply(op).await;
         if let Err(e) = record(self.log, op, &result, &self.state.borrow(), &self.context) {
-            self.problem.borrow_mut().get_or_insert_with(|| format!("{} not written: {e}", self.log.path().display()));
+            self.problem
+                .borrow_mut()
+                .get_or_insert_with(|| format!("{} not written: {e}", self.log.path().display()));
         }
         if result.is_ok() {
             // The system accepted it, so the in-memory copy does too.

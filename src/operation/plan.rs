@@ -20,21 +20,30 @@ pub fn check_plan(before: &State, steps: &[Operation]) -> Result<(), (usize, Str
     let mut state = before.clone();
     for (i, op) in steps.iter().enumerate() {
         op.validate().map_err(|e| (i, e.to_string()))?;
-        op.apply_in_memory(&mut state).map_err(|e| (i, e.to_string()))?;
+        op.apply_in_memory(&mut state)
+            .map_err(|e| (i, e.to_string()))?;
     }
     Ok(())
 }
 
 /// Applies `steps` to `target`, starting from `before` (freshly read). Inverses come from an
 /// in-memory copy of the state that follows each step, so nothing is re-read between steps.
-pub async fn apply_plan<A: Apply>(target: &A, before: State, steps: &[Operation]) -> Result<(), PlanFailure> {
+pub async fn apply_plan<A: Apply>(
+    target: &A,
+    before: State,
+    steps: &[Operation],
+) -> Result<(), PlanFailure> {
     let mut state = before;
     let mut undo: Vec<Vec<Operation>> = Vec::new();
     for (step, op) in steps.iter().enumerate() {
         let inverse = op.inverse(&state);
         if let Err(error) = target.apply(op).await {
             let rollback_errors = roll_back(target, undo).await;
-            return Err(PlanFailure { step, error, rollback_errors });
+            return Err(PlanFailure {
+                step,
+                error,
+                rollback_errors,
+            });
         }
         // Zeroing cannot be undone, and that is fine: counters are not configuration.
         undo.push(inverse.unwrap_or_default());
@@ -56,7 +65,10 @@ pub fn undo_steps(before: &State, steps: &[Operation]) -> Option<Vec<Operation>>
     Some(undo.into_iter().rev().flatten().collect())
 }
 
-async fn roll_back<A: Apply>(target: &A, undo: Vec<Vec<Operation>>) -> Vec<(Operation, OperationError)> {
+async fn roll_back<A: Apply>(
+    target: &A,
+    undo: Vec<Vec<Operation>>,
+) -> Vec<(Operation, OperationError)> {
     let mut errors = Vec::new();
     for ops in undo.into_iter().rev() {
         for op in ops {
@@ -86,14 +98,23 @@ mod tests {
             Ok(self.0.lock().unwrap().clone())
         }
         async fn apply(&self, op: &IpvsOp) -> Result<()> {
-            table::apply(&mut self.0.lock().unwrap(), op).map_err(|errno| Error::Kernel { errno, message: format!("errno {errno}") })
+            table::apply(&mut self.0.lock().unwrap(), op).map_err(|errno| Error::Kernel {
+                errno,
+                message: format!("errno {errno}"),
+            })
         }
     }
 
     fn host() -> HostState {
         let mut h = HostState::default();
         for (index, name) in [(1, "lo"), (2, "eth1")] {
-            h.links.push(Link { index, name: name.into(), up: true, kind: None, addrs: vec![] });
+            h.links.push(Link {
+                index,
+                name: name.into(),
+                up: true,
+                kind: None,
+                addrs: vec![],
+            });
         }
         for name in ["net.ipv4.ip_forward", "net.ipv4.conf.all.arp_ignore"] {
             h.sysctls.insert(name.into(), "0".into());
@@ -102,7 +123,9 @@ mod tests {
     }
 
     fn ipvs(line: &str) -> Operation {
-        parse_args(&line.split_whitespace().collect::<Vec<_>>()).unwrap().into()
+        parse_args(&line.split_whitespace().collect::<Vec<_>>())
+            .unwrap()
+            .into()
     }
 
     fn sysctl(a: &str) -> Operation {
@@ -124,36 +147,63 @@ mod tests {
 
     #[test]
     fn a_failing_step_leaves_ipvs_and_host_as_they_were() {
-        let (ipvs_side, host_side) = (Table(Mutex::new(Snapshot::default())), MemoryHost::new(host()));
-        let system = System { ipvs: &ipvs_side, host: &host_side };
+        let (ipvs_side, host_side) = (
+            Table(Mutex::new(Snapshot::default())),
+            MemoryHost::new(host()),
+        );
+        let system = System {
+            ipvs: &ipvs_side,
+            host: &host_side,
+        };
         let mut plan = nat_director();
         plan.push(vip("192.0.2.100", "eth1")); // already bound by step 1
-        let failure = futures::executor::block_on(apply_plan(&system, (Snapshot::default(), host()), &plan)).unwrap_err();
+        let failure =
+            futures::executor::block_on(apply_plan(&system, (Snapshot::default(), host()), &plan))
+                .unwrap_err();
         assert_eq!(failure.step, 4);
-        assert_eq!(failure.error.to_string(), "address 192.0.2.100/32 is already on eth1");
-        assert!(failure.rollback_errors.is_empty(), "{:?}", failure.rollback_errors);
+        assert_eq!(
+            failure.error.to_string(),
+            "address 192.0.2.100/32 is already on eth1"
+        );
+        assert!(
+            failure.rollback_errors.is_empty(),
+            "{:?}",
+            failure.rollback_errors
+        );
         assert_eq!(host_side.current(), host());
         assert_eq!(*ipvs_side.0.lock().unwrap(), Snapshot::default());
     }
 
     #[test]
     fn undo_steps_bring_both_back() {
-        let (ipvs_side, host_side) = (Table(Mutex::new(Snapshot::default())), MemoryHost::new(host()));
-        let system = System { ipvs: &ipvs_side, host: &host_side };
+        let (ipvs_side, host_side) = (
+            Table(Mutex::new(Snapshot::default())),
+            MemoryHost::new(host()),
+        );
+        let system = System {
+            ipvs: &ipvs_side,
+            host: &host_side,
+        };
         let before = (Snapshot::default(), host());
         let plan = nat_director();
         let undo = undo_steps(&before, &plan).unwrap();
-        assert_eq!(undo.iter().map(Operation::to_command).collect::<Vec<_>>(), [
-            "ipvsadm -d -t 192.0.2.100:80 -r 10.0.0.2:80",
-            "ipvsadm -D -t 192.0.2.100:80",
-            "ip addr del 192.0.2.100/32 dev eth1",
-            "sysctl -w net.ipv4.ip_forward=0",
-        ]);
+        assert_eq!(
+            undo.iter().map(Operation::to_command).collect::<Vec<_>>(),
+            [
+                "ipvsadm -d -t 192.0.2.100:80 -r 10.0.0.2:80",
+                "ipvsadm -D -t 192.0.2.100:80",
+                "ip addr del 192.0.2.100/32 dev eth1",
+                "sysctl -w net.ipv4.ip_forward=0",
+            ]
+        );
         futures::executor::block_on(apply_plan(&system, before.clone(), &plan)).unwrap();
         assert_eq!(host_side.current().sysctls["net.ipv4.ip_forward"], "1");
         let after = (ipvs_side.0.lock().unwrap().clone(), host_side.current());
         futures::executor::block_on(apply_plan(&system, after, &undo)).unwrap();
-        assert_eq!((ipvs_side.0.lock().unwrap().clone(), host_side.current()), before);
+        assert_eq!(
+            (ipvs_side.0.lock().unwrap().clone(), host_side.current()),
+            before
+        );
     }
 
     #[test]
@@ -162,10 +212,27 @@ mod tests {
         assert_eq!(check_plan(&before, &nat_director()), Ok(()));
         let mut plan = nat_director();
         plan.insert(1, vip("192.0.2.100", "eth9"));
-        assert_eq!(check_plan(&before, &plan), Err((1, "interface eth9 does not exist".to_string())));
-        let bad_value = Operation::Host(crate::host::HostOp::SetSysctl { name: "net.ipv4.ip_forward".into(), value: "2".into() });
-        assert_eq!(check_plan(&before, &[bad_value]), Err((0, r#"sysctl "net.ipv4.ip_forward=2": the value must be 0 or 1"#.to_string())));
+        assert_eq!(
+            check_plan(&before, &plan),
+            Err((1, "interface eth9 does not exist".to_string()))
+        );
+        let bad_value = Operation::Host(crate::host::HostOp::SetSysctl {
+            name: "net.ipv4.ip_forward".into(),
+            value: "2".into(),
+        });
+        assert_eq!(
+            check_plan(&before, &[bad_value]),
+            Err((
+                0,
+                r#"sysctl "net.ipv4.ip_forward=2": the value must be 0 or 1"#.to_string()
+            ))
+        );
         let missing = sysctl("net.ipv4.vs.conntrack=1");
-        assert!(check_plan(&before, &[missing]).unwrap_err().1.contains("does not exist on this host"));
+        assert!(
+            check_plan(&before, &[missing])
+                .unwrap_err()
+                .1
+                .contains("does not exist on this host")
+        );
     }
 }

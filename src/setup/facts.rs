@@ -50,7 +50,12 @@ impl Facts {
             return vec![role];
         }
         let mut roles = Vec::new();
-        let forwards = || self.ipvs.services.iter().flat_map(|s| s.dests.iter().map(|d| d.config.forward));
+        let forwards = || {
+            self.ipvs
+                .services
+                .iter()
+                .flat_map(|s| s.dests.iter().map(|d| d.config.forward))
+        };
         if !self.ipvs.services.is_empty() {
             if forwards().any(|f| f == Forward::Masq) {
                 roles.push(Role::NatDirector);
@@ -77,8 +82,14 @@ impl Facts {
 
     /// The VIPs a real server holds on `dev` (loopback addresses such as 127.0.0.1 are not VIPs).
     pub fn real_server_vips(&self, dev: &str) -> Vec<IpAddr> {
-        let Some(link) = self.host.links.iter().find(|l| l.name == dev) else { return Vec::new() };
-        link.addrs.iter().map(|a| a.addr).filter(|a| !a.is_loopback() && !is_link_local(a)).collect()
+        let Some(link) = self.host.links.iter().find(|l| l.name == dev) else {
+            return Vec::new();
+        };
+        link.addrs
+            .iter()
+            .map(|a| a.addr)
+            .filter(|a| !a.is_loopback() && !is_link_local(a))
+            .collect()
     }
 }
 

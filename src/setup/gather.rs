@@ -22,10 +22,14 @@ pub struct Ask {
 /// Reads everything the checks need. `ipvs` is the table, or why it could not be read (on a
 /// real server without IPVS that is fine: it has no table to check).
 pub async fn gather(ask: Ask, ipvs: Result<Snapshot, String>) -> Result<Facts, String> {
-    let host = host::read_state().await.map_err(|e| format!("cannot read the host's links, routes and sysctls: {e}"))?;
+    let host = host::read_state()
+        .await
+        .map_err(|e| format!("cannot read the host's links, routes and sysctls: {e}"))?;
     let ipvs = match ipvs {
         Ok(s) => s,
-        Err(e) if ask.role.is_some_and(|r| r.is_director()) => return Err(format!("cannot read the IPVS table: {e}")),
+        Err(e) if ask.role.is_some_and(|r| r.is_director()) => {
+            return Err(format!("cannot read the IPVS table: {e}"));
+        }
         Err(_) => Snapshot::default(),
     };
     let probes = probe_all(&ipvs).await;
@@ -77,8 +81,14 @@ pub async fn firewall_rules() -> Vec<FirewallRules> {
     // Without nft, iptables-save is whichever backend this host has.
     let nft = run("nft", &["list", "ruleset"]).await;
     let others = match nft {
-        Some(_) => [("iptables-legacy", "iptables-legacy-save"), ("ip6tables-legacy", "ip6tables-legacy-save")],
-        None => [("iptables", "iptables-save"), ("ip6tables", "ip6tables-save")],
+        Some(_) => [
+            ("iptables-legacy", "iptables-legacy-save"),
+            ("ip6tables-legacy", "ip6tables-legacy-save"),
+        ],
+        None => [
+            ("iptables", "iptables-save"),
+            ("ip6tables", "ip6tables-save"),
+        ],
     };
     let mut texts = vec![("nft", nft)];
     for (tool, program) in others {
@@ -86,12 +96,24 @@ pub async fn firewall_rules() -> Vec<FirewallRules> {
     }
     texts
         .into_iter()
-        .filter_map(|(tool, text)| text.filter(|t| !t.trim().is_empty()).map(|text| FirewallRules { tool: tool.to_string(), text }))
+        .filter_map(|(tool, text)| {
+            text.filter(|t| !t.trim().is_empty())
+                .map(|text| FirewallRules {
+                    tool: tool.to_string(),
+                    text,
+                })
+        })
         .collect()
 }
 
 /// What `program` prints; None when it is missing or fails.
 async fn run(program: &str, args: &[&str]) -> Option<String> {
-    let out = tokio::process::Command::new(program).args(args).output().await.ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    let out = tokio::process::Command::new(program)
+        .args(args)
+        .output()
+        .await
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }

@@ -9,12 +9,20 @@ pub fn in_subnet(net: IpAddr, prefix: u8, addr: IpAddr) -> bool {
     match (net, addr) {
         (IpAddr::V4(n), IpAddr::V4(a)) => {
             let bits = u32::from(prefix.min(32));
-            let mask = if bits == 0 { 0 } else { u32::MAX << (32 - bits) };
+            let mask = if bits == 0 {
+                0
+            } else {
+                u32::MAX << (32 - bits)
+            };
             u32::from(n) & mask == u32::from(a) & mask
         }
         (IpAddr::V6(n), IpAddr::V6(a)) => {
             let bits = u32::from(prefix.min(128));
-            let mask = if bits == 0 { 0 } else { u128::MAX << (128 - bits) };
+            let mask = if bits == 0 {
+                0
+            } else {
+                u128::MAX << (128 - bits)
+            };
             u128::from(n) & mask == u128::from(a) & mask
         }
         _ => false,
@@ -23,7 +31,10 @@ pub fn in_subnet(net: IpAddr, prefix: u8, addr: IpAddr) -> bool {
 
 /// The links on which `addr` is bound.
 pub fn links_with_addr(host: &HostState, addr: IpAddr) -> Vec<&Link> {
-    host.links.iter().filter(|l| l.addrs.iter().any(|a| a.addr == addr)).collect()
+    host.links
+        .iter()
+        .filter(|l| l.addrs.iter().any(|a| a.addr == addr))
+        .collect()
 }
 
 /// The link named `name`.
@@ -36,14 +47,21 @@ pub fn link<'a>(host: &'a HostState, name: &str) -> Option<&'a Link> {
 pub fn connected_link(host: &HostState, addr: IpAddr, except: Option<IpAddr>) -> Option<&Link> {
     host.links.iter().find(|l| {
         l.up && l.name != "lo"
-            && l.addrs.iter().any(|a| Some(a.addr) != except && !is_host_prefix(a.addr, a.prefix) && in_subnet(a.addr, a.prefix, addr))
+            && l.addrs.iter().any(|a| {
+                Some(a.addr) != except
+                    && !is_host_prefix(a.addr, a.prefix)
+                    && in_subnet(a.addr, a.prefix, addr)
+            })
     })
 }
 
 /// True when a route other than the default one leads to `addr`, or it is directly connected.
 pub fn routed_without_default(host: &HostState, addr: IpAddr, except: Option<IpAddr>) -> bool {
     connected_link(host, addr, except).is_some()
-        || host.routes.iter().any(|r| r.prefix > 0 && in_subnet(r.dst, r.prefix, addr))
+        || host
+            .routes
+            .iter()
+            .any(|r| r.prefix > 0 && in_subnet(r.dst, r.prefix, addr))
 }
 
 /// The gateway of the default route of `addr`'s family, if any.
@@ -56,7 +74,11 @@ pub fn default_gateway(host: &HostState, family_of: IpAddr) -> Option<IpAddr> {
 
 /// The interface of the default route (IPv4 first), where a machine meets its clients.
 pub fn default_route_dev(host: &HostState) -> Option<&str> {
-    let mut defaults: Vec<_> = host.routes.iter().filter(|r| r.prefix == 0 && r.dev.is_some()).collect();
+    let mut defaults: Vec<_> = host
+        .routes
+        .iter()
+        .filter(|r| r.prefix == 0 && r.dev.is_some())
+        .collect();
     defaults.sort_by_key(|r| !r.dst.is_ipv4());
     defaults.first().and_then(|r| r.dev.as_deref())
 }
@@ -97,8 +119,16 @@ mod tests {
     #[test]
     fn the_default_route_interface_is_the_ipv4_one_first() {
         use crate::host::Route;
-        let route = |dst: &str, prefix, dev: &str| Route { dst: dst.parse().unwrap(), prefix, gateway: None, dev: Some(dev.into()) };
-        let mut host = HostState { routes: vec![route("::", 0, "eth2"), route("10.0.0.0", 8, "eth1")], ..HostState::default() };
+        let route = |dst: &str, prefix, dev: &str| Route {
+            dst: dst.parse().unwrap(),
+            prefix,
+            gateway: None,
+            dev: Some(dev.into()),
+        };
+        let mut host = HostState {
+            routes: vec![route("::", 0, "eth2"), route("10.0.0.0", 8, "eth1")],
+            ..HostState::default()
+        };
         assert_eq!(default_route_dev(&host), Some("eth2"));
         host.routes.push(route("0.0.0.0", 0, "eth0"));
         assert_eq!(default_route_dev(&host), Some("eth0"));

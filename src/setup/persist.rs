@@ -7,7 +7,7 @@ use super::plan::sysctl_needs;
 use super::role::Role;
 use crate::host::{HostOp, HostState};
 use crate::ipvs::model::{ServiceKey, Snapshot};
-use crate::ipvs::{rules, IpvsOp};
+use crate::ipvs::{IpvsOp, rules};
 use crate::operation::Operation;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -31,14 +31,18 @@ pub enum OnDisk {
     Missing,
     Same,
     /// Another file is there: `+N -M lines` and the first differing lines (see [`diff_summary`]).
-    Differs { summary: String },
+    Differs {
+        summary: String,
+    },
 }
 
 impl PersistFile {
     pub fn on_disk(&self) -> OnDisk {
         match std::fs::read_to_string(&self.path) {
             Ok(old) if old == self.contents => OnDisk::Same,
-            Ok(old) => OnDisk::Differs { summary: diff_summary(&old, &self.contents) },
+            Ok(old) => OnDisk::Differs {
+                summary: diff_summary(&old, &self.contents),
+            },
             // Unreadable counts as missing; writing it will then say what is wrong.
             Err(_) => OnDisk::Missing,
         }
@@ -93,7 +97,11 @@ pub fn unit_path(dir: &Path) -> PathBuf {
 /// What this setup needs at boot: the VIPs of its services bound here, a real server's VIPs on
 /// lo and tunl0, and the sysctls its roles need that are in force (as they are now).
 pub fn host_file(ipvs: &Snapshot, host: &HostState) -> HostFile {
-    let facts = Facts { ipvs: ipvs.clone(), host: host.clone(), ..Facts::default() };
+    let facts = Facts {
+        ipvs: ipvs.clone(),
+        host: host.clone(),
+        ..Facts::default()
+    };
     let mut out = HostFile::default();
     let mut wanted: Vec<IpAddr> = ipvs
         .services
@@ -107,14 +115,26 @@ pub fn host_file(ipvs: &Snapshot, host: &HostState) -> HostFile {
     wanted.extend(facts.real_server_vips("tunl0"));
     for link in &host.links {
         for a in link.addrs.iter().filter(|a| wanted.contains(&a.addr)) {
-            let entry = VipEntry { dev: link.name.clone(), address: a.addr, prefix: a.prefix, label: a.label.clone() };
+            let entry = VipEntry {
+                dev: link.name.clone(),
+                address: a.addr,
+                prefix: a.prefix,
+                label: a.label.clone(),
+            };
             if !out.vip.contains(&entry) {
                 out.vip.push(entry);
             }
         }
     }
     let vip = wanted.first().copied();
-    let faces: Vec<&str> = host.links.iter().filter(|l| l.up && l.name != "lo" && l.name != "tunl0" && l.addrs.iter().any(|a| a.addr.is_ipv4())).map(|l| l.name.as_str()).collect();
+    let faces: Vec<&str> = host
+        .links
+        .iter()
+        .filter(|l| {
+            l.up && l.name != "lo" && l.name != "tunl0" && l.addrs.iter().any(|a| a.addr.is_ipv4())
+        })
+        .map(|l| l.name.as_str())
+        .collect();
     for role in facts.roles() {
         let mut needs = sysctl_needs(role, vip, None);
         if matches!(role, Role::DrRealServer | Role::TunRealServer) {
@@ -136,12 +156,20 @@ pub fn host_file(ipvs: &Snapshot, host: &HostState) -> HostFile {
 pub fn render(dir: &Path, exe: &Path, ipvs: &Snapshot, host: &HostState) -> Vec<PersistFile> {
     let host_toml = toml::to_string(&host_file(ipvs, host)).unwrap_or_default();
     vec![
-        PersistFile { path: rules_path(dir), contents: rules::save(ipvs) },
+        PersistFile {
+            path: rules_path(dir),
+            contents: rules::save(ipvs),
+        },
         PersistFile {
             path: host_path(dir),
-            contents: format!("# Written by `ipvs-tui persist`: the VIPs and sysctls `ipvs-tui restore --boot` sets again.\n{host_toml}"),
+            contents: format!(
+                "# Written by `ipvs-tui persist`: the VIPs and sysctls `ipvs-tui restore --boot` sets again.\n{host_toml}"
+            ),
         },
-        PersistFile { path: unit_path(dir), contents: unit(dir, exe) },
+        PersistFile {
+            path: unit_path(dir),
+            contents: unit(dir, exe),
+        },
     ]
 }
 
@@ -197,13 +225,22 @@ pub fn boot_host_operations(file: &HostFile, host: &HostState) -> Vec<Operation>
     let mut ops = Vec::new();
     for (name, value) in &file.sysctl {
         if host.sysctls.get(name) != Some(value) {
-            ops.push(Operation::Host(HostOp::SetSysctl { name: name.clone(), value: value.clone() }));
+            ops.push(Operation::Host(HostOp::SetSysctl {
+                name: name.clone(),
+                value: value.clone(),
+            }));
         }
     }
     for v in &file.vip {
-        let bound = net::link(host, &v.dev).is_some_and(|l| l.addrs.iter().any(|a| a.addr == v.address));
+        let bound =
+            net::link(host, &v.dev).is_some_and(|l| l.addrs.iter().any(|a| a.addr == v.address));
         if !bound {
-            ops.push(Operation::Host(HostOp::AddAddr { dev: v.dev.clone(), addr: v.address, prefix: v.prefix, label: v.label.clone() }));
+            ops.push(Operation::Host(HostOp::AddAddr {
+                dev: v.dev.clone(),
+                addr: v.address,
+                prefix: v.prefix,
+                label: v.label.clone(),
+            }));
         }
     }
     ops
@@ -221,10 +258,17 @@ pub fn boot_ipvs_operations(rules: &[IpvsOp], ipvs: &Snapshot) -> Vec<Operation>
                 Some(_) => None,
             },
             IpvsOp::AddDest { service, dest } => {
-                let have = ipvs.service(service).and_then(|s| s.dests.iter().find(|d| d.config.addr == dest.addr && d.config.port == dest.port));
+                let have = ipvs.service(service).and_then(|s| {
+                    s.dests
+                        .iter()
+                        .find(|d| d.config.addr == dest.addr && d.config.port == dest.port)
+                });
                 match have {
                     None => Some(op.clone()),
-                    Some(d) if d.config != *dest => Some(IpvsOp::EditDest { service: *service, dest: *dest }),
+                    Some(d) if d.config != *dest => Some(IpvsOp::EditDest {
+                        service: *service,
+                        dest: *dest,
+                    }),
                     Some(_) => None,
                 }
             }
@@ -236,7 +280,12 @@ pub fn boot_ipvs_operations(rules: &[IpvsOp], ipvs: &Snapshot) -> Vec<Operation>
 
 /// The interfaces `file` binds VIPs on that `host` lacks (restore --boot waits for them).
 pub fn missing_devices<'a>(file: &'a HostFile, host: &HostState) -> Vec<&'a str> {
-    let mut out: Vec<&str> = file.vip.iter().map(|v| v.dev.as_str()).filter(|d| net::link(host, d).is_none()).collect();
+    let mut out: Vec<&str> = file
+        .vip
+        .iter()
+        .map(|v| v.dev.as_str())
+        .filter(|d| net::link(host, d).is_none())
+        .collect();
     out.dedup();
     out
 }

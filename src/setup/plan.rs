@@ -25,11 +25,20 @@ const ARP_ANNOUNCE_WHY: &str = "with arp_announce below 2 the real server may us
 
 /// The sysctls `role` needs on this machine; `interface` is the one facing the clients.
 pub fn sysctl_needs(role: Role, vip: Option<IpAddr>, interface: Option<&str>) -> Vec<SysctlNeed> {
-    let need = |name: String, value, accepts, why| SysctlNeed { name, value, accepts, why };
+    let need = |name: String, value, accepts, why| SysctlNeed {
+        name,
+        value,
+        accepts,
+        why,
+    };
     let mut needs = Vec::new();
     match role {
         Role::NatDirector => {
-            let name = if vip.is_some_and(|v| v.is_ipv6()) { "net.ipv6.conf.all.forwarding" } else { "net.ipv4.ip_forward" };
+            let name = if vip.is_some_and(|v| v.is_ipv6()) {
+                "net.ipv6.conf.all.forwarding"
+            } else {
+                "net.ipv4.ip_forward"
+            };
             needs.push(need(name.to_string(), "1", &[1], "a NAT director routes the replies of the real servers back to the clients; without forwarding they are dropped"));
         }
         Role::DrRealServer | Role::TunRealServer => {
@@ -41,11 +50,23 @@ pub fn sysctl_needs(role: Role, vip: Option<IpAddr>, interface: Option<&str>) ->
             }
             if role == Role::DrRealServer {
                 for dev in ["all"].into_iter().chain(interface.filter(|i| *i != "lo")) {
-                    need_rp(&mut needs, dev, "2", &[0, 2], "strict rp_filter (1) drops requests to the VIP when the way back to the client leaves by another interface; loose (2) keeps the check without that risk");
+                    need_rp(
+                        &mut needs,
+                        dev,
+                        "2",
+                        &[0, 2],
+                        "strict rp_filter (1) drops requests to the VIP when the way back to the client leaves by another interface; loose (2) keeps the check without that risk",
+                    );
                 }
             } else {
                 for dev in ["all", "tunl0"] {
-                    need_rp(&mut needs, dev, "0", &[0], "packets come out of tunl0 with the client's address, which is not routed via tunl0, so any rp_filter on tunl0 or all drops them");
+                    need_rp(
+                        &mut needs,
+                        dev,
+                        "0",
+                        &[0],
+                        "packets come out of tunl0 with the client's address, which is not routed via tunl0, so any rp_filter on tunl0 or all drops them",
+                    );
                 }
             }
         }
@@ -54,8 +75,19 @@ pub fn sysctl_needs(role: Role, vip: Option<IpAddr>, interface: Option<&str>) ->
     needs
 }
 
-fn need_rp(needs: &mut Vec<SysctlNeed>, dev: &str, value: &'static str, accepts: &'static [i64], why: &'static str) {
-    needs.push(SysctlNeed { name: conf(dev, "rp_filter"), value, accepts, why });
+fn need_rp(
+    needs: &mut Vec<SysctlNeed>,
+    dev: &str,
+    value: &'static str,
+    accepts: &'static [i64],
+    why: &'static str,
+) {
+    needs.push(SysctlNeed {
+        name: conf(dev, "rp_filter"),
+        value,
+        accepts,
+        why,
+    });
 }
 
 impl SysctlNeed {
@@ -64,12 +96,19 @@ impl SysctlNeed {
     }
 
     pub fn fix(&self) -> Operation {
-        Operation::Host(HostOp::SetSysctl { name: self.name.clone(), value: self.value.to_string() })
+        Operation::Host(HostOp::SetSysctl {
+            name: self.name.clone(),
+            value: self.value.to_string(),
+        })
     }
 }
 
 /// The Operations that bring this host to `plan`, or every reason the plan cannot apply here.
-pub fn plan_operations(plan: &Plan, host: &HostState, ipvs: &Snapshot) -> Result<Vec<Operation>, Vec<PlanError>> {
+pub fn plan_operations(
+    plan: &Plan,
+    host: &HostState,
+    ipvs: &Snapshot,
+) -> Result<Vec<Operation>, Vec<PlanError>> {
     let errors = check_against_host(plan, host);
     if !errors.is_empty() {
         return Err(errors);
@@ -82,7 +121,12 @@ pub fn plan_operations(plan: &Plan, host: &HostState, ipvs: &Snapshot) -> Result
     if let Some(vip) = plan.vip {
         let dev = vip_device(plan.role, plan.interface.as_deref());
         if net::link(host, dev).is_some_and(|l| !l.addrs.iter().any(|a| a.addr == vip)) {
-            let op = HostOp::AddAddr { dev: dev.to_string(), addr: vip, prefix: plan.prefix, label: plan.label.clone() };
+            let op = HostOp::AddAddr {
+                dev: dev.to_string(),
+                addr: vip,
+                prefix: plan.prefix,
+                label: plan.label.clone(),
+            };
             ops.push(Operation::Host(op));
         }
     }
@@ -102,12 +146,25 @@ pub fn plan_operations(plan: &Plan, host: &HostState, ipvs: &Snapshot) -> Result
             }
         }
         for rs in &s.real_servers {
-            let have = existing.and_then(|e| e.dests.iter().find(|d| d.config.addr == rs.dest.addr && d.config.port == rs.dest.port));
+            let have = existing.and_then(|e| {
+                e.dests
+                    .iter()
+                    .find(|d| d.config.addr == rs.dest.addr && d.config.port == rs.dest.port)
+            });
             let service = s.config.key;
             match have {
-                None => ops.push(Operation::Ipvs(IpvsOp::AddDest { service, dest: rs.dest })),
-                Some(d) if d.config.forward != rs.dest.forward || d.config.weight != rs.dest.weight => {
-                    let dest = crate::ipvs::model::DestConfig { forward: rs.dest.forward, weight: rs.dest.weight, ..d.config };
+                None => ops.push(Operation::Ipvs(IpvsOp::AddDest {
+                    service,
+                    dest: rs.dest,
+                })),
+                Some(d)
+                    if d.config.forward != rs.dest.forward || d.config.weight != rs.dest.weight =>
+                {
+                    let dest = crate::ipvs::model::DestConfig {
+                        forward: rs.dest.forward,
+                        weight: rs.dest.weight,
+                        ..d.config
+                    };
                     ops.push(Operation::Ipvs(IpvsOp::EditDest { service, dest }));
                 }
                 Some(_) => {}
@@ -125,7 +182,13 @@ fn check_against_host(plan: &Plan, host: &HostState) -> Vec<PlanError> {
     if let Some(dev) = &plan.interface
         && net::link(host, dev).is_none()
     {
-        err(plan.lines.interface, format!("interface \"{dev}\": no such interface on this host (here: {})", names.join(", ")));
+        err(
+            plan.lines.interface,
+            format!(
+                "interface \"{dev}\": no such interface on this host (here: {})",
+                names.join(", ")
+            ),
+        );
     }
     if plan.role == Role::TunRealServer {
         match net::link(host, "tunl0") {
@@ -140,8 +203,23 @@ fn check_against_host(plan: &Plan, host: &HostState) -> Vec<PlanError> {
         let harmless = |name: &str| !plan.role.is_director() && (name == "lo" || name == "tunl0");
         for l in net::links_with_addr(host, vip) {
             if l.name != dev && !harmless(&l.name) {
-                let why = if plan.role.is_director() { "" } else { ": a real server holding it on a real interface answers ARP for it and steals the director's traffic" };
-                err(plan.lines.vip, format!("vip {vip} is already bound on {}, not {dev}{why}; remove it there (ip addr del {vip}/{} dev {}) first", l.name, l.addrs.iter().find(|a| a.addr == vip).map_or(net::host_prefix(vip), |a| a.prefix), l.name));
+                let why = if plan.role.is_director() {
+                    ""
+                } else {
+                    ": a real server holding it on a real interface answers ARP for it and steals the director's traffic"
+                };
+                err(
+                    plan.lines.vip,
+                    format!(
+                        "vip {vip} is already bound on {}, not {dev}{why}; remove it there (ip addr del {vip}/{} dev {}) first",
+                        l.name,
+                        l.addrs
+                            .iter()
+                            .find(|a| a.addr == vip)
+                            .map_or(net::host_prefix(vip), |a| a.prefix),
+                        l.name
+                    ),
+                );
             }
         }
     }
@@ -149,14 +227,22 @@ fn check_against_host(plan: &Plan, host: &HostState) -> Vec<PlanError> {
         for rs in &s.real_servers {
             let at = AddrPort(&rs.dest.addr, rs.dest.port);
             match plan.role {
-                Role::DrDirector if net::connected_link(host, rs.dest.addr, plan.vip).is_none() => err(
-                    Some(rs.line),
-                    format!("real server {at}: not on a subnet directly connected to this director; LVS-DR rewrites only the MAC address, so real servers must share a link with it (use LVS-TUN across routers)"),
-                ),
-                Role::NatDirector if !net::routed_without_default(host, rs.dest.addr, plan.vip) => err(
-                    Some(rs.line),
-                    format!("real server {at}: this director has no route to it other than the default route; a NAT director must reach its real servers on an inside network"),
-                ),
+                Role::DrDirector if net::connected_link(host, rs.dest.addr, plan.vip).is_none() => {
+                    err(
+                        Some(rs.line),
+                        format!(
+                            "real server {at}: not on a subnet directly connected to this director; LVS-DR rewrites only the MAC address, so real servers must share a link with it (use LVS-TUN across routers)"
+                        ),
+                    )
+                }
+                Role::NatDirector if !net::routed_without_default(host, rs.dest.addr, plan.vip) => {
+                    err(
+                        Some(rs.line),
+                        format!(
+                            "real server {at}: this director has no route to it other than the default route; a NAT director must reach its real servers on an inside network"
+                        ),
+                    )
+                }
                 _ => {}
             }
         }
@@ -165,7 +251,12 @@ fn check_against_host(plan: &Plan, host: &HostState) -> Vec<PlanError> {
         && let Some(director) = plan.director
         && net::connected_link(host, director, None).is_none()
     {
-        err(plan.lines.director, format!("director {director}: not on a subnet of this host; a NAT real server needs the director's inside address on its own link"));
+        err(
+            plan.lines.director,
+            format!(
+                "director {director}: not on a subnet of this host; a NAT real server needs the director's inside address on its own link"
+            ),
+        );
     }
     errors
 }

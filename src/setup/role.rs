@@ -16,8 +16,14 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] =
-        [Role::NatDirector, Role::DrDirector, Role::TunDirector, Role::DrRealServer, Role::TunRealServer, Role::NatRealServer];
+    pub const ALL: [Role; 6] = [
+        Role::NatDirector,
+        Role::DrDirector,
+        Role::TunDirector,
+        Role::DrRealServer,
+        Role::TunRealServer,
+        Role::NatRealServer,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -32,14 +38,20 @@ impl Role {
 
     /// A role by its name; the error lists every name allowed.
     pub fn parse(text: &str) -> Result<Role, String> {
-        Role::ALL.into_iter().find(|r| r.name() == text).ok_or_else(|| {
-            let names: Vec<&str> = Role::ALL.iter().map(|r| r.name()).collect();
-            format!("role \"{text}\": must be one of {}", names.join(", "))
-        })
+        Role::ALL
+            .into_iter()
+            .find(|r| r.name() == text)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Role::ALL.iter().map(|r| r.name()).collect();
+                format!("role \"{text}\": must be one of {}", names.join(", "))
+            })
     }
 
     pub fn is_director(self) -> bool {
-        matches!(self, Role::NatDirector | Role::DrDirector | Role::TunDirector)
+        matches!(
+            self,
+            Role::NatDirector | Role::DrDirector | Role::TunDirector
+        )
     }
 }
 

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 /// `12.3kB`: one decimal and no space, to fit narrow columns.
 fn bytes_format() -> FormatSizeOptions {
-    FormatSizeOptions::from(DECIMAL).decimal_places(1).space_after_value(false)
+    FormatSizeOptions::from(DECIMAL)
+        .decimal_places(1)
+        .space_after_value(false)
 }
 
 /// The widest `number(v, false)` below 999.5T (e.g. `9999`, `999K`).
@@ -18,7 +20,11 @@ pub fn number(value: f64, exact: bool) -> String {
     let value = value.max(0.0);
     if exact || value < 10_000.0 {
         // Rates below 10/s keep a decimal so that a slow service does not read as idle.
-        return if !exact && value > 0.0 && value < 10.0 && value.fract() != 0.0 { format!("{value:.1}") } else { format!("{}", value.round() as u64) };
+        return if !exact && value > 0.0 && value < 10.0 && value.fract() != 0.0 {
+            format!("{value:.1}")
+        } else {
+            format!("{}", value.round() as u64)
+        };
     }
     let mut v = value;
     let mut unit = 0;
@@ -27,13 +33,21 @@ pub fn number(value: f64, exact: bool) -> String {
         unit += 1;
     }
     let suffix = ["", "K", "M", "G", "T"][unit];
-    if v < 9.95 { format!("{v:.1}{suffix}") } else { format!("{v:.0}{suffix}") }
+    if v < 9.95 {
+        format!("{v:.1}{suffix}")
+    } else {
+        format!("{v:.0}{suffix}")
+    }
 }
 
 /// Bytes per second (or bytes): humansize's decimal units, or every digit.
 pub fn bytes(value: f64, exact: bool) -> String {
     let rounded = value.max(0.0).round() as u64;
-    if exact { rounded.to_string() } else { format_size(rounded, bytes_format()) }
+    if exact {
+        rounded.to_string()
+    } else {
+        format_size(rounded, bytes_format())
+    }
 }
 
 /// How long ago, coarsely: `4s`, `2m05s`, `3h10m`.
@@ -48,12 +62,18 @@ pub fn age(d: Duration) -> String {
 
 /// An interval the way the header states it: `2s`, `0.5s`.
 pub fn interval(d: Duration) -> String {
-    if d.subsec_millis() == 0 { format!("{}s", d.as_secs()) } else { format!("{:.1}s", d.as_secs_f64()) }
+    if d.subsec_millis() == 0 {
+        format!("{}s", d.as_secs())
+    } else {
+        format!("{:.1}s", d.as_secs_f64())
+    }
 }
 
 /// `text` in lines of at most `width` characters, broken at spaces (and at its own newlines).
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    text.split('\n').flat_map(|paragraph| wrap_one(paragraph, width)).collect()
+    text.split('\n')
+        .flat_map(|paragraph| wrap_one(paragraph, width))
+        .collect()
 }
 
 fn wrap_one(text: &str, width: usize) -> Vec<String> {
@@ -82,8 +102,16 @@ mod tests {
         let mut v = 1.0_f64;
         while v < 1e16 {
             for x in [v * 0.9995, v, v * 9.99, v * 9.995] {
-                assert!(number(x, false).len() <= NUMBER_WIDTH || x >= 999.5e12, "number({x}) = {:?}", number(x, false));
-                assert!(bytes(x, false).len() <= BYTES_WIDTH, "bytes({x}) = {:?}", bytes(x, false));
+                assert!(
+                    number(x, false).len() <= NUMBER_WIDTH || x >= 999.5e12,
+                    "number({x}) = {:?}",
+                    number(x, false)
+                );
+                assert!(
+                    bytes(x, false).len() <= BYTES_WIDTH,
+                    "bytes({x}) = {:?}",
+                    bytes(x, false)
+                );
             }
             v *= 10.0;
         }

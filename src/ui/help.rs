@@ -10,37 +10,105 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 /// One entry: the keys (or mark) in a column, the description wrapped beside it.
-fn entry(out: &mut Vec<Line<'static>>, keys: &str, desc: &str, key_width: usize, width: usize, theme: &Theme) {
-    for (n, text) in format::wrap(desc, width.saturating_sub(key_width + 4).max(20)).into_iter().enumerate() {
+fn entry(
+    out: &mut Vec<Line<'static>>,
+    keys: &str,
+    desc: &str,
+    key_width: usize,
+    width: usize,
+    theme: &Theme,
+) {
+    for (n, text) in format::wrap(desc, width.saturating_sub(key_width + 4).max(20))
+        .into_iter()
+        .enumerate()
+    {
         let keys = if n == 0 { keys } else { "" };
-        out.push(Line::from(vec![Span::styled(format!("  {keys:<key_width$}  "), theme.title), Span::raw(text)]));
+        out.push(Line::from(vec![
+            Span::styled(format!("  {keys:<key_width$}  "), theme.title),
+            Span::raw(text),
+        ]));
     }
 }
 
 /// Every line of help for a popup `width` wide: a section per layer, then what the marks on
 /// screen mean.
 pub fn lines(app: &App, theme: &Theme, width: usize) -> Vec<Line<'static>> {
-    let mut layers = vec![Layer::Global, Layer::List, Layer::Services, Layer::Servers, Layer::Form, Layer::Confirm, Layer::Log, Layer::Filter, Layer::Palette, Layer::Conns, Layer::ConnsFilter, Layer::Help, Layer::Interfaces, Layer::Sysctls, Layer::Doctor, Layer::WizardRole, Layer::WizardForm, Layer::WizardPlan, Layer::Persist];
+    let mut layers = vec![
+        Layer::Global,
+        Layer::List,
+        Layer::Services,
+        Layer::Servers,
+        Layer::Form,
+        Layer::Confirm,
+        Layer::Log,
+        Layer::Filter,
+        Layer::Palette,
+        Layer::Conns,
+        Layer::ConnsFilter,
+        Layer::Help,
+        Layer::Interfaces,
+        Layer::Sysctls,
+        Layer::Doctor,
+        Layer::WizardRole,
+        Layer::WizardForm,
+        Layer::WizardPlan,
+        Layer::Persist,
+    ];
     if app.offline() {
         layers.insert(0, Layer::Offline);
     }
     if app.read_only {
         // No form, confirmation or wizard can open.
-        layers.retain(|l| !matches!(l, Layer::Form | Layer::Confirm | Layer::WizardRole | Layer::WizardForm | Layer::WizardPlan));
+        layers.retain(|l| {
+            !matches!(
+                l,
+                Layer::Form
+                    | Layer::Confirm
+                    | Layer::WizardRole
+                    | Layer::WizardForm
+                    | Layer::WizardPlan
+            )
+        });
     }
     let marks = [
-        ("!", "no real server can take a new connection (none, or all at weight 0)"),
-        ("✗", "the service's VIP is bound to no interface of this host: its traffic never arrives (i binds it)"),
+        (
+            "!",
+            "no real server can take a new connection (none, or all at weight 0)",
+        ),
+        (
+            "✗",
+            "the service's VIP is bound to no interface of this host: its traffic never arrives (i binds it)",
+        ),
         ("▲ ▼", "the column the table is sorted by, and which way"),
-        ("SIMULATED", "the demo: a simulated IPVS, nothing on this host is read or changed"),
+        (
+            "SIMULATED",
+            "the demo: a simulated IPVS, nothing on this host is read or changed",
+        ),
         ("FROZEN", "new polls are not shown until you resume"),
-        ("READ-ONLY", "changes are off: no change key, and the backend refuses changes"),
-        ("B/s, pkt/s", "bytes and packets per second, in (to the director) and out"),
+        (
+            "READ-ONLY",
+            "changes are off: no change key, and the backend refuses changes",
+        ),
+        (
+            "B/s, pkt/s",
+            "bytes and packets per second, in (to the director) and out",
+        ),
     ];
-    let keys = |b: &crate::console::keymap::Binding| b.keys.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+    let keys = |b: &crate::console::keymap::Binding| {
+        b.keys
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let key_width = layers
         .iter()
-        .flat_map(|l| app.keymap.bindings(*l).iter().map(|b| keys(b).chars().count()))
+        .flat_map(|l| {
+            app.keymap
+                .bindings(*l)
+                .iter()
+                .map(|b| keys(b).chars().count())
+        })
         .chain(marks.iter().map(|(m, _)| m.chars().count()))
         .max()
         .unwrap_or(0);
@@ -67,10 +135,23 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(scroll) = app.help else { return };
     let width = area.width.saturating_sub(4).min(100);
     let height = area.height.saturating_sub(4);
-    let popup = Rect { x: area.x + (area.width - width) / 2, y: area.y + 2, width, height };
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + 2,
+        width,
+        height,
+    };
     let lines = lines(app, theme, usize::from(width.saturating_sub(2)));
     let max_scroll = (lines.len() as u16).saturating_sub(height.saturating_sub(2));
-    let block = Block::default().borders(Borders::ALL).title(Line::styled(" Help: keys from keymap.toml ", theme.pane_focused));
+    let block = Block::default().borders(Borders::ALL).title(Line::styled(
+        " Help: keys from keymap.toml ",
+        theme.pane_focused,
+    ));
     f.render_widget(Clear, popup);
-    f.render_widget(Paragraph::new(lines).block(block).scroll((scroll.min(max_scroll), 0)), popup);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((scroll.min(max_scroll), 0)),
+        popup,
+    );
 }

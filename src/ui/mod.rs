@@ -42,8 +42,13 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Screen {
     if app.offline() && app.snapshot.is_none() {
         panes::offline::draw(f, main, app, theme);
     } else {
-        let [services, servers, detail] =
-            Layout::vertical([Constraint::Fill(3), Constraint::Fill(2), Constraint::Length(panes::detail::height(area.height))]).spacing(1).areas(main);
+        let [services, servers, detail] = Layout::vertical([
+            Constraint::Fill(3),
+            Constraint::Fill(2),
+            Constraint::Length(panes::detail::height(area.height)),
+        ])
+        .spacing(1)
+        .areas(main);
         (screen.services, screen.services_offset) = panes::services::draw(f, services, app, theme);
         (screen.servers, screen.servers_offset) = panes::servers::draw(f, servers, app, theme);
         panes::detail::draw(f, detail, app, theme);
@@ -51,7 +56,16 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Screen {
     if let (Some(view), Some(path)) = (&app.audit_view, &app.audit_path) {
         f.render_widget(Clear, main);
         match &view.tail {
-            Some(tail) => screen.audit_selected = panes::audit::draw(f, main, path, tail.as_ref().map_err(|e| &**e), view.selected, theme),
+            Some(tail) => {
+                screen.audit_selected = panes::audit::draw(
+                    f,
+                    main,
+                    path,
+                    tail.as_ref().map_err(|e| &**e),
+                    view.selected,
+                    theme,
+                )
+            }
             None => f.render_widget(Paragraph::new(format!("reading {}…", path.display())), main),
         }
     }
@@ -62,8 +76,12 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Screen {
     if let Some(pane) = &app.host_pane {
         f.render_widget(Clear, main);
         match pane.kind {
-            crate::console::hostpanes::PaneKind::Interfaces => screen.pane_offset = panes::interfaces::draw(f, main, app, theme),
-            crate::console::hostpanes::PaneKind::Sysctls => screen.pane_offset = panes::sysctls::draw(f, main, app, theme),
+            crate::console::hostpanes::PaneKind::Interfaces => {
+                screen.pane_offset = panes::interfaces::draw(f, main, app, theme)
+            }
+            crate::console::hostpanes::PaneKind::Sysctls => {
+                screen.pane_offset = panes::sysctls::draw(f, main, app, theme)
+            }
         }
     }
     if app.doctor.is_some() {
@@ -91,10 +109,20 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Screen {
 fn too_small(f: &mut Frame, area: Rect, theme: &Theme) {
     let text = vec![
         Line::styled("Window too small", theme.warning),
-        Line::from(format!("{}x{} here; ipvs-tui needs at least {MIN_WIDTH}x{MIN_HEIGHT}.", area.width, area.height)),
+        Line::from(format!(
+            "{}x{} here; ipvs-tui needs at least {MIN_WIDTH}x{MIN_HEIGHT}.",
+            area.width, area.height
+        )),
         Line::from("Enlarge the window, or press q to quit."),
     ];
     f.render_widget(Clear, area);
     let y = area.height.saturating_sub(3) / 2;
-    f.render_widget(Paragraph::new(text).centered().wrap(Wrap { trim: true }), Rect { y, height: area.height - y, ..area });
+    f.render_widget(
+        Paragraph::new(text).centered().wrap(Wrap { trim: true }),
+        Rect {
+            y,
+            height: area.height - y,
+            ..area
+        },
+    );
 }

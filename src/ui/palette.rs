@@ -16,14 +16,23 @@ const PROMPT: &str = " :";
 
 pub fn draw(f: &mut Frame, footer: Rect, app: &App, theme: &Theme) {
     let Some(p) = &app.palette else { return };
-    let prompt_area = Rect { height: 1, ..footer };
+    let prompt_area = Rect {
+        height: 1,
+        ..footer
+    };
     let width = usize::from(footer.width).saturating_sub(PROMPT.len() + 1);
     let scroll = p.input.visual_scroll(width);
     let shown: String = p.input.value().chars().skip(scroll).collect();
     f.render_widget(Clear, prompt_area);
-    f.render_widget(Line::from(vec![Span::styled(PROMPT, theme.hint_key), Span::raw(shown)]), prompt_area);
+    f.render_widget(
+        Line::from(vec![Span::styled(PROMPT, theme.hint_key), Span::raw(shown)]),
+        prompt_area,
+    );
     let x = footer.x + (PROMPT.len() + p.input.visual_cursor().saturating_sub(scroll)) as u16;
-    f.set_cursor_position(Position::new(x.min(footer.right().saturating_sub(1)), footer.y));
+    f.set_cursor_position(Position::new(
+        x.min(footer.right().saturating_sub(1)),
+        footer.y,
+    ));
 
     let entries = palette::entries(app);
     let rows = entries.len().clamp(1, MAX_ROWS) as u16;
@@ -31,12 +40,25 @@ pub fn draw(f: &mut Frame, footer: Rect, app: &App, theme: &Theme) {
     if height < 3 {
         return;
     }
-    let area = Rect { x: footer.x, y: footer.y - height, width: footer.width, height };
+    let area = Rect {
+        x: footer.x,
+        y: footer.y - height,
+        width: footer.width,
+        height,
+    };
     let inner = usize::from(area.width.saturating_sub(2));
     let visible = usize::from(height - 2);
     let offset = p.selected.saturating_sub(visible - 1);
-    let name_width = entries.iter().map(|e| e.name.chars().count()).max().unwrap_or(0);
-    let key_width = entries.iter().map(|e| e.key.map_or(0, |k| k.to_string().chars().count())).max().unwrap_or(0);
+    let name_width = entries
+        .iter()
+        .map(|e| e.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    let key_width = entries
+        .iter()
+        .map(|e| e.key.map_or(0, |k| k.to_string().chars().count()))
+        .max()
+        .unwrap_or(0);
     let mut lines: Vec<Line> = entries
         .iter()
         .enumerate()
@@ -47,14 +69,30 @@ pub fn draw(f: &mut Frame, footer: Rect, app: &App, theme: &Theme) {
             let text = format!(" {:<name_width$}  {key:<key_width$}  {}", e.name, e.desc);
             // Padded to the box's width so that the highlight spans the row, as in the tables.
             let text: String = format!("{text:<inner$}").chars().take(inner).collect();
-            Line::styled(text, if i == p.selected { theme.selected } else { Style::default() })
+            Line::styled(
+                text,
+                if i == p.selected {
+                    theme.selected
+                } else {
+                    Style::default()
+                },
+            )
         })
         .collect();
     if lines.is_empty() {
-        lines.push(Line::styled(" no command matches: Backspace to retype, Esc to close", theme.dim));
+        lines.push(Line::styled(
+            " no command matches: Backspace to retype, Esc to close",
+            theme.dim,
+        ));
     }
-    let title = format!(" Commands {} of {} ", (p.selected + 1).min(entries.len()), entries.len());
-    let block = Block::default().borders(Borders::ALL).title(Line::styled(title, theme.pane_focused));
+    let title = format!(
+        " Commands {} of {} ",
+        (p.selected + 1).min(entries.len()),
+        entries.len()
+    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Line::styled(title, theme.pane_focused));
     f.render_widget(Clear, area);
     f.render_widget(Paragraph::new(lines).block(block), area);
 }

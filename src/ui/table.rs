@@ -1,8 +1,8 @@
 //! A table that builds only its visible rows: columns sized to what is shown, the least
 //! important columns dropped when the window is narrow, the sorted column marked.
 
-use super::theme::Theme;
 use super::format;
+use super::theme::Theme;
 use crate::console::app::Nav;
 use crate::console::view::{Column, SortSpec};
 use crate::ipvs::rates::Rate;
@@ -46,12 +46,21 @@ pub fn rate_cell(column: Column, rate: Option<Rate>, exact: bool) -> Option<Line
 }
 
 /// The column headers of a pane, from its spec table, with the sorted column marked.
-pub fn column_specs(columns: &[Column], spec: fn(Column) -> (&'static str, bool, u8), sort: &SortSpec) -> Vec<ColumnSpec> {
+pub fn column_specs(
+    columns: &[Column],
+    spec: fn(Column) -> (&'static str, bool, u8),
+    sort: &SortSpec,
+) -> Vec<ColumnSpec> {
     columns
         .iter()
         .map(|&c| {
             let (title, right, priority) = spec(c);
-            ColumnSpec { title, right, priority, sorted: (c == sort.column).then_some(sort.descending) }
+            ColumnSpec {
+                title,
+                right,
+                priority,
+                sorted: (c == sort.column).then_some(sort.descending),
+            }
         })
         .collect()
 }
@@ -96,9 +105,19 @@ fn fit(widths: &[u16], columns: &[ColumnSpec], width: u16) -> Vec<usize> {
 
 /// Draws a header line and `rows` (already only the visible ones) into `area`; `selected` is
 /// the index within `rows`.
-pub fn draw(f: &mut Frame, area: Rect, columns: &[ColumnSpec], rows: Vec<RowData>, selected: Option<(usize, bool)>, theme: &Theme) {
+pub fn draw(
+    f: &mut Frame,
+    area: Rect,
+    columns: &[ColumnSpec],
+    rows: Vec<RowData>,
+    selected: Option<(usize, bool)>,
+    theme: &Theme,
+) {
     let titles: Vec<String> = columns.iter().map(title).collect();
-    let mut widths: Vec<u16> = titles.iter().map(|t| Line::from(t.as_str()).width() as u16).collect();
+    let mut widths: Vec<u16> = titles
+        .iter()
+        .map(|t| Line::from(t.as_str()).width() as u16)
+        .collect();
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(&row.cells) {
             *w = (*w).max(cell.width() as u16);
@@ -109,7 +128,12 @@ pub fn draw(f: &mut Frame, area: Rect, columns: &[ColumnSpec], rows: Vec<RowData
         let line = line.clone();
         Cell::from(if c.right { line.right_aligned() } else { line })
     };
-    let header = Row::new(shown.iter().map(|&i| cell(&Line::from(titles[i].clone()), &columns[i]))).style(theme.column);
+    let header = Row::new(
+        shown
+            .iter()
+            .map(|&i| cell(&Line::from(titles[i].clone()), &columns[i])),
+    )
+    .style(theme.column);
     let body = rows.into_iter().enumerate().map(|(n, row)| {
         let style = match selected {
             Some((s, true)) if s == n => theme.selected,
@@ -120,12 +144,32 @@ pub fn draw(f: &mut Frame, area: Rect, columns: &[ColumnSpec], rows: Vec<RowData
     });
     // Packed to the left at their content widths: numbers stay next to what they describe.
     let constraints = shown.iter().map(|&i| Constraint::Length(widths[i]));
-    f.render_widget(Table::new(body, constraints).header(header).column_spacing(1).flex(Flex::Start), area);
+    f.render_widget(
+        Table::new(body, constraints)
+            .header(header)
+            .column_spacing(1)
+            .flex(Flex::Start),
+        area,
+    );
 }
 
 /// A pane's title line: the name (styled as focused or not), then details, then a warning.
-pub fn pane_title(f: &mut Frame, area: Rect, name: String, details: Vec<Span<'static>>, focused: bool, theme: &Theme) {
-    let mut spans = vec![Span::styled(format!(" {name} "), if focused { theme.pane_focused } else { theme.pane })];
+pub fn pane_title(
+    f: &mut Frame,
+    area: Rect,
+    name: String,
+    details: Vec<Span<'static>>,
+    focused: bool,
+    theme: &Theme,
+) {
+    let mut spans = vec![Span::styled(
+        format!(" {name} "),
+        if focused {
+            theme.pane_focused
+        } else {
+            theme.pane
+        },
+    )];
     for d in details {
         spans.push(Span::raw(" "));
         spans.push(d);
@@ -139,18 +183,68 @@ mod tests {
 
     #[test]
     fn offsets_keep_the_selection_visible() {
-        assert_eq!(visible_offset(Nav { selected: 0, offset: 0 }, 5, 100), 0);
-        assert_eq!(visible_offset(Nav { selected: 9, offset: 0 }, 5, 100), 5);
-        assert_eq!(visible_offset(Nav { selected: 3, offset: 6 }, 5, 100), 3);
-        assert_eq!(visible_offset(Nav { selected: 9, offset: 8 }, 5, 10), 5, "no empty rows after the end");
+        assert_eq!(
+            visible_offset(
+                Nav {
+                    selected: 0,
+                    offset: 0
+                },
+                5,
+                100
+            ),
+            0
+        );
+        assert_eq!(
+            visible_offset(
+                Nav {
+                    selected: 9,
+                    offset: 0
+                },
+                5,
+                100
+            ),
+            5
+        );
+        assert_eq!(
+            visible_offset(
+                Nav {
+                    selected: 3,
+                    offset: 6
+                },
+                5,
+                100
+            ),
+            3
+        );
+        assert_eq!(
+            visible_offset(
+                Nav {
+                    selected: 9,
+                    offset: 8
+                },
+                5,
+                10
+            ),
+            5,
+            "no empty rows after the end"
+        );
     }
 
     #[test]
     fn narrow_windows_drop_the_least_important_columns() {
-        let spec = |title, priority| ColumnSpec { title, right: false, priority, sorted: None };
+        let spec = |title, priority| ColumnSpec {
+            title,
+            right: false,
+            priority,
+            sorted: None,
+        };
         let columns = [spec("a", 0), spec("b", 2), spec("c", 1)];
         assert_eq!(fit(&[10, 10, 10], &columns, 32), vec![0, 1, 2]);
         assert_eq!(fit(&[10, 10, 10], &columns, 25), vec![0, 2]);
-        assert_eq!(fit(&[10, 10, 10], &columns, 5), vec![0], "the first column always shows");
+        assert_eq!(
+            fit(&[10, 10, 10], &columns, 5),
+            vec![0],
+            "the first column always shows"
+        );
     }
 }

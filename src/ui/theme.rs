@@ -42,7 +42,11 @@ const ROLES: [(&str, Field, Modifier); 15] = [
     ("pane", |t| &mut t.pane, Modifier::empty()),
     ("column", |t| &mut t.column, BOLD),
     ("selected", |t| &mut t.selected, BOLD.union(REV)),
-    ("selected_unfocused", |t| &mut t.selected_unfocused, Modifier::UNDERLINED),
+    (
+        "selected_unfocused",
+        |t| &mut t.selected_unfocused,
+        Modifier::UNDERLINED,
+    ),
     ("marker", |t| &mut t.marker, BOLD),
     ("dim", |t| &mut t.dim, Modifier::empty()),
     ("spark", |t| &mut t.spark, Modifier::empty()),
@@ -77,21 +81,48 @@ impl Default for Theme {
 impl Theme {
     /// The built-in theme (assets/theme.toml).
     pub fn builtin() -> Theme {
-        Theme::empty().overlaid(DEFAULT_THEME).expect("assets/theme.toml parses (tested)")
+        Theme::empty()
+            .overlaid(DEFAULT_THEME)
+            .expect("assets/theme.toml parses (tested)")
     }
 
     fn empty() -> Theme {
         let s = Style::default();
-        Theme { title: s, badge: s, warning: s, pane_focused: s, pane: s, column: s, selected: s, selected_unfocused: s, marker: s, dim: s, spark: s, flash: s, flash_error: s, hint_key: s, hint: s }
+        Theme {
+            title: s,
+            badge: s,
+            warning: s,
+            pane_focused: s,
+            pane: s,
+            column: s,
+            selected: s,
+            selected_unfocused: s,
+            marker: s,
+            dim: s,
+            spark: s,
+            flash: s,
+            flash_error: s,
+            hint_key: s,
+            hint: s,
+        }
     }
 
     /// This theme with the roles `text` sets replaced; the first mistake is returned with its line.
     pub fn overlaid(mut self, text: &str) -> Result<Theme, ConfigError> {
-        let raw: BTreeMap<Spanned<String>, RawStyle> = toml::from_str(text).map_err(|e| ConfigError::from_toml(text, &e))?;
+        let raw: BTreeMap<Spanned<String>, RawStyle> =
+            toml::from_str(text).map_err(|e| ConfigError::from_toml(text, &e))?;
         for (name, raw) in raw {
             let Some((_, field, _)) = ROLES.iter().find(|(n, _, _)| n == name.get_ref()) else {
                 let names: Vec<_> = ROLES.iter().map(|(n, _, _)| *n).collect();
-                return Err(ConfigError::at(text, Some(name.span().start), format!("unknown role \"{}\": the roles are {}", name.get_ref(), names.join(", "))));
+                return Err(ConfigError::at(
+                    text,
+                    Some(name.span().start),
+                    format!(
+                        "unknown role \"{}\": the roles are {}",
+                        name.get_ref(),
+                        names.join(", ")
+                    ),
+                ));
             };
             let colour = |c: &Option<Spanned<String>>| -> Result<Option<Color>, ConfigError> {
                 c.as_ref()
@@ -108,7 +139,15 @@ impl Theme {
             for m in raw.mods.iter().flatten() {
                 let Some((_, modifier)) = MODIFIERS.iter().find(|(n, _)| n == m.get_ref()) else {
                     let names: Vec<_> = MODIFIERS.iter().map(|(n, _)| *n).collect();
-                    return Err(ConfigError::at(text, Some(m.span().start), format!("unknown modifier \"{}\": use {}", m.get_ref(), names.join(", "))));
+                    return Err(ConfigError::at(
+                        text,
+                        Some(m.span().start),
+                        format!(
+                            "unknown modifier \"{}\": use {}",
+                            m.get_ref(),
+                            names.join(", ")
+                        ),
+                    ));
                 };
                 style = style.add_modifier(*modifier);
             }
@@ -160,12 +199,22 @@ mod tests {
 
     #[test]
     fn a_user_theme_overrides_roles_and_mistakes_name_their_line() {
-        let t = Theme::builtin().overlaid("marker = { fg = \"#ff8800\" }\n").unwrap();
+        let t = Theme::builtin()
+            .overlaid("marker = { fg = \"#ff8800\" }\n")
+            .unwrap();
         assert_eq!(t.marker, Style::default().fg(Color::Rgb(0xff, 0x88, 0)));
         let cases = [
             ("\nmarkr = { fg = \"red\" }\n", 2, "unknown role \"markr\""),
-            ("title = { fg = \"red\" }\nbadge = { fg = \"rouge\" }\n", 2, "unknown colour \"rouge\""),
-            ("title = { mods = [\"bold\",\n \"blink\"] }\n", 2, "unknown modifier \"blink\""),
+            (
+                "title = { fg = \"red\" }\nbadge = { fg = \"rouge\" }\n",
+                2,
+                "unknown colour \"rouge\"",
+            ),
+            (
+                "title = { mods = [\"bold\",\n \"blink\"] }\n",
+                2,
+                "unknown modifier \"blink\"",
+            ),
             ("title = { colour = \"red\" }\n", 1, "unknown field"),
         ];
         for (text, line, words) in cases {

@@ -21,53 +21,107 @@ pub fn draw(f: &mut Frame, area: Rect, wizard: &Wizard, theme: &Theme) {
     let width = usize::from(WIDTH.min(area.width.saturating_sub(4)).saturating_sub(2));
     let room = usize::from(area.height.saturating_sub(4)).max(3);
     let (title, lines, cursor) = match &wizard.page {
-        Page::Role(selected) => ("1/3 · Role of this machine".to_string(), roles(*selected, width, theme), None),
+        Page::Role(selected) => (
+            "1/3 · Role of this machine".to_string(),
+            roles(*selected, width, theme),
+            None,
+        ),
         Page::Form(form) => {
             let (lines, cursor) = fields(form, width, room, theme);
             (format!("2/3 · {}", form.role), lines, cursor)
         }
-        Page::Plan { form, preview } => (format!("3/3 · Plan for {}", form.role), plan(preview, width, room, theme), None),
+        Page::Plan { form, preview } => (
+            format!("3/3 · Plan for {}", form.role),
+            plan(preview, width, room, theme),
+            None,
+        ),
     };
     let modal = centred(area, WIDTH, lines.len() as u16 + 2);
     f.render_widget(Clear, modal);
     let title = Line::styled(format!(" Setup wizard · {title} "), theme.pane_focused);
-    f.render_widget(Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)), modal);
+    f.render_widget(
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
+        modal,
+    );
     if let Some((x, y)) = cursor
         && (y as u16) < modal.height.saturating_sub(2)
     {
-        f.set_cursor_position(Position::new((modal.x + 1 + x as u16).min(modal.right().saturating_sub(2)), modal.y + 1 + y as u16));
+        f.set_cursor_position(Position::new(
+            (modal.x + 1 + x as u16).min(modal.right().saturating_sub(2)),
+            modal.y + 1 + y as u16,
+        ));
     }
 }
 
 fn keys(text: &str, theme: &Theme) -> Line<'static> {
-    Line::from(vec![Span::raw(" "), Span::styled(text.to_string(), theme.hint)])
+    Line::from(vec![
+        Span::raw(" "),
+        Span::styled(text.to_string(), theme.hint),
+    ])
 }
 
 fn roles(selected: usize, width: usize, theme: &Theme) -> Vec<Line<'static>> {
-    let mut lines = vec![Line::styled(" What is this machine in the LVS setup?", theme.dim), Line::default()];
+    let mut lines = vec![
+        Line::styled(" What is this machine in the LVS setup?", theme.dim),
+        Line::default(),
+    ];
     for (i, role) in Role::ALL.iter().enumerate() {
         let focused = i == selected;
-        let head = format!("{}{} {:<16}", if focused { " ▶ " } else { "   " }, i + 1, role.name());
+        let head = format!(
+            "{}{} {:<16}",
+            if focused { " ▶ " } else { "   " },
+            i + 1,
+            role.name()
+        );
         let room = width.saturating_sub(head.chars().count() + 2);
         let mut explanation: String = words::role_line(*role).chars().take(room).collect();
         if explanation.chars().count() < words::role_line(*role).chars().count() {
             explanation.pop();
             explanation.push('…');
         }
-        let style = if focused { theme.selected } else { Style::default() };
-        lines.push(Line::from(vec![Span::styled(head, style), Span::raw("  "), Span::styled(explanation, if focused { Style::default() } else { theme.dim })]));
+        let style = if focused {
+            theme.selected
+        } else {
+            Style::default()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(head, style),
+            Span::raw("  "),
+            Span::styled(
+                explanation,
+                if focused { Style::default() } else { theme.dim },
+            ),
+        ]));
     }
     lines.push(Line::default());
     let role = Role::ALL[selected.min(Role::ALL.len() - 1)];
-    let full = wrap(&format!("{}: {}", role.name(), words::role_line(role)), width.saturating_sub(2));
-    lines.extend((0..2).map(|i| Line::styled(format!(" {}", full.get(i).map_or("", String::as_str)), theme.title)));
+    let full = wrap(
+        &format!("{}: {}", role.name(), words::role_line(role)),
+        width.saturating_sub(2),
+    );
+    lines.extend((0..2).map(|i| {
+        Line::styled(
+            format!(" {}", full.get(i).map_or("", String::as_str)),
+            theme.title,
+        )
+    }));
     lines.push(keys("↑↓ or 1-6 · Enter choose · Esc close", theme));
     lines
 }
 
 /// The fields, scrolled to keep the focused one in view within `room` lines, and the cursor.
-fn fields(form: &WizardForm, width: usize, room: usize, theme: &Theme) -> (Vec<Line<'static>>, Option<(usize, usize)>) {
-    let label_width = form.fields.iter().map(|x| x.question.label().len()).max().unwrap_or(0);
+fn fields(
+    form: &WizardForm,
+    width: usize,
+    room: usize,
+    theme: &Theme,
+) -> (Vec<Line<'static>>, Option<(usize, usize)>) {
+    let label_width = form
+        .fields
+        .iter()
+        .map(|x| x.question.label().len())
+        .max()
+        .unwrap_or(0);
     let mut list: Vec<Line> = Vec::new();
     let (mut cursor, mut focus_lines) = (None, (0, 0));
     for (i, field) in form.fields.iter().enumerate() {
@@ -79,38 +133,79 @@ fn fields(form: &WizardForm, width: usize, room: usize, theme: &Theme) -> (Vec<L
         let scroll = field.input.visual_scroll(space);
         let shown: String = field.input.value().chars().skip(scroll).collect();
         let value = if focused {
-            cursor = Some((value_x + field.input.visual_cursor().saturating_sub(scroll), start));
+            cursor = Some((
+                value_x + field.input.visual_cursor().saturating_sub(scroll),
+                start,
+            ));
             let pad = space.min(INPUT_WIDTH).max(shown.chars().count());
-            Span::styled(format!("{shown:<pad$}"), Style::default().add_modifier(Modifier::UNDERLINED))
+            Span::styled(
+                format!("{shown:<pad$}"),
+                Style::default().add_modifier(Modifier::UNDERLINED),
+            )
         } else if shown.is_empty() {
-            Span::styled(format!("({})", words::placeholder(field.question, form.role)), theme.dim)
+            Span::styled(
+                format!("({})", words::placeholder(field.question, form.role)),
+                theme.dim,
+            )
         } else {
             Span::raw(shown)
         };
-        let label_style = if focused { theme.selected } else { theme.column };
-        list.push(Line::from(vec![Span::raw(marker), Span::styled(format!("{:<label_width$}", field.question.label()), label_style), Span::raw("  "), value]));
+        let label_style = if focused {
+            theme.selected
+        } else {
+            theme.column
+        };
+        list.push(Line::from(vec![
+            Span::raw(marker),
+            Span::styled(
+                format!("{:<label_width$}", field.question.label()),
+                label_style,
+            ),
+            Span::raw("  "),
+            value,
+        ]));
         if let Some(error) = &field.error {
             for (n, text) in wrap(error, width.saturating_sub(6)).into_iter().enumerate() {
-                list.push(Line::styled(format!("   {}{text}", if n == 0 { "! " } else { "  " }), theme.flash_error));
+                list.push(Line::styled(
+                    format!("   {}{text}", if n == 0 { "! " } else { "  " }),
+                    theme.flash_error,
+                ));
             }
         }
         if focused {
             focus_lines = (start, list.len());
         }
     }
-    let error = form.error.as_deref().map(|e| wrap(e, width.saturating_sub(4))).unwrap_or_default();
+    let error = form
+        .error
+        .as_deref()
+        .map(|e| wrap(e, width.saturating_sub(4)))
+        .unwrap_or_default();
     let fixed = 1 + 2 + error.len().min(3) + 1;
     let height = room.saturating_sub(fixed).max(1).min(list.len());
     let offset = focus_lines.1.saturating_sub(height).min(focus_lines.0);
     let mut lines: Vec<Line> = list.into_iter().skip(offset).take(height).collect();
-    let cursor = cursor.filter(|(_, y)| (offset..offset + height).contains(y)).map(|(x, y)| (x, y - offset));
+    let cursor = cursor
+        .filter(|(_, y)| (offset..offset + height).contains(y))
+        .map(|(x, y)| (x, y - offset));
     lines.push(Line::default());
     let help = wrap(form.help(), width.saturating_sub(2));
-    lines.extend((0..2).map(|i| Line::styled(format!(" {}", help.get(i).map_or("", String::as_str)), theme.dim)));
+    lines.extend((0..2).map(|i| {
+        Line::styled(
+            format!(" {}", help.get(i).map_or("", String::as_str)),
+            theme.dim,
+        )
+    }));
     for (n, text) in error.iter().take(3).enumerate() {
-        lines.push(Line::styled(format!(" {}{text}", if n == 0 { "! " } else { "  " }), theme.flash_error));
+        lines.push(Line::styled(
+            format!(" {}{text}", if n == 0 { "! " } else { "  " }),
+            theme.flash_error,
+        ));
     }
-    lines.push(keys("Tab/↓ next · Shift-Tab/↑ previous · Enter check · Esc back", theme));
+    lines.push(keys(
+        "Tab/↓ next · Shift-Tab/↑ previous · Enter check · Esc back",
+        theme,
+    ));
     (lines, cursor)
 }
 
@@ -118,26 +213,63 @@ fn plan(preview: &Preview, width: usize, room: usize, theme: &Theme) -> Vec<Line
     let mut body: Vec<Line> = Vec::new();
     if preview.ops.is_empty() && !preview.advice.is_empty() {
         // Advice only (a NAT real server): what it says is for the operator to do, not done.
-        body.push(Line::styled(" Nothing for the wizard to change here; do what the advice says:", theme.title));
+        body.push(Line::styled(
+            " Nothing for the wizard to change here; do what the advice says:",
+            theme.title,
+        ));
     } else if preview.ops.is_empty() {
-        body.push(Line::styled(" Nothing to change on this host: it already matches these answers.", theme.title));
+        body.push(Line::styled(
+            " Nothing to change on this host: it already matches these answers.",
+            theme.title,
+        ));
     } else {
-        let intro = format!("These {} commands run in order, all or nothing (undone in reverse on a failure):", preview.ops.len());
-        body.extend(wrap(&intro, width.saturating_sub(2)).into_iter().map(|t| Line::styled(format!(" {t}"), theme.dim)));
+        let intro = format!(
+            "These {} commands run in order, all or nothing (undone in reverse on a failure):",
+            preview.ops.len()
+        );
+        body.extend(
+            wrap(&intro, width.saturating_sub(2))
+                .into_iter()
+                .map(|t| Line::styled(format!(" {t}"), theme.dim)),
+        );
         for op in &preview.ops {
-            for (n, text) in wrap(&op.to_command(), width.saturating_sub(5)).into_iter().enumerate() {
-                body.push(Line::styled(format!(" {}{text}", if n == 0 { "$ " } else { "    " }), theme.title));
+            for (n, text) in wrap(&op.to_command(), width.saturating_sub(5))
+                .into_iter()
+                .enumerate()
+            {
+                body.push(Line::styled(
+                    format!(" {}{text}", if n == 0 { "$ " } else { "    " }),
+                    theme.title,
+                ));
             }
         }
     }
     for advice in &preview.advice {
-        for (n, text) in wrap(advice, width.saturating_sub(10)).into_iter().enumerate() {
-            body.push(Line::from(vec![Span::styled(if n == 0 { " advice: " } else { "         " }, theme.column), Span::raw(text)]));
+        for (n, text) in wrap(advice, width.saturating_sub(10))
+            .into_iter()
+            .enumerate()
+        {
+            body.push(Line::from(vec![
+                Span::styled(if n == 0 { " advice: " } else { "         " }, theme.column),
+                Span::raw(text),
+            ]));
         }
     }
     let status: Vec<Line> = match (&preview.applying, &preview.error) {
-        (Some(_), _) => vec![Line::styled(format!(" applying {} steps…", preview.ops.len()), theme.warning)],
-        (None, Some(error)) => wrap(error, width.saturating_sub(4)).into_iter().enumerate().map(|(n, t)| Line::styled(format!(" {}{t}", if n == 0 { "! " } else { "  " }), theme.flash_error)).collect(),
+        (Some(_), _) => vec![Line::styled(
+            format!(" applying {} steps…", preview.ops.len()),
+            theme.warning,
+        )],
+        (None, Some(error)) => wrap(error, width.saturating_sub(4))
+            .into_iter()
+            .enumerate()
+            .map(|(n, t)| {
+                Line::styled(
+                    format!(" {}{t}", if n == 0 { "! " } else { "  " }),
+                    theme.flash_error,
+                )
+            })
+            .collect(),
         (None, None) => Vec::new(),
     };
     let fixed = 1 + status.len() + 1;
@@ -150,7 +282,11 @@ fn plan(preview: &Preview, width: usize, room: usize, theme: &Theme) -> Vec<Line
     }
     lines.push(Line::default());
     lines.extend(status);
-    let apply = if preview.ops.is_empty() { "Enter close, run the doctor" } else { "Enter apply (u undoes it)" };
+    let apply = if preview.ops.is_empty() {
+        "Enter close, run the doctor"
+    } else {
+        "Enter apply (u undoes it)"
+    };
     lines.push(keys(&format!("{apply} · Esc back · ↑↓ scroll"), theme));
     lines
 }

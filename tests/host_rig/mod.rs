@@ -6,7 +6,6 @@
 #[path = "../screen/mod.rs"]
 mod screen;
 
-pub use screen::{keys, render, screen, text};
 pub use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 pub use ipvs_tui::console::app::{Modal, Screen};
 pub use ipvs_tui::console::changes::{self, Policy};
@@ -15,14 +14,15 @@ pub use ipvs_tui::console::input::action_for;
 pub use ipvs_tui::console::keymap::Layer;
 pub use ipvs_tui::console::{Action, App, Command, Effect, Keymap, Source, update};
 pub use ipvs_tui::host::{self, HostBackend, HostState, MemoryHost};
+pub use ipvs_tui::ipvs::Backend;
 pub use ipvs_tui::ipvs::audit::{AuditLog, Context, Source as AuditSource, read_last};
 pub use ipvs_tui::ipvs::model::Snapshot;
 pub use ipvs_tui::ipvs::sim::SimBackend;
-pub use ipvs_tui::ipvs::Backend;
 pub use ipvs_tui::ui::{self, theme::Theme};
 pub use ratatui::Terminal;
 pub use ratatui::backend::TestBackend;
 pub use ratatui::layout::Rect;
+pub use screen::{keys, render, screen, text};
 pub use std::time::{Duration, Instant};
 
 pub struct Rig {
@@ -50,12 +50,19 @@ impl Rig {
             app: App::new(Source::Simulated, "lb1", Keymap::builtin(), Instant::now()),
             sim,
             host: MemoryHost::new(state),
-            policy: Policy { read_only: false, audit: Some((log.clone(), Context::current(AuditSource::Console))) },
+            policy: Policy {
+                read_only: false,
+                audit: Some((log.clone(), Context::current(AuditSource::Console))),
+            },
             log,
             _dir: dir,
         };
         rig.poll();
-        rig.app.drawn(Screen { services: Rect::new(0, 5, 160, 10), servers: Rect::new(0, 17, 160, 5), ..Screen::default() });
+        rig.app.drawn(Screen {
+            services: Rect::new(0, 5, 160, 10),
+            servers: Rect::new(0, 17, 160, 5),
+            ..Screen::default()
+        });
         rig
     }
 
@@ -70,7 +77,13 @@ impl Rig {
     /// A poll as the poller makes it after a change: the table and the host.
     pub fn poll(&mut self) {
         let snapshot = Box::new(self.table());
-        let mut effects = update(&mut self.app, Action::Snapshot { snapshot, at: Instant::now() });
+        let mut effects = update(
+            &mut self.app,
+            Action::Snapshot {
+                snapshot,
+                at: Instant::now(),
+            },
+        );
         let host = futures::executor::block_on(self.host.state()).unwrap();
         effects.extend(update(&mut self.app, Action::HostRead(Box::new(host))));
         self.run(effects);
@@ -80,24 +93,36 @@ impl Rig {
         for effect in effects {
             match effect {
                 Effect::Apply(change) => {
-                    let outcome = futures::executor::block_on(changes::execute(&self.sim, &self.host, change, &self.policy));
+                    let outcome = futures::executor::block_on(changes::execute(
+                        &self.sim,
+                        &self.host,
+                        change,
+                        &self.policy,
+                    ));
                     let more = update(&mut self.app, Action::Applied(Box::new(outcome)));
                     self.poll();
                     self.run(more);
                 }
                 // As the poller does it: on the same table and host.
                 Effect::RunDoctor(ask) => {
-                    let findings = futures::executor::block_on(ipvs_tui::console::doctor::run(&self.sim, &self.host, &ask));
+                    let findings = futures::executor::block_on(ipvs_tui::console::doctor::run(
+                        &self.sim, &self.host, &ask,
+                    ));
                     let more = update(&mut self.app, Action::DoctorRead(findings));
                     self.run(more);
                 }
                 Effect::PlanPersist(dir) => {
-                    let files = futures::executor::block_on(ipvs_tui::console::persist::plan(&self.sim, &self.host, dir));
+                    let files = futures::executor::block_on(ipvs_tui::console::persist::plan(
+                        &self.sim, &self.host, dir,
+                    ));
                     let more = update(&mut self.app, Action::PersistPlanned(files));
                     self.run(more);
                 }
                 Effect::WritePersist(request) => {
-                    let more = update(&mut self.app, Action::PersistWritten(ipvs_tui::setup::persist::write(request)));
+                    let more = update(
+                        &mut self.app,
+                        Action::PersistWritten(ipvs_tui::setup::persist::write(request)),
+                    );
                     self.run(more);
                 }
                 _ => {}
@@ -108,8 +133,26 @@ impl Rig {
     /// The doctor's findings as shown: "check: fix commands".
     pub fn findings(&self) -> Vec<String> {
         let view = self.app.doctor.as_ref().expect("the doctor is open");
-        let findings = view.findings.as_ref().expect("the doctor answered").as_ref().expect("the doctor could look");
-        findings.iter().map(|f| format!("{}: {}", f.check, f.fix.iter().map(|o| o.to_command()).collect::<Vec<_>>().join("; "))).collect()
+        let findings = view
+            .findings
+            .as_ref()
+            .expect("the doctor answered")
+            .as_ref()
+            .expect("the doctor could look");
+        findings
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}: {}",
+                    f.check,
+                    f.fix
+                        .iter()
+                        .map(|o| o.to_command())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )
+            })
+            .collect()
     }
 
     pub fn press_with(&mut self, code: KeyCode, mods: KeyModifiers) {
@@ -137,28 +180,48 @@ impl Rig {
     }
 
     pub fn flash(&self) -> String {
-        self.app.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default()
+        self.app
+            .flash
+            .as_ref()
+            .map(|f| f.text.clone())
+            .unwrap_or_default()
     }
 
     pub fn audit(&self) -> Vec<String> {
-        let entries = read_last(self.log.path(), 100).map(|t| t.entries).unwrap_or_default();
+        let entries = read_last(self.log.path(), 100)
+            .map(|t| t.entries)
+            .unwrap_or_default();
         entries
             .iter()
-            .map(|e| format!("{} {}{}", if e.is_ok() { "ok" } else { "failed" }, e.command, if e.undo_of.is_some() { " (undo)" } else { "" }))
+            .map(|e| {
+                format!(
+                    "{} {}{}",
+                    if e.is_ok() { "ok" } else { "failed" },
+                    e.command,
+                    if e.undo_of.is_some() { " (undo)" } else { "" }
+                )
+            })
             .collect()
     }
 
     /// The host form's field errors and its own, as drawn.
     pub fn form_errors(&self) -> (Vec<Option<String>>, Option<String>) {
         match &self.app.modal {
-            Some(Modal::Host(form)) => (form.fields.iter().map(|f| f.error.clone()).collect(), form.error.clone()),
+            Some(Modal::Host(form)) => (
+                form.fields.iter().map(|f| f.error.clone()).collect(),
+                form.error.clone(),
+            ),
             _ => panic!("no host form open"),
         }
     }
 
     pub fn form_values(&self) -> Vec<String> {
         match &self.app.modal {
-            Some(Modal::Host(form)) => form.fields.iter().map(|f| f.input.value().to_string()).collect(),
+            Some(Modal::Host(form)) => form
+                .fields
+                .iter()
+                .map(|f| f.input.value().to_string())
+                .collect(),
             _ => panic!("no host form open"),
         }
     }
@@ -170,29 +233,48 @@ impl Rig {
             let state = self.app.host_state.clone().unwrap();
             let rows = rows::interface_rows(&state);
             let row = rows[self.app.host_pane.unwrap().nav.selected];
-            if row.link.name == dev && addr.is_none_or(|a| row.addr.is_some_and(|x| x.addr.to_string() == a)) {
+            if row.link.name == dev
+                && addr.is_none_or(|a| row.addr.is_some_and(|x| x.addr.to_string() == a))
+            {
                 return;
             }
             let before = self.app.host_pane.unwrap().nav.selected;
             self.key('j');
-            assert_ne!(before, self.app.host_pane.unwrap().nav.selected, "{dev} {addr:?} not listed");
+            assert_ne!(
+                before,
+                self.app.host_pane.unwrap().nav.selected,
+                "{dev} {addr:?} not listed"
+            );
         }
     }
 
     /// In the sysctls pane: moves to the row of `name`.
     pub fn select_sysctl(&mut self, name: &str) {
         self.key('g');
-        while rows::sysctl_rows(self.app.host_state.as_ref().unwrap())[self.app.host_pane.unwrap().nav.selected].name != name {
+        while rows::sysctl_rows(self.app.host_state.as_ref().unwrap())
+            [self.app.host_pane.unwrap().nav.selected]
+            .name
+            != name
+        {
             let before = self.app.host_pane.unwrap().nav.selected;
             self.key('j');
-            assert_ne!(before, self.app.host_pane.unwrap().nav.selected, "{name} not listed");
+            assert_ne!(
+                before,
+                self.app.host_pane.unwrap().nav.selected,
+                "{name} not listed"
+            );
         }
     }
 }
 
 pub fn bound(state: &HostState, dev: &str, addr: &str) -> Option<(u8, Option<String>)> {
     let addr: std::net::IpAddr = addr.parse().unwrap();
-    state.link(dev)?.addrs.iter().find(|a| a.addr == addr).map(|a| (a.prefix, a.label.clone()))
+    state
+        .link(dev)?
+        .addrs
+        .iter()
+        .find(|a| a.addr == addr)
+        .map(|a| (a.prefix, a.label.clone()))
 }
 
 // ---------------------------------------------------------------- screens
@@ -209,7 +291,13 @@ pub fn screen_app(tweak: impl FnOnce(&mut HostState)) -> App {
         sim.advance(Duration::from_secs(2));
         at = t0 + Duration::from_secs(2 * k);
         let snapshot = futures::executor::block_on(sim.snapshot()).unwrap();
-        update(&mut app, Action::Snapshot { snapshot: Box::new(snapshot), at });
+        update(
+            &mut app,
+            Action::Snapshot {
+                snapshot: Box::new(snapshot),
+                at,
+            },
+        );
     }
     let mut state = host::demo::state(app.snapshot.as_ref().unwrap());
     tweak(&mut state);
@@ -217,8 +305,6 @@ pub fn screen_app(tweak: impl FnOnce(&mut HostState)) -> App {
     update(&mut app, Action::Tick(at + Duration::from_secs(1)));
     app
 }
-
-
 
 /// The first IPv4 VIP of the demo, unbound.
 pub fn unbind_first_vip(state: &mut HostState) -> std::net::IpAddr {

@@ -27,7 +27,11 @@ pub fn render(app: &mut App, width: u16, height: u16, theme: &Theme) -> Buffer {
 pub fn text(buffer: &Buffer) -> String {
     let width = buffer.area.width as usize;
     let symbols: Vec<&str> = buffer.content.iter().map(|c| c.symbol()).collect();
-    symbols.chunks(width).map(|row| row.concat().trim_end().to_string()).collect::<Vec<_>>().join("\n")
+    symbols
+        .chunks(width)
+        .map(|row| row.concat().trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The screen in the built-in theme, as text.
@@ -44,7 +48,8 @@ pub fn keys(app: &mut App, keys: &str) {
             '\t' => KeyCode::Tab,
             c => KeyCode::Char(c),
         };
-        if let Some(action) = action_for(app, &Event::Key(KeyEvent::new(code, KeyModifiers::NONE))) {
+        if let Some(action) = action_for(app, &Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+        {
             update(app, action);
         }
     }

@@ -24,7 +24,12 @@ pub(super) fn groups_json(t: &ConnTable, by: GroupBy, limit: usize, source: &str
         .map(|g| {
             let mut o = json!({ "key": g.key, "total": g.total });
             if by != GroupBy::Client && by != GroupBy::State {
-                o["states"] = g.states.iter().map(|(s, n)| (s.name().to_string(), Value::from(*n))).collect::<serde_json::Map<_, _>>().into();
+                o["states"] = g
+                    .states
+                    .iter()
+                    .map(|(s, n)| (s.name().to_string(), Value::from(*n)))
+                    .collect::<serde_json::Map<_, _>>()
+                    .into();
             }
             o
         })
@@ -39,7 +44,10 @@ pub(super) fn groups_json(t: &ConnTable, by: GroupBy, limit: usize, source: &str
 
 pub(super) fn rows_json(t: &ConnTable, limit: usize, source: &str) -> Value {
     let mut m = counts_json(t, source);
-    m.insert("dropped".into(), (t.counts.dropped_rows + t.counts.dropped_templates).into());
+    m.insert(
+        "dropped".into(),
+        (t.counts.dropped_rows + t.counts.dropped_templates).into(),
+    );
     let rows: Vec<Value> = t
         .rows
         .iter()
@@ -60,7 +68,11 @@ pub(super) fn rows_json(t: &ConnTable, limit: usize, source: &str) -> Value {
 /// As `ipvsadm -Lnc`.
 pub(super) fn rows_text(t: &ConnTable, limit: usize) -> String {
     let mut s = String::from("IPVS connection entries\n");
-    let _ = writeln!(s, "pro expire {:<11} {:<18} {:<18} destination", "state", "source", "virtual");
+    let _ = writeln!(
+        s,
+        "pro expire {:<11} {:<18} {:<18} destination",
+        "state", "source", "virtual"
+    );
     for r in t.rows.iter().take(limit) {
         s += &t.view(r).ipvsadm_line();
         s.push('\n');
@@ -70,10 +82,23 @@ pub(super) fn rows_text(t: &ConnTable, limit: usize) -> String {
 
 pub(super) fn templates_text(t: &ConnTable, limit: usize) -> String {
     let mut s = String::from("Persistence templates: client -> real server\n");
-    let _ = writeln!(s, "{:<24} {:<30} {:<24} {:<11} expire", "client", "service", "real server", "state");
+    let _ = writeln!(
+        s,
+        "{:<24} {:<30} {:<24} {:<11} expire",
+        "client", "service", "real server", "state"
+    );
     for r in t.rows.iter().take(limit) {
         let v = t.view(r);
-        let _ = writeln!(s, "{:<24} {:<30} {:<24} {:<11} {:02}:{:02}", v.client.0.to_string(), v.service, v.dest.to_string(), v.state, v.expires / 60, v.expires % 60);
+        let _ = writeln!(
+            s,
+            "{:<24} {:<30} {:<24} {:<11} {:02}:{:02}",
+            v.client.0.to_string(),
+            v.service,
+            v.dest.to_string(),
+            v.state,
+            v.expires / 60,
+            v.expires % 60
+        );
     }
     s
 }
@@ -87,7 +112,12 @@ pub(super) fn groups_text(t: &ConnTable, by: GroupBy, limit: usize) -> String {
         GroupBy::State => "State",
         GroupBy::Client => "Client",
     };
-    let width = groups.iter().map(|g| g.key.len()).chain([heading.len()]).max().unwrap_or(0);
+    let width = groups
+        .iter()
+        .map(|g| g.key.len())
+        .chain([heading.len()])
+        .max()
+        .unwrap_or(0);
     let mut s = String::new();
     match by {
         GroupBy::State | GroupBy::Client => {
@@ -96,11 +126,18 @@ pub(super) fn groups_text(t: &ConnTable, by: GroupBy, limit: usize) -> String {
                 let _ = writeln!(s, "{:<width$} {:>10}", g.key, g.total);
             }
             if by == GroupBy::Client && !t.clients.exact() {
-                let _ = writeln!(s, "(more distinct clients than counted exactly: each count may be up to {} low)", t.clients.error_bound());
+                let _ = writeln!(
+                    s,
+                    "(more distinct clients than counted exactly: each count may be up to {} low)",
+                    t.clients.error_bound()
+                );
             }
         }
         GroupBy::Server | GroupBy::Service => {
-            let mut states: Vec<conns::State> = groups.iter().flat_map(|g| g.states.iter().map(|(st, _)| *st)).collect();
+            let mut states: Vec<conns::State> = groups
+                .iter()
+                .flat_map(|g| g.states.iter().map(|(st, _)| *st))
+                .collect();
             states.sort();
             states.dedup();
             let _ = write!(s, "{heading:<width$} {:>10}", "Total");
@@ -111,7 +148,11 @@ pub(super) fn groups_text(t: &ConnTable, by: GroupBy, limit: usize) -> String {
             for g in &groups {
                 let _ = write!(s, "{:<width$} {:>10}", g.key, g.total);
                 for st in &states {
-                    let n = g.states.iter().find(|(x, _)| x == st).map_or(0, |(_, n)| *n);
+                    let n = g
+                        .states
+                        .iter()
+                        .find(|(x, _)| x == st)
+                        .map_or(0, |(_, n)| *n);
                     let _ = write!(s, " {n:>11}");
                 }
                 s.push('\n');

@@ -20,7 +20,10 @@ pub struct Check<'a> {
 
 impl<'a> Check<'a> {
     pub fn new(form: &'a Form) -> Check<'a> {
-        Check { form, problems: Vec::new() }
+        Check {
+            form,
+            problems: Vec::new(),
+        }
     }
 
     pub fn typed(&self, id: FieldId) -> &'a str {
@@ -47,7 +50,12 @@ impl<'a> Check<'a> {
     /// is returned, so that the rest of the form can still be checked as a whole: choose one
     /// that no rule between fields can object to (any objection to it lands on this field,
     /// which has its own error already, and is dropped).
-    pub fn parse<T>(&mut self, id: FieldId, parser: impl FnOnce(&str) -> Parsed<T>, stand_in: T) -> T {
+    pub fn parse<T>(
+        &mut self,
+        id: FieldId,
+        parser: impl FnOnce(&str) -> Parsed<T>,
+        stand_in: T,
+    ) -> T {
         match parser(self.typed(id)) {
             Ok(v) => v,
             Err(e) => {
@@ -58,25 +66,44 @@ impl<'a> Check<'a> {
     }
 
     /// Like `parse`, but an empty field means `None` (an optional value left to its default).
-    pub fn parse_optional<T>(&mut self, id: FieldId, parser: impl FnOnce(&str) -> Parsed<T>) -> Option<T> {
-        if self.typed(id).is_empty() { None } else { self.parse(id, |t| parser(t).map(Some), None) }
+    pub fn parse_optional<T>(
+        &mut self,
+        id: FieldId,
+        parser: impl FnOnce(&str) -> Parsed<T>,
+    ) -> Option<T> {
+        if self.typed(id).is_empty() {
+            None
+        } else {
+            self.parse(id, |t| parser(t).map(Some), None)
+        }
     }
 
     pub fn fail(&mut self, id: FieldId, message: impl Into<String>) {
-        self.problems.push(Problem { field: Some(id), message: message.into() });
+        self.problems.push(Problem {
+            field: Some(id),
+            message: message.into(),
+        });
     }
 
     /// A problem found by `ipvs::parse::validate`: under the visible field its name belongs to,
     /// else for the whole form. A field that already has a problem keeps its first one (the
     /// second may come from a stand-in); a form-level one counts only when no field has one.
     pub fn refuse(&mut self, e: ParseError) {
-        let field = self.form.fields.iter().map(|f| f.id).find(|id| id.parse_names().contains(&e.field) && self.form.visible(*id));
+        let field = self
+            .form
+            .fields
+            .iter()
+            .map(|f| f.id)
+            .find(|id| id.parse_names().contains(&e.field) && self.form.visible(*id));
         let known = match field {
             Some(_) => self.problems.iter().any(|p| p.field == field),
             None => !self.problems.is_empty(),
         };
         if !known {
-            self.problems.push(Problem { field, message: e.to_string() });
+            self.problems.push(Problem {
+                field,
+                message: e.to_string(),
+            });
         }
     }
 }

@@ -14,8 +14,17 @@ pub struct Confirm {
 
 impl Confirm {
     /// `word`: `Some("flush")` makes the user type that word before Enter applies.
-    pub fn new<O: Into<Operation>>(title: impl Into<String>, ops: impl IntoIterator<Item = O>, word: Option<&'static str>) -> Confirm {
-        Confirm { title: title.into(), ops: ops.into_iter().map(Into::into).collect(), word, input: Input::default() }
+    pub fn new<O: Into<Operation>>(
+        title: impl Into<String>,
+        ops: impl IntoIterator<Item = O>,
+        word: Option<&'static str>,
+    ) -> Confirm {
+        Confirm {
+            title: title.into(),
+            ops: ops.into_iter().map(Into::into).collect(),
+            word,
+            input: Input::default(),
+        }
     }
 
     pub fn edit(&mut self, req: InputRequest) {
@@ -60,7 +69,9 @@ mod tests {
         }
         assert!(!c.ready(), "the word is typed exactly");
         c.edit(InputRequest::DeleteLine);
-        "flush".chars().for_each(|ch| c.edit(InputRequest::InsertChar(ch)));
+        "flush"
+            .chars()
+            .for_each(|ch| c.edit(InputRequest::InsertChar(ch)));
         assert!(c.ready());
         c.edit(InputRequest::InsertChar('!'));
         assert!(!c.ready());

@@ -1,10 +1,10 @@
 //! The sync-daemon form: start a master or backup daemon with its multicast settings, or stop
 //! one; the daemons running now are shown above the fields.
 
+use super::Form;
 use super::check::Check;
 use super::fields::{Field, FieldId};
 use super::words::{DAEMON_ACTIONS, ROLES};
-use super::Form;
 use crate::ipvs::IpvsOp;
 use crate::ipvs::model::*;
 use crate::ipvs::parse;
@@ -21,11 +21,20 @@ pub fn context(current: &[SyncDaemon]) -> Vec<String> {
 }
 
 fn describe(d: &SyncDaemon) -> String {
-    let mut out = format!("running: {} on {}, syncid {}", d.state.name(), d.mcast_ifn, d.sync_id);
+    let mut out = format!(
+        "running: {} on {}, syncid {}",
+        d.state.name(),
+        d.mcast_ifn,
+        d.sync_id
+    );
     if let Some(group) = d.mcast_group {
         out.push_str(&format!(", group {group}"));
     }
-    for (name, value) in [("port", u32::from(d.mcast_port)), ("ttl", u32::from(d.mcast_ttl)), ("maxlen", u32::from(d.sync_maxlen))] {
+    for (name, value) in [
+        ("port", u32::from(d.mcast_port)),
+        ("ttl", u32::from(d.mcast_ttl)),
+        ("maxlen", u32::from(d.sync_maxlen)),
+    ] {
         if value != 0 {
             out.push_str(&format!(", {name} {value}"));
         }
@@ -45,8 +54,14 @@ pub fn fields(current: &[SyncDaemon]) -> Vec<Field> {
     vec![
         Field::choice(FieldId::DaemonAction, DAEMON_ACTIONS, action),
         Field::choice(FieldId::DaemonRole, ROLES, role),
-        Field::text(FieldId::Interface, like.map_or(DEFAULT_MCAST_IFN, |d| d.mcast_ifn.as_str())),
-        Field::text(FieldId::SyncId, like.map_or(DEFAULT_SYNC_ID, |d| d.sync_id).to_string()),
+        Field::text(
+            FieldId::Interface,
+            like.map_or(DEFAULT_MCAST_IFN, |d| d.mcast_ifn.as_str()),
+        ),
+        Field::text(
+            FieldId::SyncId,
+            like.map_or(DEFAULT_SYNC_ID, |d| d.sync_id).to_string(),
+        ),
         Field::text(FieldId::MaxLen, ""),
         Field::text(FieldId::Group, ""),
         Field::text(FieldId::McastPort, ""),
@@ -55,7 +70,9 @@ pub fn fields(current: &[SyncDaemon]) -> Vec<Field> {
 }
 
 pub fn visible(form: &Form, id: FieldId) -> bool {
-    let start = form.any_field(FieldId::DaemonAction).is_some_and(|f| f.selected() == START);
+    let start = form
+        .any_field(FieldId::DaemonAction)
+        .is_some_and(|f| f.selected() == START);
     matches!(id, FieldId::DaemonAction | FieldId::DaemonRole) || start
 }
 
@@ -66,11 +83,23 @@ pub fn build(c: &mut Check) -> IpvsOp {
     }
     IpvsOp::StartDaemon(SyncDaemon {
         state,
-        mcast_ifn: c.parse(FieldId::Interface, parse::interface, DEFAULT_MCAST_IFN.to_string()),
-        sync_id: c.parse_optional(FieldId::SyncId, parse::sync_id).unwrap_or(DEFAULT_SYNC_ID),
-        sync_maxlen: c.parse_optional(FieldId::MaxLen, parse::sync_maxlen).unwrap_or(0),
+        mcast_ifn: c.parse(
+            FieldId::Interface,
+            parse::interface,
+            DEFAULT_MCAST_IFN.to_string(),
+        ),
+        sync_id: c
+            .parse_optional(FieldId::SyncId, parse::sync_id)
+            .unwrap_or(DEFAULT_SYNC_ID),
+        sync_maxlen: c
+            .parse_optional(FieldId::MaxLen, parse::sync_maxlen)
+            .unwrap_or(0),
         mcast_group: c.parse_optional(FieldId::Group, parse::mcast_group),
-        mcast_port: c.parse_optional(FieldId::McastPort, parse::mcast_port).unwrap_or(0),
-        mcast_ttl: c.parse_optional(FieldId::Ttl, parse::mcast_ttl).unwrap_or(0),
+        mcast_port: c
+            .parse_optional(FieldId::McastPort, parse::mcast_port)
+            .unwrap_or(0),
+        mcast_ttl: c
+            .parse_optional(FieldId::Ttl, parse::mcast_ttl)
+            .unwrap_or(0),
     })
 }

@@ -11,12 +11,24 @@ use crate::ipvs::model::{AddrPort, ServiceKey, Snapshot};
 pub fn problems(ops: &[IpvsOp], table: &Snapshot) -> Vec<Problem> {
     let mut out = Vec::new();
     let mut fail = |field: Option<FieldId>, message: String| out.push(Problem { field, message });
-    let gone = |key: &ServiceKey| format!("{} no longer exists: it was deleted since this form opened", service_name(key));
+    let gone = |key: &ServiceKey| {
+        format!(
+            "{} no longer exists: it was deleted since this form opened",
+            service_name(key)
+        )
+    };
     for op in ops {
         match op {
             IpvsOp::AddService(s) if table.service(&s.key).is_some() => {
-                let field = if s.key.is_fwmark() { FieldId::Fwmark } else { FieldId::Address };
-                fail(Some(field), format!("{} already exists: edit it instead", service_name(&s.key)));
+                let field = if s.key.is_fwmark() {
+                    FieldId::Fwmark
+                } else {
+                    FieldId::Address
+                };
+                fail(
+                    Some(field),
+                    format!("{} already exists: edit it instead", service_name(&s.key)),
+                );
             }
             IpvsOp::EditService(s) if table.service(&s.key).is_none() => fail(None, gone(&s.key)),
             IpvsOp::AddDest { service, dest } | IpvsOp::EditDest { service, dest } => {
@@ -25,22 +37,46 @@ pub fn problems(ops: &[IpvsOp], table: &Snapshot) -> Vec<Problem> {
                     continue;
                 };
                 let server = AddrPort(&dest.addr, dest.port);
-                let exists = svc.dests.iter().any(|d| d.config.addr == dest.addr && d.config.port == dest.port);
+                let exists = svc
+                    .dests
+                    .iter()
+                    .any(|d| d.config.addr == dest.addr && d.config.port == dest.port);
                 match op {
                     IpvsOp::AddDest { .. } if exists => {
-                        fail(Some(FieldId::Server), format!("real server {server} already exists in {}: edit it instead", service_name(service)));
+                        fail(
+                            Some(FieldId::Server),
+                            format!(
+                                "real server {server} already exists in {}: edit it instead",
+                                service_name(service)
+                            ),
+                        );
                     }
                     IpvsOp::EditDest { .. } if !exists => {
-                        fail(None, format!("real server {server} of {} no longer exists: it was deleted since this form opened", service_name(service)));
+                        fail(
+                            None,
+                            format!(
+                                "real server {server} of {} no longer exists: it was deleted since this form opened",
+                                service_name(service)
+                            ),
+                        );
                     }
                     _ => {}
                 }
             }
             IpvsOp::StartDaemon(d) if table.daemons.iter().any(|x| x.state == d.state) => {
-                fail(Some(FieldId::DaemonRole), format!("a {} sync daemon is already running: stop it first", d.state.name()));
+                fail(
+                    Some(FieldId::DaemonRole),
+                    format!(
+                        "a {} sync daemon is already running: stop it first",
+                        d.state.name()
+                    ),
+                );
             }
             IpvsOp::StopDaemon(state) if !table.daemons.iter().any(|x| x.state == *state) => {
-                fail(Some(FieldId::DaemonRole), format!("no {} sync daemon is running", state.name()));
+                fail(
+                    Some(FieldId::DaemonRole),
+                    format!("no {} sync daemon is running", state.name()),
+                );
             }
             _ => {}
         }

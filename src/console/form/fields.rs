@@ -50,13 +50,22 @@ pub enum FieldId {
 pub enum Value {
     Text(Input),
     /// One of `options`: Left/Right cycle them, a typed letter picks the next one with a word starting with it.
-    Choice { options: &'static [&'static str], selected: usize },
+    Choice {
+        options: &'static [&'static str],
+        selected: usize,
+    },
     /// Typed text, with Left/Right cycling through well-known values (the scheduler).
-    Combo { options: &'static [&'static str], input: Input },
+    Combo {
+        options: &'static [&'static str],
+        input: Input,
+    },
     /// On or off: a typed space (or Left/Right) flips it.
     Switch(bool),
     /// Three flags: Left/Right move between them, a typed space flips the one under the cursor.
-    Flags { set: [bool; 3], cursor: usize },
+    Flags {
+        set: [bool; 3],
+        cursor: usize,
+    },
     /// Shown, never edited, never focused.
     Fixed(String),
 }
@@ -76,11 +85,23 @@ impl Field {
     }
 
     pub fn choice(id: FieldId, options: &'static [&'static str], selected: usize) -> Field {
-        Field::new(id, Value::Choice { options, selected: selected.min(options.len().saturating_sub(1)) })
+        Field::new(
+            id,
+            Value::Choice {
+                options,
+                selected: selected.min(options.len().saturating_sub(1)),
+            },
+        )
     }
 
     pub fn combo(id: FieldId, options: &'static [&'static str], text: impl Into<String>) -> Field {
-        Field::new(id, Value::Combo { options, input: Input::new(text.into()) })
+        Field::new(
+            id,
+            Value::Combo {
+                options,
+                input: Input::new(text.into()),
+            },
+        )
     }
 
     pub fn switch(id: FieldId, on: bool) -> Field {
@@ -96,7 +117,12 @@ impl Field {
     }
 
     fn new(id: FieldId, value: Value) -> Field {
-        Field { id, value, touched: false, error: None }
+        Field {
+            id,
+            value,
+            touched: false,
+            error: None,
+        }
     }
 
     pub fn focusable(&self) -> bool {
@@ -137,7 +163,11 @@ impl Field {
     pub fn shown(&self) -> String {
         match &self.value {
             Value::Text(input) | Value::Combo { input, .. } => input.value().to_string(),
-            Value::Choice { options, selected } => options.get(*selected).copied().unwrap_or_default().to_string(),
+            Value::Choice { options, selected } => options
+                .get(*selected)
+                .copied()
+                .unwrap_or_default()
+                .to_string(),
             Value::Switch(on) => if *on { "on" } else { "off" }.to_string(),
             Value::Flags { set, .. } => set.iter().map(|on| if *on { '1' } else { '0' }).collect(),
             Value::Fixed(text) => text.clone(),
@@ -172,7 +202,11 @@ impl Field {
                         // Any word of an option counts: `n` finds "masquerading (NAT, -m)".
                         let c = c.to_ascii_lowercase();
                         let starts = |i: usize| {
-                            options[i].split(|ch: char| !ch.is_alphanumeric()).any(|w| w.chars().next().is_some_and(|f| f.to_ascii_lowercase() == c))
+                            options[i].split(|ch: char| !ch.is_alphanumeric()).any(|w| {
+                                w.chars()
+                                    .next()
+                                    .is_some_and(|f| f.to_ascii_lowercase() == c)
+                            })
                         };
                         if let Some(i) = (1..=n).map(|k| (*selected + k) % n).find(|&i| starts(i)) {
                             *selected = i;
@@ -269,6 +303,12 @@ mod tests {
         f.edit(GoToPrevChar);
         f.edit(GoToPrevChar);
         f.edit(InsertChar(' '));
-        assert!(matches!(f.value, Value::Flags { set: [false, true, true], cursor: 2 }));
+        assert!(matches!(
+            f.value,
+            Value::Flags {
+                set: [false, true, true],
+                cursor: 2
+            }
+        ));
     }
 }

@@ -29,11 +29,23 @@ use tui_input::InputRequest;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FormKind {
     AddService,
-    EditService { original: ServiceConfig },
-    AddDest { service: ServiceKey },
-    EditDest { service: ServiceKey, original: DestConfig },
-    Weight { service: ServiceKey, original: DestConfig },
-    Timeouts { original: Timeouts },
+    EditService {
+        original: ServiceConfig,
+    },
+    AddDest {
+        service: ServiceKey,
+    },
+    EditDest {
+        service: ServiceKey,
+        original: DestConfig,
+    },
+    Weight {
+        service: ServiceKey,
+        original: DestConfig,
+    },
+    Timeouts {
+        original: Timeouts,
+    },
     Daemon,
 }
 
@@ -54,41 +66,98 @@ pub struct Form {
 
 impl Form {
     pub fn add_service() -> Form {
-        Form::new(FormKind::AddService, service::add_fields(), Vec::new(), None)
+        Form::new(
+            FormKind::AddService,
+            service::add_fields(),
+            Vec::new(),
+            None,
+        )
     }
 
     pub fn edit_service(current: &ServiceConfig) -> Form {
-        Form::new(FormKind::EditService { original: current.clone() }, service::edit_fields(current), Vec::new(), None)
+        Form::new(
+            FormKind::EditService {
+                original: current.clone(),
+            },
+            service::edit_fields(current),
+            Vec::new(),
+            None,
+        )
     }
 
     pub fn add_dest(service: &ServiceConfig) -> Form {
-        let kind = FormKind::AddDest { service: service.key };
-        Form::new(kind, dest::add_fields(service), dest::context(service), Some(service.clone()))
+        let kind = FormKind::AddDest {
+            service: service.key,
+        };
+        Form::new(
+            kind,
+            dest::add_fields(service),
+            dest::context(service),
+            Some(service.clone()),
+        )
     }
 
     pub fn edit_dest(service: &ServiceConfig, current: &DestConfig) -> Form {
-        let kind = FormKind::EditDest { service: service.key, original: *current };
-        Form::new(kind, dest::edit_fields(current), dest::context(service), Some(service.clone()))
+        let kind = FormKind::EditDest {
+            service: service.key,
+            original: *current,
+        };
+        Form::new(
+            kind,
+            dest::edit_fields(current),
+            dest::context(service),
+            Some(service.clone()),
+        )
     }
 
     /// One field: the weight of a real server.
     pub fn weight(service: &ServiceConfig, current: &DestConfig) -> Form {
-        let kind = FormKind::Weight { service: service.key, original: *current };
-        Form::new(kind, dest::weight_fields(current), dest::context(service), Some(service.clone()))
+        let kind = FormKind::Weight {
+            service: service.key,
+            original: *current,
+        };
+        Form::new(
+            kind,
+            dest::weight_fields(current),
+            dest::context(service),
+            Some(service.clone()),
+        )
     }
 
     /// tcp, tcpfin and udp, filled with the current values.
     pub fn timeouts(current: &Timeouts) -> Form {
-        Form::new(FormKind::Timeouts { original: *current }, timeouts::fields(current), Vec::new(), None)
+        Form::new(
+            FormKind::Timeouts { original: *current },
+            timeouts::fields(current),
+            Vec::new(),
+            None,
+        )
     }
 
     /// Start or stop a sync daemon; the running ones are shown above the fields.
     pub fn daemon(current: &[SyncDaemon]) -> Form {
-        Form::new(FormKind::Daemon, daemon::fields(current), daemon::context(current), None)
+        Form::new(
+            FormKind::Daemon,
+            daemon::fields(current),
+            daemon::context(current),
+            None,
+        )
     }
 
-    fn new(kind: FormKind, fields: Vec<Field>, context: Vec<String>, service: Option<ServiceConfig>) -> Form {
-        let mut form = Form { kind, fields, focus: 0, error: None, context, service };
+    fn new(
+        kind: FormKind,
+        fields: Vec<Field>,
+        context: Vec<String>,
+        service: Option<ServiceConfig>,
+    ) -> Form {
+        let mut form = Form {
+            kind,
+            fields,
+            focus: 0,
+            error: None,
+            context,
+            service,
+        };
         form.focus = form.focusable().first().copied().unwrap_or(0);
         form
     }
@@ -104,8 +173,12 @@ impl Form {
             FormKind::AddService => "Add a virtual service".into(),
             FormKind::EditService { original } => format!("Edit {}", svc(&original.key)),
             FormKind::AddDest { service } => format!("Add a real server to {}", svc(service)),
-            FormKind::EditDest { service, original } => format!("Edit real server {} of {}", server(original), svc(service)),
-            FormKind::Weight { service, original } => format!("Weight of {} in {}", server(original), svc(service)),
+            FormKind::EditDest { service, original } => {
+                format!("Edit real server {} of {}", server(original), svc(service))
+            }
+            FormKind::Weight { service, original } => {
+                format!("Weight of {} in {}", server(original), svc(service))
+            }
             FormKind::Timeouts { .. } => "Connection timeouts".into(),
             FormKind::Daemon => "Connection sync daemons".into(),
         }
@@ -115,7 +188,9 @@ impl Form {
     /// options and a typed letter picks one; on an on/off field a typed space flips it. Every
     /// field edited so far is checked again at once (errors as you type).
     pub fn edit(&mut self, req: InputRequest) {
-        let Some(field) = self.fields.get_mut(self.focus) else { return };
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return;
+        };
         if field.edit(req) {
             field.touched = true;
             self.error = None;
@@ -143,7 +218,9 @@ impl Form {
 
     /// Indices of the fields Tab moves between: visible and editable, in order.
     fn focusable(&self) -> Vec<usize> {
-        (0..self.fields.len()).filter(|&i| self.fields[i].focusable() && self.visible(self.fields[i].id)).collect()
+        (0..self.fields.len())
+            .filter(|&i| self.fields[i].focusable() && self.visible(self.fields[i].id))
+            .collect()
     }
 
     /// All visible fields parsed and validated, then checked against `table` (adding what
@@ -162,7 +239,12 @@ impl Form {
     /// The equivalent ipvsadm command(s), one per line, when the form is valid as it stands.
     pub fn preview(&self) -> Option<String> {
         let ops = self.check().0?;
-        Some(ops.iter().map(IpvsOp::to_command).collect::<Vec<_>>().join("\n"))
+        Some(
+            ops.iter()
+                .map(IpvsOp::to_command)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
     }
 
     /// For an edit (service, real server, weight, timeouts): the object as it was when the form
@@ -170,7 +252,12 @@ impl Form {
     pub fn expected(&self) -> Option<Expected> {
         match &self.kind {
             FormKind::EditService { original } => Some(Expected::Service(original.clone())),
-            FormKind::EditDest { service, original } | FormKind::Weight { service, original } => Some(Expected::Dest { service: *service, dest: *original }),
+            FormKind::EditDest { service, original } | FormKind::Weight { service, original } => {
+                Some(Expected::Dest {
+                    service: *service,
+                    dest: *original,
+                })
+            }
             FormKind::Timeouts { original } => Some(Expected::Timeouts(*original)),
             FormKind::AddService | FormKind::AddDest { .. } | FormKind::Daemon => None,
         }
@@ -183,7 +270,10 @@ impl Form {
 
     /// The field `id` if this form has it and it is shown now.
     fn field(&self, id: FieldId) -> Option<&Field> {
-        self.fields.iter().find(|f| f.id == id).filter(|_| self.visible(id))
+        self.fields
+            .iter()
+            .find(|f| f.id == id)
+            .filter(|_| self.visible(id))
     }
 
     /// Any field of this form, shown or not (visibility rules read hidden ones too).
@@ -196,7 +286,9 @@ impl Form {
         self.any_field(id).is_some()
             && match self.kind {
                 FormKind::AddService | FormKind::EditService { .. } => service::visible(self, id),
-                FormKind::AddDest { .. } | FormKind::EditDest { .. } | FormKind::Weight { .. } => dest::visible(self, id),
+                FormKind::AddDest { .. } | FormKind::EditDest { .. } | FormKind::Weight { .. } => {
+                    dest::visible(self, id)
+                }
                 FormKind::Daemon => daemon::visible(self, id),
                 FormKind::Timeouts { .. } => true,
             }
@@ -208,9 +300,15 @@ impl Form {
         let ops = match &self.kind {
             FormKind::AddService => vec![IpvsOp::AddService(service::build(&mut c))],
             FormKind::EditService { .. } => vec![IpvsOp::EditService(service::build(&mut c))],
-            FormKind::AddDest { service } => vec![IpvsOp::AddDest { service: *service, dest: dest::build(&mut c) }],
+            FormKind::AddDest { service } => vec![IpvsOp::AddDest {
+                service: *service,
+                dest: dest::build(&mut c),
+            }],
             FormKind::EditDest { service, .. } | FormKind::Weight { service, .. } => {
-                vec![IpvsOp::EditDest { service: *service, dest: dest::build(&mut c) }]
+                vec![IpvsOp::EditDest {
+                    service: *service,
+                    dest: dest::build(&mut c),
+                }]
             }
             FormKind::Timeouts { .. } => vec![IpvsOp::SetTimeouts(timeouts::build(&mut c))],
             FormKind::Daemon => vec![daemon::build(&mut c)],
@@ -237,11 +335,18 @@ impl Form {
     fn show(&mut self, problems: &[Problem], submitted: bool) {
         let shown: Vec<bool> = self.fields.iter().map(|f| self.visible(f.id)).collect();
         for (f, shown) in self.fields.iter_mut().zip(&shown) {
-            f.error = problems.iter().find(|p| p.field == Some(f.id) && f.touched && *shown).map(|p| p.message.clone());
+            f.error = problems
+                .iter()
+                .find(|p| p.field == Some(f.id) && f.touched && *shown)
+                .map(|p| p.message.clone());
         }
         if submitted {
             let on_form = |p: &&Problem| p.field.is_none_or(|id| !self.visible(id));
-            let form_level: Vec<&str> = problems.iter().filter(on_form).map(|p| p.message.as_str()).collect();
+            let form_level: Vec<&str> = problems
+                .iter()
+                .filter(on_form)
+                .map(|p| p.message.as_str())
+                .collect();
             self.error = (!form_level.is_empty()).then(|| form_level.join("; "));
         }
     }

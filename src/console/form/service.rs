@@ -33,11 +33,28 @@ pub fn edit_fields(current: &ServiceConfig) -> Vec<Field> {
     let f = current.sched_flags;
     vec![
         Field::fixed(FieldId::Address, service_name(&current.key)),
-        Field::combo(FieldId::Scheduler, &KNOWN_SCHEDULERS, current.scheduler.clone()),
+        Field::combo(
+            FieldId::Scheduler,
+            &KNOWN_SCHEDULERS,
+            current.scheduler.clone(),
+        ),
         Field::flags(FieldId::SchedFlags, [f.flag1, f.flag2, f.flag3]),
         Field::switch(FieldId::Persistent, current.persistence.is_some()),
-        Field::text(FieldId::Timeout, current.persistence.unwrap_or(DEFAULT_PERSISTENCE_TIMEOUT).to_string()),
-        Field::text(FieldId::Netmask, if current.netmask.is_host() { String::new() } else { current.netmask.to_string() }),
+        Field::text(
+            FieldId::Timeout,
+            current
+                .persistence
+                .unwrap_or(DEFAULT_PERSISTENCE_TIMEOUT)
+                .to_string(),
+        ),
+        Field::text(
+            FieldId::Netmask,
+            if current.netmask.is_host() {
+                String::new()
+            } else {
+                current.netmask.to_string()
+            },
+        ),
         Field::text(FieldId::Pe, current.pe.clone().unwrap_or_default()),
         Field::switch(FieldId::OnePacket, current.one_packet),
     ]
@@ -47,7 +64,10 @@ pub fn edit_fields(current: &ServiceConfig) -> Vec<Field> {
 fn kind(form: &Form) -> usize {
     match &form.kind {
         FormKind::EditService { original } => match original.key {
-            ServiceKey::Addr { protocol, .. } => Protocol::ALL.iter().position(|p| *p == protocol).unwrap_or(0),
+            ServiceKey::Addr { protocol, .. } => Protocol::ALL
+                .iter()
+                .position(|p| *p == protocol)
+                .unwrap_or(0),
             ServiceKey::Fwmark { .. } => FWMARK,
         },
         _ => form.any_field(FieldId::Kind).map_or(0, Field::selected),
@@ -60,9 +80,20 @@ pub fn family(form: &Form) -> Family {
         return original.key.family();
     }
     if kind(form) == FWMARK {
-        return if form.any_field(FieldId::Family).map_or(0, Field::selected) == 1 { Family::Inet6 } else { Family::Inet };
+        return if form.any_field(FieldId::Family).map_or(0, Field::selected) == 1 {
+            Family::Inet6
+        } else {
+            Family::Inet
+        };
     }
-    if form.any_field(FieldId::Address).is_some_and(|f| f.typed().contains(':')) { Family::Inet6 } else { Family::Inet }
+    if form
+        .any_field(FieldId::Address)
+        .is_some_and(|f| f.typed().contains(':'))
+    {
+        Family::Inet6
+    } else {
+        Family::Inet
+    }
 }
 
 pub fn visible(form: &Form, id: FieldId) -> bool {
@@ -72,7 +103,9 @@ pub fn visible(form: &Form, id: FieldId) -> bool {
         FieldId::Address => matches!(form.kind, FormKind::EditService { .. }) || !fwmark,
         FieldId::Port => !fwmark,
         FieldId::Fwmark | FieldId::Family => fwmark,
-        FieldId::SchedFlags => form.any_field(FieldId::Scheduler).is_some_and(|f| matches!(f.typed(), "sh" | "mh")),
+        FieldId::SchedFlags => form
+            .any_field(FieldId::Scheduler)
+            .is_some_and(|f| matches!(f.typed(), "sh" | "mh")),
         FieldId::Timeout | FieldId::Netmask | FieldId::Pe => on(FieldId::Persistent),
         FieldId::OnePacket => fwmark || KINDS[kind(form)] == "UDP",
         _ => true,
@@ -86,8 +119,15 @@ pub fn build(c: &mut Check) -> ServiceConfig {
     let key = match &form.kind {
         FormKind::EditService { original } => original.key,
         _ if kind(form) == FWMARK => {
-            let family = if c.selected(FieldId::Family) == 1 { Family::Inet6 } else { Family::Inet };
-            ServiceKey::Fwmark { mark: c.parse(FieldId::Fwmark, parse::fwmark, 0), family }
+            let family = if c.selected(FieldId::Family) == 1 {
+                Family::Inet6
+            } else {
+                Family::Inet
+            };
+            ServiceKey::Fwmark {
+                mark: c.parse(FieldId::Fwmark, parse::fwmark, 0),
+                family,
+            }
         }
         _ => {
             let protocol = Protocol::ALL[kind(form).min(2)];
@@ -95,21 +135,51 @@ pub fn build(c: &mut Check) -> ServiceConfig {
                 Family::Inet => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
                 Family::Inet6 => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
             };
-            let addr = c.parse(FieldId::Address, |t| check::address("virtual service", t), unspecified);
+            let addr = c.parse(
+                FieldId::Address,
+                |t| check::address("virtual service", t),
+                unspecified,
+            );
             let port = c.parse(FieldId::Port, |t| parse::port("port", t), 0);
-            ServiceKey::Addr { protocol, addr, port }
+            ServiceKey::Addr {
+                protocol,
+                addr,
+                port,
+            }
         }
     };
-    let scheduler = c.parse(FieldId::Scheduler, parse::scheduler, DEFAULT_SCHEDULER.to_string());
+    let scheduler = c.parse(
+        FieldId::Scheduler,
+        parse::scheduler,
+        DEFAULT_SCHEDULER.to_string(),
+    );
     let [flag1, flag2, flag3] = c.flags(FieldId::SchedFlags);
     let persistent = c.on(FieldId::Persistent);
-    let persistence = persistent.then(|| c.parse(FieldId::Timeout, |t| parse::persistence_timeout(Some(t)), DEFAULT_PERSISTENCE_TIMEOUT));
-    let netmask = if persistent { c.parse_optional(FieldId::Netmask, |t| parse::netmask(t, family)) } else { None };
-    let pe = if persistent { c.parse_optional(FieldId::Pe, parse::persistence_engine) } else { None };
+    let persistence = persistent.then(|| {
+        c.parse(
+            FieldId::Timeout,
+            |t| parse::persistence_timeout(Some(t)),
+            DEFAULT_PERSISTENCE_TIMEOUT,
+        )
+    });
+    let netmask = if persistent {
+        c.parse_optional(FieldId::Netmask, |t| parse::netmask(t, family))
+    } else {
+        None
+    };
+    let pe = if persistent {
+        c.parse_optional(FieldId::Pe, parse::persistence_engine)
+    } else {
+        None
+    };
     ServiceConfig {
         key,
         scheduler,
-        sched_flags: SchedFlags { flag1, flag2, flag3 },
+        sched_flags: SchedFlags {
+            flag1,
+            flag2,
+            flag3,
+        },
         persistence,
         one_packet: c.visible(FieldId::OnePacket) && c.on(FieldId::OnePacket),
         pe,

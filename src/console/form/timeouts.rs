@@ -15,8 +15,20 @@ pub fn fields(current: &Timeouts) -> Vec<Field> {
 
 pub fn build(c: &mut Check) -> Timeouts {
     Timeouts {
-        tcp: c.parse(FieldId::Tcp, |t| parse::connection_timeout("tcp timeout", t), 0),
-        tcp_fin: c.parse(FieldId::TcpFin, |t| parse::connection_timeout("tcpfin timeout", t), 0),
-        udp: c.parse(FieldId::Udp, |t| parse::connection_timeout("udp timeout", t), 0),
+        tcp: c.parse(
+            FieldId::Tcp,
+            |t| parse::connection_timeout("tcp timeout", t),
+            0,
+        ),
+        tcp_fin: c.parse(
+            FieldId::TcpFin,
+            |t| parse::connection_timeout("tcpfin timeout", t),
+            0,
+        ),
+        udp: c.parse(
+            FieldId::Udp,
+            |t| parse::connection_timeout("udp timeout", t),
+            0,
+        ),
     }
 }

@@ -35,8 +35,18 @@ impl Form {
     pub fn value(&self, id: FieldId) -> Option<String> {
         let field = self.field(id)?;
         if let Value::Flags { set, .. } = field.value {
-            let names: Vec<&str> = self.flag_names().into_iter().zip(set).filter(|(_, on)| *on).map(|(n, _)| n).collect();
-            return Some(if names.is_empty() { "none".into() } else { names.join(",") });
+            let names: Vec<&str> = self
+                .flag_names()
+                .into_iter()
+                .zip(set)
+                .filter(|(_, on)| *on)
+                .map(|(n, _)| n)
+                .collect();
+            return Some(if names.is_empty() {
+                "none".into()
+            } else {
+                names.join(",")
+            });
         }
         Some(field.shown())
     }
@@ -61,7 +71,9 @@ impl Form {
 
     /// What the focused field is for (for a choice: what the option shown does).
     pub fn help(&self) -> &'static str {
-        self.fields.get(self.focus).map_or("", |f| words::help(f.id, &f.shown()))
+        self.fields
+            .get(self.focus)
+            .map_or("", |f| words::help(f.id, &f.shown()))
     }
 
     /// The visible fields in order, for drawing.

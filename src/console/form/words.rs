@@ -6,7 +6,11 @@ use crate::ipvs::model::{AddrPort, Family, ServiceKey};
 
 pub const KINDS: &[&str] = &["TCP", "UDP", "SCTP", "firewall mark"];
 pub const FAMILIES: &[&str] = &["IPv4", "IPv6"];
-pub const METHODS: &[&str] = &["masquerading (NAT, -m)", "direct routing (DR, -g)", "tunnel (TUN, -i)"];
+pub const METHODS: &[&str] = &[
+    "masquerading (NAT, -m)",
+    "direct routing (DR, -g)",
+    "tunnel (TUN, -i)",
+];
 pub const TUNNEL_TYPES: &[&str] = &["ipip", "gue", "gre"];
 pub const CHECKSUMS: &[&str] = &["nocsum", "csum", "remcsum"];
 pub const DAEMON_ACTIONS: &[&str] = &["start", "stop"];
@@ -115,44 +119,88 @@ pub fn help(id: FieldId, shown: &str) -> &'static str {
         Kind => match shown {
             "TCP" => "TCP: the service is an address and port for TCP connections (-t)",
             "UDP" => "UDP: the service is an address and port for UDP datagrams (-u)",
-            "SCTP" => "SCTP: the service is an address and port for SCTP associations (--sctp-service)",
-            _ => "firewall mark: the service takes the packets iptables/nftables marked with a number (-f)",
+            "SCTP" => {
+                "SCTP: the service is an address and port for SCTP associations (--sctp-service)"
+            }
+            _ => {
+                "firewall mark: the service takes the packets iptables/nftables marked with a number (-f)"
+            }
         },
-        Address => "The virtual IP clients connect to, IPv4 or IPv6 (e.g. 198.51.100.1 or 2001:db8::1)",
-        Port => "The port clients connect to, 1-65535; 0 means every port (persistent services only)",
-        Fwmark => "The mark number (1-4294967295) your firewall rules set on the packets of this service",
+        Address => {
+            "The virtual IP clients connect to, IPv4 or IPv6 (e.g. 198.51.100.1 or 2001:db8::1)"
+        }
+        Port => {
+            "The port clients connect to, 1-65535; 0 means every port (persistent services only)"
+        }
+        Fwmark => {
+            "The mark number (1-4294967295) your firewall rules set on the packets of this service"
+        }
         Family => "Whether the marked packets are IPv4 or IPv6 (-6)",
         Scheduler => scheduler_help(shown),
-        SchedFlags => "Space turns the flag under the cursor on or off: fallback skips unavailable servers, port hashes the port too",
-        Persistent => "Persistence (-p): the same client keeps going to the same real server for a while",
-        Timeout => "How long a client stays with its real server after its last connection, 1-2678400 s (default 360)",
-        Netmask => "Clients within this netmask (IPv4) or prefix length (IPv6) share a real server (-M)",
-        Pe => "Persistence engine (--pe), e.g. sip to keep SIP calls together by Call-ID; empty for none",
-        OnePacket => "One-packet scheduling (-o): schedule every UDP datagram on its own (e.g. for DNS)",
-        Server => "The real server's address (-r); IPv4 under an IPv6 service needs tunnel forwarding",
-        ServerPort => "The real server's port: masquerading can send to another port than the service's",
+        SchedFlags => {
+            "Space turns the flag under the cursor on or off: fallback skips unavailable servers, port hashes the port too"
+        }
+        Persistent => {
+            "Persistence (-p): the same client keeps going to the same real server for a while"
+        }
+        Timeout => {
+            "How long a client stays with its real server after its last connection, 1-2678400 s (default 360)"
+        }
+        Netmask => {
+            "Clients within this netmask (IPv4) or prefix length (IPv6) share a real server (-M)"
+        }
+        Pe => {
+            "Persistence engine (--pe), e.g. sip to keep SIP calls together by Call-ID; empty for none"
+        }
+        OnePacket => {
+            "One-packet scheduling (-o): schedule every UDP datagram on its own (e.g. for DNS)"
+        }
+        Server => {
+            "The real server's address (-r); IPv4 under an IPv6 service needs tunnel forwarding"
+        }
+        ServerPort => {
+            "The real server's port: masquerading can send to another port than the service's"
+        }
         Method => match shown.split(' ').next() {
-            Some("masquerading") => "NAT: the director rewrites addresses; replies must route back through it (its gateway)",
-            Some("direct") => "DR: same LAN; the server holds the VIP on lo and must not answer ARP for it; port is kept",
-            _ => "TUN: packets are encapsulated; the server needs a tunnel interface with the VIP; port is kept",
+            Some("masquerading") => {
+                "NAT: the director rewrites addresses; replies must route back through it (its gateway)"
+            }
+            Some("direct") => {
+                "DR: same LAN; the server holds the VIP on lo and must not answer ARP for it; port is kept"
+            }
+            _ => {
+                "TUN: packets are encapsulated; the server needs a tunnel interface with the VIP; port is kept"
+            }
         },
         TunnelType => match shown {
             "ipip" => "ipip: plain IP-in-IP encapsulation (the kernel's default)",
             "gue" => "gue: Generic UDP Encapsulation to the tunnel port below",
             _ => "gre: Generic Routing Encapsulation",
         },
-        TunnelPort => "The UDP port of a gue tunnel on the real server (--tun-port); leave empty for ipip and gre",
-        TunnelCsum => "Tunnel checksums: nocsum (none), csum (outer checksum), remcsum (remote checksum offload, gue)",
-        Weight => "Share of new connections relative to the other servers; 0 stops new ones (quiesce)",
+        TunnelPort => {
+            "The UDP port of a gue tunnel on the real server (--tun-port); leave empty for ipip and gre"
+        }
+        TunnelCsum => {
+            "Tunnel checksums: nocsum (none), csum (outer checksum), remcsum (remote checksum offload, gue)"
+        }
+        Weight => {
+            "Share of new connections relative to the other servers; 0 stops new ones (quiesce)"
+        }
         UpperThreshold => "The most connections this server takes (-x); 0 means no limit",
-        LowerThreshold => "After hitting the upper threshold, take new ones again below this (-y); 0 means none",
+        LowerThreshold => {
+            "After hitting the upper threshold, take new ones again below this (-y); 0 means none"
+        }
         Tcp => "Idle timeout of established TCP connections, in seconds; 0 leaves it unchanged",
         TcpFin => "Timeout of TCP connections after a FIN, in seconds; 0 leaves it unchanged",
         Udp => "Timeout of UDP flows, in seconds; 0 leaves it unchanged",
         DaemonAction => "Start a connection-synchronisation daemon, or stop a running one",
-        DaemonRole => "master sends this director's connections; backup receives them from the master",
+        DaemonRole => {
+            "master sends this director's connections; backup receives them from the master"
+        }
         Interface => "The network interface the sync messages are sent or received on",
-        SyncId => "The id (0-255) that pairs a master with its backups; 0 means any, empty means 255",
+        SyncId => {
+            "The id (0-255) that pairs a master with its backups; 0 means any, empty means 255"
+        }
         MaxLen => "Largest sync message payload in bytes (1-65507); empty: derived from the MTU",
         Group => "Multicast group of the sync messages; empty: 224.0.0.81 (IPv4)",
         McastPort => "UDP port of the sync messages (1-65535); empty: 8848",
@@ -166,24 +214,38 @@ fn scheduler_help(name: &str) -> &'static str {
         "wrr" => "wrr, weighted round robin: in turn, in proportion to the weights",
         "lc" => "lc, least connection: the real server with the fewest active connections",
         "wlc" => "wlc, weighted least connection (default): fewest active connections per weight",
-        "lblc" => "lblc, locality-based least connection: a destination IP sticks to one server (caches)",
+        "lblc" => {
+            "lblc, locality-based least connection: a destination IP sticks to one server (caches)"
+        }
         "lblcr" => "lblcr, lblc with replication: a set of servers per destination IP",
         "dh" => "dh, destination hashing: real server chosen by a hash of the destination address",
         "sh" => "sh, source hashing: the same client address always goes to the same server",
         "sed" => "sed, shortest expected delay: the lowest (active connections + 1) / weight",
         "nq" => "nq, never queue: an idle server if there is one, else shortest expected delay",
         "fo" => "fo, weighted failover: the available server with the highest weight takes all",
-        "ovf" => "ovf, weighted overflow: highest weight first, until its connections exceed its weight",
-        "mh" => "mh, Maglev hashing: consistent hashing of the source; few clients move when servers change",
-        "twos" => "twos, weighted random twos choice: of two random servers, the less loaded per weight",
-        _ => "The scheduling module: Left/Right pick a known one, or type the name of a loaded module",
+        "ovf" => {
+            "ovf, weighted overflow: highest weight first, until its connections exceed its weight"
+        }
+        "mh" => {
+            "mh, Maglev hashing: consistent hashing of the source; few clients move when servers change"
+        }
+        "twos" => {
+            "twos, weighted random twos choice: of two random servers, the less loaded per weight"
+        }
+        _ => {
+            "The scheduling module: Left/Right pick a known one, or type the name of a loaded module"
+        }
     }
 }
 
 /// How a service is named in titles and messages: `TCP 198.51.100.1:80`, `fwmark 7 (IPv6)`.
 pub fn service_name(key: &ServiceKey) -> String {
     match key {
-        ServiceKey::Addr { protocol, addr, port } => format!("{} {}", protocol.name(), AddrPort(addr, *port)),
+        ServiceKey::Addr {
+            protocol,
+            addr,
+            port,
+        } => format!("{} {}", protocol.name(), AddrPort(addr, *port)),
         ServiceKey::Fwmark { mark, family } => format!("fwmark {mark} ({family})"),
     }
 }

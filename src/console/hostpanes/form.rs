@@ -8,7 +8,10 @@ use tui_input::{Input, InputRequest};
 #[derive(Debug, Clone)]
 pub enum HostFormKind {
     Bind,
-    Sysctl { info: &'static SysctlInfo, name: String },
+    Sysctl {
+        info: &'static SysctlInfo,
+        name: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -24,8 +27,20 @@ pub struct HostField {
 }
 
 impl HostField {
-    fn new(label: &'static str, text: &str, placeholder: &'static str, help: impl Into<String>) -> HostField {
-        HostField { label, input: Input::new(text.to_string()), placeholder, help: help.into(), touched: false, error: None }
+    fn new(
+        label: &'static str,
+        text: &str,
+        placeholder: &'static str,
+        help: impl Into<String>,
+    ) -> HostField {
+        HostField {
+            label,
+            input: Input::new(text.to_string()),
+            placeholder,
+            help: help.into(),
+            touched: false,
+            error: None,
+        }
     }
 }
 
@@ -51,19 +66,63 @@ impl HostForm {
     pub fn bind(host: &HostState, dev: &str) -> HostForm {
         let names: Vec<&str> = host.links.iter().map(|l| l.name.as_str()).collect();
         let fields = vec![
-            HostField::new("address", "", "required, e.g. 192.0.2.100 or 2001:db8::100", "The VIP: IPv4 or IPv6, /32 or /128 unless you give a /PREFIX"),
-            HostField::new("interface", dev, "required", format!("The interface to bind it to: {} (lo on a DR/TUN real server)", names.join(", "))),
-            HostField::new("label", "", "none", "Optional IPv4 label: the interface name, ':' and a suffix, e.g. eth0:1"),
+            HostField::new(
+                "address",
+                "",
+                "required, e.g. 192.0.2.100 or 2001:db8::100",
+                "The VIP: IPv4 or IPv6, /32 or /128 unless you give a /PREFIX",
+            ),
+            HostField::new(
+                "interface",
+                dev,
+                "required",
+                format!(
+                    "The interface to bind it to: {} (lo on a DR/TUN real server)",
+                    names.join(", ")
+                ),
+            ),
+            HostField::new(
+                "label",
+                "",
+                "none",
+                "Optional IPv4 label: the interface name, ':' and a suffix, e.g. eth0:1",
+            ),
         ];
-        HostForm { kind: HostFormKind::Bind, fields, focus: 0, error: None, context: Vec::new(), host: host.clone() }
+        HostForm {
+            kind: HostFormKind::Bind,
+            fields,
+            focus: 0,
+            error: None,
+            context: Vec::new(),
+            host: host.clone(),
+        }
     }
 
     /// Set the sysctl `name` (of `info`), starting from its current value.
-    pub fn sysctl(host: &HostState, info: &'static SysctlInfo, name: &str, current: &str) -> HostForm {
-        let help = format!("{}: the value {}", info.explanation, host::parse::describe(&info.allowed));
+    pub fn sysctl(
+        host: &HostState,
+        info: &'static SysctlInfo,
+        name: &str,
+        current: &str,
+    ) -> HostForm {
+        let help = format!(
+            "{}: the value {}",
+            info.explanation,
+            host::parse::describe(&info.allowed)
+        );
         let fields = vec![HostField::new("value", current, "required", help)];
         let context = vec![name.to_string(), format!("now {current}")];
-        HostForm { kind: HostFormKind::Sysctl { info, name: name.to_string() }, fields, focus: 0, error: None, context, host: host.clone() }
+        HostForm {
+            kind: HostFormKind::Sysctl {
+                info,
+                name: name.to_string(),
+            },
+            fields,
+            focus: 0,
+            error: None,
+            context,
+            host: host.clone(),
+        }
     }
 
     pub fn title(&self) -> String {
@@ -74,7 +133,9 @@ impl HostForm {
     }
 
     pub fn edit(&mut self, req: InputRequest) {
-        let Some(field) = self.fields.get_mut(self.focus) else { return };
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return;
+        };
         if field.input.handle(req).is_some_and(|c| c.value) {
             field.touched = true;
             self.error = None;
@@ -114,9 +175,16 @@ impl HostForm {
     fn show(&mut self, submitted: bool) -> Option<HostOp> {
         let (op, problems) = self.check();
         for (i, f) in self.fields.iter_mut().enumerate() {
-            f.error = problems.iter().find(|(at, _)| *at == Some(i) && f.touched).map(|(_, m)| m.clone());
+            f.error = problems
+                .iter()
+                .find(|(at, _)| *at == Some(i) && f.touched)
+                .map(|(_, m)| m.clone());
         }
-        let whole: Vec<&str> = problems.iter().filter(|(at, _)| at.is_none()).map(|(_, m)| m.as_str()).collect();
+        let whole: Vec<&str> = problems
+            .iter()
+            .filter(|(at, _)| at.is_none())
+            .map(|(_, m)| m.as_str())
+            .collect();
         if submitted {
             self.error = (!whole.is_empty()).then(|| whole.join("; "));
         }
@@ -129,26 +197,47 @@ impl HostForm {
         let text = |i: usize| self.fields[i].input.value().trim();
         let op = match &self.kind {
             HostFormKind::Bind => {
-                let addr = host::parse::vip(text(ADDRESS)).map_err(|e| problems.push((Some(ADDRESS), e.to_string()))).ok();
-                let dev = host::parse::interface(text(DEVICE)).map_err(|e| problems.push((Some(DEVICE), e.to_string()))).ok();
+                let addr = host::parse::vip(text(ADDRESS))
+                    .map_err(|e| problems.push((Some(ADDRESS), e.to_string())))
+                    .ok();
+                let dev = host::parse::interface(text(DEVICE))
+                    .map_err(|e| problems.push((Some(DEVICE), e.to_string())))
+                    .ok();
                 if let Some(dev) = &dev
                     && self.host.link(dev).is_none()
                 {
-                    let names: Vec<&str> = self.host.links.iter().map(|l| l.name.as_str()).collect();
-                    problems.push((Some(DEVICE), format!("interface {dev} does not exist here; the interfaces are {}", names.join(", "))));
+                    let names: Vec<&str> =
+                        self.host.links.iter().map(|l| l.name.as_str()).collect();
+                    problems.push((
+                        Some(DEVICE),
+                        format!(
+                            "interface {dev} does not exist here; the interfaces are {}",
+                            names.join(", ")
+                        ),
+                    ));
                 }
                 let label = match (text(LABEL), &dev, addr) {
                     ("", _, _) => None,
-                    (l, Some(dev), Some((addr, _))) => host::parse::label(l, dev, addr).map_err(|e| problems.push((Some(LABEL), e.to_string()))).ok(),
+                    (l, Some(dev), Some((addr, _))) => host::parse::label(l, dev, addr)
+                        .map_err(|e| problems.push((Some(LABEL), e.to_string())))
+                        .ok(),
                     _ => None,
                 };
                 match (addr, dev) {
-                    (Some((addr, prefix)), Some(dev)) => Some(HostOp::AddAddr { dev, addr, prefix, label }),
+                    (Some((addr, prefix)), Some(dev)) => Some(HostOp::AddAddr {
+                        dev,
+                        addr,
+                        prefix,
+                        label,
+                    }),
                     _ => None,
                 }
             }
             HostFormKind::Sysctl { info, name } => host::parse::sysctl_value(info, name, text(0))
-                .map(|value| HostOp::SetSysctl { name: name.clone(), value })
+                .map(|value| HostOp::SetSysctl {
+                    name: name.clone(),
+                    value,
+                })
                 .map_err(|e| problems.push((Some(0), e.to_string())))
                 .ok(),
         };

@@ -14,7 +14,11 @@ struct Screen {
 
 impl Screen {
     fn new(w: usize, h: usize) -> Screen {
-        Screen { cells: vec![vec![(" ".into(), PLAIN); w]; h], at: (0, 0), pen: PLAIN }
+        Screen {
+            cells: vec![vec![(" ".into(), PLAIN); w]; h],
+            at: (0, 0),
+            pen: PLAIN,
+        }
     }
 
     fn feed(&mut self, bytes: &[u8]) {
@@ -31,15 +35,26 @@ impl Screen {
             let mut params = String::new();
             let fin = loop {
                 let c = chars.next().expect("a complete sequence");
-                if c.is_ascii_digit() || c == ';' || c == '?' { params.push(c) } else { break c }
+                if c.is_ascii_digit() || c == ';' || c == '?' {
+                    params.push(c)
+                } else {
+                    break c;
+                }
             };
-            let nums: Vec<usize> = params.trim_start_matches('?').split(';').filter(|p| !p.is_empty()).map(|p| p.parse().unwrap()).collect();
+            let nums: Vec<usize> = params
+                .trim_start_matches('?')
+                .split(';')
+                .filter(|p| !p.is_empty())
+                .map(|p| p.parse().unwrap())
+                .collect();
             match fin {
                 'H' => self.at = (nums[1] - 1, nums[0] - 1),
                 'C' => self.at.0 += nums.first().copied().unwrap_or(1),
                 'J' => {
                     assert_eq!(nums, [2]);
-                    for row in &mut self.cells { row.fill((" ".into(), self.pen)) }
+                    for row in &mut self.cells {
+                        row.fill((" ".into(), self.pen))
+                    }
                 }
                 'm' => self.sgr(&nums),
                 'h' | 'l' => assert!(params.starts_with('?')),
@@ -55,8 +70,30 @@ impl Screen {
         let mut i = 0;
         while i < nums.len() {
             let n = nums[i];
-            let named = |n: usize| [Color::Black, Color::Red, Color::Green, Color::Yellow, Color::Blue, Color::Magenta, Color::Cyan, Color::Gray][n];
-            let bright = |n: usize| [Color::DarkGray, Color::LightRed, Color::LightGreen, Color::LightYellow, Color::LightBlue, Color::LightMagenta, Color::LightCyan, Color::White][n];
+            let named = |n: usize| {
+                [
+                    Color::Black,
+                    Color::Red,
+                    Color::Green,
+                    Color::Yellow,
+                    Color::Blue,
+                    Color::Magenta,
+                    Color::Cyan,
+                    Color::Gray,
+                ][n]
+            };
+            let bright = |n: usize| {
+                [
+                    Color::DarkGray,
+                    Color::LightRed,
+                    Color::LightGreen,
+                    Color::LightYellow,
+                    Color::LightBlue,
+                    Color::LightMagenta,
+                    Color::LightCyan,
+                    Color::White,
+                ][n]
+            };
             match n {
                 0 => self.pen = PLAIN,
                 1 => self.pen.modifier |= Modifier::BOLD,
@@ -69,7 +106,11 @@ impl Screen {
                 38 | 48 => {
                     assert_eq!(nums[i + 1], 5);
                     let c = Color::Indexed(nums[i + 2] as u8);
-                    if n == 38 { self.pen.fg = c } else { self.pen.bg = c }
+                    if n == 38 {
+                        self.pen.fg = c
+                    } else {
+                        self.pen.bg = c
+                    }
                     i += 2;
                 }
                 other => panic!("unexpected SGR {other}"),
@@ -83,10 +124,17 @@ impl Screen {
 fn frame(f: &mut ratatui::Frame, n: u64) {
     let styles = [
         Style::default(),
-        Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
-        Style::default().fg(Color::Black).bg(Color::LightCyan).add_modifier(Modifier::BOLD),
+        Style::default()
+            .fg(Color::Cyan)
+            .add_modifier(Modifier::BOLD),
+        Style::default()
+            .fg(Color::Black)
+            .bg(Color::LightCyan)
+            .add_modifier(Modifier::BOLD),
         Style::default().bg(Color::DarkGray),
-        Style::default().fg(Color::Indexed(202)).add_modifier(Modifier::REVERSED | Modifier::UNDERLINED),
+        Style::default()
+            .fg(Color::Indexed(202))
+            .add_modifier(Modifier::REVERSED | Modifier::UNDERLINED),
     ];
     let mut seed = n.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
     let mut next = || {
@@ -98,11 +146,21 @@ fn frame(f: &mut ratatui::Frame, n: u64) {
     for y in 0..f.area().height {
         let mut spans = Vec::new();
         for _ in 0..4 {
-            let word = format!("{}·{} ", next() % 1000, if next() % 3 == 0 { "█" } else { "ab" });
-            spans.push(Span::styled(word, styles[(next() % styles.len() as u64) as usize]));
+            let word = format!(
+                "{}·{} ",
+                next() % 1000,
+                if next() % 3 == 0 { "█" } else { "ab" }
+            );
+            spans.push(Span::styled(
+                word,
+                styles[(next() % styles.len() as u64) as usize],
+            ));
         }
         if next() % 4 != 0 {
-            f.render_widget(Line::from(spans), Rect::new((next() % 20) as u16, y, f.area().width - 20, 1));
+            f.render_widget(
+                Line::from(spans),
+                Rect::new((next() % 20) as u16, y, f.area().width - 20, 1),
+            );
         }
     }
 }
@@ -118,7 +176,11 @@ fn the_bytes_rebuild_every_frame_exactly() {
         for y in 0..h {
             for x in 0..w {
                 let got = &screen.cells[y as usize][x as usize];
-                assert_eq!((got.0.as_str(), got.1), (drawn[(x, y)].symbol(), Pen::of(&drawn[(x, y)])), "frame {n}, cell {x},{y}");
+                assert_eq!(
+                    (got.0.as_str(), got.1),
+                    (drawn[(x, y)].symbol(), Pen::of(&drawn[(x, y)])),
+                    "frame {n}, cell {x},{y}"
+                );
             }
         }
         terminal.backend_mut().writer_mut().clear();
@@ -135,15 +197,35 @@ fn an_unchanged_frame_writes_nothing() {
     assert!(!terminal.backend().writer().is_empty());
     terminal.backend_mut().writer_mut().clear();
     terminal.draw(|f| frame(f, 1)).unwrap();
-    assert_eq!(terminal.backend().writer().len(), 0, "{:?}", String::from_utf8_lossy(terminal.backend().writer()));
+    assert_eq!(
+        terminal.backend().writer().len(),
+        0,
+        "{:?}",
+        String::from_utf8_lossy(terminal.backend().writer())
+    );
 }
 
 #[test]
 fn short_moves_and_styles() {
     let mut terminal = Terminal::new(LeanBackend::with_size(Vec::new(), 20, 2)).unwrap();
-    terminal.draw(|f| f.render_widget(Line::from("a  b    c"), f.area())).unwrap();
+    terminal
+        .draw(|f| f.render_widget(Line::from("a  b    c"), f.area()))
+        .unwrap();
     terminal.backend_mut().writer_mut().clear();
-    terminal.draw(|f| f.render_widget(Line::from(vec![Span::raw("x  y    "), Span::styled("z", Style::default().fg(Color::Cyan))]), f.area())).unwrap();
+    terminal
+        .draw(|f| {
+            f.render_widget(
+                Line::from(vec![
+                    Span::raw("x  y    "),
+                    Span::styled("z", Style::default().fg(Color::Cyan)),
+                ]),
+                f.area(),
+            )
+        })
+        .unwrap();
     // x, two blanks printed again rather than skipped, y, a skip of 4, z in cyan.
-    assert_eq!(String::from_utf8_lossy(terminal.backend().writer()), "\x1b[?2026h\x1b[1;1Hx  y\x1b[4C\x1b[36mz\x1b[?2026l");
+    assert_eq!(
+        String::from_utf8_lossy(terminal.backend().writer()),
+        "\x1b[?2026h\x1b[1;1Hx  y\x1b[4C\x1b[36mz\x1b[?2026l"
+    );
 }

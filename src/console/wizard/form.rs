@@ -43,10 +43,20 @@ impl WizardForm {
                     Question::Persistence => "0",
                     _ => "",
                 };
-                WizardField { question, input: Input::new(text.to_string()), touched: false, error: None }
+                WizardField {
+                    question,
+                    input: Input::new(text.to_string()),
+                    touched: false,
+                    error: None,
+                }
             })
             .collect();
-        WizardForm { role, fields, focus: 0, error: None }
+        WizardForm {
+            role,
+            fields,
+            focus: 0,
+            error: None,
+        }
     }
 
     pub fn next_field(&mut self) {
@@ -59,7 +69,9 @@ impl WizardForm {
 
     /// Text into the focused field; the fields edited so far are checked again at once.
     pub fn edit(&mut self, req: InputRequest, host: Option<&HostState>, ipvs: Option<&Snapshot>) {
-        let Some(field) = self.fields.get_mut(self.focus) else { return };
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return;
+        };
         if field.input.handle(req).is_some_and(|c| c.value) {
             field.touched = true;
             self.error = None;
@@ -69,29 +81,60 @@ impl WizardForm {
 
     /// Every field checked against the plan rules and this host: the plan and its steps, or
     /// `None` with every problem shown (the text stays).
-    pub fn submit(&mut self, host: Option<&HostState>, ipvs: Option<&Snapshot>) -> Option<(Plan, Vec<Operation>)> {
+    pub fn submit(
+        &mut self,
+        host: Option<&HostState>,
+        ipvs: Option<&Snapshot>,
+    ) -> Option<(Plan, Vec<Operation>)> {
         self.fields.iter_mut().for_each(|f| f.touched = true);
         self.show(host, ipvs, true)
     }
 
     pub fn error_of(&self, q: Question) -> Option<&str> {
-        self.fields.iter().find(|f| f.question == q).and_then(|f| f.error.as_deref())
+        self.fields
+            .iter()
+            .find(|f| f.question == q)
+            .and_then(|f| f.error.as_deref())
     }
 
     pub fn help(&self) -> &'static str {
-        self.fields.get(self.focus).map_or("", |f| words::help(f.question, self.role))
+        self.fields
+            .get(self.focus)
+            .map_or("", |f| words::help(f.question, self.role))
     }
 
     /// The plan, or its problems: against the host and table when they have been read.
-    fn check(&self, host: Option<&HostState>, ipvs: Option<&Snapshot>) -> Result<(Plan, Vec<Operation>), Vec<Problem>> {
-        let answers: Vec<(Question, &str)> = self.fields.iter().map(|f| (f.question, f.input.value())).collect();
+    fn check(
+        &self,
+        host: Option<&HostState>,
+        ipvs: Option<&Snapshot>,
+    ) -> Result<(Plan, Vec<Operation>), Vec<Problem>> {
+        let answers: Vec<(Question, &str)> = self
+            .fields
+            .iter()
+            .map(|f| (f.question, f.input.value()))
+            .collect();
         match host {
-            Some(host) => answers::check_on(self.role, &answers, host, ipvs.unwrap_or(&Snapshot::default())),
-            None => Err(vec![Problem { question: None, message: "the host has not been read yet: wait a moment and press Enter again".into() }]),
+            Some(host) => answers::check_on(
+                self.role,
+                &answers,
+                host,
+                ipvs.unwrap_or(&Snapshot::default()),
+            ),
+            None => Err(vec![Problem {
+                question: None,
+                message: "the host has not been read yet: wait a moment and press Enter again"
+                    .into(),
+            }]),
         }
     }
 
-    fn show(&mut self, host: Option<&HostState>, ipvs: Option<&Snapshot>, submitted: bool) -> Option<(Plan, Vec<Operation>)> {
+    fn show(
+        &mut self,
+        host: Option<&HostState>,
+        ipvs: Option<&Snapshot>,
+        submitted: bool,
+    ) -> Option<(Plan, Vec<Operation>)> {
         let problems = match self.check(host, ipvs) {
             Ok(ready) => {
                 self.fields.iter_mut().for_each(|f| f.error = None);
@@ -100,11 +143,22 @@ impl WizardForm {
             Err(problems) => problems,
         };
         for f in &mut self.fields {
-            let mine: Vec<&str> = problems.iter().filter(|p| p.question == Some(f.question)).map(|p| p.message.as_str()).collect();
+            let mine: Vec<&str> = problems
+                .iter()
+                .filter(|p| p.question == Some(f.question))
+                .map(|p| p.message.as_str())
+                .collect();
             f.error = (f.touched && !mine.is_empty()).then(|| mine.join("; "));
         }
         if submitted {
-            let whole: Vec<&str> = problems.iter().filter(|p| p.question.is_none_or(|q| !self.fields.iter().any(|f| f.question == q))).map(|p| p.message.as_str()).collect();
+            let whole: Vec<&str> = problems
+                .iter()
+                .filter(|p| {
+                    p.question
+                        .is_none_or(|q| !self.fields.iter().any(|f| f.question == q))
+                })
+                .map(|p| p.message.as_str())
+                .collect();
             self.error = (!whole.is_empty()).then(|| whole.join("; "));
         }
         None

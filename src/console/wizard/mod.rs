@@ -23,7 +23,10 @@ pub enum Page {
     /// The index into `Role::ALL` of the role under the cursor.
     Role(usize),
     Form(WizardForm),
-    Plan { form: WizardForm, preview: Preview },
+    Plan {
+        form: WizardForm,
+        preview: Preview,
+    },
 }
 
 /// What page 3 shows: the steps not yet in place, the advice, how applying goes.
@@ -65,13 +68,19 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
     }
     if c == Command::Wizard {
         if app.host_state.is_none() {
-            app.flash_error("the host has not been read yet: the wizard checks its answers against it");
+            app.flash_error(
+                "the host has not been read yet: the wizard checks its answers against it",
+            );
             return vec![];
         }
-        app.modal = Some(Modal::Wizard(Wizard { page: Page::Role(0) }));
+        app.modal = Some(Modal::Wizard(Wizard {
+            page: Page::Role(0),
+        }));
         return vec![];
     }
-    let Some(Modal::Wizard(wizard)) = app.modal.take() else { return vec![] };
+    let Some(Modal::Wizard(wizard)) = app.modal.take() else {
+        return vec![];
+    };
     let (next, effects) = step(app, wizard, c);
     app.modal = next.map(Modal::Wizard);
     effects
@@ -79,79 +88,147 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
 
 /// Commands the wizard takes while open (the others, such as quit or help, act as anywhere).
 pub fn takes(c: Command) -> bool {
-    matches!(c, Command::Up | Command::Down | Command::PageUp | Command::PageDown | Command::FormNext | Command::FormPrev | Command::WizardNext | Command::WizardBack)
+    matches!(
+        c,
+        Command::Up
+            | Command::Down
+            | Command::PageUp
+            | Command::PageDown
+            | Command::FormNext
+            | Command::FormPrev
+            | Command::WizardNext
+            | Command::WizardBack
+    )
 }
 
 fn step(app: &mut App, wizard: Wizard, c: Command) -> (Option<Wizard>, Vec<Effect>) {
-    let page = match (wizard.page, c) {
-        (Page::Role(i), Command::Up | Command::Down | Command::PageUp | Command::PageDown) => {
-            let mut nav = Nav { selected: i, offset: 0 };
-            nav.step(c.rows(Role::ALL.len() as isize), Role::ALL.len());
-            Page::Role(nav.selected)
-        }
-        (Page::Role(i), Command::WizardNext) => Page::Form(WizardForm::new(Role::ALL[i], app.host_state.as_ref())),
-        (Page::Role(_), Command::WizardBack) => {
-            app.flash("setup wizard closed: nothing was changed");
-            return (None, vec![]);
-        }
-        (Page::Form(mut form), Command::FormNext | Command::Down) => {
-            form.next_field();
-            Page::Form(form)
-        }
-        (Page::Form(mut form), Command::FormPrev | Command::Up) => {
-            form.prev_field();
-            Page::Form(form)
-        }
-        (Page::Form(mut form), Command::WizardNext) => match form.submit(app.host_state.as_ref(), app.snapshot.as_ref()) {
-            Some((plan, ops)) => {
-                let advice = app.host_state.as_ref().map(|h| plan::advice(&plan, h)).unwrap_or_default();
-                let ask = Ask { role: Some(plan.role), vip: plan.vip, director: plan.director };
-                Page::Plan { form, preview: Preview { ops, ask, advice, applying: None, error: None, scroll: 0 } }
+    let page =
+        match (wizard.page, c) {
+            (Page::Role(i), Command::Up | Command::Down | Command::PageUp | Command::PageDown) => {
+                let mut nav = Nav {
+                    selected: i,
+                    offset: 0,
+                };
+                nav.step(c.rows(Role::ALL.len() as isize), Role::ALL.len());
+                Page::Role(nav.selected)
             }
-            None => Page::Form(form),
-        },
-        (Page::Form(form), Command::WizardBack) => Page::Role(Role::ALL.iter().position(|r| *r == form.role).unwrap_or(0)),
-        (Page::Plan { form, preview }, _) if preview.applying.is_some() => {
-            app.flash_error(format!("applying the plan ({} steps): wait for the result", preview.ops.len()));
-            Page::Plan { form, preview }
-        }
-        (Page::Plan { form, mut preview }, Command::Up | Command::Down | Command::PageUp | Command::PageDown) => {
-            let lines = preview.ops.len() + preview.advice.len();
-            let mut nav = Nav { selected: preview.scroll, offset: 0 };
-            nav.step(c.rows(10), lines);
-            preview.scroll = nav.selected;
-            Page::Plan { form, preview }
-        }
-        (Page::Plan { form, .. }, Command::WizardBack) => Page::Form(form),
-        (Page::Plan { form, preview }, Command::WizardNext) if preview.ops.is_empty() => {
-            let advice = if preview.advice.is_empty() { "" } else { "; its advice is for you to follow" };
-            app.flash(format!("nothing applied: this host needs no change to be a {}{advice}", form.role));
-            open_doctor(app, preview.ask.clone());
-            return (None, vec![Effect::RunDoctor(preview.ask)]);
-        }
-        (Page::Plan { form, mut preview }, Command::WizardNext) => {
-            let effects = super::operate::submit(app, Origin::Wizard, preview.ops.clone(), None, None);
-            match app.in_flight.as_ref().filter(|_| !effects.is_empty()) {
-                Some(change) => {
-                    preview.applying = Some(change.id);
-                    preview.error = None;
+            (Page::Role(i), Command::WizardNext) => {
+                Page::Form(WizardForm::new(Role::ALL[i], app.host_state.as_ref()))
+            }
+            (Page::Role(_), Command::WizardBack) => {
+                app.flash("setup wizard closed: nothing was changed");
+                return (None, vec![]);
+            }
+            (Page::Form(mut form), Command::FormNext | Command::Down) => {
+                form.next_field();
+                Page::Form(form)
+            }
+            (Page::Form(mut form), Command::FormPrev | Command::Up) => {
+                form.prev_field();
+                Page::Form(form)
+            }
+            (Page::Form(mut form), Command::WizardNext) => {
+                match form.submit(app.host_state.as_ref(), app.snapshot.as_ref()) {
+                    Some((plan, ops)) => {
+                        let advice = app
+                            .host_state
+                            .as_ref()
+                            .map(|h| plan::advice(&plan, h))
+                            .unwrap_or_default();
+                        let ask = Ask {
+                            role: Some(plan.role),
+                            vip: plan.vip,
+                            director: plan.director,
+                        };
+                        Page::Plan {
+                            form,
+                            preview: Preview {
+                                ops,
+                                ask,
+                                advice,
+                                applying: None,
+                                error: None,
+                                scroll: 0,
+                            },
+                        }
+                    }
+                    None => Page::Form(form),
                 }
-                None => preview.error = Some("another change is still being applied; press Enter again when it is done".into()),
             }
-            return (Some(Wizard { page: Page::Plan { form, preview } }), effects);
-        }
-        (page, _) => page,
-    };
+            (Page::Form(form), Command::WizardBack) => {
+                Page::Role(Role::ALL.iter().position(|r| *r == form.role).unwrap_or(0))
+            }
+            (Page::Plan { form, preview }, _) if preview.applying.is_some() => {
+                app.flash_error(format!(
+                    "applying the plan ({} steps): wait for the result",
+                    preview.ops.len()
+                ));
+                Page::Plan { form, preview }
+            }
+            (
+                Page::Plan { form, mut preview },
+                Command::Up | Command::Down | Command::PageUp | Command::PageDown,
+            ) => {
+                let lines = preview.ops.len() + preview.advice.len();
+                let mut nav = Nav {
+                    selected: preview.scroll,
+                    offset: 0,
+                };
+                nav.step(c.rows(10), lines);
+                preview.scroll = nav.selected;
+                Page::Plan { form, preview }
+            }
+            (Page::Plan { form, .. }, Command::WizardBack) => Page::Form(form),
+            (Page::Plan { form, preview }, Command::WizardNext) if preview.ops.is_empty() => {
+                let advice = if preview.advice.is_empty() {
+                    ""
+                } else {
+                    "; its advice is for you to follow"
+                };
+                app.flash(format!(
+                    "nothing applied: this host needs no change to be a {}{advice}",
+                    form.role
+                ));
+                open_doctor(app, preview.ask.clone());
+                return (None, vec![Effect::RunDoctor(preview.ask)]);
+            }
+            (Page::Plan { form, mut preview }, Command::WizardNext) => {
+                let effects =
+                    super::operate::submit(app, Origin::Wizard, preview.ops.clone(), None, None);
+                match app.in_flight.as_ref().filter(|_| !effects.is_empty()) {
+                    Some(change) => {
+                        preview.applying = Some(change.id);
+                        preview.error = None;
+                    }
+                    None => preview.error = Some(
+                        "another change is still being applied; press Enter again when it is done"
+                            .into(),
+                    ),
+                }
+                return (
+                    Some(Wizard {
+                        page: Page::Plan { form, preview },
+                    }),
+                    effects,
+                );
+            }
+            (page, _) => page,
+        };
     (Some(Wizard { page }), vec![])
 }
 
 /// Text typed into the wizard: a digit chooses a role on page 1; on page 2 it edits the field.
 pub fn edit(app: &mut App, req: InputRequest) {
-    let Some(Modal::Wizard(wizard)) = &mut app.modal else { return };
+    let Some(Modal::Wizard(wizard)) = &mut app.modal else {
+        return;
+    };
     match &mut wizard.page {
         Page::Role(_) => {
             if let InputRequest::InsertChar(c) = req
-                && let Some(i) = c.to_digit(10).and_then(|d| (d as usize).checked_sub(1)).filter(|i| *i < Role::ALL.len())
+                && let Some(i) = c
+                    .to_digit(10)
+                    .and_then(|d| (d as usize).checked_sub(1))
+                    .filter(|i| *i < Role::ALL.len())
             {
                 wizard.page = Page::Form(WizardForm::new(Role::ALL[i], app.host_state.as_ref()));
             }
@@ -164,14 +241,24 @@ pub fn edit(app: &mut App, req: InputRequest) {
 /// How the wizard's change ended: its id, and on failure why, and whether everything applied
 /// before the failing step was undone. None: not the wizard's change.
 pub fn outcome_of(o: &Outcome) -> Option<(u64, Option<(String, bool)>)> {
-    let failure = o.result.as_ref().err().map(|f| (f.message(&o.change.ops), !matches!(f, Failure::Failed(p) if !p.rollback_errors.is_empty())));
+    let failure = o.result.as_ref().err().map(|f| {
+        (
+            f.message(&o.change.ops),
+            !matches!(f, Failure::Failed(p) if !p.rollback_errors.is_empty()),
+        )
+    });
     (o.change.origin == Origin::Wizard).then_some((o.change.id, failure))
 }
 
 /// The plan's change came back: on success the wizard closes and the doctor opens (the caller
 /// runs it); on failure page 3 says why and that nothing was left changed (or what was).
 pub fn applied(app: &mut App, (id, failure): (u64, Option<(String, bool)>)) {
-    let Some(Modal::Wizard(Wizard { page: Page::Plan { preview, .. } })) = &mut app.modal else { return };
+    let Some(Modal::Wizard(Wizard {
+        page: Page::Plan { preview, .. },
+    })) = &mut app.modal
+    else {
+        return;
+    };
     if preview.applying != Some(id) {
         return;
     }
@@ -183,7 +270,11 @@ pub fn applied(app: &mut App, (id, failure): (u64, Option<(String, bool)>)) {
             open_doctor(app, ask);
         }
         Some((message, clean)) => {
-            let state = if clean { "Nothing was changed: this host and the IPVS table are as they were." } else { "This host is NOT as it was." };
+            let state = if clean {
+                "Nothing was changed: this host and the IPVS table are as they were."
+            } else {
+                "This host is NOT as it was."
+            };
             preview.error = Some(format!("Not applied: {message}. {state}"));
         }
     }
@@ -192,5 +283,9 @@ pub fn applied(app: &mut App, (id, failure): (u64, Option<(String, bool)>)) {
 /// The doctor pane, opened to look at the result as the plan's role (`Effect::RunDoctor` runs it).
 fn open_doctor(app: &mut App, ask: Ask) {
     app.host_pane = None;
-    app.doctor = Some(DoctorView { findings: None, nav: Nav::default(), ask });
+    app.doctor = Some(DoctorView {
+        findings: None,
+        nav: Nav::default(),
+        ask,
+    });
 }

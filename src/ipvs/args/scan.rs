@@ -47,7 +47,10 @@ pub(super) struct Seen<'a> {
 
 impl<'a> Seen<'a> {
     pub(super) fn get(&self, name: &str) -> Option<Option<&'a str>> {
-        self.options.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+        self.options
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| *v)
     }
 
     pub(super) fn has(&self, name: &str) -> bool {
@@ -101,10 +104,29 @@ pub(super) enum Arity {
 
 /// The options each command accepts besides the service (as ipvsadm's option table).
 pub(super) fn allowed(cmd: Command) -> &'static [&'static str] {
-    const SERVICE: &[&str] = &["scheduler", "persistent", "netmask", "pe", "sched-flags", "ops", "ipv6"];
+    const SERVICE: &[&str] = &[
+        "scheduler",
+        "persistent",
+        "netmask",
+        "pe",
+        "sched-flags",
+        "ops",
+        "ipv6",
+    ];
     const DEST: &[&str] = &[
-        "real-server", "masquerading", "gatewaying", "ipip", "weight", "u-threshold", "l-threshold",
-        "tun-type", "tun-port", "tun-nocsum", "tun-csum", "tun-remcsum", "ipv6",
+        "real-server",
+        "masquerading",
+        "gatewaying",
+        "ipip",
+        "weight",
+        "u-threshold",
+        "l-threshold",
+        "tun-type",
+        "tun-port",
+        "tun-nocsum",
+        "tun-csum",
+        "tun-remcsum",
+        "ipv6",
     ];
     match cmd {
         Command::AddService | Command::EditService => SERVICE,
@@ -112,12 +134,24 @@ pub(super) fn allowed(cmd: Command) -> &'static [&'static str] {
         Command::DeleteDest => &["real-server", "ipv6"],
         Command::DeleteService | Command::Zero => &["ipv6"],
         Command::Flush | Command::SetTimeouts => &[],
-        Command::StartDaemon(_) => &["mcast-interface", "syncid", "sync-maxlen", "mcast-group", "mcast-port", "mcast-ttl"],
+        Command::StartDaemon(_) => &[
+            "mcast-interface",
+            "syncid",
+            "sync-maxlen",
+            "mcast-group",
+            "mcast-port",
+            "mcast-ttl",
+        ],
         Command::StopDaemon(_) => &["syncid", "mcast-interface"],
     }
 }
 
-const SERVICE_OPTIONS: [&str; 4] = ["tcp-service", "udp-service", "sctp-service", "fwmark-service"];
+const SERVICE_OPTIONS: [&str; 4] = [
+    "tcp-service",
+    "udp-service",
+    "sctp-service",
+    "fwmark-service",
+];
 
 /// The command and options of one line, each option by its long name; unknown options and
 /// missing or unexpected values are refused here.
@@ -127,12 +161,16 @@ pub(super) fn scan<'a>(words: &[&'a str]) -> Parsed<Seen<'a>> {
     while i < words.len() {
         let word = words[i];
         i += 1;
-        let (name, inline): (String, Option<&'a str>) = if let Some(long) = word.strip_prefix("--") {
+        let (name, inline): (String, Option<&'a str>) = if let Some(long) = word.strip_prefix("--")
+        {
             match long.split_once('=') {
                 Some((n, v)) => (n.to_string(), Some(v)),
                 None => (long.to_string(), None),
             }
-        } else if word.len() >= 2 && word.starts_with('-') && !word[1..].starts_with(|c: char| c.is_ascii_digit() && word.len() > 2) {
+        } else if word.len() >= 2
+            && word.starts_with('-')
+            && !word[1..].starts_with(|c: char| c.is_ascii_digit() && word.len() > 2)
+        {
             // Short options may be bundled (`-At`); a value may follow in the same word (`-w3`).
             let chars = word[1..].char_indices();
             let mut last = None;
@@ -141,8 +179,14 @@ pub(super) fn scan<'a>(words: &[&'a str]) -> Parsed<Seen<'a>> {
                     set_command(&mut seen, cmd, word)?;
                     continue;
                 }
-                let Some((long, arity)) = OPTIONS.iter().find(|o| o.1 == Some(c)).map(|o| (o.0, o.2)) else {
-                    return Err(ParseError::new("option", word, format!("unknown option -{c}")));
+                let Some((long, arity)) =
+                    OPTIONS.iter().find(|o| o.1 == Some(c)).map(|o| (o.0, o.2))
+                else {
+                    return Err(ParseError::new(
+                        "option",
+                        word,
+                        format!("unknown option -{c}"),
+                    ));
                 };
                 let rest = &word[1 + at + c.len_utf8()..];
                 if arity != Arity::None && !rest.is_empty() {
@@ -171,9 +215,15 @@ pub(super) fn scan<'a>(words: &[&'a str]) -> Parsed<Seen<'a>> {
             let cmd = match cmd {
                 LongCommand::Plain(c) => c,
                 LongCommand::Daemon(start) => {
-                    let text = inline.or_else(|| words.get(i).copied().inspect(|_| i += 1)).unwrap_or("");
+                    let text = inline
+                        .or_else(|| words.get(i).copied().inspect(|_| i += 1))
+                        .unwrap_or("");
                     let state = parse::sync_state(text)?;
-                    if start { Command::StartDaemon(state) } else { Command::StopDaemon(state) }
+                    if start {
+                        Command::StartDaemon(state)
+                    } else {
+                        Command::StopDaemon(state)
+                    }
                 }
             };
             set_command(&mut seen, cmd, word)?;
@@ -185,14 +235,21 @@ pub(super) fn scan<'a>(words: &[&'a str]) -> Parsed<Seen<'a>> {
         let value = match arity {
             Arity::None => {
                 if inline.is_some() {
-                    return Err(ParseError::new("option", word, format!("--{long} takes no value")));
+                    return Err(ParseError::new(
+                        "option",
+                        word,
+                        format!("--{long} takes no value"),
+                    ));
                 }
                 None
             }
             Arity::One => match inline {
                 Some(v) => Some(v),
                 None => {
-                    let v = words.get(i).copied().ok_or_else(|| ParseError::new("option", word, "needs a value"))?;
+                    let v = words
+                        .get(i)
+                        .copied()
+                        .ok_or_else(|| ParseError::new("option", word, "needs a value"))?;
                     i += 1;
                     Some(v)
                 }
@@ -252,15 +309,30 @@ pub(super) fn short_command(c: char) -> Option<Command> {
 
 pub(super) fn set_command(seen: &mut Seen, cmd: Command, word: &str) -> Parsed<()> {
     if seen.command.is_some() {
-        return Err(ParseError::new("command", word, "only one command per line is allowed"));
+        return Err(ParseError::new(
+            "command",
+            word,
+            "only one command per line is allowed",
+        ));
     }
     seen.command = Some(cmd);
     Ok(())
 }
 
-pub(super) fn push_option<'a>(seen: &mut Seen<'a>, long: &'static str, value: Option<&'a str>, word: &str) -> Parsed<()> {
-    if seen.has(long) || (SERVICE_OPTIONS.contains(&long) && SERVICE_OPTIONS.iter().any(|s| seen.has(s))) {
-        return Err(ParseError::new("option", word, format!("the {long} option is given twice")));
+pub(super) fn push_option<'a>(
+    seen: &mut Seen<'a>,
+    long: &'static str,
+    value: Option<&'a str>,
+    word: &str,
+) -> Parsed<()> {
+    if seen.has(long)
+        || (SERVICE_OPTIONS.contains(&long) && SERVICE_OPTIONS.iter().any(|s| seen.has(s)))
+    {
+        return Err(ParseError::new(
+            "option",
+            word,
+            format!("the {long} option is given twice"),
+        ));
     }
     seen.options.push((long, value));
     Ok(())
@@ -269,9 +341,19 @@ pub(super) fn push_option<'a>(seen: &mut Seen<'a>, long: &'static str, value: Op
 pub(super) fn check_allowed(cmd: Command, seen: &Seen) -> Parsed<()> {
     let allowed = allowed(cmd);
     for (name, _) in &seen.options {
-        let service_ok = SERVICE_OPTIONS.contains(name) && !matches!(cmd, Command::Flush | Command::SetTimeouts | Command::StartDaemon(_) | Command::StopDaemon(_));
+        let service_ok = SERVICE_OPTIONS.contains(name)
+            && !matches!(
+                cmd,
+                Command::Flush
+                    | Command::SetTimeouts
+                    | Command::StartDaemon(_)
+                    | Command::StopDaemon(_)
+            );
         if !service_ok && !allowed.contains(name) {
-            return Err(ParseError::combo("option", format!("--{name} is not allowed with the {} command", cmd.name())));
+            return Err(ParseError::combo(
+                "option",
+                format!("--{name} is not allowed with the {} command", cmd.name()),
+            ));
         }
     }
     Ok(())

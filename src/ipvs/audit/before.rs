@@ -21,7 +21,11 @@ pub fn before_lines(op: &IpvsOp, before: &Snapshot) -> Vec<String> {
         IpvsOp::AddDest { service, dest } | IpvsOp::EditDest { service, dest } => {
             dest_lines(before, service, &dest.addr, dest.port)
         }
-        IpvsOp::DeleteDest { service, addr, port } => dest_lines(before, service, addr, *port),
+        IpvsOp::DeleteDest {
+            service,
+            addr,
+            port,
+        } => dest_lines(before, service, addr, *port),
         IpvsOp::Zero(_) => Vec::new(),
         IpvsOp::Flush => lines(&rules::save(before)),
         IpvsOp::SetTimeouts(_) => vec![timeouts_line(&before.timeouts)],
@@ -36,17 +40,32 @@ fn lines(text: &str) -> Vec<String> {
 
 /// `ipvsadm -S` of a table holding only `service` (with the real servers kept by `keep`).
 fn saved(service: &Service, keep: impl Fn(&crate::ipvs::model::Dest) -> bool) -> Vec<String> {
-    let only = Service { dests: service.dests.iter().filter(|d| keep(d)).cloned().collect(), ..service.clone() };
-    lines(&rules::save(&Snapshot { services: vec![only], ..Snapshot::default() }))
+    let only = Service {
+        dests: service.dests.iter().filter(|d| keep(d)).cloned().collect(),
+        ..service.clone()
+    };
+    lines(&rules::save(&Snapshot {
+        services: vec![only],
+        ..Snapshot::default()
+    }))
 }
 
 fn service_lines(before: &Snapshot, key: &ServiceKey, with_dests: bool) -> Vec<String> {
-    before.service(key).map(|s| saved(s, |_| with_dests)).unwrap_or_default()
+    before
+        .service(key)
+        .map(|s| saved(s, |_| with_dests))
+        .unwrap_or_default()
 }
 
 fn dest_lines(before: &Snapshot, key: &ServiceKey, addr: &IpAddr, port: u16) -> Vec<String> {
-    let Some(service) = before.service(key) else { return Vec::new() };
-    if !service.dests.iter().any(|d| d.config.addr == *addr && d.config.port == port) {
+    let Some(service) = before.service(key) else {
+        return Vec::new();
+    };
+    if !service
+        .dests
+        .iter()
+        .any(|d| d.config.addr == *addr && d.config.port == port)
+    {
         return Vec::new();
     }
     // Without its service line: the change touched the real server only.
@@ -58,5 +77,10 @@ fn timeouts_line(t: &Timeouts) -> String {
 }
 
 fn daemon_lines(before: &Snapshot, state: SyncState) -> Vec<String> {
-    before.daemons.iter().filter(|d| d.state == state).map(rules::daemon_start_options).collect()
+    before
+        .daemons
+        .iter()
+        .filter(|d| d.state == state)
+        .map(rules::daemon_start_options)
+        .collect()
 }

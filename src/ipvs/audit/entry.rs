@@ -54,11 +54,24 @@ pub struct Entry {
 }
 
 impl Entry {
-    pub fn new(op: &IpvsOp, result: &Result<(), Error>, before: &Snapshot, context: &Context, time: jiff::Timestamp) -> Entry {
+    pub fn new(
+        op: &IpvsOp,
+        result: &Result<(), Error>,
+        before: &Snapshot,
+        context: &Context,
+        time: jiff::Timestamp,
+    ) -> Entry {
         // IpvsOp holds only strings, numbers and enums: it always serialises.
         let value = serde_json::to_value(op).unwrap_or(serde_json::Value::Null);
         let result = result.as_ref().map_err(|e| e.to_string()).copied();
-        Entry::of_change(op.to_command(), value, result, before_lines(op, before), context, time)
+        Entry::of_change(
+            op.to_command(),
+            value,
+            result,
+            before_lines(op, before),
+            context,
+            time,
+        )
     }
 
     /// The entry for any change (an IPVS one, a host one): its command, the change as JSON, the
@@ -79,7 +92,11 @@ impl Entry {
             source: context.source,
             command,
             undo_of: context.undo_of.clone(),
-            result: if result.is_ok() { Outcome::Ok } else { Outcome::Failed },
+            result: if result.is_ok() {
+                Outcome::Ok
+            } else {
+                Outcome::Failed
+            },
             error: result.err(),
             before,
             op,

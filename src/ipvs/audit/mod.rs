@@ -35,12 +35,20 @@ pub struct Context {
 impl Context {
     /// This process: the user from SUDO_USER, else USER, else the uid; the host name.
     pub fn current(source: Source) -> Context {
-        Context { user: current_user(), host: host_name(), source: Some(source), undo_of: None }
+        Context {
+            user: current_user(),
+            host: host_name(),
+            source: Some(source),
+            undo_of: None,
+        }
     }
 
     /// The same context for a change that undoes `command`.
     pub fn undoing(&self, command: &str) -> Context {
-        Context { undo_of: Some(command.to_string()), ..self.clone() }
+        Context {
+            undo_of: Some(command.to_string()),
+            ..self.clone()
+        }
     }
 }
 
@@ -65,7 +73,9 @@ impl AuditLog {
             Some(dir) => dir.join("ipvs-tui").join("audit.log"),
             // No home directory at all: a per-user file in the temporary directory still records.
             // SAFETY: geteuid has no preconditions and cannot fail.
-            None => std::env::temp_dir().join(format!("ipvs-tui-{}", unsafe { libc::geteuid() })).join("audit.log"),
+            None => std::env::temp_dir()
+                .join(format!("ipvs-tui-{}", unsafe { libc::geteuid() }))
+                .join("audit.log"),
         }
     }
 
@@ -81,13 +91,39 @@ impl AuditLog {
 
     /// Appends the entry for `op`, applied with `result` on the table `before` (read just before
     /// it was applied). Creates the directory (0750) and the file (0640) when missing.
-    pub fn record(&self, op: &IpvsOp, result: &Result<(), Error>, before: &Snapshot, context: &Context) -> io::Result<()> {
-        self.append(&Entry::new(op, result, before, context, jiff::Timestamp::now()))
+    pub fn record(
+        &self,
+        op: &IpvsOp,
+        result: &Result<(), Error>,
+        before: &Snapshot,
+        context: &Context,
+    ) -> io::Result<()> {
+        self.append(&Entry::new(
+            op,
+            result,
+            before,
+            context,
+            jiff::Timestamp::now(),
+        ))
     }
 
     /// Appends the entry for any change, described by its parts (see [`Entry::of_change`]).
-    pub fn record_change(&self, command: String, op: serde_json::Value, result: Result<(), String>, before: Vec<String>, context: &Context) -> io::Result<()> {
-        self.append(&Entry::of_change(command, op, result, before, context, jiff::Timestamp::now()))
+    pub fn record_change(
+        &self,
+        command: String,
+        op: serde_json::Value,
+        result: Result<(), String>,
+        before: Vec<String>,
+        context: &Context,
+    ) -> io::Result<()> {
+        self.append(&Entry::of_change(
+            command,
+            op,
+            result,
+            before,
+            context,
+            jiff::Timestamp::now(),
+        ))
     }
 
     /// Appends one entry as one line, in a single write on a file opened with O_APPEND: lines
@@ -98,7 +134,11 @@ impl AuditLog {
         if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
             DirBuilder::new().recursive(true).mode(0o750).create(dir)?;
         }
-        let mut file = OpenOptions::new().append(true).create(true).mode(0o640).open(&self.path)?;
+        let mut file = OpenOptions::new()
+            .append(true)
+            .create(true)
+            .mode(0o640)
+            .open(&self.path)?;
         let written = file.write(line.as_bytes())?;
         if written != line.len() {
             // Only on a full disk or a signal; finish the line so the next one starts clean.
@@ -110,13 +150,19 @@ impl AuditLog {
 
 fn current_user() -> String {
     // SAFETY: getuid has no preconditions and cannot fail.
-    pick_user(std::env::var("SUDO_USER").ok(), std::env::var("USER").ok(), unsafe { libc::getuid() })
+    pick_user(
+        std::env::var("SUDO_USER").ok(),
+        std::env::var("USER").ok(),
+        unsafe { libc::getuid() },
+    )
 }
 
 /// The person behind sudo first, then the login name, then the bare uid.
 fn pick_user(sudo_user: Option<String>, user: Option<String>, uid: u32) -> String {
     let named = |v: Option<String>| v.filter(|v| !v.is_empty());
-    named(sudo_user).or_else(|| named(user)).unwrap_or_else(|| format!("uid {uid}"))
+    named(sudo_user)
+        .or_else(|| named(user))
+        .unwrap_or_else(|| format!("uid {uid}"))
 }
 
 fn host_name() -> String {
@@ -124,5 +170,9 @@ fn host_name() -> String {
     // SAFETY: the buffer is valid for its length; gethostname NUL-terminates within it on success.
     let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
     let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-    if ok { String::from_utf8_lossy(&buf[..end]).into_owned() } else { "localhost".into() }
+    if ok {
+        String::from_utf8_lossy(&buf[..end]).into_owned()
+    } else {
+        "localhost".into()
+    }
 }

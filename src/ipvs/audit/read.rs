@@ -43,7 +43,10 @@ pub fn read_last(path: &Path, n: usize) -> io::Result<Tail> {
         // The first piece is the end of a line that began before what was read.
         lines.remove(0);
     }
-    let lines: Vec<&[u8]> = lines.into_iter().filter(|l| !l.trim_ascii().is_empty()).collect();
+    let lines: Vec<&[u8]> = lines
+        .into_iter()
+        .filter(|l| !l.trim_ascii().is_empty())
+        .collect();
     let mut tail = Tail::default();
     for line in &lines[lines.len().saturating_sub(n)..] {
         match serde_json::from_slice::<Entry>(line) {

@@ -10,20 +10,52 @@ fn op(line: &str) -> IpvsOp {
 
 /// Two services, three real servers, timeouts and a master daemon.
 fn table() -> Snapshot {
-    let mut snap = Snapshot { timeouts: Timeouts { tcp: 900, tcp_fin: 120, udp: 300 }, ..Snapshot::default() };
-    for line in ["-A -t 192.0.2.1:80 -s rr", "-a -t 192.0.2.1:80 -r 10.0.0.2:80 -m -w 3", "-a -t 192.0.2.1:80 -r 10.0.0.3:80 -m -w 1 -x 50", "-A -u 192.0.2.1:53 -s wlc", "-a -u 192.0.2.1:53 -r 10.0.0.2:53 -m -w 1"] {
+    let mut snap = Snapshot {
+        timeouts: Timeouts {
+            tcp: 900,
+            tcp_fin: 120,
+            udp: 300,
+        },
+        ..Snapshot::default()
+    };
+    for line in [
+        "-A -t 192.0.2.1:80 -s rr",
+        "-a -t 192.0.2.1:80 -r 10.0.0.2:80 -m -w 3",
+        "-a -t 192.0.2.1:80 -r 10.0.0.3:80 -m -w 1 -x 50",
+        "-A -u 192.0.2.1:53 -s wlc",
+        "-a -u 192.0.2.1:53 -r 10.0.0.2:53 -m -w 1",
+    ] {
         crate::ipvs::table::apply(&mut snap, &op(line)).unwrap();
     }
-    snap.daemons.push(SyncDaemon { state: SyncState::Master, mcast_ifn: "eth1".into(), sync_id: 7, sync_maxlen: 0, mcast_group: None, mcast_port: 0, mcast_ttl: 0 });
+    snap.daemons.push(SyncDaemon {
+        state: SyncState::Master,
+        mcast_ifn: "eth1".into(),
+        sync_id: 7,
+        sync_maxlen: 0,
+        mcast_group: None,
+        mcast_port: 0,
+        mcast_ttl: 0,
+    });
     snap
 }
 
 fn context() -> Context {
-    Context { user: "alice".into(), host: "lb1".into(), source: Some(Source::Console), undo_of: None }
+    Context {
+        user: "alice".into(),
+        host: "lb1".into(),
+        source: Some(Source::Console),
+        undo_of: None,
+    }
 }
 
 fn entry(n: usize, before_len: usize) -> Entry {
-    let mut e = Entry::new(&op("-Z"), &Ok(()), &Snapshot::default(), &context(), jiff::Timestamp::UNIX_EPOCH);
+    let mut e = Entry::new(
+        &op("-Z"),
+        &Ok(()),
+        &Snapshot::default(),
+        &context(),
+        jiff::Timestamp::UNIX_EPOCH,
+    );
     e.user = format!("writer {n}");
     e.before = vec!["x".repeat(before_len)];
     e
@@ -33,12 +65,28 @@ fn entry(n: usize, before_len: usize) -> Entry {
 fn before_holds_what_each_change_replaces_as_ipvsadm_save_lines() {
     let snap = table();
     let cases: &[(&str, &[&str])] = &[
-        ("-D -t 192.0.2.1:80", &["-A -t 192.0.2.1:80 -s rr", "-a -t 192.0.2.1:80 -r 10.0.0.2:80 -m -w 3", "-a -t 192.0.2.1:80 -r 10.0.0.3:80 -m -w 1"]),
+        (
+            "-D -t 192.0.2.1:80",
+            &[
+                "-A -t 192.0.2.1:80 -s rr",
+                "-a -t 192.0.2.1:80 -r 10.0.0.2:80 -m -w 3",
+                "-a -t 192.0.2.1:80 -r 10.0.0.3:80 -m -w 1",
+            ],
+        ),
         ("-E -t 192.0.2.1:80 -s wrr", &["-A -t 192.0.2.1:80 -s rr"]),
-        ("-d -t 192.0.2.1:80 -r 10.0.0.3:80", &["-a -t 192.0.2.1:80 -r 10.0.0.3:80 -m -w 1"]),
-        ("-e -t 192.0.2.1:80 -r 10.0.0.2:80 -m -w 0", &["-a -t 192.0.2.1:80 -r 10.0.0.2:80 -m -w 3"]),
+        (
+            "-d -t 192.0.2.1:80 -r 10.0.0.3:80",
+            &["-a -t 192.0.2.1:80 -r 10.0.0.3:80 -m -w 1"],
+        ),
+        (
+            "-e -t 192.0.2.1:80 -r 10.0.0.2:80 -m -w 0",
+            &["-a -t 192.0.2.1:80 -r 10.0.0.2:80 -m -w 3"],
+        ),
         ("--set 60 0 0", &["--set 900 120 300"]),
-        ("--stop-daemon master", &["--start-daemon master --mcast-interface eth1 --syncid 7"]),
+        (
+            "--stop-daemon master",
+            &["--start-daemon master --mcast-interface eth1 --syncid 7"],
+        ),
         // New objects and counters: nothing replaced.
         ("-A -t 192.0.2.9:80", &[]),
         ("-a -t 192.0.2.1:80 -r 10.0.0.9:80 -m", &[]),
@@ -53,7 +101,11 @@ fn before_holds_what_each_change_replaces_as_ipvsadm_save_lines() {
         assert_eq!(before_lines(&op(line), &snap), *want, "{line}");
     }
     let flushed = before_lines(&IpvsOp::Flush, &snap);
-    assert_eq!(flushed.join("\n") + "\n", rules::save(&snap), "a flush keeps the whole table");
+    assert_eq!(
+        flushed.join("\n") + "\n",
+        rules::save(&snap),
+        "a flush keeps the whole table"
+    );
     assert_eq!(flushed.len(), 5);
 }
 
@@ -64,8 +116,20 @@ fn a_record_is_one_json_line_with_every_field() {
     let before = table();
     let delete = op("-d -t 192.0.2.1:80 -r 10.0.0.2:80");
     log.record(&delete, &Ok(()), &before, &context()).unwrap();
-    let refused = Err(Error::Kernel { errno: 17, message: "the service already exists".into() });
-    log.record(&op("-A -t 192.0.2.1:80"), &refused, &before, &Context { source: Some(Source::Cli), ..context().undoing("ipvsadm -D -t 192.0.2.1:80") }).unwrap();
+    let refused = Err(Error::Kernel {
+        errno: 17,
+        message: "the service already exists".into(),
+    });
+    log.record(
+        &op("-A -t 192.0.2.1:80"),
+        &refused,
+        &before,
+        &Context {
+            source: Some(Source::Cli),
+            ..context().undoing("ipvsadm -D -t 192.0.2.1:80")
+        },
+    )
+    .unwrap();
 
     let text = std::fs::read_to_string(log.path()).unwrap();
     let lines: Vec<&str> = text.lines().collect();
@@ -73,16 +137,30 @@ fn a_record_is_one_json_line_with_every_field() {
     assert!(text.ends_with('\n'));
     let first: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
     let time = first["time"].as_str().unwrap();
-    assert!(time.ends_with('Z') && time.parse::<jiff::Timestamp>().is_ok(), "RFC 3339 in UTC: {time}");
-    assert!((jiff::Timestamp::now() - time.parse::<jiff::Timestamp>().unwrap()).as_secs().abs() < 60);
+    assert!(
+        time.ends_with('Z') && time.parse::<jiff::Timestamp>().is_ok(),
+        "RFC 3339 in UTC: {time}"
+    );
+    assert!(
+        (jiff::Timestamp::now() - time.parse::<jiff::Timestamp>().unwrap())
+            .as_secs()
+            .abs()
+            < 60
+    );
     assert_eq!(first["user"], "alice");
     assert_eq!(first["host"], "lb1");
     assert_eq!(first["source"], "console");
-    assert_eq!(first["command"], "ipvsadm -d -t 192.0.2.1:80 -r 10.0.0.2:80");
+    assert_eq!(
+        first["command"],
+        "ipvsadm -d -t 192.0.2.1:80 -r 10.0.0.2:80"
+    );
     assert_eq!(first["result"], "ok");
     assert_eq!(first.get("error"), None);
     assert_eq!(first.get("undo_of"), None);
-    assert_eq!(first["before"], serde_json::json!(["-a -t 192.0.2.1:80 -r 10.0.0.2:80 -m -w 3"]));
+    assert_eq!(
+        first["before"],
+        serde_json::json!(["-a -t 192.0.2.1:80 -r 10.0.0.2:80 -m -w 3"])
+    );
     assert_eq!(first["op"], serde_json::to_value(&delete).unwrap());
     assert_eq!(first["op"]["op"], "delete_dest");
 
@@ -91,14 +169,23 @@ fn a_record_is_one_json_line_with_every_field() {
     let second = &tail.entries[1];
     assert!(!second.is_ok());
     assert_eq!(second.error.as_deref(), Some("the service already exists"));
-    assert_eq!(second.undo_of.as_deref(), Some("ipvsadm -D -t 192.0.2.1:80"));
+    assert_eq!(
+        second.undo_of.as_deref(),
+        Some("ipvsadm -D -t 192.0.2.1:80")
+    );
     assert_eq!(second.source, Some(Source::Cli));
     assert_eq!(second.before, ["-A -t 192.0.2.1:80 -s rr"]);
 
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     let (file, dir) = (mode(log.path()), mode(log.path().parent().unwrap()));
-    assert!(file & 0o600 == 0o600 && file & !0o640 == 0, "file mode {file:o}: at most rw-r-----");
-    assert!(dir & 0o700 == 0o700 && dir & !0o750 == 0, "directory mode {dir:o}: at most rwxr-x---");
+    assert!(
+        file & 0o600 == 0o600 && file & !0o640 == 0,
+        "file mode {file:o}: at most rw-r-----"
+    );
+    assert!(
+        dir & 0o700 == 0o700 && dir & !0o750 == 0,
+        "directory mode {dir:o}: at most rwxr-x---"
+    );
 }
 
 #[test]
@@ -116,7 +203,8 @@ fn concurrent_writers_never_interleave_lines() {
     let text = std::fs::read_to_string(log.path()).unwrap();
     let mut per_writer = vec![0; writers];
     for line in text.lines() {
-        let e: Entry = serde_json::from_str(line).unwrap_or_else(|e| panic!("a torn or mixed line ({e}): {}...", &line[..80]));
+        let e: Entry = serde_json::from_str(line)
+            .unwrap_or_else(|e| panic!("a torn or mixed line ({e}): {}...", &line[..80]));
         let n: usize = e.user.strip_prefix("writer ").unwrap().parse().unwrap();
         per_writer[n] += 1;
     }
@@ -130,7 +218,12 @@ fn garbage_and_a_torn_last_line_are_counted_not_fatal() {
     let dir = tempfile::tempdir().unwrap();
     let log = AuditLog::at(dir.path().join("audit.log"));
     log.append(&entry(1, 10)).unwrap();
-    std::fs::write(log.path(), std::fs::read_to_string(log.path()).unwrap() + "not json at all\n\n{\"time\":\"yesterday\"}\n").unwrap();
+    std::fs::write(
+        log.path(),
+        std::fs::read_to_string(log.path()).unwrap()
+            + "not json at all\n\n{\"time\":\"yesterday\"}\n",
+    )
+    .unwrap();
     log.append(&entry(2, 10)).unwrap();
     let mut torn = serde_json::to_string(&entry(3, 10)).unwrap();
     torn.truncate(torn.len() / 2);
@@ -141,7 +234,10 @@ fn garbage_and_a_torn_last_line_are_counted_not_fatal() {
     let tail = read_last(log.path(), 100).unwrap();
     let users: Vec<&str> = tail.entries.iter().map(|e| e.user.as_str()).collect();
     assert_eq!(users, ["writer 1", "writer 2"]);
-    assert_eq!(tail.unreadable, 3, "two bad lines and the torn one; the blank line is no line");
+    assert_eq!(
+        tail.unreadable, 3,
+        "two bad lines and the torn one; the blank line is no line"
+    );
     // A line written after the torn one starts on the torn line: it is lost, the rest is not.
     log.append(&entry(4, 10)).unwrap();
     let tail = read_last(log.path(), 2).unwrap();
@@ -159,7 +255,9 @@ fn only_the_last_lines_are_read_across_chunk_boundaries() {
     for want in [0, 1, 7, 65, 130, 299, 300, 1000] {
         let tail = read_last(log.path(), want).unwrap();
         let got: Vec<String> = tail.entries.iter().map(|e| e.user.clone()).collect();
-        let expected: Vec<String> = (300 - want.min(300)..300).map(|n| format!("writer {n}")).collect();
+        let expected: Vec<String> = (300 - want.min(300)..300)
+            .map(|n| format!("writer {n}"))
+            .collect();
         assert_eq!(got, expected, "last {want}");
         assert_eq!(tail.unreadable, 0);
     }
@@ -173,7 +271,10 @@ fn a_missing_log_or_an_unwritable_place_is_an_error_not_a_panic() {
     let file = dir.path().join("plain-file");
     std::fs::write(&file, "").unwrap();
     let log = AuditLog::at(file.join("audit.log"));
-    assert!(log.record(&IpvsOp::Flush, &Ok(()), &table(), &context()).is_err());
+    assert!(
+        log.record(&IpvsOp::Flush, &Ok(()), &table(), &context())
+            .is_err()
+    );
 }
 
 #[test]
@@ -188,11 +289,17 @@ fn the_user_is_the_one_behind_sudo_then_the_login_then_the_uid() {
 
 #[test]
 fn the_default_place_is_var_log_for_root_and_the_state_directory_otherwise() {
-    assert_eq!(AuditLog::default_path(true), PathBuf::from("/var/log/ipvs-tui/audit.log"));
+    assert_eq!(
+        AuditLog::default_path(true),
+        PathBuf::from("/var/log/ipvs-tui/audit.log")
+    );
     let user = AuditLog::default_path(false);
-    assert!(user.ends_with("ipvs-tui/audit.log") && user.is_absolute(), "{}", user.display());
+    assert!(
+        user.ends_with("ipvs-tui/audit.log") && user.is_absolute(),
+        "{}",
+        user.display()
+    );
     if let Some(state) = dirs::state_dir() {
         assert_eq!(user, state.join("ipvs-tui/audit.log"));
     }
 }
-

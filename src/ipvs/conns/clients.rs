@@ -18,7 +18,12 @@ pub struct TopClients {
 
 impl TopClients {
     pub fn new(capacity: usize) -> TopClients {
-        TopClients { v4: HashMap::with_hasher(FixedState::default()), v6: HashMap::with_hasher(FixedState::default()), capacity, error_bound: 0 }
+        TopClients {
+            v4: HashMap::with_hasher(FixedState::default()),
+            v6: HashMap::with_hasher(FixedState::default()),
+            capacity,
+            error_bound: 0,
+        }
     }
 
     /// Counts one line of `client` (nothing when made with capacity 0: clients not wanted).
@@ -51,8 +56,14 @@ impl TopClients {
 
     /// Clients by count, highest first (ties by address).
     pub fn top(&self, n: usize) -> Vec<(IpAddr, u64)> {
-        let v4 = self.v4.iter().map(|(a, c)| (IpAddr::V4((*a).into()), u64::from(*c)));
-        let v6 = self.v6.iter().map(|(a, c)| (IpAddr::V6((*a).into()), u64::from(*c)));
+        let v4 = self
+            .v4
+            .iter()
+            .map(|(a, c)| (IpAddr::V4((*a).into()), u64::from(*c)));
+        let v6 = self
+            .v6
+            .iter()
+            .map(|(a, c)| (IpAddr::V6((*a).into()), u64::from(*c)));
         let mut v: Vec<(IpAddr, u64)> = v4.chain(v6).collect();
         v.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         v.truncate(n);
@@ -75,7 +86,11 @@ fn lower(c: &mut u32) -> bool {
 }
 
 /// Counts one more for `key` if it is counted or there is room; false if neither.
-fn bump<K: std::hash::Hash + Eq>(map: &mut HashMap<K, u32, FixedState>, key: K, room: bool) -> bool {
+fn bump<K: std::hash::Hash + Eq>(
+    map: &mut HashMap<K, u32, FixedState>,
+    key: K,
+    room: bool,
+) -> bool {
     if let Some(c) = map.get_mut(&key) {
         *c = c.saturating_add(1);
         true
@@ -120,7 +135,11 @@ mod tests {
         assert!(!t.exact());
         let (top, count) = t.top(1)[0];
         assert_eq!(top, ip(1));
-        assert!(count <= 2500 && count + t.error_bound() >= 2500, "count {count}, bound {}", t.error_bound());
+        assert!(
+            count <= 2500 && count + t.error_bound() >= 2500,
+            "count {count}, bound {}",
+            t.error_bound()
+        );
         assert!(t.error_bound() <= lines / 51);
         assert!(t.len() <= 50);
     }

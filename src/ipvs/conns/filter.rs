@@ -61,7 +61,12 @@ impl Net {
 /// `a` lies in `net/prefix`.
 fn contains(net: IpAddr, prefix: u8, a: IpAddr) -> bool {
     match (net, a) {
-        (IpAddr::V4(n), IpAddr::V4(a)) => prefix_eq(u128::from(u32::from(n)), u128::from(u32::from(a)), 32, prefix),
+        (IpAddr::V4(n), IpAddr::V4(a)) => prefix_eq(
+            u128::from(u32::from(n)),
+            u128::from(u32::from(a)),
+            32,
+            prefix,
+        ),
         (IpAddr::V6(n), IpAddr::V6(a)) => prefix_eq(u128::from(n), u128::from(a), 128, prefix),
         _ => false,
     }
@@ -103,7 +108,15 @@ pub fn persistence_masks(services: &[Service]) -> Vec<(ServiceId, u8)> {
         .filter(|s| s.config.persistence.is_some())
         .map(|s| {
             let id = match s.config.key {
-                ServiceKey::Addr { protocol, addr, port } => ServiceId::Addr { proto: protocol.number() as u8, addr, port },
+                ServiceKey::Addr {
+                    protocol,
+                    addr,
+                    port,
+                } => ServiceId::Addr {
+                    proto: protocol.number() as u8,
+                    addr,
+                    port,
+                },
                 ServiceKey::Fwmark { mark, .. } => ServiceId::Fwmark(mark),
             };
             let prefix = match s.config.netmask {
@@ -126,9 +139,14 @@ impl Filter {
     }
 
     fn add(&mut self, term: &str) -> Result<(), FilterError> {
-        let err = |reason: String| FilterError { term: term.to_string(), reason };
+        let err = |reason: String| FilterError {
+            term: term.to_string(),
+            reason,
+        };
         let Some((key, value)) = term.split_once(':') else {
-            return Err(err(format!("expected KEY:VALUE; keys are rs, state, client, svc, fwm, proto ({SYNTAX})")));
+            return Err(err(format!(
+                "expected KEY:VALUE; keys are rs, state, client, svc, fwm, proto ({SYNTAX})"
+            )));
         };
         match key.to_ascii_lowercase().as_str() {
             "rs" => self.servers.push(endpoint(value).ok_or_else(|| err("not an address or ADDR:PORT; use rs:10.0.0.2, rs:10.0.0.2:80 or rs:[2001:db8::2]:80".into()))?),
@@ -161,27 +179,50 @@ impl Filter {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.protos.is_empty() && self.services.is_empty() && self.fwmarks.is_empty() && self.servers.is_empty() && self.clients.is_empty() && self.states.is_empty()
+        self.protos.is_empty()
+            && self.services.is_empty()
+            && self.fwmarks.is_empty()
+            && self.servers.is_empty()
+            && self.clients.is_empty()
+            && self.states.is_empty()
     }
 
     /// How a template of this route masked its client: the service's prefix, else the full
     /// address (no masking known).
     pub fn template_prefix(&self, route: &Route) -> u8 {
         let id = ServiceId::of(route);
-        let full = if route.dest.is_ipv4() && route.virt.is_ipv4() { 32 } else { 128 };
-        self.masks.iter().find(|(s, _)| *s == id).map_or(full, |(_, p)| *p)
+        let full = if route.dest.is_ipv4() && route.virt.is_ipv4() {
+            32
+        } else {
+            128
+        };
+        self.masks
+            .iter()
+            .find(|(s, _)| *s == id)
+            .map_or(full, |(_, p)| *p)
     }
 
     /// The part that depends only on protocol, service and real server (checked once per
     /// distinct route, not per line).
-    pub fn matches_route(&self, proto: u8, virt: IpAddr, vport: u16, dest: IpAddr, dport: u16) -> bool {
+    pub fn matches_route(
+        &self,
+        proto: u8,
+        virt: IpAddr,
+        vport: u16,
+        dest: IpAddr,
+        dport: u16,
+    ) -> bool {
         let fwmark_template = proto == names::PROTO_FWMARK_TEMPLATE;
         (self.protos.is_empty() || self.protos.contains(&proto))
             && (self.servers.is_empty() || self.servers.iter().any(|s| s.matches(dest, dport)))
             && ((self.services.is_empty() && self.fwmarks.is_empty())
                 || (!fwmark_template && self.services.iter().any(|s| s.matches(virt, vport)))
                 || (fwmark_template && self.fwmarks.contains(&line::fwmark_of(virt))))
-            && (self.within.is_empty() || self.within.iter().any(|s| s.matches_route(proto, virt, vport, dest, dport)))
+            && (self.within.is_empty()
+                || self
+                    .within
+                    .iter()
+                    .any(|s| s.matches_route(proto, virt, vport, dest, dport)))
     }
 
     /// The part that varies per line: client and state. `template_prefix` is set for a
@@ -189,13 +230,23 @@ impl Filter {
     pub fn matches_line(&self, client: IpAddr, state: State, template_prefix: Option<u8>) -> bool {
         (self.states.is_empty() || self.states.contains(&state))
             && (self.clients.is_empty()
-                || self.clients.iter().any(|n| n.contains(client) || (n.host && template_prefix.is_some_and(|p| contains(client, p, n.addr)))))
+                || self.clients.iter().any(|n| {
+                    n.contains(client)
+                        || (n.host && template_prefix.is_some_and(|p| contains(client, p, n.addr)))
+                }))
     }
 
     pub fn matches(&self, e: &Entry) -> bool {
-        let route = Route { proto: e.proto, virt: e.virt, vport: e.vport, dest: e.dest, dport: e.dport };
+        let route = Route {
+            proto: e.proto,
+            virt: e.virt,
+            vport: e.vport,
+            dest: e.dest,
+            dport: e.dport,
+        };
         let prefix = e.is_template().then(|| self.template_prefix(&route));
-        self.matches_route(e.proto, e.virt, e.vport, e.dest, e.dport) && self.matches_line(e.client, e.state, prefix)
+        self.matches_route(e.proto, e.virt, e.vport, e.dest, e.dport)
+            && self.matches_line(e.client, e.state, prefix)
     }
 }
 
@@ -219,7 +270,10 @@ pub fn endpoint(s: &str) -> Option<Endpoint> {
     }
     let (addr, port) = s.rsplit_once(':')?;
     let addr: IpAddr = addr.parse().ok().filter(IpAddr::is_ipv4)?;
-    Some(Endpoint { addr, port: Some(port.parse().ok()?) })
+    Some(Endpoint {
+        addr,
+        port: Some(port.parse().ok()?),
+    })
 }
 
 fn net(s: &str) -> Option<Net> {
@@ -227,12 +281,24 @@ fn net(s: &str) -> Option<Net> {
         Some((a, p)) => (a, Some(p.parse::<u8>().ok()?)),
         None => (s, None),
     };
-    let addr: IpAddr = addr.trim_start_matches('[').trim_end_matches(']').parse().ok()?;
+    let addr: IpAddr = addr
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse()
+        .ok()?;
     let max = if addr.is_ipv4() { 32 } else { 128 };
     match prefix {
         Some(p) if p > max => None,
-        Some(p) => Some(Net { addr, prefix: p, host: false }),
-        None => Some(Net { addr, prefix: max, host: true }),
+        Some(p) => Some(Net {
+            addr,
+            prefix: p,
+            host: false,
+        }),
+        None => Some(Net {
+            addr,
+            prefix: max,
+            host: true,
+        }),
     }
 }
 
@@ -248,14 +314,28 @@ mod tests {
 
     #[test]
     fn combined_terms() {
-        let f = Filter::parse(&["rs:10.10.0.12 state:established client:203.0.113.0/24 svc:203.0.113.100:81 proto:tcp"]).unwrap();
+        let f = Filter::parse(&[
+            "rs:10.10.0.12 state:established client:203.0.113.0/24 svc:203.0.113.100:81 proto:tcp",
+        ])
+        .unwrap();
         assert!(f.matches(&entry(EST)));
-        for other in ["rs:10.10.0.11", "state:SYN_RECV", "client:198.51.100.0/24", "svc:203.0.113.100:80", "proto:udp", "rs:10.10.0.12:80"] {
+        for other in [
+            "rs:10.10.0.11",
+            "state:SYN_RECV",
+            "client:198.51.100.0/24",
+            "svc:203.0.113.100:80",
+            "proto:udp",
+            "rs:10.10.0.12:80",
+        ] {
             let f = Filter::parse(&[other]).unwrap();
             assert!(!f.matches(&entry(EST)), "{other} should not match");
         }
         // Same key twice: either.
-        assert!(Filter::parse(&["state:SYN_RECV", "state:ESTABLISHED"]).unwrap().matches(&entry(EST)));
+        assert!(
+            Filter::parse(&["state:SYN_RECV", "state:ESTABLISHED"])
+                .unwrap()
+                .matches(&entry(EST))
+        );
     }
 
     #[test]
@@ -265,40 +345,84 @@ mod tests {
         assert!(Filter::parse(&["svc:fwm:7"]).unwrap().matches(&t));
         assert!(!Filter::parse(&["fwm:8"]).unwrap().matches(&t));
         let masked = entry("UDP CB007100 0000 CB007164 0036 0A0A000B 0035 ASSURED         115");
-        let udp54 = ServiceId::Addr { proto: 17, addr: "203.0.113.100".parse().unwrap(), port: 54 };
-        let with_mask = |t: &str, prefix| Filter::parse(&[t]).unwrap().with_masks(vec![(udp54, prefix)]);
+        let udp54 = ServiceId::Addr {
+            proto: 17,
+            addr: "203.0.113.100".parse().unwrap(),
+            port: 54,
+        };
+        let with_mask = |t: &str, prefix| {
+            Filter::parse(&[t])
+                .unwrap()
+                .with_masks(vec![(udp54, prefix)])
+        };
         assert!(with_mask("client:203.0.113.2", 24).matches(&masked));
         assert!(!with_mask("client:203.0.114.2", 24).matches(&masked));
         // Unknown mask, or a host mask: the template's own address only (203.0.113.0 is not .2).
-        assert!(!Filter::parse(&["client:203.0.113.2"]).unwrap().matches(&masked));
+        assert!(
+            !Filter::parse(&["client:203.0.113.2"])
+                .unwrap()
+                .matches(&masked)
+        );
         assert!(!with_mask("client:203.0.113.2", 32).matches(&masked));
-        assert!(Filter::parse(&["client:203.0.113.0"]).unwrap().matches(&masked));
+        assert!(
+            Filter::parse(&["client:203.0.113.0"])
+                .unwrap()
+                .matches(&masked)
+        );
         // A host template never covers its neighbour (203.0.113.10 is not 203.0.113.11's).
         let host = entry("UDP CB00710A 0000 CB007164 0036 0A0A000B 0035 ASSURED         115");
-        assert!(!Filter::parse(&["client:203.0.113.11"]).unwrap().matches(&host));
+        assert!(
+            !Filter::parse(&["client:203.0.113.11"])
+                .unwrap()
+                .matches(&host)
+        );
         // A connection entry is matched by its own address only.
         let udp = entry("UDP CB007100 C875 CB007164 0035 0A0A000C 0035 UDP             294");
-        assert!(!Filter::parse(&["client:203.0.113.2"]).unwrap().matches(&udp));
+        assert!(
+            !Filter::parse(&["client:203.0.113.2"])
+                .unwrap()
+                .matches(&udp)
+        );
     }
 
     #[test]
     fn a_scope_is_either_of_its_filters_and_all_the_terms() {
         // A fwmark service: its templates, or connections to its real server.
-        let scope = vec![Filter::parse(&["fwm:7"]).unwrap(), Filter::parse(&["rs:10.10.0.12:81"]).unwrap()];
+        let scope = vec![
+            Filter::parse(&["fwm:7"]).unwrap(),
+            Filter::parse(&["rs:10.10.0.12:81"]).unwrap(),
+        ];
         let template = entry("IP  CB007102 0000 00000007 0000 0A0A000C 0000 ASSURED         114");
         let conn = entry(EST);
         let other = entry("TCP CB007102 AD78 CB007164 0051 0A0A000B 0051 ESTABLISHED     894");
         let scoped = Filter::default().within(scope.clone());
         assert!(scoped.matches(&template) && scoped.matches(&conn) && !scoped.matches(&other));
         // The user's terms still apply inside the scope, and cannot widen it.
-        assert!(!Filter::parse(&["state:ASSURED"]).unwrap().within(scope.clone()).matches(&conn));
-        assert!(!Filter::parse(&["rs:10.10.0.11"]).unwrap().within(scope).matches(&other));
+        assert!(
+            !Filter::parse(&["state:ASSURED"])
+                .unwrap()
+                .within(scope.clone())
+                .matches(&conn)
+        );
+        assert!(
+            !Filter::parse(&["rs:10.10.0.11"])
+                .unwrap()
+                .within(scope)
+                .matches(&other)
+        );
     }
 
     #[test]
     fn ipv6_terms() {
-        let e = entry("TCP 2001:0db8:0001:0000:0000:0000:0000:0002 E052 2001:0db8:0001:0000:0000:0000:0000:0100 0051 2001:0db8:0002:0000:0000:0000:0000:0011 0051 ESTABLISHED     894");
-        for t in ["rs:[2001:db8:2::11]:81", "rs:2001:db8:2::11", "svc:[2001:db8:1::100]:81", "client:2001:db8:1::/48"] {
+        let e = entry(
+            "TCP 2001:0db8:0001:0000:0000:0000:0000:0002 E052 2001:0db8:0001:0000:0000:0000:0000:0100 0051 2001:0db8:0002:0000:0000:0000:0000:0011 0051 ESTABLISHED     894",
+        );
+        for t in [
+            "rs:[2001:db8:2::11]:81",
+            "rs:2001:db8:2::11",
+            "svc:[2001:db8:1::100]:81",
+            "client:2001:db8:1::/48",
+        ] {
             assert!(Filter::parse(&[t]).unwrap().matches(&e), "{t}");
         }
     }

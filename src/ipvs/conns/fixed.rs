@@ -38,7 +38,11 @@ impl V4Line {
 
     /// Protocol, service and real server in one number (104 bits), for a cheap lookup.
     pub fn route_key(&self) -> u128 {
-        u128::from(self.proto) << 96 | u128::from(self.virt) << 64 | u128::from(self.vport) << 48 | u128::from(self.dest) << 16 | u128::from(self.dport)
+        u128::from(self.proto) << 96
+            | u128::from(self.virt) << 64
+            | u128::from(self.vport) << 48
+            | u128::from(self.dest) << 16
+            | u128::from(self.dport)
     }
 }
 
@@ -56,7 +60,15 @@ pub fn fixed_ipv4(line: &[u8]) -> Option<V4Line> {
     let proto = names::proto_from_bytes(name.strip_suffix(b" ").unwrap_or(name))?;
     let p = p + 1;
     let l = line.get(p..p + 61)?;
-    if line.len() != p + 61 || l[8] != b' ' || l[13] != b' ' || l[22] != b' ' || l[27] != b' ' || l[36] != b' ' || l[41] != b' ' || l[53] != b' ' {
+    if line.len() != p + 61
+        || l[8] != b' '
+        || l[13] != b' '
+        || l[22] != b' '
+        || l[27] != b' '
+        || l[36] != b' '
+        || l[41] != b' '
+        || l[53] != b' '
+    {
         return None;
     }
     let state = &l[42..53];
@@ -90,14 +102,15 @@ fn hex8(s: &[u8]) -> Option<u32> {
 /// Exactly 4 hex digits, without a loop or an early exit per digit.
 fn hex4(s: &[u8; 4]) -> Option<u16> {
     let d = s.map(|b| HEX[usize::from(b)]);
-    ((d[0] | d[1] | d[2] | d[3]) & 0xF0 == 0).then(|| u16::from(d[0]) << 12 | u16::from(d[1]) << 8 | u16::from(d[2]) << 4 | u16::from(d[3]))
+    ((d[0] | d[1] | d[2] | d[3]) & 0xF0 == 0).then(|| {
+        u16::from(d[0]) << 12 | u16::from(d[1]) << 8 | u16::from(d[2]) << 4 | u16::from(d[3])
+    })
 }
 
 /// A port at a fixed offset: exactly 4 digits.
 fn port4(s: &[u8]) -> Option<u16> {
     hex4(s.try_into().ok()?)
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -115,9 +128,23 @@ mod tests {
                 fast += 1;
             }
         }
-        assert_eq!(fast, 27, "every IPv4 line takes the fast path (all but the 2 IPv6 ones)");
-        assert_eq!(fixed_ipv4(b"TCP CB007102 D728 CB007164 1F40 0A0A000C 1F40 ESTABLISHED     89"), None);
-        assert_eq!(fixed_ipv4(b"TCP CB007102 D728 CB007164 1F40 0A0A000C 1F40 ESTABLISHED   12345678"), None);
-        assert_eq!(parse_line(b"TCP CB007102 D728 CB007164 1F40 0A0A000C 1F40 ESTABLISHED 12345678").unwrap().expires, 12_345_678);
+        assert_eq!(
+            fast, 27,
+            "every IPv4 line takes the fast path (all but the 2 IPv6 ones)"
+        );
+        assert_eq!(
+            fixed_ipv4(b"TCP CB007102 D728 CB007164 1F40 0A0A000C 1F40 ESTABLISHED     89"),
+            None
+        );
+        assert_eq!(
+            fixed_ipv4(b"TCP CB007102 D728 CB007164 1F40 0A0A000C 1F40 ESTABLISHED   12345678"),
+            None
+        );
+        assert_eq!(
+            parse_line(b"TCP CB007102 D728 CB007164 1F40 0A0A000C 1F40 ESTABLISHED 12345678")
+                .unwrap()
+                .expires,
+            12_345_678
+        );
     }
 }

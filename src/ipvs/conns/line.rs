@@ -43,7 +43,8 @@ impl Entry {
 }
 
 pub(super) fn is_template(proto: u8, cport: u16, state: State) -> bool {
-    proto == names::PROTO_FWMARK_TEMPLATE || (cport == 0 && (state == State::NONE || state == State::ASSURED))
+    proto == names::PROTO_FWMARK_TEMPLATE
+        || (cport == 0 && (state == State::NONE || state == State::ASSURED))
 }
 
 /// The mark a fwmark template's ToIP holds, for either family.
@@ -72,9 +73,15 @@ pub enum Malformed {
 impl fmt::Display for Malformed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Malformed::Fields(n) => write!(f, "{n} fields, expected 9 (protocol, 3 address and port pairs, state, expires) or 11 with persistence engine data"),
+            Malformed::Fields(n) => write!(
+                f,
+                "{n} fields, expected 9 (protocol, 3 address and port pairs, state, expires) or 11 with persistence engine data"
+            ),
             Malformed::Protocol => f.write_str("unknown protocol name"),
-            Malformed::Address(which) => write!(f, "{which} address is neither 8 hex digits nor an IPv6 address"),
+            Malformed::Address(which) => write!(
+                f,
+                "{which} address is neither 8 hex digits nor an IPv6 address"
+            ),
             Malformed::Port(which) => write!(f, "{which} port is not 1 to 4 hex digits"),
             Malformed::State => f.write_str("unknown state name"),
             Malformed::Expires => f.write_str("expires is not a whole number of seconds"),
@@ -211,7 +218,11 @@ fn v6_general(s: &[u8]) -> Option<IpAddr> {
     if !s.contains(&b':') {
         return None;
     }
-    std::str::from_utf8(s).ok()?.parse::<Ipv6Addr>().ok().map(IpAddr::V6)
+    std::str::from_utf8(s)
+        .ok()?
+        .parse::<Ipv6Addr>()
+        .ok()
+        .map(IpAddr::V6)
 }
 
 #[cfg(test)]
@@ -220,16 +231,21 @@ mod tests {
 
     #[test]
     fn ipv4_line_with_padding() {
-        let e = parse_line(b"TCP CB007102 D728 CB007164 1F40 0A0A000C 1F40 ESTABLISHED     894").unwrap();
+        let e = parse_line(b"TCP CB007102 D728 CB007164 1F40 0A0A000C 1F40 ESTABLISHED     894")
+            .unwrap();
         assert_eq!(e.client, "203.0.113.2".parse::<IpAddr>().unwrap());
         assert_eq!((e.cport, e.vport, e.dport), (0xD728, 8000, 8000));
         assert_eq!(e.dest, "10.10.0.12".parse::<IpAddr>().unwrap());
-        assert_eq!((e.state.name(), e.expires, e.pe, e.is_template()), ("ESTABLISHED", 894, false, false));
+        assert_eq!(
+            (e.state.name(), e.expires, e.pe, e.is_template()),
+            ("ESTABLISHED", 894, false, false)
+        );
     }
 
     #[test]
     fn fwmark_template() {
-        let e = parse_line(b"IP  CB007102 0000 00000007 0000 0A0A000C 0000 ASSURED         114").unwrap();
+        let e = parse_line(b"IP  CB007102 0000 00000007 0000 0A0A000C 0000 ASSURED         114")
+            .unwrap();
         assert!(e.is_template());
         assert_eq!(e.fwmark(), Some(7));
         let v6 = parse_line(b"IP  2001:0db8:0000:0000:0000:0000:0000:0002 0000 0000:0007:0000:0000:0000:0000:0000:0000 0000 2001:0db8:0000:0000:0000:0000:0000:0011 0000 NONE 60").unwrap();
@@ -238,20 +254,42 @@ mod tests {
 
     #[test]
     fn pe_data_and_bad_lines() {
-        let e = parse_line(b"UDP 0A000001 13C4 0A000064 13C4 0A000002 13C4 UDP 170 sip abc@host").unwrap();
+        let e = parse_line(b"UDP 0A000001 13C4 0A000064 13C4 0A000002 13C4 UDP 170 sip abc@host")
+            .unwrap();
         assert!(e.pe);
         assert_eq!(parse_line(b"TCP 0A000001 13C4"), Err(Malformed::Fields(3)));
-        assert_eq!(parse_line(b"XYZ 0A000001 13C4 0A000064 13C4 0A000002 13C4 UDP 170"), Err(Malformed::Protocol));
-        assert_eq!(parse_line(b"TCP 0A00000G 13C4 0A000064 13C4 0A000002 13C4 UDP 170"), Err(Malformed::Address("client")));
-        assert_eq!(parse_line(b"TCP 0A000001 113C4 0A000064 13C4 0A000002 13C4 UDP 170"), Err(Malformed::Port("client")));
-        assert_eq!(parse_line(b"TCP 0A000001 13C4 0A000064 13C4 0A000002 13C4 BOGUS 170"), Err(Malformed::State));
-        assert_eq!(parse_line(b"TCP 0A000001 13C4 0A000064 13C4 0A000002 13C4 UDP 99999999999"), Err(Malformed::Expires));
-        assert_eq!(parse_line(b"TCP 0A000001 13C4 0A000064 13C4 0A000002 13C4 UDP -1"), Err(Malformed::Expires));
+        assert_eq!(
+            parse_line(b"XYZ 0A000001 13C4 0A000064 13C4 0A000002 13C4 UDP 170"),
+            Err(Malformed::Protocol)
+        );
+        assert_eq!(
+            parse_line(b"TCP 0A00000G 13C4 0A000064 13C4 0A000002 13C4 UDP 170"),
+            Err(Malformed::Address("client"))
+        );
+        assert_eq!(
+            parse_line(b"TCP 0A000001 113C4 0A000064 13C4 0A000002 13C4 UDP 170"),
+            Err(Malformed::Port("client"))
+        );
+        assert_eq!(
+            parse_line(b"TCP 0A000001 13C4 0A000064 13C4 0A000002 13C4 BOGUS 170"),
+            Err(Malformed::State)
+        );
+        assert_eq!(
+            parse_line(b"TCP 0A000001 13C4 0A000064 13C4 0A000002 13C4 UDP 99999999999"),
+            Err(Malformed::Expires)
+        );
+        assert_eq!(
+            parse_line(b"TCP 0A000001 13C4 0A000064 13C4 0A000002 13C4 UDP -1"),
+            Err(Malformed::Expires)
+        );
     }
 
     #[test]
     fn ipv6_compressed_is_taken_too() {
-        let e = parse_line(b"TCP 2001:db8::2 E052 2001:db8::100 0051 2001:db8:2::11 0051 ESTABLISHED 894").unwrap();
+        let e = parse_line(
+            b"TCP 2001:db8::2 E052 2001:db8::100 0051 2001:db8:2::11 0051 ESTABLISHED 894",
+        )
+        .unwrap();
         assert_eq!(e.virt, "2001:db8::100".parse::<IpAddr>().unwrap());
     }
 }

@@ -6,9 +6,34 @@ use std::fmt;
 /// Every state name the kernel can print: TCP, UDP, SCTP, template states and the error marks.
 /// A state is its index here, so a row spends one byte on it.
 const STATE_NAMES: [&str; 28] = [
-    "NONE", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT", "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "SYNACK",
-    "UDP", "INIT1", "INIT", "C-SENT", "C-REPLIED", "C-WAIT", "COOKIE", "C-ECHOED", "S-SENT", "S-RECEIVED", "S-ACK-SENT",
-    "REJECTED", "CLOSED", "ASSURED", "ERR!", "BUG!", "?",
+    "NONE",
+    "ESTABLISHED",
+    "SYN_SENT",
+    "SYN_RECV",
+    "FIN_WAIT",
+    "TIME_WAIT",
+    "CLOSE",
+    "CLOSE_WAIT",
+    "LAST_ACK",
+    "LISTEN",
+    "SYNACK",
+    "UDP",
+    "INIT1",
+    "INIT",
+    "C-SENT",
+    "C-REPLIED",
+    "C-WAIT",
+    "COOKIE",
+    "C-ECHOED",
+    "S-SENT",
+    "S-RECEIVED",
+    "S-ACK-SENT",
+    "REJECTED",
+    "CLOSED",
+    "ASSURED",
+    "ERR!",
+    "BUG!",
+    "?",
 ];
 
 /// How many distinct states there are (the width of a per-state count array).
@@ -42,7 +67,10 @@ impl State {
     pub fn from_user(name: &str) -> Option<State> {
         let norm = |s: &str| s.to_ascii_uppercase().replace('_', "-");
         let want = norm(name);
-        STATE_NAMES.iter().position(|s| norm(s) == want).map(|i| State(i as u8))
+        STATE_NAMES
+            .iter()
+            .position(|s| norm(s) == want)
+            .map(|i| State(i as u8))
     }
 
     pub fn name(self) -> &'static str {
@@ -70,7 +98,16 @@ impl fmt::Display for State {
 }
 
 /// IP protocol numbers the kernel names (`ip_vs_proto_name`); others print as `IP_<n>`.
-const PROTO_NAMES: [(u8, &str); 8] = [(0, "IP"), (1, "ICMP"), (6, "TCP"), (17, "UDP"), (50, "ESP"), (51, "AH"), (58, "ICMPv6"), (132, "SCTP")];
+const PROTO_NAMES: [(u8, &str); 8] = [
+    (0, "IP"),
+    (1, "ICMP"),
+    (6, "TCP"),
+    (17, "UDP"),
+    (50, "ESP"),
+    (51, "AH"),
+    (58, "ICMPv6"),
+    (132, "SCTP"),
+];
 
 /// The protocol number a name stands for (`TCP`, `IP_47`, ...).
 pub fn proto_from_bytes(name: &[u8]) -> Option<u8> {
@@ -88,7 +125,11 @@ pub fn proto_from_bytes(name: &[u8]) -> Option<u8> {
 
 /// As typed by a user: `tcp`, `UDP`, `sctp`, `ip`, or a number.
 pub fn proto_from_user(name: &str) -> Option<u8> {
-    PROTO_NAMES.iter().find(|(_, s)| s.eq_ignore_ascii_case(name)).map(|(n, _)| *n).or_else(|| name.parse().ok())
+    PROTO_NAMES
+        .iter()
+        .find(|(_, s)| s.eq_ignore_ascii_case(name))
+        .map(|(n, _)| *n)
+        .or_else(|| name.parse().ok())
 }
 
 /// The kernel's name for a protocol number.

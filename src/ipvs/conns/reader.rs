@@ -53,7 +53,12 @@ pub enum ReadError {
 
 /// Feeds everything `src` gives to `collector`, checking `cancel` between chunks.
 /// Returns whether it was cancelled.
-pub fn stream<R: Read>(mut src: R, collector: &mut Collector, progress: &Progress, cancel: &AtomicBool) -> io::Result<bool> {
+pub fn stream<R: Read>(
+    mut src: R,
+    collector: &mut Collector,
+    progress: &Progress,
+    cancel: &AtomicBool,
+) -> io::Result<bool> {
     let mut buf = vec![0u8; CHUNK];
     let mut filled = 0;
     // Inside an over-long line: drop bytes up to its end.
@@ -104,8 +109,17 @@ pub fn stream<R: Read>(mut src: R, collector: &mut Collector, progress: &Progres
 }
 
 /// Reads a file (`-`: standard input) to the end or until cancelled.
-pub fn read_path(path: &Path, filter: Filter, limits: Limits, progress: &Progress, cancel: &AtomicBool) -> Result<Outcome, ReadError> {
-    let io_err = |source| ReadError::Io { path: path.display().to_string(), source };
+pub fn read_path(
+    path: &Path,
+    filter: Filter,
+    limits: Limits,
+    progress: &Progress,
+    cancel: &AtomicBool,
+) -> Result<Outcome, ReadError> {
+    let io_err = |source| ReadError::Io {
+        path: path.display().to_string(),
+        source,
+    };
     let mut collector = Collector::new(filter, limits);
     let cancelled = if path == Path::new("-") {
         stream(io::stdin().lock(), &mut collector, progress, cancel).map_err(io_err)?
@@ -113,12 +127,21 @@ pub fn read_path(path: &Path, filter: Filter, limits: Limits, progress: &Progres
         let file = std::fs::File::open(path).map_err(io_err)?;
         stream(file, &mut collector, progress, cancel).map_err(io_err)?
     };
-    Ok(Outcome { table: collector.finish(), cancelled })
+    Ok(Outcome {
+        table: collector.finish(),
+        cancelled,
+    })
 }
 
 /// [`read_path`] on tokio's blocking pool, so that an async caller (the console) keeps running.
 /// Set `cancel` to stop it; read `progress` meanwhile.
-pub async fn read_path_async(path: PathBuf, filter: Filter, limits: Limits, progress: Arc<Progress>, cancel: Arc<AtomicBool>) -> Result<Outcome, ReadError> {
+pub async fn read_path_async(
+    path: PathBuf,
+    filter: Filter,
+    limits: Limits,
+    progress: Arc<Progress>,
+    cancel: Arc<AtomicBool>,
+) -> Result<Outcome, ReadError> {
     tokio::task::spawn_blocking(move || read_path(&path, filter, limits, &progress, &cancel))
         .await
         .map_err(|e| ReadError::Task(e.to_string()))?
@@ -141,7 +164,8 @@ mod tests {
         }
     }
 
-    const TEXT: &str = "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData
+    const TEXT: &str =
+        "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData
 TCP CB007102 AD74 CB007164 0051 0A0A000C 0051 ESTABLISHED     894
 UDP CB007102 C875 CB007164 0035 0A0A000C 0035 UDP             294
 TCP CB007102 AD78 CB007164 0051 0A0A000B 0051 ESTABLISHED     894";
@@ -151,7 +175,13 @@ TCP CB007102 AD78 CB007164 0051 0A0A000B 0051 ESTABLISHED     894";
         for step in [1, 3, 7, 64, 10_000] {
             let mut c = Collector::new(Filter::default(), Limits::default());
             let p = Progress::default();
-            let cancelled = stream(Trickle(TEXT.as_bytes(), step), &mut c, &p, &AtomicBool::new(false)).unwrap();
+            let cancelled = stream(
+                Trickle(TEXT.as_bytes(), step),
+                &mut c,
+                &p,
+                &AtomicBool::new(false),
+            )
+            .unwrap();
             assert!(!cancelled);
             assert_eq!((p.lines(), p.bytes()), (3, TEXT.len() as u64));
             let t = c.finish();
@@ -165,7 +195,13 @@ TCP CB007102 AD78 CB007164 0051 0A0A000B 0051 ESTABLISHED     894";
         text.push('\n');
         text.push_str(TEXT);
         let mut c = Collector::new(Filter::default(), Limits::default());
-        stream(Trickle(text.as_bytes(), 5000), &mut c, &Progress::default(), &AtomicBool::new(false)).unwrap();
+        stream(
+            Trickle(text.as_bytes(), 5000),
+            &mut c,
+            &Progress::default(),
+            &AtomicBool::new(false),
+        )
+        .unwrap();
         let t = c.finish();
         assert_eq!((t.counts.lines, t.counts.malformed), (4, 1));
     }
@@ -173,7 +209,13 @@ TCP CB007102 AD78 CB007164 0051 0A0A000B 0051 ESTABLISHED     894";
     #[test]
     fn cancel_stops_between_chunks() {
         let mut c = Collector::new(Filter::default(), Limits::default());
-        let cancelled = stream(Trickle(TEXT.as_bytes(), 1), &mut c, &Progress::default(), &AtomicBool::new(true)).unwrap();
+        let cancelled = stream(
+            Trickle(TEXT.as_bytes(), 1),
+            &mut c,
+            &Progress::default(),
+            &AtomicBool::new(true),
+        )
+        .unwrap();
         assert!(cancelled);
         assert_eq!(c.lines(), 0);
     }
@@ -190,9 +232,17 @@ TCP CB007102 AD78 CB007164 0051 0A0A000B 0051 ESTABLISHED     894";
         let fifo = dir.join("ip_vs_conn");
         let path = std::ffi::CString::new(fifo.as_os_str().as_bytes()).unwrap();
         // SAFETY: a valid NUL-terminated path.
-        assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0, "mkfifo {}", fifo.display());
+        assert_eq!(
+            unsafe { libc::mkfifo(path.as_ptr(), 0o600) },
+            0,
+            "mkfifo {}",
+            fifo.display()
+        );
         let line = "TCP CB007102 AD74 CB007164 0051 0A0A000C 0051 ESTABLISHED     894\n";
-        let (progress, cancel) = (Arc::new(Progress::default()), Arc::new(AtomicBool::new(false)));
+        let (progress, cancel) = (
+            Arc::new(Progress::default()),
+            Arc::new(AtomicBool::new(false)),
+        );
         let writer = std::thread::spawn({
             let (fifo, cancel) = (fifo.clone(), cancel.clone());
             move || {
@@ -208,9 +258,18 @@ TCP CB007102 AD78 CB007164 0051 0A0A000B 0051 ESTABLISHED     894";
                 let _ = f.write_all(line.as_bytes());
             }
         });
-        let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
         let outcome = rt.block_on(async {
-            let task = tokio::spawn(read_path_async(fifo.clone(), Filter::default(), Limits::default(), progress.clone(), cancel.clone()));
+            let task = tokio::spawn(read_path_async(
+                fifo.clone(),
+                Filter::default(),
+                Limits::default(),
+                progress.clone(),
+                cancel.clone(),
+            ));
             let seen = tokio::time::timeout(Duration::from_secs(10), async {
                 while progress.lines() < 100 {
                     tokio::time::sleep(Duration::from_millis(1)).await;
@@ -218,21 +277,37 @@ TCP CB007102 AD78 CB007164 0051 0A0A000B 0051 ESTABLISHED     894";
             })
             .await;
             cancel.store(true, Ordering::Relaxed);
-            assert!(seen.is_ok(), "no progress in 10 s: {} lines", progress.lines());
+            assert!(
+                seen.is_ok(),
+                "no progress in 10 s: {} lines",
+                progress.lines()
+            );
             task.await.unwrap()
         });
         writer.join().unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
         let outcome = outcome.unwrap();
         assert!(outcome.cancelled);
-        assert!((100..=101).contains(&outcome.table.counts.lines), "{:?}", outcome.table.counts);
+        assert!(
+            (100..=101).contains(&outcome.table.counts.lines),
+            "{:?}",
+            outcome.table.counts
+        );
     }
 
     #[test]
     fn async_read_of_a_missing_file_says_which() {
-        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         let err = rt
-            .block_on(read_path_async("/nonexistent/ip_vs_conn".into(), Filter::default(), Limits::default(), Arc::default(), Arc::default()))
+            .block_on(read_path_async(
+                "/nonexistent/ip_vs_conn".into(),
+                Filter::default(),
+                Limits::default(),
+                Arc::default(),
+                Arc::default(),
+            ))
             .unwrap_err();
         assert!(err.to_string().contains("/nonexistent/ip_vs_conn"), "{err}");
     }

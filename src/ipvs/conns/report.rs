@@ -77,7 +77,11 @@ impl ServiceId {
         if route.proto == names::PROTO_FWMARK_TEMPLATE {
             ServiceId::Fwmark(line::fwmark_of(route.virt))
         } else {
-            ServiceId::Addr { proto: route.proto, addr: route.virt, port: route.vport }
+            ServiceId::Addr {
+                proto: route.proto,
+                addr: route.virt,
+                port: route.vport,
+            }
         }
     }
 }
@@ -85,7 +89,12 @@ impl ServiceId {
 impl fmt::Display for ServiceId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ServiceId::Addr { proto, addr, port } => write!(f, "{} {}", names::proto_name(*proto), AddrPort(*addr, *port)),
+            ServiceId::Addr { proto, addr, port } => write!(
+                f,
+                "{} {}",
+                names::proto_name(*proto),
+                AddrPort(*addr, *port)
+            ),
             ServiceId::Fwmark(m) => write!(f, "FWM {m}"),
         }
     }
@@ -113,8 +122,17 @@ pub struct Group {
 }
 
 fn group(key: String, counts: &[u64; STATE_COUNT]) -> Group {
-    let states: Vec<(State, u64)> = counts.iter().enumerate().filter(|(_, c)| **c > 0).filter_map(|(i, c)| Some((State::from_index(i)?, *c))).collect();
-    Group { key, total: counts.iter().sum(), states }
+    let states: Vec<(State, u64)> = counts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c > 0)
+        .filter_map(|(i, c)| Some((State::from_index(i)?, *c)))
+        .collect();
+    Group {
+        key,
+        total: counts.iter().sum(),
+        states,
+    }
 }
 
 /// Sums route counts under a key; keys sort as given.
@@ -129,7 +147,9 @@ fn by<K: Ord + fmt::Display>(t: &ConnTable, key: impl Fn(&Route) -> K) -> Vec<Gr
             *a += b;
         }
     }
-    sums.into_iter().map(|(k, c)| group(k.to_string(), &c)).collect()
+    sums.into_iter()
+        .map(|(k, c)| group(k.to_string(), &c))
+        .collect()
 }
 
 impl ConnTable {
@@ -157,7 +177,11 @@ impl ConnTable {
             .filter(|(_, c)| **c > 0)
             .filter_map(|(i, c)| {
                 let s = State::from_index(i)?;
-                Some(Group { key: s.name().to_string(), total: *c, states: vec![(s, *c)] })
+                Some(Group {
+                    key: s.name().to_string(),
+                    total: *c,
+                    states: vec![(s, *c)],
+                })
             })
             .collect();
         v.sort_by(|a, b| b.total.cmp(&a.total).then(a.key.cmp(&b.key)));
@@ -167,7 +191,15 @@ impl ConnTable {
     /// The `n` clients with the most connections (see [`super::clients::TopClients`] for when
     /// the counts are exact).
     pub fn by_client(&self, n: usize) -> Vec<Group> {
-        self.clients.top(n).into_iter().map(|(a, c)| Group { key: a.to_string(), total: c, states: Vec::new() }).collect()
+        self.clients
+            .top(n)
+            .into_iter()
+            .map(|(a, c)| Group {
+                key: a.to_string(),
+                total: c,
+                states: Vec::new(),
+            })
+            .collect()
     }
 
     pub fn groups(&self, by: GroupBy, limit: usize) -> Vec<Group> {
@@ -206,7 +238,12 @@ fn sort(rows: &mut [Row], order: SortBy) {
         SortBy::Kernel => {}
         SortBy::Expiry => rows.sort_by_key(|r| r.expires()),
         SortBy::Client => rows.sort_by_key(|r| r.client_key()),
-        SortBy::State => rows.sort_by(|a, b| a.state().name().cmp(b.state().name()).then(a.client_key().cmp(&b.client_key()))),
+        SortBy::State => rows.sort_by(|a, b| {
+            a.state()
+                .name()
+                .cmp(b.state().name())
+                .then(a.client_key().cmp(&b.client_key()))
+        }),
     }
 }
 
@@ -227,7 +264,15 @@ impl ConnView {
     /// As `ipvsadm -Lnc` prints a line: `%-3s %-6s %-11s %-18s %-18s %s` with mm:ss.
     pub fn ipvsadm_line(&self) -> String {
         let expire = format!("{:02}:{:02}", self.expires / 60, self.expires % 60);
-        format!("{:<3} {:<6} {:<11} {:<18} {:<18} {}", self.proto, expire, self.state, self.client.to_string(), self.virt.to_string(), self.dest)
+        format!(
+            "{:<3} {:<6} {:<11} {:<18} {:<18} {}",
+            self.proto,
+            expire,
+            self.state,
+            self.client.to_string(),
+            self.virt.to_string(),
+            self.dest
+        )
     }
 }
 
@@ -247,21 +292,46 @@ IP  CB007102 0000 00000007 0000 0A0A000C 0000 ASSURED         114
     fn groupings() {
         let t = ConnTable::from_text(TEXT, Filter::default(), Limits::default());
         let rs = t.by_server();
-        assert_eq!(rs.iter().map(|g| (g.key.as_str(), g.total)).collect::<Vec<_>>(), [("10.10.0.11:81", 1), ("10.10.0.12:0", 1), ("10.10.0.12:81", 2)]);
+        assert_eq!(
+            rs.iter()
+                .map(|g| (g.key.as_str(), g.total))
+                .collect::<Vec<_>>(),
+            [
+                ("10.10.0.11:81", 1),
+                ("10.10.0.12:0", 1),
+                ("10.10.0.12:81", 2)
+            ]
+        );
         let st = t.by_state();
         assert_eq!((st[0].key.as_str(), st[0].total), ("CLOSE_WAIT", 2));
         let svc = t.by_service();
-        assert_eq!(svc.iter().map(|g| g.key.as_str()).collect::<Vec<_>>(), ["TCP 203.0.113.100:81", "FWM 7"]);
-        assert_eq!(t.by_client(1), vec![Group { key: "203.0.113.2".into(), total: 3, states: vec![] }]);
+        assert_eq!(
+            svc.iter().map(|g| g.key.as_str()).collect::<Vec<_>>(),
+            ["TCP 203.0.113.100:81", "FWM 7"]
+        );
+        assert_eq!(
+            t.by_client(1),
+            vec![Group {
+                key: "203.0.113.2".into(),
+                total: 3,
+                states: vec![]
+            }]
+        );
     }
 
     #[test]
     fn sorting_and_ipvsadm_line() {
         let mut t = ConnTable::from_text(TEXT, Filter::default(), Limits::default());
         t.sort_rows(SortBy::Expiry);
-        assert_eq!(t.rows.iter().map(|r| r.expires()).collect::<Vec<_>>(), [50, 54, 114, 894]);
+        assert_eq!(
+            t.rows.iter().map(|r| r.expires()).collect::<Vec<_>>(),
+            [50, 54, 114, 894]
+        );
         let first = t.view(&t.rows[0]);
-        assert_eq!(first.ipvsadm_line(), "TCP 00:50  CLOSE_WAIT  203.0.113.2:44410  203.0.113.100:81   10.10.0.12:81");
+        assert_eq!(
+            first.ipvsadm_line(),
+            "TCP 00:50  CLOSE_WAIT  203.0.113.2:44410  203.0.113.100:81   10.10.0.12:81"
+        );
         t.sort_rows(SortBy::Client);
         assert_eq!(t.rows.last().unwrap().client().to_string(), "203.0.113.3");
     }

@@ -30,7 +30,14 @@ const CLIENT_V6: u8 = 1;
 const TEMPLATE: u8 = 2;
 
 impl Row {
-    pub fn new(client: IpAddr, cport: u16, route: u32, state: State, expires: u32, template: bool) -> Row {
+    pub fn new(
+        client: IpAddr,
+        cport: u16,
+        route: u32,
+        state: State,
+        expires: u32,
+        template: bool,
+    ) -> Row {
         let (bytes, v6) = match client {
             IpAddr::V4(a) => {
                 let mut b = [0; 16];
@@ -40,14 +47,26 @@ impl Row {
             IpAddr::V6(a) => (a.octets(), true),
         };
         let flags = if v6 { CLIENT_V6 } else { 0 } | if template { TEMPLATE } else { 0 };
-        Row { client: bytes, route, expires, cport, state, flags }
+        Row {
+            client: bytes,
+            route,
+            expires,
+            cport,
+            state,
+            flags,
+        }
     }
 
     pub fn client(&self) -> IpAddr {
         if self.flags & CLIENT_V6 != 0 {
             IpAddr::V6(Ipv6Addr::from(self.client))
         } else {
-            IpAddr::V4(Ipv4Addr::new(self.client[0], self.client[1], self.client[2], self.client[3]))
+            IpAddr::V4(Ipv4Addr::new(
+                self.client[0],
+                self.client[1],
+                self.client[2],
+                self.client[3],
+            ))
         }
     }
 
@@ -84,11 +103,25 @@ mod tests {
 
     #[test]
     fn small_and_lossless() {
-        assert!(std::mem::size_of::<Row>() <= 32, "Row is {} bytes", std::mem::size_of::<Row>());
+        assert!(
+            std::mem::size_of::<Row>() <= 32,
+            "Row is {} bytes",
+            std::mem::size_of::<Row>()
+        );
         for a in ["203.0.113.2", "2001:db8::2", "::ffff:1.2.3.4", "0.0.0.0"] {
             let a: IpAddr = a.parse().unwrap();
             let r = Row::new(a, 4242, 7, State::ASSURED, 99, true);
-            assert_eq!((r.client(), r.cport(), r.route(), r.state(), r.expires(), r.is_template()), (a, 4242, 7, State::ASSURED, 99, true));
+            assert_eq!(
+                (
+                    r.client(),
+                    r.cport(),
+                    r.route(),
+                    r.state(),
+                    r.expires(),
+                    r.is_template()
+                ),
+                (a, 4242, 7, State::ASSURED, 99, true)
+            );
         }
     }
 }

@@ -27,7 +27,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_rows: 100_000, max_templates: 100_000, max_clients: 100_000 }
+        Limits {
+            max_rows: 100_000,
+            max_templates: 100_000,
+            max_clients: 100_000,
+        }
     }
 }
 
@@ -91,7 +95,16 @@ impl Collector {
             rows: Vec::new(),
             templates: Vec::new(),
         };
-        Collector { filter, limits, table, route_index: HashMap::with_hasher(FixedState::default()), v4_routes: HashMap::with_hasher(FixedState::default()), route_matches: Vec::new(), route_prefix: Vec::new(), line_no: 0 }
+        Collector {
+            filter,
+            limits,
+            table,
+            route_index: HashMap::with_hasher(FixedState::default()),
+            v4_routes: HashMap::with_hasher(FixedState::default()),
+            route_matches: Vec::new(),
+            route_prefix: Vec::new(),
+            line_no: 0,
+        }
     }
 
     /// One line of the file, without its newline. The header and blank lines are skipped.
@@ -110,7 +123,10 @@ impl Collector {
             Err(why) => {
                 t.counts.malformed += 1;
                 if t.first_malformed.is_none() {
-                    t.first_malformed = Some(FirstMalformed { line: self.line_no, reason: why.to_string() });
+                    t.first_malformed = Some(FirstMalformed {
+                        line: self.line_no,
+                        reason: why.to_string(),
+                    });
                 }
             }
         }
@@ -125,7 +141,13 @@ impl Collector {
         self.route_index.insert(route, id);
         self.table.routes.push(route);
         self.table.route_states.push([0; STATE_COUNT]);
-        self.route_matches.push(self.filter.matches_route(route.proto, route.virt, route.vport, route.dest, route.dport));
+        self.route_matches.push(self.filter.matches_route(
+            route.proto,
+            route.virt,
+            route.vport,
+            route.dest,
+            route.dport,
+        ));
         self.route_prefix.push(self.filter.template_prefix(&route));
         id
     }
@@ -136,22 +158,49 @@ impl Collector {
             Some(id) => *id,
             None => {
                 let e = v4.entry();
-                let id = self.route_id(Route { proto: e.proto, virt: e.virt, vport: e.vport, dest: e.dest, dport: e.dport });
+                let id = self.route_id(Route {
+                    proto: e.proto,
+                    virt: e.virt,
+                    vport: e.vport,
+                    dest: e.dest,
+                    dport: e.dport,
+                });
                 self.v4_routes.insert(key, id);
                 id
             }
         };
         let client = IpAddr::V4(v4.client.into());
-        self.count(id, client, v4.cport, v4.state, v4.expires, line::is_template(v4.proto, v4.cport, v4.state));
+        self.count(
+            id,
+            client,
+            v4.cport,
+            v4.state,
+            v4.expires,
+            line::is_template(v4.proto, v4.cport, v4.state),
+        );
     }
 
     fn entry(&mut self, e: &Entry) {
-        let id = self.route_id(Route { proto: e.proto, virt: e.virt, vport: e.vport, dest: e.dest, dport: e.dport });
+        let id = self.route_id(Route {
+            proto: e.proto,
+            virt: e.virt,
+            vport: e.vport,
+            dest: e.dest,
+            dport: e.dport,
+        });
         self.count(id, e.client, e.cport, e.state, e.expires, e.is_template());
     }
 
     /// Filters, counts and holds one parsed line.
-    fn count(&mut self, id: u32, client: IpAddr, cport: u16, state: State, expires: u32, template: bool) {
+    fn count(
+        &mut self,
+        id: u32,
+        client: IpAddr,
+        cport: u16,
+        state: State,
+        expires: u32,
+        template: bool,
+    ) {
         let prefix = template.then(|| self.route_prefix[id as usize]);
         if !self.route_matches[id as usize] || !self.filter.matches_line(client, state, prefix) {
             return;
@@ -206,7 +255,8 @@ impl ConnTable {
 mod tests {
     use super::*;
 
-    const TEXT: &str = "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData
+    const TEXT: &str =
+        "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData
 TCP CB007102 AD74 CB007164 0051 0A0A000C 0051 ESTABLISHED     894
 TCP CB007102 AD78 CB007164 0051 0A0A000B 0051 ESTABLISHED     894
 garbage line
@@ -216,8 +266,25 @@ TCP CB007102 0000 CB007164 0055 0A0A000C 0051 ASSURED         114
 
     #[test]
     fn counts_hold_and_drop() {
-        let t = ConnTable::from_text(TEXT, Filter::default(), Limits { max_rows: 2, max_templates: 0, max_clients: 10 });
-        assert_eq!(t.counts, Counts { lines: 5, matched: 4, malformed: 1, dropped_rows: 2, dropped_templates: 1 });
+        let t = ConnTable::from_text(
+            TEXT,
+            Filter::default(),
+            Limits {
+                max_rows: 2,
+                max_templates: 0,
+                max_clients: 10,
+            },
+        );
+        assert_eq!(
+            t.counts,
+            Counts {
+                lines: 5,
+                matched: 4,
+                malformed: 1,
+                dropped_rows: 2,
+                dropped_templates: 1
+            }
+        );
         assert_eq!(t.first_malformed.as_ref().unwrap().line, 4);
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.routes.len(), 3);

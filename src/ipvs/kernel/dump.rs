@@ -21,7 +21,13 @@ impl From<Error> for Failed {
 }
 
 /// One read, errors worded for `what` as the async path words them.
-fn read(sock: &mut DumpSocket, msg: &IpvsMessage, dump: bool, what: &dyn Fn() -> String, mut each: impl FnMut(IpvsMessage) -> Result<()>) -> std::result::Result<(), Failed> {
+fn read(
+    sock: &mut DumpSocket,
+    msg: &IpvsMessage,
+    dump: bool,
+    what: &dyn Fn() -> String,
+    mut each: impl FnMut(IpvsMessage) -> Result<()>,
+) -> std::result::Result<(), Failed> {
     let mut decoded = None;
     let result = sock.exchange(msg, dump, |m| {
         each(m).map_err(|e| {
@@ -39,13 +45,25 @@ fn read(sock: &mut DumpSocket, msg: &IpvsMessage, dump: bool, what: &dyn Fn() ->
 }
 
 /// The single reply of a read.
-fn one(sock: &mut DumpSocket, command: u8, what: &'static str) -> std::result::Result<IpvsMessage, Failed> {
+fn one(
+    sock: &mut DumpSocket,
+    command: u8,
+    what: &'static str,
+) -> std::result::Result<IpvsMessage, Failed> {
     let mut reply = None;
-    read(sock, &IpvsMessage::new(command, vec![]), false, &|| what.to_string(), |m| {
-        reply.get_or_insert(m);
-        Ok(())
-    })?;
-    reply.ok_or_else(|| Error::Decode(format!("the kernel sent no reply when reading {what}")).into())
+    read(
+        sock,
+        &IpvsMessage::new(command, vec![]),
+        false,
+        &|| what.to_string(),
+        |m| {
+            reply.get_or_insert(m);
+            Ok(())
+        },
+    )?;
+    reply.ok_or_else(|| {
+        Error::Decode(format!("the kernel sent no reply when reading {what}")).into()
+    })
 }
 
 /// Info, services with every real server, timeouts and daemons.
@@ -65,23 +83,43 @@ pub fn snapshot_with(
 ) -> std::result::Result<Snapshot, Failed> {
     let info = decode::info_message(&one(sock, cmd::GET_INFO, "the IPVS info")?)?;
     let mut services: Vec<Service> = Vec::new();
-    read(sock, &IpvsMessage::new(cmd::GET_SERVICE, vec![]), true, &|| "the services".into(), |m| {
-        services.push(decode::service_message(&m)?);
-        Ok(())
-    })?;
+    read(
+        sock,
+        &IpvsMessage::new(cmd::GET_SERVICE, vec![]),
+        true,
+        &|| "the services".into(),
+        |m| {
+            services.push(decode::service_message(&m)?);
+            Ok(())
+        },
+    )?;
     fill(sock, &mut services)?;
     let timeouts = decode::timeouts_message(&one(sock, cmd::GET_CONFIG, "the timeouts")?);
     let mut daemons = Vec::new();
-    read(sock, &IpvsMessage::new(cmd::GET_DAEMON, vec![]), true, &|| "the sync daemons".into(), |m| {
-        daemons.push(decode::daemon_message(&m)?);
-        Ok(())
-    })?;
-    Ok(Snapshot { info, services, timeouts, daemons })
+    read(
+        sock,
+        &IpvsMessage::new(cmd::GET_DAEMON, vec![]),
+        true,
+        &|| "the sync daemons".into(),
+        |m| {
+            daemons.push(decode::daemon_message(&m)?);
+            Ok(())
+        },
+    )?;
+    Ok(Snapshot {
+        info,
+        services,
+        timeouts,
+        daemons,
+    })
 }
 
 /// The real servers of one service, in the kernel's order (none for a service that is gone).
 pub fn dests(sock: &mut DumpSocket, key: &ServiceKey) -> std::result::Result<Vec<Dest>, Failed> {
-    let msg = IpvsMessage::new(cmd::GET_DEST, vec![IpvsAttr::Service(encode::service_key(key)?)]);
+    let msg = IpvsMessage::new(
+        cmd::GET_DEST,
+        vec![IpvsAttr::Service(encode::service_key(key)?)],
+    );
     let what = || format!("the real servers of {}", errno::service_name(key));
     let mut dests = Vec::new();
     read(sock, &msg, true, &what, |m| {

@@ -42,7 +42,11 @@ pub struct Reader {
 
 impl Reader {
     pub fn new(sock: DumpSocket) -> Reader {
-        Reader { sock, cache: Cache::default(), text: String::new() }
+        Reader {
+            sock,
+            cache: Cache::default(),
+            text: String::new(),
+        }
     }
 
     /// Forgets what past polls learned: the next poll reads every service's real servers.
@@ -54,7 +58,11 @@ impl Reader {
     pub fn snapshot(&mut self) -> Result<Snapshot, Failed> {
         let result = dump::snapshot(&mut self.sock);
         match &result {
-            Ok(snapshot) => self.cache.record(snapshot, &vec![true; snapshot.services.len()], Instant::now()),
+            Ok(snapshot) => self.cache.record(
+                snapshot,
+                &vec![true; snapshot.services.len()],
+                Instant::now(),
+            ),
             Err(_) => self.cache.clear(),
         }
         result

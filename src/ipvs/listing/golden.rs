@@ -19,21 +19,41 @@ macro_rules! golden {
 
 fn addr_port_of(text: &str) -> (IpAddr, u16) {
     let (addr, port) = text.rsplit_once(':').unwrap();
-    (addr.trim_start_matches('[').trim_end_matches(']').parse().unwrap(), port.parse().unwrap())
+    (
+        addr.trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse()
+            .unwrap(),
+        port.parse().unwrap(),
+    )
 }
 
 /// `tcp 10.0.0.1:80`, `udp [::1]:53`, `sctp ...`, `fwm 7`, `fwm6 7`.
 fn key(spec: &str) -> ServiceKey {
     let (kind, rest) = spec.split_once(' ').unwrap();
     let protocol = match kind {
-        "fwm" => return ServiceKey::Fwmark { mark: rest.parse().unwrap(), family: Family::Inet },
-        "fwm6" => return ServiceKey::Fwmark { mark: rest.parse().unwrap(), family: Family::Inet6 },
+        "fwm" => {
+            return ServiceKey::Fwmark {
+                mark: rest.parse().unwrap(),
+                family: Family::Inet,
+            };
+        }
+        "fwm6" => {
+            return ServiceKey::Fwmark {
+                mark: rest.parse().unwrap(),
+                family: Family::Inet6,
+            };
+        }
         "tcp" => Protocol::Tcp,
         "udp" => Protocol::Udp,
         _ => Protocol::Sctp,
     };
     let (addr, port) = addr_port_of(rest);
-    ServiceKey::Addr { protocol, addr, port }
+    ServiceKey::Addr {
+        protocol,
+        addr,
+        port,
+    }
 }
 
 /// A service under construction, as the ipvsadm commands in capture.sh set it up.
@@ -42,7 +62,11 @@ struct S(Service);
 fn svc(spec: &str, scheduler: &str) -> S {
     let mut config = ServiceConfig::new(key(spec));
     config.scheduler = scheduler.to_string();
-    S(Service { config, stats: Stats::default(), dests: vec![] })
+    S(Service {
+        config,
+        stats: Stats::default(),
+        dests: vec![],
+    })
 }
 
 impl S {
@@ -66,22 +90,49 @@ impl S {
         self
     }
     fn b(mut self, flag1: bool, flag2: bool, flag3: bool) -> S {
-        self.0.config.sched_flags = SchedFlags { flag1, flag2, flag3 };
+        self.0.config.sched_flags = SchedFlags {
+            flag1,
+            flag2,
+            flag3,
+        };
         self
     }
     fn d(self, addr: &str, forward: Forward, weight: u32) -> S {
         self.dx(addr, forward, weight, 0, 0)
     }
-    fn dx(mut self, addr: &str, forward: Forward, weight: u32, u_threshold: u32, l_threshold: u32) -> S {
+    fn dx(
+        mut self,
+        addr: &str,
+        forward: Forward,
+        weight: u32,
+        u_threshold: u32,
+        l_threshold: u32,
+    ) -> S {
         let (addr, port) = addr_port_of(addr);
-        let config = DestConfig { weight, forward, u_threshold, l_threshold, ..DestConfig::new(addr, port) };
-        self.0.dests.push(Dest { config, active_conns: 0, inact_conns: 0, persist_conns: 0, stats: Stats::default() });
+        let config = DestConfig {
+            weight,
+            forward,
+            u_threshold,
+            l_threshold,
+            ..DestConfig::new(addr, port)
+        };
+        self.0.dests.push(Dest {
+            config,
+            active_conns: 0,
+            inact_conns: 0,
+            persist_conns: 0,
+            stats: Stats::default(),
+        });
         self
     }
 }
 
 fn tun(tun_type: TunnelType, port: u16, csum: TunnelCsum) -> Forward {
-    Forward::Tunnel { tun_type, port, csum }
+    Forward::Tunnel {
+        tun_type,
+        port,
+        csum,
+    }
 }
 
 /// The table capture.sh builds (its services and real servers, in any order).
@@ -108,14 +159,20 @@ fn lab_services() -> Vec<Service> {
             .d("10.2.0.6:443", tun(Gre, 0, Csum), 1)
             .d("10.2.0.7:443", ipip, 9)
             .d("[2001:db8::5]:443", ipip, 1),
-        svc("tcp 100.0.0.1:80", "sh").b(true, true, false).d("10.4.0.1:80", Masq, 1),
+        svc("tcp 100.0.0.1:80", "sh")
+            .b(true, true, false)
+            .d("10.4.0.1:80", Masq, 1),
         svc("tcp 10.0.0.1:0", "lc").p(360),
         svc("tcp 128.0.0.1:80", "rr").b(true, false, true),
         svc("tcp 127.255.255.255:8080", "sh").b(false, false, true),
         svc("tcp 0.0.0.1:1", "rr"),
-        svc("tcp 255.255.255.254:65535", "rr").p(2678400).mask("0.0.0.0"),
+        svc("tcp 255.255.255.254:65535", "rr")
+            .p(2678400)
+            .mask("0.0.0.0"),
         svc("sctp 10.0.0.5:3868", "rr").d("10.5.0.1:3868", Masq, 4),
-        svc("udp 10.0.0.1:53", "rr").ops().dx("10.6.0.1:5353", Masq, 2, 10, 5),
+        svc("udp 10.0.0.1:53", "rr")
+            .ops()
+            .dx("10.6.0.1:5353", Masq, 2, 10, 5),
         svc("udp 10.0.0.2:5060", "rr").p(30).pe(),
         svc("udp 200.0.0.2:53", "mh").b(true, true, false),
         svc("udp 10.0.0.3:5060", "wrr").pe(),
@@ -135,7 +192,9 @@ fn lab_services() -> Vec<Service> {
         ),
         svc("udp [2001:db8:ffff::1]:53", "rr").ops().p(60).pe(),
         svc("sctp [2001:db8::9]:3868", "rr"),
-        svc("fwm 1", "rr").d("10.3.0.1:0", Masq, 1).d("10.3.0.2:8080", Masq, 3),
+        svc("fwm 1", "rr")
+            .d("10.3.0.1:0", Masq, 1)
+            .d("10.3.0.2:8080", Masq, 3),
         svc("fwm6 2", "rr").d("[2001:db8:3::1]:0", Route, 1),
         svc("fwm 2", "wlc"),
         svc("fwm 100", "rr").p(300).mask("255.255.0.0"),
@@ -158,22 +217,41 @@ fn lab_table(nosort_listing: &str) -> Snapshot {
         if let Some(rest) = line.strip_prefix("  -> ") {
             let (addr, port) = addr_port_of(rest.split_whitespace().next().unwrap());
             let svc = services.last_mut().unwrap();
-            let i = svc.dests.iter().position(|d| d.config.addr == addr && d.config.port == port).unwrap();
+            let i = svc
+                .dests
+                .iter()
+                .position(|d| d.config.addr == addr && d.config.port == port)
+                .unwrap();
             let dest = svc.dests.remove(i);
             svc.dests.push(dest);
         } else {
             // The service whose own listing line this is (its real servers follow and are
             // moved to the end one by one, leaving them in listing order).
-            let i = pool.iter().position(|s| list_service(s, &plain).lines().nth(2) == Some(line));
+            let i = pool
+                .iter()
+                .position(|s| list_service(s, &plain).lines().nth(2) == Some(line));
             services.push(pool.remove(i.unwrap_or_else(|| panic!("no service lists as {line:?}"))));
         }
     }
-    assert!(pool.is_empty(), "services missing from the listing: {pool:?}");
-    Snapshot { info: Info { version: 0x010201, conn_tab_size: 4096 }, services, ..Snapshot::default() }
+    assert!(
+        pool.is_empty(),
+        "services missing from the listing: {pool:?}"
+    );
+    Snapshot {
+        info: Info {
+            version: 0x010201,
+            conn_tab_size: 4096,
+        },
+        services,
+        ..Snapshot::default()
+    }
 }
 
 fn dump_orders() -> [Snapshot; 2] {
-    [lab_table(golden!("list-nosort")), lab_table(golden!("list-nosort-boot2"))]
+    [
+        lab_table(golden!("list-nosort")),
+        lab_table(golden!("list-nosort-boot2")),
+    ]
 }
 
 fn fmt(set: impl Fn(&mut ListFormat)) -> ListFormat {
@@ -185,8 +263,14 @@ fn fmt(set: impl Fn(&mut ListFormat)) -> ListFormat {
 #[test]
 fn nosort_keeps_the_kernel_order() {
     let f = fmt(|f| f.nosort = true);
-    assert_eq!(list_all(&lab_table(golden!("list-nosort")), &f), golden!("list-nosort"));
-    assert_eq!(list_all(&lab_table(golden!("list-nosort-boot2")), &f), golden!("list-nosort-boot2"));
+    assert_eq!(
+        list_all(&lab_table(golden!("list-nosort")), &f),
+        golden!("list-nosort")
+    );
+    assert_eq!(
+        list_all(&lab_table(golden!("list-nosort-boot2")), &f),
+        golden!("list-nosort-boot2")
+    );
 }
 
 #[test]
@@ -196,14 +280,32 @@ fn sorted_listings_match_ipvsadm_whatever_the_dump_order() {
         (fmt(|_| {}), golden!("list")),
         (fmt(|f| f.exact = true), golden!("list")),
         (fmt(|f| f.stats = true), golden!("list-stats")),
-        (fmt(|f| (f.stats, f.exact) = (true, true)), golden!("list-stats")),
-        (fmt(|f| (f.stats, f.rate) = (true, true)), golden!("list-stats")),
+        (
+            fmt(|f| (f.stats, f.exact) = (true, true)),
+            golden!("list-stats"),
+        ),
+        (
+            fmt(|f| (f.stats, f.rate) = (true, true)),
+            golden!("list-stats"),
+        ),
         (fmt(|f| f.rate = true), golden!("list-rate")),
-        (fmt(|f| (f.rate, f.exact) = (true, true)), golden!("list-rate")),
+        (
+            fmt(|f| (f.rate, f.exact) = (true, true)),
+            golden!("list-rate"),
+        ),
         (fmt(|f| f.thresholds = true), golden!("list-thresholds")),
-        (fmt(|f| (f.thresholds, f.persistent_conn) = (true, true)), golden!("list-thresholds")),
-        (fmt(|f| (f.tun_info, f.thresholds) = (true, true)), golden!("list-thresholds")),
-        (fmt(|f| f.persistent_conn = true), golden!("list-persistent")),
+        (
+            fmt(|f| (f.thresholds, f.persistent_conn) = (true, true)),
+            golden!("list-thresholds"),
+        ),
+        (
+            fmt(|f| (f.tun_info, f.thresholds) = (true, true)),
+            golden!("list-thresholds"),
+        ),
+        (
+            fmt(|f| f.persistent_conn = true),
+            golden!("list-persistent"),
+        ),
         (fmt(|f| f.tun_info = true), golden!("list-tun-info")),
     ];
     for table in dump_orders() {
@@ -225,18 +327,47 @@ fn one_service_has_no_version_line() {
     let table = &dump_orders()[0];
     let one = |spec: &str, f: ListFormat| list_service(table.service(&key(spec)).unwrap(), &f);
     assert_eq!(one("tcp 10.0.0.1:80", fmt(|_| {})), golden!("svc-tcp"));
-    assert_eq!(one("tcp 200.0.0.1:443", fmt(|f| f.stats = true)), golden!("svc-tcp-stats"));
-    assert_eq!(one("tcp 200.0.0.1:443", fmt(|f| f.tun_info = true)), golden!("svc-tcp-tun"));
-    assert_eq!(one("udp [2001:db8:ffff::1]:53", fmt(|_| {})), golden!("svc-udp6"));
+    assert_eq!(
+        one("tcp 200.0.0.1:443", fmt(|f| f.stats = true)),
+        golden!("svc-tcp-stats")
+    );
+    assert_eq!(
+        one("tcp 200.0.0.1:443", fmt(|f| f.tun_info = true)),
+        golden!("svc-tcp-tun")
+    );
+    assert_eq!(
+        one("udp [2001:db8:ffff::1]:53", fmt(|_| {})),
+        golden!("svc-udp6")
+    );
     assert_eq!(one("fwm6 2", fmt(|_| {})), golden!("svc-fwm6"));
-    assert_eq!(one("fwm 1", fmt(|f| f.thresholds = true)), golden!("svc-fwm"));
-    assert_eq!(one("sctp 10.0.0.5:3868", fmt(|f| f.persistent_conn = true)), golden!("svc-sctp"));
+    assert_eq!(
+        one("fwm 1", fmt(|f| f.thresholds = true)),
+        golden!("svc-fwm")
+    );
+    assert_eq!(
+        one("sctp 10.0.0.5:3868", fmt(|f| f.persistent_conn = true)),
+        golden!("svc-sctp")
+    );
 }
 
 #[test]
 fn timeouts_and_daemons_match_ipvsadm() {
-    assert_eq!(list_timeouts(&Timeouts { tcp: 900, tcp_fin: 120, udp: 300 }), golden!("timeout-default"));
-    assert_eq!(list_timeouts(&Timeouts { tcp: 100, tcp_fin: 20, udp: 30 }), golden!("timeout-set"));
+    assert_eq!(
+        list_timeouts(&Timeouts {
+            tcp: 900,
+            tcp_fin: 120,
+            udp: 300
+        }),
+        golden!("timeout-default")
+    );
+    assert_eq!(
+        list_timeouts(&Timeouts {
+            tcp: 100,
+            tcp_fin: 20,
+            udp: 30
+        }),
+        golden!("timeout-set")
+    );
 
     let daemon = |state, sync_id, sync_maxlen, group: &str, mcast_port, mcast_ttl| SyncDaemon {
         state,
@@ -252,9 +383,18 @@ fn timeouts_and_daemons_match_ipvsadm() {
     let master_opts = daemon(SyncState::Master, 3, 1000, "239.1.2.3", 9000, 5);
     let backup_v6 = daemon(SyncState::Backup, 255, 65487, "ff02::1:3", 8848, 1);
     assert_eq!(list_daemons(&[]), golden!("daemon-none"));
-    assert_eq!(list_daemons(std::slice::from_ref(&master)), golden!("daemon-master"));
+    assert_eq!(
+        list_daemons(std::slice::from_ref(&master)),
+        golden!("daemon-master")
+    );
     // Master first whatever the order given.
-    assert_eq!(list_daemons(&[backup.clone(), master]), golden!("daemon-both"));
-    assert_eq!(list_daemons(&[master_opts, backup]), golden!("daemon-master-opts"));
+    assert_eq!(
+        list_daemons(&[backup.clone(), master]),
+        golden!("daemon-both")
+    );
+    assert_eq!(
+        list_daemons(&[master_opts, backup]),
+        golden!("daemon-master-opts")
+    );
     assert_eq!(list_daemons(&[backup_v6]), golden!("daemon-backup-v6"));
 }

@@ -104,7 +104,10 @@ mod tests {
         assert_eq!(v6("1:0:0:1:0:0:0:1"), "1:0:0:1::1");
         // Five zero words followed by something other than ffff: plain hex.
         assert_eq!(v6("::1:0:1"), "::1:0:1");
-        assert_eq!(v6("2001:db8:aaaa:bbbb:cccc:dddd:eeee:1"), "2001:db8:aaaa:bbbb:cccc:dddd:eeee:1");
+        assert_eq!(
+            v6("2001:db8:aaaa:bbbb:cccc:dddd:eeee:1"),
+            "2001:db8:aaaa:bbbb:cccc:dddd:eeee:1"
+        );
     }
 
     #[test]

@@ -51,14 +51,19 @@ pub fn cmp_dests(a: &DestConfig, b: &DestConfig) -> i32 {
 /// with far-apart addresses or marks the result depends on it.
 pub fn sort_services<S: Borrow<Service>>(services: &mut [S]) {
     let order = glibc_msort(services.len(), |i, j| {
-        cmp_services(&services[i].borrow().config.key, &services[j].borrow().config.key)
+        cmp_services(
+            &services[i].borrow().config.key,
+            &services[j].borrow().config.key,
+        )
     });
     apply_order(services, &order);
 }
 
 /// Sorts one service's real servers in place as ipvsadm does; give them in the kernel's dump order.
 pub fn sort_dests<D: Borrow<Dest>>(dests: &mut [D]) {
-    let order = glibc_msort(dests.len(), |i, j| cmp_dests(&dests[i].borrow().config, &dests[j].borrow().config));
+    let order = glibc_msort(dests.len(), |i, j| {
+        cmp_dests(&dests[i].borrow().config, &dests[j].borrow().config)
+    });
     apply_order(dests, &order);
 }
 
@@ -75,16 +80,24 @@ struct SvcFields {
 impl SvcFields {
     fn of(key: &ServiceKey) -> SvcFields {
         match key {
-            ServiceKey::Addr { protocol, addr, port } => SvcFields {
+            ServiceKey::Addr {
+                protocol,
+                addr,
+                port,
+            } => SvcFields {
                 fwmark: 0,
                 af: Family::of(addr).af(),
                 protocol: protocol.number(),
                 addr: words(addr),
                 port: *port,
             },
-            ServiceKey::Fwmark { mark, family } => {
-                SvcFields { fwmark: *mark, af: family.af(), protocol: 0, addr: [0; 4], port: 0 }
-            }
+            ServiceKey::Fwmark { mark, family } => SvcFields {
+                fwmark: *mark,
+                af: family.af(),
+                protocol: 0,
+                addr: [0; 4],
+                port: 0,
+            },
         }
     }
 }
@@ -95,7 +108,12 @@ fn words(addr: &IpAddr) -> [u32; 4] {
         IpAddr::V4(a) => [u32::from(*a), 0, 0, 0],
         IpAddr::V6(a) => {
             let x = u128::from(*a);
-            [(x >> 96) as u32, (x >> 64) as u32, (x >> 32) as u32, x as u32]
+            [
+                (x >> 96) as u32,
+                (x >> 64) as u32,
+                (x >> 32) as u32,
+                x as u32,
+            ]
         }
     }
 }
@@ -103,7 +121,12 @@ fn words(addr: &IpAddr) -> [u32; 4] {
 /// IPv6: word by word until one differs; IPv4: word 0 only.
 fn addr_diff(ipv6: bool, a: &[u32; 4], b: &[u32; 4]) -> i32 {
     let n = if ipv6 { 4 } else { 1 };
-    a.iter().zip(b).take(n).map(|(x, y)| c_sub(*x, *y)).find(|r| *r != 0).unwrap_or(0)
+    a.iter()
+        .zip(b)
+        .take(n)
+        .map(|(x, y)| c_sub(*x, *y))
+        .find(|r| *r != 0)
+        .unwrap_or(0)
 }
 
 /// `(int)(a - b)` on unsigned 32-bit values.
@@ -167,18 +190,33 @@ mod tests {
 
     fn tcp(s: &str) -> ServiceKey {
         let (addr, port) = s.rsplit_once(':').unwrap();
-        let addr = addr.trim_start_matches('[').trim_end_matches(']').parse().unwrap();
-        ServiceKey::Addr { protocol: Protocol::Tcp, addr, port: port.parse().unwrap() }
+        let addr = addr
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse()
+            .unwrap();
+        ServiceKey::Addr {
+            protocol: Protocol::Tcp,
+            addr,
+            port: port.parse().unwrap(),
+        }
     }
 
     fn fwm(mark: u32) -> ServiceKey {
-        ServiceKey::Fwmark { mark, family: Family::Inet }
+        ServiceKey::Fwmark {
+            mark,
+            family: Family::Inet,
+        }
     }
 
     fn sorted(keys: &[ServiceKey]) -> Vec<ServiceKey> {
         let mut services: Vec<Service> = keys
             .iter()
-            .map(|k| Service { config: ServiceConfig::new(*k), stats: Stats::default(), dests: vec![] })
+            .map(|k| Service {
+                config: ServiceConfig::new(*k),
+                stats: Stats::default(),
+                dests: vec![],
+            })
             .collect();
         sort_services(&mut services);
         services.into_iter().map(|s| s.config.key).collect()
@@ -188,9 +226,15 @@ mod tests {
     fn addresses_2_pow_31_apart_sort_backwards() {
         assert!(cmp_services(&tcp("200.0.0.1:80"), &tcp("10.0.0.1:80")) < 0);
         assert!(cmp_services(&tcp("100.0.0.1:80"), &tcp("10.0.0.1:80")) > 0);
-        assert_eq!(sorted(&[tcp("10.0.0.1:80"), tcp("200.0.0.1:80")]), [tcp("200.0.0.1:80"), tcp("10.0.0.1:80")]);
+        assert_eq!(
+            sorted(&[tcp("10.0.0.1:80"), tcp("200.0.0.1:80")]),
+            [tcp("200.0.0.1:80"), tcp("10.0.0.1:80")]
+        );
         // Ports are u16: promoted, never wrap.
-        assert_eq!(sorted(&[tcp("10.0.0.1:65535"), tcp("10.0.0.1:1")]), [tcp("10.0.0.1:1"), tcp("10.0.0.1:65535")]);
+        assert_eq!(
+            sorted(&[tcp("10.0.0.1:65535"), tcp("10.0.0.1:1")]),
+            [tcp("10.0.0.1:1"), tcp("10.0.0.1:65535")]
+        );
         // IPv6 compares word by word with the same wrap: 2001:: sorts after fd00::.
         assert!(cmp_services(&tcp("[2001:db8::1]:80"), &tcp("[fd00::1]:80")) > 0);
         assert!(cmp_services(&tcp("[2001:db8::1]:80"), &tcp("[2001:db8::2]:80")) < 0);
@@ -198,8 +242,14 @@ mod tests {
 
     #[test]
     fn fwmarks_above_i32_max_sort_before_address_services() {
-        assert_eq!(sorted(&[tcp("10.0.0.1:80"), fwm(1), fwm(u32::MAX)]), [fwm(u32::MAX), tcp("10.0.0.1:80"), fwm(1)]);
-        let v6 = ServiceKey::Fwmark { mark: 1, family: Family::Inet6 };
+        assert_eq!(
+            sorted(&[tcp("10.0.0.1:80"), fwm(1), fwm(u32::MAX)]),
+            [fwm(u32::MAX), tcp("10.0.0.1:80"), fwm(1)]
+        );
+        let v6 = ServiceKey::Fwmark {
+            mark: 1,
+            family: Family::Inet6,
+        };
         assert_eq!(sorted(&[v6, fwm(2), fwm(1)]), [fwm(1), v6, fwm(2)]);
     }
 
@@ -214,10 +264,14 @@ mod tests {
 
     #[test]
     fn merge_sort_is_stable_and_sorts_a_total_order() {
-        let keys: Vec<ServiceKey> =
-            [7u16, 3, 9, 3, 1, 8, 2, 2, 6].iter().map(|p| tcp(&format!("10.0.0.1:{p}"))).collect();
-        let want: Vec<ServiceKey> =
-            [1u16, 2, 2, 3, 3, 6, 7, 8, 9].iter().map(|p| tcp(&format!("10.0.0.1:{p}"))).collect();
+        let keys: Vec<ServiceKey> = [7u16, 3, 9, 3, 1, 8, 2, 2, 6]
+            .iter()
+            .map(|p| tcp(&format!("10.0.0.1:{p}")))
+            .collect();
+        let want: Vec<ServiceKey> = [1u16, 2, 2, 3, 3, 6, 7, 8, 9]
+            .iter()
+            .map(|p| tcp(&format!("10.0.0.1:{p}")))
+            .collect();
         assert_eq!(sorted(&keys), want);
         let mut refs: Vec<&str> = vec!["d", "a", "c", "b"];
         let order = glibc_msort(refs.len(), |i, j| refs[i].cmp(refs[j]) as i32);
@@ -229,7 +283,11 @@ mod tests {
     fn mixed_family_dests_compare_by_the_first_ones_family() {
         let d = |s: &str| {
             let (addr, port) = s.rsplit_once(':').unwrap();
-            let addr = addr.trim_start_matches('[').trim_end_matches(']').parse().unwrap();
+            let addr = addr
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse()
+                .unwrap();
             DestConfig::new(addr, port.parse().unwrap())
         };
         // Seen in the lab: 10.2.0.7:443 before [2001:db8::5]:443 either way round.

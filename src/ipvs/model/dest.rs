@@ -23,7 +23,9 @@ impl TunnelType {
     }
 
     pub fn from_number(n: u8) -> Option<TunnelType> {
-        [TunnelType::Ipip, TunnelType::Gue, TunnelType::Gre].into_iter().find(|t| t.number() == n)
+        [TunnelType::Ipip, TunnelType::Gue, TunnelType::Gre]
+            .into_iter()
+            .find(|t| t.number() == n)
     }
 
     pub fn name(self) -> &'static str {
@@ -92,7 +94,11 @@ pub enum Forward {
     /// LVS-DR, direct routing (`-g`, ipvsadm's default).
     Route,
     /// LVS-TUN (`-i`). `port` is used by GUE only; `csum` by GUE and GRE.
-    Tunnel { tun_type: TunnelType, port: u16, csum: TunnelCsum },
+    Tunnel {
+        tun_type: TunnelType,
+        port: u16,
+        csum: TunnelCsum,
+    },
     /// The kernel's internal "local node" method; only ever read back, never set.
     Local,
 }
@@ -132,7 +138,11 @@ impl Forward {
     }
 
     pub fn ipip() -> Forward {
-        Forward::Tunnel { tun_type: TunnelType::Ipip, port: 0, csum: TunnelCsum::NoCsum }
+        Forward::Tunnel {
+            tun_type: TunnelType::Ipip,
+            port: 0,
+            csum: TunnelCsum::NoCsum,
+        }
     }
 }
 

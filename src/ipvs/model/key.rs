@@ -97,7 +97,11 @@ impl fmt::Display for Family {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum ServiceKey {
-    Addr { protocol: Protocol, addr: IpAddr, port: u16 },
+    Addr {
+        protocol: Protocol,
+        addr: IpAddr,
+        port: u16,
+    },
     /// The mark is never 0: the kernel would read a 0 mark as "TCP 0.0.0.0:0".
     Fwmark { mark: u32, family: Family },
 }
@@ -146,11 +150,21 @@ impl fmt::Display for ServiceKey {
     /// The ipvsadm argument form: `-t 192.0.2.1:80`, `-f 7 -6`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ServiceKey::Addr { protocol, addr, port } => {
+            ServiceKey::Addr {
+                protocol,
+                addr,
+                port,
+            } => {
                 write!(f, "{} {}", protocol.ipvsadm_option(), AddrPort(addr, *port))
             }
-            ServiceKey::Fwmark { mark, family: Family::Inet } => write!(f, "-f {mark}"),
-            ServiceKey::Fwmark { mark, family: Family::Inet6 } => write!(f, "-f {mark} -6"),
+            ServiceKey::Fwmark {
+                mark,
+                family: Family::Inet,
+            } => write!(f, "-f {mark}"),
+            ServiceKey::Fwmark {
+                mark,
+                family: Family::Inet6,
+            } => write!(f, "-f {mark} -6"),
         }
     }
 }

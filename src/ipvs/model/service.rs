@@ -60,7 +60,11 @@ impl SchedFlags {
                 }
             }
             _ => {
-                for (set, name) in [(self.flag1, "flag-1"), (self.flag2, "flag-2"), (self.flag3, "flag-3")] {
+                for (set, name) in [
+                    (self.flag1, "flag-1"),
+                    (self.flag2, "flag-2"),
+                    (self.flag3, "flag-3"),
+                ] {
                     if set {
                         names.push(name.to_string());
                     }
@@ -90,7 +94,8 @@ impl Netmask {
     }
 
     pub fn is_host(&self) -> bool {
-        matches!(self, Netmask::V4(m) if *m == Ipv4Addr::BROADCAST) || matches!(self, Netmask::V6(128))
+        matches!(self, Netmask::V4(m) if *m == Ipv4Addr::BROADCAST)
+            || matches!(self, Netmask::V6(128))
     }
 }
 

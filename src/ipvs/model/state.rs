@@ -79,7 +79,12 @@ pub struct Info {
 
 impl Info {
     pub fn version_string(&self) -> String {
-        format!("{}.{}.{}", (self.version >> 16) & 0xff, (self.version >> 8) & 0xff, self.version & 0xff)
+        format!(
+            "{}.{}.{}",
+            (self.version >> 16) & 0xff,
+            (self.version >> 8) & 0xff,
+            self.version & 0xff
+        )
     }
 }
 

@@ -37,7 +37,9 @@ impl IpvsAttr {
         if command == cmd::SET_INFO {
             return Ok(match buf.kind() {
                 INFO_ATTR_VERSION => IpvsAttr::InfoVersion(u32_of(payload, "INFO_ATTR_VERSION")?),
-                INFO_ATTR_CONN_TAB_SIZE => IpvsAttr::InfoConnTabSize(u32_of(payload, "INFO_ATTR_CONN_TAB_SIZE")?),
+                INFO_ATTR_CONN_TAB_SIZE => {
+                    IpvsAttr::InfoConnTabSize(u32_of(payload, "INFO_ATTR_CONN_TAB_SIZE")?)
+                }
                 _ => IpvsAttr::Other(DefaultNla::parse(buf)?),
             });
         }
@@ -46,7 +48,9 @@ impl IpvsAttr {
             CMD_ATTR_DEST => IpvsAttr::Dest(parse_nest(payload, DestAttr::parse)?),
             CMD_ATTR_DAEMON => IpvsAttr::Daemon(parse_nest(payload, DaemonAttr::parse)?),
             CMD_ATTR_TIMEOUT_TCP => IpvsAttr::TimeoutTcp(u32_of(payload, "CMD_ATTR_TIMEOUT_TCP")?),
-            CMD_ATTR_TIMEOUT_TCP_FIN => IpvsAttr::TimeoutTcpFin(u32_of(payload, "CMD_ATTR_TIMEOUT_TCP_FIN")?),
+            CMD_ATTR_TIMEOUT_TCP_FIN => {
+                IpvsAttr::TimeoutTcpFin(u32_of(payload, "CMD_ATTR_TIMEOUT_TCP_FIN")?)
+            }
             CMD_ATTR_TIMEOUT_UDP => IpvsAttr::TimeoutUdp(u32_of(payload, "CMD_ATTR_TIMEOUT_UDP")?),
             _ => IpvsAttr::Other(DefaultNla::parse(buf)?),
         })

@@ -56,9 +56,13 @@ impl Nla for DaemonAttr {
 
     fn emit_value(&self, buffer: &mut [u8]) {
         match self {
-            DaemonAttr::State(v) | DaemonAttr::SyncId(v) => buffer.copy_from_slice(&v.to_ne_bytes()),
+            DaemonAttr::State(v) | DaemonAttr::SyncId(v) => {
+                buffer.copy_from_slice(&v.to_ne_bytes())
+            }
             DaemonAttr::McastIfn(s) => emit_nul_string(buffer, s),
-            DaemonAttr::SyncMaxlen(v) | DaemonAttr::McastPort(v) => buffer.copy_from_slice(&v.to_ne_bytes()),
+            DaemonAttr::SyncMaxlen(v) | DaemonAttr::McastPort(v) => {
+                buffer.copy_from_slice(&v.to_ne_bytes())
+            }
             DaemonAttr::McastGroup(a) => buffer.copy_from_slice(a),
             DaemonAttr::McastGroup6(a) => buffer.copy_from_slice(a),
             DaemonAttr::McastTtl(v) => buffer[0] = *v,
@@ -74,9 +78,13 @@ impl DaemonAttr {
             DAEMON_ATTR_STATE => DaemonAttr::State(u32_of(p, "DAEMON_ATTR_STATE")?),
             DAEMON_ATTR_MCAST_IFN => DaemonAttr::McastIfn(parse_nul_string(p)),
             DAEMON_ATTR_SYNC_ID => DaemonAttr::SyncId(u32_of(p, "DAEMON_ATTR_SYNC_ID")?),
-            DAEMON_ATTR_SYNC_MAXLEN => DaemonAttr::SyncMaxlen(u16_of(p, "DAEMON_ATTR_SYNC_MAXLEN")?),
+            DAEMON_ATTR_SYNC_MAXLEN => {
+                DaemonAttr::SyncMaxlen(u16_of(p, "DAEMON_ATTR_SYNC_MAXLEN")?)
+            }
             DAEMON_ATTR_MCAST_GROUP => DaemonAttr::McastGroup(fixed(p, "DAEMON_ATTR_MCAST_GROUP")?),
-            DAEMON_ATTR_MCAST_GROUP6 => DaemonAttr::McastGroup6(fixed(p, "DAEMON_ATTR_MCAST_GROUP6")?),
+            DAEMON_ATTR_MCAST_GROUP6 => {
+                DaemonAttr::McastGroup6(fixed(p, "DAEMON_ATTR_MCAST_GROUP6")?)
+            }
             DAEMON_ATTR_MCAST_PORT => DaemonAttr::McastPort(u16_of(p, "DAEMON_ATTR_MCAST_PORT")?),
             DAEMON_ATTR_MCAST_TTL => DaemonAttr::McastTtl(u8_of(p, "DAEMON_ATTR_MCAST_TTL")?),
             _ => DaemonAttr::Other(DefaultNla::parse(buf)?),

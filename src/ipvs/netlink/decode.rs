@@ -18,7 +18,8 @@ fn need<T>(value: Option<T>, what: &str, attr: &str) -> Result<T> {
 }
 
 fn family(af: u16, what: &str) -> Result<Family> {
-    Family::from_af(af).ok_or_else(|| Error::Decode(format!("{what} has unknown address family {af}")))
+    Family::from_af(af)
+        .ok_or_else(|| Error::Decode(format!("{what} has unknown address family {af}")))
 }
 
 /// The family decides, never the length: the kernel sends IPv4 as 16 bytes too.
@@ -34,7 +35,9 @@ pub fn netmask(family: Family, raw: [u8; 4]) -> Result<Netmask> {
         Family::Inet => Ok(Netmask::V4(Ipv4Addr::from(raw))),
         Family::Inet6 => match u32::from_ne_bytes(raw) {
             p @ 1..=128 => Ok(Netmask::V6(p as u8)),
-            p => Err(Error::Decode(format!("IPv6 service has prefix length {p} (expected 1 to 128)"))),
+            p => Err(Error::Decode(format!(
+                "IPv6 service has prefix length {p} (expected 1 to 128)"
+            ))),
         },
     }
 }
@@ -42,7 +45,12 @@ pub fn netmask(family: Family, raw: [u8; 4]) -> Result<Netmask> {
 /// The 64-bit nest when the kernel sent one (4.x and later), else the legacy one.
 pub fn stats(stats32: Option<&[StatsAttr]>, stats64: Option<&[StatsAttr]>) -> Stats {
     let mut out = Stats::default();
-    for (kind, v) in stats64.or(stats32).unwrap_or_default().iter().filter_map(StatsAttr::value) {
+    for (kind, v) in stats64
+        .or(stats32)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(StatsAttr::value)
+    {
         let field = match kind {
             StatKind::Conns => &mut out.conns,
             StatKind::InPkts => &mut out.inpkts,
@@ -88,10 +96,17 @@ pub fn service(attrs: &[SvcAttr]) -> Result<Service> {
         Some(mark) if mark != 0 => ServiceKey::Fwmark { mark, family: fam },
         _ => {
             let n = need(proto, what, "its protocol (SVC_ATTR_PROTOCOL)")?;
-            let protocol = Protocol::from_number(n)
-                .ok_or_else(|| Error::Decode(format!("{what} has protocol {n}, which is not TCP, UDP or SCTP")))?;
+            let protocol = Protocol::from_number(n).ok_or_else(|| {
+                Error::Decode(format!(
+                    "{what} has protocol {n}, which is not TCP, UDP or SCTP"
+                ))
+            })?;
             let addr = addr(fam, need(raw_addr, what, "its address (SVC_ATTR_ADDR)")?);
-            ServiceKey::Addr { protocol, addr, port: need(port, what, "its port (SVC_ATTR_PORT)")? }
+            ServiceKey::Addr {
+                protocol,
+                addr,
+                port: need(port, what, "its port (SVC_ATTR_PORT)")?,
+            }
         }
     };
     let flags = need(flags, what, "its flags (SVC_ATTR_FLAGS)")?;
@@ -106,7 +121,11 @@ pub fn service(attrs: &[SvcAttr]) -> Result<Service> {
         pe: pe.filter(|p| !p.is_empty()).cloned(),
         netmask: netmask(fam, need(raw_mask, what, "its netmask (SVC_ATTR_NETMASK)")?)?,
     };
-    Ok(Service { config, stats: stats(s32, s64), dests: Vec::new() })
+    Ok(Service {
+        config,
+        stats: stats(s32, s64),
+        dests: Vec::new(),
+    })
 }
 
 /// The kernel's own listing names every method other than local, tunnel and route "Masq"
@@ -116,8 +135,9 @@ fn forward(method: u32, tun_type: u8, tun_port: u16, tun_flags: u16) -> Result<F
         Forward::LOCALNODE => Forward::Local,
         Forward::DROUTE => Forward::Route,
         Forward::TUNNEL => Forward::Tunnel {
-            tun_type: TunnelType::from_number(tun_type)
-                .ok_or_else(|| Error::Decode(format!("a real server has unknown tunnel type {tun_type}")))?,
+            tun_type: TunnelType::from_number(tun_type).ok_or_else(|| {
+                Error::Decode(format!("a real server has unknown tunnel type {tun_type}"))
+            })?,
             port: tun_port,
             csum: TunnelCsum::from_bits(tun_flags),
         },
@@ -127,7 +147,8 @@ fn forward(method: u32, tun_type: u8, tun_port: u16, tun_flags: u16) -> Result<F
 
 /// A dest nest. Its address family is DEST_ATTR_ADDR_FAMILY, or the service's on old kernels.
 pub fn dest(attrs: &[DestAttr], service_family: Family) -> Result<Dest> {
-    let (mut raw_addr, mut port, mut fwd, mut weight, mut u, mut l) = (None, None, None, None, None, None);
+    let (mut raw_addr, mut port, mut fwd, mut weight, mut u, mut l) =
+        (None, None, None, None, None, None);
     let (mut active, mut inact, mut persist, mut af) = (None, None, None, None);
     let (mut tun_type, mut tun_port, mut tun_flags, mut s32, mut s64) = (0, 0, 0, None, None);
     for a in attrs {
@@ -158,16 +179,33 @@ pub fn dest(attrs: &[DestAttr], service_family: Family) -> Result<Dest> {
     let config = DestConfig {
         addr: addr(fam, need(raw_addr, what, "its address (DEST_ATTR_ADDR)")?),
         port: need(port, what, "its port (DEST_ATTR_PORT)")?,
-        forward: forward(need(fwd, what, "its forwarding method (DEST_ATTR_FWD_METHOD)")?, tun_type, tun_port, tun_flags)?,
+        forward: forward(
+            need(fwd, what, "its forwarding method (DEST_ATTR_FWD_METHOD)")?,
+            tun_type,
+            tun_port,
+            tun_flags,
+        )?,
         weight: need(weight, what, "its weight (DEST_ATTR_WEIGHT)")?,
         u_threshold: need(u, what, "its upper threshold (DEST_ATTR_U_THRESH)")?,
         l_threshold: need(l, what, "its lower threshold (DEST_ATTR_L_THRESH)")?,
     };
     Ok(Dest {
         config,
-        active_conns: need(active, what, "its active connections (DEST_ATTR_ACTIVE_CONNS)")?,
-        inact_conns: need(inact, what, "its inactive connections (DEST_ATTR_INACT_CONNS)")?,
-        persist_conns: need(persist, what, "its persistent connections (DEST_ATTR_PERSIST_CONNS)")?,
+        active_conns: need(
+            active,
+            what,
+            "its active connections (DEST_ATTR_ACTIVE_CONNS)",
+        )?,
+        inact_conns: need(
+            inact,
+            what,
+            "its inactive connections (DEST_ATTR_INACT_CONNS)",
+        )?,
+        persist_conns: need(
+            persist,
+            what,
+            "its persistent connections (DEST_ATTR_PERSIST_CONNS)",
+        )?,
         stats: stats(s32, s64),
     })
 }
@@ -199,7 +237,8 @@ pub fn daemon(attrs: &[DaemonAttr]) -> Result<SyncDaemon> {
         state,
         mcast_ifn: need(ifn, what, "its interface (DAEMON_ATTR_MCAST_IFN)")?.clone(),
         // The kernel keeps the id in 8 bits (the sync protocol carries no more).
-        sync_id: u8::try_from(id).map_err(|_| Error::Decode(format!("{what} has sync id {id} (above 255)")))?,
+        sync_id: u8::try_from(id)
+            .map_err(|_| Error::Decode(format!("{what} has sync id {id} (above 255)")))?,
         sync_maxlen: maxlen,
         mcast_group: group,
         mcast_port: port,
@@ -208,20 +247,48 @@ pub fn daemon(attrs: &[DaemonAttr]) -> Result<SyncDaemon> {
 }
 
 /// The one nest of a dump or doit reply; `pick` selects the wanted kind of nest.
-fn nest<'a, T>(msg: &'a IpvsMessage, what: &str, pick: impl Fn(&'a IpvsAttr) -> Option<&'a T>) -> Result<&'a T> {
-    msg.attrs.iter().find_map(pick).ok_or_else(|| Error::Decode(format!("a {what} reply carries no {what}")))
+fn nest<'a, T>(
+    msg: &'a IpvsMessage,
+    what: &str,
+    pick: impl Fn(&'a IpvsAttr) -> Option<&'a T>,
+) -> Result<&'a T> {
+    msg.attrs
+        .iter()
+        .find_map(pick)
+        .ok_or_else(|| Error::Decode(format!("a {what} reply carries no {what}")))
 }
 
 pub fn service_message(msg: &IpvsMessage) -> Result<Service> {
-    service(nest(msg, "service", |a| if let IpvsAttr::Service(v) = a { Some(v) } else { None })?)
+    service(nest(msg, "service", |a| {
+        if let IpvsAttr::Service(v) = a {
+            Some(v)
+        } else {
+            None
+        }
+    })?)
 }
 
 pub fn dest_message(msg: &IpvsMessage, service_family: Family) -> Result<Dest> {
-    dest(nest(msg, "real server", |a| if let IpvsAttr::Dest(v) = a { Some(v) } else { None })?, service_family)
+    dest(
+        nest(msg, "real server", |a| {
+            if let IpvsAttr::Dest(v) = a {
+                Some(v)
+            } else {
+                None
+            }
+        })?,
+        service_family,
+    )
 }
 
 pub fn daemon_message(msg: &IpvsMessage) -> Result<SyncDaemon> {
-    daemon(nest(msg, "sync daemon", |a| if let IpvsAttr::Daemon(v) = a { Some(v) } else { None })?)
+    daemon(nest(msg, "sync daemon", |a| {
+        if let IpvsAttr::Daemon(v) = a {
+            Some(v)
+        } else {
+            None
+        }
+    })?)
 }
 
 /// GET_CONFIG. A kernel built without TCP or UDP support omits that timeout; it reads as 0.
@@ -239,8 +306,20 @@ pub fn timeouts_message(msg: &IpvsMessage) -> Timeouts {
 }
 
 pub fn info_message(msg: &IpvsMessage) -> Result<Info> {
-    let version = msg.attrs.iter().find_map(|a| if let IpvsAttr::InfoVersion(v) = a { Some(*v) } else { None });
-    let size = msg.attrs.iter().find_map(|a| if let IpvsAttr::InfoConnTabSize(v) = a { Some(*v) } else { None });
+    let version = msg.attrs.iter().find_map(|a| {
+        if let IpvsAttr::InfoVersion(v) = a {
+            Some(*v)
+        } else {
+            None
+        }
+    });
+    let size = msg.attrs.iter().find_map(|a| {
+        if let IpvsAttr::InfoConnTabSize(v) = a {
+            Some(*v)
+        } else {
+            None
+        }
+    });
     Ok(Info {
         version: need(version, "the IPVS info reply", "INFO_ATTR_VERSION")?,
         conn_tab_size: need(size, "the IPVS info reply", "INFO_ATTR_CONN_TAB_SIZE")?,

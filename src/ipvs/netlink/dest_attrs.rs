@@ -51,7 +51,10 @@ impl Nla for DestAttr {
     fn value_len(&self) -> usize {
         match self {
             DestAttr::Addr(_) => 16,
-            DestAttr::Port(_) | DestAttr::AddrFamily(_) | DestAttr::TunPort(_) | DestAttr::TunFlags(_) => 2,
+            DestAttr::Port(_)
+            | DestAttr::AddrFamily(_)
+            | DestAttr::TunPort(_)
+            | DestAttr::TunFlags(_) => 2,
             DestAttr::TunType(_) => 1,
             DestAttr::FwdMethod(_)
             | DestAttr::Weight(_)
@@ -90,7 +93,9 @@ impl Nla for DestAttr {
         match self {
             DestAttr::Addr(a) => buffer.copy_from_slice(a),
             DestAttr::Port(v) | DestAttr::TunPort(v) => buffer.copy_from_slice(&v.to_be_bytes()),
-            DestAttr::AddrFamily(v) | DestAttr::TunFlags(v) => buffer.copy_from_slice(&v.to_ne_bytes()),
+            DestAttr::AddrFamily(v) | DestAttr::TunFlags(v) => {
+                buffer.copy_from_slice(&v.to_ne_bytes())
+            }
             DestAttr::TunType(v) => buffer[0] = *v,
             DestAttr::FwdMethod(v)
             | DestAttr::Weight(v)
@@ -117,10 +122,14 @@ impl DestAttr {
             DEST_ATTR_L_THRESH => DestAttr::LThresh(u32_of(p, "DEST_ATTR_L_THRESH")?),
             DEST_ATTR_ACTIVE_CONNS => DestAttr::ActiveConns(u32_of(p, "DEST_ATTR_ACTIVE_CONNS")?),
             DEST_ATTR_INACT_CONNS => DestAttr::InactConns(u32_of(p, "DEST_ATTR_INACT_CONNS")?),
-            DEST_ATTR_PERSIST_CONNS => DestAttr::PersistConns(u32_of(p, "DEST_ATTR_PERSIST_CONNS")?),
+            DEST_ATTR_PERSIST_CONNS => {
+                DestAttr::PersistConns(u32_of(p, "DEST_ATTR_PERSIST_CONNS")?)
+            }
             DEST_ATTR_STATS => DestAttr::Stats(parse_nest(p, |n| StatsAttr::parse_in(n, false))?),
             DEST_ATTR_ADDR_FAMILY => DestAttr::AddrFamily(u16_of(p, "DEST_ATTR_ADDR_FAMILY")?),
-            DEST_ATTR_STATS64 => DestAttr::Stats64(parse_nest(p, |n| StatsAttr::parse_in(n, true))?),
+            DEST_ATTR_STATS64 => {
+                DestAttr::Stats64(parse_nest(p, |n| StatsAttr::parse_in(n, true))?)
+            }
             DEST_ATTR_TUN_TYPE => DestAttr::TunType(u8_of(p, "DEST_ATTR_TUN_TYPE")?),
             DEST_ATTR_TUN_PORT => DestAttr::TunPort(u16_be_of(p, "DEST_ATTR_TUN_PORT")?),
             DEST_ATTR_TUN_FLAGS => DestAttr::TunFlags(u16_of(p, "DEST_ATTR_TUN_FLAGS")?),

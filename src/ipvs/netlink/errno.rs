@@ -6,13 +6,20 @@
 use crate::ipvs::error::Error;
 use crate::ipvs::model::{AddrPort, Family, ServiceConfig, ServiceKey};
 use crate::ipvs::op::IpvsOp;
-use libc::{EAFNOSUPPORT, EBUSY, EEXIST, EINVAL, ENODEV, ENOENT, ENOMEM, ENOPROTOOPT, EOPNOTSUPP, EPERM, ERANGE, ESRCH};
+use libc::{
+    EAFNOSUPPORT, EBUSY, EEXIST, EINVAL, ENODEV, ENOENT, ENOMEM, ENOPROTOOPT, EOPNOTSUPP, EPERM,
+    ERANGE, ESRCH,
+};
 use std::net::IpAddr;
 
 /// `TCP 192.0.2.1:80`, `UDP [2001:db8::1]:53`, `fwmark 7 (IPv6)`.
 pub fn service_name(key: &ServiceKey) -> String {
     match key {
-        ServiceKey::Addr { protocol, addr, port } => format!("{} {}", protocol.name(), AddrPort(addr, *port)),
+        ServiceKey::Addr {
+            protocol,
+            addr,
+            port,
+        } => format!("{} {}", protocol.name(), AddrPort(addr, *port)),
         ServiceKey::Fwmark { mark, family } => format!("fwmark {mark} ({family})"),
     }
 }
@@ -34,11 +41,25 @@ fn os_text(errno: i32) -> String {
 fn common(errno: i32, doing: &str) -> Option<Error> {
     Some(match errno {
         EPERM => Error::Permission,
-        EAFNOSUPPORT => kernel(errno, format!("{doing}: this kernel's IPVS has no IPv6 support (CONFIG_IP_VS_IPV6, or IPv6 is disabled)")),
-        EOPNOTSUPP => kernel(errno, format!("{doing}: this kernel's IPVS does not support the request")),
-        ENOPROTOOPT => kernel(errno, format!("{doing}: the ip_vs module is being unloaded")),
+        EAFNOSUPPORT => kernel(
+            errno,
+            format!(
+                "{doing}: this kernel's IPVS has no IPv6 support (CONFIG_IP_VS_IPV6, or IPv6 is disabled)"
+            ),
+        ),
+        EOPNOTSUPP => kernel(
+            errno,
+            format!("{doing}: this kernel's IPVS does not support the request"),
+        ),
+        ENOPROTOOPT => kernel(
+            errno,
+            format!("{doing}: the ip_vs module is being unloaded"),
+        ),
         ENOMEM => kernel(errno, format!("{doing}: the kernel is out of memory")),
-        EBUSY => kernel(errno, format!("{doing}: the netlink socket is busy with another listing")),
+        EBUSY => kernel(
+            errno,
+            format!("{doing}: the netlink socket is busy with another listing"),
+        ),
         _ => return None,
     })
 }
@@ -49,15 +70,21 @@ fn scheduler_missing(s: &ServiceConfig) -> String {
         Some(pe) => format!(
             "scheduler `{sched}` or persistence engine `{pe}` not found (are the ip_vs_{sched} and ip_vs_pe_{pe} modules available?)"
         ),
-        None => format!("scheduler `{sched}` or persistence engine not found (is the ip_vs_{sched} module available?)"),
+        None => format!(
+            "scheduler `{sched}` or persistence engine not found (is the ip_vs_{sched} module available?)"
+        ),
     }
 }
 
 fn service_invalid(s: &ServiceConfig) -> String {
     let name = service_name(&s.key);
     match s.key.family() {
-        Family::Inet6 => format!("the kernel refused service {name} as invalid (an IPv6 service needs a prefix length from 1 to 128)"),
-        Family::Inet => format!("the kernel refused service {name} as invalid (check the address, netmask and options)"),
+        Family::Inet6 => format!(
+            "the kernel refused service {name} as invalid (an IPv6 service needs a prefix length from 1 to 128)"
+        ),
+        Family::Inet => format!(
+            "the kernel refused service {name} as invalid (check the address, netmask and options)"
+        ),
     }
 }
 
@@ -133,7 +160,9 @@ pub fn read_error(what: &str, service: Option<&ServiceKey>, errno: i32) -> Error
     match (service, errno) {
         (Some(k), ESRCH) => kernel(errno, format!("no such service {}", service_name(k))),
         // Reads never return ENOENT from IPVS itself; genetlink does, for a family that is gone.
-        (_, ENOENT) => Error::Unavailable(format!("{doing}: the IPVS interface is gone (was the ip_vs module unloaded?)")),
+        (_, ENOENT) => Error::Unavailable(format!(
+            "{doing}: the IPVS interface is gone (was the ip_vs module unloaded?)"
+        )),
         _ => kernel(errno, format!("{doing}: {}", os_text(errno))),
     }
 }
@@ -144,7 +173,11 @@ mod tests {
     use crate::ipvs::model::*;
 
     fn tcp80() -> ServiceKey {
-        ServiceKey::Addr { protocol: Protocol::Tcp, addr: "192.0.2.1".parse().unwrap(), port: 80 }
+        ServiceKey::Addr {
+            protocol: Protocol::Tcp,
+            addr: "192.0.2.1".parse().unwrap(),
+            port: 80,
+        }
     }
 
     fn msg(e: Error) -> String {
@@ -154,29 +187,51 @@ mod tests {
     #[test]
     fn service_errors_name_the_service() {
         let add = IpvsOp::AddService(ServiceConfig::new(tcp80()));
-        assert_eq!(msg(op_error(&add, EEXIST)), "service TCP 192.0.2.1:80 already exists");
-        assert_eq!(msg(op_error(&IpvsOp::DeleteService(tcp80()), ESRCH)), "no such service TCP 192.0.2.1:80");
+        assert_eq!(
+            msg(op_error(&add, EEXIST)),
+            "service TCP 192.0.2.1:80 already exists"
+        );
+        assert_eq!(
+            msg(op_error(&IpvsOp::DeleteService(tcp80()), ESRCH)),
+            "no such service TCP 192.0.2.1:80"
+        );
         let mut foo = ServiceConfig::new(tcp80());
         foo.scheduler = "foo".into();
         assert_eq!(
             msg(op_error(&IpvsOp::EditService(foo), ENOENT)),
             "scheduler `foo` or persistence engine not found (is the ip_vs_foo module available?)"
         );
-        let v6 = ServiceKey::Fwmark { mark: 7, family: Family::Inet6 };
-        assert_eq!(msg(op_error(&IpvsOp::Zero(Some(v6)), ESRCH)), "no such service fwmark 7 (IPv6)");
+        let v6 = ServiceKey::Fwmark {
+            mark: 7,
+            family: Family::Inet6,
+        };
+        assert_eq!(
+            msg(op_error(&IpvsOp::Zero(Some(v6)), ESRCH)),
+            "no such service fwmark 7 (IPv6)"
+        );
     }
 
     #[test]
     fn dest_errors_name_server_and_service() {
         let dest = DestConfig::new("2001:db8::2".parse().unwrap(), 8080);
-        let add = IpvsOp::AddDest { service: tcp80(), dest };
+        let add = IpvsOp::AddDest {
+            service: tcp80(),
+            dest,
+        };
         assert_eq!(
             msg(op_error(&add, EEXIST)),
             "real server [2001:db8::2]:8080 already exists in service TCP 192.0.2.1:80"
         );
-        assert_eq!(msg(op_error(&add, ESRCH)), "no such service TCP 192.0.2.1:80");
+        assert_eq!(
+            msg(op_error(&add, ESRCH)),
+            "no such service TCP 192.0.2.1:80"
+        );
         assert!(msg(op_error(&add, ERANGE)).starts_with("weight or thresholds out of range"));
-        let del = IpvsOp::DeleteDest { service: tcp80(), addr: dest.addr, port: 8080 };
+        let del = IpvsOp::DeleteDest {
+            service: tcp80(),
+            addr: dest.addr,
+            port: 8080,
+        };
         assert_eq!(
             msg(op_error(&del, ENOENT)),
             "no such real server [2001:db8::2]:8080 in service TCP 192.0.2.1:80"
@@ -194,15 +249,36 @@ mod tests {
             mcast_port: 0,
             mcast_ttl: 0,
         };
-        assert_eq!(msg(op_error(&IpvsOp::StartDaemon(d.clone()), EEXIST)), "a master sync daemon is already running");
-        assert_eq!(msg(op_error(&IpvsOp::StartDaemon(d), ENODEV)), "no such interface `eth9` for the sync daemon");
-        assert_eq!(msg(op_error(&IpvsOp::StopDaemon(SyncState::Master), ESRCH)), "no master sync daemon is running");
+        assert_eq!(
+            msg(op_error(&IpvsOp::StartDaemon(d.clone()), EEXIST)),
+            "a master sync daemon is already running"
+        );
+        assert_eq!(
+            msg(op_error(&IpvsOp::StartDaemon(d), ENODEV)),
+            "no such interface `eth9` for the sync daemon"
+        );
+        assert_eq!(
+            msg(op_error(&IpvsOp::StopDaemon(SyncState::Master), ESRCH)),
+            "no master sync daemon is running"
+        );
         assert_eq!(op_error(&IpvsOp::Flush, EPERM), Error::Permission);
         assert_eq!(read_error("services", None, EPERM), Error::Permission);
-        assert_eq!(msg(read_error("service", Some(&tcp80()), ESRCH)), "no such service TCP 192.0.2.1:80");
-        assert!(matches!(read_error("services", None, ENOENT), Error::Unavailable(_)));
+        assert_eq!(
+            msg(read_error("service", Some(&tcp80()), ESRCH)),
+            "no such service TCP 192.0.2.1:80"
+        );
+        assert!(matches!(
+            read_error("services", None, ENOENT),
+            Error::Unavailable(_)
+        ));
         let other = op_error(&IpvsOp::Flush, libc::EIO);
-        assert!(matches!(other, Error::Kernel { errno: libc::EIO, .. }));
+        assert!(matches!(
+            other,
+            Error::Kernel {
+                errno: libc::EIO,
+                ..
+            }
+        ));
         assert!(msg(other).starts_with("ipvsadm -C: "));
     }
 }

@@ -40,7 +40,10 @@ pub fn stats32(s: &Stats) -> Vec<StatsAttr> {
 
 /// STATS64, with the zero-length PAD the kernel may put before each u64.
 pub fn stats64(s: &Stats) -> Vec<StatsAttr> {
-    counters(s).into_iter().flat_map(|(k, v)| [StatsAttr::Pad, StatsAttr::U64(k, v)]).collect()
+    counters(s)
+        .into_iter()
+        .flat_map(|(k, v)| [StatsAttr::Pad, StatsAttr::U64(k, v)])
+        .collect()
 }
 
 /// A GET_SERVICE reply: our request encoding plus what only the kernel adds (HASHED, stats).
@@ -60,7 +63,11 @@ pub fn service_reply(svc: &Service) -> IpvsMessage {
 pub fn dest_reply(d: &Dest) -> IpvsMessage {
     let c = &d.config;
     let (tun_type, tun_port, tun_flags) = match c.forward {
-        Forward::Tunnel { tun_type, port, csum } => (tun_type.number(), port, csum.bits()),
+        Forward::Tunnel {
+            tun_type,
+            port,
+            csum,
+        } => (tun_type.number(), port, csum.bits()),
         _ => (0, 0, 0),
     };
     let attrs = vec![
@@ -93,7 +100,14 @@ pub fn daemon_reply(d: &SyncDaemon) -> IpvsMessage {
 pub fn through_bytes(msg: &IpvsMessage) -> IpvsMessage {
     let mut buf = vec![0u8; msg.buffer_len()];
     msg.emit(&mut buf);
-    IpvsMessage::parse_with_param(&buf, GenlHeader { cmd: msg.cmd, version: 1 }).expect("our own bytes parse")
+    IpvsMessage::parse_with_param(
+        &buf,
+        GenlHeader {
+            cmd: msg.cmd,
+            version: 1,
+        },
+    )
+    .expect("our own bytes parse")
 }
 
 /// One netlink attribute, by hand: header, value, zero padding to 4 bytes.

@@ -1,7 +1,9 @@
 //! The IPVS generic-netlink payload: a command and its top-level attributes (no family header).
 
 use super::attrs::IpvsAttr;
-use netlink_packet_core::{DecodeError, Emitable, ErrorContext, NlasIterator, ParseableParametrized};
+use netlink_packet_core::{
+    DecodeError, Emitable, ErrorContext, NlasIterator, ParseableParametrized,
+};
 use netlink_packet_generic::{GenlFamily, GenlHeader};
 
 pub const FAMILY_NAME: &str = "IPVS";
@@ -72,7 +74,15 @@ impl ParseableParametrized<[u8], GenlHeader> for IpvsMessage {
         let attrs = NlasIterator::new(buf)
             .map(|nla| nla.and_then(|nla| IpvsAttr::parse_in(&nla, header.cmd)))
             .collect::<Result<Vec<_>, _>>()
-            .with_context(|| format!("failed to parse the attributes of IPVS command {}", header.cmd))?;
-        Ok(IpvsMessage { cmd: header.cmd, attrs })
+            .with_context(|| {
+                format!(
+                    "failed to parse the attributes of IPVS command {}",
+                    header.cmd
+                )
+            })?;
+        Ok(IpvsMessage {
+            cmd: header.cmd,
+            attrs,
+        })
     }
 }

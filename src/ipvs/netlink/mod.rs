@@ -27,8 +27,8 @@ pub use stats_attrs::{StatKind, StatsAttr};
 #[cfg(test)]
 mod fixtures;
 #[cfg(test)]
-mod tests_wire;
-#[cfg(test)]
 mod tests_fuzz;
 #[cfg(test)]
 mod tests_roundtrip;
+#[cfg(test)]
+mod tests_wire;

@@ -35,7 +35,10 @@ pub enum SvcAttr {
     Fwmark(u32),
     SchedName(String),
     /// `struct ip_vs_flags`, host order; the kernel applies `flags` under `mask`.
-    Flags { flags: u32, mask: u32 },
+    Flags {
+        flags: u32,
+        mask: u32,
+    },
     /// Persistence timeout, seconds.
     Timeout(u32),
     /// The 4 raw bytes: IPv4 mask octets (big-endian), or the IPv6 prefix as a host-order u32.

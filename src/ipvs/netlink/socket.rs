@@ -50,7 +50,11 @@ impl DumpSocket {
     pub fn open(family: u16) -> io::Result<DumpSocket> {
         // SAFETY: plain socket calls on a descriptor we own; every pointer is to a live local.
         unsafe {
-            let fd = libc::socket(libc::AF_NETLINK, libc::SOCK_RAW | libc::SOCK_CLOEXEC, libc::NETLINK_GENERIC);
+            let fd = libc::socket(
+                libc::AF_NETLINK,
+                libc::SOCK_RAW | libc::SOCK_CLOEXEC,
+                libc::NETLINK_GENERIC,
+            );
             if fd < 0 {
                 return Err(io::Error::last_os_error());
             }
@@ -61,19 +65,40 @@ impl DumpSocket {
             if libc::bind(fd.as_raw_fd(), (&raw const addr).cast(), len) < 0 {
                 return Err(io::Error::last_os_error());
             }
-            let timeout = libc::timeval { tv_sec: ANSWER_WITHIN.as_secs() as libc::time_t, tv_usec: 0 };
+            let timeout = libc::timeval {
+                tv_sec: ANSWER_WITHIN.as_secs() as libc::time_t,
+                tv_usec: 0,
+            };
             let size = std::mem::size_of::<libc::timeval>() as libc::socklen_t;
-            if libc::setsockopt(fd.as_raw_fd(), libc::SOL_SOCKET, libc::SO_RCVTIMEO, (&raw const timeout).cast(), size) < 0 {
+            if libc::setsockopt(
+                fd.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_RCVTIMEO,
+                (&raw const timeout).cast(),
+                size,
+            ) < 0
+            {
                 return Err(io::Error::last_os_error());
             }
-            Ok(DumpSocket { fd, family, seq: 0, request: Vec::with_capacity(256), buffers: vec![0; BATCH * DATAGRAM] })
+            Ok(DumpSocket {
+                fd,
+                family,
+                seq: 0,
+                request: Vec::with_capacity(256),
+                buffers: vec![0; BATCH * DATAGRAM],
+            })
         }
     }
 
     /// Sends `msg` (a dump when `dump`, else a single read) and hands each reply to `each`.
     /// A dump is always read to its end, even after an error, or the socket's next dump would
     /// fail with EBUSY; the first error is returned.
-    pub fn exchange(&mut self, msg: &IpvsMessage, dump: bool, mut each: impl FnMut(IpvsMessage) -> Result<(), DumpError>) -> Result<(), DumpError> {
+    pub fn exchange(
+        &mut self,
+        msg: &IpvsMessage,
+        dump: bool,
+        mut each: impl FnMut(IpvsMessage) -> Result<(), DumpError>,
+    ) -> Result<(), DumpError> {
         self.seq = self.seq.wrapping_add(1);
         self.send(msg, dump)?;
         let (mut failure, mut answered) = (None, false);
@@ -109,7 +134,8 @@ impl DumpSocket {
         self.request.extend_from_slice(&flags.to_ne_bytes());
         self.request.extend_from_slice(&self.seq.to_ne_bytes());
         self.request.extend_from_slice(&0u32.to_ne_bytes());
-        self.request.extend_from_slice(&[msg.cmd, FAMILY_VERSION, 0, 0]);
+        self.request
+            .extend_from_slice(&[msg.cmd, FAMILY_VERSION, 0, 0]);
         self.request.resize(len, 0);
         msg.emit(&mut self.request[NLMSG_HDRLEN + GENL_HDRLEN..]);
         let mut kernel: libc::sockaddr_nl = unsafe { std::mem::zeroed() };
@@ -153,13 +179,21 @@ impl DumpSocket {
         loop {
             // MSG_WAITFORONE: block for the first datagram only.
             let n = unsafe {
-                libc::recvmmsg(self.fd.as_raw_fd(), headers.as_mut_ptr(), BATCH as libc::c_uint, libc::MSG_WAITFORONE as _, std::ptr::null_mut())
+                libc::recvmmsg(
+                    self.fd.as_raw_fd(),
+                    headers.as_mut_ptr(),
+                    BATCH as libc::c_uint,
+                    libc::MSG_WAITFORONE as _,
+                    std::ptr::null_mut(),
+                )
             };
             if n > 0 {
                 let mut lengths = Vec::with_capacity(n as usize);
                 for h in &headers[..n as usize] {
                     if h.msg_hdr.msg_flags & libc::MSG_TRUNC != 0 {
-                        return Err(DumpError::Decode(format!("a netlink reply longer than {DATAGRAM} bytes")));
+                        return Err(DumpError::Decode(format!(
+                            "a netlink reply longer than {DATAGRAM} bytes"
+                        )));
                     }
                     lengths.push(h.msg_len as usize);
                 }
@@ -168,7 +202,15 @@ impl DumpSocket {
             let e = io::Error::last_os_error();
             match e.kind() {
                 io::ErrorKind::Interrupted => continue,
-                io::ErrorKind::WouldBlock => return Err(DumpError::Io(io::Error::new(io::ErrorKind::TimedOut, format!("the kernel did not answer within {} s", ANSWER_WITHIN.as_secs())))),
+                io::ErrorKind::WouldBlock => {
+                    return Err(DumpError::Io(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        format!(
+                            "the kernel did not answer within {} s",
+                            ANSWER_WITHIN.as_secs()
+                        ),
+                    )));
+                }
                 _ => return Err(DumpError::Io(e)),
             }
         }
@@ -184,13 +226,22 @@ enum Walked {
 
 /// Goes through the netlink messages of one datagram.
 /// Sets `answered` when a message of this exchange was seen.
-fn walk(mut data: &[u8], seq: u32, answered: &mut bool, each: &mut impl FnMut(IpvsMessage) -> Result<(), DumpError>) -> Walked {
+fn walk(
+    mut data: &[u8],
+    seq: u32,
+    answered: &mut bool,
+    each: &mut impl FnMut(IpvsMessage) -> Result<(), DumpError>,
+) -> Walked {
     let mut failure = None;
     while data.len() >= NLMSG_HDRLEN {
-        let u32_at = |d: &[u8], at: usize| u32::from_ne_bytes(d[at..at + 4].try_into().expect("4 bytes"));
+        let u32_at =
+            |d: &[u8], at: usize| u32::from_ne_bytes(d[at..at + 4].try_into().expect("4 bytes"));
         let len = u32_at(data, 0) as usize;
         if len < NLMSG_HDRLEN || len > data.len() {
-            return Walked::End(Some(DumpError::Decode(format!("a netlink message of {len} bytes in a datagram of {}", data.len()))));
+            return Walked::End(Some(DumpError::Decode(format!(
+                "a netlink message of {len} bytes in a datagram of {}",
+                data.len()
+            ))));
         }
         let kind = u16::from_ne_bytes([data[4], data[5]]);
         let message = &data[..len];
@@ -204,22 +255,34 @@ fn walk(mut data: &[u8], seq: u32, answered: &mut bool, each: &mut impl FnMut(Ip
         match kind {
             NLMSG_DONE => {
                 // A dump that failed part way says so in DONE's payload.
-                let errno = payload.get(..4).map_or(0, |b| i32::from_ne_bytes(b.try_into().expect("4 bytes")));
+                let errno = payload
+                    .get(..4)
+                    .map_or(0, |b| i32::from_ne_bytes(b.try_into().expect("4 bytes")));
                 return Walked::End(failure.or((errno < 0).then_some(DumpError::Errno(-errno))));
             }
             NLMSG_ERROR => {
-                let errno = payload.get(..4).map_or(0, |b| i32::from_ne_bytes(b.try_into().expect("4 bytes")));
-                return Walked::End(failure.or((errno != 0).then_some(DumpError::Errno(errno.abs()))));
+                let errno = payload
+                    .get(..4)
+                    .map_or(0, |b| i32::from_ne_bytes(b.try_into().expect("4 bytes")));
+                return Walked::End(
+                    failure.or((errno != 0).then_some(DumpError::Errno(errno.abs()))),
+                );
             }
             _ if payload.len() >= GENL_HDRLEN => {
-                let header = GenlHeader { cmd: payload[0], version: payload[1] };
-                let parsed = IpvsMessage::parse_with_param(&payload[GENL_HDRLEN..], header).map_err(|e| DumpError::Decode(e.to_string()));
+                let header = GenlHeader {
+                    cmd: payload[0],
+                    version: payload[1],
+                };
+                let parsed = IpvsMessage::parse_with_param(&payload[GENL_HDRLEN..], header)
+                    .map_err(|e| DumpError::Decode(e.to_string()));
                 if let Err(e) = parsed.and_then(&mut *each) {
                     failure.get_or_insert(e);
                 }
             }
             _ => {
-                failure.get_or_insert(DumpError::Decode(format!("a netlink message of type {kind} too short for a generic-netlink header")));
+                failure.get_or_insert(DumpError::Decode(format!(
+                    "a netlink message of type {kind} too short for a generic-netlink header"
+                )));
             }
         }
     }
@@ -249,23 +312,44 @@ mod tests {
         datagram.extend(message(0x20, 7, &[1, 1, 0, 0]));
         datagram.extend(message(0x20, 7, &[5, 1, 0, 0]));
         let mut seen = Vec::new();
-        assert!(matches!(walk(&datagram, 7, &mut false, &mut |m: IpvsMessage| { seen.push(m.cmd); Ok(()) }), Walked::More(None)));
+        assert!(matches!(
+            walk(&datagram, 7, &mut false, &mut |m: IpvsMessage| {
+                seen.push(m.cmd);
+                Ok(())
+            }),
+            Walked::More(None)
+        ));
         assert_eq!(seen, [1, 5], "the message of seq 6 is not ours");
         let done = message(NLMSG_DONE, 7, &0i32.to_ne_bytes());
-        assert!(matches!(walk(&done, 7, &mut false, &mut |_| Ok(())), Walked::End(None)));
+        assert!(matches!(
+            walk(&done, 7, &mut false, &mut |_| Ok(())),
+            Walked::End(None)
+        ));
     }
 
     #[test]
     fn errors_end_the_exchange_with_their_errno() {
         let error = message(NLMSG_ERROR, 3, &(-libc::ESRCH).to_ne_bytes());
-        assert!(matches!(walk(&error, 3, &mut false, &mut |_| Ok(())), Walked::End(Some(DumpError::Errno(libc::ESRCH)))));
+        assert!(matches!(
+            walk(&error, 3, &mut false, &mut |_| Ok(())),
+            Walked::End(Some(DumpError::Errno(libc::ESRCH)))
+        ));
         let failed_dump = message(NLMSG_DONE, 3, &(-libc::EMSGSIZE).to_ne_bytes());
-        assert!(matches!(walk(&failed_dump, 3, &mut false, &mut |_| Ok(())), Walked::End(Some(DumpError::Errno(libc::EMSGSIZE)))));
+        assert!(matches!(
+            walk(&failed_dump, 3, &mut false, &mut |_| Ok(())),
+            Walked::End(Some(DumpError::Errno(libc::EMSGSIZE)))
+        ));
         let mut bad = message(0x20, 3, &[]);
         bad.truncate(NLMSG_HDRLEN);
-        assert!(matches!(walk(&bad, 3, &mut false, &mut |_| Ok(())), Walked::More(Some(DumpError::Decode(_)))));
+        assert!(matches!(
+            walk(&bad, 3, &mut false, &mut |_| Ok(())),
+            Walked::More(Some(DumpError::Decode(_)))
+        ));
         let mut lying = message(0x20, 3, &[1, 1, 0, 0]);
         lying[0] = 200;
-        assert!(matches!(walk(&lying, 3, &mut false, &mut |_| Ok(())), Walked::End(Some(DumpError::Decode(_)))));
+        assert!(matches!(
+            walk(&lying, 3, &mut false, &mut |_| Ok(())),
+            Walked::End(Some(DumpError::Decode(_)))
+        ));
     }
 }

@@ -26,13 +26,23 @@ fn stats(seed: u64) -> Stats {
 }
 
 fn services() -> Vec<ServiceConfig> {
-    let key = |p, a: &str, port| ServiceKey::Addr { protocol: p, addr: ip(a), port };
+    let key = |p, a: &str, port| ServiceKey::Addr {
+        protocol: p,
+        addr: ip(a),
+        port,
+    };
     let mut out = vec![
         ServiceConfig::new(key(Protocol::Tcp, "192.0.2.1", 80)),
         ServiceConfig::new(key(Protocol::Udp, "2001:db8::1", 53)),
         ServiceConfig::new(key(Protocol::Sctp, "192.0.2.9", 3868)),
-        ServiceConfig::new(ServiceKey::Fwmark { mark: 1, family: Family::Inet }),
-        ServiceConfig::new(ServiceKey::Fwmark { mark: u32::MAX, family: Family::Inet6 }),
+        ServiceConfig::new(ServiceKey::Fwmark {
+            mark: 1,
+            family: Family::Inet,
+        }),
+        ServiceConfig::new(ServiceKey::Fwmark {
+            mark: u32::MAX,
+            family: Family::Inet6,
+        }),
     ];
     let mut p4 = ServiceConfig::new(key(Protocol::Tcp, "192.0.2.2", 0));
     p4.persistence = Some(360);
@@ -44,13 +54,24 @@ fn services() -> Vec<ServiceConfig> {
     (pe.persistence, pe.pe, pe.scheduler) = (Some(60), Some("sip".into()), "rr".into());
     let mut ops = ServiceConfig::new(key(Protocol::Udp, "192.0.2.4", 53));
     ops.one_packet = true;
-    let mut ops_fw = ServiceConfig::new(ServiceKey::Fwmark { mark: 5, family: Family::Inet6 });
+    let mut ops_fw = ServiceConfig::new(ServiceKey::Fwmark {
+        mark: 5,
+        family: Family::Inet6,
+    });
     (ops_fw.one_packet, ops_fw.persistence, ops_fw.netmask) = (true, Some(10), Netmask::V6(64));
     out.extend([p4, p6, pe, ops, ops_fw]);
-    for (sched, flags) in [("sh", (true, true, false)), ("mh", (false, true, false)), ("rr", (false, false, true))] {
+    for (sched, flags) in [
+        ("sh", (true, true, false)),
+        ("mh", (false, true, false)),
+        ("rr", (false, false, true)),
+    ] {
         let mut s = ServiceConfig::new(key(Protocol::Tcp, "192.0.2.5", 8000));
         s.scheduler = sched.into();
-        s.sched_flags = SchedFlags { flag1: flags.0, flag2: flags.1, flag3: flags.2 };
+        s.sched_flags = SchedFlags {
+            flag1: flags.0,
+            flag2: flags.1,
+            flag3: flags.2,
+        };
         out.push(s);
     }
     out
@@ -63,7 +84,11 @@ fn ip4(s: &str) -> std::net::Ipv4Addr {
 #[test]
 fn every_service_variant_round_trips() {
     for (i, config) in services().into_iter().enumerate() {
-        let svc = Service { config, stats: stats(i as u64 + 1), dests: vec![] };
+        let svc = Service {
+            config,
+            stats: stats(i as u64 + 1),
+            dests: vec![],
+        };
         let back = decode::service_message(&through_bytes(&service_reply(&svc))).unwrap();
         assert_eq!(back, svc);
     }
@@ -77,21 +102,61 @@ fn forwards() -> Vec<Forward> {
         Forward::Route,
         Forward::Local,
         Forward::ipip(),
-        Forward::Tunnel { tun_type: Gue, port: 6080, csum: NoCsum },
-        Forward::Tunnel { tun_type: Gue, port: 1, csum: Csum },
-        Forward::Tunnel { tun_type: Gue, port: 65535, csum: RemCsum },
-        Forward::Tunnel { tun_type: Gre, port: 0, csum: NoCsum },
-        Forward::Tunnel { tun_type: Gre, port: 0, csum: Csum },
+        Forward::Tunnel {
+            tun_type: Gue,
+            port: 6080,
+            csum: NoCsum,
+        },
+        Forward::Tunnel {
+            tun_type: Gue,
+            port: 1,
+            csum: Csum,
+        },
+        Forward::Tunnel {
+            tun_type: Gue,
+            port: 65535,
+            csum: RemCsum,
+        },
+        Forward::Tunnel {
+            tun_type: Gre,
+            port: 0,
+            csum: NoCsum,
+        },
+        Forward::Tunnel {
+            tun_type: Gre,
+            port: 0,
+            csum: Csum,
+        },
     ]
 }
 
 #[test]
 fn every_dest_variant_round_trips_in_both_families() {
     for (i, forward) in forwards().into_iter().enumerate() {
-        for (addr, service_family) in [("10.0.0.2", Family::Inet), ("2001:db8::7", Family::Inet6), ("2001:db8::8", Family::Inet)] {
-            let config = DestConfig { addr: ip(addr), port: i as u16 * 1000, forward, weight: i as u32, u_threshold: 10, l_threshold: 5 };
-            let d = Dest { config, active_conns: 1, inact_conns: 2, persist_conns: 3, stats: stats(i as u64) };
-            assert_eq!(decode::dest_message(&through_bytes(&dest_reply(&d)), service_family).unwrap(), d);
+        for (addr, service_family) in [
+            ("10.0.0.2", Family::Inet),
+            ("2001:db8::7", Family::Inet6),
+            ("2001:db8::8", Family::Inet),
+        ] {
+            let config = DestConfig {
+                addr: ip(addr),
+                port: i as u16 * 1000,
+                forward,
+                weight: i as u32,
+                u_threshold: 10,
+                l_threshold: 5,
+            };
+            let d = Dest {
+                config,
+                active_conns: 1,
+                inact_conns: 2,
+                persist_conns: 3,
+                stats: stats(i as u64),
+            };
+            assert_eq!(
+                decode::dest_message(&through_bytes(&dest_reply(&d)), service_family).unwrap(),
+                d
+            );
         }
     }
 }
@@ -107,7 +172,12 @@ fn daemons_round_trip_with_v4_v6_and_default_groups() {
         mcast_port: 0,
         mcast_ttl: 0,
     };
-    let v4 = SyncDaemon { mcast_group: Some(ip("239.1.2.3")), mcast_port: 8848, mcast_ttl: 3, ..base.clone() };
+    let v4 = SyncDaemon {
+        mcast_group: Some(ip("239.1.2.3")),
+        mcast_port: 8848,
+        mcast_ttl: 3,
+        ..base.clone()
+    };
     let v6 = SyncDaemon {
         state: SyncState::Backup,
         mcast_ifn: "bond0.100".into(),
@@ -118,13 +188,20 @@ fn daemons_round_trip_with_v4_v6_and_default_groups() {
         mcast_ttl: 255,
     };
     for d in [base, v4, v6] {
-        assert_eq!(decode::daemon_message(&through_bytes(&daemon_reply(&d))).unwrap(), d);
+        assert_eq!(
+            decode::daemon_message(&through_bytes(&daemon_reply(&d))).unwrap(),
+            d
+        );
     }
 }
 
 #[test]
 fn timeouts_round_trip() {
-    let t = Timeouts { tcp: 900, tcp_fin: 120, udp: 300 };
+    let t = Timeouts {
+        tcp: 900,
+        tcp_fin: 120,
+        udp: 300,
+    };
     let msg = through_bytes(&IpvsMessage::new(cmd::SET_CONFIG, encode::timeouts(&t)));
     assert_eq!(decode::timeouts_message(&msg), t);
 }

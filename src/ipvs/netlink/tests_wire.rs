@@ -9,7 +9,11 @@ use netlink_packet_core::{NLM_F_ACK, NLM_F_REQUEST, NetlinkMessage, NetlinkPaylo
 use netlink_packet_generic::GenlMessage;
 
 fn tcp(addr: &str, port: u16) -> ServiceKey {
-    ServiceKey::Addr { protocol: Protocol::Tcp, addr: addr.parse().unwrap(), port }
+    ServiceKey::Addr {
+        protocol: Protocol::Tcp,
+        addr: addr.parse().unwrap(),
+        port,
+    }
 }
 
 fn serialize(msg: IpvsMessage, family: u16, flags: u16, seq: u32) -> Vec<u8> {
@@ -25,7 +29,10 @@ fn serialize(msg: IpvsMessage, family: u16, flags: u16, seq: u32) -> Vec<u8> {
 }
 
 fn deserialize(bytes: &[u8]) -> IpvsMessage {
-    match NetlinkMessage::<GenlMessage<IpvsMessage>>::deserialize(bytes).expect("parses").payload {
+    match NetlinkMessage::<GenlMessage<IpvsMessage>>::deserialize(bytes)
+        .expect("parses")
+        .payload
+    {
         NetlinkPayload::InnerMessage(g) => g.payload,
         other => panic!("not an IPVS message: {other:?}"),
     }
@@ -36,7 +43,12 @@ fn deserialize(bytes: &[u8]) -> IpvsMessage {
 #[cfg(target_endian = "little")]
 fn new_service_bytes_match_the_reference_dump() {
     let op = IpvsOp::AddService(ServiceConfig::new(tcp("10.0.0.1", 80)));
-    let bytes = serialize(encode::request(&op).unwrap(), 0x25, NLM_F_REQUEST | NLM_F_ACK, 1);
+    let bytes = serialize(
+        encode::request(&op).unwrap(),
+        0x25,
+        NLM_F_REQUEST | NLM_F_ACK,
+        1,
+    );
     let expected: [u8; 0x68] = [
         0x68, 0, 0, 0, 0x25, 0, 0x05, 0, 0x01, 0, 0, 0, 0, 0, 0, 0, //
         0x01, 0x01, 0, 0, 0x54, 0, 0x01, 0x80, 0x06, 0, 0x01, 0, 0x02, 0, 0, 0, //
@@ -51,14 +63,20 @@ fn new_service_bytes_match_the_reference_dump() {
 
 #[test]
 fn edit_service_resends_everything_including_the_pe() {
-    let mut s = ServiceConfig::new(ServiceKey::Addr { protocol: Protocol::Udp, addr: "2001:db8::1".parse().unwrap(), port: 5060 });
+    let mut s = ServiceConfig::new(ServiceKey::Addr {
+        protocol: Protocol::Udp,
+        addr: "2001:db8::1".parse().unwrap(),
+        port: 5060,
+    });
     s.scheduler = "rr".into();
     s.persistence = Some(300);
     s.pe = Some("sip".into());
     s.netmask = Netmask::V6(64);
     let msg = encode::request(&IpvsOp::EditService(s)).unwrap();
     assert_eq!(msg.cmd, cmd::SET_SERVICE);
-    let IpvsAttr::Service(attrs) = &msg.attrs[0] else { panic!("no service nest") };
+    let IpvsAttr::Service(attrs) = &msg.attrs[0] else {
+        panic!("no service nest")
+    };
     assert!(attrs.contains(&SvcAttr::SchedName("rr".into())));
     assert!(attrs.contains(&SvcAttr::PeName("sip".into())));
     assert!(attrs.contains(&SvcAttr::Flags { flags: 1, mask: !0 }));
@@ -69,10 +87,23 @@ fn edit_service_resends_everything_including_the_pe() {
 
 #[test]
 fn fwmark_services_carry_af_and_mark_only_and_mark_zero_never_leaves() {
-    let key = ServiceKey::Fwmark { mark: 7, family: Family::Inet6 };
-    assert_eq!(encode::service_key(&key).unwrap(), vec![SvcAttr::Af(10), SvcAttr::Fwmark(7)]);
-    let zero = ServiceKey::Fwmark { mark: 0, family: Family::Inet };
-    for op in [IpvsOp::DeleteService(zero), IpvsOp::Zero(Some(zero)), IpvsOp::AddService(ServiceConfig::new(zero))] {
+    let key = ServiceKey::Fwmark {
+        mark: 7,
+        family: Family::Inet6,
+    };
+    assert_eq!(
+        encode::service_key(&key).unwrap(),
+        vec![SvcAttr::Af(10), SvcAttr::Fwmark(7)]
+    );
+    let zero = ServiceKey::Fwmark {
+        mark: 0,
+        family: Family::Inet,
+    };
+    for op in [
+        IpvsOp::DeleteService(zero),
+        IpvsOp::Zero(Some(zero)),
+        IpvsOp::AddService(ServiceConfig::new(zero)),
+    ] {
         assert!(matches!(encode::request(&op), Err(Error::Refused(m)) if m.contains("fwmark 0")));
     }
 }
@@ -80,16 +111,35 @@ fn fwmark_services_carry_af_and_mark_only_and_mark_zero_never_leaves() {
 #[test]
 fn edit_dest_always_resends_the_tunnel_attributes() {
     let mut d = DestConfig::new("10.0.0.2".parse().unwrap(), 80);
-    d.forward = Forward::Tunnel { tun_type: TunnelType::Gue, port: 6080, csum: TunnelCsum::Csum };
-    let msg = encode::request(&IpvsOp::EditDest { service: tcp("10.0.0.1", 80), dest: d }).unwrap();
+    d.forward = Forward::Tunnel {
+        tun_type: TunnelType::Gue,
+        port: 6080,
+        csum: TunnelCsum::Csum,
+    };
+    let msg = encode::request(&IpvsOp::EditDest {
+        service: tcp("10.0.0.1", 80),
+        dest: d,
+    })
+    .unwrap();
     assert_eq!(msg.cmd, cmd::SET_DEST);
-    let IpvsAttr::Dest(attrs) = &msg.attrs[1] else { panic!("no dest nest") };
-    for a in [DestAttr::FwdMethod(2), DestAttr::TunType(1), DestAttr::TunPort(6080), DestAttr::TunFlags(1)] {
+    let IpvsAttr::Dest(attrs) = &msg.attrs[1] else {
+        panic!("no dest nest")
+    };
+    for a in [
+        DestAttr::FwdMethod(2),
+        DestAttr::TunType(1),
+        DestAttr::TunPort(6080),
+        DestAttr::TunFlags(1),
+    ] {
         assert!(attrs.contains(&a), "{a:?} missing");
     }
     d.forward = Forward::Masq;
-    let IpvsAttr::Dest(attrs) = &encode::request(&IpvsOp::EditDest { service: tcp("10.0.0.1", 80), dest: d }).unwrap().attrs[1]
-    else {
+    let IpvsAttr::Dest(attrs) = &encode::request(&IpvsOp::EditDest {
+        service: tcp("10.0.0.1", 80),
+        dest: d,
+    })
+    .unwrap()
+    .attrs[1] else {
         panic!()
     };
     assert!(attrs.contains(&DestAttr::TunType(0)) && attrs.contains(&DestAttr::TunPort(0)));
@@ -97,12 +147,30 @@ fn edit_dest_always_resends_the_tunnel_attributes() {
 
 #[test]
 fn zero_flush_timeouts_and_daemon_stop_requests() {
-    assert_eq!(encode::request(&IpvsOp::Zero(None)).unwrap(), IpvsMessage::new(cmd::ZERO, vec![]));
+    assert_eq!(
+        encode::request(&IpvsOp::Zero(None)).unwrap(),
+        IpvsMessage::new(cmd::ZERO, vec![])
+    );
     let zero_one = encode::request(&IpvsOp::Zero(Some(tcp("10.0.0.1", 80)))).unwrap();
     assert!(matches!(&zero_one.attrs[..], [IpvsAttr::Service(_)]));
-    assert_eq!(encode::request(&IpvsOp::Flush).unwrap(), IpvsMessage::new(cmd::FLUSH, vec![]));
-    let t = encode::request(&IpvsOp::SetTimeouts(Timeouts { tcp: 900, tcp_fin: 0, udp: 300 })).unwrap();
-    assert_eq!(t.attrs, vec![IpvsAttr::TimeoutTcp(900), IpvsAttr::TimeoutTcpFin(0), IpvsAttr::TimeoutUdp(300)]);
+    assert_eq!(
+        encode::request(&IpvsOp::Flush).unwrap(),
+        IpvsMessage::new(cmd::FLUSH, vec![])
+    );
+    let t = encode::request(&IpvsOp::SetTimeouts(Timeouts {
+        tcp: 900,
+        tcp_fin: 0,
+        udp: 300,
+    }))
+    .unwrap();
+    assert_eq!(
+        t.attrs,
+        vec![
+            IpvsAttr::TimeoutTcp(900),
+            IpvsAttr::TimeoutTcpFin(0),
+            IpvsAttr::TimeoutUdp(300)
+        ]
+    );
     let running = SyncDaemon {
         state: SyncState::Master,
         mcast_ifn: "lo".into(),
@@ -114,9 +182,16 @@ fn zero_flush_timeouts_and_daemon_stop_requests() {
     };
     assert_eq!(
         encode::daemon_stop(SyncState::Master, Some(&running)),
-        vec![DaemonAttr::State(1), DaemonAttr::McastIfn("lo".into()), DaemonAttr::SyncId(9)]
+        vec![
+            DaemonAttr::State(1),
+            DaemonAttr::McastIfn("lo".into()),
+            DaemonAttr::SyncId(9)
+        ]
     );
-    assert_eq!(encode::daemon_stop(SyncState::Backup, None), vec![DaemonAttr::State(2)]);
+    assert_eq!(
+        encode::daemon_stop(SyncState::Backup, None),
+        vec![DaemonAttr::State(2)]
+    );
 }
 
 /// A GET_SERVICE dump entry as the kernel writes it: no NLA_F_NESTED, IPv4 address in 16 bytes,
@@ -153,15 +228,28 @@ fn kernel_service_attrs(with_stats64: bool) -> Vec<u8> {
 
 #[test]
 fn decodes_a_kernel_service_reply() {
-    let msg = deserialize(&kernel_packet(0x25, cmd::NEW_SERVICE, &kernel_service_attrs(true)));
+    let msg = deserialize(&kernel_packet(
+        0x25,
+        cmd::NEW_SERVICE,
+        &kernel_service_attrs(true),
+    ));
     let svc = decode::service_message(&msg).unwrap();
     let mut want = ServiceConfig::new(tcp("10.0.0.1", 80));
     want.netmask = Netmask::V4("255.255.255.0".parse().unwrap());
     assert_eq!(svc.config, want, "HASHED must not show up as a model flag");
     assert_eq!(svc.stats.conns, 0x1_0000_0005, "STATS64 wins over STATS");
     assert_eq!(svc.stats.inbytes, 0x2_0000_0000);
-    let legacy = decode::service_message(&deserialize(&kernel_packet(0x25, 1, &kernel_service_attrs(false)))).unwrap();
-    assert_eq!((legacy.stats.conns, legacy.stats.inbytes), (5, 1_000), "STATS when there is no STATS64");
+    let legacy = decode::service_message(&deserialize(&kernel_packet(
+        0x25,
+        1,
+        &kernel_service_attrs(false),
+    )))
+    .unwrap();
+    assert_eq!(
+        (legacy.stats.conns, legacy.stats.inbytes),
+        (5, 1_000),
+        "STATS when there is no STATS64"
+    );
 }
 
 #[test]
@@ -192,17 +280,40 @@ fn decodes_kernel_dest_replies_with_and_without_address_family() {
     // An old kernel: no DEST_ATTR_ADDR_FAMILY, so the service's family applies.
     let msg = deserialize(&kernel_packet(0x25, cmd::NEW_DEST, &nla(2, &base)));
     let d = decode::dest_message(&msg, Family::Inet).unwrap();
-    assert_eq!(d.config.addr, "10.0.0.2".parse::<std::net::IpAddr>().unwrap());
+    assert_eq!(
+        d.config.addr,
+        "10.0.0.2".parse::<std::net::IpAddr>().unwrap()
+    );
     assert_eq!(d.config.port, 8080);
-    assert_eq!(d.config.forward, Forward::Tunnel { tun_type: TunnelType::Gue, port: 6080, csum: TunnelCsum::RemCsum });
-    assert_eq!((d.config.weight, d.config.u_threshold, d.config.l_threshold), (i32::MAX as u32, 100, 50));
+    assert_eq!(
+        d.config.forward,
+        Forward::Tunnel {
+            tun_type: TunnelType::Gue,
+            port: 6080,
+            csum: TunnelCsum::RemCsum
+        }
+    );
+    assert_eq!(
+        (d.config.weight, d.config.u_threshold, d.config.l_threshold),
+        (i32::MAX as u32, 100, 50)
+    );
     assert_eq!((d.active_conns, d.inact_conns, d.persist_conns), (4, 5, 6));
-    assert_eq!((d.stats.conns, d.stats.inpkts, d.stats.inbytes), (3, 0x1_2345_6789, 0xffff_ffff_ffff));
+    assert_eq!(
+        (d.stats.conns, d.stats.inpkts, d.stats.inbytes),
+        (3, 0x1_2345_6789, 0xffff_ffff_ffff)
+    );
     // A current kernel says IPv4 explicitly, even inside an IPv6 service (tunnel to a v4 server).
     let mut with_af = base.clone();
     with_af.extend(nla(11, &2u16.to_ne_bytes()));
-    let d = decode::dest_message(&deserialize(&kernel_packet(0x25, 5, &nla(2, &with_af))), Family::Inet6).unwrap();
-    assert_eq!(d.config.addr, "10.0.0.2".parse::<std::net::IpAddr>().unwrap());
+    let d = decode::dest_message(
+        &deserialize(&kernel_packet(0x25, 5, &nla(2, &with_af))),
+        Family::Inet6,
+    )
+    .unwrap();
+    assert_eq!(
+        d.config.addr,
+        "10.0.0.2".parse::<std::net::IpAddr>().unwrap()
+    );
 }
 
 #[test]
@@ -217,17 +328,51 @@ fn decodes_kernel_daemon_info_and_config_replies() {
         nla(5, &[224, 0, 0, 81]),
     ]
     .concat();
-    let d = decode::daemon_message(&deserialize(&kernel_packet(0x25, cmd::NEW_DAEMON, &nla(3, &daemon)))).unwrap();
+    let d = decode::daemon_message(&deserialize(&kernel_packet(
+        0x25,
+        cmd::NEW_DAEMON,
+        &nla(3, &daemon),
+    )))
+    .unwrap();
     assert_eq!(d.state, SyncState::Master);
-    assert_eq!((d.mcast_ifn.as_str(), d.sync_id, d.sync_maxlen, d.mcast_port, d.mcast_ttl), ("lo", 7, 1472, 8848, 1));
+    assert_eq!(
+        (
+            d.mcast_ifn.as_str(),
+            d.sync_id,
+            d.sync_maxlen,
+            d.mcast_port,
+            d.mcast_ttl
+        ),
+        ("lo", 7, 1472, 8848, 1)
+    );
     assert_eq!(d.mcast_group, Some("224.0.0.81".parse().unwrap()));
     // GET_INFO answers with SET_INFO, whose top-level 1 and 2 are not SERVICE and DEST.
-    let info = [nla(1, &0x010201u32.to_ne_bytes()), nla(2, &4096u32.to_ne_bytes())].concat();
-    let info = decode::info_message(&deserialize(&kernel_packet(0x25, cmd::SET_INFO, &info))).unwrap();
-    assert_eq!((info.version_string().as_str(), info.conn_tab_size), ("1.2.1", 4096));
-    let config = [nla(4, &900u32.to_ne_bytes()), nla(5, &120u32.to_ne_bytes()), nla(6, &300u32.to_ne_bytes())].concat();
+    let info = [
+        nla(1, &0x010201u32.to_ne_bytes()),
+        nla(2, &4096u32.to_ne_bytes()),
+    ]
+    .concat();
+    let info =
+        decode::info_message(&deserialize(&kernel_packet(0x25, cmd::SET_INFO, &info))).unwrap();
+    assert_eq!(
+        (info.version_string().as_str(), info.conn_tab_size),
+        ("1.2.1", 4096)
+    );
+    let config = [
+        nla(4, &900u32.to_ne_bytes()),
+        nla(5, &120u32.to_ne_bytes()),
+        nla(6, &300u32.to_ne_bytes()),
+    ]
+    .concat();
     let t = decode::timeouts_message(&deserialize(&kernel_packet(0x25, cmd::SET_CONFIG, &config)));
-    assert_eq!(t, Timeouts { tcp: 900, tcp_fin: 120, udp: 300 });
+    assert_eq!(
+        t,
+        Timeouts {
+            tcp: 900,
+            tcp_fin: 120,
+            udp: 300
+        }
+    );
 }
 
 #[test]
@@ -240,16 +385,42 @@ fn missing_required_attributes_are_decode_errors_that_say_what() {
         nla(9, &[255u8; 4]),
     ]
     .concat();
-    let err = decode::service_message(&deserialize(&kernel_packet(0x25, 1, &nla(1, &no_sched)))).unwrap_err();
-    assert!(matches!(&err, Error::Decode(m) if m.contains("scheduler")), "{err}");
+    let err = decode::service_message(&deserialize(&kernel_packet(0x25, 1, &nla(1, &no_sched))))
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode(m) if m.contains("scheduler")),
+        "{err}"
+    );
     let empty = deserialize(&kernel_packet(0x25, 1, &[]));
-    assert!(matches!(decode::service_message(&empty), Err(Error::Decode(m)) if m.contains("carries no service")));
-    let no_weight = [nla(1, &[0u8; 16]), nla(2, &[0, 80]), nla(3, &0u32.to_ne_bytes())].concat();
-    let err = decode::dest_message(&deserialize(&kernel_packet(0x25, 5, &nla(2, &no_weight))), Family::Inet).unwrap_err();
-    assert!(matches!(&err, Error::Decode(m) if m.contains("weight")), "{err}");
+    assert!(
+        matches!(decode::service_message(&empty), Err(Error::Decode(m)) if m.contains("carries no service"))
+    );
+    let no_weight = [
+        nla(1, &[0u8; 16]),
+        nla(2, &[0, 80]),
+        nla(3, &0u32.to_ne_bytes()),
+    ]
+    .concat();
+    let err = decode::dest_message(
+        &deserialize(&kernel_packet(0x25, 5, &nla(2, &no_weight))),
+        Family::Inet,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode(m) if m.contains("weight")),
+        "{err}"
+    );
     let bad_proto = [nla(1, &2u16.to_ne_bytes()), nla(2, &1u16.to_ne_bytes())].concat();
-    let err = decode::service_message(&deserialize(&kernel_packet(0x25, 1, &nla(1, &bad_proto)))).unwrap_err();
-    assert!(matches!(&err, Error::Decode(m) if m.contains("protocol 1")), "{err}");
-    let err = decode::info_message(&deserialize(&kernel_packet(0x25, cmd::SET_INFO, &[]))).unwrap_err();
-    assert!(matches!(&err, Error::Decode(m) if m.contains("INFO_ATTR_VERSION")), "{err}");
+    let err = decode::service_message(&deserialize(&kernel_packet(0x25, 1, &nla(1, &bad_proto))))
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode(m) if m.contains("protocol 1")),
+        "{err}"
+    );
+    let err =
+        decode::info_message(&deserialize(&kernel_packet(0x25, cmd::SET_INFO, &[]))).unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode(m) if m.contains("INFO_ATTR_VERSION")),
+        "{err}"
+    );
 }

@@ -14,7 +14,10 @@ pub fn emit_nul_string(buf: &mut [u8], s: &str) {
 
 /// Up to the first NUL. Lossy rather than failing: a name with odd bytes is still worth showing.
 pub fn parse_nul_string(payload: &[u8]) -> String {
-    let end = payload.iter().position(|&b| b == 0).unwrap_or(payload.len());
+    let end = payload
+        .iter()
+        .position(|&b| b == 0)
+        .unwrap_or(payload.len());
     String::from_utf8_lossy(&payload[..end]).into_owned()
 }
 
@@ -22,7 +25,10 @@ pub fn parse_nul_string(payload: &[u8]) -> String {
 /// (`nla_memcpy`), so we accept 0..=16 the same way. What it means depends on the family.
 pub fn parse_addr16(payload: &[u8]) -> Result<[u8; 16], DecodeError> {
     if payload.len() > 16 {
-        return Err(DecodeError::from(format!("address attribute of {} bytes (at most 16)", payload.len())));
+        return Err(DecodeError::from(format!(
+            "address attribute of {} bytes (at most 16)",
+            payload.len()
+        )));
     }
     let mut addr = [0u8; 16];
     addr[..payload.len()].copy_from_slice(payload);
@@ -34,7 +40,9 @@ pub fn parse_nest<T>(
     payload: &[u8],
     parse: impl Fn(&NlaBuffer<&[u8]>) -> Result<T, DecodeError>,
 ) -> Result<Vec<T>, DecodeError> {
-    NlasIterator::new(payload).map(|nla| nla.and_then(|nla| parse(&nla))).collect()
+    NlasIterator::new(payload)
+        .map(|nla| nla.and_then(|nla| parse(&nla)))
+        .collect()
 }
 
 pub fn nest_len<T: Nla>(attrs: &[T]) -> usize {
@@ -47,9 +55,9 @@ pub fn emit_nest<T: Nla>(buf: &mut [u8], attrs: &[T]) {
 
 /// A fixed-width number attribute; the error names the attribute so a bad reply is explainable.
 pub fn fixed<const N: usize>(payload: &[u8], what: &str) -> Result<[u8; N], DecodeError> {
-    payload
-        .try_into()
-        .map_err(|_| DecodeError::from(format!("{what}: expected {N} bytes, got {}", payload.len())))
+    payload.try_into().map_err(|_| {
+        DecodeError::from(format!("{what}: expected {N} bytes, got {}", payload.len()))
+    })
 }
 
 pub fn u8_of(payload: &[u8], what: &str) -> Result<u8, DecodeError> {
@@ -96,7 +104,12 @@ mod tests {
     #[test]
     fn numbers_insist_on_their_width() {
         assert_eq!(u16_be_of(&[0, 80], "port").unwrap(), 80);
-        assert!(u16_of(&[1, 2, 3], "af").unwrap_err().to_string().contains("af: expected 2 bytes, got 3"));
+        assert!(
+            u16_of(&[1, 2, 3], "af")
+                .unwrap_err()
+                .to_string()
+                .contains("af: expected 2 bytes, got 3")
+        );
         assert!(u32_of(&[], "x").is_err());
         assert!(u8_of(&[1, 2], "x").is_err());
     }

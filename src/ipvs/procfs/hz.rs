@@ -5,21 +5,36 @@
 /// tick (TICK_NSEC) as their resolution; failing that, the kernel's build configuration when it
 /// is installed. USER_HZ (sysconf CLK_TCK, always 100) says nothing about it.
 pub fn kernel_hz() -> Option<u32> {
-    let mut res = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut res = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: `res` is a valid timespec for the call to fill.
     let ok = unsafe { libc::clock_getres(libc::CLOCK_MONOTONIC_COARSE, &mut res) } == 0;
-    let tick = u64::try_from(res.tv_sec).ok()?.checked_mul(1_000_000_000)?.checked_add(u64::try_from(res.tv_nsec).ok()?)?;
-    ok.then(|| hz_of_tick(tick)).flatten().or_else(configured_hz)
+    let tick = u64::try_from(res.tv_sec)
+        .ok()?
+        .checked_mul(1_000_000_000)?
+        .checked_add(u64::try_from(res.tv_nsec).ok()?)?;
+    ok.then(|| hz_of_tick(tick))
+        .flatten()
+        .or_else(configured_hz)
 }
 
 /// TICK_NSEC is 1e9/HZ rounded: 10 ms at 100, 4 ms at 250, 3.333 ms at 300, 1 ms at 1000.
 pub(super) fn hz_of_tick(tick_ns: u64) -> Option<u32> {
-    let hz = 1_000_000_000u64.checked_add(tick_ns / 2)?.checked_div(tick_ns)?;
-    u32::try_from(hz).ok().filter(|hz| (10..=10_000).contains(hz))
+    let hz = 1_000_000_000u64
+        .checked_add(tick_ns / 2)?
+        .checked_div(tick_ns)?;
+    u32::try_from(hz)
+        .ok()
+        .filter(|hz| (10..=10_000).contains(hz))
 }
 
 fn configured_hz() -> Option<u32> {
     let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").ok()?;
     let config = std::fs::read_to_string(format!("/boot/config-{}", release.trim())).ok()?;
-    config.lines().find_map(|l| l.strip_prefix("CONFIG_HZ=")?.trim().parse().ok()).filter(|hz| *hz > 0)
+    config
+        .lines()
+        .find_map(|l| l.strip_prefix("CONFIG_HZ=")?.trim().parse().ok())
+        .filter(|hz| *hz > 0)
 }

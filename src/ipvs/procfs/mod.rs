@@ -55,12 +55,18 @@ pub struct ProcBackend {
 impl ProcBackend {
     /// Reads `path` (normally `IP_VS`), converting persistence timeouts with `hz`.
     pub fn new(path: impl AsRef<Path>, hz: Option<u32>) -> ProcBackend {
-        ProcBackend { path: path.as_ref().to_path_buf(), hz, skipped: Cell::new(0) }
+        ProcBackend {
+            path: path.as_ref().to_path_buf(),
+            hz,
+            skipped: Cell::new(0),
+        }
     }
 
     /// This host's /proc/net/ip_vs, if this process can read it; finds the kernel's HZ.
     pub async fn open() -> Result<ProcBackend> {
-        tokio::fs::File::open(IP_VS).await.map_err(|e| read_error(Path::new(IP_VS), &e))?;
+        tokio::fs::File::open(IP_VS)
+            .await
+            .map_err(|e| read_error(Path::new(IP_VS), &e))?;
         Ok(ProcBackend::new(IP_VS, kernel_hz()))
     }
 
@@ -87,8 +93,11 @@ fn read_error(path: &Path, e: &std::io::Error) -> Error {
 
 impl Backend for ProcBackend {
     async fn snapshot(&self) -> Result<Snapshot> {
-        let text = tokio::fs::read_to_string(&self.path).await.map_err(|e| read_error(&self.path, &e))?;
-        let listing = parse_ip_vs(&text, self.hz).map_err(|e| Error::Decode(format!("{}: {e}", self.path.display())))?;
+        let text = tokio::fs::read_to_string(&self.path)
+            .await
+            .map_err(|e| read_error(&self.path, &e))?;
+        let listing = parse_ip_vs(&text, self.hz)
+            .map_err(|e| Error::Decode(format!("{}: {e}", self.path.display())))?;
         self.skipped.set(listing.skipped);
         Ok(listing.snapshot)
     }

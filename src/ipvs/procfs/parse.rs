@@ -1,13 +1,19 @@
 //! The text of /proc/net/ip_vs and /proc/net/ip_vs_stats, line by line, into the model.
 
 use super::{ProcError, ProcListing};
-use crate::ipvs::model::{Dest, DestConfig, Family, Forward, Info, Netmask, Protocol, Service, ServiceConfig, ServiceKey, Snapshot, Stats};
+use crate::ipvs::model::{
+    Dest, DestConfig, Family, Forward, Info, Netmask, Protocol, Service, ServiceConfig, ServiceKey,
+    Snapshot, Stats,
+};
 use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 const HEADER: &str = "IP Virtual Server version ";
 /// The column headings the kernel prints under the header line.
-const HEADINGS: [&str; 2] = ["Prot LocalAddress:Port Scheduler Flags", "  -> RemoteAddress:Port Forward Weight ActiveConn InActConn"];
+const HEADINGS: [&str; 2] = [
+    "Prot LocalAddress:Port Scheduler Flags",
+    "  -> RemoteAddress:Port Forward Weight ActiveConn InActConn",
+];
 
 /// Parses /proc/net/ip_vs. `hz` is the kernel's tick rate: the file gives persistence timeouts
 /// in jiffies, and without `hz` a persistent service cannot be told from a plain one in the
@@ -17,7 +23,8 @@ const HEADINGS: [&str; 2] = ["Prot LocalAddress:Port Scheduler Flags", "  -> Rem
 pub fn parse_ip_vs(text: &str, hz: Option<u32>) -> std::result::Result<ProcListing, ProcError> {
     let mut lines = text.lines();
     let first = lines.next().unwrap_or_default();
-    let info = parse_header(first).ok_or_else(|| ProcError::Header(first.chars().take(80).collect()))?;
+    let info =
+        parse_header(first).ok_or_else(|| ProcError::Header(first.chars().take(80).collect()))?;
     let mut services: Vec<Service> = Vec::new();
     let mut keys = HashSet::new();
     let mut skipped = 0;
@@ -46,7 +53,14 @@ pub fn parse_ip_vs(text: &str, hz: Option<u32>) -> std::result::Result<ProcListi
     if let Some(done) = current {
         push(&mut services, &mut keys, done, hz, &mut skipped);
     }
-    Ok(ProcListing { snapshot: Snapshot { info, services, ..Snapshot::default() }, skipped })
+    Ok(ProcListing {
+        snapshot: Snapshot {
+            info,
+            services,
+            ..Snapshot::default()
+        },
+        skipped,
+    })
 }
 
 /// Parses /proc/net/ip_vs_stats: the totals since the last zeroing and the estimator's rates.
@@ -55,7 +69,10 @@ pub fn parse_ip_vs_stats(text: &str) -> std::result::Result<Stats, ProcError> {
     let rows: Vec<[u64; 5]> = text
         .lines()
         .filter_map(|l| {
-            let fields: Vec<u64> = l.split_whitespace().map(|w| hex(w, 16).and_then(|v| u64::from_str_radix(v, 16).ok())).collect::<Option<_>>()?;
+            let fields: Vec<u64> = l
+                .split_whitespace()
+                .map(|w| hex(w, 16).and_then(|v| u64::from_str_radix(v, 16).ok()))
+                .collect::<Option<_>>()?;
             fields.try_into().ok()
         })
         .collect();
@@ -72,7 +89,10 @@ pub fn parse_ip_vs_stats(text: &str) -> std::result::Result<Stats, ProcError> {
             inbps: r[3],
             outbps: r[4],
         }),
-        _ => Err(ProcError::Stats(format!("expected two rows of five hex numbers, found {}", rows.len()))),
+        _ => Err(ProcError::Stats(format!(
+            "expected two rows of five hex numbers, found {}",
+            rows.len()
+        ))),
     }
 }
 
@@ -81,9 +101,17 @@ fn parse_header(line: &str) -> Option<Info> {
     let rest = line.strip_prefix(HEADER)?;
     let (version, size) = rest.trim_end().split_once(" (size=")?;
     let size: u32 = size.strip_suffix(')')?.parse().ok()?;
-    let parts: Vec<u32> = version.split('.').map(|p| p.parse::<u8>().ok().map(u32::from)).collect::<Option<_>>()?;
-    let [major, minor, patch] = parts[..] else { return None };
-    Some(Info { version: major << 16 | minor << 8 | patch, conn_tab_size: size })
+    let parts: Vec<u32> = version
+        .split('.')
+        .map(|p| p.parse::<u8>().ok().map(u32::from))
+        .collect::<Option<_>>()?;
+    let [major, minor, patch] = parts[..] else {
+        return None;
+    };
+    Some(Info {
+        version: major << 16 | minor << 8 | patch,
+        conn_tab_size: size,
+    })
 }
 
 /// A service line read, before its real servers tell a fwmark service's family.
@@ -97,7 +125,11 @@ struct Pending {
 }
 
 enum PendingKey {
-    Addr { protocol: Protocol, addr: IpAddr, port: u16 },
+    Addr {
+        protocol: Protocol,
+        addr: IpAddr,
+        port: u16,
+    },
     Fwmark(u32),
 }
 
@@ -108,13 +140,19 @@ fn parse_service(line: &str) -> Option<Pending> {
     let (proto, target, scheduler) = (words.next()?, words.next()?, words.next()?);
     let kind = match proto {
         "FWM" => {
-            let mark = u32::from_str_radix(hex(target, 8)?, 16).ok().filter(|m| *m != 0)?;
+            let mark = u32::from_str_radix(hex(target, 8)?, 16)
+                .ok()
+                .filter(|m| *m != 0)?;
             PendingKey::Fwmark(mark)
         }
         _ => {
             let protocol = Protocol::ALL.into_iter().find(|p| p.name() == proto)?;
             let (addr, port) = parse_addr_port(target)?;
-            PendingKey::Addr { protocol, addr, port }
+            PendingKey::Addr {
+                protocol,
+                addr,
+                port,
+            }
         }
     };
     let mut rest: Vec<&str> = words.collect();
@@ -130,13 +168,21 @@ fn parse_service(line: &str) -> Option<Pending> {
         }
         _ => return None,
     };
-    Some(Pending { kind, scheduler: scheduler.to_string(), one_packet, persistent, dests: Vec::new() })
+    Some(Pending {
+        kind,
+        scheduler: scheduler.to_string(),
+        one_packet,
+        persistent,
+        dests: Vec::new(),
+    })
 }
 
 /// `0A000002:0050      Masq    1      0          0`.
 fn parse_dest(rest: &str) -> Option<Dest> {
     let words: Vec<&str> = rest.split_whitespace().collect();
-    let [target, forward, weight, active, inactive] = words[..] else { return None };
+    let [target, forward, weight, active, inactive] = words[..] else {
+        return None;
+    };
     let (addr, port) = parse_addr_port(target)?;
     let forward = match forward {
         "Masq" => Forward::Masq,
@@ -146,8 +192,20 @@ fn parse_dest(rest: &str) -> Option<Dest> {
         "Tunnel" => Forward::ipip(),
         _ => return None,
     };
-    let config = DestConfig { forward, weight: weight.parse().ok()?, u_threshold: 0, l_threshold: 0, ..DestConfig::new(addr, port) };
-    Some(Dest { config, active_conns: active.parse().ok()?, inact_conns: inactive.parse().ok()?, persist_conns: 0, stats: Stats::default() })
+    let config = DestConfig {
+        forward,
+        weight: weight.parse().ok()?,
+        u_threshold: 0,
+        l_threshold: 0,
+        ..DestConfig::new(addr, port)
+    };
+    Some(Dest {
+        config,
+        active_conns: active.parse().ok()?,
+        inact_conns: inactive.parse().ok()?,
+        persist_conns: 0,
+        stats: Stats::default(),
+    })
 }
 
 /// `0A000001:0050` (IPv4 as `%08X` of the host-order address) or `[2001:0db8:…:0001]:0050`.
@@ -159,7 +217,10 @@ fn parse_addr_port(s: &str) -> Option<(IpAddr, u16)> {
         }
         None => {
             let (addr, port) = s.split_once(':')?;
-            (IpAddr::V4(Ipv4Addr::from(u32::from_str_radix(hex(addr, 8)?, 16).ok()?)), port)
+            (
+                IpAddr::V4(Ipv4Addr::from(u32::from_str_radix(hex(addr, 8)?, 16).ok()?)),
+                port,
+            )
         }
     };
     Some((addr, u16::from_str_radix(hex(port, 4)?, 16).ok()?))
@@ -173,14 +234,31 @@ fn hex(s: &str, max: usize) -> Option<&str> {
 /// Files a finished service. A fwmark line does not say its family: it is IPv6 when all its real
 /// servers are (mixed families exist only through tunnels), else IPv4; when the same mark comes
 /// twice, the kernel holds one of each family.
-fn push(services: &mut Vec<Service>, keys: &mut HashSet<ServiceKey>, p: Pending, hz: Option<u32>, skipped: &mut usize) {
+fn push(
+    services: &mut Vec<Service>,
+    keys: &mut HashSet<ServiceKey>,
+    p: Pending,
+    hz: Option<u32>,
+    skipped: &mut usize,
+) {
     let key = match p.kind {
-        PendingKey::Addr { protocol, addr, port } => ServiceKey::Addr { protocol, addr, port },
+        PendingKey::Addr {
+            protocol,
+            addr,
+            port,
+        } => ServiceKey::Addr {
+            protocol,
+            addr,
+            port,
+        },
         PendingKey::Fwmark(mark) => {
             let v6 = !p.dests.is_empty() && p.dests.iter().all(|d| d.config.addr.is_ipv6());
             let family = if v6 { Family::Inet6 } else { Family::Inet };
             let key = ServiceKey::Fwmark { mark, family };
-            let other = ServiceKey::Fwmark { mark, family: if v6 { Family::Inet } else { Family::Inet6 } };
+            let other = ServiceKey::Fwmark {
+                mark,
+                family: if v6 { Family::Inet } else { Family::Inet6 },
+            };
             if keys.contains(&key) { other } else { key }
         }
     };
@@ -194,12 +272,23 @@ fn push(services: &mut Vec<Service>, keys: &mut HashSet<ServiceKey>, p: Pending,
     config.one_packet = p.one_packet;
     if let (Some((jiffies, mask)), Some(hz)) = (p.persistent, hz.filter(|h| *h > 0)) {
         // ipvsadm sets whole seconds; the kernel's own GET divides the same way.
-        config.persistence = Some(u32::try_from(jiffies / u64::from(hz)).unwrap_or(u32::MAX).max(1));
+        config.persistence = Some(
+            u32::try_from(jiffies / u64::from(hz))
+                .unwrap_or(u32::MAX)
+                .max(1),
+        );
         config.netmask = match family {
             Family::Inet => Netmask::V4(Ipv4Addr::from(mask)),
             // The prefix length went through ntohl: byte-swapped on little-endian hosts.
-            Family::Inet6 => [mask, mask.swap_bytes()].into_iter().find(|m| (1..=128).contains(m)).map_or(Netmask::host(family), |m| Netmask::V6(m as u8)),
+            Family::Inet6 => [mask, mask.swap_bytes()]
+                .into_iter()
+                .find(|m| (1..=128).contains(m))
+                .map_or(Netmask::host(family), |m| Netmask::V6(m as u8)),
         };
     }
-    services.push(Service { config, stats: Stats::default(), dests: p.dests });
+    services.push(Service {
+        config,
+        stats: Stats::default(),
+        dests: p.dests,
+    });
 }

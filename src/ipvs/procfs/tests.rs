@@ -1,11 +1,11 @@
 //! The parsers on fixtures written from the kernel's format strings and captured in the lab, and on arbitrary text.
 
-use super::*;
 use super::hz::hz_of_tick;
+use super::*;
 use crate::ipvs::model::{Family, Forward, Info, Netmask, Protocol, ServiceKey, Stats};
-use std::net::{IpAddr, Ipv4Addr};
 use crate::ipvs::model::{TunnelCsum, TunnelType};
 use proptest::prelude::*;
+use std::net::{IpAddr, Ipv4Addr};
 
 /// Written from the kernel's format strings (reference §6.3), trailing blanks included:
 /// IPv4 without and with "ops", persistence with an IPv4 mask and an IPv6 prefix (ntohl'd on
@@ -66,7 +66,16 @@ fn a_real_file_from_the_lab() {
         .snapshot
         .services
         .iter()
-        .map(|s| format!("{} {} {:?} {} {}", s.config.key, s.config.scheduler, s.config.persistence, s.config.netmask, s.dests.len()))
+        .map(|s| {
+            format!(
+                "{} {} {:?} {} {}",
+                s.config.key,
+                s.config.scheduler,
+                s.config.persistence,
+                s.config.netmask,
+                s.dests.len()
+            )
+        })
         .collect();
     assert_eq!(
         shown,
@@ -86,7 +95,13 @@ fn a_real_file_from_the_lab() {
 #[test]
 fn header_gives_version_and_table_size() {
     let l = listing(Some(100));
-    assert_eq!(l.snapshot.info, Info { version: 0x010201, conn_tab_size: 4096 });
+    assert_eq!(
+        l.snapshot.info,
+        Info {
+            version: 0x010201,
+            conn_tab_size: 4096
+        }
+    );
     assert_eq!(l.skipped, 0);
     assert_eq!(l.snapshot.services.len(), 6);
 }
@@ -95,37 +110,100 @@ fn header_gives_version_and_table_size() {
 fn ipv4_service_with_masq_and_route_servers() {
     let l = listing(Some(100));
     let s = &l.snapshot.services[0];
-    assert_eq!(s.config.key, ServiceKey::Addr { protocol: Protocol::Tcp, addr: v4("192.0.2.1"), port: 80 });
-    assert_eq!((s.config.scheduler.as_str(), s.config.one_packet, s.config.persistence), ("rr", false, None));
+    assert_eq!(
+        s.config.key,
+        ServiceKey::Addr {
+            protocol: Protocol::Tcp,
+            addr: v4("192.0.2.1"),
+            port: 80
+        }
+    );
+    assert_eq!(
+        (
+            s.config.scheduler.as_str(),
+            s.config.one_packet,
+            s.config.persistence
+        ),
+        ("rr", false, None)
+    );
     assert_eq!(s.config.netmask, Netmask::host(Family::Inet));
     assert_eq!(s.stats, Stats::default());
     let d = &s.dests[1];
-    assert_eq!((d.config.addr, d.config.port, d.config.forward, d.config.weight), (v4("192.0.2.11"), 8080, Forward::Masq, 3));
-    assert_eq!((d.active_conns, d.inact_conns, d.persist_conns), (12, 40, 0));
-    assert_eq!((s.dests[0].config.forward, s.dests[0].config.weight), (Forward::Route, 0));
+    assert_eq!(
+        (
+            d.config.addr,
+            d.config.port,
+            d.config.forward,
+            d.config.weight
+        ),
+        (v4("192.0.2.11"), 8080, Forward::Masq, 3)
+    );
+    assert_eq!(
+        (d.active_conns, d.inact_conns, d.persist_conns),
+        (12, 40, 0)
+    );
+    assert_eq!(
+        (s.dests[0].config.forward, s.dests[0].config.weight),
+        (Forward::Route, 0)
+    );
 }
 
 #[test]
 fn ops_and_persistence_with_a_mask() {
     let s = &listing(Some(100)).snapshot.services[1];
-    assert_eq!(s.config.key, ServiceKey::Addr { protocol: Protocol::Udp, addr: v4("192.0.2.2"), port: 53 });
+    assert_eq!(
+        s.config.key,
+        ServiceKey::Addr {
+            protocol: Protocol::Udp,
+            addr: v4("192.0.2.2"),
+            port: 53
+        }
+    );
     assert!(s.config.one_packet);
     assert_eq!(s.config.persistence, Some(60));
-    assert_eq!(s.config.netmask, Netmask::V4(Ipv4Addr::new(255, 255, 255, 0)));
+    assert_eq!(
+        s.config.netmask,
+        Netmask::V4(Ipv4Addr::new(255, 255, 255, 0))
+    );
     let d = &s.dests[0];
-    assert_eq!(d.config.forward, Forward::Tunnel { tun_type: TunnelType::Ipip, port: 0, csum: TunnelCsum::NoCsum });
+    assert_eq!(
+        d.config.forward,
+        Forward::Tunnel {
+            tun_type: TunnelType::Ipip,
+            port: 0,
+            csum: TunnelCsum::NoCsum
+        }
+    );
     assert_eq!(d.config.weight, 70000);
 }
 
 #[test]
 fn ipv6_service_and_its_byte_swapped_prefix() {
     let s = &listing(Some(100)).snapshot.services[2];
-    assert_eq!(s.config.key, ServiceKey::Addr { protocol: Protocol::Tcp, addr: "2001:db8::1".parse().unwrap(), port: 443 });
-    assert_eq!((s.config.persistence, s.config.netmask), (Some(360), Netmask::V6(64)));
-    assert_eq!(s.dests[0].config.addr, "2001:db8::11".parse::<IpAddr>().unwrap());
+    assert_eq!(
+        s.config.key,
+        ServiceKey::Addr {
+            protocol: Protocol::Tcp,
+            addr: "2001:db8::1".parse().unwrap(),
+            port: 443
+        }
+    );
+    assert_eq!(
+        (s.config.persistence, s.config.netmask),
+        (Some(360), Netmask::V6(64))
+    );
+    assert_eq!(
+        s.dests[0].config.addr,
+        "2001:db8::11".parse::<IpAddr>().unwrap()
+    );
     // A big-endian host prints the prefix as it is.
     let be = FIXTURE.replace("36000 40000000", "36000 00000040");
-    assert_eq!(parse_ip_vs(&be, Some(100)).unwrap().snapshot.services[2].config.netmask, Netmask::V6(64));
+    assert_eq!(
+        parse_ip_vs(&be, Some(100)).unwrap().snapshot.services[2]
+            .config
+            .netmask,
+        Netmask::V6(64)
+    );
 }
 
 #[test]
@@ -140,27 +218,77 @@ fn sctp_unbound_scheduler_and_local_server() {
 fn fwmark_family_follows_its_real_servers() {
     let l = listing(Some(100));
     let (f4, f6) = (&l.snapshot.services[4], &l.snapshot.services[5]);
-    assert_eq!(f4.config.key, ServiceKey::Fwmark { mark: 7, family: Family::Inet });
-    assert_eq!((f4.config.scheduler.as_str(), f4.dests[0].config.port), ("lc", 0));
-    assert_eq!(f6.config.key, ServiceKey::Fwmark { mark: 9, family: Family::Inet6 });
-    assert_eq!((f6.config.persistence, f6.config.netmask), (Some(20), Netmask::V6(128)));
+    assert_eq!(
+        f4.config.key,
+        ServiceKey::Fwmark {
+            mark: 7,
+            family: Family::Inet
+        }
+    );
+    assert_eq!(
+        (f4.config.scheduler.as_str(), f4.dests[0].config.port),
+        ("lc", 0)
+    );
+    assert_eq!(
+        f6.config.key,
+        ServiceKey::Fwmark {
+            mark: 9,
+            family: Family::Inet6
+        }
+    );
+    assert_eq!(
+        (f6.config.persistence, f6.config.netmask),
+        (Some(20), Netmask::V6(128))
+    );
 }
 
 #[test]
 fn one_mark_twice_is_one_service_of_each_family() {
-    let text = "IP Virtual Server version 1.2.1 (size=4096)\nFWM  00000007 rr \nFWM  00000007 rr \n";
-    let keys: Vec<ServiceKey> = parse_ip_vs(text, None).unwrap().snapshot.services.iter().map(|s| s.config.key).collect();
-    assert_eq!(keys, [ServiceKey::Fwmark { mark: 7, family: Family::Inet }, ServiceKey::Fwmark { mark: 7, family: Family::Inet6 }]);
+    let text =
+        "IP Virtual Server version 1.2.1 (size=4096)\nFWM  00000007 rr \nFWM  00000007 rr \n";
+    let keys: Vec<ServiceKey> = parse_ip_vs(text, None)
+        .unwrap()
+        .snapshot
+        .services
+        .iter()
+        .map(|s| s.config.key)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ServiceKey::Fwmark {
+                mark: 7,
+                family: Family::Inet
+            },
+            ServiceKey::Fwmark {
+                mark: 7,
+                family: Family::Inet6
+            }
+        ]
+    );
 }
 
 #[test]
 fn without_hz_persistence_is_left_out() {
     let l = listing(None);
-    assert!(l.snapshot.services.iter().all(|s| s.config.persistence.is_none()));
-    assert_eq!(l.snapshot.services[1].config.netmask, Netmask::host(Family::Inet));
+    assert!(
+        l.snapshot
+            .services
+            .iter()
+            .all(|s| s.config.persistence.is_none())
+    );
+    assert_eq!(
+        l.snapshot.services[1].config.netmask,
+        Netmask::host(Family::Inet)
+    );
     // A timeout under one tick's worth of seconds still reads as persistent.
     let short = FIXTURE.replace("persistent 6000", "persistent 50");
-    assert_eq!(parse_ip_vs(&short, Some(100)).unwrap().snapshot.services[1].config.persistence, Some(1));
+    assert_eq!(
+        parse_ip_vs(&short, Some(100)).unwrap().snapshot.services[1]
+            .config
+            .persistence,
+        Some(1)
+    );
 }
 
 #[test]
@@ -179,7 +307,12 @@ fn malformed_lines_are_skipped_and_counted_with_their_servers() {
         "UDP  C0000205:0050 rr  \n",
     );
     let l = parse_ip_vs(text, Some(100)).unwrap();
-    let keys: Vec<String> = l.snapshot.services.iter().map(|s| s.config.key.to_string()).collect();
+    let keys: Vec<String> = l
+        .snapshot
+        .services
+        .iter()
+        .map(|s| s.config.key.to_string())
+        .collect();
     assert_eq!(keys, ["-t 192.0.2.1:80", "-u 192.0.2.5:80"]);
     assert_eq!(l.snapshot.services[0].dests.len(), 1);
     // Bounce, +000020B, ICMP and its server, the duplicate, mark 0, the bad timeout.
@@ -189,10 +322,22 @@ fn malformed_lines_are_skipped_and_counted_with_their_servers() {
 #[test]
 fn no_header_is_an_error() {
     assert!(matches!(parse_ip_vs("", None), Err(ProcError::Header(_))));
-    assert!(matches!(parse_ip_vs("TCP  C0000201:0050 rr  \n", None), Err(ProcError::Header(_))));
-    assert!(matches!(parse_ip_vs("IP Virtual Server version 1.2 (size=4096)\n", None), Err(ProcError::Header(_))));
+    assert!(matches!(
+        parse_ip_vs("TCP  C0000201:0050 rr  \n", None),
+        Err(ProcError::Header(_))
+    ));
+    assert!(matches!(
+        parse_ip_vs("IP Virtual Server version 1.2 (size=4096)\n", None),
+        Err(ProcError::Header(_))
+    ));
     let empty = parse_ip_vs("IP Virtual Server version 1.2.1 (size=256)\n", None).unwrap();
-    assert_eq!((empty.snapshot.services.len(), empty.snapshot.info.conn_tab_size), (0, 256));
+    assert_eq!(
+        (
+            empty.snapshot.services.len(),
+            empty.snapshot.info.conn_tab_size
+        ),
+        (0, 256)
+    );
 }
 
 #[test]
@@ -206,14 +351,23 @@ fn global_stats_are_hex() {
         "       1        A        0              3E8                0\n",
     );
     let s = parse_ip_vs_stats(text).unwrap();
-    assert_eq!((s.conns, s.inpkts, s.outpkts, s.inbytes, s.outbytes), (31, 672, 0, 0x1B5C4, 0));
-    assert_eq!((s.cps, s.inpps, s.outpps, s.inbps, s.outbps), (1, 10, 0, 1000, 0));
+    assert_eq!(
+        (s.conns, s.inpkts, s.outpkts, s.inbytes, s.outbytes),
+        (31, 672, 0, 0x1B5C4, 0)
+    );
+    assert_eq!(
+        (s.cps, s.inpps, s.outpps, s.inbps, s.outbps),
+        (1, 10, 0, 1000, 0)
+    );
     assert!(parse_ip_vs_stats("   Total Incoming\n").is_err());
 }
 
 #[test]
 fn hz_from_the_coarse_clock_tick() {
-    assert_eq!([10_000_000, 4_000_000, 3_333_333, 1_000_000].map(hz_of_tick), [Some(100), Some(250), Some(300), Some(1000)]);
+    assert_eq!(
+        [10_000_000, 4_000_000, 3_333_333, 1_000_000].map(hz_of_tick),
+        [Some(100), Some(250), Some(300), Some(1000)]
+    );
     assert_eq!(hz_of_tick(0), None);
     assert_eq!(hz_of_tick(1), None);
     // Whatever this host's HZ is, Linux reports a tick.
@@ -221,7 +375,11 @@ fn hz_from_the_coarse_clock_tick() {
 }
 
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
 }
 
 #[test]
@@ -233,9 +391,14 @@ fn backend_reads_the_file_and_refuses_changes() {
     assert_eq!(snapshot, listing(Some(100)).snapshot);
     assert_eq!(backend.skipped(), 1);
     let op = IpvsOp::DeleteService(snapshot.services[0].config.key);
-    assert_eq!(block_on(backend.apply(&op)), Err(Error::Refused(REFUSAL.into())));
+    assert_eq!(
+        block_on(backend.apply(&op)),
+        Err(Error::Refused(REFUSAL.into()))
+    );
     std::fs::remove_file(&path).unwrap();
-    assert!(matches!(block_on(backend.snapshot()), Err(Error::Unavailable(m)) if m.contains("not loaded")));
+    assert!(
+        matches!(block_on(backend.snapshot()), Err(Error::Unavailable(m)) if m.contains("not loaded"))
+    );
 }
 
 /// Lines built from the file's own pieces, so that most come close to parsing.
@@ -253,7 +416,11 @@ fn near_lines() -> impl Strategy<Value = String> {
         "Masq |Tunnel |Route |Local ",
         "\\PC{0,6}",
     ];
-    proptest::collection::vec(prop::collection::vec(piece, 0..8).prop_map(|p| p.concat()), 0..12).prop_map(|lines| lines.join("\n"))
+    proptest::collection::vec(
+        prop::collection::vec(piece, 0..8).prop_map(|p| p.concat()),
+        0..12,
+    )
+    .prop_map(|lines| lines.join("\n"))
 }
 
 proptest! {

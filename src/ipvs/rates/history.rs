@@ -15,7 +15,11 @@ pub struct Sample {
 
 impl From<&Rate> for Sample {
     fn from(r: &Rate) -> Sample {
-        Sample { conns_per_s: r.conns_per_s as f32, packets_per_s: r.packets_per_s() as f32, bytes_per_s: r.bytes_per_s() as f32 }
+        Sample {
+            conns_per_s: r.conns_per_s as f32,
+            packets_per_s: r.packets_per_s() as f32,
+            bytes_per_s: r.bytes_per_s() as f32,
+        }
     }
 }
 
@@ -32,7 +36,11 @@ pub struct History {
 impl History {
     pub fn new(capacity: usize) -> History {
         // Not preallocated: thousands of real servers each with a full ring would be megabytes.
-        History { samples: VecDeque::new(), capacity, pushed: 0 }
+        History {
+            samples: VecDeque::new(),
+            capacity,
+            pushed: 0,
+        }
     }
 
     pub fn push(&mut self, sample: Sample) {

@@ -29,11 +29,19 @@ fn activity(c: &Counters) -> f64 {
 /// (or the kernel's), which is exact for steady traffic and off by at most the same bracket when
 /// it steps. Nothing to go by, or no candidate (timing the kernel's 2 s passes cannot produce):
 /// the gap as measured.
-fn covered(gap: Duration, lag_then: Duration, lag_now: Duration, activity: f64, per_period: Option<f64>) -> Duration {
+fn covered(
+    gap: Duration,
+    lag_then: Duration,
+    lag_now: Duration,
+    activity: f64,
+    per_period: Option<f64>,
+) -> Duration {
     let (p, g) = (ESTIMATOR_PERIOD.as_secs_f64(), gap.as_secs_f64());
     let slack = SLACK.as_secs_f64();
     let lo = ((g - lag_now.as_secs_f64() - slack) / p).ceil().max(1.0) as u32;
-    let hi = ((g + lag_then.as_secs_f64() + slack) / p).floor().min(u32::MAX as f64) as u32;
+    let hi = ((g + lag_then.as_secs_f64() + slack) / p)
+        .floor()
+        .min(u32::MAX as f64) as u32;
     let k = match (lo.cmp(&hi), per_period) {
         (std::cmp::Ordering::Greater, _) => None,
         (std::cmp::Ordering::Equal, _) => Some(lo),
@@ -44,7 +52,8 @@ fn covered(gap: Duration, lag_then: Duration, lag_now: Duration, activity: f64, 
         }
         _ => None,
     };
-    k.and_then(|k| ESTIMATOR_PERIOD.checked_mul(k)).unwrap_or(gap)
+    k.and_then(|k| ESTIMATOR_PERIOD.checked_mul(k))
+        .unwrap_or(gap)
 }
 
 /// Where a rate is measured from: a change, when it was seen, and how late it may have been seen.
@@ -74,7 +83,17 @@ pub(super) struct Series {
 
 impl Series {
     pub(super) fn start(at: Instant, now: Counters, capacity: usize) -> Series {
-        Series { last: now, last_at: at, since: at, anchor: None, per_period: None, change_window: None, rate: None, sample_at: None, history: History::new(capacity) }
+        Series {
+            last: now,
+            last_at: at,
+            since: at,
+            anchor: None,
+            per_period: None,
+            change_window: None,
+            rate: None,
+            sample_at: None,
+            history: History::new(capacity),
+        }
     }
 
     fn record(&mut self, at: Instant, rate: Rate) {
@@ -87,11 +106,19 @@ impl Series {
     /// gaps between the changes already seen says nothing new: an object that moves every 4 s
     /// would otherwise read 0 and its rate in turn (at most the kernel's 8 s span).
     fn quiet_after(&self) -> Duration {
-        self.change_window.unwrap_or(ESTIMATOR_PERIOD).clamp(ESTIMATOR_PERIOD, KERNEL_WINDOW) + SLACK
+        self.change_window
+            .unwrap_or(ESTIMATOR_PERIOD)
+            .clamp(ESTIMATOR_PERIOD, KERNEL_WINDOW)
+            + SLACK
     }
 
     /// Returns whether the counters changed (a reset included).
-    pub(super) fn observe(&mut self, at: Instant, now: Counters, kernel_per_period: Option<f64>) -> bool {
+    pub(super) fn observe(
+        &mut self,
+        at: Instant,
+        now: Counters,
+        kernel_per_period: Option<f64>,
+    ) -> bool {
         if now.iter().zip(&self.last).any(|(n, l)| n < l) {
             // ZERO, or the object was deleted and re-created: nothing before this compares.
             *self = Series::start(at, now, self.history.capacity());
@@ -103,14 +130,25 @@ impl Series {
             if let Some(a) = &self.anchor {
                 let delta: Counters = std::array::from_fn(|i| now[i] - a.counters[i]);
                 let act = activity(&delta);
-                let window = covered(at - a.at, a.lag, lag_now, act, self.per_period.or(kernel_per_period));
+                let window = covered(
+                    at - a.at,
+                    a.lag,
+                    lag_now,
+                    act,
+                    self.per_period.or(kernel_per_period),
+                );
                 if act > 0.0 {
-                    self.per_period = Some(act * ESTIMATOR_PERIOD.as_secs_f64() / window.as_secs_f64());
+                    self.per_period =
+                        Some(act * ESTIMATOR_PERIOD.as_secs_f64() / window.as_secs_f64());
                 }
                 self.change_window = Some(window);
                 self.record(at, Rate::over(&delta, window));
             }
-            self.anchor = Some(Anchor { at, lag: lag_now, counters: now });
+            self.anchor = Some(Anchor {
+                at,
+                lag: lag_now,
+                counters: now,
+            });
             self.since = at;
         } else if at - self.since >= self.quiet_after() {
             // Passes have certainly happened since and moved nothing, for longer than changes

@@ -23,7 +23,13 @@ pub(super) struct Tracked {
 }
 
 impl Tracked {
-    pub(super) fn new(at: Instant, stats: &Stats, gauges: (u32, u32), capacity: usize, generation: u64) -> Tracked {
+    pub(super) fn new(
+        at: Instant,
+        stats: &Stats,
+        gauges: (u32, u32),
+        capacity: usize,
+        generation: u64,
+    ) -> Tracked {
         let mut kernel_history = History::new(capacity);
         kernel_history.push(Sample::from(&Rate::kernel(stats)));
         Tracked {
@@ -39,7 +45,14 @@ impl Tracked {
 
     /// Observes the object of `entry` in poll `generation` (once), or starts tracking it;
     /// returns (counters changed, a connection gauge rose).
-    pub(super) fn update<K>(entry: Entry<'_, K, Tracked>, at: Instant, stats: &Stats, gauges: (u32, u32), capacity: usize, generation: u64) -> (bool, bool) {
+    pub(super) fn update<K>(
+        entry: Entry<'_, K, Tracked>,
+        at: Instant,
+        stats: &Stats,
+        gauges: (u32, u32),
+        capacity: usize,
+        generation: u64,
+    ) -> (bool, bool) {
         match entry {
             Entry::Occupied(mut e) => {
                 let t = e.get_mut();
@@ -57,9 +70,16 @@ impl Tracked {
     }
 
     /// Returns (counters changed, a connection gauge rose).
-    pub(super) fn observe(&mut self, at: Instant, stats: &Stats, gauges: (u32, u32)) -> (bool, bool) {
+    pub(super) fn observe(
+        &mut self,
+        at: Instant,
+        stats: &Stats,
+        gauges: (u32, u32),
+    ) -> (bool, bool) {
         let k = Rate::kernel(stats);
-        let kernel_per_period = Some(k.conns_per_s + k.packets_per_s()).filter(|v| *v > 0.0).map(|v| v * ESTIMATOR_PERIOD.as_secs_f64());
+        let kernel_per_period = Some(k.conns_per_s + k.packets_per_s())
+            .filter(|v| *v > 0.0)
+            .map(|v| v * ESTIMATOR_PERIOD.as_secs_f64());
         let changed = self.own.observe(at, counters(stats), kernel_per_period);
         if kernel_rates(stats) != kernel_rates(&self.stats) {
             self.kernel_since = at;

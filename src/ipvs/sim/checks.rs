@@ -16,27 +16,52 @@ pub(super) const KNOWN_PES: [&str; 1] = ["sip"];
 const MAX_KERNEL_TIMEOUT: u32 = i32::MAX as u32 / 1000;
 
 fn dest_exists(table: &Snapshot, service: &ServiceKey, addr: &IpAddr, port: u16) -> bool {
-    table.service(service).is_some_and(|s| s.dests.iter().any(|d| d.config.addr == *addr && d.config.port == port))
+    table.service(service).is_some_and(|s| {
+        s.dests
+            .iter()
+            .any(|d| d.config.addr == *addr && d.config.port == port)
+    })
 }
 
 /// Real servers whose family is not their service's (ipvs->mixed_address_family_dests).
 fn mixed_family_dests(table: &Snapshot) -> usize {
-    table.services.iter().map(|s| s.dests.iter().filter(|d| Family::of(&d.config.addr) != s.config.key.family()).count()).sum()
+    table
+        .services
+        .iter()
+        .map(|s| {
+            s.dests
+                .iter()
+                .filter(|d| Family::of(&d.config.addr) != s.config.key.family())
+                .count()
+        })
+        .sum()
 }
 
 /// Ok when the kernel would get as far as the table (which may still refuse); else the errno.
-pub(super) fn kernel_checks(table: &Snapshot, op: &IpvsOp, interfaces: &[String]) -> Result<(), i32> {
+pub(super) fn kernel_checks(
+    table: &Snapshot,
+    op: &IpvsOp,
+    interfaces: &[String],
+) -> Result<(), i32> {
     match op {
         IpvsOp::AddService(s) | IpvsOp::EditService(s) => {
             let exists = table.service(&s.key).is_some();
-            let reaches_lookup = if matches!(op, IpvsOp::AddService(_)) { !exists } else { exists };
-            let known_pe = s.pe.as_ref().is_none_or(|pe| KNOWN_PES.contains(&pe.as_str()));
+            let reaches_lookup = if matches!(op, IpvsOp::AddService(_)) {
+                !exists
+            } else {
+                exists
+            };
+            let known_pe =
+                s.pe.as_ref()
+                    .is_none_or(|pe| KNOWN_PES.contains(&pe.as_str()));
             if reaches_lookup && (!KNOWN_SCHEDULERS.contains(&s.scheduler.as_str()) || !known_pe) {
                 return Err(ENOENT);
             }
         }
         IpvsOp::AddDest { service, dest } | IpvsOp::EditDest { service, dest } => {
-            let Some(svc) = table.service(service) else { return Ok(()) };
+            let Some(svc) = table.service(service) else {
+                return Ok(());
+            };
             // ip_vs_genl_set_cmd: another family needs tunnelling (validate checked) and no daemon.
             if Family::of(&dest.addr) != svc.config.key.family() && !table.daemons.is_empty() {
                 return Err(EINVAL);
@@ -51,7 +76,10 @@ pub(super) fn kernel_checks(table: &Snapshot, op: &IpvsOp, interfaces: &[String]
             }
         }
         IpvsOp::SetTimeouts(t) => {
-            if [t.tcp, t.tcp_fin, t.udp].iter().any(|&v| v > MAX_KERNEL_TIMEOUT) {
+            if [t.tcp, t.tcp_fin, t.udp]
+                .iter()
+                .any(|&v| v > MAX_KERNEL_TIMEOUT)
+            {
                 return Err(EINVAL);
             }
         }
@@ -63,7 +91,11 @@ pub(super) fn kernel_checks(table: &Snapshot, op: &IpvsOp, interfaces: &[String]
                 return Err(ENODEV);
             }
         }
-        IpvsOp::DeleteService(_) | IpvsOp::DeleteDest { .. } | IpvsOp::Zero(_) | IpvsOp::Flush | IpvsOp::StopDaemon(_) => {}
+        IpvsOp::DeleteService(_)
+        | IpvsOp::DeleteDest { .. }
+        | IpvsOp::Zero(_)
+        | IpvsOp::Flush
+        | IpvsOp::StopDaemon(_) => {}
     }
     Ok(())
 }

@@ -6,7 +6,8 @@ use std::fmt::Write;
 use std::net::IpAddr;
 
 /// The header line of /proc/net/ip_vs_conn, byte for byte.
-pub(super) const HEADER: &str = "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n";
+pub(super) const HEADER: &str =
+    "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n";
 
 /// Protocol as ip_vs_proto_name() names it; `Ip` is a fwmark persistence template.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -123,7 +124,11 @@ fn addr(out: &mut String, a: &IpAddr) {
         IpAddr::V4(v4) => write!(out, "{:08X}", u32::from(*v4)),
         IpAddr::V6(v6) => {
             let s = v6.segments();
-            write!(out, "{:04x}:{:04x}:{:04x}:{:04x}:{:04x}:{:04x}:{:04x}:{:04x}", s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7])
+            write!(
+                out,
+                "{:04x}:{:04x}:{:04x}:{:04x}:{:04x}:{:04x}:{:04x}:{:04x}",
+                s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
+            )
         }
     }
     .expect("writing to a String");
@@ -149,6 +154,13 @@ impl Conn {
         addr(out, &self.vaddr);
         write!(out, " {:04X} ", self.vport).expect("writing to a String");
         addr(out, &self.daddr);
-        writeln!(out, " {:04X} {:<11} {:>7}", self.dport, self.state.name(), self.expires(now_us)).expect("writing to a String");
+        writeln!(
+            out,
+            " {:04X} {:<11} {:>7}",
+            self.dport,
+            self.state.name(),
+            self.expires(now_us)
+        )
+        .expect("writing to a String");
     }
 }

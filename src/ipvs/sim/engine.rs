@@ -81,13 +81,19 @@ pub(super) struct Sim {
     pub dropped: u64,
 }
 
-
 impl Sim {
     pub fn new(seed: u64) -> Sim {
         Sim {
             table: Snapshot {
-                info: Info { version: 0x010201, conn_tab_size: 4096 },
-                timeouts: Timeouts { tcp: 900, tcp_fin: 120, udp: 300 },
+                info: Info {
+                    version: 0x010201,
+                    conn_tab_size: 4096,
+                },
+                timeouts: Timeouts {
+                    tcp: 900,
+                    tcp_fin: 120,
+                    udp: 300,
+                },
                 ..Snapshot::default()
             },
             now_us: 0,
@@ -123,7 +129,9 @@ impl Sim {
     pub fn advance(&mut self, dt: std::time::Duration) {
         let ns = self.pending_ns as u128 + dt.as_nanos();
         self.pending_ns = (ns % 1000) as u64;
-        let target = self.now_us.saturating_add(u64::try_from(ns / 1000).unwrap_or(u64::MAX));
+        let target = self
+            .now_us
+            .saturating_add(u64::try_from(ns / 1000).unwrap_or(u64::MAX));
         self.run_until(target);
     }
 
@@ -133,7 +141,10 @@ impl Sim {
         loop {
             let timer = self.timers.peek().map(|Reverse(e)| e.0);
             let arrival = self.arrivals.peek().map(|Reverse(e)| e.0);
-            let t = [timer, arrival].into_iter().flatten().fold(self.next_tick_us, u64::min);
+            let t = [timer, arrival]
+                .into_iter()
+                .flatten()
+                .fold(self.next_tick_us, u64::min);
             if t > target {
                 break;
             }
@@ -166,7 +177,8 @@ impl Sim {
         let dests = &mut self.dests;
         self.trash.retain(|&slot| {
             let d = dests.get(slot).expect("trash holds live slots");
-            let free = d.deleted_at.is_some_and(|at| at + TRASH_US <= now) && d.active + d.inactive + d.persist == 0;
+            let free = d.deleted_at.is_some_and(|at| at + TRASH_US <= now)
+                && d.active + d.inactive + d.persist == 0;
             if free {
                 dests.remove(slot);
             }
@@ -195,9 +207,16 @@ impl Sim {
                 }
                 d.config = *dest;
             }
-            IpvsOp::DeleteDest { service, addr, port } => {
+            IpvsOp::DeleteDest {
+                service,
+                addr,
+                port,
+            } => {
                 let slot = self.dest_slot(service, addr, *port);
-                let svc = self.svcs.get_mut(self.svc_index[service]).expect("indexed service");
+                let svc = self
+                    .svcs
+                    .get_mut(self.svc_index[service])
+                    .expect("indexed service");
                 svc.dests.retain(|&d| d != slot);
                 self.trash_dest(slot);
             }
@@ -220,7 +239,9 @@ impl Sim {
         let key = config.key;
         let traffic = self.profiles.get(&key).cloned().or_else(|| {
             // Default traffic needs an address and port to connect to.
-            self.default_traffic.clone().filter(|_| matches!(key, ServiceKey::Addr { port, .. } if port != 0))
+            self.default_traffic
+                .clone()
+                .filter(|_| matches!(key, ServiceKey::Addr { port, .. } if port != 0))
         });
         let slot = self.svcs.insert(SvcRt {
             id,
@@ -248,10 +269,17 @@ impl Sim {
     }
 
     fn dest_slot(&self, service: &ServiceKey, addr: &IpAddr, port: u16) -> usize {
-        let svc = self.svcs.get(self.svc_index[service]).expect("indexed service");
+        let svc = self
+            .svcs
+            .get(self.svc_index[service])
+            .expect("indexed service");
         *svc.dests
             .iter()
-            .find(|&&d| self.dests.get(d).is_some_and(|d| d.config.addr == *addr && d.config.port == port))
+            .find(|&&d| {
+                self.dests
+                    .get(d)
+                    .is_some_and(|d| d.config.addr == *addr && d.config.port == port)
+            })
             .expect("the table and the runtime list the same real servers")
     }
 
@@ -292,7 +320,11 @@ impl Sim {
                 deleted_at: None,
             }),
         };
-        self.svcs.get_mut(svc_slot).expect("indexed service").dests.push(slot);
+        self.svcs
+            .get_mut(svc_slot)
+            .expect("indexed service")
+            .dests
+            .push(slot);
     }
 
     fn zero(&mut self, svc_slot: usize) {
@@ -307,7 +339,10 @@ impl Sim {
     pub fn snapshot(&self) -> Snapshot {
         let mut snap = self.table.clone();
         for s in &mut snap.services {
-            let rt = self.svcs.get(self.svc_index[&s.config.key]).expect("indexed service");
+            let rt = self
+                .svcs
+                .get(self.svc_index[&s.config.key])
+                .expect("indexed service");
             s.stats = rt.stats.read();
             for (d, &slot) in s.dests.iter_mut().zip(&rt.dests) {
                 let drt = self.dests.get(slot).expect("live dest");

@@ -81,7 +81,9 @@ fn apply_op(sim: &mut Sim, op: &IpvsOp) -> Result<()> {
 
 impl SimBackend {
     fn wrap(sim: Sim) -> SimBackend {
-        SimBackend { inner: Mutex::new(Inner { sim, wall: None }) }
+        SimBackend {
+            inner: Mutex::new(Inner { sim, wall: None }),
+        }
     }
 
     /// An empty table, no traffic: what a fresh kernel shows.
@@ -126,7 +128,10 @@ impl SimBackend {
     /// # Panics
     /// Beyond 65,536 services or 254 real servers per service: the address plan ends there.
     pub fn scale(services: usize, dests_per_service: usize, seed: u64) -> SimBackend {
-        assert!(services <= 65_536 && dests_per_service <= 254, "scale() addresses at most 65536 services of 254 real servers");
+        assert!(
+            services <= 65_536 && dests_per_service <= 254,
+            "scale() addresses at most 65536 services of 254 real servers"
+        );
         let mut sim = Sim::new(seed);
         let mut rng = rng::Rng::new(seed ^ 0x5CA1E);
         for i in 0..services {
@@ -145,11 +150,17 @@ impl SimBackend {
                 abandoned: 0.0,
             };
             sim.profiles.insert(key, Arc::new(traffic));
-            apply_op(&mut sim, &IpvsOp::AddService(ServiceConfig::new(key))).expect("scale service keys are unique");
+            apply_op(&mut sim, &IpvsOp::AddService(ServiceConfig::new(key)))
+                .expect("scale service keys are unique");
             for j in 0..dests_per_service {
                 let addr = IpAddr::V4(Ipv4Addr::new(10, (i >> 8) as u8, i as u8, 1 + j as u8));
-                let dest = DestConfig { forward: Forward::Masq, weight: 1 + (j % 3) as u32, ..DestConfig::new(addr, 80) };
-                apply_op(&mut sim, &IpvsOp::AddDest { service: key, dest }).expect("scale real servers are unique");
+                let dest = DestConfig {
+                    forward: Forward::Masq,
+                    weight: 1 + (j % 3) as u32,
+                    ..DestConfig::new(addr, 80)
+                };
+                apply_op(&mut sim, &IpvsOp::AddDest { service: key, dest })
+                    .expect("scale real servers are unique");
             }
         }
         SimBackend::wrap(sim)

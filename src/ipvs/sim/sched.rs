@@ -60,7 +60,11 @@ fn sticky(cands: &[Candidate], key: &[u64]) -> Option<usize> {
         let u = ((hash(&words) >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
         c.weight as f64 / -u.ln()
     };
-    (0..cands.len()).max_by(|&a, &b| score(&cands[a]).total_cmp(&score(&cands[b])).then(b.cmp(&a)))
+    (0..cands.len()).max_by(|&a, &b| {
+        score(&cands[a])
+            .total_cmp(&score(&cands[b]))
+            .then(b.cmp(&a))
+    })
 }
 
 fn weighted_random(cands: &[Candidate], rng: &mut Rng) -> Option<usize> {
@@ -98,11 +102,17 @@ pub(super) fn choose(
         "lc" => least(cands, |c| overhead(c) * c.weight as u128),
         "wlc" => least(cands, overhead),
         "sed" => least(cands, |c| c.active as u128 + 1),
-        "nq" => cands.iter().position(|c| c.active == 0).or_else(|| least(cands, |c| c.active as u128 + 1)),
+        "nq" => cands
+            .iter()
+            .position(|c| c.active == 0)
+            .or_else(|| least(cands, |c| c.active as u128 + 1)),
         // Highest weight first; ovf only while the server has fewer active connections than
         // its weight.
         "fo" => (0..cands.len()).rev().max_by_key(|&i| cands[i].weight),
-        "ovf" => (0..cands.len()).rev().filter(|&i| cands[i].active < cands[i].weight).max_by_key(|&i| cands[i].weight),
+        "ovf" => (0..cands.len())
+            .rev()
+            .filter(|&i| cands[i].active < cands[i].weight)
+            .max_by_key(|&i| cands[i].weight),
         "sh" | "mh" => {
             let port = if flags.flag2 { packet.cport as u64 } else { 0 };
             sticky(cands, &[addr_word(&packet.caddr), port])

@@ -9,7 +9,11 @@ pub(super) struct Slab<T> {
 
 impl<T> Default for Slab<T> {
     fn default() -> Self {
-        Slab { items: Vec::new(), free: Vec::new(), len: 0 }
+        Slab {
+            items: Vec::new(),
+            free: Vec::new(),
+            len: 0,
+        }
     }
 }
 
@@ -48,10 +52,16 @@ impl<T> Slab<T> {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (usize, &T)> {
-        self.items.iter().enumerate().filter_map(|(i, x)| x.as_ref().map(|x| (i, x)))
+        self.items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, x)| x.as_ref().map(|x| (i, x)))
     }
 
     pub fn iter_mut(&mut self) -> impl Iterator<Item = (usize, &mut T)> {
-        self.items.iter_mut().enumerate().filter_map(|(i, x)| x.as_mut().map(|x| (i, x)))
+        self.items
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(i, x)| x.as_mut().map(|x| (i, x)))
     }
 }

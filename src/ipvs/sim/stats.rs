@@ -33,7 +33,10 @@ pub(super) struct StatsRt {
 
 impl StatsRt {
     pub fn new(now_us: u64) -> StatsRt {
-        StatsRt { at_us: now_us, ..StatsRt::default() }
+        StatsRt {
+            at_us: now_us,
+            ..StatsRt::default()
+        }
     }
 
     /// Count the traffic of the current flow up to `now_us`.

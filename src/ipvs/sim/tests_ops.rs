@@ -12,7 +12,8 @@ use crate::ipvs::table;
 use futures::executor::block_on;
 
 fn op(line: &str) -> IpvsOp {
-    parse_args(&line.split_whitespace().collect::<Vec<_>>()).unwrap_or_else(|e| panic!("{line}: {e}"))
+    parse_args(&line.split_whitespace().collect::<Vec<_>>())
+        .unwrap_or_else(|e| panic!("{line}: {e}"))
 }
 
 fn tcp(addr: &str) -> ServiceKey {
@@ -77,10 +78,17 @@ fn every_change_is_accepted_or_refused_as_table_apply_does() {
             Err(errno) => {
                 refused += 1;
                 assert_eq!(got, Err(op_error(&change, errno)), "{line}");
-                assert!(matches!(got, Err(Error::Kernel { errno: e, .. }) if e == errno), "{line}");
+                assert!(
+                    matches!(got, Err(Error::Kernel { errno: e, .. }) if e == errno),
+                    "{line}"
+                );
             }
         }
-        assert_eq!(config_only(block_on(sim.snapshot()).unwrap()), reference, "after {line}");
+        assert_eq!(
+            config_only(block_on(sim.snapshot()).unwrap()),
+            reference,
+            "after {line}"
+        );
     }
     assert_eq!(refused, 11, "the list exercises every table errno");
 }
@@ -89,15 +97,26 @@ fn every_change_is_accepted_or_refused_as_table_apply_does() {
 fn duplicates_and_missing_objects_are_worded_as_by_the_kernel_backend() {
     let sim = SimBackend::new(1);
     run(&sim, "-A -t 192.0.2.1:80").unwrap();
-    assert_eq!(run(&sim, "-A -t 192.0.2.1:80").unwrap_err().to_string(), "service TCP 192.0.2.1:80 already exists");
-    assert_eq!(run(&sim, "-D -t 192.0.2.2:80").unwrap_err().to_string(), "no such service TCP 192.0.2.2:80");
+    assert_eq!(
+        run(&sim, "-A -t 192.0.2.1:80").unwrap_err().to_string(),
+        "service TCP 192.0.2.1:80 already exists"
+    );
+    assert_eq!(
+        run(&sim, "-D -t 192.0.2.2:80").unwrap_err().to_string(),
+        "no such service TCP 192.0.2.2:80"
+    );
     run(&sim, "-a -t 192.0.2.1:80 -r 10.0.0.2:80 -m").unwrap();
     assert_eq!(
         run(&sim, "-a -t 192.0.2.1:80 -r 10.0.0.2:80 -m").unwrap_err(),
-        Error::Kernel { errno: libc::EEXIST, message: "real server 10.0.0.2:80 already exists in service TCP 192.0.2.1:80".into() }
+        Error::Kernel {
+            errno: libc::EEXIST,
+            message: "real server 10.0.0.2:80 already exists in service TCP 192.0.2.1:80".into()
+        }
     );
     assert_eq!(
-        run(&sim, "-d -t 192.0.2.1:80 -r 10.0.0.3:80").unwrap_err().to_string(),
+        run(&sim, "-d -t 192.0.2.1:80 -r 10.0.0.3:80")
+            .unwrap_err()
+            .to_string(),
         "no such real server 10.0.0.3:80 in service TCP 192.0.2.1:80"
     );
 }
@@ -116,14 +135,43 @@ fn schedulers_the_kernel_ships_are_accepted_and_others_refused_with_enoent() {
             message: "scheduler `foo` or persistence engine not found (is the ip_vs_foo module available?)".into()
         }
     );
-    assert!(block_on(sim.snapshot()).unwrap().service(&tcp("192.0.2.1:80")).is_none());
+    assert!(
+        block_on(sim.snapshot())
+            .unwrap()
+            .service(&tcp("192.0.2.1:80"))
+            .is_none()
+    );
     // The kernel finds the duplicate before it looks for the scheduler, and the missing
     // service before it looks at an edit's scheduler.
-    assert!(matches!(run(&sim, "-A -t 192.0.2.1:100 -s foo"), Err(Error::Kernel { errno: libc::EEXIST, .. })));
-    assert!(matches!(run(&sim, "-E -t 192.0.2.1:99 -s foo"), Err(Error::Kernel { errno: libc::ESRCH, .. })));
-    assert!(matches!(run(&sim, "-E -t 192.0.2.1:100 -s foo"), Err(Error::Kernel { errno: libc::ENOENT, .. })));
+    assert!(matches!(
+        run(&sim, "-A -t 192.0.2.1:100 -s foo"),
+        Err(Error::Kernel {
+            errno: libc::EEXIST,
+            ..
+        })
+    ));
+    assert!(matches!(
+        run(&sim, "-E -t 192.0.2.1:99 -s foo"),
+        Err(Error::Kernel {
+            errno: libc::ESRCH,
+            ..
+        })
+    ));
+    assert!(matches!(
+        run(&sim, "-E -t 192.0.2.1:100 -s foo"),
+        Err(Error::Kernel {
+            errno: libc::ENOENT,
+            ..
+        })
+    ));
     run(&sim, "-A -u 192.0.2.1:5060 -p --pe sip").unwrap();
-    assert!(matches!(run(&sim, "-A -u 192.0.2.1:5061 -p --pe bogus"), Err(Error::Kernel { errno: libc::ENOENT, .. })));
+    assert!(matches!(
+        run(&sim, "-A -u 192.0.2.1:5061 -p --pe bogus"),
+        Err(Error::Kernel {
+            errno: libc::ENOENT,
+            ..
+        })
+    ));
 }
 
 #[test]
@@ -138,19 +186,45 @@ fn the_kernels_other_refusals() {
     let expected = crate::ipvs::parse::validate(&bad).unwrap_err().to_string();
     assert_eq!(block_on(sim.apply(&bad)), Err(Error::Refused(expected)));
     // Timeouts beyond INT_MAX / HZ: EINVAL (ipvsadm itself allows up to 31 days).
-    assert!(matches!(run(&sim, "--set 2600000 0 0"), Err(Error::Kernel { errno: libc::EINVAL, .. })));
+    assert!(matches!(
+        run(&sim, "--set 2600000 0 0"),
+        Err(Error::Kernel {
+            errno: libc::EINVAL,
+            ..
+        })
+    ));
     assert_eq!(block_on(sim.snapshot()).unwrap().timeouts.tcp, 900);
     // An IPv6 link-local real server is not routable from the director.
     run(&sim, "-A -t [2001:db8::1]:80").unwrap();
-    assert!(matches!(run(&sim, "-a -t [2001:db8::1]:80 -r [fe80::1]:80 -m"), Err(Error::Kernel { errno: libc::EINVAL, .. })));
+    assert!(matches!(
+        run(&sim, "-a -t [2001:db8::1]:80 -r [fe80::1]:80 -m"),
+        Err(Error::Kernel {
+            errno: libc::EINVAL,
+            ..
+        })
+    ));
     // Sync daemons: unknown interface, and mixed families with a daemon, either order.
     assert_eq!(
-        run(&sim, "--start-daemon master --mcast-interface eth9").unwrap_err().to_string(),
+        run(&sim, "--start-daemon master --mcast-interface eth9")
+            .unwrap_err()
+            .to_string(),
         "no such interface `eth9` for the sync daemon"
     );
     run(&sim, "--start-daemon backup --mcast-interface eth0").unwrap();
-    assert!(matches!(run(&sim, "-a -t 192.0.2.1:80 -r 2001:db8::5 -i"), Err(Error::Kernel { errno: libc::EINVAL, .. })));
+    assert!(matches!(
+        run(&sim, "-a -t 192.0.2.1:80 -r 2001:db8::5 -i"),
+        Err(Error::Kernel {
+            errno: libc::EINVAL,
+            ..
+        })
+    ));
     run(&sim, "--stop-daemon backup").unwrap();
     run(&sim, "-a -t 192.0.2.1:80 -r 2001:db8::5 -i").unwrap();
-    assert!(matches!(run(&sim, "--start-daemon master --mcast-interface lo"), Err(Error::Kernel { errno: libc::EINVAL, .. })));
+    assert!(matches!(
+        run(&sim, "--start-daemon master --mcast-interface lo"),
+        Err(Error::Kernel {
+            errno: libc::EINVAL,
+            ..
+        })
+    ));
 }

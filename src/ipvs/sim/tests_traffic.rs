@@ -26,17 +26,26 @@ fn secs(s: u64) -> Duration {
 
 /// The service whose ipvsadm form is `key` (`-t 192.0.2.10:80`).
 fn service<'a>(s: &'a Snapshot, key: &str) -> &'a Service {
-    s.services.iter().find(|x| x.config.key.to_string() == key).unwrap_or_else(|| panic!("no service {key}"))
+    s.services
+        .iter()
+        .find(|x| x.config.key.to_string() == key)
+        .unwrap_or_else(|| panic!("no service {key}"))
 }
 
 fn dest<'a>(s: &'a Service, addr: &str) -> &'a Dest {
-    s.dests.iter().find(|d| d.config.addr.to_string() == addr).unwrap_or_else(|| panic!("no real server {addr}"))
+    s.dests
+        .iter()
+        .find(|d| d.config.addr.to_string() == addr)
+        .unwrap_or_else(|| panic!("no real server {addr}"))
 }
 
 /// A scenario of one service.
 fn one(service: &str, servers: &[&str], traffic: &str) -> SimBackend {
     let servers: Vec<String> = servers.iter().map(|s| format!("\"{s}\"")).collect();
-    let text = format!("[[service]]\nservice = \"{service}\"\nreal_servers = [{}]\ntraffic = {{ {traffic} }}\n", servers.join(", "));
+    let text = format!(
+        "[[service]]\nservice = \"{service}\"\nreal_servers = [{}]\ntraffic = {{ {traffic} }}\n",
+        servers.join(", ")
+    );
     SimBackend::from_scenario(&text, 5).unwrap_or_else(|e| panic!("{e}\n{text}"))
 }
 
@@ -84,7 +93,15 @@ fn weight_zero_gets_no_new_connections_while_the_others_do() {
     let s = snap(&b);
     let dr = service(&s, "-t 192.0.2.20:81");
     let quiet = dest(dr, "10.0.0.23");
-    assert_eq!((quiet.config.weight, quiet.stats.conns, quiet.active_conns, quiet.inact_conns), (0, 0, 0, 0));
+    assert_eq!(
+        (
+            quiet.config.weight,
+            quiet.stats.conns,
+            quiet.active_conns,
+            quiet.inact_conns
+        ),
+        (0, 0, 0, 0)
+    );
     assert!(dest(dr, "10.0.0.21").stats.conns > 0 && dest(dr, "10.0.0.22").stats.conns > 0);
 
     // Quiesce a busy one: after the estimator has published what came before, it stays put.
@@ -96,16 +113,28 @@ fn weight_zero_gets_no_new_connections_while_the_others_do() {
     let conns = |s: &Snapshot, a: &str| dest(service(s, "-t 192.0.2.20:81"), a).stats.conns;
     assert_eq!(conns(&after, "10.0.0.22"), conns(&before, "10.0.0.22"));
     assert!(conns(&after, "10.0.0.21") > conns(&before, "10.0.0.21"));
-    assert_eq!(dest(service(&after, "-t 192.0.2.20:81"), "10.0.0.22").active_conns, 0, "its connections ended");
+    assert_eq!(
+        dest(service(&after, "-t 192.0.2.20:81"), "10.0.0.22").active_conns,
+        0,
+        "its connections ended"
+    );
 }
 
 #[test]
 fn counters_and_rates_change_only_on_two_second_ticks_but_gauges_live() {
     let b = SimBackend::demo(11);
     let values = |s: &Snapshot| -> Vec<Stats> {
-        s.services.iter().flat_map(|x| std::iter::once(x.stats).chain(x.dests.iter().map(|d| d.stats))).collect()
+        s.services
+            .iter()
+            .flat_map(|x| std::iter::once(x.stats).chain(x.dests.iter().map(|d| d.stats)))
+            .collect()
     };
-    let gauges = |s: &Snapshot| -> Vec<u32> { s.services.iter().flat_map(|x| x.dests.iter().map(|d| d.active_conns)).collect() };
+    let gauges = |s: &Snapshot| -> Vec<u32> {
+        s.services
+            .iter()
+            .flat_map(|x| x.dests.iter().map(|d| d.active_conns))
+            .collect()
+    };
     let mut prev = snap(&b);
     let (mut counter_changes, mut gauge_changes_between_ticks) = (0, 0);
     for step in 1..=100u64 {
@@ -113,7 +142,11 @@ fn counters_and_rates_change_only_on_two_second_ticks_but_gauges_live() {
         let now = snap(&b);
         let on_tick = (step * 100_000) % TICK_US == 0;
         if values(&now) != values(&prev) {
-            assert!(on_tick, "counters changed at {} ms, not on an estimator tick", step * 100);
+            assert!(
+                on_tick,
+                "counters changed at {} ms, not on an estimator tick",
+                step * 100
+            );
             counter_changes += 1;
         }
         if !on_tick && gauges(&now) != gauges(&prev) {
@@ -122,7 +155,10 @@ fn counters_and_rates_change_only_on_two_second_ticks_but_gauges_live() {
         prev = now;
     }
     assert_eq!(counter_changes, 5, "every tick publishes new counters");
-    assert!(gauge_changes_between_ticks > 20, "connection gauges are read live, as from the kernel's atomics");
+    assert!(
+        gauge_changes_between_ticks > 20,
+        "connection gauges are read live, as from the kernel's atomics"
+    );
 }
 
 #[test]
@@ -140,7 +176,11 @@ fn estimator_follows_the_kernels_fixed_point_ewma() {
         assert_eq!(read.conns, 100 * k);
         // 50 conn/s offered: 25 %, 44 %, 58 % ... of it after 1, 2, 3 periods.
         let ideal = 50.0 * (1.0 - 0.75f64.powi(k as i32));
-        assert!((read.cps as f64 - ideal).abs() <= 1.0, "tick {k}: {} vs {ideal}", read.cps);
+        assert!(
+            (read.cps as f64 - ideal).abs() <= 1.0,
+            "tick {k}: {} vs {ideal}",
+            read.cps
+        );
     }
     s.zero();
     assert_eq!(s.read(), Stats::default());
@@ -150,13 +190,24 @@ fn estimator_follows_the_kernels_fixed_point_ewma() {
 
 #[test]
 fn rates_converge_to_the_offered_load_and_dr_counts_no_replies() {
-    let nat = one("-t 192.0.2.10:80 -s wlc", &["-r 10.0.0.11:80 -m", "-r 10.0.0.12:80 -m"], "conns_per_sec = 50, bytes_in = 1000, bytes_out = 20000, duration = 0.5");
-    let dr = one("-t 192.0.2.20:81 -s rr", &["-r 10.0.0.21 -g"], "conns_per_sec = 20, bytes_in = 1000, bytes_out = 20000, duration = 0.5");
+    let nat = one(
+        "-t 192.0.2.10:80 -s wlc",
+        &["-r 10.0.0.11:80 -m", "-r 10.0.0.12:80 -m"],
+        "conns_per_sec = 50, bytes_in = 1000, bytes_out = 20000, duration = 0.5",
+    );
+    let dr = one(
+        "-t 192.0.2.20:81 -s rr",
+        &["-r 10.0.0.21 -g"],
+        "conns_per_sec = 20, bytes_in = 1000, bytes_out = 20000, duration = 0.5",
+    );
     nat.advance(secs(90));
     dr.advance(secs(90));
     let v = volume(Protocol::Tcp, Family::Inet, 1000, 20000);
     let near = |got: u64, want: f64, what: &str| {
-        assert!((got as f64 - want).abs() <= want * 0.1, "{what}: {got} is not within 10 % of {want}");
+        assert!(
+            (got as f64 - want).abs() <= want * 0.1,
+            "{what}: {got} is not within 10 % of {want}"
+        );
     };
     let s = snap(&nat).services[0].stats;
     near(s.cps, 50.0, "cps");
@@ -167,7 +218,11 @@ fn rates_converge_to_the_offered_load_and_dr_counts_no_replies() {
     let s = snap(&dr).services[0].stats;
     near(s.cps, 20.0, "DR cps");
     near(s.inbps, 20.0 * v[2] as f64, "DR inbps");
-    assert_eq!((s.outpkts, s.outbytes, s.outpps, s.outbps), (0, 0, 0, 0), "replies bypass the director");
+    assert_eq!(
+        (s.outpkts, s.outbytes, s.outpps, s.outbps),
+        (0, 0, 0, 0),
+        "replies bypass the director"
+    );
 }
 
 #[test]
@@ -179,19 +234,42 @@ fn zero_resets_counters_and_rates_of_one_service_or_all() {
     let web = service(&s, "-t 192.0.2.10:80");
     assert_eq!(web.stats, Stats::default());
     assert!(web.dests.iter().all(|d| d.stats == Stats::default()));
-    assert!(web.dests.iter().any(|d| d.active_conns + d.inact_conns > 0), "entries are not counters");
-    assert!(service(&s, "-t 192.0.2.30:443").stats.conns > 0, "other services keep theirs");
+    assert!(
+        web.dests.iter().any(|d| d.active_conns + d.inact_conns > 0),
+        "entries are not counters"
+    );
+    assert!(
+        service(&s, "-t 192.0.2.30:443").stats.conns > 0,
+        "other services keep theirs"
+    );
     run(&b, "-Z");
-    assert!(snap(&b).services.iter().all(|x| x.stats == Stats::default()));
+    assert!(
+        snap(&b)
+            .services
+            .iter()
+            .all(|x| x.stats == Stats::default())
+    );
     b.advance(secs(2));
     let web = service(&snap(&b), "-t 192.0.2.10:80").stats;
-    assert!(web.conns > 0 && web.conns < 300, "counting restarts from 0: {}", web.conns);
-    assert!(web.cps > 0 && web.cps <= 25, "the rate ramps up again: {}", web.cps);
+    assert!(
+        web.conns > 0 && web.conns < 300,
+        "counting restarts from 0: {}",
+        web.conns
+    );
+    assert!(
+        web.cps > 0 && web.cps <= 25,
+        "the rate ramps up again: {}",
+        web.cps
+    );
 }
 
 #[test]
 fn entries_carry_traffic_then_linger_per_protocol_and_method_then_expire() {
-    let nat = one("-t 192.0.2.10:80", &["-r 10.0.0.11:80 -m"], "conns_per_sec = 10, bytes_in = 500, bytes_out = 5000, duration = 1");
+    let nat = one(
+        "-t 192.0.2.10:80",
+        &["-r 10.0.0.11:80 -m"],
+        "conns_per_sec = 10, bytes_in = 500, bytes_out = 5000, duration = 1",
+    );
     nat.advance(secs(10));
     let d = snap(&nat).services[0].dests[0].clone();
     assert!(d.active_conns > 0 && d.inact_conns > 0, "{d:?}");
@@ -200,22 +278,40 @@ fn entries_carry_traffic_then_linger_per_protocol_and_method_then_expire() {
     nat.advance(secs(60));
     let d = snap(&nat).services[0].dests[0].clone();
     assert_eq!(d.active_conns, 0);
-    assert!(d.inact_conns > 0, "NAT connections wait in TIME_WAIT for 120 s");
+    assert!(
+        d.inact_conns > 0,
+        "NAT connections wait in TIME_WAIT for 120 s"
+    );
     nat.advance(secs(80));
     assert_eq!(nat.conn_entries(), 0);
     assert_eq!(nat.conn_table(), super::conn::HEADER);
 
     // DR: FIN_WAIT for the tcpfin timeout; UDP: the udp timeout. Both set short here.
-    let dr = one("-t 192.0.2.20:81", &["-r 10.0.0.21 -g"], "conns_per_sec = 10, bytes_in = 500, bytes_out = 5000, duration = 1");
-    let udp = one("-u 192.0.2.53:53", &["-r 10.0.0.53 -m"], "conns_per_sec = 10, bytes_in = 40, bytes_out = 100, duration = 0.01");
+    let dr = one(
+        "-t 192.0.2.20:81",
+        &["-r 10.0.0.21 -g"],
+        "conns_per_sec = 10, bytes_in = 500, bytes_out = 5000, duration = 1",
+    );
+    let udp = one(
+        "-u 192.0.2.53:53",
+        &["-r 10.0.0.53 -m"],
+        "conns_per_sec = 10, bytes_in = 40, bytes_out = 100, duration = 0.01",
+    );
     for (x, quiesce, lingering) in [
-        (&dr, "-e -t 192.0.2.20:81 -r 10.0.0.21:81 -g -w 0", " FIN_WAIT "),
+        (
+            &dr,
+            "-e -t 192.0.2.20:81 -r 10.0.0.21:81 -g -w 0",
+            " FIN_WAIT ",
+        ),
         (&udp, "-e -u 192.0.2.53:53 -r 10.0.0.53:53 -m -w 0", " UDP "),
     ] {
         run(x, "--set 900 20 30");
         x.advance(secs(10));
         let table = x.conn_table();
-        assert!(table.contains(lingering) && !table.contains(" TIME_WAIT "), "{table}");
+        assert!(
+            table.contains(lingering) && !table.contains(" TIME_WAIT "),
+            "{table}"
+        );
         run(x, quiesce);
         x.advance(secs(15));
         assert!(x.conn_entries() > 0);
@@ -225,12 +321,18 @@ fn entries_carry_traffic_then_linger_per_protocol_and_method_then_expire() {
 }
 
 /// (client, dest) pairs of entries and templates in a table, for one virtual address field.
-fn clients_to_dests(table: &str, to_ip: &str, templates: bool) -> BTreeMap<String, BTreeSet<String>> {
+fn clients_to_dests(
+    table: &str,
+    to_ip: &str,
+    templates: bool,
+) -> BTreeMap<String, BTreeSet<String>> {
     let mut map: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for line in table.lines().skip(1) {
         let f: Vec<&str> = line.split_whitespace().collect();
         if f[3] == to_ip && (f[7] == "NONE") == templates {
-            map.entry(f[1].to_string()).or_default().insert(f[5].to_string());
+            map.entry(f[1].to_string())
+                .or_default()
+                .insert(f[5].to_string());
         }
     }
     map
@@ -246,20 +348,36 @@ fn persistent_clients_stick_to_their_templates_real_server() {
     assert!(entries.len() > 50, "many clients");
     for (client, dests) in &entries {
         assert_eq!(dests.len(), 1, "client {client} reached {dests:?}");
-        assert_eq!(templates.get(client), Some(dests), "client {client} follows its template");
+        assert_eq!(
+            templates.get(client),
+            Some(dests),
+            "client {client} follows its template"
+        );
     }
     let s = snap(&b);
-    let persist: u32 = service(&s, "-t 192.0.2.30:443").dests.iter().map(|d| d.persist_conns).sum();
+    let persist: u32 = service(&s, "-t 192.0.2.30:443")
+        .dests
+        .iter()
+        .map(|d| d.persist_conns)
+        .sum();
     assert_eq!(persist as usize, templates.len());
     // fwmark templates: protocol IP, the mark as ToIP, ports 0.
-    assert!(table.lines().any(|l| l.starts_with("IP  ") && l.contains(" 00000001 0000 ") && l.contains(" NONE ")));
+    assert!(
+        table.lines().any(|l| l.starts_with("IP  ")
+            && l.contains(" 00000001 0000 ")
+            && l.contains(" NONE "))
+    );
 }
 
 #[test]
 fn sticky_schedulers_keep_a_client_on_one_server() {
     let b = one(
         "-t 192.0.2.60:80 -s sh",
-        &["-r 10.0.0.61:80 -m", "-r 10.0.0.62:80 -m -w 2", "-r 10.0.0.63:80 -m"],
+        &[
+            "-r 10.0.0.61:80 -m",
+            "-r 10.0.0.62:80 -m -w 2",
+            "-r 10.0.0.63:80 -m",
+        ],
         "conns_per_sec = 40, bytes_in = 500, bytes_out = 5000, duration = 2, clients = \"203.0.113.0/26\"",
     );
     b.advance(secs(20));
@@ -284,16 +402,26 @@ fn upper_threshold_caps_a_servers_connections() {
         assert!(capped.active_conns + capped.inact_conns <= 30, "{capped:?}");
     }
     let s = snap(&b);
-    assert!(dest(&s.services[0], "10.0.0.72").inact_conns > 100, "the other server takes the rest");
+    assert!(
+        dest(&s.services[0], "10.0.0.72").inact_conns > 100,
+        "the other server takes the rest"
+    );
 }
 
 #[test]
 fn one_packet_scheduling_counts_but_keeps_no_entries() {
-    let b = one("-u 192.0.2.53:53 -o", &["-r 10.0.0.53 -m"], "conns_per_sec = 50, bytes_in = 40, bytes_out = 100, duration = 0.01");
+    let b = one(
+        "-u 192.0.2.53:53 -o",
+        &["-r 10.0.0.53 -m"],
+        "conns_per_sec = 50, bytes_in = 40, bytes_out = 100, duration = 0.01",
+    );
     b.advance(secs(10));
     assert_eq!(b.conn_entries(), 0);
     let s = snap(&b).services[0].stats;
-    assert!(s.conns > 400 && s.inpkts >= s.conns && s.outpkts >= s.conns, "{s:?}");
+    assert!(
+        s.conns > 400 && s.inpkts >= s.conns && s.outpkts >= s.conns,
+        "{s:?}"
+    );
 }
 
 #[test]
@@ -311,7 +439,9 @@ fn the_entry_cap_bounds_memory_and_counts_what_it_refuses() {
 fn a_real_server_readded_within_the_trash_period_keeps_its_counters() {
     let b = SimBackend::demo(6);
     b.advance(secs(10));
-    let before = dest(service(&snap(&b), "-t 192.0.2.10:80"), "10.0.0.11").stats.conns;
+    let before = dest(service(&snap(&b), "-t 192.0.2.10:80"), "10.0.0.11")
+        .stats
+        .conns;
     assert!(before > 0);
     run(&b, "-d -t 192.0.2.10:80 -r 10.0.0.11:80");
     b.advance(secs(5));
@@ -324,7 +454,10 @@ fn a_real_server_readded_within_the_trash_period_keeps_its_counters() {
     run(&b, "-d -t 192.0.2.10:80 -r 10.0.0.11:80");
     b.advance(secs(260));
     run(&b, "-a -t 192.0.2.10:80 -r 10.0.0.11:80 -m -w 2");
-    assert_eq!(dest(service(&snap(&b), "-t 192.0.2.10:80"), "10.0.0.11").stats, Stats::default());
+    assert_eq!(
+        dest(service(&snap(&b), "-t 192.0.2.10:80"), "10.0.0.11").stats,
+        Stats::default()
+    );
 }
 
 #[test]
@@ -339,7 +472,11 @@ fn services_added_later_get_the_default_traffic_and_recreated_ones_their_own() {
     let s = snap(&b);
     let added = service(&s, "-t 192.0.2.99:8080").stats;
     let web = service(&s, "-t 192.0.2.10:80").stats;
-    assert!(added.conns > 40 && added.conns < 200, "about 5/s: {}", added.conns);
+    assert!(
+        added.conns > 40 && added.conns < 200,
+        "about 5/s: {}",
+        added.conns
+    );
     assert!(web.conns > 700, "the scenario's 60/s again: {}", web.conns);
 }
 
@@ -354,7 +491,10 @@ fn scale_builds_ten_thousand_services_and_runs() {
     // 10,000 services at 0.01 to 0.1 conn/s each: about 550/s.
     assert!((8_000..14_000).contains(&total), "{total}");
     assert!(b.conn_entries() > 0 && b.conn_entries() <= super::engine::DEFAULT_MAX_CONNS);
-    assert_eq!(s.services[9_999].config.key.to_string(), "-t 192.0.2.94:1063");
+    assert_eq!(
+        s.services[9_999].config.key.to_string(),
+        "-t 192.0.2.94:1063"
+    );
 }
 
 #[test]

@@ -40,7 +40,8 @@ const MAX_CLIENTS: u64 = 1 << 20;
 impl ClientPool {
     /// `203.0.113.0/24`, `2001:db8:c::/64`.
     pub fn parse(text: &str) -> Result<ClientPool, String> {
-        let bad = || format!("\"{text}\" must be a network such as 203.0.113.0/24 or 2001:db8:c::/64");
+        let bad =
+            || format!("\"{text}\" must be a network such as 203.0.113.0/24 or 2001:db8:c::/64");
         let (addr, len) = text.split_once('/').ok_or_else(bad)?;
         let addr: IpAddr = addr.parse().map_err(|_| bad())?;
         let len: u32 = len.parse().map_err(|_| bad())?;
@@ -53,8 +54,12 @@ impl ClientPool {
         }
         let host_bits = bits - len;
         let network = match addr {
-            IpAddr::V4(a) => IpAddr::V4(Ipv4Addr::from(u32::from(a) & (u32::MAX.checked_shl(host_bits).unwrap_or(0)))),
-            IpAddr::V6(a) => IpAddr::V6(Ipv6Addr::from(u128::from(a) & (u128::MAX.checked_shl(host_bits).unwrap_or(0)))),
+            IpAddr::V4(a) => IpAddr::V4(Ipv4Addr::from(
+                u32::from(a) & (u32::MAX.checked_shl(host_bits).unwrap_or(0)),
+            )),
+            IpAddr::V6(a) => IpAddr::V6(Ipv6Addr::from(
+                u128::from(a) & (u128::MAX.checked_shl(host_bits).unwrap_or(0)),
+            )),
         };
         // Skip the network address (and a v4 broadcast), except in /31, /32, /127 and /128.
         let (skip, hosts) = match (addr, host_bits) {
@@ -64,7 +69,10 @@ impl ClientPool {
             (IpAddr::V6(_), b) => (1, (1u64 << b) - 1),
         };
         let first = offset(network, skip);
-        Ok(ClientPool { first, hosts: hosts.min(MAX_CLIENTS) })
+        Ok(ClientPool {
+            first,
+            hosts: hosts.min(MAX_CLIENTS),
+        })
     }
 
     /// The pool clients of a service come from when its scenario names none.
@@ -98,7 +106,12 @@ fn offset(addr: IpAddr, n: u64) -> IpAddr {
 }
 
 /// Packets and bytes of one connection: inpkts, outpkts, inbytes, outbytes (the order of Flow).
-pub(super) fn volume(protocol: Protocol, family: Family, bytes_in: u64, bytes_out: u64) -> [u64; 4] {
+pub(super) fn volume(
+    protocol: Protocol,
+    family: Family,
+    bytes_in: u64,
+    bytes_out: u64,
+) -> [u64; 4] {
     let ip = match family {
         Family::Inet => 20,
         Family::Inet6 => 40,
@@ -109,7 +122,12 @@ pub(super) fn volume(protocol: Protocol, family: Family, bytes_in: u64, bytes_ou
             let mtu_payload = 1500 - ip - 8;
             let inp = bytes_in.div_ceil(mtu_payload).max(1);
             let outp = bytes_out.div_ceil(mtu_payload);
-            [inp, outp, bytes_in + inp * (ip + 8), bytes_out + outp * (ip + 8)]
+            [
+                inp,
+                outp,
+                bytes_in + inp * (ip + 8),
+                bytes_out + outp * (ip + 8),
+            ]
         }
         Protocol::Tcp | Protocol::Sctp => {
             // Handshake and close (SYN, ACK, FIN, ACK in; SYN-ACK, FIN, ACK out), full-size
@@ -119,7 +137,12 @@ pub(super) fn volume(protocol: Protocol, family: Family, bytes_in: u64, bytes_ou
             let (data_in, data_out) = (bytes_in.div_ceil(mss), bytes_out.div_ceil(mss));
             let inp = 4 + data_in + data_out.div_ceil(2);
             let outp = 3 + data_out + data_in.div_ceil(2);
-            [inp, outp, bytes_in + inp * header, bytes_out + outp * header]
+            [
+                inp,
+                outp,
+                bytes_in + inp * header,
+                bytes_out + outp * header,
+            ]
         }
     }
 }

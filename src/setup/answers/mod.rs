@@ -98,7 +98,11 @@ pub struct Entry<'a> {
 /// The entries of a comma-separated real-server answer; empty entries are skipped. What follows
 /// the first space is the weight, as typed, for the plan parser to judge.
 pub fn entries(text: &str) -> Vec<Entry<'_>> {
-    text.split(',').map(str::trim).filter(|e| !e.is_empty()).map(entry).collect()
+    text.split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(entry)
+        .collect()
 }
 
 fn entry(text: &str) -> Entry<'_> {
@@ -116,7 +120,11 @@ fn entry(text: &str) -> Entry<'_> {
     } else {
         (target, None)
     };
-    Entry { address, port, weight }
+    Entry {
+        address,
+        port,
+        weight,
+    }
 }
 
 /// The plan file written from the answers, and which question each of its lines came from.
@@ -132,31 +140,69 @@ pub struct Written {
 /// Writes `answers` for `role` as a plan file. Every answer is a TOML string, so that whatever
 /// was typed reaches the plan parser's own checks (and messages) unchanged.
 pub fn write(role: Role, answers: &[(Question, &str)]) -> Written {
-    let mut w = Written { text: String::new(), lines: Vec::new(), entry_lines: Vec::new() };
+    let mut w = Written {
+        text: String::new(),
+        lines: Vec::new(),
+        entry_lines: Vec::new(),
+    };
     w.line(None, format!("role = {}", quoted(role.name())));
-    let answer = |q: Question| answers.iter().find(|(a, _)| *a == q).map_or("", |(_, t)| t.trim());
+    let answer = |q: Question| {
+        answers
+            .iter()
+            .find(|(a, _)| *a == q)
+            .map_or("", |(_, t)| t.trim())
+    };
     let asked = Question::for_role(role);
-    let top = |q: &&Question| !matches!(q, Question::Protocol | Question::Port | Question::Scheduler | Question::Persistence | Question::RealServers);
+    let top = |q: &&Question| {
+        !matches!(
+            q,
+            Question::Protocol
+                | Question::Port
+                | Question::Scheduler
+                | Question::Persistence
+                | Question::RealServers
+        )
+    };
     for &q in asked.iter().filter(top) {
-        if let Some(key) = q.key().filter(|_| !(q.optional(role) && answer(q).is_empty())) {
+        if let Some(key) = q
+            .key()
+            .filter(|_| !(q.optional(role) && answer(q).is_empty()))
+        {
             w.line(Some(q), format!("{key} = {}", quoted(answer(q))));
         }
     }
     if asked.contains(&Question::RealServers) {
         // The service's own line stands for the real servers: its error is that there are none.
         w.line(Some(Question::RealServers), "[[service]]".into());
-        for q in [Question::Protocol, Question::Port, Question::Scheduler, Question::Persistence] {
-            if let Some(key) = q.key().filter(|_| !(q.optional(role) && answer(q).is_empty())) {
+        for q in [
+            Question::Protocol,
+            Question::Port,
+            Question::Scheduler,
+            Question::Persistence,
+        ] {
+            if let Some(key) = q
+                .key()
+                .filter(|_| !(q.optional(role) && answer(q).is_empty()))
+            {
                 w.line(Some(q), format!("{key} = {}", quoted(answer(q))));
             }
         }
         for e in entries(answer(Question::RealServers)) {
-            w.line(Some(Question::RealServers), "[[service.real_server]]".into());
+            w.line(
+                Some(Question::RealServers),
+                "[[service.real_server]]".into(),
+            );
             w.entry_lines.push(w.lines.len() + 1);
-            w.line(Some(Question::RealServers), format!("address = {}", quoted(e.address)));
+            w.line(
+                Some(Question::RealServers),
+                format!("address = {}", quoted(e.address)),
+            );
             for (key, value) in [("port", e.port), ("weight", e.weight)] {
                 if let Some(v) = value {
-                    w.line(Some(Question::RealServers), format!("{key} = {}", quoted(v)));
+                    w.line(
+                        Some(Question::RealServers),
+                        format!("{key} = {}", quoted(v)),
+                    );
                 }
             }
         }
@@ -176,7 +222,8 @@ impl Written {
 
     /// The question a problem of this plan concerns; None: the plan as a whole (the role).
     pub fn question_of(&self, e: &PlanError) -> Option<Question> {
-        e.line.and_then(|l| self.lines.get(l.checked_sub(1)?).copied().flatten())
+        e.line
+            .and_then(|l| self.lines.get(l.checked_sub(1)?).copied().flatten())
     }
 
     /// The problem in the wizard's words: a real server another one repeats is named by its
@@ -198,26 +245,53 @@ mod tests {
 
     #[test]
     fn real_server_entries_take_a_port_and_a_weight_and_ipv6_in_brackets() {
-        let e = entries(" 10.10.0.11, 10.10.0.12:8080 3,, [2001:db8::1]:80 2, 2001:db8::2 ,10.0.0.1 4 5");
-        let shown: Vec<(&str, Option<&str>, Option<&str>)> = e.iter().map(|e| (e.address, e.port, e.weight)).collect();
-        assert_eq!(shown, [
-            ("10.10.0.11", None, None),
-            ("10.10.0.12", Some("8080"), Some("3")),
-            ("2001:db8::1", Some("80"), Some("2")),
-            ("2001:db8::2", None, None),
-            ("10.0.0.1", None, Some("4 5")),
-        ]);
+        let e = entries(
+            " 10.10.0.11, 10.10.0.12:8080 3,, [2001:db8::1]:80 2, 2001:db8::2 ,10.0.0.1 4 5",
+        );
+        let shown: Vec<(&str, Option<&str>, Option<&str>)> =
+            e.iter().map(|e| (e.address, e.port, e.weight)).collect();
+        assert_eq!(
+            shown,
+            [
+                ("10.10.0.11", None, None),
+                ("10.10.0.12", Some("8080"), Some("3")),
+                ("2001:db8::1", Some("80"), Some("2")),
+                ("2001:db8::2", None, None),
+                ("10.0.0.1", None, Some("4 5")),
+            ]
+        );
     }
 
     #[test]
     fn answers_written_as_a_plan_read_back_as_the_plan_they_say() {
-        let answers = [(Vip, "192.0.2.10"), (Interface, "eth0"), (Label, ""), (Protocol, "udp"), (Port, "53"), (Scheduler, "rr"), (Persistence, "0"), (RealServers, "10.0.0.2, 10.0.0.3:5353 7")];
+        let answers = [
+            (Vip, "192.0.2.10"),
+            (Interface, "eth0"),
+            (Label, ""),
+            (Protocol, "udp"),
+            (Port, "53"),
+            (Scheduler, "rr"),
+            (Persistence, "0"),
+            (RealServers, "10.0.0.2, 10.0.0.3:5353 7"),
+        ];
         let w = write(Role::NatDirector, &answers);
         let plan = Plan::parse(&w.text).unwrap_or_else(|e| panic!("{e:?}\n{}", w.text));
-        assert_eq!(plan.to_toml(), "role = \"nat-director\"\nvip = \"192.0.2.10\"\ninterface = \"eth0\"\n\n[[service]]\nprotocol = \"udp\"\nport = 53\nscheduler = \"rr\"\n\n[[service.real_server]]\naddress = \"10.0.0.2\"\nweight = 1\n\n[[service.real_server]]\naddress = \"10.0.0.3\"\nport = 5353\nweight = 7\n");
-        let rs = write(Role::DrRealServer, &[(Vip, "192.0.2.10"), (Interface, ""), (Label, "")]);
-        assert_eq!(rs.text, "role = \"dr-real-server\"\nvip = \"192.0.2.10\"\n", "empty optional answers are left out");
+        assert_eq!(
+            plan.to_toml(),
+            "role = \"nat-director\"\nvip = \"192.0.2.10\"\ninterface = \"eth0\"\n\n[[service]]\nprotocol = \"udp\"\nport = 53\nscheduler = \"rr\"\n\n[[service.real_server]]\naddress = \"10.0.0.2\"\nweight = 1\n\n[[service.real_server]]\naddress = \"10.0.0.3\"\nport = 5353\nweight = 7\n"
+        );
+        let rs = write(
+            Role::DrRealServer,
+            &[(Vip, "192.0.2.10"), (Interface, ""), (Label, "")],
+        );
+        assert_eq!(
+            rs.text, "role = \"dr-real-server\"\nvip = \"192.0.2.10\"\n",
+            "empty optional answers are left out"
+        );
         let quotes = write(Role::NatRealServer, &[(Director, "a\"b\\c")]);
-        assert_eq!(Plan::parse(&quotes.text).unwrap_err()[0].message, "director \"a\"b\\c\": must be an IPv4 or IPv6 address such as 192.0.2.100");
+        assert_eq!(
+            Plan::parse(&quotes.text).unwrap_err()[0].message,
+            "director \"a\"b\\c\": must be an IPv4 or IPv6 address such as 192.0.2.100"
+        );
     }
 }

@@ -23,10 +23,24 @@ pub fn check(facts: &Facts, roles: &[Role]) -> Vec<Finding> {
             out.push(vip_not_bound(facts, &key, vip));
         }
         if service.dests.is_empty() {
-            out.push(Finding::new(Severity::Error, "no_real_server", format!("service {key} has no real server"), "every connection to it is refused"));
+            out.push(Finding::new(
+                Severity::Error,
+                "no_real_server",
+                format!("service {key} has no real server"),
+                "every connection to it is refused",
+            ));
         } else if service.has_no_available_dest() {
-            out.push(Finding::new(Severity::Warning, "all_weight_zero", format!("every real server of service {key} has weight 0"), "weight 0 takes no new connection: new clients are refused")
-                .advice(format!("give one a weight: ipvs-tui or ipvsadm -e {key} -r ADDR -w 1")));
+            out.push(
+                Finding::new(
+                    Severity::Warning,
+                    "all_weight_zero",
+                    format!("every real server of service {key} has weight 0"),
+                    "weight 0 takes no new connection: new clients are refused",
+                )
+                .advice(format!(
+                    "give one a weight: ipvs-tui or ipvsadm -e {key} -r ADDR -w 1"
+                )),
+            );
         }
         let vip = match key {
             ServiceKey::Addr { addr, .. } => Some(addr),
@@ -60,8 +74,20 @@ fn ip_forward(facts: &Facts, out: &mut Vec<Finding>) {
     });
     for need in sysctl_needs(Role::NatDirector, vip, None) {
         if !need.is_met(&facts.host) {
-            let now = facts.host.sysctls.get(&need.name).map_or("unknown".to_string(), |v| v.clone());
-            out.push(Finding::new(Severity::Error, "ip_forward_off", format!("{} is {now} on a NAT director", need.name), need.why).fix(vec![need.fix()]));
+            let now = facts
+                .host
+                .sysctls
+                .get(&need.name)
+                .map_or("unknown".to_string(), |v| v.clone());
+            out.push(
+                Finding::new(
+                    Severity::Error,
+                    "ip_forward_off",
+                    format!("{} is {now} on a NAT director", need.name),
+                    need.why,
+                )
+                .fix(vec![need.fix()]),
+            );
         }
     }
 }
@@ -74,8 +100,16 @@ fn vip_not_bound(facts: &Facts, key: &ServiceKey, vip: std::net::IpAddr) -> Find
         "nobody answers ARP for the VIP, so clients' packets never reach the director",
     );
     match net::connected_link(&facts.host, vip, None) {
-        Some(link) => finding.fix(vec![Operation::Host(HostOp::AddAddr { dev: link.name.clone(), addr: vip, prefix: net::host_prefix(vip), label: None })]),
-        None => finding.advice(format!("bind it on the interface the clients reach: ip addr add {vip}/{} dev IFACE", net::host_prefix(vip))),
+        Some(link) => finding.fix(vec![Operation::Host(HostOp::AddAddr {
+            dev: link.name.clone(),
+            addr: vip,
+            prefix: net::host_prefix(vip),
+            label: None,
+        })]),
+        None => finding.advice(format!(
+            "bind it on the interface the clients reach: ip addr add {vip}/{} dev IFACE",
+            net::host_prefix(vip)
+        )),
     }
 }
 
@@ -88,16 +122,38 @@ fn probes(facts: &Facts, out: &mut Vec<Finding>) {
         }
         for dest in &service.dests {
             let d = &dest.config;
-            let Some(probe) = facts.probes.iter().find(|p| p.addr == d.addr && p.port == d.port) else { continue };
+            let Some(probe) = facts
+                .probes
+                .iter()
+                .find(|p| p.addr == d.addr && p.port == d.port)
+            else {
+                continue;
+            };
             let Some(error) = &probe.error else { continue };
             let at = AddrPort(&d.addr, d.port);
             let key = service.config.key;
             let finding = if d.forward == Forward::Masq {
-                Finding::new(Severity::Error, "real_server_unreachable", format!("real server {at} of {key} does not answer a TCP connect from this director: {error}"), "the director sends it connections it cannot take")
+                Finding::new(
+                    Severity::Error,
+                    "real_server_unreachable",
+                    format!(
+                        "real server {at} of {key} does not answer a TCP connect from this director: {error}"
+                    ),
+                    "the director sends it connections it cannot take",
+                )
             } else {
-                Finding::new(Severity::Warning, "real_server_unreachable", format!("real server {at} of {key} does not answer a TCP connect from this director: {error}"), "it may be down or its port closed (a DR/TUN server listening only on the VIP also refuses this probe)")
+                Finding::new(
+                    Severity::Warning,
+                    "real_server_unreachable",
+                    format!(
+                        "real server {at} of {key} does not answer a TCP connect from this director: {error}"
+                    ),
+                    "it may be down or its port closed (a DR/TUN server listening only on the VIP also refuses this probe)",
+                )
             };
-            out.push(finding.advice(format!("start the service on {at}, or set its weight to 0 until it is up")));
+            out.push(finding.advice(format!(
+                "start the service on {at}, or set its weight to 0 until it is up"
+            )));
         }
     }
 }

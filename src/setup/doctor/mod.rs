@@ -39,8 +39,20 @@ pub struct Finding {
 }
 
 impl Finding {
-    fn new(severity: Severity, check: &'static str, what: String, why: impl Into<String>) -> Finding {
-        Finding { severity, check, what, why: why.into(), fix: Vec::new(), advice: None }
+    fn new(
+        severity: Severity,
+        check: &'static str,
+        what: String,
+        why: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            severity,
+            check,
+            what,
+            why: why.into(),
+            fix: Vec::new(),
+            advice: None,
+        }
     }
 
     fn fix(mut self, ops: Vec<Operation>) -> Finding {
@@ -77,7 +89,9 @@ pub fn diagnose(facts: &Facts) -> Vec<Finding> {
     }
     for role in &roles {
         match role {
-            Role::DrRealServer | Role::TunRealServer => findings.extend(real_server::check(facts, *role)),
+            Role::DrRealServer | Role::TunRealServer => {
+                findings.extend(real_server::check(facts, *role))
+            }
             Role::NatRealServer => findings.extend(real_server::check_nat(facts)),
             _ => {}
         }

@@ -13,7 +13,11 @@ use std::net::IpAddr;
 
 pub fn check(facts: &Facts, role: Role) -> Vec<Finding> {
     let mut out = Vec::new();
-    let dev = if role == Role::DrRealServer { "lo" } else { "tunl0" };
+    let dev = if role == Role::DrRealServer {
+        "lo"
+    } else {
+        "tunl0"
+    };
     if role == Role::TunRealServer && !tunnel(facts, &mut out) {
         return out;
     }
@@ -31,27 +35,74 @@ pub fn check(facts: &Facts, role: Role) -> Vec<Finding> {
         .host
         .links
         .iter()
-        .filter(|l| l.up && l.name != "lo" && l.name != "tunl0" && l.addrs.iter().any(|a| a.addr.is_ipv4()))
+        .filter(|l| {
+            l.up && l.name != "lo" && l.name != "tunl0" && l.addrs.iter().any(|a| a.addr.is_ipv4())
+        })
         .map(|l| l.name.as_str())
         .collect();
     let needs = sysctl_needs(role, None, None);
     for (key, min_ok) in [("arp_ignore", 1), ("arp_announce", 2)] {
         let weak: Vec<String> = faces
             .iter()
-            .filter_map(|f| effective(&facts.host.sysctls, key, f).filter(|v| *v < min_ok).map(|v| format!("{f} ({v})")))
+            .filter_map(|f| {
+                effective(&facts.host.sysctls, key, f)
+                    .filter(|v| *v < min_ok)
+                    .map(|v| format!("{f} ({v})"))
+            })
             .collect();
         if weak.is_empty() {
             continue;
         }
-        let fix: Vec<Operation> = needs.iter().filter(|n| n.name.ends_with(key) && !n.is_met(&facts.host)).map(|n| n.fix()).collect();
-        let why = needs.iter().find(|n| n.name.ends_with(key)).map_or("", |n| n.why);
-        out.push(Finding::new(Severity::Error, if key == "arp_ignore" { "arp_ignore" } else { "arp_announce" }, format!("{key} is below {min_ok} on {}, on a {role}", weak.join(", ")), why).fix(fix));
+        let fix: Vec<Operation> = needs
+            .iter()
+            .filter(|n| n.name.ends_with(key) && !n.is_met(&facts.host))
+            .map(|n| n.fix())
+            .collect();
+        let why = needs
+            .iter()
+            .find(|n| n.name.ends_with(key))
+            .map_or("", |n| n.why);
+        out.push(
+            Finding::new(
+                Severity::Error,
+                if key == "arp_ignore" {
+                    "arp_ignore"
+                } else {
+                    "arp_announce"
+                },
+                format!(
+                    "{key} is below {min_ok} on {}, on a {role}",
+                    weak.join(", ")
+                ),
+                why,
+            )
+            .fix(fix),
+        );
     }
     if role == Role::TunRealServer {
         if let Some(v) = effective(&facts.host.sysctls, "rp_filter", "tunl0").filter(|v| *v != 0) {
-            let fix = needs.iter().filter(|n| n.name.ends_with("rp_filter") && !n.is_met(&facts.host)).map(|n| n.fix()).collect();
-            let why = needs.iter().find(|n| n.name.ends_with("rp_filter")).map_or("", |n| n.why);
-            out.push(Finding::new(Severity::Error, "rp_filter", format!("rp_filter is {v} on tunl0 (the larger of {} and {})", conf("all", "rp_filter"), conf("tunl0", "rp_filter")), why).fix(fix));
+            let fix = needs
+                .iter()
+                .filter(|n| n.name.ends_with("rp_filter") && !n.is_met(&facts.host))
+                .map(|n| n.fix())
+                .collect();
+            let why = needs
+                .iter()
+                .find(|n| n.name.ends_with("rp_filter"))
+                .map_or("", |n| n.why);
+            out.push(
+                Finding::new(
+                    Severity::Error,
+                    "rp_filter",
+                    format!(
+                        "rp_filter is {v} on tunl0 (the larger of {} and {})",
+                        conf("all", "rp_filter"),
+                        conf("tunl0", "rp_filter")
+                    ),
+                    why,
+                )
+                .fix(fix),
+            );
         }
     } else {
         for f in &faces {
@@ -75,8 +126,15 @@ fn vip_placement(facts: &Facts, role: Role, dev: &str, vip: IpAddr, out: &mut Ve
         );
     }
     // lo and tunl0 answer no ARP themselves (that is arp_ignore's business): only real interfaces.
-    for l in holders.iter().filter(|l| l.name != dev && l.name != "lo" && l.name != "tunl0") {
-        let prefix = l.addrs.iter().find(|a| a.addr == vip).map_or(net::host_prefix(vip), |a| a.prefix);
+    for l in holders
+        .iter()
+        .filter(|l| l.name != dev && l.name != "lo" && l.name != "tunl0")
+    {
+        let prefix = l
+            .addrs
+            .iter()
+            .find(|a| a.addr == vip)
+            .map_or(net::host_prefix(vip), |a| a.prefix);
         out.push(
             Finding::new(Severity::Error, "vip_on_real_interface", format!("the VIP {vip} is bound on {}, on a {role}", l.name), "this server then answers ARP for the VIP and takes the clients' traffic away from the director")
                 .fix(vec![Operation::Host(HostOp::DelAddr { dev: l.name.clone(), addr: vip, prefix })]),
@@ -88,16 +146,43 @@ fn vip_placement(facts: &Facts, role: Role, dev: &str, vip: IpAddr, out: &mut Ve
 fn tunnel(facts: &Facts, out: &mut Vec<Finding>) -> bool {
     let tunl0 = net::link(&facts.host, "tunl0");
     if !facts.ipip && tunl0.is_none() {
-        out.push(Finding::new(Severity::Error, "ipip_missing", "the ipip module is not loaded and there is no tunl0, on a tun-real-server".to_string(), "LVS-TUN real servers receive IP-in-IP packets; without ipip they are dropped").advice("modprobe ipip (and add ipip to /etc/modules-load.d/ to keep it)"));
+        out.push(
+            Finding::new(
+                Severity::Error,
+                "ipip_missing",
+                "the ipip module is not loaded and there is no tunl0, on a tun-real-server"
+                    .to_string(),
+                "LVS-TUN real servers receive IP-in-IP packets; without ipip they are dropped",
+            )
+            .advice("modprobe ipip (and add ipip to /etc/modules-load.d/ to keep it)"),
+        );
         return false;
     }
     match tunl0 {
         None => {
-            out.push(Finding::new(Severity::Error, "tunl0_missing", "there is no tunl0 interface, on a tun-real-server".to_string(), "the kernel decapsulates LVS-TUN packets on tunl0").advice("modprobe ipip creates it"));
+            out.push(
+                Finding::new(
+                    Severity::Error,
+                    "tunl0_missing",
+                    "there is no tunl0 interface, on a tun-real-server".to_string(),
+                    "the kernel decapsulates LVS-TUN packets on tunl0",
+                )
+                .advice("modprobe ipip creates it"),
+            );
             false
         }
         Some(l) if !l.up => {
-            out.push(Finding::new(Severity::Error, "tunl0_down", "tunl0 is down, on a tun-real-server".to_string(), "a down tunl0 decapsulates nothing").fix(vec![Operation::Host(HostOp::SetLinkUp { link: "tunl0".into() })]));
+            out.push(
+                Finding::new(
+                    Severity::Error,
+                    "tunl0_down",
+                    "tunl0 is down, on a tun-real-server".to_string(),
+                    "a down tunl0 decapsulates nothing",
+                )
+                .fix(vec![Operation::Host(HostOp::SetLinkUp {
+                    link: "tunl0".into(),
+                })]),
+            );
             true
         }
         Some(_) => true,
@@ -107,13 +192,40 @@ fn tunnel(facts: &Facts, out: &mut Vec<Finding>) -> bool {
 /// A NAT real server: the default gateway must be the director's inside address.
 pub fn check_nat(facts: &Facts) -> Vec<Finding> {
     let Some(director) = facts.director else {
-        return vec![Finding::new(Severity::Hint, "nat_gateway", "the director's inside address is not known".to_string(), "a NAT real server's default gateway must be the director").advice("pass --director ADDRESS")];
+        return vec![
+            Finding::new(
+                Severity::Hint,
+                "nat_gateway",
+                "the director's inside address is not known".to_string(),
+                "a NAT real server's default gateway must be the director",
+            )
+            .advice("pass --director ADDRESS"),
+        ];
     };
     let why = "replies must go back through the director, which rewrites their source to the VIP; replies that bypass it are dropped by the clients";
-    let fix = vec![Operation::Host(HostOp::ReplaceDefaultRoute { via: director, dev: None })];
+    let fix = vec![Operation::Host(HostOp::ReplaceDefaultRoute {
+        via: director,
+        dev: None,
+    })];
     match net::default_gateway(&facts.host, director) {
         Some(gw) if gw == director => Vec::new(),
-        Some(gw) => vec![Finding::new(Severity::Error, "nat_gateway", format!("the default gateway is {gw}, not the director {director}"), why).fix(fix)],
-        None => vec![Finding::new(Severity::Error, "nat_gateway", format!("there is no default route; it must be the director {director}"), why).fix(fix)],
+        Some(gw) => vec![
+            Finding::new(
+                Severity::Error,
+                "nat_gateway",
+                format!("the default gateway is {gw}, not the director {director}"),
+                why,
+            )
+            .fix(fix),
+        ],
+        None => vec![
+            Finding::new(
+                Severity::Error,
+                "nat_gateway",
+                format!("there is no default route; it must be the director {director}"),
+                why,
+            )
+            .fix(fix),
+        ],
     }
 }

@@ -12,10 +12,20 @@ fn link(name: &str, addrs: &[&str]) -> Link {
         .iter()
         .map(|a| {
             let (addr, prefix) = a.split_once('/').unwrap();
-            Addr { addr: addr.parse().unwrap(), prefix: prefix.parse().unwrap(), label: None }
+            Addr {
+                addr: addr.parse().unwrap(),
+                prefix: prefix.parse().unwrap(),
+                label: None,
+            }
         })
         .collect();
-    Link { index: 0, name: name.into(), up: true, kind: None, addrs }
+    Link {
+        index: 0,
+        name: name.into(),
+        up: true,
+        kind: None,
+        addrs,
+    }
 }
 
 fn table(lines: &[&str]) -> Snapshot {
@@ -28,35 +38,72 @@ fn table(lines: &[&str]) -> Snapshot {
 }
 
 fn sysctls(pairs: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 /// The classic NAT lab's director, correct.
 fn nat_director() -> Facts {
     let host = HostState {
-        links: vec![link("lo", &["127.0.0.1/8"]), link("out0", &["203.0.113.1/24", "203.0.113.100/32"]), link("in0", &["10.10.0.1/24"])],
+        links: vec![
+            link("lo", &["127.0.0.1/8"]),
+            link("out0", &["203.0.113.1/24", "203.0.113.100/32"]),
+            link("in0", &["10.10.0.1/24"]),
+        ],
         routes: vec![],
         sysctls: sysctls(&[("net.ipv4.ip_forward", "1")]),
     };
-    let ipvs = table(&["-A -t 203.0.113.100:80 -s rr", "-a -t 203.0.113.100:80 -r 10.10.0.11:80 -m", "-a -t 203.0.113.100:80 -r 10.10.0.12:80 -m"]);
-    let probes = ["10.10.0.11", "10.10.0.12"].iter().map(|a| Probe { addr: a.parse().unwrap(), port: 80, error: None }).collect();
-    Facts { host, ipvs, probes, ..Facts::default() }
+    let ipvs = table(&[
+        "-A -t 203.0.113.100:80 -s rr",
+        "-a -t 203.0.113.100:80 -r 10.10.0.11:80 -m",
+        "-a -t 203.0.113.100:80 -r 10.10.0.12:80 -m",
+    ]);
+    let probes = ["10.10.0.11", "10.10.0.12"]
+        .iter()
+        .map(|a| Probe {
+            addr: a.parse().unwrap(),
+            port: 80,
+            error: None,
+        })
+        .collect();
+    Facts {
+        host,
+        ipvs,
+        probes,
+        ..Facts::default()
+    }
 }
 
 /// The classic DR lab's director, correct.
 fn dr_director() -> Facts {
     let host = HostState {
-        links: vec![link("lo", &["127.0.0.1/8"]), link("eth0", &["198.51.100.1/24", "198.51.100.100/32"])],
+        links: vec![
+            link("lo", &["127.0.0.1/8"]),
+            link("eth0", &["198.51.100.1/24", "198.51.100.100/32"]),
+        ],
         ..HostState::default()
     };
-    let ipvs = table(&["-A -t 198.51.100.100:80 -s rr", "-a -t 198.51.100.100:80 -r 198.51.100.11:80 -g", "-a -t 198.51.100.100:80 -r 198.51.100.12:80 -g"]);
-    Facts { host, ipvs, ..Facts::default() }
+    let ipvs = table(&[
+        "-A -t 198.51.100.100:80 -s rr",
+        "-a -t 198.51.100.100:80 -r 198.51.100.11:80 -g",
+        "-a -t 198.51.100.100:80 -r 198.51.100.12:80 -g",
+    ]);
+    Facts {
+        host,
+        ipvs,
+        ..Facts::default()
+    }
 }
 
 /// A DR real server, correct.
 fn dr_real_server() -> Facts {
     let host = HostState {
-        links: vec![link("lo", &["127.0.0.1/8", "198.51.100.100/32"]), link("eth0", &["198.51.100.11/24"])],
+        links: vec![
+            link("lo", &["127.0.0.1/8", "198.51.100.100/32"]),
+            link("eth0", &["198.51.100.11/24"]),
+        ],
         routes: vec![],
         sysctls: sysctls(&[
             ("net.ipv4.conf.all.arp_ignore", "1"),
@@ -69,14 +116,22 @@ fn dr_real_server() -> Facts {
             ("net.ipv4.conf.eth0.rp_filter", "0"),
         ]),
     };
-    Facts { host, ..Facts::default() }
+    Facts {
+        host,
+        ..Facts::default()
+    }
 }
 
 fn tun_real_server() -> Facts {
     let mut f = dr_real_server();
     f.host.links[0].addrs.pop();
-    f.host.links.push(Link { kind: Some("ipip".into()), ..link("tunl0", &["198.51.100.100/32"]) });
-    f.host.sysctls.insert("net.ipv4.conf.tunl0.rp_filter".into(), "0".into());
+    f.host.links.push(Link {
+        kind: Some("ipip".into()),
+        ..link("tunl0", &["198.51.100.100/32"])
+    });
+    f.host
+        .sysctls
+        .insert("net.ipv4.conf.tunl0.rp_filter".into(), "0".into());
     f.ipip = true;
     f
 }
@@ -94,7 +149,12 @@ fn found(facts: &Facts) -> Vec<String> {
 
 #[test]
 fn correct_setups_have_no_finding() {
-    for (name, facts) in [("nat", nat_director()), ("dr", dr_director()), ("dr rs", dr_real_server()), ("tun rs", tun_real_server())] {
+    for (name, facts) in [
+        ("nat", nat_director()),
+        ("dr", dr_director()),
+        ("dr rs", dr_real_server()),
+        ("tun rs", tun_real_server()),
+    ] {
         assert_eq!(found(&facts), Vec::<String>::new(), "{name}");
     }
     assert_eq!(nat_director().roles(), vec![Role::NatDirector]);
@@ -106,39 +166,72 @@ fn correct_setups_have_no_finding() {
 #[test]
 fn nat_director_mistakes() {
     let mut f = nat_director();
-    f.host.sysctls.insert("net.ipv4.ip_forward".into(), "0".into());
-    assert_eq!(found(&f), ["Error ip_forward_off: sysctl -w net.ipv4.ip_forward=1"]);
+    f.host
+        .sysctls
+        .insert("net.ipv4.ip_forward".into(), "0".into());
+    assert_eq!(
+        found(&f),
+        ["Error ip_forward_off: sysctl -w net.ipv4.ip_forward=1"]
+    );
     let finding = &diagnose(&f)[0];
     assert_eq!(finding.what, "net.ipv4.ip_forward is 0 on a NAT director");
 
     let mut f = nat_director();
     f.host.links[1].addrs.pop();
-    assert_eq!(found(&f), ["Error vip_not_bound: ip addr add 203.0.113.100/32 dev out0"]);
+    assert_eq!(
+        found(&f),
+        ["Error vip_not_bound: ip addr add 203.0.113.100/32 dev out0"]
+    );
 
     let mut f = nat_director();
     f.probes[1].error = Some("Connection refused (os error 111)".into());
     let d = diagnose(&f);
     assert_eq!(found(&f), ["Error real_server_unreachable: "]);
-    assert_eq!(d[0].what, "real server 10.10.0.12:80 of -t 203.0.113.100:80 does not answer a TCP connect from this director: Connection refused (os error 111)");
+    assert_eq!(
+        d[0].what,
+        "real server 10.10.0.12:80 of -t 203.0.113.100:80 does not answer a TCP connect from this director: Connection refused (os error 111)"
+    );
 
     // A real server on a subnet the director has no route to (other than the default one).
     let mut f = nat_director();
     let op = parse_args(&["-a", "-t", "203.0.113.100:80", "-r", "192.0.2.9:80", "-m"]).unwrap();
     table::apply(&mut f.ipvs, &op).unwrap();
-    f.host.routes.push(crate::host::Route { dst: "0.0.0.0".parse().unwrap(), prefix: 0, gateway: Some("203.0.113.254".parse().unwrap()), dev: Some("out0".into()) });
+    f.host.routes.push(crate::host::Route {
+        dst: "0.0.0.0".parse().unwrap(),
+        prefix: 0,
+        gateway: Some("203.0.113.254".parse().unwrap()),
+        dev: Some("out0".into()),
+    });
     assert_eq!(found(&f), ["Error real_server_no_route: "]);
-    f.host.routes.push(crate::host::Route { dst: "192.0.2.0".parse().unwrap(), prefix: 24, gateway: Some("10.10.0.254".parse().unwrap()), dev: Some("in0".into()) });
-    assert_eq!(found(&f), Vec::<String>::new(), "routed through the inside network");
+    f.host.routes.push(crate::host::Route {
+        dst: "192.0.2.0".parse().unwrap(),
+        prefix: 24,
+        gateway: Some("10.10.0.254".parse().unwrap()),
+        dev: Some("in0".into()),
+    });
+    assert_eq!(
+        found(&f),
+        Vec::<String>::new(),
+        "routed through the inside network"
+    );
 }
 
 #[test]
 fn every_director_service_needs_real_servers_with_weight() {
     let mut f = nat_director();
-    table::apply(&mut f.ipvs, &parse_args(&["-A", "-t", "203.0.113.100:443"]).unwrap()).unwrap();
+    table::apply(
+        &mut f.ipvs,
+        &parse_args(&["-A", "-t", "203.0.113.100:443"]).unwrap(),
+    )
+    .unwrap();
     assert_eq!(found(&f), ["Error no_real_server: "]);
     let mut f = dr_director();
     for rs in ["198.51.100.11:80", "198.51.100.12:80"] {
-        table::apply(&mut f.ipvs, &parse_args(&["-e", "-t", "198.51.100.100:80", "-r", rs, "-g", "-w", "0"]).unwrap()).unwrap();
+        table::apply(
+            &mut f.ipvs,
+            &parse_args(&["-e", "-t", "198.51.100.100:80", "-r", rs, "-g", "-w", "0"]).unwrap(),
+        )
+        .unwrap();
     }
     assert_eq!(found(&f), ["Warning all_weight_zero: "]);
 }
@@ -146,61 +239,127 @@ fn every_director_service_needs_real_servers_with_weight() {
 #[test]
 fn dr_director_mistakes() {
     let mut f = dr_director();
-    table::apply(&mut f.ipvs, &parse_args(&["-a", "-t", "198.51.100.100:80", "-r", "192.0.2.50:80", "-g"]).unwrap()).unwrap();
+    table::apply(
+        &mut f.ipvs,
+        &parse_args(&["-a", "-t", "198.51.100.100:80", "-r", "192.0.2.50:80", "-g"]).unwrap(),
+    )
+    .unwrap();
     assert_eq!(found(&f), ["Error real_server_not_on_link: "]);
     // The VIP's own /32 is no way to reach a real server.
     let mut f = dr_director();
-    f.host.links[1].addrs = vec![Addr { addr: "198.51.100.100".parse().unwrap(), prefix: 24, label: None }];
-    assert_eq!(found(&f), ["Error real_server_not_on_link: ", "Error real_server_not_on_link: "]);
+    f.host.links[1].addrs = vec![Addr {
+        addr: "198.51.100.100".parse().unwrap(),
+        prefix: 24,
+        label: None,
+    }];
+    assert_eq!(
+        found(&f),
+        [
+            "Error real_server_not_on_link: ",
+            "Error real_server_not_on_link: "
+        ]
+    );
     // A DR probe that fails is a warning: the server may listen on the VIP only.
     let mut f = dr_director();
-    f.probes.push(Probe { addr: "198.51.100.11".parse().unwrap(), port: 80, error: Some("Connection refused (os error 111)".into()) });
+    f.probes.push(Probe {
+        addr: "198.51.100.11".parse().unwrap(),
+        port: 80,
+        error: Some("Connection refused (os error 111)".into()),
+    });
     assert_eq!(found(&f), ["Warning real_server_unreachable: "]);
 }
 
 #[test]
 fn dr_real_server_mistakes() {
     let mut f = dr_real_server();
-    f.host.sysctls.insert("net.ipv4.conf.all.arp_ignore".into(), "0".into());
-    assert_eq!(found(&f), ["Error arp_ignore: sysctl -w net.ipv4.conf.all.arp_ignore=1"]);
-    assert_eq!(diagnose(&f)[0].what, "arp_ignore is below 1 on eth0 (0), on a dr-real-server");
+    f.host
+        .sysctls
+        .insert("net.ipv4.conf.all.arp_ignore".into(), "0".into());
+    assert_eq!(
+        found(&f),
+        ["Error arp_ignore: sysctl -w net.ipv4.conf.all.arp_ignore=1"]
+    );
+    assert_eq!(
+        diagnose(&f)[0].what,
+        "arp_ignore is below 1 on eth0 (0), on a dr-real-server"
+    );
     // Set on the interface itself, the kernel's max(all, dev) does the job.
-    f.host.sysctls.insert("net.ipv4.conf.eth0.arp_ignore".into(), "1".into());
+    f.host
+        .sysctls
+        .insert("net.ipv4.conf.eth0.arp_ignore".into(), "1".into());
     assert_eq!(found(&f), Vec::<String>::new());
 
     let mut f = dr_real_server();
-    f.host.sysctls.insert("net.ipv4.conf.all.arp_announce".into(), "1".into());
-    f.host.sysctls.insert("net.ipv4.conf.lo.arp_announce".into(), "0".into());
-    assert_eq!(found(&f), ["Error arp_announce: sysctl -w net.ipv4.conf.all.arp_announce=2; sysctl -w net.ipv4.conf.lo.arp_announce=2"]);
+    f.host
+        .sysctls
+        .insert("net.ipv4.conf.all.arp_announce".into(), "1".into());
+    f.host
+        .sysctls
+        .insert("net.ipv4.conf.lo.arp_announce".into(), "0".into());
+    assert_eq!(
+        found(&f),
+        [
+            "Error arp_announce: sysctl -w net.ipv4.conf.all.arp_announce=2; sysctl -w net.ipv4.conf.lo.arp_announce=2"
+        ]
+    );
 
     // The VIP missing on lo: known from --vip (the role then from --role).
     let mut f = dr_real_server();
     f.host.links[0].addrs.pop();
     f.vip = Some("198.51.100.100".parse().unwrap());
     f.role = Some(Role::DrRealServer);
-    assert_eq!(found(&f), ["Error vip_missing_on_lo: ip addr add 198.51.100.100/32 dev lo label lo:0"]);
+    assert_eq!(
+        found(&f),
+        ["Error vip_missing_on_lo: ip addr add 198.51.100.100/32 dev lo label lo:0"]
+    );
 
     // The VIP on a real interface: this server steals the director's ARP.
     let mut f = dr_real_server();
-    f.host.links[1].addrs.push(Addr { addr: "198.51.100.100".parse().unwrap(), prefix: 24, label: None });
-    assert_eq!(found(&f), ["Error vip_on_real_interface: ip addr del 198.51.100.100/24 dev eth0"]);
+    f.host.links[1].addrs.push(Addr {
+        addr: "198.51.100.100".parse().unwrap(),
+        prefix: 24,
+        label: None,
+    });
+    assert_eq!(
+        found(&f),
+        ["Error vip_on_real_interface: ip addr del 198.51.100.100/24 dev eth0"]
+    );
 
     let mut f = dr_real_server();
-    f.host.sysctls.insert("net.ipv4.conf.eth0.rp_filter".into(), "1".into());
-    assert_eq!(found(&f), ["Hint rp_filter: sysctl -w net.ipv4.conf.all.rp_filter=2; sysctl -w net.ipv4.conf.eth0.rp_filter=2"]);
-    assert!(diagnose(&f).iter().all(|x| !x.is_problem()), "a hint is not a problem");
+    f.host
+        .sysctls
+        .insert("net.ipv4.conf.eth0.rp_filter".into(), "1".into());
+    assert_eq!(
+        found(&f),
+        [
+            "Hint rp_filter: sysctl -w net.ipv4.conf.all.rp_filter=2; sysctl -w net.ipv4.conf.eth0.rp_filter=2"
+        ]
+    );
+    assert!(
+        diagnose(&f).iter().all(|x| !x.is_problem()),
+        "a hint is not a problem"
+    );
 }
 
 #[test]
 fn tun_real_server_mistakes() {
     let mut f = tun_real_server();
-    f.host.sysctls.insert("net.ipv4.conf.all.rp_filter".into(), "1".into());
-    assert_eq!(found(&f), ["Error rp_filter: sysctl -w net.ipv4.conf.all.rp_filter=0"]);
+    f.host
+        .sysctls
+        .insert("net.ipv4.conf.all.rp_filter".into(), "1".into());
+    assert_eq!(
+        found(&f),
+        ["Error rp_filter: sysctl -w net.ipv4.conf.all.rp_filter=0"]
+    );
 
     let mut f = tun_real_server();
     f.host.links[2].up = false;
     assert_eq!(found(&f), ["Error tunl0_down: ip link set dev tunl0 up"]);
-    assert_eq!(found(&fixed(&f)), Vec::<String>::new(), "the fix repairs it");
+    assert_eq!(
+        found(&fixed(&f)),
+        Vec::<String>::new(),
+        "the fix repairs it"
+    );
 
     let mut f = tun_real_server();
     f.host.links.pop();
@@ -208,52 +367,130 @@ fn tun_real_server_mistakes() {
     f.role = Some(Role::TunRealServer);
     f.vip = Some("198.51.100.100".parse().unwrap());
     assert_eq!(found(&f), ["Error ipip_missing: "]);
-    assert_eq!(diagnose(&f)[0].advice.as_deref(), Some("modprobe ipip (and add ipip to /etc/modules-load.d/ to keep it)"));
+    assert_eq!(
+        diagnose(&f)[0].advice.as_deref(),
+        Some("modprobe ipip (and add ipip to /etc/modules-load.d/ to keep it)")
+    );
 }
 
 #[test]
 fn firewall_rules_that_may_drop_a_vip_are_a_warning_only() {
     let mut f = nat_director();
-    let fw = |text: &str| vec![FirewallRules { tool: "iptables".into(), text: text.into() }];
-    f.firewall = fw("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -d 203.0.113.100/32 -p tcp --dport 80 -j DROP\n-A INPUT -d 203.0.113.10/32 -j DROP\nCOMMIT\n");
+    let fw = |text: &str| {
+        vec![FirewallRules {
+            tool: "iptables".into(),
+            text: text.into(),
+        }]
+    };
+    f.firewall = fw(
+        "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -d 203.0.113.100/32 -p tcp --dport 80 -j DROP\n-A INPUT -d 203.0.113.10/32 -j DROP\nCOMMIT\n",
+    );
     let d = diagnose(&f);
     assert_eq!(found(&f), ["Warning firewall_may_drop: "]);
-    assert_eq!(d[0].what, "iptables rules may drop traffic to the VIP 203.0.113.100: `-A INPUT -d 203.0.113.100/32 -p tcp --dport 80 -j DROP`");
-    f.firewall = fw("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -d 203.0.113.10/32 -j DROP\n-A INPUT -d 203.0.113.100/32 -j ACCEPT\n");
-    assert_eq!(found(&f), Vec::<String>::new(), "another address, and an accept, are fine");
+    assert_eq!(
+        d[0].what,
+        "iptables rules may drop traffic to the VIP 203.0.113.100: `-A INPUT -d 203.0.113.100/32 -p tcp --dport 80 -j DROP`"
+    );
+    f.firewall = fw(
+        "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -d 203.0.113.10/32 -j DROP\n-A INPUT -d 203.0.113.100/32 -j ACCEPT\n",
+    );
+    assert_eq!(
+        found(&f),
+        Vec::<String>::new(),
+        "another address, and an accept, are fine"
+    );
     let nft_policy_drop = FirewallRules { tool: "nft".into(), text: "table inet filter {\n\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n\t}\n}\n".into() };
     f.firewall = vec![nft_policy_drop.clone()];
     assert_eq!(found(&f), ["Warning firewall_may_drop: "]);
     // nft and legacy iptables each have their own rules: each source is checked and named.
-    f.firewall = vec![nft_policy_drop, FirewallRules { tool: "iptables-legacy".into(), text: "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -d 203.0.113.100/32 -j REJECT\nCOMMIT\n".into() }];
+    f.firewall = vec![
+        nft_policy_drop,
+        FirewallRules {
+            tool: "iptables-legacy".into(),
+            text: "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -d 203.0.113.100/32 -j REJECT\nCOMMIT\n"
+                .into(),
+        },
+    ];
     let d = diagnose(&f);
-    assert_eq!(found(&f), ["Warning firewall_may_drop: ", "Warning firewall_may_drop: "]);
+    assert_eq!(
+        found(&f),
+        ["Warning firewall_may_drop: ", "Warning firewall_may_drop: "]
+    );
     assert!(d[0].what.starts_with("nft rules may drop traffic to the VIP 203.0.113.100: `type filter hook input priority filter; policy drop;`"), "{}", d[0].what);
-    assert_eq!(d[1].what, "iptables-legacy rules may drop traffic to the VIP 203.0.113.100: `-A INPUT -d 203.0.113.100/32 -j REJECT`");
+    assert_eq!(
+        d[1].what,
+        "iptables-legacy rules may drop traffic to the VIP 203.0.113.100: `-A INPUT -d 203.0.113.100/32 -j REJECT`"
+    );
 }
 
 #[test]
 fn a_sync_daemon_on_one_side_is_a_hint() {
     let mut f = nat_director();
-    table::apply(&mut f.ipvs, &parse_args(&["--start-daemon", "master", "--mcast-interface", "in0", "--syncid", "7"]).unwrap()).unwrap();
+    table::apply(
+        &mut f.ipvs,
+        &parse_args(&[
+            "--start-daemon",
+            "master",
+            "--mcast-interface",
+            "in0",
+            "--syncid",
+            "7",
+        ])
+        .unwrap(),
+    )
+    .unwrap();
     assert_eq!(found(&f), ["Hint sync_one_side: "]);
-    table::apply(&mut f.ipvs, &parse_args(&["--start-daemon", "backup", "--mcast-interface", "in0", "--syncid", "7"]).unwrap()).unwrap();
+    table::apply(
+        &mut f.ipvs,
+        &parse_args(&[
+            "--start-daemon",
+            "backup",
+            "--mcast-interface",
+            "in0",
+            "--syncid",
+            "7",
+        ])
+        .unwrap(),
+    )
+    .unwrap();
     assert_eq!(found(&f), Vec::<String>::new());
 }
 
 #[test]
 fn a_nat_real_server_needs_the_director_as_gateway() {
-    let route = |gw: &str| crate::host::Route { dst: "0.0.0.0".parse().unwrap(), prefix: 0, gateway: Some(gw.parse().unwrap()), dev: Some("eth0".into()) };
-    let mut f = Facts { role: Some(Role::NatRealServer), director: Some("10.10.0.1".parse().unwrap()), ..Facts::default() };
+    let route = |gw: &str| crate::host::Route {
+        dst: "0.0.0.0".parse().unwrap(),
+        prefix: 0,
+        gateway: Some(gw.parse().unwrap()),
+        dev: Some("eth0".into()),
+    };
+    let mut f = Facts {
+        role: Some(Role::NatRealServer),
+        director: Some("10.10.0.1".parse().unwrap()),
+        ..Facts::default()
+    };
     f.host.links = vec![link("eth0", &["10.10.0.11/24"])];
     f.host.routes = vec![route("10.10.0.1")];
     assert_eq!(found(&f), Vec::<String>::new());
     f.host.routes = vec![route("10.10.0.254")];
-    assert_eq!(found(&f), ["Error nat_gateway: ip route replace default via 10.10.0.1"]);
-    assert_eq!(fixed(&f).host.routes, [route("10.10.0.1")], "the fix repairs it");
+    assert_eq!(
+        found(&f),
+        ["Error nat_gateway: ip route replace default via 10.10.0.1"]
+    );
+    assert_eq!(
+        fixed(&f).host.routes,
+        [route("10.10.0.1")],
+        "the fix repairs it"
+    );
     f.host.routes.clear();
-    assert_eq!(diagnose(&f)[0].what, "there is no default route; it must be the director 10.10.0.1");
-    assert_eq!(found(&f), ["Error nat_gateway: ip route replace default via 10.10.0.1"]);
+    assert_eq!(
+        diagnose(&f)[0].what,
+        "there is no default route; it must be the director 10.10.0.1"
+    );
+    assert_eq!(
+        found(&f),
+        ["Error nat_gateway: ip route replace default via 10.10.0.1"]
+    );
     assert_eq!(found(&fixed(&f)), Vec::<String>::new());
 }
 
@@ -261,15 +498,22 @@ fn a_nat_real_server_needs_the_director_as_gateway() {
 fn fixed(facts: &Facts) -> Facts {
     let mut state = (facts.ipvs.clone(), facts.host.clone());
     for op in diagnose(facts).iter().flat_map(|f| f.fix.clone()) {
-        op.apply_in_memory(&mut state).unwrap_or_else(|e| panic!("{}: {e}", op.to_command()));
+        op.apply_in_memory(&mut state)
+            .unwrap_or_else(|e| panic!("{}: {e}", op.to_command()));
     }
-    Facts { ipvs: state.0, host: state.1, ..facts.clone() }
+    Facts {
+        ipvs: state.0,
+        host: state.1,
+        ..facts.clone()
+    }
 }
 
 #[test]
 fn json_gives_fixes_as_commands() {
     let mut f = nat_director();
-    f.host.sysctls.insert("net.ipv4.ip_forward".into(), "0".into());
+    f.host
+        .sysctls
+        .insert("net.ipv4.ip_forward".into(), "0".into());
     let d = diagnose(&f);
     let json = serde_json::to_value(FindingJson::from(&d[0])).unwrap();
     assert_eq!(json["check"], "ip_forward_off");

@@ -3,8 +3,8 @@
 //! written), in order, reporting what was written if a write fails midway, and recorded in the
 //! audit log as one `persist` entry. Blocking: the console runs it on a blocking thread.
 
-use crate::ipvs::audit::{AuditLog, Context};
 use super::{OnDisk, PersistFile, UNIT_NAME};
+use crate::ipvs::audit::{AuditLog, Context};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -33,12 +33,25 @@ pub struct Written {
 impl Written {
     /// One line for the flash and the pane.
     pub fn message(&self) -> String {
-        let names = |paths: &[PathBuf]| paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+        let names = |paths: &[PathBuf]| {
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         let mut text = match (&self.error, self.written.is_empty()) {
             (None, true) => "persist: nothing to write: every file is as on disk".to_string(),
-            (None, false) => format!("persist: wrote {}; to restore at boot: systemctl enable {}", names(&self.written), UNIT_NAME),
+            (None, false) => format!(
+                "persist: wrote {}; to restore at boot: systemctl enable {}",
+                names(&self.written),
+                UNIT_NAME
+            ),
             (Some(e), true) => format!("persist: {e}; nothing was written"),
-            (Some(e), false) => format!("persist: {e}; already written: {} (the others were not)", names(&self.written)),
+            (Some(e), false) => format!(
+                "persist: {e}; already written: {} (the others were not)",
+                names(&self.written)
+            ),
         };
         if let Some(p) = &self.audit_problem {
             text.push_str(&format!("; the audit log could not be written: {p}"));
@@ -49,18 +62,30 @@ impl Written {
 
 /// Writes the files of `request`.
 pub fn write(request: WriteRequest) -> Written {
-    let mut out = Written { dir: request.dir.clone(), written: Vec::new(), error: None, audit_problem: None };
+    let mut out = Written {
+        dir: request.dir.clone(),
+        written: Vec::new(),
+        error: None,
+        audit_problem: None,
+    };
     let mut to_write = Vec::new();
     let mut before = Vec::new();
     for (file, shown) in &request.files {
         match (file.on_disk(), shown) {
             (OnDisk::Same, _) => {}
             (OnDisk::Differs { summary }, OnDisk::Differs { .. }) => {
-                before.push(format!("{}: other contents ({})", file.path.display(), summary.lines().next().unwrap_or_default()));
+                before.push(format!(
+                    "{}: other contents ({})",
+                    file.path.display(),
+                    summary.lines().next().unwrap_or_default()
+                ));
                 to_write.push(file);
             }
             (OnDisk::Differs { .. }, _) => {
-                out.error = Some(format!("{} changed on disk since it was shown; P shows it again", file.path.display()));
+                out.error = Some(format!(
+                    "{} changed on disk since it was shown; P shows it again",
+                    file.path.display()
+                ));
                 return out;
             }
             (OnDisk::Missing, _) => {
@@ -74,13 +99,18 @@ pub fn write(request: WriteRequest) -> Written {
     }
     for file in to_write {
         if let Err(e) = file.write() {
-            out.error = Some(format!("cannot write {}: {}", file.path.display(), in_words(&e, &file.path)));
+            out.error = Some(format!(
+                "cannot write {}: {}",
+                file.path.display(),
+                in_words(&e, &file.path)
+            ));
             break;
         }
         out.written.push(file.path.clone());
     }
     if let Some((log, context)) = &request.audit {
-        let value = serde_json::json!({ "op": "persist", "dir": request.dir, "written": out.written });
+        let value =
+            serde_json::json!({ "op": "persist", "dir": request.dir, "written": out.written });
         let result = out.error.clone().map_or(Ok(()), Err);
         let command = format!("ipvs-tui persist --dir {}", request.dir.display());
         if let Err(e) = log.record_change(command, value, result, before, context) {
@@ -93,14 +123,20 @@ pub fn write(request: WriteRequest) -> Written {
 /// An I/O error as the operator should read it.
 fn in_words(e: &io::Error, path: &Path) -> String {
     match e.kind() {
-        io::ErrorKind::PermissionDenied => format!("permission denied (as root, or with persist_dir in config.toml pointing where you may write; {})", raw(e)),
-        io::ErrorKind::ReadOnlyFilesystem => format!("the file system holding {} is read-only", path.display()),
+        io::ErrorKind::PermissionDenied => format!(
+            "permission denied (as root, or with persist_dir in config.toml pointing where you may write; {})",
+            raw(e)
+        ),
+        io::ErrorKind::ReadOnlyFilesystem => {
+            format!("the file system holding {} is read-only", path.display())
+        }
         _ => e.to_string(),
     }
 }
 
 fn raw(e: &io::Error) -> String {
-    e.raw_os_error().map_or_else(|| e.to_string(), |n| format!("os error {n}"))
+    e.raw_os_error()
+        .map_or_else(|| e.to_string(), |n| format!("os error {n}"))
 }
 
 #[cfg(test)]
@@ -111,16 +147,36 @@ mod tests {
     fn permission_denied_says_what_to_do() {
         let e = io::Error::from_raw_os_error(libc::EACCES);
         let words = in_words(&e, Path::new("/etc/ipvs-tui/rules"));
-        assert_eq!(words, "permission denied (as root, or with persist_dir in config.toml pointing where you may write; os error 13)");
+        assert_eq!(
+            words,
+            "permission denied (as root, or with persist_dir in config.toml pointing where you may write; os error 13)"
+        );
         let e = io::Error::from_raw_os_error(libc::EROFS);
-        assert_eq!(in_words(&e, Path::new("/etc/ipvs-tui/rules")), "the file system holding /etc/ipvs-tui/rules is read-only");
+        assert_eq!(
+            in_words(&e, Path::new("/etc/ipvs-tui/rules")),
+            "the file system holding /etc/ipvs-tui/rules is read-only"
+        );
     }
 
     #[test]
     fn messages_name_what_was_written() {
-        let w = |written: &[&str], error: Option<&str>| Written { dir: "/etc".into(), written: written.iter().map(PathBuf::from).collect(), error: error.map(String::from), audit_problem: None };
-        assert_eq!(w(&[], None).message(), "persist: nothing to write: every file is as on disk");
-        assert_eq!(w(&["/etc/a"], Some("cannot write /etc/b: x")).message(), "persist: cannot write /etc/b: x; already written: /etc/a (the others were not)");
-        assert_eq!(w(&[], Some("cannot write /etc/a: x")).message(), "persist: cannot write /etc/a: x; nothing was written");
+        let w = |written: &[&str], error: Option<&str>| Written {
+            dir: "/etc".into(),
+            written: written.iter().map(PathBuf::from).collect(),
+            error: error.map(String::from),
+            audit_problem: None,
+        };
+        assert_eq!(
+            w(&[], None).message(),
+            "persist: nothing to write: every file is as on disk"
+        );
+        assert_eq!(
+            w(&["/etc/a"], Some("cannot write /etc/b: x")).message(),
+            "persist: cannot write /etc/b: x; already written: /etc/a (the others were not)"
+        );
+        assert_eq!(
+            w(&[], Some("cannot write /etc/a: x")).message(),
+            "persist: cannot write /etc/a: x; nothing was written"
+        );
     }
 }

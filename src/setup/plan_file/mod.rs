@@ -5,10 +5,10 @@ mod render;
 mod service;
 
 use super::role::Role;
-use service::{RawService, read_service};
 use crate::ipvs::model::{DestConfig, Forward, ServiceConfig};
 use crate::ipvs::parse;
 use serde::Deserialize;
+use service::{RawService, read_service};
 use std::fmt;
 use std::net::IpAddr;
 use toml::{Spanned, Value};
@@ -90,12 +90,19 @@ pub(super) struct Reader<'a> {
 
 impl Reader<'_> {
     pub(super) fn line(&self, offset: usize) -> usize {
-        self.text.as_bytes()[..offset.min(self.text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+        self.text.as_bytes()[..offset.min(self.text.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
     }
 
     pub(super) fn error(&mut self, offset: usize, message: impl Into<String>) {
         let line = Some(self.line(offset));
-        self.errors.push(PlanError { line, message: message.into() });
+        self.errors.push(PlanError {
+            line,
+            message: message.into(),
+        });
     }
 
     /// A value as the text the ipvs parsers take (numbers and strings alike).
@@ -107,7 +114,11 @@ impl Reader<'_> {
     }
 
     /// Parses `value` with `parse`, recording the error at its line.
-    pub(super) fn field<T>(&mut self, value: &Spanned<Value>, parse: impl Fn(&str) -> Result<T, String>) -> Option<T> {
+    pub(super) fn field<T>(
+        &mut self,
+        value: &Spanned<Value>,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> Option<T> {
         match parse(&Self::text_of(value.get_ref())) {
             Ok(v) => Some(v),
             Err(message) => {
@@ -121,12 +132,18 @@ impl Reader<'_> {
 impl Plan {
     /// Reads and checks a plan; on any problem, every problem with its line.
     pub fn parse(text: &str) -> Result<Plan, Vec<PlanError>> {
-        let mut r = Reader { text, errors: Vec::new() };
+        let mut r = Reader {
+            text,
+            errors: Vec::new(),
+        };
         let raw: RawPlan = match toml::from_str(text) {
             Ok(raw) => raw,
             Err(e) => {
                 let line = e.span().map(|s| r.line(s.start));
-                return Err(vec![PlanError { line, message: e.message().trim().to_string() }]);
+                return Err(vec![PlanError {
+                    line,
+                    message: e.message().trim().to_string(),
+                }]);
             }
         };
         let role = match Role::parse(raw.role.get_ref()) {
@@ -136,19 +153,33 @@ impl Plan {
                 None
             }
         };
-        let line_of = |v: &Option<Spanned<Value>>, r: &Reader| v.as_ref().map(|v| r.line(v.span().start));
+        let line_of =
+            |v: &Option<Spanned<Value>>, r: &Reader| v.as_ref().map(|v| r.line(v.span().start));
         let lines = PlanLines {
             role: r.line(raw.role.span().start),
             vip: line_of(&raw.vip, &r),
             interface: line_of(&raw.interface, &r),
             director: line_of(&raw.director, &r),
         };
-        let vip = raw.vip.as_ref().and_then(|v| r.field(v, service::address("vip")));
-        let interface = raw.interface.as_ref().and_then(|v| r.field(v, |t| parse::interface(t).map_err(|e| e.to_string())));
-        let director = raw.director.as_ref().and_then(|v| r.field(v, service::address("director")));
+        let vip = raw
+            .vip
+            .as_ref()
+            .and_then(|v| r.field(v, service::address("vip")));
+        let interface = raw
+            .interface
+            .as_ref()
+            .and_then(|v| r.field(v, |t| parse::interface(t).map_err(|e| e.to_string())));
+        let director = raw
+            .director
+            .as_ref()
+            .and_then(|v| r.field(v, service::address("director")));
         let max_prefix = vip.map_or(32, super::net::host_prefix);
         let prefix = match &raw.prefix {
-            Some(p) => r.field(p, |t| parse::number("prefix", t, 1, max_prefix.into()).map(|n| n as u8).map_err(|e| e.to_string())),
+            Some(p) => r.field(p, |t| {
+                parse::number("prefix", t, 1, max_prefix.into())
+                    .map(|n| n as u8)
+                    .map_err(|e| e.to_string())
+            }),
             None => Some(max_prefix),
         };
 
@@ -165,11 +196,24 @@ impl Plan {
             return Err(r.errors);
         };
         let vip_dev = vip_device(role, interface.as_deref()).to_string();
-        let label = raw.label.as_ref().and_then(|v| r.field(v, |t| check_label(t, &vip_dev)));
+        let label = raw
+            .label
+            .as_ref()
+            .and_then(|v| r.field(v, |t| check_label(t, &vip_dev)));
         check_role_needs(&mut r, role, &raw, vip, director);
-        for pair in services.iter().enumerate().flat_map(|(i, a)| services[i + 1..].iter().map(move |b| (a, b))) {
+        for pair in services
+            .iter()
+            .enumerate()
+            .flat_map(|(i, a)| services[i + 1..].iter().map(move |b| (a, b)))
+        {
             if pair.0.config.key == pair.1.config.key {
-                r.errors.push(PlanError { line: Some(pair.1.line), message: format!("service {} is already planned at line {}", pair.1.config.key, pair.0.line) });
+                r.errors.push(PlanError {
+                    line: Some(pair.1.line),
+                    message: format!(
+                        "service {} is already planned at line {}",
+                        pair.1.config.key, pair.0.line
+                    ),
+                });
             }
         }
         let forward = match role {
@@ -187,33 +231,73 @@ impl Plan {
             return Err(r.errors);
         }
         let label = label.or_else(|| (role == Role::DrRealServer).then(|| "lo:0".to_string()));
-        Ok(Plan { role, vip, prefix: prefix.unwrap_or(max_prefix), interface, label, director, services, lines })
+        Ok(Plan {
+            role,
+            vip,
+            prefix: prefix.unwrap_or(max_prefix),
+            interface,
+            label,
+            director,
+            services,
+            lines,
+        })
     }
 }
 
 /// What each role must and must not have.
-fn check_role_needs(r: &mut Reader, role: Role, raw: &RawPlan, vip: Option<IpAddr>, director: Option<IpAddr>) {
+fn check_role_needs(
+    r: &mut Reader,
+    role: Role,
+    raw: &RawPlan,
+    vip: Option<IpAddr>,
+    director: Option<IpAddr>,
+) {
     let at = raw.role.span().start;
     if role != Role::NatRealServer && raw.vip.is_none() {
-        r.error(at, format!("a {role} plan needs vip = \"ADDRESS\" (the virtual IP clients connect to)"));
+        r.error(
+            at,
+            format!("a {role} plan needs vip = \"ADDRESS\" (the virtual IP clients connect to)"),
+        );
     }
     if role.is_director() {
         if raw.interface.is_none() {
-            r.error(at, format!("a {role} plan needs interface = \"NAME\": where the VIP is bound{}", if role == Role::NatDirector { " (the outside interface)" } else { "" }));
+            r.error(
+                at,
+                format!(
+                    "a {role} plan needs interface = \"NAME\": where the VIP is bound{}",
+                    if role == Role::NatDirector {
+                        " (the outside interface)"
+                    } else {
+                        ""
+                    }
+                ),
+            );
         }
         if raw.service.is_empty() && vip.is_some() {
             r.error(at, format!("a {role} plan needs at least one [[service]]"));
         }
         for s in &raw.service {
             if s.get_ref().real_server.is_empty() {
-                r.error(s.span().start, "this service has no [[service.real_server]]: it could take no connection");
+                r.error(
+                    s.span().start,
+                    "this service has no [[service.real_server]]: it could take no connection",
+                );
             }
         }
     } else if let Some(s) = raw.service.first() {
-        r.error(s.span().start, format!("a {role} plan has no [[service]]: the services live on the director"));
+        r.error(
+            s.span().start,
+            format!("a {role} plan has no [[service]]: the services live on the director"),
+        );
     }
-    if matches!(role, Role::DrRealServer | Role::TunRealServer) && vip.is_some_and(|v| v.is_ipv6()) {
-        r.error(raw.vip.as_ref().map_or(at, |v| v.span().start), format!("vip: a {role} plan takes an IPv4 VIP (its ARP and rp_filter settings are IPv4)"));
+    if matches!(role, Role::DrRealServer | Role::TunRealServer) && vip.is_some_and(|v| v.is_ipv6())
+    {
+        r.error(
+            raw.vip.as_ref().map_or(at, |v| v.span().start),
+            format!(
+                "vip: a {role} plan takes an IPv4 VIP (its ARP and rp_filter settings are IPv4)"
+            ),
+        );
     }
     if role == Role::NatRealServer && director.is_none() && raw.director.is_none() {
         r.error(at, "a nat-real-server plan needs director = \"ADDRESS\": the director's inside address, which must be this server's default gateway");
@@ -221,7 +305,10 @@ fn check_role_needs(r: &mut Reader, role: Role, raw: &RawPlan, vip: Option<IpAdd
     if role != Role::NatRealServer
         && let Some(d) = &raw.director
     {
-        r.error(d.span().start, format!("director: only a nat-real-server plan takes it, not a {role} plan"));
+        r.error(
+            d.span().start,
+            format!("director: only a nat-real-server plan takes it, not a {role} plan"),
+        );
     }
 }
 
@@ -237,7 +324,9 @@ pub fn vip_device(role: Role, interface: Option<&str>) -> &str {
 /// A label such as `eth0:vip`: the kernel wants it to start with the interface name.
 fn check_label(text: &str, dev: &str) -> Result<String, String> {
     if text.len() > 15 || !text.starts_with(dev) || text.contains(char::is_whitespace) {
-        return Err(format!("label \"{text}\": must start with the interface name ({dev}), e.g. {dev}:0, and be at most 15 characters"));
+        return Err(format!(
+            "label \"{text}\": must start with the interface name ({dev}), e.g. {dev}:0, and be at most 15 characters"
+        ));
     }
     Ok(text.to_string())
 }

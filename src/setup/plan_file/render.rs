@@ -24,13 +24,26 @@ impl Plan {
             writeln!(out, "director = \"{d}\"").unwrap();
         }
         for s in &self.services {
-            let ServiceKey::Addr { protocol, port, .. } = s.config.key else { continue };
-            write!(out, "\n[[service]]\nprotocol = \"{}\"\nport = {port}\nscheduler = \"{}\"\n", protocol.name().to_lowercase(), s.config.scheduler).unwrap();
+            let ServiceKey::Addr { protocol, port, .. } = s.config.key else {
+                continue;
+            };
+            write!(
+                out,
+                "\n[[service]]\nprotocol = \"{}\"\nport = {port}\nscheduler = \"{}\"\n",
+                protocol.name().to_lowercase(),
+                s.config.scheduler
+            )
+            .unwrap();
             if let Some(p) = s.config.persistence {
                 writeln!(out, "persistence = {p}").unwrap();
             }
             for rs in &s.real_servers {
-                write!(out, "\n[[service.real_server]]\naddress = \"{}\"\n", rs.dest.addr).unwrap();
+                write!(
+                    out,
+                    "\n[[service.real_server]]\naddress = \"{}\"\n",
+                    rs.dest.addr
+                )
+                .unwrap();
                 if rs.dest.port != port {
                     writeln!(out, "port = {}", rs.dest.port).unwrap();
                 }

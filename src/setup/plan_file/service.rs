@@ -1,7 +1,9 @@
 //! The `[[service]]` tables of a plan and their `[[service.real_server]]`s, read and checked.
 
 use super::{PlanError, PlanRealServer, PlanService, Reader};
-use crate::ipvs::model::{AddrPort, DestConfig, Protocol, ServiceConfig, ServiceKey, DEFAULT_SCHEDULER, DEFAULT_WEIGHT};
+use crate::ipvs::model::{
+    AddrPort, DEFAULT_SCHEDULER, DEFAULT_WEIGHT, DestConfig, Protocol, ServiceConfig, ServiceKey,
+};
 use crate::ipvs::parse;
 use serde::Deserialize;
 use std::net::IpAddr;
@@ -28,11 +30,19 @@ pub(super) struct RawRealServer {
 
 /// An address field's parser, with the field's name in its message.
 pub(super) fn address(field: &'static str) -> impl Fn(&str) -> Result<IpAddr, String> {
-    move |text| text.parse().map_err(|_| format!("{field} \"{text}\": must be an IPv4 or IPv6 address such as 192.0.2.100"))
+    move |text| {
+        text.parse().map_err(|_| {
+            format!("{field} \"{text}\": must be an IPv4 or IPv6 address such as 192.0.2.100")
+        })
+    }
 }
 
 /// One service with its real servers; None when something in it is wrong (already recorded).
-pub(super) fn read_service(r: &mut Reader, raw: &Spanned<RawService>, vip: IpAddr) -> Option<PlanService> {
+pub(super) fn read_service(
+    r: &mut Reader,
+    raw: &Spanned<RawService>,
+    vip: IpAddr,
+) -> Option<PlanService> {
     let s = raw.get_ref();
     let line = r.line(raw.span().start);
     let protocol = match &s.protocol {
@@ -47,7 +57,10 @@ pub(super) fn read_service(r: &mut Reader, raw: &Spanned<RawService>, vip: IpAdd
     let port = match &s.port {
         Some(p) => r.field(p, |t| parse::port("port", t).map_err(|e| e.to_string())),
         None => {
-            r.error(raw.span().start, "this service needs port = NUMBER (1 to 65535)");
+            r.error(
+                raw.span().start,
+                "this service needs port = NUMBER (1 to 65535)",
+            );
             None
         }
     };
@@ -58,7 +71,9 @@ pub(super) fn read_service(r: &mut Reader, raw: &Spanned<RawService>, vip: IpAdd
     let persistence = match &s.persistence {
         Some(v) => r.field(v, |t| match t {
             "0" => Ok(None),
-            t => parse::persistence_timeout(Some(t)).map(Some).map_err(|e| format!("{e} (0: none)")),
+            t => parse::persistence_timeout(Some(t))
+                .map(Some)
+                .map_err(|e| format!("{e} (0: none)")),
         }),
         None => Some(None),
     };
@@ -66,16 +81,28 @@ pub(super) fn read_service(r: &mut Reader, raw: &Spanned<RawService>, vip: IpAdd
     for rs in &s.real_server {
         let raw_rs = rs.get_ref();
         // Later errors about a real server point at its address.
-        let line = r.line(raw_rs.address.as_ref().map_or(rs.span().start, |a| a.span().start));
+        let line = r.line(
+            raw_rs
+                .address
+                .as_ref()
+                .map_or(rs.span().start, |a| a.span().start),
+        );
         let addr = match &raw_rs.address {
             Some(a) => r.field(a, address("real server address")),
             None => {
-                r.error(rs.span().start, "this real server needs address = \"ADDRESS\"");
+                r.error(
+                    rs.span().start,
+                    "this real server needs address = \"ADDRESS\"",
+                );
                 None
             }
         };
         let rs_port = match &raw_rs.port {
-            Some(p) => r.field(p, |t| parse::port("real server port", t).map_err(|e| e.to_string())).map(Some),
+            Some(p) => r
+                .field(p, |t| {
+                    parse::port("real server port", t).map_err(|e| e.to_string())
+                })
+                .map(Some),
             None => Some(None),
         };
         let weight = match &raw_rs.weight {
@@ -85,29 +112,59 @@ pub(super) fn read_service(r: &mut Reader, raw: &Spanned<RawService>, vip: IpAdd
         if let Some(a) = addr
             && a.is_ipv4() != vip.is_ipv4()
         {
-            r.errors.push(PlanError { line: Some(line), message: format!("real server {a}: must be of the VIP's family ({})", if vip.is_ipv4() { "IPv4" } else { "IPv6" }) });
+            r.errors.push(PlanError {
+                line: Some(line),
+                message: format!(
+                    "real server {a}: must be of the VIP's family ({})",
+                    if vip.is_ipv4() { "IPv4" } else { "IPv6" }
+                ),
+            });
             continue;
         }
         if let Some(a) = addr
             && a == vip
         {
-            r.errors.push(PlanError { line: Some(line), message: format!("real server {a}: is the VIP itself") });
+            r.errors.push(PlanError {
+                line: Some(line),
+                message: format!("real server {a}: is the VIP itself"),
+            });
             continue;
         }
-        if let (Some(addr), Some(rs_port), Some(weight), Some(port)) = (addr, rs_port, weight, port) {
-            let dest = DestConfig { weight, ..DestConfig::new(addr, rs_port.unwrap_or(port)) };
-            if let Some(first) = real_servers.iter().find(|x: &&PlanRealServer| x.dest.addr == addr && x.dest.port == dest.port) {
-                let message = format!("real server {}: already listed at line {}", AddrPort(&addr, dest.port), first.line);
-                r.errors.push(PlanError { line: Some(line), message });
+        if let (Some(addr), Some(rs_port), Some(weight), Some(port)) = (addr, rs_port, weight, port)
+        {
+            let dest = DestConfig {
+                weight,
+                ..DestConfig::new(addr, rs_port.unwrap_or(port))
+            };
+            if let Some(first) = real_servers
+                .iter()
+                .find(|x: &&PlanRealServer| x.dest.addr == addr && x.dest.port == dest.port)
+            {
+                let message = format!(
+                    "real server {}: already listed at line {}",
+                    AddrPort(&addr, dest.port),
+                    first.line
+                );
+                r.errors.push(PlanError {
+                    line: Some(line),
+                    message,
+                });
                 continue;
             }
             real_servers.push(PlanRealServer { dest, line });
         }
     }
     let (protocol, port, scheduler, persistence) = (protocol?, port?, scheduler?, persistence?);
-    let mut config = ServiceConfig::new(ServiceKey::Addr { protocol, addr: vip, port });
+    let mut config = ServiceConfig::new(ServiceKey::Addr {
+        protocol,
+        addr: vip,
+        port,
+    });
     config.scheduler = scheduler;
     config.persistence = persistence;
-    Some(PlanService { config, real_servers, line })
+    Some(PlanService {
+        config,
+        real_servers,
+        line,
+    })
 }
-

@@ -31,8 +31,16 @@ pub fn key_hint(value: &Value) -> &'static str {
 
 pub fn field_lines(v: &FieldView, label_width: usize, width: usize, theme: &Theme) -> FieldLines {
     let marker = if v.focused { " ▶ " } else { "   " };
-    let label_style = if v.focused { theme.selected } else { theme.column };
-    let mut spans = vec![Span::raw(marker), Span::styled(format!("{:<label_width$}", v.label), label_style), Span::raw("  ")];
+    let label_style = if v.focused {
+        theme.selected
+    } else {
+        theme.column
+    };
+    let mut spans = vec![
+        Span::raw(marker),
+        Span::styled(format!("{:<label_width$}", v.label), label_style),
+        Span::raw("  "),
+    ];
     let value_x = marker.chars().count() + label_width + 2;
     let room = width.saturating_sub(value_x + 1);
     let mut cursor = None;
@@ -42,7 +50,10 @@ pub fn field_lines(v: &FieldView, label_width: usize, width: usize, theme: &Them
             let shown: String = input.value().chars().skip(scroll).collect();
             if v.focused {
                 let pad = room.min(INPUT_WIDTH).max(shown.chars().count());
-                spans.push(Span::styled(format!("{shown:<pad$}"), Style::default().add_modifier(Modifier::UNDERLINED)));
+                spans.push(Span::styled(
+                    format!("{shown:<pad$}"),
+                    Style::default().add_modifier(Modifier::UNDERLINED),
+                ));
                 cursor = Some((value_x + input.visual_cursor().saturating_sub(scroll), 0));
             } else if shown.is_empty() {
                 spans.push(Span::styled(format!("({})", v.placeholder), theme.dim));
@@ -55,15 +66,24 @@ pub fn field_lines(v: &FieldView, label_width: usize, width: usize, theme: &Them
             let scroll = input.visual_scroll(room);
             let shown: String = input.value().chars().skip(scroll).collect();
             spans.push(Span::styled("‹ ", theme.dim));
-            spans.push(Span::styled(shown, Style::default().add_modifier(Modifier::BOLD)));
+            spans.push(Span::styled(
+                shown,
+                Style::default().add_modifier(Modifier::BOLD),
+            ));
             spans.push(Span::styled(" ›", theme.dim));
             if v.focused {
-                cursor = Some((value_x + 2 + input.visual_cursor().saturating_sub(scroll), 0));
+                cursor = Some((
+                    value_x + 2 + input.visual_cursor().saturating_sub(scroll),
+                    0,
+                ));
             }
         }
         Value::Choice { options, selected } => {
             spans.push(Span::styled("‹ ", theme.dim));
-            spans.push(Span::styled(options.get(*selected).copied().unwrap_or_default(), Style::default().add_modifier(Modifier::BOLD)));
+            spans.push(Span::styled(
+                options.get(*selected).copied().unwrap_or_default(),
+                Style::default().add_modifier(Modifier::BOLD),
+            ));
             spans.push(Span::styled(" ›", theme.dim));
         }
         Value::Switch(on) => spans.push(Span::raw(if *on { "[x] on" } else { "[ ] off" })),
@@ -73,7 +93,11 @@ pub fn field_lines(v: &FieldView, label_width: usize, width: usize, theme: &Them
                     spans.push(Span::raw("  "));
                 }
                 spans.push(Span::raw(if set[i] { "[x] " } else { "[ ] " }));
-                let style = if v.focused && i == *at { theme.selected } else { Style::default() };
+                let style = if v.focused && i == *at {
+                    theme.selected
+                } else {
+                    Style::default()
+                };
                 spans.push(Span::styled(*name, style));
             }
         }
@@ -82,8 +106,15 @@ pub fn field_lines(v: &FieldView, label_width: usize, width: usize, theme: &Them
     let mut lines = vec![Line::from(spans)];
     if let Some(error) = v.error {
         for (n, text) in wrap(error, width.saturating_sub(6)).into_iter().enumerate() {
-            lines.push(Line::styled(format!("   {}{text}", if n == 0 { "! " } else { "  " }), theme.flash_error));
+            lines.push(Line::styled(
+                format!("   {}{text}", if n == 0 { "! " } else { "  " }),
+                theme.flash_error,
+            ));
         }
     }
-    FieldLines { lines, focused: v.focused, cursor }
+    FieldLines {
+        lines,
+        focused: v.focused,
+        cursor,
+    }
 }

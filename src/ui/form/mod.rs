@@ -25,9 +25,18 @@ const KEYS: &str = "Tab next field · Shift-Tab previous · Enter apply · Esc c
 
 /// A box of at most `width` x `height` centred in `area`, leaving a margin where there is room.
 pub(crate) fn centred(area: Rect, width: u16, height: u16) -> Rect {
-    let width = width.min(area.width.saturating_sub(4)).max(area.width.min(20));
-    let height = height.min(area.height.saturating_sub(2)).max(area.height.min(5));
-    Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height }
+    let width = width
+        .min(area.width.saturating_sub(4))
+        .max(area.width.min(20));
+    let height = height
+        .min(area.height.saturating_sub(2))
+        .max(area.height.min(5));
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
 }
 
 /// `text` in lines of at most `width` characters: at spaces, and inside words too long for one.
@@ -45,20 +54,44 @@ pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 pub fn draw(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
-    let width = MAX_WIDTH.min(area.width.saturating_sub(4)).max(area.width.min(20));
+    let width = MAX_WIDTH
+        .min(area.width.saturating_sub(4))
+        .max(area.width.min(20));
     let inner_width = usize::from(width.saturating_sub(2));
-    let label_width = form.fields().iter().map(|v| v.label.chars().count()).max().unwrap_or(0);
-    let lines: Vec<FieldLines> = form.fields().iter().map(|v| field_lines(v, label_width, inner_width, theme)).collect();
+    let label_width = form
+        .fields()
+        .iter()
+        .map(|v| v.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    let lines: Vec<FieldLines> = form
+        .fields()
+        .iter()
+        .map(|v| field_lines(v, label_width, inner_width, theme))
+        .collect();
     let field_height: usize = lines.iter().map(|l| l.lines.len()).sum();
     let context = form.context().len() + usize::from(!form.context().is_empty());
     let fixed = context + 1 + HELP_LINES + COMMAND_LINES + 1 + 2;
-    let modal = centred(area, width, (fixed + field_height).min(usize::from(u16::MAX)) as u16);
-    let inner = Rect { x: modal.x + 1, y: modal.y + 1, width: modal.width.saturating_sub(2), height: modal.height.saturating_sub(2) };
+    let modal = centred(
+        area,
+        width,
+        (fixed + field_height).min(usize::from(u16::MAX)) as u16,
+    );
+    let inner = Rect {
+        x: modal.x + 1,
+        y: modal.y + 1,
+        width: modal.width.saturating_sub(2),
+        height: modal.height.saturating_sub(2),
+    };
     f.render_widget(Clear, modal);
     let title = Line::styled(format!(" {} ", form.title()), theme.pane_focused);
     f.render_widget(Block::default().borders(Borders::ALL).title(title), modal);
 
-    let mut out: Vec<Line> = form.context().iter().map(|c| Line::styled(format!(" {c}"), theme.dim)).collect();
+    let mut out: Vec<Line> = form
+        .context()
+        .iter()
+        .map(|c| Line::styled(format!(" {c}"), theme.dim))
+        .collect();
     if !out.is_empty() {
         out.push(Line::default());
     }
@@ -70,22 +103,50 @@ pub fn draw(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
     let focus_end = focus_start + lines.get(focused).map_or(1, |l| l.lines.len());
     let offset = focus_end.saturating_sub(list_height).min(focus_start);
     let all: Vec<&Line> = lines.iter().flat_map(|l| l.lines.iter()).collect();
-    out.extend(all.iter().skip(offset).take(list_height).map(|l| (*l).clone()));
+    out.extend(
+        all.iter()
+            .skip(offset)
+            .take(list_height)
+            .map(|l| (*l).clone()),
+    );
     while out.len() < list_top + list_height {
         out.push(Line::default());
     }
-    let hint = form.fields().into_iter().find(|v| v.focused).map_or("", |v| key_hint(v.value));
-    out.push(Line::styled(format!("{hint:>w$} ", w = inner_width.saturating_sub(1)), theme.hint));
+    let hint = form
+        .fields()
+        .into_iter()
+        .find(|v| v.focused)
+        .map_or("", |v| key_hint(v.value));
+    out.push(Line::styled(
+        format!("{hint:>w$} ", w = inner_width.saturating_sub(1)),
+        theme.hint,
+    ));
     let help = wrap(form.help(), inner_width.saturating_sub(2));
-    out.extend((0..HELP_LINES).map(|i| Line::styled(format!(" {}", help.get(i).map_or("", String::as_str)), theme.dim)));
+    out.extend((0..HELP_LINES).map(|i| {
+        Line::styled(
+            format!(" {}", help.get(i).map_or("", String::as_str)),
+            theme.dim,
+        )
+    }));
     out.extend(command_lines(form, inner_width, theme));
-    out.push(Line::from(vec![Span::raw(" "), Span::styled(KEYS, theme.hint)]));
+    out.push(Line::from(vec![
+        Span::raw(" "),
+        Span::styled(KEYS, theme.hint),
+    ]));
     f.render_widget(Paragraph::new(out), inner);
     // Arrows on the right border where the field list continues above or below.
     let border_x = modal.right().saturating_sub(1);
     let list_y = inner.y + list_top as u16;
-    for (show, y, arrow) in [(offset > 0, list_y, "▲"), (offset + list_height < all.len(), list_y + (list_height as u16).saturating_sub(1), "▼")] {
-        if show && list_height > 0
+    for (show, y, arrow) in [
+        (offset > 0, list_y, "▲"),
+        (
+            offset + list_height < all.len(),
+            list_y + (list_height as u16).saturating_sub(1),
+            "▼",
+        ),
+    ] {
+        if show
+            && list_height > 0
             && let Some(cell) = f.buffer_mut().cell_mut(Position::new(border_x, y))
         {
             cell.set_symbol(arrow).set_style(theme.hint_key);
@@ -97,7 +158,10 @@ pub fn draw(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
         && (offset..offset + list_height).contains(&(focus_start + line))
     {
         let y = inner.y + (list_top + focus_start + line - offset) as u16;
-        f.set_cursor_position(Position::new((inner.x + x as u16).min(inner.right().saturating_sub(1)), y));
+        f.set_cursor_position(Position::new(
+            (inner.x + x as u16).min(inner.right().saturating_sub(1)),
+            y,
+        ));
     }
 }
 
@@ -106,8 +170,16 @@ fn command_lines(form: &Form, width: usize, theme: &Theme) -> Vec<Line<'static>>
     let (text, style, prefix) = match (form.error(), form.preview()) {
         (Some(error), _) => (error.to_string(), theme.flash_error, "! "),
         (None, Some(command)) => (command, theme.title, "$ "),
-        (None, None) if form.fields().iter().any(|v| v.error.is_some()) => ("fix what is marked ! to see the command".to_string(), theme.dim, "  "),
-        (None, None) => ("the command shows here once every field is valid".to_string(), theme.dim, "  "),
+        (None, None) if form.fields().iter().any(|v| v.error.is_some()) => (
+            "fix what is marked ! to see the command".to_string(),
+            theme.dim,
+            "  ",
+        ),
+        (None, None) => (
+            "the command shows here once every field is valid".to_string(),
+            theme.dim,
+            "  ",
+        ),
     };
     let mut lines: Vec<String> = wrap(&text, width.saturating_sub(3));
     if lines.len() > COMMAND_LINES {

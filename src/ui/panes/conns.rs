@@ -37,16 +37,39 @@ fn sort_name(s: SortBy) -> &'static str {
 }
 
 /// Draws the pane into `area`; returns where its lines are and the first one shown (clamped).
-pub fn draw(f: &mut Frame, area: Rect, pane: &ConnsPane, now: Instant, theme: &Theme) -> (Rect, usize) {
-    let what = if pane.templates { "Persistence templates" } else { "Connections" };
+pub fn draw(
+    f: &mut Frame,
+    area: Rect,
+    pane: &ConnsPane,
+    now: Instant,
+    theme: &Theme,
+) -> (Rect, usize) {
+    let what = if pane.templates {
+        "Persistence templates"
+    } else {
+        "Connections"
+    };
     let mut details = vec![Span::raw(pane.scope_label.clone())];
     if let Some(t) = &pane.table {
-        details.push(Span::styled(format!("{} matched", t.counts.matched), theme.dim));
+        details.push(Span::styled(
+            format!("{} matched", t.counts.matched),
+            theme.dim,
+        ));
     }
     pane_title(f, area, what.to_string(), details, true, theme);
-    let line = |n: u16| Rect { y: area.y + n, height: 1, ..area };
-    let filter = if pane.filter_text.is_empty() { "none".to_string() } else { pane.filter_text.clone() };
-    let refresh = pane.refresh.map_or("off".to_string(), |d| format!("every {}", format::interval(d)));
+    let line = |n: u16| Rect {
+        y: area.y + n,
+        height: 1,
+        ..area
+    };
+    let filter = if pane.filter_text.is_empty() {
+        "none".to_string()
+    } else {
+        pane.filter_text.clone()
+    };
+    let refresh = pane.refresh.map_or("off".to_string(), |d| {
+        format!("every {}", format::interval(d))
+    });
     let settings = Line::from(vec![
         label("filter", theme),
         Span::raw(filter),
@@ -65,18 +88,38 @@ pub fn draw(f: &mut Frame, area: Rect, pane: &ConnsPane, now: Instant, theme: &T
         let width = usize::from(area.width).saturating_sub(prompt.len() + 1);
         let scroll = pane.input.visual_scroll(width);
         let shown: String = pane.input.value().chars().skip(scroll).collect();
-        f.render_widget(Line::from(vec![Span::styled(prompt, theme.hint_key), Span::raw(shown)]), line(3));
+        f.render_widget(
+            Line::from(vec![Span::styled(prompt, theme.hint_key), Span::raw(shown)]),
+            line(3),
+        );
         let x = area.x + (prompt.len() + pane.input.visual_cursor().saturating_sub(scroll)) as u16;
-        f.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y + 3));
+        f.set_cursor_position(Position::new(
+            x.min(area.right().saturating_sub(1)),
+            area.y + 3,
+        ));
         let (text, style) = match &pane.input_error {
             Some(e) => (e.clone(), theme.flash_error),
-            None => ("Enter applies, Esc leaves the filter as it was".to_string(), theme.dim),
+            None => (
+                "Enter applies, Esc leaves the filter as it was".to_string(),
+                theme.dim,
+            ),
         };
-        let under = Rect { y: area.y + 4, height: 2.min(area.height.saturating_sub(5)), ..area };
-        f.render_widget(Paragraph::new(Line::styled(format!("   {text}"), style)).wrap(Wrap { trim: false }), under);
+        let under = Rect {
+            y: area.y + 4,
+            height: 2.min(area.height.saturating_sub(5)),
+            ..area
+        };
+        f.render_widget(
+            Paragraph::new(Line::styled(format!("   {text}"), style)).wrap(Wrap { trim: false }),
+            under,
+        );
         top = 4 + under.height;
     }
-    let body = Rect { y: area.y + top + 1, height: area.height.saturating_sub(top + 1), ..area };
+    let body = Rect {
+        y: area.y + top + 1,
+        height: area.height.saturating_sub(top + 1),
+        ..area
+    };
     let Some(t) = &pane.table else {
         return (body, 0);
     };
@@ -85,17 +128,39 @@ pub fn draw(f: &mut Frame, area: Rect, pane: &ConnsPane, now: Instant, theme: &T
     if pane.templates {
         if t.templates.is_empty() {
             let why = if pane.filter.clients.is_empty() {
-                "No persistence template matches: no persistent service holds a client here.".to_string()
+                "No persistence template matches: no persistent service holds a client here."
+                    .to_string()
             } else {
-                format!("No persistence template holds {}: that client is not persisted to any real server now.", pane.filter_text)
+                format!(
+                    "No persistence template holds {}: that client is not persisted to any real server now.",
+                    pane.filter_text
+                )
             };
             message(f, body, &why, theme);
             return (body, 0);
         }
-        return list(f, body, t, &t.templates, pane.scroll, rows_shown, &TEMPLATE_COLUMNS, theme);
+        return list(
+            f,
+            body,
+            t,
+            &t.templates,
+            pane.scroll,
+            rows_shown,
+            &TEMPLATE_COLUMNS,
+            theme,
+        );
     }
     match pane.group_by {
-        None => list(f, body, t, &t.rows, pane.scroll, rows_shown, &ROW_COLUMNS, theme),
+        None => list(
+            f,
+            body,
+            t,
+            &t.rows,
+            pane.scroll,
+            rows_shown,
+            &ROW_COLUMNS,
+            theme,
+        ),
         Some(by) => groups(f, body, t, by, pane.scroll, rows_shown, theme),
     }
 }
@@ -108,39 +173,92 @@ fn label(text: &str, theme: &Theme) -> Span<'static> {
 fn status(pane: &ConnsPane, now: Instant, theme: &Theme) -> Line<'static> {
     if let Some(r) = &pane.reading {
         let (lines, bytes) = (r.progress.lines(), r.progress.bytes());
-        let doing = if r.cancelling { "cancelling" } else { "reading" };
+        let doing = if r.cancelling {
+            "cancelling"
+        } else {
+            "reading"
+        };
         let secs = now.saturating_duration_since(r.started).as_secs();
-        return Line::styled(format!(" {doing}… {lines} lines, {} in {secs} s, Esc cancels", format::bytes(bytes as f64, false)), theme.warning);
+        return Line::styled(
+            format!(
+                " {doing}… {lines} lines, {} in {secs} s, Esc cancels",
+                format::bytes(bytes as f64, false)
+            ),
+            theme.warning,
+        );
     }
     if let Some(e) = &pane.error {
         return Line::styled(format!(" {e}"), theme.flash_error);
     }
-    let (Some(t), Some(last)) = (&pane.table, &pane.last) else { return Line::default() };
+    let (Some(t), Some(last)) = (&pane.table, &pane.last) else {
+        return Line::default();
+    };
     let c = &t.counts;
-    let mut spans = vec![Span::raw(format!(" read {} lines in {:.1} s", c.lines, last.took.as_secs_f64()))];
+    let mut spans = vec![Span::raw(format!(
+        " read {} lines in {:.1} s",
+        c.lines,
+        last.took.as_secs_f64()
+    ))];
     if last.cancelled {
         spans.push(Span::styled(" (cancelled: partial)", theme.warning));
     }
     if c.malformed > 0 {
-        let first = t.first_malformed.as_ref().map(|m| format!(" (line {}: {})", m.line, m.reason)).unwrap_or_default();
-        spans.push(Span::styled(format!("; {} malformed{first}", c.malformed), theme.warning));
+        let first = t
+            .first_malformed
+            .as_ref()
+            .map(|m| format!(" (line {}: {})", m.line, m.reason))
+            .unwrap_or_default();
+        spans.push(Span::styled(
+            format!("; {} malformed{first}", c.malformed),
+            theme.warning,
+        ));
     }
-    let dropped = if pane.templates { c.dropped_templates } else { c.dropped_rows };
+    let dropped = if pane.templates {
+        c.dropped_templates
+    } else {
+        c.dropped_rows
+    };
     if dropped > 0 && (pane.group_by.is_none() || pane.templates) {
-        spans.push(Span::styled(format!("; {dropped} rows not shown (limit; g counts them all)"), theme.warning));
+        spans.push(Span::styled(
+            format!("; {dropped} rows not shown (limit; g counts them all)"),
+            theme.warning,
+        ));
     }
-    spans.push(Span::styled(format!("; {} ago", format::age(now.saturating_duration_since(last.at))), theme.dim));
+    spans.push(Span::styled(
+        format!(
+            "; {} ago",
+            format::age(now.saturating_duration_since(last.at))
+        ),
+        theme.dim,
+    ));
     Line::from(spans)
 }
 
 const fn column(title: &'static str, right: bool, priority: u8) -> ColumnSpec {
-    ColumnSpec { title, right, priority, sorted: None }
+    ColumnSpec {
+        title,
+        right,
+        priority,
+        sorted: None,
+    }
 }
 
-const ROW_COLUMNS: [ColumnSpec; 6] =
-    [column(" pro", false, 2), column("client", false, 0), column("virtual", false, 1), column("real server", false, 0), column("state", false, 0), column("expires", true, 0)];
-const TEMPLATE_COLUMNS: [ColumnSpec; 6] =
-    [column(" pro", false, 2), column("client", false, 0), column("service", false, 1), column("persisted to", false, 0), column("state", false, 2), column("expires", true, 0)];
+const ROW_COLUMNS: [ColumnSpec; 6] = [
+    column(" pro", false, 2),
+    column("client", false, 0),
+    column("virtual", false, 1),
+    column("real server", false, 0),
+    column("state", false, 0),
+    column("expires", true, 0),
+];
+const TEMPLATE_COLUMNS: [ColumnSpec; 6] = [
+    column(" pro", false, 2),
+    column("client", false, 0),
+    column("service", false, 1),
+    column("persisted to", false, 0),
+    column("state", false, 2),
+    column("expires", true, 0),
+];
 
 /// The first line to show: `scroll`, kept so that the last page is full.
 fn clamp(scroll: usize, shown: usize, len: usize) -> usize {
@@ -148,24 +266,63 @@ fn clamp(scroll: usize, shown: usize, len: usize) -> usize {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn list(f: &mut Frame, area: Rect, t: &ConnTable, rows: &[Row], scroll: usize, shown: usize, columns: &[ColumnSpec], theme: &Theme) -> (Rect, usize) {
+fn list(
+    f: &mut Frame,
+    area: Rect,
+    t: &ConnTable,
+    rows: &[Row],
+    scroll: usize,
+    shown: usize,
+    columns: &[ColumnSpec],
+    theme: &Theme,
+) -> (Rect, usize) {
     let scroll = clamp(scroll, shown, rows.len());
-    let data = rows[scroll..(scroll + shown).min(rows.len())].iter().map(|r| row(&t.view(r), theme)).collect();
+    let data = rows[scroll..(scroll + shown).min(rows.len())]
+        .iter()
+        .map(|r| row(&t.view(r), theme))
+        .collect();
     table::draw(f, area, columns, data, None, theme);
     (area, scroll)
 }
 
 fn row(v: &ConnView, theme: &Theme) -> RowData {
-    let client = if v.template { v.client.0.to_string() } else { v.client.to_string() };
+    let client = if v.template {
+        v.client.0.to_string()
+    } else {
+        v.client.to_string()
+    };
     let expires = format!("{:02}:{:02}", v.expires / 60, v.expires % 60);
     // A template names its service (a fwmark one by its mark); a connection the address it reached.
-    let virt = if v.template && v.service.starts_with("FWM") { v.service.clone() } else { v.virt.to_string() };
-    let cells = vec![Line::from(format!(" {}", v.proto)), Line::from(client), Line::from(virt), Line::from(v.dest.to_string()), Line::from(v.state), Line::from(expires)];
-    let style = if v.template { theme.dim } else { Style::default() };
+    let virt = if v.template && v.service.starts_with("FWM") {
+        v.service.clone()
+    } else {
+        v.virt.to_string()
+    };
+    let cells = vec![
+        Line::from(format!(" {}", v.proto)),
+        Line::from(client),
+        Line::from(virt),
+        Line::from(v.dest.to_string()),
+        Line::from(v.state),
+        Line::from(expires),
+    ];
+    let style = if v.template {
+        theme.dim
+    } else {
+        Style::default()
+    };
     RowData { cells, style }
 }
 
-fn groups(f: &mut Frame, area: Rect, t: &ConnTable, by: GroupBy, scroll: usize, shown: usize, theme: &Theme) -> (Rect, usize) {
+fn groups(
+    f: &mut Frame,
+    area: Rect,
+    t: &ConnTable,
+    by: GroupBy,
+    scroll: usize,
+    shown: usize,
+    theme: &Theme,
+) -> (Rect, usize) {
     let groups = t.groups(by, TOP_CLIENTS);
     if groups.is_empty() {
         message(f, area, "No connection matches.", theme);
@@ -189,11 +346,23 @@ fn groups(f: &mut Frame, area: Rect, t: &ConnTable, by: GroupBy, scroll: usize, 
     let data = groups[scroll..(scroll + shown).min(groups.len())]
         .iter()
         .map(|g| {
-            let mut cells = vec![Line::from(format!(" {}", g.key)), Line::from(g.total.to_string())];
+            let mut cells = vec![
+                Line::from(format!(" {}", g.key)),
+                Line::from(g.total.to_string()),
+            ];
             if with_states {
-                cells.push(Line::from(g.states.iter().map(|(s, n)| format!("{s} {n}")).collect::<Vec<_>>().join("  ")));
+                cells.push(Line::from(
+                    g.states
+                        .iter()
+                        .map(|(s, n)| format!("{s} {n}"))
+                        .collect::<Vec<_>>()
+                        .join("  "),
+                ));
             }
-            RowData { cells, style: Style::default() }
+            RowData {
+                cells,
+                style: Style::default(),
+            }
         })
         .collect();
     table::draw(f, area, &columns, data, None, theme);
@@ -201,6 +370,13 @@ fn groups(f: &mut Frame, area: Rect, t: &ConnTable, by: GroupBy, scroll: usize, 
 }
 
 fn message(f: &mut Frame, area: Rect, text: &str, theme: &Theme) {
-    let at = Rect { x: area.x + 1, width: area.width.saturating_sub(2), ..area };
-    f.render_widget(Paragraph::new(Line::styled(text.to_string(), theme.dim)).wrap(Wrap { trim: true }), at);
+    let at = Rect {
+        x: area.x + 1,
+        width: area.width.saturating_sub(2),
+        ..area
+    };
+    f.render_widget(
+        Paragraph::new(Line::styled(text.to_string(), theme.dim)).wrap(Wrap { trim: true }),
+        at,
+    );
 }

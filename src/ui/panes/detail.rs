@@ -31,7 +31,11 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         return;
     };
     let name = match (app.focus, app.current_dest()) {
-        (Focus::Servers, Some(d)) => format!("{} of {}", dest_label(d), service_label(&service.config.key)),
+        (Focus::Servers, Some(d)) => format!(
+            "{} of {}",
+            dest_label(d),
+            service_label(&service.config.key)
+        ),
         _ => service_label(&service.config.key),
     };
     let history = app.selected_history();
@@ -51,7 +55,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         _ => String::new(),
     };
     let about = Span::styled(format!("{source}{columns_are}"), theme.dim);
-    pane_title(f, area, "Trend".into(), vec![Span::raw(name), about], false, theme);
+    pane_title(
+        f,
+        area,
+        "Trend".into(),
+        vec![Span::raw(name), about],
+        false,
+        theme,
+    );
     let rows: [(&str, Pick, bool); 3] = [
         ("conn/s", |s| s.conns_per_s, false),
         ("pkt/s", |s| s.packets_per_s, false),
@@ -63,25 +74,57 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         if y + each > area.bottom() {
             break;
         }
-        let line = Rect { y, height: each, ..area };
-        let [label_area, spark_area, value_area] =
-            Layout::horizontal([Constraint::Length(LABEL), Constraint::Fill(1), Constraint::Length(VALUE)]).areas(line);
-        f.render_widget(Line::styled(format!(" {label}"), theme.column), Rect { y: label_area.bottom() - 1, height: 1, ..label_area });
+        let line = Rect {
+            y,
+            height: each,
+            ..area
+        };
+        let [label_area, spark_area, value_area] = Layout::horizontal([
+            Constraint::Length(LABEL),
+            Constraint::Fill(1),
+            Constraint::Length(VALUE),
+        ])
+        .areas(line);
+        f.render_widget(
+            Line::styled(format!(" {label}"), theme.column),
+            Rect {
+                y: label_area.bottom() - 1,
+                height: 1,
+                ..label_area
+            },
+        );
         let columns = history.map(|h| grouped(h, group, pick)).unwrap_or_default();
         let shown = &columns[columns.len().saturating_sub(usize::from(spark_area.width))..];
         // Sparklines take integers: hundredths keep slow rates (0.25 conn/s) visible.
-        let data: Vec<u64> = shown.iter().map(|v| (v.max(0.0) * 100.0).round() as u64).collect();
+        let data: Vec<u64> = shown
+            .iter()
+            .map(|v| (v.max(0.0) * 100.0).round() as u64)
+            .collect();
         // Newest at the right, next to its value, however few points there are yet.
         let width = (data.len() as u16).min(spark_area.width);
-        let spark_area = Rect { x: spark_area.right() - width, width, ..spark_area };
-        f.render_widget(Sparkline::default().data(&data).style(theme.spark), spark_area);
+        let spark_area = Rect {
+            x: spark_area.right() - width,
+            width,
+            ..spark_area
+        };
+        f.render_widget(
+            Sparkline::default().data(&data).style(theme.spark),
+            spark_area,
+        );
         let latest = history.and_then(|h| h.latest()).map(|s| f64::from(pick(s)));
         let value = match latest {
             Some(v) if bytes => format::bytes(v, app.exact),
             Some(v) => format::number(v, app.exact),
             None => "-".into(),
         };
-        f.render_widget(Line::from(value).right_aligned(), Rect { y: value_area.bottom() - 1, height: 1, ..value_area });
+        f.render_widget(
+            Line::from(value).right_aligned(),
+            Rect {
+                y: value_area.bottom() - 1,
+                height: 1,
+                ..value_area
+            },
+        );
     }
 }
 
@@ -106,7 +149,10 @@ fn grouped(history: &History, group: usize, pick: Pick) -> Vec<f64> {
         last.0 += f64::from(pick(sample));
         last.1 += 1;
     }
-    columns.into_iter().map(|(sum, n)| sum / f64::from(n)).collect()
+    columns
+        .into_iter()
+        .map(|(sum, n)| sum / f64::from(n))
+        .collect()
 }
 
 #[cfg(test)]
@@ -116,7 +162,11 @@ mod tests {
     fn history(capacity: usize, values: impl IntoIterator<Item = u8>) -> History {
         let mut h = History::new(capacity);
         for v in values {
-            h.push(Sample { conns_per_s: f32::from(v), packets_per_s: 0.0, bytes_per_s: 0.0 });
+            h.push(Sample {
+                conns_per_s: f32::from(v),
+                packets_per_s: 0.0,
+                bytes_per_s: 0.0,
+            });
         }
         h
     }
@@ -126,7 +176,11 @@ mod tests {
         let conns: Pick = |s| s.conns_per_s;
         assert_eq!(group_size(&history(300, []), 100), 3);
         assert_eq!(group_size(&history(300, []), 62), 5);
-        assert_eq!(grouped(&history(300, 1..=7), 3, conns), [2.0, 5.0, 7.0], "the newest group fills in place");
+        assert_eq!(
+            grouped(&history(300, 1..=7), 3, conns),
+            [2.0, 5.0, 7.0],
+            "the newest group fills in place"
+        );
         // Groups (1 2 3 | 4 5 6 | 7) stay the same as the ring turns: keeping 3..=7, the oldest is partial.
         assert_eq!(grouped(&history(5, 1..=7), 3, conns), [3.0, 5.0, 7.0]);
     }

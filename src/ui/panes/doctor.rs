@@ -12,10 +12,19 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 const fn column(title: &'static str, priority: u8) -> ColumnSpec {
-    ColumnSpec { title, right: false, priority, sorted: None }
+    ColumnSpec {
+        title,
+        right: false,
+        priority,
+        sorted: None,
+    }
 }
 
-const COLUMNS: [ColumnSpec; 3] = [column(" severity", 0), column("check", 1), column("what", 0)];
+const COLUMNS: [ColumnSpec; 3] = [
+    column(" severity", 0),
+    column("check", 1),
+    column("what", 0),
+];
 /// Lines under the list for the selected finding.
 const DETAIL: u16 = 7;
 
@@ -25,27 +34,74 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> usize {
     let findings = match &view.findings {
         None => {
             table::pane_title(f, area, "Doctor".into(), vec![], true, theme);
-            f.render_widget(Line::styled(" looking at the table and the host…", theme.dim), Rect { y: area.y + 1, height: 1, ..area });
+            f.render_widget(
+                Line::styled(" looking at the table and the host…", theme.dim),
+                Rect {
+                    y: area.y + 1,
+                    height: 1,
+                    ..area
+                },
+            );
             return 0;
         }
         Some(Err(e)) => {
             table::pane_title(f, area, "Doctor".into(), vec![], true, theme);
-            f.render_widget(Paragraph::new(Line::styled(format!(" {e}"), theme.flash_error)).wrap(Wrap { trim: false }), Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area });
+            f.render_widget(
+                Paragraph::new(Line::styled(format!(" {e}"), theme.flash_error))
+                    .wrap(Wrap { trim: false }),
+                Rect {
+                    y: area.y + 1,
+                    height: area.height.saturating_sub(1),
+                    ..area
+                },
+            );
             return 0;
         }
         Some(Ok(findings)) => findings,
     };
     let problems = findings.iter().filter(|f| f.is_problem()).count();
-    let summary = if problems == 0 { "no problem found".to_string() } else { format!("{problems} problem(s)") };
-    table::pane_title(f, area, format!("Doctor {}", findings.len()), vec![Span::styled(summary, theme.dim)], true, theme);
-    let list = Rect { y: area.y + 1, height: area.height.saturating_sub(1 + DETAIL), ..area };
+    let summary = if problems == 0 {
+        "no problem found".to_string()
+    } else {
+        format!("{problems} problem(s)")
+    };
+    table::pane_title(
+        f,
+        area,
+        format!("Doctor {}", findings.len()),
+        vec![Span::styled(summary, theme.dim)],
+        true,
+        theme,
+    );
+    let list = Rect {
+        y: area.y + 1,
+        height: area.height.saturating_sub(1 + DETAIL),
+        ..area
+    };
     let shown = usize::from(list.height.saturating_sub(1)).max(1);
     let offset = table::visible_offset(view.nav, shown, findings.len());
-    let rows = findings[offset..(offset + shown).min(findings.len())].iter().map(|x| row(x, theme)).collect();
-    table::draw(f, list, &COLUMNS, rows, view.nav.selected.checked_sub(offset).map(|s| (s, true)), theme);
+    let rows = findings[offset..(offset + shown).min(findings.len())]
+        .iter()
+        .map(|x| row(x, theme))
+        .collect();
+    table::draw(
+        f,
+        list,
+        &COLUMNS,
+        rows,
+        view.nav.selected.checked_sub(offset).map(|s| (s, true)),
+        theme,
+    );
     if let Some(finding) = findings.get(view.nav.selected) {
-        let at = Rect { y: area.bottom().saturating_sub(DETAIL), height: DETAIL, ..area };
-        f.render_widget(Paragraph::new(detail(finding, theme)).wrap(Wrap { trim: false }), at);
+        let at = Rect {
+            y: area.bottom().saturating_sub(DETAIL),
+            height: DETAIL,
+            ..area
+        };
+        f.render_widget(
+            Paragraph::new(detail(finding, theme)).wrap(Wrap { trim: false }),
+            at,
+        );
     }
     offset
 }
@@ -59,14 +115,27 @@ fn severity(s: Severity, theme: &Theme) -> Line<'static> {
 }
 
 fn row(finding: &Finding, theme: &Theme) -> RowData {
-    RowData { cells: vec![severity(finding.severity, theme), Line::from(finding.check), Line::from(finding.what.clone())], style: Style::default() }
+    RowData {
+        cells: vec![
+            severity(finding.severity, theme),
+            Line::from(finding.check),
+            Line::from(finding.what.clone()),
+        ],
+        style: Style::default(),
+    }
 }
 
 fn detail(finding: &Finding, theme: &Theme) -> Vec<Line<'static>> {
     let label = |text: &str| Span::styled(format!(" {text} "), theme.column);
-    let mut lines = vec![Line::from(vec![label("why"), Span::raw(finding.why.clone())])];
+    let mut lines = vec![Line::from(vec![
+        label("why"),
+        Span::raw(finding.why.clone()),
+    ])];
     for op in &finding.fix {
-        lines.push(Line::from(vec![label("fix"), Span::styled(format!("$ {}", op.to_command()), theme.title)]));
+        lines.push(Line::from(vec![
+            label("fix"),
+            Span::styled(format!("$ {}", op.to_command()), theme.title),
+        ]));
     }
     if let Some(advice) = &finding.advice {
         lines.push(Line::from(vec![label("advice"), Span::raw(advice.clone())]));

@@ -30,21 +30,43 @@ pub fn height(app: &App, width: u16) -> u16 {
 }
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let flash_area = Rect { height: area.height.saturating_sub(1), ..area };
+    let flash_area = Rect {
+        height: area.height.saturating_sub(1),
+        ..area
+    };
     if app.filtering {
         let prompt = " filter:";
         let width = usize::from(area.width).saturating_sub(prompt.len() + 1);
         let scroll = app.filter.visual_scroll(width);
         let shown: String = app.filter.value().chars().skip(scroll).collect();
-        f.render_widget(Line::from(vec![Span::styled(prompt, theme.hint_key), Span::raw(" "), Span::raw(shown)]), flash_area);
-        let x = area.x + (prompt.len() + 1 + app.filter.visual_cursor().saturating_sub(scroll)) as u16;
+        f.render_widget(
+            Line::from(vec![
+                Span::styled(prompt, theme.hint_key),
+                Span::raw(" "),
+                Span::raw(shown),
+            ]),
+            flash_area,
+        );
+        let x =
+            area.x + (prompt.len() + 1 + app.filter.visual_cursor().saturating_sub(scroll)) as u16;
         f.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
     } else if let Some(flash) = &app.flash
         && app.palette.is_none()
     {
-        let style = if flash.error { theme.flash_error } else { theme.flash };
+        let style = if flash.error {
+            theme.flash_error
+        } else {
+            theme.flash
+        };
         for (n, text) in flash_lines(app, area.width).into_iter().enumerate() {
-            f.render_widget(Line::styled(format!(" {text}"), style), Rect { y: area.y + n as u16, height: 1, ..area });
+            f.render_widget(
+                Line::styled(format!(" {text}"), style),
+                Rect {
+                    y: area.y + n as u16,
+                    height: 1,
+                    ..area
+                },
+            );
         }
     }
     let mut spans = Vec::new();
@@ -52,7 +74,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut used = 0;
     for layer in app.layers() {
         for b in app.keymap.bindings(layer) {
-            let (Some(hint), Some(key)) = (&b.hint, b.keys.first()) else { continue };
+            let (Some(hint), Some(key)) = (&b.hint, b.keys.first()) else {
+                continue;
+            };
             if seen.contains(&b.command) || !app.can(b.command) {
                 continue;
             }
@@ -60,7 +84,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             let gap = if spans.is_empty() { " " } else { "  " };
             let (key, hint) = (key.to_string(), format!(" {hint}"));
             // A hint that does not fit whole is left out (help lists every key).
-            if used + gap.len() + key.chars().count() + hint.chars().count() > usize::from(area.width) {
+            if used + gap.len() + key.chars().count() + hint.chars().count()
+                > usize::from(area.width)
+            {
                 continue;
             }
             used += gap.len() + key.chars().count() + hint.chars().count();
@@ -69,5 +95,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             spans.push(Span::styled(hint, theme.hint));
         }
     }
-    f.render_widget(Line::from(spans), Rect { y: area.bottom().saturating_sub(1), height: 1, ..area });
+    f.render_widget(
+        Line::from(spans),
+        Rect {
+            y: area.bottom().saturating_sub(1),
+            height: 1,
+            ..area
+        },
+    );
 }

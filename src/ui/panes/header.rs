@@ -3,8 +3,8 @@
 //! polling fails. The age of the table shows only when a poll is late.
 
 use crate::console::app::{App, Source};
-use crate::ipvs::rates::RateSource;
 use crate::console::view::service_conns;
+use crate::ipvs::rates::RateSource;
 use crate::ui::format;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
@@ -16,7 +16,8 @@ use std::time::Duration;
 type Part = Vec<Span<'static>>;
 
 /// Under the READ-ONLY badge: why, and what root would add.
-pub const READ_ONLY_NOTE: &str = "not root: read-only view from /proc/net/ip_vs; run as root for counters and changes";
+pub const READ_ONLY_NOTE: &str =
+    "not root: read-only view from /proc/net/ip_vs; run as root for counters and changes";
 
 /// The note's lines: one, or split after its `;` when the window is narrower.
 fn read_only_note(app: &App, width: u16) -> Vec<String> {
@@ -25,7 +26,9 @@ fn read_only_note(app: &App, width: u16) -> Vec<String> {
     }
     let whole = format!(" {READ_ONLY_NOTE}");
     match whole.split_once("; ") {
-        Some((why, what)) if whole.chars().count() > usize::from(width) => vec![format!("{why};"), format!(" {what}")],
+        Some((why, what)) if whole.chars().count() > usize::from(width) => {
+            vec![format!("{why};"), format!(" {what}")]
+        }
         _ => vec![whole],
     }
 }
@@ -34,7 +37,11 @@ fn read_only_note(app: &App, width: u16) -> Vec<String> {
 pub fn height(app: &App, width: u16) -> u16 {
     let totals = match totals(app) {
         None => 0,
-        Some((counts, traffic)) if width_of(&counts) + 3 + width_of(&traffic) <= usize::from(width) => 1,
+        Some((counts, traffic))
+            if width_of(&counts) + 3 + width_of(&traffic) <= usize::from(width) =>
+        {
+            1
+        }
         Some(_) => 2,
     };
     1 + read_only_note(app, width).len() as u16 + totals + u16::from(warning(app).is_some())
@@ -49,12 +56,27 @@ fn warning(app: &App) -> Option<String> {
     }
     let (error, at) = app.poll_error.as_ref()?;
     app.snapshot.as_ref()?;
-    let shown = app.last_ok.map(|t| format!("; the table shown is from {} ago", format::age(app.now.saturating_duration_since(t)))).unwrap_or_default();
-    Some(format!(" POLL FAILED {} ago: {error}{shown} ", format::age(app.now.saturating_duration_since(*at))))
+    let shown = app
+        .last_ok
+        .map(|t| {
+            format!(
+                "; the table shown is from {} ago",
+                format::age(app.now.saturating_duration_since(t))
+            )
+        })
+        .unwrap_or_default();
+    Some(format!(
+        " POLL FAILED {} ago: {error}{shown} ",
+        format::age(app.now.saturating_duration_since(*at))
+    ))
 }
 
 fn width_of(parts: &[Part]) -> usize {
-    1 + parts.iter().map(|p| p.iter().map(Span::width).sum::<usize>()).sum::<usize>() + 3 * parts.len().saturating_sub(1)
+    1 + parts
+        .iter()
+        .map(|p| p.iter().map(Span::width).sum::<usize>())
+        .sum::<usize>()
+        + 3 * parts.len().saturating_sub(1)
 }
 
 /// Parts joined by ` · `, dropping those at the end that do not fit.
@@ -80,28 +102,60 @@ fn line(parts: Vec<Part>, width: u16) -> Line<'static> {
 fn totals(app: &App) -> Option<(Vec<Part>, Vec<Part>)> {
     let s = app.snapshot.as_ref()?;
     let servers: usize = s.services.iter().map(|s| s.dests.len()).sum();
-    let (active, inactive) = s.services.iter().map(service_conns).fold((0, 0), |(a, i), (x, y)| (a + x, i + y));
+    let (active, inactive) = s
+        .services
+        .iter()
+        .map(service_conns)
+        .fold((0, 0), |(a, i), (x, y)| (a + x, i + y));
     let total = app.total_rate();
     // Rounded numbers are right-aligned in slots as wide as the widest they can be, so that a
     // value changing width does not shift the rest of the line: the terminal then gets only the
     // changed digits. Exact numbers have no such bound and take their own width.
-    let slot = |text: String, width: usize| if app.exact { text } else { format!("{text:>width$}") };
+    let slot = |text: String, width: usize| {
+        if app.exact {
+            text
+        } else {
+            format!("{text:>width$}")
+        }
+    };
     let n = |v: f64| slot(format::number(v, app.exact), format::NUMBER_WIDTH);
-    let rate = |pick: fn(&crate::ipvs::rates::Rate) -> f64| total.as_ref().map_or_else(|| slot("-".into(), format::NUMBER_WIDTH), |r| n(pick(r)));
+    let rate = |pick: fn(&crate::ipvs::rates::Rate) -> f64| {
+        total
+            .as_ref()
+            .map_or_else(|| slot("-".into(), format::NUMBER_WIDTH), |r| n(pick(r)))
+    };
     let bytes = |pick: fn(&crate::ipvs::rates::Rate) -> f64| match &total {
         Some(r) if app.exact => format!("{} B", format::bytes(pick(r), true)),
         Some(r) => slot(format::bytes(pick(r), false), format::BYTES_WIDTH),
         None => slot("- B".into(), format::BYTES_WIDTH),
     };
-    let plural = |count: usize, one: &str, many: &str| format!("{count} {}", if count == 1 { one } else { many });
+    let plural = |count: usize, one: &str, many: &str| {
+        format!("{count} {}", if count == 1 { one } else { many })
+    };
     let counts = vec![
-        vec![Span::raw(format!("{}, {}", plural(s.services.len(), "service", "services"), plural(servers, "real server", "real servers")))],
-        vec![Span::raw(format!("conns {} active {} inactive", n(active as f64), n(inactive as f64)))],
+        vec![Span::raw(format!(
+            "{}, {}",
+            plural(s.services.len(), "service", "services"),
+            plural(servers, "real server", "real servers")
+        ))],
+        vec![Span::raw(format!(
+            "conns {} active {} inactive",
+            n(active as f64),
+            n(inactive as f64)
+        ))],
         vec![Span::raw(format!("{} conn/s", rate(|r| r.conns_per_s)))],
     ];
     let traffic = vec![
-        vec![Span::raw(format!("in {} pkt/s {}/s", rate(|r| r.inpkts_per_s), bytes(|r| r.inbytes_per_s)))],
-        vec![Span::raw(format!("out {} pkt/s {}/s", rate(|r| r.outpkts_per_s), bytes(|r| r.outbytes_per_s)))],
+        vec![Span::raw(format!(
+            "in {} pkt/s {}/s",
+            rate(|r| r.inpkts_per_s),
+            bytes(|r| r.inbytes_per_s)
+        ))],
+        vec![Span::raw(format!(
+            "out {} pkt/s {}/s",
+            rate(|r| r.outpkts_per_s),
+            bytes(|r| r.outbytes_per_s)
+        ))],
     ];
     Some((counts, traffic))
 }
@@ -113,7 +167,11 @@ pub fn late(app: &App, age: Duration) -> bool {
 }
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let mut first = vec![vec![Span::styled("ipvs-tui", theme.title), Span::raw(" "), Span::styled(app.host.clone(), theme.title)]];
+    let mut first = vec![vec![
+        Span::styled("ipvs-tui", theme.title),
+        Span::raw(" "),
+        Span::styled(app.host.clone(), theme.title),
+    ]];
     let mut badges = Vec::new();
     if app.source == Source::Simulated {
         badges.push(Span::styled(" SIMULATED ", theme.badge));
@@ -133,12 +191,24 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         // ticks in a corner would be most of what an idle console writes to the terminal.
         Some(t) if late(app, app.now.saturating_duration_since(t)) => {
             let age = format::age(app.now.saturating_duration_since(t));
-            let style = if app.frozen { Style::default() } else { theme.warning };
-            first.push(vec![Span::styled(format!("polled {age} ago"), style), Span::raw(format!(", every {every}"))]);
+            let style = if app.frozen {
+                Style::default()
+            } else {
+                theme.warning
+            };
+            first.push(vec![
+                Span::styled(format!("polled {age} ago"), style),
+                Span::raw(format!(", every {every}")),
+            ]);
         }
         Some(_) => first.push(vec![Span::raw(format!("every {every}"))]),
-        None if app.poll_error.is_some() => first.push(vec![Span::styled(" NOT CONNECTED ", theme.warning)]),
-        None => first.push(vec![Span::styled(format!("reading IPVS…, every {every}"), theme.dim)]),
+        None if app.poll_error.is_some() => {
+            first.push(vec![Span::styled(" NOT CONNECTED ", theme.warning)])
+        }
+        None => first.push(vec![Span::styled(
+            format!("reading IPVS…, every {every}"),
+            theme.dim,
+        )]),
     }
     if app.snapshot.is_some() && app.source == Source::ReadOnly {
         first.push(vec![Span::raw("no counters, no rates")]);
@@ -152,11 +222,21 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     if let Some(s) = &app.snapshot {
         first.push(vec![Span::raw(format!("IPVS {}", s.info.version_string()))]);
-        first.push(vec![Span::raw(format!("conn table {}", s.info.conn_tab_size))]);
+        first.push(vec![Span::raw(format!(
+            "conn table {}",
+            s.info.conn_tab_size
+        ))]);
     }
     let mut y = area.y;
     let mut put = |f: &mut Frame, l: Line<'static>| {
-        f.render_widget(l, Rect { y, height: 1, ..area });
+        f.render_widget(
+            l,
+            Rect {
+                y,
+                height: 1,
+                ..area
+            },
+        );
         y += 1;
     };
     put(f, line(first, area.width));

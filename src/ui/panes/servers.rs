@@ -33,7 +33,11 @@ pub fn spec(c: Column) -> (&'static str, bool, u8) {
 /// `Masq`, `Route`, `Tunnel gue:6080 +c`.
 pub fn forward(f: &Forward) -> String {
     match f {
-        Forward::Tunnel { tun_type, port, csum } => {
+        Forward::Tunnel {
+            tun_type,
+            port,
+            csum,
+        } => {
             let mut text = format!("Tunnel {}", tun_type.name());
             if *tun_type == TunnelType::Gue {
                 text.push_str(&format!(":{port}"));
@@ -50,8 +54,16 @@ pub fn forward(f: &Forward) -> String {
 /// Draws the pane; returns the body area and the first row shown, for clicks and paging.
 pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize) {
     let focused = app.focus == Focus::Servers;
-    let body = Rect { y: area.y + 2, height: area.height.saturating_sub(2), ..area };
-    let table_area = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
+    let body = Rect {
+        y: area.y + 2,
+        height: area.height.saturating_sub(2),
+        ..area
+    };
+    let table_area = Rect {
+        y: area.y + 1,
+        height: area.height.saturating_sub(1),
+        ..area
+    };
     let Some(service) = app.current_service() else {
         table::pane_title(f, area, "Real servers".into(), vec![], focused, theme);
         return (body, 0);
@@ -60,24 +72,55 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
     let sort = &app.server_sort;
     let mut details = vec![
         Span::raw(service_label(&service.config.key)),
-        Span::styled(format!("sorted by {}{}", spec(sort.column).0, if sort.descending { "▼" } else { "▲" }), theme.dim),
+        Span::styled(
+            format!(
+                "sorted by {}{}",
+                spec(sort.column).0,
+                if sort.descending { "▼" } else { "▲" }
+            ),
+            theme.dim,
+        ),
     ];
     if service.has_no_available_dest() {
         details.push(Span::styled(" ! NO AVAILABLE REAL SERVER ", theme.warning));
     }
-    for drain in app.drains.iter().filter(|d| d.is_active() && *d.service() == service.config.key) {
+    for drain in app
+        .drains
+        .iter()
+        .filter(|d| d.is_active() && *d.service() == service.config.key)
+    {
         details.push(Span::styled(drain.status().description, theme.marker));
     }
-    table::pane_title(f, area, format!("Real servers {}", service.dests.len()), details, focused, theme);
+    table::pane_title(
+        f,
+        area,
+        format!("Real servers {}", service.dests.len()),
+        details,
+        focused,
+        theme,
+    );
     if service.dests.is_empty() {
-        f.render_widget(Line::styled(" This service has no real servers: it drops every new connection.", theme.dim), table_area);
+        f.render_widget(
+            Line::styled(
+                " This service has no real servers: it drops every new connection.",
+                theme.dim,
+            ),
+            table_area,
+        );
         return (body, 0);
     }
-    let offset = table::visible_offset(app.servers_nav, usize::from(body.height), app.dest_view.len());
+    let offset = table::visible_offset(
+        app.servers_nav,
+        usize::from(body.height),
+        app.dest_view.len(),
+    );
     let end = (offset + usize::from(body.height)).min(app.dest_view.len());
     // Shares of what the real servers received together: each object's own-rate window has its
     // own phase, so the service's rate is not exactly their sum.
-    let total_pps: f64 = (0..service.dests.len()).filter_map(|j| app.dest_rate(si, j)).map(|r| r.inpkts_per_s).sum();
+    let total_pps: f64 = (0..service.dests.len())
+        .filter_map(|j| app.dest_rate(si, j))
+        .map(|r| r.inpkts_per_s)
+        .sum();
     let n = |v| format::number(v, app.exact);
     let rows = app.dest_view[offset..end]
         .iter()
@@ -88,7 +131,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
             let cells = SERVER_COLUMNS.iter().map(|col| match col {
                 Column::Address => Line::from(format!(" {}", dest_label(d))),
                 Column::Forward => Line::from(forward(&c.forward)),
-                Column::Weight if app.drain_of(&service.config.key, c.addr, c.port).is_some() => Line::styled(format!("{} draining", c.weight), theme.marker),
+                Column::Weight if app.drain_of(&service.config.key, c.addr, c.port).is_some() => {
+                    Line::styled(format!("{} draining", c.weight), theme.marker)
+                }
                 Column::Weight if c.weight == 0 => Line::styled("0 quiesced", theme.marker),
                 Column::Weight => Line::from(c.weight.to_string()),
                 Column::Thresholds if c.u_threshold == 0 && c.l_threshold == 0 => Line::default(),
@@ -97,16 +142,25 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
                 Column::Inactive => Line::from(n(f64::from(d.inact_conns))),
                 Column::Persist => Line::from(n(f64::from(d.persist_conns))),
                 Column::Share => match rate {
-                    Some(r) if total_pps > 0.0 => Line::from(format!("{:.0}%", 100.0 * r.inpkts_per_s / total_pps)),
+                    Some(r) if total_pps > 0.0 => {
+                        Line::from(format!("{:.0}%", 100.0 * r.inpkts_per_s / total_pps))
+                    }
                     _ => Line::from("-"),
                 },
                 c => table::rate_cell(*c, rate, app.exact).unwrap_or_default(),
             });
-            RowData { cells: cells.collect(), style: Default::default() }
+            RowData {
+                cells: cells.collect(),
+                style: Default::default(),
+            }
         })
         .collect();
     let columns = table::column_specs(&SERVER_COLUMNS, spec, sort);
-    let selected = app.servers_nav.selected.checked_sub(offset).map(|s| (s, focused));
+    let selected = app
+        .servers_nav
+        .selected
+        .checked_sub(offset)
+        .map(|s| (s, focused));
     table::draw(f, table_area, &columns, rows, selected, theme);
     (body, offset)
 }

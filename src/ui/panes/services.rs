@@ -34,7 +34,10 @@ pub fn scheduler(s: &Service) -> String {
     if !c.sched_flags.is_empty() {
         let names = c.sched_flags.names(&c.scheduler);
         let prefix = format!("{}-", c.scheduler);
-        let short: Vec<&str> = names.split(',').map(|n| n.strip_prefix(prefix.as_str()).unwrap_or(n)).collect();
+        let short: Vec<&str> = names
+            .split(',')
+            .map(|n| n.strip_prefix(prefix.as_str()).unwrap_or(n))
+            .collect();
         text.push_str(&format!("({})", short.join(",")));
     }
     if c.one_packet {
@@ -52,7 +55,9 @@ pub const NOT_BOUND: &str = "✗";
 /// Known only once the host has been read; fwmark services have no VIP.
 fn vip_not_bound(app: &App, s: &Service) -> bool {
     match (&app.host_state, s.config.key) {
-        (Some(host), crate::ipvs::model::ServiceKey::Addr { addr, .. }) => !crate::host::vips::is_bound(host, addr),
+        (Some(host), crate::ipvs::model::ServiceKey::Addr { addr, .. }) => {
+            !crate::host::vips::is_bound(host, addr)
+        }
         _ => false,
     }
 }
@@ -61,21 +66,50 @@ fn vip_not_bound(app: &App, s: &Service) -> bool {
 pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize) {
     let focused = app.focus == Focus::Services;
     let total = app.snapshot.as_ref().map_or(0, |s| s.services.len());
-    let name = if app.view.len() == total { format!("Services {total}") } else { format!("Services {} of {total}", app.view.len()) };
+    let name = if app.view.len() == total {
+        format!("Services {total}")
+    } else {
+        format!("Services {} of {total}", app.view.len())
+    };
     let sort = &app.service_sort;
-    let mut details = vec![Span::styled(format!("sorted by {}{}", spec(sort.column).0, if sort.descending { "▼" } else { "▲" }), theme.dim)];
+    let mut details = vec![Span::styled(
+        format!(
+            "sorted by {}{}",
+            spec(sort.column).0,
+            if sort.descending { "▼" } else { "▲" }
+        ),
+        theme.dim,
+    )];
     if !app.filter.value().is_empty() {
-        details.push(Span::styled(format!("filter \"{}\"", app.filter.value()), theme.badge));
+        details.push(Span::styled(
+            format!("filter \"{}\"", app.filter.value()),
+            theme.badge,
+        ));
     }
     table::pane_title(f, area, name, details, focused, theme);
-    let body = Rect { y: area.y + 2, height: area.height.saturating_sub(2), ..area };
-    let table_area = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
+    let body = Rect {
+        y: area.y + 2,
+        height: area.height.saturating_sub(2),
+        ..area
+    };
+    let table_area = Rect {
+        y: area.y + 1,
+        height: area.height.saturating_sub(1),
+        ..area
+    };
     let Some(snapshot) = &app.snapshot else {
         f.render_widget(Line::styled(" reading IPVS…", theme.dim), table_area);
         return (body, 0);
     };
     if app.view.is_empty() {
-        let text = if total == 0 { " No virtual services on this host.".to_string() } else { format!(" No service matches \"{}\" (Esc clears the filter).", app.filter.value()) };
+        let text = if total == 0 {
+            " No virtual services on this host.".to_string()
+        } else {
+            format!(
+                " No service matches \"{}\" (Esc clears the filter).",
+                app.filter.value()
+            )
+        };
         f.render_widget(Line::styled(text, theme.dim), table_area);
         return (body, 0);
     }
@@ -96,18 +130,33 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
                 Span::raw(" ")
             };
             let cells = SERVICE_COLUMNS.iter().map(|c| match c {
-                Column::Service => Line::from(vec![marker.clone(), Span::raw(service_label(&s.config.key))]),
+                Column::Service => Line::from(vec![
+                    marker.clone(),
+                    Span::raw(service_label(&s.config.key)),
+                ]),
                 Column::Scheduler => Line::from(scheduler(s)),
-                Column::Persistence => Line::from(s.config.persistence.map(|p| format!("{p}s")).unwrap_or_default()),
+                Column::Persistence => Line::from(
+                    s.config
+                        .persistence
+                        .map(|p| format!("{p}s"))
+                        .unwrap_or_default(),
+                ),
                 Column::Active => Line::from(n(active as f64)),
                 Column::Inactive => Line::from(n(inactive as f64)),
                 c => table::rate_cell(*c, rate, app.exact).unwrap_or_default(),
             });
-            RowData { cells: cells.collect(), style: Default::default() }
+            RowData {
+                cells: cells.collect(),
+                style: Default::default(),
+            }
         })
         .collect();
     let columns = table::column_specs(&SERVICE_COLUMNS, spec, sort);
-    let selected = app.services_nav.selected.checked_sub(offset).map(|s| (s, focused));
+    let selected = app
+        .services_nav
+        .selected
+        .checked_sub(offset)
+        .map(|s| (s, focused));
     table::draw(f, table_area, &columns, rows, selected, theme);
     (body, offset)
 }

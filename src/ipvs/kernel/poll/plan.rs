@@ -28,7 +28,14 @@ pub struct Row {
 impl Row {
     fn of(d: &Dest) -> Row {
         let c = &d.config;
-        Row { addr: c.addr, port: c.port, method: c.forward.method_number(), weight: c.weight, active: d.active_conns, inactive: d.inact_conns }
+        Row {
+            addr: c.addr,
+            port: c.port,
+            method: c.forward.method_number(),
+            weight: c.weight,
+            active: d.active_conns,
+            inactive: d.inact_conns,
+        }
     }
 }
 
@@ -60,7 +67,10 @@ impl ProcRows {
         let mut twice = Vec::new();
         for s in &listing.snapshot.services {
             let key = ProcKey::of(&s.config.key);
-            if rows.insert(key, s.dests.iter().map(Row::of).collect()).is_some() {
+            if rows
+                .insert(key, s.dests.iter().map(Row::of).collect())
+                .is_some()
+            {
                 twice.push(key);
             }
         }
@@ -111,13 +121,34 @@ impl Cache {
     /// For each of `services` (this poll's service dump, in order): whether to dump its real
     /// servers. Those that must be, then the oldest others: as many as spread a refresh of all of
     /// them over `REFRESH`, and at least those that have waited that long.
-    pub fn plan(&self, services: &[Service], proc: &ProcRows, focus: Option<&ServiceKey>, now: Instant) -> Vec<bool> {
-        let mut dump: Vec<bool> = services.iter().map(|s| self.must_dump(s, proc, focus)).collect();
-        let since = self.last_poll.map_or(REFRESH, |t| now.saturating_duration_since(t)).min(REFRESH);
-        let quota = (services.len() as u128 * since.as_millis()).div_ceil(REFRESH.as_millis().max(1)) as usize;
-        let mut rest: Vec<(Instant, usize)> = services.iter().enumerate().filter(|(i, _)| !dump[*i]).filter_map(|(i, s)| Some((self.entries.get(&s.config.key)?.at, i))).collect();
+    pub fn plan(
+        &self,
+        services: &[Service],
+        proc: &ProcRows,
+        focus: Option<&ServiceKey>,
+        now: Instant,
+    ) -> Vec<bool> {
+        let mut dump: Vec<bool> = services
+            .iter()
+            .map(|s| self.must_dump(s, proc, focus))
+            .collect();
+        let since = self
+            .last_poll
+            .map_or(REFRESH, |t| now.saturating_duration_since(t))
+            .min(REFRESH);
+        let quota = (services.len() as u128 * since.as_millis())
+            .div_ceil(REFRESH.as_millis().max(1)) as usize;
+        let mut rest: Vec<(Instant, usize)> = services
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !dump[*i])
+            .filter_map(|(i, s)| Some((self.entries.get(&s.config.key)?.at, i)))
+            .collect();
         rest.sort();
-        let due = rest.iter().filter(|(at, _)| now.saturating_duration_since(*at) >= REFRESH).count();
+        let due = rest
+            .iter()
+            .filter(|(at, _)| now.saturating_duration_since(*at) >= REFRESH)
+            .count();
         for (_, i) in rest.into_iter().take(quota.max(due)) {
             dump[i] = true;
         }
@@ -125,8 +156,13 @@ impl Cache {
     }
 
     fn must_dump(&self, s: &Service, proc: &ProcRows, focus: Option<&ServiceKey>) -> bool {
-        let Some(last) = self.entries.get(&s.config.key) else { return true };
-        let rows_moved = || proc.of(&s.config.key).is_none_or(|rows| !rows.iter().copied().eq(last.dests.iter().map(Row::of)));
+        let Some(last) = self.entries.get(&s.config.key) else {
+            return true;
+        };
+        let rows_moved = || {
+            proc.of(&s.config.key)
+                .is_none_or(|rows| !rows.iter().copied().eq(last.dests.iter().map(Row::of)))
+        };
         focus == Some(&s.config.key)
             || s.stats != last.stats
             || !rates_zero(&s.stats)
@@ -141,7 +177,11 @@ impl Cache {
             let key = s.config.key;
             let entry = match self.entries.remove(&key) {
                 Some(old) if !dumped => old,
-                _ => Entry { stats: s.stats, dests: s.dests.clone(), at: now },
+                _ => Entry {
+                    stats: s.stats,
+                    dests: s.dests.clone(),
+                    at: now,
+                },
             };
             entries.insert(key, entry);
         }

@@ -1,43 +1,77 @@
 //! Which services a poll dumps again, on crafted service dumps and /proc/net/ip_vs texts.
 
 use super::plan::{Cache, ProcRows, REFRESH};
-use crate::ipvs::model::{Dest, DestConfig, Family, Forward, Protocol, Service, ServiceConfig, ServiceKey, Snapshot, Stats};
+use crate::ipvs::model::{
+    Dest, DestConfig, Family, Forward, Protocol, Service, ServiceConfig, ServiceKey, Snapshot,
+    Stats,
+};
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
 fn key(i: u32) -> ServiceKey {
-    ServiceKey::Addr { protocol: Protocol::Tcp, addr: IpAddr::V4(Ipv4Addr::from(0xC000_0200 + i)), port: 80 }
+    ServiceKey::Addr {
+        protocol: Protocol::Tcp,
+        addr: IpAddr::V4(Ipv4Addr::from(0xC000_0200 + i)),
+        port: 80,
+    }
 }
 
 fn dest(last: u8, weight: u32, active: u32) -> Dest {
-    let config = DestConfig { forward: Forward::Masq, weight, ..DestConfig::new(IpAddr::V4(Ipv4Addr::new(10, 0, 0, last)), 80) };
-    Dest { config, active_conns: active, inact_conns: 0, persist_conns: 0, stats: Stats::default() }
+    let config = DestConfig {
+        forward: Forward::Masq,
+        weight,
+        ..DestConfig::new(IpAddr::V4(Ipv4Addr::new(10, 0, 0, last)), 80)
+    };
+    Dest {
+        config,
+        active_conns: active,
+        inact_conns: 0,
+        persist_conns: 0,
+        stats: Stats::default(),
+    }
 }
 
 fn service(key: ServiceKey, dests: Vec<Dest>) -> Service {
-    Service { config: ServiceConfig::new(key), stats: Stats::default(), dests }
+    Service {
+        config: ServiceConfig::new(key),
+        stats: Stats::default(),
+        dests,
+    }
 }
 
 /// Services 0..n, each with two real servers.
 fn table(n: u32) -> Vec<Service> {
-    (0..n).map(|i| service(key(i), vec![dest(1, 1, 0), dest(2, 1, 0)])).collect()
+    (0..n)
+        .map(|i| service(key(i), vec![dest(1, 1, 0), dest(2, 1, 0)]))
+        .collect()
 }
 
 /// /proc/net/ip_vs as the kernel prints it.
 fn proc_text(services: &[Service]) -> String {
-    let mut text = String::from("IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port Forward Weight ActiveConn InActConn\n");
+    let mut text = String::from(
+        "IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port Forward Weight ActiveConn InActConn\n",
+    );
     let hex = |a: &IpAddr, port: u16| match a {
         IpAddr::V4(v4) => format!("{:08X}:{port:04X}", u32::from(*v4)),
         IpAddr::V6(_) => unreachable!("IPv4 only here"),
     };
     for s in services {
         match s.config.key {
-            ServiceKey::Addr { addr, port, .. } => text.push_str(&format!("TCP  {} wlc \n", hex(&addr, port))),
+            ServiceKey::Addr { addr, port, .. } => {
+                text.push_str(&format!("TCP  {} wlc \n", hex(&addr, port)))
+            }
             ServiceKey::Fwmark { mark, .. } => text.push_str(&format!("FWM  {mark:08X} wlc \n")),
         }
         for d in &s.dests {
             let c = &d.config;
-            text.push_str(&format!("  -> {}      {:<7} {:<6} {:<10} {:<10}\n", hex(&c.addr, c.port), c.forward.name(), c.weight, d.active_conns, d.inact_conns));
+            text.push_str(&format!(
+                "  -> {}      {:<7} {:<6} {:<10} {:<10}\n",
+                hex(&c.addr, c.port),
+                c.forward.name(),
+                c.weight,
+                d.active_conns,
+                d.inact_conns
+            ));
         }
     }
     text
@@ -48,7 +82,10 @@ fn rows(services: &[Service]) -> ProcRows {
 }
 
 fn snapshot(services: &[Service]) -> Snapshot {
-    Snapshot { services: services.to_vec(), ..Snapshot::default() }
+    Snapshot {
+        services: services.to_vec(),
+        ..Snapshot::default()
+    }
 }
 
 /// A cache that dumped all of `services` at `at`.
@@ -59,14 +96,21 @@ fn cache_of(services: &[Service], at: Instant) -> Cache {
 }
 
 fn dumped(plan: &[bool]) -> Vec<usize> {
-    plan.iter().enumerate().filter(|(_, d)| **d).map(|(i, _)| i).collect()
+    plan.iter()
+        .enumerate()
+        .filter(|(_, d)| **d)
+        .map(|(i, _)| i)
+        .collect()
 }
 
 #[test]
 fn an_idle_table_right_after_a_dump_needs_nothing() {
     let t0 = Instant::now();
     let now = table(5);
-    assert_eq!(dumped(&cache_of(&now, t0).plan(&now, &rows(&now), None, t0)), Vec::<usize>::new());
+    assert_eq!(
+        dumped(&cache_of(&now, t0).plan(&now, &rows(&now), None, t0)),
+        Vec::<usize>::new()
+    );
 }
 
 #[test]
@@ -106,7 +150,10 @@ fn what_proc_shows_moving_is_dumped_again() {
     now[5].dests[1].config.forward = Forward::Route;
     // A threshold is not in /proc: it waits for the refresh.
     now[6].dests[0].config.u_threshold = 100;
-    assert_eq!(dumped(&cache.plan(&now, &rows(&now), None, t0)), [0, 1, 2, 3, 4, 5]);
+    assert_eq!(
+        dumped(&cache.plan(&now, &rows(&now), None, t0)),
+        [0, 1, 2, 3, 4, 5]
+    );
 }
 
 #[test]
@@ -119,25 +166,46 @@ fn unknown_services_the_focus_and_services_missing_from_proc_are_dumped() {
     // Service 2 was deleted and another added between the service dump and the /proc read.
     let mut in_proc = now.clone();
     in_proc.remove(2);
-    assert_eq!(dumped(&cache.plan(&now, &rows(&in_proc), Some(&key(0)), t0)), [0, 2, 4]);
+    assert_eq!(
+        dumped(&cache.plan(&now, &rows(&in_proc), Some(&key(0)), t0)),
+        [0, 2, 4]
+    );
 }
 
 #[test]
 fn a_mark_of_both_families_is_always_dumped_one_family_is_matched() {
     let t0 = Instant::now();
     let mark = |family| ServiceKey::Fwmark { mark: 7, family };
-    let one = vec![service(mark(Family::Inet6), vec![dest(1, 1, 0)]), service(key(1), vec![])];
+    let one = vec![
+        service(mark(Family::Inet6), vec![dest(1, 1, 0)]),
+        service(key(1), vec![]),
+    ];
     // /proc guesses IPv4 for an IPv4 real server: the mark alone matches.
-    assert_eq!(dumped(&cache_of(&one, t0).plan(&one, &rows(&one), None, t0)), Vec::<usize>::new());
-    let both = vec![service(mark(Family::Inet), vec![dest(1, 1, 0)]), service(mark(Family::Inet6), vec![]), service(key(1), vec![])];
-    assert_eq!(dumped(&cache_of(&both, t0).plan(&both, &rows(&both), None, t0)), [0, 1]);
+    assert_eq!(
+        dumped(&cache_of(&one, t0).plan(&one, &rows(&one), None, t0)),
+        Vec::<usize>::new()
+    );
+    let both = vec![
+        service(mark(Family::Inet), vec![dest(1, 1, 0)]),
+        service(mark(Family::Inet6), vec![]),
+        service(key(1), vec![]),
+    ];
+    assert_eq!(
+        dumped(&cache_of(&both, t0).plan(&both, &rows(&both), None, t0)),
+        [0, 1]
+    );
 }
 
 #[test]
 fn an_unreadable_line_means_no_rows_at_all() {
     let text = proc_text(&table(2));
     assert!(ProcRows::parse(&text).is_some());
-    assert!(ProcRows::parse(&format!("{text}  -> 0A000001:0050      Bounce  1      0          0\n")).is_none());
+    assert!(
+        ProcRows::parse(&format!(
+            "{text}  -> 0A000001:0050      Bounce  1      0          0\n"
+        ))
+        .is_none()
+    );
     assert!(ProcRows::parse(&format!("{text}ICMP  0A000001:0050 rr \n")).is_none());
     assert!(ProcRows::parse("").is_none());
 }
@@ -156,23 +224,43 @@ fn idle_services_are_refreshed_a_few_each_poll_all_within_the_bound() {
     for p in 1..=polls {
         let now = t0 + poll * p;
         let plan = cache.plan(&services, &proc, None, now);
-        assert_eq!(dumped(&plan).len(), (n / polls) as usize, "poll {p}: the work spreads evenly");
+        assert_eq!(
+            dumped(&plan).len(),
+            (n / polls) as usize,
+            "poll {p}: the work spreads evenly"
+        );
         for i in dumped(&plan) {
             refreshed[i] += 1;
         }
         cache.record(&snapshot(&services), &plan, now);
     }
-    assert!(refreshed.iter().all(|r| *r == 1), "each service once in {REFRESH:?}: {refreshed:?}");
+    assert!(
+        refreshed.iter().all(|r| *r == 1),
+        "each service once in {REFRESH:?}: {refreshed:?}"
+    );
     // After a long pause (a stopped process), everything older than the bound at once.
     let late = t0 + poll * polls + REFRESH * 2;
-    assert_eq!(dumped(&cache.plan(&services, &proc, None, late)).len(), n as usize);
+    assert_eq!(
+        dumped(&cache.plan(&services, &proc, None, late)).len(),
+        n as usize
+    );
     // Polls in quick succession (a change, then at once another poll): no quota, but those that
     // have waited the whole bound still go.
     let mut cache = cache_of(&services, t0);
     cache.record(&snapshot(&services), &vec![false; n as usize], t0 + REFRESH);
-    assert_eq!(dumped(&cache.plan(&services, &proc, None, t0 + REFRESH)).len(), n as usize);
-    cache.record(&snapshot(&services), &vec![false; n as usize], t0 + REFRESH / 2);
-    assert_eq!(dumped(&cache.plan(&services, &proc, None, t0 + REFRESH / 2)), Vec::<usize>::new());
+    assert_eq!(
+        dumped(&cache.plan(&services, &proc, None, t0 + REFRESH)).len(),
+        n as usize
+    );
+    cache.record(
+        &snapshot(&services),
+        &vec![false; n as usize],
+        t0 + REFRESH / 2,
+    );
+    assert_eq!(
+        dumped(&cache.plan(&services, &proc, None, t0 + REFRESH / 2)),
+        Vec::<usize>::new()
+    );
 }
 
 #[test]
@@ -184,7 +272,11 @@ fn record_keeps_what_was_not_dumped_and_forgets_deleted_services() {
     now[0].dests[0].stats.conns = 4;
     now.remove(2);
     cache.record(&snapshot(&now), &[false, true], t0 + Duration::from_secs(1));
-    assert_eq!(cache.dests(&key(0)), Some(before[0].dests.as_slice()), "not dumped: the old real servers");
+    assert_eq!(
+        cache.dests(&key(0)),
+        Some(before[0].dests.as_slice()),
+        "not dumped: the old real servers"
+    );
     assert_eq!(cache.dests(&key(1)), Some(now[1].dests.as_slice()));
     assert_eq!(cache.dests(&key(2)), None);
     cache.clear();

@@ -33,7 +33,13 @@ fn masked(addr: IpAddr, mask: Netmask) -> IpAddr {
 
 /// ip_vs_sched_persist: <proto, caddr & mask, 0, vaddr, vport> for a port service (vport 0 for
 /// FTP), <proto, caddr & mask, 0, vaddr, 0> for port 0, <IP, caddr & mask, 0, fwmark, 0> for fwmark.
-fn template_key(config: &ServiceConfig, proto: Protocol, caddr: IpAddr, vaddr: IpAddr, vport: u16) -> TemplateKey {
+fn template_key(
+    config: &ServiceConfig,
+    proto: Protocol,
+    caddr: IpAddr,
+    vaddr: IpAddr,
+    vport: u16,
+) -> TemplateKey {
     let caddr = masked(caddr, config.netmask);
     match config.key {
         ServiceKey::Fwmark { mark, family } => {
@@ -41,11 +47,25 @@ fn template_key(config: &ServiceConfig, proto: Protocol, caddr: IpAddr, vaddr: I
                 Family::Inet => IpAddr::V4(Ipv4Addr::from(mark)),
                 Family::Inet6 => IpAddr::V6(Ipv6Addr::from((mark as u128) << 96)),
             };
-            TemplateKey { proto: Proto::Ip, caddr, vaddr, vport: 0 }
+            TemplateKey {
+                proto: Proto::Ip,
+                caddr,
+                vaddr,
+                vport: 0,
+            }
         }
         ServiceKey::Addr { port, .. } => {
-            let vport = if port == vport && port != FTP_PORT { vport } else { 0 };
-            TemplateKey { proto: proto_of(proto), caddr, vaddr, vport }
+            let vport = if port == vport && port != FTP_PORT {
+                vport
+            } else {
+                0
+            };
+            TemplateKey {
+                proto: proto_of(proto),
+                caddr,
+                vaddr,
+                vport,
+            }
         }
     }
 }
@@ -61,13 +81,25 @@ fn proto_of(p: Protocol) -> Proto {
 impl Sim {
     pub(super) fn schedule_arrival(&mut self, slot: usize, id: u64, traffic: &Traffic) {
         if traffic.conns_per_sec > 0.0 {
-            let gap = self.rng.exp(SECOND as f64 / traffic.conns_per_sec).round().max(1.0) as u64;
-            self.arrivals.push(Reverse((self.now_us.saturating_add(gap), slot, id)));
+            let gap = self
+                .rng
+                .exp(SECOND as f64 / traffic.conns_per_sec)
+                .round()
+                .max(1.0) as u64;
+            self.arrivals
+                .push(Reverse((self.now_us.saturating_add(gap), slot, id)));
         }
     }
 
     pub(super) fn on_arrival(&mut self, slot: usize, id: u64) {
-        let Some(traffic) = self.svcs.get(slot).filter(|s| s.id == id).and_then(|s| s.traffic.clone()) else { return };
+        let Some(traffic) = self
+            .svcs
+            .get(slot)
+            .filter(|s| s.id == id)
+            .and_then(|s| s.traffic.clone())
+        else {
+            return;
+        };
         self.schedule_arrival(slot, id, &traffic);
         self.connect(slot, &traffic);
     }
@@ -91,13 +123,26 @@ impl Sim {
             }
         }
         let c = &svc.config;
-        sched::choose(&c.scheduler, c.sched_flags, &cands, packet, &mut svc.rr_cursor, &mut self.rng).map(|i| slots[i])
+        sched::choose(
+            &c.scheduler,
+            c.sched_flags,
+            &cands,
+            packet,
+            &mut svc.rr_cursor,
+            &mut self.rng,
+        )
+        .map(|i| slots[i])
     }
 
     /// The real server for a new connection: a template's, if the client has one whose real
     /// server still exists (even quiesced to weight 0: the kernel's default
     /// expire_quiescent_template = 0), else the scheduler's. Also returns that template.
-    fn pick_dest(&mut self, slot: usize, tkey: Option<&TemplateKey>, packet: &Packet) -> Option<(usize, Option<usize>)> {
+    fn pick_dest(
+        &mut self,
+        slot: usize,
+        tkey: Option<&TemplateKey>,
+        packet: &Packet,
+    ) -> Option<(usize, Option<usize>)> {
         if let Some(&t) = tkey.and_then(|k| self.templates.get(k)) {
             let dest = self.conns.get(t).expect("templates map live entries").dest;
             if self.dests.get(dest).is_some_and(|d| d.deleted_at.is_none()) {
@@ -109,8 +154,18 @@ impl Sim {
     }
 
     /// A persistence template binding the client (as masked) to `dest_slot`.
-    fn new_template(&mut self, service: (usize, u64), tkey: TemplateKey, timeout_us: u64, dest_slot: usize) -> usize {
-        let dest = self.dests.get(dest_slot).expect("scheduled dest is live").config;
+    fn new_template(
+        &mut self,
+        service: (usize, u64),
+        tkey: TemplateKey,
+        timeout_us: u64,
+        dest_slot: usize,
+    ) -> usize {
+        let dest = self
+            .dests
+            .get(dest_slot)
+            .expect("scheduled dest is live")
+            .config;
         let t = self.insert(Conn {
             id: 0,
             proto: tkey.proto,
@@ -139,34 +194,64 @@ impl Sim {
     /// One new connection from a client of service `slot`.
     fn connect(&mut self, slot: usize, traffic: &Traffic) {
         let now = self.now_us;
-        let Some(svc) = self.svcs.get(slot) else { return };
+        let Some(svc) = self.svcs.get(slot) else {
+            return;
+        };
         let (svc_id, key) = (svc.id, svc.config.key);
         let (proto, vaddr, vport) = match (traffic.targets.len(), key) {
-            (0, ServiceKey::Addr { protocol, addr, port }) => (protocol, addr, port),
+            (
+                0,
+                ServiceKey::Addr {
+                    protocol,
+                    addr,
+                    port,
+                },
+            ) => (protocol, addr, port),
             (0, ServiceKey::Fwmark { .. }) => return,
             (n, _) => traffic.targets[self.rng.below(n as u64) as usize],
         };
-        let pool = traffic.clients.unwrap_or_else(|| ClientPool::default_for(key.family()));
+        let pool = traffic
+            .clients
+            .unwrap_or_else(|| ClientPool::default_for(key.family()));
         let caddr = pool.host(self.rng.below(pool.hosts()));
         let cport = EPHEMERAL.0 + self.rng.below((EPHEMERAL.1 - EPHEMERAL.0) as u64 + 1) as u16;
-        let packet = Packet { caddr, cport, vaddr };
-        let persistent = svc.config.persistence.map(|s| (s as u64 * SECOND, template_key(&svc.config, proto, caddr, vaddr, vport)));
+        let packet = Packet {
+            caddr,
+            cport,
+            vaddr,
+        };
+        let persistent = svc.config.persistence.map(|s| {
+            (
+                s as u64 * SECOND,
+                template_key(&svc.config, proto, caddr, vaddr, vport),
+            )
+        });
         let one_packet = svc.config.one_packet && proto == Protocol::Udp;
 
-        let Some((dest_slot, template)) = self.pick_dest(slot, persistent.as_ref().map(|p| &p.1), &packet) else { return };
-        let need = usize::from(!one_packet) + usize::from(persistent.is_some() && template.is_none());
+        let Some((dest_slot, template)) =
+            self.pick_dest(slot, persistent.as_ref().map(|p| &p.1), &packet)
+        else {
+            return;
+        };
+        let need =
+            usize::from(!one_packet) + usize::from(persistent.is_some() && template.is_none());
         if self.conns.len() + need > self.max_conns {
             self.dropped += 1;
             return;
         }
         let template = persistent.map(|(timeout_us, tkey)| {
-            let t = template.unwrap_or_else(|| self.new_template((slot, svc_id), tkey, timeout_us, dest_slot));
+            let t = template
+                .unwrap_or_else(|| self.new_template((slot, svc_id), tkey, timeout_us, dest_slot));
             // Each use restarts the template's timer (ip_vs_conn_put).
             self.conns.get_mut(t).expect("live template").next_us = now + timeout_us;
             t
         });
 
-        let dest = self.dests.get(dest_slot).expect("scheduled dest is live").config;
+        let dest = self
+            .dests
+            .get(dest_slot)
+            .expect("scheduled dest is live")
+            .config;
         let masq = dest.forward == Forward::Masq;
         let mut vol = volume(proto, key.family(), traffic.bytes_in, traffic.bytes_out);
         if !masq {
@@ -174,17 +259,36 @@ impl Sim {
             vol[1] = 0;
             vol[3] = 0;
         }
-        self.dests.get_mut(dest_slot).expect("live dest").stats.count_conn();
-        self.svcs.get_mut(slot).expect("live service").stats.count_conn();
+        self.dests
+            .get_mut(dest_slot)
+            .expect("live dest")
+            .stats
+            .count_conn();
+        self.svcs
+            .get_mut(slot)
+            .expect("live service")
+            .stats
+            .count_conn();
         if one_packet {
             // One-packet scheduling: counted, forwarded, and no entry kept.
-            self.dests.get_mut(dest_slot).expect("live dest").stats.add_now(&vol);
-            self.svcs.get_mut(slot).expect("live service").stats.add_now(&vol);
+            self.dests
+                .get_mut(dest_slot)
+                .expect("live dest")
+                .stats
+                .add_now(&vol);
+            self.svcs
+                .get_mut(slot)
+                .expect("live service")
+                .stats
+                .add_now(&vol);
             return;
         }
 
-        let duration = (self.rng.exp(traffic.duration * SECOND as f64).round() as u64).clamp(1, MAX_DURATION_US);
-        let abandoned = proto == Protocol::Tcp && traffic.abandoned > 0.0 && self.rng.unit() < traffic.abandoned;
+        let duration = (self.rng.exp(traffic.duration * SECOND as f64).round() as u64)
+            .clamp(1, MAX_DURATION_US);
+        let abandoned = proto == Protocol::Tcp
+            && traffic.abandoned > 0.0
+            && self.rng.unit() < traffic.abandoned;
         let (flow, residual) = spread(&vol, duration);
         let timeouts = self.table.timeouts;
         let (state, gauge, timeout_s) = match proto {
@@ -192,8 +296,16 @@ impl Sim {
             Protocol::Sctp => (State::Established, Gauge::Active, SCTP_ESTABLISHED_S),
             Protocol::Udp => (State::Udp, Gauge::Inactive, timeouts.udp as u64),
         };
-        self.dests.get_mut(dest_slot).expect("live dest").stats.add_flow(now, &flow);
-        self.svcs.get_mut(slot).expect("live service").stats.add_flow(now, &flow);
+        self.dests
+            .get_mut(dest_slot)
+            .expect("live dest")
+            .stats
+            .add_flow(now, &flow);
+        self.svcs
+            .get_mut(slot)
+            .expect("live service")
+            .stats
+            .add_flow(now, &flow);
         let controlled_by = template.map(|t| (t, self.conns.get(t).expect("live template").id));
         self.insert(Conn {
             id: 0,
@@ -209,7 +321,13 @@ impl Sim {
             dest: dest_slot,
             service: (slot, svc_id),
             next_us: now + duration,
-            carrying: Some(Carrying { flow, residual, start_us: now, packet_gap_us: duration / (vol[0] + vol[1]).max(1), timeout_s }),
+            carrying: Some(Carrying {
+                flow,
+                residual,
+                start_us: now,
+                packet_gap_us: duration / (vol[0] + vol[1]).max(1),
+                timeout_s,
+            }),
             abandoned,
             masq,
             template: None,
@@ -227,7 +345,10 @@ impl Sim {
         let (id, at, dest, gauge) = (conn.id, conn.next_us, conn.dest, conn.gauge);
         let slot = self.conns.insert(conn);
         self.timers.push(Reverse((at, slot, id)));
-        let d = self.dests.get_mut(dest).expect("entries point at live dests");
+        let d = self
+            .dests
+            .get_mut(dest)
+            .expect("entries point at live dests");
         match gauge {
             Gauge::Active => d.active += 1,
             Gauge::Inactive => d.inactive += 1,
@@ -242,7 +363,10 @@ impl Sim {
 
     fn remove(&mut self, slot: usize) {
         let c = self.conns.remove(slot).expect("removing a live entry");
-        let d = self.dests.get_mut(c.dest).expect("entries point at live dests");
+        let d = self
+            .dests
+            .get_mut(c.dest)
+            .expect("entries point at live dests");
         match c.gauge {
             Gauge::Active => d.active -= 1,
             Gauge::Inactive => d.inactive -= 1,
@@ -280,7 +404,9 @@ impl Sim {
     pub(super) fn on_timer(&mut self, slot: usize, id: u64) {
         let now = self.now_us;
         let timeouts = self.table.timeouts;
-        let Some(c) = self.conns.get_mut(slot).filter(|c| c.id == id) else { return };
+        let Some(c) = self.conns.get_mut(slot).filter(|c| c.id == id) else {
+            return;
+        };
         if c.next_us > now {
             // A template re-armed by use since this timer was set.
             self.timers.push(Reverse((c.next_us, slot, id)));
@@ -314,7 +440,10 @@ impl Sim {
         c.next_us = now + linger_s * SECOND;
         self.timers.push(Reverse((c.next_us, slot, id)));
         let (dest_slot, (svc_slot, svc_id)) = (c.dest, c.service);
-        let d = self.dests.get_mut(dest_slot).expect("entries point at live dests");
+        let d = self
+            .dests
+            .get_mut(dest_slot)
+            .expect("entries point at live dests");
         d.stats.end_flow(now, &carrying.flow, &carrying.residual);
         if old_gauge == Gauge::Active && gauge == Gauge::Inactive {
             d.active -= 1;
@@ -324,5 +453,4 @@ impl Sim {
             s.stats.end_flow(now, &carrying.flow, &carrying.residual);
         }
     }
-
 }
