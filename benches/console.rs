@@ -4,7 +4,7 @@
 //! Under `cargo test --all-targets` (no --bench argument) it draws a few frames only, as a smoke check.
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use ipvs_tui::console::input::action_for;
+use ipvs_tui::console::keys::input::action_for;
 use ipvs_tui::console::{Action, App, Keymap, Source, update};
 use ipvs_tui::ipvs::Backend;
 use ipvs_tui::ipvs::sim::SimBackend;
@@ -67,7 +67,7 @@ fn frames(services: usize, draws: usize) -> Vec<Duration> {
 /// work (the poll's snapshot copied as the event loop does, update, a 120x50 frame through
 /// LeanBackend, a tick) and, for reference, the simulator producing the snapshot.
 fn poll_work(services: usize, polls: usize) -> (Vec<Duration>, Vec<Duration>, usize) {
-    use ipvs_tui::console::lean_backend::LeanBackend;
+    use ipvs_tui::runtime::lean_backend::LeanBackend;
     let sim = SimBackend::scale(services, 2, 11);
     sim.advance(Duration::from_secs(60));
     let t0 = Instant::now();

@@ -6,9 +6,11 @@
 //! are the full-screen console.
 
 pub mod cli;
+pub mod config;
 pub mod console;
 pub mod host;
 pub mod ipvs;
 pub mod operation;
+pub mod runtime;
 pub mod setup;
 pub mod ui;

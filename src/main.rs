@@ -2,7 +2,7 @@
 
 use clap::{CommandFactory, Parser};
 use ipvs_tui::cli::{self, Cli};
-use ipvs_tui::console;
+use ipvs_tui::runtime;
 
 /// The command line: the subcommands of `cli`, plus the console's own option.
 #[derive(Debug, Parser)]
@@ -40,7 +40,7 @@ fn main() {
     }
     let status = match args.cli.command {
         Some(command) => cli::run(command, args.cli.audit_log),
-        None => console::run(console::Options {
+        None => runtime::run(runtime::Options {
             demo: args.demo,
             read_only: args.read_only,
             audit_log: args.cli.audit_log,

@@ -2,15 +2,16 @@
 //! around it, is one value that renders as its shell command, knows its inverse and whether it is
 //! destructive; plans of them apply all or nothing (see [`plan`]).
 
+pub mod audit;
 pub mod audited;
 pub mod plan;
 
 use crate::host::{self, HostBackend, HostError, HostOp, HostState};
-use crate::ipvs::audit::{AuditLog, Context};
 use crate::ipvs::model::Snapshot;
 use crate::ipvs::netlink::errno;
 use crate::ipvs::parse::Parsed;
 use crate::ipvs::{self, Backend, IpvsOp, table};
+use crate::operation::audit::{AuditLog, Context};
 use serde::Serialize;
 use thiserror::Error;
 
@@ -86,7 +87,7 @@ impl Operation {
     /// What this operation replaces in `before`, as lines for the audit log.
     pub fn before_lines(&self, before: &State) -> Vec<String> {
         match self {
-            Operation::Ipvs(op) => ipvs::audit::before_lines(op, &before.0),
+            Operation::Ipvs(op) => audit::before_lines(op, &before.0),
             Operation::Host(op) => op.before_lines(&before.1),
         }
     }
@@ -233,7 +234,7 @@ mod tests {
 
     #[test]
     fn host_changes_are_audited_like_ipvs_ones() {
-        use crate::ipvs::audit::{Entry, Source};
+        use crate::operation::audit::{Entry, Source};
         let dir = tempfile::tempdir().unwrap();
         let log = AuditLog::at(dir.path().join("audit.log"));
         let context = Context {

@@ -3,9 +3,9 @@
 
 use ipvs_tui::ipvs::Error;
 use ipvs_tui::ipvs::args::parse_args;
-use ipvs_tui::ipvs::audit::{Context, Entry, Source, Tail};
 use ipvs_tui::ipvs::model::Snapshot;
 use ipvs_tui::ipvs::{IpvsOp, table};
+use ipvs_tui::operation::audit::{Context, Entry, Source, Tail};
 use ipvs_tui::ui::panes::audit;
 use ipvs_tui::ui::theme::Theme;
 use ratatui::Terminal;

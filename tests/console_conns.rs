@@ -5,15 +5,15 @@
 mod screen;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use ipvs_tui::console::conn_source::ConnSource;
-use ipvs_tui::console::conns::{ConnsRequest, Scope};
-use ipvs_tui::console::input::action_for;
-use ipvs_tui::console::keymap::Layer;
+use ipvs_tui::console::keys::input::action_for;
+use ipvs_tui::console::keys::keymap::Layer;
+use ipvs_tui::console::panes::conns::{ConnsRequest, Scope};
 use ipvs_tui::console::{Action, App, Effect, Keymap, Source, update};
 use ipvs_tui::ipvs::Backend;
 use ipvs_tui::ipvs::conns::GroupBy;
 use ipvs_tui::ipvs::model::ServiceKey;
 use ipvs_tui::ipvs::sim::SimBackend;
+use ipvs_tui::runtime::conn_source::ConnSource;
 use ipvs_tui::ui::theme::Theme;
 use screen::{render, screen, text};
 use std::sync::Arc;

@@ -110,7 +110,7 @@ fn doctor_80x24() {
     let sim = SimBackend::demo(7);
     sim.advance(Duration::from_secs(30));
     let host = MemoryHost::new(app.host_state.clone().unwrap());
-    let findings = futures::executor::block_on(ipvs_tui::console::doctor::run(
+    let findings = futures::executor::block_on(ipvs_tui::console::panes::doctor::run(
         &sim,
         &host,
         &Default::default(),
@@ -128,7 +128,7 @@ fn doctor_160x48() {
     let sim = SimBackend::demo(7);
     sim.advance(Duration::from_secs(30));
     let host = MemoryHost::new(app.host_state.clone().unwrap());
-    let findings = futures::executor::block_on(ipvs_tui::console::doctor::run(
+    let findings = futures::executor::block_on(ipvs_tui::console::panes::doctor::run(
         &sim,
         &host,
         &Default::default(),
@@ -143,7 +143,7 @@ fn doctor_160x48() {
 /// host change; the doctor runs in its task on the same table and host.
 #[test]
 fn the_poller_reads_the_host_now_and_then_and_after_a_host_change() {
-    use ipvs_tui::console::poller::{HOST_EVERY, Poller};
+    use ipvs_tui::runtime::poller::{HOST_EVERY, Poller};
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

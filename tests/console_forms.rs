@@ -1279,7 +1279,7 @@ fn one_submit_reports_every_problem_even_rules_between_fields() {
 
 #[test]
 fn an_edit_hands_what_it_opened_on_to_the_stale_check() {
-    use ipvs_tui::ipvs::stale::Expected;
+    use ipvs_tui::console::stale::Expected;
     let mut now = table();
     let weight = Form::weight(&web(), &masq("203.0.113.2", 80, 1));
     assert_eq!(

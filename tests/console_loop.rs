@@ -3,12 +3,12 @@
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use futures::channel::mpsc;
-use ipvs_tui::console::poller::{Poller, SnapshotSource};
-use ipvs_tui::console::runloop::{self, Exit, Wiring};
 use ipvs_tui::console::{App, Keymap, Source};
 use ipvs_tui::host::MemoryHost;
 use ipvs_tui::ipvs::model::Snapshot;
 use ipvs_tui::ipvs::sim::SimBackend;
+use ipvs_tui::runtime::poller::{Poller, SnapshotSource};
+use ipvs_tui::runtime::runloop::{self, Exit, Wiring};
 use ipvs_tui::ui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -185,7 +185,7 @@ fn interval_keys_reach_the_poller() {
 /// simulator (the same one the poller reads) and the pane shows its groups.
 #[test]
 fn the_connections_pane_reads_the_simulator_through_the_loop() {
-    use ipvs_tui::console::conn_source::ConnSource;
+    use ipvs_tui::runtime::conn_source::ConnSource;
     use std::sync::Arc;
     let mut app = App::new(Source::Simulated, "lb1", Keymap::builtin(), Instant::now());
     let sim = || {
@@ -218,7 +218,7 @@ fn the_connections_pane_reads_the_simulator_through_the_loop() {
 /// it reads, shows the lines read so far, and Esc stops the read with what it had.
 #[test]
 fn a_slow_read_shows_progress_and_esc_cancels_it() {
-    use ipvs_tui::console::conn_source::ConnSource;
+    use ipvs_tui::runtime::conn_source::ConnSource;
     use std::io::Write;
     use std::os::unix::ffi::OsStrExt;
     let dir = std::env::temp_dir().join(format!("console_loop_conns_{}", std::process::id()));

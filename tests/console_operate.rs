@@ -5,14 +5,14 @@
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ipvs_tui::console::app::{Modal, Screen};
 use ipvs_tui::console::changes::{self, Policy};
-use ipvs_tui::console::input::action_for;
-use ipvs_tui::console::keymap::Layer;
+use ipvs_tui::console::keys::input::action_for;
+use ipvs_tui::console::keys::keymap::Layer;
 use ipvs_tui::console::{Action, App, Command, Effect, Focus, Keymap, Source, update};
 use ipvs_tui::host::MemoryHost;
-use ipvs_tui::ipvs::audit::{AuditLog, Context, Source as AuditSource, read_last};
 use ipvs_tui::ipvs::model::Snapshot;
 use ipvs_tui::ipvs::sim::SimBackend;
 use ipvs_tui::ipvs::{Backend, IpvsOp, rules};
+use ipvs_tui::operation::audit::{AuditLog, Context, Source as AuditSource, read_last};
 use ratatui::layout::Rect;
 use std::time::Instant;
 

@@ -332,7 +332,7 @@ fn read_only_offers_no_p_and_the_demo_writes_nothing_to_etc() {
 
 #[test]
 fn the_poller_makes_the_files_from_its_table_and_host() {
-    use ipvs_tui::console::poller::Poller;
+    use ipvs_tui::runtime::poller::Poller;
     let dir = tempfile::tempdir().unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -416,7 +416,7 @@ fn persist_160x48() {
 #[test]
 fn an_unreadable_table_makes_no_files() {
     struct Gone;
-    impl ipvs_tui::console::poller::SnapshotSource for Gone {
+    impl ipvs_tui::runtime::poller::SnapshotSource for Gone {
         async fn read(&self) -> ipvs_tui::ipvs::Result<Snapshot> {
             Err(ipvs_tui::ipvs::Error::Unavailable(
                 "the ip_vs module is not loaded".into(),
@@ -427,7 +427,7 @@ fn an_unreadable_table_makes_no_files() {
         }
     }
     let host = MemoryHost::new(HostState::default());
-    let e = futures::executor::block_on(ipvs_tui::console::persist::plan(
+    let e = futures::executor::block_on(ipvs_tui::console::panes::persist::plan(
         &Gone,
         &host,
         PathBuf::from("/etc"),

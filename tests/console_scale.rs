@@ -2,7 +2,7 @@
 //! are re-sorted only when the data, filter or sort changes.
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use ipvs_tui::console::input::action_for;
+use ipvs_tui::console::keys::input::action_for;
 use ipvs_tui::console::{Action, App, Keymap, Source, update};
 use ipvs_tui::ipvs::Backend;
 use ipvs_tui::ipvs::sim::SimBackend;

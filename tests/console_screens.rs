@@ -4,7 +4,7 @@
 mod screen;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use ipvs_tui::console::input::action_for;
+use ipvs_tui::console::keys::input::action_for;
 use ipvs_tui::console::{Action, App, Keymap, Source, update};
 use ipvs_tui::ipvs::Backend;
 use ipvs_tui::ipvs::sim::SimBackend;
@@ -207,7 +207,7 @@ fn polling_fails_after_good_polls_160x48() {
 
 #[test]
 fn a_bad_keymap_file_is_named_with_its_line_80x24() {
-    use ipvs_tui::console::config;
+    use ipvs_tui::config;
     let dir = std::env::temp_dir().join(format!("ipvs-tui-screens-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("keymap.toml");
@@ -322,7 +322,7 @@ fn palette_selection_is_reversed_and_bold_without_colour() {
     update(&mut app, action);
     let buffer = render(&mut app, 80, 24, &Theme::builtin().monochrome());
     let shown = text(&buffer);
-    let entries = ipvs_tui::console::palette::entries(&app);
+    let entries = ipvs_tui::console::keys::palette::entries(&app);
     let row_of = |needle: &str| {
         shown
             .lines()

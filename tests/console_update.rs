@@ -5,7 +5,7 @@ use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 use ipvs_tui::console::app::{Nav, Screen};
-use ipvs_tui::console::input::action_for;
+use ipvs_tui::console::keys::input::action_for;
 use ipvs_tui::console::view::Column;
 use ipvs_tui::console::{Action, App, Effect, Focus, Keymap, Source, update};
 use ipvs_tui::ipvs::sim::SimBackend;
@@ -362,7 +362,7 @@ fn r_switches_between_own_and_kernel_rates() {
 }
 
 fn palette_names(app: &App) -> Vec<String> {
-    ipvs_tui::console::palette::entries(app)
+    ipvs_tui::console::keys::palette::entries(app)
         .into_iter()
         .map(|e| e.name)
         .collect()
@@ -394,7 +394,7 @@ fn the_palette_opens_on_colon_takes_text_and_esc_closes_it_without_running_anyth
 fn the_palette_lists_the_commands_available_now_from_the_keymap() {
     let mut app = demo_app();
     palette(&mut app, "");
-    let all = ipvs_tui::console::palette::entries(&app);
+    let all = ipvs_tui::console::keys::palette::entries(&app);
     let names: Vec<&str> = all.iter().map(|e| e.name.as_str()).collect();
     for name in [
         "quit",

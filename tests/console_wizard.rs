@@ -322,9 +322,10 @@ fn a_dr_real_server_by_arrows_sets_the_arp_sysctls_and_the_vip_on_lo() {
     let off = host::parse::sysctl_assignment("net.ipv4.conf.all.arp_ignore=0").unwrap();
     futures::executor::block_on(kept.host.apply(&off)).unwrap();
     let checks = |ask: &ipvs_tui::setup::gather::Ask| -> Vec<String> {
-        let findings =
-            futures::executor::block_on(ipvs_tui::console::doctor::run(&kept.sim, &kept.host, ask))
-                .unwrap();
+        let findings = futures::executor::block_on(ipvs_tui::console::panes::doctor::run(
+            &kept.sim, &kept.host, ask,
+        ))
+        .unwrap();
         findings.iter().map(|f| f.check.to_string()).collect()
     };
     assert!(
@@ -794,7 +795,7 @@ fn read_only_has_no_wizard_and_applies_nothing() {
     rw.key(':');
     rw.typed("wizard");
     assert_eq!(
-        ipvs_tui::console::palette::entries(&rw.app)
+        ipvs_tui::console::keys::palette::entries(&rw.app)
             .first()
             .map(|e| e.name.clone())
             .as_deref(),

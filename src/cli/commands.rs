@@ -4,12 +4,12 @@ use super::restore;
 use super::{Command, DaemonCommand, ListArgs, VipCommand, host, sysctl, vip};
 use crate::host::HostError;
 use crate::host::HostState;
-use crate::ipvs::audit::{AuditLog, Context, Source};
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::listing::{self, ListFormat};
 use crate::ipvs::model::{SyncDaemon, Timeouts};
 use crate::ipvs::parse::{self, ParseError};
 use crate::ipvs::{Backend, Error, IpvsOp, rules};
+use crate::operation::audit::{AuditLog, Context, Source};
 use crate::operation::{AuditedOps, IpvsOnly, Operation, OperationError, apply_plan};
 
 /// Exit status for bad input (as ipvsadm), and for a refusal by the kernel.

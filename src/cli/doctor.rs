@@ -5,9 +5,9 @@
 use super::commands::{EXIT_FAILED, EXIT_USAGE, Failure};
 use super::setup::{apply_reporting, check_steps, read_system};
 use crate::ipvs::Backend;
-use crate::ipvs::audit::AuditLog;
 use crate::ipvs::kernel::KernelBackend;
 use crate::operation::Operation;
+use crate::operation::audit::AuditLog;
 use crate::setup::Role;
 use crate::setup::doctor::{self, FindingJson};
 use crate::setup::gather::{self, Ask};

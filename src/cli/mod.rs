@@ -12,9 +12,9 @@ mod vip;
 
 pub use conns::ConnsArgs;
 
-use crate::ipvs::audit::AuditLog;
 use crate::ipvs::model::{Family, Protocol, ServiceKey};
 use crate::ipvs::parse::{self, ParseError};
+use crate::operation::audit::AuditLog;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 

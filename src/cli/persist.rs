@@ -4,8 +4,8 @@
 use super::commands::{EXIT_FAILED, EXIT_USAGE, Failure};
 use super::setup::{apply_reporting, check_steps, read_system};
 use crate::host::{HostBackend, LiveHost};
-use crate::ipvs::audit::{AuditLog, Context, Source};
 use crate::ipvs::{Error, rules};
+use crate::operation::audit::{AuditLog, Context, Source};
 use crate::setup::persist::{self, HostFile, OnDisk};
 use std::path::Path;
 use std::time::{Duration, Instant};

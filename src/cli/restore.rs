@@ -2,10 +2,10 @@
 
 use super::commands::{EXIT_FAILED, EXIT_USAGE, Failure};
 use crate::host::HostState;
-use crate::ipvs::audit::{AuditLog, Context, Source};
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::rules::{self, Rule};
 use crate::ipvs::{Backend, Error};
+use crate::operation::audit::{AuditLog, Context, Source};
 use crate::operation::{AuditedOps, IpvsOnly, Operation, apply_plan};
 use std::io::Read;
 use std::path::Path;

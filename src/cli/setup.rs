@@ -4,10 +4,10 @@
 use super::commands::{EXIT_FAILED, EXIT_USAGE, Failure, warn_problem};
 use super::doctor;
 use crate::host::{HostBackend, LiveHost};
-use crate::ipvs::audit::{AuditLog, Context, Source};
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::model::Snapshot;
 use crate::ipvs::{Backend, Error};
+use crate::operation::audit::{AuditLog, Context, Source};
 use crate::operation::{
     AuditedOps, HostOnly, Operation, PlanFailure, State, System, apply_plan, check_plan,
 };

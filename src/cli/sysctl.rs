@@ -3,9 +3,9 @@
 use super::commands::{EXIT_FAILED, EXIT_USAGE, Failure, warn_problem};
 use crate::host::parse::{describe, sysctl_assignment};
 use crate::host::{HostBackend, HostError, HostOp, HostState, LVS_SYSCTLS, LiveHost, sysctl};
-use crate::ipvs::audit::AuditLog;
-use crate::ipvs::audit::{Context, Source};
 use crate::ipvs::model::Snapshot;
+use crate::operation::audit::AuditLog;
+use crate::operation::audit::{Context, Source};
 use crate::operation::{AuditedOps, HostOnly, Operation, apply_plan};
 use serde::Serialize;
 

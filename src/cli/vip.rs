@@ -4,12 +4,12 @@ use super::commands::{EXIT_FAILED, EXIT_USAGE, Failure, warn_problem};
 use crate::host::vips::{VipBinding, vip_bindings};
 use crate::host::{self, HostBackend, HostError, HostOp, LiveHost};
 use crate::ipvs::Backend;
-use crate::ipvs::audit::AuditLog;
-use crate::ipvs::audit::{Context, Source};
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::model::Snapshot;
 use crate::ipvs::netlink::errno::service_name;
 use crate::ipvs::parse::{ParseError, Parsed};
+use crate::operation::audit::AuditLog;
+use crate::operation::audit::{Context, Source};
 use crate::operation::{AuditedOps, HostOnly, Operation, apply_plan};
 
 const ADD_USAGE: &str =

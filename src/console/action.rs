@@ -1,11 +1,11 @@
 //! What can happen to the console (actions) and what the console asks of the world (effects).
 
 use super::changes::{Change, Outcome as ChangeOutcome};
-use super::conns::ConnsRequest;
+use crate::console::panes::conns::ConnsRequest;
 use crate::ipvs::Error;
-use crate::ipvs::audit::Tail;
 use crate::ipvs::conns::Outcome;
 use crate::ipvs::model::Snapshot;
+use crate::operation::audit::Tail;
 use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -247,7 +247,7 @@ pub enum Action {
     /// The doctor's findings, or why it could not look.
     DoctorRead(Result<Vec<crate::setup::doctor::Finding>, String>),
     /// The files `P` would write and how each stands on disk, or why they could not be made.
-    PersistPlanned(Result<Vec<super::persist::Planned>, String>),
+    PersistPlanned(Result<Vec<crate::console::panes::persist::Planned>, String>),
     /// What writing them did.
     PersistWritten(crate::setup::persist::Written),
     /// A left click at a screen cell.

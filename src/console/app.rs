@@ -3,19 +3,19 @@
 
 use super::action::Command;
 use super::changes::Change;
-use super::conns::ConnsPane;
 use super::drain::DrainPrompt;
 use super::form::{Confirm, Form};
-use super::keymap::Keymap;
-use super::palette::Palette;
 use super::view::{self, Column, SortSpec};
+use crate::console::drain::machine::Drain;
+use crate::console::keys::keymap::Keymap;
+use crate::console::keys::palette::Palette;
+use crate::console::panes::conns::ConnsPane;
+use crate::console::stale::Expected;
 use crate::ipvs::Error;
-use crate::ipvs::audit::Tail;
-use crate::ipvs::drain::Drain;
 use crate::ipvs::model::{Dest, Service, ServiceKey, Snapshot};
 use crate::ipvs::rates::{RateSource, RateTracker};
-use crate::ipvs::stale::Expected;
 use crate::operation::Operation;
+use crate::operation::audit::Tail;
 use ratatui::layout::Rect;
 use std::io;
 use std::net::IpAddr;
@@ -101,7 +101,7 @@ pub enum Modal {
     /// The deadline of a new drain.
     Drain(DrainPrompt),
     /// A host form: bind a VIP, set a sysctl.
-    Host(super::hostpanes::form::HostForm),
+    Host(crate::console::panes::hostpanes::form::HostForm),
     /// The setup wizard (`W`).
     Wizard(super::wizard::Wizard),
 }
@@ -188,11 +188,11 @@ pub struct App {
     /// The host around IPVS (links, addresses, sysctls) as last read by the poller.
     pub host_state: Option<crate::host::HostState>,
     /// The interfaces or sysctls pane, while open.
-    pub host_pane: Option<super::hostpanes::HostPane>,
+    pub host_pane: Option<crate::console::panes::hostpanes::HostPane>,
     /// The doctor pane, while open.
-    pub doctor: Option<super::doctor::DoctorView>,
+    pub doctor: Option<crate::console::panes::doctor::DoctorView>,
     /// The persist pane (`P`), while open, and where it writes (None: /etc).
-    pub persist: Option<super::persist::PersistView>,
+    pub persist: Option<crate::console::panes::persist::PersistView>,
     pub persist_dir: Option<PathBuf>,
 }
 

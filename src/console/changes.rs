@@ -3,13 +3,13 @@
 //! the poller's task, so a change never overlaps a poll on the netlink socket and the view is
 //! re-read right after it.
 
-use super::poller::SnapshotSource;
+use crate::console::stale::{Expected, Stale};
 use crate::host::{HostBackend, HostState};
-use crate::ipvs::audit::{AuditLog, Context};
 use crate::ipvs::model::Snapshot;
-use crate::ipvs::stale::{Expected, Stale};
 use crate::ipvs::{Backend, Error, IpvsOp, Result};
+use crate::operation::audit::{AuditLog, Context};
 use crate::operation::{AuditedOps, Operation, PlanFailure, State, System, apply_plan};
+use crate::runtime::poller::SnapshotSource;
 
 /// Who asked, so that the outcome goes back to the right place (a form keeps its text on failure).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,8 +183,8 @@ mod tests {
     use super::*;
     use crate::host::MemoryHost;
     use crate::ipvs::args::parse_args;
-    use crate::ipvs::audit::{Source as AuditSource, read_last};
     use crate::ipvs::sim::SimBackend;
+    use crate::operation::audit::{Source as AuditSource, read_last};
 
     fn op(line: &str) -> IpvsOp {
         parse_args(&line.split_whitespace().collect::<Vec<_>>()).unwrap()

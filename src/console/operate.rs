@@ -6,9 +6,9 @@ use super::app::{App, Focus, Modal, UndoStep};
 use super::changes::{Change, Failure, Origin, Outcome, READ_ONLY};
 use super::drain;
 use super::form::{Confirm, Form};
+use crate::console::stale::Expected;
 use crate::ipvs::IpvsOp;
 use crate::ipvs::model::{DestConfig, MAX_WEIGHT, ServiceConfig};
-use crate::ipvs::stale::Expected;
 use crate::operation::{self, Operation};
 use tui_input::InputRequest;
 

@@ -3,12 +3,12 @@
 
 use super::action::{Action, Command, Effect};
 use super::app::{App, AuditView, FLASH_ERROR_FOR, FLASH_FOR, Focus, INTERVALS, Nav, Source};
-use super::conns;
 use super::drain;
-use super::navigate;
 use super::operate;
-use super::palette::{self, Run};
 use super::view::{self, Column, SERVER_COLUMNS, SERVICE_COLUMNS};
+use crate::console::keys::navigate;
+use crate::console::keys::palette::{self, Run};
+use crate::console::panes::conns;
 use crate::ipvs::rates::RateSource;
 use ratatui::layout::Position;
 
@@ -43,16 +43,16 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::DoctorRead(findings) => {
-            super::doctor::read(app, findings);
+            crate::console::panes::doctor::read(app, findings);
             vec![]
         }
         Action::PersistPlanned(files) => {
-            super::persist::planned(app, files);
+            crate::console::panes::persist::planned(app, files);
             vec![]
         }
-        Action::PersistWritten(written) => super::persist::written(app, written),
+        Action::PersistWritten(written) => crate::console::panes::persist::written(app, written),
         Action::HostRead(host) => {
-            super::hostpanes::observe(app, *host);
+            crate::console::panes::hostpanes::observe(app, *host);
             vec![]
         }
         Action::AuditRead(tail) => {
@@ -250,16 +250,20 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
                 }
             }
         }
-        Command::Doctor | Command::DoctorFix => return super::doctor::command(app, c),
+        Command::Doctor | Command::DoctorFix => {
+            return crate::console::panes::doctor::command(app, c);
+        }
         // Taken by the wizard above while it is open.
         Command::Wizard | Command::WizardNext | Command::WizardBack => {}
-        Command::Persist | Command::PersistWrite => return super::persist::command(app, c),
+        Command::Persist | Command::PersistWrite => {
+            return crate::console::panes::persist::command(app, c);
+        }
         Command::Interfaces
         | Command::Sysctls
         | Command::BindVip
         | Command::UnbindVip
         | Command::EditSysctl => {
-            return super::hostpanes::command(app, c);
+            return crate::console::panes::hostpanes::command(app, c);
         }
         Command::Drain => {
             if app.read_only {

@@ -12,6 +12,9 @@ use netlink_packet_core::{NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NetlinkMessage, 
 use netlink_packet_generic::GenlMessage;
 use tokio::sync::Mutex;
 
+/// After IPVS was found missing, how long before trying again (each try runs modprobe).
+pub const RECONNECT_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
 mod dump;
 mod poll;
 

@@ -2,10 +2,8 @@
 //! Nothing here knows that a terminal exists.
 
 pub mod args;
-pub mod audit;
 pub mod backend;
 pub mod conns;
-pub mod drain;
 pub mod error;
 pub mod kernel;
 pub mod listing;
@@ -17,7 +15,6 @@ pub mod procfs;
 pub mod rates;
 pub mod rules;
 pub mod sim;
-pub mod stale;
 pub mod table;
 
 pub use backend::Backend;

@@ -3,7 +3,7 @@
 //! the first problem is kept for the caller to report (a warning on stderr, a line in the console).
 
 use super::{Apply, Operation, OperationError, State, record};
-use crate::ipvs::audit::{AuditLog, Context};
+use crate::operation::audit::{AuditLog, Context};
 use std::cell::RefCell;
 
 pub struct AuditedOps<'a, A> {

@@ -1,7 +1,7 @@
 //! The help overlay, generated from the keymap in force: it cannot list a key that does nothing.
 
 use crate::console::app::App;
-use crate::console::keymap::Layer;
+use crate::console::keys::keymap::Layer;
 use crate::ui::format;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
@@ -94,7 +94,7 @@ pub fn lines(app: &App, theme: &Theme, width: usize) -> Vec<Line<'static>> {
             "bytes and packets per second, in (to the director) and out",
         ),
     ];
-    let keys = |b: &crate::console::keymap::Binding| {
+    let keys = |b: &crate::console::keys::keymap::Binding| {
         b.keys
             .iter()
             .map(ToString::to_string)

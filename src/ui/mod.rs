@@ -76,10 +76,10 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Screen {
     if let Some(pane) = &app.host_pane {
         f.render_widget(Clear, main);
         match pane.kind {
-            crate::console::hostpanes::PaneKind::Interfaces => {
+            crate::console::panes::hostpanes::PaneKind::Interfaces => {
                 screen.pane_offset = panes::interfaces::draw(f, main, app, theme)
             }
-            crate::console::hostpanes::PaneKind::Sysctls => {
+            crate::console::panes::hostpanes::PaneKind::Sysctls => {
                 screen.pane_offset = panes::sysctls::draw(f, main, app, theme)
             }
         }

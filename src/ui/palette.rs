@@ -2,7 +2,7 @@
 //! commands in a box just above it, the selected one highlighted like a selected table row.
 
 use crate::console::app::App;
-use crate::console::palette;
+use crate::console::keys::palette;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};

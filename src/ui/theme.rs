@@ -1,7 +1,7 @@
 //! Styles by role, read from TOML (assets/theme.toml by default), and the monochrome form used
 //! under NO_COLOR, where meaning is carried by bold and reverse video instead of colour.
 
-use crate::console::config::ConfigError;
+use crate::config::ConfigError;
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 use std::collections::BTreeMap;

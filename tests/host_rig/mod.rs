@@ -9,15 +9,15 @@ mod screen;
 pub use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 pub use ipvs_tui::console::app::{Modal, Screen};
 pub use ipvs_tui::console::changes::{self, Policy};
-pub use ipvs_tui::console::hostpanes::rows;
-pub use ipvs_tui::console::input::action_for;
-pub use ipvs_tui::console::keymap::Layer;
+pub use ipvs_tui::console::keys::input::action_for;
+pub use ipvs_tui::console::keys::keymap::Layer;
+pub use ipvs_tui::console::panes::hostpanes::rows;
 pub use ipvs_tui::console::{Action, App, Command, Effect, Keymap, Source, update};
 pub use ipvs_tui::host::{self, HostBackend, HostState, MemoryHost};
 pub use ipvs_tui::ipvs::Backend;
-pub use ipvs_tui::ipvs::audit::{AuditLog, Context, Source as AuditSource, read_last};
 pub use ipvs_tui::ipvs::model::Snapshot;
 pub use ipvs_tui::ipvs::sim::SimBackend;
+pub use ipvs_tui::operation::audit::{AuditLog, Context, Source as AuditSource, read_last};
 pub use ipvs_tui::ui::{self, theme::Theme};
 pub use ratatui::Terminal;
 pub use ratatui::backend::TestBackend;
@@ -105,16 +105,16 @@ impl Rig {
                 }
                 // As the poller does it: on the same table and host.
                 Effect::RunDoctor(ask) => {
-                    let findings = futures::executor::block_on(ipvs_tui::console::doctor::run(
-                        &self.sim, &self.host, &ask,
-                    ));
+                    let findings = futures::executor::block_on(
+                        ipvs_tui::console::panes::doctor::run(&self.sim, &self.host, &ask),
+                    );
                     let more = update(&mut self.app, Action::DoctorRead(findings));
                     self.run(more);
                 }
                 Effect::PlanPersist(dir) => {
-                    let files = futures::executor::block_on(ipvs_tui::console::persist::plan(
-                        &self.sim, &self.host, dir,
-                    ));
+                    let files = futures::executor::block_on(
+                        ipvs_tui::console::panes::persist::plan(&self.sim, &self.host, dir),
+                    );
                     let more = update(&mut self.app, Action::PersistPlanned(files));
                     self.run(more);
                 }

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use ipvs_tui::console::input::action_for;
+use ipvs_tui::console::keys::input::action_for;
 use ipvs_tui::console::{App, update};
 use ipvs_tui::ui::{self, theme::Theme};
 use ratatui::Terminal;

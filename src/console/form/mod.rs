@@ -17,10 +17,10 @@ pub use confirm::Confirm;
 pub use fields::{FieldId, Value};
 pub use view::FieldView;
 
+use crate::console::stale::Expected;
 use crate::ipvs::IpvsOp;
 use crate::ipvs::model::{DestConfig, ServiceConfig, ServiceKey, Snapshot, SyncDaemon, Timeouts};
 use crate::ipvs::parse;
-use crate::ipvs::stale::Expected;
 use check::{Check, Problem};
 use fields::Field;
 use tui_input::InputRequest;
@@ -248,7 +248,7 @@ impl Form {
     }
 
     /// For an edit (service, real server, weight, timeouts): the object as it was when the form
-    /// opened, for `ipvs::stale` to compare with the table before applying.
+    /// opened, for `console::stale` to compare with the table before applying.
     pub fn expected(&self) -> Option<Expected> {
         match &self.kind {
             FormKind::EditService { original } => Some(Expected::Service(original.clone())),

@@ -4,7 +4,7 @@
 //! audit log as one `persist` entry. Blocking: the console runs it on a blocking thread.
 
 use super::{OnDisk, PersistFile, UNIT_NAME};
-use crate::ipvs::audit::{AuditLog, Context};
+use crate::operation::audit::{AuditLog, Context};
 use std::io;
 use std::path::{Path, PathBuf};
 

@@ -3,7 +3,7 @@
 //! IPVS forms.
 
 use super::{centred, wrap};
-use crate::console::hostpanes::form::HostForm;
+use crate::console::panes::hostpanes::form::HostForm;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};

@@ -2,7 +2,7 @@
 //! command), and under them what the selected one replaced and why it failed.
 
 use crate::console::app::Nav;
-use crate::ipvs::audit::{Entry, Source, Tail};
+use crate::operation::audit::{Entry, Source, Tail};
 use crate::ui::table::{self, ColumnSpec, RowData, pane_title};
 use crate::ui::theme::Theme;
 use ratatui::Frame;

@@ -2,7 +2,7 @@
 //! filter being typed with its mistake under it, then connection rows, group counts or
 //! persistence templates. Only the lines on screen are built.
 
-use crate::console::conns::ConnsPane;
+use crate::console::panes::conns::ConnsPane;
 use crate::ipvs::conns::{ConnTable, ConnView, GroupBy, Row, SortBy};
 use crate::ui::format;
 use crate::ui::table::{self, ColumnSpec, RowData, pane_title};

@@ -3,7 +3,7 @@
 //! VIPs of services that are bound nowhere on this host.
 
 use crate::console::app::App;
-use crate::console::hostpanes::rows::{self, AddrRow};
+use crate::console::panes::hostpanes::rows::{self, AddrRow};
 use crate::console::view::service_label;
 use crate::host::vips::vip_bindings;
 use crate::ui::table::{self, ColumnSpec, RowData};

@@ -2,8 +2,8 @@
 
 use crate::console::action::Command;
 use crate::console::app::App;
-use crate::console::poller::RECONNECT_EVERY;
 use crate::ipvs::Error;
+use crate::ipvs::kernel::RECONNECT_EVERY;
 use crate::ui::format;
 use crate::ui::theme::Theme;
 use ratatui::Frame;

@@ -2,7 +2,7 @@
 //! differing from the disk, the selected one's difference and contents, what the last write did,
 //! and the confirmation naming every file a write overwrites.
 
-use crate::console::persist::{PersistView, Planned};
+use crate::console::panes::persist::{PersistView, Planned};
 use crate::setup::persist::OnDisk;
 use crate::ui::form::centred;
 use crate::ui::table::{self, ColumnSpec, RowData};

@@ -3,7 +3,7 @@
 //! what the selected one does.
 
 use crate::console::app::App;
-use crate::console::hostpanes::rows::{self, SysctlRow};
+use crate::console::panes::hostpanes::rows::{self, SysctlRow};
 use crate::host::parse::describe;
 use crate::ui::table::{self, ColumnSpec, RowData};
 use crate::ui::theme::Theme;

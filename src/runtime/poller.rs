@@ -2,12 +2,12 @@
 //! on a watch channel, so a slow screen sees only the newest poll (bursts coalesce). Changes go
 //! through the same task (see `changes`), so they never overlap a poll, and a poll follows each.
 
-use super::changes::{self, Change, Outcome, Policy};
-use super::conn_source::ConnSource;
+use crate::console::changes::{self, Change, Outcome, Policy};
 use crate::host::{HostBackend, HostState};
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::model::{ServiceKey, Snapshot};
 use crate::ipvs::{Backend, Error, IpvsOp, Result};
+use crate::runtime::conn_source::ConnSource;
 use crate::setup::gather::Ask;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -42,8 +42,9 @@ pub struct Poller {
         mpsc::UnboundedReceiver<std::result::Result<Vec<crate::setup::doctor::Finding>, String>>,
     doctor: mpsc::UnboundedSender<Ask>,
     /// The persist pane's files, one answer per `plan_persist`.
-    pub persist_plans:
-        mpsc::UnboundedReceiver<std::result::Result<Vec<super::persist::Planned>, String>>,
+    pub persist_plans: mpsc::UnboundedReceiver<
+        std::result::Result<Vec<crate::console::panes::persist::Planned>, String>,
+    >,
     persist: mpsc::UnboundedSender<std::path::PathBuf>,
     task: JoinHandle<()>,
     /// Where the connections pane reads the connections of what this poller polls.
@@ -107,14 +108,14 @@ impl Poller {
                     }
                     // The doctor reads the same table and host (and probes the real servers).
                     Some(ask) = doctor_rx.recv() => {
-                        let findings = super::doctor::run(&source, &host, &ask).await;
+                        let findings = crate::console::panes::doctor::run(&source, &host, &ask).await;
                         if diagnoses_tx.send(findings).is_err() {
                             return;
                         }
                     }
                     // The persist pane's files are rendered from the same table and host.
                     Some(dir) = persist_rx.recv() => {
-                        if plans_tx.send(super::persist::plan(&source, &host, dir).await).is_err() {
+                        if plans_tx.send(crate::console::panes::persist::plan(&source, &host, dir).await).is_err() {
                             return;
                         }
                     }
@@ -198,7 +199,8 @@ impl<B: Backend> SnapshotSource for B {
 }
 
 /// After IPVS was found missing, how long before trying again (each try runs modprobe).
-pub const RECONNECT_EVERY: Duration = Duration::from_secs(30);
+pub use crate::ipvs::kernel::RECONNECT_EVERY;
+// moved: Duration = Duration::from_secs(30);
 
 /// This host's IPVS, connecting (again) whenever it is not connected: the console starts even
 /// when IPVS is unreachable and picks it up once the module is loaded.

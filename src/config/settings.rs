@@ -1,7 +1,7 @@
 //! The console's settings file (config.toml in the XDG config directory; documented defaults in
 //! assets/config.toml): read-only mode, where the audit log goes, where `P` writes its files.
 
-use super::config::ConfigError;
+use crate::config::ConfigError;
 use serde::Deserialize;
 use std::path::PathBuf;
 

@@ -1,9 +1,9 @@
 //! Which keys reach what now: the keymap layers in force (the pane or form on top, else the
 //! tables), and whether a command can do something (the hint bar offers only those).
 
-use super::action::Command;
-use super::app::{App, Focus, Modal};
-use super::keymap::Layer;
+use crate::console::action::Command;
+use crate::console::app::{App, Focus, Modal};
+use crate::console::keys::keymap::Layer;
 
 impl App {
     /// The keymap layers in force, most specific first.

@@ -1,21 +1,21 @@
 //! Starting the console for real: configuration, the backend (kernel, read-only /proc or demo),
 //! signals, the terminal, and an exit status. Whatever happens, the terminal is given back.
 
-use super::app::{App, DEFAULT_INTERVAL, Source};
-use super::changes::Policy;
-use super::config;
-use super::conn_source::ConnSource;
-use super::keymap::Keymap;
-use super::poller::{Kernel, Poller};
-use super::runloop::{self, Exit, JobControl, Wiring};
-use super::settings::Settings;
-use super::terminal;
+use crate::config;
+use crate::config::settings::Settings;
+use crate::console::app::{App, DEFAULT_INTERVAL, Source};
+use crate::console::changes::Policy;
+use crate::console::keys::keymap::Keymap;
 use crate::host::{self, LiveHost, MemoryHost};
-use crate::ipvs::audit::{AuditLog, Context, Source as AuditSource};
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::procfs::ProcBackend;
 use crate::ipvs::sim::SimBackend;
 use crate::ipvs::{Backend, Error};
+use crate::operation::audit::{AuditLog, Context, Source as AuditSource};
+use crate::runtime::conn_source::ConnSource;
+use crate::runtime::poller::{Kernel, Poller};
+use crate::runtime::runloop::{self, Exit, JobControl, Wiring};
+use crate::runtime::terminal;
 use crate::ui::theme::{self, Theme};
 use crossterm::event::EventStream;
 use crossterm::tty::IsTty;

@@ -2,12 +2,12 @@
 //! It redraws only when something changed, once per burst of input, inside synchronized output.
 //! Generic over the ratatui backend and the event stream, so tests run it headless.
 
-use super::action::{Action, Effect};
-use super::app::App;
-use super::input::action_for;
-use super::poller::{Polled, Poller};
-use super::update::update;
-use crate::ipvs::audit::read_last;
+use crate::console::action::{Action, Effect};
+use crate::console::app::App;
+use crate::console::keys::input::action_for;
+use crate::console::update::update;
+use crate::operation::audit::read_last;
+use crate::runtime::poller::{Polled, Poller};
 use crate::ui::{self, theme::Theme};
 use crossterm::event::Event;
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};

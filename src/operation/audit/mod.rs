@@ -11,9 +11,9 @@ pub use before::before_lines;
 pub use entry::{Entry, Outcome, Source};
 pub use read::{Tail, read_last};
 
-use super::error::Error;
-use super::model::Snapshot;
-use super::op::IpvsOp;
+use crate::ipvs::error::Error;
+use crate::ipvs::model::Snapshot;
+use crate::ipvs::op::IpvsOp;
 use std::fs::{DirBuilder, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};

@@ -1,14 +1,14 @@
 //! The keymap: keys to commands per layer, read from TOML (assets/keymap.toml by default). Help
 //! and the hint bar are generated from the same table, so they cannot drift from the keys.
 
-use super::action::Command;
-use super::config::ConfigError;
-use super::keys::Key;
+use crate::config::ConfigError;
+use crate::console::action::Command;
+use crate::console::keys::Key;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
 
-pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
+pub const DEFAULT_KEYMAP: &str = include_str!("../../../assets/keymap.toml");
 
 /// Where a binding applies. Lookups try the layers of the current context in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -6,7 +6,7 @@
 //! with four resets; the event loop adds synchronized-output markers and a cursor hide. At 1 s
 //! refresh that overhead was most of what the console wrote.
 
-use super::term_size::TermSize;
+use crate::runtime::term_size::TermSize;
 use ratatui::backend::{Backend, ClearType, WindowSize};
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Position, Rect, Size};

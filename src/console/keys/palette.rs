@@ -5,10 +5,10 @@
 //! adds two words that take an argument, `sort <column>` and `filter <text>`, and only while
 //! the keymap offers sorting and filtering.
 
-use super::action::Command;
-use super::app::{App, Focus};
-use super::keys::Key;
-use super::view::{Column, SERVER_COLUMNS, SERVICE_COLUMNS};
+use crate::console::action::Command;
+use crate::console::app::{App, Focus};
+use crate::console::keys::Key;
+use crate::console::view::{Column, SERVER_COLUMNS, SERVICE_COLUMNS};
 use tui_input::{Input, InputRequest};
 
 /// The palette while open: what is typed and which matching entry is selected.
@@ -256,7 +256,7 @@ mod tests {
     #[test]
     fn an_action_the_keymap_does_not_bind_is_not_offered() {
         use crate::console::app::Source;
-        use crate::console::keymap::{DEFAULT_KEYMAP, Keymap};
+        use crate::console::keys::keymap::{DEFAULT_KEYMAP, Keymap};
         let names = |keymap: Keymap| {
             let mut app = App::new(Source::Simulated, "lb1", keymap, std::time::Instant::now());
             open(&mut app);

@@ -5,10 +5,10 @@
 pub mod form;
 pub mod rows;
 
-use super::action::{Command, Effect};
-use super::app::{App, Modal, Nav};
-use super::changes::READ_ONLY;
-use super::form::Confirm;
+use crate::console::action::{Command, Effect};
+use crate::console::app::{App, Modal, Nav};
+use crate::console::changes::READ_ONLY;
+use crate::console::form::Confirm;
 use crate::host::{HostError, HostOp, HostState};
 use form::HostForm;
 
@@ -154,10 +154,10 @@ fn edit_sysctl(app: &mut App) {
 
 impl HostPane {
     /// The keymap layer of this pane.
-    pub fn layer(&self) -> super::keymap::Layer {
+    pub fn layer(&self) -> crate::console::keys::keymap::Layer {
         match self.kind {
-            PaneKind::Interfaces => super::keymap::Layer::Interfaces,
-            PaneKind::Sysctls => super::keymap::Layer::Sysctls,
+            PaneKind::Interfaces => crate::console::keys::keymap::Layer::Interfaces,
+            PaneKind::Sysctls => crate::console::keys::keymap::Layer::Sysctls,
         }
     }
 }

@@ -2,9 +2,9 @@
 //! the last table) and what its keys do. Reads leave as `Effect::ReadConns` and come back as
 //! `Action::ConnsRead`; they happen only while the pane is open.
 
-use super::action::{Command, Effect};
-use super::app::App;
-use super::view::service_label;
+use crate::console::action::{Command, Effect};
+use crate::console::app::App;
+use crate::console::view::service_label;
 use crate::ipvs::conns::filter::{Endpoint, persistence_masks};
 use crate::ipvs::conns::{ConnTable, Filter, GroupBy, Limits, Outcome, Progress, SortBy};
 use crate::ipvs::model::{ServiceKey, Snapshot};

@@ -3,12 +3,12 @@
 //! from the disk, the selected one's contents shown; Enter asks, naming every file it overwrites,
 //! and a second Enter writes them (see `setup::persist::write`).
 
-use super::action::{Command, Effect};
-use super::app::{App, Source};
-use super::changes::READ_ONLY;
-use super::poller::SnapshotSource;
+use crate::console::action::{Command, Effect};
+use crate::console::app::{App, Source};
+use crate::console::changes::READ_ONLY;
 use crate::host::HostBackend;
-use crate::ipvs::audit::{AuditLog, Context, Source as AuditSource};
+use crate::operation::audit::{AuditLog, Context, Source as AuditSource};
+use crate::runtime::poller::SnapshotSource;
 use crate::setup::persist::{self, OnDisk, PersistFile};
 use crate::setup::persist::{WriteRequest, Written};
 use std::path::PathBuf;

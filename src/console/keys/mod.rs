@@ -1,4 +1,11 @@
-//! Keys as the keymap file writes them ("q", "ctrl-l", "pagedown") and as crossterm reports them.
+//! Keys: as the keymap file writes them ("q", "ctrl-l", "pagedown") and as crossterm reports
+//! them, and the modules that turn them into actions (keymap, layers, input, navigation, palette).
+
+pub mod input;
+pub mod keymap;
+pub mod layers;
+pub mod navigate;
+pub mod palette;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::fmt;

@@ -2,8 +2,8 @@
 //! about to be applied. keepalived, kube-proxy or a colleague with ipvsadm may own the same table,
 //! so an edit must never silently overwrite values that changed under the operator.
 
-use super::model::{DestConfig, ServiceConfig, ServiceKey, Snapshot, Timeouts};
-use super::rules;
+use crate::ipvs::model::{DestConfig, ServiceConfig, ServiceKey, Snapshot, Timeouts};
+use crate::ipvs::rules;
 
 /// What an edit expects to find, as it was when its form opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,7 +51,7 @@ impl Expected {
                 let Some(now) = now else {
                     return Err(vanished(format!(
                         "the real server {} of {service}",
-                        super::model::AddrPort(&was.addr, was.port)
+                        crate::ipvs::model::AddrPort(&was.addr, was.port)
                     )));
                 };
                 if now.config == *was {
@@ -59,7 +59,7 @@ impl Expected {
                 }
                 let what = format!(
                     "the real server {} of {service}",
-                    super::model::AddrPort(&was.addr, was.port)
+                    crate::ipvs::model::AddrPort(&was.addr, was.port)
                 );
                 Err(changed(
                     what,

@@ -2,7 +2,7 @@
 //! simulator's table in the same format. Either way the lines go through the same collector off
 //! the console's thread, with progress and cancellation.
 
-use super::conns::ConnsRequest;
+use crate::console::panes::conns::ConnsRequest;
 use crate::ipvs::conns::reader::stream;
 use crate::ipvs::conns::{Collector, IP_VS_CONN, Outcome, read_path_async};
 use crate::ipvs::sim::SimBackend;

@@ -1,7 +1,7 @@
 //! The real terminal: raw mode, alternate screen, clicks and wheel (no motion), and a restore
 //! that runs on every exit path, panics included. Restoring twice is harmless.
 
-use super::lean_backend::LeanBackend;
+use crate::runtime::lean_backend::LeanBackend;
 use crossterm::cursor::{Hide, Show};
 use crossterm::style::{Attribute, ResetColor, SetAttribute};
 use crossterm::terminal::{

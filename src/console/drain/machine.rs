@@ -2,8 +2,8 @@
 //! connections have gone (or at a deadline the operator chose). A pure state machine driven by
 //! snapshots: it returns the changes to apply and never applies anything itself.
 
-use super::model::{AddrPort, Dest, DestConfig, Family, ServiceKey, Snapshot};
-use super::op::IpvsOp;
+use crate::ipvs::model::{AddrPort, Dest, DestConfig, Family, ServiceKey, Snapshot};
+use crate::ipvs::op::IpvsOp;
 use std::time::{Duration, Instant};
 
 /// Where a drain is.

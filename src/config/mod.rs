@@ -2,6 +2,8 @@
 //! one way a mistake in them is reported: the file, the line, what is wrong, and that the
 //! defaults are used instead.
 
+pub mod settings;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 

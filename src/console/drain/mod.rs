@@ -1,11 +1,13 @@
 //! The guided drain of a real server (`D`): the deadline prompt, the drains in progress fed with
-//! every poll, and the changes they ask for. The state machine itself is `ipvs::drain`.
+//! every poll, and the changes they ask for. The state machine itself is `machine`.
 
-use super::action::Effect;
-use super::app::{App, Focus, Modal, UndoStep};
-use super::changes::{Change, Origin, Outcome};
+pub mod machine;
+
+use crate::console::action::Effect;
+use crate::console::app::{App, Focus, Modal, UndoStep};
+use crate::console::changes::{Change, Origin, Outcome};
+use crate::console::drain::machine::{Drain, DrainPhase};
 use crate::ipvs::IpvsOp;
-use crate::ipvs::drain::{Drain, DrainPhase};
 use crate::ipvs::model::{AddrPort, DestConfig, ServiceKey, Snapshot};
 use crate::operation::Operation;
 use std::time::{Duration, Instant};

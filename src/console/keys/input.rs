@@ -1,8 +1,8 @@
 //! Terminal events to actions: keys through the keymap, text into the filter or the palette, clicks and wheel.
 
-use super::action::Action;
-use super::app::App;
-use super::keys::Key;
+use crate::console::action::Action;
+use crate::console::app::App;
+use crate::console::keys::Key;
 use crossterm::event::{Event, KeyEventKind, MouseButton, MouseEventKind};
 
 /// The action an event stands for in the current context, if any.

@@ -2,12 +2,12 @@
 //! the console works on, its findings listed (severity, what, why), and a finding's fix applied as
 //! a change after a confirmation showing its commands. It runs again after every change.
 
-use super::action::{Command, Effect};
-use super::app::{App, Modal, Nav};
-use super::changes::READ_ONLY;
-use super::form::Confirm;
-use super::poller::SnapshotSource;
+use crate::console::action::{Command, Effect};
+use crate::console::app::{App, Modal, Nav};
+use crate::console::changes::READ_ONLY;
+use crate::console::form::Confirm;
 use crate::host::HostBackend;
+use crate::runtime::poller::SnapshotSource;
 use crate::setup::doctor::{Finding, diagnose};
 use crate::setup::facts::Facts;
 use crate::setup::gather::{self, Ask};

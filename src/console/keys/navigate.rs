@@ -1,14 +1,14 @@
 //! Moving around: the selection keys in whichever list is on top, the mouse wheel and clicks.
 //! The tables keep their selection by identity (see `select`) so that polls do not move it.
 
-use super::action::{Command, Effect};
-use super::app::{App, Focus, Nav};
-use super::conns;
-use super::keymap::Layer;
-use super::keys::Key;
-use super::palette;
-use super::update::command;
-use super::view;
+use crate::console::action::{Command, Effect};
+use crate::console::app::{App, Focus, Nav};
+use crate::console::keys::Key;
+use crate::console::keys::keymap::Layer;
+use crate::console::keys::palette;
+use crate::console::panes::conns;
+use crate::console::update::command;
+use crate::console::view;
 use crossterm::event::KeyCode;
 use ratatui::layout::{Position, Rect};
 
@@ -61,11 +61,11 @@ pub fn movement(app: &mut App, c: Command) {
     } else if app.conns.is_some() {
         conns::scroll(app, delta);
     } else if app.host_pane.is_some() {
-        super::hostpanes::movement(app, c);
+        crate::console::panes::hostpanes::movement(app, c);
     } else if app.doctor.is_some() {
-        super::doctor::movement(app, c);
+        crate::console::panes::doctor::movement(app, c);
     } else if app.persist.is_some() {
-        super::persist::movement(app, c);
+        crate::console::panes::persist::movement(app, c);
     } else {
         move_in(app, app.focus, delta);
     }

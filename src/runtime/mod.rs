@@ -1,0 +1,13 @@
+//! The console's runtime: start-up (configuration, backend, terminal), the event loop, the
+//! poller, and the terminal plumbing (raw mode, a byte-lean ratatui backend, the size cache).
+//! It feeds `console::update` with actions and carries out the effects it returns.
+
+pub mod conn_source;
+pub mod lean_backend;
+pub mod poller;
+pub mod runloop;
+mod start;
+pub mod term_size;
+mod terminal;
+
+pub use start::{Options, run};
