@@ -408,7 +408,7 @@ fn the_wheel_moves_the_pane_on_top_and_clicks_do_not_reach_the_tables_under_it()
     rig.key('i');
     rig.key('b');
     let focus = |rig: &Rig| match &rig.app.modal {
-        Some(Modal::Host(form)) => form.focus,
+        Some(Modal::Host(form)) => form.focused(),
         _ => panic!("the bind form closed"),
     };
     let before = focus(&rig);

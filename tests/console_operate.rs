@@ -652,7 +652,7 @@ fn a_drain_can_be_cancelled_and_a_deadline_forces_the_removal() {
     rig.typed("soon");
     rig.press(KeyCode::Enter);
     assert!(
-        matches!(&rig.app.modal, Some(Modal::Drain(p)) if p.error.as_deref().is_some_and(|e| e.starts_with("deadline \"soon\": must be")))
+        matches!(&rig.app.modal, Some(Modal::Drain(p)) if p.field_error(()).is_some_and(|e| e.starts_with("deadline \"soon\": must be")))
     );
     for _ in 0..4 {
         rig.press(KeyCode::Backspace);

@@ -48,10 +48,10 @@ fn form(rig: &Rig) -> &ipvs_tui::console::wizard::form::WizardForm {
 
 /// Every field's text, in order.
 fn values(rig: &Rig) -> Vec<String> {
-    form(rig)
-        .fields
+    let form = form(rig);
+    form.fields()
         .iter()
-        .map(|f| f.input.value().to_string())
+        .map(|f| form.value(f.id).unwrap_or_default())
         .collect()
 }
 
@@ -108,11 +108,11 @@ fn set_up(rig: &mut Rig, choose: Choose, answers: &[Option<&str>], commands: &[&
     assert_eq!(rig.app.layers(), [Layer::WizardForm]);
     answer(rig, answers);
     rig.press(KeyCode::Enter);
-    let errors: Vec<Option<String>> = form(rig).fields.iter().map(|f| f.error.clone()).collect();
+    let errors: Vec<Option<&str>> = form(rig).fields().iter().map(|f| f.error).collect();
     assert!(
         matches!(wizard(rig).page, Page::Plan { .. }),
         "still on the form: {errors:?} {:?}",
-        form(rig).error
+        form(rig).error()
     );
     assert_eq!(rig.app.layers(), [Layer::WizardPlan]);
     assert_eq!(plan_commands(rig), commands);
@@ -387,7 +387,7 @@ fn a_tun_real_server_by_digit_sets_rp_filter_off_on_tunl0_and_the_vip_there() {
     answer(&mut rig, &answers);
     rig.press(KeyCode::Enter);
     assert_eq!(
-        form(&rig).error.as_deref(),
+        form(&rig).error(),
         Some("tunl0 does not exist: load the ipip module (modprobe ipip), then run the plan again")
     );
 }
@@ -498,16 +498,16 @@ fn refused(role: char, base: &[&str], changes: &[(usize, &str)], expected: (Ques
     );
     assert_eq!(values(&rig), texts, "typed text stays");
     let errors: Vec<(Question, String)> = form(&rig)
-        .fields
+        .fields()
         .iter()
-        .filter_map(|f| f.error.clone().map(|e| (f.question, e)))
+        .filter_map(|f| f.error.map(|e| (f.id, e.to_string())))
         .collect();
     assert_eq!(
         errors,
         [(expected.0, expected.1.to_string())],
         "{changes:?}"
     );
-    assert_eq!(form(&rig).error, None);
+    assert_eq!(form(&rig).error(), None);
     rig.press(KeyCode::Enter);
     rig.press(KeyCode::Esc);
     assert_eq!(
@@ -628,18 +628,18 @@ fn errors_show_as_you_type_on_the_fields_touched_and_go_when_fixed() {
     rig.key('2');
     rig.typed("198.51.100.");
     assert_eq!(
-        form(&rig).error_of(Question::Vip),
+        form(&rig).field_error(Question::Vip),
         Some(r#"vip "198.51.100.": must be an IPv4 or IPv6 address such as 192.0.2.100"#)
     );
     assert_eq!(
-        form(&rig).error_of(Question::RealServers),
+        form(&rig).field_error(Question::RealServers),
         None,
         "untouched fields are quiet"
     );
     rig.typed("9");
-    assert_eq!(form(&rig).error_of(Question::Vip), None);
+    assert_eq!(form(&rig).field_error(Question::Vip), None);
     rig.press(KeyCode::Backspace);
-    assert!(form(&rig).error_of(Question::Vip).is_some());
+    assert!(form(&rig).field_error(Question::Vip).is_some());
 }
 
 // ---------------------------------------------------------------- a failing step

@@ -5,7 +5,7 @@ use super::action::{Command, Effect};
 use super::app::{App, Focus, Modal, UndoStep};
 use super::changes::{Change, Failure, Origin, Outcome, READ_ONLY};
 use super::drain;
-use super::form::{Confirm, Form};
+use super::form::{Confirm, Form, Seen};
 use crate::console::stale::Expected;
 use crate::ipvs::IpvsOp;
 use crate::ipvs::model::{DestConfig, MAX_WEIGHT, ServiceConfig};
@@ -140,7 +140,7 @@ pub fn edit(app: &mut App, req: InputRequest) {
     match &mut app.modal {
         Some(Modal::Form { form, .. }) => form.edit(req),
         Some(Modal::Confirm(confirm)) => confirm.edit(req),
-        Some(Modal::Drain(prompt)) => drain::edit(prompt, req),
+        Some(Modal::Drain(prompt)) => prompt.edit(req),
         Some(Modal::Host(form)) => form.edit(req),
         Some(Modal::Wizard(_)) => super::wizard::edit(app, req),
         None => {}
@@ -275,7 +275,7 @@ fn form_submit(app: &mut App) -> Vec<Effect> {
             vec![]
         }
         Some(Modal::Host(mut form)) => {
-            let op = form.submit();
+            let op = form.submit_with(&Seen::default());
             app.modal = Some(Modal::Host(form));
             match op {
                 Some(op) => submit(app, Origin::Form, vec![op.into()], None, None),

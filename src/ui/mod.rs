@@ -3,7 +3,6 @@
 //! message. Reads `console::App`;
 //! never changes it.
 
-pub mod drain;
 pub mod form;
 pub mod format;
 pub mod help;
@@ -97,8 +96,8 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Screen {
     match &app.modal {
         Some(Modal::Form { form, .. }) => form::draw(f, main, form, theme),
         Some(Modal::Confirm(confirm)) => form::draw_confirm(f, main, confirm, theme),
-        Some(Modal::Drain(prompt)) => drain::draw(f, main, prompt, theme),
-        Some(Modal::Host(form)) => form::host::draw(f, main, form, theme),
+        Some(Modal::Drain(prompt)) => form::draw(f, main, prompt, theme),
+        Some(Modal::Host(form)) => form::draw(f, main, form, theme),
         Some(Modal::Wizard(wizard)) => wizard::draw(f, main, wizard, theme),
         None => {}
     }

@@ -1,39 +1,31 @@
 //! The setup wizard on screen: page 1 the roles (one line each, the one under the cursor
-//! explained in full), page 2 the role's questions (as the forms draw them: the error under each
-//! field, the focused one's explanation), page 3 the plan as commands with the advice, and how
-//! applying went.
+//! explained in full), page 2 the role's questions (drawn as every form is, by `ui::form`),
+//! page 3 the plan as commands with the advice, and how applying went.
 
 use super::form::{centred, wrap};
-use crate::console::wizard::form::WizardForm;
 use crate::console::wizard::{Page, Preview, Wizard, words};
 use crate::setup::Role;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
-use ratatui::layout::{Position, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 const WIDTH: u16 = 110;
-const INPUT_WIDTH: usize = 44;
 
 pub fn draw(f: &mut Frame, area: Rect, wizard: &Wizard, theme: &Theme) {
     let width = usize::from(WIDTH.min(area.width.saturating_sub(4)).saturating_sub(2));
     let room = usize::from(area.height.saturating_sub(4)).max(3);
-    let (title, lines, cursor) = match &wizard.page {
+    let (title, lines) = match &wizard.page {
         Page::Role(selected) => (
             "1/3 · Role of this machine".to_string(),
             roles(*selected, width, theme),
-            None,
         ),
-        Page::Form(form) => {
-            let (lines, cursor) = fields(form, width, room, theme);
-            (format!("2/3 · {}", form.role), lines, cursor)
-        }
+        Page::Form(form) => return super::form::draw(f, area, form, theme),
         Page::Plan { form, preview } => (
-            format!("3/3 · Plan for {}", form.role),
+            format!("3/3 · Plan for {}", form.validator().role),
             plan(preview, width, room, theme),
-            None,
         ),
     };
     let modal = centred(area, WIDTH, lines.len() as u16 + 2);
@@ -43,14 +35,6 @@ pub fn draw(f: &mut Frame, area: Rect, wizard: &Wizard, theme: &Theme) {
         Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
         modal,
     );
-    if let Some((x, y)) = cursor
-        && (y as u16) < modal.height.saturating_sub(2)
-    {
-        f.set_cursor_position(Position::new(
-            (modal.x + 1 + x as u16).min(modal.right().saturating_sub(2)),
-            modal.y + 1 + y as u16,
-        ));
-    }
 }
 
 fn keys(text: &str, theme: &Theme) -> Line<'static> {
@@ -107,106 +91,6 @@ fn roles(selected: usize, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     }));
     lines.push(keys("↑↓ or 1-6 · Enter choose · Esc close", theme));
     lines
-}
-
-/// The fields, scrolled to keep the focused one in view within `room` lines, and the cursor.
-fn fields(
-    form: &WizardForm,
-    width: usize,
-    room: usize,
-    theme: &Theme,
-) -> (Vec<Line<'static>>, Option<(usize, usize)>) {
-    let label_width = form
-        .fields
-        .iter()
-        .map(|x| x.question.label().len())
-        .max()
-        .unwrap_or(0);
-    let mut list: Vec<Line> = Vec::new();
-    let (mut cursor, mut focus_lines) = (None, (0, 0));
-    for (i, field) in form.fields.iter().enumerate() {
-        let focused = i == form.focus;
-        let start = list.len();
-        let marker = if focused { " ▶ " } else { "   " };
-        let value_x = marker.chars().count() + label_width + 2;
-        let space = width.saturating_sub(value_x + 1);
-        let scroll = field.input.visual_scroll(space);
-        let shown: String = field.input.value().chars().skip(scroll).collect();
-        let value = if focused {
-            cursor = Some((
-                value_x + field.input.visual_cursor().saturating_sub(scroll),
-                start,
-            ));
-            let pad = space.min(INPUT_WIDTH).max(shown.chars().count());
-            Span::styled(
-                format!("{shown:<pad$}"),
-                Style::default().add_modifier(Modifier::UNDERLINED),
-            )
-        } else if shown.is_empty() {
-            Span::styled(
-                format!("({})", words::placeholder(field.question, form.role)),
-                theme.dim,
-            )
-        } else {
-            Span::raw(shown)
-        };
-        let label_style = if focused {
-            theme.selected
-        } else {
-            theme.column
-        };
-        list.push(Line::from(vec![
-            Span::raw(marker),
-            Span::styled(
-                format!("{:<label_width$}", field.question.label()),
-                label_style,
-            ),
-            Span::raw("  "),
-            value,
-        ]));
-        if let Some(error) = &field.error {
-            for (n, text) in wrap(error, width.saturating_sub(6)).into_iter().enumerate() {
-                list.push(Line::styled(
-                    format!("   {}{text}", if n == 0 { "! " } else { "  " }),
-                    theme.flash_error,
-                ));
-            }
-        }
-        if focused {
-            focus_lines = (start, list.len());
-        }
-    }
-    let error = form
-        .error
-        .as_deref()
-        .map(|e| wrap(e, width.saturating_sub(4)))
-        .unwrap_or_default();
-    let fixed = 1 + 2 + error.len().min(3) + 1;
-    let height = room.saturating_sub(fixed).max(1).min(list.len());
-    let offset = focus_lines.1.saturating_sub(height).min(focus_lines.0);
-    let mut lines: Vec<Line> = list.into_iter().skip(offset).take(height).collect();
-    let cursor = cursor
-        .filter(|(_, y)| (offset..offset + height).contains(y))
-        .map(|(x, y)| (x, y - offset));
-    lines.push(Line::default());
-    let help = wrap(form.help(), width.saturating_sub(2));
-    lines.extend((0..2).map(|i| {
-        Line::styled(
-            format!(" {}", help.get(i).map_or("", String::as_str)),
-            theme.dim,
-        )
-    }));
-    for (n, text) in error.iter().take(3).enumerate() {
-        lines.push(Line::styled(
-            format!(" {}{text}", if n == 0 { "! " } else { "  " }),
-            theme.flash_error,
-        ));
-    }
-    lines.push(keys(
-        "Tab/↓ next · Shift-Tab/↑ previous · Enter check · Esc back",
-        theme,
-    ));
-    (lines, cursor)
 }
 
 fn plan(preview: &Preview, width: usize, room: usize, theme: &Theme) -> Vec<Line<'static>> {

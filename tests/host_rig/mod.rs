@@ -208,8 +208,11 @@ impl Rig {
     pub fn form_errors(&self) -> (Vec<Option<String>>, Option<String>) {
         match &self.app.modal {
             Some(Modal::Host(form)) => (
-                form.fields.iter().map(|f| f.error.clone()).collect(),
-                form.error.clone(),
+                form.fields()
+                    .iter()
+                    .map(|f| f.error.map(String::from))
+                    .collect(),
+                form.error().map(String::from),
             ),
             _ => panic!("no host form open"),
         }
@@ -218,9 +221,9 @@ impl Rig {
     pub fn form_values(&self) -> Vec<String> {
         match &self.app.modal {
             Some(Modal::Host(form)) => form
-                .fields
+                .fields()
                 .iter()
-                .map(|f| f.input.value().to_string())
+                .map(|f| form.value(f.id).unwrap_or_default())
                 .collect(),
             _ => panic!("no host form open"),
         }

@@ -2,35 +2,18 @@
 //! every poll, and the changes they ask for. The state machine itself is `machine`.
 
 pub mod machine;
+pub mod prompt;
 
 use crate::console::action::Effect;
 use crate::console::app::{App, Focus, Modal, UndoStep};
 use crate::console::changes::{Change, Origin, Outcome};
 use crate::console::drain::machine::{Drain, DrainPhase};
+use crate::console::form::Seen;
 use crate::ipvs::IpvsOp;
 use crate::ipvs::model::{AddrPort, DestConfig, ServiceKey, Snapshot};
 use crate::operation::Operation;
-use std::time::{Duration, Instant};
-use tui_input::{Input, InputRequest};
-
-/// Asking for the deadline of a new drain.
-#[derive(Debug, Clone)]
-pub struct DrainPrompt {
-    pub service: ServiceKey,
-    pub dest: DestConfig,
-    pub deadline: Input,
-    pub error: Option<String>,
-}
-
-impl DrainPrompt {
-    pub fn title(&self) -> String {
-        format!(
-            "Drain {} of {}",
-            AddrPort(&self.dest.addr, self.dest.port),
-            self.service
-        )
-    }
-}
+pub use prompt::DrainPrompt;
+use std::time::Instant;
 
 /// `D`: cancels the drain of the selected real server, or asks for the deadline of a new one.
 pub fn command(app: &mut App) -> Vec<Effect> {
@@ -55,31 +38,18 @@ pub fn command(app: &mut App) -> Vec<Effect> {
         app.flash(text);
         return submit(app, ops);
     }
-    app.modal = Some(Modal::Drain(DrainPrompt {
-        service: svc,
-        dest,
-        deadline: Input::default(),
-        error: None,
-    }));
+    app.modal = Some(Modal::Drain(DrainPrompt::deadline(svc, dest)));
     vec![]
-}
-
-pub fn edit(prompt: &mut DrainPrompt, req: InputRequest) {
-    prompt.deadline.handle(req);
-    prompt.error = parse_deadline(prompt.deadline.value()).err();
 }
 
 /// Enter in the prompt: the drain starts (weight 0 now), or the prompt says what is wrong.
 pub fn start(app: &mut App, mut prompt: DrainPrompt) -> Vec<Effect> {
-    let deadline = match parse_deadline(prompt.deadline.value()) {
-        Ok(d) => d,
-        Err(e) => {
-            prompt.error = Some(e);
-            app.modal = Some(Modal::Drain(prompt));
-            return vec![];
-        }
+    let Some(deadline) = prompt.submit_with(&Seen::default()) else {
+        app.modal = Some(Modal::Drain(prompt));
+        return vec![];
     };
-    let (drain, ops) = Drain::start(prompt.service, &prompt.dest, deadline, app.now);
+    let what = prompt.validator();
+    let (drain, ops) = Drain::start(what.service, &what.dest, deadline, app.now);
     app.flash(drain.status().description);
     app.drains.push(drain);
     submit(app, ops)
@@ -203,56 +173,5 @@ fn concerns(op: &IpvsOp, drain: &Drain) -> bool {
             port,
         } => service == drain.service() && *addr == drain.dest().addr && *port == drain.dest().port,
         _ => false,
-    }
-}
-
-/// Empty: wait for 0 connections however long it takes. Otherwise seconds, or a number with
-/// s, m or h.
-pub fn parse_deadline(text: &str) -> Result<Option<Duration>, String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
-        Some(i) => text.split_at(i),
-        None => (text, "s"),
-    };
-    let scale = match unit.trim() {
-        "s" => 1,
-        "m" | "min" => 60,
-        "h" => 3600,
-        _ => 0,
-    };
-    match number.parse::<u64>() {
-        Ok(n) if n > 0 && scale > 0 && n <= 7 * 86400 / scale => {
-            Ok(Some(Duration::from_secs(n * scale)))
-        }
-        _ => Err(format!(
-            "deadline \"{text}\": must be a whole number of seconds, or with s, m or h (e.g. 90, 10m, 2h), up to 7 days; leave it empty to wait for 0 connections"
-        )),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn deadlines() {
-        assert_eq!(parse_deadline(""), Ok(None));
-        assert_eq!(parse_deadline(" 90 "), Ok(Some(Duration::from_secs(90))));
-        assert_eq!(parse_deadline("10m"), Ok(Some(Duration::from_secs(600))));
-        assert_eq!(parse_deadline("2 h"), Ok(Some(Duration::from_secs(7200))));
-        assert_eq!(
-            parse_deadline("168h"),
-            Ok(Some(Duration::from_secs(168 * 3600)))
-        );
-        for bad in ["0", "-5", "5d", "1.5m", "169h", "m", "99999999999999999999"] {
-            let e = parse_deadline(bad).unwrap_err();
-            assert!(
-                e.starts_with(&format!("deadline \"{}\": must be", bad.trim())),
-                "{e}"
-            );
-        }
     }
 }

@@ -1,200 +1,168 @@
-//! The forms of the console: add or edit a service or real server, set a weight, the connection
-//! timeouts and the sync daemons. A form holds what was typed, checks it through `ipvs::parse`
-//! as the user types, and turns it into the `IpvsOp`s to apply. Drawing lives in `crate::ui::form`.
+//! The one form of the console: fields (text, choices, switches, flags), the focus, which fields
+//! were touched, the error under each, Tab/Shift-Tab, typing and submit. What a form asks and how
+//! its answers are checked is its `Validator`: the IPVS forms (`ipvs`), the host forms, page 2 of
+//! the setup wizard, the drain deadline. Drawing lives in `crate::ui::form`, for all of them.
 
-mod check;
 pub mod confirm;
-mod daemon;
-mod dest;
-mod existing;
-mod fields;
-mod service;
-mod timeouts;
+mod field;
+pub mod ipvs;
 mod view;
-mod words;
 
 pub use confirm::Confirm;
-pub use fields::{FieldId, Value};
+pub use field::{Field, Value};
+pub use ipvs::{FieldId, FormKind, Ipvs};
 pub use view::FieldView;
 
-use crate::console::stale::Expected;
-use crate::ipvs::IpvsOp;
-use crate::ipvs::model::{DestConfig, ServiceConfig, ServiceKey, Snapshot, SyncDaemon, Timeouts};
-use crate::ipvs::parse;
-use check::{Check, Problem};
-use fields::Field;
+use crate::host::HostState;
+use crate::ipvs::model::Snapshot;
+use std::fmt::Debug;
 use tui_input::InputRequest;
 
-/// Which form, and what it was opened on.
+/// One thing wrong: under a field, or for the form as a whole.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FormKind {
-    AddService,
-    EditService {
-        original: ServiceConfig,
-    },
-    AddDest {
-        service: ServiceKey,
-    },
-    EditDest {
-        service: ServiceKey,
-        original: DestConfig,
-    },
-    Weight {
-        service: ServiceKey,
-        original: DestConfig,
-    },
-    Timeouts {
-        original: Timeouts,
-    },
-    Daemon,
+pub struct Problem<I> {
+    pub field: Option<I>,
+    pub message: String,
 }
 
-/// A form while open.
+/// What a form's checks may read besides its fields: the IPVS table and the host as last read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Seen<'a> {
+    pub table: Option<&'a Snapshot>,
+    pub host: Option<&'a HostState>,
+}
+
+/// What one kind of form asks and how its answers are checked into its value.
+pub trait Validator {
+    /// Names the fields: `FieldId`, the wizard's `Question`, ...
+    type Id: Copy + Eq + Debug;
+    /// What valid answers make: the operations, the plan, the deadline.
+    type Output;
+    /// The widest the box gets.
+    const WIDTH: u16 = 110;
+    /// The keys, on the last line of the box.
+    const KEYS: &'static str = "Tab next field · Shift-Tab previous · Enter apply · Esc cancel";
+    /// Whether the box shows the command(s) the form will run (two lines kept for them), or
+    /// only the form's own error, when there is one.
+    const PREVIEW: bool = true;
+
+    fn title(&self) -> String;
+    fn label(&self, fields: Fields<'_, Self::Id>, id: Self::Id) -> &'static str;
+    /// What an empty text field means: what is required, or the default taken.
+    fn placeholder(&self, id: Self::Id) -> &'static str;
+    /// What a field is for, in a line; for a choice, what the option shown does.
+    fn help(&self, fields: Fields<'_, Self::Id>, id: Self::Id) -> String;
+    /// Whether a field applies now, given the others.
+    fn visible(&self, _fields: Fields<'_, Self::Id>, _id: Self::Id) -> bool {
+        true
+    }
+    /// The names of the three flags of a flags field.
+    fn flag_names(&self, _fields: Fields<'_, Self::Id>) -> [&'static str; 3] {
+        ["flag-1", "flag-2", "flag-3"]
+    }
+    /// The value of the visible fields, or every problem found (as the user types, and on
+    /// Enter); a field that is not shown has no say.
+    fn check(
+        &self,
+        fields: Fields<'_, Self::Id>,
+        seen: &Seen,
+    ) -> Result<Self::Output, Vec<Problem<Self::Id>>>;
+    /// Checks made only on Enter, of a valid value against what was read (adding what exists).
+    fn check_submit(&self, _value: &Self::Output, _seen: &Seen) -> Vec<Problem<Self::Id>> {
+        Vec::new()
+    }
+    /// The equivalent command(s), one per line, shown before applying.
+    fn preview(&self, _value: &Self::Output) -> Option<String> {
+        None
+    }
+}
+
+/// A form's fields, as its validator reads them.
+#[derive(Debug)]
+pub struct Fields<'a, I>(pub &'a [Field<I>]);
+
+impl<I> Clone for Fields<'_, I> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<I> Copy for Fields<'_, I> {}
+
+impl<'a, I: PartialEq> Fields<'a, I> {
+    /// The field `id`, shown or not.
+    pub fn get(self, id: I) -> Option<&'a Field<I>> {
+        self.0.iter().find(|f| f.id == id)
+    }
+
+    /// The text typed into a field ("" if it has none).
+    pub fn typed(self, id: I) -> &'a str {
+        self.get(id).map_or("", |f| f.typed())
+    }
+
+    /// The index of the option chosen in a choice (0 for the others).
+    pub fn selected(self, id: I) -> usize {
+        self.get(id).map_or(0, Field::selected)
+    }
+
+    pub fn on(self, id: I) -> bool {
+        self.get(id).is_some_and(Field::is_on)
+    }
+}
+
+/// A form while open. `Form` alone is an IPVS form (service, real server, weight, timeouts,
+/// sync daemons).
 #[derive(Debug, Clone)]
-pub struct Form {
-    kind: FormKind,
-    fields: Vec<Field>,
+pub struct Form<V: Validator = Ipvs> {
+    validator: V,
+    fields: Vec<Field<V::Id>>,
     /// Index into `fields` of the focused one (always a visible, editable field).
     focus: usize,
     /// A problem of the whole form: a combination of fields, a kernel refusal, a stale edit.
     error: Option<String>,
     /// Read-only lines above the fields: the service of a real server, the running daemons.
     context: Vec<String>,
-    /// The service a real-server form belongs to.
-    service: Option<ServiceConfig>,
 }
 
-impl Form {
-    pub fn add_service() -> Form {
-        Form::new(
-            FormKind::AddService,
-            service::add_fields(),
-            Vec::new(),
-            None,
-        )
-    }
-
-    pub fn edit_service(current: &ServiceConfig) -> Form {
-        Form::new(
-            FormKind::EditService {
-                original: current.clone(),
-            },
-            service::edit_fields(current),
-            Vec::new(),
-            None,
-        )
-    }
-
-    pub fn add_dest(service: &ServiceConfig) -> Form {
-        let kind = FormKind::AddDest {
-            service: service.key,
-        };
-        Form::new(
-            kind,
-            dest::add_fields(service),
-            dest::context(service),
-            Some(service.clone()),
-        )
-    }
-
-    pub fn edit_dest(service: &ServiceConfig, current: &DestConfig) -> Form {
-        let kind = FormKind::EditDest {
-            service: service.key,
-            original: *current,
-        };
-        Form::new(
-            kind,
-            dest::edit_fields(current),
-            dest::context(service),
-            Some(service.clone()),
-        )
-    }
-
-    /// One field: the weight of a real server.
-    pub fn weight(service: &ServiceConfig, current: &DestConfig) -> Form {
-        let kind = FormKind::Weight {
-            service: service.key,
-            original: *current,
-        };
-        Form::new(
-            kind,
-            dest::weight_fields(current),
-            dest::context(service),
-            Some(service.clone()),
-        )
-    }
-
-    /// tcp, tcpfin and udp, filled with the current values.
-    pub fn timeouts(current: &Timeouts) -> Form {
-        Form::new(
-            FormKind::Timeouts { original: *current },
-            timeouts::fields(current),
-            Vec::new(),
-            None,
-        )
-    }
-
-    /// Start or stop a sync daemon; the running ones are shown above the fields.
-    pub fn daemon(current: &[SyncDaemon]) -> Form {
-        Form::new(
-            FormKind::Daemon,
-            daemon::fields(current),
-            daemon::context(current),
-            None,
-        )
-    }
-
-    fn new(
-        kind: FormKind,
-        fields: Vec<Field>,
-        context: Vec<String>,
-        service: Option<ServiceConfig>,
-    ) -> Form {
+impl<V: Validator> Form<V> {
+    pub fn new(validator: V, fields: Vec<Field<V::Id>>, context: Vec<String>) -> Form<V> {
         let mut form = Form {
-            kind,
+            validator,
             fields,
             focus: 0,
             error: None,
             context,
-            service,
         };
         form.focus = form.focusable().first().copied().unwrap_or(0);
         form
     }
 
-    pub fn kind(&self) -> &FormKind {
-        &self.kind
+    /// What the form asks, and how it checks it.
+    pub fn validator(&self) -> &V {
+        &self.validator
     }
 
     pub fn title(&self) -> String {
-        let svc = |key: &ServiceKey| words::service_name(key);
-        let server = |d: &DestConfig| crate::ipvs::model::AddrPort(&d.addr, d.port).to_string();
-        match &self.kind {
-            FormKind::AddService => "Add a virtual service".into(),
-            FormKind::EditService { original } => format!("Edit {}", svc(&original.key)),
-            FormKind::AddDest { service } => format!("Add a real server to {}", svc(service)),
-            FormKind::EditDest { service, original } => {
-                format!("Edit real server {} of {}", server(original), svc(service))
-            }
-            FormKind::Weight { service, original } => {
-                format!("Weight of {} in {}", server(original), svc(service))
-            }
-            FormKind::Timeouts { .. } => "Connection timeouts".into(),
-            FormKind::Daemon => "Connection sync daemons".into(),
-        }
+        self.validator.title()
     }
 
-    /// Text into the focused field. On a choice, Left/Right (GoToPrevChar/GoToNextChar) cycle the
-    /// options and a typed letter picks one; on an on/off field a typed space flips it. Every
-    /// field edited so far is checked again at once (errors as you type).
+    /// Text into the focused field (see `Field::edit` for choices, switches and flags), with
+    /// nothing read to check it against.
     pub fn edit(&mut self, req: InputRequest) {
+        self.edit_with(req, &Seen::default());
+    }
+
+    /// Text into the focused field; every field edited so far is checked again at once (errors
+    /// as you type), against what `seen` holds.
+    pub fn edit_with(&mut self, req: InputRequest, seen: &Seen) {
         let Some(field) = self.fields.get_mut(self.focus) else {
             return;
         };
         if field.edit(req) {
             field.touched = true;
             self.error = None;
-            self.recheck();
+            let problems = self.check(seen).err().unwrap_or_default();
+            self.show(&problems, false);
         }
     }
 
@@ -223,44 +191,24 @@ impl Form {
             .collect()
     }
 
-    /// All visible fields parsed and validated, then checked against `table` (adding what
-    /// exists, editing what vanished). On success, the operations to apply; on failure `None`,
-    /// with the errors under their fields (and the form), and every typed character kept.
-    pub fn submit(&mut self, table: Option<&Snapshot>) -> Option<Vec<IpvsOp>> {
+    /// Every field checked, then what only Enter checks: the form's value, or `None` with the
+    /// errors under their fields (and the form's own), every typed character kept.
+    pub fn submit_with(&mut self, seen: &Seen) -> Option<V::Output> {
         self.fields.iter_mut().for_each(|f| f.touched = true);
-        let (ops, mut problems) = self.check();
-        if let (Some(ops), Some(table)) = (&ops, table) {
-            problems.extend(existing::problems(ops, table));
-        }
-        self.show(&problems, true);
-        if problems.is_empty() { ops } else { None }
-    }
-
-    /// The equivalent ipvsadm command(s), one per line, when the form is valid as it stands.
-    pub fn preview(&self) -> Option<String> {
-        let ops = self.check().0?;
-        Some(
-            ops.iter()
-                .map(IpvsOp::to_command)
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )
-    }
-
-    /// For an edit (service, real server, weight, timeouts): the object as it was when the form
-    /// opened, for `console::stale` to compare with the table before applying.
-    pub fn expected(&self) -> Option<Expected> {
-        match &self.kind {
-            FormKind::EditService { original } => Some(Expected::Service(original.clone())),
-            FormKind::EditDest { service, original } | FormKind::Weight { service, original } => {
-                Some(Expected::Dest {
-                    service: *service,
-                    dest: *original,
-                })
+        let (value, problems) = match self.check(seen) {
+            Ok(value) => {
+                let problems = self.validator.check_submit(&value, seen);
+                (Some(value), problems)
             }
-            FormKind::Timeouts { original } => Some(Expected::Timeouts(*original)),
-            FormKind::AddService | FormKind::AddDest { .. } | FormKind::Daemon => None,
-        }
+            Err(problems) => (None, problems),
+        };
+        self.show(&problems, true);
+        value.filter(|_| problems.is_empty())
+    }
+
+    /// The equivalent command(s) when the form is valid as it stands.
+    pub fn preview(&self) -> Option<String> {
+        self.validator.preview(&self.check(&Seen::default()).ok()?)
     }
 
     /// A refusal from the kernel, or a notice that the object changed, shown in the form.
@@ -268,89 +216,35 @@ impl Form {
         self.error = Some(message.into());
     }
 
-    /// The field `id` if this form has it and it is shown now.
-    fn field(&self, id: FieldId) -> Option<&Field> {
-        self.fields
-            .iter()
-            .find(|f| f.id == id)
-            .filter(|_| self.visible(id))
+    /// Whether the field `id` is in this form and applies now.
+    pub fn visible(&self, id: V::Id) -> bool {
+        let fields = Fields(&self.fields);
+        fields.get(id).is_some() && self.validator.visible(fields, id)
     }
 
-    /// Any field of this form, shown or not (visibility rules read hidden ones too).
-    fn any_field(&self, id: FieldId) -> Option<&Field> {
-        self.fields.iter().find(|f| f.id == id)
-    }
-
-    /// Whether a field applies now, given the others (tunnel fields only for tunnelling, ...).
-    pub fn visible(&self, id: FieldId) -> bool {
-        self.any_field(id).is_some()
-            && match self.kind {
-                FormKind::AddService | FormKind::EditService { .. } => service::visible(self, id),
-                FormKind::AddDest { .. } | FormKind::EditDest { .. } | FormKind::Weight { .. } => {
-                    dest::visible(self, id)
-                }
-                FormKind::Daemon => daemon::visible(self, id),
-                FormKind::Timeouts { .. } => true,
-            }
-    }
-
-    /// Everything the fields say, without the table: the operations, or what is wrong.
-    fn check(&self) -> (Option<Vec<IpvsOp>>, Vec<Problem>) {
-        let mut c = Check::new(self);
-        let ops = match &self.kind {
-            FormKind::AddService => vec![IpvsOp::AddService(service::build(&mut c))],
-            FormKind::EditService { .. } => vec![IpvsOp::EditService(service::build(&mut c))],
-            FormKind::AddDest { service } => vec![IpvsOp::AddDest {
-                service: *service,
-                dest: dest::build(&mut c),
-            }],
-            FormKind::EditDest { service, .. } | FormKind::Weight { service, .. } => {
-                vec![IpvsOp::EditDest {
-                    service: *service,
-                    dest: dest::build(&mut c),
-                }]
-            }
-            FormKind::Timeouts { .. } => vec![IpvsOp::SetTimeouts(timeouts::build(&mut c))],
-            FormKind::Daemon => vec![daemon::build(&mut c)],
-        };
-        // Rules between fields are checked even when some field is wrong (with a stand-in
-        // value in its place), so that one submit shows every problem.
-        for op in &ops {
-            if let Err(e) = parse::validate(op) {
-                c.refuse(e);
-            }
-        }
-        let problems = c.problems;
-        (Some(ops).filter(|_| problems.is_empty()), problems)
-    }
-
-    /// Checks again as the user types: errors on fields already touched.
-    fn recheck(&mut self) {
-        let (_, problems) = self.check();
-        self.show(&problems, false);
+    fn check(&self, seen: &Seen) -> Result<V::Output, Vec<Problem<V::Id>>> {
+        self.validator.check(Fields(&self.fields), seen)
     }
 
     /// Puts each problem under its field (only touched ones while typing), or on the form (also
     /// one whose field is not shown, so that no refusal goes unexplained).
-    fn show(&mut self, problems: &[Problem], submitted: bool) {
+    fn show(&mut self, problems: &[Problem<V::Id>], submitted: bool) {
         let shown: Vec<bool> = self.fields.iter().map(|f| self.visible(f.id)).collect();
-        for (f, shown) in self.fields.iter_mut().zip(&shown) {
-            f.error = problems
+        for (f, shown) in self.fields.iter_mut().zip(shown) {
+            let mine: Vec<&str> = problems
                 .iter()
-                .find(|p| p.field == Some(f.id) && f.touched && *shown)
-                .map(|p| p.message.clone());
-        }
-        if submitted {
-            let on_form = |p: &&Problem| p.field.is_none_or(|id| !self.visible(id));
-            let form_level: Vec<&str> = problems
-                .iter()
-                .filter(on_form)
+                .filter(|p| p.field == Some(f.id))
                 .map(|p| p.message.as_str())
                 .collect();
-            self.error = (!form_level.is_empty()).then(|| form_level.join("; "));
+            f.error = (f.touched && shown && !mine.is_empty()).then(|| mine.join("; "));
+        }
+        if submitted {
+            let whole: Vec<&str> = problems
+                .iter()
+                .filter(|p| p.field.is_none_or(|id| !self.visible(id)))
+                .map(|p| p.message.as_str())
+                .collect();
+            self.error = (!whole.is_empty()).then(|| whole.join("; "));
         }
     }
 }
-
-#[cfg(test)]
-mod tests;

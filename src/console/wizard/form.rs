@@ -3,34 +3,25 @@
 //! Enter, each problem under its field; the text typed always stays.
 
 use super::words;
+use crate::console::form::{Field, Fields, Form, Problem, Seen, Validator};
 use crate::host::HostState;
 use crate::ipvs::model::Snapshot;
 use crate::operation::Operation;
-use crate::setup::answers::{self, Problem, Question};
+use crate::setup::answers::{self, Question};
 use crate::setup::{Plan, Role, net};
-use tui_input::{Input, InputRequest};
 
-#[derive(Debug, Clone)]
-pub struct WizardField {
-    pub question: Question,
-    pub input: Input,
-    /// Edited, or the form was submitted: its error is shown.
-    touched: bool,
-    pub error: Option<String>,
-}
+/// Page 2 while open.
+pub type WizardForm = Form<Answers>;
 
+/// The validator of page 2: the role whose questions it asks.
 #[derive(Debug, Clone)]
-pub struct WizardForm {
+pub struct Answers {
     pub role: Role,
-    pub fields: Vec<WizardField>,
-    pub focus: usize,
-    /// A problem of the plan as a whole (tunl0 missing, a step refused in memory).
-    pub error: Option<String>,
 }
 
-impl WizardForm {
+impl Form<Answers> {
     /// The role's questions, prefilled: the interface of the default route, tcp, 80, wlc, 0.
-    pub fn new(role: Role, host: Option<&HostState>) -> WizardForm {
+    pub fn answers(role: Role, host: Option<&HostState>) -> WizardForm {
         let outside = host.and_then(net::default_route_dev).unwrap_or_default();
         let fields = Question::for_role(role)
             .iter()
@@ -43,124 +34,60 @@ impl WizardForm {
                     Question::Persistence => "0",
                     _ => "",
                 };
-                WizardField {
-                    question,
-                    input: Input::new(text.to_string()),
-                    touched: false,
-                    error: None,
-                }
+                Field::text(question, text)
             })
             .collect();
-        WizardForm {
-            role,
-            fields,
-            focus: 0,
-            error: None,
-        }
+        Form::new(Answers { role }, fields, Vec::new())
+    }
+}
+
+impl Validator for Answers {
+    type Id = Question;
+    /// The plan and its steps.
+    type Output = (Plan, Vec<Operation>);
+    const KEYS: &'static str = "Tab/↓ next · Shift-Tab/↑ previous · Enter check · Esc back";
+    const PREVIEW: bool = false;
+
+    fn title(&self) -> String {
+        format!("Setup wizard · 2/3 · {}", self.role)
     }
 
-    pub fn next_field(&mut self) {
-        self.focus = (self.focus + 1) % self.fields.len();
+    fn label(&self, _: Fields<'_, Question>, q: Question) -> &'static str {
+        q.label()
     }
 
-    pub fn prev_field(&mut self) {
-        self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+    fn placeholder(&self, q: Question) -> &'static str {
+        words::placeholder(q, self.role)
     }
 
-    /// Text into the focused field; the fields edited so far are checked again at once.
-    pub fn edit(&mut self, req: InputRequest, host: Option<&HostState>, ipvs: Option<&Snapshot>) {
-        let Some(field) = self.fields.get_mut(self.focus) else {
-            return;
-        };
-        if field.input.handle(req).is_some_and(|c| c.value) {
-            field.touched = true;
-            self.error = None;
-            self.show(host, ipvs, false);
-        }
-    }
-
-    /// Every field checked against the plan rules and this host: the plan and its steps, or
-    /// `None` with every problem shown (the text stays).
-    pub fn submit(
-        &mut self,
-        host: Option<&HostState>,
-        ipvs: Option<&Snapshot>,
-    ) -> Option<(Plan, Vec<Operation>)> {
-        self.fields.iter_mut().for_each(|f| f.touched = true);
-        self.show(host, ipvs, true)
-    }
-
-    pub fn error_of(&self, q: Question) -> Option<&str> {
-        self.fields
-            .iter()
-            .find(|f| f.question == q)
-            .and_then(|f| f.error.as_deref())
-    }
-
-    pub fn help(&self) -> &'static str {
-        self.fields
-            .get(self.focus)
-            .map_or("", |f| words::help(f.question, self.role))
+    fn help(&self, _: Fields<'_, Question>, q: Question) -> String {
+        words::help(q, self.role).to_string()
     }
 
     /// The plan, or its problems: against the host and table when they have been read.
     fn check(
         &self,
-        host: Option<&HostState>,
-        ipvs: Option<&Snapshot>,
-    ) -> Result<(Plan, Vec<Operation>), Vec<Problem>> {
-        let answers: Vec<(Question, &str)> = self
-            .fields
-            .iter()
-            .map(|f| (f.question, f.input.value()))
-            .collect();
-        match host {
-            Some(host) => answers::check_on(
-                self.role,
-                &answers,
-                host,
-                ipvs.unwrap_or(&Snapshot::default()),
-            ),
-            None => Err(vec![Problem {
-                question: None,
+        fields: Fields<'_, Question>,
+        seen: &Seen,
+    ) -> Result<(Plan, Vec<Operation>), Vec<Problem<Question>>> {
+        let answers: Vec<(Question, &str)> = fields.0.iter().map(|f| (f.id, f.typed())).collect();
+        let Some(host) = seen.host else {
+            return Err(vec![Problem {
+                field: None,
                 message: "the host has not been read yet: wait a moment and press Enter again"
                     .into(),
-            }]),
-        }
-    }
-
-    fn show(
-        &mut self,
-        host: Option<&HostState>,
-        ipvs: Option<&Snapshot>,
-        submitted: bool,
-    ) -> Option<(Plan, Vec<Operation>)> {
-        let problems = match self.check(host, ipvs) {
-            Ok(ready) => {
-                self.fields.iter_mut().for_each(|f| f.error = None);
-                return Some(ready);
-            }
-            Err(problems) => problems,
+            }]);
         };
-        for f in &mut self.fields {
-            let mine: Vec<&str> = problems
-                .iter()
-                .filter(|p| p.question == Some(f.question))
-                .map(|p| p.message.as_str())
-                .collect();
-            f.error = (f.touched && !mine.is_empty()).then(|| mine.join("; "));
-        }
-        if submitted {
-            let whole: Vec<&str> = problems
-                .iter()
-                .filter(|p| {
-                    p.question
-                        .is_none_or(|q| !self.fields.iter().any(|f| f.question == q))
+        let empty = Snapshot::default();
+        let table = seen.table.unwrap_or(&empty);
+        answers::check_on(self.role, &answers, host, table).map_err(|problems| {
+            problems
+                .into_iter()
+                .map(|p| Problem {
+                    field: p.question,
+                    message: p.message,
                 })
-                .map(|p| p.message.as_str())
-                .collect();
-            self.error = (!whole.is_empty()).then(|| whole.join("; "));
-        }
-        None
+                .collect()
+        })
     }
 }

@@ -9,6 +9,7 @@ pub mod words;
 use super::action::{Command, Effect};
 use super::app::{App, Modal, Nav};
 use super::changes::{Failure, Origin, Outcome, READ_ONLY};
+use crate::console::form::Seen;
 use crate::console::keys::keymap::Layer;
 use crate::console::panes::doctor::DoctorView;
 use crate::operation::Operation;
@@ -113,7 +114,7 @@ fn step(app: &mut App, wizard: Wizard, c: Command) -> (Option<Wizard>, Vec<Effec
                 Page::Role(nav.selected)
             }
             (Page::Role(i), Command::WizardNext) => {
-                Page::Form(WizardForm::new(Role::ALL[i], app.host_state.as_ref()))
+                Page::Form(WizardForm::answers(Role::ALL[i], app.host_state.as_ref()))
             }
             (Page::Role(_), Command::WizardBack) => {
                 app.flash("setup wizard closed: nothing was changed");
@@ -127,36 +128,35 @@ fn step(app: &mut App, wizard: Wizard, c: Command) -> (Option<Wizard>, Vec<Effec
                 form.prev_field();
                 Page::Form(form)
             }
-            (Page::Form(mut form), Command::WizardNext) => {
-                match form.submit(app.host_state.as_ref(), app.snapshot.as_ref()) {
-                    Some((plan, ops)) => {
-                        let advice = app
-                            .host_state
-                            .as_ref()
-                            .map(|h| plan::advice(&plan, h))
-                            .unwrap_or_default();
-                        let ask = Ask {
-                            role: Some(plan.role),
-                            vip: plan.vip,
-                            director: plan.director,
-                        };
-                        Page::Plan {
-                            form,
-                            preview: Preview {
-                                ops,
-                                ask,
-                                advice,
-                                applying: None,
-                                error: None,
-                                scroll: 0,
-                            },
-                        }
+            (Page::Form(mut form), Command::WizardNext) => match form.submit_with(&seen(app)) {
+                Some((plan, ops)) => {
+                    let advice = app
+                        .host_state
+                        .as_ref()
+                        .map(|h| plan::advice(&plan, h))
+                        .unwrap_or_default();
+                    let ask = Ask {
+                        role: Some(plan.role),
+                        vip: plan.vip,
+                        director: plan.director,
+                    };
+                    Page::Plan {
+                        form,
+                        preview: Preview {
+                            ops,
+                            ask,
+                            advice,
+                            applying: None,
+                            error: None,
+                            scroll: 0,
+                        },
                     }
-                    None => Page::Form(form),
                 }
-            }
+                None => Page::Form(form),
+            },
             (Page::Form(form), Command::WizardBack) => {
-                Page::Role(Role::ALL.iter().position(|r| *r == form.role).unwrap_or(0))
+                let role = form.validator().role;
+                Page::Role(Role::ALL.iter().position(|r| *r == role).unwrap_or(0))
             }
             (Page::Plan { form, preview }, _) if preview.applying.is_some() => {
                 app.flash_error(format!(
@@ -187,7 +187,7 @@ fn step(app: &mut App, wizard: Wizard, c: Command) -> (Option<Wizard>, Vec<Effec
                 };
                 app.flash(format!(
                     "nothing applied: this host needs no change to be a {}{advice}",
-                    form.role
+                    form.validator().role
                 ));
                 open_doctor(app, preview.ask.clone());
                 return (None, vec![Effect::RunDoctor(preview.ask)]);
@@ -230,11 +230,26 @@ pub fn edit(app: &mut App, req: InputRequest) {
                     .and_then(|d| (d as usize).checked_sub(1))
                     .filter(|i| *i < Role::ALL.len())
             {
-                wizard.page = Page::Form(WizardForm::new(Role::ALL[i], app.host_state.as_ref()));
+                wizard.page =
+                    Page::Form(WizardForm::answers(Role::ALL[i], app.host_state.as_ref()));
             }
         }
-        Page::Form(form) => form.edit(req, app.host_state.as_ref(), app.snapshot.as_ref()),
+        Page::Form(form) => {
+            let seen = Seen {
+                table: app.snapshot.as_ref(),
+                host: app.host_state.as_ref(),
+            };
+            form.edit_with(req, &seen)
+        }
         Page::Plan { .. } => {}
+    }
+}
+
+/// What the answers are checked against: the host and the table as last read.
+fn seen(app: &App) -> Seen<'_> {
+    Seen {
+        table: app.snapshot.as_ref(),
+        host: app.host_state.as_ref(),
     }
 }
 

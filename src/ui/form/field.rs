@@ -29,7 +29,12 @@ pub fn key_hint(value: &Value) -> &'static str {
     }
 }
 
-pub fn field_lines(v: &FieldView, label_width: usize, width: usize, theme: &Theme) -> FieldLines {
+pub fn field_lines<I>(
+    v: &FieldView<I>,
+    label_width: usize,
+    width: usize,
+    theme: &Theme,
+) -> FieldLines {
     let marker = if v.focused { " ▶ " } else { "   " };
     let label_style = if v.focused {
         theme.selected

@@ -1,27 +1,28 @@
-//! A form on screen: a centred box over the console with the fields (label, value, the error
-//! under it), the focused field's explanation, the command it will run (or what is wrong with
-//! the whole form) and the keys. The field list scrolls to keep the focused field in view.
+//! A form on screen, any form (IPVS, host, wizard answers, drain deadline): a centred box over
+//! the console with the read-only context, the fields (label, value, the error under it), the
+//! focused field's explanation, the command it will run (or what is wrong with the whole form)
+//! and the keys. The field list scrolls to keep the focused field in view.
 
 mod confirm;
 mod field;
-pub mod host;
 
 pub use confirm::draw_confirm;
 
-use crate::console::form::Form;
+use crate::console::form::{Form, Validator};
 use crate::ui::theme::Theme;
 use field::{FieldLines, field_lines, key_hint};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-/// The widest a form gets: wide enough for the longest command on one line.
-const MAX_WIDTH: u16 = 110;
-/// Lines of explanation and of command or error, always reserved so the box does not jump.
+/// Lines of explanation and (in a form that shows its command) of command or error, always
+/// reserved so the box does not jump.
 const HELP_LINES: usize = 2;
 const COMMAND_LINES: usize = 2;
-const KEYS: &str = "Tab next field · Shift-Tab previous · Enter apply · Esc cancel";
+/// The most lines the error of a form without a command takes.
+const ERROR_LINES: usize = 3;
 
 /// A box of at most `width` x `height` centred in `area`, leaving a margin where there is room.
 pub(crate) fn centred(area: Rect, width: u16, height: u16) -> Rect {
@@ -53,8 +54,8 @@ pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     out
 }
 
-pub fn draw(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
-    let width = MAX_WIDTH
+pub fn draw<V: Validator>(f: &mut Frame, area: Rect, form: &Form<V>, theme: &Theme) {
+    let width = V::WIDTH
         .min(area.width.saturating_sub(4))
         .max(area.width.min(20));
     let inner_width = usize::from(width.saturating_sub(2));
@@ -70,8 +71,14 @@ pub fn draw(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
         .map(|v| field_lines(v, label_width, inner_width, theme))
         .collect();
     let field_height: usize = lines.iter().map(|l| l.lines.len()).sum();
-    let context = form.context().len() + usize::from(!form.context().is_empty());
-    let fixed = context + 1 + HELP_LINES + COMMAND_LINES + 1 + 2;
+    let context: Vec<String> = form
+        .context()
+        .iter()
+        .flat_map(|c| wrap(c, inner_width.saturating_sub(2)))
+        .collect();
+    let command = command_lines(form, inner_width, theme);
+    let fixed = context.len() + usize::from(!context.is_empty()) + 1 + HELP_LINES;
+    let fixed = fixed + command.len() + 1 + 2;
     let modal = centred(
         area,
         width,
@@ -87,8 +94,7 @@ pub fn draw(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
     let title = Line::styled(format!(" {} ", form.title()), theme.pane_focused);
     f.render_widget(Block::default().borders(Borders::ALL).title(title), modal);
 
-    let mut out: Vec<Line> = form
-        .context()
+    let mut out: Vec<Line> = context
         .iter()
         .map(|c| Line::styled(format!(" {c}"), theme.dim))
         .collect();
@@ -121,17 +127,17 @@ pub fn draw(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
         format!("{hint:>w$} ", w = inner_width.saturating_sub(1)),
         theme.hint,
     ));
-    let help = wrap(form.help(), inner_width.saturating_sub(2));
+    let help = wrap(&form.help(), inner_width.saturating_sub(2));
     out.extend((0..HELP_LINES).map(|i| {
         Line::styled(
             format!(" {}", help.get(i).map_or("", String::as_str)),
             theme.dim,
         )
     }));
-    out.extend(command_lines(form, inner_width, theme));
+    out.extend(command);
     out.push(Line::from(vec![
         Span::raw(" "),
-        Span::styled(KEYS, theme.hint),
+        Span::styled(V::KEYS, theme.hint),
     ]));
     f.render_widget(Paragraph::new(out), inner);
     // Arrows on the right border where the field list continues above or below.
@@ -165,8 +171,20 @@ pub fn draw(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
     }
 }
 
-/// The command the form will run, or the form's error, or what is missing: `COMMAND_LINES` lines.
-fn command_lines(form: &Form, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+/// The command the form will run, or the form's error, or what is missing: `COMMAND_LINES`
+/// lines. A form without a command shows only its error, when it has one.
+fn command_lines<V: Validator>(form: &Form<V>, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    if !V::PREVIEW {
+        return form.error().map_or(Vec::new(), |error| {
+            let lines = message(error, width, ERROR_LINES);
+            let style = theme.flash_error;
+            lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| prefixed(i, "! ", l, style))
+                .collect()
+        });
+    }
     let (text, style, prefix) = match (form.error(), form.preview()) {
         (Some(error), _) => (error.to_string(), theme.flash_error, "! "),
         (None, Some(command)) => (command, theme.title, "$ "),
@@ -181,18 +199,30 @@ fn command_lines(form: &Form, width: usize, theme: &Theme) -> Vec<Line<'static>>
             "  ",
         ),
     };
-    let mut lines: Vec<String> = wrap(&text, width.saturating_sub(3));
-    if lines.len() > COMMAND_LINES {
-        lines.truncate(COMMAND_LINES);
+    let lines = message(&text, width, COMMAND_LINES);
+    (0..COMMAND_LINES)
+        .map(|i| match lines.get(i) {
+            Some(l) => prefixed(i, prefix, l, style),
+            None => Line::default(),
+        })
+        .collect()
+}
+
+/// `text` wrapped to fit after a prefix, in at most `max` lines (the last cut short with `…`).
+fn message(text: &str, width: usize, max: usize) -> Vec<String> {
+    let mut lines: Vec<String> = wrap(text, width.saturating_sub(3));
+    if lines.len() > max {
+        lines.truncate(max);
         if let Some(last) = lines.last_mut() {
             last.pop();
             last.push('…');
         }
     }
-    (0..COMMAND_LINES)
-        .map(|i| match lines.get(i) {
-            Some(l) => Line::styled(format!(" {}{l}", if i == 0 { prefix } else { "  " }), style),
-            None => Line::default(),
-        })
-        .collect()
+    lines
+}
+
+/// A line of a message: the prefix on the first, spaces under it on the others.
+fn prefixed(i: usize, prefix: &str, text: &str, style: Style) -> Line<'static> {
+    let prefix = if i == 0 { prefix } else { "  " };
+    Line::styled(format!(" {prefix}{text}"), style)
 }

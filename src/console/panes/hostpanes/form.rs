@@ -2,8 +2,20 @@
 //! Checked through `host::parse` as you type, and against the host as it was read (an interface
 //! that is not there, an address already bound), so a mistake is named before anything is sent.
 
+use crate::console::form::{Field, Fields, Form, Problem, Seen, Validator};
 use crate::host::{self, HostOp, HostState, SysctlInfo};
-use tui_input::{Input, InputRequest};
+
+/// A host form while open.
+pub type HostForm = Form<Host>;
+
+/// The fields of the host forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostField {
+    Address,
+    Interface,
+    Label,
+    Value,
+}
 
 #[derive(Debug, Clone)]
 pub enum HostFormKind {
@@ -14,88 +26,24 @@ pub enum HostFormKind {
     },
 }
 
+/// The validator of a host form: which one, and the host as read when it opened.
 #[derive(Debug, Clone)]
-pub struct HostField {
-    pub label: &'static str,
-    pub input: Input,
-    /// What an empty field means.
-    pub placeholder: &'static str,
-    pub help: String,
-    /// Edited, or the form was submitted: its error is shown.
-    touched: bool,
-    pub error: Option<String>,
-}
-
-impl HostField {
-    fn new(
-        label: &'static str,
-        text: &str,
-        placeholder: &'static str,
-        help: impl Into<String>,
-    ) -> HostField {
-        HostField {
-            label,
-            input: Input::new(text.to_string()),
-            placeholder,
-            help: help.into(),
-            touched: false,
-            error: None,
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct HostForm {
+pub struct Host {
     pub kind: HostFormKind,
-    pub fields: Vec<HostField>,
-    pub focus: usize,
-    /// A problem of the whole change (the kernel's refusal, an address already bound).
-    pub error: Option<String>,
-    /// Read-only lines above the fields.
-    pub context: Vec<String>,
-    /// The host as read when the form opened.
     host: HostState,
 }
 
-const ADDRESS: usize = 0;
-const DEVICE: usize = 1;
-const LABEL: usize = 2;
-
-impl HostForm {
+impl Form<Host> {
     /// Bind a VIP; the interface starts as `dev` (the selected link).
     pub fn bind(host: &HostState, dev: &str) -> HostForm {
-        let names: Vec<&str> = host.links.iter().map(|l| l.name.as_str()).collect();
         let fields = vec![
-            HostField::new(
-                "address",
-                "",
-                "required, e.g. 192.0.2.100 or 2001:db8::100",
-                "The VIP: IPv4 or IPv6, /32 or /128 unless you give a /PREFIX",
-            ),
-            HostField::new(
-                "interface",
-                dev,
-                "required",
-                format!(
-                    "The interface to bind it to: {} (lo on a DR/TUN real server)",
-                    names.join(", ")
-                ),
-            ),
-            HostField::new(
-                "label",
-                "",
-                "none",
-                "Optional IPv4 label: the interface name, ':' and a suffix, e.g. eth0:1",
-            ),
+            Field::text(HostField::Address, ""),
+            Field::text(HostField::Interface, dev),
+            Field::text(HostField::Label, ""),
         ];
-        HostForm {
-            kind: HostFormKind::Bind,
-            fields,
-            focus: 0,
-            error: None,
-            context: Vec::new(),
-            host: host.clone(),
-        }
+        let kind = HostFormKind::Bind;
+        let host = host.clone();
+        Form::new(Host { kind, host }, fields, Vec::new())
     }
 
     /// Set the sysctl `name` (of `info`), starting from its current value.
@@ -105,121 +53,109 @@ impl HostForm {
         name: &str,
         current: &str,
     ) -> HostForm {
-        let help = format!(
-            "{}: the value {}",
-            info.explanation,
-            host::parse::describe(&info.allowed)
-        );
-        let fields = vec![HostField::new("value", current, "required", help)];
+        let fields = vec![Field::text(HostField::Value, current)];
         let context = vec![name.to_string(), format!("now {current}")];
-        HostForm {
-            kind: HostFormKind::Sysctl {
-                info,
-                name: name.to_string(),
-            },
-            fields,
-            focus: 0,
-            error: None,
-            context,
-            host: host.clone(),
-        }
+        let kind = HostFormKind::Sysctl {
+            info,
+            name: name.to_string(),
+        };
+        let host = host.clone();
+        Form::new(Host { kind, host }, fields, context)
     }
+}
 
-    pub fn title(&self) -> String {
+impl Host {
+    fn link_names(&self) -> String {
+        let names: Vec<&str> = self.host.links.iter().map(|l| l.name.as_str()).collect();
+        names.join(", ")
+    }
+}
+
+impl Validator for Host {
+    type Id = HostField;
+    type Output = HostOp;
+    const WIDTH: u16 = 90;
+    const KEYS: &'static str = "Tab next field · Enter apply · Esc cancel";
+
+    fn title(&self) -> String {
         match &self.kind {
             HostFormKind::Bind => "Bind a VIP".into(),
             HostFormKind::Sysctl { name, .. } => format!("Set {name}"),
         }
     }
 
-    pub fn edit(&mut self, req: InputRequest) {
-        let Some(field) = self.fields.get_mut(self.focus) else {
-            return;
-        };
-        if field.input.handle(req).is_some_and(|c| c.value) {
-            field.touched = true;
-            self.error = None;
-            self.show(false);
+    fn label(&self, _: Fields<'_, HostField>, id: HostField) -> &'static str {
+        match id {
+            HostField::Address => "address",
+            HostField::Interface => "interface",
+            HostField::Label => "label",
+            HostField::Value => "value",
         }
     }
 
-    pub fn next_field(&mut self) {
-        self.focus = (self.focus + 1) % self.fields.len();
-    }
-
-    pub fn prev_field(&mut self) {
-        self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
-    }
-
-    /// Every field checked; the change, or `None` with the errors shown and the text kept.
-    pub fn submit(&mut self) -> Option<HostOp> {
-        self.fields.iter_mut().for_each(|f| f.touched = true);
-        self.show(true)
-    }
-
-    /// The command it will run, when every field is valid.
-    pub fn preview(&self) -> Option<String> {
-        let (op, problems) = self.check();
-        op.filter(|_| problems.is_empty()).map(|op| op.to_command())
-    }
-
-    pub fn set_error(&mut self, message: impl Into<String>) {
-        self.error = Some(message.into());
-    }
-
-    /// The focused field's explanation.
-    pub fn help(&self) -> &str {
-        self.fields.get(self.focus).map_or("", |f| f.help.as_str())
-    }
-
-    fn show(&mut self, submitted: bool) -> Option<HostOp> {
-        let (op, problems) = self.check();
-        for (i, f) in self.fields.iter_mut().enumerate() {
-            f.error = problems
-                .iter()
-                .find(|(at, _)| *at == Some(i) && f.touched)
-                .map(|(_, m)| m.clone());
+    fn placeholder(&self, id: HostField) -> &'static str {
+        match id {
+            HostField::Address => "required, e.g. 192.0.2.100 or 2001:db8::100",
+            HostField::Label => "none",
+            HostField::Interface | HostField::Value => "required",
         }
-        let whole: Vec<&str> = problems
-            .iter()
-            .filter(|(at, _)| at.is_none())
-            .map(|(_, m)| m.as_str())
-            .collect();
-        if submitted {
-            self.error = (!whole.is_empty()).then(|| whole.join("; "));
-        }
-        op.filter(|_| problems.is_empty())
     }
 
-    /// The change the fields describe, and every problem: under a field (its index) or for the form.
-    fn check(&self) -> (Option<HostOp>, Vec<(Option<usize>, String)>) {
+    fn help(&self, _: Fields<'_, HostField>, id: HostField) -> String {
+        match (id, &self.kind) {
+            (HostField::Address, _) => {
+                "The VIP: IPv4 or IPv6, /32 or /128 unless you give a /PREFIX".into()
+            }
+            (HostField::Interface, _) => format!(
+                "The interface to bind it to: {} (lo on a DR/TUN real server)",
+                self.link_names()
+            ),
+            (HostField::Label, _) => {
+                "Optional IPv4 label: the interface name, ':' and a suffix, e.g. eth0:1".into()
+            }
+            (HostField::Value, HostFormKind::Sysctl { info, .. }) => format!(
+                "{}: the value {}",
+                info.explanation,
+                host::parse::describe(&info.allowed)
+            ),
+            (HostField::Value, HostFormKind::Bind) => String::new(),
+        }
+    }
+
+    /// The change the fields describe, or every problem: under a field or for the form.
+    fn check(
+        &self,
+        fields: Fields<'_, HostField>,
+        _: &Seen,
+    ) -> Result<HostOp, Vec<Problem<HostField>>> {
         let mut problems = Vec::new();
-        let text = |i: usize| self.fields[i].input.value().trim();
+        let mut fail = |field: HostField, message: String| {
+            problems.push(Problem {
+                field: Some(field),
+                message,
+            })
+        };
+        let text = |id: HostField| fields.typed(id).trim();
         let op = match &self.kind {
             HostFormKind::Bind => {
-                let addr = host::parse::vip(text(ADDRESS))
-                    .map_err(|e| problems.push((Some(ADDRESS), e.to_string())))
+                let addr = host::parse::vip(text(HostField::Address))
+                    .map_err(|e| fail(HostField::Address, e.to_string()))
                     .ok();
-                let dev = host::parse::interface(text(DEVICE))
-                    .map_err(|e| problems.push((Some(DEVICE), e.to_string())))
+                let dev = host::parse::interface(text(HostField::Interface))
+                    .map_err(|e| fail(HostField::Interface, e.to_string()))
                     .ok();
                 if let Some(dev) = &dev
                     && self.host.link(dev).is_none()
                 {
-                    let names: Vec<&str> =
-                        self.host.links.iter().map(|l| l.name.as_str()).collect();
-                    problems.push((
-                        Some(DEVICE),
-                        format!(
-                            "interface {dev} does not exist here; the interfaces are {}",
-                            names.join(", ")
-                        ),
-                    ));
+                    let names = self.link_names();
+                    let message =
+                        format!("interface {dev} does not exist here; the interfaces are {names}");
+                    fail(HostField::Interface, message);
                 }
-                let label = match (text(LABEL), &dev, addr) {
+                let label = match (text(HostField::Label), &dev, addr) {
                     ("", _, _) => None,
                     (l, Some(dev), Some((addr, _))) => host::parse::label(l, dev, addr)
-                        .map_err(|e| problems.push((Some(LABEL), e.to_string())))
+                        .map_err(|e| fail(HostField::Label, e.to_string()))
                         .ok(),
                     _ => None,
                 };
@@ -233,21 +169,33 @@ impl HostForm {
                     _ => None,
                 }
             }
-            HostFormKind::Sysctl { info, name } => host::parse::sysctl_value(info, name, text(0))
-                .map(|value| HostOp::SetSysctl {
-                    name: name.clone(),
-                    value,
-                })
-                .map_err(|e| problems.push((Some(0), e.to_string())))
-                .ok(),
+            HostFormKind::Sysctl { info, name } => {
+                host::parse::sysctl_value(info, name, text(HostField::Value))
+                    .map(|value| HostOp::SetSysctl {
+                        name: name.clone(),
+                        value,
+                    })
+                    .map_err(|e| fail(HostField::Value, e.to_string()))
+                    .ok()
+            }
         };
         // What the kernel would refuse given the host as read (already bound, a sysctl it lacks).
         if let Some(op) = &op
             && problems.is_empty()
             && let Err(e) = host::memory::apply(&mut self.host.clone(), op)
         {
-            problems.push((None, e.to_string()));
+            problems.push(Problem {
+                field: None,
+                message: e.to_string(),
+            });
         }
-        (op, problems)
+        match op {
+            Some(op) if problems.is_empty() => Ok(op),
+            _ => Err(problems),
+        }
+    }
+
+    fn preview(&self, op: &HostOp) -> Option<String> {
+        Some(op.to_command())
     }
 }

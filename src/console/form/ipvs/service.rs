@@ -1,9 +1,9 @@
 //! The virtual-service form: which fields it has, which apply now, and the `ServiceConfig` they make.
 
 use super::check::{self, Check};
-use super::fields::{Field, FieldId};
 use super::words::{FAMILIES, KINDS, service_name};
-use super::{Form, FormKind};
+use super::{FieldId, FormKind, Ipvs};
+use crate::console::form::{Field, Fields};
 use crate::ipvs::model::*;
 use crate::ipvs::parse;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -11,7 +11,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 /// The index of "firewall mark" in `KINDS`.
 const FWMARK: usize = 3;
 
-pub fn add_fields() -> Vec<Field> {
+pub fn add_fields() -> Vec<Field<FieldId>> {
     vec![
         Field::choice(FieldId::Kind, KINDS, 0),
         Field::text(FieldId::Address, ""),
@@ -29,7 +29,7 @@ pub fn add_fields() -> Vec<Field> {
 }
 
 /// The key is shown, not editable: ipvsadm -E cannot change it.
-pub fn edit_fields(current: &ServiceConfig) -> Vec<Field> {
+pub fn edit_fields(current: &ServiceConfig) -> Vec<Field<FieldId>> {
     let f = current.sched_flags;
     vec![
         Field::fixed(FieldId::Address, service_name(&current.key)),
@@ -61,7 +61,7 @@ pub fn edit_fields(current: &ServiceConfig) -> Vec<Field> {
 }
 
 /// The kind chosen (an index into `KINDS`); an edited service keeps its own.
-fn kind(form: &Form) -> usize {
+fn kind(form: &Ipvs, fields: Fields<'_, FieldId>) -> usize {
     match &form.kind {
         FormKind::EditService { original } => match original.key {
             ServiceKey::Addr { protocol, .. } => Protocol::ALL
@@ -70,55 +70,49 @@ fn kind(form: &Form) -> usize {
                 .unwrap_or(0),
             ServiceKey::Fwmark { .. } => FWMARK,
         },
-        _ => form.any_field(FieldId::Kind).map_or(0, Field::selected),
+        _ => fields.selected(FieldId::Kind),
     }
 }
 
 /// The family of the service as typed so far (an address not yet valid counts by its colons).
-pub fn family(form: &Form) -> Family {
+pub fn family(form: &Ipvs, fields: Fields<'_, FieldId>) -> Family {
     if let FormKind::EditService { original } = &form.kind {
         return original.key.family();
     }
-    if kind(form) == FWMARK {
-        return if form.any_field(FieldId::Family).map_or(0, Field::selected) == 1 {
+    if kind(form, fields) == FWMARK {
+        return if fields.selected(FieldId::Family) == 1 {
             Family::Inet6
         } else {
             Family::Inet
         };
     }
-    if form
-        .any_field(FieldId::Address)
-        .is_some_and(|f| f.typed().contains(':'))
-    {
+    if fields.typed(FieldId::Address).contains(':') {
         Family::Inet6
     } else {
         Family::Inet
     }
 }
 
-pub fn visible(form: &Form, id: FieldId) -> bool {
-    let on = |id| form.any_field(id).is_some_and(Field::is_on);
-    let fwmark = kind(form) == FWMARK;
+pub fn visible(form: &Ipvs, fields: Fields<'_, FieldId>, id: FieldId) -> bool {
+    let fwmark = kind(form, fields) == FWMARK;
     match id {
         FieldId::Address => matches!(form.kind, FormKind::EditService { .. }) || !fwmark,
         FieldId::Port => !fwmark,
         FieldId::Fwmark | FieldId::Family => fwmark,
-        FieldId::SchedFlags => form
-            .any_field(FieldId::Scheduler)
-            .is_some_and(|f| matches!(f.typed(), "sh" | "mh")),
-        FieldId::Timeout | FieldId::Netmask | FieldId::Pe => on(FieldId::Persistent),
-        FieldId::OnePacket => fwmark || KINDS[kind(form)] == "UDP",
+        FieldId::SchedFlags => matches!(fields.typed(FieldId::Scheduler), "sh" | "mh"),
+        FieldId::Timeout | FieldId::Netmask | FieldId::Pe => fields.on(FieldId::Persistent),
+        FieldId::OnePacket => fwmark || KINDS[kind(form, fields)] == "UDP",
         _ => true,
     }
 }
 
 /// The service the visible fields describe; problems are recorded in `c`.
 pub fn build(c: &mut Check) -> ServiceConfig {
-    let form = c.form;
-    let family = family(form);
+    let (form, fields) = (c.form, c.fields);
+    let family = family(form, fields);
     let key = match &form.kind {
         FormKind::EditService { original } => original.key,
-        _ if kind(form) == FWMARK => {
+        _ if kind(form, fields) == FWMARK => {
             let family = if c.selected(FieldId::Family) == 1 {
                 Family::Inet6
             } else {
@@ -130,7 +124,7 @@ pub fn build(c: &mut Check) -> ServiceConfig {
             }
         }
         _ => {
-            let protocol = Protocol::ALL[kind(form).min(2)];
+            let protocol = Protocol::ALL[kind(form, fields).min(2)];
             let unspecified = match family {
                 Family::Inet => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
                 Family::Inet6 => IpAddr::V6(Ipv6Addr::UNSPECIFIED),

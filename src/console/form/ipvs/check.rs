@@ -1,49 +1,49 @@
 //! Reading a form's visible fields through `ipvs::parse`, collecting every problem under the
 //! field it concerns (or the form as a whole), so one submit reports all of them at once.
 
-use super::Form;
-use super::fields::FieldId;
+use super::{FieldId, Ipvs};
+use crate::console::form::{Field, Fields, Problem, Validator};
 use crate::ipvs::parse::{ParseError, Parsed};
 use std::net::{IpAddr, Ipv6Addr};
 
-/// One thing wrong: under a field, or for the form as a whole.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub field: Option<FieldId>,
-    pub message: String,
-}
-
 pub struct Check<'a> {
-    pub form: &'a Form,
-    pub problems: Vec<Problem>,
+    pub form: &'a Ipvs,
+    pub fields: Fields<'a, FieldId>,
+    pub problems: Vec<Problem<FieldId>>,
 }
 
 impl<'a> Check<'a> {
-    pub fn new(form: &'a Form) -> Check<'a> {
+    pub fn new(form: &'a Ipvs, fields: Fields<'a, FieldId>) -> Check<'a> {
         Check {
             form,
+            fields,
             problems: Vec::new(),
         }
     }
 
+    /// The field `id` if the form has it and it is shown now: hidden fields have no say.
+    fn field(&self, id: FieldId) -> Option<&'a Field<FieldId>> {
+        self.fields.get(id).filter(|_| self.visible(id))
+    }
+
     pub fn typed(&self, id: FieldId) -> &'a str {
-        self.form.field(id).map_or("", |f| f.typed())
+        self.field(id).map_or("", |f| f.typed())
     }
 
     pub fn selected(&self, id: FieldId) -> usize {
-        self.form.field(id).map_or(0, |f| f.selected())
+        self.field(id).map_or(0, |f| f.selected())
     }
 
     pub fn on(&self, id: FieldId) -> bool {
-        self.form.field(id).is_some_and(|f| f.is_on())
+        self.field(id).is_some_and(|f| f.is_on())
     }
 
     pub fn flags(&self, id: FieldId) -> [bool; 3] {
-        self.form.field(id).map_or([false; 3], |f| f.flags_set())
+        self.field(id).map_or([false; 3], |f| f.flags_set())
     }
 
     pub fn visible(&self, id: FieldId) -> bool {
-        self.form.visible(id)
+        self.fields.get(id).is_some() && self.form.visible(self.fields, id)
     }
 
     /// The field's text through `parser`. A failure is recorded under the field and `stand_in`
@@ -78,7 +78,11 @@ impl<'a> Check<'a> {
         }
     }
 
+    /// A problem under the field `id`; only its first counts (the form shows one per field).
     pub fn fail(&mut self, id: FieldId, message: impl Into<String>) {
+        if self.problems.iter().any(|p| p.field == Some(id)) {
+            return;
+        }
         self.problems.push(Problem {
             field: Some(id),
             message: message.into(),
@@ -90,11 +94,11 @@ impl<'a> Check<'a> {
     /// second may come from a stand-in); a form-level one counts only when no field has one.
     pub fn refuse(&mut self, e: ParseError) {
         let field = self
-            .form
             .fields
+            .0
             .iter()
             .map(|f| f.id)
-            .find(|id| id.parse_names().contains(&e.field) && self.form.visible(*id));
+            .find(|id| id.parse_names().contains(&e.field) && self.visible(*id));
         let known = match field {
             Some(_) => self.problems.iter().any(|p| p.field == field),
             None => !self.problems.is_empty(),

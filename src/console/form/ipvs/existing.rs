@@ -2,13 +2,13 @@
 //! editing what was deleted since the form opened, starting a daemon that runs, stopping one
 //! that does not. The kernel would refuse these too; saying it first keeps the form open.
 
-use super::check::Problem;
-use super::fields::FieldId;
+use super::FieldId;
 use super::words::service_name;
+use crate::console::form::Problem;
 use crate::ipvs::IpvsOp;
 use crate::ipvs::model::{AddrPort, ServiceKey, Snapshot};
 
-pub fn problems(ops: &[IpvsOp], table: &Snapshot) -> Vec<Problem> {
+pub fn problems(ops: &[IpvsOp], table: &Snapshot) -> Vec<Problem<FieldId>> {
     let mut out = Vec::new();
     let mut fail = |field: Option<FieldId>, message: String| out.push(Problem { field, message });
     let gone = |key: &ServiceKey| {

@@ -1,6 +1,8 @@
+//! Unit tests of the IPVS forms: focus order, errors as you type, combinations, labels.
+
 use super::*;
 use crate::ipvs::model::{Protocol, ServiceConfig, ServiceKey};
-use InputRequest::*;
+use tui_input::InputRequest::*;
 
 fn type_text(form: &mut Form, text: &str) {
     text.chars().for_each(|c| form.edit(InsertChar(c)));

@@ -2,9 +2,9 @@
 //! `DestConfig` they make, with ipvsadm's rule that DR and TUN keep the service's port.
 
 use super::check::{self, Check};
-use super::fields::{Field, FieldId};
 use super::words::{CHECKSUMS, METHODS, TUNNEL_TYPES, service_name};
-use super::{Form, FormKind};
+use super::{FieldId, FormKind};
+use crate::console::form::{Field, Fields};
 use crate::ipvs::model::*;
 use crate::ipvs::parse::{self, ParseError};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -25,7 +25,7 @@ pub fn context(service: &ServiceConfig) -> Vec<String> {
 }
 
 /// ipvsadm's defaults: direct routing, weight 1, no thresholds; the port starts as the service's.
-pub fn add_fields(service: &ServiceConfig) -> Vec<Field> {
+pub fn add_fields(service: &ServiceConfig) -> Vec<Field<FieldId>> {
     let mut fields = vec![
         Field::text(FieldId::Server, ""),
         Field::choice(FieldId::Method, METHODS, ROUTE),
@@ -40,7 +40,7 @@ pub fn add_fields(service: &ServiceConfig) -> Vec<Field> {
 }
 
 /// Address and port name the real server: shown, not editable.
-pub fn edit_fields(current: &DestConfig) -> Vec<Field> {
+pub fn edit_fields(current: &DestConfig) -> Vec<Field<FieldId>> {
     let method = match current.forward {
         Forward::Masq => MASQ,
         Forward::Tunnel { .. } => TUNNEL,
@@ -58,7 +58,7 @@ pub fn edit_fields(current: &DestConfig) -> Vec<Field> {
     fields
 }
 
-pub fn weight_fields(current: &DestConfig) -> Vec<Field> {
+pub fn weight_fields(current: &DestConfig) -> Vec<Field<FieldId>> {
     vec![
         Field::fixed(
             FieldId::Server,
@@ -68,7 +68,7 @@ pub fn weight_fields(current: &DestConfig) -> Vec<Field> {
     ]
 }
 
-fn tunnel_fields(forward: &Forward) -> [Field; 3] {
+fn tunnel_fields(forward: &Forward) -> [Field<FieldId>; 3] {
     let (tun_type, port, csum) = match *forward {
         Forward::Tunnel {
             tun_type,
@@ -97,7 +97,7 @@ fn tunnel_fields(forward: &Forward) -> [Field; 3] {
     ]
 }
 
-fn weight_and_thresholds(d: &DestConfig) -> [Field; 3] {
+fn weight_and_thresholds(d: &DestConfig) -> [Field<FieldId>; 3] {
     [
         Field::text(FieldId::Weight, d.weight.to_string()),
         Field::text(FieldId::UpperThreshold, d.u_threshold.to_string()),
@@ -105,17 +105,13 @@ fn weight_and_thresholds(d: &DestConfig) -> [Field; 3] {
     ]
 }
 
-fn selected(form: &Form, id: FieldId) -> usize {
-    form.any_field(id).map_or(0, Field::selected)
-}
-
-pub fn visible(form: &Form, id: FieldId) -> bool {
-    let method = selected(form, FieldId::Method);
+pub fn visible(fields: Fields<'_, FieldId>, id: FieldId) -> bool {
+    let method = fields.selected(FieldId::Method);
     match id {
         FieldId::ServerPort => method == MASQ,
         FieldId::TunnelType | FieldId::TunnelPort => method == TUNNEL,
         FieldId::TunnelCsum => {
-            method == TUNNEL && matches!(selected(form, FieldId::TunnelType), GUE | GRE)
+            method == TUNNEL && matches!(fields.selected(FieldId::TunnelType), GUE | GRE)
         }
         _ => true,
     }

@@ -1,9 +1,49 @@
-//! The words of the forms: field labels, the options of each choice, the name each field has in
-//! `ipvs::parse` errors, and the one-line explanation shown while a field is focused.
+//! The words of the IPVS forms: which fields there are, their labels, the options of each
+//! choice, the name each field has in `ipvs::parse` errors, and the one-line explanation shown
+//! while a field is focused.
 
-use super::fields::FieldId;
 use crate::ipvs::model::{AddrPort, Family, ServiceKey};
 
+/// Every field of the IPVS forms. Forms show the ones that apply; tests and drawing name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FieldId {
+    // A virtual service.
+    Kind,
+    Address,
+    Port,
+    Fwmark,
+    Family,
+    Scheduler,
+    SchedFlags,
+    Persistent,
+    Timeout,
+    Netmask,
+    Pe,
+    OnePacket,
+    // A real server.
+    Server,
+    Method,
+    ServerPort,
+    TunnelType,
+    TunnelPort,
+    TunnelCsum,
+    Weight,
+    UpperThreshold,
+    LowerThreshold,
+    // Connection timeouts.
+    Tcp,
+    TcpFin,
+    Udp,
+    // Sync daemons.
+    DaemonAction,
+    DaemonRole,
+    Interface,
+    SyncId,
+    MaxLen,
+    Group,
+    McastPort,
+    Ttl,
+}
 pub const KINDS: &[&str] = &["TCP", "UDP", "SCTP", "firewall mark"];
 pub const FAMILIES: &[&str] = &["IPv4", "IPv6"];
 pub const METHODS: &[&str] = &[
@@ -17,7 +57,7 @@ pub const DAEMON_ACTIONS: &[&str] = &["start", "stop"];
 pub const ROLES: &[&str] = &["master", "backup"];
 
 impl FieldId {
-    /// The label beside the field (the netmask's depends on the family; see `Form::label`).
+    /// The label beside the field (the netmask's depends on the family; see `Ipvs::label`).
     pub fn label(self) -> &'static str {
         use FieldId::*;
         match self {

@@ -1,49 +1,8 @@
 //! One field of a form and how keys change it: a text input, a choice among fixed options, a
 //! choice that also takes a typed name (the scheduler), an on/off switch, a set of flags, or a
-//! value shown but not editable (the key of the object being edited).
+//! value shown but not editable (the key of the object being edited). Any form's fields.
 
 use tui_input::{Input, InputRequest};
-
-/// Every field any form has. Forms show the ones that apply; tests and drawing name them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum FieldId {
-    // A virtual service.
-    Kind,
-    Address,
-    Port,
-    Fwmark,
-    Family,
-    Scheduler,
-    SchedFlags,
-    Persistent,
-    Timeout,
-    Netmask,
-    Pe,
-    OnePacket,
-    // A real server.
-    Server,
-    Method,
-    ServerPort,
-    TunnelType,
-    TunnelPort,
-    TunnelCsum,
-    Weight,
-    UpperThreshold,
-    LowerThreshold,
-    // Connection timeouts.
-    Tcp,
-    TcpFin,
-    Udp,
-    // Sync daemons.
-    DaemonAction,
-    DaemonRole,
-    Interface,
-    SyncId,
-    MaxLen,
-    Group,
-    McastPort,
-    Ttl,
-}
 
 /// What a field holds.
 #[derive(Debug, Clone)]
@@ -70,21 +29,22 @@ pub enum Value {
     Fixed(String),
 }
 
+/// One field: `I` names it (`FieldId` for the IPVS forms, `Question` for the wizard, ...).
 #[derive(Debug, Clone)]
-pub struct Field {
-    pub id: FieldId,
+pub struct Field<I> {
+    pub id: I,
     pub value: Value,
     /// Edited, or the form was submitted: its errors are shown.
     pub touched: bool,
     pub error: Option<String>,
 }
 
-impl Field {
-    pub fn text(id: FieldId, text: impl Into<String>) -> Field {
+impl<I> Field<I> {
+    pub fn text(id: I, text: impl Into<String>) -> Field<I> {
         Field::new(id, Value::Text(Input::new(text.into())))
     }
 
-    pub fn choice(id: FieldId, options: &'static [&'static str], selected: usize) -> Field {
+    pub fn choice(id: I, options: &'static [&'static str], selected: usize) -> Field<I> {
         Field::new(
             id,
             Value::Choice {
@@ -94,7 +54,7 @@ impl Field {
         )
     }
 
-    pub fn combo(id: FieldId, options: &'static [&'static str], text: impl Into<String>) -> Field {
+    pub fn combo(id: I, options: &'static [&'static str], text: impl Into<String>) -> Field<I> {
         Field::new(
             id,
             Value::Combo {
@@ -104,19 +64,19 @@ impl Field {
         )
     }
 
-    pub fn switch(id: FieldId, on: bool) -> Field {
+    pub fn switch(id: I, on: bool) -> Field<I> {
         Field::new(id, Value::Switch(on))
     }
 
-    pub fn flags(id: FieldId, set: [bool; 3]) -> Field {
+    pub fn flags(id: I, set: [bool; 3]) -> Field<I> {
         Field::new(id, Value::Flags { set, cursor: 0 })
     }
 
-    pub fn fixed(id: FieldId, text: impl Into<String>) -> Field {
+    pub fn fixed(id: I, text: impl Into<String>) -> Field<I> {
         Field::new(id, Value::Fixed(text.into()))
     }
 
-    fn new(id: FieldId, value: Value) -> Field {
+    fn new(id: I, value: Value) -> Field<I> {
         Field {
             id,
             value,
@@ -259,7 +219,7 @@ mod tests {
     #[test]
     fn a_choice_cycles_both_ways_and_a_letter_picks_the_next_option_with_a_word_starting_with_it() {
         const OPTIONS: &[&str] = &["TCP", "UDP", "SCTP", "firewall mark"];
-        let mut f = Field::choice(FieldId::Kind, OPTIONS, 0);
+        let mut f = Field::choice((), OPTIONS, 0);
         assert!(f.edit(GoToPrevChar));
         assert_eq!(f.shown(), "firewall mark");
         assert!(f.edit(GoToNextChar));
@@ -276,7 +236,7 @@ mod tests {
     #[test]
     fn a_combo_cycles_known_names_and_takes_typed_text() {
         const OPTIONS: &[&str] = &["rr", "wlc", "sh"];
-        let mut f = Field::combo(FieldId::Scheduler, OPTIONS, "wlc");
+        let mut f = Field::combo((), OPTIONS, "wlc");
         f.edit(GoToNextChar);
         assert_eq!(f.typed(), "sh");
         f.edit(GoToNextChar);
@@ -291,13 +251,13 @@ mod tests {
 
     #[test]
     fn a_switch_flips_on_space_and_flags_flip_under_the_cursor() {
-        let mut s = Field::switch(FieldId::Persistent, false);
+        let mut s = Field::switch((), false);
         assert!(s.edit(InsertChar(' ')));
         assert!(s.is_on());
         assert!(!s.edit(InsertChar('y')), "already on");
         assert!(s.edit(InsertChar('n')));
         assert!(!s.is_on());
-        let mut f = Field::flags(FieldId::SchedFlags, [false; 3]);
+        let mut f = Field::flags((), [false; 3]);
         f.edit(GoToNextChar);
         f.edit(InsertChar(' '));
         f.edit(GoToPrevChar);

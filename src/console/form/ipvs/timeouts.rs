@@ -1,11 +1,12 @@
 //! The connection-timeouts form (`ipvsadm --set tcp tcpfin udp`), filled with the current values.
 
+use super::FieldId;
 use super::check::Check;
-use super::fields::{Field, FieldId};
+use crate::console::form::Field;
 use crate::ipvs::model::Timeouts;
 use crate::ipvs::parse;
 
-pub fn fields(current: &Timeouts) -> Vec<Field> {
+pub fn fields(current: &Timeouts) -> Vec<Field<FieldId>> {
     vec![
         Field::text(FieldId::Tcp, current.tcp.to_string()),
         Field::text(FieldId::TcpFin, current.tcp_fin.to_string()),

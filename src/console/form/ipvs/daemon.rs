@@ -1,10 +1,10 @@
 //! The sync-daemon form: start a master or backup daemon with its multicast settings, or stop
 //! one; the daemons running now are shown above the fields.
 
-use super::Form;
+use super::FieldId;
 use super::check::Check;
-use super::fields::{Field, FieldId};
 use super::words::{DAEMON_ACTIONS, ROLES};
+use crate::console::form::{Field, Fields};
 use crate::ipvs::IpvsOp;
 use crate::ipvs::model::*;
 use crate::ipvs::parse;
@@ -44,7 +44,7 @@ fn describe(d: &SyncDaemon) -> String {
 
 /// Starts on the first role not running (and offers to stop when both run); the interface
 /// and syncid start as those of a running daemon, so a backup pairs with its master.
-pub fn fields(current: &[SyncDaemon]) -> Vec<Field> {
+pub fn fields(current: &[SyncDaemon]) -> Vec<Field<FieldId>> {
     let running = |s: SyncState| current.iter().any(|d| d.state == s);
     let (action, role) = match STATES.iter().position(|s| !running(*s)) {
         Some(free) => (START, free),
@@ -69,10 +69,8 @@ pub fn fields(current: &[SyncDaemon]) -> Vec<Field> {
     ]
 }
 
-pub fn visible(form: &Form, id: FieldId) -> bool {
-    let start = form
-        .any_field(FieldId::DaemonAction)
-        .is_some_and(|f| f.selected() == START);
+pub fn visible(fields: Fields<'_, FieldId>, id: FieldId) -> bool {
+    let start = fields.selected(FieldId::DaemonAction) == START;
     matches!(id, FieldId::DaemonAction | FieldId::DaemonRole) || start
 }
 
