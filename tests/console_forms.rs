@@ -1327,3 +1327,25 @@ fn an_ipv6_address_is_taken_with_or_without_brackets() {
         );
     }
 }
+
+/// The drain prompt is a form of one field, drawn as the others: what a drain does above it, the
+/// deadline with its error under it as it is typed, the keys.
+#[test]
+fn drain_prompt_with_an_error_80x24() {
+    use ipvs_tui::console::drain::DrainPrompt;
+    let mut prompt = DrainPrompt::deadline(web().key, masq("203.0.113.2", 80, 3));
+    "soon"
+        .chars()
+        .for_each(|c| prompt.edit(InputRequest::InsertChar(c)));
+    assert!(
+        prompt
+            .field_error(())
+            .is_some_and(|e| e.starts_with("deadline \"soon\": must be")),
+        "the error shows as it is typed"
+    );
+    assert_eq!(prompt.value(()).as_deref(), Some("soon"), "the text stays");
+    let (buffer, cursor) = render_with(80, 24, &Theme::builtin(), |f, theme| {
+        ipvs_tui::ui::form::draw(f, f.area(), &prompt, theme)
+    });
+    insta::assert_snapshot!(format!("{}\ncursor: {cursor:?}", text(&buffer)));
+}
