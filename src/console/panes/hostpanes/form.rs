@@ -29,7 +29,7 @@ pub enum HostFormKind {
 /// The validator of a host form: which one, and the host as read when it opened.
 #[derive(Debug, Clone)]
 pub struct Host {
-    pub kind: HostFormKind,
+    kind: HostFormKind,
     host: HostState,
 }
 
