@@ -109,7 +109,7 @@ fn doctor_80x24() {
     );
     let sim = SimBackend::demo(7);
     sim.advance(Duration::from_secs(30));
-    let host = MemoryHost::new(app.host_state.clone().unwrap());
+    let host = MemoryHost::new(app.director.host_state.clone().unwrap());
     let findings = futures::executor::block_on(ipvs_tui::console::panes::doctor::run(
         &sim,
         &host,
@@ -127,7 +127,7 @@ fn doctor_160x48() {
     keys(&mut app, "H");
     let sim = SimBackend::demo(7);
     sim.advance(Duration::from_secs(30));
-    let host = MemoryHost::new(app.host_state.clone().unwrap());
+    let host = MemoryHost::new(app.director.host_state.clone().unwrap());
     let findings = futures::executor::block_on(ipvs_tui::console::panes::doctor::run(
         &sim,
         &host,

@@ -37,6 +37,7 @@ fn a_vip_bound_and_unbound_by_keys_is_audited_and_undone() {
     );
     assert!(
         rig.app
+            .director
             .host_state
             .as_ref()
             .is_some_and(|h| host::vips::is_bound(h, "192.0.2.99".parse().unwrap())),

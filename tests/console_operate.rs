@@ -575,7 +575,7 @@ fn a_drain_quiesces_waits_for_zero_connections_then_removes() {
         "{}",
         rig.flash()
     );
-    assert!(rig.app.drains.is_empty());
+    assert!(rig.app.director.drains.is_empty());
     let journal = rig.journal.lines();
     assert_eq!(
         journal.first().unwrap(),
@@ -614,7 +614,7 @@ fn undo_during_a_drain_cancels_it() {
         3,
         "the weight from before the drain"
     );
-    assert!(rig.app.drains.is_empty(), "the drain ended");
+    assert!(rig.app.director.drains.is_empty(), "the drain ended");
     rig.sim.advance(std::time::Duration::from_secs(600));
     rig.poll();
     assert!(
@@ -645,7 +645,7 @@ fn a_drain_can_be_cancelled_and_a_deadline_forces_the_removal() {
         "{}",
         rig.flash()
     );
-    assert!(rig.app.drains.is_empty());
+    assert!(rig.app.director.drains.is_empty());
 
     rig.select("TCP 192.0.2.10:80", Some("10.0.0.12"));
     rig.key('D');

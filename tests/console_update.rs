@@ -60,7 +60,7 @@ fn typed(app: &mut App, text: &str) {
 }
 
 fn labels(app: &App) -> Vec<String> {
-    let services = &app.snapshot.as_ref().unwrap().services;
+    let services = &app.director.snapshot.as_ref().unwrap().services;
     app.view
         .iter()
         .map(|&i| ipvs_tui::console::view::service_label(&services[i].config.key))
@@ -165,7 +165,7 @@ fn sort_keys_cycle_columns_and_invert() {
     }
     assert_eq!(app.service_sort.column, Column::Inactive);
     assert!(app.service_sort.descending, "counts sort biggest first");
-    let services = &app.snapshot.as_ref().unwrap().services;
+    let services = &app.director.snapshot.as_ref().unwrap().services;
     let inact: Vec<u64> = app
         .view
         .iter()
@@ -216,7 +216,7 @@ fn freeze_interval_exact_quit_and_redraw() {
     let mut app = demo_app();
     press(&mut app, KeyCode::Char('f'));
     assert!(app.frozen);
-    let before = app.snapshot.clone();
+    let before = app.director.snapshot.clone();
     let at = app.now;
     update(
         &mut app,
@@ -225,7 +225,7 @@ fn freeze_interval_exact_quit_and_redraw() {
             at,
         },
     );
-    assert_eq!(app.snapshot, before, "frozen: polls are not shown");
+    assert_eq!(app.director.snapshot, before, "frozen: polls are not shown");
     assert_eq!(
         press(&mut app, KeyCode::Char(']')),
         vec![Effect::SetInterval(Duration::from_secs(3))]
@@ -286,7 +286,7 @@ fn the_demo_is_offered_only_when_ipvs_cannot_be_read() {
     );
     assert!(app.offline());
     assert_eq!(press(&mut app, KeyCode::Char('d')), vec![Effect::StartDemo]);
-    assert_eq!(app.source, Source::Simulated);
+    assert_eq!(app.director.source, Source::Simulated);
     assert!(!app.offline());
 }
 
@@ -514,5 +514,5 @@ fn the_palette_offers_the_demo_when_ipvs_cannot_be_read() {
     palette(&mut app, "dem");
     assert_eq!(palette_names(&app), ["demo"]);
     assert_eq!(press(&mut app, KeyCode::Enter), vec![Effect::StartDemo]);
-    assert_eq!(app.source, Source::Simulated);
+    assert_eq!(app.director.source, Source::Simulated);
 }

@@ -129,15 +129,19 @@ fn set_up(rig: &mut Rig, choose: Choose, answers: &[Option<&str>], commands: &[&
     let audited: Vec<String> = commands.iter().map(|c| format!("ok {c}")).collect();
     assert_eq!(rig.audit(), audited, "each step audited");
     if commands.is_empty() {
-        assert_eq!(rig.app.undo.len(), 0);
+        assert_eq!(rig.app.director.undo.len(), 0);
         return;
     }
-    assert_eq!(rig.app.undo.len(), 1, "one undo step for the whole plan");
+    assert_eq!(
+        rig.app.director.undo.len(),
+        1,
+        "one undo step for the whole plan"
+    );
     assert_ne!(rig.state(), host_before);
     rig.key('u');
     assert_eq!(rig.state(), host_before, "u undid the whole setup");
     assert_eq!(shape(&rig.table()), table_before);
-    assert!(rig.app.undo.is_empty());
+    assert!(rig.app.director.undo.is_empty());
 }
 
 fn dev_addr(rig: &Rig, dev: &str, addr: &str) -> Option<(u8, Option<String>)> {
@@ -677,7 +681,7 @@ fn a_plan_whose_third_step_fails_leaves_host_and_table_as_they_were_and_says_why
         "{error}"
     );
     assert!(error.ends_with("; the steps before it were undone. Nothing was changed: this host and the IPVS table are as they were."), "{error}");
-    assert!(rig.app.undo.is_empty(), "nothing to undo");
+    assert!(rig.app.director.undo.is_empty(), "nothing to undo");
     assert_eq!(
         rig.audit()
             .iter()

@@ -9,6 +9,7 @@
 pub mod action;
 pub mod app;
 pub mod changes;
+pub mod director;
 pub mod drain;
 pub mod form;
 pub mod keys;

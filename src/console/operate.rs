@@ -13,7 +13,7 @@ use crate::operation::{self, Operation};
 use tui_input::InputRequest;
 
 pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
-    if c.is_change() && app.read_only {
+    if c.is_change() && app.director.read_only {
         app.flash_error(READ_ONLY);
         return vec![];
     }
@@ -95,17 +95,17 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
                 Some("flush"),
             )));
         }
-        Command::Timeouts => match app.snapshot.as_ref().map(|s| s.timeouts) {
+        Command::Timeouts => match app.director.snapshot.as_ref().map(|s| s.timeouts) {
             Some(t) => open_form(app, Form::timeouts(&t)),
             None => app.flash_error("IPVS has not been read yet"),
         },
-        Command::Daemon => match app.snapshot.as_ref().map(|s| s.daemons.clone()) {
+        Command::Daemon => match app.director.snapshot.as_ref().map(|s| s.daemons.clone()) {
             Some(daemons) => open_form(app, Form::daemon(&daemons)),
             None => app.flash_error("IPVS has not been read yet"),
         },
-        Command::Undo => match app.undo.last().cloned() {
-            Some(step) if app.in_flight.is_none() => {
-                app.undo.pop();
+        Command::Undo => match app.director.undo.last().cloned() {
+            Some(step) if app.director.in_flight.is_none() => {
+                app.director.undo.pop();
                 if let Some((service, addr, port)) = step.drain {
                     drain::cancel_quietly(app, &service, addr, port);
                 }
@@ -150,11 +150,12 @@ pub fn edit(app: &mut App, req: InputRequest) {
 /// A change came back: close what asked for it, or show why it failed where the operator looks.
 pub fn applied(app: &mut App, outcome: Outcome) {
     if app
+        .director
         .in_flight
         .as_ref()
         .is_some_and(|c| c.id == outcome.change.id)
     {
-        app.in_flight = None;
+        app.director.in_flight = None;
     }
     let change = &outcome.change;
     if change.origin == Origin::Drain {
@@ -180,7 +181,7 @@ pub fn applied(app: &mut App, outcome: Outcome) {
                     change.undo_of.as_deref().unwrap_or(&commands)
                 )),
                 (_, Some(ops)) => {
-                    app.undo.push(UndoStep {
+                    app.director.undo.push(UndoStep {
                         commands: commands.clone(),
                         ops,
                         drain: None,
@@ -199,7 +200,7 @@ pub fn applied(app: &mut App, outcome: Outcome) {
             let message = failure.message(&change.ops);
             if change.origin == Origin::Undo {
                 // Still undoable: keep it for another try.
-                app.undo.push(UndoStep {
+                app.director.undo.push(UndoStep {
                     commands: change.undo_of.clone().unwrap_or_default(),
                     ops: change.ops.clone(),
                     drain: None,
@@ -240,13 +241,13 @@ fn open_form(app: &mut App, form: Form) {
 }
 
 fn form_submit(app: &mut App) -> Vec<Effect> {
-    if app.in_flight.is_some() {
+    if app.director.in_flight.is_some() {
         app.flash_error(busy(app));
         return vec![];
     }
     match app.modal.take() {
         Some(Modal::Form { mut form, expect }) => {
-            let ops = form.submit(app.snapshot.as_ref());
+            let ops = form.submit(app.director.snapshot.as_ref());
             app.modal = Some(Modal::Form {
                 form,
                 expect: expect.clone(),
@@ -294,22 +295,22 @@ pub(super) fn submit(
     expect: Option<Expected>,
     undo_of: Option<String>,
 ) -> Vec<Effect> {
-    if app.in_flight.is_some() {
+    if app.director.in_flight.is_some() {
         app.flash_error(busy(app));
         return vec![];
     }
     let change = Change {
-        id: app.next_change,
+        id: app.director.next_change,
         origin,
         ops,
         expect,
         undo_of,
     };
-    app.next_change += 1;
+    app.director.next_change += 1;
     if origin != Origin::Undo {
         app.flash(format!("applying: {}", commands(&change.ops)));
     }
-    app.in_flight = Some(change.clone());
+    app.director.in_flight = Some(change.clone());
     vec![Effect::Apply(change)]
 }
 
@@ -361,6 +362,7 @@ fn commands(ops: &[Operation]) -> String {
 
 fn busy(app: &App) -> String {
     let what = app
+        .director
         .in_flight
         .as_ref()
         .map(|c| commands(&c.ops))

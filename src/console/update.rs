@@ -74,18 +74,18 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             let effects = drain::observe(app, &snapshot, at);
             if !app.frozen {
                 // Frozen polls are not fed either: rates then cover the whole pause, honestly.
-                app.rates.observe(at, &snapshot);
-                app.ipvsadm_rank = view::ipvsadm_rank(&snapshot);
-                app.snapshot = Some(*snapshot);
-                app.last_ok = Some(at);
-                app.poll_error = None;
+                app.director.rates.observe(at, &snapshot);
+                app.director.ipvsadm_rank = view::ipvsadm_rank(&snapshot);
+                app.director.snapshot = Some(*snapshot);
+                app.director.last_ok = Some(at);
+                app.director.poll_error = None;
                 app.rebuild();
             }
             effects
         }
         Action::PollFailed { error, at } => {
             app.now = app.now.max(at);
-            app.poll_error = Some((error, at));
+            app.director.poll_error = Some((error, at));
             vec![]
         }
         Action::Tick(now) => {
@@ -237,7 +237,7 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
         | Command::FormCancel => return operate::command(app, c),
         Command::AuditLog => {
             if app.audit_view.take().is_none() {
-                match app.audit_path.clone() {
+                match app.director.audit_path.clone() {
                     Some(path) => {
                         app.audit_view = Some(AuditView {
                             tail: None,
@@ -266,7 +266,7 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
             return crate::console::panes::hostpanes::command(app, c);
         }
         Command::Drain => {
-            if app.read_only {
+            if app.director.read_only {
                 app.flash_error(super::changes::READ_ONLY);
                 return vec![];
             }
@@ -284,12 +284,12 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
         | Command::ConnsTemplates
         | Command::ConnsInterval => return conns::command(app, c),
         Command::Demo => {
-            if app.source == Source::Kernel {
-                app.source = Source::Simulated;
-                app.snapshot = None;
-                app.poll_error = None;
-                app.last_ok = None;
-                app.rates = Default::default();
+            if app.director.source == Source::Kernel {
+                app.director.source = Source::Simulated;
+                app.director.snapshot = None;
+                app.director.poll_error = None;
+                app.director.last_ok = None;
+                app.director.rates = Default::default();
                 app.rebuild();
                 app.flash("demo: a simulated IPVS, nothing on this host is read or changed");
                 return vec![Effect::StartDemo];

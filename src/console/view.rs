@@ -186,7 +186,7 @@ fn service_number(s: &Service, column: Column) -> (bool, u64) {
 }
 
 pub fn rebuild(app: &mut App) {
-    let Some(snapshot) = app.snapshot.as_ref() else {
+    let Some(snapshot) = app.director.snapshot.as_ref() else {
         app.view.clear();
         app.dest_view.clear();
         return;
@@ -209,7 +209,7 @@ pub fn rebuild(app: &mut App) {
             .collect()
     };
     let spec = app.service_sort;
-    let rank = &app.ipvsadm_rank;
+    let rank = &app.director.ipvsadm_rank;
     let rates: Vec<Option<Rate>> = if matches!(
         spec.column,
         Column::Conns | Column::InPkts | Column::OutPkts | Column::InBytes | Column::OutBytes
@@ -250,6 +250,7 @@ pub fn rebuild(app: &mut App) {
 
 fn restore_service_selection(app: &mut App) {
     let services = &app
+        .director
         .snapshot
         .as_ref()
         .map(|s| s.services.as_slice())

@@ -241,8 +241,8 @@ where
 fn clock(app: &App) -> (Option<u64>, Option<u64>, bool) {
     let age = |t: Instant| app.now.saturating_duration_since(t).as_secs();
     (
-        app.last_ok.map(age),
-        app.poll_error.as_ref().map(|(_, t)| age(*t)),
+        app.director.last_ok.map(age),
+        app.director.poll_error.as_ref().map(|(_, t)| age(*t)),
         app.flash.is_some(),
     )
 }

@@ -57,7 +57,7 @@ pub fn lines(app: &App, theme: &Theme, width: usize) -> Vec<Line<'static>> {
     if app.offline() {
         layers.insert(0, Layer::Offline);
     }
-    if app.read_only {
+    if app.director.read_only {
         // No form, confirmation or wizard can open.
         layers.retain(|l| {
             !matches!(

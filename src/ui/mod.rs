@@ -39,7 +39,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Screen {
     .areas(area);
     panes::header::draw(f, header, app, theme);
     let mut screen = Screen::default();
-    if app.offline() && app.snapshot.is_none() {
+    if app.offline() && app.director.snapshot.is_none() {
         panes::offline::draw(f, main, app, theme);
     } else {
         let [services, servers, detail] = Layout::vertical([
@@ -53,7 +53,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Screen {
         (screen.servers, screen.servers_offset) = panes::servers::draw(f, servers, app, theme);
         panes::detail::draw(f, detail, app, theme);
     }
-    if let (Some(view), Some(path)) = (&app.audit_view, &app.audit_path) {
+    if let (Some(view), Some(path)) = (&app.audit_view, &app.director.audit_path) {
         f.render_widget(Clear, main);
         match &view.tail {
             Some(tail) => {

@@ -230,7 +230,7 @@ impl Rig {
     pub fn select_addr(&mut self, dev: &str, addr: Option<&str>) {
         self.key('g');
         loop {
-            let state = self.app.host_state.clone().unwrap();
+            let state = self.app.director.host_state.clone().unwrap();
             let rows = rows::interface_rows(&state);
             let row = rows[self.app.host_pane.unwrap().nav.selected];
             if row.link.name == dev
@@ -251,7 +251,7 @@ impl Rig {
     /// In the sysctls pane: moves to the row of `name`.
     pub fn select_sysctl(&mut self, name: &str) {
         self.key('g');
-        while rows::sysctl_rows(self.app.host_state.as_ref().unwrap())
+        while rows::sysctl_rows(self.app.director.host_state.as_ref().unwrap())
             [self.app.host_pane.unwrap().nav.selected]
             .name
             != name
@@ -299,7 +299,7 @@ pub fn screen_app(tweak: impl FnOnce(&mut HostState)) -> App {
             },
         );
     }
-    let mut state = host::demo::state(app.snapshot.as_ref().unwrap());
+    let mut state = host::demo::state(app.director.snapshot.as_ref().unwrap());
     tweak(&mut state);
     update(&mut app, Action::HostRead(Box::new(state)));
     update(&mut app, Action::Tick(at + Duration::from_secs(1)));

@@ -48,7 +48,7 @@ impl App {
     /// The layers of the tables and the offline screen, under the palette: what it offers.
     pub fn base_layers(&self) -> Vec<Layer> {
         let mut layers = Vec::new();
-        if self.snapshot.is_some() {
+        if self.director.snapshot.is_some() {
             layers.push(match self.focus {
                 Focus::Services => Layer::Services,
                 Focus::Servers => Layer::Servers,
@@ -67,17 +67,19 @@ impl App {
         match command {
             Command::Enter => self.current_service().is_some(),
             Command::Back => self.focus == Focus::Servers || !self.filter.value().is_empty(),
-            Command::Undo => !self.undo.is_empty(),
+            Command::Undo => !self.director.undo.is_empty(),
             // The wizard's questions are checked against the host as read.
-            Command::Wizard => self.host_state.is_some(),
+            Command::Wizard => self.director.host_state.is_some(),
             // The files are made from the table and the host: offered once both have been read.
-            Command::Persist => self.snapshot.is_some() && self.host_state.is_some(),
+            Command::Persist => {
+                self.director.snapshot.is_some() && self.director.host_state.is_some()
+            }
             // Nothing to change before IPVS has been read.
             Command::Add
             | Command::ZeroAll
             | Command::Flush
             | Command::Timeouts
-            | Command::Daemon => self.snapshot.is_some(),
+            | Command::Daemon => self.director.snapshot.is_some(),
             Command::Edit | Command::Delete | Command::ZeroService => match self.focus {
                 Focus::Services => self.current_service().is_some(),
                 Focus::Servers => self.current_dest().is_some(),
@@ -94,7 +96,7 @@ impl App {
             | Command::Freeze
             | Command::Exact
             | Command::Rates
-            | Command::FocusNext => self.snapshot.is_some(),
+            | Command::FocusNext => self.director.snapshot.is_some(),
             _ => true,
         }
     }

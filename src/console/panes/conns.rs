@@ -211,7 +211,7 @@ pub fn open(app: &mut App) -> Vec<Effect> {
 /// Starts a read with the pane's scope and filter (a read in progress is cancelled by the loop).
 pub fn read(app: &mut App) -> Vec<Effect> {
     let now = app.now;
-    let snapshot = app.snapshot.as_ref();
+    let snapshot = app.director.snapshot.as_ref();
     let masks = snapshot
         .map(|s| persistence_masks(&s.services))
         .unwrap_or_default();

@@ -112,7 +112,7 @@ pub fn selected(app: &App) -> Option<&Finding> {
 }
 
 fn fix(app: &mut App) {
-    if app.read_only {
+    if app.director.read_only {
         app.flash_error(READ_ONLY);
         return;
     }

@@ -30,7 +30,7 @@ const PAGE: isize = 10;
 
 /// The host as just read by the poller.
 pub fn observe(app: &mut App, host: HostState) {
-    app.host_state = Some(host);
+    app.director.host_state = Some(host);
     let len = rows_len(app);
     if let Some(pane) = &mut app.host_pane {
         pane.nav.selected = pane.nav.selected.min(len.saturating_sub(1));
@@ -38,7 +38,7 @@ pub fn observe(app: &mut App, host: HostState) {
 }
 
 fn rows_len(app: &App) -> usize {
-    match (app.host_pane.map(|p| p.kind), &app.host_state) {
+    match (app.host_pane.map(|p| p.kind), &app.director.host_state) {
         (Some(PaneKind::Interfaces), Some(h)) => rows::interface_rows(h).len(),
         (Some(PaneKind::Sysctls), Some(h)) => rows::sysctl_rows(h).len(),
         _ => 0,
@@ -46,7 +46,7 @@ fn rows_len(app: &App) -> usize {
 }
 
 pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
-    if c.is_change() && app.read_only {
+    if c.is_change() && app.director.read_only {
         app.flash_error(READ_ONLY);
         return vec![];
     }
@@ -85,7 +85,7 @@ fn selected(app: &App) -> usize {
 }
 
 fn bind(app: &mut App) {
-    let Some(host) = &app.host_state else {
+    let Some(host) = &app.director.host_state else {
         app.flash_error("the host has not been read yet");
         return;
     };
@@ -105,7 +105,7 @@ fn bind(app: &mut App) {
 }
 
 fn unbind(app: &mut App) {
-    let Some(host) = &app.host_state else {
+    let Some(host) = &app.director.host_state else {
         app.flash_error("the host has not been read yet");
         return;
     };
@@ -117,7 +117,7 @@ fn unbind(app: &mut App) {
         app.flash_error("select an address to unbind: this interface has none");
         return;
     };
-    let services = rows::services_on(app.snapshot.as_ref(), addr.addr);
+    let services = rows::services_on(app.director.snapshot.as_ref(), addr.addr);
     let why = match services.len() {
         0 => String::new(),
         1 => " Its service gets no more traffic here.".to_string(),
@@ -136,7 +136,7 @@ fn unbind(app: &mut App) {
 }
 
 fn edit_sysctl(app: &mut App) {
-    let Some(host) = &app.host_state else {
+    let Some(host) = &app.director.host_state else {
         app.flash_error("the host has not been read yet");
         return;
     };

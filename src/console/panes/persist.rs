@@ -66,7 +66,7 @@ pub async fn plan<S: SnapshotSource, H: HostBackend>(
 }
 
 pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
-    if app.read_only {
+    if app.director.read_only {
         app.flash_error(READ_ONLY);
         return vec![];
     }
@@ -80,6 +80,7 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
             Some(_) => app.persist = None,
             None => {
                 let dir = app
+                    .director
                     .persist_dir
                     .clone()
                     .unwrap_or_else(|| PathBuf::from(DEFAULT_DIR));
@@ -103,8 +104,10 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
 
 fn write(app: &mut App) -> Vec<Effect> {
     // The demo's table is imaginary: it goes to /etc only if the operator pointed it elsewhere.
-    let demo_to_etc = app.source == Source::Simulated && app.persist_dir.is_none();
+    let demo_to_etc =
+        app.director.source == Source::Simulated && app.director.persist_dir.is_none();
     let audit = app
+        .director
         .audit_path
         .clone()
         .map(|p| (AuditLog::at(p), Context::current(AuditSource::Console)));

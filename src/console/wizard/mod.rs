@@ -61,13 +61,13 @@ impl Wizard {
 
 /// The wizard's commands: `W` opens it; the others act on the page shown.
 pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
-    if app.read_only && (c.is_change() || matches!(app.modal, Some(Modal::Wizard(_)))) {
+    if app.director.read_only && (c.is_change() || matches!(app.modal, Some(Modal::Wizard(_)))) {
         app.modal = None;
         app.flash_error(READ_ONLY);
         return vec![];
     }
     if c == Command::Wizard {
-        if app.host_state.is_none() {
+        if app.director.host_state.is_none() {
             app.flash_error(
                 "the host has not been read yet: the wizard checks its answers against it",
             );
@@ -112,9 +112,10 @@ fn step(app: &mut App, wizard: Wizard, c: Command) -> (Option<Wizard>, Vec<Effec
                 nav.step(c.rows(Role::ALL.len() as isize), Role::ALL.len());
                 Page::Role(nav.selected)
             }
-            (Page::Role(i), Command::WizardNext) => {
-                Page::Form(WizardForm::new(Role::ALL[i], app.host_state.as_ref()))
-            }
+            (Page::Role(i), Command::WizardNext) => Page::Form(WizardForm::new(
+                Role::ALL[i],
+                app.director.host_state.as_ref(),
+            )),
             (Page::Role(_), Command::WizardBack) => {
                 app.flash("setup wizard closed: nothing was changed");
                 return (None, vec![]);
@@ -128,9 +129,13 @@ fn step(app: &mut App, wizard: Wizard, c: Command) -> (Option<Wizard>, Vec<Effec
                 Page::Form(form)
             }
             (Page::Form(mut form), Command::WizardNext) => {
-                match form.submit(app.host_state.as_ref(), app.snapshot.as_ref()) {
+                match form.submit(
+                    app.director.host_state.as_ref(),
+                    app.director.snapshot.as_ref(),
+                ) {
                     Some((plan, ops)) => {
                         let advice = app
+                            .director
                             .host_state
                             .as_ref()
                             .map(|h| plan::advice(&plan, h))
@@ -195,7 +200,12 @@ fn step(app: &mut App, wizard: Wizard, c: Command) -> (Option<Wizard>, Vec<Effec
             (Page::Plan { form, mut preview }, Command::WizardNext) => {
                 let effects =
                     super::operate::submit(app, Origin::Wizard, preview.ops.clone(), None, None);
-                match app.in_flight.as_ref().filter(|_| !effects.is_empty()) {
+                match app
+                    .director
+                    .in_flight
+                    .as_ref()
+                    .filter(|_| !effects.is_empty())
+                {
                     Some(change) => {
                         preview.applying = Some(change.id);
                         preview.error = None;
@@ -230,10 +240,17 @@ pub fn edit(app: &mut App, req: InputRequest) {
                     .and_then(|d| (d as usize).checked_sub(1))
                     .filter(|i| *i < Role::ALL.len())
             {
-                wizard.page = Page::Form(WizardForm::new(Role::ALL[i], app.host_state.as_ref()));
+                wizard.page = Page::Form(WizardForm::new(
+                    Role::ALL[i],
+                    app.director.host_state.as_ref(),
+                ));
             }
         }
-        Page::Form(form) => form.edit(req, app.host_state.as_ref(), app.snapshot.as_ref()),
+        Page::Form(form) => form.edit(
+            req,
+            app.director.host_state.as_ref(),
+            app.director.snapshot.as_ref(),
+        ),
         Page::Plan { .. } => {}
     }
 }

@@ -34,7 +34,7 @@ const COLUMNS: [ColumnSpec; 6] = [
 
 /// Returns the first row shown, so that scrolling goes on from there.
 pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> usize {
-    let Some(host) = &app.host_state else {
+    let Some(host) = &app.director.host_state else {
         table::pane_title(f, area, "Interfaces".into(), vec![], true, theme);
         f.render_widget(
             Line::styled(" reading the host…", theme.dim),
@@ -57,6 +57,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> usize {
         theme,
     );
     let unbound: Vec<String> = app
+        .director
         .snapshot
         .as_ref()
         .map(|s| {
@@ -129,7 +130,7 @@ fn row(app: &App, r: &AddrRow, theme: &Theme) -> RowData {
             Line::default(),
         ),
         Some(a) => {
-            let services = rows::services_on(app.snapshot.as_ref(), a.addr);
+            let services = rows::services_on(app.director.snapshot.as_ref(), a.addr);
             let text = format!("{}/{}", a.addr, a.prefix);
             let address = if services.is_empty() {
                 Line::from(text)

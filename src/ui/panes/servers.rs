@@ -85,6 +85,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
         details.push(Span::styled(" ! NO AVAILABLE REAL SERVER ", theme.warning));
     }
     for drain in app
+        .director
         .drains
         .iter()
         .filter(|d| d.is_active() && *d.service() == service.config.key)

@@ -54,7 +54,7 @@ pub const NOT_BOUND: &str = "✗";
 
 /// Known only once the host has been read; fwmark services have no VIP.
 fn vip_not_bound(app: &App, s: &Service) -> bool {
-    match (&app.host_state, s.config.key) {
+    match (&app.director.host_state, s.config.key) {
         (Some(host), crate::ipvs::model::ServiceKey::Addr { addr, .. }) => {
             !crate::host::vips::is_bound(host, addr)
         }
@@ -65,7 +65,11 @@ fn vip_not_bound(app: &App, s: &Service) -> bool {
 /// Draws the pane; returns the body area and the first row shown, for clicks and paging.
 pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize) {
     let focused = app.focus == Focus::Services;
-    let total = app.snapshot.as_ref().map_or(0, |s| s.services.len());
+    let total = app
+        .director
+        .snapshot
+        .as_ref()
+        .map_or(0, |s| s.services.len());
     let name = if app.view.len() == total {
         format!("Services {total}")
     } else {
@@ -97,7 +101,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
         height: area.height.saturating_sub(1),
         ..area
     };
-    let Some(snapshot) = &app.snapshot else {
+    let Some(snapshot) = &app.director.snapshot else {
         f.render_widget(Line::styled(" reading IPVS…", theme.dim), table_area);
         return (body, 0);
     };

@@ -32,7 +32,7 @@ const DETAIL: u16 = 4;
 
 /// Returns the first row shown, so that scrolling goes on from there.
 pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> usize {
-    let Some(host) = &app.host_state else {
+    let Some(host) = &app.director.host_state else {
         table::pane_title(f, area, "Sysctls".into(), vec![], true, theme);
         f.render_widget(
             Line::styled(" reading the host…", theme.dim),
