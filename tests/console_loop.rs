@@ -200,7 +200,7 @@ fn the_connections_pane_reads_the_simulator_through_the_loop() {
         vec![(300, "ca"), (700, "g")],
         Some(Duration::from_millis(1500)),
     );
-    let pane = app.conns.as_ref().expect("the pane is open");
+    let pane = app.stack.conns().expect("the pane is open");
     let t = pane.table.as_ref().expect("the read came back");
     assert!(
         t.counts.lines > 1000 && t.counts.matched == t.counts.lines,
@@ -262,8 +262,8 @@ fn a_slow_read_shows_progress_and_esc_cancels_it() {
     writer.join().unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
     let pane = app
-        .conns
-        .as_ref()
+        .stack
+        .conns()
         .expect("Esc cancels the read first; the pane stays open");
     assert_eq!(
         pane.group_by,

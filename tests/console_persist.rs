@@ -29,7 +29,7 @@ fn expected(rig: &Rig) -> Vec<PersistFile> {
 
 /// The files as listed: "state path".
 fn listed(rig: &Rig) -> Vec<String> {
-    let view = rig.app.persist.as_ref().expect("the pane is open");
+    let view = rig.app.stack.persist().expect("the pane is open");
     let files = view
         .files
         .as_ref()
@@ -58,7 +58,7 @@ fn listed(rig: &Rig) -> Vec<String> {
 }
 
 fn confirming(rig: &Rig) -> bool {
-    rig.app.persist.as_ref().is_some_and(|v| v.confirming)
+    rig.app.stack.persist().is_some_and(|v| v.confirming)
 }
 
 #[test]
@@ -104,8 +104,8 @@ fn p_lists_three_new_files_and_enter_then_enter_writes_what_the_cli_writes() {
     );
     assert!(
         rig.app
-            .persist
-            .as_ref()
+            .stack
+            .persist()
             .unwrap()
             .written
             .as_ref()
@@ -131,7 +131,7 @@ fn p_lists_three_new_files_and_enter_then_enter_writes_what_the_cli_writes() {
 
     // A second P: all unchanged, and Enter has nothing to write.
     rig.press(KeyCode::Esc);
-    assert!(rig.app.persist.is_none());
+    assert!(rig.app.stack.persist().is_none());
     rig.key('P');
     assert!(
         listed(&rig).iter().all(|l| l.starts_with("unchanged")),
@@ -178,7 +178,7 @@ fn a_file_changed_on_disk_is_overwritten_only_after_the_confirmation_names_it() 
     assert!(app_screen.contains("overwriting 1?"), "{app_screen}");
     rig.press(KeyCode::Esc);
     assert!(
-        !confirming(&rig) && rig.app.persist.is_some(),
+        !confirming(&rig) && rig.app.stack.persist().is_some(),
         "Esc cancels the confirmation, the pane stays"
     );
     assert_eq!(std::fs::read_to_string(&host_toml).unwrap(), "# mine\n");
@@ -190,8 +190,8 @@ fn a_file_changed_on_disk_is_overwritten_only_after_the_confirmation_names_it() 
     );
     assert_eq!(
         rig.app
-            .persist
-            .as_ref()
+            .stack
+            .persist()
             .unwrap()
             .written
             .as_ref()
@@ -313,13 +313,13 @@ fn read_only_offers_no_p_and_the_demo_writes_nothing_to_etc() {
     );
     ro.key('P');
     ro.press(KeyCode::Enter);
-    assert!(ro.app.persist.is_none());
+    assert!(ro.app.stack.persist().is_none());
     assert!(!ro.app.director.persist_dir.as_ref().unwrap().exists());
 
     // The demo without persist_dir shows the files for /etc but does not write them.
     let mut demo = Rig::new();
     demo.key('P');
-    assert_eq!(demo.app.persist.as_ref().unwrap().dir, Path::new("/etc"));
+    assert_eq!(demo.app.stack.persist().unwrap().dir, Path::new("/etc"));
     demo.press(KeyCode::Enter);
     assert!(!confirming(&demo));
     let flash = demo.flash();

@@ -131,9 +131,9 @@ fn the_filter_narrows_as_you_type_and_esc_clears_it() {
         ["TCP 192.0.2.20:81"],
         "a real server's address finds its service"
     );
-    assert!(app.filtering);
+    assert!(app.stack.filtering());
     press(&mut app, KeyCode::Enter);
-    assert!(!app.filtering);
+    assert!(!app.stack.filtering());
     assert_eq!(app.view.len(), 1, "Enter keeps the filter");
     press(&mut app, KeyCode::Char('q'));
     press(&mut app, KeyCode::Char('/'));
@@ -257,15 +257,15 @@ fn freeze_interval_exact_quit_and_redraw() {
 fn help_opens_scrolls_and_closes() {
     let mut app = demo_app();
     press(&mut app, KeyCode::Char('?'));
-    assert_eq!(app.help, Some(0));
+    assert_eq!(app.stack.help(), Some(0));
     press(&mut app, KeyCode::Char('j'));
-    assert_eq!(app.help, Some(1));
+    assert_eq!(app.stack.help(), Some(1));
     assert_eq!(
         app.services_nav.selected, 0,
         "keys scroll help, not the table"
     );
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.help, None);
+    assert_eq!(app.stack.help(), None);
 }
 
 #[test]
@@ -380,13 +380,13 @@ fn the_palette_opens_on_colon_takes_text_and_esc_closes_it_without_running_anyth
     let mut app = demo_app();
     palette(&mut app, "qj");
     assert_eq!(
-        app.palette.as_ref().unwrap().input.value(),
+        app.stack.palette().unwrap().input.value(),
         "qj",
         "q does not quit, j does not move"
     );
     assert_eq!(app.services_nav.selected, 0);
     assert_eq!(press(&mut app, KeyCode::Esc), vec![]);
-    assert!(app.palette.is_none());
+    assert!(app.stack.palette().is_none());
     assert!(!app.frozen && app.filter.value().is_empty() && app.focus == Focus::Services);
 }
 
@@ -453,14 +453,14 @@ fn enter_runs_the_selected_command_with_the_effects_of_its_key() {
         press(&mut app, key);
     }
     assert_eq!(
-        app.palette.as_ref().unwrap().selected,
+        app.stack.palette().unwrap().selected,
         1,
         "the selection stops at the last entry"
     );
     let effects = press(&mut app, KeyCode::Enter);
     assert_eq!(effects, key_effects);
     assert_eq!(effects, vec![Effect::SetInterval(Duration::from_secs(3))]);
-    assert!(app.palette.is_none());
+    assert!(app.stack.palette().is_none());
     assert_eq!(
         app.flash.as_ref().map(|f| &f.text),
         by_key.flash.as_ref().map(|f| &f.text)
@@ -474,29 +474,29 @@ fn tab_completes_and_sort_and_filter_take_an_argument() {
     let mut app = demo_app();
     palette(&mut app, "so");
     // Enter on a word that needs its argument completes it instead of running.
-    while palette_names(&app)[app.palette.as_ref().unwrap().selected] != "sort <column>" {
+    while palette_names(&app)[app.stack.palette().unwrap().selected] != "sort <column>" {
         press(&mut app, KeyCode::Down);
     }
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.palette.as_ref().unwrap().input.value(), "sort ");
+    assert_eq!(app.stack.palette().unwrap().input.value(), "sort ");
     typed(&mut app, "ina");
     assert_eq!(palette_names(&app)[0], "sort inact");
     press(&mut app, KeyCode::Enter);
-    assert!(app.palette.is_none());
+    assert!(app.stack.palette().is_none());
     assert_eq!(
         (app.service_sort.column, app.service_sort.descending),
         (Column::Inactive, true)
     );
     palette(&mut app, "freez");
     press(&mut app, KeyCode::Tab);
-    assert_eq!(app.palette.as_ref().unwrap().input.value(), "freeze");
+    assert_eq!(app.stack.palette().unwrap().input.value(), "freeze");
     press(&mut app, KeyCode::Enter);
     assert!(app.frozen);
     palette(&mut app, "filter 10.0.0.3");
     assert_eq!(palette_names(&app)[0], "filter 10.0.0.3");
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.filter.value(), "10.0.0.3");
-    assert!(!app.filtering, "the filter is set, not typed");
+    assert!(!app.stack.filtering(), "the filter is set, not typed");
     assert_eq!(labels(&app), ["TCP 192.0.2.30:443"]);
 }
 

@@ -5,11 +5,10 @@ use super::action::Command;
 use super::director::Director;
 use super::drain::DrainPrompt;
 use super::form::{Confirm, Form};
+use super::stack::{Page, Stack};
 use super::view::{self, Column, SortSpec};
 use crate::console::drain::machine::Drain;
 use crate::console::keys::keymap::Keymap;
-use crate::console::keys::palette::Palette;
-use crate::console::panes::conns::ConnsPane;
 use crate::console::stale::Expected;
 use crate::ipvs::model::{Dest, Service, ServiceKey};
 use crate::ipvs::rates::RateSource;
@@ -133,6 +132,8 @@ pub struct Flash {
 pub struct App {
     /// The director shown: its table, host, rates, undo stack, drains and changes.
     pub director: Director,
+    /// The page shown and the overlays over it: what is on top, and so what takes the keys.
+    pub stack: Stack,
     pub keymap: Keymap,
     pub now: Instant,
     pub interval: Duration,
@@ -140,12 +141,7 @@ pub struct App {
     pub exact: bool,
     pub rate_source: RateSource,
     pub focus: Focus,
-    /// Help is open, scrolled this many lines.
-    pub help: Option<u16>,
     pub filter: Input,
-    pub filtering: bool,
-    /// The `:` command palette, while open.
-    pub palette: Option<Palette>,
     pub service_sort: SortSpec,
     pub server_sort: SortSpec,
     /// Indices into `snapshot.services`, filtered and sorted: the rows of the services table.
@@ -159,22 +155,13 @@ pub struct App {
     pub selected_dest: Option<(IpAddr, u16)>,
     pub flash: Option<Flash>,
     pub screen: Screen,
-    pub modal: Option<Modal>,
-    pub audit_view: Option<AuditView>,
-    /// The connections pane (`c`), while open.
-    pub conns: Option<ConnsPane>,
-    /// The interfaces or sysctls pane, while open.
-    pub host_pane: Option<crate::console::panes::hostpanes::HostPane>,
-    /// The doctor pane, while open.
-    pub doctor: Option<crate::console::panes::doctor::DoctorView>,
-    /// The persist pane (`P`), while open.
-    pub persist: Option<crate::console::panes::persist::PersistView>,
 }
 
 impl App {
     pub fn new(source: Source, host: impl Into<String>, keymap: Keymap, now: Instant) -> App {
         let mut app = App {
             director: Director::new(source, host),
+            stack: Stack::default(),
             keymap,
             now,
             interval: DEFAULT_INTERVAL,
@@ -182,10 +169,7 @@ impl App {
             exact: false,
             rate_source: RateSource::Own,
             focus: Focus::Services,
-            help: None,
             filter: Input::default(),
-            filtering: false,
-            palette: None,
             service_sort: SortSpec {
                 column: Column::Service,
                 descending: false,
@@ -202,12 +186,6 @@ impl App {
             selected_dest: None,
             flash: None,
             screen: Screen::default(),
-            modal: None,
-            audit_view: None,
-            conns: None,
-            host_pane: None,
-            doctor: None,
-            persist: None,
         };
         // /proc/net/ip_vs can only be read.
         if app.director.read_only {
@@ -265,19 +243,17 @@ impl App {
     /// Records what the last frame showed (the event loop calls this after each draw).
     pub fn drawn(&mut self, screen: Screen) {
         self.screen = screen;
-        self.services_nav.offset = screen.services_offset;
-        self.servers_nav.offset = screen.servers_offset;
-        if let Some(view) = &mut self.audit_view {
-            view.selected = screen.audit_selected;
-        }
-        if let Some(pane) = &mut self.conns {
-            pane.scroll = screen.conns_scroll;
-        }
-        if let Some(pane) = &mut self.host_pane {
-            pane.nav.offset = screen.pane_offset;
-        }
-        if let Some(view) = &mut self.doctor {
-            view.nav.offset = screen.pane_offset;
+        match &mut self.stack.page {
+            // Only the tables page draws the tables: the others leave their scroll as it was.
+            Page::Tables => {
+                self.services_nav.offset = screen.services_offset;
+                self.servers_nav.offset = screen.servers_offset;
+            }
+            Page::Audit(view) => view.selected = screen.audit_selected,
+            Page::Conns(pane) => pane.scroll = screen.conns_scroll,
+            Page::Host(pane) => pane.nav.offset = screen.pane_offset,
+            Page::Doctor(view) => view.nav.offset = screen.pane_offset,
+            Page::Persist(_) => {}
         }
     }
 

@@ -16,6 +16,7 @@ pub mod keys;
 pub mod operate;
 pub mod panes;
 pub mod rates;
+pub mod stack;
 pub mod stale;
 pub mod update;
 pub mod view;

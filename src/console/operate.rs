@@ -3,7 +3,7 @@
 
 use super::action::{Command, Effect};
 use super::app::{App, Focus, Modal, UndoStep};
-use super::changes::{Change, Failure, Origin, Outcome, READ_ONLY};
+use super::changes::{Change, Failure, Origin, Outcome};
 use super::drain;
 use super::form::{Confirm, Form};
 use crate::console::stale::Expected;
@@ -13,10 +13,6 @@ use crate::operation::{self, Operation};
 use tui_input::InputRequest;
 
 pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
-    if c.is_change() && app.director.read_only {
-        app.flash_error(READ_ONLY);
-        return vec![];
-    }
     match c {
         Command::Add => match app.focus {
             Focus::Services => open_form(app, Form::add_service()),
@@ -38,7 +34,7 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
                     svc.key,
                     if n == 1 { "" } else { "s" }
                 );
-                app.modal = Some(Modal::Confirm(Confirm::new(
+                app.stack.set_modal(Modal::Confirm(Confirm::new(
                     title,
                     vec![IpvsOp::DeleteService(svc.key)],
                     None,
@@ -55,7 +51,8 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
                     addr: d.addr,
                     port: d.port,
                 };
-                app.modal = Some(Modal::Confirm(Confirm::new(title, vec![op], None)));
+                app.stack
+                    .set_modal(Modal::Confirm(Confirm::new(title, vec![op], None)));
             }
             _ => app.flash_error("nothing selected to delete"),
         },
@@ -81,7 +78,7 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
             None => app.flash_error("no service selected to zero"),
         },
         Command::ZeroAll => {
-            app.modal = Some(Modal::Confirm(Confirm::new(
+            app.stack.set_modal(Modal::Confirm(Confirm::new(
                 "Zero the counters of every service?",
                 vec![IpvsOp::Zero(None)],
                 None,
@@ -89,7 +86,7 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
         }
         Command::Flush => {
             let title = "Delete EVERY service and real server? Type flush to confirm.";
-            app.modal = Some(Modal::Confirm(Confirm::new(
+            app.stack.set_modal(Modal::Confirm(Confirm::new(
                 title,
                 vec![IpvsOp::Flush],
                 Some("flush"),
@@ -115,19 +112,19 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
             Some(_) => app.flash_error(busy(app)),
             None => app.flash("nothing to undo: no change was made in this console"),
         },
-        Command::FormNext => match &mut app.modal {
+        Command::FormNext => match app.stack.modal_mut() {
             Some(Modal::Form { form, .. }) => form.next_field(),
             Some(Modal::Host(form)) => form.next_field(),
             _ => {}
         },
-        Command::FormPrev => match &mut app.modal {
+        Command::FormPrev => match app.stack.modal_mut() {
             Some(Modal::Form { form, .. }) => form.prev_field(),
             Some(Modal::Host(form)) => form.prev_field(),
             _ => {}
         },
         Command::FormSubmit => return form_submit(app),
         Command::FormCancel => {
-            app.modal = None;
+            app.stack.close_modal();
             app.flash("cancelled: nothing was changed");
         }
         _ => {}
@@ -137,7 +134,7 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
 
 /// Text typed into the open form or confirmation.
 pub fn edit(app: &mut App, req: InputRequest) {
-    match &mut app.modal {
+    match app.stack.modal_mut() {
         Some(Modal::Form { form, .. }) => form.edit(req),
         Some(Modal::Confirm(confirm)) => confirm.edit(req),
         Some(Modal::Drain(prompt)) => drain::edit(prompt, req),
@@ -165,7 +162,7 @@ pub fn applied(app: &mut App, outcome: Outcome) {
     }
     let commands = commands(&change.ops);
     let from_open_form = change.origin == Origin::Form
-        && matches!(app.modal, Some(Modal::Form { .. } | Modal::Host(_)));
+        && matches!(app.stack.modal(), Some(Modal::Form { .. } | Modal::Host(_)));
     match &outcome.result {
         Ok(()) => {
             let undo = outcome
@@ -173,7 +170,7 @@ pub fn applied(app: &mut App, outcome: Outcome) {
                 .as_ref()
                 .and_then(|before| operation::undo_steps(before, &change.ops));
             if from_open_form {
-                app.modal = None;
+                app.stack.close_modal();
             }
             match (change.origin, undo) {
                 (Origin::Undo, _) => app.flash(format!(
@@ -206,7 +203,7 @@ pub fn applied(app: &mut App, outcome: Outcome) {
                     drain: None,
                 });
             }
-            match (&mut app.modal, failure) {
+            match (app.stack.modal_mut(), failure) {
                 (Some(Modal::Form { form, expect }), Failure::Stale(stale)) if from_open_form => {
                     let mut text = stale.message.clone();
                     if let Some(current) = &stale.current {
@@ -237,7 +234,7 @@ fn audit_problem(app: &mut App, outcome: &Outcome) {
 /// An edit form carries what it opened on, for the stale-edit check before applying.
 fn open_form(app: &mut App, form: Form) {
     let expect = form.expected();
-    app.modal = Some(Modal::Form { form, expect });
+    app.stack.set_modal(Modal::Form { form, expect });
 }
 
 fn form_submit(app: &mut App) -> Vec<Effect> {
@@ -245,10 +242,10 @@ fn form_submit(app: &mut App) -> Vec<Effect> {
         app.flash_error(busy(app));
         return vec![];
     }
-    match app.modal.take() {
+    match app.stack.take_modal() {
         Some(Modal::Form { mut form, expect }) => {
             let ops = form.submit(app.director.snapshot.as_ref());
-            app.modal = Some(Modal::Form {
+            app.stack.set_modal(Modal::Form {
                 form,
                 expect: expect.clone(),
             });
@@ -265,19 +262,19 @@ fn form_submit(app: &mut App) -> Vec<Effect> {
         }
         Some(Modal::Confirm(confirm)) => {
             if !confirm.ready() {
-                app.modal = Some(Modal::Confirm(confirm));
+                app.stack.set_modal(Modal::Confirm(confirm));
                 return vec![];
             }
             submit(app, Origin::Key, confirm.ops, None, None)
         }
         Some(Modal::Drain(prompt)) => drain::start(app, prompt),
         Some(wizard @ Modal::Wizard(_)) => {
-            app.modal = Some(wizard);
+            app.stack.set_modal(wizard);
             vec![]
         }
         Some(Modal::Host(mut form)) => {
             let op = form.submit();
-            app.modal = Some(Modal::Host(form));
+            app.stack.set_modal(Modal::Host(form));
             match op {
                 Some(op) => submit(app, Origin::Form, vec![op.into()], None, None),
                 None => vec![],

@@ -2,9 +2,13 @@
 //! that tests drive without a terminal.
 
 use super::action::{Action, Command, Effect};
-use super::app::{App, AuditView, FLASH_ERROR_FOR, FLASH_FOR, Focus, INTERVALS, Nav, Source};
+use super::app::{
+    App, AuditView, FLASH_ERROR_FOR, FLASH_FOR, Focus, INTERVALS, Modal, Nav, Source,
+};
+use super::changes::READ_ONLY;
 use super::drain;
 use super::operate;
+use super::stack::{Overlay, Page};
 use super::view::{self, Column, SERVER_COLUMNS, SERVICE_COLUMNS};
 use crate::console::keys::navigate;
 use crate::console::keys::palette::{self, Run};
@@ -36,7 +40,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 super::wizard::applied(app, ended);
             }
             // What the doctor found may have changed: it looks again.
-            if let Some(view) = &mut app.doctor {
+            if let Some(view) = app.stack.doctor_mut() {
                 view.findings = None;
                 return vec![Effect::RunDoctor(view.ask.clone())];
             }
@@ -56,7 +60,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::AuditRead(tail) => {
-            if let Some(view) = &mut app.audit_view {
+            if let Some(view) = app.stack.audit_mut() {
                 view.tail = Some(tail);
             }
             vec![]
@@ -114,17 +118,27 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     }
 }
 
+/// A command, from a key or the palette: where it becomes effects. Changes are refused here,
+/// once for all, when the console is read-only (their keys are unbound then, but a user keymap
+/// or the palette could still reach one).
 pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
-    if c == Command::Wizard
-        || (matches!(app.modal, Some(super::app::Modal::Wizard(_))) && super::wizard::takes(c))
-    {
+    if c.is_change() && app.director.read_only {
+        app.flash_error(READ_ONLY);
+        return vec![];
+    }
+    let wizard_on_top = matches!(app.stack.top(), Some(Overlay::Modal(Modal::Wizard(_))));
+    if c == Command::Wizard || (wizard_on_top && super::wizard::takes(c)) {
         return super::wizard::command(app, c);
     }
     match c {
         Command::Quit => return vec![Effect::Quit],
         Command::Suspend => return vec![Effect::Suspend],
         Command::Redraw => return vec![Effect::ClearScreen],
-        Command::Help => app.help = if app.help.is_some() { None } else { Some(0) },
+        Command::Help => {
+            if !app.stack.remove(|o| matches!(o, Overlay::Help { .. })) {
+                app.stack.push(Overlay::Help { scroll: 0 });
+            }
+        }
         Command::Up
         | Command::Down
         | Command::PageUp
@@ -151,10 +165,16 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
                 _ => Focus::Services,
             }
         }
-        Command::Filter => app.filtering = true,
-        Command::FilterDone => app.filtering = false,
+        Command::Filter => {
+            if !app.stack.filtering() {
+                app.stack.push(Overlay::Filter);
+            }
+        }
+        Command::FilterDone => {
+            app.stack.remove(|o| matches!(o, Overlay::Filter));
+        }
         Command::FilterCancel => {
-            app.filtering = false;
+            app.stack.remove(|o| matches!(o, Overlay::Filter));
             if !app.filter.value().is_empty() {
                 app.filter.reset();
                 app.rebuild();
@@ -200,7 +220,7 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
             });
         }
         Command::Palette => palette::open(app),
-        Command::PaletteClose => app.palette = None,
+        Command::PaletteClose => app.stack.close_palette(),
         Command::PaletteComplete => palette::complete(app),
         // The palette runs an entry exactly as its key would, effects included.
         Command::PaletteRun => match palette::take(app) {
@@ -236,14 +256,17 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
         | Command::FormSubmit
         | Command::FormCancel => return operate::command(app, c),
         Command::AuditLog => {
-            if app.audit_view.take().is_none() {
+            if app.stack.audit().is_some() {
+                return app.stack.close_page();
+            } else {
                 match app.director.audit_path.clone() {
                     Some(path) => {
-                        app.audit_view = Some(AuditView {
+                        let mut effects = app.stack.show(Page::Audit(AuditView {
                             tail: None,
                             selected: 0,
-                        });
-                        return vec![Effect::ReadAudit(path)];
+                        }));
+                        effects.push(Effect::ReadAudit(path));
+                        return effects;
                     }
                     None => app
                         .flash("the demo's changes touch nothing on this host and are not audited"),
@@ -265,13 +288,7 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
         | Command::EditSysctl => {
             return crate::console::panes::hostpanes::command(app, c);
         }
-        Command::Drain => {
-            if app.director.read_only {
-                app.flash_error(super::changes::READ_ONLY);
-                return vec![];
-            }
-            return drain::command(app);
-        }
+        Command::Drain => return drain::command(app),
         Command::Conns
         | Command::ConnsBack
         | Command::ConnsRefresh

@@ -168,7 +168,7 @@ where
                 let before = clock(app);
                 let effects = update(app, Action::Tick(Instant::now()));
                 // While connections are read, each tick shows how far the read got.
-                dirty |= clock(app) != before || app.conns.as_ref().is_some_and(|p| p.reading.is_some());
+                dirty |= clock(app) != before || app.stack.conns().is_some_and(|p| p.reading.is_some());
                 effects
             }
         };

@@ -56,7 +56,7 @@ pub fn command(app: &mut App) -> Vec<Effect> {
         app.flash(text);
         return submit(app, ops);
     }
-    app.modal = Some(Modal::Drain(DrainPrompt {
+    app.stack.set_modal(Modal::Drain(DrainPrompt {
         service: svc,
         dest,
         deadline: Input::default(),
@@ -76,7 +76,7 @@ pub fn start(app: &mut App, mut prompt: DrainPrompt) -> Vec<Effect> {
         Ok(d) => d,
         Err(e) => {
             prompt.error = Some(e);
-            app.modal = Some(Modal::Drain(prompt));
+            app.stack.set_modal(Modal::Drain(prompt));
             return vec![];
         }
     };

@@ -4,6 +4,7 @@
 
 use crate::console::action::{Command, Effect};
 use crate::console::app::App;
+use crate::console::stack::Page;
 use crate::console::view::service_label;
 use crate::ipvs::conns::filter::{Endpoint, persistence_masks};
 use crate::ipvs::conns::{ConnTable, Filter, GroupBy, Limits, Outcome, Progress, SortBy};
@@ -204,8 +205,9 @@ pub fn scope_filters(scope: Scope, snapshot: Option<&Snapshot>) -> (Vec<Filter>,
 /// `c` from the tables: opens the pane on the selected service and reads.
 pub fn open(app: &mut App) -> Vec<Effect> {
     let service = app.current_service().map(|s| s.config.key);
-    app.conns = Some(ConnsPane::new(service));
-    read(app)
+    let mut effects = app.stack.show(Page::Conns(ConnsPane::new(service)));
+    effects.extend(read(app));
+    effects
 }
 
 /// Starts a read with the pane's scope and filter (a read in progress is cancelled by the loop).
@@ -215,7 +217,7 @@ pub fn read(app: &mut App) -> Vec<Effect> {
     let masks = snapshot
         .map(|s| persistence_masks(&s.services))
         .unwrap_or_default();
-    let Some(pane) = app.conns.as_mut() else {
+    let Some(pane) = app.stack.conns_mut() else {
         return vec![];
     };
     let (scope, label) = scope_filters(pane.scope, snapshot);
@@ -253,7 +255,7 @@ pub fn done(
     at: Instant,
 ) {
     app.now = app.now.max(at);
-    let Some(pane) = app.conns.as_mut() else {
+    let Some(pane) = app.stack.conns_mut() else {
         return;
     };
     let Some(reading) = pane.reading.take_if(|r| r.id == id) else {
@@ -285,7 +287,7 @@ pub fn done(
 /// The clock: a due automatic refresh starts a read.
 pub fn tick(app: &mut App) -> Vec<Effect> {
     let now = app.now;
-    let due = app.conns.as_ref().is_some_and(|p| {
+    let due = app.stack.conns().is_some_and(|p| {
         p.reading.is_none()
             && !p.editing
             && p.refresh.is_some_and(|every| {
@@ -298,12 +300,7 @@ pub fn tick(app: &mut App) -> Vec<Effect> {
 
 /// Closes the pane, stopping its read.
 fn close(app: &mut App) -> Vec<Effect> {
-    let reading = app.conns.take().is_some_and(|p| p.reading.is_some());
-    if reading {
-        vec![Effect::CancelConns]
-    } else {
-        vec![]
-    }
+    app.stack.close_page()
 }
 
 fn step<T: PartialEq + Copy>(list: &[T], current: T) -> T {
@@ -312,10 +309,10 @@ fn step<T: PartialEq + Copy>(list: &[T], current: T) -> T {
 }
 
 pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
-    if c == Command::Conns && app.conns.is_none() {
+    if c == Command::Conns && app.stack.conns().is_none() {
         return open(app);
     }
-    let Some(pane) = app.conns.as_mut() else {
+    let Some(pane) = app.stack.conns_mut() else {
         return vec![];
     };
     match c {
@@ -400,7 +397,7 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
 
 /// Text typed into the connection filter: checked as it is typed, applied on Enter.
 pub fn edit(app: &mut App, req: InputRequest) {
-    if let Some(pane) = app.conns.as_mut()
+    if let Some(pane) = app.stack.conns_mut()
         && pane.input.handle(req).is_some_and(|changed| changed.value)
     {
         pane.input_error = Filter::parse(&[pane.input.value()])
@@ -411,7 +408,7 @@ pub fn edit(app: &mut App, req: InputRequest) {
 
 /// Up/down/page in the pane: moves the first line shown.
 pub fn scroll(app: &mut App, delta: isize) {
-    if let Some(pane) = app.conns.as_mut() {
+    if let Some(pane) = app.stack.conns_mut() {
         pane.scroll = (pane.scroll as isize).saturating_add(delta).max(0) as usize;
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::console::action::{Command, Effect};
 use crate::console::app::{App, Source};
-use crate::console::changes::READ_ONLY;
+use crate::console::stack::Page;
 use crate::host::HostBackend;
 use crate::operation::audit::{AuditLog, Context, Source as AuditSource};
 use crate::runtime::poller::SnapshotSource;
@@ -66,25 +66,21 @@ pub async fn plan<S: SnapshotSource, H: HostBackend>(
 }
 
 pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
-    if app.director.read_only {
-        app.flash_error(READ_ONLY);
-        return vec![];
-    }
     match c {
-        Command::Persist => match &mut app.persist {
+        Command::Persist => match app.stack.persist_mut() {
             // Esc backs out of the confirmation first.
             Some(view) if view.confirming => {
                 view.confirming = false;
                 app.flash("cancelled: nothing was written");
             }
-            Some(_) => app.persist = None,
+            Some(_) => return app.stack.close_page(),
             None => {
                 let dir = app
                     .director
                     .persist_dir
                     .clone()
                     .unwrap_or_else(|| PathBuf::from(DEFAULT_DIR));
-                app.persist = Some(PersistView {
+                let mut effects = app.stack.show(Page::Persist(PersistView {
                     dir: dir.clone(),
                     files: None,
                     selected: 0,
@@ -92,8 +88,9 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
                     confirming: false,
                     writing: false,
                     written: None,
-                });
-                return vec![Effect::PlanPersist(dir)];
+                }));
+                effects.push(Effect::PlanPersist(dir));
+                return effects;
             }
         },
         Command::PersistWrite => return write(app),
@@ -111,7 +108,7 @@ fn write(app: &mut App) -> Vec<Effect> {
         .audit_path
         .clone()
         .map(|p| (AuditLog::at(p), Context::current(AuditSource::Console)));
-    let Some(view) = &mut app.persist else {
+    let Some(view) = app.stack.persist_mut() else {
         return vec![];
     };
     let Some(Ok(files)) = &view.files else {
@@ -145,7 +142,7 @@ fn write(app: &mut App) -> Vec<Effect> {
 
 /// The files came back.
 pub fn planned(app: &mut App, files: Result<Vec<Planned>, String>) {
-    if let Some(view) = &mut app.persist {
+    if let Some(view) = app.stack.persist_mut() {
         let len = files.as_ref().map_or(0, Vec::len);
         view.selected = view.selected.min(len.saturating_sub(1));
         view.files = Some(files);
@@ -160,7 +157,7 @@ pub fn written(app: &mut App, written: Written) -> Vec<Effect> {
     } else {
         app.flash(message);
     }
-    let Some(view) = &mut app.persist else {
+    let Some(view) = app.stack.persist_mut() else {
         return vec![];
     };
     view.writing = false;
@@ -170,7 +167,9 @@ pub fn written(app: &mut App, written: Written) -> Vec<Effect> {
 
 /// Up/Down choose the file; PageUp/PageDown scroll its contents.
 pub fn movement(app: &mut App, c: Command) {
-    let Some(view) = &mut app.persist else { return };
+    let Some(view) = app.stack.persist_mut() else {
+        return;
+    };
     let Some(Ok(files)) = &view.files else { return };
     let lines = files
         .get(view.selected)

@@ -8,7 +8,7 @@ pub mod words;
 
 use super::action::{Command, Effect};
 use super::app::{App, Modal, Nav};
-use super::changes::{Failure, Origin, Outcome, READ_ONLY};
+use super::changes::{Failure, Origin, Outcome};
 use crate::console::keys::keymap::Layer;
 use crate::console::panes::doctor::DoctorView;
 use crate::operation::Operation;
@@ -61,11 +61,6 @@ impl Wizard {
 
 /// The wizard's commands: `W` opens it; the others act on the page shown.
 pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
-    if app.director.read_only && (c.is_change() || matches!(app.modal, Some(Modal::Wizard(_)))) {
-        app.modal = None;
-        app.flash_error(READ_ONLY);
-        return vec![];
-    }
     if c == Command::Wizard {
         if app.director.host_state.is_none() {
             app.flash_error(
@@ -73,16 +68,18 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
             );
             return vec![];
         }
-        app.modal = Some(Modal::Wizard(Wizard {
+        app.stack.set_modal(Modal::Wizard(Wizard {
             page: Page::Role(0),
         }));
         return vec![];
     }
-    let Some(Modal::Wizard(wizard)) = app.modal.take() else {
+    let Some(Modal::Wizard(wizard)) = app.stack.take_modal() else {
         return vec![];
     };
     let (next, effects) = step(app, wizard, c);
-    app.modal = next.map(Modal::Wizard);
+    if let Some(next) = next {
+        app.stack.set_modal(Modal::Wizard(next));
+    }
     effects
 }
 
@@ -229,7 +226,7 @@ fn step(app: &mut App, wizard: Wizard, c: Command) -> (Option<Wizard>, Vec<Effec
 
 /// Text typed into the wizard: a digit chooses a role on page 1; on page 2 it edits the field.
 pub fn edit(app: &mut App, req: InputRequest) {
-    let Some(Modal::Wizard(wizard)) = &mut app.modal else {
+    let Some(Modal::Wizard(wizard)) = app.stack.modal_mut() else {
         return;
     };
     match &mut wizard.page {
@@ -272,7 +269,7 @@ pub fn outcome_of(o: &Outcome) -> Option<(u64, Option<(String, bool)>)> {
 pub fn applied(app: &mut App, (id, failure): (u64, Option<(String, bool)>)) {
     let Some(Modal::Wizard(Wizard {
         page: Page::Plan { preview, .. },
-    })) = &mut app.modal
+    })) = app.stack.modal_mut()
     else {
         return;
     };
@@ -283,7 +280,7 @@ pub fn applied(app: &mut App, (id, failure): (u64, Option<(String, bool)>)) {
     match failure {
         None => {
             let ask = preview.ask.clone();
-            app.modal = None;
+            app.stack.close_modal();
             open_doctor(app, ask);
         }
         Some((message, clean)) => {
@@ -299,10 +296,12 @@ pub fn applied(app: &mut App, (id, failure): (u64, Option<(String, bool)>)) {
 
 /// The doctor pane, opened to look at the result as the plan's role (`Effect::RunDoctor` runs it).
 fn open_doctor(app: &mut App, ask: Ask) {
-    app.host_pane = None;
-    app.doctor = Some(DoctorView {
-        findings: None,
-        nav: Nav::default(),
-        ask,
-    });
+    // The effect of closing a page other than the connections pane is none.
+    let _ = app
+        .stack
+        .show(crate::console::stack::Page::Doctor(DoctorView {
+            findings: None,
+            nav: Nav::default(),
+            ask,
+        }));
 }

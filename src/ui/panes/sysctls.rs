@@ -63,7 +63,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> usize {
         ..area
     };
     let shown = usize::from(list.height.saturating_sub(1)).max(1);
-    let nav = app.host_pane.map(|p| p.nav).unwrap_or_default();
+    let nav = app.stack.host_pane().map(|p| p.nav).unwrap_or_default();
     let offset = table::visible_offset(nav, shown, rows.len());
     let body = rows[offset..(offset + shown).min(rows.len())]
         .iter()
