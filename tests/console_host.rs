@@ -380,7 +380,7 @@ fn a_long_pane_scrolls_only_as_far_as_the_selection_needs() {
 #[test]
 fn the_wheel_moves_the_pane_on_top_and_clicks_do_not_reach_the_tables_under_it() {
     let mut rig = Rig::new();
-    let services = rig.app.services_nav;
+    let services = rig.app.tables.services_nav;
     rig.key('s');
     let wheel = |rig: &mut Rig, down: bool| {
         let effects = update(
@@ -403,10 +403,10 @@ fn the_wheel_moves_the_pane_on_top_and_clicks_do_not_reach_the_tables_under_it()
     assert_eq!(rig.app.stack.host_pane().unwrap().nav.selected, 0);
     update(&mut rig.app, Action::Click { column: 10, row: 9 });
     assert_eq!(
-        rig.app.services_nav, services,
+        rig.app.tables.services_nav, services,
         "the services table under the pane did not move"
     );
-    assert_eq!(rig.app.services_nav.selected, 0);
+    assert_eq!(rig.app.tables.services_nav.selected, 0);
     // A form: the wheel changes neither its field nor the table under it.
     rig.press(KeyCode::Esc);
     rig.key('i');
@@ -419,5 +419,5 @@ fn the_wheel_moves_the_pane_on_top_and_clicks_do_not_reach_the_tables_under_it()
     wheel(&mut rig, true);
     update(&mut rig.app, Action::Click { column: 10, row: 9 });
     assert_eq!(focus(&rig), before, "the wheel is not Tab");
-    assert_eq!(rig.app.services_nav, services);
+    assert_eq!(rig.app.tables.services_nav, services);
 }

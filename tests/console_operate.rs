@@ -163,22 +163,22 @@ impl Rig {
             &self.app.current_service().unwrap().config.key,
         ) != label
         {
-            let before = self.app.services_nav.selected;
+            let before = self.app.tables.services_nav.selected;
             self.key('j');
             assert_ne!(
-                before, self.app.services_nav.selected,
+                before, self.app.tables.services_nav.selected,
                 "{label} not in the table"
             );
         }
         if let Some(addr) = addr {
             self.press(KeyCode::Enter);
-            assert_eq!(self.app.focus, Focus::Servers);
+            assert_eq!(self.app.tables.focus, Focus::Servers);
             self.key('g');
             while self.app.current_dest().unwrap().config.addr.to_string() != addr {
-                let before = self.app.servers_nav.selected;
+                let before = self.app.tables.servers_nav.selected;
                 self.key('j');
                 assert_ne!(
-                    before, self.app.servers_nav.selected,
+                    before, self.app.tables.servers_nav.selected,
                     "{addr} not under {label}"
                 );
             }

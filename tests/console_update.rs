@@ -61,7 +61,8 @@ fn typed(app: &mut App, text: &str) {
 
 fn labels(app: &App) -> Vec<String> {
     let services = &app.director.snapshot.as_ref().unwrap().services;
-    app.view
+    app.tables
+        .view
         .iter()
         .map(|&i| ipvs_tui::console::view::service_label(&services[i].config.key))
         .collect()
@@ -73,7 +74,7 @@ fn services_start_in_ipvsadm_order_and_vim_keys_move() {
     let first = labels(&app);
     assert_eq!(first[0], "TCP 192.0.2.10:80");
     assert_eq!(
-        app.services_nav,
+        app.tables.services_nav,
         Nav {
             selected: 0,
             offset: 0
@@ -81,19 +82,19 @@ fn services_start_in_ipvsadm_order_and_vim_keys_move() {
     );
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::Down);
-    assert_eq!(app.services_nav.selected, 2);
+    assert_eq!(app.tables.services_nav.selected, 2);
     press(&mut app, KeyCode::Char('k'));
-    assert_eq!(app.services_nav.selected, 1);
+    assert_eq!(app.tables.services_nav.selected, 1);
     press(&mut app, KeyCode::Char('G'));
-    assert_eq!(app.services_nav.selected, first.len() - 1);
+    assert_eq!(app.tables.services_nav.selected, first.len() - 1);
     assert_eq!(
-        app.services_nav.offset,
+        app.tables.services_nav.offset,
         first.len() - 4,
         "the last row is on screen"
     );
     press(&mut app, KeyCode::Char('g'));
     assert_eq!(
-        app.services_nav,
+        app.tables.services_nav,
         Nav {
             selected: 0,
             offset: 0
@@ -107,23 +108,23 @@ fn enter_drills_into_the_real_servers_and_esc_comes_back() {
     press(&mut app, KeyCode::Down);
     assert_eq!(app.current_service().unwrap().dests.len(), 3);
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.focus, Focus::Servers);
+    assert_eq!(app.tables.focus, Focus::Servers);
     press(&mut app, KeyCode::Char('j'));
-    assert_eq!(app.servers_nav.selected, 1);
+    assert_eq!(app.tables.servers_nav.selected, 1);
     assert_eq!(
         app.current_dest().unwrap().config.addr.to_string(),
         "10.0.0.22"
     );
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.focus, Focus::Services);
+    assert_eq!(app.tables.focus, Focus::Services);
     press(&mut app, KeyCode::Tab);
-    assert_eq!(app.focus, Focus::Servers);
+    assert_eq!(app.tables.focus, Focus::Servers);
 }
 
 #[test]
 fn the_filter_narrows_as_you_type_and_esc_clears_it() {
     let mut app = demo_app();
-    let all = app.view.len();
+    let all = app.tables.view.len();
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "10.0.0.2");
     assert_eq!(
@@ -134,12 +135,12 @@ fn the_filter_narrows_as_you_type_and_esc_clears_it() {
     assert!(app.stack.filtering());
     press(&mut app, KeyCode::Enter);
     assert!(!app.stack.filtering());
-    assert_eq!(app.view.len(), 1, "Enter keeps the filter");
+    assert_eq!(app.tables.view.len(), 1, "Enter keeps the filter");
     press(&mut app, KeyCode::Char('q'));
     press(&mut app, KeyCode::Char('/'));
     press(&mut app, KeyCode::Backspace);
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.view.len(), all);
+    assert_eq!(app.tables.view.len(), all);
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "udp");
     assert!(
@@ -152,34 +153,38 @@ fn the_filter_narrows_as_you_type_and_esc_clears_it() {
         vec![],
         "q is text while filtering"
     );
-    assert_eq!(app.filter.value(), "udpq");
+    assert_eq!(app.tables.filter.value(), "udpq");
 }
 
 #[test]
 fn sort_keys_cycle_columns_and_invert() {
     let mut app = demo_app();
     press(&mut app, KeyCode::Char('>'));
-    assert_eq!(app.service_sort.column, Column::Scheduler);
+    assert_eq!(app.tables.service_sort.column, Column::Scheduler);
     for _ in 0..3 {
         press(&mut app, KeyCode::Char('>'));
     }
-    assert_eq!(app.service_sort.column, Column::Inactive);
-    assert!(app.service_sort.descending, "counts sort biggest first");
+    assert_eq!(app.tables.service_sort.column, Column::Inactive);
+    assert!(
+        app.tables.service_sort.descending,
+        "counts sort biggest first"
+    );
     let services = &app.director.snapshot.as_ref().unwrap().services;
     let inact: Vec<u64> = app
+        .tables
         .view
         .iter()
         .map(|&i| ipvs_tui::console::view::service_conns(&services[i]).1)
         .collect();
     assert!(inact.windows(2).all(|w| w[0] >= w[1]), "{inact:?}");
     press(&mut app, KeyCode::Char('I'));
-    assert!(!app.service_sort.descending);
+    assert!(!app.tables.service_sort.descending);
     press(&mut app, KeyCode::Char('<'));
-    assert_eq!(app.service_sort.column, Column::Active);
+    assert_eq!(app.tables.service_sort.column, Column::Active);
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Char('>'));
     assert_eq!(
-        app.server_sort.column,
+        app.tables.server_sort.column,
         Column::Forward,
         "sort applies to the focused table"
     );
@@ -198,7 +203,7 @@ fn selection_follows_the_service_across_polls_and_resorts() {
         },
     );
     press(&mut app, KeyCode::Char('G'));
-    let key = app.selected_service.unwrap();
+    let key = app.tables.selected_service.unwrap();
     press(&mut app, KeyCode::Char('I'));
     assert_eq!(app.current_service().unwrap().config.key, key);
     update(
@@ -261,7 +266,7 @@ fn help_opens_scrolls_and_closes() {
     press(&mut app, KeyCode::Char('j'));
     assert_eq!(app.stack.help(), Some(1));
     assert_eq!(
-        app.services_nav.selected, 0,
+        app.tables.services_nav.selected, 0,
         "keys scroll help, not the table"
     );
     press(&mut app, KeyCode::Esc);
@@ -303,10 +308,13 @@ fn clicks_select_rows_and_the_wheel_moves() {
     };
     let action = action_for(&app, &click(3, 7)).unwrap();
     update(&mut app, action);
-    assert_eq!(app.services_nav.selected, 2);
+    assert_eq!(app.tables.services_nav.selected, 2);
     let action = action_for(&app, &click(3, 13)).unwrap();
     update(&mut app, action);
-    assert_eq!((app.focus, app.servers_nav.selected), (Focus::Servers, 1));
+    assert_eq!(
+        (app.tables.focus, app.tables.servers_nav.selected),
+        (Focus::Servers, 1)
+    );
     let wheel = Event::Mouse(MouseEvent {
         kind: MouseEventKind::ScrollDown,
         column: 3,
@@ -315,7 +323,7 @@ fn clicks_select_rows_and_the_wheel_moves() {
     });
     let action = action_for(&app, &wheel).unwrap();
     update(&mut app, action);
-    assert_eq!(app.services_nav.selected, 5);
+    assert_eq!(app.tables.services_nav.selected, 5);
     let moved = Event::Mouse(MouseEvent {
         kind: MouseEventKind::Moved,
         column: 3,
@@ -342,7 +350,7 @@ fn r_switches_between_own_and_kernel_rates() {
     }
     assert_eq!(app.rate_source, RateSource::Own);
     let own = app
-        .service_rate(app.view[0])
+        .service_rate(app.tables.view[0])
         .expect("own rates after 10 polls");
     assert!(
         own.window.as_millis().is_multiple_of(2000) && own.window >= Duration::from_secs(2),
@@ -351,7 +359,7 @@ fn r_switches_between_own_and_kernel_rates() {
     );
     press(&mut app, KeyCode::Char('r'));
     assert_eq!(app.rate_source, RateSource::Kernel);
-    let kernel = app.service_rate(app.view[0]).unwrap();
+    let kernel = app.service_rate(app.tables.view[0]).unwrap();
     assert_eq!(
         kernel.conns_per_s,
         app.current_service().unwrap().stats.cps as f64
@@ -384,10 +392,12 @@ fn the_palette_opens_on_colon_takes_text_and_esc_closes_it_without_running_anyth
         "qj",
         "q does not quit, j does not move"
     );
-    assert_eq!(app.services_nav.selected, 0);
+    assert_eq!(app.tables.services_nav.selected, 0);
     assert_eq!(press(&mut app, KeyCode::Esc), vec![]);
     assert!(app.stack.palette().is_none());
-    assert!(!app.frozen && app.filter.value().is_empty() && app.focus == Focus::Services);
+    assert!(
+        !app.frozen && app.tables.filter.value().is_empty() && app.tables.focus == Focus::Services
+    );
 }
 
 #[test]
@@ -484,7 +494,10 @@ fn tab_completes_and_sort_and_filter_take_an_argument() {
     press(&mut app, KeyCode::Enter);
     assert!(app.stack.palette().is_none());
     assert_eq!(
-        (app.service_sort.column, app.service_sort.descending),
+        (
+            app.tables.service_sort.column,
+            app.tables.service_sort.descending
+        ),
         (Column::Inactive, true)
     );
     palette(&mut app, "freez");
@@ -495,7 +508,7 @@ fn tab_completes_and_sort_and_filter_take_an_argument() {
     palette(&mut app, "filter 10.0.0.3");
     assert_eq!(palette_names(&app)[0], "filter 10.0.0.3");
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.filter.value(), "10.0.0.3");
+    assert_eq!(app.tables.filter.value(), "10.0.0.3");
     assert!(!app.stack.filtering(), "the filter is set, not typed");
     assert_eq!(labels(&app), ["TCP 192.0.2.30:443"]);
 }

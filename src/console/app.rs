@@ -129,17 +129,11 @@ pub struct Flash {
     pub at: Instant,
 }
 
-pub struct App {
-    /// The director shown: its table, host, rates, undo stack, drains and changes.
-    pub director: Director,
-    /// The page shown and the overlays over it: what is on top, and so what takes the keys.
-    pub stack: Stack,
-    pub keymap: Keymap,
-    pub now: Instant,
-    pub interval: Duration,
-    pub frozen: bool,
-    pub exact: bool,
-    pub rate_source: RateSource,
+/// The services and real servers tables as the operator arranged them: which has focus, the
+/// filter, the sorts, the rows they show (rebuilt from the snapshot, see `view`) and what is
+/// selected.
+#[derive(Debug, Clone)]
+pub struct Tables {
     pub focus: Focus,
     pub filter: Input,
     pub service_sort: SortSpec,
@@ -153,21 +147,11 @@ pub struct App {
     /// What is selected, by identity, so the selection follows it across polls and re-sorts.
     pub selected_service: Option<ServiceKey>,
     pub selected_dest: Option<(IpAddr, u16)>,
-    pub flash: Option<Flash>,
-    pub screen: Screen,
 }
 
-impl App {
-    pub fn new(source: Source, host: impl Into<String>, keymap: Keymap, now: Instant) -> App {
-        let mut app = App {
-            director: Director::new(source, host),
-            stack: Stack::default(),
-            keymap,
-            now,
-            interval: DEFAULT_INTERVAL,
-            frozen: false,
-            exact: false,
-            rate_source: RateSource::Own,
+impl Default for Tables {
+    fn default() -> Tables {
+        Tables {
             focus: Focus::Services,
             filter: Input::default(),
             service_sort: SortSpec {
@@ -184,6 +168,39 @@ impl App {
             servers_nav: Nav::default(),
             selected_service: None,
             selected_dest: None,
+        }
+    }
+}
+
+pub struct App {
+    /// The director shown: its table, host, rates, undo stack, drains and changes.
+    pub director: Director,
+    /// The page shown and the overlays over it: what is on top, and so what takes the keys.
+    pub stack: Stack,
+    pub keymap: Keymap,
+    pub now: Instant,
+    pub interval: Duration,
+    pub frozen: bool,
+    pub exact: bool,
+    pub rate_source: RateSource,
+    /// The two tables: focus, filter, sorts, rows and selection.
+    pub tables: Tables,
+    pub flash: Option<Flash>,
+    pub screen: Screen,
+}
+
+impl App {
+    pub fn new(source: Source, host: impl Into<String>, keymap: Keymap, now: Instant) -> App {
+        let mut app = App {
+            director: Director::new(source, host),
+            stack: Stack::default(),
+            keymap,
+            now,
+            interval: DEFAULT_INTERVAL,
+            frozen: false,
+            exact: false,
+            rate_source: RateSource::Own,
+            tables: Tables::default(),
             flash: None,
             screen: Screen::default(),
         };
@@ -209,13 +226,16 @@ impl App {
 
     /// The service under the cursor, if the table has rows.
     pub fn current_service(&self) -> Option<&Service> {
-        let i = *self.view.get(self.services_nav.selected)?;
+        let i = *self.tables.view.get(self.tables.services_nav.selected)?;
         self.director.snapshot.as_ref()?.services.get(i)
     }
 
     /// The real server under the cursor of the servers table.
     pub fn current_dest(&self) -> Option<&Dest> {
-        let j = *self.dest_view.get(self.servers_nav.selected)?;
+        let j = *self
+            .tables
+            .dest_view
+            .get(self.tables.servers_nav.selected)?;
         self.current_service()?.dests.get(j)
     }
 
@@ -246,8 +266,8 @@ impl App {
         match &mut self.stack.page {
             // Only the tables page draws the tables: the others leave their scroll as it was.
             Page::Tables => {
-                self.services_nav.offset = screen.services_offset;
-                self.servers_nav.offset = screen.servers_offset;
+                self.tables.services_nav.offset = screen.services_offset;
+                self.tables.servers_nav.offset = screen.servers_offset;
             }
             Page::Audit(view) => view.selected = screen.audit_selected,
             Page::Conns(pane) => pane.scroll = screen.conns_scroll,

@@ -14,19 +14,19 @@ use tui_input::InputRequest;
 
 pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
     match c {
-        Command::Add => match app.focus {
+        Command::Add => match app.tables.focus {
             Focus::Services => open_form(app, Form::add_service()),
             Focus::Servers => match service(app) {
                 Some(svc) => open_form(app, Form::add_dest(&svc)),
                 None => app.flash_error("no service selected to add a real server to"),
             },
         },
-        Command::Edit => match (app.focus, service(app), dest(app)) {
+        Command::Edit => match (app.tables.focus, service(app), dest(app)) {
             (Focus::Services, Some(svc), _) => open_form(app, Form::edit_service(&svc)),
             (Focus::Servers, Some(svc), Some(d)) => open_form(app, Form::edit_dest(&svc, &d)),
             _ => app.flash_error("nothing selected to edit"),
         },
-        Command::Delete => match (app.focus, service(app), dest(app)) {
+        Command::Delete => match (app.tables.focus, service(app), dest(app)) {
             (Focus::Services, Some(svc), _) => {
                 let n = app.current_service().map_or(0, |s| s.dests.len());
                 let title = format!(
@@ -57,7 +57,7 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
             _ => app.flash_error("nothing selected to delete"),
         },
         Command::Weight => match (service(app), dest(app)) {
-            (Some(svc), Some(d)) if app.focus == Focus::Servers => {
+            (Some(svc), Some(d)) if app.tables.focus == Focus::Servers => {
                 open_form(app, Form::weight(&svc, &d))
             }
             _ => app.flash_error(select_a_real_server(app)),
@@ -316,7 +316,7 @@ fn set_weight(app: &mut App, step: impl Fn(u32) -> u32) -> Vec<Effect> {
         app.flash_error(select_a_real_server(app));
         return vec![];
     };
-    if app.focus != Focus::Servers {
+    if app.tables.focus != Focus::Servers {
         app.flash_error(select_a_real_server(app));
         return vec![];
     }

@@ -36,7 +36,7 @@ impl App {
     pub fn selected_rate(&self) -> Option<Rate> {
         self.counted()?;
         let service = self.current_service()?;
-        match (self.focus, self.current_dest()) {
+        match (self.tables.focus, self.current_dest()) {
             (super::app::Focus::Servers, Some(dest)) => self
                 .director
                 .rates
@@ -53,7 +53,7 @@ impl App {
     pub fn selected_history(&self) -> Option<&History> {
         self.counted()?;
         let service = self.current_service()?;
-        match (self.focus, self.current_dest()) {
+        match (self.tables.focus, self.current_dest()) {
             (super::app::Focus::Servers, Some(dest)) => self
                 .director
                 .rates

@@ -20,7 +20,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Command(c) => command(app, c),
         Action::FilterEdit(req) => {
-            if app.filter.handle(req).is_some_and(|changed| changed.value) {
+            if app
+                .tables
+                .filter
+                .handle(req)
+                .is_some_and(|changed| changed.value)
+            {
                 filter_changed(app);
             }
             vec![]
@@ -147,20 +152,20 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
         | Command::Bottom => navigate::movement(app, c),
         Command::Enter => {
             if app.current_service().is_some() {
-                app.focus = Focus::Servers;
+                app.tables.focus = Focus::Servers;
             }
         }
-        Command::Back => match app.focus {
-            Focus::Servers => app.focus = Focus::Services,
-            Focus::Services if !app.filter.value().is_empty() => {
-                app.filter.reset();
+        Command::Back => match app.tables.focus {
+            Focus::Servers => app.tables.focus = Focus::Services,
+            Focus::Services if !app.tables.filter.value().is_empty() => {
+                app.tables.filter.reset();
                 app.rebuild();
                 app.flash("filter cleared");
             }
             Focus::Services => {}
         },
         Command::FocusNext => {
-            app.focus = match app.focus {
+            app.tables.focus = match app.tables.focus {
                 Focus::Services if app.current_service().is_some() => Focus::Servers,
                 _ => Focus::Services,
             }
@@ -175,8 +180,8 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
         }
         Command::FilterCancel => {
             app.stack.remove(|o| matches!(o, Overlay::Filter));
-            if !app.filter.value().is_empty() {
-                app.filter.reset();
+            if !app.tables.filter.value().is_empty() {
+                app.tables.filter.reset();
                 app.rebuild();
             }
         }
@@ -233,7 +238,7 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
                 app.rebuild();
             }
             Some(Run::Filter(text)) => {
-                app.filter = text.into();
+                app.tables.filter = text.into();
                 filter_changed(app);
             }
             Some(Run::Complete(_)) | None => {}
@@ -318,8 +323,8 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
 
 /// A new filter shows its first match, as filter-as-you-type lists do.
 fn filter_changed(app: &mut App) {
-    app.services_nav = Nav::default();
-    app.selected_service = None;
+    app.tables.services_nav = Nav::default();
+    app.tables.selected_service = None;
     app.rebuild();
 }
 
@@ -347,14 +352,14 @@ fn interval_step(app: &mut App, up: bool) -> Vec<Effect> {
 }
 
 fn sort_spec(app: &mut App) -> &mut view::SortSpec {
-    match app.focus {
-        Focus::Services => &mut app.service_sort,
-        Focus::Servers => &mut app.server_sort,
+    match app.tables.focus {
+        Focus::Services => &mut app.tables.service_sort,
+        Focus::Servers => &mut app.tables.server_sort,
     }
 }
 
 fn sort_step(app: &mut App, delta: isize) {
-    let columns: &[Column] = match app.focus {
+    let columns: &[Column] = match app.tables.focus {
         Focus::Services => &SERVICE_COLUMNS,
         Focus::Servers => &SERVER_COLUMNS,
     };

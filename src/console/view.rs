@@ -187,11 +187,12 @@ fn service_number(s: &Service, column: Column) -> (bool, u64) {
 
 pub fn rebuild(app: &mut App) {
     let Some(snapshot) = app.director.snapshot.as_ref() else {
-        app.view.clear();
-        app.dest_view.clear();
+        app.tables.view.clear();
+        app.tables.dest_view.clear();
         return;
     };
     let terms: Vec<String> = app
+        .tables
         .filter
         .value()
         .split_whitespace()
@@ -208,7 +209,7 @@ pub fn rebuild(app: &mut App) {
             })
             .collect()
     };
-    let spec = app.service_sort;
+    let spec = app.tables.service_sort;
     let rank = &app.director.ipvsadm_rank;
     let rates: Vec<Option<Rate>> = if matches!(
         spec.column,
@@ -243,7 +244,7 @@ pub fn rebuild(app: &mut App) {
     if spec.column == Column::Service && spec.descending {
         view.reverse();
     }
-    app.view = view;
+    app.tables.view = view;
     restore_service_selection(app);
     rebuild_dests(app);
 }
@@ -255,32 +256,38 @@ fn restore_service_selection(app: &mut App) {
         .as_ref()
         .map(|s| s.services.as_slice())
         .unwrap_or(&[]);
-    if let Some(key) = app.selected_service
-        && let Some(pos) = app.view.iter().position(|&i| services[i].config.key == key)
+    if let Some(key) = app.tables.selected_service
+        && let Some(pos) = app
+            .tables
+            .view
+            .iter()
+            .position(|&i| services[i].config.key == key)
     {
-        app.services_nav.selected = pos;
+        app.tables.services_nav.selected = pos;
     }
-    app.services_nav.selected = app
+    app.tables.services_nav.selected = app
+        .tables
         .services_nav
         .selected
-        .min(app.view.len().saturating_sub(1));
-    app.selected_service = app
+        .min(app.tables.view.len().saturating_sub(1));
+    app.tables.selected_service = app
+        .tables
         .view
-        .get(app.services_nav.selected)
+        .get(app.tables.services_nav.selected)
         .map(|&i| services[i].config.key);
 }
 
 /// The selected service's real servers, sorted; called whenever the selected service changes.
 pub fn rebuild_dests(app: &mut App) {
     let Some(service) = app.current_service() else {
-        app.dest_view.clear();
-        app.servers_nav = Default::default();
-        app.selected_dest = None;
+        app.tables.dest_view.clear();
+        app.tables.servers_nav = Default::default();
+        app.tables.selected_dest = None;
         return;
     };
     let rank = dest_rank(service);
-    let spec = app.server_sort;
-    let si = app.view[app.services_nav.selected];
+    let spec = app.tables.server_sort;
+    let si = app.tables.view[app.tables.services_nav.selected];
     let rates: Vec<Option<Rate>> = (0..service.dests.len())
         .map(|j| app.dest_rate(si, j))
         .collect();
@@ -306,17 +313,17 @@ pub fn rebuild_dests(app: &mut App) {
         };
         primary.then(rank[a].cmp(&rank[b]))
     });
-    let selected = app.selected_dest;
+    let selected = app.tables.selected_dest;
     let pos = selected.and_then(|(addr, port)| {
         view.iter()
             .position(|&j| dests[j].config.addr == addr && dests[j].config.port == port)
     });
     let sel = pos
-        .unwrap_or(app.servers_nav.selected)
+        .unwrap_or(app.tables.servers_nav.selected)
         .min(view.len().saturating_sub(1));
-    app.selected_dest = view
+    app.tables.selected_dest = view
         .get(sel)
         .map(|&j| (dests[j].config.addr, dests[j].config.port));
-    app.servers_nav.selected = sel;
-    app.dest_view = view;
+    app.tables.servers_nav.selected = sel;
+    app.tables.dest_view = view;
 }

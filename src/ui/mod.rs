@@ -92,7 +92,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Screen {
         match overlay {
             Overlay::Help { scroll } => help::draw(f, area, app, *scroll, theme),
             Overlay::Palette(p) => palette::draw(f, footer, p, &app.palette_entries(), theme),
-            Overlay::Filter => panes::footer::draw_filter(f, footer, &app.filter, theme),
+            Overlay::Filter => panes::footer::draw_filter(f, footer, &app.tables.filter, theme),
             Overlay::Modal(Modal::Form { form, .. }) => form::draw(f, main, form, theme),
             Overlay::Modal(Modal::Confirm(confirm)) => form::draw_confirm(f, main, confirm, theme),
             Overlay::Modal(Modal::Drain(prompt)) => drain::draw(f, main, prompt, theme),

@@ -41,7 +41,7 @@ pub fn command(app: &mut App) -> Vec<Effect> {
         app.flash_error("select a real server first");
         return vec![];
     };
-    if app.focus != Focus::Servers {
+    if app.tables.focus != Focus::Servers {
         app.flash_error("select a real server first");
         return vec![];
     }

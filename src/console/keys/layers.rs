@@ -70,7 +70,7 @@ impl App {
         }
         let mut layers = Vec::new();
         if self.director.snapshot.is_some() {
-            layers.push(match self.focus {
+            layers.push(match self.tables.focus {
                 Focus::Services => Layer::Services,
                 Focus::Servers => Layer::Servers,
             });
@@ -87,7 +87,9 @@ impl App {
     pub fn can(&self, command: Command) -> bool {
         match command {
             Command::Enter => self.current_service().is_some(),
-            Command::Back => self.focus == Focus::Servers || !self.filter.value().is_empty(),
+            Command::Back => {
+                self.tables.focus == Focus::Servers || !self.tables.filter.value().is_empty()
+            }
             Command::Undo => !self.director.undo.is_empty(),
             // The wizard's questions are checked against the host as read.
             Command::Wizard => self.director.host_state.is_some(),
@@ -101,7 +103,7 @@ impl App {
             | Command::Flush
             | Command::Timeouts
             | Command::Daemon => self.director.snapshot.is_some(),
-            Command::Edit | Command::Delete | Command::ZeroService => match self.focus {
+            Command::Edit | Command::Delete | Command::ZeroService => match self.tables.focus {
                 Focus::Services => self.current_service().is_some(),
                 Focus::Servers => self.current_dest().is_some(),
             },

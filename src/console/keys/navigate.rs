@@ -46,7 +46,7 @@ pub fn movement(app: &mut App, c: Command) {
     let page = match app.stack.top() {
         Some(Overlay::Help { .. }) => HELP_PAGE,
         _ if app.stack.conns().is_some() => app.screen.conns.height,
-        _ => match app.focus {
+        _ => match app.tables.focus {
             Focus::Services => app.screen.services.height,
             Focus::Servers => app.screen.servers.height,
         },
@@ -57,13 +57,13 @@ pub fn movement(app: &mut App, c: Command) {
         Some(Overlay::Help { .. }) => return scroll_help(app, delta),
         Some(Overlay::Palette(_)) => return palette::step(app, delta),
         // Typing the filter, ↑/↓ move in the table it filters.
-        Some(Overlay::Filter) => return move_in(app, app.focus, delta),
+        Some(Overlay::Filter) => return move_in(app, app.tables.focus, delta),
         // A dialog moves nothing under it (the wizard takes its own movement keys).
         Some(Overlay::Modal(_)) => return,
         None => {}
     }
     match &mut app.stack.page {
-        Page::Tables => move_in(app, app.focus, delta),
+        Page::Tables => move_in(app, app.tables.focus, delta),
         // Drawing keeps it within the entries.
         Page::Audit(view) => {
             view.selected = (view.selected as isize).saturating_add(delta).max(0) as usize
@@ -84,15 +84,15 @@ fn scroll_help(app: &mut App, delta: isize) {
 /// Moves the selection of one table by `delta` rows, clamped, keeping it on screen.
 fn move_in(app: &mut App, focus: Focus, delta: isize) {
     let (len, area) = match focus {
-        Focus::Services => (app.view.len(), app.screen.services),
-        Focus::Servers => (app.dest_view.len(), app.screen.servers),
+        Focus::Services => (app.tables.view.len(), app.screen.services),
+        Focus::Servers => (app.tables.dest_view.len(), app.screen.servers),
     };
     if len == 0 {
         return;
     }
     let nav = match focus {
-        Focus::Services => &mut app.services_nav,
-        Focus::Servers => &mut app.servers_nav,
+        Focus::Services => &mut app.tables.services_nav,
+        Focus::Servers => &mut app.tables.servers_nav,
     };
     nav.selected = (nav.selected as isize)
         .saturating_add(delta)
@@ -119,15 +119,15 @@ fn select(app: &mut App, focus: Focus) {
     match focus {
         Focus::Services => {
             let key = app.current_service().map(|s| s.config.key);
-            if key != app.selected_service {
-                app.selected_service = key;
-                app.selected_dest = None;
-                app.servers_nav = Nav::default();
+            if key != app.tables.selected_service {
+                app.tables.selected_service = key;
+                app.tables.selected_dest = None;
+                app.tables.servers_nav = Nav::default();
                 view::rebuild_dests(app);
             }
         }
         Focus::Servers => {
-            app.selected_dest = app.current_dest().map(|d| (d.config.addr, d.config.port));
+            app.tables.selected_dest = app.current_dest().map(|d| (d.config.addr, d.config.port));
         }
     }
 }
@@ -162,13 +162,21 @@ pub fn click(app: &mut App, at: Position) {
     }
     for focus in [Focus::Services, Focus::Servers] {
         let (area, nav, len) = match focus {
-            Focus::Services => (app.screen.services, app.services_nav, app.view.len()),
-            Focus::Servers => (app.screen.servers, app.servers_nav, app.dest_view.len()),
+            Focus::Services => (
+                app.screen.services,
+                app.tables.services_nav,
+                app.tables.view.len(),
+            ),
+            Focus::Servers => (
+                app.screen.servers,
+                app.tables.servers_nav,
+                app.tables.dest_view.len(),
+            ),
         };
         if area.contains(at) {
             let row = nav.offset + usize::from(at.y - area.y);
             if row < len {
-                app.focus = focus;
+                app.tables.focus = focus;
                 let delta = row as isize - nav.selected as isize;
                 move_in(app, focus, delta);
             }

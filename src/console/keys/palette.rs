@@ -123,7 +123,7 @@ pub fn entries(app: &App) -> Vec<Entry> {
     let mut out = Vec::new();
     let mut words = Vec::new();
     if offered(Command::SortNext) {
-        let (columns, table): (&[Column], &str) = match app.focus {
+        let (columns, table): (&[Column], &str) = match app.tables.focus {
             Focus::Services => (&SERVICE_COLUMNS, "services"),
             Focus::Servers => (&SERVER_COLUMNS, "real servers"),
         };

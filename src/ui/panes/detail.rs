@@ -30,7 +30,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         pane_title(f, area, "Trend".into(), vec![], false, theme);
         return;
     };
-    let name = match (app.focus, app.current_dest()) {
+    let name = match (app.tables.focus, app.current_dest()) {
         (Focus::Servers, Some(d)) => format!(
             "{} of {}",
             dest_label(d),

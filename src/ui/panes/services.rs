@@ -64,18 +64,18 @@ fn vip_not_bound(app: &App, s: &Service) -> bool {
 
 /// Draws the pane; returns the body area and the first row shown, for clicks and paging.
 pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize) {
-    let focused = app.focus == Focus::Services;
+    let focused = app.tables.focus == Focus::Services;
     let total = app
         .director
         .snapshot
         .as_ref()
         .map_or(0, |s| s.services.len());
-    let name = if app.view.len() == total {
+    let name = if app.tables.view.len() == total {
         format!("Services {total}")
     } else {
-        format!("Services {} of {total}", app.view.len())
+        format!("Services {} of {total}", app.tables.view.len())
     };
-    let sort = &app.service_sort;
+    let sort = &app.tables.service_sort;
     let mut details = vec![Span::styled(
         format!(
             "sorted by {}{}",
@@ -84,9 +84,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
         ),
         theme.dim,
     )];
-    if !app.filter.value().is_empty() {
+    if !app.tables.filter.value().is_empty() {
         details.push(Span::styled(
-            format!("filter \"{}\"", app.filter.value()),
+            format!("filter \"{}\"", app.tables.filter.value()),
             theme.badge,
         ));
     }
@@ -105,22 +105,26 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
         f.render_widget(Line::styled(" reading IPVS…", theme.dim), table_area);
         return (body, 0);
     };
-    if app.view.is_empty() {
+    if app.tables.view.is_empty() {
         let text = if total == 0 {
             " No virtual services on this host.".to_string()
         } else {
             format!(
                 " No service matches \"{}\" (Esc clears the filter).",
-                app.filter.value()
+                app.tables.filter.value()
             )
         };
         f.render_widget(Line::styled(text, theme.dim), table_area);
         return (body, 0);
     }
-    let offset = table::visible_offset(app.services_nav, usize::from(body.height), app.view.len());
-    let end = (offset + usize::from(body.height)).min(app.view.len());
+    let offset = table::visible_offset(
+        app.tables.services_nav,
+        usize::from(body.height),
+        app.tables.view.len(),
+    );
+    let end = (offset + usize::from(body.height)).min(app.tables.view.len());
     let n = |v| format::number(v, app.exact);
-    let rows = app.view[offset..end]
+    let rows = app.tables.view[offset..end]
         .iter()
         .map(|&i| {
             let s = &snapshot.services[i];
@@ -157,6 +161,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
         .collect();
     let columns = table::column_specs(&SERVICE_COLUMNS, spec, sort);
     let selected = app
+        .tables
         .services_nav
         .selected
         .checked_sub(offset)
