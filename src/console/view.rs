@@ -3,8 +3,9 @@
 //! filter or the sort changes, never per frame.
 
 use super::app::App;
+pub use crate::ipvs::label::{dest_label, service_conns, service_label};
 use crate::ipvs::listing::{sort_dests, sort_services};
-use crate::ipvs::model::{AddrPort, Dest, Family, Service, ServiceKey, Snapshot};
+use crate::ipvs::model::{Dest, Service, Snapshot};
 use crate::ipvs::rates::Rate;
 use std::borrow::Borrow;
 use std::cmp::Ordering;
@@ -72,36 +73,6 @@ impl Column {
 pub struct SortSpec {
     pub column: Column,
     pub descending: bool,
-}
-
-/// How a service is named in the table and matched by the filter: `TCP 192.0.2.1:80`, `FWM 7`.
-pub fn service_label(key: &ServiceKey) -> String {
-    match key {
-        ServiceKey::Addr {
-            protocol,
-            addr,
-            port,
-        } => format!("{} {}", protocol.name(), AddrPort(addr, *port)),
-        ServiceKey::Fwmark {
-            mark,
-            family: Family::Inet,
-        } => format!("FWM {mark}"),
-        ServiceKey::Fwmark {
-            mark,
-            family: Family::Inet6,
-        } => format!("FWM {mark} IPv6"),
-    }
-}
-
-pub fn dest_label(d: &Dest) -> String {
-    AddrPort(&d.config.addr, d.config.port).to_string()
-}
-
-/// Sum of the real servers' active and inactive connections: a service has no count of its own.
-pub fn service_conns(s: &Service) -> (u64, u64) {
-    s.dests.iter().fold((0, 0), |(a, i), d| {
-        (a + u64::from(d.active_conns), i + u64::from(d.inact_conns))
-    })
 }
 
 struct Ranked<'a, T>(usize, &'a T);

@@ -152,6 +152,23 @@ fn edit_sysctl(app: &mut App) {
     }
 }
 
+impl App {
+    /// The interfaces pane's rows: one per address of each link (None before the host is read).
+    pub fn interface_rows(&self) -> Option<Vec<rows::AddrRow<'_>>> {
+        self.director.host_state.as_ref().map(rows::interface_rows)
+    }
+
+    /// The sysctls pane's rows (None before the host is read).
+    pub fn sysctl_rows(&self) -> Option<Vec<rows::SysctlRow>> {
+        self.director.host_state.as_ref().map(rows::sysctl_rows)
+    }
+
+    /// The services whose VIP is `addr`.
+    pub fn services_on(&self, addr: std::net::IpAddr) -> Vec<crate::ipvs::model::ServiceKey> {
+        rows::services_on(self.director.snapshot.as_ref(), addr)
+    }
+}
+
 impl HostPane {
     /// The keymap layer of this pane.
     pub fn layer(&self) -> crate::console::keys::keymap::Layer {

@@ -6,7 +6,7 @@
 //! on every sample, which over SSH is most of what a trend would otherwise cost.
 
 use crate::console::app::{App, Focus};
-use crate::console::view::{dest_label, service_label};
+use crate::ipvs::label::{dest_label, service_label};
 use crate::ipvs::rates::{History, RateSource, Sample};
 use crate::ui::format;
 use crate::ui::table::pane_title;

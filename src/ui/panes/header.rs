@@ -3,7 +3,7 @@
 //! polling fails. The age of the table shows only when a poll is late.
 
 use crate::console::app::{App, Source};
-use crate::console::view::service_conns;
+use crate::ipvs::label::service_conns;
 use crate::ipvs::rates::RateSource;
 use crate::ui::format;
 use crate::ui::theme::Theme;

@@ -3,9 +3,9 @@
 //! VIPs of services that are bound nowhere on this host.
 
 use crate::console::app::App;
-use crate::console::panes::hostpanes::rows::{self, AddrRow};
-use crate::console::view::service_label;
+use crate::console::panes::hostpanes::rows::AddrRow;
 use crate::host::vips::vip_bindings;
+use crate::ipvs::label::service_label;
 use crate::ui::table::{self, ColumnSpec, RowData};
 use crate::ui::theme::Theme;
 use ratatui::Frame;
@@ -46,7 +46,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> usize {
         );
         return 0;
     };
-    let rows = rows::interface_rows(host);
+    let rows = app.interface_rows().unwrap_or_default();
     let details = vec![Span::styled("VIPs of services in bold", theme.dim)];
     table::pane_title(
         f,
@@ -130,7 +130,7 @@ fn row(app: &App, r: &AddrRow, theme: &Theme) -> RowData {
             Line::default(),
         ),
         Some(a) => {
-            let services = rows::services_on(app.director.snapshot.as_ref(), a.addr);
+            let services = app.services_on(a.addr);
             let text = format!("{}/{}", a.addr, a.prefix);
             let address = if services.is_empty() {
                 Line::from(text)

@@ -1,7 +1,8 @@
 //! The real servers of the selected service, with their share of the service's traffic.
 
 use crate::console::app::{App, Focus};
-use crate::console::view::{Column, SERVER_COLUMNS, dest_label, service_label};
+use crate::console::view::{Column, SERVER_COLUMNS};
+use crate::ipvs::label::{dest_label, service_label};
 use crate::ipvs::model::{Forward, TunnelCsum, TunnelType};
 use crate::ui::format;
 use crate::ui::table::{self, RowData};

@@ -1,7 +1,8 @@
 //! The services table: one row per virtual service, only the visible rows built.
 
 use crate::console::app::{App, Focus};
-use crate::console::view::{Column, SERVICE_COLUMNS, service_conns, service_label};
+use crate::console::view::{Column, SERVICE_COLUMNS};
+use crate::ipvs::label::{service_conns, service_label};
 use crate::ipvs::model::Service;
 use crate::ui::format;
 use crate::ui::table::{self, RowData};
