@@ -36,7 +36,7 @@ fn frames(services: usize, draws: usize) -> Vec<Duration> {
             },
         );
     }
-    assert_eq!(app.view.len(), services);
+    assert_eq!(app.tables.view.len(), services);
     let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
     let theme = Theme::builtin();
     let mut draw = |app: &mut App| {

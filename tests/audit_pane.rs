@@ -1,5 +1,8 @@
 //! The audit log pane drawn on ratatui's TestBackend: entries newest first with the selected
-//! one's details, an empty log, a missing one; compared with insta snapshots.
+//! one's details, an empty log, a missing one; compared with insta snapshots. And the pane in
+//! the console: help opened over it (by a user keymap's key) takes the keys, the log does not move.
+
+mod screen;
 
 use ipvs_tui::ipvs::Error;
 use ipvs_tui::ipvs::args::parse_args;
@@ -162,4 +165,56 @@ fn an_empty_log_and_a_missing_one_say_so() {
         screen.contains("cannot be read: permission denied"),
         "{screen}"
     );
+}
+
+/// A user keymap binds `?` in the audit log's layer: help opens over the log, j and k scroll
+/// help and leave the hidden log's selection where it was; Esc closes help and j moves the log.
+#[test]
+fn help_bound_in_the_log_layer_opens_over_it_and_nothing_hidden_moves() {
+    use ipvs_tui::console::keys::keymap::{Keymap, Layer};
+    use ipvs_tui::console::stack::Page;
+    use ipvs_tui::console::{Action, App, Source, update};
+    let user = Keymap::parse("[[log]]\non = \"?\"\nrun = \"help\"\ndesc = \"Help\"\n").unwrap();
+    let now = std::time::Instant::now();
+    let mut app = App::new(
+        Source::Simulated,
+        "lb1",
+        Keymap::builtin().overlaid(user),
+        now,
+    );
+    app.director.audit_path = Some("/var/log/ipvs-tui/audit.log".into());
+    let selected = |app: &App| app.stack.audit().map(|v| v.selected);
+
+    screen::keys(&mut app, "L");
+    assert_eq!(selected(&app), Some(0), "L opens the log");
+    update(&mut app, Action::AuditRead(Ok(tail())));
+    screen::keys(&mut app, "j");
+    screen::screen(&mut app, 100, 30);
+    assert_eq!(selected(&app), Some(1));
+
+    screen::keys(&mut app, "?");
+    assert_eq!(app.layers(), [Layer::Help]);
+    assert!(
+        matches!(app.stack.page, Page::Audit(_)),
+        "the log stays under help"
+    );
+    screen::keys(&mut app, "jjj");
+    assert_eq!(app.stack.help(), Some(3), "j scrolls help");
+    screen::keys(&mut app, "k");
+    assert_eq!(app.stack.help(), Some(2));
+    let shown = screen::screen(&mut app, 100, 30);
+    assert_eq!(selected(&app), Some(1), "the hidden log did not move");
+    assert!(shown.contains("Help: keys from keymap.toml"), "{shown}");
+    assert!(
+        shown.contains("Audit log"),
+        "the log is drawn under help: {shown}"
+    );
+
+    screen::keys(&mut app, "\x1b");
+    assert_eq!(app.stack.help(), None);
+    assert_eq!(app.layers(), [Layer::Log]);
+    screen::keys(&mut app, "j");
+    let shown = screen::screen(&mut app, 100, 30);
+    assert_eq!(selected(&app), Some(2), "with help closed, j moves the log");
+    assert!(!shown.contains("Help: keys from keymap.toml"), "{shown}");
 }

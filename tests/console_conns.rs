@@ -109,7 +109,7 @@ fn c_opens_on_the_selected_service_and_reads_only_its_connections() {
     let (mut app, sim) = demo();
     let key0 = app.current_service().unwrap().config.key;
     let effects = keys(&mut app, "c");
-    let pane = app.conns.as_ref().expect("the pane is open");
+    let pane = app.stack.conns().expect("the pane is open");
     assert_eq!(pane.scope, Scope::Service(key0));
     assert!(pane.reading.is_some());
     assert_eq!(
@@ -119,7 +119,7 @@ fn c_opens_on_the_selected_service_and_reads_only_its_connections() {
     );
     let req = request(&effects);
     complete(&mut app, &sim, &req);
-    let pane = app.conns.as_ref().unwrap();
+    let pane = app.stack.conns().unwrap();
     assert!(pane.reading.is_none());
     let t = pane.table.as_ref().unwrap();
     assert!(t.counts.matched > 100, "{:?}", t.counts);
@@ -138,7 +138,7 @@ fn c_opens_on_the_selected_service_and_reads_only_its_connections() {
     let req = request(&keys(&mut app, "a"));
     assert!(req.filter.within.is_empty());
     complete(&mut app, &sim, &req);
-    let t = app.conns.as_ref().unwrap().table.as_ref().unwrap();
+    let t = app.stack.conns().unwrap().table.as_ref().unwrap();
     assert_eq!(t.counts.matched, t.counts.lines);
     assert_eq!(t.counts.lines as usize, sim.conn_entries());
     // And back.
@@ -160,7 +160,7 @@ fn a_fwmark_service_is_its_templates_or_its_real_servers() {
     assert_eq!(req.filter.within.len(), 2);
     assert_eq!(req.filter.within[1].servers.len(), dests);
     complete(&mut app, &sim, &req);
-    let pane = app.conns.as_ref().unwrap();
+    let pane = app.stack.conns().unwrap();
     assert!(
         pane.scope_label
             .starts_with("FWM 1: its templates and connections to its"),
@@ -182,7 +182,7 @@ fn g_cycles_the_groupings_and_s_the_orders() {
     let mut seen = Vec::new();
     for _ in 0..5 {
         assert!(keys(&mut app, "g").is_empty(), "grouping needs no new read");
-        seen.push(app.conns.as_ref().unwrap().group_by);
+        seen.push(app.stack.conns().unwrap().group_by);
     }
     assert_eq!(
         seen,
@@ -195,7 +195,7 @@ fn g_cycles_the_groupings_and_s_the_orders() {
         ]
     );
     keys(&mut app, "s");
-    let t = app.conns.as_ref().unwrap().table.as_ref().unwrap();
+    let t = app.stack.conns().unwrap().table.as_ref().unwrap();
     assert!(
         t.rows
             .windows(2)
@@ -216,7 +216,7 @@ fn a_filter_mistake_is_shown_and_keeps_the_text() {
         keys(&mut app, "\n").is_empty(),
         "a bad filter reads nothing"
     );
-    let pane = app.conns.as_ref().unwrap();
+    let pane = app.stack.conns().unwrap();
     assert!(pane.editing);
     assert_eq!(pane.input.value(), "rs:10.0.0");
     assert!(
@@ -233,7 +233,7 @@ fn a_filter_mistake_is_shown_and_keeps_the_text() {
     assert_eq!(req.filter.states.len(), 1);
     assert_eq!(req.filter.within.len(), 1, "the scope stays");
     complete(&mut app, &sim, &req);
-    let pane = app.conns.as_ref().unwrap();
+    let pane = app.stack.conns().unwrap();
     assert!(!pane.editing && pane.input_error.is_none());
     let t = pane.table.as_ref().unwrap();
     assert!(t.counts.matched > 0);
@@ -246,11 +246,11 @@ fn a_filter_mistake_is_shown_and_keeps_the_text() {
     // Esc while typing leaves the filter as it was applied.
     keys(&mut app, "/ client:x");
     assert!(
-        app.conns.as_ref().unwrap().input_error.is_some(),
+        app.stack.conns().unwrap().input_error.is_some(),
         "checked as it is typed"
     );
     assert!(keys(&mut app, "\x1b").is_empty());
-    let pane = app.conns.as_ref().unwrap();
+    let pane = app.stack.conns().unwrap();
     assert_eq!(
         (pane.editing, pane.input.value()),
         (false, "rs:10.0.0.11 state:established")
@@ -263,24 +263,24 @@ fn esc_cancels_a_read_then_closes_and_a_late_result_is_dropped() {
     let req = request(&keys(&mut app, "c"));
     assert_eq!(keys(&mut app, "\x1b"), vec![Effect::CancelConns]);
     let pane = app
-        .conns
-        .as_ref()
+        .stack
+        .conns()
         .expect("Esc cancels the read first; the pane stays");
     assert!(pane.reading.as_ref().unwrap().cancelling);
     // The loop sets the flag; the reader stops at once and says so.
     req.cancel.store(true, Ordering::Relaxed);
     complete(&mut app, &sim, &req);
-    let pane = app.conns.as_ref().unwrap();
+    let pane = app.stack.conns().unwrap();
     assert!(pane.last.unwrap().cancelled);
     assert_eq!(pane.table.as_ref().unwrap().counts.lines, 0);
     assert!(keys(&mut app, "\x1b").is_empty());
-    assert!(app.conns.is_none(), "Esc without a read closes");
+    assert!(app.stack.conns().is_none(), "Esc without a read closes");
     // `c` closes too, cancelling its read; what comes back later is dropped.
     let req = request(&keys(&mut app, "c"));
     assert_eq!(keys(&mut app, "c"), vec![Effect::CancelConns]);
-    assert!(app.conns.is_none());
+    assert!(app.stack.conns().is_none());
     complete(&mut app, &sim, &req);
-    assert!(app.conns.is_none());
+    assert!(app.stack.conns().is_none());
     // q closes the pane, it does not quit; Ctrl-C quits.
     keys(&mut app, "c");
     assert_eq!(keys(&mut app, "q"), vec![Effect::CancelConns]);
@@ -299,17 +299,17 @@ fn a_replaced_read_is_ignored_and_refresh_follows_the_interval() {
     assert_ne!(first.id, second.id);
     complete(&mut app, &sim, &first);
     assert!(
-        app.conns.as_ref().unwrap().table.is_none(),
+        app.stack.conns().unwrap().table.is_none(),
         "the replaced read's result is dropped"
     );
     complete(&mut app, &sim, &second);
-    assert!(app.conns.as_ref().unwrap().table.is_some());
+    assert!(app.stack.conns().unwrap().table.is_some());
     // Off by default: ticks read nothing; `i` sets 2 s.
     let t = app.now;
     assert!(update(&mut app, Action::Tick(t + Duration::from_secs(60))).is_empty());
     keys(&mut app, "i");
     assert_eq!(
-        app.conns.as_ref().unwrap().refresh,
+        app.stack.conns().unwrap().refresh,
         Some(Duration::from_secs(2))
     );
     let effects = update(&mut app, Action::Tick(t + Duration::from_secs(61)));
@@ -362,7 +362,7 @@ fn all_services_by_service_160x48() {
 fn persistence_lookup_160x48() {
     let (mut app, sim) = opened();
     read_after(&mut app, &sim, "a");
-    let t = app.conns.as_ref().unwrap().table.as_ref().unwrap();
+    let t = app.stack.conns().unwrap().table.as_ref().unwrap();
     let client = t
         .templates
         .first()

@@ -35,7 +35,7 @@ fn the_doctor_finds_ip_forward_off_and_its_fix_applies_after_a_confirmation() {
         rig.key('j');
     }
     rig.press(KeyCode::Enter);
-    let Some(Modal::Confirm(confirm)) = &rig.app.modal else {
+    let Some(Modal::Confirm(confirm)) = rig.app.stack.modal() else {
         panic!("no confirmation")
     };
     assert_eq!(confirm.commands(), ["sysctl -w net.ipv4.ip_forward=1"]);
@@ -92,7 +92,7 @@ fn the_doctor_finds_ip_forward_off_and_its_fix_applies_after_a_confirmation() {
         ro.key('F');
         ro.key('j');
     }
-    assert!(ro.app.modal.is_none());
+    assert!(ro.app.stack.modal().is_none());
     assert_eq!(ro.state().sysctls["net.ipv4.ip_forward"], "0");
 }
 
@@ -104,12 +104,12 @@ fn doctor_80x24() {
     });
     keys(&mut app, "H");
     assert!(
-        matches!(app.doctor.as_ref().map(|d| &d.findings), Some(None)),
+        matches!(app.stack.doctor().map(|d| &d.findings), Some(None)),
         "waiting for the doctor"
     );
     let sim = SimBackend::demo(7);
     sim.advance(Duration::from_secs(30));
-    let host = MemoryHost::new(app.host_state.clone().unwrap());
+    let host = MemoryHost::new(app.director.host_state.clone().unwrap());
     let findings = futures::executor::block_on(ipvs_tui::console::panes::doctor::run(
         &sim,
         &host,
@@ -127,7 +127,7 @@ fn doctor_160x48() {
     keys(&mut app, "H");
     let sim = SimBackend::demo(7);
     sim.advance(Duration::from_secs(30));
-    let host = MemoryHost::new(app.host_state.clone().unwrap());
+    let host = MemoryHost::new(app.director.host_state.clone().unwrap());
     let findings = futures::executor::block_on(ipvs_tui::console::panes::doctor::run(
         &sim,
         &host,

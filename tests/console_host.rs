@@ -26,7 +26,7 @@ fn a_vip_bound_and_unbound_by_keys_is_audited_and_undone() {
     rig.press(KeyCode::Tab);
     rig.typed("eth0:99");
     rig.press(KeyCode::Enter);
-    assert!(rig.app.modal.is_none(), "{:?}", rig.flash());
+    assert!(rig.app.stack.modal().is_none(), "{:?}", rig.flash());
     assert_eq!(
         bound(&rig.state(), "eth0", "192.0.2.99"),
         Some((32, Some("eth0:99".into())))
@@ -37,6 +37,7 @@ fn a_vip_bound_and_unbound_by_keys_is_audited_and_undone() {
     );
     assert!(
         rig.app
+            .director
             .host_state
             .as_ref()
             .is_some_and(|h| host::vips::is_bound(h, "192.0.2.99".parse().unwrap())),
@@ -46,7 +47,7 @@ fn a_vip_bound_and_unbound_by_keys_is_audited_and_undone() {
     // Unbinding asks, showing the command; Esc keeps it.
     rig.select_addr("eth0", Some("192.0.2.99"));
     rig.key('x');
-    let Some(Modal::Confirm(confirm)) = &rig.app.modal else {
+    let Some(Modal::Confirm(confirm)) = rig.app.stack.modal() else {
         panic!("no confirmation")
     };
     assert_eq!(confirm.commands(), ["ip addr del 192.0.2.99/32 dev eth0"]);
@@ -75,7 +76,7 @@ fn a_vip_bound_and_unbound_by_keys_is_audited_and_undone() {
         ]
     );
     rig.press(KeyCode::Esc);
-    assert!(rig.app.host_pane.is_none());
+    assert!(rig.app.stack.host_pane().is_none());
 }
 
 #[test]
@@ -96,7 +97,7 @@ fn bad_vip_input_keeps_the_form_names_the_problem_and_changes_nothing() {
     );
     rig.press(KeyCode::Enter);
     assert!(
-        matches!(rig.app.modal, Some(Modal::Host(_))),
+        matches!(rig.app.stack.modal(), Some(Modal::Host(_))),
         "the form stays"
     );
     assert_eq!(
@@ -179,7 +180,7 @@ fn a_sysctl_set_by_keys_is_checked_as_typed_applied_and_undone() {
     rig.clear_field();
     rig.typed("0");
     rig.press(KeyCode::Enter);
-    assert!(rig.app.modal.is_none());
+    assert!(rig.app.stack.modal().is_none());
     assert_eq!(rig.state().sysctls["net.ipv4.ip_forward"], "0");
     assert_eq!(
         rig.flash(),
@@ -234,7 +235,7 @@ fn a_sysctl_this_host_lacks_is_listed_and_cannot_be_set() {
     rig.key('s');
     rig.select_sysctl("net.ipv4.vs.conntrack");
     rig.press(KeyCode::Enter);
-    assert!(rig.app.modal.is_none());
+    assert!(rig.app.stack.modal().is_none());
     assert_eq!(
         rig.flash(),
         "sysctl net.ipv4.vs.conntrack does not exist on this host (is the ip_vs module loaded?)"
@@ -258,22 +259,25 @@ fn read_only_opens_the_panes_but_offers_no_host_change() {
         );
     }
     rig.key('i');
-    assert!(rig.app.host_pane.is_some(), "the pane opens");
+    assert!(rig.app.stack.host_pane().is_some(), "the pane opens");
     rig.select_addr("eth0", Some("198.51.100.2"));
     for c in "bxdu".chars() {
         rig.key(c);
     }
     rig.press(KeyCode::Enter);
-    assert!(rig.app.modal.is_none());
+    assert!(rig.app.stack.modal().is_none());
     rig.key('i');
     rig.key('s');
-    assert!(rig.app.host_pane.is_some());
+    assert!(rig.app.stack.host_pane().is_some());
     rig.press(KeyCode::Enter);
     rig.key('e');
-    assert!(rig.app.modal.is_none());
+    assert!(rig.app.stack.modal().is_none());
     for c in [Command::BindVip, Command::UnbindVip, Command::EditSysctl] {
         let effects = update(&mut rig.app, Action::Command(c));
-        assert!(effects.is_empty() && rig.app.modal.is_none(), "{c:?}");
+        assert!(
+            effects.is_empty() && rig.app.stack.modal().is_none(),
+            "{c:?}"
+        );
         assert!(rig.flash().starts_with("read-only"), "{}", rig.flash());
     }
     assert_eq!(rig.state(), before);
@@ -356,7 +360,7 @@ fn a_long_pane_scrolls_only_as_far_as_the_selection_needs() {
     let mut app = screen_app(|_| {});
     keys(&mut app, "sG");
     screen(&mut app, 80, 24);
-    let bottom = app.host_pane.unwrap().nav;
+    let bottom = app.stack.host_pane().unwrap().nav;
     assert!(
         bottom.offset > 0 && bottom.selected > bottom.offset,
         "{bottom:?}"
@@ -364,19 +368,19 @@ fn a_long_pane_scrolls_only_as_far_as_the_selection_needs() {
     keys(&mut app, "kkk");
     screen(&mut app, 80, 24);
     assert_eq!(
-        app.host_pane.unwrap().nav.offset,
+        app.stack.host_pane().unwrap().nav.offset,
         bottom.offset,
         "moving up within the view does not scroll"
     );
     keys(&mut app, "g");
     screen(&mut app, 80, 24);
-    assert_eq!(app.host_pane.unwrap().nav.offset, 0);
+    assert_eq!(app.stack.host_pane().unwrap().nav.offset, 0);
 }
 
 #[test]
 fn the_wheel_moves_the_pane_on_top_and_clicks_do_not_reach_the_tables_under_it() {
     let mut rig = Rig::new();
-    let services = rig.app.services_nav;
+    let services = rig.app.tables.services_nav;
     rig.key('s');
     let wheel = |rig: &mut Rig, down: bool| {
         let effects = update(
@@ -391,23 +395,23 @@ fn the_wheel_moves_the_pane_on_top_and_clicks_do_not_reach_the_tables_under_it()
     };
     wheel(&mut rig, true);
     assert_eq!(
-        rig.app.host_pane.unwrap().nav.selected,
+        rig.app.stack.host_pane().unwrap().nav.selected,
         3,
         "three rows, as in the tables"
     );
     wheel(&mut rig, false);
-    assert_eq!(rig.app.host_pane.unwrap().nav.selected, 0);
+    assert_eq!(rig.app.stack.host_pane().unwrap().nav.selected, 0);
     update(&mut rig.app, Action::Click { column: 10, row: 9 });
     assert_eq!(
-        rig.app.services_nav, services,
+        rig.app.tables.services_nav, services,
         "the services table under the pane did not move"
     );
-    assert_eq!(rig.app.services_nav.selected, 0);
+    assert_eq!(rig.app.tables.services_nav.selected, 0);
     // A form: the wheel changes neither its field nor the table under it.
     rig.press(KeyCode::Esc);
     rig.key('i');
     rig.key('b');
-    let focus = |rig: &Rig| match &rig.app.modal {
+    let focus = |rig: &Rig| match rig.app.stack.modal() {
         Some(Modal::Host(form)) => form.focused(),
         _ => panic!("the bind form closed"),
     };
@@ -415,5 +419,5 @@ fn the_wheel_moves_the_pane_on_top_and_clicks_do_not_reach_the_tables_under_it()
     wheel(&mut rig, true);
     update(&mut rig.app, Action::Click { column: 10, row: 9 });
     assert_eq!(focus(&rig), before, "the wheel is not Tab");
-    assert_eq!(rig.app.services_nav, services);
+    assert_eq!(rig.app.tables.services_nav, services);
 }

@@ -120,7 +120,7 @@ fn polls_are_shown_keys_filter_and_q_quits() {
     assert_eq!(exit, Exit::Quit);
     assert!(screen.contains("Services 1 of 6"), "{screen}");
     assert!(screen.contains("UDP 192.0.2.53:53"), "{screen}");
-    assert!(app.last_ok.is_some());
+    assert!(app.director.last_ok.is_some());
 }
 
 #[test]
@@ -151,7 +151,7 @@ fn an_unreachable_ipvs_is_explained_and_d_opens_the_demo() {
     };
     let (exit, screen) = run_loop(&mut app, failing, vec![(250, "d"), (250, "q")], None);
     assert_eq!(exit, Exit::Quit);
-    assert_eq!(app.source, Source::Simulated);
+    assert_eq!(app.director.source, Source::Simulated);
     assert!(
         screen.contains("SIMULATED") && screen.contains("TCP 192.0.2.10:80"),
         "{screen}"
@@ -200,7 +200,7 @@ fn the_connections_pane_reads_the_simulator_through_the_loop() {
         vec![(300, "ca"), (700, "g")],
         Some(Duration::from_millis(1500)),
     );
-    let pane = app.conns.as_ref().expect("the pane is open");
+    let pane = app.stack.conns().expect("the pane is open");
     let t = pane.table.as_ref().expect("the read came back");
     assert!(
         t.counts.lines > 1000 && t.counts.matched == t.counts.lines,
@@ -262,8 +262,8 @@ fn a_slow_read_shows_progress_and_esc_cancels_it() {
     writer.join().unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
     let pane = app
-        .conns
-        .as_ref()
+        .stack
+        .conns()
         .expect("Esc cancels the read first; the pane stays open");
     assert_eq!(
         pane.group_by,

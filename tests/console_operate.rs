@@ -149,7 +149,7 @@ impl Rig {
     }
 
     fn form_error(&self) -> String {
-        match &self.app.modal {
+        match self.app.stack.modal() {
             Some(Modal::Form { form, .. }) => format!("{form:?}"),
             _ => String::new(),
         }
@@ -163,22 +163,22 @@ impl Rig {
             &self.app.current_service().unwrap().config.key,
         ) != label
         {
-            let before = self.app.services_nav.selected;
+            let before = self.app.tables.services_nav.selected;
             self.key('j');
             assert_ne!(
-                before, self.app.services_nav.selected,
+                before, self.app.tables.services_nav.selected,
                 "{label} not in the table"
             );
         }
         if let Some(addr) = addr {
             self.press(KeyCode::Enter);
-            assert_eq!(self.app.focus, Focus::Servers);
+            assert_eq!(self.app.tables.focus, Focus::Servers);
             self.key('g');
             while self.app.current_dest().unwrap().config.addr.to_string() != addr {
-                let before = self.app.servers_nav.selected;
+                let before = self.app.tables.servers_nav.selected;
                 self.key('j');
                 assert_ne!(
-                    before, self.app.servers_nav.selected,
+                    before, self.app.tables.servers_nav.selected,
                     "{addr} not under {label}"
                 );
             }
@@ -203,7 +203,7 @@ fn a_service_and_a_real_server_added_by_keys_are_in_the_table_and_undo_removes_t
     let before = rig.rules();
     rig.key('a');
     assert!(
-        matches!(rig.app.modal, Some(Modal::Form { .. })),
+        matches!(rig.app.stack.modal(), Some(Modal::Form { .. })),
         "a opens the add-service form"
     );
     rig.press(KeyCode::Tab);
@@ -212,7 +212,7 @@ fn a_service_and_a_real_server_added_by_keys_are_in_the_table_and_undo_removes_t
     rig.typed("8080");
     rig.press(KeyCode::Enter);
     assert!(
-        rig.app.modal.is_none(),
+        rig.app.stack.modal().is_none(),
         "the form closes once applied: {}",
         rig.form_error()
     );
@@ -231,7 +231,7 @@ fn a_service_and_a_real_server_added_by_keys_are_in_the_table_and_undo_removes_t
     rig.key('a');
     rig.typed("10.9.0.1");
     rig.press(KeyCode::Enter);
-    assert!(rig.app.modal.is_none(), "{}", rig.form_error());
+    assert!(rig.app.stack.modal().is_none(), "{}", rig.form_error());
     assert!(
         rig.rules()
             .contains("-a -t 198.51.100.7:8080 -r 10.9.0.1:8080 -g -w 1\n"),
@@ -277,7 +277,7 @@ fn bad_input_keeps_the_form_and_applies_nothing() {
     rig.typed("80");
     rig.press(KeyCode::Enter);
     assert!(
-        matches!(rig.app.modal, Some(Modal::Form { .. })),
+        matches!(rig.app.stack.modal(), Some(Modal::Form { .. })),
         "the form stays open"
     );
     assert!(
@@ -291,7 +291,7 @@ fn bad_input_keeps_the_form_and_applies_nothing() {
         "nothing reached the backend"
     );
     rig.press(KeyCode::Esc);
-    assert!(rig.app.modal.is_none());
+    assert!(rig.app.stack.modal().is_none());
     assert_eq!(rig.flash(), "cancelled: nothing was changed");
 }
 
@@ -340,7 +340,7 @@ fn a_stale_edit_form_shows_the_change_and_a_second_enter_applies() {
     let mut rig = Rig::new();
     rig.select("TCP 192.0.2.10:80", Some("10.0.0.12"));
     rig.key('w');
-    assert!(matches!(rig.app.modal, Some(Modal::Form { .. })));
+    assert!(matches!(rig.app.stack.modal(), Some(Modal::Form { .. })));
     let op = ipvs_tui::ipvs::args::parse_args(&[
         "-e",
         "-t",
@@ -369,7 +369,7 @@ fn a_stale_edit_form_shows_the_change_and_a_second_enter_applies() {
     );
     rig.press(KeyCode::Enter);
     assert_eq!(rig.weight_of("10.0.0.12"), 4, "applied once seen");
-    assert!(rig.app.modal.is_none());
+    assert!(rig.app.stack.modal().is_none());
 }
 
 #[test]
@@ -378,7 +378,7 @@ fn delete_asks_and_esc_keeps_everything() {
     let before = rig.rules();
     rig.select("TCP 192.0.2.10:80", Some("10.0.0.12"));
     rig.key('d');
-    let Some(Modal::Confirm(confirm)) = &rig.app.modal else {
+    let Some(Modal::Confirm(confirm)) = rig.app.stack.modal() else {
         panic!("d asks first")
     };
     assert_eq!(
@@ -420,14 +420,14 @@ fn flush_needs_the_word() {
     rig.key('X');
     rig.press(KeyCode::Enter);
     assert_eq!(rig.rules(), before, "Enter alone does nothing");
-    assert!(matches!(rig.app.modal, Some(Modal::Confirm(_))));
+    assert!(matches!(rig.app.stack.modal(), Some(Modal::Confirm(_))));
     rig.typed("flus");
     rig.press(KeyCode::Enter);
     assert_eq!(rig.rules(), before);
     rig.typed("h");
     rig.press(KeyCode::Enter);
     assert_eq!(rig.table().services.len(), 0);
-    assert!(rig.app.modal.is_none());
+    assert!(rig.app.stack.modal().is_none());
     rig.key('u');
     assert_eq!(
         rig.rules(),
@@ -491,12 +491,12 @@ fn read_only_offers_no_change_anywhere_and_refuses_one_anyway() {
     for c in "adwez0+-DZXTSu".chars() {
         rig.key(c);
     }
-    assert!(rig.app.modal.is_none());
+    assert!(rig.app.stack.modal().is_none());
     assert_eq!(rig.rules(), before);
     // A change that reaches update anyway (a user keymap, the palette) is refused, and so is
     // one that reaches the backend.
     let effects = update(&mut rig.app, Action::Command(Command::Flush));
-    assert!(effects.is_empty() && rig.app.modal.is_none());
+    assert!(effects.is_empty() && rig.app.stack.modal().is_none());
     assert!(rig.flash().starts_with("read-only"), "{}", rig.flash());
     let change = changes::Change {
         id: 99,
@@ -534,7 +534,7 @@ fn a_drain_quiesces_waits_for_zero_connections_then_removes() {
     rig.select("TCP 192.0.2.10:80", Some("10.0.0.11"));
     rig.key('D');
     assert!(
-        matches!(rig.app.modal, Some(Modal::Drain(_))),
+        matches!(rig.app.stack.modal(), Some(Modal::Drain(_))),
         "D asks for a deadline"
     );
     rig.press(KeyCode::Enter);
@@ -575,7 +575,7 @@ fn a_drain_quiesces_waits_for_zero_connections_then_removes() {
         "{}",
         rig.flash()
     );
-    assert!(rig.app.drains.is_empty());
+    assert!(rig.app.director.drains.is_empty());
     let journal = rig.journal.lines();
     assert_eq!(
         journal.first().unwrap(),
@@ -614,7 +614,7 @@ fn undo_during_a_drain_cancels_it() {
         3,
         "the weight from before the drain"
     );
-    assert!(rig.app.drains.is_empty(), "the drain ended");
+    assert!(rig.app.director.drains.is_empty(), "the drain ended");
     rig.sim.advance(std::time::Duration::from_secs(600));
     rig.poll();
     assert!(
@@ -645,21 +645,21 @@ fn a_drain_can_be_cancelled_and_a_deadline_forces_the_removal() {
         "{}",
         rig.flash()
     );
-    assert!(rig.app.drains.is_empty());
+    assert!(rig.app.director.drains.is_empty());
 
     rig.select("TCP 192.0.2.10:80", Some("10.0.0.12"));
     rig.key('D');
     rig.typed("soon");
     rig.press(KeyCode::Enter);
     assert!(
-        matches!(&rig.app.modal, Some(Modal::Drain(p)) if p.field_error(()).is_some_and(|e| e.starts_with("deadline \"soon\": must be")))
+        matches!(rig.app.stack.modal(), Some(Modal::Drain(p)) if p.field_error(()).is_some_and(|e| e.starts_with("deadline \"soon\": must be")))
     );
     for _ in 0..4 {
         rig.press(KeyCode::Backspace);
     }
     rig.typed("5s");
     rig.press(KeyCode::Enter);
-    assert!(rig.app.modal.is_none());
+    assert!(rig.app.stack.modal().is_none());
     assert_eq!(rig.weight_of("10.0.0.12"), 0);
     rig.app.now += std::time::Duration::from_secs(6);
     rig.sim.advance(std::time::Duration::from_secs(1));

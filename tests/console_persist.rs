@@ -12,15 +12,15 @@ use std::path::{Path, PathBuf};
 fn rig() -> (Rig, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let mut rig = Rig::new();
-    rig.app.persist_dir = Some(dir.path().join("etc"));
-    rig.app.audit_path = Some(rig.log.path().to_path_buf());
+    rig.app.director.persist_dir = Some(dir.path().join("etc"));
+    rig.app.director.audit_path = Some(rig.log.path().to_path_buf());
     (rig, dir)
 }
 
 /// What `ipvs-tui persist --dir` writes for the rig's table and host.
 fn expected(rig: &Rig) -> Vec<PersistFile> {
     persist::render(
-        rig.app.persist_dir.as_deref().unwrap(),
+        rig.app.director.persist_dir.as_deref().unwrap(),
         &std::env::current_exe().unwrap(),
         &rig.table(),
         &rig.state(),
@@ -29,7 +29,7 @@ fn expected(rig: &Rig) -> Vec<PersistFile> {
 
 /// The files as listed: "state path".
 fn listed(rig: &Rig) -> Vec<String> {
-    let view = rig.app.persist.as_ref().expect("the pane is open");
+    let view = rig.app.stack.persist().expect("the pane is open");
     let files = view
         .files
         .as_ref()
@@ -49,7 +49,7 @@ fn listed(rig: &Rig) -> Vec<String> {
             format!(
                 "{state} {}",
                 f.path
-                    .strip_prefix(rig.app.persist_dir.as_deref().unwrap())
+                    .strip_prefix(rig.app.director.persist_dir.as_deref().unwrap())
                     .unwrap()
                     .display()
             )
@@ -58,7 +58,7 @@ fn listed(rig: &Rig) -> Vec<String> {
 }
 
 fn confirming(rig: &Rig) -> bool {
-    rig.app.persist.as_ref().is_some_and(|v| v.confirming)
+    rig.app.stack.persist().is_some_and(|v| v.confirming)
 }
 
 #[test]
@@ -104,8 +104,8 @@ fn p_lists_three_new_files_and_enter_then_enter_writes_what_the_cli_writes() {
     );
     assert!(
         rig.app
-            .persist
-            .as_ref()
+            .stack
+            .persist()
             .unwrap()
             .written
             .as_ref()
@@ -116,7 +116,7 @@ fn p_lists_three_new_files_and_enter_then_enter_writes_what_the_cli_writes() {
         "unchanged ipvs-tui/rules",
         "the pane looked at the disk again"
     );
-    let dir = rig.app.persist_dir.clone().unwrap();
+    let dir = rig.app.director.persist_dir.clone().unwrap();
     assert_eq!(
         rig.audit(),
         [format!("ok ipvs-tui persist --dir {}", dir.display())]
@@ -131,7 +131,7 @@ fn p_lists_three_new_files_and_enter_then_enter_writes_what_the_cli_writes() {
 
     // A second P: all unchanged, and Enter has nothing to write.
     rig.press(KeyCode::Esc);
-    assert!(rig.app.persist.is_none());
+    assert!(rig.app.stack.persist().is_none());
     rig.key('P');
     assert!(
         listed(&rig).iter().all(|l| l.starts_with("unchanged")),
@@ -149,7 +149,7 @@ fn a_file_changed_on_disk_is_overwritten_only_after_the_confirmation_names_it() 
     rig.key('P');
     rig.press(KeyCode::Enter);
     rig.press(KeyCode::Enter);
-    let host_toml = persist::host_path(rig.app.persist_dir.as_deref().unwrap());
+    let host_toml = persist::host_path(rig.app.director.persist_dir.as_deref().unwrap());
     std::fs::write(&host_toml, "# mine\n").unwrap();
     rig.press(KeyCode::Esc);
     rig.key('P');
@@ -178,7 +178,7 @@ fn a_file_changed_on_disk_is_overwritten_only_after_the_confirmation_names_it() 
     assert!(app_screen.contains("overwriting 1?"), "{app_screen}");
     rig.press(KeyCode::Esc);
     assert!(
-        !confirming(&rig) && rig.app.persist.is_some(),
+        !confirming(&rig) && rig.app.stack.persist().is_some(),
         "Esc cancels the confirmation, the pane stays"
     );
     assert_eq!(std::fs::read_to_string(&host_toml).unwrap(), "# mine\n");
@@ -190,8 +190,8 @@ fn a_file_changed_on_disk_is_overwritten_only_after_the_confirmation_names_it() 
     );
     assert_eq!(
         rig.app
-            .persist
-            .as_ref()
+            .stack
+            .persist()
             .unwrap()
             .written
             .as_ref()
@@ -202,7 +202,7 @@ fn a_file_changed_on_disk_is_overwritten_only_after_the_confirmation_names_it() 
     );
 
     // Changed on disk after it was shown as unchanged: refused, nothing written.
-    let rules = persist::rules_path(rig.app.persist_dir.as_deref().unwrap());
+    let rules = persist::rules_path(rig.app.director.persist_dir.as_deref().unwrap());
     std::fs::remove_file(&rules).unwrap();
     rig.press(KeyCode::Esc);
     rig.key('P');
@@ -284,7 +284,7 @@ fn an_unwritable_directory_is_said_in_words_and_a_failure_midway_says_what_was_w
 
 fn rig_at(sub: &str) -> (Rig, tempfile::TempDir) {
     let (mut rig, dir) = rig();
-    rig.app.persist_dir = Some(dir.path().join(sub));
+    rig.app.director.persist_dir = Some(dir.path().join(sub));
     (rig, dir)
 }
 
@@ -313,13 +313,13 @@ fn read_only_offers_no_p_and_the_demo_writes_nothing_to_etc() {
     );
     ro.key('P');
     ro.press(KeyCode::Enter);
-    assert!(ro.app.persist.is_none());
-    assert!(!ro.app.persist_dir.as_ref().unwrap().exists());
+    assert!(ro.app.stack.persist().is_none());
+    assert!(!ro.app.director.persist_dir.as_ref().unwrap().exists());
 
     // The demo without persist_dir shows the files for /etc but does not write them.
     let mut demo = Rig::new();
     demo.key('P');
-    assert_eq!(demo.app.persist.as_ref().unwrap().dir, Path::new("/etc"));
+    assert_eq!(demo.app.stack.persist().unwrap().dir, Path::new("/etc"));
     demo.press(KeyCode::Enter);
     assert!(!confirming(&demo));
     let flash = demo.flash();
@@ -371,13 +371,13 @@ fn the_poller_makes_the_files_from_its_table_and_host() {
 /// The pane on the demo director's files for /etc, with the states given.
 fn screen_with(states: [OnDisk; 3], keys_after: &str, width: u16, height: u16) -> String {
     let mut app = screen_app(|_| {});
-    app.persist_dir = Some(PathBuf::from("/etc"));
+    app.director.persist_dir = Some(PathBuf::from("/etc"));
     keys(&mut app, "P");
     let files = persist::render(
         Path::new("/etc"),
         Path::new("/usr/sbin/ipvs-tui"),
-        app.snapshot.as_ref().unwrap(),
-        app.host_state.as_ref().unwrap(),
+        app.director.snapshot.as_ref().unwrap(),
+        app.director.host_state.as_ref().unwrap(),
     );
     update(
         &mut app,

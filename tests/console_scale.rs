@@ -38,7 +38,7 @@ fn ten_thousand_services_scroll_filter_and_sort_quickly() {
             },
         );
     }
-    assert_eq!(app.view.len(), 10_000);
+    assert_eq!(app.tables.view.len(), 10_000);
     let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
     let theme = Theme::builtin();
     let mut draw = |app: &mut App| {
@@ -58,7 +58,7 @@ fn ten_thousand_services_scroll_filter_and_sort_quickly() {
     let buffer = terminal.backend().buffer().clone();
     let text: String = buffer.content.iter().map(|c| c.symbol()).collect();
     assert!(text.contains("Services 10000"), "{text}");
-    assert_eq!(app.services_nav.selected, 100);
+    assert_eq!(app.tables.services_nav.selected, 100);
     // A figure to read, not a timed assertion: speed is shown by benchmarks, not by tests.
     eprintln!("10,000 services: {per_frame:?} per key and frame");
 
@@ -72,9 +72,9 @@ fn ten_thousand_services_scroll_filter_and_sort_quickly() {
         started.elapsed()
     );
     // 192.0.2.7, .70-.79 and .700... do not exist: 11 addresses, each on ports 1024 up.
-    assert_eq!(app.view.len(), 11 * 40, "{}", app.view.len());
+    assert_eq!(app.tables.view.len(), 11 * 40, "{}", app.tables.view.len());
     assert_eq!(
-        app.service_sort.column,
+        app.tables.service_sort.column,
         ipvs_tui::console::view::Column::Scheduler
     );
 }

@@ -349,7 +349,7 @@ fn palette_selection_is_reversed_and_bold_without_colour() {
 #[test]
 fn the_age_of_the_table_shows_only_when_a_poll_is_late() {
     let mut app = demo_app();
-    let last = app.last_ok.unwrap();
+    let last = app.director.last_ok.unwrap();
     let theme = Theme::builtin();
     let header = |app: &mut App| {
         text(&render(app, 160, 48, &theme))

@@ -60,8 +60,9 @@ fn typed(app: &mut App, text: &str) {
 }
 
 fn labels(app: &App) -> Vec<String> {
-    let services = &app.snapshot.as_ref().unwrap().services;
-    app.view
+    let services = &app.director.snapshot.as_ref().unwrap().services;
+    app.tables
+        .view
         .iter()
         .map(|&i| ipvs_tui::console::view::service_label(&services[i].config.key))
         .collect()
@@ -73,7 +74,7 @@ fn services_start_in_ipvsadm_order_and_vim_keys_move() {
     let first = labels(&app);
     assert_eq!(first[0], "TCP 192.0.2.10:80");
     assert_eq!(
-        app.services_nav,
+        app.tables.services_nav,
         Nav {
             selected: 0,
             offset: 0
@@ -81,19 +82,19 @@ fn services_start_in_ipvsadm_order_and_vim_keys_move() {
     );
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::Down);
-    assert_eq!(app.services_nav.selected, 2);
+    assert_eq!(app.tables.services_nav.selected, 2);
     press(&mut app, KeyCode::Char('k'));
-    assert_eq!(app.services_nav.selected, 1);
+    assert_eq!(app.tables.services_nav.selected, 1);
     press(&mut app, KeyCode::Char('G'));
-    assert_eq!(app.services_nav.selected, first.len() - 1);
+    assert_eq!(app.tables.services_nav.selected, first.len() - 1);
     assert_eq!(
-        app.services_nav.offset,
+        app.tables.services_nav.offset,
         first.len() - 4,
         "the last row is on screen"
     );
     press(&mut app, KeyCode::Char('g'));
     assert_eq!(
-        app.services_nav,
+        app.tables.services_nav,
         Nav {
             selected: 0,
             offset: 0
@@ -107,23 +108,23 @@ fn enter_drills_into_the_real_servers_and_esc_comes_back() {
     press(&mut app, KeyCode::Down);
     assert_eq!(app.current_service().unwrap().dests.len(), 3);
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.focus, Focus::Servers);
+    assert_eq!(app.tables.focus, Focus::Servers);
     press(&mut app, KeyCode::Char('j'));
-    assert_eq!(app.servers_nav.selected, 1);
+    assert_eq!(app.tables.servers_nav.selected, 1);
     assert_eq!(
         app.current_dest().unwrap().config.addr.to_string(),
         "10.0.0.22"
     );
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.focus, Focus::Services);
+    assert_eq!(app.tables.focus, Focus::Services);
     press(&mut app, KeyCode::Tab);
-    assert_eq!(app.focus, Focus::Servers);
+    assert_eq!(app.tables.focus, Focus::Servers);
 }
 
 #[test]
 fn the_filter_narrows_as_you_type_and_esc_clears_it() {
     let mut app = demo_app();
-    let all = app.view.len();
+    let all = app.tables.view.len();
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "10.0.0.2");
     assert_eq!(
@@ -131,15 +132,15 @@ fn the_filter_narrows_as_you_type_and_esc_clears_it() {
         ["TCP 192.0.2.20:81"],
         "a real server's address finds its service"
     );
-    assert!(app.filtering);
+    assert!(app.stack.filtering());
     press(&mut app, KeyCode::Enter);
-    assert!(!app.filtering);
-    assert_eq!(app.view.len(), 1, "Enter keeps the filter");
+    assert!(!app.stack.filtering());
+    assert_eq!(app.tables.view.len(), 1, "Enter keeps the filter");
     press(&mut app, KeyCode::Char('q'));
     press(&mut app, KeyCode::Char('/'));
     press(&mut app, KeyCode::Backspace);
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.view.len(), all);
+    assert_eq!(app.tables.view.len(), all);
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "udp");
     assert!(
@@ -152,34 +153,38 @@ fn the_filter_narrows_as_you_type_and_esc_clears_it() {
         vec![],
         "q is text while filtering"
     );
-    assert_eq!(app.filter.value(), "udpq");
+    assert_eq!(app.tables.filter.value(), "udpq");
 }
 
 #[test]
 fn sort_keys_cycle_columns_and_invert() {
     let mut app = demo_app();
     press(&mut app, KeyCode::Char('>'));
-    assert_eq!(app.service_sort.column, Column::Scheduler);
+    assert_eq!(app.tables.service_sort.column, Column::Scheduler);
     for _ in 0..3 {
         press(&mut app, KeyCode::Char('>'));
     }
-    assert_eq!(app.service_sort.column, Column::Inactive);
-    assert!(app.service_sort.descending, "counts sort biggest first");
-    let services = &app.snapshot.as_ref().unwrap().services;
+    assert_eq!(app.tables.service_sort.column, Column::Inactive);
+    assert!(
+        app.tables.service_sort.descending,
+        "counts sort biggest first"
+    );
+    let services = &app.director.snapshot.as_ref().unwrap().services;
     let inact: Vec<u64> = app
+        .tables
         .view
         .iter()
         .map(|&i| ipvs_tui::console::view::service_conns(&services[i]).1)
         .collect();
     assert!(inact.windows(2).all(|w| w[0] >= w[1]), "{inact:?}");
     press(&mut app, KeyCode::Char('I'));
-    assert!(!app.service_sort.descending);
+    assert!(!app.tables.service_sort.descending);
     press(&mut app, KeyCode::Char('<'));
-    assert_eq!(app.service_sort.column, Column::Active);
+    assert_eq!(app.tables.service_sort.column, Column::Active);
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Char('>'));
     assert_eq!(
-        app.server_sort.column,
+        app.tables.server_sort.column,
         Column::Forward,
         "sort applies to the focused table"
     );
@@ -198,7 +203,7 @@ fn selection_follows_the_service_across_polls_and_resorts() {
         },
     );
     press(&mut app, KeyCode::Char('G'));
-    let key = app.selected_service.unwrap();
+    let key = app.tables.selected_service.unwrap();
     press(&mut app, KeyCode::Char('I'));
     assert_eq!(app.current_service().unwrap().config.key, key);
     update(
@@ -216,7 +221,7 @@ fn freeze_interval_exact_quit_and_redraw() {
     let mut app = demo_app();
     press(&mut app, KeyCode::Char('f'));
     assert!(app.frozen);
-    let before = app.snapshot.clone();
+    let before = app.director.snapshot.clone();
     let at = app.now;
     update(
         &mut app,
@@ -225,7 +230,7 @@ fn freeze_interval_exact_quit_and_redraw() {
             at,
         },
     );
-    assert_eq!(app.snapshot, before, "frozen: polls are not shown");
+    assert_eq!(app.director.snapshot, before, "frozen: polls are not shown");
     assert_eq!(
         press(&mut app, KeyCode::Char(']')),
         vec![Effect::SetInterval(Duration::from_secs(3))]
@@ -257,15 +262,15 @@ fn freeze_interval_exact_quit_and_redraw() {
 fn help_opens_scrolls_and_closes() {
     let mut app = demo_app();
     press(&mut app, KeyCode::Char('?'));
-    assert_eq!(app.help, Some(0));
+    assert_eq!(app.stack.help(), Some(0));
     press(&mut app, KeyCode::Char('j'));
-    assert_eq!(app.help, Some(1));
+    assert_eq!(app.stack.help(), Some(1));
     assert_eq!(
-        app.services_nav.selected, 0,
+        app.tables.services_nav.selected, 0,
         "keys scroll help, not the table"
     );
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.help, None);
+    assert_eq!(app.stack.help(), None);
 }
 
 #[test]
@@ -286,7 +291,7 @@ fn the_demo_is_offered_only_when_ipvs_cannot_be_read() {
     );
     assert!(app.offline());
     assert_eq!(press(&mut app, KeyCode::Char('d')), vec![Effect::StartDemo]);
-    assert_eq!(app.source, Source::Simulated);
+    assert_eq!(app.director.source, Source::Simulated);
     assert!(!app.offline());
 }
 
@@ -303,10 +308,13 @@ fn clicks_select_rows_and_the_wheel_moves() {
     };
     let action = action_for(&app, &click(3, 7)).unwrap();
     update(&mut app, action);
-    assert_eq!(app.services_nav.selected, 2);
+    assert_eq!(app.tables.services_nav.selected, 2);
     let action = action_for(&app, &click(3, 13)).unwrap();
     update(&mut app, action);
-    assert_eq!((app.focus, app.servers_nav.selected), (Focus::Servers, 1));
+    assert_eq!(
+        (app.tables.focus, app.tables.servers_nav.selected),
+        (Focus::Servers, 1)
+    );
     let wheel = Event::Mouse(MouseEvent {
         kind: MouseEventKind::ScrollDown,
         column: 3,
@@ -315,7 +323,7 @@ fn clicks_select_rows_and_the_wheel_moves() {
     });
     let action = action_for(&app, &wheel).unwrap();
     update(&mut app, action);
-    assert_eq!(app.services_nav.selected, 5);
+    assert_eq!(app.tables.services_nav.selected, 5);
     let moved = Event::Mouse(MouseEvent {
         kind: MouseEventKind::Moved,
         column: 3,
@@ -342,7 +350,7 @@ fn r_switches_between_own_and_kernel_rates() {
     }
     assert_eq!(app.rate_source, RateSource::Own);
     let own = app
-        .service_rate(app.view[0])
+        .service_rate(app.tables.view[0])
         .expect("own rates after 10 polls");
     assert!(
         own.window.as_millis().is_multiple_of(2000) && own.window >= Duration::from_secs(2),
@@ -351,7 +359,7 @@ fn r_switches_between_own_and_kernel_rates() {
     );
     press(&mut app, KeyCode::Char('r'));
     assert_eq!(app.rate_source, RateSource::Kernel);
-    let kernel = app.service_rate(app.view[0]).unwrap();
+    let kernel = app.service_rate(app.tables.view[0]).unwrap();
     assert_eq!(
         kernel.conns_per_s,
         app.current_service().unwrap().stats.cps as f64
@@ -380,14 +388,16 @@ fn the_palette_opens_on_colon_takes_text_and_esc_closes_it_without_running_anyth
     let mut app = demo_app();
     palette(&mut app, "qj");
     assert_eq!(
-        app.palette.as_ref().unwrap().input.value(),
+        app.stack.palette().unwrap().input.value(),
         "qj",
         "q does not quit, j does not move"
     );
-    assert_eq!(app.services_nav.selected, 0);
+    assert_eq!(app.tables.services_nav.selected, 0);
     assert_eq!(press(&mut app, KeyCode::Esc), vec![]);
-    assert!(app.palette.is_none());
-    assert!(!app.frozen && app.filter.value().is_empty() && app.focus == Focus::Services);
+    assert!(app.stack.palette().is_none());
+    assert!(
+        !app.frozen && app.tables.filter.value().is_empty() && app.tables.focus == Focus::Services
+    );
 }
 
 #[test]
@@ -453,14 +463,14 @@ fn enter_runs_the_selected_command_with_the_effects_of_its_key() {
         press(&mut app, key);
     }
     assert_eq!(
-        app.palette.as_ref().unwrap().selected,
+        app.stack.palette().unwrap().selected,
         1,
         "the selection stops at the last entry"
     );
     let effects = press(&mut app, KeyCode::Enter);
     assert_eq!(effects, key_effects);
     assert_eq!(effects, vec![Effect::SetInterval(Duration::from_secs(3))]);
-    assert!(app.palette.is_none());
+    assert!(app.stack.palette().is_none());
     assert_eq!(
         app.flash.as_ref().map(|f| &f.text),
         by_key.flash.as_ref().map(|f| &f.text)
@@ -474,29 +484,32 @@ fn tab_completes_and_sort_and_filter_take_an_argument() {
     let mut app = demo_app();
     palette(&mut app, "so");
     // Enter on a word that needs its argument completes it instead of running.
-    while palette_names(&app)[app.palette.as_ref().unwrap().selected] != "sort <column>" {
+    while palette_names(&app)[app.stack.palette().unwrap().selected] != "sort <column>" {
         press(&mut app, KeyCode::Down);
     }
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.palette.as_ref().unwrap().input.value(), "sort ");
+    assert_eq!(app.stack.palette().unwrap().input.value(), "sort ");
     typed(&mut app, "ina");
     assert_eq!(palette_names(&app)[0], "sort inact");
     press(&mut app, KeyCode::Enter);
-    assert!(app.palette.is_none());
+    assert!(app.stack.palette().is_none());
     assert_eq!(
-        (app.service_sort.column, app.service_sort.descending),
+        (
+            app.tables.service_sort.column,
+            app.tables.service_sort.descending
+        ),
         (Column::Inactive, true)
     );
     palette(&mut app, "freez");
     press(&mut app, KeyCode::Tab);
-    assert_eq!(app.palette.as_ref().unwrap().input.value(), "freeze");
+    assert_eq!(app.stack.palette().unwrap().input.value(), "freeze");
     press(&mut app, KeyCode::Enter);
     assert!(app.frozen);
     palette(&mut app, "filter 10.0.0.3");
     assert_eq!(palette_names(&app)[0], "filter 10.0.0.3");
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.filter.value(), "10.0.0.3");
-    assert!(!app.filtering, "the filter is set, not typed");
+    assert_eq!(app.tables.filter.value(), "10.0.0.3");
+    assert!(!app.stack.filtering(), "the filter is set, not typed");
     assert_eq!(labels(&app), ["TCP 192.0.2.30:443"]);
 }
 
@@ -514,5 +527,5 @@ fn the_palette_offers_the_demo_when_ipvs_cannot_be_read() {
     palette(&mut app, "dem");
     assert_eq!(palette_names(&app), ["demo"]);
     assert_eq!(press(&mut app, KeyCode::Enter), vec![Effect::StartDemo]);
-    assert_eq!(app.source, Source::Simulated);
+    assert_eq!(app.director.source, Source::Simulated);
 }

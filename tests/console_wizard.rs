@@ -11,7 +11,7 @@ use ipvs_tui::console::wizard::{Page, Wizard};
 use ipvs_tui::setup::answers::Question;
 
 fn wizard(rig: &Rig) -> &Wizard {
-    match &rig.app.modal {
+    match rig.app.stack.modal() {
         Some(Modal::Wizard(w)) => w,
         _ => panic!("the wizard is not open (flash: {})", rig.flash()),
     }
@@ -120,24 +120,28 @@ fn set_up(rig: &mut Rig, choose: Choose, answers: &[Option<&str>], commands: &[&
     assert_eq!(shape(&rig.table()), table_before);
     rig.press(KeyCode::Enter);
     assert!(
-        rig.app.modal.is_none(),
+        rig.app.stack.modal().is_none(),
         "the wizard closed: {}",
         rig.flash()
     );
-    assert!(rig.app.doctor.is_some(), "the doctor is open");
+    assert!(rig.app.stack.doctor().is_some(), "the doctor is open");
     rig.findings();
     let audited: Vec<String> = commands.iter().map(|c| format!("ok {c}")).collect();
     assert_eq!(rig.audit(), audited, "each step audited");
     if commands.is_empty() {
-        assert_eq!(rig.app.undo.len(), 0);
+        assert_eq!(rig.app.director.undo.len(), 0);
         return;
     }
-    assert_eq!(rig.app.undo.len(), 1, "one undo step for the whole plan");
+    assert_eq!(
+        rig.app.director.undo.len(),
+        1,
+        "one undo step for the whole plan"
+    );
     assert_ne!(rig.state(), host_before);
     rig.key('u');
     assert_eq!(rig.state(), host_before, "u undid the whole setup");
     assert_eq!(shape(&rig.table()), table_before);
-    assert!(rig.app.undo.is_empty());
+    assert!(rig.app.director.undo.is_empty());
 }
 
 fn dev_addr(rig: &Rig, dev: &str, addr: &str) -> Option<(u8, Option<String>)> {
@@ -158,7 +162,7 @@ fn a_nat_director_by_digit_sets_ip_forward_binds_the_vip_and_adds_the_service() 
     );
     rig.press(KeyCode::Esc);
     rig.press(KeyCode::Esc);
-    assert!(rig.app.modal.is_none());
+    assert!(rig.app.stack.modal().is_none());
     let answers = [
         Some("198.51.100.50"),
         None,
@@ -221,7 +225,7 @@ fn set_up_and_keep(rig: &mut Rig, choose: Choose, answers: &[Option<&str>], comm
     rig.press(KeyCode::Enter);
     assert_eq!(plan_commands(rig), commands);
     rig.press(KeyCode::Enter);
-    assert!(rig.app.modal.is_none() && rig.app.doctor.is_some());
+    assert!(rig.app.stack.modal().is_none() && rig.app.stack.doctor().is_some());
 }
 
 #[test]
@@ -317,7 +321,7 @@ fn a_dr_real_server_by_arrows_sets_the_arp_sysctls_and_the_vip_on_lo() {
     );
     // The doctor is told the role: on this host, which also holds services, it looks at what a
     // DR real server needs (here: arp_ignore, turned off behind the console's back).
-    let ask = kept.app.doctor.as_ref().unwrap().ask.clone();
+    let ask = kept.app.stack.doctor().unwrap().ask.clone();
     assert_eq!(ask.role, Some(ipvs_tui::setup::Role::DrRealServer));
     let off = host::parse::sysctl_assignment("net.ipv4.conf.all.arp_ignore=0").unwrap();
     futures::executor::block_on(kept.host.apply(&off)).unwrap();
@@ -413,7 +417,7 @@ fn a_nat_real_server_by_arrows_changes_nothing_and_gives_the_gateway_advice() {
     rig.press(KeyCode::Esc);
     rig.press(KeyCode::Esc);
     rig.press(KeyCode::Esc);
-    assert!(rig.app.modal.is_none());
+    assert!(rig.app.stack.modal().is_none());
     set_up(&mut rig, Choose::Arrows(5), &[Some("10.0.0.254")], &[]);
     // The doctor is told the role and the director: it names the gateway, as the advice did,
     // and its fix replaces the default route.
@@ -421,12 +425,12 @@ fn a_nat_real_server_by_arrows_changes_nothing_and_gives_the_gateway_advice() {
         rig.findings(),
         ["nat_gateway: ip route replace default via 10.0.0.254"],
         "{:?}",
-        rig.app.doctor
+        rig.app.stack.doctor()
     );
     let findings = rig
         .app
-        .doctor
-        .as_ref()
+        .stack
+        .doctor()
         .and_then(|d| d.findings.clone())
         .unwrap()
         .unwrap();
@@ -677,7 +681,7 @@ fn a_plan_whose_third_step_fails_leaves_host_and_table_as_they_were_and_says_why
         "{error}"
     );
     assert!(error.ends_with("; the steps before it were undone. Nothing was changed: this host and the IPVS table are as they were."), "{error}");
-    assert!(rig.app.undo.is_empty(), "nothing to undo");
+    assert!(rig.app.director.undo.is_empty(), "nothing to undo");
     assert_eq!(
         rig.audit()
             .iter()
@@ -732,12 +736,12 @@ fn while_applying_the_plan_page_says_so_and_waits() {
         "Esc waits for the outcome"
     );
     rig.run(effects);
-    assert!(rig.app.modal.is_none() && rig.app.doctor.is_some());
+    assert!(rig.app.stack.modal().is_none() && rig.app.stack.doctor().is_some());
     assert_eq!(dev_addr(&rig, "eth0", "198.51.100.60"), Some((32, None)));
 
     let mut unread = App::new(Source::Simulated, "lb1", Keymap::builtin(), Instant::now());
     update(&mut unread, Action::Command(Command::Wizard));
-    assert!(unread.modal.is_none());
+    assert!(unread.stack.modal().is_none());
     assert!(
         unread
             .flash
@@ -767,9 +771,9 @@ fn read_only_has_no_wizard_and_applies_nothing() {
         .collect();
     assert!(!help.iter().any(|l| l.contains("Setup wizard")), "{help:?}");
     rig.key('W');
-    assert!(rig.app.modal.is_none());
+    assert!(rig.app.stack.modal().is_none());
     let effects = update(&mut rig.app, Action::Command(Command::Wizard));
-    assert!(effects.is_empty() && rig.app.modal.is_none());
+    assert!(effects.is_empty() && rig.app.stack.modal().is_none());
     assert_eq!(rig.flash(), changes::READ_ONLY);
     for c in "1198.51.100.50\t\t\t\t\t\t\t10.0.0.11\n\n".chars() {
         rig.press(match c {
@@ -820,7 +824,7 @@ fn wizard_screen(
     let mut app = screen_app(tweak);
     keys(&mut app, keys_typed);
     assert!(
-        matches!(app.modal, Some(Modal::Wizard(_))),
+        matches!(app.stack.modal(), Some(Modal::Wizard(_))),
         "the wizard is open"
     );
     screen(&mut app, width, height)
@@ -962,12 +966,12 @@ mod random_keys {
             let (host, table) = (rig.state(), shape(&rig.table()));
             let mut confirmed = false;
             for (n, code) in keys.into_iter().enumerate() {
-                if !matches!(rig.app.modal, Some(Modal::Wizard(_))) {
-                    rig.app.modal = None;
-                    rig.app.doctor = None;
+                if !matches!(rig.app.stack.modal(), Some(Modal::Wizard(_))) {
+                    rig.app.stack.overlays.clear();
+                    let _ = rig.app.stack.close_page();
                     rig.key('W');
                 }
-                let on_plan = matches!(&rig.app.modal, Some(Modal::Wizard(w)) if matches!(w.page, Page::Plan { .. }));
+                let on_plan = matches!(rig.app.stack.modal(), Some(Modal::Wizard(w)) if matches!(w.page, Page::Plan { .. }));
                 match code {
                     KeyCode::Null => rig.typed(["10.0.0.11", "198.51.100.50", "eth0", "2001:db8::5", "70000"][n % 5]),
                     code => {

@@ -2,24 +2,21 @@
 //! Drawing reads it; only `update` changes it (and the event loop records where panes landed).
 
 use super::action::Command;
-use super::changes::Change;
+use super::director::Director;
 use super::drain::DrainPrompt;
 use super::form::{Confirm, Form};
+use super::stack::{Page, Stack};
 use super::view::{self, Column, SortSpec};
 use crate::console::drain::machine::Drain;
 use crate::console::keys::keymap::Keymap;
-use crate::console::keys::palette::Palette;
-use crate::console::panes::conns::ConnsPane;
 use crate::console::stale::Expected;
-use crate::ipvs::Error;
-use crate::ipvs::model::{Dest, Service, ServiceKey, Snapshot};
-use crate::ipvs::rates::{RateSource, RateTracker};
+use crate::ipvs::model::{Dest, Service, ServiceKey};
+use crate::ipvs::rates::RateSource;
 use crate::operation::Operation;
 use crate::operation::audit::Tail;
 use ratatui::layout::Rect;
 use std::io;
 use std::net::IpAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tui_input::Input;
@@ -132,29 +129,13 @@ pub struct Flash {
     pub at: Instant,
 }
 
-pub struct App {
-    pub source: Source,
-    pub host: String,
-    pub keymap: Keymap,
-    /// The last snapshot shown (kept while polls fail, and while frozen).
-    pub snapshot: Option<Snapshot>,
-    pub last_ok: Option<Instant>,
-    /// The latest poll failure, cleared by the next good poll.
-    pub poll_error: Option<(Error, Instant)>,
-    pub now: Instant,
-    pub interval: Duration,
-    pub frozen: bool,
-    pub exact: bool,
-    /// Rates and sparkline histories of every shown poll.
-    pub rates: RateTracker,
-    pub rate_source: RateSource,
+/// The services and real servers tables as the operator arranged them: which has focus, the
+/// filter, the sorts, the rows they show (rebuilt from the snapshot, see `view`) and what is
+/// selected.
+#[derive(Debug, Clone)]
+pub struct Tables {
     pub focus: Focus,
-    /// Help is open, scrolled this many lines.
-    pub help: Option<u16>,
     pub filter: Input,
-    pub filtering: bool,
-    /// The `:` command palette, while open.
-    pub palette: Option<Palette>,
     pub service_sort: SortSpec,
     pub server_sort: SortSpec,
     /// Indices into `snapshot.services`, filtered and sorted: the rows of the services table.
@@ -166,56 +147,13 @@ pub struct App {
     /// What is selected, by identity, so the selection follows it across polls and re-sorts.
     pub selected_service: Option<ServiceKey>,
     pub selected_dest: Option<(IpAddr, u16)>,
-    pub flash: Option<Flash>,
-    pub screen: Screen,
-    /// ipvsadm's order of `snapshot.services` (rank per index), the default sort.
-    pub(crate) ipvsadm_rank: Vec<usize>,
-    /// Changes are off (--read-only, the config file, or no root): no change key is bound.
-    pub read_only: bool,
-    pub modal: Option<Modal>,
-    /// The change being applied (one at a time), and the id of the next.
-    pub in_flight: Option<Change>,
-    pub next_change: u64,
-    /// Changes made in this console, newest last: `u` applies the last one's inverse.
-    pub undo: Vec<UndoStep>,
-    /// Where changes are recorded (None: not audited, as in the demo).
-    pub audit_path: Option<PathBuf>,
-    pub audit_view: Option<AuditView>,
-    /// Real servers being drained (and drains whose last change is on its way).
-    pub drains: Vec<Drain>,
-    /// The connections pane (`c`), while open.
-    pub conns: Option<ConnsPane>,
-    /// The host around IPVS (links, addresses, sysctls) as last read by the poller.
-    pub host_state: Option<crate::host::HostState>,
-    /// The interfaces or sysctls pane, while open.
-    pub host_pane: Option<crate::console::panes::hostpanes::HostPane>,
-    /// The doctor pane, while open.
-    pub doctor: Option<crate::console::panes::doctor::DoctorView>,
-    /// The persist pane (`P`), while open, and where it writes (None: /etc).
-    pub persist: Option<crate::console::panes::persist::PersistView>,
-    pub persist_dir: Option<PathBuf>,
 }
 
-impl App {
-    pub fn new(source: Source, host: impl Into<String>, keymap: Keymap, now: Instant) -> App {
-        let mut app = App {
-            source,
-            host: host.into(),
-            keymap,
-            snapshot: None,
-            last_ok: None,
-            poll_error: None,
-            now,
-            interval: DEFAULT_INTERVAL,
-            frozen: false,
-            exact: false,
-            rates: RateTracker::default(),
-            rate_source: RateSource::Own,
+impl Default for Tables {
+    fn default() -> Tables {
+        Tables {
             focus: Focus::Services,
-            help: None,
             filter: Input::default(),
-            filtering: false,
-            palette: None,
             service_sort: SortSpec {
                 column: Column::Service,
                 descending: false,
@@ -230,26 +168,44 @@ impl App {
             servers_nav: Nav::default(),
             selected_service: None,
             selected_dest: None,
+        }
+    }
+}
+
+pub struct App {
+    /// The director shown: its table, host, rates, undo stack, drains and changes.
+    pub director: Director,
+    /// The page shown and the overlays over it: what is on top, and so what takes the keys.
+    pub stack: Stack,
+    pub keymap: Keymap,
+    pub now: Instant,
+    pub interval: Duration,
+    pub frozen: bool,
+    pub exact: bool,
+    pub rate_source: RateSource,
+    /// The two tables: focus, filter, sorts, rows and selection.
+    pub tables: Tables,
+    pub flash: Option<Flash>,
+    pub screen: Screen,
+}
+
+impl App {
+    pub fn new(source: Source, host: impl Into<String>, keymap: Keymap, now: Instant) -> App {
+        let mut app = App {
+            director: Director::new(source, host),
+            stack: Stack::default(),
+            keymap,
+            now,
+            interval: DEFAULT_INTERVAL,
+            frozen: false,
+            exact: false,
+            rate_source: RateSource::Own,
+            tables: Tables::default(),
             flash: None,
             screen: Screen::default(),
-            ipvsadm_rank: Vec::new(),
-            read_only: false,
-            modal: None,
-            in_flight: None,
-            next_change: 1,
-            undo: Vec::new(),
-            audit_path: None,
-            audit_view: None,
-            drains: Vec::new(),
-            conns: None,
-            host_state: None,
-            host_pane: None,
-            doctor: None,
-            persist: None,
-            persist_dir: None,
         };
         // /proc/net/ip_vs can only be read.
-        if source == Source::ReadOnly {
+        if app.director.read_only {
             app.set_read_only();
         }
         app
@@ -258,25 +214,28 @@ impl App {
     /// Turns changes off: the change keys leave the keymap, so help, hints and the palette do
     /// not offer them either.
     pub fn set_read_only(&mut self) {
-        self.read_only = true;
+        self.director.read_only = true;
         self.keymap =
             std::mem::replace(&mut self.keymap, Keymap::empty()).without(Command::is_change);
     }
 
     /// IPVS cannot be read right now and this is not the demo: the demo is offered.
     pub fn offline(&self) -> bool {
-        self.source != Source::Simulated && self.poll_error.is_some()
+        self.director.offline()
     }
 
     /// The service under the cursor, if the table has rows.
     pub fn current_service(&self) -> Option<&Service> {
-        let i = *self.view.get(self.services_nav.selected)?;
-        self.snapshot.as_ref()?.services.get(i)
+        let i = *self.tables.view.get(self.tables.services_nav.selected)?;
+        self.director.snapshot.as_ref()?.services.get(i)
     }
 
     /// The real server under the cursor of the servers table.
     pub fn current_dest(&self) -> Option<&Dest> {
-        let j = *self.dest_view.get(self.servers_nav.selected)?;
+        let j = *self
+            .tables
+            .dest_view
+            .get(self.tables.servers_nav.selected)?;
         self.current_service()?.dests.get(j)
     }
 
@@ -298,30 +257,23 @@ impl App {
 
     /// The drain in progress of a real server, if any.
     pub fn drain_of(&self, service: &ServiceKey, addr: IpAddr, port: u16) -> Option<&Drain> {
-        self.drains.iter().find(|d| {
-            d.is_active()
-                && d.service() == service
-                && d.dest().addr == addr
-                && d.dest().port == port
-        })
+        self.director.drain_of(service, addr, port)
     }
 
     /// Records what the last frame showed (the event loop calls this after each draw).
     pub fn drawn(&mut self, screen: Screen) {
         self.screen = screen;
-        self.services_nav.offset = screen.services_offset;
-        self.servers_nav.offset = screen.servers_offset;
-        if let Some(view) = &mut self.audit_view {
-            view.selected = screen.audit_selected;
-        }
-        if let Some(pane) = &mut self.conns {
-            pane.scroll = screen.conns_scroll;
-        }
-        if let Some(pane) = &mut self.host_pane {
-            pane.nav.offset = screen.pane_offset;
-        }
-        if let Some(view) = &mut self.doctor {
-            view.nav.offset = screen.pane_offset;
+        match &mut self.stack.page {
+            // Only the tables page draws the tables: the others leave their scroll as it was.
+            Page::Tables => {
+                self.tables.services_nav.offset = screen.services_offset;
+                self.tables.servers_nav.offset = screen.servers_offset;
+            }
+            Page::Audit(view) => view.selected = screen.audit_selected,
+            Page::Conns(pane) => pane.scroll = screen.conns_scroll,
+            Page::Host(pane) => pane.nav.offset = screen.pane_offset,
+            Page::Doctor(view) => view.nav.offset = screen.pane_offset,
+            Page::Persist(_) => {}
         }
     }
 

@@ -9,12 +9,14 @@
 pub mod action;
 pub mod app;
 pub mod changes;
+pub mod director;
 pub mod drain;
 pub mod form;
 pub mod keys;
 pub mod operate;
 pub mod panes;
 pub mod rates;
+pub mod stack;
 pub mod stale;
 pub mod update;
 pub mod view;

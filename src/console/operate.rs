@@ -3,7 +3,7 @@
 
 use super::action::{Command, Effect};
 use super::app::{App, Focus, Modal, UndoStep};
-use super::changes::{Change, Failure, Origin, Outcome, READ_ONLY};
+use super::changes::{Change, Failure, Origin, Outcome};
 use super::drain;
 use super::form::{Confirm, Form, Seen};
 use crate::console::stale::Expected;
@@ -13,24 +13,20 @@ use crate::operation::{self, Operation};
 use tui_input::InputRequest;
 
 pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
-    if c.is_change() && app.read_only {
-        app.flash_error(READ_ONLY);
-        return vec![];
-    }
     match c {
-        Command::Add => match app.focus {
+        Command::Add => match app.tables.focus {
             Focus::Services => open_form(app, Form::add_service()),
             Focus::Servers => match service(app) {
                 Some(svc) => open_form(app, Form::add_dest(&svc)),
                 None => app.flash_error("no service selected to add a real server to"),
             },
         },
-        Command::Edit => match (app.focus, service(app), dest(app)) {
+        Command::Edit => match (app.tables.focus, service(app), dest(app)) {
             (Focus::Services, Some(svc), _) => open_form(app, Form::edit_service(&svc)),
             (Focus::Servers, Some(svc), Some(d)) => open_form(app, Form::edit_dest(&svc, &d)),
             _ => app.flash_error("nothing selected to edit"),
         },
-        Command::Delete => match (app.focus, service(app), dest(app)) {
+        Command::Delete => match (app.tables.focus, service(app), dest(app)) {
             (Focus::Services, Some(svc), _) => {
                 let n = app.current_service().map_or(0, |s| s.dests.len());
                 let title = format!(
@@ -38,7 +34,7 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
                     svc.key,
                     if n == 1 { "" } else { "s" }
                 );
-                app.modal = Some(Modal::Confirm(Confirm::new(
+                app.stack.set_modal(Modal::Confirm(Confirm::new(
                     title,
                     vec![IpvsOp::DeleteService(svc.key)],
                     None,
@@ -55,12 +51,13 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
                     addr: d.addr,
                     port: d.port,
                 };
-                app.modal = Some(Modal::Confirm(Confirm::new(title, vec![op], None)));
+                app.stack
+                    .set_modal(Modal::Confirm(Confirm::new(title, vec![op], None)));
             }
             _ => app.flash_error("nothing selected to delete"),
         },
         Command::Weight => match (service(app), dest(app)) {
-            (Some(svc), Some(d)) if app.focus == Focus::Servers => {
+            (Some(svc), Some(d)) if app.tables.focus == Focus::Servers => {
                 open_form(app, Form::weight(&svc, &d))
             }
             _ => app.flash_error(select_a_real_server(app)),
@@ -81,7 +78,7 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
             None => app.flash_error("no service selected to zero"),
         },
         Command::ZeroAll => {
-            app.modal = Some(Modal::Confirm(Confirm::new(
+            app.stack.set_modal(Modal::Confirm(Confirm::new(
                 "Zero the counters of every service?",
                 vec![IpvsOp::Zero(None)],
                 None,
@@ -89,23 +86,23 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
         }
         Command::Flush => {
             let title = "Delete EVERY service and real server? Type flush to confirm.";
-            app.modal = Some(Modal::Confirm(Confirm::new(
+            app.stack.set_modal(Modal::Confirm(Confirm::new(
                 title,
                 vec![IpvsOp::Flush],
                 Some("flush"),
             )));
         }
-        Command::Timeouts => match app.snapshot.as_ref().map(|s| s.timeouts) {
+        Command::Timeouts => match app.director.snapshot.as_ref().map(|s| s.timeouts) {
             Some(t) => open_form(app, Form::timeouts(&t)),
             None => app.flash_error("IPVS has not been read yet"),
         },
-        Command::Daemon => match app.snapshot.as_ref().map(|s| s.daemons.clone()) {
+        Command::Daemon => match app.director.snapshot.as_ref().map(|s| s.daemons.clone()) {
             Some(daemons) => open_form(app, Form::daemon(&daemons)),
             None => app.flash_error("IPVS has not been read yet"),
         },
-        Command::Undo => match app.undo.last().cloned() {
-            Some(step) if app.in_flight.is_none() => {
-                app.undo.pop();
+        Command::Undo => match app.director.undo.last().cloned() {
+            Some(step) if app.director.in_flight.is_none() => {
+                app.director.undo.pop();
                 if let Some((service, addr, port)) = step.drain {
                     drain::cancel_quietly(app, &service, addr, port);
                 }
@@ -115,19 +112,19 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
             Some(_) => app.flash_error(busy(app)),
             None => app.flash("nothing to undo: no change was made in this console"),
         },
-        Command::FormNext => match &mut app.modal {
+        Command::FormNext => match app.stack.modal_mut() {
             Some(Modal::Form { form, .. }) => form.next_field(),
             Some(Modal::Host(form)) => form.next_field(),
             _ => {}
         },
-        Command::FormPrev => match &mut app.modal {
+        Command::FormPrev => match app.stack.modal_mut() {
             Some(Modal::Form { form, .. }) => form.prev_field(),
             Some(Modal::Host(form)) => form.prev_field(),
             _ => {}
         },
         Command::FormSubmit => return form_submit(app),
         Command::FormCancel => {
-            app.modal = None;
+            app.stack.close_modal();
             app.flash("cancelled: nothing was changed");
         }
         _ => {}
@@ -137,7 +134,7 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
 
 /// Text typed into the open form or confirmation.
 pub fn edit(app: &mut App, req: InputRequest) {
-    match &mut app.modal {
+    match app.stack.modal_mut() {
         Some(Modal::Form { form, .. }) => form.edit(req),
         Some(Modal::Confirm(confirm)) => confirm.edit(req),
         Some(Modal::Drain(prompt)) => prompt.edit(req),
@@ -150,11 +147,12 @@ pub fn edit(app: &mut App, req: InputRequest) {
 /// A change came back: close what asked for it, or show why it failed where the operator looks.
 pub fn applied(app: &mut App, outcome: Outcome) {
     if app
+        .director
         .in_flight
         .as_ref()
         .is_some_and(|c| c.id == outcome.change.id)
     {
-        app.in_flight = None;
+        app.director.in_flight = None;
     }
     let change = &outcome.change;
     if change.origin == Origin::Drain {
@@ -164,7 +162,7 @@ pub fn applied(app: &mut App, outcome: Outcome) {
     }
     let commands = commands(&change.ops);
     let from_open_form = change.origin == Origin::Form
-        && matches!(app.modal, Some(Modal::Form { .. } | Modal::Host(_)));
+        && matches!(app.stack.modal(), Some(Modal::Form { .. } | Modal::Host(_)));
     match &outcome.result {
         Ok(()) => {
             let undo = outcome
@@ -172,7 +170,7 @@ pub fn applied(app: &mut App, outcome: Outcome) {
                 .as_ref()
                 .and_then(|before| operation::undo_steps(before, &change.ops));
             if from_open_form {
-                app.modal = None;
+                app.stack.close_modal();
             }
             match (change.origin, undo) {
                 (Origin::Undo, _) => app.flash(format!(
@@ -180,7 +178,7 @@ pub fn applied(app: &mut App, outcome: Outcome) {
                     change.undo_of.as_deref().unwrap_or(&commands)
                 )),
                 (_, Some(ops)) => {
-                    app.undo.push(UndoStep {
+                    app.director.undo.push(UndoStep {
                         commands: commands.clone(),
                         ops,
                         drain: None,
@@ -199,13 +197,13 @@ pub fn applied(app: &mut App, outcome: Outcome) {
             let message = failure.message(&change.ops);
             if change.origin == Origin::Undo {
                 // Still undoable: keep it for another try.
-                app.undo.push(UndoStep {
+                app.director.undo.push(UndoStep {
                     commands: change.undo_of.clone().unwrap_or_default(),
                     ops: change.ops.clone(),
                     drain: None,
                 });
             }
-            match (&mut app.modal, failure) {
+            match (app.stack.modal_mut(), failure) {
                 (Some(Modal::Form { form, expect }), Failure::Stale(stale)) if from_open_form => {
                     let mut text = stale.message.clone();
                     if let Some(current) = &stale.current {
@@ -236,18 +234,18 @@ fn audit_problem(app: &mut App, outcome: &Outcome) {
 /// An edit form carries what it opened on, for the stale-edit check before applying.
 fn open_form(app: &mut App, form: Form) {
     let expect = form.expected();
-    app.modal = Some(Modal::Form { form, expect });
+    app.stack.set_modal(Modal::Form { form, expect });
 }
 
 fn form_submit(app: &mut App) -> Vec<Effect> {
-    if app.in_flight.is_some() {
+    if app.director.in_flight.is_some() {
         app.flash_error(busy(app));
         return vec![];
     }
-    match app.modal.take() {
+    match app.stack.take_modal() {
         Some(Modal::Form { mut form, expect }) => {
-            let ops = form.submit(app.snapshot.as_ref());
-            app.modal = Some(Modal::Form {
+            let ops = form.submit(app.director.snapshot.as_ref());
+            app.stack.set_modal(Modal::Form {
                 form,
                 expect: expect.clone(),
             });
@@ -264,19 +262,19 @@ fn form_submit(app: &mut App) -> Vec<Effect> {
         }
         Some(Modal::Confirm(confirm)) => {
             if !confirm.ready() {
-                app.modal = Some(Modal::Confirm(confirm));
+                app.stack.set_modal(Modal::Confirm(confirm));
                 return vec![];
             }
             submit(app, Origin::Key, confirm.ops, None, None)
         }
         Some(Modal::Drain(prompt)) => drain::start(app, prompt),
         Some(wizard @ Modal::Wizard(_)) => {
-            app.modal = Some(wizard);
+            app.stack.set_modal(wizard);
             vec![]
         }
         Some(Modal::Host(mut form)) => {
             let op = form.submit_with(&Seen::default());
-            app.modal = Some(Modal::Host(form));
+            app.stack.set_modal(Modal::Host(form));
             match op {
                 Some(op) => submit(app, Origin::Form, vec![op.into()], None, None),
                 None => vec![],
@@ -294,22 +292,22 @@ pub(super) fn submit(
     expect: Option<Expected>,
     undo_of: Option<String>,
 ) -> Vec<Effect> {
-    if app.in_flight.is_some() {
+    if app.director.in_flight.is_some() {
         app.flash_error(busy(app));
         return vec![];
     }
     let change = Change {
-        id: app.next_change,
+        id: app.director.next_change,
         origin,
         ops,
         expect,
         undo_of,
     };
-    app.next_change += 1;
+    app.director.next_change += 1;
     if origin != Origin::Undo {
         app.flash(format!("applying: {}", commands(&change.ops)));
     }
-    app.in_flight = Some(change.clone());
+    app.director.in_flight = Some(change.clone());
     vec![Effect::Apply(change)]
 }
 
@@ -318,7 +316,7 @@ fn set_weight(app: &mut App, step: impl Fn(u32) -> u32) -> Vec<Effect> {
         app.flash_error(select_a_real_server(app));
         return vec![];
     };
-    if app.focus != Focus::Servers {
+    if app.tables.focus != Focus::Servers {
         app.flash_error(select_a_real_server(app));
         return vec![];
     }
@@ -361,6 +359,7 @@ fn commands(ops: &[Operation]) -> String {
 
 fn busy(app: &App) -> String {
     let what = app
+        .director
         .in_flight
         .as_ref()
         .map(|c| commands(&c.ops))

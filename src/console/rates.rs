@@ -10,35 +10,39 @@ impl App {
     /// counter changes after the service appears or is zeroed).
     pub fn service_rate(&self, i: usize) -> Option<Rate> {
         self.counted()?;
-        let service = self.snapshot.as_ref()?.services.get(i)?;
-        self.rates
+        let service = self.director.snapshot.as_ref()?.services.get(i)?;
+        self.director
+            .rates
             .service_rate(&service.config.key, self.rate_source)
     }
 
     /// Rates of real server `j` of service `i`.
     pub fn dest_rate(&self, i: usize, j: usize) -> Option<Rate> {
         self.counted()?;
-        let service = self.snapshot.as_ref()?.services.get(i)?;
+        let service = self.director.snapshot.as_ref()?.services.get(i)?;
         let dest = service.dests.get(j)?;
-        self.rates
+        self.director
+            .rates
             .dest_rate(&DestKey::of(service.config.key, dest), self.rate_source)
     }
 
     /// All services together; None when none has a rate yet.
     pub fn total_rate(&self) -> Option<Rate> {
         self.counted()?;
-        self.rates.total_rate(self.rate_source)
+        self.director.rates.total_rate(self.rate_source)
     }
 
     /// The current rate of what the detail pane shows (see `selected_history`).
     pub fn selected_rate(&self) -> Option<Rate> {
         self.counted()?;
         let service = self.current_service()?;
-        match (self.focus, self.current_dest()) {
+        match (self.tables.focus, self.current_dest()) {
             (super::app::Focus::Servers, Some(dest)) => self
+                .director
                 .rates
                 .dest_rate(&DestKey::of(service.config.key, dest), self.rate_source),
             _ => self
+                .director
                 .rates
                 .service_rate(&service.config.key, self.rate_source),
         }
@@ -49,11 +53,13 @@ impl App {
     pub fn selected_history(&self) -> Option<&History> {
         self.counted()?;
         let service = self.current_service()?;
-        match (self.focus, self.current_dest()) {
+        match (self.tables.focus, self.current_dest()) {
             (super::app::Focus::Servers, Some(dest)) => self
+                .director
                 .rates
                 .dest_history(&DestKey::of(service.config.key, dest), self.rate_source),
             _ => self
+                .director
                 .rates
                 .service_history(&service.config.key, self.rate_source),
         }
@@ -61,6 +67,6 @@ impl App {
 
     /// Some when the source has counters to make rates of.
     fn counted(&self) -> Option<()> {
-        (self.source != Source::ReadOnly).then_some(())
+        (self.director.source != Source::ReadOnly).then_some(())
     }
 }

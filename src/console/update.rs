@@ -2,9 +2,13 @@
 //! that tests drive without a terminal.
 
 use super::action::{Action, Command, Effect};
-use super::app::{App, AuditView, FLASH_ERROR_FOR, FLASH_FOR, Focus, INTERVALS, Nav, Source};
+use super::app::{
+    App, AuditView, FLASH_ERROR_FOR, FLASH_FOR, Focus, INTERVALS, Modal, Nav, Source,
+};
+use super::changes::READ_ONLY;
 use super::drain;
 use super::operate;
+use super::stack::{Overlay, Page};
 use super::view::{self, Column, SERVER_COLUMNS, SERVICE_COLUMNS};
 use crate::console::keys::navigate;
 use crate::console::keys::palette::{self, Run};
@@ -16,7 +20,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Command(c) => command(app, c),
         Action::FilterEdit(req) => {
-            if app.filter.handle(req).is_some_and(|changed| changed.value) {
+            if app
+                .tables
+                .filter
+                .handle(req)
+                .is_some_and(|changed| changed.value)
+            {
                 filter_changed(app);
             }
             vec![]
@@ -36,7 +45,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 super::wizard::applied(app, ended);
             }
             // What the doctor found may have changed: it looks again.
-            if let Some(view) = &mut app.doctor {
+            if let Some(view) = app.stack.doctor_mut() {
                 view.findings = None;
                 return vec![Effect::RunDoctor(view.ask.clone())];
             }
@@ -56,7 +65,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::AuditRead(tail) => {
-            if let Some(view) = &mut app.audit_view {
+            if let Some(view) = app.stack.audit_mut() {
                 view.tail = Some(tail);
             }
             vec![]
@@ -74,18 +83,18 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             let effects = drain::observe(app, &snapshot, at);
             if !app.frozen {
                 // Frozen polls are not fed either: rates then cover the whole pause, honestly.
-                app.rates.observe(at, &snapshot);
-                app.ipvsadm_rank = view::ipvsadm_rank(&snapshot);
-                app.snapshot = Some(*snapshot);
-                app.last_ok = Some(at);
-                app.poll_error = None;
+                app.director.rates.observe(at, &snapshot);
+                app.director.ipvsadm_rank = view::ipvsadm_rank(&snapshot);
+                app.director.snapshot = Some(*snapshot);
+                app.director.last_ok = Some(at);
+                app.director.poll_error = None;
                 app.rebuild();
             }
             effects
         }
         Action::PollFailed { error, at } => {
             app.now = app.now.max(at);
-            app.poll_error = Some((error, at));
+            app.director.poll_error = Some((error, at));
             vec![]
         }
         Action::Tick(now) => {
@@ -114,17 +123,27 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     }
 }
 
+/// A command, from a key or the palette: where it becomes effects. Changes are refused here,
+/// once for all, when the console is read-only (their keys are unbound then, but a user keymap
+/// or the palette could still reach one).
 pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
-    if c == Command::Wizard
-        || (matches!(app.modal, Some(super::app::Modal::Wizard(_))) && super::wizard::takes(c))
-    {
+    if c.is_change() && app.director.read_only {
+        app.flash_error(READ_ONLY);
+        return vec![];
+    }
+    let wizard_on_top = matches!(app.stack.top(), Some(Overlay::Modal(Modal::Wizard(_))));
+    if c == Command::Wizard || (wizard_on_top && super::wizard::takes(c)) {
         return super::wizard::command(app, c);
     }
     match c {
         Command::Quit => return vec![Effect::Quit],
         Command::Suspend => return vec![Effect::Suspend],
         Command::Redraw => return vec![Effect::ClearScreen],
-        Command::Help => app.help = if app.help.is_some() { None } else { Some(0) },
+        Command::Help => {
+            if !app.stack.remove(|o| matches!(o, Overlay::Help { .. })) {
+                app.stack.push(Overlay::Help { scroll: 0 });
+            }
+        }
         Command::Up
         | Command::Down
         | Command::PageUp
@@ -133,30 +152,36 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
         | Command::Bottom => navigate::movement(app, c),
         Command::Enter => {
             if app.current_service().is_some() {
-                app.focus = Focus::Servers;
+                app.tables.focus = Focus::Servers;
             }
         }
-        Command::Back => match app.focus {
-            Focus::Servers => app.focus = Focus::Services,
-            Focus::Services if !app.filter.value().is_empty() => {
-                app.filter.reset();
+        Command::Back => match app.tables.focus {
+            Focus::Servers => app.tables.focus = Focus::Services,
+            Focus::Services if !app.tables.filter.value().is_empty() => {
+                app.tables.filter.reset();
                 app.rebuild();
                 app.flash("filter cleared");
             }
             Focus::Services => {}
         },
         Command::FocusNext => {
-            app.focus = match app.focus {
+            app.tables.focus = match app.tables.focus {
                 Focus::Services if app.current_service().is_some() => Focus::Servers,
                 _ => Focus::Services,
             }
         }
-        Command::Filter => app.filtering = true,
-        Command::FilterDone => app.filtering = false,
+        Command::Filter => {
+            if !app.stack.filtering() {
+                app.stack.push(Overlay::Filter);
+            }
+        }
+        Command::FilterDone => {
+            app.stack.remove(|o| matches!(o, Overlay::Filter));
+        }
         Command::FilterCancel => {
-            app.filtering = false;
-            if !app.filter.value().is_empty() {
-                app.filter.reset();
+            app.stack.remove(|o| matches!(o, Overlay::Filter));
+            if !app.tables.filter.value().is_empty() {
+                app.tables.filter.reset();
                 app.rebuild();
             }
         }
@@ -200,7 +225,7 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
             });
         }
         Command::Palette => palette::open(app),
-        Command::PaletteClose => app.palette = None,
+        Command::PaletteClose => app.stack.close_palette(),
         Command::PaletteComplete => palette::complete(app),
         // The palette runs an entry exactly as its key would, effects included.
         Command::PaletteRun => match palette::take(app) {
@@ -213,7 +238,7 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
                 app.rebuild();
             }
             Some(Run::Filter(text)) => {
-                app.filter = text.into();
+                app.tables.filter = text.into();
                 filter_changed(app);
             }
             Some(Run::Complete(_)) | None => {}
@@ -236,14 +261,17 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
         | Command::FormSubmit
         | Command::FormCancel => return operate::command(app, c),
         Command::AuditLog => {
-            if app.audit_view.take().is_none() {
-                match app.audit_path.clone() {
+            if app.stack.audit().is_some() {
+                return app.stack.close_page();
+            } else {
+                match app.director.audit_path.clone() {
                     Some(path) => {
-                        app.audit_view = Some(AuditView {
+                        let mut effects = app.stack.show(Page::Audit(AuditView {
                             tail: None,
                             selected: 0,
-                        });
-                        return vec![Effect::ReadAudit(path)];
+                        }));
+                        effects.push(Effect::ReadAudit(path));
+                        return effects;
                     }
                     None => app
                         .flash("the demo's changes touch nothing on this host and are not audited"),
@@ -265,13 +293,7 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
         | Command::EditSysctl => {
             return crate::console::panes::hostpanes::command(app, c);
         }
-        Command::Drain => {
-            if app.read_only {
-                app.flash_error(super::changes::READ_ONLY);
-                return vec![];
-            }
-            return drain::command(app);
-        }
+        Command::Drain => return drain::command(app),
         Command::Conns
         | Command::ConnsBack
         | Command::ConnsRefresh
@@ -284,12 +306,12 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
         | Command::ConnsTemplates
         | Command::ConnsInterval => return conns::command(app, c),
         Command::Demo => {
-            if app.source == Source::Kernel {
-                app.source = Source::Simulated;
-                app.snapshot = None;
-                app.poll_error = None;
-                app.last_ok = None;
-                app.rates = Default::default();
+            if app.director.source == Source::Kernel {
+                app.director.source = Source::Simulated;
+                app.director.snapshot = None;
+                app.director.poll_error = None;
+                app.director.last_ok = None;
+                app.director.rates = Default::default();
                 app.rebuild();
                 app.flash("demo: a simulated IPVS, nothing on this host is read or changed");
                 return vec![Effect::StartDemo];
@@ -301,8 +323,8 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
 
 /// A new filter shows its first match, as filter-as-you-type lists do.
 fn filter_changed(app: &mut App) {
-    app.services_nav = Nav::default();
-    app.selected_service = None;
+    app.tables.services_nav = Nav::default();
+    app.tables.selected_service = None;
     app.rebuild();
 }
 
@@ -330,14 +352,14 @@ fn interval_step(app: &mut App, up: bool) -> Vec<Effect> {
 }
 
 fn sort_spec(app: &mut App) -> &mut view::SortSpec {
-    match app.focus {
-        Focus::Services => &mut app.service_sort,
-        Focus::Servers => &mut app.server_sort,
+    match app.tables.focus {
+        Focus::Services => &mut app.tables.service_sort,
+        Focus::Servers => &mut app.tables.server_sort,
     }
 }
 
 fn sort_step(app: &mut App, delta: isize) {
-    let columns: &[Column] = match app.focus {
+    let columns: &[Column] = match app.tables.focus {
         Focus::Services => &SERVICE_COLUMNS,
         Focus::Servers => &SERVER_COLUMNS,
     };

@@ -3,8 +3,9 @@
 //! filter or the sort changes, never per frame.
 
 use super::app::App;
+pub use crate::ipvs::label::{dest_label, service_conns, service_label};
 use crate::ipvs::listing::{sort_dests, sort_services};
-use crate::ipvs::model::{AddrPort, Dest, Family, Service, ServiceKey, Snapshot};
+use crate::ipvs::model::{Dest, Service, Snapshot};
 use crate::ipvs::rates::Rate;
 use std::borrow::Borrow;
 use std::cmp::Ordering;
@@ -72,36 +73,6 @@ impl Column {
 pub struct SortSpec {
     pub column: Column,
     pub descending: bool,
-}
-
-/// How a service is named in the table and matched by the filter: `TCP 192.0.2.1:80`, `FWM 7`.
-pub fn service_label(key: &ServiceKey) -> String {
-    match key {
-        ServiceKey::Addr {
-            protocol,
-            addr,
-            port,
-        } => format!("{} {}", protocol.name(), AddrPort(addr, *port)),
-        ServiceKey::Fwmark {
-            mark,
-            family: Family::Inet,
-        } => format!("FWM {mark}"),
-        ServiceKey::Fwmark {
-            mark,
-            family: Family::Inet6,
-        } => format!("FWM {mark} IPv6"),
-    }
-}
-
-pub fn dest_label(d: &Dest) -> String {
-    AddrPort(&d.config.addr, d.config.port).to_string()
-}
-
-/// Sum of the real servers' active and inactive connections: a service has no count of its own.
-pub fn service_conns(s: &Service) -> (u64, u64) {
-    s.dests.iter().fold((0, 0), |(a, i), d| {
-        (a + u64::from(d.active_conns), i + u64::from(d.inact_conns))
-    })
 }
 
 struct Ranked<'a, T>(usize, &'a T);
@@ -186,12 +157,13 @@ fn service_number(s: &Service, column: Column) -> (bool, u64) {
 }
 
 pub fn rebuild(app: &mut App) {
-    let Some(snapshot) = app.snapshot.as_ref() else {
-        app.view.clear();
-        app.dest_view.clear();
+    let Some(snapshot) = app.director.snapshot.as_ref() else {
+        app.tables.view.clear();
+        app.tables.dest_view.clear();
         return;
     };
     let terms: Vec<String> = app
+        .tables
         .filter
         .value()
         .split_whitespace()
@@ -208,8 +180,8 @@ pub fn rebuild(app: &mut App) {
             })
             .collect()
     };
-    let spec = app.service_sort;
-    let rank = &app.ipvsadm_rank;
+    let spec = app.tables.service_sort;
+    let rank = &app.director.ipvsadm_rank;
     let rates: Vec<Option<Rate>> = if matches!(
         spec.column,
         Column::Conns | Column::InPkts | Column::OutPkts | Column::InBytes | Column::OutBytes
@@ -243,43 +215,50 @@ pub fn rebuild(app: &mut App) {
     if spec.column == Column::Service && spec.descending {
         view.reverse();
     }
-    app.view = view;
+    app.tables.view = view;
     restore_service_selection(app);
     rebuild_dests(app);
 }
 
 fn restore_service_selection(app: &mut App) {
     let services = &app
+        .director
         .snapshot
         .as_ref()
         .map(|s| s.services.as_slice())
         .unwrap_or(&[]);
-    if let Some(key) = app.selected_service
-        && let Some(pos) = app.view.iter().position(|&i| services[i].config.key == key)
+    if let Some(key) = app.tables.selected_service
+        && let Some(pos) = app
+            .tables
+            .view
+            .iter()
+            .position(|&i| services[i].config.key == key)
     {
-        app.services_nav.selected = pos;
+        app.tables.services_nav.selected = pos;
     }
-    app.services_nav.selected = app
+    app.tables.services_nav.selected = app
+        .tables
         .services_nav
         .selected
-        .min(app.view.len().saturating_sub(1));
-    app.selected_service = app
+        .min(app.tables.view.len().saturating_sub(1));
+    app.tables.selected_service = app
+        .tables
         .view
-        .get(app.services_nav.selected)
+        .get(app.tables.services_nav.selected)
         .map(|&i| services[i].config.key);
 }
 
 /// The selected service's real servers, sorted; called whenever the selected service changes.
 pub fn rebuild_dests(app: &mut App) {
     let Some(service) = app.current_service() else {
-        app.dest_view.clear();
-        app.servers_nav = Default::default();
-        app.selected_dest = None;
+        app.tables.dest_view.clear();
+        app.tables.servers_nav = Default::default();
+        app.tables.selected_dest = None;
         return;
     };
     let rank = dest_rank(service);
-    let spec = app.server_sort;
-    let si = app.view[app.services_nav.selected];
+    let spec = app.tables.server_sort;
+    let si = app.tables.view[app.tables.services_nav.selected];
     let rates: Vec<Option<Rate>> = (0..service.dests.len())
         .map(|j| app.dest_rate(si, j))
         .collect();
@@ -305,17 +284,17 @@ pub fn rebuild_dests(app: &mut App) {
         };
         primary.then(rank[a].cmp(&rank[b]))
     });
-    let selected = app.selected_dest;
+    let selected = app.tables.selected_dest;
     let pos = selected.and_then(|(addr, port)| {
         view.iter()
             .position(|&j| dests[j].config.addr == addr && dests[j].config.port == port)
     });
     let sel = pos
-        .unwrap_or(app.servers_nav.selected)
+        .unwrap_or(app.tables.servers_nav.selected)
         .min(view.len().saturating_sub(1));
-    app.selected_dest = view
+    app.tables.selected_dest = view
         .get(sel)
         .map(|&j| (dests[j].config.addr, dests[j].config.port));
-    app.servers_nav.selected = sel;
-    app.dest_view = view;
+    app.tables.servers_nav.selected = sel;
+    app.tables.dest_view = view;
 }

@@ -6,6 +6,7 @@ pub mod backend;
 pub mod conns;
 pub mod error;
 pub mod kernel;
+pub mod label;
 pub mod listing;
 pub mod model;
 pub mod netlink;

@@ -168,7 +168,7 @@ where
                 let before = clock(app);
                 let effects = update(app, Action::Tick(Instant::now()));
                 // While connections are read, each tick shows how far the read got.
-                dirty |= clock(app) != before || app.conns.as_ref().is_some_and(|p| p.reading.is_some());
+                dirty |= clock(app) != before || app.stack.conns().is_some_and(|p| p.reading.is_some());
                 effects
             }
         };
@@ -241,8 +241,8 @@ where
 fn clock(app: &App) -> (Option<u64>, Option<u64>, bool) {
     let age = |t: Instant| app.now.saturating_duration_since(t).as_secs();
     (
-        app.last_ok.map(age),
-        app.poll_error.as_ref().map(|(_, t)| age(*t)),
+        app.director.last_ok.map(age),
+        app.director.poll_error.as_ref().map(|(_, t)| age(*t)),
         app.flash.is_some(),
     )
 }

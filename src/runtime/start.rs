@@ -191,9 +191,9 @@ async fn console(options: Options) -> i32 {
         app.set_read_only();
     }
     if source == Source::Kernel {
-        app.audit_path = Some(log.path().to_path_buf());
+        app.director.audit_path = Some(log.path().to_path_buf());
     }
-    app.persist_dir = settings.persist_dir.clone();
+    app.director.persist_dir = settings.persist_dir.clone();
     if !problems.is_empty() {
         app.flash_error(problems.join("\n"));
     }

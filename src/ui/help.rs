@@ -1,7 +1,7 @@
 //! The help overlay, generated from the keymap in force: it cannot list a key that does nothing.
 
 use crate::console::app::App;
-use crate::console::keys::keymap::Layer;
+use crate::console::keys::keymap::Binding;
 use crate::ui::format;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
@@ -33,43 +33,7 @@ fn entry(
 /// Every line of help for a popup `width` wide: a section per layer, then what the marks on
 /// screen mean.
 pub fn lines(app: &App, theme: &Theme, width: usize) -> Vec<Line<'static>> {
-    let mut layers = vec![
-        Layer::Global,
-        Layer::List,
-        Layer::Services,
-        Layer::Servers,
-        Layer::Form,
-        Layer::Confirm,
-        Layer::Log,
-        Layer::Filter,
-        Layer::Palette,
-        Layer::Conns,
-        Layer::ConnsFilter,
-        Layer::Help,
-        Layer::Interfaces,
-        Layer::Sysctls,
-        Layer::Doctor,
-        Layer::WizardRole,
-        Layer::WizardForm,
-        Layer::WizardPlan,
-        Layer::Persist,
-    ];
-    if app.offline() {
-        layers.insert(0, Layer::Offline);
-    }
-    if app.read_only {
-        // No form, confirmation or wizard can open.
-        layers.retain(|l| {
-            !matches!(
-                l,
-                Layer::Form
-                    | Layer::Confirm
-                    | Layer::WizardRole
-                    | Layer::WizardForm
-                    | Layer::WizardPlan
-            )
-        });
-    }
+    let layers = app.help_layers();
     let marks = [
         (
             "!",
@@ -94,7 +58,7 @@ pub fn lines(app: &App, theme: &Theme, width: usize) -> Vec<Line<'static>> {
             "bytes and packets per second, in (to the director) and out",
         ),
     ];
-    let keys = |b: &crate::console::keys::keymap::Binding| {
+    let keys = |b: &Binding| {
         b.keys
             .iter()
             .map(ToString::to_string)
@@ -131,8 +95,7 @@ pub fn lines(app: &App, theme: &Theme, width: usize) -> Vec<Line<'static>> {
     out
 }
 
-pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let Some(scroll) = app.help else { return };
+pub fn draw(f: &mut Frame, area: Rect, app: &App, scroll: u16, theme: &Theme) {
     let width = area.width.saturating_sub(4).min(100);
     let height = area.height.saturating_sub(4);
     let popup = Rect {

@@ -1,7 +1,7 @@
 //! Drawing the console: the layout of the panes (one file each under `panes/`), the help
 //! overlay, the command palette, forms and dialogs over the tables, and the "window too small"
-//! message. Reads `console::App`;
-//! never changes it.
+//! message. Reads `console::App` and never changes it; what is drawn, and in which order, comes
+//! from its page and overlay stack (`console::stack`).
 
 pub mod form;
 pub mod format;
@@ -13,6 +13,8 @@ pub mod theme;
 pub mod wizard;
 
 use crate::console::app::{App, Modal, Screen};
+use crate::console::panes::hostpanes::PaneKind;
+use crate::console::stack::{Overlay, Page};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -38,24 +40,26 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Screen {
     .areas(area);
     panes::header::draw(f, header, app, theme);
     let mut screen = Screen::default();
-    if app.offline() && app.snapshot.is_none() {
-        panes::offline::draw(f, main, app, theme);
-    } else {
-        let [services, servers, detail] = Layout::vertical([
-            Constraint::Fill(3),
-            Constraint::Fill(2),
-            Constraint::Length(panes::detail::height(area.height)),
-        ])
-        .spacing(1)
-        .areas(main);
-        (screen.services, screen.services_offset) = panes::services::draw(f, services, app, theme);
-        (screen.servers, screen.servers_offset) = panes::servers::draw(f, servers, app, theme);
-        panes::detail::draw(f, detail, app, theme);
-    }
-    if let (Some(view), Some(path)) = (&app.audit_view, &app.audit_path) {
-        f.render_widget(Clear, main);
-        match &view.tail {
-            Some(tail) => {
+    // Bottom-up: the page, the footer, then each overlay in the order it was opened.
+    match &app.stack.page {
+        Page::Tables if app.offline() && app.director.snapshot.is_none() => {
+            panes::offline::draw(f, main, app, theme)
+        }
+        Page::Tables => {
+            let [services, servers, detail] = Layout::vertical([
+                Constraint::Fill(3),
+                Constraint::Fill(2),
+                Constraint::Length(panes::detail::height(area.height)),
+            ])
+            .spacing(1)
+            .areas(main);
+            (screen.services, screen.services_offset) =
+                panes::services::draw(f, services, app, theme);
+            (screen.servers, screen.servers_offset) = panes::servers::draw(f, servers, app, theme);
+            panes::detail::draw(f, detail, app, theme);
+        }
+        Page::Audit(view) => match (&view.tail, &app.director.audit_path) {
+            (Some(tail), Some(path)) => {
                 screen.audit_selected = panes::audit::draw(
                     f,
                     main,
@@ -65,43 +69,36 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Screen {
                     theme,
                 )
             }
-            None => f.render_widget(Paragraph::new(format!("reading {}…", path.display())), main),
-        }
-    }
-    if let Some(pane) = &app.conns {
-        f.render_widget(Clear, main);
-        (screen.conns, screen.conns_scroll) = panes::conns::draw(f, main, pane, app.now, theme);
-    }
-    if let Some(pane) = &app.host_pane {
-        f.render_widget(Clear, main);
-        match pane.kind {
-            crate::console::panes::hostpanes::PaneKind::Interfaces => {
-                screen.pane_offset = panes::interfaces::draw(f, main, app, theme)
+            (None, Some(path)) => {
+                f.render_widget(Paragraph::new(format!("reading {}…", path.display())), main)
             }
-            crate::console::panes::hostpanes::PaneKind::Sysctls => {
-                screen.pane_offset = panes::sysctls::draw(f, main, app, theme)
+            (_, None) => {}
+        },
+        Page::Conns(pane) => {
+            (screen.conns, screen.conns_scroll) = panes::conns::draw(f, main, pane, app.now, theme)
+        }
+        Page::Host(pane) => {
+            screen.pane_offset = match pane.kind {
+                PaneKind::Interfaces => panes::interfaces::draw(f, main, app, theme),
+                PaneKind::Sysctls => panes::sysctls::draw(f, main, app, theme),
             }
         }
-    }
-    if app.doctor.is_some() {
-        f.render_widget(Clear, main);
-        screen.pane_offset = panes::doctor::draw(f, main, app, theme);
-    }
-    if let Some(view) = &app.persist {
-        f.render_widget(Clear, main);
-        panes::persist::draw(f, main, view, theme);
+        Page::Doctor(_) => screen.pane_offset = panes::doctor::draw(f, main, app, theme),
+        Page::Persist(view) => panes::persist::draw(f, main, view, theme),
     }
     panes::footer::draw(f, footer, app, theme);
-    palette::draw(f, footer, app, theme);
-    match &app.modal {
-        Some(Modal::Form { form, .. }) => form::draw(f, main, form, theme),
-        Some(Modal::Confirm(confirm)) => form::draw_confirm(f, main, confirm, theme),
-        Some(Modal::Drain(prompt)) => form::draw(f, main, prompt, theme),
-        Some(Modal::Host(form)) => form::draw(f, main, form, theme),
-        Some(Modal::Wizard(wizard)) => wizard::draw(f, main, wizard, theme),
-        None => {}
+    for overlay in &app.stack.overlays {
+        match overlay {
+            Overlay::Help { scroll } => help::draw(f, area, app, *scroll, theme),
+            Overlay::Palette(p) => palette::draw(f, footer, p, &app.palette_entries(), theme),
+            Overlay::Filter => panes::footer::draw_filter(f, footer, &app.tables.filter, theme),
+            Overlay::Modal(Modal::Form { form, .. }) => form::draw(f, main, form, theme),
+            Overlay::Modal(Modal::Confirm(confirm)) => form::draw_confirm(f, main, confirm, theme),
+            Overlay::Modal(Modal::Drain(prompt)) => form::draw(f, main, prompt, theme),
+            Overlay::Modal(Modal::Host(form)) => form::draw(f, main, form, theme),
+            Overlay::Modal(Modal::Wizard(wizard)) => wizard::draw(f, main, wizard, theme),
+        }
     }
-    help::draw(f, area, app, theme);
     screen
 }
 

@@ -1,8 +1,7 @@
 //! The `:` command palette on screen: the prompt on the footer's first line and the matching
 //! commands in a box just above it, the selected one highlighted like a selected table row.
 
-use crate::console::app::App;
-use crate::console::keys::palette;
+use crate::console::keys::palette::{Entry, Palette};
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -14,8 +13,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 const MAX_ROWS: usize = 10;
 const PROMPT: &str = " :";
 
-pub fn draw(f: &mut Frame, footer: Rect, app: &App, theme: &Theme) {
-    let Some(p) = &app.palette else { return };
+pub fn draw(f: &mut Frame, footer: Rect, p: &Palette, entries: &[Entry], theme: &Theme) {
     let prompt_area = Rect {
         height: 1,
         ..footer
@@ -34,7 +32,6 @@ pub fn draw(f: &mut Frame, footer: Rect, app: &App, theme: &Theme) {
         footer.y,
     ));
 
-    let entries = palette::entries(app);
     let rows = entries.len().clamp(1, MAX_ROWS) as u16;
     let height = (rows + 2).min(footer.y);
     if height < 3 {

@@ -132,7 +132,7 @@ impl Rig {
 
     /// The doctor's findings as shown: "check: fix commands".
     pub fn findings(&self) -> Vec<String> {
-        let view = self.app.doctor.as_ref().expect("the doctor is open");
+        let view = self.app.stack.doctor().expect("the doctor is open");
         let findings = view
             .findings
             .as_ref()
@@ -206,7 +206,7 @@ impl Rig {
 
     /// The host form's field errors and its own, as drawn.
     pub fn form_errors(&self) -> (Vec<Option<String>>, Option<String>) {
-        match &self.app.modal {
+        match self.app.stack.modal() {
             Some(Modal::Host(form)) => (
                 form.fields()
                     .iter()
@@ -219,7 +219,7 @@ impl Rig {
     }
 
     pub fn form_values(&self) -> Vec<String> {
-        match &self.app.modal {
+        match self.app.stack.modal() {
             Some(Modal::Host(form)) => form
                 .fields()
                 .iter()
@@ -233,19 +233,19 @@ impl Rig {
     pub fn select_addr(&mut self, dev: &str, addr: Option<&str>) {
         self.key('g');
         loop {
-            let state = self.app.host_state.clone().unwrap();
+            let state = self.app.director.host_state.clone().unwrap();
             let rows = rows::interface_rows(&state);
-            let row = rows[self.app.host_pane.unwrap().nav.selected];
+            let row = rows[self.app.stack.host_pane().unwrap().nav.selected];
             if row.link.name == dev
                 && addr.is_none_or(|a| row.addr.is_some_and(|x| x.addr.to_string() == a))
             {
                 return;
             }
-            let before = self.app.host_pane.unwrap().nav.selected;
+            let before = self.app.stack.host_pane().unwrap().nav.selected;
             self.key('j');
             assert_ne!(
                 before,
-                self.app.host_pane.unwrap().nav.selected,
+                self.app.stack.host_pane().unwrap().nav.selected,
                 "{dev} {addr:?} not listed"
             );
         }
@@ -254,16 +254,16 @@ impl Rig {
     /// In the sysctls pane: moves to the row of `name`.
     pub fn select_sysctl(&mut self, name: &str) {
         self.key('g');
-        while rows::sysctl_rows(self.app.host_state.as_ref().unwrap())
-            [self.app.host_pane.unwrap().nav.selected]
+        while rows::sysctl_rows(self.app.director.host_state.as_ref().unwrap())
+            [self.app.stack.host_pane().unwrap().nav.selected]
             .name
             != name
         {
-            let before = self.app.host_pane.unwrap().nav.selected;
+            let before = self.app.stack.host_pane().unwrap().nav.selected;
             self.key('j');
             assert_ne!(
                 before,
-                self.app.host_pane.unwrap().nav.selected,
+                self.app.stack.host_pane().unwrap().nav.selected,
                 "{name} not listed"
             );
         }
@@ -302,7 +302,7 @@ pub fn screen_app(tweak: impl FnOnce(&mut HostState)) -> App {
             },
         );
     }
-    let mut state = host::demo::state(app.snapshot.as_ref().unwrap());
+    let mut state = host::demo::state(app.director.snapshot.as_ref().unwrap());
     tweak(&mut state);
     update(&mut app, Action::HostRead(Box::new(state)));
     update(&mut app, Action::Tick(at + Duration::from_secs(1)));

@@ -24,11 +24,12 @@ pub fn command(app: &mut App) -> Vec<Effect> {
         app.flash_error("select a real server first");
         return vec![];
     };
-    if app.focus != Focus::Servers {
+    if app.tables.focus != Focus::Servers {
         app.flash_error("select a real server first");
         return vec![];
     }
     if let Some(drain) = app
+        .director
         .drains
         .iter_mut()
         .find(|d| d.is_active() && *d.service() == svc && same(d.dest(), &dest))
@@ -38,20 +39,21 @@ pub fn command(app: &mut App) -> Vec<Effect> {
         app.flash(text);
         return submit(app, ops);
     }
-    app.modal = Some(Modal::Drain(DrainPrompt::deadline(svc, dest)));
+    app.stack
+        .set_modal(Modal::Drain(DrainPrompt::deadline(svc, dest)));
     vec![]
 }
 
 /// Enter in the prompt: the drain starts (weight 0 now), or the prompt says what is wrong.
 pub fn start(app: &mut App, mut prompt: DrainPrompt) -> Vec<Effect> {
     let Some(deadline) = prompt.submit_with(&Seen::default()) else {
-        app.modal = Some(Modal::Drain(prompt));
+        app.stack.set_modal(Modal::Drain(prompt));
         return vec![];
     };
     let what = prompt.validator();
     let (drain, ops) = Drain::start(what.service, &what.dest, deadline, app.now);
     app.flash(drain.status().description);
-    app.drains.push(drain);
+    app.director.drains.push(drain);
     submit(app, ops)
 }
 
@@ -59,13 +61,14 @@ pub fn start(app: &mut App, mut prompt: DrainPrompt) -> Vec<Effect> {
 pub fn observe(app: &mut App, table: &Snapshot, at: Instant) -> Vec<Effect> {
     let mut ops = Vec::new();
     let mut stopped = Vec::new();
-    for drain in app.drains.iter_mut().filter(|d| d.is_active()) {
+    for drain in app.director.drains.iter_mut().filter(|d| d.is_active()) {
         ops.extend(drain.observe(table, at));
         if let DrainPhase::Stopped(_) = drain.status().phase {
             stopped.push(drain.status().description);
         }
     }
-    app.drains
+    app.director
+        .drains
         .retain(|d| !matches!(d.status().phase, DrainPhase::Stopped(_)));
     if !stopped.is_empty() {
         app.flash_error(stopped.join("\n"));
@@ -77,7 +80,7 @@ pub fn observe(app: &mut App, table: &Snapshot, at: Instant) -> Vec<Effect> {
 /// undo: while it runs, `u` cancels it; once the real server is removed, `u` adds it back.
 pub fn applied(app: &mut App, outcome: &Outcome) {
     let op = &outcome.change.ops;
-    let Some(drain) = app.drains.iter_mut().find(|d| {
+    let Some(drain) = app.director.drains.iter_mut().find(|d| {
         op.iter()
             .any(|o| matches!(o, Operation::Ipvs(o) if concerns(o, d)))
     }) else {
@@ -93,15 +96,15 @@ pub fn applied(app: &mut App, outcome: &Outcome) {
             let active = drain.is_active();
             if !active {
                 app.flash(status.description);
-                app.drains.retain(|d| d.is_active());
-                app.undo.retain(|step| step.drain != id);
+                app.director.drains.retain(|d| d.is_active());
+                app.director.undo.retain(|step| step.drain != id);
             }
             if active && original.weight != 0 {
                 let restore = IpvsOp::EditDest {
                     service,
                     dest: original,
                 };
-                app.undo.push(UndoStep {
+                app.director.undo.push(UndoStep {
                     commands: format!("drain of {who} (weight 0)"),
                     ops: vec![restore.into()],
                     drain: id,
@@ -112,7 +115,7 @@ pub fn applied(app: &mut App, outcome: &Outcome) {
                     service,
                     dest: original,
                 };
-                app.undo.push(UndoStep {
+                app.director.undo.push(UndoStep {
                     commands: format!("drain of {who} (removed)"),
                     ops: vec![add.into()],
                     drain: None,
@@ -125,7 +128,7 @@ pub fn applied(app: &mut App, outcome: &Outcome) {
                 drain.failed(first, &message);
             }
             let text = drain.status().description;
-            app.drains.retain(|d| d.is_active());
+            app.director.drains.retain(|d| d.is_active());
             app.flash_error(text);
         }
     }
@@ -133,12 +136,12 @@ pub fn applied(app: &mut App, outcome: &Outcome) {
 
 /// Undo of a drain's start: the drain ends without a word (the undo says what it does).
 pub fn cancel_quietly(app: &mut App, service: &ServiceKey, addr: std::net::IpAddr, port: u16) {
-    for drain in app.drains.iter_mut().filter(|d| {
+    for drain in app.director.drains.iter_mut().filter(|d| {
         d.is_active() && d.service() == service && d.dest().addr == addr && d.dest().port == port
     }) {
         drain.cancel();
     }
-    app.drains.retain(|d| d.is_active());
+    app.director.drains.retain(|d| d.is_active());
 }
 
 /// Drains' changes go out at once, beside any other change in flight: they carry no stale
@@ -148,13 +151,13 @@ fn submit(app: &mut App, ops: Vec<IpvsOp>) -> Vec<Effect> {
         return vec![];
     }
     let change = Change {
-        id: app.next_change,
+        id: app.director.next_change,
         origin: Origin::Drain,
         ops: ops.into_iter().map(Into::into).collect(),
         expect: None,
         undo_of: None,
     };
-    app.next_change += 1;
+    app.director.next_change += 1;
     vec![Effect::Apply(change)]
 }
 

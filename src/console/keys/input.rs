@@ -3,6 +3,7 @@
 use crate::console::action::Action;
 use crate::console::app::App;
 use crate::console::keys::Key;
+use crate::console::stack::{Overlay, Page};
 use crossterm::event::{Event, KeyEventKind, MouseButton, MouseEventKind};
 
 /// The action an event stands for in the current context, if any.
@@ -12,23 +13,18 @@ pub fn action_for(app: &App, event: &Event) -> Option<Action> {
             if let Some(command) = app.keymap.lookup(&app.layers(), Key::from_event(k)) {
                 return Some(Action::Command(command));
             }
-            if app.modal.is_some() && app.help.is_none() {
-                return tui_input::backend::crossterm::to_input_request(event)
-                    .map(Action::ModalEdit);
-            }
-            if app.palette.is_some() {
-                return tui_input::backend::crossterm::to_input_request(event)
-                    .map(Action::PaletteEdit);
-            }
-            if app.help.is_none() && app.conns.as_ref().is_some_and(|p| p.editing) {
-                return tui_input::backend::crossterm::to_input_request(event)
-                    .map(Action::ConnsFilterEdit);
-            }
-            if app.filtering {
-                return tui_input::backend::crossterm::to_input_request(event)
-                    .map(Action::FilterEdit);
-            }
-            None
+            // A key no layer binds is text for whatever on top takes text.
+            let edit = match app.stack.top() {
+                Some(Overlay::Modal(_)) => Action::ModalEdit,
+                Some(Overlay::Palette(_)) => Action::PaletteEdit,
+                Some(Overlay::Filter) => Action::FilterEdit,
+                Some(Overlay::Help { .. }) => return None,
+                None => match &app.stack.page {
+                    Page::Conns(pane) if pane.editing => Action::ConnsFilterEdit,
+                    _ => return None,
+                },
+            };
+            tui_input::backend::crossterm::to_input_request(event).map(edit)
         }
         Event::Mouse(m) => match m.kind {
             MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {

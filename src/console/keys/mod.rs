@@ -1,6 +1,7 @@
 //! Keys: as the keymap file writes them ("q", "ctrl-l", "pagedown") and as crossterm reports
 //! them, and the modules that turn them into actions (keymap, layers, input, navigation, palette).
 
+pub mod hints;
 pub mod input;
 pub mod keymap;
 pub mod layers;

@@ -4,9 +4,9 @@
 use crate::console::action::{Command, Effect};
 use crate::console::app::{App, Focus, Nav};
 use crate::console::keys::Key;
-use crate::console::keys::keymap::Layer;
 use crate::console::keys::palette;
 use crate::console::panes::conns;
+use crate::console::stack::{Overlay, Page};
 use crate::console::update::command;
 use crate::console::view;
 use crossterm::event::KeyCode;
@@ -20,10 +20,8 @@ const HELP_PAGE: u16 = 15;
 /// The wheel over `at`: help, the connections pane, the table under the pointer, or the pane on top.
 pub fn scroll(app: &mut App, down: bool, at: Position) -> Vec<Effect> {
     let delta = if down { WHEEL_ROWS } else { -WHEEL_ROWS };
-    if app.help.is_some() {
+    if matches!(app.stack.top(), Some(Overlay::Help { .. })) {
         scroll_help(app, delta);
-    } else if app.conns.is_some() {
-        conns::scroll(app, delta);
     } else if tables_reachable(app) {
         let over_servers = app.screen.servers.contains(at);
         move_in(
@@ -35,44 +33,50 @@ pub fn scroll(app: &mut App, down: bool, at: Position) -> Vec<Effect> {
             },
             delta,
         );
+    } else if app.stack.top().is_none() && app.stack.conns().is_some() {
+        conns::scroll(app, delta);
     } else {
         return wheel_in_pane(app, down);
     }
     vec![]
 }
 
-/// Up, down, page and top/bottom keys in whichever list is on top.
+/// Up, down, page and top/bottom keys in whatever is on top: the top overlay, else the page.
 pub fn movement(app: &mut App, c: Command) {
-    let page = match (app.help.is_some(), app.focus) {
-        (true, _) => HELP_PAGE,
-        (false, _) if app.conns.is_some() => app.screen.conns.height,
-        (false, Focus::Services) => app.screen.services.height,
-        (false, Focus::Servers) => app.screen.servers.height,
+    let page = match app.stack.top() {
+        Some(Overlay::Help { .. }) => HELP_PAGE,
+        _ if app.stack.conns().is_some() => app.screen.conns.height,
+        _ => match app.tables.focus {
+            Focus::Services => app.screen.services.height,
+            Focus::Servers => app.screen.servers.height,
+        },
     }
     .max(1) as isize;
     let delta = c.rows(page);
-    if app.palette.is_some() {
-        palette::step(app, delta);
-    } else if let Some(view) = &mut app.audit_view {
+    match app.stack.top() {
+        Some(Overlay::Help { .. }) => return scroll_help(app, delta),
+        Some(Overlay::Palette(_)) => return palette::step(app, delta),
+        // Typing the filter, ↑/↓ move in the table it filters.
+        Some(Overlay::Filter) => return move_in(app, app.tables.focus, delta),
+        // A dialog moves nothing under it (the wizard takes its own movement keys).
+        Some(Overlay::Modal(_)) => return,
+        None => {}
+    }
+    match &mut app.stack.page {
+        Page::Tables => move_in(app, app.tables.focus, delta),
         // Drawing keeps it within the entries.
-        view.selected = (view.selected as isize).saturating_add(delta).max(0) as usize;
-    } else if app.help.is_some() {
-        scroll_help(app, delta);
-    } else if app.conns.is_some() {
-        conns::scroll(app, delta);
-    } else if app.host_pane.is_some() {
-        crate::console::panes::hostpanes::movement(app, c);
-    } else if app.doctor.is_some() {
-        crate::console::panes::doctor::movement(app, c);
-    } else if app.persist.is_some() {
-        crate::console::panes::persist::movement(app, c);
-    } else {
-        move_in(app, app.focus, delta);
+        Page::Audit(view) => {
+            view.selected = (view.selected as isize).saturating_add(delta).max(0) as usize
+        }
+        Page::Conns(_) => conns::scroll(app, delta),
+        Page::Host(_) => crate::console::panes::hostpanes::movement(app, c),
+        Page::Doctor(_) => crate::console::panes::doctor::movement(app, c),
+        Page::Persist(_) => crate::console::panes::persist::movement(app, c),
     }
 }
 
 fn scroll_help(app: &mut App, delta: isize) {
-    if let Some(offset) = app.help.as_mut() {
+    if let Some(offset) = app.stack.help_mut() {
         *offset = (*offset as isize + delta).clamp(0, u16::MAX as isize) as u16;
     }
 }
@@ -80,15 +84,15 @@ fn scroll_help(app: &mut App, delta: isize) {
 /// Moves the selection of one table by `delta` rows, clamped, keeping it on screen.
 fn move_in(app: &mut App, focus: Focus, delta: isize) {
     let (len, area) = match focus {
-        Focus::Services => (app.view.len(), app.screen.services),
-        Focus::Servers => (app.dest_view.len(), app.screen.servers),
+        Focus::Services => (app.tables.view.len(), app.screen.services),
+        Focus::Servers => (app.tables.dest_view.len(), app.screen.servers),
     };
     if len == 0 {
         return;
     }
     let nav = match focus {
-        Focus::Services => &mut app.services_nav,
-        Focus::Servers => &mut app.servers_nav,
+        Focus::Services => &mut app.tables.services_nav,
+        Focus::Servers => &mut app.tables.servers_nav,
     };
     nav.selected = (nav.selected as isize)
         .saturating_add(delta)
@@ -115,23 +119,28 @@ fn select(app: &mut App, focus: Focus) {
     match focus {
         Focus::Services => {
             let key = app.current_service().map(|s| s.config.key);
-            if key != app.selected_service {
-                app.selected_service = key;
-                app.selected_dest = None;
-                app.servers_nav = Nav::default();
+            if key != app.tables.selected_service {
+                app.tables.selected_service = key;
+                app.tables.selected_dest = None;
+                app.tables.servers_nav = Nav::default();
                 view::rebuild_dests(app);
             }
         }
         Focus::Servers => {
-            app.selected_dest = app.current_dest().map(|d| (d.config.addr, d.config.port));
+            app.tables.selected_dest = app.current_dest().map(|d| (d.config.addr, d.config.port));
         }
     }
 }
 
-/// Whether the mouse reaches the tables: nothing covers them but the filter or the palette line.
+/// Whether the mouse reaches the tables: they are the page, and nothing covers them but the
+/// filter or the palette line.
 fn tables_reachable(app: &App) -> bool {
-    let top = app.layers();
-    top == app.base_layers() || top == [Layer::Filter] || top == [Layer::Palette]
+    app.stack.tables()
+        && app
+            .stack
+            .overlays
+            .iter()
+            .all(|o| matches!(o, Overlay::Filter | Overlay::Palette(_)))
 }
 
 /// The wheel over a pane that covers the tables moves it as its ↑/↓ keys do; forms and
@@ -153,13 +162,21 @@ pub fn click(app: &mut App, at: Position) {
     }
     for focus in [Focus::Services, Focus::Servers] {
         let (area, nav, len) = match focus {
-            Focus::Services => (app.screen.services, app.services_nav, app.view.len()),
-            Focus::Servers => (app.screen.servers, app.servers_nav, app.dest_view.len()),
+            Focus::Services => (
+                app.screen.services,
+                app.tables.services_nav,
+                app.tables.view.len(),
+            ),
+            Focus::Servers => (
+                app.screen.servers,
+                app.tables.servers_nav,
+                app.tables.dest_view.len(),
+            ),
         };
         if area.contains(at) {
             let row = nav.offset + usize::from(at.y - area.y);
             if row < len {
-                app.focus = focus;
+                app.tables.focus = focus;
                 let delta = row as isize - nav.selected as isize;
                 move_in(app, focus, delta);
             }

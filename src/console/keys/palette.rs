@@ -110,7 +110,7 @@ fn score(query: &str, name: &str, desc: &str) -> Option<u8> {
 
 /// The entries matching what is typed, best first.
 pub fn entries(app: &App) -> Vec<Entry> {
-    let Some(palette) = &app.palette else {
+    let Some(palette) = app.stack.palette() else {
         return Vec::new();
     };
     let typed = palette.input.value().trim_start();
@@ -123,7 +123,7 @@ pub fn entries(app: &App) -> Vec<Entry> {
     let mut out = Vec::new();
     let mut words = Vec::new();
     if offered(Command::SortNext) {
-        let (columns, table): (&[Column], &str) = match app.focus {
+        let (columns, table): (&[Column], &str) = match app.tables.focus {
             Focus::Services => (&SERVICE_COLUMNS, "services"),
             Focus::Servers => (&SERVER_COLUMNS, "real servers"),
         };
@@ -181,13 +181,20 @@ pub fn entries(app: &App) -> Vec<Entry> {
     out
 }
 
+impl App {
+    /// The palette's entries matching what is typed, best first (none while it is closed).
+    pub fn palette_entries(&self) -> Vec<Entry> {
+        entries(self)
+    }
+}
+
 pub fn open(app: &mut App) {
-    app.palette = Some(Palette::default());
+    app.stack.set_palette(Palette::default());
 }
 
 /// Typing starts the selection again at the best match.
 pub fn edit(app: &mut App, request: InputRequest) {
-    if let Some(p) = app.palette.as_mut()
+    if let Some(p) = app.stack.palette_mut()
         && p.input.handle(request).is_some_and(|changed| changed.value)
     {
         p.selected = 0;
@@ -197,7 +204,7 @@ pub fn edit(app: &mut App, request: InputRequest) {
 /// Moves the selection by `delta` entries, clamped to the list.
 pub fn step(app: &mut App, delta: isize) {
     let len = entries(app).len();
-    if let Some(p) = app.palette.as_mut() {
+    if let Some(p) = app.stack.palette_mut() {
         p.selected = (p.selected as isize)
             .saturating_add(delta)
             .clamp(0, len.saturating_sub(1) as isize) as usize;
@@ -205,7 +212,7 @@ pub fn step(app: &mut App, delta: isize) {
 }
 
 fn selected(app: &App) -> Option<Entry> {
-    let p = app.palette.as_ref()?;
+    let p = app.stack.palette()?;
     entries(app).into_iter().nth(p.selected)
 }
 
@@ -216,7 +223,7 @@ pub fn complete(app: &mut App) {
         Run::Complete(text) => text,
         _ => entry.name,
     };
-    app.palette = Some(Palette {
+    app.stack.set_palette(Palette {
         input: Input::new(text),
         selected: 0,
     });
@@ -231,7 +238,7 @@ pub fn take(app: &mut App) -> Option<Run> {
             None
         }
         run => {
-            app.palette = None;
+            app.stack.close_palette();
             Some(run)
         }
     }

@@ -4,8 +4,8 @@
 
 use crate::console::action::{Command, Effect};
 use crate::console::app::{App, Modal, Nav};
-use crate::console::changes::READ_ONLY;
 use crate::console::form::Confirm;
+use crate::console::stack::Page;
 use crate::host::HostBackend;
 use crate::runtime::poller::SnapshotSource;
 use crate::setup::doctor::{Finding, diagnose};
@@ -68,13 +68,15 @@ pub async fn run<S: SnapshotSource, H: HostBackend>(
 pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
     match c {
         // Open (and run), or close.
-        Command::Doctor if app.doctor.take().is_none() => {
-            app.doctor = Some(DoctorView {
+        Command::Doctor if app.stack.doctor().is_some() => return app.stack.close_page(),
+        Command::Doctor => {
+            let mut effects = app.stack.show(Page::Doctor(DoctorView {
                 findings: None,
                 nav: Nav::default(),
                 ask: Ask::default(),
-            });
-            return vec![Effect::RunDoctor(Ask::default())];
+            }));
+            effects.push(Effect::RunDoctor(Ask::default()));
+            return effects;
         }
         Command::DoctorFix => fix(app),
         _ => {}
@@ -84,7 +86,7 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
 
 /// The findings came back.
 pub fn read(app: &mut App, findings: Result<Vec<Finding>, String>) {
-    if let Some(view) = &mut app.doctor {
+    if let Some(view) = app.stack.doctor_mut() {
         let len = findings.as_ref().map_or(0, Vec::len);
         view.nav.selected = view.nav.selected.min(len.saturating_sub(1));
         view.findings = Some(findings);
@@ -92,7 +94,9 @@ pub fn read(app: &mut App, findings: Result<Vec<Finding>, String>) {
 }
 
 pub fn movement(app: &mut App, c: Command) {
-    let Some(view) = &mut app.doctor else { return };
+    let Some(view) = app.stack.doctor_mut() else {
+        return;
+    };
     let len = view
         .findings
         .as_ref()
@@ -103,7 +107,7 @@ pub fn movement(app: &mut App, c: Command) {
 
 /// The selected finding, if the doctor has answered.
 pub fn selected(app: &App) -> Option<&Finding> {
-    let view = app.doctor.as_ref()?;
+    let view = app.stack.doctor()?;
     view.findings
         .as_ref()?
         .as_ref()
@@ -112,10 +116,6 @@ pub fn selected(app: &App) -> Option<&Finding> {
 }
 
 fn fix(app: &mut App) {
-    if app.read_only {
-        app.flash_error(READ_ONLY);
-        return;
-    }
     let Some(finding) = selected(app).cloned() else {
         app.flash_error("no finding selected");
         return;
@@ -130,5 +130,6 @@ fn fix(app: &mut App) {
         return;
     }
     let title = format!("Fix: {}?", finding.what);
-    app.modal = Some(Modal::Confirm(Confirm::new(title, finding.fix, None)));
+    app.stack
+        .set_modal(Modal::Confirm(Confirm::new(title, finding.fix, None)));
 }

@@ -7,8 +7,8 @@ pub mod rows;
 
 use crate::console::action::{Command, Effect};
 use crate::console::app::{App, Modal, Nav};
-use crate::console::changes::READ_ONLY;
 use crate::console::form::Confirm;
+use crate::console::stack::Page;
 use crate::host::{HostError, HostOp, HostState};
 use form::HostForm;
 
@@ -30,15 +30,18 @@ const PAGE: isize = 10;
 
 /// The host as just read by the poller.
 pub fn observe(app: &mut App, host: HostState) {
-    app.host_state = Some(host);
+    app.director.host_state = Some(host);
     let len = rows_len(app);
-    if let Some(pane) = &mut app.host_pane {
+    if let Some(pane) = app.stack.host_pane_mut() {
         pane.nav.selected = pane.nav.selected.min(len.saturating_sub(1));
     }
 }
 
 fn rows_len(app: &App) -> usize {
-    match (app.host_pane.map(|p| p.kind), &app.host_state) {
+    match (
+        app.stack.host_pane().map(|p| p.kind),
+        &app.director.host_state,
+    ) {
         (Some(PaneKind::Interfaces), Some(h)) => rows::interface_rows(h).len(),
         (Some(PaneKind::Sysctls), Some(h)) => rows::sysctl_rows(h).len(),
         _ => 0,
@@ -46,13 +49,9 @@ fn rows_len(app: &App) -> usize {
 }
 
 pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
-    if c.is_change() && app.read_only {
-        app.flash_error(READ_ONLY);
-        return vec![];
-    }
     match c {
-        Command::Interfaces => toggle(app, PaneKind::Interfaces),
-        Command::Sysctls => toggle(app, PaneKind::Sysctls),
+        Command::Interfaces => return toggle(app, PaneKind::Interfaces),
+        Command::Sysctls => return toggle(app, PaneKind::Sysctls),
         Command::BindVip => bind(app),
         Command::UnbindVip => unbind(app),
         Command::EditSysctl => edit_sysctl(app),
@@ -61,31 +60,31 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
     vec![]
 }
 
-fn toggle(app: &mut App, kind: PaneKind) {
-    app.host_pane = match app.host_pane {
-        Some(p) if p.kind == kind => None,
-        _ => Some(HostPane {
+fn toggle(app: &mut App, kind: PaneKind) -> Vec<Effect> {
+    match app.stack.host_pane() {
+        Some(p) if p.kind == kind => app.stack.close_page(),
+        _ => app.stack.show(Page::Host(HostPane {
             kind,
             nav: Nav::default(),
-        }),
-    };
+        })),
+    }
 }
 
 /// Up, down, pages, first and last row of the open pane.
 pub fn movement(app: &mut App, c: Command) {
     let len = rows_len(app);
-    let Some(pane) = &mut app.host_pane else {
+    let Some(pane) = app.stack.host_pane_mut() else {
         return;
     };
     pane.nav.step(c.rows(PAGE), len);
 }
 
 fn selected(app: &App) -> usize {
-    app.host_pane.map_or(0, |p| p.nav.selected)
+    app.stack.host_pane().map_or(0, |p| p.nav.selected)
 }
 
 fn bind(app: &mut App) {
-    let Some(host) = &app.host_state else {
+    let Some(host) = &app.director.host_state else {
         app.flash_error("the host has not been read yet");
         return;
     };
@@ -101,11 +100,11 @@ fn bind(app: &mut App) {
         })
         .map_or(String::new(), |l| l.name.clone());
     let form = HostForm::bind(host, &dev);
-    app.modal = Some(Modal::Host(form));
+    app.stack.set_modal(Modal::Host(form));
 }
 
 fn unbind(app: &mut App) {
-    let Some(host) = &app.host_state else {
+    let Some(host) = &app.director.host_state else {
         app.flash_error("the host has not been read yet");
         return;
     };
@@ -117,7 +116,7 @@ fn unbind(app: &mut App) {
         app.flash_error("select an address to unbind: this interface has none");
         return;
     };
-    let services = rows::services_on(app.snapshot.as_ref(), addr.addr);
+    let services = rows::services_on(app.director.snapshot.as_ref(), addr.addr);
     let why = match services.len() {
         0 => String::new(),
         1 => " Its service gets no more traffic here.".to_string(),
@@ -132,11 +131,12 @@ fn unbind(app: &mut App) {
         addr: addr.addr,
         prefix: addr.prefix,
     };
-    app.modal = Some(Modal::Confirm(Confirm::new(title, vec![op], None)));
+    app.stack
+        .set_modal(Modal::Confirm(Confirm::new(title, vec![op], None)));
 }
 
 fn edit_sysctl(app: &mut App) {
-    let Some(host) = &app.host_state else {
+    let Some(host) = &app.director.host_state else {
         app.flash_error("the host has not been read yet");
         return;
     };
@@ -146,9 +146,26 @@ fn edit_sysctl(app: &mut App) {
     match &row.value {
         Some(value) => {
             let form = HostForm::sysctl(host, row.info, &row.name, value);
-            app.modal = Some(Modal::Host(form));
+            app.stack.set_modal(Modal::Host(form));
         }
         None => app.flash_error(HostError::NoSysctl(row.name.clone()).to_string()),
+    }
+}
+
+impl App {
+    /// The interfaces pane's rows: one per address of each link (None before the host is read).
+    pub fn interface_rows(&self) -> Option<Vec<rows::AddrRow<'_>>> {
+        self.director.host_state.as_ref().map(rows::interface_rows)
+    }
+
+    /// The sysctls pane's rows (None before the host is read).
+    pub fn sysctl_rows(&self) -> Option<Vec<rows::SysctlRow>> {
+        self.director.host_state.as_ref().map(rows::sysctl_rows)
+    }
+
+    /// The services whose VIP is `addr`.
+    pub fn services_on(&self, addr: std::net::IpAddr) -> Vec<crate::ipvs::model::ServiceKey> {
+        rows::services_on(self.director.snapshot.as_ref(), addr)
     }
 }
 

@@ -5,7 +5,7 @@
 
 use crate::console::action::{Command, Effect};
 use crate::console::app::{App, Source};
-use crate::console::changes::READ_ONLY;
+use crate::console::stack::Page;
 use crate::host::HostBackend;
 use crate::operation::audit::{AuditLog, Context, Source as AuditSource};
 use crate::runtime::poller::SnapshotSource;
@@ -66,24 +66,21 @@ pub async fn plan<S: SnapshotSource, H: HostBackend>(
 }
 
 pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
-    if app.read_only {
-        app.flash_error(READ_ONLY);
-        return vec![];
-    }
     match c {
-        Command::Persist => match &mut app.persist {
+        Command::Persist => match app.stack.persist_mut() {
             // Esc backs out of the confirmation first.
             Some(view) if view.confirming => {
                 view.confirming = false;
                 app.flash("cancelled: nothing was written");
             }
-            Some(_) => app.persist = None,
+            Some(_) => return app.stack.close_page(),
             None => {
                 let dir = app
+                    .director
                     .persist_dir
                     .clone()
                     .unwrap_or_else(|| PathBuf::from(DEFAULT_DIR));
-                app.persist = Some(PersistView {
+                let mut effects = app.stack.show(Page::Persist(PersistView {
                     dir: dir.clone(),
                     files: None,
                     selected: 0,
@@ -91,8 +88,9 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
                     confirming: false,
                     writing: false,
                     written: None,
-                });
-                return vec![Effect::PlanPersist(dir)];
+                }));
+                effects.push(Effect::PlanPersist(dir));
+                return effects;
             }
         },
         Command::PersistWrite => return write(app),
@@ -103,12 +101,14 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
 
 fn write(app: &mut App) -> Vec<Effect> {
     // The demo's table is imaginary: it goes to /etc only if the operator pointed it elsewhere.
-    let demo_to_etc = app.source == Source::Simulated && app.persist_dir.is_none();
+    let demo_to_etc =
+        app.director.source == Source::Simulated && app.director.persist_dir.is_none();
     let audit = app
+        .director
         .audit_path
         .clone()
         .map(|p| (AuditLog::at(p), Context::current(AuditSource::Console)));
-    let Some(view) = &mut app.persist else {
+    let Some(view) = app.stack.persist_mut() else {
         return vec![];
     };
     let Some(Ok(files)) = &view.files else {
@@ -142,7 +142,7 @@ fn write(app: &mut App) -> Vec<Effect> {
 
 /// The files came back.
 pub fn planned(app: &mut App, files: Result<Vec<Planned>, String>) {
-    if let Some(view) = &mut app.persist {
+    if let Some(view) = app.stack.persist_mut() {
         let len = files.as_ref().map_or(0, Vec::len);
         view.selected = view.selected.min(len.saturating_sub(1));
         view.files = Some(files);
@@ -157,7 +157,7 @@ pub fn written(app: &mut App, written: Written) -> Vec<Effect> {
     } else {
         app.flash(message);
     }
-    let Some(view) = &mut app.persist else {
+    let Some(view) = app.stack.persist_mut() else {
         return vec![];
     };
     view.writing = false;
@@ -167,7 +167,9 @@ pub fn written(app: &mut App, written: Written) -> Vec<Effect> {
 
 /// Up/Down choose the file; PageUp/PageDown scroll its contents.
 pub fn movement(app: &mut App, c: Command) {
-    let Some(view) = &mut app.persist else { return };
+    let Some(view) = app.stack.persist_mut() else {
+        return;
+    };
     let Some(Ok(files)) = &view.files else { return };
     let lines = files
         .get(view.selected)

@@ -8,7 +8,7 @@ pub mod words;
 
 use super::action::{Command, Effect};
 use super::app::{App, Modal, Nav};
-use super::changes::{Failure, Origin, Outcome, READ_ONLY};
+use super::changes::{Failure, Origin, Outcome};
 use crate::console::form::Seen;
 use crate::console::keys::keymap::Layer;
 use crate::console::panes::doctor::DoctorView;
@@ -62,28 +62,25 @@ impl Wizard {
 
 /// The wizard's commands: `W` opens it; the others act on the page shown.
 pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
-    if app.read_only && (c.is_change() || matches!(app.modal, Some(Modal::Wizard(_)))) {
-        app.modal = None;
-        app.flash_error(READ_ONLY);
-        return vec![];
-    }
     if c == Command::Wizard {
-        if app.host_state.is_none() {
+        if app.director.host_state.is_none() {
             app.flash_error(
                 "the host has not been read yet: the wizard checks its answers against it",
             );
             return vec![];
         }
-        app.modal = Some(Modal::Wizard(Wizard {
+        app.stack.set_modal(Modal::Wizard(Wizard {
             page: Page::Role(0),
         }));
         return vec![];
     }
-    let Some(Modal::Wizard(wizard)) = app.modal.take() else {
+    let Some(Modal::Wizard(wizard)) = app.stack.take_modal() else {
         return vec![];
     };
     let (next, effects) = step(app, wizard, c);
-    app.modal = next.map(Modal::Wizard);
+    if let Some(next) = next {
+        app.stack.set_modal(Modal::Wizard(next));
+    }
     effects
 }
 
@@ -113,9 +110,10 @@ fn step(app: &mut App, wizard: Wizard, c: Command) -> (Option<Wizard>, Vec<Effec
                 nav.step(c.rows(Role::ALL.len() as isize), Role::ALL.len());
                 Page::Role(nav.selected)
             }
-            (Page::Role(i), Command::WizardNext) => {
-                Page::Form(WizardForm::answers(Role::ALL[i], app.host_state.as_ref()))
-            }
+            (Page::Role(i), Command::WizardNext) => Page::Form(WizardForm::answers(
+                Role::ALL[i],
+                app.director.host_state.as_ref(),
+            )),
             (Page::Role(_), Command::WizardBack) => {
                 app.flash("setup wizard closed: nothing was changed");
                 return (None, vec![]);
@@ -131,6 +129,7 @@ fn step(app: &mut App, wizard: Wizard, c: Command) -> (Option<Wizard>, Vec<Effec
             (Page::Form(mut form), Command::WizardNext) => match form.submit_with(&seen(app)) {
                 Some((plan, ops)) => {
                     let advice = app
+                        .director
                         .host_state
                         .as_ref()
                         .map(|h| plan::advice(&plan, h))
@@ -195,7 +194,12 @@ fn step(app: &mut App, wizard: Wizard, c: Command) -> (Option<Wizard>, Vec<Effec
             (Page::Plan { form, mut preview }, Command::WizardNext) => {
                 let effects =
                     super::operate::submit(app, Origin::Wizard, preview.ops.clone(), None, None);
-                match app.in_flight.as_ref().filter(|_| !effects.is_empty()) {
+                match app
+                    .director
+                    .in_flight
+                    .as_ref()
+                    .filter(|_| !effects.is_empty())
+                {
                     Some(change) => {
                         preview.applying = Some(change.id);
                         preview.error = None;
@@ -219,7 +223,7 @@ fn step(app: &mut App, wizard: Wizard, c: Command) -> (Option<Wizard>, Vec<Effec
 
 /// Text typed into the wizard: a digit chooses a role on page 1; on page 2 it edits the field.
 pub fn edit(app: &mut App, req: InputRequest) {
-    let Some(Modal::Wizard(wizard)) = &mut app.modal else {
+    let Some(Modal::Wizard(wizard)) = app.stack.modal_mut() else {
         return;
     };
     match &mut wizard.page {
@@ -230,14 +234,16 @@ pub fn edit(app: &mut App, req: InputRequest) {
                     .and_then(|d| (d as usize).checked_sub(1))
                     .filter(|i| *i < Role::ALL.len())
             {
-                wizard.page =
-                    Page::Form(WizardForm::answers(Role::ALL[i], app.host_state.as_ref()));
+                wizard.page = Page::Form(WizardForm::answers(
+                    Role::ALL[i],
+                    app.director.host_state.as_ref(),
+                ));
             }
         }
         Page::Form(form) => {
             let seen = Seen {
-                table: app.snapshot.as_ref(),
-                host: app.host_state.as_ref(),
+                table: app.director.snapshot.as_ref(),
+                host: app.director.host_state.as_ref(),
             };
             form.edit_with(req, &seen)
         }
@@ -248,8 +254,8 @@ pub fn edit(app: &mut App, req: InputRequest) {
 /// What the answers are checked against: the host and the table as last read.
 fn seen(app: &App) -> Seen<'_> {
     Seen {
-        table: app.snapshot.as_ref(),
-        host: app.host_state.as_ref(),
+        table: app.director.snapshot.as_ref(),
+        host: app.director.host_state.as_ref(),
     }
 }
 
@@ -270,7 +276,7 @@ pub fn outcome_of(o: &Outcome) -> Option<(u64, Option<(String, bool)>)> {
 pub fn applied(app: &mut App, (id, failure): (u64, Option<(String, bool)>)) {
     let Some(Modal::Wizard(Wizard {
         page: Page::Plan { preview, .. },
-    })) = &mut app.modal
+    })) = app.stack.modal_mut()
     else {
         return;
     };
@@ -281,7 +287,7 @@ pub fn applied(app: &mut App, (id, failure): (u64, Option<(String, bool)>)) {
     match failure {
         None => {
             let ask = preview.ask.clone();
-            app.modal = None;
+            app.stack.close_modal();
             open_doctor(app, ask);
         }
         Some((message, clean)) => {
@@ -297,10 +303,12 @@ pub fn applied(app: &mut App, (id, failure): (u64, Option<(String, bool)>)) {
 
 /// The doctor pane, opened to look at the result as the plan's role (`Effect::RunDoctor` runs it).
 fn open_doctor(app: &mut App, ask: Ask) {
-    app.host_pane = None;
-    app.doctor = Some(DoctorView {
-        findings: None,
-        nav: Nav::default(),
-        ask,
-    });
+    // The effect of closing a page other than the connections pane is none.
+    let _ = app
+        .stack
+        .show(crate::console::stack::Page::Doctor(DoctorView {
+            findings: None,
+            nav: Nav::default(),
+            ask,
+        }));
 }

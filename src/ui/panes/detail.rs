@@ -6,7 +6,7 @@
 //! on every sample, which over SSH is most of what a trend would otherwise cost.
 
 use crate::console::app::{App, Focus};
-use crate::console::view::{dest_label, service_label};
+use crate::ipvs::label::{dest_label, service_label};
 use crate::ipvs::rates::{History, RateSource, Sample};
 use crate::ui::format;
 use crate::ui::table::pane_title;
@@ -30,7 +30,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         pane_title(f, area, "Trend".into(), vec![], false, theme);
         return;
     };
-    let name = match (app.focus, app.current_dest()) {
+    let name = match (app.tables.focus, app.current_dest()) {
         (Focus::Servers, Some(d)) => format!(
             "{} of {}",
             dest_label(d),

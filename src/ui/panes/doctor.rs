@@ -30,7 +30,9 @@ const DETAIL: u16 = 7;
 
 /// Returns the first row shown, so that scrolling goes on from there.
 pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> usize {
-    let Some(view) = &app.doctor else { return 0 };
+    let Some(view) = app.stack.doctor() else {
+        return 0;
+    };
     let findings = match &view.findings {
         None => {
             table::pane_title(f, area, "Doctor".into(), vec![], true, theme);

@@ -3,7 +3,7 @@
 //! polling fails. The age of the table shows only when a poll is late.
 
 use crate::console::app::{App, Source};
-use crate::console::view::service_conns;
+use crate::ipvs::label::service_conns;
 use crate::ipvs::rates::RateSource;
 use crate::ui::format;
 use crate::ui::theme::Theme;
@@ -21,7 +21,7 @@ pub const READ_ONLY_NOTE: &str =
 
 /// The note's lines: one, or split after its `;` when the window is narrower.
 fn read_only_note(app: &App, width: u16) -> Vec<String> {
-    if app.source != Source::ReadOnly {
+    if app.director.source != Source::ReadOnly {
         return vec![];
     }
     let whole = format!(" {READ_ONLY_NOTE}");
@@ -51,12 +51,16 @@ pub fn height(app: &App, width: u16) -> u16 {
 /// estimator has stopped (counters and kernel rates frozen).
 fn warning(app: &App) -> Option<String> {
     // Read-only, counters are always zero while connections come and go: that is no stall.
-    if app.poll_error.is_none() && app.source != Source::ReadOnly && app.rates.estimator_stalled() {
+    if app.director.poll_error.is_none()
+        && app.director.source != Source::ReadOnly
+        && app.director.rates.estimator_stalled()
+    {
         return Some(" ESTIMATOR STALLED: counters have not moved for over 6 s although traffic came; rates read 0 (is net.ipv4.vs.run_estimation 0?) ".into());
     }
-    let (error, at) = app.poll_error.as_ref()?;
-    app.snapshot.as_ref()?;
+    let (error, at) = app.director.poll_error.as_ref()?;
+    app.director.snapshot.as_ref()?;
     let shown = app
+        .director
         .last_ok
         .map(|t| {
             format!(
@@ -100,7 +104,7 @@ fn line(parts: Vec<Part>, width: u16) -> Line<'static> {
 
 /// Counts and connections; traffic in and out.
 fn totals(app: &App) -> Option<(Vec<Part>, Vec<Part>)> {
-    let s = app.snapshot.as_ref()?;
+    let s = app.director.snapshot.as_ref()?;
     let servers: usize = s.services.iter().map(|s| s.dests.len()).sum();
     let (active, inactive) = s
         .services
@@ -170,13 +174,13 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut first = vec![vec![
         Span::styled("ipvs-tui", theme.title),
         Span::raw(" "),
-        Span::styled(app.host.clone(), theme.title),
+        Span::styled(app.director.host.clone(), theme.title),
     ]];
     let mut badges = Vec::new();
-    if app.source == Source::Simulated {
+    if app.director.source == Source::Simulated {
         badges.push(Span::styled(" SIMULATED ", theme.badge));
     }
-    if app.read_only {
+    if app.director.read_only {
         badges.push(Span::styled(" READ-ONLY ", theme.badge));
     }
     if app.frozen {
@@ -186,7 +190,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         first.push(badges);
     }
     let every = format::interval(app.interval);
-    match app.last_ok {
+    match app.director.last_ok {
         // The age only when the table is older than polling on time explains: a second that
         // ticks in a corner would be most of what an idle console writes to the terminal.
         Some(t) if late(app, app.now.saturating_duration_since(t)) => {
@@ -202,7 +206,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             ]);
         }
         Some(_) => first.push(vec![Span::raw(format!("every {every}"))]),
-        None if app.poll_error.is_some() => {
+        None if app.director.poll_error.is_some() => {
             first.push(vec![Span::styled(" NOT CONNECTED ", theme.warning)])
         }
         None => first.push(vec![Span::styled(
@@ -210,9 +214,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             theme.dim,
         )]),
     }
-    if app.snapshot.is_some() && app.source == Source::ReadOnly {
+    if app.director.snapshot.is_some() && app.director.source == Source::ReadOnly {
         first.push(vec![Span::raw("no counters, no rates")]);
-    } else if app.snapshot.is_some() {
+    } else if app.director.snapshot.is_some() {
         // Which rates these are; the trend pane says what time the selected one covers.
         first.push(vec![Span::raw(match (app.rate_source, app.total_rate()) {
             (RateSource::Own, Some(_)) => "own rates",
@@ -220,7 +224,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             (RateSource::Kernel, _) => "kernel rates (8s average)",
         })]);
     }
-    if let Some(s) = &app.snapshot {
+    if let Some(s) = &app.director.snapshot {
         first.push(vec![Span::raw(format!("IPVS {}", s.info.version_string()))]);
         first.push(vec![Span::raw(format!(
             "conn table {}",

@@ -3,9 +3,9 @@
 //! VIPs of services that are bound nowhere on this host.
 
 use crate::console::app::App;
-use crate::console::panes::hostpanes::rows::{self, AddrRow};
-use crate::console::view::service_label;
+use crate::console::panes::hostpanes::rows::AddrRow;
 use crate::host::vips::vip_bindings;
+use crate::ipvs::label::service_label;
 use crate::ui::table::{self, ColumnSpec, RowData};
 use crate::ui::theme::Theme;
 use ratatui::Frame;
@@ -34,7 +34,7 @@ const COLUMNS: [ColumnSpec; 6] = [
 
 /// Returns the first row shown, so that scrolling goes on from there.
 pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> usize {
-    let Some(host) = &app.host_state else {
+    let Some(host) = &app.director.host_state else {
         table::pane_title(f, area, "Interfaces".into(), vec![], true, theme);
         f.render_widget(
             Line::styled(" reading the host…", theme.dim),
@@ -46,7 +46,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> usize {
         );
         return 0;
     };
-    let rows = rows::interface_rows(host);
+    let rows = app.interface_rows().unwrap_or_default();
     let details = vec![Span::styled("VIPs of services in bold", theme.dim)];
     table::pane_title(
         f,
@@ -57,6 +57,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> usize {
         theme,
     );
     let unbound: Vec<String> = app
+        .director
         .snapshot
         .as_ref()
         .map(|s| {
@@ -74,7 +75,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> usize {
         ..area
     };
     let shown = usize::from(list.height.saturating_sub(1)).max(1);
-    let nav = app.host_pane.map(|p| p.nav).unwrap_or_default();
+    let nav = app.stack.host_pane().map(|p| p.nav).unwrap_or_default();
     let offset = table::visible_offset(nav, shown, rows.len());
     let body = rows[offset..(offset + shown).min(rows.len())]
         .iter()
@@ -129,7 +130,7 @@ fn row(app: &App, r: &AddrRow, theme: &Theme) -> RowData {
             Line::default(),
         ),
         Some(a) => {
-            let services = rows::services_on(app.snapshot.as_ref(), a.addr);
+            let services = app.services_on(a.addr);
             let text = format!("{}/{}", a.addr, a.prefix);
             let address = if services.is_empty() {
                 Line::from(text)

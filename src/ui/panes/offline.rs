@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let Some((error, _)) = &app.poll_error else {
+    let Some((error, _)) = &app.director.poll_error else {
         return;
     };
     let mut lines = vec![

@@ -1,7 +1,8 @@
 //! The real servers of the selected service, with their share of the service's traffic.
 
 use crate::console::app::{App, Focus};
-use crate::console::view::{Column, SERVER_COLUMNS, dest_label, service_label};
+use crate::console::view::{Column, SERVER_COLUMNS};
+use crate::ipvs::label::{dest_label, service_label};
 use crate::ipvs::model::{Forward, TunnelCsum, TunnelType};
 use crate::ui::format;
 use crate::ui::table::{self, RowData};
@@ -53,7 +54,7 @@ pub fn forward(f: &Forward) -> String {
 
 /// Draws the pane; returns the body area and the first row shown, for clicks and paging.
 pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize) {
-    let focused = app.focus == Focus::Servers;
+    let focused = app.tables.focus == Focus::Servers;
     let body = Rect {
         y: area.y + 2,
         height: area.height.saturating_sub(2),
@@ -68,8 +69,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
         table::pane_title(f, area, "Real servers".into(), vec![], focused, theme);
         return (body, 0);
     };
-    let si = app.view[app.services_nav.selected];
-    let sort = &app.server_sort;
+    let si = app.tables.view[app.tables.services_nav.selected];
+    let sort = &app.tables.server_sort;
     let mut details = vec![
         Span::raw(service_label(&service.config.key)),
         Span::styled(
@@ -85,6 +86,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
         details.push(Span::styled(" ! NO AVAILABLE REAL SERVER ", theme.warning));
     }
     for drain in app
+        .director
         .drains
         .iter()
         .filter(|d| d.is_active() && *d.service() == service.config.key)
@@ -110,11 +112,11 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
         return (body, 0);
     }
     let offset = table::visible_offset(
-        app.servers_nav,
+        app.tables.servers_nav,
         usize::from(body.height),
-        app.dest_view.len(),
+        app.tables.dest_view.len(),
     );
-    let end = (offset + usize::from(body.height)).min(app.dest_view.len());
+    let end = (offset + usize::from(body.height)).min(app.tables.dest_view.len());
     // Shares of what the real servers received together: each object's own-rate window has its
     // own phase, so the service's rate is not exactly their sum.
     let total_pps: f64 = (0..service.dests.len())
@@ -122,7 +124,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
         .map(|r| r.inpkts_per_s)
         .sum();
     let n = |v| format::number(v, app.exact);
-    let rows = app.dest_view[offset..end]
+    let rows = app.tables.dest_view[offset..end]
         .iter()
         .map(|&j| {
             let d = &service.dests[j];
@@ -157,6 +159,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
         .collect();
     let columns = table::column_specs(&SERVER_COLUMNS, spec, sort);
     let selected = app
+        .tables
         .servers_nav
         .selected
         .checked_sub(offset)

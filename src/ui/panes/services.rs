@@ -1,7 +1,8 @@
 //! The services table: one row per virtual service, only the visible rows built.
 
 use crate::console::app::{App, Focus};
-use crate::console::view::{Column, SERVICE_COLUMNS, service_conns, service_label};
+use crate::console::view::{Column, SERVICE_COLUMNS};
+use crate::ipvs::label::{service_conns, service_label};
 use crate::ipvs::model::Service;
 use crate::ui::format;
 use crate::ui::table::{self, RowData};
@@ -54,7 +55,7 @@ pub const NOT_BOUND: &str = "✗";
 
 /// Known only once the host has been read; fwmark services have no VIP.
 fn vip_not_bound(app: &App, s: &Service) -> bool {
-    match (&app.host_state, s.config.key) {
+    match (&app.director.host_state, s.config.key) {
         (Some(host), crate::ipvs::model::ServiceKey::Addr { addr, .. }) => {
             !crate::host::vips::is_bound(host, addr)
         }
@@ -64,14 +65,18 @@ fn vip_not_bound(app: &App, s: &Service) -> bool {
 
 /// Draws the pane; returns the body area and the first row shown, for clicks and paging.
 pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize) {
-    let focused = app.focus == Focus::Services;
-    let total = app.snapshot.as_ref().map_or(0, |s| s.services.len());
-    let name = if app.view.len() == total {
+    let focused = app.tables.focus == Focus::Services;
+    let total = app
+        .director
+        .snapshot
+        .as_ref()
+        .map_or(0, |s| s.services.len());
+    let name = if app.tables.view.len() == total {
         format!("Services {total}")
     } else {
-        format!("Services {} of {total}", app.view.len())
+        format!("Services {} of {total}", app.tables.view.len())
     };
-    let sort = &app.service_sort;
+    let sort = &app.tables.service_sort;
     let mut details = vec![Span::styled(
         format!(
             "sorted by {}{}",
@@ -80,9 +85,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
         ),
         theme.dim,
     )];
-    if !app.filter.value().is_empty() {
+    if !app.tables.filter.value().is_empty() {
         details.push(Span::styled(
-            format!("filter \"{}\"", app.filter.value()),
+            format!("filter \"{}\"", app.tables.filter.value()),
             theme.badge,
         ));
     }
@@ -97,26 +102,30 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
         height: area.height.saturating_sub(1),
         ..area
     };
-    let Some(snapshot) = &app.snapshot else {
+    let Some(snapshot) = &app.director.snapshot else {
         f.render_widget(Line::styled(" reading IPVS…", theme.dim), table_area);
         return (body, 0);
     };
-    if app.view.is_empty() {
+    if app.tables.view.is_empty() {
         let text = if total == 0 {
             " No virtual services on this host.".to_string()
         } else {
             format!(
                 " No service matches \"{}\" (Esc clears the filter).",
-                app.filter.value()
+                app.tables.filter.value()
             )
         };
         f.render_widget(Line::styled(text, theme.dim), table_area);
         return (body, 0);
     }
-    let offset = table::visible_offset(app.services_nav, usize::from(body.height), app.view.len());
-    let end = (offset + usize::from(body.height)).min(app.view.len());
+    let offset = table::visible_offset(
+        app.tables.services_nav,
+        usize::from(body.height),
+        app.tables.view.len(),
+    );
+    let end = (offset + usize::from(body.height)).min(app.tables.view.len());
     let n = |v| format::number(v, app.exact);
-    let rows = app.view[offset..end]
+    let rows = app.tables.view[offset..end]
         .iter()
         .map(|&i| {
             let s = &snapshot.services[i];
@@ -153,6 +162,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
         .collect();
     let columns = table::column_specs(&SERVICE_COLUMNS, spec, sort);
     let selected = app
+        .tables
         .services_nav
         .selected
         .checked_sub(offset)

@@ -3,7 +3,7 @@
 //! what the selected one does.
 
 use crate::console::app::App;
-use crate::console::panes::hostpanes::rows::{self, SysctlRow};
+use crate::console::panes::hostpanes::rows::SysctlRow;
 use crate::host::parse::describe;
 use crate::ui::table::{self, ColumnSpec, RowData};
 use crate::ui::theme::Theme;
@@ -32,7 +32,7 @@ const DETAIL: u16 = 4;
 
 /// Returns the first row shown, so that scrolling goes on from there.
 pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> usize {
-    let Some(host) = &app.host_state else {
+    let Some(rows) = app.sysctl_rows() else {
         table::pane_title(f, area, "Sysctls".into(), vec![], true, theme);
         f.render_widget(
             Line::styled(" reading the host…", theme.dim),
@@ -44,7 +44,6 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> usize {
         );
         return 0;
     };
-    let rows = rows::sysctl_rows(host);
     let details = vec![Span::styled(
         "effective: what the kernel acts on (the higher of all and the interface)",
         theme.dim,
@@ -63,7 +62,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> usize {
         ..area
     };
     let shown = usize::from(list.height.saturating_sub(1)).max(1);
-    let nav = app.host_pane.map(|p| p.nav).unwrap_or_default();
+    let nav = app.stack.host_pane().map(|p| p.nav).unwrap_or_default();
     let offset = table::visible_offset(nav, shown, rows.len());
     let body = rows[offset..(offset + shown).min(rows.len())]
         .iter()

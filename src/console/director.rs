@@ -1,0 +1,86 @@
+//! One director: everything the console knows of one IPVS table and the host around it.
+//!
+//! `App` holds the director it shows (a list of them later, with `--on`) beside the page and
+//! overlay stack and the view settings. Nothing about one director lives outside this struct,
+//! except its backend: that lives in the runtime (the poller reads through it, the executor
+//! applies changes through it), since console state is pure data that tests build by hand.
+
+use super::app::{Source, UndoStep};
+use super::changes::Change;
+use super::drain::machine::Drain;
+use crate::host::HostState;
+use crate::ipvs::Error;
+use crate::ipvs::model::{ServiceKey, Snapshot};
+use crate::ipvs::rates::RateTracker;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::time::Instant;
+
+pub struct Director {
+    /// Where the table comes from (and its badge: SIMULATED, READ-ONLY).
+    pub source: Source,
+    /// The host's name, as the header shows it.
+    pub host: String,
+    /// The last snapshot shown (kept while polls fail, and while frozen).
+    pub snapshot: Option<Snapshot>,
+    /// The host around IPVS (links, addresses, sysctls) as last read by the poller.
+    pub host_state: Option<HostState>,
+    pub last_ok: Option<Instant>,
+    /// The latest poll failure, cleared by the next good poll.
+    pub poll_error: Option<(Error, Instant)>,
+    /// Rates and sparkline histories of every shown poll.
+    pub rates: RateTracker,
+    /// ipvsadm's order of `snapshot.services` (rank per index), the default sort.
+    pub(crate) ipvsadm_rank: Vec<usize>,
+    /// Changes made in this console, newest last: `u` applies the last one's inverse.
+    pub undo: Vec<UndoStep>,
+    /// Real servers being drained (and drains whose last change is on its way).
+    pub drains: Vec<Drain>,
+    /// The change being applied (one at a time), and the id of the next.
+    pub in_flight: Option<Change>,
+    pub next_change: u64,
+    /// Where changes are recorded (None: not audited, as in the demo).
+    pub audit_path: Option<PathBuf>,
+    /// Changes are off (--read-only, the config file, or no root): no change key is bound.
+    pub read_only: bool,
+    /// Where the persist pane writes (None: /etc).
+    pub persist_dir: Option<PathBuf>,
+}
+
+impl Director {
+    pub fn new(source: Source, host: impl Into<String>) -> Director {
+        Director {
+            source,
+            host: host.into(),
+            snapshot: None,
+            host_state: None,
+            last_ok: None,
+            poll_error: None,
+            rates: RateTracker::default(),
+            ipvsadm_rank: Vec::new(),
+            undo: Vec::new(),
+            drains: Vec::new(),
+            in_flight: None,
+            next_change: 1,
+            audit_path: None,
+            // /proc/net/ip_vs can only be read.
+            read_only: source == Source::ReadOnly,
+            persist_dir: None,
+        }
+    }
+
+    /// IPVS cannot be read right now and this is not the demo: the demo is offered.
+    pub fn offline(&self) -> bool {
+        self.source != Source::Simulated && self.poll_error.is_some()
+    }
+
+    /// The drain in progress of a real server, if any.
+    pub fn drain_of(&self, service: &ServiceKey, addr: IpAddr, port: u16) -> Option<&Drain> {
+        self.drains.iter().find(|d| {
+            d.is_active()
+                && d.service() == service
+                && d.dest().addr == addr
+                && d.dest().port == port
+        })
+    }
+}
