@@ -11,4 +11,5 @@ pub mod host;
 pub mod ipvs;
 pub mod operation;
 pub mod setup;
+pub mod sys;
 pub mod ui;

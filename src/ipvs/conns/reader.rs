@@ -225,19 +225,12 @@ TCP CB007102 AD78 CB007164 0051 0A0A000B 0051 ESTABLISHED     894";
     #[test]
     fn async_read_reports_progress_and_cancels() {
         use std::io::Write;
-        use std::os::unix::ffi::OsStrExt;
         use std::time::Duration;
         let dir = std::env::temp_dir().join(format!("conns_reader_{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let fifo = dir.join("ip_vs_conn");
-        let path = std::ffi::CString::new(fifo.as_os_str().as_bytes()).unwrap();
-        // SAFETY: a valid NUL-terminated path.
-        assert_eq!(
-            unsafe { libc::mkfifo(path.as_ptr(), 0o600) },
-            0,
-            "mkfifo {}",
-            fifo.display()
-        );
+        nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600))
+            .unwrap_or_else(|e| panic!("mkfifo {}: {e}", fifo.display()));
         let line = "TCP CB007102 AD74 CB007164 0051 0A0A000C 0051 ESTABLISHED     894\n";
         let (progress, cancel) = (
             Arc::new(Progress::default()),
