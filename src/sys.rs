@@ -1,5 +1,6 @@
 //! Safe wrappers over the few process-wide facts and calls we need from the system (through
-//! `nix`): who we are, the host's name, stopping ourselves for job control.
+//! `nix`): who we are, the host's name, stopping ourselves for job control; and the one async
+//! runtime the program runs on.
 
 /// This host's name, or "localhost" when it cannot be read.
 pub fn host_name() -> String {
@@ -28,4 +29,14 @@ pub fn real_uid() -> u32 {
 pub fn stop_self() {
     // raise(3) fails only for an invalid signal number, and SIGSTOP is valid.
     let _ = nix::sys::signal::raise(nix::sys::signal::Signal::SIGSTOP);
+}
+
+/// The single-threaded tokio runtime that the command line and the console run on. When it
+/// cannot be built, says so on standard error and returns None (the caller exits with 1).
+pub fn runtime() -> Option<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .inspect_err(|e| eprintln!("ipvs-tui: cannot start the async runtime: {e}"))
+        .ok()
 }

@@ -47,15 +47,8 @@ pub fn run(options: Options) -> i32 {
         );
         return 2;
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("ipvs-tui: cannot start the async runtime: {e}");
-            return 1;
-        }
+    let Some(runtime) = crate::sys::runtime() else {
+        return 1;
     };
     tokio::task::LocalSet::new().block_on(&runtime, console(options))
 }
