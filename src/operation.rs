@@ -120,17 +120,14 @@ pub fn record(
     context: &Context,
 ) -> std::io::Result<()> {
     match op {
-        Operation::Ipvs(ipvs_op) => {
-            let result = result.clone().map_err(|e| match e {
-                OperationError::Ipvs(e) => e,
-                other => ipvs::Error::Refused(other.to_string()),
-            });
-            log.record(ipvs_op, &result, &before.0, context)
-        }
+        Operation::Ipvs(ipvs_op) => log.record(ipvs_op, result, &before.0, context),
         Operation::Host(host_op) => {
             // HostOp holds only strings, numbers and addresses: it always serialises.
             let value = serde_json::to_value(host_op).unwrap_or(serde_json::Value::Null);
-            let result = result.clone().map_err(|e| e.to_string());
+            let result = result
+                .as_ref()
+                .map_err(|e| e as &dyn std::fmt::Display)
+                .copied();
             log.record_change(
                 host_op.to_command(),
                 value,

@@ -11,7 +11,7 @@ use std::io::Read;
 use std::path::Path;
 
 pub async fn run(file: Option<&Path>, log: &AuditLog) -> Result<(), Failure> {
-    let (name, text) = read_input(file).map_err(|e| Failure::Ipvs(Error::Io(e)))?;
+    let (name, text) = read_input(file).map_err(Failure::Ipvs)?;
     let rules = match rules::parse_rules(&text) {
         Ok(rules) => rules,
         Err(errors) => {
@@ -62,20 +62,20 @@ pub async fn run(file: Option<&Path>, log: &AuditLog) -> Result<(), Failure> {
     }
 }
 
-fn read_input(file: Option<&Path>) -> Result<(String, String), String> {
+fn read_input(file: Option<&Path>) -> Result<(String, String), Error> {
     match file {
         None => read_stdin(),
         Some(p) if p == Path::new("-") => read_stdin(),
         Some(p) => std::fs::read_to_string(p)
             .map(|text| (p.display().to_string(), text))
-            .map_err(|e| format!("cannot read {}: {e}", p.display())),
+            .map_err(|e| Error::io(format!("cannot read {}", p.display()), e)),
     }
 }
 
-fn read_stdin() -> Result<(String, String), String> {
+fn read_stdin() -> Result<(String, String), Error> {
     let mut text = String::new();
     std::io::stdin()
         .read_to_string(&mut text)
-        .map_err(|e| format!("cannot read standard input: {e}"))?;
+        .map_err(|e| Error::io("cannot read standard input", e))?;
     Ok(("stdin".to_string(), text))
 }

@@ -18,7 +18,7 @@ use std::path::Path;
 pub async fn run(file: &Path, dry_run: bool, log: &AuditLog) -> Result<(), Failure> {
     let name = file.display().to_string();
     let text = std::fs::read_to_string(file)
-        .map_err(|e| Failure::Ipvs(Error::Io(format!("cannot read {name}: {e}"))))?;
+        .map_err(|e| Failure::Ipvs(Error::io(format!("cannot read {name}"), e)))?;
     let plan = match Plan::parse(&text) {
         Ok(plan) => plan,
         Err(errors) => return Err(report_plan_errors(&name, &errors)),

@@ -245,9 +245,9 @@ pub enum Action {
     /// The host around IPVS as just read (links, addresses, sysctls).
     HostRead(Box<crate::host::HostState>),
     /// The doctor's findings, or why it could not look.
-    DoctorRead(Result<Vec<crate::setup::doctor::Finding>, String>),
+    DoctorRead(Result<Vec<crate::setup::doctor::Finding>, crate::setup::gather::GatherError>),
     /// The files `P` would write and how each stands on disk, or why they could not be made.
-    PersistPlanned(Result<Vec<super::persist::Planned>, String>),
+    PersistPlanned(Result<Vec<super::persist::Planned>, super::persist::PlanFilesError>),
     /// What writing them did.
     PersistWritten(crate::setup::persist::Written),
     /// A left click at a screen cell.
@@ -277,7 +277,7 @@ pub enum Action {
     /// A connection read came back: read `id`, which took `took` and ended at `at`.
     ConnsRead {
         id: u64,
-        result: Result<Box<Outcome>, String>,
+        result: Result<Box<Outcome>, crate::ipvs::conns::ReadError>,
         took: Duration,
         at: Instant,
     },

@@ -38,12 +38,14 @@ pub struct Poller {
     focus: watch::Sender<Option<ServiceKey>>,
     changes: mpsc::UnboundedSender<Change>,
     /// The doctor's findings, one answer per `run_doctor`.
-    pub diagnoses:
-        mpsc::UnboundedReceiver<std::result::Result<Vec<crate::setup::doctor::Finding>, String>>,
+    pub diagnoses: mpsc::UnboundedReceiver<
+        std::result::Result<Vec<crate::setup::doctor::Finding>, crate::setup::gather::GatherError>,
+    >,
     doctor: mpsc::UnboundedSender<Ask>,
     /// The persist pane's files, one answer per `plan_persist`.
-    pub persist_plans:
-        mpsc::UnboundedReceiver<std::result::Result<Vec<super::persist::Planned>, String>>,
+    pub persist_plans: mpsc::UnboundedReceiver<
+        std::result::Result<Vec<super::persist::Planned>, super::persist::PlanFilesError>,
+    >,
     persist: mpsc::UnboundedSender<std::path::PathBuf>,
     task: JoinHandle<()>,
     /// Where the connections pane reads the connections of what this poller polls.

@@ -11,9 +11,9 @@ pub use before::before_lines;
 pub use entry::{Entry, Outcome, Source};
 pub use read::{Tail, read_last};
 
-use super::error::Error;
 use super::model::Snapshot;
 use super::op::IpvsOp;
+use crate::operation::OperationError;
 use std::fs::{DirBuilder, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
@@ -92,7 +92,7 @@ impl AuditLog {
     pub fn record(
         &self,
         op: &IpvsOp,
-        result: &Result<(), Error>,
+        result: &Result<(), OperationError>,
         before: &Snapshot,
         context: &Context,
     ) -> io::Result<()> {
@@ -110,7 +110,7 @@ impl AuditLog {
         &self,
         command: String,
         op: serde_json::Value,
-        result: Result<(), String>,
+        result: Result<(), &dyn std::fmt::Display>,
         before: Vec<String>,
         context: &Context,
     ) -> io::Result<()> {
