@@ -19,7 +19,7 @@ fn io(context: String, e: std::io::Error) -> Failure {
 
 pub async fn run(dir: &Path, dry_run: bool, force: bool, log: &AuditLog) -> Result<(), Failure> {
     // A real server may have no IPVS: then it persists its VIPs and sysctls only.
-    let (_, (ipvs, host)) = read_system(false).await?;
+    let (_, crate::operation::State { table: ipvs, host }) = read_system(false).await?;
     let exe = std::env::current_exe()
         .map_err(|e| io("cannot tell where ipvs-tui is installed".into(), e))?;
     let files = persist::render(dir, &exe, &ipvs, &host);
@@ -136,8 +136,8 @@ pub async fn restore_boot(dir: &Path, file: Option<&Path>, log: &AuditLog) -> Re
     }
     let (kernel, before) = read_system(!rules.is_empty()).await?;
     let ipvs_ops: Vec<_> = rules.into_iter().map(|r| r.op).collect();
-    let mut ops = persist::boot_host_operations(&host_file, &before.1);
-    ops.extend(persist::boot_ipvs_operations(&ipvs_ops, &before.0));
+    let mut ops = persist::boot_host_operations(&host_file, &before.host);
+    ops.extend(persist::boot_ipvs_operations(&ipvs_ops, &before.table));
     for op in &ops {
         println!("  {}", op.to_command());
     }

@@ -6,7 +6,7 @@ use crate::ipvs::audit::{AuditLog, Context, Source};
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::rules::{self, Rule};
 use crate::ipvs::{Backend, Error};
-use crate::operation::{AuditedOps, IpvsOnly, Operation, apply_plan};
+use crate::operation::{AuditedOps, IpvsOnly, Operation, State, apply_plan};
 use std::io::Read;
 use std::path::Path;
 
@@ -26,7 +26,7 @@ pub async fn run(file: Option<&Path>, log: &AuditLog) -> Result<(), Failure> {
         }
     };
     let kernel = KernelBackend::connect().await?;
-    let state = (kernel.snapshot().await?, HostState::default());
+    let state = State::new(kernel.snapshot().await?, HostState::default());
     let target = AuditedOps::new(
         IpvsOnly(&kernel),
         log,
