@@ -24,7 +24,7 @@ impl DrainPrompt {
     pub fn title(&self) -> String {
         format!(
             "Drain {} of {}",
-            AddrPort(&self.dest.addr, self.dest.port),
+            AddrPort(self.dest.addr, self.dest.port),
             self.service
         )
     }
@@ -113,7 +113,7 @@ pub fn applied(app: &mut App, outcome: &Outcome) {
     };
     let (service, original) = (*drain.service(), *drain.dest());
     let id = Some((service, original.addr, original.port));
-    let who = AddrPort(&original.addr, original.port).to_string();
+    let who = AddrPort(original.addr, original.port).to_string();
     match &outcome.result {
         Ok(()) => {
             let status = drain.status();

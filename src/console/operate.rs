@@ -47,7 +47,7 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
             (Focus::Servers, Some(svc), Some(d)) => {
                 let title = format!(
                     "Delete the real server {} of {}?",
-                    crate::ipvs::model::AddrPort(&d.addr, d.port),
+                    crate::ipvs::model::AddrPort(d.addr, d.port),
                     svc.key
                 );
                 let op = IpvsOp::DeleteDest {

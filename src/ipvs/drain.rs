@@ -194,7 +194,7 @@ impl Drain {
     pub fn status(&self) -> DrainStatus {
         let elapsed = self.now.duration_since(self.started);
         let time_left = self.deadline.map(|d| d.saturating_sub(elapsed));
-        let who = AddrPort(&self.original.addr, self.original.port);
+        let who = AddrPort(self.original.addr, self.original.port);
         let counts = match self.counts {
             Some(c) => format!(
                 "{} active, {} inactive, {} persistent",
@@ -248,7 +248,7 @@ fn service_name(key: &ServiceKey) -> String {
             protocol,
             addr,
             port,
-        } => format!("{} {}", protocol.name(), AddrPort(addr, *port)),
+        } => format!("{} {}", protocol.name(), AddrPort(*addr, *port)),
         ServiceKey::Fwmark {
             mark,
             family: Family::Inet,

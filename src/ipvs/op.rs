@@ -63,7 +63,7 @@ impl IpvsOp {
                 addr,
                 port,
             } => {
-                format!("-d {service} -r {}", super::model::AddrPort(addr, *port))
+                format!("-d {service} -r {}", super::model::AddrPort(*addr, *port))
             }
             IpvsOp::Zero(None) => "-Z".to_string(),
             IpvsOp::Zero(Some(k)) => format!("-Z {k}"),

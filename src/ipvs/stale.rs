@@ -51,7 +51,7 @@ impl Expected {
                 let Some(now) = now else {
                     return Err(vanished(format!(
                         "the real server {} of {service}",
-                        super::model::AddrPort(&was.addr, was.port)
+                        super::model::AddrPort(was.addr, was.port)
                     )));
                 };
                 if now.config == *was {
@@ -59,7 +59,7 @@ impl Expected {
                 }
                 let what = format!(
                     "the real server {} of {service}",
-                    super::model::AddrPort(&was.addr, was.port)
+                    super::model::AddrPort(was.addr, was.port)
                 );
                 Err(changed(
                     what,

@@ -225,7 +225,7 @@ fn check_against_host(plan: &Plan, host: &HostState) -> Vec<PlanError> {
     }
     for s in &plan.services {
         for rs in &s.real_servers {
-            let at = AddrPort(&rs.dest.addr, rs.dest.port);
+            let at = AddrPort(rs.dest.addr, rs.dest.port);
             match plan.role {
                 Role::DrDirector if net::connected_link(host, rs.dest.addr, plan.vip).is_none() => {
                     err(

@@ -36,7 +36,7 @@ pub fn problems(ops: &[IpvsOp], table: &Snapshot) -> Vec<Problem> {
                     fail(None, gone(service));
                     continue;
                 };
-                let server = AddrPort(&dest.addr, dest.port);
+                let server = AddrPort(dest.addr, dest.port);
                 let exists = svc
                     .dests
                     .iter()

@@ -19,13 +19,13 @@ pub fn service_name(key: &ServiceKey) -> String {
             protocol,
             addr,
             port,
-        } => format!("{} {}", protocol.name(), AddrPort(addr, *port)),
+        } => format!("{} {}", protocol.name(), AddrPort(*addr, *port)),
         ServiceKey::Fwmark { mark, family } => format!("fwmark {mark} ({family})"),
     }
 }
 
 fn dest_name(addr: &IpAddr, port: u16) -> String {
-    AddrPort(addr, port).to_string()
+    AddrPort(*addr, port).to_string()
 }
 
 fn kernel(errno: i32, message: String) -> Error {
