@@ -12,13 +12,12 @@ use super::view::{self, Column, SortSpec};
 use crate::ipvs::Error;
 use crate::ipvs::audit::Tail;
 use crate::ipvs::drain::Drain;
-use crate::ipvs::model::{Dest, Service, ServiceKey, Snapshot};
+use crate::ipvs::model::{Dest, DestKey, Service, ServiceKey, Snapshot};
 use crate::ipvs::rates::{RateSource, RateTracker};
 use crate::ipvs::stale::Expected;
 use crate::operation::Operation;
 use ratatui::layout::Rect;
 use std::io;
-use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -122,7 +121,7 @@ pub struct UndoStep {
     pub commands: String,
     pub ops: Vec<Operation>,
     /// The real server whose drain this step starts: undoing it cancels the drain.
-    pub drain: Option<(ServiceKey, IpAddr, u16)>,
+    pub drain: Option<(ServiceKey, DestKey)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,7 +164,7 @@ pub struct App {
     pub servers_nav: Nav,
     /// What is selected, by identity, so the selection follows it across polls and re-sorts.
     pub selected_service: Option<ServiceKey>,
-    pub selected_dest: Option<(IpAddr, u16)>,
+    pub selected_dest: Option<DestKey>,
     pub flash: Option<Flash>,
     pub screen: Screen,
     /// ipvsadm's order of `snapshot.services` (rank per index), the default sort.
@@ -297,13 +296,10 @@ impl App {
     }
 
     /// The drain in progress of a real server, if any.
-    pub fn drain_of(&self, service: &ServiceKey, addr: IpAddr, port: u16) -> Option<&Drain> {
-        self.drains.iter().find(|d| {
-            d.is_active()
-                && d.service() == service
-                && d.dest().addr == addr
-                && d.dest().port == port
-        })
+    pub fn drain_of(&self, service: &ServiceKey, dest: DestKey) -> Option<&Drain> {
+        self.drains
+            .iter()
+            .find(|d| d.is_active() && d.service() == service && d.dest().key() == dest)
     }
 
     /// Records what the last frame showed (the event loop calls this after each draw).

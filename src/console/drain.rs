@@ -6,7 +6,7 @@ use super::app::{App, Focus, Modal, UndoStep};
 use super::changes::{Change, Origin, Outcome};
 use crate::ipvs::IpvsOp;
 use crate::ipvs::drain::{Drain, DrainPhase};
-use crate::ipvs::model::{AddrPort, DestConfig, ServiceKey, Snapshot};
+use crate::ipvs::model::{AddrPort, DestConfig, DestKey, ServiceKey, Snapshot};
 use crate::operation::Operation;
 use std::time::{Duration, Instant};
 use tui_input::{Input, InputRequest};
@@ -46,7 +46,7 @@ pub fn command(app: &mut App) -> Vec<Effect> {
     if let Some(drain) = app
         .drains
         .iter_mut()
-        .find(|d| d.is_active() && *d.service() == svc && same(d.dest(), &dest))
+        .find(|d| d.is_active() && *d.service() == svc && d.dest().key() == dest.key())
     {
         let ops = drain.cancel();
         let text = drain.status().description;
@@ -112,8 +112,8 @@ pub fn applied(app: &mut App, outcome: &Outcome) {
         return;
     };
     let (service, original) = (*drain.service(), *drain.dest());
-    let id = Some((service, original.addr, original.port));
-    let who = AddrPort(original.addr, original.port).to_string();
+    let id = Some((service, original.key()));
+    let who = original.key().to_string();
     match &outcome.result {
         Ok(()) => {
             let status = drain.status();
@@ -160,10 +160,12 @@ pub fn applied(app: &mut App, outcome: &Outcome) {
 }
 
 /// Undo of a drain's start: the drain ends without a word (the undo says what it does).
-pub fn cancel_quietly(app: &mut App, service: &ServiceKey, addr: std::net::IpAddr, port: u16) {
-    for drain in app.drains.iter_mut().filter(|d| {
-        d.is_active() && d.service() == service && d.dest().addr == addr && d.dest().port == port
-    }) {
+pub fn cancel_quietly(app: &mut App, service: &ServiceKey, dest: DestKey) {
+    for drain in app
+        .drains
+        .iter_mut()
+        .filter(|d| d.is_active() && d.service() == service && d.dest().key() == dest)
+    {
         drain.cancel();
     }
     app.drains.retain(|d| d.is_active());
@@ -186,20 +188,14 @@ fn submit(app: &mut App, ops: Vec<IpvsOp>) -> Vec<Effect> {
     vec![Effect::Apply(change)]
 }
 
-fn same(a: &DestConfig, b: &DestConfig) -> bool {
-    a.addr == b.addr && a.port == b.port
-}
-
 fn concerns(op: &IpvsOp, drain: &Drain) -> bool {
     match op {
         IpvsOp::EditDest { service, dest } => {
-            service == drain.service() && same(dest, drain.dest())
+            service == drain.service() && dest.key() == drain.dest().key()
         }
-        IpvsOp::DeleteDest {
-            service,
-            addr,
-            port,
-        } => service == drain.service() && *addr == drain.dest().addr && *port == drain.dest().port,
+        IpvsOp::DeleteDest { service, dest } => {
+            service == drain.service() && *dest == drain.dest().key()
+        }
         _ => false,
     }
 }

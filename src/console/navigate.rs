@@ -123,7 +123,7 @@ fn select(app: &mut App, focus: Focus) {
             }
         }
         Focus::Servers => {
-            app.selected_dest = app.current_dest().map(|d| (d.config.addr, d.config.port));
+            app.selected_dest = app.current_dest().map(|d| d.config.key());
         }
     }
 }

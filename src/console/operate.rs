@@ -52,8 +52,7 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
                 );
                 let op = IpvsOp::DeleteDest {
                     service: svc.key,
-                    addr: d.addr,
-                    port: d.port,
+                    dest: d.key(),
                 };
                 app.modal = Some(Modal::Confirm(Confirm::new(title, vec![op], None)));
             }
@@ -106,8 +105,8 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
         Command::Undo => match app.undo.last().cloned() {
             Some(step) if app.in_flight.is_none() => {
                 app.undo.pop();
-                if let Some((service, addr, port)) = step.drain {
-                    drain::cancel_quietly(app, &service, addr, port);
+                if let Some((service, dest)) = step.drain {
+                    drain::cancel_quietly(app, &service, dest);
                 }
                 app.flash(format!("undoing: {}", step.commands));
                 return submit(app, Origin::Undo, step.ops, None, Some(step.commands));

@@ -306,16 +306,11 @@ pub fn rebuild_dests(app: &mut App) {
         primary.then(rank[a].cmp(&rank[b]))
     });
     let selected = app.selected_dest;
-    let pos = selected.and_then(|(addr, port)| {
-        view.iter()
-            .position(|&j| dests[j].config.addr == addr && dests[j].config.port == port)
-    });
+    let pos = selected.and_then(|key| view.iter().position(|&j| dests[j].config.key() == key));
     let sel = pos
         .unwrap_or(app.servers_nav.selected)
         .min(view.len().saturating_sub(1));
-    app.selected_dest = view
-        .get(sel)
-        .map(|&j| (dests[j].config.addr, dests[j].config.port));
+    app.selected_dest = view.get(sel).map(|&j| dests[j].config.key());
     app.servers_nav.selected = sel;
     app.dest_view = view;
 }

@@ -137,7 +137,7 @@ impl Drain {
         let Some(dest) = service
             .dests
             .iter()
-            .find(|d| d.config.addr == self.original.addr && d.config.port == self.original.port)
+            .find(|d| d.config.key() == self.original.key())
         else {
             return self.stop("the real server is gone: someone else removed it".into());
         };
@@ -162,8 +162,7 @@ impl Drain {
         self.phase = DrainPhase::Removed { forced: !drained };
         vec![IpvsOp::DeleteDest {
             service: self.service,
-            addr: self.original.addr,
-            port: self.original.port,
+            dest: self.original.key(),
         }]
     }
 

@@ -146,11 +146,8 @@ pub fn plan_operations(
             }
         }
         for rs in &s.real_servers {
-            let have = existing.and_then(|e| {
-                e.dests
-                    .iter()
-                    .find(|d| d.config.addr == rs.dest.addr && d.config.port == rs.dest.port)
-            });
+            let have =
+                existing.and_then(|e| e.dests.iter().find(|d| d.config.key() == rs.dest.key()));
             let service = s.config.key;
             match have {
                 None => ops.push(Operation::Ipvs(IpvsOp::AddDest {
