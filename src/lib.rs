@@ -13,4 +13,5 @@ pub mod ipvs;
 pub mod operation;
 pub mod runtime;
 pub mod setup;
+pub mod sys;
 pub mod ui;

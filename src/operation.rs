@@ -26,7 +26,17 @@ pub enum Operation {
 }
 
 /// The state an operation applies to: the IPVS table and the host, read just before.
-pub type State = (Snapshot, HostState);
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct State {
+    pub table: Snapshot,
+    pub host: HostState,
+}
+
+impl State {
+    pub fn new(table: Snapshot, host: HostState) -> State {
+        State { table, host }
+    }
+}
 
 /// Why an operation failed, in the words of the layer that refused it.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -70,13 +80,13 @@ impl Operation {
     pub fn inverse(&self, before: &State) -> Option<Vec<Operation>> {
         match self {
             Operation::Ipvs(op) => Some(
-                op.inverse(&before.0)?
+                op.inverse(&before.table)?
                     .into_iter()
                     .map(Operation::Ipvs)
                     .collect(),
             ),
             Operation::Host(op) => Some(
-                op.inverse(&before.1)?
+                op.inverse(&before.host)?
                     .into_iter()
                     .map(Operation::Host)
                     .collect(),
@@ -87,8 +97,8 @@ impl Operation {
     /// What this operation replaces in `before`, as lines for the audit log.
     pub fn before_lines(&self, before: &State) -> Vec<String> {
         match self {
-            Operation::Ipvs(op) => audit::before_lines(op, &before.0),
-            Operation::Host(op) => op.before_lines(&before.1),
+            Operation::Ipvs(op) => audit::before_lines(op, &before.table),
+            Operation::Host(op) => op.before_lines(&before.host),
         }
     }
 
@@ -105,9 +115,9 @@ impl Operation {
     pub fn apply_in_memory(&self, state: &mut State) -> Result<(), OperationError> {
         match self {
             Operation::Ipvs(op) => {
-                table::apply(&mut state.0, op).map_err(|n| errno::op_error(op, n).into())
+                table::apply(&mut state.table, op).map_err(|n| errno::op_error(op, n).into())
             }
-            Operation::Host(op) => host::memory::apply(&mut state.1, op).map_err(Into::into),
+            Operation::Host(op) => host::memory::apply(&mut state.host, op).map_err(Into::into),
         }
     }
 }
@@ -121,22 +131,19 @@ pub fn record(
     context: &Context,
 ) -> std::io::Result<()> {
     match op {
-        Operation::Ipvs(ipvs_op) => {
-            let result = result.clone().map_err(|e| match e {
-                OperationError::Ipvs(e) => e,
-                other => ipvs::Error::Refused(other.to_string()),
-            });
-            log.record(ipvs_op, &result, &before.0, context)
-        }
+        Operation::Ipvs(ipvs_op) => log.record(ipvs_op, result, &before.table, context),
         Operation::Host(host_op) => {
             // HostOp holds only strings, numbers and addresses: it always serialises.
             let value = serde_json::to_value(host_op).unwrap_or(serde_json::Value::Null);
-            let result = result.clone().map_err(|e| e.to_string());
+            let result = result
+                .as_ref()
+                .map_err(|e| e as &dyn std::fmt::Display)
+                .copied();
             log.record_change(
                 host_op.to_command(),
                 value,
                 result,
-                host_op.before_lines(&before.1),
+                host_op.before_lines(&before.host),
                 context,
             )
         }
@@ -245,7 +252,7 @@ mod tests {
         };
         let mut before = State::default();
         before
-            .1
+            .host
             .sysctls
             .insert("net.ipv4.ip_forward".into(), "0".into());
         let set: Operation = host::parse::sysctl_assignment("net.ipv4.ip_forward=1")

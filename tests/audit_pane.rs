@@ -65,11 +65,13 @@ fn tail() -> Tail {
         .enumerate()
         .map(|(i, (line, context, undo_of))| {
             let op = op(line);
-            let result =
-                table::apply(&mut Snapshot::clone(&state), &op).map_err(|errno| Error::Kernel {
+            let result = table::apply(&mut Snapshot::clone(&state), &op).map_err(|errno| {
+                Error::Kernel {
                     errno,
                     message: "the service already exists".into(),
-                });
+                }
+                .into()
+            });
             let context = match undo_of {
                 Some(c) => context.undoing(c),
                 None => (*context).clone(),

@@ -220,13 +220,10 @@ fn the_connections_pane_reads_the_simulator_through_the_loop() {
 fn a_slow_read_shows_progress_and_esc_cancels_it() {
     use ipvs_tui::runtime::conn_source::ConnSource;
     use std::io::Write;
-    use std::os::unix::ffi::OsStrExt;
     let dir = std::env::temp_dir().join(format!("console_loop_conns_{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let fifo = dir.join("ip_vs_conn");
-    let path = std::ffi::CString::new(fifo.as_os_str().as_bytes()).unwrap();
-    // SAFETY: a valid NUL-terminated path.
-    assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
     let writer = std::thread::spawn({
         let fifo = fifo.clone();
         move || {

@@ -543,8 +543,7 @@ fn a_drain_quiesces_waits_for_zero_connections_then_removes() {
         rig.app
             .drain_of(
                 &rig.app.current_service().unwrap().config.key,
-                "10.0.0.11".parse().unwrap(),
-                80
+                ipvs_tui::ipvs::model::DestKey::new("10.0.0.11".parse().unwrap(), 80)
             )
             .is_some()
     );

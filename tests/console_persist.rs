@@ -432,7 +432,8 @@ fn an_unreadable_table_makes_no_files() {
         &host,
         PathBuf::from("/etc"),
     ))
-    .unwrap_err();
+    .unwrap_err()
+    .to_string();
     assert!(
         e.starts_with("cannot read the IPVS table, so the rules file cannot be made: "),
         "{e}"

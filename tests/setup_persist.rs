@@ -6,7 +6,7 @@ use ipvs_tui::host::{Addr, HostState, Link};
 use ipvs_tui::ipvs::args::parse_args;
 use ipvs_tui::ipvs::model::Snapshot;
 use ipvs_tui::ipvs::{rules, table};
-use ipvs_tui::operation::{Operation, check_plan};
+use ipvs_tui::operation::{Operation, State, check_plan};
 use ipvs_tui::setup::persist::{self, HostFile};
 use std::path::Path;
 
@@ -189,19 +189,19 @@ fn boot_restore_plans_from_the_files() {
         }
         let mut ops = persist::boot_host_operations(&host_file, &wiped);
         ops.extend(persist::boot_ipvs_operations(&rules, &Snapshot::default()));
-        check_plan(&(Snapshot::default(), wiped.clone()), &ops).unwrap();
-        let mut state = (Snapshot::default(), wiped);
+        check_plan(&State::new(Snapshot::default(), wiped.clone()), &ops).unwrap();
+        let mut state = State::new(Snapshot::default(), wiped);
         for op in &ops {
             op.apply_in_memory(&mut state).unwrap();
         }
         assert_eq!(
-            rules::save(&state.0),
+            rules::save(&state.table),
             rules::save(&snap),
             "{name}: the table comes back"
         );
         for l in &host.links {
             assert_eq!(
-                state.1.link(&l.name).unwrap().addrs.len(),
+                state.host.link(&l.name).unwrap().addrs.len(),
                 l.addrs.len(),
                 "{name}: the addresses of {} come back",
                 l.name

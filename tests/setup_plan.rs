@@ -78,13 +78,13 @@ fn plan_of(text: &str) -> Plan {
 /// Plans `text` on `state`, checks the steps, follows them in memory, then plans again.
 fn plan_twice(text: &str, state: &State) -> (Vec<String>, Vec<String>) {
     let plan = plan_of(text);
-    let ops = plan_operations(&plan, &state.1, &state.0).unwrap();
+    let ops = plan_operations(&plan, &state.host, &state.table).unwrap();
     check_plan(state, &ops).unwrap();
     let mut after = state.clone();
     for op in &ops {
         op.apply_in_memory(&mut after).unwrap();
     }
-    let again = plan_operations(&plan, &after.1, &after.0).unwrap();
+    let again = plan_operations(&plan, &after.host, &after.table).unwrap();
     (commands(&ops), commands(&again))
 }
 
@@ -92,7 +92,7 @@ const EXAMPLE: &str = include_str!("../assets/setup-example.toml");
 
 #[test]
 fn nat_director_from_the_example_plan() {
-    let (first, second) = plan_twice(EXAMPLE, &(Snapshot::default(), nat_host()));
+    let (first, second) = plan_twice(EXAMPLE, &State::new(Snapshot::default(), nat_host()));
     assert_eq!(
         first,
         [
@@ -135,7 +135,10 @@ fn dr_and_tun_directors() {
         link("lo", &["127.0.0.1/8"]),
         link("eth0", &["198.51.100.1/24"]),
     ]);
-    let (first, second) = plan_twice(DR_DIRECTOR, &(Snapshot::default(), director.clone()));
+    let (first, second) = plan_twice(
+        DR_DIRECTOR,
+        &State::new(Snapshot::default(), director.clone()),
+    );
     assert_eq!(
         first,
         [
@@ -157,7 +160,7 @@ port = 80
 [[service.real_server]]
 address = "192.0.2.21"
 "#;
-    let (first, second) = plan_twice(tun, &(Snapshot::default(), director));
+    let (first, second) = plan_twice(tun, &State::new(Snapshot::default(), director));
     assert_eq!(
         first,
         [
@@ -187,7 +190,7 @@ fn what_is_in_place_is_kept_and_what_differs_is_edited() {
         )
         .unwrap();
     }
-    let (first, second) = plan_twice(DR_DIRECTOR, &(table, director));
+    let (first, second) = plan_twice(DR_DIRECTOR, &State::new(table, director));
     assert_eq!(
         first,
         [
@@ -207,7 +210,7 @@ fn dr_real_server() {
         .insert("net.ipv4.conf.all.rp_filter".into(), "1".into());
     rs.sysctls
         .insert("net.ipv4.conf.lo.arp_ignore".into(), "1".into());
-    let (first, second) = plan_twice(text, &(Snapshot::default(), rs));
+    let (first, second) = plan_twice(text, &State::new(Snapshot::default(), rs));
     assert_eq!(
         first,
         [
@@ -235,7 +238,7 @@ fn tun_real_server() {
     let mut rs = host(links);
     rs.sysctls
         .insert("net.ipv4.conf.tunl0.rp_filter".into(), "1".into());
-    let (first, second) = plan_twice(text, &(Snapshot::default(), rs.clone()));
+    let (first, second) = plan_twice(text, &State::new(Snapshot::default(), rs.clone()));
     assert_eq!(
         first,
         [
@@ -480,12 +483,12 @@ impl Apply for FailingAt<'_> {
 
 #[test]
 fn a_failure_at_any_step_leaves_host_and_table_as_they_were() {
-    let before = (Snapshot::default(), nat_host());
-    let ops = plan_operations(&plan_of(EXAMPLE), &before.1, &before.0).unwrap();
+    let before = State::new(Snapshot::default(), nat_host());
+    let ops = plan_operations(&plan_of(EXAMPLE), &before.host, &before.table).unwrap();
     for fail_at in 0..ops.len() {
         let (table, host) = (
-            Table(Mutex::new(before.0.clone())),
-            MemoryHost::new(before.1.clone()),
+            Table(Mutex::new(before.table.clone())),
+            MemoryHost::new(before.host.clone()),
         );
         let target = FailingAt {
             inner: System {
@@ -501,12 +504,12 @@ fn a_failure_at_any_step_leaves_host_and_table_as_they_were() {
         assert!(failure.rollback_errors.is_empty());
         assert_eq!(
             *table.0.lock().unwrap(),
-            before.0,
+            before.table,
             "failing at step {fail_at}"
         );
         assert_eq!(
             futures::executor::block_on(host.state()).unwrap(),
-            before.1,
+            before.host,
             "failing at step {fail_at}"
         );
     }

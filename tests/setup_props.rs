@@ -143,11 +143,11 @@ proptest! {
         director.sysctls.insert("net.ipv4.ip_forward".into(), "0".into());
         let ops = plan_operations(&plan, &director, &Snapshot::default());
         prop_assert!(ops.is_ok(), "{ops:?}");
-        let mut state = (Snapshot::default(), director);
+        let mut state = ipvs_tui::operation::State::new(Snapshot::default(), director);
         for op in ops.unwrap() {
             prop_assert!(op.apply_in_memory(&mut state).is_ok(), "{}", op.to_command());
         }
-        prop_assert_eq!(plan_operations(&plan, &state.1, &state.0), Ok(vec![]), "a plan applied needs nothing more");
+        prop_assert_eq!(plan_operations(&plan, &state.host, &state.table), Ok(vec![]), "a plan applied needs nothing more");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::ipvs::model::{SyncDaemon, Timeouts};
 use crate::ipvs::parse::{self, ParseError};
 use crate::ipvs::{Backend, Error, IpvsOp, rules};
 use crate::operation::audit::{AuditLog, Context, Source};
-use crate::operation::{AuditedOps, IpvsOnly, Operation, OperationError, apply_plan};
+use crate::operation::{AuditedOps, IpvsOnly, Operation, OperationError, State, apply_plan};
 
 /// Exit status for bad input (as ipvsadm), and for a refusal by the kernel.
 pub const EXIT_USAGE: i32 = 2;
@@ -188,7 +188,7 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
 async fn apply(op: IpvsOp, log: &AuditLog) -> Result<(), Failure> {
     parse::validate(&op)?;
     let kernel = KernelBackend::connect().await?;
-    let state = (kernel.snapshot().await?, HostState::default());
+    let state = State::new(kernel.snapshot().await?, HostState::default());
     let target = AuditedOps::new(
         IpvsOnly(&kernel),
         log,

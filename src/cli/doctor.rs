@@ -103,11 +103,13 @@ async fn look(ask: Ask, json: bool) -> Result<Vec<doctor::Finding>, Failure> {
     let director = ask.role.is_some_and(|r| r.is_director());
     // Only a director's check may load ip_vs (as ipvsadm does); elsewhere its absence is a fact.
     let ipvs = if !director && !gather::ipvs_loaded() {
-        Err("the ip_vs module is not loaded".to_string())
+        Err(crate::ipvs::Error::Unavailable(
+            "the ip_vs module is not loaded".to_string(),
+        ))
     } else {
         match KernelBackend::connect().await {
-            Ok(b) => b.snapshot().await.map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
+            Ok(b) => b.snapshot().await,
+            Err(e) => Err(e),
         }
     };
     let facts = gather::gather(ask, ipvs).await.map_err(|e| {

@@ -297,15 +297,8 @@ pub fn run(command: Command, audit_log: Option<PathBuf>) -> i32 {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("ipvs-tui: cannot start the async runtime: {e}");
-            return 1;
-        }
+    let Some(runtime) = crate::sys::runtime() else {
+        return 1;
     };
     let log = audit_log.map_or_else(AuditLog::default_for_this_user, AuditLog::at);
     runtime.block_on(commands::run(command, log))

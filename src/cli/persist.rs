@@ -13,15 +13,15 @@ use std::time::{Duration, Instant};
 /// How long `restore --boot` waits for the interfaces its VIPs go on.
 const WAIT_FOR_INTERFACES: Duration = Duration::from_secs(10);
 
-fn io(e: String) -> Failure {
-    Failure::Ipvs(Error::Io(e))
+fn io(context: String, e: std::io::Error) -> Failure {
+    Failure::Ipvs(Error::io(context, e))
 }
 
 pub async fn run(dir: &Path, dry_run: bool, force: bool, log: &AuditLog) -> Result<(), Failure> {
     // A real server may have no IPVS: then it persists its VIPs and sysctls only.
-    let (_, (ipvs, host)) = read_system(false).await?;
+    let (_, crate::operation::State { table: ipvs, host }) = read_system(false).await?;
     let exe = std::env::current_exe()
-        .map_err(|e| io(format!("cannot tell where ipvs-tui is installed: {e}")))?;
+        .map_err(|e| io("cannot tell where ipvs-tui is installed".into(), e))?;
     let files = persist::render(dir, &exe, &ipvs, &host);
     let mut refused = 0;
     let mut shown = Vec::new();
@@ -98,11 +98,11 @@ pub async fn restore_boot(dir: &Path, file: Option<&Path>, log: &AuditLog) -> Re
             Failure::Reported(EXIT_USAGE)
         })?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => HostFile::default(),
-        Err(e) => return Err(io(format!("cannot read {}: {e}", host_path.display()))),
+        Err(e) => return Err(io(format!("cannot read {}", host_path.display()), e)),
     };
     let rules_path = file.map_or_else(|| persist::rules_path(dir), Path::to_path_buf);
     let text = std::fs::read_to_string(&rules_path)
-        .map_err(|e| io(format!("cannot read {}: {e}", rules_path.display())))?;
+        .map_err(|e| io(format!("cannot read {}", rules_path.display()), e))?;
     let rules = match rules::parse_rules(&text) {
         Ok(rules) => rules,
         Err(errors) => {
@@ -136,8 +136,8 @@ pub async fn restore_boot(dir: &Path, file: Option<&Path>, log: &AuditLog) -> Re
     }
     let (kernel, before) = read_system(!rules.is_empty()).await?;
     let ipvs_ops: Vec<_> = rules.into_iter().map(|r| r.op).collect();
-    let mut ops = persist::boot_host_operations(&host_file, &before.1);
-    ops.extend(persist::boot_ipvs_operations(&ipvs_ops, &before.0));
+    let mut ops = persist::boot_host_operations(&host_file, &before.host);
+    ops.extend(persist::boot_ipvs_operations(&ipvs_ops, &before.table));
     for op in &ops {
         println!("  {}", op.to_command());
     }

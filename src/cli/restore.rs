@@ -6,12 +6,12 @@ use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::rules::{self, Rule};
 use crate::ipvs::{Backend, Error};
 use crate::operation::audit::{AuditLog, Context, Source};
-use crate::operation::{AuditedOps, IpvsOnly, Operation, apply_plan};
+use crate::operation::{AuditedOps, IpvsOnly, Operation, State, apply_plan};
 use std::io::Read;
 use std::path::Path;
 
 pub async fn run(file: Option<&Path>, log: &AuditLog) -> Result<(), Failure> {
-    let (name, text) = read_input(file).map_err(|e| Failure::Ipvs(Error::Io(e)))?;
+    let (name, text) = read_input(file).map_err(Failure::Ipvs)?;
     let rules = match rules::parse_rules(&text) {
         Ok(rules) => rules,
         Err(errors) => {
@@ -26,7 +26,7 @@ pub async fn run(file: Option<&Path>, log: &AuditLog) -> Result<(), Failure> {
         }
     };
     let kernel = KernelBackend::connect().await?;
-    let state = (kernel.snapshot().await?, HostState::default());
+    let state = State::new(kernel.snapshot().await?, HostState::default());
     let target = AuditedOps::new(
         IpvsOnly(&kernel),
         log,
@@ -62,20 +62,20 @@ pub async fn run(file: Option<&Path>, log: &AuditLog) -> Result<(), Failure> {
     }
 }
 
-fn read_input(file: Option<&Path>) -> Result<(String, String), String> {
+fn read_input(file: Option<&Path>) -> Result<(String, String), Error> {
     match file {
         None => read_stdin(),
         Some(p) if p == Path::new("-") => read_stdin(),
         Some(p) => std::fs::read_to_string(p)
             .map(|text| (p.display().to_string(), text))
-            .map_err(|e| format!("cannot read {}: {e}", p.display())),
+            .map_err(|e| Error::io(format!("cannot read {}", p.display()), e)),
     }
 }
 
-fn read_stdin() -> Result<(String, String), String> {
+fn read_stdin() -> Result<(String, String), Error> {
     let mut text = String::new();
     std::io::stdin()
         .read_to_string(&mut text)
-        .map_err(|e| format!("cannot read standard input: {e}"))?;
+        .map_err(|e| Error::io("cannot read standard input", e))?;
     Ok(("stdin".to_string(), text))
 }

@@ -18,17 +18,17 @@ use std::path::Path;
 pub async fn run(file: &Path, dry_run: bool, log: &AuditLog) -> Result<(), Failure> {
     let name = file.display().to_string();
     let text = std::fs::read_to_string(file)
-        .map_err(|e| Failure::Ipvs(Error::Io(format!("cannot read {name}: {e}"))))?;
+        .map_err(|e| Failure::Ipvs(Error::io(format!("cannot read {name}"), e)))?;
     let plan = match Plan::parse(&text) {
         Ok(plan) => plan,
         Err(errors) => return Err(report_plan_errors(&name, &errors)),
     };
     let (kernel, before) = read_system(plan.role.is_director()).await?;
-    let ops = match plan_operations(&plan, &before.1, &before.0) {
+    let ops = match plan_operations(&plan, &before.host, &before.table) {
         Ok(ops) => ops,
         Err(errors) => return Err(report_plan_errors(&name, &errors)),
     };
-    for advice in plan::advice(&plan, &before.1) {
+    for advice in plan::advice(&plan, &before.host) {
         println!("advice: {advice}");
     }
     if ops.is_empty() {
@@ -87,15 +87,15 @@ fn report_plan_errors(name: &str, errors: &[crate::setup::PlanError]) -> Failure
 pub async fn read_system(ipvs_required: bool) -> Result<(Option<KernelBackend>, State), Failure> {
     let host = LiveHost.state().await.map_err(Failure::Host)?;
     if !ipvs_required && !crate::setup::gather::ipvs_loaded() {
-        return Ok((None, (Snapshot::default(), host)));
+        return Ok((None, State::new(Snapshot::default(), host)));
     }
     match KernelBackend::connect().await {
         Ok(kernel) => {
             let table = kernel.snapshot().await?;
-            Ok((Some(kernel), (table, host)))
+            Ok((Some(kernel), State::new(table, host)))
         }
         Err(e) if ipvs_required => Err(e.into()),
-        Err(_) => Ok((None, (Snapshot::default(), host))),
+        Err(_) => Ok((None, State::new(Snapshot::default(), host))),
     }
 }
 

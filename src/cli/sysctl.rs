@@ -6,7 +6,7 @@ use crate::host::{HostBackend, HostError, HostOp, HostState, LVS_SYSCTLS, LiveHo
 use crate::ipvs::model::Snapshot;
 use crate::operation::audit::AuditLog;
 use crate::operation::audit::{Context, Source};
-use crate::operation::{AuditedOps, HostOnly, Operation, apply_plan};
+use crate::operation::{AuditedOps, HostOnly, Operation, State, apply_plan};
 use serde::Serialize;
 
 /// One line of the list.
@@ -113,7 +113,7 @@ async fn set(assignments: &[String], log: &AuditLog) -> Result<(), Failure> {
         eprintln!("ipvs-tui: nothing was changed");
         return Err(Failure::Reported(EXIT_USAGE));
     }
-    let state = (Snapshot::default(), host);
+    let state = State::new(Snapshot::default(), host);
     let target = AuditedOps::new(
         HostOnly(&LiveHost),
         log,

@@ -10,7 +10,7 @@ use crate::ipvs::netlink::errno::service_name;
 use crate::ipvs::parse::{ParseError, Parsed};
 use crate::operation::audit::AuditLog;
 use crate::operation::audit::{Context, Source};
-use crate::operation::{AuditedOps, HostOnly, Operation, apply_plan};
+use crate::operation::{AuditedOps, HostOnly, Operation, State, apply_plan};
 
 const ADD_USAGE: &str =
     "expected ADDR[/PREFIX] dev IFACE [label LABEL], e.g. 192.0.2.100/32 dev eth1 label eth1:0";
@@ -84,7 +84,7 @@ pub async fn change(op: HostOp, log: &AuditLog) -> Result<(), Failure> {
         );
         return Err(Failure::Reported(EXIT_USAGE));
     }
-    let state = (Snapshot::default(), before);
+    let state = State::new(Snapshot::default(), before);
     let target = AuditedOps::new(
         HostOnly(&LiveHost),
         log,

@@ -4,11 +4,11 @@
 
 pub mod settings;
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// A mistake in a configuration file, at a line when we know it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{message}", line.map(|l| format!("line {l}: ")).unwrap_or_default())]
 pub struct ConfigError {
     pub line: Option<usize>,
     pub message: String,
@@ -29,15 +29,6 @@ impl ConfigError {
             e.span().map(|s| s.start),
             e.message().trim().to_string(),
         )
-    }
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "line {line}: {}", self.message),
-            None => f.write_str(&self.message),
-        }
     }
 }
 

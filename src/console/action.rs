@@ -12,8 +12,20 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tui_input::InputRequest;
 
-/// What a key can be bound to. The keymap file names these (`run = "sort_next"`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// What a key can be bound to. The keymap file names these (`run = "sort_next"`): the variant's
+/// name in snake_case unless a `serialize` says otherwise.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantNames,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Command {
     Quit,
     Suspend,
@@ -52,6 +64,7 @@ pub enum Command {
     WeightUp,
     WeightDown,
     Quiesce,
+    #[strum(serialize = "zero")]
     ZeroService,
     ZeroAll,
     Flush,
@@ -94,96 +107,17 @@ pub enum Command {
     PersistWrite,
 }
 
-/// The name of each command in the keymap file.
-const NAMES: [(Command, &str); 71] = [
-    (Command::Quit, "quit"),
-    (Command::Suspend, "suspend"),
-    (Command::Help, "help"),
-    (Command::Redraw, "redraw"),
-    (Command::Up, "up"),
-    (Command::Down, "down"),
-    (Command::PageUp, "page_up"),
-    (Command::PageDown, "page_down"),
-    (Command::Top, "top"),
-    (Command::Bottom, "bottom"),
-    (Command::Enter, "enter"),
-    (Command::Back, "back"),
-    (Command::FocusNext, "focus_next"),
-    (Command::Filter, "filter"),
-    (Command::FilterDone, "filter_done"),
-    (Command::FilterCancel, "filter_cancel"),
-    (Command::SortNext, "sort_next"),
-    (Command::SortPrev, "sort_prev"),
-    (Command::SortInvert, "sort_invert"),
-    (Command::Freeze, "freeze"),
-    (Command::IntervalDown, "interval_down"),
-    (Command::IntervalUp, "interval_up"),
-    (Command::Exact, "exact"),
-    (Command::Rates, "rates"),
-    (Command::Demo, "demo"),
-    (Command::Palette, "palette"),
-    (Command::PaletteRun, "palette_run"),
-    (Command::PaletteComplete, "palette_complete"),
-    (Command::PaletteClose, "palette_close"),
-    (Command::Add, "add"),
-    (Command::Edit, "edit"),
-    (Command::Delete, "delete"),
-    (Command::Weight, "weight"),
-    (Command::WeightUp, "weight_up"),
-    (Command::WeightDown, "weight_down"),
-    (Command::Quiesce, "quiesce"),
-    (Command::ZeroService, "zero"),
-    (Command::ZeroAll, "zero_all"),
-    (Command::Flush, "flush"),
-    (Command::Timeouts, "timeouts"),
-    (Command::Daemon, "daemon"),
-    (Command::Drain, "drain"),
-    (Command::Undo, "undo"),
-    (Command::AuditLog, "audit_log"),
-    (Command::FormNext, "form_next"),
-    (Command::FormPrev, "form_prev"),
-    (Command::FormSubmit, "form_submit"),
-    (Command::FormCancel, "form_cancel"),
-    (Command::Conns, "conns"),
-    (Command::ConnsBack, "conns_back"),
-    (Command::ConnsRefresh, "conns_refresh"),
-    (Command::ConnsGroup, "conns_group"),
-    (Command::ConnsSort, "conns_sort"),
-    (Command::ConnsFilter, "conns_filter"),
-    (Command::ConnsFilterDone, "conns_filter_done"),
-    (Command::ConnsFilterCancel, "conns_filter_cancel"),
-    (Command::ConnsScope, "conns_scope"),
-    (Command::ConnsTemplates, "conns_templates"),
-    (Command::ConnsInterval, "conns_interval"),
-    (Command::Interfaces, "interfaces"),
-    (Command::Sysctls, "sysctls"),
-    (Command::BindVip, "bind_vip"),
-    (Command::UnbindVip, "unbind_vip"),
-    (Command::EditSysctl, "edit_sysctl"),
-    (Command::Doctor, "doctor"),
-    (Command::DoctorFix, "doctor_fix"),
-    (Command::Wizard, "wizard"),
-    (Command::WizardNext, "wizard_next"),
-    (Command::WizardBack, "wizard_back"),
-    (Command::Persist, "persist"),
-    (Command::PersistWrite, "persist_write"),
-];
-
 impl Command {
     pub fn from_name(name: &str) -> Option<Command> {
-        NAMES.iter().find(|(_, n)| *n == name).map(|(c, _)| *c)
+        name.parse().ok()
     }
 
     pub fn name(self) -> &'static str {
-        NAMES
-            .iter()
-            .find(|(c, _)| *c == self)
-            .map(|(_, n)| *n)
-            .unwrap_or("?")
+        self.into()
     }
 
     pub fn all_names() -> impl Iterator<Item = &'static str> {
-        NAMES.iter().map(|(_, n)| *n)
+        <Command as strum::VariantNames>::VARIANTS.iter().copied()
     }
 
     /// How many rows a movement command moves, given the height of a page (Top and Bottom: as
@@ -245,9 +179,14 @@ pub enum Action {
     /// The host around IPVS as just read (links, addresses, sysctls).
     HostRead(Box<crate::host::HostState>),
     /// The doctor's findings, or why it could not look.
-    DoctorRead(Result<Vec<crate::setup::doctor::Finding>, String>),
+    DoctorRead(Result<Vec<crate::setup::doctor::Finding>, crate::setup::gather::GatherError>),
     /// The files `P` would write and how each stands on disk, or why they could not be made.
-    PersistPlanned(Result<Vec<crate::console::panes::persist::Planned>, String>),
+    PersistPlanned(
+        Result<
+            Vec<crate::console::panes::persist::Planned>,
+            crate::console::panes::persist::PlanFilesError,
+        >,
+    ),
     /// What writing them did.
     PersistWritten(crate::setup::persist::Written),
     /// A left click at a screen cell.
@@ -277,7 +216,7 @@ pub enum Action {
     /// A connection read came back: read `id`, which took `took` and ended at `at`.
     ConnsRead {
         id: u64,
-        result: Result<Box<Outcome>, String>,
+        result: Result<Box<Outcome>, crate::ipvs::conns::ReadError>,
         took: Duration,
         at: Instant,
     },
@@ -312,4 +251,39 @@ pub enum Effect {
     PlanPersist(PathBuf),
     /// Write them off the UI thread; the result comes back as `Action::PersistWritten`.
     WritePersist(crate::setup::persist::WriteRequest),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Command;
+
+    #[test]
+    fn every_command_has_one_name_that_reads_back() {
+        let names: Vec<_> = Command::all_names().collect();
+        let mut distinct = names.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct.len(), names.len(), "{names:?}");
+        for name in names {
+            let command = Command::from_name(name).unwrap_or_else(|| panic!("{name}"));
+            assert_eq!(command.name(), name);
+        }
+        assert_eq!(Command::ZeroService.name(), "zero");
+        assert_eq!(Command::PageUp.name(), "page_up");
+        assert_eq!(Command::from_name("ConnsFilterDone"), None);
+    }
+
+    #[test]
+    fn the_default_keymap_names_only_commands_that_exist() {
+        let text = include_str!("../../assets/keymap.toml");
+        let runs: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.split_once("run = \"")?.1.split_once('"'))
+            .map(|(name, _)| name)
+            .collect();
+        assert!(runs.len() > 50, "{runs:?}");
+        for name in runs {
+            assert!(Command::from_name(name).is_some(), "{name}");
+        }
+    }
 }

@@ -10,13 +10,12 @@ use super::view::{self, Column, SortSpec};
 use crate::console::drain::machine::Drain;
 use crate::console::keys::keymap::Keymap;
 use crate::console::stale::Expected;
-use crate::ipvs::model::{Dest, Service, ServiceKey};
+use crate::ipvs::model::{Dest, DestKey, Service, ServiceKey};
 use crate::ipvs::rates::RateSource;
 use crate::operation::Operation;
 use crate::operation::audit::Tail;
 use ratatui::layout::Rect;
 use std::io;
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tui_input::Input;
@@ -119,7 +118,7 @@ pub struct UndoStep {
     pub commands: String,
     pub ops: Vec<Operation>,
     /// The real server whose drain this step starts: undoing it cancels the drain.
-    pub drain: Option<(ServiceKey, IpAddr, u16)>,
+    pub drain: Option<(ServiceKey, DestKey)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,7 +145,7 @@ pub struct Tables {
     pub servers_nav: Nav,
     /// What is selected, by identity, so the selection follows it across polls and re-sorts.
     pub selected_service: Option<ServiceKey>,
-    pub selected_dest: Option<(IpAddr, u16)>,
+    pub selected_dest: Option<DestKey>,
 }
 
 impl Default for Tables {
@@ -256,8 +255,8 @@ impl App {
     }
 
     /// The drain in progress of a real server, if any.
-    pub fn drain_of(&self, service: &ServiceKey, addr: IpAddr, port: u16) -> Option<&Drain> {
-        self.director.drain_of(service, addr, port)
+    pub fn drain_of(&self, service: &ServiceKey, dest: DestKey) -> Option<&Drain> {
+        self.director.drain_of(service, dest)
     }
 
     /// Records what the last frame showed (the event loop calls this after each draw).

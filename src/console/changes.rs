@@ -142,9 +142,9 @@ pub async fn execute<S: SnapshotSource, H: HostBackend>(
     } else {
         HostState::default()
     };
-    let before = (table, host_state);
+    let before = State::new(table, host_state);
     if let Some(expect) = &change.expect
-        && let Err(stale) = expect.check(&before.0)
+        && let Err(stale) = expect.check(&before.table)
     {
         return outcome(Some(before), Err(Failure::Stale(stale)), None);
     }

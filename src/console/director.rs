@@ -10,9 +10,8 @@ use super::changes::Change;
 use super::drain::machine::Drain;
 use crate::host::HostState;
 use crate::ipvs::Error;
-use crate::ipvs::model::{ServiceKey, Snapshot};
+use crate::ipvs::model::{DestKey, ServiceKey, Snapshot};
 use crate::ipvs::rates::RateTracker;
-use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -75,12 +74,9 @@ impl Director {
     }
 
     /// The drain in progress of a real server, if any.
-    pub fn drain_of(&self, service: &ServiceKey, addr: IpAddr, port: u16) -> Option<&Drain> {
-        self.drains.iter().find(|d| {
-            d.is_active()
-                && d.service() == service
-                && d.dest().addr == addr
-                && d.dest().port == port
-        })
+    pub fn drain_of(&self, service: &ServiceKey, dest: DestKey) -> Option<&Drain> {
+        self.drains
+            .iter()
+            .find(|d| d.is_active() && d.service() == service && d.dest().key() == dest)
     }
 }

@@ -43,13 +43,12 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
             (Focus::Servers, Some(svc), Some(d)) => {
                 let title = format!(
                     "Delete the real server {} of {}?",
-                    crate::ipvs::model::AddrPort(&d.addr, d.port),
+                    crate::ipvs::model::AddrPort(d.addr, d.port),
                     svc.key
                 );
                 let op = IpvsOp::DeleteDest {
                     service: svc.key,
-                    addr: d.addr,
-                    port: d.port,
+                    dest: d.key(),
                 };
                 app.stack
                     .set_modal(Modal::Confirm(Confirm::new(title, vec![op], None)));
@@ -103,8 +102,8 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
         Command::Undo => match app.director.undo.last().cloned() {
             Some(step) if app.director.in_flight.is_none() => {
                 app.director.undo.pop();
-                if let Some((service, addr, port)) = step.drain {
-                    drain::cancel_quietly(app, &service, addr, port);
+                if let Some((service, dest)) = step.drain {
+                    drain::cancel_quietly(app, &service, dest);
                 }
                 app.flash(format!("undoing: {}", step.commands));
                 return submit(app, Origin::Undo, step.ops, None, Some(step.commands));

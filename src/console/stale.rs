@@ -43,24 +43,19 @@ impl Expected {
                 ))
             }
             Expected::Dest { service, dest: was } => {
-                let now = table.service(service).and_then(|s| {
-                    s.dests
-                        .iter()
-                        .find(|d| d.config.addr == was.addr && d.config.port == was.port)
-                });
+                let now = table
+                    .service(service)
+                    .and_then(|s| s.dests.iter().find(|d| d.config.key() == was.key()));
                 let Some(now) = now else {
                     return Err(vanished(format!(
                         "the real server {} of {service}",
-                        crate::ipvs::model::AddrPort(&was.addr, was.port)
+                        was.key()
                     )));
                 };
                 if now.config == *was {
                     return Ok(());
                 }
-                let what = format!(
-                    "the real server {} of {service}",
-                    crate::ipvs::model::AddrPort(&was.addr, was.port)
-                );
+                let what = format!("the real server {} of {service}", was.key());
                 Err(changed(
                     what,
                     rules::dest_options(service, was, true),

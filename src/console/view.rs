@@ -285,16 +285,11 @@ pub fn rebuild_dests(app: &mut App) {
         primary.then(rank[a].cmp(&rank[b]))
     });
     let selected = app.tables.selected_dest;
-    let pos = selected.and_then(|(addr, port)| {
-        view.iter()
-            .position(|&j| dests[j].config.addr == addr && dests[j].config.port == port)
-    });
+    let pos = selected.and_then(|key| view.iter().position(|&j| dests[j].config.key() == key));
     let sel = pos
         .unwrap_or(app.tables.servers_nav.selected)
         .min(view.len().saturating_sub(1));
-    app.tables.selected_dest = view
-        .get(sel)
-        .map(|&j| (dests[j].config.addr, dests[j].config.port));
+    app.tables.selected_dest = view.get(sel).map(|&j| dests[j].config.key());
     app.tables.servers_nav.selected = sel;
     app.tables.dest_view = view;
 }

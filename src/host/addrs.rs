@@ -72,6 +72,6 @@ fn change_error(e: rtnetlink::Error, what: &str, dev: &str, addr: IpAddr, prefix
         Some(libc::EADDRNOTAVAIL) => HostError::AddressMissing { dev, addr, prefix },
         Some(libc::ENODEV) => HostError::NoInterface(dev),
         Some(n) => super::error::errno_error(what, n),
-        None => HostError::Io(format!("{what}: {e}")),
+        None => HostError::io(what, e),
     }
 }

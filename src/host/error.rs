@@ -1,5 +1,6 @@
 //! Errors of the host layer (addresses, sysctls), worded for the operator: what failed and why.
 
+use crate::ipvs::error::{SharedError, prefix};
 use std::net::IpAddr;
 use thiserror::Error;
 
@@ -38,8 +39,29 @@ pub enum HostError {
     /// The kernel refused, with its reason in words.
     #[error("{0}")]
     Kernel(String),
-    #[error("{0}")]
-    Io(String),
+    /// The kernel refused `what` (e.g. "adding an address") with an errno, kept as the source.
+    #[error("{what} failed: {source}")]
+    Failed { what: String, source: SharedError },
+    /// A system call, a file or the netlink connection failed: `context` says what was being
+    /// done (empty when the source says it all).
+    #[error("{}{source}", prefix(context))]
+    Io {
+        context: String,
+        source: SharedError,
+    },
+}
+
+impl HostError {
+    /// `context: source`, e.g. `HostError::io("cannot set net.ipv4.ip_forward", e)`.
+    pub fn io(
+        context: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> HostError {
+        HostError::Io {
+            context: context.into(),
+            source: SharedError::new(source),
+        }
+    }
 }
 
 fn missing_hint(name: &str) -> &'static str {
@@ -54,9 +76,9 @@ fn missing_hint(name: &str) -> &'static str {
 pub(crate) fn errno_error(what: &str, errno: i32) -> HostError {
     match errno {
         libc::EPERM | libc::EACCES => HostError::Permission(what.to_string()),
-        _ => HostError::Kernel(format!(
-            "{what} failed: {}",
-            std::io::Error::from_raw_os_error(errno)
-        )),
+        _ => HostError::Failed {
+            what: what.to_string(),
+            source: SharedError::new(std::io::Error::from_raw_os_error(errno)),
+        },
     }
 }

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 /// A route-netlink socket whose connection task runs on the current tokio runtime.
 pub(super) fn connect() -> Result<Handle, HostError> {
     let (connection, handle, _) = rtnetlink::new_connection()
-        .map_err(|e| HostError::Io(format!("cannot open a route netlink socket: {e}")))?;
+        .map_err(|e| HostError::io("cannot open a route netlink socket", e))?;
     tokio::spawn(connection);
     Ok(handle)
 }
@@ -27,7 +27,7 @@ pub(super) fn errno(e: &rtnetlink::Error) -> Option<i32> {
 pub(super) fn read_error(what: &str, e: rtnetlink::Error) -> HostError {
     match errno(&e) {
         Some(n) => super::error::errno_error(what, n),
-        None => HostError::Io(format!("{what}: {e}")),
+        None => HostError::io(what, e),
     }
 }
 

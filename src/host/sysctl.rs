@@ -349,7 +349,7 @@ fn write_at(path: &Path, name: &str, value: &str) -> Result<(), HostError> {
         Some(libc::EINVAL) => {
             HostError::Kernel(format!("the kernel refused {name}={value} as invalid"))
         }
-        _ => HostError::Io(format!("cannot set {name}: {e}")),
+        _ => HostError::io(format!("cannot set {name}"), e),
     })
 }
 

@@ -56,8 +56,7 @@ pub fn parse_args(words: &[&str]) -> Parsed<IpvsOp> {
             let (addr, port) = dest_addr(&service, &seen, cmd)?;
             Ok(IpvsOp::DeleteDest {
                 service,
-                addr,
-                port,
+                dest: DestKey { addr, port },
             })
         }
         Command::Flush => Ok(IpvsOp::Flush),

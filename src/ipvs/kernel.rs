@@ -51,12 +51,12 @@ impl From<GenetlinkError> for Failure {
         match e {
             GenetlinkError::NetlinkError(io) => match io.raw_os_error() {
                 Some(n) => Failure::Errno(n.abs()),
-                None => Failure::Other(Error::Io(io.to_string())),
+                None => Failure::Other(Error::io("", io)),
             },
             GenetlinkError::DecodeError(d) => Failure::Other(Error::Decode(d.to_string())),
             // The socket task ended (it panicked or its socket failed): say so, not just "failed".
-            GenetlinkError::ProtocolError(p) => Failure::Other(Error::Io(format!("netlink: {p}"))),
-            other => Failure::Other(Error::Io(format!("netlink: {other}"))),
+            GenetlinkError::ProtocolError(p) => Failure::Other(Error::io("netlink", p)),
+            other => Failure::Other(Error::io("netlink", other)),
         }
     }
 }
@@ -194,7 +194,7 @@ impl KernelBackend {
     /// Must be called inside a tokio runtime (current-thread is fine): it spawns the socket task.
     pub async fn connect() -> Result<KernelBackend> {
         let (conn, handle, _unsolicited) = genetlink::new_connection()
-            .map_err(|e| Error::Io(format!("cannot open a generic netlink socket: {e}")))?;
+            .map_err(|e| Error::io("cannot open a generic netlink socket", e))?;
         tokio::spawn(conn);
         let resolve = || async {
             handle
@@ -205,10 +205,10 @@ impl KernelBackend {
         };
         let unresolved = |f: Failure| match f {
             Failure::Errno(libc::EPERM) => Error::Permission,
-            Failure::Errno(n) => Error::Io(format!(
-                "looking up the IPVS netlink family: {}",
-                std::io::Error::from_raw_os_error(n)
-            )),
+            Failure::Errno(n) => Error::io(
+                "looking up the IPVS netlink family",
+                std::io::Error::from_raw_os_error(n),
+            ),
             Failure::Other(e) => e,
         };
         match resolve().await {

@@ -10,7 +10,7 @@ pub fn service_label(key: &ServiceKey) -> String {
             protocol,
             addr,
             port,
-        } => format!("{} {}", protocol.name(), AddrPort(addr, *port)),
+        } => format!("{} {}", protocol.name(), AddrPort(*addr, *port)),
         ServiceKey::Fwmark {
             mark,
             family: Family::Inet,
@@ -23,7 +23,7 @@ pub fn service_label(key: &ServiceKey) -> String {
 }
 
 pub fn dest_label(d: &Dest) -> String {
-    AddrPort(&d.config.addr, d.config.port).to_string()
+    AddrPort(d.config.addr, d.config.port).to_string()
 }
 
 /// Sum of the real servers' active and inactive connections: a service has no count of its own.

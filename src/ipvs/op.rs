@@ -2,7 +2,7 @@
 //! knows how to undo itself given the state it replaces.
 
 use super::model::{
-    DestConfig, ServiceConfig, ServiceKey, Snapshot, SyncDaemon, SyncState, Timeouts,
+    DestConfig, DestKey, ServiceConfig, ServiceKey, Snapshot, SyncDaemon, SyncState, Timeouts,
 };
 use super::rules;
 use serde::Serialize;
@@ -25,8 +25,9 @@ pub enum IpvsOp {
     },
     DeleteDest {
         service: ServiceKey,
-        addr: IpAddr,
-        port: u16,
+        /// Flattened: the audit log's JSON keeps `addr` and `port` beside `service`.
+        #[serde(flatten)]
+        dest: DestKey,
     },
     /// Zero the counters of one service, or of everything.
     Zero(Option<ServiceKey>),
@@ -60,10 +61,9 @@ impl IpvsOp {
             }
             IpvsOp::DeleteDest {
                 service,
-                addr,
-                port,
+                dest: DestKey { addr, port },
             } => {
-                format!("-d {service} -r {}", super::model::AddrPort(addr, *port))
+                format!("-d {service} -r {}", super::model::AddrPort(*addr, *port))
             }
             IpvsOp::Zero(None) => "-Z".to_string(),
             IpvsOp::Zero(Some(k)) => format!("-Z {k}"),
@@ -95,8 +95,7 @@ impl IpvsOp {
             IpvsOp::DeleteService(k) => readd(k),
             IpvsOp::AddDest { service, dest } => Some(vec![IpvsOp::DeleteDest {
                 service: *service,
-                addr: dest.addr,
-                port: dest.port,
+                dest: dest.key(),
             }]),
             IpvsOp::EditDest { service, dest } => {
                 let old = find_dest(before, service, &dest.addr, dest.port)?;
@@ -107,8 +106,7 @@ impl IpvsOp {
             }
             IpvsOp::DeleteDest {
                 service,
-                addr,
-                port,
+                dest: DestKey { addr, port },
             } => {
                 let old = find_dest(before, service, addr, *port)?;
                 Some(vec![IpvsOp::AddDest {

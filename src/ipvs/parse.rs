@@ -5,11 +5,11 @@
 
 use super::model::*;
 use super::op::IpvsOp;
-use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
 
 /// What is wrong with one input: `weight "-3": must be a whole number from 0 to 2147483647`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}{}: {message}", if value.is_empty() { String::new() } else { format!(" \"{value}\"") })]
 pub struct ParseError {
     /// The field, in the words of the form and the ipvsadm option (`weight`, `real server`).
     pub field: &'static str,
@@ -37,18 +37,6 @@ impl ParseError {
         }
     }
 }
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.value.is_empty() {
-            write!(f, "{}: {}", self.field, self.message)
-        } else {
-            write!(f, "{} \"{}\": {}", self.field, self.value, self.message)
-        }
-    }
-}
-
-impl std::error::Error for ParseError {}
 
 pub type Parsed<T> = Result<T, ParseError>;
 

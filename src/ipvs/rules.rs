@@ -33,7 +33,7 @@ pub fn service_options(s: &ServiceConfig) -> String {
 pub fn dest_options(service: &ServiceKey, d: &DestConfig, with_thresholds: bool) -> String {
     let mut out = format!(
         "{service} -r {} {} -w {}",
-        AddrPort(&d.addr, d.port),
+        AddrPort(d.addr, d.port),
         d.forward.switch(),
         d.weight
     );
@@ -138,7 +138,7 @@ pub fn save(snapshot: &super::model::Snapshot) -> String {
         for d in dests {
             let c = &d.config;
             let line = dest_options(key, c, false);
-            let ours = format!("{key} -r {}", AddrPort(&c.addr, c.port));
+            let ours = format!("{key} -r {}", AddrPort(c.addr, c.port));
             let theirs = format!("{} -r {}", rule_key(key), addr_port(&c.addr, c.port));
             writeln!(out, "-a {}", swap_prefix(line, &ours, &theirs)).unwrap();
         }

@@ -52,8 +52,7 @@ pub fn apply(table: &mut Snapshot, op: &IpvsOp) -> Result<(), i32> {
         }
         IpvsOp::DeleteDest {
             service,
-            addr,
-            port,
+            dest: DestKey { addr, port },
         } => {
             let svc = service_mut(table, service)?;
             let j = find(svc, addr, *port).ok_or(ENOENT)?;

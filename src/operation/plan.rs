@@ -157,9 +157,12 @@ mod tests {
         };
         let mut plan = nat_director();
         plan.push(vip("192.0.2.100", "eth1")); // already bound by step 1
-        let failure =
-            futures::executor::block_on(apply_plan(&system, (Snapshot::default(), host()), &plan))
-                .unwrap_err();
+        let failure = futures::executor::block_on(apply_plan(
+            &system,
+            State::new(Snapshot::default(), host()),
+            &plan,
+        ))
+        .unwrap_err();
         assert_eq!(failure.step, 4);
         assert_eq!(
             failure.error.to_string(),
@@ -184,7 +187,7 @@ mod tests {
             ipvs: &ipvs_side,
             host: &host_side,
         };
-        let before = (Snapshot::default(), host());
+        let before = State::new(Snapshot::default(), host());
         let plan = nat_director();
         let undo = undo_steps(&before, &plan).unwrap();
         assert_eq!(
@@ -198,17 +201,17 @@ mod tests {
         );
         futures::executor::block_on(apply_plan(&system, before.clone(), &plan)).unwrap();
         assert_eq!(host_side.current().sysctls["net.ipv4.ip_forward"], "1");
-        let after = (ipvs_side.0.lock().unwrap().clone(), host_side.current());
+        let after = State::new(ipvs_side.0.lock().unwrap().clone(), host_side.current());
         futures::executor::block_on(apply_plan(&system, after, &undo)).unwrap();
         assert_eq!(
-            (ipvs_side.0.lock().unwrap().clone(), host_side.current()),
+            State::new(ipvs_side.0.lock().unwrap().clone(), host_side.current()),
             before
         );
     }
 
     #[test]
     fn check_plan_finds_the_first_bad_step_without_applying() {
-        let before = (Snapshot::default(), host());
+        let before = State::new(Snapshot::default(), host());
         assert_eq!(check_plan(&before, &nat_director()), Ok(()));
         let mut plan = nat_director();
         plan.insert(1, vip("192.0.2.100", "eth9"));

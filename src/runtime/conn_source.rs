@@ -4,7 +4,8 @@
 
 use crate::console::panes::conns::ConnsRequest;
 use crate::ipvs::conns::reader::stream;
-use crate::ipvs::conns::{Collector, IP_VS_CONN, Outcome, read_path_async};
+use crate::ipvs::conns::{Collector, IP_VS_CONN, Outcome, ReadError, read_path_async};
+use crate::ipvs::error::SharedError;
 use crate::ipvs::sim::SimBackend;
 use futures::FutureExt;
 use futures::future::BoxFuture;
@@ -26,8 +27,8 @@ impl Default for ConnSource {
 }
 
 impl ConnSource {
-    /// The read `req` asks for, to run on any task; errors in words.
-    pub fn read(&self, req: &ConnsRequest) -> BoxFuture<'static, Result<Outcome, String>> {
+    /// The read `req` asks for, to run on any task.
+    pub fn read(&self, req: &ConnsRequest) -> BoxFuture<'static, Result<Outcome, ReadError>> {
         let ConnsRequest {
             filter,
             limits,
@@ -37,9 +38,7 @@ impl ConnSource {
         } = req.clone();
         match self {
             ConnSource::File(path) => {
-                read_path_async(path.clone(), filter, limits, progress, cancel)
-                    .map(|r| r.map_err(|e| e.to_string()))
-                    .boxed()
+                read_path_async(path.clone(), filter, limits, progress, cancel).boxed()
             }
             ConnSource::Sim(sim) => {
                 let sim = sim.clone();
@@ -48,14 +47,14 @@ impl ConnSource {
                         let text = sim.conn_table();
                         let mut collector = Collector::new(filter, limits);
                         let cancelled = stream(text.as_bytes(), &mut collector, &progress, &cancel)
-                            .map_err(|e| format!("cannot read the simulator's table: {e}"))?;
+                            .map_err(|e| ReadError::Sim(Arc::new(e)))?;
                         Ok(Outcome {
                             table: collector.finish(),
                             cancelled,
                         })
                     });
                     task.await
-                        .map_err(|e| format!("the connection reader stopped unexpectedly: {e}"))?
+                        .map_err(|e| ReadError::Task(SharedError::new(e)))?
                 }
                 .boxed()
             }

@@ -38,12 +38,16 @@ pub struct Poller {
     focus: watch::Sender<Option<ServiceKey>>,
     changes: mpsc::UnboundedSender<Change>,
     /// The doctor's findings, one answer per `run_doctor`.
-    pub diagnoses:
-        mpsc::UnboundedReceiver<std::result::Result<Vec<crate::setup::doctor::Finding>, String>>,
+    pub diagnoses: mpsc::UnboundedReceiver<
+        std::result::Result<Vec<crate::setup::doctor::Finding>, crate::setup::gather::GatherError>,
+    >,
     doctor: mpsc::UnboundedSender<Ask>,
     /// The persist pane's files, one answer per `plan_persist`.
     pub persist_plans: mpsc::UnboundedReceiver<
-        std::result::Result<Vec<crate::console::panes::persist::Planned>, String>,
+        std::result::Result<
+            Vec<crate::console::panes::persist::Planned>,
+            crate::console::panes::persist::PlanFilesError,
+        >,
     >,
     persist: mpsc::UnboundedSender<std::path::PathBuf>,
     task: JoinHandle<()>,

@@ -47,15 +47,8 @@ pub fn run(options: Options) -> i32 {
         );
         return 2;
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("ipvs-tui: cannot start the async runtime: {e}");
-            return 1;
-        }
+    let Some(runtime) = crate::sys::runtime() else {
+        return 1;
     };
     tokio::task::LocalSet::new().block_on(&runtime, console(options))
 }
@@ -158,18 +151,6 @@ fn configuration() -> (Settings, Keymap, Theme, Vec<String>) {
     (settings.unwrap_or_default(), keymap, theme, problems)
 }
 
-fn host_name() -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: the buffer is valid for its length; gethostname NUL-terminates within it on success.
-    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
-    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-    if ok {
-        String::from_utf8_lossy(&buf[..end]).into_owned()
-    } else {
-        "localhost".into()
-    }
-}
-
 async fn console(options: Options) -> i32 {
     let (settings, keymap, theme, problems) = configuration();
     let read_only = options.read_only || settings.read_only;
@@ -186,7 +167,7 @@ async fn console(options: Options) -> i32 {
     } else {
         kernel_or_read_only(DEFAULT_INTERVAL, policy).await
     };
-    let mut app = App::new(source, host_name(), keymap, Instant::now());
+    let mut app = App::new(source, crate::sys::host_name(), keymap, Instant::now());
     if read_only {
         app.set_read_only();
     }

@@ -54,9 +54,7 @@ pub fn enter() -> io::Result<Terminal<LeanBackend<Stdout>>> {
 /// continued (`fg`), with the terminal taken over again. The caller repaints.
 pub fn suspend() -> io::Result<()> {
     restore();
-    // SAFETY: raising a signal on our own process has no memory-safety preconditions. SIGSTOP,
-    // not SIGTSTP: our SIGTSTP handler would only call us again.
-    unsafe { libc::raise(libc::SIGSTOP) };
+    crate::sys::stop_self();
     resume()
 }
 

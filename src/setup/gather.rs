@@ -3,7 +3,8 @@
 
 use super::facts::{Facts, FirewallRules, Probe};
 use super::role::Role;
-use crate::host;
+use crate::host::{self, HostError};
+use crate::ipvs;
 use crate::ipvs::model::{Protocol, Snapshot};
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
@@ -19,16 +20,23 @@ pub struct Ask {
     pub director: Option<IpAddr>,
 }
 
+/// Why the doctor could not gather its facts.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GatherError {
+    #[error("cannot read the IPVS table: {0}")]
+    Ipvs(#[source] ipvs::Error),
+    #[error("cannot read the host's links, routes and sysctls: {0}")]
+    Host(#[source] HostError),
+}
+
 /// Reads everything the checks need. `ipvs` is the table, or why it could not be read (on a
 /// real server without IPVS that is fine: it has no table to check).
-pub async fn gather(ask: Ask, ipvs: Result<Snapshot, String>) -> Result<Facts, String> {
-    let host = host::read_state()
-        .await
-        .map_err(|e| format!("cannot read the host's links, routes and sysctls: {e}"))?;
+pub async fn gather(ask: Ask, ipvs: ipvs::Result<Snapshot>) -> Result<Facts, GatherError> {
+    let host = host::read_state().await.map_err(GatherError::Host)?;
     let ipvs = match ipvs {
         Ok(s) => s,
         Err(e) if ask.role.is_some_and(|r| r.is_director()) => {
-            return Err(format!("cannot read the IPVS table: {e}"));
+            return Err(GatherError::Ipvs(e));
         }
         Err(_) => Snapshot::default(),
     };

@@ -258,11 +258,9 @@ pub fn boot_ipvs_operations(rules: &[IpvsOp], ipvs: &Snapshot) -> Vec<Operation>
                 Some(_) => None,
             },
             IpvsOp::AddDest { service, dest } => {
-                let have = ipvs.service(service).and_then(|s| {
-                    s.dests
-                        .iter()
-                        .find(|d| d.config.addr == dest.addr && d.config.port == dest.port)
-                });
+                let have = ipvs
+                    .service(service)
+                    .and_then(|s| s.dests.iter().find(|d| d.config.key() == dest.key()));
                 match have {
                     None => Some(op.clone()),
                     Some(d) if d.config != *dest => Some(IpvsOp::EditDest {

@@ -146,11 +146,8 @@ pub fn plan_operations(
             }
         }
         for rs in &s.real_servers {
-            let have = existing.and_then(|e| {
-                e.dests
-                    .iter()
-                    .find(|d| d.config.addr == rs.dest.addr && d.config.port == rs.dest.port)
-            });
+            let have =
+                existing.and_then(|e| e.dests.iter().find(|d| d.config.key() == rs.dest.key()));
             let service = s.config.key;
             match have {
                 None => ops.push(Operation::Ipvs(IpvsOp::AddDest {
@@ -225,7 +222,7 @@ fn check_against_host(plan: &Plan, host: &HostState) -> Vec<PlanError> {
     }
     for s in &plan.services {
         for rs in &s.real_servers {
-            let at = AddrPort(&rs.dest.addr, rs.dest.port);
+            let at = AddrPort(rs.dest.addr, rs.dest.port);
             match plan.role {
                 Role::DrDirector if net::connected_link(host, rs.dest.addr, plan.vip).is_none() => {
                     err(

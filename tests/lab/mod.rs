@@ -167,7 +167,9 @@ impl Lab {
             .stderr(writer)
             .process_group(0); // so a timeout can kill UML's helper processes too
         let filter = xstate_filter();
-        // SAFETY: only async-signal-safe prctl calls between fork and exec.
+        // SAFETY: pre_exec runs between fork and exec, where only async-signal-safe calls are
+        // sound: the closure only makes two prctl calls (no allocation, no locks), and the
+        // filter it points the kernel at is owned by the closure, alive until the call returns.
         unsafe {
             cmd.pre_exec(move || {
                 let prog = libc::sock_fprog {
@@ -207,19 +209,12 @@ impl Lab {
             let _ = done_tx.send(());
         });
 
-        let pid = child.id() as libc::pid_t;
+        let pid = nix::unistd::Pid::from_raw(child.id() as libc::pid_t);
         let timed_out = loop {
+            use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid};
             // WNOWAIT: the exited leader stays a zombie, so its pid (= our process group id) cannot be reused yet.
-            let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
-            let r = unsafe {
-                libc::waitid(
-                    libc::P_PID,
-                    pid as _,
-                    &mut info,
-                    libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
-                )
-            };
-            if r == 0 && unsafe { info.si_pid() } == pid {
+            let flags = WaitPidFlag::WEXITED | WaitPidFlag::WNOHANG | WaitPidFlag::WNOWAIT;
+            if matches!(waitid(Id::Pid(pid), flags), Ok(s) if s != WaitStatus::StillAlive) {
                 break false;
             }
             if started.elapsed() > self.timeout {
@@ -227,7 +222,7 @@ impl Lab {
             }
             std::thread::sleep(Duration::from_millis(50));
         };
-        unsafe { libc::killpg(pid, libc::SIGKILL) };
+        let _ = nix::sys::signal::killpg(pid, nix::sys::signal::Signal::SIGKILL);
         let exit = child.wait().expect("lab: wait for kernel");
         let _ = done_rx.recv_timeout(Duration::from_secs(5));
         let console = String::from_utf8_lossy(&console_buf.lock().unwrap()).replace('\r', "");
@@ -352,7 +347,8 @@ fn shm_too_small(mem: &str) -> bool {
         _ => 0,
     };
     let want = num.parse::<u64>().unwrap_or(0) << shift;
-    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
-    let r = unsafe { libc::statvfs(c"/dev/shm".as_ptr(), &mut st) };
-    r != 0 || (st.f_bavail as u64) * (st.f_frsize as u64) < want
+    match nix::sys::statvfs::statvfs("/dev/shm") {
+        Ok(st) => st.blocks_available() * st.fragment_size() < want,
+        Err(_) => true,
+    }
 }

@@ -137,7 +137,7 @@ impl Drain {
         let Some(dest) = service
             .dests
             .iter()
-            .find(|d| d.config.addr == self.original.addr && d.config.port == self.original.port)
+            .find(|d| d.config.key() == self.original.key())
         else {
             return self.stop("the real server is gone: someone else removed it".into());
         };
@@ -162,8 +162,7 @@ impl Drain {
         self.phase = DrainPhase::Removed { forced: !drained };
         vec![IpvsOp::DeleteDest {
             service: self.service,
-            addr: self.original.addr,
-            port: self.original.port,
+            dest: self.original.key(),
         }]
     }
 
@@ -194,7 +193,7 @@ impl Drain {
     pub fn status(&self) -> DrainStatus {
         let elapsed = self.now.duration_since(self.started);
         let time_left = self.deadline.map(|d| d.saturating_sub(elapsed));
-        let who = AddrPort(&self.original.addr, self.original.port);
+        let who = AddrPort(self.original.addr, self.original.port);
         let counts = match self.counts {
             Some(c) => format!(
                 "{} active, {} inactive, {} persistent",
@@ -248,7 +247,7 @@ fn service_name(key: &ServiceKey) -> String {
             protocol,
             addr,
             port,
-        } => format!("{} {}", protocol.name(), AddrPort(addr, *port)),
+        } => format!("{} {}", protocol.name(), AddrPort(*addr, *port)),
         ServiceKey::Fwmark {
             mark,
             family: Family::Inet,

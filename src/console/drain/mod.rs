@@ -10,7 +10,7 @@ use crate::console::changes::{Change, Origin, Outcome};
 use crate::console::drain::machine::{Drain, DrainPhase};
 use crate::console::form::Seen;
 use crate::ipvs::IpvsOp;
-use crate::ipvs::model::{AddrPort, DestConfig, ServiceKey, Snapshot};
+use crate::ipvs::model::{DestKey, ServiceKey, Snapshot};
 use crate::operation::Operation;
 pub use prompt::DrainPrompt;
 use std::time::Instant;
@@ -32,7 +32,7 @@ pub fn command(app: &mut App) -> Vec<Effect> {
         .director
         .drains
         .iter_mut()
-        .find(|d| d.is_active() && *d.service() == svc && same(d.dest(), &dest))
+        .find(|d| d.is_active() && *d.service() == svc && d.dest().key() == dest.key())
     {
         let ops = drain.cancel();
         let text = drain.status().description;
@@ -87,8 +87,8 @@ pub fn applied(app: &mut App, outcome: &Outcome) {
         return;
     };
     let (service, original) = (*drain.service(), *drain.dest());
-    let id = Some((service, original.addr, original.port));
-    let who = AddrPort(&original.addr, original.port).to_string();
+    let id = Some((service, original.key()));
+    let who = original.key().to_string();
     match &outcome.result {
         Ok(()) => {
             let status = drain.status();
@@ -135,10 +135,13 @@ pub fn applied(app: &mut App, outcome: &Outcome) {
 }
 
 /// Undo of a drain's start: the drain ends without a word (the undo says what it does).
-pub fn cancel_quietly(app: &mut App, service: &ServiceKey, addr: std::net::IpAddr, port: u16) {
-    for drain in app.director.drains.iter_mut().filter(|d| {
-        d.is_active() && d.service() == service && d.dest().addr == addr && d.dest().port == port
-    }) {
+pub fn cancel_quietly(app: &mut App, service: &ServiceKey, dest: DestKey) {
+    for drain in app
+        .director
+        .drains
+        .iter_mut()
+        .filter(|d| d.is_active() && d.service() == service && d.dest().key() == dest)
+    {
         drain.cancel();
     }
     app.director.drains.retain(|d| d.is_active());
@@ -161,20 +164,14 @@ fn submit(app: &mut App, ops: Vec<IpvsOp>) -> Vec<Effect> {
     vec![Effect::Apply(change)]
 }
 
-fn same(a: &DestConfig, b: &DestConfig) -> bool {
-    a.addr == b.addr && a.port == b.port
-}
-
 fn concerns(op: &IpvsOp, drain: &Drain) -> bool {
     match op {
         IpvsOp::EditDest { service, dest } => {
-            service == drain.service() && same(dest, drain.dest())
+            service == drain.service() && dest.key() == drain.dest().key()
         }
-        IpvsOp::DeleteDest {
-            service,
-            addr,
-            port,
-        } => service == drain.service() && *addr == drain.dest().addr && *port == drain.dest().port,
+        IpvsOp::DeleteDest { service, dest } => {
+            service == drain.service() && *dest == drain.dest().key()
+        }
         _ => false,
     }
 }

@@ -39,7 +39,7 @@ impl Validator for Deadline {
     fn title(&self) -> String {
         format!(
             "Drain {} of {}",
-            AddrPort(&self.dest.addr, self.dest.port),
+            AddrPort(self.dest.addr, self.dest.port),
             self.service
         )
     }

@@ -127,7 +127,7 @@ fn select(app: &mut App, focus: Focus) {
             }
         }
         Focus::Servers => {
-            app.tables.selected_dest = app.current_dest().map(|d| (d.config.addr, d.config.port));
+            app.tables.selected_dest = app.current_dest().map(|d| d.config.key());
         }
     }
 }

@@ -10,13 +10,13 @@ use crate::host::HostBackend;
 use crate::runtime::poller::SnapshotSource;
 use crate::setup::doctor::{Finding, diagnose};
 use crate::setup::facts::Facts;
-use crate::setup::gather::{self, Ask};
+use crate::setup::gather::{self, Ask, GatherError};
 
 /// The pane while open.
 #[derive(Debug, Clone)]
 pub struct DoctorView {
     /// None while the doctor runs; the findings, or why the facts could not be gathered.
-    pub findings: Option<Result<Vec<Finding>, String>>,
+    pub findings: Option<Result<Vec<Finding>, GatherError>>,
     pub nav: Nav,
     /// What the doctor is told: the role, VIP and director the wizard set up (else recognised).
     pub ask: Ask,
@@ -31,15 +31,9 @@ pub async fn run<S: SnapshotSource, H: HostBackend>(
     source: &S,
     host: &H,
     ask: &Ask,
-) -> Result<Vec<Finding>, String> {
-    let ipvs = source
-        .read()
-        .await
-        .map_err(|e| format!("cannot read the IPVS table: {e}"))?;
-    let state = host
-        .state()
-        .await
-        .map_err(|e| format!("cannot read the host's links, routes and sysctls: {e}"))?;
+) -> Result<Vec<Finding>, GatherError> {
+    let ipvs = source.read().await.map_err(GatherError::Ipvs)?;
+    let state = host.state().await.map_err(GatherError::Host)?;
     let live = host.is_live();
     let probes = if live {
         gather::probe_all(&ipvs).await
@@ -85,7 +79,7 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
 }
 
 /// The findings came back.
-pub fn read(app: &mut App, findings: Result<Vec<Finding>, String>) {
+pub fn read(app: &mut App, findings: Result<Vec<Finding>, GatherError>) {
     if let Some(view) = app.stack.doctor_mut() {
         let len = findings.as_ref().map_or(0, Vec::len);
         view.nav.selected = view.nav.selected.min(len.saturating_sub(1));

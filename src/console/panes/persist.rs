@@ -6,7 +6,9 @@
 use crate::console::action::{Command, Effect};
 use crate::console::app::{App, Source};
 use crate::console::stack::Page;
-use crate::host::HostBackend;
+use crate::host::{HostBackend, HostError};
+use crate::ipvs;
+use crate::ipvs::error::SharedError;
 use crate::operation::audit::{AuditLog, Context, Source as AuditSource};
 use crate::runtime::poller::SnapshotSource;
 use crate::setup::persist::{self, OnDisk, PersistFile};
@@ -19,12 +21,23 @@ pub const DEFAULT_DIR: &str = "/etc";
 /// One file to write and how it stands against the disk.
 pub type Planned = (PersistFile, OnDisk);
 
+/// Why the files could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanFilesError {
+    #[error("cannot read the IPVS table, so the rules file cannot be made: {0}")]
+    Ipvs(#[source] ipvs::Error),
+    #[error("cannot read the host's links, addresses and sysctls: {0}")]
+    Host(#[source] HostError),
+    #[error("cannot tell where ipvs-tui is installed (the unit runs it at boot): {0}")]
+    Exe(#[source] SharedError),
+}
+
 /// The pane while open.
 #[derive(Debug, Clone)]
 pub struct PersistView {
     pub dir: PathBuf,
     /// None while the files are made; the files, or why they could not be.
-    pub files: Option<Result<Vec<Planned>, String>>,
+    pub files: Option<Result<Vec<Planned>, PlanFilesError>>,
     /// The selected file, and the first line of its contents shown.
     pub selected: usize,
     pub scroll: usize,
@@ -44,18 +57,11 @@ pub async fn plan<S: SnapshotSource, H: HostBackend>(
     source: &S,
     host: &H,
     dir: PathBuf,
-) -> Result<Vec<Planned>, String> {
+) -> Result<Vec<Planned>, PlanFilesError> {
     // Never an empty rules file because a read failed: that would wipe the saved table at boot.
-    let ipvs = source.read().await.map_err(|e| {
-        format!("cannot read the IPVS table, so the rules file cannot be made: {e}")
-    })?;
-    let state = host
-        .state()
-        .await
-        .map_err(|e| format!("cannot read the host's links, addresses and sysctls: {e}"))?;
-    let exe = std::env::current_exe().map_err(|e| {
-        format!("cannot tell where ipvs-tui is installed (the unit runs it at boot): {e}")
-    })?;
+    let ipvs = source.read().await.map_err(PlanFilesError::Ipvs)?;
+    let state = host.state().await.map_err(PlanFilesError::Host)?;
+    let exe = std::env::current_exe().map_err(|e| PlanFilesError::Exe(SharedError::new(e)))?;
     Ok(persist::render(&dir, &exe, &ipvs, &state)
         .into_iter()
         .map(|f| {
@@ -141,7 +147,7 @@ fn write(app: &mut App) -> Vec<Effect> {
 }
 
 /// The files came back.
-pub fn planned(app: &mut App, files: Result<Vec<Planned>, String>) {
+pub fn planned(app: &mut App, files: Result<Vec<Planned>, PlanFilesError>) {
     if let Some(view) = app.stack.persist_mut() {
         let len = files.as_ref().map_or(0, Vec::len);
         view.selected = view.selected.min(len.saturating_sub(1));

@@ -7,7 +7,6 @@ use super::names::{self, State};
 use super::report::ServiceId;
 use super::row::Route;
 use crate::ipvs::model::{Netmask, Service, ServiceKey};
-use std::fmt;
 use std::net::IpAddr;
 
 /// What the user may type, for error messages and help.
@@ -15,19 +14,12 @@ pub const SYNTAX: &str = "rs:ADDR[:PORT] state:NAME client:ADDR[/PREFIX] svc:VIP
 (IPv6 with a port as [ADDR]:PORT; different keys must all match, the same key repeated means either)";
 
 /// A bad filter term, with what is allowed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("filter {term:?}: {reason}")]
 pub struct FilterError {
     pub term: String,
     pub reason: String,
 }
-
-impl fmt::Display for FilterError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "filter {:?}: {}", self.term, self.reason)
-    }
-}
-
-impl std::error::Error for FilterError {}
 
 /// An address with an optional port (none: any port).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,7 +7,6 @@
 
 use super::fixed;
 use super::names::{self, State};
-use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// One connection entry or persistence template, as the line states it.
@@ -59,34 +58,23 @@ pub fn fwmark_of(virt: IpAddr) -> u32 {
 }
 
 /// Why a line was skipped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum Malformed {
     /// Not 9 fields (11 with a persistence engine's name and data).
+    #[error(
+        "{0} fields, expected 9 (protocol, 3 address and port pairs, state, expires) or 11 with persistence engine data"
+    )]
     Fields(usize),
+    #[error("unknown protocol name")]
     Protocol,
+    #[error("{0} address is neither 8 hex digits nor an IPv6 address")]
     Address(&'static str),
+    #[error("{0} port is not 1 to 4 hex digits")]
     Port(&'static str),
+    #[error("unknown state name")]
     State,
+    #[error("expires is not a whole number of seconds")]
     Expires,
-}
-
-impl fmt::Display for Malformed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Malformed::Fields(n) => write!(
-                f,
-                "{n} fields, expected 9 (protocol, 3 address and port pairs, state, expires) or 11 with persistence engine data"
-            ),
-            Malformed::Protocol => f.write_str("unknown protocol name"),
-            Malformed::Address(which) => write!(
-                f,
-                "{which} address is neither 8 hex digits nor an IPv6 address"
-            ),
-            Malformed::Port(which) => write!(f, "{which} port is not 1 to 4 hex digits"),
-            Malformed::State => f.write_str("unknown state name"),
-            Malformed::Expires => f.write_str("expires is not a whole number of seconds"),
-        }
-    }
 }
 
 /// Parses one line (without its newline; a trailing `\r` or spaces are ignored).

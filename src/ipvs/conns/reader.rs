@@ -5,6 +5,7 @@
 
 use super::filter::Filter;
 use super::table::{Collector, ConnTable, Limits};
+use crate::ipvs::error::SharedError;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -43,12 +44,19 @@ pub struct Outcome {
     pub cancelled: bool,
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum ReadError {
     #[error("cannot read {path}: {source}")]
-    Io { path: String, source: io::Error },
+    Io {
+        path: String,
+        source: Arc<io::Error>,
+    },
+    /// The simulator's table, which the demo reads in the kernel's format.
+    #[error("cannot read the simulator's table: {0}")]
+    Sim(#[source] Arc<io::Error>),
+    /// The reading task panicked or was cancelled.
     #[error("the connection reader stopped unexpectedly: {0}")]
-    Task(String),
+    Task(#[source] SharedError),
 }
 
 /// Feeds everything `src` gives to `collector`, checking `cancel` between chunks.
@@ -118,7 +126,7 @@ pub fn read_path(
 ) -> Result<Outcome, ReadError> {
     let io_err = |source| ReadError::Io {
         path: path.display().to_string(),
-        source,
+        source: Arc::new(source),
     };
     let mut collector = Collector::new(filter, limits);
     let cancelled = if path == Path::new("-") {
@@ -144,7 +152,7 @@ pub async fn read_path_async(
 ) -> Result<Outcome, ReadError> {
     tokio::task::spawn_blocking(move || read_path(&path, filter, limits, &progress, &cancel))
         .await
-        .map_err(|e| ReadError::Task(e.to_string()))?
+        .map_err(|e| ReadError::Task(SharedError::new(e)))?
 }
 
 #[cfg(test)]
@@ -225,19 +233,12 @@ TCP CB007102 AD78 CB007164 0051 0A0A000B 0051 ESTABLISHED     894";
     #[test]
     fn async_read_reports_progress_and_cancels() {
         use std::io::Write;
-        use std::os::unix::ffi::OsStrExt;
         use std::time::Duration;
         let dir = std::env::temp_dir().join(format!("conns_reader_{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let fifo = dir.join("ip_vs_conn");
-        let path = std::ffi::CString::new(fifo.as_os_str().as_bytes()).unwrap();
-        // SAFETY: a valid NUL-terminated path.
-        assert_eq!(
-            unsafe { libc::mkfifo(path.as_ptr(), 0o600) },
-            0,
-            "mkfifo {}",
-            fifo.display()
-        );
+        nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600))
+            .unwrap_or_else(|e| panic!("mkfifo {}: {e}", fifo.display()));
         let line = "TCP CB007102 AD74 CB007164 0051 0A0A000C 0051 ESTABLISHED     894\n";
         let (progress, cancel) = (
             Arc::new(Progress::default()),

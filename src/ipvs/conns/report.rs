@@ -101,17 +101,7 @@ impl fmt::Display for ServiceId {
 }
 
 /// `a.b.c.d:port` or `[v6]:port`, as ipvsadm writes them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct AddrPort(pub IpAddr, pub u16);
-
-impl fmt::Display for AddrPort {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            IpAddr::V4(a) => write!(f, "{a}:{}", self.1),
-            IpAddr::V6(a) => write!(f, "[{a}]:{}", self.1),
-        }
-    }
-}
+pub use crate::ipvs::model::AddrPort;
 
 /// One group: its key, its total, and its count per state (states with none left out).
 #[derive(Debug, Clone, PartialEq, Eq)]

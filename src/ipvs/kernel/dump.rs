@@ -40,7 +40,7 @@ fn read(
         Err(DumpError::Errno(libc::ENOENT)) => Err(Failed::FamilyGone),
         Err(DumpError::Errno(n)) => Err(errno::read_error(&what(), None, n).into()),
         Err(DumpError::Decode(text)) => Err(decoded.unwrap_or(Error::Decode(text)).into()),
-        Err(DumpError::Io(e)) => Err(Error::Io(format!("netlink, reading {}: {e}", what())).into()),
+        Err(DumpError::Io(e)) => Err(Error::io(format!("netlink, reading {}", what()), e).into()),
     }
 }
 

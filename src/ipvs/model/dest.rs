@@ -153,6 +153,26 @@ pub const MAX_WEIGHT: u32 = i32::MAX as u32;
 /// The largest connection threshold the kernel accepts.
 pub const MAX_THRESHOLD: u32 = i32::MAX as u32;
 
+/// Which real server of a service: its address and port, what `-d -r ADDR:PORT` names. Shown
+/// as ipvsadm writes it (`10.0.0.2:80`, `[2001:db8::2]:80`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct DestKey {
+    pub addr: IpAddr,
+    pub port: u16,
+}
+
+impl DestKey {
+    pub fn new(addr: IpAddr, port: u16) -> DestKey {
+        DestKey { addr, port }
+    }
+}
+
+impl std::fmt::Display for DestKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        super::AddrPort(self.addr, self.port).fmt(f)
+    }
+}
+
 /// Everything the user sets on a real server (what `-a`/`-e` carry).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct DestConfig {
@@ -168,6 +188,11 @@ pub struct DestConfig {
 }
 
 impl DestConfig {
+    /// Which real server this is.
+    pub fn key(&self) -> DestKey {
+        DestKey::new(self.addr, self.port)
+    }
+
     /// A real server with ipvsadm's defaults: direct routing, weight 1, no thresholds.
     pub fn new(addr: IpAddr, port: u16) -> DestConfig {
         DestConfig {

@@ -135,9 +135,10 @@ impl ServiceKey {
 }
 
 /// `addr:port` with IPv6 in brackets, as ipvsadm writes it with `-n`.
-pub struct AddrPort<'a>(pub &'a IpAddr, pub u16);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AddrPort(pub IpAddr, pub u16);
 
-impl fmt::Display for AddrPort<'_> {
+impl fmt::Display for AddrPort {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
             IpAddr::V4(a) => write!(f, "{a}:{}", self.1),
@@ -155,7 +156,12 @@ impl fmt::Display for ServiceKey {
                 addr,
                 port,
             } => {
-                write!(f, "{} {}", protocol.ipvsadm_option(), AddrPort(addr, *port))
+                write!(
+                    f,
+                    "{} {}",
+                    protocol.ipvsadm_option(),
+                    AddrPort(*addr, *port)
+                )
             }
             ServiceKey::Fwmark {
                 mark,

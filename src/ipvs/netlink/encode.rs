@@ -7,8 +7,8 @@ use super::message::{IpvsMessage, cmd};
 use super::service_attrs::{SVC_F_ONEPACKET, SVC_F_PERSISTENT, SvcAttr};
 use crate::ipvs::error::{Error, Result};
 use crate::ipvs::model::{
-    DestConfig, Family, Forward, Netmask, ServiceConfig, ServiceKey, SyncDaemon, SyncState,
-    Timeouts,
+    DestConfig, DestKey, Family, Forward, Netmask, ServiceConfig, ServiceKey, SyncDaemon,
+    SyncState, Timeouts,
 };
 use crate::ipvs::op::IpvsOp;
 use std::net::IpAddr;
@@ -188,8 +188,7 @@ pub fn request(op: &IpvsOp) -> Result<IpvsMessage> {
         ),
         IpvsOp::DeleteDest {
             service,
-            addr,
-            port,
+            dest: DestKey { addr, port },
         } => IpvsMessage::new(
             cmd::DEL_DEST,
             vec![svc_key(service)?, IpvsAttr::Dest(dest_key(addr, *port))],

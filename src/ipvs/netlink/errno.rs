@@ -4,7 +4,7 @@
 //! the kernel most likely disliked when all it gives back is EINVAL.
 
 use crate::ipvs::error::Error;
-use crate::ipvs::model::{AddrPort, Family, ServiceConfig, ServiceKey};
+use crate::ipvs::model::{AddrPort, DestKey, Family, ServiceConfig, ServiceKey};
 use crate::ipvs::op::IpvsOp;
 use libc::{
     EAFNOSUPPORT, EBUSY, EEXIST, EINVAL, ENODEV, ENOENT, ENOMEM, ENOPROTOOPT, EOPNOTSUPP, EPERM,
@@ -19,13 +19,13 @@ pub fn service_name(key: &ServiceKey) -> String {
             protocol,
             addr,
             port,
-        } => format!("{} {}", protocol.name(), AddrPort(addr, *port)),
+        } => format!("{} {}", protocol.name(), AddrPort(*addr, *port)),
         ServiceKey::Fwmark { mark, family } => format!("fwmark {mark} ({family})"),
     }
 }
 
 fn dest_name(addr: &IpAddr, port: u16) -> String {
-    AddrPort(addr, port).to_string()
+    AddrPort(*addr, port).to_string()
 }
 
 fn kernel(errno: i32, message: String) -> Error {
@@ -126,7 +126,7 @@ pub fn op_error(op: &IpvsOp, errno: i32) -> Error {
             dest_name(&dest.addr, dest.port),
             service_name(service)
         ),
-        (IpvsOp::DeleteDest { service, addr, port }, ENOENT) => {
+        (IpvsOp::DeleteDest { service, dest: DestKey { addr, port } }, ENOENT) => {
             format!("no such real server {} in service {}", dest_name(addr, *port), service_name(service))
         }
         (IpvsOp::AddDest { .. } | IpvsOp::EditDest { .. }, ERANGE) => RANGE.to_string(),
@@ -229,8 +229,7 @@ mod tests {
         assert!(msg(op_error(&add, ERANGE)).starts_with("weight or thresholds out of range"));
         let del = IpvsOp::DeleteDest {
             service: tcp80(),
-            addr: dest.addr,
-            port: 8080,
+            dest: DestKey::new(dest.addr, 8080),
         };
         assert_eq!(
             msg(op_error(&del, ENOENT)),

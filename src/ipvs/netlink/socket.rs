@@ -48,7 +48,9 @@ fn last_error() -> DumpError {
 impl DumpSocket {
     /// A socket for the generic-netlink family `family` (the IPVS family's id).
     pub fn open(family: u16) -> io::Result<DumpSocket> {
-        // SAFETY: plain socket calls on a descriptor we own; every pointer is to a live local.
+        // SAFETY: socket, bind and setsockopt on a descriptor we own (taken into an OwnedFd at
+        // once); every pointer is to a live local whose size is the length passed; an all-zero
+        // sockaddr_nl (plain integers) is a valid value, the address "any pid, no groups".
         unsafe {
             let fd = libc::socket(
                 libc::AF_NETLINK,
@@ -138,6 +140,8 @@ impl DumpSocket {
             .extend_from_slice(&[msg.cmd, FAMILY_VERSION, 0, 0]);
         self.request.resize(len, 0);
         msg.emit(&mut self.request[NLMSG_HDRLEN + GENL_HDRLEN..]);
+        // SAFETY: sockaddr_nl is plain integers, for which all-zero bytes are a valid value (the
+        // kernel's own address: pid 0, no groups).
         let mut kernel: libc::sockaddr_nl = unsafe { std::mem::zeroed() };
         kernel.nl_family = libc::AF_NETLINK as libc::sa_family_t;
         loop {
@@ -166,11 +170,13 @@ impl DumpSocket {
     fn receive(&mut self) -> Result<Vec<usize>, DumpError> {
         let base = self.buffers.as_mut_ptr();
         let mut iovecs: [libc::iovec; BATCH] = std::array::from_fn(|i| libc::iovec {
-            // SAFETY: each iovec is a distinct DATAGRAM-sized slice of `buffers`.
+            // SAFETY: `buffers` is BATCH * DATAGRAM bytes and i < BATCH, so the offset stays
+            // inside it; each iovec is a distinct DATAGRAM-sized part of it.
             iov_base: unsafe { base.add(i * DATAGRAM) }.cast(),
             iov_len: DATAGRAM,
         });
-        // SAFETY: zeroed mmsghdr is valid; each points at its own iovec, alive for the call.
+        // SAFETY: mmsghdr is integers and raw pointers, for which all-zero bytes are valid (null
+        // pointers, zero lengths); each is then pointed at its own iovec, alive for the call.
         let mut headers: [libc::mmsghdr; BATCH] = unsafe { std::mem::zeroed() };
         for (h, iov) in headers.iter_mut().zip(iovecs.iter_mut()) {
             h.msg_hdr.msg_iov = iov;
@@ -178,6 +184,9 @@ impl DumpSocket {
         }
         loop {
             // MSG_WAITFORONE: block for the first datagram only.
+            // SAFETY: `headers` holds BATCH valid mmsghdr, each pointing at its own iovec over a
+            // distinct DATAGRAM-sized part of `buffers`; all of them outlive the call, which
+            // writes no further than those lengths. A null timeout is allowed.
             let n = unsafe {
                 libc::recvmmsg(
                     self.fd.as_raw_fd(),

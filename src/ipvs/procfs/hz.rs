@@ -5,19 +5,15 @@
 /// tick (TICK_NSEC) as their resolution; failing that, the kernel's build configuration when it
 /// is installed. USER_HZ (sysconf CLK_TCK, always 100) says nothing about it.
 pub fn kernel_hz() -> Option<u32> {
-    let mut res = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `res` is a valid timespec for the call to fill.
-    let ok = unsafe { libc::clock_getres(libc::CLOCK_MONOTONIC_COARSE, &mut res) } == 0;
-    let tick = u64::try_from(res.tv_sec)
-        .ok()?
-        .checked_mul(1_000_000_000)?
-        .checked_add(u64::try_from(res.tv_nsec).ok()?)?;
-    ok.then(|| hz_of_tick(tick))
-        .flatten()
-        .or_else(configured_hz)
+    let tick = nix::time::clock_getres(nix::time::ClockId::CLOCK_MONOTONIC_COARSE)
+        .ok()
+        .and_then(|res| {
+            u64::try_from(res.tv_sec())
+                .ok()?
+                .checked_mul(1_000_000_000)?
+                .checked_add(u64::try_from(res.tv_nsec()).ok()?)
+        });
+    tick.and_then(hz_of_tick).or_else(configured_hz)
 }
 
 /// TICK_NSEC is 1e9/HZ rounded: 10 ms at 100, 4 ms at 250, 3.333 ms at 300, 1 ms at 1000.

@@ -66,7 +66,7 @@ impl ProcBackend {
     pub async fn open() -> Result<ProcBackend> {
         tokio::fs::File::open(IP_VS)
             .await
-            .map_err(|e| read_error(Path::new(IP_VS), &e))?;
+            .map_err(|e| read_error(Path::new(IP_VS), e))?;
         Ok(ProcBackend::new(IP_VS, kernel_hz()))
     }
 
@@ -81,13 +81,13 @@ impl ProcBackend {
     }
 }
 
-fn read_error(path: &Path, e: &std::io::Error) -> Error {
+fn read_error(path: &Path, e: std::io::Error) -> Error {
     match e.kind() {
         std::io::ErrorKind::NotFound => Error::Unavailable(format!(
             "{} does not exist: the ip_vs module is not loaded, and loading it needs root (modprobe ip_vs)",
             path.display()
         )),
-        _ => Error::Io(format!("cannot read {}: {e}", path.display())),
+        _ => Error::io(format!("cannot read {}", path.display()), e),
     }
 }
 
@@ -95,7 +95,7 @@ impl Backend for ProcBackend {
     async fn snapshot(&self) -> Result<Snapshot> {
         let text = tokio::fs::read_to_string(&self.path)
             .await
-            .map_err(|e| read_error(&self.path, &e))?;
+            .map_err(|e| read_error(&self.path, e))?;
         let listing = parse_ip_vs(&text, self.hz)
             .map_err(|e| Error::Decode(format!("{}: {e}", self.path.display())))?;
         self.skipped.set(listing.skipped);

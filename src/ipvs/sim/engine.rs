@@ -209,8 +209,7 @@ impl Sim {
             }
             IpvsOp::DeleteDest {
                 service,
-                addr,
-                port,
+                dest: DestKey { addr, port },
             } => {
                 let slot = self.dest_slot(service, addr, *port);
                 let svc = self
@@ -291,7 +290,7 @@ impl Sim {
         let now = self.now_us;
         let found = self.trash.iter().position(|&slot| {
             let d = self.dests.get(slot).expect("trash holds live slots");
-            d.service == *service && d.config.addr == config.addr && d.config.port == config.port
+            d.service == *service && d.config.key() == config.key()
         });
         let slot = match found {
             Some(i) => {

@@ -8,11 +8,11 @@ use crate::ipvs::model::{Protocol, ServiceKey, Timeouts};
 use crate::ipvs::op::IpvsOp;
 use crate::ipvs::parse;
 use serde::Deserialize;
-use std::fmt;
 use toml::Spanned;
 
 /// What is wrong with a scenario, and where: `line 14, real_servers: weight "-3": must be ...`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}{}: {message}", field.as_ref().map(|f| format!(", {f}")).unwrap_or_default())]
 pub struct ScenarioError {
     /// 1-based line in the scenario text.
     pub line: usize,
@@ -20,17 +20,6 @@ pub struct ScenarioError {
     pub field: Option<String>,
     pub message: String,
 }
-
-impl fmt::Display for ScenarioError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.field {
-            Some(field) => write!(f, "line {}, {field}: {}", self.line, self.message),
-            None => write!(f, "line {}: {}", self.line, self.message),
-        }
-    }
-}
-
-impl std::error::Error for ScenarioError {}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,7 +1,7 @@
 //! The state a change replaces, as `ipvsadm -S` lines: enough to see what was there and to put
 //! it back by hand with `ipvsadm -R`.
 
-use crate::ipvs::model::{Service, ServiceKey, Snapshot, SyncState, Timeouts};
+use crate::ipvs::model::{DestKey, Service, ServiceKey, Snapshot, SyncState, Timeouts};
 use crate::ipvs::op::IpvsOp;
 use crate::ipvs::rules;
 use std::net::IpAddr;
@@ -23,8 +23,7 @@ pub fn before_lines(op: &IpvsOp, before: &Snapshot) -> Vec<String> {
         }
         IpvsOp::DeleteDest {
             service,
-            addr,
-            port,
+            dest: DestKey { addr, port },
         } => dest_lines(before, service, addr, *port),
         IpvsOp::Zero(_) => Vec::new(),
         IpvsOp::Flush => lines(&rules::save(before)),

@@ -2,10 +2,11 @@
 
 use super::Context;
 use super::before::before_lines;
-use crate::ipvs::error::Error;
 use crate::ipvs::model::Snapshot;
 use crate::ipvs::op::IpvsOp;
+use crate::operation::OperationError;
 use serde::{Deserialize, Serialize};
+use std::fmt::Display;
 
 /// Which front end made the change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,14 +57,14 @@ pub struct Entry {
 impl Entry {
     pub fn new(
         op: &IpvsOp,
-        result: &Result<(), Error>,
+        result: &Result<(), OperationError>,
         before: &Snapshot,
         context: &Context,
         time: jiff::Timestamp,
     ) -> Entry {
         // IpvsOp holds only strings, numbers and enums: it always serialises.
         let value = serde_json::to_value(op).unwrap_or(serde_json::Value::Null);
-        let result = result.as_ref().map_err(|e| e.to_string()).copied();
+        let result = result.as_ref().map_err(|e| e as &dyn Display).copied();
         Entry::of_change(
             op.to_command(),
             value,
@@ -75,11 +76,11 @@ impl Entry {
     }
 
     /// The entry for any change (an IPVS one, a host one): its command, the change as JSON, the
-    /// result with the reason of a failure, and what it replaced.
+    /// result with the reason of a failure (written in its words), and what it replaced.
     pub fn of_change(
         command: String,
         op: serde_json::Value,
-        result: Result<(), String>,
+        result: Result<(), &dyn Display>,
         before: Vec<String>,
         context: &Context,
         time: jiff::Timestamp,
@@ -97,7 +98,7 @@ impl Entry {
             } else {
                 Outcome::Failed
             },
-            error: result.err(),
+            error: result.err().map(|e| e.to_string()),
             before,
             op,
         }

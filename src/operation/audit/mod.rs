@@ -11,9 +11,9 @@ pub use before::before_lines;
 pub use entry::{Entry, Outcome, Source};
 pub use read::{Tail, read_last};
 
-use crate::ipvs::error::Error;
 use crate::ipvs::model::Snapshot;
 use crate::ipvs::op::IpvsOp;
+use crate::operation::OperationError;
 use std::fs::{DirBuilder, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
@@ -37,7 +37,7 @@ impl Context {
     pub fn current(source: Source) -> Context {
         Context {
             user: current_user(),
-            host: host_name(),
+            host: crate::sys::host_name(),
             source: Some(source),
             undo_of: None,
         }
@@ -72,17 +72,15 @@ impl AuditLog {
         match dirs::state_dir() {
             Some(dir) => dir.join("ipvs-tui").join("audit.log"),
             // No home directory at all: a per-user file in the temporary directory still records.
-            // SAFETY: geteuid has no preconditions and cannot fail.
             None => std::env::temp_dir()
-                .join(format!("ipvs-tui-{}", unsafe { libc::geteuid() }))
+                .join(format!("ipvs-tui-{}", crate::sys::effective_uid()))
                 .join("audit.log"),
         }
     }
 
     /// The default log for this process's effective user.
     pub fn default_for_this_user() -> AuditLog {
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        AuditLog::at(AuditLog::default_path(unsafe { libc::geteuid() } == 0))
+        AuditLog::at(AuditLog::default_path(crate::sys::is_root()))
     }
 
     pub fn path(&self) -> &Path {
@@ -94,7 +92,7 @@ impl AuditLog {
     pub fn record(
         &self,
         op: &IpvsOp,
-        result: &Result<(), Error>,
+        result: &Result<(), OperationError>,
         before: &Snapshot,
         context: &Context,
     ) -> io::Result<()> {
@@ -112,7 +110,7 @@ impl AuditLog {
         &self,
         command: String,
         op: serde_json::Value,
-        result: Result<(), String>,
+        result: Result<(), &dyn std::fmt::Display>,
         before: Vec<String>,
         context: &Context,
     ) -> io::Result<()> {
@@ -149,11 +147,10 @@ impl AuditLog {
 }
 
 fn current_user() -> String {
-    // SAFETY: getuid has no preconditions and cannot fail.
     pick_user(
         std::env::var("SUDO_USER").ok(),
         std::env::var("USER").ok(),
-        unsafe { libc::getuid() },
+        crate::sys::real_uid(),
     )
 }
 
@@ -163,16 +160,4 @@ fn pick_user(sudo_user: Option<String>, user: Option<String>, uid: u32) -> Strin
     named(sudo_user)
         .or_else(|| named(user))
         .unwrap_or_else(|| format!("uid {uid}"))
-}
-
-fn host_name() -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: the buffer is valid for its length; gethostname NUL-terminates within it on success.
-    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
-    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-    if ok {
-        String::from_utf8_lossy(&buf[..end]).into_owned()
-    } else {
-        "localhost".into()
-    }
 }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::ipvs::Error;
 use crate::ipvs::args::parse_args;
 use crate::ipvs::model::{SyncDaemon, SyncState, Timeouts};
 use crate::ipvs::rules;
@@ -119,7 +120,8 @@ fn a_record_is_one_json_line_with_every_field() {
     let refused = Err(Error::Kernel {
         errno: 17,
         message: "the service already exists".into(),
-    });
+    }
+    .into());
     log.record(
         &op("-A -t 192.0.2.1:80"),
         &refused,

@@ -7,7 +7,7 @@ use crate::host::{HostOp, HostState};
 use crate::ipvs::IpvsOp;
 use crate::ipvs::model::Snapshot;
 use crate::ipvs::parse::ParseError;
-use crate::operation::Operation;
+use crate::operation::{Operation, State};
 use crate::setup::plan_file::Plan;
 use crate::setup::plan_operations;
 use crate::setup::role::Role;
@@ -115,7 +115,7 @@ pub fn check_on(
             })
             .collect::<Vec<_>>()
     })?;
-    let mut state = (ipvs.clone(), host.clone());
+    let mut state = State::new(ipvs.clone(), host.clone());
     for (i, op) in ops.iter().enumerate() {
         if let Err(e) = op.validate() {
             return Err(vec![Problem {

@@ -48,7 +48,7 @@ pub fn check(facts: &Facts, roles: &[Role]) -> Vec<Finding> {
         };
         for dest in &service.dests {
             let d = &dest.config;
-            let at = AddrPort(&d.addr, d.port);
+            let at = AddrPort(d.addr, d.port);
             match d.forward {
                 Forward::Route if net::connected_link(&facts.host, d.addr, vip).is_none() => out.push(
                     Finding::new(Severity::Error, "real_server_not_on_link", format!("real server {at} of {key} (DR) is not on a subnet directly connected to this director"), "LVS-DR only rewrites the MAC address, so the director must reach the real server on a shared link; these packets go nowhere")
@@ -130,7 +130,7 @@ fn probes(facts: &Facts, out: &mut Vec<Finding>) {
                 continue;
             };
             let Some(error) = &probe.error else { continue };
-            let at = AddrPort(&d.addr, d.port);
+            let at = AddrPort(d.addr, d.port);
             let key = service.config.key;
             let finding = if d.forward == Forward::Masq {
                 Finding::new(

@@ -496,14 +496,14 @@ fn a_nat_real_server_needs_the_director_as_gateway() {
 
 /// The facts after every finding's fix was applied (as the in-memory host applies it).
 fn fixed(facts: &Facts) -> Facts {
-    let mut state = (facts.ipvs.clone(), facts.host.clone());
+    let mut state = crate::operation::State::new(facts.ipvs.clone(), facts.host.clone());
     for op in diagnose(facts).iter().flat_map(|f| f.fix.clone()) {
         op.apply_in_memory(&mut state)
             .unwrap_or_else(|e| panic!("{}: {e}", op.to_command()));
     }
     Facts {
-        ipvs: state.0,
-        host: state.1,
+        ipvs: state.table,
+        host: state.host,
         ..facts.clone()
     }
 }

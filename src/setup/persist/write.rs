@@ -111,7 +111,10 @@ pub fn write(request: WriteRequest) -> Written {
     if let Some((log, context)) = &request.audit {
         let value =
             serde_json::json!({ "op": "persist", "dir": request.dir, "written": out.written });
-        let result = out.error.clone().map_or(Ok(()), Err);
+        let result = out
+            .error
+            .as_ref()
+            .map_or(Ok(()), |e| Err(e as &dyn std::fmt::Display));
         let command = format!("ipvs-tui persist --dir {}", request.dir.display());
         if let Err(e) = log.record_change(command, value, result, before, context) {
             out.audit_problem = Some(format!("{}: {e}", log.path().display()));

@@ -9,24 +9,15 @@ use crate::ipvs::model::{DestConfig, Forward, ServiceConfig};
 use crate::ipvs::parse;
 use serde::Deserialize;
 use service::{RawService, read_service};
-use std::fmt;
 use std::net::IpAddr;
 use toml::{Spanned, Value};
 
 /// What is wrong with a plan: `line 12: weight "-3": must be a whole number from 0 to 2147483647`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{message}", line.map(|l| format!("line {l}: ")).unwrap_or_default())]
 pub struct PlanError {
     pub line: Option<usize>,
     pub message: String,
-}
-
-impl fmt::Display for PlanError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "line {line}: {}", self.message),
-            None => f.write_str(&self.message),
-        }
-    }
 }
 
 /// A checked plan. Line numbers are kept so that checks against the host can point at the file.

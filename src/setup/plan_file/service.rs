@@ -142,7 +142,7 @@ pub(super) fn read_service(
             {
                 let message = format!(
                     "real server {}: already listed at line {}",
-                    AddrPort(&addr, dest.port),
+                    AddrPort(addr, dest.port),
                     first.line
                 );
                 r.errors.push(PlanError {

@@ -133,7 +133,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
             let cells = SERVER_COLUMNS.iter().map(|col| match col {
                 Column::Address => Line::from(format!(" {}", dest_label(d))),
                 Column::Forward => Line::from(forward(&c.forward)),
-                Column::Weight if app.drain_of(&service.config.key, c.addr, c.port).is_some() => {
+                Column::Weight if app.drain_of(&service.config.key, c.key()).is_some() => {
                     Line::styled(format!("{} draining", c.weight), theme.marker)
                 }
                 Column::Weight if c.weight == 0 => Line::styled("0 quiesced", theme.marker),

@@ -1,5 +1,5 @@
 use super::*;
-use crate::ipvs::model::{Forward, Protocol, Service, ServiceConfig, Stats};
+use crate::ipvs::model::{DestKey, Forward, Protocol, Service, ServiceConfig, Stats};
 
 const SECOND: Duration = Duration::from_secs(1);
 
@@ -51,8 +51,7 @@ fn table(dest: Option<(DestConfig, u32, u32, u32)>) -> Snapshot {
 fn removal() -> Vec<IpvsOp> {
     vec![IpvsOp::DeleteDest {
         service: key(),
-        addr: "203.0.113.2".parse().unwrap(),
-        port: 80,
+        dest: DestKey::new("203.0.113.2".parse().unwrap(), 80),
     }]
 }
 

@@ -49,7 +49,7 @@ pub fn edit_fields(current: &DestConfig) -> Vec<Field<FieldId>> {
     let mut fields = vec![
         Field::fixed(
             FieldId::Server,
-            AddrPort(&current.addr, current.port).to_string(),
+            AddrPort(current.addr, current.port).to_string(),
         ),
         Field::choice(FieldId::Method, METHODS, method),
     ];
@@ -62,7 +62,7 @@ pub fn weight_fields(current: &DestConfig) -> Vec<Field<FieldId>> {
     vec![
         Field::fixed(
             FieldId::Server,
-            AddrPort(&current.addr, current.port).to_string(),
+            AddrPort(current.addr, current.port).to_string(),
         ),
         Field::text(FieldId::Weight, current.weight.to_string()),
     ]

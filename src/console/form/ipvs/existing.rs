@@ -36,11 +36,8 @@ pub fn problems(ops: &[IpvsOp], table: &Snapshot) -> Vec<Problem<FieldId>> {
                     fail(None, gone(service));
                     continue;
                 };
-                let server = AddrPort(&dest.addr, dest.port);
-                let exists = svc
-                    .dests
-                    .iter()
-                    .any(|d| d.config.addr == dest.addr && d.config.port == dest.port);
+                let server = AddrPort(dest.addr, dest.port);
+                let exists = svc.dests.iter().any(|d| d.config.key() == dest.key());
                 match op {
                     IpvsOp::AddDest { .. } if exists => {
                         fail(

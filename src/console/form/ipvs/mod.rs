@@ -140,7 +140,7 @@ impl Validator for Ipvs {
 
     fn title(&self) -> String {
         let svc = |key: &ServiceKey| words::service_name(key);
-        let server = |d: &DestConfig| crate::ipvs::model::AddrPort(&d.addr, d.port).to_string();
+        let server = |d: &DestConfig| crate::ipvs::model::AddrPort(d.addr, d.port).to_string();
         match &self.kind {
             FormKind::AddService => "Add a virtual service".into(),
             FormKind::EditService { original } => format!("Edit {}", svc(&original.key)),

@@ -285,7 +285,7 @@ pub fn service_name(key: &ServiceKey) -> String {
             protocol,
             addr,
             port,
-        } => format!("{} {}", protocol.name(), AddrPort(addr, *port)),
+        } => format!("{} {}", protocol.name(), AddrPort(*addr, *port)),
         ServiceKey::Fwmark { mark, family } => format!("fwmark {mark} ({family})"),
     }
 }

@@ -66,7 +66,7 @@ pub fn read(app: &mut App) -> Vec<Effect> {
 pub fn done(
     app: &mut App,
     id: u64,
-    result: Result<Box<Outcome>, String>,
+    result: Result<Box<Outcome>, crate::ipvs::conns::ReadError>,
     took: Duration,
     at: Instant,
 ) {
@@ -89,7 +89,7 @@ pub fn done(
             cancelled
         }
         Err(e) => {
-            pane.error = Some(e);
+            pane.error = Some(e.to_string());
             reading.cancelling
         }
     };
