@@ -5,6 +5,7 @@ use super::facts::Facts;
 use super::net;
 use super::plan::sysctl_needs;
 use super::role::Role;
+use crate::backend::Backend;
 use crate::host::{HostOp, HostState};
 use crate::ipvs::model::{ServiceKey, Snapshot};
 use crate::ipvs::{IpvsOp, rules};
@@ -171,6 +172,32 @@ pub fn render(dir: &Path, exe: &Path, ipvs: &Snapshot, host: &HostState) -> Vec<
             contents: unit(dir, exe),
         },
     ]
+}
+
+/// The files for `dir` from `director`'s table and host as they are now, each with its state on
+/// disk (the console's persist pane).
+pub async fn plan(
+    director: &dyn Backend,
+    dir: &Path,
+) -> Result<Vec<(PersistFile, OnDisk)>, String> {
+    // Never an empty rules file because a read failed: that would wipe the saved table at boot.
+    let ipvs = director.snapshot().await.map_err(|e| {
+        format!("cannot read the IPVS table, so the rules file cannot be made: {e}")
+    })?;
+    let state = director
+        .host()
+        .await
+        .map_err(|e| format!("cannot read the host's links, addresses and sysctls: {e}"))?;
+    let exe = std::env::current_exe().map_err(|e| {
+        format!("cannot tell where ipvs-tui is installed (the unit runs it at boot): {e}")
+    })?;
+    Ok(render(dir, &exe, &ipvs, &state)
+        .into_iter()
+        .map(|f| {
+            let on_disk = f.on_disk();
+            (f, on_disk)
+        })
+        .collect())
 }
 
 /// The systemd unit: once the network is up, restore sysctls, VIPs and the table.
