@@ -19,6 +19,8 @@ pub struct Kernel {
     ipvs: RefCell<Option<Rc<KernelBackend>>>,
     /// The last failed connection, repeated until RECONNECT_EVERY has passed.
     failed: RefCell<Option<(Instant, Error)>>,
+    /// Held while connecting: a poll and a change asking at once try (and run modprobe) once.
+    connecting: tokio::sync::Mutex<()>,
 }
 
 impl Kernel {
@@ -33,11 +35,11 @@ impl Kernel {
         match attempt {
             Ok(b) => Kernel {
                 ipvs: RefCell::new(Some(Rc::new(b))),
-                failed: RefCell::new(None),
+                ..Kernel::default()
             },
             Err(e) => Kernel {
-                ipvs: RefCell::new(None),
                 failed: RefCell::new(Some((Instant::now(), e))),
+                ..Kernel::default()
             },
         }
     }
@@ -45,8 +47,12 @@ impl Kernel {
     /// The IPVS backend, connecting (again) if it is not connected and RECONNECT_EVERY has
     /// passed; for what only the kernel offers (one service's real servers, `list -t`).
     pub async fn table(&self) -> Result<Rc<KernelBackend>> {
-        let connected = self.ipvs.borrow().clone();
-        if let Some(b) = connected {
+        if let Some(b) = self.ipvs.borrow().clone() {
+            return Ok(b);
+        }
+        let _connecting = self.connecting.lock().await;
+        // Connected while this one waited.
+        if let Some(b) = self.ipvs.borrow().clone() {
             return Ok(b);
         }
         if let Some((at, error)) = self.failed.borrow().as_ref()

@@ -26,7 +26,7 @@ use poll::Reader;
 pub struct KernelBackend {
     /// One socket for everything. The lock keeps requests strictly one at a time: the kernel runs
     /// one dump per socket (a second gets EBUSY), and a snapshot's dumps should not interleave
-    /// with a change.
+    /// with a change. The console's poller and executor call at once and rely on this.
     handle: Mutex<GenetlinkHandle>,
     /// The blocking socket snapshots are read on (see `netlink::socket`) with what the console's
     /// polls learned (see `poll`), opened on first use and again after the family was found gone.

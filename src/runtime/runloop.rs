@@ -118,7 +118,7 @@ where
                 if changed.is_err() {
                     return Err(io::Error::other("the poller stopped unexpectedly"));
                 }
-                // The one copy of the snapshot: the channel keeps the latest for the poller.
+                // The one copy of the poll made here: the channel keeps its own.
                 let polled = poller.results.borrow_and_update().clone();
                 dirty = true;
                 match polled {
