@@ -6,7 +6,6 @@
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ipvs_tui::console::keys::input::action_for;
 use ipvs_tui::console::{Action, App, Keymap, Source, update};
-use ipvs_tui::ipvs::Backend;
 use ipvs_tui::ipvs::sim::SimBackend;
 use ipvs_tui::ui::{self, theme::Theme};
 use ratatui::Terminal;

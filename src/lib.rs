@@ -1,10 +1,12 @@
 //! ipvs-tui: a terminal console and scriptable command line for Linux IPVS (LVS) load balancers.
 //!
 //! `ipvs` is the IPVS domain (model, parsing, netlink, rules files) and `host` the machine around
-//! it (addresses, routes, sysctls); neither knows of terminals. `operation` joins their changes.
+//! it (addresses, routes, sysctls); neither knows of terminals. `operation` joins their changes,
+//! and `backend` is a director: one table and its host, read and changed through one trait.
 //! `cli` is the command line built on it; `console` (state, keys, event loop) and `ui` (drawing)
 //! are the full-screen console.
 
+pub mod backend;
 pub mod cli;
 pub mod config;
 pub mod console;

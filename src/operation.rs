@@ -6,11 +6,11 @@ pub mod audit;
 pub mod audited;
 pub mod plan;
 
-use crate::host::{self, HostBackend, HostError, HostOp, HostState};
+use crate::host::{self, HostError, HostOp, HostState};
 use crate::ipvs::model::Snapshot;
 use crate::ipvs::netlink::errno;
 use crate::ipvs::parse::Parsed;
-use crate::ipvs::{self, Backend, IpvsOp, table};
+use crate::ipvs::{self, IpvsOp, table};
 use crate::operation::audit::{AuditLog, Context};
 use serde::Serialize;
 use thiserror::Error;
@@ -146,59 +146,6 @@ pub fn record(
                 host_op.before_lines(&before.host),
                 context,
             )
-        }
-    }
-}
-
-/// Something operations are applied to.
-#[allow(async_fn_in_trait)]
-pub trait Apply {
-    async fn apply(&self, op: &Operation) -> Result<(), OperationError>;
-}
-
-/// IPVS through an `ipvs::Backend` and the host through a `HostBackend`.
-pub struct System<'a, B, H> {
-    pub ipvs: &'a B,
-    pub host: &'a H,
-}
-
-impl<B: Backend, H: HostBackend> Apply for System<'_, B, H> {
-    async fn apply(&self, op: &Operation) -> Result<(), OperationError> {
-        match op {
-            Operation::Ipvs(op) => Ok(self.ipvs.apply(op).await?),
-            Operation::Host(op) => Ok(self.host.apply(op).await?),
-        }
-    }
-}
-
-/// Only IPVS: for the ipvsadm-like commands, which have no business with the host.
-pub struct IpvsOnly<'a, B>(pub &'a B);
-
-impl<B: Backend> Apply for IpvsOnly<'_, B> {
-    async fn apply(&self, op: &Operation) -> Result<(), OperationError> {
-        match op {
-            Operation::Ipvs(op) => Ok(self.0.apply(op).await?),
-            Operation::Host(op) => Err(HostError::Invalid(format!(
-                "{}: the host is not part of this change",
-                op.to_command()
-            ))
-            .into()),
-        }
-    }
-}
-
-/// Only the host: for commands that must work where IPVS is absent (a real server).
-pub struct HostOnly<'a, H>(pub &'a H);
-
-impl<H: HostBackend> Apply for HostOnly<'_, H> {
-    async fn apply(&self, op: &Operation) -> Result<(), OperationError> {
-        match op {
-            Operation::Host(op) => Ok(self.0.apply(op).await?),
-            Operation::Ipvs(op) => Err(ipvs::Error::Refused(format!(
-                "{}: IPVS is not part of this change",
-                op.to_command()
-            ))
-            .into()),
         }
     }
 }

@@ -9,7 +9,6 @@ use ipvs_tui::console::keys::input::action_for;
 use ipvs_tui::console::keys::keymap::Layer;
 use ipvs_tui::console::panes::conns::{ConnsRequest, Scope};
 use ipvs_tui::console::{Action, App, Effect, Keymap, Source, update};
-use ipvs_tui::ipvs::Backend;
 use ipvs_tui::ipvs::conns::GroupBy;
 use ipvs_tui::ipvs::model::ServiceKey;
 use ipvs_tui::ipvs::sim::SimBackend;

@@ -1,5 +1,5 @@
 //! The doctor pane (`H`) from the keyboard, end to end without a terminal (see host_rig), its
-//! screens, and the poller that reads the host and runs the doctor.
+//! screens, the poller that reads the host, and the executor that runs the doctor.
 
 mod host_rig;
 
@@ -109,10 +109,12 @@ fn doctor_80x24() {
     );
     let sim = SimBackend::demo(7);
     sim.advance(Duration::from_secs(30));
-    let host = MemoryHost::new(app.director.host_state.clone().unwrap());
-    let findings = futures::executor::block_on(ipvs_tui::console::panes::doctor::run(
-        &sim,
-        &host,
+    let director = Sim::new(
+        sim,
+        MemoryHost::new(app.director.host_state.clone().unwrap()),
+    );
+    let findings = futures::executor::block_on(ipvs_tui::setup::gather::findings(
+        &director,
         &Default::default(),
     ));
     update(&mut app, Action::DoctorRead(findings));
@@ -127,10 +129,12 @@ fn doctor_160x48() {
     keys(&mut app, "H");
     let sim = SimBackend::demo(7);
     sim.advance(Duration::from_secs(30));
-    let host = MemoryHost::new(app.director.host_state.clone().unwrap());
-    let findings = futures::executor::block_on(ipvs_tui::console::panes::doctor::run(
-        &sim,
-        &host,
+    let director = Sim::new(
+        sim,
+        MemoryHost::new(app.director.host_state.clone().unwrap()),
+    );
+    let findings = futures::executor::block_on(ipvs_tui::setup::gather::findings(
+        &director,
         &Default::default(),
     ));
     update(&mut app, Action::DoctorRead(findings));
@@ -139,8 +143,8 @@ fn doctor_160x48() {
 }
 // ---------------------------------------------------------------- the poller
 
-/// The poller reads the host on its first poll, then every HOST_EVERY polls, and right after a
-/// host change; the doctor runs in its task on the same table and host.
+/// The poller reads the host on its first poll, then every HOST_EVERY polls, and when asked
+/// after a host change (as the loop asks); the executor runs the doctor on the same director.
 #[test]
 fn the_poller_reads_the_host_now_and_then_and_after_a_host_change() {
     use ipvs_tui::runtime::poller::{HOST_EVERY, Poller};
@@ -151,12 +155,9 @@ fn the_poller_reads_the_host_now_and_then_and_after_a_host_change() {
     tokio::task::LocalSet::new().block_on(&runtime, async {
         let sim = SimBackend::demo(3);
         let state = host::demo::state(&sim.snapshot().await.unwrap());
-        let mut poller = Poller::spawn(
-            sim,
-            MemoryHost::new(state),
-            Duration::from_millis(150),
-            Policy::default(),
-        );
+        let director: Rc<dyn Backend> = Rc::new(Sim::new(sim, MemoryHost::new(state)));
+        let mut poller = Poller::spawn(director.clone(), Duration::from_millis(150));
+        let mut executor = Executor::new(director, Policy::default());
         let mut seen = Vec::new();
         for _ in 0..(2 * HOST_EVERY + 1) {
             poller.results.changed().await.unwrap();
@@ -181,15 +182,22 @@ fn the_poller_reads_the_host_now_and_then_and_after_a_host_change() {
         );
 
         let op = host::parse::sysctl_assignment("net.ipv4.ip_forward=0").unwrap();
-        poller.submit(changes::Change {
-            id: 1,
-            origin: changes::Origin::Key,
-            ops: vec![op.into()],
-            expect: None,
-            undo_of: None,
-        });
-        let outcome = poller.outcomes.recv().await.unwrap();
+        assert!(
+            executor
+                .start(Effect::Apply(changes::Change {
+                    id: 1,
+                    origin: changes::Origin::Key,
+                    ops: vec![op.into()],
+                    expect: None,
+                    undo_of: None,
+                }))
+                .is_none()
+        );
+        let Some(Action::Applied(outcome)) = executor.next().await else {
+            panic!("not a change's outcome")
+        };
         assert!(outcome.result.is_ok());
+        poller.poll_now(true);
         // The poll right after the change reads the host (a poll before it may still be unseen).
         let mut after = None;
         for _ in 0..2 {
@@ -210,8 +218,11 @@ fn the_poller_reads_the_host_now_and_then_and_after_a_host_change() {
             "the host was not read right after the change"
         );
 
-        poller.run_doctor(Default::default());
-        let findings = poller.diagnoses.recv().await.unwrap().unwrap();
+        executor.start(Effect::RunDoctor(Default::default()));
+        let Some(Action::DoctorRead(findings)) = executor.next().await else {
+            panic!("not the doctor's findings")
+        };
+        let findings = findings.unwrap();
         assert!(
             findings.iter().any(|f| f.check == "ip_forward_off"),
             "{findings:?}"

@@ -1,5 +1,5 @@
 //! The host panes from the keyboard, end to end without a terminal: keys through the keymap into
-//! `update`, host changes executed as the poller would (on the simulator and an in-memory host
+//! `update`, host changes carried out by the executor (on the simulator and an in-memory host
 //! around the demo table, audited), the outcome fed back and table and host read again. Then
 //! the panes and the bind form as screens.
 

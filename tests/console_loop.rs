@@ -1,33 +1,58 @@
 //! The event loop run headless: a TestBackend for the terminal, a channel for the key events,
-//! the simulator (or a failing source) for the poller.
+//! the simulator (or a director that cannot read) for the poller and the executor.
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use futures::channel::mpsc;
+use ipvs_tui::backend::{Backend, Reply, Sim};
 use ipvs_tui::console::{App, Keymap, Source};
-use ipvs_tui::host::MemoryHost;
+use ipvs_tui::host::{HostError, HostState, MemoryHost};
 use ipvs_tui::ipvs::model::Snapshot;
 use ipvs_tui::ipvs::sim::SimBackend;
-use ipvs_tui::runtime::poller::{Poller, SnapshotSource};
+use ipvs_tui::operation::{Operation, OperationError};
+use ipvs_tui::runtime::conn_source::ConnSource;
+use ipvs_tui::runtime::executor::Executor;
+use ipvs_tui::runtime::poller::Poller;
 use ipvs_tui::runtime::runloop::{self, Exit, Wiring};
 use ipvs_tui::ui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::future::pending;
 use std::io;
+use std::rc::Rc;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const POLL: Duration = Duration::from_millis(100);
 
 struct NoPermission;
 
-impl SnapshotSource for NoPermission {
-    async fn read(&self) -> ipvs_tui::ipvs::Result<Snapshot> {
-        Err(ipvs_tui::ipvs::Error::Permission)
+impl Backend for NoPermission {
+    fn snapshot(&self) -> Reply<'_, ipvs_tui::ipvs::Result<Snapshot>> {
+        Box::pin(async { Err(ipvs_tui::ipvs::Error::Permission) })
     }
 
-    async fn apply(&self, _: &ipvs_tui::ipvs::IpvsOp) -> ipvs_tui::ipvs::Result<()> {
-        Err(ipvs_tui::ipvs::Error::Permission)
+    fn host(&self) -> Reply<'_, Result<HostState, HostError>> {
+        Box::pin(async { Ok(HostState::default()) })
     }
+
+    fn apply<'a>(&'a self, _: &'a Operation) -> Reply<'a, Result<(), OperationError>> {
+        Box::pin(async { Err(ipvs_tui::ipvs::Error::Permission.into()) })
+    }
+}
+
+/// The poller and the executor of one director, with connections read from `conns`.
+fn wired(director: impl Backend + 'static, conns: ConnSource) -> (Poller, Executor) {
+    let director: Rc<dyn Backend> = Rc::new(director);
+    (
+        Poller::spawn(director.clone(), POLL),
+        Executor::new(director, Default::default()).with_conns(conns),
+    )
+}
+
+/// The demo's simulator (seed 5) and an empty host, connections from this host's file.
+fn sim() -> (Poller, Executor) {
+    let director = Sim::new(SimBackend::demo(5), MemoryHost::default());
+    wired(director, ConnSource::default())
 }
 
 fn key(c: char) -> io::Result<Event> {
@@ -52,7 +77,7 @@ fn screen_text(terminal: &Terminal<TestBackend>) -> String {
 /// Runs the loop in a LocalSet; `script` sends keys with pauses between.
 fn run_loop(
     app: &mut App,
-    poller: impl FnOnce() -> Poller,
+    director: impl FnOnce() -> (Poller, Executor),
     script: Vec<(u64, &'static str)>,
     signal_after: Option<Duration>,
 ) -> (Exit, String) {
@@ -82,19 +107,20 @@ fn run_loop(
             }
         };
         let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        let (poller, executor) = director();
         let wiring = Wiring {
             events: rx,
-            poller: poller(),
+            poller,
+            executor,
             signals,
             demo: |d| {
-                Poller::spawn(
-                    SimBackend::demo(5),
-                    MemoryHost::default(),
-                    d,
-                    Default::default(),
+                let director: Rc<dyn Backend> =
+                    Rc::new(Sim::new(SimBackend::demo(5), MemoryHost::default()));
+                (
+                    Poller::spawn(director.clone(), d),
+                    Executor::new(director, Default::default()),
                 )
             },
-            sync: false,
             job_control: futures::stream::pending(),
             suspend: |_| Ok(()),
         };
@@ -108,14 +134,6 @@ fn run_loop(
 #[test]
 fn polls_are_shown_keys_filter_and_q_quits() {
     let mut app = App::new(Source::Simulated, "lb1", Keymap::builtin(), Instant::now());
-    let sim = || {
-        Poller::spawn(
-            SimBackend::demo(5),
-            MemoryHost::default(),
-            POLL,
-            Default::default(),
-        )
-    };
     let (exit, screen) = run_loop(&mut app, sim, vec![(250, "/udp\n"), (250, "q")], None);
     assert_eq!(exit, Exit::Quit);
     assert!(screen.contains("Services 1 of 6"), "{screen}");
@@ -126,14 +144,6 @@ fn polls_are_shown_keys_filter_and_q_quits() {
 #[test]
 fn a_signal_ends_the_loop() {
     let mut app = App::new(Source::Simulated, "lb1", Keymap::builtin(), Instant::now());
-    let sim = || {
-        Poller::spawn(
-            SimBackend::demo(5),
-            MemoryHost::default(),
-            POLL,
-            Default::default(),
-        )
-    };
     let (exit, _) = run_loop(&mut app, sim, vec![], Some(Duration::from_millis(500)));
     assert_eq!(exit, Exit::Signal("SIGTERM", 143));
 }
@@ -141,14 +151,7 @@ fn a_signal_ends_the_loop() {
 #[test]
 fn an_unreachable_ipvs_is_explained_and_d_opens_the_demo() {
     let mut app = App::new(Source::Kernel, "lb1", Keymap::builtin(), Instant::now());
-    let failing = || {
-        Poller::spawn(
-            NoPermission,
-            MemoryHost::default(),
-            POLL,
-            Default::default(),
-        )
-    };
+    let failing = || wired(NoPermission, ConnSource::default());
     let (exit, screen) = run_loop(&mut app, failing, vec![(250, "d"), (250, "q")], None);
     assert_eq!(exit, Exit::Quit);
     assert_eq!(app.director.source, Source::Simulated);
@@ -168,14 +171,6 @@ fn an_unreachable_ipvs_is_explained_and_d_opens_the_demo() {
 #[test]
 fn interval_keys_reach_the_poller() {
     let mut app = App::new(Source::Simulated, "lb1", Keymap::builtin(), Instant::now());
-    let sim = || {
-        Poller::spawn(
-            SimBackend::demo(5),
-            MemoryHost::default(),
-            POLL,
-            Default::default(),
-        )
-    };
     let (_, screen) = run_loop(&mut app, sim, vec![(250, "]]"), (100, "q")], None);
     assert_eq!(app.interval, Duration::from_secs(5));
     assert!(screen.contains("every 5s"), "{screen}");
@@ -185,14 +180,12 @@ fn interval_keys_reach_the_poller() {
 /// simulator (the same one the poller reads) and the pane shows its groups.
 #[test]
 fn the_connections_pane_reads_the_simulator_through_the_loop() {
-    use ipvs_tui::runtime::conn_source::ConnSource;
-    use std::sync::Arc;
     let mut app = App::new(Source::Simulated, "lb1", Keymap::builtin(), Instant::now());
     let sim = || {
         let sim = Arc::new(SimBackend::demo(5));
         sim.advance(Duration::from_secs(60));
-        Poller::spawn(sim.clone(), MemoryHost::default(), POLL, Default::default())
-            .with_conns(ConnSource::Sim(sim))
+        let director = Sim::new(sim.clone(), MemoryHost::default());
+        wired(director, ConnSource::Sim(sim))
     };
     let (_, screen) = run_loop(
         &mut app,
@@ -218,7 +211,6 @@ fn the_connections_pane_reads_the_simulator_through_the_loop() {
 /// it reads, shows the lines read so far, and Esc stops the read with what it had.
 #[test]
 fn a_slow_read_shows_progress_and_esc_cancels_it() {
-    use ipvs_tui::runtime::conn_source::ConnSource;
     use std::io::Write;
     let dir = std::env::temp_dir().join(format!("console_loop_conns_{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -241,13 +233,8 @@ fn a_slow_read_shows_progress_and_esc_cancels_it() {
     });
     let mut app = App::new(Source::Simulated, "lb1", Keymap::builtin(), Instant::now());
     let sim = || {
-        Poller::spawn(
-            SimBackend::demo(5),
-            MemoryHost::default(),
-            POLL,
-            Default::default(),
-        )
-        .with_conns(ConnSource::File(fifo.clone()))
+        let director = Sim::new(SimBackend::demo(5), MemoryHost::default());
+        wired(director, ConnSource::File(fifo.clone()))
     };
     // Open, group (a key answered while reading), then Esc.
     let (_, screen) = run_loop(

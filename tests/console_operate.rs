@@ -1,8 +1,10 @@
 //! Changes from the keyboard, end to end without a terminal: keys through the keymap into
-//! `update`, the `Effect::Apply` it returns executed on the simulator as the poller would
-//! (stale check, all or nothing, audit), the outcome fed back, and the table polled again.
+//! `update`, the `Effect::Apply` it returns carried out by the console's executor on the
+//! simulator (stale check, all or nothing, audit), the outcome fed back, and the table polled
+//! again.
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ipvs_tui::backend::Sim;
 use ipvs_tui::console::app::{Modal, Screen};
 use ipvs_tui::console::changes::{self, Policy};
 use ipvs_tui::console::keys::input::action_for;
@@ -11,9 +13,12 @@ use ipvs_tui::console::{Action, App, Command, Effect, Focus, Keymap, Source, upd
 use ipvs_tui::host::MemoryHost;
 use ipvs_tui::ipvs::model::Snapshot;
 use ipvs_tui::ipvs::sim::SimBackend;
-use ipvs_tui::ipvs::{Backend, IpvsOp, rules};
+use ipvs_tui::ipvs::{IpvsOp, rules};
 use ipvs_tui::operation::audit::{AuditLog, Context, Source as AuditSource, read_last};
+use ipvs_tui::runtime::executor::{Executor, execute};
 use ratatui::layout::Rect;
+use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// What the audit log holds: each command, whether it was applied, and what it undid.
@@ -47,8 +52,10 @@ impl Journal {
 
 struct Rig {
     app: App,
-    sim: SimBackend,
-    host: MemoryHost,
+    /// The simulator and an empty host.
+    director: Rc<Sim>,
+    /// The director's simulator.
+    sim: Arc<SimBackend>,
     policy: Policy,
     journal: Journal,
 }
@@ -57,10 +64,11 @@ impl Rig {
     fn new() -> Rig {
         let dir = tempfile::tempdir().unwrap();
         let log = AuditLog::at(dir.path().join("audit.log"));
+        let director = Rc::new(Sim::new(SimBackend::demo(3), MemoryHost::default()));
         let mut rig = Rig {
             app: App::new(Source::Simulated, "lb1", Keymap::builtin(), Instant::now()),
-            sim: SimBackend::demo(3),
-            host: MemoryHost::default(),
+            sim: director.table.clone(),
+            director,
             policy: Policy {
                 read_only: false,
                 audit: Some((log.clone(), Context::current(AuditSource::Console))),
@@ -96,18 +104,14 @@ impl Rig {
         self.run(effects);
     }
 
-    /// Does what the event loop does with effects: changes go to the backend as the poller
-    /// sends them, and a poll follows each.
+    /// Does what the event loop does with effects: changes go to the director through the
+    /// executor, and a poll follows each.
     fn run(&mut self, effects: Vec<Effect>) {
         for effect in effects {
-            if let Effect::Apply(change) = effect {
-                let outcome = futures::executor::block_on(changes::execute(
-                    &self.sim,
-                    &self.host,
-                    change,
-                    &self.policy,
-                ));
-                let more = update(&mut self.app, Action::Applied(Box::new(outcome)));
+            if let Effect::Apply(_) = effect {
+                let mut executor = Executor::new(self.director.clone(), self.policy.clone());
+                let applied = futures::executor::block_on(executor.run(effect));
+                let more = update(&mut self.app, applied.expect("a change's outcome"));
                 self.poll();
                 self.run(more);
             }
@@ -505,8 +509,7 @@ fn read_only_offers_no_change_anywhere_and_refuses_one_anyway() {
         expect: None,
         undo_of: None,
     };
-    let outcome =
-        futures::executor::block_on(changes::execute(&rig.sim, &rig.host, change, &rig.policy));
+    let outcome = futures::executor::block_on(execute(&*rig.director, change, &rig.policy));
     assert!(outcome.result.is_err());
     assert_eq!(rig.rules(), before);
     let help = ipvs_tui::ui::help::lines(&rig.app, &ipvs_tui::ui::theme::Theme::builtin(), 100);

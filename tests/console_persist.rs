@@ -331,8 +331,7 @@ fn read_only_offers_no_p_and_the_demo_writes_nothing_to_etc() {
 }
 
 #[test]
-fn the_poller_makes_the_files_from_its_table_and_host() {
-    use ipvs_tui::runtime::poller::Poller;
+fn the_executor_makes_the_files_from_its_table_and_host() {
     let dir = tempfile::tempdir().unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -342,14 +341,13 @@ fn the_poller_makes_the_files_from_its_table_and_host() {
         let sim = SimBackend::demo(3);
         let table = sim.snapshot().await.unwrap();
         let state = host::demo::state(&table);
-        let mut poller = Poller::spawn(
-            sim,
-            MemoryHost::new(state.clone()),
-            Duration::from_secs(60),
-            Policy::default(),
-        );
-        poller.plan_persist(dir.path().to_path_buf());
-        let files = poller.persist_plans.recv().await.unwrap().unwrap();
+        let director = Rc::new(Sim::new(sim, MemoryHost::new(state.clone())));
+        let mut executor = Executor::new(director, Policy::default());
+        executor.start(Effect::PlanPersist(dir.path().to_path_buf()));
+        let Some(Action::PersistPlanned(files)) = executor.next().await else {
+            panic!("not the persist files")
+        };
+        let files = files.unwrap();
         let want = persist::render(
             dir.path(),
             &std::env::current_exe().unwrap(),
@@ -415,25 +413,27 @@ fn persist_160x48() {
 /// A table that cannot be read: no rules file is made (an empty one would wipe the saved table).
 #[test]
 fn an_unreadable_table_makes_no_files() {
+    use ipvs_tui::backend::Reply;
+    use ipvs_tui::operation::{Operation, OperationError};
     struct Gone;
-    impl ipvs_tui::runtime::poller::SnapshotSource for Gone {
-        async fn read(&self) -> ipvs_tui::ipvs::Result<Snapshot> {
-            Err(ipvs_tui::ipvs::Error::Unavailable(
-                "the ip_vs module is not loaded".into(),
-            ))
+    impl Backend for Gone {
+        fn snapshot(&self) -> Reply<'_, ipvs_tui::ipvs::Result<Snapshot>> {
+            Box::pin(async {
+                Err(ipvs_tui::ipvs::Error::Unavailable(
+                    "the ip_vs module is not loaded".into(),
+                ))
+            })
         }
-        async fn apply(&self, _: &ipvs_tui::ipvs::IpvsOp) -> ipvs_tui::ipvs::Result<()> {
+        fn host(&self) -> Reply<'_, Result<HostState, ipvs_tui::host::HostError>> {
+            Box::pin(async { Ok(HostState::default()) })
+        }
+        fn apply<'a>(&'a self, _: &'a Operation) -> Reply<'a, Result<(), OperationError>> {
             unreachable!("persist applies nothing")
         }
     }
-    let host = MemoryHost::new(HostState::default());
-    let e = futures::executor::block_on(ipvs_tui::console::panes::persist::plan(
-        &Gone,
-        &host,
-        PathBuf::from("/etc"),
-    ))
-    .unwrap_err()
-    .to_string();
+    let e = futures::executor::block_on(ipvs_tui::setup::persist::plan(&Gone, Path::new("/etc")))
+        .unwrap_err()
+        .to_string();
     assert!(
         e.starts_with("cannot read the IPVS table, so the rules file cannot be made: "),
         "{e}"

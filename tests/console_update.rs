@@ -8,8 +8,8 @@ use ipvs_tui::console::app::{Nav, Screen};
 use ipvs_tui::console::keys::input::action_for;
 use ipvs_tui::console::view::Column;
 use ipvs_tui::console::{Action, App, Effect, Focus, Keymap, Source, update};
+use ipvs_tui::ipvs::Error;
 use ipvs_tui::ipvs::sim::SimBackend;
-use ipvs_tui::ipvs::{Backend, Error};
 use ratatui::layout::Rect;
 use std::time::{Duration, Instant};
 

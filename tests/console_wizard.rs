@@ -324,12 +324,11 @@ fn a_dr_real_server_by_arrows_sets_the_arp_sysctls_and_the_vip_on_lo() {
     let ask = kept.app.stack.doctor().unwrap().ask.clone();
     assert_eq!(ask.role, Some(ipvs_tui::setup::Role::DrRealServer));
     let off = host::parse::sysctl_assignment("net.ipv4.conf.all.arp_ignore=0").unwrap();
-    futures::executor::block_on(kept.host.apply(&off)).unwrap();
+    futures::executor::block_on(kept.director.host.apply(&off)).unwrap();
     let checks = |ask: &ipvs_tui::setup::gather::Ask| -> Vec<String> {
-        let findings = futures::executor::block_on(ipvs_tui::console::panes::doctor::run(
-            &kept.sim, &kept.host, ask,
-        ))
-        .unwrap();
+        let findings =
+            futures::executor::block_on(ipvs_tui::setup::gather::findings(&*kept.director, ask))
+                .unwrap();
         findings.iter().map(|f| f.check.to_string()).collect()
     };
     assert!(

@@ -4,7 +4,6 @@
 //! guest half inside the guest.
 mod lab;
 
-use ipvs_tui::ipvs::Backend;
 use ipvs_tui::ipvs::kernel::{KernelBackend, POLL_REFRESH};
 use ipvs_tui::ipvs::model::{Dest, Protocol, Service, ServiceKey, Snapshot, Stats};
 use std::net::IpAddr;

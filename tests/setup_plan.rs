@@ -2,15 +2,13 @@
 //! needs nothing more), what is already in place is kept, bad plan files with exact messages and
 //! lines, a plan that cannot apply to this host, and all-or-nothing application.
 
-use ipvs_tui::host::{Addr, HostBackend, HostState, Link, MemoryHost};
+use ipvs_tui::backend::{Backend, Memory, Reply};
+use ipvs_tui::host::{Addr, HostError, HostState, Link};
 use ipvs_tui::ipvs::model::Snapshot;
-use ipvs_tui::ipvs::{Backend, Error, IpvsOp, Result, args::parse_args, table};
-use ipvs_tui::operation::{
-    Apply, Operation, OperationError, State, System, apply_plan, check_plan,
-};
+use ipvs_tui::ipvs::{Error, Result, args::parse_args, table};
+use ipvs_tui::operation::{Operation, OperationError, State, apply_plan, check_plan};
 use ipvs_tui::setup::{Plan, plan, plan_operations};
 use std::cell::Cell;
-use std::sync::Mutex;
 
 fn link(name: &str, addrs: &[&str]) -> Link {
     let addrs = addrs
@@ -445,39 +443,37 @@ fn a_plan_that_cannot_apply_here_says_why() {
     );
 }
 
-/// IPVS in memory, refusing like the kernel.
-struct Table(Mutex<Snapshot>);
-
-impl Backend for Table {
-    async fn snapshot(&self) -> Result<Snapshot> {
-        Ok(self.0.lock().unwrap().clone())
-    }
-    async fn apply(&self, op: &IpvsOp) -> Result<()> {
-        table::apply(&mut self.0.lock().unwrap(), op).map_err(|errno| Error::Kernel {
-            errno,
-            message: format!("errno {errno}"),
-        })
-    }
-}
-
 /// Fails the step numbered `fail_at` (counting every apply, undo steps included).
-struct FailingAt<'a> {
-    inner: System<'a, Table, MemoryHost>,
+struct FailingAt {
+    inner: Memory,
     fail_at: usize,
     calls: Cell<usize>,
 }
 
-impl Apply for FailingAt<'_> {
-    async fn apply(&self, op: &Operation) -> std::result::Result<(), OperationError> {
+impl Backend for FailingAt {
+    fn snapshot(&self) -> Reply<'_, Result<Snapshot>> {
+        self.inner.snapshot()
+    }
+
+    fn host(&self) -> Reply<'_, std::result::Result<HostState, HostError>> {
+        self.inner.host()
+    }
+
+    fn apply<'a>(
+        &'a self,
+        op: &'a Operation,
+    ) -> Reply<'a, std::result::Result<(), OperationError>> {
         let n = self.calls.replace(self.calls.get() + 1);
         if n == self.fail_at {
-            return Err(Error::Kernel {
-                errno: 22,
-                message: "refused".into(),
-            }
-            .into());
+            return Box::pin(async {
+                Err(Error::Kernel {
+                    errno: 22,
+                    message: "refused".into(),
+                }
+                .into())
+            });
         }
-        self.inner.apply(op).await
+        self.inner.apply(op)
     }
 }
 
@@ -486,15 +482,8 @@ fn a_failure_at_any_step_leaves_host_and_table_as_they_were() {
     let before = State::new(Snapshot::default(), nat_host());
     let ops = plan_operations(&plan_of(EXAMPLE), &before.host, &before.table).unwrap();
     for fail_at in 0..ops.len() {
-        let (table, host) = (
-            Table(Mutex::new(before.table.clone())),
-            MemoryHost::new(before.host.clone()),
-        );
         let target = FailingAt {
-            inner: System {
-                ipvs: &table,
-                host: &host,
-            },
+            inner: Memory::new(before.clone()),
             fail_at,
             calls: Cell::new(0),
         };
@@ -502,16 +491,7 @@ fn a_failure_at_any_step_leaves_host_and_table_as_they_were() {
             futures::executor::block_on(apply_plan(&target, before.clone(), &ops)).unwrap_err();
         assert_eq!(failure.step, fail_at);
         assert!(failure.rollback_errors.is_empty());
-        assert_eq!(
-            *table.0.lock().unwrap(),
-            before.table,
-            "failing at step {fail_at}"
-        );
-        assert_eq!(
-            futures::executor::block_on(host.state()).unwrap(),
-            before.host,
-            "failing at step {fail_at}"
-        );
+        assert_eq!(target.inner.state(), before, "failing at step {fail_at}");
     }
 }
 

@@ -2,15 +2,15 @@
 
 use super::restore;
 use super::{Command, DaemonCommand, ListArgs, VipCommand, host, sysctl, vip};
+use crate::backend::{Backend, Kernel, Part, confine};
 use crate::host::HostError;
 use crate::host::HostState;
-use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::listing::{self, ListFormat};
 use crate::ipvs::model::{SyncDaemon, Timeouts};
 use crate::ipvs::parse::{self, ParseError};
-use crate::ipvs::{Backend, Error, IpvsOp, rules};
+use crate::ipvs::{Error, IpvsOp, rules};
 use crate::operation::audit::{AuditLog, Context, Source};
-use crate::operation::{AuditedOps, IpvsOnly, Operation, OperationError, State, apply_plan};
+use crate::operation::{AuditedOps, Operation, OperationError, State, apply_plan};
 
 /// Exit status for bad input (as ipvsadm), and for a refusal by the kernel.
 pub const EXIT_USAGE: i32 = 2;
@@ -69,7 +69,7 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
     match command {
         Command::List(args) => list(args).await,
         Command::Save { numeric: _ } => {
-            let snapshot = KernelBackend::connect().await?.snapshot().await?;
+            let snapshot = Kernel::connect().await?.snapshot().await?;
             print!("{}", rules::save(&snapshot));
             Ok(())
         }
@@ -116,7 +116,7 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
             apply(IpvsOp::Flush, log).await
         }
         Command::Timeouts { set: None } => {
-            let snapshot = KernelBackend::connect().await?.snapshot().await?;
+            let snapshot = Kernel::connect().await?.snapshot().await?;
             print!("{}", listing::list_timeouts(&snapshot.timeouts));
             Ok(())
         }
@@ -138,7 +138,7 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
         Command::Host { json } => host::run(json).await,
         Command::Sysctl { assignments, json } => sysctl::run(&assignments, json, log).await,
         Command::Daemon(DaemonCommand::List) => {
-            let snapshot = KernelBackend::connect().await?.snapshot().await?;
+            let snapshot = Kernel::connect().await?.snapshot().await?;
             print!("{}", listing::list_daemons(&snapshot.daemons));
             Ok(())
         }
@@ -187,15 +187,12 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
 /// Checks `op`, then applies it and records it in `log`.
 async fn apply(op: IpvsOp, log: &AuditLog) -> Result<(), Failure> {
     parse::validate(&op)?;
-    let kernel = KernelBackend::connect().await?;
+    let ops = [Operation::Ipvs(op)];
+    confine(&ops, Part::Ipvs)?;
+    let kernel = Kernel::connect().await?;
     let state = State::new(kernel.snapshot().await?, HostState::default());
-    let target = AuditedOps::new(
-        IpvsOnly(&kernel),
-        log,
-        Context::current(Source::Cli),
-        state.clone(),
-    );
-    let result = apply_plan(&target, state, &[Operation::Ipvs(op)]).await;
+    let target = AuditedOps::new(&kernel, log, Context::current(Source::Cli), state.clone());
+    let result = apply_plan(&target, state, &ops).await;
     warn_problem(target.problem());
     result.map_err(|f| f.error.into())
 }
@@ -210,7 +207,7 @@ pub(super) fn warn_problem(problem: Option<String>) {
 
 async fn list(args: ListArgs) -> Result<(), Failure> {
     let key = args.service.key()?;
-    let backend = KernelBackend::connect().await?;
+    let backend = Kernel::connect().await?;
     if args.timeout {
         print!(
             "{}",
@@ -236,7 +233,7 @@ async fn list(args: ListArgs) -> Result<(), Failure> {
     };
     match key {
         Some(key) => {
-            let service = backend.get_service(&key).await?;
+            let service = backend.table().await?.get_service(&key).await?;
             if args.json {
                 println!("{}", to_json(&service));
             } else {

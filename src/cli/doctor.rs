@@ -4,8 +4,7 @@
 
 use super::commands::{EXIT_FAILED, EXIT_USAGE, Failure};
 use super::setup::{apply_reporting, check_steps, read_system};
-use crate::ipvs::Backend;
-use crate::ipvs::kernel::KernelBackend;
+use crate::backend::{Backend, Kernel};
 use crate::operation::Operation;
 use crate::operation::audit::AuditLog;
 use crate::setup::Role;
@@ -101,18 +100,17 @@ pub async fn run_and_print(ask: Ask, json: bool) -> Result<usize, Failure> {
 /// Gathers the facts, prints the findings, and returns them.
 async fn look(ask: Ask, json: bool) -> Result<Vec<doctor::Finding>, Failure> {
     let director = ask.role.is_some_and(|r| r.is_director());
+    // This host, connecting to IPVS only when asked for the table.
+    let kernel = Kernel::default();
     // Only a director's check may load ip_vs (as ipvsadm does); elsewhere its absence is a fact.
     let ipvs = if !director && !gather::ipvs_loaded() {
         Err(crate::ipvs::Error::Unavailable(
             "the ip_vs module is not loaded".to_string(),
         ))
     } else {
-        match KernelBackend::connect().await {
-            Ok(b) => b.snapshot().await,
-            Err(e) => Err(e),
-        }
+        kernel.snapshot().await
     };
-    let facts = gather::gather(ask, ipvs).await.map_err(|e| {
+    let facts = gather::gather(&kernel, ask, ipvs).await.map_err(|e| {
         eprintln!("ipvs-tui: {e}");
         Failure::Reported(EXIT_FAILED)
     })?;

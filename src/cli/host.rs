@@ -2,10 +2,11 @@
 //! as `host::read_state` reads them (`--json`: all of it, sysctls included).
 
 use super::commands::Failure;
-use crate::host::{HostBackend, HostState, LiveHost, Route};
+use crate::backend::{Backend, Kernel};
+use crate::host::{HostState, Route};
 
 pub async fn run(json: bool) -> Result<(), Failure> {
-    let state = LiveHost.state().await.map_err(Failure::Host)?;
+    let state = Kernel::default().host().await.map_err(Failure::Host)?;
     if json {
         println!(
             "{}",

@@ -3,7 +3,7 @@
 
 use super::commands::{EXIT_FAILED, EXIT_USAGE, Failure};
 use super::setup::{apply_reporting, check_steps, read_system};
-use crate::host::{HostBackend, LiveHost};
+use crate::backend::{Backend, Kernel};
 use crate::ipvs::{Error, rules};
 use crate::operation::audit::{AuditLog, Context, Source};
 use crate::setup::persist::{self, HostFile, OnDisk};
@@ -118,7 +118,8 @@ pub async fn restore_boot(dir: &Path, file: Option<&Path>, log: &AuditLog) -> Re
         }
     };
     let started = Instant::now();
-    let mut host = LiveHost.state().await.map_err(Failure::Host)?;
+    // Only the host until the interfaces are there: IPVS is read below.
+    let mut host = Kernel::default().host().await.map_err(Failure::Host)?;
     loop {
         let missing = persist::missing_devices(&host_file, &host).join(", ");
         if missing.is_empty() {
@@ -132,7 +133,7 @@ pub async fn restore_boot(dir: &Path, file: Option<&Path>, log: &AuditLog) -> Re
             return Err(Failure::Reported(EXIT_FAILED));
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
-        host = LiveHost.state().await.map_err(Failure::Host)?;
+        host = Kernel::default().host().await.map_err(Failure::Host)?;
     }
     let (kernel, before) = read_system(!rules.is_empty()).await?;
     let ipvs_ops: Vec<_> = rules.into_iter().map(|r| r.op).collect();

@@ -1,12 +1,12 @@
 //! `ipvs-tui restore`: check a whole rules file first, then apply it all or nothing.
 
 use super::commands::{EXIT_FAILED, EXIT_USAGE, Failure};
+use crate::backend::{Backend, Kernel, Part, confine};
 use crate::host::HostState;
-use crate::ipvs::kernel::KernelBackend;
+use crate::ipvs::Error;
 use crate::ipvs::rules::{self, Rule};
-use crate::ipvs::{Backend, Error};
 use crate::operation::audit::{AuditLog, Context, Source};
-use crate::operation::{AuditedOps, IpvsOnly, Operation, State, apply_plan};
+use crate::operation::{AuditedOps, Operation, State, apply_plan};
 use std::io::Read;
 use std::path::Path;
 
@@ -25,18 +25,14 @@ pub async fn run(file: Option<&Path>, log: &AuditLog) -> Result<(), Failure> {
             return Err(Failure::Reported(EXIT_USAGE));
         }
     };
-    let kernel = KernelBackend::connect().await?;
-    let state = State::new(kernel.snapshot().await?, HostState::default());
-    let target = AuditedOps::new(
-        IpvsOnly(&kernel),
-        log,
-        Context::current(Source::Cli),
-        state.clone(),
-    );
     let ops: Vec<_> = rules
         .iter()
         .map(|r| Operation::Ipvs(r.op.clone()))
         .collect();
+    confine(&ops, Part::Ipvs)?;
+    let kernel = Kernel::connect().await?;
+    let state = State::new(kernel.snapshot().await?, HostState::default());
+    let target = AuditedOps::new(&kernel, log, Context::current(Source::Cli), state.clone());
     let result = apply_plan(&target, state, &ops).await;
     super::commands::warn_problem(target.problem());
     match result {

@@ -3,14 +3,11 @@
 
 use super::commands::{EXIT_FAILED, EXIT_USAGE, Failure, warn_problem};
 use super::doctor;
-use crate::host::{HostBackend, LiveHost};
-use crate::ipvs::kernel::KernelBackend;
+use crate::backend::{Backend, Kernel, Part, confine};
+use crate::ipvs::Error;
 use crate::ipvs::model::Snapshot;
-use crate::ipvs::{Backend, Error};
 use crate::operation::audit::{AuditLog, Context, Source};
-use crate::operation::{
-    AuditedOps, HostOnly, Operation, PlanFailure, State, System, apply_plan, check_plan,
-};
+use crate::operation::{AuditedOps, Operation, PlanFailure, State, apply_plan, check_plan};
 use crate::setup::gather::Ask;
 use crate::setup::{Plan, plan, plan_operations};
 use std::path::Path;
@@ -84,12 +81,12 @@ fn report_plan_errors(name: &str, errors: &[crate::setup::PlanError]) -> Failure
 
 /// The IPVS table and this host, read now. Without IPVS (a real server need not load it) the
 /// table is empty, unless `ipvs_required` (then the kernel backend loads ip_vs, as ipvsadm does).
-pub async fn read_system(ipvs_required: bool) -> Result<(Option<KernelBackend>, State), Failure> {
-    let host = LiveHost.state().await.map_err(Failure::Host)?;
+pub async fn read_system(ipvs_required: bool) -> Result<(Option<Kernel>, State), Failure> {
+    let host = Kernel::default().host().await.map_err(Failure::Host)?;
     if !ipvs_required && !crate::setup::gather::ipvs_loaded() {
         return Ok((None, State::new(Snapshot::default(), host)));
     }
-    match KernelBackend::connect().await {
+    match Kernel::connect().await {
         Ok(kernel) => {
             let table = kernel.snapshot().await?;
             Ok((Some(kernel), State::new(table, host)))
@@ -115,34 +112,24 @@ pub fn check_steps(before: &State, ops: &[Operation]) -> Result<(), Failure> {
 /// Applies `ops` all or nothing, each audited; on failure says which step failed and whether
 /// the undo worked.
 pub async fn apply_reporting(
-    kernel: Option<&KernelBackend>,
+    kernel: Option<&Kernel>,
     log: &AuditLog,
     before: State,
     ops: &[Operation],
 ) -> Result<(), Failure> {
     let context = Context::current(Source::Cli);
-    let result = match kernel {
-        Some(ipvs) => {
-            let target = AuditedOps::new(
-                System {
-                    ipvs,
-                    host: &LiveHost,
-                },
-                log,
-                context,
-                before.clone(),
-            );
-            let result = apply_plan(&target, before, ops).await;
-            warn_problem(target.problem());
-            result
-        }
+    // Without IPVS only the host may change: IPVS is then never connected to.
+    let host_only = Kernel::default();
+    let kernel = match kernel {
+        Some(kernel) => kernel,
         None => {
-            let target = AuditedOps::new(HostOnly(&LiveHost), log, context, before.clone());
-            let result = apply_plan(&target, before, ops).await;
-            warn_problem(target.problem());
-            result
+            confine(ops, Part::Host)?;
+            &host_only
         }
     };
+    let target = AuditedOps::new(kernel, log, context, before.clone());
+    let result = apply_plan(&target, before, ops).await;
+    warn_problem(target.problem());
     let Err(PlanFailure {
         step,
         error,

@@ -1,12 +1,13 @@
 //! `ipvs-tui sysctl`: list the sysctls LVS depends on, or set some (`NAME=VALUE...`), all or nothing.
 
 use super::commands::{EXIT_FAILED, EXIT_USAGE, Failure, warn_problem};
+use crate::backend::{Backend, Kernel};
 use crate::host::parse::{describe, sysctl_assignment};
-use crate::host::{HostBackend, HostError, HostOp, HostState, LVS_SYSCTLS, LiveHost, sysctl};
+use crate::host::{HostError, HostOp, HostState, LVS_SYSCTLS, sysctl};
 use crate::ipvs::model::Snapshot;
 use crate::operation::audit::AuditLog;
 use crate::operation::audit::{Context, Source};
-use crate::operation::{AuditedOps, HostOnly, Operation, State, apply_plan};
+use crate::operation::{AuditedOps, Operation, State, apply_plan};
 use serde::Serialize;
 
 /// One line of the list.
@@ -66,7 +67,7 @@ pub fn table(rows: &[Row]) -> String {
 
 pub async fn run(assignments: &[String], json: bool, log: &AuditLog) -> Result<(), Failure> {
     if assignments.is_empty() {
-        let host = LiveHost.state().await.map_err(Failure::Host)?;
+        let host = Kernel::default().host().await.map_err(Failure::Host)?;
         let rows = rows(&host);
         if json {
             println!(
@@ -96,7 +97,9 @@ async fn set(assignments: &[String], log: &AuditLog) -> Result<(), Failure> {
         return Err(Failure::Reported(EXIT_USAGE));
     }
     let ops: Vec<Operation> = parsed.into_iter().flatten().map(Operation::Host).collect();
-    let host = LiveHost.state().await.map_err(Failure::Host)?;
+    // Only the host: IPVS is never connected to.
+    let kernel = Kernel::default();
+    let host = kernel.host().await.map_err(Failure::Host)?;
     let missing: Vec<&String> = ops
         .iter()
         .filter_map(|op| match op {
@@ -114,12 +117,7 @@ async fn set(assignments: &[String], log: &AuditLog) -> Result<(), Failure> {
         return Err(Failure::Reported(EXIT_USAGE));
     }
     let state = State::new(Snapshot::default(), host);
-    let target = AuditedOps::new(
-        HostOnly(&LiveHost),
-        log,
-        Context::current(Source::Cli),
-        state.clone(),
-    );
+    let target = AuditedOps::new(&kernel, log, Context::current(Source::Cli), state.clone());
     let result = apply_plan(&target, state, &ops).await;
     warn_problem(target.problem());
     match result {

@@ -182,10 +182,7 @@ pub enum Action {
     DoctorRead(Result<Vec<crate::setup::doctor::Finding>, crate::setup::gather::GatherError>),
     /// The files `P` would write and how each stands on disk, or why they could not be made.
     PersistPlanned(
-        Result<
-            Vec<crate::console::panes::persist::Planned>,
-            crate::console::panes::persist::PlanFilesError,
-        >,
+        Result<Vec<crate::console::panes::persist::Planned>, crate::setup::persist::PlanFilesError>,
     ),
     /// What writing them did.
     PersistWritten(crate::setup::persist::Written),

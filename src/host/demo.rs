@@ -110,7 +110,6 @@ mod tests {
 
     #[test]
     fn every_demo_vip_is_bound_and_every_value_allowed() {
-        use crate::ipvs::Backend;
         let snapshot =
             futures::executor::block_on(crate::ipvs::sim::SimBackend::demo(1).snapshot()).unwrap();
         let host = state(&snapshot);

@@ -3,19 +3,19 @@
 //! Nothing here knows that a terminal exists.
 
 mod addrs;
-pub mod backend;
 pub mod demo;
 mod error;
 mod links;
 pub mod memory;
+mod memory_host;
 pub mod op;
 pub mod parse;
 mod routes;
 pub mod sysctl;
 pub mod vips;
 
-pub use backend::{HostBackend, LiveHost, MemoryHost};
 pub use error::HostError;
+pub use memory_host::MemoryHost;
 pub use op::HostOp;
 pub use sysctl::{Allowed, LVS_SYSCTLS, SysctlInfo};
 

@@ -1,6 +1,5 @@
-//! KernelBackend: the `Backend` over the kernel's "IPVS" generic-netlink family (genetlink + tokio).
+//! KernelBackend: IPVS over the kernel's "IPVS" generic-netlink family (genetlink + tokio).
 
-use super::backend::Backend;
 use super::error::{Error, Result};
 use super::model::{Service, ServiceKey, Snapshot, SyncDaemon, SyncState};
 use super::netlink::socket::DumpSocket;
@@ -27,7 +26,7 @@ use poll::Reader;
 pub struct KernelBackend {
     /// One socket for everything. The lock keeps requests strictly one at a time: the kernel runs
     /// one dump per socket (a second gets EBUSY), and a snapshot's dumps should not interleave
-    /// with a change.
+    /// with a change. The console's poller and executor call at once and rely on this.
     handle: Mutex<GenetlinkHandle>,
     /// The blocking socket snapshots are read on (see `netlink::socket`) with what the console's
     /// polls learned (see `poll`), opened on first use and again after the family was found gone.
@@ -258,9 +257,9 @@ impl KernelBackend {
     }
 }
 
-impl Backend for KernelBackend {
+impl KernelBackend {
     /// Info, services with their real servers, timeouts and daemons, each in the kernel's order.
-    async fn snapshot(&self) -> Result<Snapshot> {
+    pub async fn snapshot(&self) -> Result<Snapshot> {
         let mut h = self.handle.lock().await;
         if let Some(result) = self.blocking_snapshot(&h, None).await {
             return result;
@@ -296,7 +295,8 @@ impl Backend for KernelBackend {
         })
     }
 
-    async fn apply(&self, op: &IpvsOp) -> Result<()> {
+    /// Applies one change. On error nothing of this change is left applied.
+    pub async fn apply(&self, op: &IpvsOp) -> Result<()> {
         crate::ipvs::parse::validate(op).map_err(|e| Error::Refused(e.to_string()))?;
         let mut h = self.handle.lock().await;
         let msg = match op {

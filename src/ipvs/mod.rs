@@ -2,7 +2,6 @@
 //! Nothing here knows that a terminal exists.
 
 pub mod args;
-pub mod backend;
 pub mod conns;
 pub mod error;
 pub mod kernel;
@@ -18,6 +17,5 @@ pub mod rules;
 pub mod sim;
 pub mod table;
 
-pub use backend::Backend;
 pub use error::{Error, Result};
 pub use op::IpvsOp;

@@ -1,8 +1,11 @@
-//! Operations (IPVS or host) applied through a target and recorded in the audit log, against the
+//! A director whose changes (IPVS or host) are recorded in the audit log, against the
 //! state as it stood just before each one. A log that cannot be written never stops a change:
 //! the first problem is kept for the caller to report (a warning on stderr, a line in the console).
 
-use super::{Apply, Operation, OperationError, State, record};
+use super::{Operation, OperationError, State, record};
+use crate::backend::{Backend, Reply};
+use crate::host::{HostError, HostState};
+use crate::ipvs::model::{ServiceKey, Snapshot};
 use crate::operation::audit::{AuditLog, Context};
 use std::cell::RefCell;
 
@@ -33,18 +36,36 @@ impl<'a, A> AuditedOps<'a, A> {
     }
 }
 
-impl<A: Apply> Apply for AuditedOps<'_, A> {
-    async fn apply(&self, op: &Operation) -> Result<(), OperationError> {
-        let result = self.inner.apply(op).await;
-        if let Err(e) = record(self.log, op, &result, &self.state.borrow(), &self.context) {
-            self.problem
-                .borrow_mut()
-                .get_or_insert_with(|| format!("{} not written: {e}", self.log.path().display()));
-        }
-        if result.is_ok() {
-            // The system accepted it, so the in-memory copy does too.
-            let _ = op.apply_in_memory(&mut self.state.borrow_mut());
-        }
-        result
+impl<A: Backend> Backend for AuditedOps<'_, A> {
+    fn snapshot(&self) -> Reply<'_, crate::ipvs::Result<Snapshot>> {
+        self.inner.snapshot()
+    }
+
+    fn poll(&self, focus: Option<ServiceKey>) -> Reply<'_, crate::ipvs::Result<Snapshot>> {
+        self.inner.poll(focus)
+    }
+
+    fn host(&self) -> Reply<'_, Result<HostState, HostError>> {
+        self.inner.host()
+    }
+
+    fn apply<'a>(&'a self, op: &'a Operation) -> Reply<'a, Result<(), OperationError>> {
+        Box::pin(async move {
+            let result = self.inner.apply(op).await;
+            if let Err(e) = record(self.log, op, &result, &self.state.borrow(), &self.context) {
+                self.problem.borrow_mut().get_or_insert_with(|| {
+                    format!("{} not written: {e}", self.log.path().display())
+                });
+            }
+            if result.is_ok() {
+                // The system accepted it, so the in-memory copy does too.
+                let _ = op.apply_in_memory(&mut self.state.borrow_mut());
+            }
+            result
+        })
+    }
+
+    fn is_live(&self) -> bool {
+        self.inner.is_live()
     }
 }

@@ -2,7 +2,8 @@
 //! order, and on the first failure undone in reverse, so nothing half-applied is left. A rules
 //! file (`restore`), a console change and a setup plan all go through here.
 
-use super::{Apply, Operation, OperationError, State};
+use super::{Operation, OperationError, State};
+use crate::backend::Backend;
 
 /// Why a plan stopped: the step that failed, why, and any undo step that failed too (then the
 /// system is not back where it was, and the operator must be told exactly that).
@@ -28,8 +29,8 @@ pub fn check_plan(before: &State, steps: &[Operation]) -> Result<(), (usize, Str
 
 /// Applies `steps` to `target`, starting from `before` (freshly read). Inverses come from an
 /// in-memory copy of the state that follows each step, so nothing is re-read between steps.
-pub async fn apply_plan<A: Apply>(
-    target: &A,
+pub async fn apply_plan<B: Backend + ?Sized>(
+    target: &B,
     before: State,
     steps: &[Operation],
 ) -> Result<(), PlanFailure> {
@@ -65,8 +66,8 @@ pub fn undo_steps(before: &State, steps: &[Operation]) -> Option<Vec<Operation>>
     Some(undo.into_iter().rev().flatten().collect())
 }
 
-async fn roll_back<A: Apply>(
-    target: &A,
+async fn roll_back<B: Backend + ?Sized>(
+    target: &B,
     undo: Vec<Vec<Operation>>,
 ) -> Vec<(Operation, OperationError)> {
     let mut errors = Vec::new();
@@ -83,27 +84,10 @@ async fn roll_back<A: Apply>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::host::{HostState, Link, MemoryHost, parse};
+    use crate::backend::Memory;
+    use crate::host::{HostState, Link, parse};
     use crate::ipvs::args::parse_args;
     use crate::ipvs::model::Snapshot;
-    use crate::ipvs::{Backend, Error, IpvsOp, Result, table};
-    use crate::operation::System;
-    use std::sync::Mutex;
-
-    /// IPVS in memory, failing like the kernel.
-    struct Table(Mutex<Snapshot>);
-
-    impl Backend for Table {
-        async fn snapshot(&self) -> Result<Snapshot> {
-            Ok(self.0.lock().unwrap().clone())
-        }
-        async fn apply(&self, op: &IpvsOp) -> Result<()> {
-            table::apply(&mut self.0.lock().unwrap(), op).map_err(|errno| Error::Kernel {
-                errno,
-                message: format!("errno {errno}"),
-            })
-        }
-    }
 
     fn host() -> HostState {
         let mut h = HostState::default();
@@ -147,14 +131,7 @@ mod tests {
 
     #[test]
     fn a_failing_step_leaves_ipvs_and_host_as_they_were() {
-        let (ipvs_side, host_side) = (
-            Table(Mutex::new(Snapshot::default())),
-            MemoryHost::new(host()),
-        );
-        let system = System {
-            ipvs: &ipvs_side,
-            host: &host_side,
-        };
+        let system = Memory::new(State::new(Snapshot::default(), host()));
         let mut plan = nat_director();
         plan.push(vip("192.0.2.100", "eth1")); // already bound by step 1
         let failure = futures::executor::block_on(apply_plan(
@@ -173,20 +150,12 @@ mod tests {
             "{:?}",
             failure.rollback_errors
         );
-        assert_eq!(host_side.current(), host());
-        assert_eq!(*ipvs_side.0.lock().unwrap(), Snapshot::default());
+        assert_eq!(system.state(), State::new(Snapshot::default(), host()));
     }
 
     #[test]
     fn undo_steps_bring_both_back() {
-        let (ipvs_side, host_side) = (
-            Table(Mutex::new(Snapshot::default())),
-            MemoryHost::new(host()),
-        );
-        let system = System {
-            ipvs: &ipvs_side,
-            host: &host_side,
-        };
+        let system = Memory::new(State::new(Snapshot::default(), host()));
         let before = State::new(Snapshot::default(), host());
         let plan = nat_director();
         let undo = undo_steps(&before, &plan).unwrap();
@@ -200,13 +169,10 @@ mod tests {
             ]
         );
         futures::executor::block_on(apply_plan(&system, before.clone(), &plan)).unwrap();
-        assert_eq!(host_side.current().sysctls["net.ipv4.ip_forward"], "1");
-        let after = State::new(ipvs_side.0.lock().unwrap().clone(), host_side.current());
+        assert_eq!(system.state().host.sysctls["net.ipv4.ip_forward"], "1");
+        let after = system.state();
         futures::executor::block_on(apply_plan(&system, after, &undo)).unwrap();
-        assert_eq!(
-            State::new(ipvs_side.0.lock().unwrap().clone(), host_side.current()),
-            before
-        );
+        assert_eq!(system.state(), before);
     }
 
     #[test]

@@ -1,8 +1,9 @@
-//! The console's runtime: start-up (configuration, backend, terminal), the event loop, the
-//! poller, and the terminal plumbing (raw mode, a byte-lean ratatui backend, the size cache).
-//! It feeds `console::update` with actions and carries out the effects it returns.
+//! The console's runtime: start-up (configuration, director, terminal), the event loop, the
+//! poller, the executor, and the terminal plumbing (raw mode, a byte-lean ratatui backend, the
+//! size cache). It feeds `console::update` with actions and carries out the effects it returns.
 
 pub mod conn_source;
+pub mod executor;
 pub mod lean_backend;
 pub mod poller;
 pub mod runloop;

@@ -1,15 +1,12 @@
-//! The poller: a local task that takes a snapshot every interval and publishes the latest result
-//! on a watch channel, so a slow screen sees only the newest poll (bursts coalesce). Changes go
-//! through the same task (see `changes`), so they never overlap a poll, and a poll follows each.
+//! The poller: a local task that polls a director every interval and publishes the latest result
+//! on a watch channel, so a slow screen sees only the newest poll (bursts coalesce). It only
+//! polls: changes go through the executor, which may run while a poll does (a director keeps its
+//! own requests apart; see `backend::Backend`), and the loop asks for a poll right after each.
 
-use crate::console::changes::{self, Change, Outcome, Policy};
-use crate::host::{HostBackend, HostState};
-use crate::ipvs::kernel::KernelBackend;
+use crate::backend::Backend;
+use crate::host::HostState;
+use crate::ipvs::Result;
 use crate::ipvs::model::{ServiceKey, Snapshot};
-use crate::ipvs::{Backend, Error, IpvsOp, Result};
-use crate::runtime::conn_source::ConnSource;
-use crate::setup::gather::Ask;
-use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, watch};
@@ -20,7 +17,7 @@ use tokio::task::JoinHandle;
 pub struct Polled {
     pub result: Result<Snapshot>,
     pub at: Instant,
-    /// The host around IPVS, read every `HOST_EVERY` polls and after each change (`None`
+    /// The host around IPVS, read every `HOST_EVERY` polls and after each host change (`None`
     /// between, or when it could not be read: the last one read stays shown).
     pub host: Option<HostState>,
 }
@@ -30,70 +27,39 @@ pub struct Polled {
 pub const HOST_EVERY: u32 = 3;
 
 pub struct Poller {
+    /// The latest poll.
     pub results: watch::Receiver<Option<Polled>>,
-    /// What became of each change submitted, in order.
-    pub outcomes: mpsc::UnboundedReceiver<Outcome>,
     interval: watch::Sender<Duration>,
-    /// The service whose real servers are on screen: the source reads them every poll.
+    /// The service whose real servers are on screen: the director reads them every poll.
     focus: watch::Sender<Option<ServiceKey>>,
-    changes: mpsc::UnboundedSender<Change>,
-    /// The doctor's findings, one answer per `run_doctor`.
-    pub diagnoses: mpsc::UnboundedReceiver<
-        std::result::Result<Vec<crate::setup::doctor::Finding>, crate::setup::gather::GatherError>,
-    >,
-    doctor: mpsc::UnboundedSender<Ask>,
-    /// The persist pane's files, one answer per `plan_persist`.
-    pub persist_plans: mpsc::UnboundedReceiver<
-        std::result::Result<
-            Vec<crate::console::panes::persist::Planned>,
-            crate::console::panes::persist::PlanFilesError,
-        >,
-    >,
-    persist: mpsc::UnboundedSender<std::path::PathBuf>,
+    /// Poll at once; `true`: read the host too.
+    now: mpsc::UnboundedSender<bool>,
     task: JoinHandle<()>,
-    /// Where the connections pane reads the connections of what this poller polls.
-    pub conns: ConnSource,
 }
 
 impl Poller {
-    /// Starts polling `source` now and then every `interval`; changes are applied to it and to
-    /// `host` as `policy` says. Must run inside a `LocalSet`: backends are not `Send`.
-    pub fn spawn<S: SnapshotSource + 'static, H: HostBackend + 'static>(
-        source: S,
-        host: H,
-        interval: Duration,
-        policy: Policy,
-    ) -> Poller {
+    /// Starts polling `director` now and then every `interval`. Must run inside a `LocalSet`:
+    /// directors are not `Send`.
+    pub fn spawn(director: Rc<dyn Backend>, interval: Duration) -> Poller {
         let (tx, results) = watch::channel(None);
         let (interval_tx, mut interval_rx) = watch::channel(interval);
         let (focus_tx, focus_rx) = watch::channel(None);
-        let (changes_tx, mut changes_rx) = mpsc::unbounded_channel::<Change>();
-        let (outcomes_tx, outcomes) = mpsc::unbounded_channel();
-        let (doctor_tx, mut doctor_rx) = mpsc::unbounded_channel::<Ask>();
-        let (diagnoses_tx, diagnoses) = mpsc::unbounded_channel();
-        let (persist_tx, mut persist_rx) = mpsc::unbounded_channel::<std::path::PathBuf>();
-        let (plans_tx, persist_plans) = mpsc::unbounded_channel();
+        let (now_tx, mut now_rx) = mpsc::unbounded_channel::<bool>();
         let task = tokio::task::spawn_local(async move {
             let mut polls: u32 = 0;
-            let mut changed_host = false;
+            let mut read_host = false;
             loop {
                 let focus = *focus_rx.borrow();
-                let result = source.poll(focus).await;
-                let host_read = if polls.is_multiple_of(HOST_EVERY) || changed_host {
-                    host.state().await.ok()
+                let result = director.poll(focus).await;
+                let host = if polls.is_multiple_of(HOST_EVERY) || read_host {
+                    director.host().await.ok()
                 } else {
                     None
                 };
                 polls = polls.wrapping_add(1);
-                changed_host = false;
-                if tx
-                    .send(Some(Polled {
-                        result,
-                        at: Instant::now(),
-                        host: host_read,
-                    }))
-                    .is_err()
-                {
+                read_host = false;
+                let at = Instant::now();
+                if tx.send(Some(Polled { result, at, host })).is_err() {
                     return;
                 }
                 let wait = *interval_rx.borrow_and_update();
@@ -101,26 +67,13 @@ impl Poller {
                     _ = tokio::time::sleep(wait) => {}
                     // A new interval takes effect at once, with a fresh poll.
                     changed = interval_rx.changed() => if changed.is_err() { return },
-                    // After a change, poll at once: the view shows what the kernel holds now.
-                    change = changes_rx.recv() => {
-                        let Some(change) = change else { return };
-                        changed_host = change.ops.iter().any(|op| matches!(op, crate::operation::Operation::Host(_)));
-                        let outcome = changes::execute(&source, &host, change, &policy).await;
-                        if outcomes_tx.send(outcome).is_err() {
-                            return;
-                        }
-                    }
-                    // The doctor reads the same table and host (and probes the real servers).
-                    Some(ask) = doctor_rx.recv() => {
-                        let findings = crate::console::panes::doctor::run(&source, &host, &ask).await;
-                        if diagnoses_tx.send(findings).is_err() {
-                            return;
-                        }
-                    }
-                    // The persist pane's files are rendered from the same table and host.
-                    Some(dir) = persist_rx.recv() => {
-                        if plans_tx.send(crate::console::panes::persist::plan(&source, &host, dir).await).is_err() {
-                            return;
+                    // After a change: the view shows what the director holds now.
+                    now = now_rx.recv() => {
+                        let Some(host) = now else { return };
+                        read_host = host;
+                        // Asked twice while polling: one poll answers both.
+                        while let Ok(host) = now_rx.try_recv() {
+                            read_host |= host;
                         }
                     }
                 }
@@ -128,23 +81,11 @@ impl Poller {
         });
         Poller {
             results,
-            outcomes,
             interval: interval_tx,
             focus: focus_tx,
-            changes: changes_tx,
-            diagnoses,
-            doctor: doctor_tx,
-            persist_plans,
-            persist: persist_tx,
+            now: now_tx,
             task,
-            conns: ConnSource::default(),
         }
-    }
-
-    /// Reads connections from `conns` instead of this host's /proc/net/ip_vs_conn.
-    pub fn with_conns(mut self, conns: ConnSource) -> Poller {
-        self.conns = conns;
-        self
     }
 
     pub fn set_interval(&self, interval: Duration) {
@@ -157,140 +98,14 @@ impl Poller {
             .send_if_modified(|f| std::mem::replace(f, focus) != focus);
     }
 
-    /// Asks for the doctor's findings, told `ask`; they arrive on `diagnoses`.
-    pub fn run_doctor(&self, ask: Ask) {
-        let _ = self.doctor.send(ask);
-    }
-
-    /// Asks for the persist pane's files in `dir`; they arrive on `persist_plans`.
-    pub fn plan_persist(&self, dir: std::path::PathBuf) {
-        let _ = self.persist.send(dir);
-    }
-
-    /// Queues a change; its outcome arrives on `outcomes`.
-    pub fn submit(&self, change: Change) {
-        let _ = self.changes.send(change);
+    /// Polls at once (after a change), reading the host too if `host`.
+    pub fn poll_now(&self, host: bool) {
+        let _ = self.now.send(host);
     }
 }
 
 impl Drop for Poller {
     fn drop(&mut self) {
         self.task.abort();
-    }
-}
-
-/// What the poller reads: any backend, or the kernel with reconnection.
-#[allow(async_fn_in_trait)]
-pub trait SnapshotSource {
-    /// The whole table as it is now (before a change, for the doctor).
-    async fn read(&self) -> Result<Snapshot>;
-    async fn apply(&self, op: &IpvsOp) -> Result<()>;
-    /// The table for the next screen, equal to `read`'s; a source may read less for it, knowing
-    /// what it read before and which service's real servers are on screen (`focus`).
-    async fn poll(&self, _focus: Option<ServiceKey>) -> Result<Snapshot> {
-        self.read().await
-    }
-}
-
-impl<B: Backend> SnapshotSource for B {
-    async fn read(&self) -> Result<Snapshot> {
-        self.snapshot().await
-    }
-
-    async fn apply(&self, op: &IpvsOp) -> Result<()> {
-        Backend::apply(self, op).await
-    }
-}
-
-/// After IPVS was found missing, how long before trying again (each try runs modprobe).
-pub use crate::ipvs::kernel::RECONNECT_EVERY;
-// moved: Duration = Duration::from_secs(30);
-
-/// This host's IPVS, connecting (again) whenever it is not connected: the console starts even
-/// when IPVS is unreachable and picks it up once the module is loaded.
-#[derive(Default)]
-pub struct Kernel {
-    backend: RefCell<Option<Rc<KernelBackend>>>,
-    /// The last failed connection, repeated until RECONNECT_EVERY has passed.
-    failed: RefCell<Option<(Instant, Error)>>,
-}
-
-impl Kernel {
-    /// Starts from a connection attempt already made (the console's start-up probe): connected,
-    /// or failed just now, so that the first poll does not try (and run modprobe) again.
-    pub fn after(attempt: Result<KernelBackend>) -> Kernel {
-        match attempt {
-            Ok(b) => Kernel {
-                backend: RefCell::new(Some(Rc::new(b))),
-                failed: RefCell::new(None),
-            },
-            Err(e) => Kernel {
-                backend: RefCell::new(None),
-                failed: RefCell::new(Some((Instant::now(), e))),
-            },
-        }
-    }
-}
-
-impl SnapshotSource for Kernel {
-    async fn apply(&self, op: &IpvsOp) -> Result<()> {
-        let connected = self.backend.borrow().clone();
-        match connected {
-            Some(backend) => Backend::apply(&*backend, op).await,
-            None => Err(self
-                .failed
-                .borrow()
-                .as_ref()
-                .map(|(_, e)| e.clone())
-                .unwrap_or_else(|| Error::Unavailable("not connected".into()))),
-        }
-    }
-
-    async fn read(&self) -> Result<Snapshot> {
-        let backend = self.connected().await?;
-        self.forget_if_gone(backend.snapshot().await)
-    }
-
-    async fn poll(&self, focus: Option<ServiceKey>) -> Result<Snapshot> {
-        let backend = self.connected().await?;
-        self.forget_if_gone(backend.poll(focus).await)
-    }
-}
-
-impl Kernel {
-    /// The backend, connecting (again) if it is not connected and RECONNECT_EVERY has passed.
-    async fn connected(&self) -> Result<Rc<KernelBackend>> {
-        let connected = self.backend.borrow().clone();
-        let backend = match connected {
-            Some(b) => b,
-            None => {
-                if let Some((at, error)) = self.failed.borrow().as_ref()
-                    && at.elapsed() < RECONNECT_EVERY
-                {
-                    return Err(error.clone());
-                }
-                match KernelBackend::connect().await {
-                    Ok(b) => {
-                        let b = Rc::new(b);
-                        *self.backend.borrow_mut() = Some(b.clone());
-                        *self.failed.borrow_mut() = None;
-                        b
-                    }
-                    Err(e) => {
-                        *self.failed.borrow_mut() = Some((Instant::now(), e.clone()));
-                        return Err(e);
-                    }
-                }
-            }
-        };
-        Ok(backend)
-    }
-
-    fn forget_if_gone(&self, result: Result<Snapshot>) -> Result<Snapshot> {
-        if matches!(result, Err(Error::Unavailable(_))) {
-            // The family is gone (ip_vs unloaded): start over next time.
-            *self.backend.borrow_mut() = None;
-        }
-        result
     }
 }

@@ -1,17 +1,17 @@
-//! The event loop: one `select!` over terminal events, signals, poll results and a clock tick.
-//! It redraws only when something changed, once per burst of input, inside synchronized output.
-//! Generic over the ratatui backend and the event stream, so tests run it headless.
+//! The event loop: one `select!` over terminal events, signals, poll results, the executor's
+//! reports and a clock tick. It redraws only when something changed, once per burst of input
+//! (the terminal backend wraps each frame in synchronized output). Generic over the ratatui
+//! backend and the event stream, so tests run it headless.
 
 use crate::console::action::{Action, Effect};
 use crate::console::app::App;
 use crate::console::keys::input::action_for;
 use crate::console::update::update;
-use crate::operation::audit::read_last;
+use crate::operation::Operation;
+use crate::runtime::executor::Executor;
 use crate::runtime::poller::{Polled, Poller};
 use crate::ui::{self, theme::Theme};
 use crossterm::event::Event;
-use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
-use crossterm::{execute, queue};
 use futures::{FutureExt, Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
@@ -19,13 +19,8 @@ use std::fmt::Display;
 use std::future::Future;
 use std::io;
 use std::pin::pin;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use tokio::time::MissedTickBehavior;
-
-/// Lines of the audit log the `L` pane reads.
-const AUDIT_LINES: usize = 1000;
 
 /// Why the loop ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,12 +34,13 @@ pub enum Exit {
 pub struct Wiring<E, S, D, J, Z> {
     pub events: E,
     pub poller: Poller,
+    /// Carries out the effects that work on the director or the disk.
+    pub executor: Executor,
     /// Completes when a signal asks the console to stop.
     pub signals: S,
-    /// Starts the demo's poller at the given interval (the `d` offer when IPVS is unreachable).
+    /// Starts the demo's poller at the given interval, and its executor (the `d` offer when
+    /// IPVS is unreachable).
     pub demo: D,
-    /// Wrap frames in synchronized output (on a real terminal).
-    pub sync: bool,
     /// Yields when the process was asked to stop (SIGTSTP) or was continued (SIGCONT).
     pub job_control: J,
     /// Gives the terminal back and stops until continued (Ctrl-Z, SIGTSTP); `resume` takes it
@@ -70,16 +66,16 @@ where
     B::Error: Display,
     E: Stream<Item = io::Result<Event>> + Unpin,
     S: Future<Output = Exit>,
-    D: Fn(Duration) -> Poller,
+    D: Fn(Duration) -> (Poller, Executor),
     J: Stream<Item = JobControl> + Unpin,
     Z: Fn(JobControl) -> io::Result<()>,
 {
     let Wiring {
         mut events,
         mut poller,
+        mut executor,
         signals,
         demo,
-        sync,
         mut job_control,
         suspend,
     } = wiring;
@@ -87,14 +83,9 @@ where
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut dirty = true;
-    // Connection reads run on their own tasks and report here; the flag stops the current one.
-    let (conns_tx, mut conns_rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut conns_cancel: Option<Arc<AtomicBool>> = None;
-    // The persist pane's writes run on a blocking thread and report here.
-    let (written_tx, mut written_rx) = tokio::sync::mpsc::unbounded_channel();
     loop {
         if dirty {
-            draw(terminal, app, theme, sync)?;
+            draw(terminal, app, theme)?;
             dirty = false;
         }
         // The servers pane shows the selected service's real servers: read them every poll.
@@ -127,42 +118,27 @@ where
                 if changed.is_err() {
                     return Err(io::Error::other("the poller stopped unexpectedly"));
                 }
+                // The one copy of the poll made here: the channel keeps its own.
                 let polled = poller.results.borrow_and_update().clone();
                 dirty = true;
-                let mut effects = match polled.clone() {
-                    Some(Polled { result: Ok(snapshot), at, .. }) => update(app, Action::Snapshot { snapshot: Box::new(snapshot), at }),
-                    Some(Polled { result: Err(error), at, .. }) => update(app, Action::PollFailed { error, at }),
+                match polled {
+                    Some(polled) => shown(app, polled),
                     None => vec![],
-                };
-                if let Some(host) = polled.and_then(|p| p.host) {
-                    effects.extend(update(app, Action::HostRead(Box::new(host))));
                 }
-                effects
             }
             Some(job) = job_control.next() => {
                 suspend(job)?;
                 dirty = true;
                 vec![Effect::ClearScreen]
             }
-            Some(findings) = poller.diagnoses.recv() => {
+            Some(action) = executor.next() => {
+                if let Action::Applied(outcome) = &action {
+                    // The view shows what the director holds right after the change.
+                    let host = outcome.change.ops.iter().any(|op| matches!(op, Operation::Host(_)));
+                    poller.poll_now(host);
+                }
                 dirty = true;
-                update(app, Action::DoctorRead(findings))
-            }
-            Some(files) = poller.persist_plans.recv() => {
-                dirty = true;
-                update(app, Action::PersistPlanned(files))
-            }
-            Some(written) = written_rx.recv() => {
-                dirty = true;
-                update(app, Action::PersistWritten(written))
-            }
-            Some(outcome) = poller.outcomes.recv() => {
-                dirty = true;
-                update(app, Action::Applied(Box::new(outcome)))
-            }
-            Some((id, result, took, at)) = conns_rx.recv() => {
-                dirty = true;
-                update(app, Action::ConnsRead { id, result, took, at })
+                update(app, action)
             }
             _ = tick.tick() => {
                 let before = clock(app);
@@ -185,7 +161,7 @@ where
                             .map_err(|e| io::Error::other(e.to_string()))?;
                         dirty = true;
                     }
-                    Effect::StartDemo => poller = demo(app.interval),
+                    Effect::StartDemo => (poller, executor) = demo(app.interval),
                     Effect::Suspend => {
                         suspend(JobControl::Stop)?;
                         terminal
@@ -193,41 +169,12 @@ where
                             .map_err(|e| io::Error::other(e.to_string()))?;
                         dirty = true;
                     }
-                    Effect::Apply(change) => poller.submit(change),
-                    Effect::RunDoctor(ask) => poller.run_doctor(ask),
-                    Effect::PlanPersist(dir) => poller.plan_persist(dir),
-                    Effect::WritePersist(request) => {
-                        let tx = written_tx.clone();
-                        tokio::task::spawn_blocking(move || {
-                            let _ = tx.send(crate::setup::persist::write(request));
-                        });
-                    }
-                    Effect::ReadAudit(path) => {
-                        // Only the end of the file is read: quick enough to do here.
-                        let tail = read_last(&path, AUDIT_LINES).map_err(std::sync::Arc::new);
-                        more.extend(update(app, Action::AuditRead(tail)));
-                        dirty = true;
-                    }
-                    Effect::ReadConns(req) => {
-                        if let Some(previous) = conns_cancel.replace(req.cancel.clone()) {
-                            previous.store(true, Ordering::Relaxed);
-                        }
-                        let (read, tx, id) = (poller.conns.read(&req), conns_tx.clone(), req.id);
-                        dirty = true;
-                        tokio::spawn(async move {
-                            let started = Instant::now();
-                            let result = read.await;
-                            let _ = tx.send((
-                                id,
-                                result.map(Box::new),
-                                started.elapsed(),
-                                Instant::now(),
-                            ));
-                        });
-                    }
-                    Effect::CancelConns => {
-                        if let Some(cancel) = &conns_cancel {
-                            cancel.store(true, Ordering::Relaxed);
+                    work => {
+                        // A connection read shows its progress at once.
+                        dirty |= matches!(work, Effect::ReadConns(_));
+                        if let Some(action) = executor.start(work) {
+                            more.extend(update(app, action));
+                            dirty = true;
                         }
                     }
                 }
@@ -235,6 +182,24 @@ where
             effects = more;
         }
     }
+}
+
+/// A poll, shown: the table (or why it could not be read) and the host if it was read.
+fn shown(app: &mut App, Polled { result, at, host }: Polled) -> Vec<Effect> {
+    let mut effects = match result {
+        Ok(snapshot) => update(
+            app,
+            Action::Snapshot {
+                snapshot: Box::new(snapshot),
+                at,
+            },
+        ),
+        Err(error) => update(app, Action::PollFailed { error, at }),
+    };
+    if let Some(host) = host {
+        effects.extend(update(app, Action::HostRead(Box::new(host))));
+    }
+    effects
 }
 
 /// What the clock changes on screen: the ages shown (whole seconds) and the flash.
@@ -247,27 +212,14 @@ fn clock(app: &App) -> (Option<u64>, Option<u64>, bool) {
     )
 }
 
-fn draw<B: Backend>(
-    terminal: &mut Terminal<B>,
-    app: &mut App,
-    theme: &Theme,
-    sync: bool,
-) -> io::Result<()>
+fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App, theme: &Theme) -> io::Result<()>
 where
     B::Error: Display,
 {
-    if sync {
-        queue!(io::stdout(), BeginSynchronizedUpdate)?;
-    }
     let mut screen = Default::default();
-    let drawn = terminal
+    terminal
         .draw(|f| screen = ui::draw(f, app, theme))
-        .map(drop)
-        .map_err(|e| io::Error::other(e.to_string()));
-    if sync {
-        execute!(io::stdout(), EndSynchronizedUpdate)?;
-    }
-    drawn?;
+        .map_err(|e| io::Error::other(e.to_string()))?;
     app.drawn(screen);
     Ok(())
 }

@@ -1,19 +1,21 @@
 //! Starting the console for real: configuration, the backend (kernel, read-only /proc or demo),
 //! signals, the terminal, and an exit status. Whatever happens, the terminal is given back.
 
+use crate::backend::{Backend, Kernel, ReadOnly, Sim};
 use crate::config;
 use crate::config::settings::Settings;
 use crate::console::app::{App, DEFAULT_INTERVAL, Source};
 use crate::console::changes::Policy;
 use crate::console::keys::keymap::Keymap;
-use crate::host::{self, LiveHost, MemoryHost};
+use crate::host::{self, MemoryHost};
+use crate::ipvs::Error;
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::procfs::ProcBackend;
 use crate::ipvs::sim::SimBackend;
-use crate::ipvs::{Backend, Error};
 use crate::operation::audit::{AuditLog, Context, Source as AuditSource};
 use crate::runtime::conn_source::ConnSource;
-use crate::runtime::poller::{Kernel, Poller};
+use crate::runtime::executor::Executor;
+use crate::runtime::poller::Poller;
 use crate::runtime::runloop::{self, Exit, JobControl, Wiring};
 use crate::runtime::terminal;
 use crate::ui::theme::{self, Theme};
@@ -22,6 +24,7 @@ use crossterm::tty::IsTty;
 use futures::{FutureExt, StreamExt};
 use std::io;
 use std::path::PathBuf;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::signal::unix::{SignalKind, signal};
@@ -55,7 +58,7 @@ pub fn run(options: Options) -> i32 {
 
 /// The demo, warmed up for a minute so that its tables are busy from the first frame. Its
 /// changes touch nothing on this host, so they are not audited.
-fn demo_poller(interval: Duration, read_only: bool) -> Poller {
+fn demo(interval: Duration, read_only: bool) -> (Poller, Executor) {
     let sim = SimBackend::demo(DEMO_SEED);
     sim.advance(Duration::from_secs(60));
     // A plausible director around the simulated table: every VIP bound, the sysctls of a director.
@@ -67,44 +70,43 @@ fn demo_poller(interval: Duration, read_only: bool) -> Poller {
     let host = MemoryHost::new(host::demo::state(&table));
     // One simulator for the tables and the connections pane.
     let sim = Arc::new(sim.with_wall_clock());
-    Poller::spawn(
-        sim.clone(),
-        host,
-        interval,
-        Policy {
-            read_only,
-            audit: None,
-        },
+    let director: Rc<dyn Backend> = Rc::new(Sim::new(sim.clone(), host));
+    let policy = Policy {
+        read_only,
+        audit: None,
+    };
+    (
+        Poller::spawn(director.clone(), interval),
+        Executor::new(director, policy).with_conns(ConnSource::Sim(sim)),
     )
-    .with_conns(ConnSource::Sim(sim))
 }
 
 /// This host's IPVS. Netlink refuses even reads without CAP_NET_ADMIN; then the world-readable
 /// /proc/net/ip_vs is polled instead, read-only. Any other failure (IPVS missing) stays on the
 /// kernel, which the offline pane explains and retries.
-async fn kernel_or_read_only(interval: Duration, policy: Policy) -> (Source, Poller) {
+async fn kernel_or_read_only(interval: Duration, policy: Policy) -> (Source, Poller, Executor) {
     let attempt = KernelBackend::connect().await;
     let denied = match &attempt {
         Ok(backend) => matches!(backend.snapshot().await, Err(Error::Permission)),
         Err(e) => *e == Error::Permission,
     };
     if denied && let Ok(proc) = ProcBackend::open().await {
+        let director: Rc<dyn Backend> = Rc::new(ReadOnly(proc));
+        let policy = Policy {
+            read_only: true,
+            audit: None,
+        };
         return (
             Source::ReadOnly,
-            Poller::spawn(
-                proc,
-                LiveHost,
-                interval,
-                Policy {
-                    read_only: true,
-                    audit: None,
-                },
-            ),
+            Poller::spawn(director.clone(), interval),
+            Executor::new(director, policy),
         );
     }
+    let director: Rc<dyn Backend> = Rc::new(Kernel::after(attempt));
     (
         Source::Kernel,
-        Poller::spawn(Kernel::after(attempt), LiveHost, interval, policy),
+        Poller::spawn(director.clone(), interval),
+        Executor::new(director, policy),
     )
 }
 
@@ -162,8 +164,9 @@ async fn console(options: Options) -> i32 {
         read_only,
         audit: Some((log.clone(), Context::current(AuditSource::Console))),
     };
-    let (source, poller) = if options.demo {
-        (Source::Simulated, demo_poller(DEFAULT_INTERVAL, read_only))
+    let (source, poller, executor) = if options.demo {
+        let (poller, executor) = demo(DEFAULT_INTERVAL, read_only);
+        (Source::Simulated, poller, executor)
     } else {
         kernel_or_read_only(DEFAULT_INTERVAL, policy).await
     };
@@ -229,7 +232,8 @@ async fn console(options: Options) -> i32 {
             return 1;
         }
     };
-    // sync: false, LeanBackend (terminal::enter) wraps each frame that changes something itself.
+    // LeanBackend (terminal::enter) wraps each frame that changes something in synchronized
+    // output itself.
     // Resizes update the size the backend reports, so that it need not ask the terminal each frame.
     let size = term.backend().term_size();
     let events = EventStream::new().inspect(move |e| {
@@ -240,9 +244,9 @@ async fn console(options: Options) -> i32 {
     let wiring = Wiring {
         events,
         poller,
+        executor,
         signals,
-        demo: |interval| demo_poller(interval, read_only),
-        sync: false,
+        demo: |interval| demo(interval, read_only),
         job_control,
         suspend: |job| match job {
             JobControl::Stop => terminal::suspend(),

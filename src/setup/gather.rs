@@ -1,9 +1,12 @@
-//! Gathering the doctor's facts from this host: links, routes and sysctls, the IPVS table, the
-//! firewall rules, and a short TCP connect to each real server.
+//! Gathering the doctor's facts from a director: links, routes and sysctls, the IPVS table, and
+//! on this host (not a simulated one) the firewall rules and a short TCP connect to each real
+//! server.
 
+use super::doctor::{Finding, diagnose};
 use super::facts::{Facts, FirewallRules, Probe};
 use super::role::Role;
-use crate::host::{self, HostError};
+use crate::backend::Backend;
+use crate::host::HostError;
 use crate::ipvs;
 use crate::ipvs::model::{Protocol, Snapshot};
 use std::net::{IpAddr, SocketAddr};
@@ -29,10 +32,15 @@ pub enum GatherError {
     Host(#[source] HostError),
 }
 
-/// Reads everything the checks need. `ipvs` is the table, or why it could not be read (on a
-/// real server without IPVS that is fine: it has no table to check).
-pub async fn gather(ask: Ask, ipvs: ipvs::Result<Snapshot>) -> Result<Facts, GatherError> {
-    let host = host::read_state().await.map_err(GatherError::Host)?;
+/// Reads everything the checks need from `director`. `ipvs` is its table, or why it could not be
+/// read (on a real server without IPVS that is fine: it has no table to check). Real servers are
+/// probed and the firewall read only on the live host: a simulated one's servers are imaginary.
+pub async fn gather(
+    director: &dyn Backend,
+    ask: Ask,
+    ipvs: ipvs::Result<Snapshot>,
+) -> Result<Facts, GatherError> {
+    let host = director.host().await.map_err(GatherError::Host)?;
     let ipvs = match ipvs {
         Ok(s) => s,
         Err(e) if ask.role.is_some_and(|r| r.is_director()) => {
@@ -40,17 +48,34 @@ pub async fn gather(ask: Ask, ipvs: ipvs::Result<Snapshot>) -> Result<Facts, Gat
         }
         Err(_) => Snapshot::default(),
     };
-    let probes = probe_all(&ipvs).await;
+    let live = director.is_live();
+    let probes = if live {
+        probe_all(&ipvs).await
+    } else {
+        Vec::new()
+    };
+    let firewall = if live {
+        firewall_rules().await
+    } else {
+        Vec::new()
+    };
     Ok(Facts {
         role: ask.role,
         vip: ask.vip,
         director: ask.director,
         host,
         ipvs,
-        firewall: firewall_rules().await,
+        firewall,
         probes,
-        ipip: std::path::Path::new("/sys/module/ipip").exists(),
+        ipip: live && std::path::Path::new("/sys/module/ipip").exists(),
     })
+}
+
+/// The doctor's findings on `director`'s table and host, told `ask` (the console's doctor pane):
+/// a table that cannot be read is an error here, the console being on a director.
+pub async fn findings(director: &dyn Backend, ask: &Ask) -> Result<Vec<Finding>, GatherError> {
+    let ipvs = director.snapshot().await.map_err(GatherError::Ipvs)?;
+    Ok(diagnose(&gather(director, ask.clone(), Ok(ipvs)).await?))
 }
 
 /// True when the ip_vs module is loaded (or built in): its table is listed in /proc/net. Asking the

@@ -5,7 +5,10 @@ use super::facts::Facts;
 use super::net;
 use super::plan::sysctl_needs;
 use super::role::Role;
-use crate::host::{HostOp, HostState};
+use crate::backend::Backend;
+use crate::host::{HostError, HostOp, HostState};
+use crate::ipvs;
+use crate::ipvs::error::SharedError;
 use crate::ipvs::model::{ServiceKey, Snapshot};
 use crate::ipvs::{IpvsOp, rules};
 use crate::operation::Operation;
@@ -171,6 +174,36 @@ pub fn render(dir: &Path, exe: &Path, ipvs: &Snapshot, host: &HostState) -> Vec<
             contents: unit(dir, exe),
         },
     ]
+}
+
+/// Why the files could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanFilesError {
+    #[error("cannot read the IPVS table, so the rules file cannot be made: {0}")]
+    Ipvs(#[source] ipvs::Error),
+    #[error("cannot read the host's links, addresses and sysctls: {0}")]
+    Host(#[source] HostError),
+    #[error("cannot tell where ipvs-tui is installed (the unit runs it at boot): {0}")]
+    Exe(#[source] SharedError),
+}
+
+/// The files for `dir` from `director`'s table and host as they are now, each with its state on
+/// disk (the console's persist pane).
+pub async fn plan(
+    director: &dyn Backend,
+    dir: &Path,
+) -> Result<Vec<(PersistFile, OnDisk)>, PlanFilesError> {
+    // Never an empty rules file because a read failed: that would wipe the saved table at boot.
+    let ipvs = director.snapshot().await.map_err(PlanFilesError::Ipvs)?;
+    let state = director.host().await.map_err(PlanFilesError::Host)?;
+    let exe = std::env::current_exe().map_err(|e| PlanFilesError::Exe(SharedError::new(e)))?;
+    Ok(render(dir, &exe, &ipvs, &state)
+        .into_iter()
+        .map(|f| {
+            let on_disk = f.on_disk();
+            (f, on_disk)
+        })
+        .collect())
 }
 
 /// The systemd unit: once the network is up, restore sysctls, VIPs and the table.

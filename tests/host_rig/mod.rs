@@ -1,5 +1,5 @@
-//! The rig of the host-pane tests: keys into `update`, changes and the doctor executed as the
-//! poller does on the simulator and an in-memory demo director, audited; and whole screens.
+//! The rig of the host-pane tests: keys into `update`, changes and the doctor carried out by the
+//! console's executor on the simulator and an in-memory demo host, audited; and whole screens.
 
 #![allow(dead_code, unused_imports)]
 
@@ -7,28 +7,33 @@
 mod screen;
 
 pub use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+pub use ipvs_tui::backend::{Backend, Sim};
 pub use ipvs_tui::console::app::{Modal, Screen};
 pub use ipvs_tui::console::changes::{self, Policy};
 pub use ipvs_tui::console::keys::input::action_for;
 pub use ipvs_tui::console::keys::keymap::Layer;
 pub use ipvs_tui::console::panes::hostpanes::rows;
 pub use ipvs_tui::console::{Action, App, Command, Effect, Keymap, Source, update};
-pub use ipvs_tui::host::{self, HostBackend, HostState, MemoryHost};
-pub use ipvs_tui::ipvs::Backend;
+pub use ipvs_tui::host::{self, HostState, MemoryHost};
 pub use ipvs_tui::ipvs::model::Snapshot;
 pub use ipvs_tui::ipvs::sim::SimBackend;
 pub use ipvs_tui::operation::audit::{AuditLog, Context, Source as AuditSource, read_last};
+pub use ipvs_tui::runtime::executor::Executor;
 pub use ipvs_tui::ui::{self, theme::Theme};
 pub use ratatui::Terminal;
 pub use ratatui::backend::TestBackend;
 pub use ratatui::layout::Rect;
 pub use screen::{keys, render, screen, text};
+pub use std::rc::Rc;
+pub use std::sync::Arc;
 pub use std::time::{Duration, Instant};
 
 pub struct Rig {
     pub app: App,
-    pub sim: SimBackend,
-    pub host: MemoryHost,
+    /// The simulator and the demo host, as the console's demo has them.
+    pub director: Rc<Sim>,
+    /// The director's simulator.
+    pub sim: Arc<SimBackend>,
     pub policy: Policy,
     pub log: AuditLog,
     _dir: tempfile::TempDir,
@@ -46,10 +51,11 @@ impl Rig {
         let sim = SimBackend::demo(3);
         let mut state = host::demo::state(&futures::executor::block_on(sim.snapshot()).unwrap());
         tweak(&mut state);
+        let director = Rc::new(Sim::new(sim, MemoryHost::new(state)));
         let mut rig = Rig {
             app: App::new(Source::Simulated, "lb1", Keymap::builtin(), Instant::now()),
-            sim,
-            host: MemoryHost::new(state),
+            sim: director.table.clone(),
+            director,
             policy: Policy {
                 read_only: false,
                 audit: Some((log.clone(), Context::current(AuditSource::Console))),
@@ -71,7 +77,7 @@ impl Rig {
     }
 
     pub fn state(&self) -> HostState {
-        self.host.current()
+        self.director.host.current()
     }
 
     /// A poll as the poller makes it after a change: the table and the host.
@@ -84,49 +90,33 @@ impl Rig {
                 at: Instant::now(),
             },
         );
-        let host = futures::executor::block_on(self.host.state()).unwrap();
+        let host = futures::executor::block_on(self.director.host()).unwrap();
         effects.extend(update(&mut self.app, Action::HostRead(Box::new(host))));
         self.run(effects);
     }
 
+    /// Carries out changes, the doctor and the persist pane's files as the event loop does, with
+    /// the console's executor; a poll follows each change.
     pub fn run(&mut self, effects: Vec<Effect>) {
         for effect in effects {
-            match effect {
-                Effect::Apply(change) => {
-                    let outcome = futures::executor::block_on(changes::execute(
-                        &self.sim,
-                        &self.host,
-                        change,
-                        &self.policy,
-                    ));
-                    let more = update(&mut self.app, Action::Applied(Box::new(outcome)));
-                    self.poll();
-                    self.run(more);
-                }
-                // As the poller does it: on the same table and host.
-                Effect::RunDoctor(ask) => {
-                    let findings = futures::executor::block_on(
-                        ipvs_tui::console::panes::doctor::run(&self.sim, &self.host, &ask),
-                    );
-                    let more = update(&mut self.app, Action::DoctorRead(findings));
-                    self.run(more);
-                }
-                Effect::PlanPersist(dir) => {
-                    let files = futures::executor::block_on(
-                        ipvs_tui::console::panes::persist::plan(&self.sim, &self.host, dir),
-                    );
-                    let more = update(&mut self.app, Action::PersistPlanned(files));
-                    self.run(more);
-                }
-                Effect::WritePersist(request) => {
-                    let more = update(
-                        &mut self.app,
-                        Action::PersistWritten(ipvs_tui::setup::persist::write(request)),
-                    );
-                    self.run(more);
-                }
-                _ => {}
+            let applied = matches!(effect, Effect::Apply(_));
+            if !(applied
+                || matches!(
+                    effect,
+                    Effect::RunDoctor(_) | Effect::PlanPersist(_) | Effect::WritePersist(_)
+                ))
+            {
+                continue;
             }
+            let mut executor = Executor::new(self.director.clone(), self.policy.clone());
+            let Some(action) = futures::executor::block_on(executor.run(effect)) else {
+                continue;
+            };
+            let more = update(&mut self.app, action);
+            if applied {
+                self.poll();
+            }
+            self.run(more);
         }
     }
 

@@ -1,4 +1,4 @@
-//! The doctor pane (`H`): the doctor of `setup` run in the poller's task on the table and host
+//! The doctor pane (`H`): the doctor of `setup` run by the executor on the table and host
 //! the console works on, its findings listed (severity, what, why), and a finding's fix applied as
 //! a change after a confirmation showing its commands. It runs again after every change.
 
@@ -6,11 +6,8 @@ use crate::console::action::{Command, Effect};
 use crate::console::app::{App, Modal, Nav};
 use crate::console::form::Confirm;
 use crate::console::stack::Page;
-use crate::host::HostBackend;
-use crate::runtime::poller::SnapshotSource;
-use crate::setup::doctor::{Finding, diagnose};
-use crate::setup::facts::Facts;
-use crate::setup::gather::{self, Ask, GatherError};
+use crate::setup::doctor::Finding;
+use crate::setup::gather::{Ask, GatherError};
 
 /// The pane while open.
 #[derive(Debug, Clone)]
@@ -24,40 +21,6 @@ pub struct DoctorView {
 
 /// Rows a page key moves.
 const PAGE: isize = 10;
-
-/// Gathers the facts from `source` and `host` and runs every check. Real servers are probed and
-/// the firewall read only on the live host: the demo's host is in memory, its servers imaginary.
-pub async fn run<S: SnapshotSource, H: HostBackend>(
-    source: &S,
-    host: &H,
-    ask: &Ask,
-) -> Result<Vec<Finding>, GatherError> {
-    let ipvs = source.read().await.map_err(GatherError::Ipvs)?;
-    let state = host.state().await.map_err(GatherError::Host)?;
-    let live = host.is_live();
-    let probes = if live {
-        gather::probe_all(&ipvs).await
-    } else {
-        Vec::new()
-    };
-    let firewall = if live {
-        gather::firewall_rules().await
-    } else {
-        Vec::new()
-    };
-    let ipip = live && std::path::Path::new("/sys/module/ipip").exists();
-    let facts = Facts {
-        role: ask.role,
-        vip: ask.vip,
-        director: ask.director,
-        host: state,
-        ipvs,
-        firewall,
-        probes,
-        ipip,
-    };
-    Ok(diagnose(&facts))
-}
 
 pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
     match c {

@@ -1,17 +1,13 @@
 //! The persist pane (`P`): the files `ipvs-tui persist` writes (rules, VIPs and sysctls, the boot
-//! unit), rendered from a fresh read in the poller's task, each marked new, unchanged or differing
+//! unit), rendered from a fresh read by the executor, each marked new, unchanged or differing
 //! from the disk, the selected one's contents shown; Enter asks, naming every file it overwrites,
 //! and a second Enter writes them (see `setup::persist::write`).
 
 use crate::console::action::{Command, Effect};
 use crate::console::app::{App, Source};
 use crate::console::stack::Page;
-use crate::host::{HostBackend, HostError};
-use crate::ipvs;
-use crate::ipvs::error::SharedError;
 use crate::operation::audit::{AuditLog, Context, Source as AuditSource};
-use crate::runtime::poller::SnapshotSource;
-use crate::setup::persist::{self, OnDisk, PersistFile};
+use crate::setup::persist::{OnDisk, PersistFile, PlanFilesError};
 use crate::setup::persist::{WriteRequest, Written};
 use std::path::PathBuf;
 
@@ -20,17 +16,6 @@ pub const DEFAULT_DIR: &str = "/etc";
 
 /// One file to write and how it stands against the disk.
 pub type Planned = (PersistFile, OnDisk);
-
-/// Why the files could not be made.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PlanFilesError {
-    #[error("cannot read the IPVS table, so the rules file cannot be made: {0}")]
-    Ipvs(#[source] ipvs::Error),
-    #[error("cannot read the host's links, addresses and sysctls: {0}")]
-    Host(#[source] HostError),
-    #[error("cannot tell where ipvs-tui is installed (the unit runs it at boot): {0}")]
-    Exe(#[source] SharedError),
-}
 
 /// The pane while open.
 #[derive(Debug, Clone)]
@@ -51,25 +36,6 @@ pub struct PersistView {
 
 /// Lines a page key scrolls the contents.
 const PAGE: usize = 10;
-
-/// The files for `dir` from the table and host as they are now, each with its state on disk.
-pub async fn plan<S: SnapshotSource, H: HostBackend>(
-    source: &S,
-    host: &H,
-    dir: PathBuf,
-) -> Result<Vec<Planned>, PlanFilesError> {
-    // Never an empty rules file because a read failed: that would wipe the saved table at boot.
-    let ipvs = source.read().await.map_err(PlanFilesError::Ipvs)?;
-    let state = host.state().await.map_err(PlanFilesError::Host)?;
-    let exe = std::env::current_exe().map_err(|e| PlanFilesError::Exe(SharedError::new(e)))?;
-    Ok(persist::render(&dir, &exe, &ipvs, &state)
-        .into_iter()
-        .map(|f| {
-            let on_disk = f.on_disk();
-            (f, on_disk)
-        })
-        .collect())
-}
 
 pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
     match c {

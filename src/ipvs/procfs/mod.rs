@@ -6,7 +6,6 @@
 //! persistent-connection count, the tunnel type, timeouts and sync daemons. Formats: reference
 //! §6.3 (`ip_vs_info_seq_show`).
 
-use super::backend::Backend;
 use super::error::{Error, Result};
 use super::model::Snapshot;
 use super::op::IpvsOp;
@@ -91,8 +90,8 @@ fn read_error(path: &Path, e: std::io::Error) -> Error {
     }
 }
 
-impl Backend for ProcBackend {
-    async fn snapshot(&self) -> Result<Snapshot> {
+impl ProcBackend {
+    pub async fn snapshot(&self) -> Result<Snapshot> {
         let text = tokio::fs::read_to_string(&self.path)
             .await
             .map_err(|e| read_error(&self.path, e))?;
@@ -102,7 +101,8 @@ impl Backend for ProcBackend {
         Ok(listing.snapshot)
     }
 
-    async fn apply(&self, _op: &IpvsOp) -> Result<()> {
+    /// Refuses every change.
+    pub async fn apply(&self, _op: &IpvsOp) -> Result<()> {
         Err(Error::Refused(REFUSAL.to_string()))
     }
 }

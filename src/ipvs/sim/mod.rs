@@ -43,7 +43,6 @@ mod tests_traffic;
 
 pub use scenario::ScenarioError;
 
-use super::backend::Backend;
 use super::error::{Error, Result};
 use super::model::{DestConfig, Forward, Protocol, ServiceConfig, ServiceKey, Snapshot};
 use super::op::IpvsOp;
@@ -221,12 +220,13 @@ impl SimBackend {
     }
 }
 
-impl Backend for SimBackend {
-    async fn snapshot(&self) -> Result<Snapshot> {
+impl SimBackend {
+    pub async fn snapshot(&self) -> Result<Snapshot> {
         Ok(self.with(|sim| sim.snapshot()))
     }
 
-    async fn apply(&self, op: &IpvsOp) -> Result<()> {
+    /// Applies one change as the kernel would, refusing what it refuses.
+    pub async fn apply(&self, op: &IpvsOp) -> Result<()> {
         self.with(|sim| apply_op(sim, op))
     }
 }

@@ -3,7 +3,6 @@
 
 use super::SimBackend;
 use super::conn::{Conn, Gauge, HEADER, Proto, State};
-use crate::ipvs::backend::Backend;
 use futures::executor::block_on;
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};

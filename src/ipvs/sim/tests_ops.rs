@@ -3,7 +3,6 @@
 
 use super::SimBackend;
 use crate::ipvs::args::parse_args;
-use crate::ipvs::backend::Backend;
 use crate::ipvs::error::Error;
 use crate::ipvs::model::*;
 use crate::ipvs::netlink::errno::op_error;

@@ -1,7 +1,6 @@
 //! Scenario files: the demo loads with its six services, and bad scenarios say where and why.
 
 use super::SimBackend;
-use crate::ipvs::backend::Backend;
 use crate::ipvs::model::*;
 use futures::executor::block_on;
 

@@ -5,7 +5,6 @@ use super::SimBackend;
 use super::stats::{StatsRt, TICK_US};
 use super::traffic::volume;
 use crate::ipvs::args::parse_args;
-use crate::ipvs::backend::Backend;
 use crate::ipvs::model::*;
 use futures::executor::block_on;
 use std::collections::{BTreeMap, BTreeSet};

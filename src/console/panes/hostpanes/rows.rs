@@ -106,7 +106,6 @@ mod tests {
 
     #[test]
     fn rows_follow_the_host() {
-        use crate::ipvs::Backend;
         let snapshot =
             futures::executor::block_on(crate::ipvs::sim::SimBackend::demo(1).snapshot()).unwrap();
         let host = crate::host::demo::state(&snapshot);

@@ -1,37 +1,10 @@
-//! Where host changes go: this machine (rtnetlink, /proc/sys), or an in-memory host for the demo
-//! console and for tests. The same split as `ipvs::Backend` (kernel or simulator).
+//! A host held in memory, for the demo console's director and for tests: changes are checked by
+//! the parsers' rules and applied by `memory::apply`, refusing what the kernel would refuse.
 
 use super::error::HostError;
 use super::op::HostOp;
 use super::{HostState, memory};
 use std::sync::Mutex;
-
-#[allow(async_fn_in_trait)]
-pub trait HostBackend {
-    async fn state(&self) -> Result<HostState, HostError>;
-    /// Apply one change. On error nothing of this change is left applied.
-    async fn apply(&self, op: &HostOp) -> Result<(), HostError>;
-    /// This machine, not a stand-in: what it reaches (real servers, the firewall) is real too.
-    fn is_live(&self) -> bool {
-        false
-    }
-}
-
-/// The host this process runs on (its network namespace).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct LiveHost;
-
-impl HostBackend for LiveHost {
-    async fn state(&self) -> Result<HostState, HostError> {
-        super::read_state().await
-    }
-    async fn apply(&self, op: &HostOp) -> Result<(), HostError> {
-        super::apply(op).await
-    }
-    fn is_live(&self) -> bool {
-        true
-    }
-}
 
 /// A host held in memory, refusing what the parsers and the kernel would refuse.
 #[derive(Debug, Default)]
@@ -47,11 +20,9 @@ impl MemoryHost {
     }
 }
 
-impl HostBackend for MemoryHost {
-    async fn state(&self) -> Result<HostState, HostError> {
-        Ok(self.current())
-    }
-    async fn apply(&self, op: &HostOp) -> Result<(), HostError> {
+impl MemoryHost {
+    /// Applies one change. On error nothing of this change is left applied.
+    pub async fn apply(&self, op: &HostOp) -> Result<(), HostError> {
         super::parse::validate(op).map_err(|e| HostError::Invalid(e.to_string()))?;
         memory::apply(&mut self.0.lock().unwrap_or_else(|e| e.into_inner()), op)
     }

@@ -1,0 +1,261 @@
+//! The executor: carries out the effects of `update` that do work on a director or the disk
+//! (apply a change, run the doctor, plan and write the persist files, read the audit log, read
+//! connections) and reports each with the `Action` that `update` takes back. The event loop and
+//! the tests use it alike; what belongs to the loop (quit, interval, clear, suspend, the demo)
+//! stays there.
+
+use crate::backend::Backend;
+use crate::console::action::{Action, Effect};
+use crate::console::changes::Policy;
+use crate::operation::audit::read_last;
+use crate::runtime::conn_source::ConnSource;
+use crate::setup;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+use tokio::sync::mpsc;
+
+mod change;
+
+pub use change::execute;
+
+/// Lines of the audit log the `L` pane reads.
+const AUDIT_LINES: usize = 1000;
+
+pub struct Executor {
+    director: Rc<dyn Backend>,
+    policy: Rc<Policy>,
+    conns: ConnSource,
+    /// The connection read in progress: set to stop it.
+    conns_cancel: Option<Arc<AtomicBool>>,
+    /// Work on the director, done one at a time in order (see `worker`); started on first use.
+    queue: Option<mpsc::UnboundedSender<Effect>>,
+    reports: mpsc::UnboundedSender<Action>,
+    reported: mpsc::UnboundedReceiver<Action>,
+}
+
+impl Executor {
+    /// Works on `director`, applying changes as `policy` says; connections are read from this
+    /// host's /proc/net/ip_vs_conn unless `with_conns` says otherwise.
+    pub fn new(director: Rc<dyn Backend>, policy: Policy) -> Executor {
+        let (reports, reported) = mpsc::unbounded_channel();
+        Executor {
+            director,
+            policy: Rc::new(policy),
+            conns: ConnSource::default(),
+            conns_cancel: None,
+            queue: None,
+            reports,
+            reported,
+        }
+    }
+
+    /// Reads connections from `conns` (the demo's simulator, a file).
+    pub fn with_conns(mut self, conns: ConnSource) -> Executor {
+        self.conns = conns;
+        self
+    }
+
+    /// The director this executor works on.
+    pub fn director(&self) -> &Rc<dyn Backend> {
+        &self.director
+    }
+
+    /// Starts `effect` in the background (inside a `LocalSet`); the action reporting it comes
+    /// from `next`. Quick work (the end of the audit log) is answered at once instead. The loop's
+    /// own effects (quit, interval, clear, suspend, demo) are not for the executor: ignored.
+    pub fn start(&mut self, effect: Effect) -> Option<Action> {
+        match effect {
+            // The director's work, in the order asked: a change is re-read, checked and applied
+            // before the next one looks at the table, and the doctor sees the change before it.
+            Effect::Apply(_) | Effect::RunDoctor(_) | Effect::PlanPersist(_) => {
+                let queue = self.queue.get_or_insert_with(|| {
+                    worker(
+                        self.director.clone(),
+                        self.policy.clone(),
+                        self.reports.clone(),
+                    )
+                });
+                let _ = queue.send(effect);
+                None
+            }
+            Effect::WritePersist(request) => {
+                let reports = self.reports.clone();
+                tokio::task::spawn_blocking(move || {
+                    let _ = reports.send(Action::PersistWritten(setup::persist::write(request)));
+                });
+                None
+            }
+            Effect::ReadConns(req) => {
+                self.cancel_conns_for(&req.cancel);
+                let (read, reports, id) = (self.conns.read(&req), self.reports.clone(), req.id);
+                tokio::spawn(async move {
+                    let started = Instant::now();
+                    let result = read.await;
+                    let _ = reports.send(Action::ConnsRead {
+                        id,
+                        result: result.map(Box::new),
+                        took: started.elapsed(),
+                        at: Instant::now(),
+                    });
+                });
+                None
+            }
+            other => self.quick(other),
+        }
+    }
+
+    /// The next action reporting an effect started by `start`.
+    pub async fn next(&mut self) -> Option<Action> {
+        self.reported.recv().await
+    }
+
+    /// Carries `effect` out to the end here and returns the action reporting it: for tests and
+    /// one-shot callers. None for the loop's effects and for `CancelConns`.
+    pub async fn run(&mut self, effect: Effect) -> Option<Action> {
+        match effect {
+            Effect::Apply(_) | Effect::RunDoctor(_) | Effect::PlanPersist(_) => {
+                Some(on_director(&*self.director, &self.policy, effect).await?)
+            }
+            Effect::WritePersist(request) => {
+                Some(Action::PersistWritten(setup::persist::write(request)))
+            }
+            Effect::ReadConns(req) => {
+                self.cancel_conns_for(&req.cancel);
+                let started = Instant::now();
+                let result = self.conns.read(&req).await;
+                Some(Action::ConnsRead {
+                    id: req.id,
+                    result: result.map(Box::new),
+                    took: started.elapsed(),
+                    at: Instant::now(),
+                })
+            }
+            other => self.quick(other),
+        }
+    }
+
+    /// What needs no waiting: the audit log's end, a cancelled read.
+    fn quick(&mut self, effect: Effect) -> Option<Action> {
+        match effect {
+            // Only the end of the file is read: quick enough to do here.
+            Effect::ReadAudit(path) => Some(Action::AuditRead(
+                read_last(&path, AUDIT_LINES).map_err(Arc::new),
+            )),
+            Effect::CancelConns => {
+                if let Some(cancel) = &self.conns_cancel {
+                    cancel.store(true, Ordering::Relaxed);
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// A new read replaces (and stops) the one in progress.
+    fn cancel_conns_for(&mut self, cancel: &Arc<AtomicBool>) {
+        if let Some(previous) = self.conns_cancel.replace(cancel.clone()) {
+            previous.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+/// The task that does the director's work in order. It ends once the executor is dropped and
+/// the work queued is done: a change is never cut off halfway through its plan.
+fn worker(
+    director: Rc<dyn Backend>,
+    policy: Rc<Policy>,
+    reports: mpsc::UnboundedSender<Action>,
+) -> mpsc::UnboundedSender<Effect> {
+    let (queue, mut queued) = mpsc::unbounded_channel::<Effect>();
+    tokio::task::spawn_local(async move {
+        while let Some(effect) = queued.recv().await {
+            if let Some(action) = on_director(&*director, &policy, effect).await
+                && reports.send(action).is_err()
+            {
+                return;
+            }
+        }
+    });
+    queue
+}
+
+/// A change, the doctor or the persist files, on `director`.
+async fn on_director(director: &dyn Backend, policy: &Policy, effect: Effect) -> Option<Action> {
+    Some(match effect {
+        Effect::Apply(change) => Action::Applied(Box::new(execute(director, change, policy).await)),
+        Effect::RunDoctor(ask) => Action::DoctorRead(setup::gather::findings(director, &ask).await),
+        Effect::PlanPersist(dir) => {
+            Action::PersistPlanned(setup::persist::plan(director, &dir).await)
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::Sim;
+    use crate::console::changes::{Change, Origin};
+    use crate::host::MemoryHost;
+    use crate::ipvs::args::parse_args;
+    use crate::ipvs::sim::SimBackend;
+
+    fn change(id: u64, line: &str) -> Effect {
+        let op = parse_args(&line.split_whitespace().collect::<Vec<_>>()).unwrap();
+        Effect::Apply(Change {
+            id,
+            origin: Origin::Key,
+            ops: vec![op.into()],
+            expect: None,
+            undo_of: None,
+        })
+    }
+
+    /// Changes started back to back are applied one after the other, in order: the second reads
+    /// the table the first left (here: the service it adds), and the doctor after them both.
+    #[test]
+    fn work_on_the_director_is_done_in_the_order_started() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        tokio::task::LocalSet::new().block_on(&runtime, async {
+            let director = Rc::new(Sim::new(SimBackend::new(1), MemoryHost::default()));
+            let mut executor = Executor::new(director.clone(), Policy::default());
+            assert!(executor.start(change(1, "-A -t 192.0.2.1:80")).is_none());
+            assert!(
+                executor
+                    .start(change(2, "-a -t 192.0.2.1:80 -r 10.0.0.2:80 -m"))
+                    .is_none()
+            );
+            executor.start(Effect::RunDoctor(Default::default()));
+            for id in [1, 2] {
+                let Some(Action::Applied(outcome)) = executor.next().await else {
+                    panic!("change {id}: no outcome")
+                };
+                assert_eq!(outcome.change.id, id);
+                assert!(outcome.result.is_ok(), "{:?}", outcome.result);
+            }
+            assert!(matches!(
+                executor.next().await,
+                Some(Action::DoctorRead(Ok(_)))
+            ));
+            let table = director.snapshot().await.unwrap();
+            assert_eq!(table.services[0].dests.len(), 1);
+        });
+    }
+
+    #[test]
+    fn the_audit_log_is_read_at_once() {
+        let director = Rc::new(Sim::new(SimBackend::new(1), MemoryHost::default()));
+        let mut executor = Executor::new(director, Policy::default());
+        let missing = std::path::PathBuf::from("/nonexistent/ipvs-tui/audit.log");
+        assert!(matches!(
+            executor.start(Effect::ReadAudit(missing)),
+            Some(Action::AuditRead(_))
+        ));
+        assert!(executor.start(Effect::Quit).is_none(), "the loop's");
+    }
+}
