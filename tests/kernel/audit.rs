@@ -7,15 +7,5 @@ use crate::lab;
 /// cannot be written warns on stderr and changes nothing else.
 #[test]
 fn cli_changes_are_audited_one_json_line_each() {
-    let r = lab::Lab::new(&lab::script("audit_cli.sh")).run();
-    println!("{}", r.output);
-    if r.status != 0 || !r.output.contains("audit-cli OK") {
-        let fails: Vec<&str> = r.output.lines().filter(|l| l.contains("FAIL")).collect();
-        panic!(
-            "audit_cli.sh failed (exit status {}); failing checks:\n{}\n\nwhole guest output:\n{}",
-            r.status,
-            fails.join("\n"),
-            r.output
-        );
-    }
+    lab::check("audit_cli.sh", "audit-cli OK");
 }

@@ -7,15 +7,5 @@ use crate::lab;
 /// `stty -a` in its pane is as before (icanon, echo, ...), on the main screen with the cursor shown.
 #[test]
 fn console_shows_live_nat_table_and_restores_terminal_on_sighup() {
-    let r = lab::Lab::new(&lab::script("console.sh")).run();
-    println!("{}", r.output);
-    if r.status != 0 || !r.output.contains("console OK") {
-        let fails: Vec<&str> = r.output.lines().filter(|l| l.contains("FAIL")).collect();
-        panic!(
-            "console.sh failed (exit status {}); failing checks:\n{}\n\nwhole guest output:\n{}",
-            r.status,
-            fails.join("\n"),
-            r.output
-        );
-    }
+    lab::check("console.sh", "console OK");
 }

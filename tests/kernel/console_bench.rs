@@ -12,23 +12,12 @@ fn console_bytes_and_cpu_against_watch_ipvsadm() {
     } else {
         "release"
     };
-    let r = lab::Lab::new(&lab::script("console_bench.sh")).run();
-    println!("{}", r.output);
-    if r.status != 0 || !r.output.contains("console_bench OK") {
-        let fails: Vec<&str> = r.output.lines().filter(|l| l.contains("FAIL")).collect();
-        panic!(
-            "console_bench.sh failed (exit status {}); failing checks:\n{}\n\nwhole guest output:\n{}",
-            r.status,
-            fails.join("\n"),
-            r.output
-        );
-    }
+    let output = lab::check("console_bench.sh", "console_bench OK");
     let figure = |prefix: &str| -> f64 {
-        let line = r
-            .output
+        let line = output
             .lines()
             .find(|l| l.starts_with(prefix))
-            .unwrap_or_else(|| panic!("no line {prefix:?}:\n{}", r.output));
+            .unwrap_or_else(|| panic!("no line {prefix:?}:\n{}", output));
         line[prefix.len()..]
             .trim_start()
             .split(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -48,8 +37,7 @@ fn console_bytes_and_cpu_against_watch_ipvsadm() {
         cpu < 100.0,
         "the console used {cpu}% of one core at 1 s refresh with 1,000 services"
     );
-    for line in r
-        .output
+    for line in output
         .lines()
         .filter(|l| l.starts_with("console_bench: ") && !l.contains("not on the screen"))
     {

@@ -11,17 +11,7 @@ use std::time::Duration;
 /// has one JSON line per change; with --read-only no change key works or is offered.
 #[test]
 fn operate_by_keys_matches_ipvsadm_drains_under_traffic_and_read_only_refuses() {
-    let r = lab::Lab::new(&lab::script("operate.sh"))
+    lab::Lab::new(&lab::script("operate.sh"))
         .timeout(Duration::from_secs(600))
-        .run();
-    println!("{}", r.output);
-    if r.status != 0 || !r.output.contains("operate OK") {
-        let fails: Vec<&str> = r.output.lines().filter(|l| l.contains("FAIL")).collect();
-        panic!(
-            "operate.sh failed (exit status {}); failing checks:\n{}\n\nwhole guest output:\n{}",
-            r.status,
-            fails.join("\n"),
-            r.output
-        );
-    }
+        .check("operate OK");
 }

@@ -3,18 +3,9 @@
 use crate::lab;
 
 fn run(arg: &str) {
-    let r = lab::Lab::new(&lab::script("wizard.sh")).args(&[arg]).run();
-    println!("{}", r.output);
-    let ok = format!("wizard-{arg} OK");
-    if r.status != 0 || !r.output.contains(&ok) {
-        let fails: Vec<&str> = r.output.lines().filter(|l| l.contains("FAIL")).collect();
-        panic!(
-            "wizard.sh {arg} failed (exit status {}); failing checks:\n{}\n\nwhole guest output:\n{}",
-            r.status,
-            fails.join("\n"),
-            r.output
-        );
-    }
+    lab::Lab::new(&lab::script("wizard.sh"))
+        .args(&[arg])
+        .check(&format!("wizard-{arg} OK"));
 }
 
 /// LVS-NAT from bare links: W, 1 on the director plans ip_forward, the VIP and the rules (a bad

@@ -6,15 +6,5 @@ use crate::lab;
 /// named by `ipvs-tui doctor --json`; without them the doctor finds nothing and traffic flows.
 #[test]
 fn doctor_names_firewall_rules_that_drop_traffic_to_the_vip() {
-    let r = lab::Lab::new(&lab::script("firewall.sh")).run();
-    println!("{}", r.output);
-    if r.status != 0 || !r.output.contains("firewall OK") {
-        let fails: Vec<&str> = r.output.lines().filter(|l| l.contains("FAIL")).collect();
-        panic!(
-            "firewall.sh failed (exit status {}); failing checks:\n{}\n\nwhole guest output:\n{}",
-            r.status,
-            fails.join("\n"),
-            r.output
-        );
-    }
+    lab::check("firewall.sh", "firewall OK");
 }

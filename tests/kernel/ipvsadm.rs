@@ -25,28 +25,11 @@ fn corpus_files() -> Vec<String> {
     files
 }
 
-/// Runs a guest script, always prints its output, and fails with the failing lines first.
+/// Runs a guest script with `args` and checks it (see `lab::Lab::check`); returns its output.
 fn run_guest(script: &str, args: &[&str], ok_marker: &str) -> String {
-    run_lab(
-        lab::Lab::new(&lab::script(script)).args(args),
-        script,
-        ok_marker,
-    )
-}
-
-fn run_lab(vm: lab::Lab, script: &str, ok_marker: &str) -> String {
-    let r = vm.run();
-    println!("{}", r.output);
-    if r.status != 0 || !r.output.contains(ok_marker) {
-        let fails: Vec<&str> = r.output.lines().filter(|l| l.contains("FAIL")).collect();
-        panic!(
-            "{script} failed (exit status {}); failing checks:\n{}\n\nwhole guest output:\n{}",
-            r.status,
-            fails.join("\n"),
-            r.output
-        );
-    }
-    r.output
+    lab::Lab::new(&lab::script(script))
+        .args(args)
+        .check(ok_marker)
 }
 
 /// The corpus is split in two halves so that the two VMs run in parallel.
@@ -137,8 +120,9 @@ fn list_at_scale_matches_ipvsadm() {
     } else {
         "release"
     };
-    let vm = lab::Lab::new(&lab::script("bench.sh")).env("BENCH_PROFILE", profile);
-    let out = run_lab(vm, "bench.sh", "bench OK");
+    let out = lab::Lab::new(&lab::script("bench.sh"))
+        .env("BENCH_PROFILE", profile)
+        .check("bench OK");
     for line in out
         .lines()
         .filter(|l| l.starts_with("bench: ") && l.contains("median"))

@@ -15,23 +15,9 @@ use std::time::{Duration, Instant};
 #[test]
 fn incremental_polls_equal_the_kernel_under_traffic_and_outside_changes() {
     let exe = std::env::current_exe().expect("the test binary's path");
-    let r = lab::Lab::new(&lab::script("poll.sh"))
+    lab::Lab::new(&lab::script("poll.sh"))
         .env("POLL_TEST_EXE", &exe.display().to_string())
-        .run();
-    println!("{}", r.output);
-    if r.status != 0 || !r.output.contains("poll OK") {
-        let fails: Vec<&str> = r
-            .output
-            .lines()
-            .filter(|l| l.contains("FAIL") || l.contains("panicked"))
-            .collect();
-        panic!(
-            "poll.sh failed (exit status {}):\n{}\n\nwhole guest output:\n{}",
-            r.status,
-            fails.join("\n"),
-            r.output
-        );
-    }
+        .check("poll OK");
 }
 
 fn env(name: &str) -> String {

@@ -3,17 +3,7 @@
 use crate::lab;
 
 fn run(script: &str, ok: &str) {
-    let r = lab::Lab::new(&lab::script(script)).run();
-    println!("{}", r.output);
-    if r.status != 0 || !r.output.contains(ok) {
-        let fails: Vec<&str> = r.output.lines().filter(|l| l.contains("FAIL")).collect();
-        panic!(
-            "{script} failed (exit status {}); failing checks:\n{}\n\nwhole guest output:\n{}",
-            r.status,
-            fails.join("\n"),
-            r.output
-        );
-    }
+    lab::check(script, ok);
 }
 
 /// LVS-NAT from an empty director by the example plan: curl through the VIP reaches both real
