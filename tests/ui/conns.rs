@@ -2,12 +2,12 @@
 //! filter mistakes, cancel, close, refresh), reads run through the demo's connection source, and
 //! screens at 80x24 and 160x48 (rows, groups, templates, NO_COLOR).
 
+use crate::keys::{keys, press_with as key};
 use crate::screen;
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyModifiers};
 use ipvs_tui::console::conn_source::ConnSource;
 use ipvs_tui::console::conns::{ConnsRequest, Scope};
-use ipvs_tui::console::input::action_for;
 use ipvs_tui::console::keymap::Layer;
 use ipvs_tui::console::{Action, App, Effect, Keymap, Source, update};
 use ipvs_tui::ipvs::Backend;
@@ -35,32 +35,6 @@ fn demo() -> (App, Arc<SimBackend>) {
         },
     );
     (app, sim)
-}
-
-fn key(app: &mut App, code: KeyCode, mods: KeyModifiers) -> Vec<Effect> {
-    match action_for(app, &Event::Key(KeyEvent::new(code, mods))) {
-        Some(action) => update(app, action),
-        None => vec![],
-    }
-}
-
-/// Types `text` (Enter as \n, Esc as \x1b) and returns every effect.
-fn keys(app: &mut App, text: &str) -> Vec<Effect> {
-    let mut effects = Vec::new();
-    for c in text.chars() {
-        let code = match c {
-            '\n' => KeyCode::Enter,
-            '\x1b' => KeyCode::Esc,
-            c => KeyCode::Char(c),
-        };
-        let mods = if c.is_ascii_uppercase() {
-            KeyModifiers::SHIFT
-        } else {
-            KeyModifiers::NONE
-        };
-        effects.extend(key(app, code, mods));
-    }
-    effects
 }
 
 fn request(effects: &[Effect]) -> ConnsRequest {

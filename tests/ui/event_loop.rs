@@ -1,7 +1,7 @@
 //! The event loop run headless: a TestBackend for the terminal, a channel for the key events,
 //! the simulator (or a failing source) for the poller.
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::Event;
 use futures::channel::mpsc;
 use ipvs_tui::console::poller::{Poller, SnapshotSource};
 use ipvs_tui::console::runloop::{self, Exit, Wiring};
@@ -31,12 +31,7 @@ impl SnapshotSource for NoPermission {
 }
 
 fn key(c: char) -> io::Result<Event> {
-    let code = match c {
-        '\n' => KeyCode::Enter,
-        '\x1b' => KeyCode::Esc,
-        c => KeyCode::Char(c),
-    };
-    Ok(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    Ok(crate::keys::event(c))
 }
 
 fn screen_text(terminal: &Terminal<TestBackend>) -> String {

@@ -3,6 +3,7 @@
 //! (tests/ui/snapshots), the event loop run headless. One test binary; each module was once its
 //! own.
 
+mod keys;
 mod rig;
 mod screen;
 

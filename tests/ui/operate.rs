@@ -1,29 +1,20 @@
 //! Changes from the keyboard, end to end without a terminal: keys through the keymap into
 //! `update`, the `Effect::Apply` it returns executed on the simulator as the poller would
-//! (stale check, all or nothing, audit), the outcome fed back, and the table polled again.
+//! (stale check, all or nothing, audit), the outcome fed back, and the table polled again (the
+//! rig of rig.rs).
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use ipvs_tui::console::app::{Modal, Screen};
-use ipvs_tui::console::changes::{self, Policy};
-use ipvs_tui::console::input::action_for;
+use crate::rig::Rig;
+use crossterm::event::KeyCode;
+use ipvs_tui::console::app::Modal;
+use ipvs_tui::console::changes::{self};
 use ipvs_tui::console::keymap::Layer;
-use ipvs_tui::console::{Action, App, Command, Effect, Focus, Keymap, Source, update};
-use ipvs_tui::host::MemoryHost;
-use ipvs_tui::ipvs::audit::{AuditLog, Context, Source as AuditSource, read_last};
-use ipvs_tui::ipvs::model::Snapshot;
-use ipvs_tui::ipvs::sim::SimBackend;
+use ipvs_tui::console::{Action, Command, Focus, update};
+use ipvs_tui::ipvs::audit::read_last;
 use ipvs_tui::ipvs::{Backend, IpvsOp, rules};
-use ratatui::layout::Rect;
-use std::time::Instant;
 
-/// What the audit log holds: each command, whether it was applied, and what it undid.
-struct Journal {
-    log: AuditLog,
-    _dir: tempfile::TempDir,
-}
-
-impl Journal {
-    fn lines(&self) -> Vec<String> {
+impl Rig {
+    /// What the audit log holds: each command, whether it was applied, and what it undid.
+    fn journal(&self) -> Vec<String> {
         let entries = read_last(self.log.path(), 1000)
             .map(|t| t.entries)
             .unwrap_or_default();
@@ -43,109 +34,9 @@ impl Journal {
             })
             .collect()
     }
-}
-
-struct Rig {
-    app: App,
-    sim: SimBackend,
-    host: MemoryHost,
-    policy: Policy,
-    journal: Journal,
-}
-
-impl Rig {
-    fn new() -> Rig {
-        let dir = tempfile::tempdir().unwrap();
-        let log = AuditLog::at(dir.path().join("audit.log"));
-        let mut rig = Rig {
-            app: App::new(Source::Simulated, "lb1", Keymap::builtin(), Instant::now()),
-            sim: SimBackend::demo(3),
-            host: MemoryHost::default(),
-            policy: Policy {
-                read_only: false,
-                audit: Some((log.clone(), Context::current(AuditSource::Console))),
-            },
-            journal: Journal { log, _dir: dir },
-        };
-        rig.poll();
-        rig.app.drawn(Screen {
-            services: Rect::new(0, 5, 160, 10),
-            servers: Rect::new(0, 17, 160, 5),
-            ..Screen::default()
-        });
-        rig
-    }
-
-    fn table(&self) -> Snapshot {
-        futures::executor::block_on(self.sim.snapshot()).unwrap()
-    }
 
     fn rules(&self) -> String {
         rules::save(&self.table())
-    }
-
-    fn poll(&mut self) {
-        let snapshot = Box::new(self.table());
-        let effects = update(
-            &mut self.app,
-            Action::Snapshot {
-                snapshot,
-                at: Instant::now(),
-            },
-        );
-        self.run(effects);
-    }
-
-    /// Does what the event loop does with effects: changes go to the backend as the poller
-    /// sends them, and a poll follows each.
-    fn run(&mut self, effects: Vec<Effect>) {
-        for effect in effects {
-            if let Effect::Apply(change) = effect {
-                let outcome = futures::executor::block_on(changes::execute(
-                    &self.sim,
-                    &self.host,
-                    change,
-                    &self.policy,
-                ));
-                let more = update(&mut self.app, Action::Applied(Box::new(outcome)));
-                self.poll();
-                self.run(more);
-            }
-        }
-    }
-
-    fn press_with(&mut self, code: KeyCode, mods: KeyModifiers) {
-        if let Some(action) = action_for(&self.app, &Event::Key(KeyEvent::new(code, mods))) {
-            let effects = update(&mut self.app, action);
-            self.run(effects);
-        }
-    }
-
-    fn press(&mut self, code: KeyCode) {
-        let mods = if matches!(code, KeyCode::Char(c) if c.is_ascii_uppercase()) {
-            KeyModifiers::SHIFT
-        } else {
-            KeyModifiers::NONE
-        };
-        self.press_with(code, mods);
-    }
-
-    fn key(&mut self, c: char) {
-        self.press(KeyCode::Char(c));
-    }
-
-    fn typed(&mut self, text: &str) {
-        for c in text.chars() {
-            self.key(c);
-        }
-    }
-
-    fn flash(&self) -> String {
-        self.app
-            .flash
-            .as_ref()
-            .map(|f| f.text.clone())
-            .unwrap_or_default()
     }
 
     fn form_error(&self) -> String {
@@ -199,7 +90,7 @@ impl Rig {
 
 #[test]
 fn a_service_and_a_real_server_added_by_keys_are_in_the_table_and_undo_removes_them() {
-    let mut rig = Rig::new();
+    let mut rig = Rig::bare();
     let before = rig.rules();
     rig.key('a');
     assert!(
@@ -256,7 +147,7 @@ fn a_service_and_a_real_server_added_by_keys_are_in_the_table_and_undo_removes_t
         "nothing to undo: no change was made in this console"
     );
     assert_eq!(
-        rig.journal.lines(),
+        rig.journal(),
         [
             "ok ipvsadm -A -t 198.51.100.7:8080 -s wlc",
             "ok ipvsadm -a -t 198.51.100.7:8080 -r 10.9.0.1:8080 -g -w 1",
@@ -268,7 +159,7 @@ fn a_service_and_a_real_server_added_by_keys_are_in_the_table_and_undo_removes_t
 
 #[test]
 fn bad_input_keeps_the_form_and_applies_nothing() {
-    let mut rig = Rig::new();
+    let mut rig = Rig::bare();
     let before = rig.rules();
     rig.key('a');
     rig.press(KeyCode::Tab);
@@ -286,10 +177,7 @@ fn bad_input_keeps_the_form_and_applies_nothing() {
         rig.form_error()
     );
     assert_eq!(rig.rules(), before);
-    assert!(
-        rig.journal.lines().is_empty(),
-        "nothing reached the backend"
-    );
+    assert!(rig.journal().is_empty(), "nothing reached the backend");
     rig.press(KeyCode::Esc);
     assert!(rig.app.modal.is_none());
     assert_eq!(rig.flash(), "cancelled: nothing was changed");
@@ -297,7 +185,7 @@ fn bad_input_keeps_the_form_and_applies_nothing() {
 
 #[test]
 fn weight_keys_step_quiesce_and_refuse_a_stale_weight() {
-    let mut rig = Rig::new();
+    let mut rig = Rig::bare();
     rig.select("TCP 192.0.2.10:80", Some("10.0.0.11"));
     assert_eq!(rig.weight_of("10.0.0.11"), 2);
     rig.key('+');
@@ -337,7 +225,7 @@ fn weight_keys_step_quiesce_and_refuse_a_stale_weight() {
 
 #[test]
 fn a_stale_edit_form_shows_the_change_and_a_second_enter_applies() {
-    let mut rig = Rig::new();
+    let mut rig = Rig::bare();
     rig.select("TCP 192.0.2.10:80", Some("10.0.0.12"));
     rig.key('w');
     assert!(matches!(rig.app.modal, Some(Modal::Form { .. })));
@@ -374,7 +262,7 @@ fn a_stale_edit_form_shows_the_change_and_a_second_enter_applies() {
 
 #[test]
 fn delete_asks_and_esc_keeps_everything() {
-    let mut rig = Rig::new();
+    let mut rig = Rig::bare();
     let before = rig.rules();
     rig.select("TCP 192.0.2.10:80", Some("10.0.0.12"));
     rig.key('d');
@@ -415,7 +303,7 @@ fn delete_asks_and_esc_keeps_everything() {
 
 #[test]
 fn flush_needs_the_word() {
-    let mut rig = Rig::new();
+    let mut rig = Rig::bare();
     let before = rig.rules();
     rig.key('X');
     rig.press(KeyCode::Enter);
@@ -438,7 +326,7 @@ fn flush_needs_the_word() {
 
 #[test]
 fn zero_does_not_ask_and_cannot_be_undone() {
-    let mut rig = Rig::new();
+    let mut rig = Rig::bare();
     rig.sim.advance(std::time::Duration::from_secs(10));
     rig.poll();
     rig.select("TCP 192.0.2.10:80", None);
@@ -470,7 +358,7 @@ fn zero_does_not_ask_and_cannot_be_undone() {
 
 #[test]
 fn read_only_offers_no_change_anywhere_and_refuses_one_anyway() {
-    let mut rig = Rig::new();
+    let mut rig = Rig::bare();
     rig.app.set_read_only();
     rig.policy.read_only = true;
     let before = rig.rules();
@@ -528,7 +416,7 @@ fn dest_present(rig: &Rig, addr: &str) -> bool {
 
 #[test]
 fn a_drain_quiesces_waits_for_zero_connections_then_removes() {
-    let mut rig = Rig::new();
+    let mut rig = Rig::bare();
     rig.sim.advance(std::time::Duration::from_secs(20));
     rig.poll();
     rig.select("TCP 192.0.2.10:80", Some("10.0.0.11"));
@@ -576,7 +464,7 @@ fn a_drain_quiesces_waits_for_zero_connections_then_removes() {
         rig.flash()
     );
     assert!(rig.app.drains.is_empty());
-    let journal = rig.journal.lines();
+    let journal = rig.journal();
     assert_eq!(
         journal.first().unwrap(),
         "ok ipvsadm -e -t 192.0.2.10:80 -r 10.0.0.11:80 -m -w 0"
@@ -599,7 +487,7 @@ fn a_drain_quiesces_waits_for_zero_connections_then_removes() {
 
 #[test]
 fn undo_during_a_drain_cancels_it() {
-    let mut rig = Rig::new();
+    let mut rig = Rig::bare();
     rig.sim.advance(std::time::Duration::from_secs(20));
     rig.poll();
     rig.select("TCP 192.0.2.10:80", Some("10.0.0.11"));
@@ -631,7 +519,7 @@ fn undo_during_a_drain_cancels_it() {
 
 #[test]
 fn a_drain_can_be_cancelled_and_a_deadline_forces_the_removal() {
-    let mut rig = Rig::new();
+    let mut rig = Rig::bare();
     rig.sim.advance(std::time::Duration::from_secs(20));
     rig.poll();
     rig.select("TCP 192.0.2.10:80", Some("10.0.0.11"));

@@ -1,10 +1,12 @@
-//! The rig of the host-pane tests: keys into `update`, changes and the doctor executed as the
-//! poller does on the simulator and an in-memory demo director, audited; and whole screens.
+//! The one rig of the console's tests: keys into `update`, the effects it returns executed as the
+//! poller does (changes, the doctor, persist) on the simulator and an in-memory demo director,
+//! audited, each change followed by a poll; and whole screens.
 
 #![allow(dead_code, unused_imports)]
 
 use crate::screen;
 
+pub use crate::keys::keys;
 pub use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 pub use ipvs_tui::console::app::{Modal, Screen};
 pub use ipvs_tui::console::changes::{self, Policy};
@@ -21,7 +23,7 @@ pub use ipvs_tui::ui::{self, theme::Theme};
 pub use ratatui::Terminal;
 pub use ratatui::backend::TestBackend;
 pub use ratatui::layout::Rect;
-pub use screen::{keys, render, screen, text};
+pub use screen::{render, screen, text};
 pub use std::time::{Duration, Instant};
 
 pub struct Rig {
@@ -30,6 +32,8 @@ pub struct Rig {
     pub host: MemoryHost,
     pub policy: Policy,
     pub log: AuditLog,
+    /// Whether a poll reads the host too (not for [`Rig::bare`]).
+    reads_host: bool,
     _dir: tempfile::TempDir,
 }
 
@@ -40,20 +44,30 @@ impl Rig {
 
     /// The demo director, changed by `tweak` first.
     pub fn with_host(tweak: impl FnOnce(&mut HostState)) -> Rig {
-        let dir = tempfile::tempdir().unwrap();
-        let log = AuditLog::at(dir.path().join("audit.log"));
         let sim = SimBackend::demo(3);
         let mut state = host::demo::state(&futures::executor::block_on(sim.snapshot()).unwrap());
         tweak(&mut state);
+        Rig::build(sim, MemoryHost::new(state), true)
+    }
+
+    /// The demo table alone: an empty host that polls never read (the tests of IPVS changes).
+    pub fn bare() -> Rig {
+        Rig::build(SimBackend::demo(3), MemoryHost::default(), false)
+    }
+
+    fn build(sim: SimBackend, host: MemoryHost, reads_host: bool) -> Rig {
+        let dir = tempfile::tempdir().unwrap();
+        let log = AuditLog::at(dir.path().join("audit.log"));
         let mut rig = Rig {
             app: App::new(Source::Simulated, "lb1", Keymap::builtin(), Instant::now()),
             sim,
-            host: MemoryHost::new(state),
+            host,
             policy: Policy {
                 read_only: false,
                 audit: Some((log.clone(), Context::current(AuditSource::Console))),
             },
             log,
+            reads_host,
             _dir: dir,
         };
         rig.poll();
@@ -75,6 +89,17 @@ impl Rig {
 
     /// A poll as the poller makes it after a change: the table and the host.
     pub fn poll(&mut self) {
+        if !self.reads_host {
+            let snapshot = Box::new(self.table());
+            let effects = update(
+                &mut self.app,
+                Action::Snapshot {
+                    snapshot,
+                    at: Instant::now(),
+                },
+            );
+            return self.run(effects);
+        }
         let snapshot = Box::new(self.table());
         let mut effects = update(
             &mut self.app,
@@ -88,6 +113,8 @@ impl Rig {
         self.run(effects);
     }
 
+    /// Does what the event loop and the poller do with effects; the one place the rig executes
+    /// them. A change goes to the backend as the poller sends it, and a poll follows it.
     pub fn run(&mut self, effects: Vec<Effect>) {
         for effect in effects {
             match effect {
@@ -155,14 +182,12 @@ impl Rig {
     }
 
     pub fn press_with(&mut self, code: KeyCode, mods: KeyModifiers) {
-        if let Some(action) = action_for(&self.app, &Event::Key(KeyEvent::new(code, mods))) {
-            let effects = update(&mut self.app, action);
-            self.run(effects);
-        }
+        let effects = crate::keys::press_with(&mut self.app, code, mods);
+        self.run(effects);
     }
 
     pub fn press(&mut self, code: KeyCode) {
-        self.press_with(code, KeyModifiers::NONE);
+        self.press_with(code, crate::keys::mods(code));
     }
 
     pub fn key(&mut self, c: char) {

@@ -1,8 +1,6 @@
 //! 10,000 services: the console stays quick because only visible rows are built and the rows
 //! are re-sorted only when the data, filter or sort changes.
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use ipvs_tui::console::input::action_for;
 use ipvs_tui::console::{Action, App, Keymap, Source, update};
 use ipvs_tui::ipvs::Backend;
 use ipvs_tui::ipvs::sim::SimBackend;
@@ -12,14 +10,7 @@ use ratatui::backend::TestBackend;
 use std::time::{Duration, Instant};
 
 fn press(app: &mut App, c: char) {
-    let code = if c == '\n' {
-        KeyCode::Enter
-    } else {
-        KeyCode::Char(c)
-    };
-    if let Some(action) = action_for(app, &Event::Key(KeyEvent::new(code, KeyModifiers::NONE))) {
-        update(app, action);
-    }
+    crate::keys::press(app, crate::keys::code(c));
 }
 
 #[test]

@@ -1,11 +1,9 @@
 //! Whole screens for the console's tests: the app drawn on a test terminal as the event loop
-//! draws it, read back as text; keys typed into `update` as the terminal would send them.
+//! draws it, read back as text.
 
 #![allow(dead_code)]
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use ipvs_tui::console::input::action_for;
-use ipvs_tui::console::{App, update};
+use ipvs_tui::console::App;
 use ipvs_tui::ui::{self, theme::Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -37,20 +35,4 @@ pub fn text(buffer: &Buffer) -> String {
 /// The screen in the built-in theme, as text.
 pub fn screen(app: &mut App, width: u16, height: u16) -> String {
     text(&render(app, width, height, &Theme::builtin()))
-}
-
-/// Types `keys` (`\n` Enter, `\x1b` Esc, `\t` Tab, else characters) through the keymap.
-pub fn keys(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        let code = match c {
-            '\n' => KeyCode::Enter,
-            '\x1b' => KeyCode::Esc,
-            '\t' => KeyCode::Tab,
-            c => KeyCode::Char(c),
-        };
-        if let Some(action) = action_for(app, &Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-        {
-            update(app, action);
-        }
-    }
 }

@@ -1,6 +1,7 @@
 //! Whole screens of the console on the simulator (fixed seed, time advanced deterministically),
 //! drawn on ratatui's TestBackend at 80x24 and 160x48 and compared with insta snapshots.
 
+use crate::keys::keys;
 use crate::screen;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
@@ -9,7 +10,7 @@ use ipvs_tui::console::{Action, App, Keymap, Source, update};
 use ipvs_tui::ipvs::Backend;
 use ipvs_tui::ipvs::sim::SimBackend;
 use ipvs_tui::ui::theme::Theme;
-use screen::{keys, render, screen, text};
+use screen::{render, screen, text};
 use std::time::{Duration, Instant};
 
 /// Polls `sim` every 2 simulated seconds, `polls` times, as the console would; the screen is

@@ -1,9 +1,8 @@
 //! `update` driven by key events through the keymap, without a terminal: navigation, drill-in,
 //! filter, sort, freeze, interval, exact, the demo offer and the `:` command palette.
 
-use crossterm::event::{
-    Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
-};
+use crate::keys::{keys as typed, press, press_with};
+use crossterm::event::{Event, KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ipvs_tui::console::app::{Nav, Screen};
 use ipvs_tui::console::input::action_for;
 use ipvs_tui::console::view::Column;
@@ -35,28 +34,6 @@ fn demo_app() -> App {
         ..Screen::default()
     });
     app
-}
-
-fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    let mods = if matches!(code, KeyCode::Char(c) if c.is_ascii_uppercase()) {
-        KeyModifiers::SHIFT
-    } else {
-        KeyModifiers::NONE
-    };
-    press_with(app, code, mods)
-}
-
-fn press_with(app: &mut App, code: KeyCode, mods: KeyModifiers) -> Vec<Effect> {
-    match action_for(app, &Event::Key(KeyEvent::new(code, mods))) {
-        Some(action) => update(app, action),
-        None => vec![],
-    }
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
 }
 
 fn labels(app: &App) -> Vec<String> {
