@@ -11,7 +11,7 @@ cargo build --release
 status=0
 cargo bench --bench conns 2>&1 | grep '^conns bench: ' || status=$?
 [ "$status" -eq 0 ] || { echo "tests/conns_bench.sh: cargo bench --bench conns FAILED"; cargo bench --bench conns; exit 1; }
-out=$(cargo test --release --test conns_lab twenty_thousand_entries_group_like_ipvsadm -- --nocapture 2>&1) || status=$?
+out=$(cargo test --release --test kernel twenty_thousand_entries_group_like_ipvsadm -- --nocapture 2>&1) || status=$?
 # The test prints the guest's lines, and again in its failure message: show each once.
 grep -E '^(conns: |  FAIL )' <<<"$out" | awk '!seen[$0]++' || true
 if [ "$status" -ne 0 ]; then

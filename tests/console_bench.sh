@@ -7,7 +7,7 @@ cargo build --release
 status=0
 cargo bench --bench console 2>&1 | grep '^console bench: ' || status=$?
 [ "$status" -eq 0 ] || { echo "tests/console_bench.sh: cargo bench --bench console FAILED"; cargo bench --bench console; exit 1; }
-out=$(cargo test --release --test console_bench_lab -- --nocapture 2>&1) || status=$?
+out=$(cargo test --release --test kernel console_bytes_and_cpu_against_watch_ipvsadm -- --nocapture 2>&1) || status=$?
 # The test prints the guest's lines, and again tagged with the build: show each once.
 grep -E '^console_bench: .*\[(release|debug) build\]$' <<<"$out" | sed 's/ \[release build\]$//' || true
 if [ "$status" -ne 0 ]; then

@@ -22,6 +22,18 @@ for d in /tmp /run /var/tmp /dev/shm; do
 	mkdir -p "$d" 2>/dev/null
 	mount -t tmpfs tmpfs "$d" || fail "cannot mount tmpfs on $d"
 done
+# A checkout (or job dir, or binary) under one of those is hidden now: show each host directory of
+# LAB_HOST_DIRS (from mod.rs) that lies below one again, at the same path, read-only (hostfs).
+set -f # no globbing of the paths
+IFS=:
+for d in $LAB_HOST_DIRS; do
+	case "$d" in
+	/tmp/* | /run/* | /var/tmp/* | /dev/shm/*)
+		mkdir -p "$d" && mount -t hostfs -o "ro,$d" hostfs "$d" || fail "cannot show host directory $d in the guest"
+		;;
+	esac
+done
+unset IFS && set +f
 mkdir -p /dev/pts "$HOME" && mount -t devpts -o ptmxmode=0666 devpts /dev/pts || fail "cannot mount /dev/pts (tmux needs it)"
 [ -e /dev/ptmx ] || ln -s pts/ptmx /dev/ptmx
 

@@ -1,5 +1,6 @@
 //! Kernel-test lab: boots user-mode Linux (real IPVS) and runs a bash script inside it.
-//! Use from integration tests with `mod lab;`; see tests/lab/guest-init.sh and tests/lab/net.sh.
+//! A module of the `kernel` test binary (tests/kernel/main.rs); see tests/lab/guest-init.sh and
+//! tests/lab/net.sh. `Lab::check` is how a test runs a guest script and judges it.
 #![allow(dead_code)]
 
 use std::io::Read;
@@ -7,11 +8,12 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Condvar, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 /// Overrides: LAB_KERNEL (kernel binary), LAB_TIMEOUT (seconds), LAB_MEM (e.g. 512M),
-/// LAB_KEEP=1 (keep target/tmp/lab/<job> after a passing run).
+/// LAB_KEEP=1 (keep target/tmp/lab/<job> after a passing run), LAB_VMS (how many VMs may run at
+/// once; default: one per core, as libtest runs one test per core).
 const DEFAULT_KERNEL: &str = "/usr/bin/linux.uml";
 /// Generous: a slow guest is not a failure (the corpus halves take ~4 min each on a busy 2-core
 /// machine in a debug build); a hung one still fails, loudly.
@@ -33,14 +35,9 @@ pub struct LabRun {
     pub console: String,
 }
 
-/// Runs `script` (bash) with `args` in a fresh VM. Guest env: IPVS_TUI, LAB_REPO, LAB_JOB_DIR.
-pub fn run(script: &Path, args: &[&str]) -> LabRun {
-    Lab::new(script).args(args).run()
-}
-
-/// Like [`run`], but panics with the whole guest output when the script fails.
-pub fn run_ok(script: &Path, args: &[&str]) -> LabRun {
-    Lab::new(script).args(args).run_ok()
+/// Runs tests/lab/`name` in a fresh VM and checks it as [`Lab::check`] does; returns its output.
+pub fn check(name: &str, ok: &str) -> String {
+    Lab::new(&script(name)).check(ok)
 }
 
 /// Path of a file under tests/lab/.
@@ -53,6 +50,8 @@ pub fn script(name: &str) -> PathBuf {
 /// One VM job; `run`/`run_ok` are the short forms.
 pub struct Lab {
     script: PathBuf,
+    repo: PathBuf,
+    job_root: PathBuf,
     args: Vec<String>,
     env: Vec<(String, String)>,
     timeout: Duration,
@@ -67,6 +66,8 @@ impl Lab {
         });
         Lab {
             script: script.to_path_buf(),
+            repo: env!("CARGO_MANIFEST_DIR").into(),
+            job_root: Path::new(env!("CARGO_TARGET_TMPDIR")).join("lab"),
             args: Vec::new(),
             env: vec![
                 ("IPVS_TUI".into(), env!("CARGO_BIN_EXE_ipvs-tui").into()),
@@ -99,16 +100,46 @@ impl Lab {
         self
     }
 
-    pub fn run_ok(self) -> LabRun {
+    /// The checkout the guest works in (LAB_REPO, and where guest-init.sh is read from).
+    pub fn repo(mut self, dir: &Path) -> Lab {
+        self.repo = dir.to_path_buf();
+        self.env.retain(|(k, _)| k != "LAB_REPO");
+        self.env("LAB_REPO", &dir.display().to_string())
+    }
+
+    /// Where the job directory is made (default: target/tmp/lab).
+    pub fn job_root(mut self, dir: &Path) -> Lab {
+        self.job_root = dir.to_path_buf();
+        self
+    }
+
+    /// The one way a lab test ends: runs the job, prints the guest's output, and panics unless
+    /// the script exited with status 0 and printed the line `ok` (its last `echo "... OK"`). The
+    /// panic lists the failing checks (FAIL lines, and panics of a test binary run in the guest)
+    /// first, then the whole output. Returns the output.
+    pub fn check(self, ok: &str) -> String {
         let script = self.script.display().to_string();
         let r = self.run();
-        if r.status != 0 {
+        println!("{}", r.output);
+        if r.status != 0 || !r.output.lines().any(|l| l.trim() == ok) {
+            let fails: Vec<&str> = r
+                .output
+                .lines()
+                .filter(|l| l.contains("FAIL") || l.contains("panicked"))
+                .collect();
             panic!(
-                "lab: guest script {script} exited with status {}. Console:\n{}",
-                r.status, r.console
+                "{script} failed (exit status {}, line {ok:?} {}); failing checks:\n{}\n\nwhole guest output:\n{}",
+                r.status,
+                if r.output.lines().any(|l| l.trim() == ok) {
+                    "printed"
+                } else {
+                    "missing"
+                },
+                fails.join("\n"),
+                r.output
             );
         }
-        r
+        r.output
     }
 
     /// Boots the VM, waits for it, and returns the script's result. Panics (never skips) when
@@ -116,24 +147,27 @@ impl Lab {
     pub fn run(self) -> LabRun {
         let kernel = self.kernel.clone();
         let mem = std::env::var("LAB_MEM").unwrap_or_else(|_| "512M".into());
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let init = repo.join("tests/lab/guest-init.sh");
+        let init = self.repo.join("tests/lab/guest-init.sh");
         assert!(
             self.script.is_file(),
             "lab: guest script {} does not exist",
             self.script.display()
         );
-        let dir = job_dir(&self.script);
+        let dir = job_dir(&self.job_root, &self.script);
         let job = dir.join("job.sh");
         std::fs::write(&job, self.job_file(&dir)).expect("lab: cannot write job file");
-        for p in [&init, &dir] {
-            // The kernel command line is split on whitespace.
+        let host_dirs = self.host_dirs(&dir);
+        for p in [&init, &dir].into_iter().chain(&host_dirs) {
+            // The kernel command line is split on whitespace; LAB_HOST_DIRS on ':' and the
+            // guest's mount options on ','.
             assert!(
-                !p.to_string_lossy().contains(char::is_whitespace),
-                "lab: path {} contains whitespace",
+                !p.to_string_lossy()
+                    .contains(|c: char| c.is_whitespace() || c == ':' || c == ','),
+                "lab: path {} contains whitespace, ':' or ','",
                 p.display()
             );
         }
+        let host_dirs: Vec<String> = host_dirs.iter().map(|d| d.display().to_string()).collect();
 
         let mut cmd = Command::new(&kernel);
         cmd.args([
@@ -155,6 +189,7 @@ impl Lab {
             format!("init={}", init.display()),
             // Unknown NAME=value parameters become the environment of init.
             format!("LAB_JOB={}", job.display()),
+            format!("LAB_HOST_DIRS={}", host_dirs.join(":")),
             format!("GLIBC_TUNABLES={GLIBC_TUNABLES}"),
         ]);
         if shm_too_small(&mem) {
@@ -189,6 +224,7 @@ impl Lab {
             });
         }
 
+        let _slot = vm_slot();
         let started = Instant::now();
         let mut child = cmd.spawn().unwrap_or_else(|e| {
             panic!("lab: cannot start kernel {kernel}: {e} (install Debian package user-mode-linux, or set LAB_KERNEL)")
@@ -260,6 +296,30 @@ impl Lab {
         }
     }
 
+    /// The host directories the guest reads: the checkout, the job, the script and the binaries
+    /// (canonical, none inside another). guest-init.sh mounts a tmpfs on /tmp, /run, /var/tmp and
+    /// /dev/shm and then shows again, at the same path, those of them that lie below one.
+    fn host_dirs(&self, job_dir: &Path) -> Vec<PathBuf> {
+        let exe = std::env::current_exe().ok();
+        let bins = self
+            .env
+            .iter()
+            .filter(|(k, _)| k == "IPVS_TUI")
+            .map(|(_, v)| Path::new(v));
+        let mut dirs: Vec<PathBuf> = [self.repo.as_path(), job_dir]
+            .into_iter()
+            .chain(self.script.parent())
+            .chain(exe.as_deref().and_then(Path::parent))
+            .chain(bins.filter_map(Path::parent))
+            .filter_map(|d| std::fs::canonicalize(d).ok())
+            .collect();
+        dirs.sort();
+        dirs.dedup();
+        let all = dirs.clone();
+        dirs.retain(|d| !all.iter().any(|a| a != d && d.starts_with(a)));
+        dirs
+    }
+
     /// The job is a generated bash script that sets the environment and runs the test script.
     fn job_file(&self, dir: &Path) -> String {
         let mut s = String::from("# Generated by tests/lab/mod.rs: one lab job.\n");
@@ -303,8 +363,8 @@ fn xstate_filter() -> Vec<libc::sock_filter> {
     ]
 }
 
-/// A fresh, unique directory under target/tmp/lab (concurrent tests each get their own).
-fn job_dir(script: &Path) -> PathBuf {
+/// A fresh, unique directory under `root` (concurrent tests each get their own).
+fn job_dir(root: &Path, script: &Path) -> PathBuf {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let stem = script
         .file_stem()
@@ -315,13 +375,39 @@ fn job_dir(script: &Path) -> PathBuf {
         std::process::id(),
         NEXT.fetch_add(1, Ordering::SeqCst)
     );
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("lab")
-        .join(name);
+    let dir = root.join(name);
     let _ = std::fs::remove_dir_all(&dir); // leftover from an earlier run with the same pid
     std::fs::create_dir_all(&dir)
         .unwrap_or_else(|e| panic!("lab: cannot create {}: {e}", dir.display()));
     dir
+}
+
+/// A place for one more VM: blocks while LAB_VMS (default: the number of cores) are running, so
+/// one test binary holding every lab test boots no more at once than the machine affords.
+fn vm_slot() -> impl Drop {
+    static RUNNING: Mutex<usize> = Mutex::new(0);
+    static FREED: Condvar = Condvar::new();
+    struct Slot;
+    impl Drop for Slot {
+        fn drop(&mut self) {
+            *RUNNING.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
+            FREED.notify_one();
+        }
+    }
+    let max = std::env::var("LAB_VMS")
+        .ok()
+        .map(|s| {
+            s.parse::<usize>()
+                .unwrap_or_else(|_| panic!("lab: LAB_VMS={s:?} is not a number"))
+        })
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let mut running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    while *running >= max {
+        running = FREED.wait(running).unwrap_or_else(|e| e.into_inner());
+    }
+    *running += 1;
+    Slot
 }
 
 fn parse_status(console: &str) -> Option<i32> {

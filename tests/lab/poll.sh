@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Lab (guest side) for tests/poll_lab.rs: 50 services x 2 real servers and two fwmark services (one
+# Lab (guest side) for tests/kernel/poll.rs: 50 services x 2 real servers and two fwmark services (one
 # mark, both families) in the director, HTTP traffic through three of them, then the test binary's
 # guest half (the incremental poll against full snapshots and ipvsadm) runs in the director.
 set -euo pipefail
@@ -37,7 +37,7 @@ d ipvsadm -a -f 7 -6 -r "[2001:db8::11]:80" -m
 trap 'touch "$W/stop"' EXIT
 lab_ns client curl -s --max-time 5 "http://$VIP:8001/" | grep -q rs || lab_fail "no answer through $VIP:8001"
 
-out=$(d env POLL_GUEST_DIR="$W" VIP="$VIP" RS1="$RS1" RS2="$RS2" "$EXE" --exact guest_half --ignored --nocapture --test-threads=1 2>&1) || {
+out=$(d env POLL_GUEST_DIR="$W" VIP="$VIP" RS1="$RS1" RS2="$RS2" "$EXE" --exact poll::guest_half --ignored --nocapture --test-threads=1 2>&1) || {
 	echo "$out"
 	lab_fail "the guest half failed"
 }

@@ -1,0 +1,11 @@
+//! The command line and the texts it reads and writes, without a kernel: `ipvs-tui conns` as a
+//! program, the connection-table, rules and host parsers (property tests), setup plans and the
+//! files persist writes. One test binary; each module was once its own.
+
+mod conns;
+mod conns_parse;
+mod host_parse_props;
+mod parse_props;
+mod setup_persist;
+mod setup_plan;
+mod setup_props;

@@ -1,0 +1,22 @@
+//! The console without a real terminal (and, in `tmux`, in one): keys through the keymap into
+//! `update`, screens drawn on ratatui's TestBackend and compared with insta snapshots
+//! (tests/ui/snapshots), the event loop run headless. One test binary; each module was once its
+//! own.
+
+mod keys;
+mod rig;
+mod screen;
+
+mod audit;
+mod conns;
+mod doctor;
+mod event_loop;
+mod forms;
+mod host;
+mod operate;
+mod persist;
+mod scale;
+mod screens;
+mod tmux;
+mod update;
+mod wizard;
