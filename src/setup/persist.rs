@@ -173,7 +173,8 @@ pub fn render(dir: &Path, exe: &Path, ipvs: &Snapshot, host: &HostState) -> Vec<
     ]
 }
 
-/// The systemd unit: once the network is up, restore sysctls, VIPs and the table.
+/// The systemd unit: once the network is up, restore sysctls, VIPs and the table. Enabled before
+/// anything was persisted (the package ships it), it is skipped rather than failed.
 pub fn unit(dir: &Path, exe: &Path) -> String {
     format!(
         "# Written by `ipvs-tui persist`.\n\
@@ -181,6 +182,7 @@ pub fn unit(dir: &Path, exe: &Path) -> String {
          Description=Restore the LVS setup saved by ipvs-tui persist (sysctls, VIPs, IPVS table)\n\
          Wants=network-online.target\n\
          After=network-online.target\n\
+         ConditionPathExists={}\n\
          \n\
          [Service]\n\
          Type=oneshot\n\
@@ -189,6 +191,7 @@ pub fn unit(dir: &Path, exe: &Path) -> String {
          \n\
          [Install]\n\
          WantedBy=multi-user.target\n",
+        rules_path(dir).display(),
         exe.display(),
         dir.display()
     )

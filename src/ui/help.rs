@@ -1,7 +1,7 @@
 //! The help overlay, generated from the keymap in force: it cannot list a key that does nothing.
 
 use crate::console::app::App;
-use crate::console::keys::keymap::Layer;
+use crate::console::keys::keymap::{Binding, Layer};
 use crate::ui::format;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
@@ -30,9 +30,9 @@ fn entry(
     }
 }
 
-/// Every line of help for a popup `width` wide: a section per layer, then what the marks on
-/// screen mean.
-pub fn lines(app: &App, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+/// The layers help lists, in its order: those of a console `offline` (IPVS unreadable) and
+/// `read_only` (no form, confirmation or wizard can open). The keys man page uses the same list.
+pub fn layers(offline: bool, read_only: bool) -> Vec<Layer> {
     let mut layers = vec![
         Layer::Global,
         Layer::List,
@@ -54,11 +54,10 @@ pub fn lines(app: &App, theme: &Theme, width: usize) -> Vec<Line<'static>> {
         Layer::WizardPlan,
         Layer::Persist,
     ];
-    if app.offline() {
+    if offline {
         layers.insert(0, Layer::Offline);
     }
-    if app.read_only {
-        // No form, confirmation or wizard can open.
+    if read_only {
         layers.retain(|l| {
             !matches!(
                 l,
@@ -70,37 +69,49 @@ pub fn lines(app: &App, theme: &Theme, width: usize) -> Vec<Line<'static>> {
             )
         });
     }
-    let marks = [
-        (
-            "!",
-            "no real server can take a new connection (none, or all at weight 0)",
-        ),
-        (
-            "✗",
-            "the service's VIP is bound to no interface of this host: its traffic never arrives (i binds it)",
-        ),
-        ("▲ ▼", "the column the table is sorted by, and which way"),
-        (
-            "SIMULATED",
-            "the demo: a simulated IPVS, nothing on this host is read or changed",
-        ),
-        ("FROZEN", "new polls are not shown until you resume"),
-        (
-            "READ-ONLY",
-            "changes are off: no change key, and the backend refuses changes",
-        ),
-        (
-            "B/s, pkt/s",
-            "bytes and packets per second, in (to the director) and out",
-        ),
-    ];
-    let keys = |b: &crate::console::keys::keymap::Binding| {
-        b.keys
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    layers
+}
+
+/// What the marks on screen mean (help's last section).
+pub const MARKS: [(&str, &str); 7] = [
+    (
+        "!",
+        "no real server can take a new connection (none, or all at weight 0)",
+    ),
+    (
+        "✗",
+        "the service's VIP is bound to no interface of this host: its traffic never arrives (i binds it)",
+    ),
+    ("▲ ▼", "the column the table is sorted by, and which way"),
+    (
+        "SIMULATED",
+        "the demo: a simulated IPVS, nothing on this host is read or changed",
+    ),
+    ("FROZEN", "new polls are not shown until you resume"),
+    (
+        "READ-ONLY",
+        "changes are off: no change key, and the backend refuses changes",
+    ),
+    (
+        "B/s, pkt/s",
+        "bytes and packets per second, in (to the director) and out",
+    ),
+];
+
+/// A binding's keys as help shows them: `q, F10`.
+pub fn keys(b: &Binding) -> String {
+    b.keys
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every line of help for a popup `width` wide: a section per layer, then what the marks on
+/// screen mean.
+pub fn lines(app: &App, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+    let layers = layers(app.offline(), app.read_only);
+    let marks = MARKS;
     let key_width = layers
         .iter()
         .flat_map(|l| {
