@@ -1,7 +1,7 @@
 //! The man pages, completions and Debian package: assets/generated is what `ipvs-tui generate`
 //! gives now; every subcommand of `--help` has its page, which `man -l` renders without a
-//! warning; the bash completion parses; the .deb (tests/deb.sh, from the debug binary) holds
-//! every file in its place and its extracted binary, page and completion work.
+//! warning; the completions parse in bash, zsh and fish; the .deb (tests/deb.sh, from the debug
+//! binary) holds every file in its place and its extracted binary, page and completion work.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -137,11 +137,17 @@ fn every_subcommand_has_a_page_that_man_renders_without_warnings() {
 }
 
 #[test]
-fn the_completions_parse_and_name_every_subcommand() {
+fn the_completions_parse_in_their_shells_and_name_every_subcommand() {
     let dir = tempfile::tempdir().unwrap();
     run(Command::new(EXE).arg("generate").arg(dir.path()));
     let bash = dir.path().join("completions/ipvs-tui.bash");
     run(Command::new("bash").arg("-n").arg(&bash));
+    run(Command::new("zsh")
+        .arg("-n")
+        .arg(dir.path().join("completions/_ipvs-tui")));
+    run(Command::new("fish")
+        .arg("--no-execute")
+        .arg(dir.path().join("completions/ipvs-tui.fish")));
     let text = std::fs::read_to_string(&bash).unwrap();
     let fish = std::fs::read_to_string(dir.path().join("completions/ipvs-tui.fish")).unwrap();
     let zsh = std::fs::read_to_string(dir.path().join("completions/_ipvs-tui")).unwrap();
