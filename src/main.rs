@@ -1,7 +1,7 @@
 //! ipvs-tui: the entry point. Subcommands script IPVS; with none, the full-screen console opens.
 
-use clap::{CommandFactory, Parser};
-use ipvs_tui::cli::{self, Cli};
+use clap::{CommandFactory, FromArgMatches, Parser};
+use ipvs_tui::cli::{self, Cli, generate};
 use ipvs_tui::runtime;
 
 /// The command line: the subcommands of `cli`, plus the console's own option.
@@ -23,7 +23,14 @@ struct Args {
 }
 
 fn main() {
-    let args = Args::parse();
+    // `generate` (hidden) writes the man pages and completions of this very command line.
+    let matches = Args::command()
+        .subcommand(generate::command())
+        .get_matches();
+    if let Some(("generate", m)) = matches.subcommand() {
+        std::process::exit(generate::run(m, Args::command()));
+    }
+    let args = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     // Not clap's args_conflicts_with_subcommands: it would refuse global options such as
     // --audit-log before a subcommand too.
     for (set, flag) in [(args.demo, "--demo"), (args.read_only, "--read-only")] {

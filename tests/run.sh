@@ -6,8 +6,11 @@ cd "$(dirname "$0")/.."
 
 # Kernel tests boot user-mode Linux (tests/lab); guest scripts use these host tools.
 # python3: JSON checks in tests/lab scripts; nftables, iptables: the doctor's firewall check
-# (tests/lab/firewall.sh); gcc: cargo needs a linker (cc).
-pkgs=(user-mode-linux ipvsadm kmod iproute2 tmux curl busybox-static python3 nftables iptables)
+# (tests/lab/firewall.sh); gcc: cargo needs a linker (cc); man-db, dpkg-dev, zsh, fish:
+# tests/cli/package.rs renders the man pages, builds the Debian package (dpkg-shlibdeps finds its
+# dependencies) and parses the completions.
+pkgs=(user-mode-linux ipvsadm kmod iproute2 tmux curl busybox-static python3 nftables iptables
+	man-db dpkg-dev zsh fish)
 command -v cc >/dev/null || pkgs+=(gcc)
 
 missing=()
@@ -34,6 +37,10 @@ command -v cargo >/dev/null || {
 	echo "  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y && . \"\$HOME/.cargo/env\"" >&2
 	exit 1
 }
+
+# tests/cli/package.rs packages the debug build with cargo-deb; its first install compiles it (about
+# 1.5 CPU-minutes; 8 minutes on a busy 2-core machine), later runs find it in ~/.cargo/bin.
+tests/deb.sh --install-only
 
 cargo build --all-targets
 # One closing line for the whole run: cargo prints a summary per test binary, and the last binary

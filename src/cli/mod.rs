@@ -3,6 +3,7 @@
 mod commands;
 mod conns;
 mod doctor;
+pub mod generate;
 mod host;
 mod persist;
 mod restore;

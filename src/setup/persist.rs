@@ -206,7 +206,8 @@ pub async fn plan(
         .collect())
 }
 
-/// The systemd unit: once the network is up, restore sysctls, VIPs and the table.
+/// The systemd unit: once the network is up, restore sysctls, VIPs and the table. Enabled before
+/// anything was persisted (the package ships it), it is skipped rather than failed.
 pub fn unit(dir: &Path, exe: &Path) -> String {
     format!(
         "# Written by `ipvs-tui persist`.\n\
@@ -214,6 +215,7 @@ pub fn unit(dir: &Path, exe: &Path) -> String {
          Description=Restore the LVS setup saved by ipvs-tui persist (sysctls, VIPs, IPVS table)\n\
          Wants=network-online.target\n\
          After=network-online.target\n\
+         ConditionPathExists={}\n\
          \n\
          [Service]\n\
          Type=oneshot\n\
@@ -222,6 +224,7 @@ pub fn unit(dir: &Path, exe: &Path) -> String {
          \n\
          [Install]\n\
          WantedBy=multi-user.target\n",
+        rules_path(dir).display(),
         exe.display(),
         dir.display()
     )

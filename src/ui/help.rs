@@ -30,41 +30,46 @@ fn entry(
     }
 }
 
+/// What the marks on screen mean (help's last section).
+pub const MARKS: [(&str, &str); 7] = [
+    (
+        "!",
+        "no real server can take a new connection (none, or all at weight 0)",
+    ),
+    (
+        "✗",
+        "the service's VIP is bound to no interface of this host: its traffic never arrives (i binds it)",
+    ),
+    ("▲ ▼", "the column the table is sorted by, and which way"),
+    (
+        "SIMULATED",
+        "the demo: a simulated IPVS, nothing on this host is read or changed",
+    ),
+    ("FROZEN", "new polls are not shown until you resume"),
+    (
+        "READ-ONLY",
+        "changes are off: no change key, and the backend refuses changes",
+    ),
+    (
+        "B/s, pkt/s",
+        "bytes and packets per second, in (to the director) and out",
+    ),
+];
+
+/// A binding's keys as help shows them: `q, F10`.
+pub fn keys(b: &Binding) -> String {
+    b.keys
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Every line of help for a popup `width` wide: a section per layer, then what the marks on
 /// screen mean.
 pub fn lines(app: &App, theme: &Theme, width: usize) -> Vec<Line<'static>> {
     let layers = app.help_layers();
-    let marks = [
-        (
-            "!",
-            "no real server can take a new connection (none, or all at weight 0)",
-        ),
-        (
-            "✗",
-            "the service's VIP is bound to no interface of this host: its traffic never arrives (i binds it)",
-        ),
-        ("▲ ▼", "the column the table is sorted by, and which way"),
-        (
-            "SIMULATED",
-            "the demo: a simulated IPVS, nothing on this host is read or changed",
-        ),
-        ("FROZEN", "new polls are not shown until you resume"),
-        (
-            "READ-ONLY",
-            "changes are off: no change key, and the backend refuses changes",
-        ),
-        (
-            "B/s, pkt/s",
-            "bytes and packets per second, in (to the director) and out",
-        ),
-    ];
-    let keys = |b: &Binding| {
-        b.keys
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let marks = MARKS;
     let key_width = layers
         .iter()
         .flat_map(|l| {

@@ -63,23 +63,7 @@ impl App {
     /// The layers help has a section for: every one the console can show now (read-only: no
     /// form, confirmation or wizard can open).
     pub fn help_layers(&self) -> Vec<Layer> {
-        let mut layers = HELP_LAYERS.to_vec();
-        if self.offline() {
-            layers.insert(0, Layer::Offline);
-        }
-        if self.director.read_only {
-            layers.retain(|l| {
-                !matches!(
-                    l,
-                    Layer::Form
-                        | Layer::Confirm
-                        | Layer::WizardRole
-                        | Layer::WizardForm
-                        | Layer::WizardPlan
-                )
-            });
-        }
-        layers
+        help_layers(self.offline(), self.director.read_only)
     }
 
     /// The flash message, unless a prompt (the filter, the palette) has its line.
@@ -89,4 +73,26 @@ impl App {
             .has(|o| matches!(o, Overlay::Filter | Overlay::Palette(_)));
         self.flash.as_ref().filter(|_| !prompt)
     }
+}
+
+/// The layers help lists, in its order, for a console `offline` (IPVS unreadable) and
+/// `read_only` (no form, confirmation or wizard can open). The keys man page uses the same list.
+pub fn help_layers(offline: bool, read_only: bool) -> Vec<Layer> {
+    let mut layers = HELP_LAYERS.to_vec();
+    if offline {
+        layers.insert(0, Layer::Offline);
+    }
+    if read_only {
+        layers.retain(|l| {
+            !matches!(
+                l,
+                Layer::Form
+                    | Layer::Confirm
+                    | Layer::WizardRole
+                    | Layer::WizardForm
+                    | Layer::WizardPlan
+            )
+        });
+    }
+    layers
 }
