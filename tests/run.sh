@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 
 # Kernel tests boot user-mode Linux (tests/lab); guest scripts use these host tools.
 # python3: JSON checks in tests/lab scripts; nftables, iptables: the doctor's firewall check
-# (tests/lab/firewall.sh); gcc: cargo needs a linker (cc).
-pkgs=(user-mode-linux ipvsadm kmod iproute2 tmux curl busybox-static python3 nftables iptables)
+# (tests/lab/firewall.sh); keepalived: real keepalived in the guest (tests/lab/keepalived_lib.sh);
+# gcc: cargo needs a linker (cc).
+pkgs=(user-mode-linux ipvsadm kmod iproute2 tmux curl busybox-static python3 nftables iptables keepalived)
 command -v cc >/dev/null || pkgs+=(gcc)
 
 missing=()

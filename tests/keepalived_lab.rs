@@ -1,0 +1,59 @@
+//! Lab tests of issue 12: real keepalived in the user-mode Linux guest (tests/lab/keepalived_lib.sh).
+mod lab;
+
+use std::path::Path;
+
+/// Runs a guest script; panics with its failing checks and whole output unless it exits 0 and
+/// prints `ok`.
+fn run(script: &str, ok: &str) -> lab::LabRun {
+    let r = lab::Lab::new(&lab::script(script)).run();
+    if r.status != 0 || !r.output.contains(ok) {
+        let fails: Vec<&str> = r.output.lines().filter(|l| l.contains("FAIL")).collect();
+        panic!(
+            "{script} failed (exit status {}); failing checks:\n{}\n\nwhole guest output:\n{}",
+            r.status,
+            fails.join("\n"),
+            r.output
+        );
+    }
+    r
+}
+
+/// The files a guest script printed with `ka_print`: (instance/file, contents).
+fn printed_files(output: &str) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    let mut rest = output;
+    while let Some(start) = rest.find("@@KA_FILE ") {
+        let after = &rest[start + "@@KA_FILE ".len()..];
+        let (name, body) = after.split_once("@@\n").expect("a KA_FILE marker line");
+        let (contents, tail) = body.split_once("@@KA_END@@").expect("an end marker");
+        files.push((name.to_string(), contents.to_string()));
+        rest = tail;
+    }
+    files
+}
+
+/// Real keepalived 2.2.x on the NAT lab's director and a VRRP pair: the dump files it writes on
+/// SIGUSR1 (and its JSON signal) are read by our parsers, and match the fixtures' shape.
+/// `KA_WRITE_FIXTURES=1` stores them as tests/fixtures/keepalived/<version>/.
+#[test]
+fn keepalived_dump_files_from_the_lab() {
+    let r = run("keepalived_capture.sh", "keepalived-capture OK");
+    let version = r
+        .output
+        .lines()
+        .find_map(|l| l.strip_prefix("Keepalived v"))
+        .and_then(|l| l.split_whitespace().next())
+        .expect("the guest prints keepalived's version");
+    let files = printed_files(&r.output);
+    assert_eq!(files.len(), 6, "{files:?}");
+    if std::env::var_os("KA_WRITE_FIXTURES").is_some() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/keepalived")
+            .join(version);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, contents) in &files {
+            std::fs::write(dir.join(name.replace('/', "-")), contents).unwrap();
+        }
+    }
+}
