@@ -11,6 +11,7 @@ pub mod console;
 pub mod host;
 pub mod ipvs;
 pub mod operation;
+pub mod owners;
 pub mod runtime;
 pub mod setup;
 pub mod ui;
