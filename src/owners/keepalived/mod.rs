@@ -5,6 +5,8 @@ pub mod check;
 pub mod dump;
 pub mod json;
 pub mod model;
+pub mod process;
+pub mod reader;
 pub mod vrrp;
 
 #[cfg(test)]
