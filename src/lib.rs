@@ -10,6 +10,7 @@ pub mod config;
 pub mod console;
 pub mod host;
 pub mod ipvs;
+pub mod netns;
 pub mod operation;
 pub mod owners;
 pub mod runtime;

@@ -1,6 +1,7 @@
 //! Lab tests of issue 12: real keepalived in the user-mode Linux guest (tests/lab/keepalived_lib.sh).
 mod lab;
 
+use ipvs_tui::owners::keepalived::{check, json, vrrp};
 use std::path::Path;
 
 /// Runs a guest script; panics with its failing checks and whole output unless it exits 0 and
@@ -47,6 +48,18 @@ fn keepalived_dump_files_from_the_lab() {
         .expect("the guest prints keepalived's version");
     let files = printed_files(&r.output);
     assert_eq!(files.len(), 6, "{files:?}");
+    for (name, contents) in &files {
+        let parsed = if name.ends_with(".json") {
+            json::parse(contents).map(|v| v.instances.len())
+        } else if name.contains("_check") {
+            check::parse(contents).map(|c| c.virtual_servers.len())
+        } else {
+            vrrp::parse(contents).map(|v| v.instances.len())
+        };
+        let n = parsed.unwrap_or_else(|e| panic!("{name}: {e}"));
+        let want = if name.contains("_check") { 3 } else { 1 };
+        assert_eq!(n, want, "{name}");
+    }
     if std::env::var_os("KA_WRITE_FIXTURES").is_some() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/keepalived")
@@ -56,4 +69,12 @@ fn keepalived_dump_files_from_the_lab() {
             std::fs::write(dir.join(name.replace('/', "-")), contents).unwrap();
         }
     }
+}
+
+/// `keepalived --json` health equals keepalived_check.data; a stopped real server is dead
+/// within the checker's delay and alive after its restart; `list --json` owners (keepalived,
+/// kube-proxy on kube-ipvs0); the VRRP pair's roles and failover; `--netns`; no keepalived.
+#[test]
+fn keepalived_health_vrrp_owners_and_netns() {
+    run("keepalived.sh", "keepalived OK");
 }

@@ -151,3 +151,36 @@ fn keepalived_only(
         .map(|r| (r.addr, r.port))
         .collect()
 }
+
+/// Adds `"owner"` to a service as `list --json` prints it, and `"health"` to each of its real
+/// servers that keepalived manages.
+pub fn annotate_service(value: &mut serde_json::Value, view: &OwnersView, key: &ServiceKey) {
+    let Some(sv) = view.service(key) else {
+        return;
+    };
+    value["owner"] = serde_json::to_value(sv.owner).expect("plain data");
+    let Some(dests) = value.get_mut("dests").and_then(|d| d.as_array_mut()) else {
+        return;
+    };
+    for dest in dests {
+        let addr = dest["addr"].as_str().and_then(|a| a.parse::<IpAddr>().ok());
+        let port = dest["port"].as_u64();
+        let found = sv
+            .dests
+            .iter()
+            .find(|d| Some(d.addr) == addr && Some(u64::from(d.port)) == port);
+        if let Some(health) = found.and_then(|d| d.health.as_ref()) {
+            dest["health"] = serde_json::to_value(health).expect("plain data");
+        }
+    }
+}
+
+/// [`annotate_service`] for every service of a snapshot as `list --json` prints it.
+pub fn annotate_snapshot(value: &mut serde_json::Value, view: &OwnersView) {
+    let Some(services) = value.get_mut("services").and_then(|s| s.as_array_mut()) else {
+        return;
+    };
+    for (service, sv) in services.iter_mut().zip(&view.services) {
+        annotate_service(service, view, &sv.key);
+    }
+}

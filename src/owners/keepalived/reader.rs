@@ -127,7 +127,8 @@ impl Reader {
                 .ok()
                 .and_then(|m| Some((m.len(), m.modified().ok()?)));
             let fresh = now.is_some_and(|(_, t)| t >= p.asked_at);
-            let settled = fresh && now == p.seen[i];
+            // keepalived opens (empties) the file, then writes it: an empty file is not done.
+            let settled = fresh && now == p.seen[i] && now.is_some_and(|(len, _)| len > 0);
             p.seen[i] = now;
             if settled {
                 continue;
@@ -137,6 +138,7 @@ impl Reader {
                 let reason = match now {
                     None => "missing".to_string(),
                     Some(_) if !fresh => "older than the request".to_string(),
+                    Some((0, _)) => "empty".to_string(),
                     Some(_) => "still being written".to_string(),
                 };
                 self.pending = None;
@@ -153,7 +155,9 @@ impl Reader {
         let p = self.pending.take().expect("in flight");
         match read_files(&p.process, &files) {
             // Whole by size and time but not by shape: keepalived may write in bursts.
-            Err(ReadError::Dump(DumpError::Truncated { .. })) if !expired => {
+            Err(ReadError::Dump(DumpError::Truncated { .. } | DumpError::Empty { .. }))
+                if !expired =>
+            {
                 self.pending = Some(p);
                 Poll::Waiting
             }
