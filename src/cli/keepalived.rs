@@ -164,9 +164,8 @@ fn text(
             });
             let kernel_weight = dest.map_or("absent".to_string(), |d| d.config.weight.to_string());
             out += &format!(
-                "  -> {}:{}  {}  {}/{} checkers failed  weight {} (kernel {kernel_weight})\n",
-                rs.addr,
-                rs.port,
+                "  -> {}  {}  {}/{} checkers failed  weight {} (kernel {kernel_weight})\n",
+                std::net::SocketAddr::new(rs.addr, rs.port),
                 if rs.alive { "alive" } else { "DEAD" },
                 rs.failed_checkers,
                 rs.checkers.len(),
