@@ -18,6 +18,10 @@ struct Args {
     /// The console offers no change and refuses changes (also `read_only = true` in config.toml).
     #[arg(long)]
     read_only: bool,
+    /// Work in this network namespace: a name under /run/netns, or a path such as
+    /// /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls).
+    #[arg(long, value_name = "NAME|PATH", global = true)]
+    netns: Option<String>,
     #[command(flatten)]
     cli: Cli,
 }
@@ -44,6 +48,13 @@ fn main() {
                 )
                 .exit();
         }
+    }
+    // Before any socket or runtime thread: setns moves only the calling thread.
+    if let Some(ns) = &args.netns
+        && let Err(e) = ipvs_tui::netns::enter(ns)
+    {
+        eprintln!("ipvs-tui: {e}");
+        std::process::exit(ipvs_tui::cli::EXIT_USAGE);
     }
     let status = match args.cli.command {
         Some(command) => cli::run(command, args.cli.audit_log),

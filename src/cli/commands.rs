@@ -136,6 +136,7 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
         }
         Command::Vip(VipCommand::List { json }) => vip::list(json).await,
         Command::Host { json } => host::run(json).await,
+        Command::Keepalived { json, pid } => super::keepalived::run(json, pid).await,
         Command::Sysctl { assignments, json } => sysctl::run(&assignments, json, log).await,
         Command::Daemon(DaemonCommand::List) => {
             let snapshot = Kernel::connect().await?.snapshot().await?;
@@ -235,7 +236,11 @@ async fn list(args: ListArgs) -> Result<(), Failure> {
         Some(key) => {
             let service = backend.table().await?.get_service(&key).await?;
             if args.json {
-                println!("{}", to_json(&service));
+                let view = owners_view(std::slice::from_ref(&service)).await;
+                let mut value =
+                    serde_json::to_value(&service).expect("the model always serialises");
+                crate::owners::view::annotate_service(&mut value, &view, &key);
+                println!("{}", to_json(&value));
             } else {
                 print!("{}", listing::list_service(&service, &format));
             }
@@ -243,13 +248,30 @@ async fn list(args: ListArgs) -> Result<(), Failure> {
         None => {
             let snapshot = backend.snapshot().await?;
             if args.json {
-                println!("{}", to_json(&snapshot));
+                let view = owners_view(&snapshot.services).await;
+                let mut value =
+                    serde_json::to_value(&snapshot).expect("the model always serialises");
+                crate::owners::view::annotate_snapshot(&mut value, &view);
+                println!("{}", to_json(&value));
             } else {
                 print!("{}", listing::list_all(&snapshot, &format));
             }
         }
     }
     Ok(())
+}
+
+/// Owners of these services: keepalived's view when one runs (asked at once; none when it
+/// cannot be read), and the host's interfaces for kube-proxy and kube-router.
+async fn owners_view(services: &[crate::ipvs::model::Service]) -> crate::owners::OwnersView {
+    use crate::owners::keepalived::reader::{DEFAULT_TIMEOUT, Reader};
+    let keepalived = Reader::new(None, DEFAULT_TIMEOUT).read().await.ok();
+    let host = crate::host::read_state().await.unwrap_or_default();
+    let snapshot = crate::ipvs::model::Snapshot {
+        services: services.to_vec(),
+        ..Default::default()
+    };
+    crate::owners::analyse(&snapshot, &host, keepalived.as_ref())
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> String {

@@ -5,12 +5,14 @@ mod conns;
 mod doctor;
 pub mod generate;
 mod host;
+mod keepalived;
 mod persist;
 mod restore;
 mod setup;
 mod sysctl;
 mod vip;
 
+pub use commands::{EXIT_FAILED, EXIT_USAGE};
 pub use conns::ConnsArgs;
 
 use crate::ipvs::model::{Family, Protocol, ServiceKey};
@@ -126,6 +128,16 @@ pub enum Command {
     },
     /// List the sysctls LVS depends on with their values and what each does, or set some:
     /// NAME=VALUE... (checked first, then all or nothing).
+    /// What keepalived says (VRRP instances; virtual and real servers with their checker health)
+    /// beside the kernel's table, and where the two differ. Exit status 1 when none runs.
+    Keepalived {
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
+        /// The keepalived parent process to ask, when several run in this network namespace.
+        #[arg(long)]
+        pid: Option<i32>,
+    },
     Sysctl {
         /// NAME=VALUE, e.g. net.ipv4.ip_forward=1 net.ipv4.conf.all.arp_ignore=1
         #[arg(value_name = "NAME=VALUE")]

@@ -15,6 +15,7 @@ mod console_wizard;
 mod firewall;
 mod host;
 mod ipvsadm;
+mod keepalived;
 mod poll;
 mod setup;
 mod smoke;

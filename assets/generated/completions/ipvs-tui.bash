@@ -31,6 +31,9 @@ _ipvs__tui() {
             ipvs__tui,host)
                 cmd="ipvs__tui__subcmd__host"
                 ;;
+            ipvs__tui,keepalived)
+                cmd="ipvs__tui__subcmd__keepalived"
+                ;;
             ipvs__tui,list)
                 cmd="ipvs__tui__subcmd__list"
                 ;;
@@ -83,12 +86,16 @@ _ipvs__tui() {
 
     case "${cmd}" in
         ipvs__tui)
-            opts="-h -V --demo --read-only --audit-log --help --version list save restore zero flush timeouts daemon setup doctor persist conns vip host sysctl"
+            opts="-h -V --demo --read-only --netns --audit-log --help --version list save restore zero flush timeouts daemon setup doctor persist conns vip host keepalived sysctl"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -101,7 +108,7 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__conns)
-            opts="-h --group-by --json --limit --sort --persistent --max-rows --file --services --audit-log --help"
+            opts="-h --group-by --json --limit --sort --persistent --max-rows --file --services --netns --audit-log --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -131,6 +138,10 @@ _ipvs__tui() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -143,12 +154,16 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__daemon)
-            opts="-h --audit-log --help start stop list"
+            opts="-h --netns --audit-log --help start stop list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -161,12 +176,16 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__daemon__subcmd__list)
-            opts="-h --audit-log --help"
+            opts="-h --netns --audit-log --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -179,7 +198,7 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__daemon__subcmd__start)
-            opts="-h --mcast-interface --syncid --sync-maxlen --mcast-group --mcast-port --mcast-ttl --audit-log --help"
+            opts="-h --mcast-interface --syncid --sync-maxlen --mcast-group --mcast-port --mcast-ttl --netns --audit-log --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -209,6 +228,10 @@ _ipvs__tui() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -221,12 +244,16 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__daemon__subcmd__stop)
-            opts="-h --audit-log --help"
+            opts="-h --netns --audit-log --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -239,7 +266,7 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__doctor)
-            opts="-h --json --fix --role --vip --director --audit-log --help"
+            opts="-h --json --fix --role --vip --director --netns --audit-log --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -257,6 +284,10 @@ _ipvs__tui() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -269,12 +300,16 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__flush)
-            opts="-h --yes --audit-log --help"
+            opts="-h --yes --netns --audit-log --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -287,12 +322,42 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__host)
-            opts="-h --json --audit-log --help"
+            opts="-h --json --netns --audit-log --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ipvs__subcmd__tui__subcmd__keepalived)
+            opts="-h --json --pid --netns --audit-log --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --pid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -305,7 +370,7 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__list)
-            opts="-t -u -f -6 -n -X -h --tcp-service --udp-service --sctp-service --fwmark-service --ipv6 --numeric --stats --rate --thresholds --persistent-conn --exact --tun-info --nosort --timeout --daemon --json --audit-log --help"
+            opts="-t -u -f -6 -n -X -h --tcp-service --udp-service --sctp-service --fwmark-service --ipv6 --numeric --stats --rate --thresholds --persistent-conn --exact --tun-info --nosort --timeout --daemon --json --netns --audit-log --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -336,6 +401,10 @@ _ipvs__tui() {
                     return 0
                     ;;
                 -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -351,13 +420,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__persist)
-            opts="-h --dir --dry-run --force --audit-log --help"
+            opts="-h --dir --dry-run --force --netns --audit-log --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -373,13 +446,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__restore)
-            opts="-h --boot --dir --audit-log --help"
+            opts="-h --boot --dir --netns --audit-log --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -395,12 +472,16 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__save)
-            opts="-n -h --numeric --audit-log --help"
+            opts="-n -h --numeric --netns --audit-log --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -413,13 +494,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__setup)
-            opts="-h --plan --dry-run --audit-log --help"
+            opts="-h --plan --dry-run --netns --audit-log --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --plan)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -435,12 +520,16 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__sysctl)
-            opts="-h --json --audit-log --help"
+            opts="-h --json --netns --audit-log --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -453,13 +542,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__timeouts)
-            opts="-h --set --audit-log --help"
+            opts="-h --set --netns --audit-log --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -475,12 +568,16 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__vip)
-            opts="-h --audit-log --help add del list"
+            opts="-h --netns --audit-log --help add del list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -493,12 +590,16 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__vip__subcmd__add)
-            opts="-h --audit-log --help"
+            opts="-h --netns --audit-log --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -511,12 +612,16 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__vip__subcmd__del)
-            opts="-h --audit-log --help"
+            opts="-h --netns --audit-log --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -529,12 +634,16 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__vip__subcmd__list)
-            opts="-h --json --audit-log --help"
+            opts="-h --json --netns --audit-log --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -547,7 +656,7 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__zero)
-            opts="-t -u -f -6 -h --tcp-service --udp-service --sctp-service --fwmark-service --ipv6 --audit-log --help"
+            opts="-t -u -f -6 -h --tcp-service --udp-service --sctp-service --fwmark-service --ipv6 --netns --audit-log --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -578,6 +687,10 @@ _ipvs__tui() {
                     return 0
                     ;;
                 -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,0 +1,63 @@
+//! Lab tests of issue 12: real keepalived in the user-mode Linux guest (tests/lab/keepalived_lib.sh).
+use crate::lab;
+
+use ipvs_tui::owners::keepalived::{check, json, vrrp};
+use std::path::Path;
+
+/// The files a guest script printed with `ka_print`: (instance/file, contents).
+fn printed_files(output: &str) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    let mut rest = output;
+    while let Some(start) = rest.find("@@KA_FILE ") {
+        let after = &rest[start + "@@KA_FILE ".len()..];
+        let (name, body) = after.split_once("@@\n").expect("a KA_FILE marker line");
+        let (contents, tail) = body.split_once("@@KA_END@@").expect("an end marker");
+        files.push((name.to_string(), contents.to_string()));
+        rest = tail;
+    }
+    files
+}
+
+/// Real keepalived 2.2.x on the NAT lab's director and a VRRP pair: the dump files it writes on
+/// SIGUSR1 (and its JSON signal) are read by our parsers, and match the fixtures' shape.
+/// `KA_WRITE_FIXTURES=1` stores them as tests/fixtures/keepalived/<version>/.
+#[test]
+fn keepalived_dump_files_from_the_lab() {
+    let output = lab::check("keepalived_capture.sh", "keepalived-capture OK");
+    let version = output
+        .lines()
+        .find_map(|l| l.strip_prefix("Keepalived v"))
+        .and_then(|l| l.split_whitespace().next())
+        .expect("the guest prints keepalived's version");
+    let files = printed_files(&output);
+    assert_eq!(files.len(), 6, "{files:?}");
+    for (name, contents) in &files {
+        let parsed = if name.ends_with(".json") {
+            json::parse(contents).map(|v| v.instances.len())
+        } else if name.contains("_check") {
+            check::parse(contents).map(|c| c.virtual_servers.len())
+        } else {
+            vrrp::parse(contents).map(|v| v.instances.len())
+        };
+        let n = parsed.unwrap_or_else(|e| panic!("{name}: {e}"));
+        let want = if name.contains("_check") { 3 } else { 1 };
+        assert_eq!(n, want, "{name}");
+    }
+    if std::env::var_os("KA_WRITE_FIXTURES").is_some() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/keepalived")
+            .join(version);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, contents) in &files {
+            std::fs::write(dir.join(name.replace('/', "-")), contents).unwrap();
+        }
+    }
+}
+
+/// `keepalived --json` health equals keepalived_check.data; a stopped real server is dead
+/// within the checker's delay and alive after its restart; `list --json` owners (keepalived,
+/// kube-proxy on kube-ipvs0); the VRRP pair's roles and failover; `--netns`; no keepalived.
+#[test]
+fn keepalived_health_vrrp_owners_and_netns() {
+    lab::check("keepalived.sh", "keepalived OK");
+}
