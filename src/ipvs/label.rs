@@ -22,6 +22,19 @@ pub fn service_label(key: &ServiceKey) -> String {
     }
 }
 
+/// How a service is named in messages and titles: `TCP 192.0.2.1:80`, `UDP [2001:db8::1]:53`,
+/// `fwmark 7 (IPv6)`.
+pub fn service_name(key: &ServiceKey) -> String {
+    match key {
+        ServiceKey::Addr {
+            protocol,
+            addr,
+            port,
+        } => format!("{} {}", protocol.name(), AddrPort(*addr, *port)),
+        ServiceKey::Fwmark { mark, family } => format!("fwmark {mark} ({family})"),
+    }
+}
+
 pub fn dest_label(d: &Dest) -> String {
     AddrPort(d.config.addr, d.config.port).to_string()
 }

@@ -2,7 +2,7 @@
 //! connections have gone (or at a deadline the operator chose). A pure state machine driven by
 //! snapshots: it returns the changes to apply and never applies anything itself.
 
-use crate::ipvs::model::{AddrPort, Dest, DestConfig, Family, ServiceKey, Snapshot};
+use crate::ipvs::model::{AddrPort, Dest, DestConfig, ServiceKey, Snapshot};
 use crate::ipvs::op::IpvsOp;
 use std::time::{Duration, Instant};
 
@@ -131,7 +131,7 @@ impl Drain {
         let Some(service) = table.service(&self.service) else {
             return self.stop(format!(
                 "its service {} is gone",
-                service_name(&self.service)
+                crate::ipvs::label::service_label(&self.service)
             ));
         };
         let Some(dest) = service
@@ -237,25 +237,6 @@ impl Drain {
     fn stop(&mut self, why: String) -> Vec<IpvsOp> {
         self.phase = DrainPhase::Stopped(why);
         Vec::new()
-    }
-}
-
-/// `TCP 192.0.2.1:80`, `FWM 7`, `FWM 7 IPv6`: as ipvsadm -L names services.
-fn service_name(key: &ServiceKey) -> String {
-    match key {
-        ServiceKey::Addr {
-            protocol,
-            addr,
-            port,
-        } => format!("{} {}", protocol.name(), AddrPort(*addr, *port)),
-        ServiceKey::Fwmark {
-            mark,
-            family: Family::Inet,
-        } => format!("FWM {mark}"),
-        ServiceKey::Fwmark {
-            mark,
-            family: Family::Inet6,
-        } => format!("FWM {mark} IPv6"),
     }
 }
 

@@ -12,17 +12,7 @@ use libc::{
 };
 use std::net::IpAddr;
 
-/// `TCP 192.0.2.1:80`, `UDP [2001:db8::1]:53`, `fwmark 7 (IPv6)`.
-pub fn service_name(key: &ServiceKey) -> String {
-    match key {
-        ServiceKey::Addr {
-            protocol,
-            addr,
-            port,
-        } => format!("{} {}", protocol.name(), AddrPort(*addr, *port)),
-        ServiceKey::Fwmark { mark, family } => format!("fwmark {mark} ({family})"),
-    }
-}
+pub use crate::ipvs::label::service_name;
 
 fn dest_name(addr: &IpAddr, port: u16) -> String {
     AddrPort(*addr, port).to_string()

@@ -2,7 +2,7 @@
 //! choice, the name each field has in `ipvs::parse` errors, and the one-line explanation shown
 //! while a field is focused.
 
-use crate::ipvs::model::{AddrPort, Family, ServiceKey};
+use crate::ipvs::model::Family;
 
 /// Every field of the IPVS forms. Forms show the ones that apply; tests and drawing name them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -278,17 +278,7 @@ fn scheduler_help(name: &str) -> &'static str {
     }
 }
 
-/// How a service is named in titles and messages: `TCP 198.51.100.1:80`, `fwmark 7 (IPv6)`.
-pub fn service_name(key: &ServiceKey) -> String {
-    match key {
-        ServiceKey::Addr {
-            protocol,
-            addr,
-            port,
-        } => format!("{} {}", protocol.name(), AddrPort(*addr, *port)),
-        ServiceKey::Fwmark { mark, family } => format!("fwmark {mark} ({family})"),
-    }
-}
+pub use crate::ipvs::label::service_name;
 
 /// The label of the persistence granularity for a family.
 pub fn netmask_label(family: Family) -> &'static str {
