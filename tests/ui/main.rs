@@ -6,6 +6,7 @@
 mod keys;
 mod rig;
 mod screen;
+mod svg;
 
 mod audit;
 mod conns;
@@ -17,6 +18,7 @@ mod operate;
 mod persist;
 mod scale;
 mod screens;
+mod screenshots;
 mod tmux;
 mod update;
 mod wizard;
