@@ -4,6 +4,7 @@
 //! own.
 
 mod keys;
+mod logs;
 mod rig;
 mod screen;
 mod svg;
