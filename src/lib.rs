@@ -12,6 +12,7 @@ pub mod config;
 pub mod console;
 pub mod host;
 pub mod ipvs;
+pub mod logging;
 pub mod netns;
 pub mod operation;
 pub mod owners;

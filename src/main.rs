@@ -49,6 +49,13 @@ fn main() {
                 .exit();
         }
     }
+    // Logs go to a file only: never to the terminal, where the console draws.
+    if let Some(path) = ipvs_tui::logging::log_file(args.cli.log_file.clone())
+        && let Err(e) = ipvs_tui::logging::init(&path)
+    {
+        eprintln!("ipvs-tui: {e}");
+        std::process::exit(ipvs_tui::cli::EXIT_USAGE);
+    }
     // Before any socket or runtime thread: setns moves only the calling thread.
     if let Some(ns) = &args.netns
         && let Err(e) = ipvs_tui::netns::enter(ns)
@@ -64,5 +71,6 @@ fn main() {
             audit_log: args.cli.audit_log,
         }),
     };
+    tracing::info!(status, "exit");
     std::process::exit(status);
 }

@@ -1,5 +1,6 @@
 //! The console's settings file (config.toml in the XDG config directory; documented defaults in
-//! assets/config.toml): read-only mode, where the audit log goes, where `P` writes its files.
+//! assets/config.toml): read-only mode, where the audit log goes, where `P` writes its files,
+//! where debug logs go.
 
 use crate::config::ConfigError;
 use serde::Deserialize;
@@ -17,6 +18,8 @@ pub struct Settings {
     pub audit_log: Option<PathBuf>,
     /// Where the persist pane (`P`) writes, instead of /etc (as `ipvs-tui persist --dir`).
     pub persist_dir: Option<PathBuf>,
+    /// Where debug logs go, for bug reports (as --log-file); none by default.
+    pub log_file: Option<PathBuf>,
 }
 
 impl Settings {
@@ -40,12 +43,13 @@ mod tests {
     #[test]
     fn settings_and_mistakes() {
         let s = Settings::parse(
-            "read_only = true\naudit_log = \"/tmp/a.log\"\npersist_dir = \"/tmp/etc\"\n",
+            "read_only = true\naudit_log = \"/tmp/a.log\"\npersist_dir = \"/tmp/etc\"\nlog_file = \"/tmp/l.log\"\n",
         )
         .unwrap();
         assert!(s.read_only);
         assert_eq!(s.audit_log, Some(PathBuf::from("/tmp/a.log")));
         assert_eq!(s.persist_dir, Some(PathBuf::from("/tmp/etc")));
+        assert_eq!(s.log_file, Some(PathBuf::from("/tmp/l.log")));
         let e = Settings::parse("read_only = true\nreadonly = 1\n").unwrap_err();
         assert_eq!(e.line, Some(2), "{e}");
         assert!(e.message.contains("unknown field"), "{e}");

@@ -39,6 +39,7 @@ pub async fn apply_plan<B: Backend + ?Sized>(
     for (step, op) in steps.iter().enumerate() {
         let inverse = op.inverse(&state);
         if let Err(error) = target.apply(op).await {
+            log_failed(step, op, &state, &error);
             let rollback_errors = roll_back(target, undo).await;
             return Err(PlanFailure {
                 step,
@@ -49,9 +50,26 @@ pub async fn apply_plan<B: Backend + ?Sized>(
         // Zeroing cannot be undone, and that is fine: counters are not configuration.
         undo.push(inverse.unwrap_or_default());
         // The system accepted the step, so the in-memory copy does too.
+        // The object before, read only when logging (the state is the whole table).
+        let logging = tracing::enabled!(tracing::Level::DEBUG);
+        let before = logging.then(|| op.before_lines(&state));
         let _ = op.apply_in_memory(&mut state);
+        if let Some(before) = before {
+            let (command, after) = (op.to_command(), op.before_lines(&state));
+            tracing::debug!(step, command, ?before, ?after, result = "ok", "change");
+        }
     }
     Ok(())
+}
+
+/// The line of a refused step: the command, the object as it stands (`before`), the error and
+/// its sources. (An applied step's line also has the object `after`.)
+fn log_failed(step: usize, op: &Operation, state: &State, e: &OperationError) {
+    if tracing::enabled!(tracing::Level::WARN) {
+        let (command, before) = (op.to_command(), op.before_lines(state));
+        let sources = crate::logging::sources(e);
+        tracing::warn!(step, command, ?before, result = "failed", error = %e, ?sources, "change");
+    }
 }
 
 /// The operations that undo `steps` applied to `before`, in the order to apply them; `None`
@@ -73,7 +91,13 @@ async fn roll_back<B: Backend + ?Sized>(
     let mut errors = Vec::new();
     for ops in undo.into_iter().rev() {
         for op in ops {
-            if let Err(e) = target.apply(&op).await {
+            let result = target.apply(&op).await;
+            let command = op.to_command();
+            match &result {
+                Ok(()) => tracing::debug!(command, result = "ok", "rollback"),
+                Err(e) => tracing::warn!(command, error = %e, "rollback failed"),
+            }
+            if let Err(e) = result {
                 errors.push((op, e));
             }
         }

@@ -93,6 +93,7 @@ impl Executor {
                 tokio::spawn(async move {
                     let started = Instant::now();
                     let result = read.await;
+                    log_conns(id, &result, started.elapsed());
                     let _ = reports.send(Action::ConnsRead {
                         id,
                         result: result.map(Box::new),
@@ -125,6 +126,7 @@ impl Executor {
                 self.cancel_conns_for(&req.cancel);
                 let started = Instant::now();
                 let result = self.conns.read(&req).await;
+                log_conns(req.id, &result, started.elapsed());
                 Some(Action::ConnsRead {
                     id: req.id,
                     result: result.map(Box::new),
@@ -191,6 +193,22 @@ async fn on_director(director: &dyn Backend, policy: &Policy, effect: Effect) ->
         }
         _ => return None,
     })
+}
+
+/// One line per read of the connection table: how long, whether cancelled, or why it failed.
+fn log_conns(
+    id: u64,
+    result: &Result<crate::ipvs::conns::Outcome, crate::ipvs::conns::ReadError>,
+    took: std::time::Duration,
+) {
+    let took_ms = took.as_millis() as u64;
+    match result {
+        Ok(o) => tracing::debug!(id, took_ms, cancelled = o.cancelled, "conns read"),
+        Err(e) => {
+            let sources = crate::logging::sources(e);
+            tracing::warn!(id, took_ms, error = %e, ?sources, "conns read failed");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -37,6 +37,26 @@ pub struct Poller {
     task: JoinHandle<()>,
 }
 
+/// One line per poll: how long the table took, what it held, and whether the host was read.
+fn log_poll(result: &Result<Snapshot>, took: Duration, focus: Option<&ServiceKey>, host: bool) {
+    let took_us = took.as_micros() as u64;
+    let focus = focus.map(ToString::to_string);
+    match result {
+        Ok(s) => tracing::debug!(
+            took_us,
+            services = s.services.len(),
+            dests = s.services.iter().map(|s| s.dests.len()).sum::<usize>(),
+            ?focus,
+            host,
+            "poll"
+        ),
+        Err(e) => {
+            let sources = crate::logging::sources(e);
+            tracing::warn!(took_us, ?focus, error = %e, ?sources, "poll failed");
+        }
+    }
+}
+
 impl Poller {
     /// Starts polling `director` now and then every `interval`. Must run inside a `LocalSet`:
     /// directors are not `Send`.
@@ -50,12 +70,20 @@ impl Poller {
             let mut read_host = false;
             loop {
                 let focus = *focus_rx.borrow();
+                let started = Instant::now();
                 let result = director.poll(focus).await;
+                let took = started.elapsed();
                 let host = if polls.is_multiple_of(HOST_EVERY) || read_host {
-                    director.host().await.ok()
+                    let host = director.host().await;
+                    if let Err(e) = &host {
+                        let sources = crate::logging::sources(e);
+                        tracing::warn!(error = %e, ?sources, "host read failed");
+                    }
+                    host.ok()
                 } else {
                     None
                 };
+                log_poll(&result, took, focus.as_ref(), host.is_some());
                 polls = polls.wrapping_add(1);
                 read_host = false;
                 let at = Instant::now();

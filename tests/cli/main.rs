@@ -6,6 +6,7 @@
 mod conns;
 mod conns_parse;
 mod host_parse_props;
+mod logs;
 mod package;
 mod parse_props;
 mod setup_persist;

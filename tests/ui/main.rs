@@ -4,8 +4,10 @@
 //! own.
 
 mod keys;
+mod logs;
 mod rig;
 mod screen;
+mod svg;
 
 mod audit;
 mod conns;
@@ -17,6 +19,7 @@ mod operate;
 mod persist;
 mod scale;
 mod screens;
+mod screenshots;
 mod tmux;
 mod update;
 mod wizard;

@@ -172,3 +172,44 @@ fn a_resize_is_followed_while_running_while_stopped_and_after_ctrl_l() {
         !s.contains("SIMULATED") && s.trim_end().ends_with('$')
     });
 }
+
+/// With `--log-file` the console writes its polls to the file, and nothing to standard error
+/// (which would scribble over the screen): no subscriber writes to the terminal.
+#[test]
+fn with_a_log_file_the_console_writes_nothing_to_stderr() {
+    let bin = env!("CARGO_BIN_EXE_ipvs-tui");
+    let dir = tempfile::tempdir().unwrap();
+    let (log, err) = (dir.path().join("debug.log"), dir.path().join("stderr"));
+    let tmux = Tmux::start(100, 30);
+    tmux.keys(&["PS1='$ '", "Enter", "clear", "Enter"]);
+    let run = format!(
+        "{bin} --demo --log-file {} 2>{}",
+        log.display(),
+        err.display()
+    );
+    tmux.keys(&[&run, "Enter"]);
+    tmux.wait("the console", |s| {
+        s.contains("SIMULATED") && s.contains("TCP 192.0.2.10:80")
+    });
+    // A second poll after 2 s, and a connections read.
+    std::thread::sleep(Duration::from_millis(2500));
+    tmux.keys(&["c"]);
+    tmux.wait("the connections pane", |s| s.contains("matched"));
+    tmux.keys(&["c", "q"]);
+    tmux.wait("the shell after quitting", |s| {
+        !s.contains("SIMULATED") && s.trim_end().ends_with('$')
+    });
+    assert_eq!(std::fs::read_to_string(&err).unwrap(), "", "stderr");
+    let text = std::fs::read_to_string(&log).unwrap();
+    let messages: Vec<String> = text
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["message"].to_string())
+        .collect();
+    for expected in ["\"start\"", "\"poll\"", "\"conns read\"", "\"exit\""] {
+        assert!(
+            messages.iter().any(|m| m == expected),
+            "{expected} in {messages:?}"
+        );
+    }
+    assert!(messages.iter().filter(|m| *m == "\"poll\"").count() >= 2);
+}

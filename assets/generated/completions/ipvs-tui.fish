@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ipvs_tui_global_optspecs
-    string join \n demo read-only netns= audit-log= h/help V/version
+    string join \n demo read-only netns= audit-log= log-file= h/help V/version
 end
 
 function __fish_ipvs_tui_needs_command
@@ -26,6 +26,7 @@ end
 
 complete -c ipvs-tui -n "__fish_ipvs_tui_needs_command" -l netns -d 'Work in this network namespace: a name under /run/netns, or a path such as /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls)' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_needs_command" -l audit-log -d 'Where changes are logged (default: /var/log/ipvs-tui/audit.log as root, else ~/.local/state/ipvs-tui/audit.log)' -r -F
+complete -c ipvs-tui -n "__fish_ipvs_tui_needs_command" -l log-file -d 'Append debug logs here, one JSON line each (polls, changes, errors, keepalived exchanges), to attach to a bug report (also `log_file` in config.toml). Off by default' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_needs_command" -l demo -d 'Open the console on a simulated IPVS: nothing on this host is read or changed'
 complete -c ipvs-tui -n "__fish_ipvs_tui_needs_command" -l read-only -d 'The console offers no change and refuses changes (also `read_only = true` in config.toml)'
 complete -c ipvs-tui -n "__fish_ipvs_tui_needs_command" -s h -l help -d 'Print help'
@@ -51,6 +52,7 @@ complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand list" -l sctp-service 
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand list" -s f -l fwmark-service -d 'Firewall-mark service' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand list" -l netns -d 'Work in this network namespace: a name under /run/netns, or a path such as /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls)' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand list" -l audit-log -d 'Where changes are logged (default: /var/log/ipvs-tui/audit.log as root, else ~/.local/state/ipvs-tui/audit.log)' -r -F
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand list" -l log-file -d 'Append debug logs here, one JSON line each (polls, changes, errors, keepalived exchanges), to attach to a bug report (also `log_file` in config.toml). Off by default' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand list" -s 6 -l ipv6 -d 'The fwmark service is IPv6'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand list" -s n -l numeric -d 'Accepted for ipvsadm habits: output is always numeric'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand list" -l stats -d 'Counters: connections, packets and bytes in and out'
@@ -66,11 +68,13 @@ complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand list" -l json -d 'Ever
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand list" -s h -l help -d 'Print help'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand save" -l netns -d 'Work in this network namespace: a name under /run/netns, or a path such as /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls)' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand save" -l audit-log -d 'Where changes are logged (default: /var/log/ipvs-tui/audit.log as root, else ~/.local/state/ipvs-tui/audit.log)' -r -F
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand save" -l log-file -d 'Append debug logs here, one JSON line each (polls, changes, errors, keepalived exchanges), to attach to a bug report (also `log_file` in config.toml). Off by default' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand save" -s n -l numeric -d 'Accepted for ipvsadm habits: output is always numeric'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand save" -s h -l help -d 'Print help'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand restore" -l dir -d 'Where `persist` wrote its files (with --boot)' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand restore" -l netns -d 'Work in this network namespace: a name under /run/netns, or a path such as /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls)' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand restore" -l audit-log -d 'Where changes are logged (default: /var/log/ipvs-tui/audit.log as root, else ~/.local/state/ipvs-tui/audit.log)' -r -F
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand restore" -l log-file -d 'Append debug logs here, one JSON line each (polls, changes, errors, keepalived exchanges), to attach to a bug report (also `log_file` in config.toml). Off by default' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand restore" -l boot -d 'At boot: also set the sysctls and bind the VIPs of DIR/ipvs-tui/host.toml (written by `persist`), waiting briefly for their interfaces; what is in place is left alone'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand restore" -s h -l help -d 'Print help'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand zero" -s t -l tcp-service -d 'TCP service VIP:PORT' -r
@@ -79,18 +83,22 @@ complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand zero" -l sctp-service 
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand zero" -s f -l fwmark-service -d 'Firewall-mark service' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand zero" -l netns -d 'Work in this network namespace: a name under /run/netns, or a path such as /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls)' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand zero" -l audit-log -d 'Where changes are logged (default: /var/log/ipvs-tui/audit.log as root, else ~/.local/state/ipvs-tui/audit.log)' -r -F
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand zero" -l log-file -d 'Append debug logs here, one JSON line each (polls, changes, errors, keepalived exchanges), to attach to a bug report (also `log_file` in config.toml). Off by default' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand zero" -s 6 -l ipv6 -d 'The fwmark service is IPv6'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand zero" -s h -l help -d 'Print help'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand flush" -l netns -d 'Work in this network namespace: a name under /run/netns, or a path such as /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls)' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand flush" -l audit-log -d 'Where changes are logged (default: /var/log/ipvs-tui/audit.log as root, else ~/.local/state/ipvs-tui/audit.log)' -r -F
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand flush" -l log-file -d 'Append debug logs here, one JSON line each (polls, changes, errors, keepalived exchanges), to attach to a bug report (also `log_file` in config.toml). Off by default' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand flush" -l yes -d 'Confirm: without it nothing is deleted'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand flush" -s h -l help -d 'Print help'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand timeouts" -l set -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand timeouts" -l netns -d 'Work in this network namespace: a name under /run/netns, or a path such as /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls)' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand timeouts" -l audit-log -d 'Where changes are logged (default: /var/log/ipvs-tui/audit.log as root, else ~/.local/state/ipvs-tui/audit.log)' -r -F
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand timeouts" -l log-file -d 'Append debug logs here, one JSON line each (polls, changes, errors, keepalived exchanges), to attach to a bug report (also `log_file` in config.toml). Off by default' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand timeouts" -s h -l help -d 'Print help'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand daemon; and not __fish_seen_subcommand_from start stop list" -l netns -d 'Work in this network namespace: a name under /run/netns, or a path such as /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls)' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand daemon; and not __fish_seen_subcommand_from start stop list" -l audit-log -d 'Where changes are logged (default: /var/log/ipvs-tui/audit.log as root, else ~/.local/state/ipvs-tui/audit.log)' -r -F
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand daemon; and not __fish_seen_subcommand_from start stop list" -l log-file -d 'Append debug logs here, one JSON line each (polls, changes, errors, keepalived exchanges), to attach to a bug report (also `log_file` in config.toml). Off by default' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand daemon; and not __fish_seen_subcommand_from start stop list" -s h -l help -d 'Print help'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand daemon; and not __fish_seen_subcommand_from start stop list" -f -a "start" -d 'Start a master or backup sync daemon'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand daemon; and not __fish_seen_subcommand_from start stop list" -f -a "stop" -d 'Stop the master or backup sync daemon'
@@ -103,16 +111,20 @@ complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand daemon; and __fish_see
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand daemon; and __fish_seen_subcommand_from start" -l mcast-ttl -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand daemon; and __fish_seen_subcommand_from start" -l netns -d 'Work in this network namespace: a name under /run/netns, or a path such as /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls)' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand daemon; and __fish_seen_subcommand_from start" -l audit-log -d 'Where changes are logged (default: /var/log/ipvs-tui/audit.log as root, else ~/.local/state/ipvs-tui/audit.log)' -r -F
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand daemon; and __fish_seen_subcommand_from start" -l log-file -d 'Append debug logs here, one JSON line each (polls, changes, errors, keepalived exchanges), to attach to a bug report (also `log_file` in config.toml). Off by default' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand daemon; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand daemon; and __fish_seen_subcommand_from stop" -l netns -d 'Work in this network namespace: a name under /run/netns, or a path such as /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls)' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand daemon; and __fish_seen_subcommand_from stop" -l audit-log -d 'Where changes are logged (default: /var/log/ipvs-tui/audit.log as root, else ~/.local/state/ipvs-tui/audit.log)' -r -F
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand daemon; and __fish_seen_subcommand_from stop" -l log-file -d 'Append debug logs here, one JSON line each (polls, changes, errors, keepalived exchanges), to attach to a bug report (also `log_file` in config.toml). Off by default' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand daemon; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand daemon; and __fish_seen_subcommand_from list" -l netns -d 'Work in this network namespace: a name under /run/netns, or a path such as /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls)' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand daemon; and __fish_seen_subcommand_from list" -l audit-log -d 'Where changes are logged (default: /var/log/ipvs-tui/audit.log as root, else ~/.local/state/ipvs-tui/audit.log)' -r -F
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand daemon; and __fish_seen_subcommand_from list" -l log-file -d 'Append debug logs here, one JSON line each (polls, changes, errors, keepalived exchanges), to attach to a bug report (also `log_file` in config.toml). Off by default' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand daemon; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand setup" -l plan -d 'The plan (TOML): the role of this machine and what it needs' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand setup" -l netns -d 'Work in this network namespace: a name under /run/netns, or a path such as /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls)' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand setup" -l audit-log -d 'Where changes are logged (default: /var/log/ipvs-tui/audit.log as root, else ~/.local/state/ipvs-tui/audit.log)' -r -F
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand setup" -l log-file -d 'Append debug logs here, one JSON line each (polls, changes, errors, keepalived exchanges), to attach to a bug report (also `log_file` in config.toml). Off by default' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand setup" -l dry-run -d 'Show the changes only'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand setup" -s h -l help -d 'Print help'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand doctor" -l role -d 'nat-director, dr-director, tun-director, dr-real-server, tun-real-server or nat-real-server (default: recognised from the services and the VIPs on lo/tunl0)' -r
@@ -120,12 +132,14 @@ complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand doctor" -l vip -d 'A r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand doctor" -l director -d 'A NAT real server\'s director (inside address), which must be its default gateway' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand doctor" -l netns -d 'Work in this network namespace: a name under /run/netns, or a path such as /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls)' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand doctor" -l audit-log -d 'Where changes are logged (default: /var/log/ipvs-tui/audit.log as root, else ~/.local/state/ipvs-tui/audit.log)' -r -F
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand doctor" -l log-file -d 'Append debug logs here, one JSON line each (polls, changes, errors, keepalived exchanges), to attach to a bug report (also `log_file` in config.toml). Off by default' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand doctor" -l json -d 'The findings as JSON'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand doctor" -l fix -d 'Apply the fixes found (all or nothing, each audited), then look again'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand persist" -l dir -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand persist" -l netns -d 'Work in this network namespace: a name under /run/netns, or a path such as /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls)' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand persist" -l audit-log -d 'Where changes are logged (default: /var/log/ipvs-tui/audit.log as root, else ~/.local/state/ipvs-tui/audit.log)' -r -F
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand persist" -l log-file -d 'Append debug logs here, one JSON line each (polls, changes, errors, keepalived exchanges), to attach to a bug report (also `log_file` in config.toml). Off by default' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand persist" -l dry-run -d 'Show the files only'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand persist" -l force -d 'Overwrite files that exist with other contents'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand persist" -s h -l help -d 'Print help'
@@ -137,35 +151,43 @@ complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand conns" -l file -d 'Rea
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand conns" -l services -d 'Services (in the format of /proc/net/ip_vs) whose persistence netmasks tell which masked template holds a client; default: /proc/net/ip_vs when reading the live table' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand conns" -l netns -d 'Work in this network namespace: a name under /run/netns, or a path such as /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls)' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand conns" -l audit-log -d 'Where changes are logged (default: /var/log/ipvs-tui/audit.log as root, else ~/.local/state/ipvs-tui/audit.log)' -r -F
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand conns" -l log-file -d 'Append debug logs here, one JSON line each (polls, changes, errors, keepalived exchanges), to attach to a bug report (also `log_file` in config.toml). Off by default' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand conns" -l json -d 'JSON instead of text'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand conns" -l persistent -d 'Persistence templates only: which real server each client is persisted to. With client:ADDR, where that client is persisted (also through a service\'s netmask, -M)'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand conns" -s h -l help -d 'Print help'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand vip; and not __fish_seen_subcommand_from add del list" -l netns -d 'Work in this network namespace: a name under /run/netns, or a path such as /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls)' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand vip; and not __fish_seen_subcommand_from add del list" -l audit-log -d 'Where changes are logged (default: /var/log/ipvs-tui/audit.log as root, else ~/.local/state/ipvs-tui/audit.log)' -r -F
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand vip; and not __fish_seen_subcommand_from add del list" -l log-file -d 'Append debug logs here, one JSON line each (polls, changes, errors, keepalived exchanges), to attach to a bug report (also `log_file` in config.toml). Off by default' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand vip; and not __fish_seen_subcommand_from add del list" -s h -l help -d 'Print help'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand vip; and not __fish_seen_subcommand_from add del list" -f -a "add" -d 'ADDR[/PREFIX] dev IFACE [label LABEL]: bind an address (default /32 or /128)'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand vip; and not __fish_seen_subcommand_from add del list" -f -a "del" -d 'ADDR[/PREFIX] dev IFACE: unbind an address, whatever its label'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand vip; and not __fish_seen_subcommand_from add del list" -f -a "list" -d 'The VIPs of the IPVS services and the interfaces holding them; NOT BOUND where none does'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand vip; and __fish_seen_subcommand_from add" -l netns -d 'Work in this network namespace: a name under /run/netns, or a path such as /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls)' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand vip; and __fish_seen_subcommand_from add" -l audit-log -d 'Where changes are logged (default: /var/log/ipvs-tui/audit.log as root, else ~/.local/state/ipvs-tui/audit.log)' -r -F
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand vip; and __fish_seen_subcommand_from add" -l log-file -d 'Append debug logs here, one JSON line each (polls, changes, errors, keepalived exchanges), to attach to a bug report (also `log_file` in config.toml). Off by default' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand vip; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand vip; and __fish_seen_subcommand_from del" -l netns -d 'Work in this network namespace: a name under /run/netns, or a path such as /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls)' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand vip; and __fish_seen_subcommand_from del" -l audit-log -d 'Where changes are logged (default: /var/log/ipvs-tui/audit.log as root, else ~/.local/state/ipvs-tui/audit.log)' -r -F
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand vip; and __fish_seen_subcommand_from del" -l log-file -d 'Append debug logs here, one JSON line each (polls, changes, errors, keepalived exchanges), to attach to a bug report (also `log_file` in config.toml). Off by default' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand vip; and __fish_seen_subcommand_from del" -s h -l help -d 'Print help'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand vip; and __fish_seen_subcommand_from list" -l netns -d 'Work in this network namespace: a name under /run/netns, or a path such as /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls)' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand vip; and __fish_seen_subcommand_from list" -l audit-log -d 'Where changes are logged (default: /var/log/ipvs-tui/audit.log as root, else ~/.local/state/ipvs-tui/audit.log)' -r -F
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand vip; and __fish_seen_subcommand_from list" -l log-file -d 'Append debug logs here, one JSON line each (polls, changes, errors, keepalived exchanges), to attach to a bug report (also `log_file` in config.toml). Off by default' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand vip; and __fish_seen_subcommand_from list" -l json -d 'As JSON'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand vip; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand host" -l netns -d 'Work in this network namespace: a name under /run/netns, or a path such as /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls)' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand host" -l audit-log -d 'Where changes are logged (default: /var/log/ipvs-tui/audit.log as root, else ~/.local/state/ipvs-tui/audit.log)' -r -F
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand host" -l log-file -d 'Append debug logs here, one JSON line each (polls, changes, errors, keepalived exchanges), to attach to a bug report (also `log_file` in config.toml). Off by default' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand host" -l json -d 'Links, addresses, routes and the LVS sysctls as JSON'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand host" -s h -l help -d 'Print help'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand keepalived" -l pid -d 'The keepalived parent process to ask, when several run in this network namespace' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand keepalived" -l netns -d 'Work in this network namespace: a name under /run/netns, or a path such as /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls)' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand keepalived" -l audit-log -d 'Where changes are logged (default: /var/log/ipvs-tui/audit.log as root, else ~/.local/state/ipvs-tui/audit.log)' -r -F
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand keepalived" -l log-file -d 'Append debug logs here, one JSON line each (polls, changes, errors, keepalived exchanges), to attach to a bug report (also `log_file` in config.toml). Off by default' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand keepalived" -l json -d 'As JSON'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand keepalived" -s h -l help -d 'Print help'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand sysctl" -l netns -d 'Work in this network namespace: a name under /run/netns, or a path such as /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls)' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand sysctl" -l audit-log -d 'Where changes are logged (default: /var/log/ipvs-tui/audit.log as root, else ~/.local/state/ipvs-tui/audit.log)' -r -F
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand sysctl" -l log-file -d 'Append debug logs here, one JSON line each (polls, changes, errors, keepalived exchanges), to attach to a bug report (also `log_file` in config.toml). Off by default' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand sysctl" -l json -d 'The list as JSON: name, value (null when this host lacks it), explanation, allowed'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand sysctl" -s h -l help -d 'Print help'

@@ -57,6 +57,13 @@ impl Reader {
     /// A full snapshot; it also brings every service's cached real servers up to date.
     pub fn snapshot(&mut self) -> Result<Snapshot, Failed> {
         let result = dump::snapshot(&mut self.sock);
+        if let Ok(s) = &result {
+            tracing::debug!(
+                service_dumps = 1,
+                dest_dumps = s.services.len(),
+                "kernel snapshot"
+            );
+        }
         match &result {
             Ok(snapshot) => self.cache.record(
                 snapshot,
@@ -89,6 +96,15 @@ impl Reader {
             }
             Ok(())
         });
+        let dest_dumps = redumped.iter().filter(|d| **d).count();
+        tracing::debug!(
+            proc_read = rows.is_some(),
+            service_dumps = 1,
+            dest_dumps,
+            dests_cached = redumped.len() - dest_dumps,
+            ok = result.is_ok(),
+            "kernel poll"
+        );
         match &result {
             Ok(snapshot) => cache.record(snapshot, &redumped, now),
             Err(_) => cache.clear(),

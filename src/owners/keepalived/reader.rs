@@ -94,6 +94,20 @@ impl Reader {
         if self.pending.is_some() {
             return Ok(());
         }
+        let result = self.ask();
+        match (&result, &self.pending) {
+            (Ok(()), Some(p)) => tracing::debug!(
+                pid = p.process.pid,
+                files = ?wanted(&p.process).iter().map(|(f, _)| f).collect::<Vec<_>>(),
+                "keepalived asked (SIGUSR1)"
+            ),
+            (Err(e), _) => log_failed(e),
+            _ => {}
+        }
+        result
+    }
+
+    fn ask(&mut self) -> Result<(), ReadError> {
         let process = super::process::find(self.pid)?;
         let asked_at = SystemTime::now() - CLOCK_SLACK;
         nix::sys::signal::kill(
@@ -115,6 +129,27 @@ impl Reader {
 
     /// Looks at the files of the request in flight, without waiting.
     pub fn poll(&mut self) -> Poll {
+        let asked_at = self.pending.as_ref().map(|p| p.asked_at);
+        let poll = self.look();
+        if let Poll::Done(result) = &poll {
+            let waited = asked_at.and_then(|t| t.elapsed().ok()).unwrap_or_default();
+            let waited_ms = waited.as_millis() as u64;
+            match result {
+                Ok(state) => tracing::debug!(
+                    pid = state.process.pid,
+                    waited_ms,
+                    files = ?state.files,
+                    vrrp_instances = state.vrrp.as_ref().map(|v| v.instances.len()),
+                    virtual_servers = state.check.as_ref().map(|c| c.virtual_servers.len()),
+                    "keepalived answered"
+                ),
+                Err(e) => log_failed(e),
+            }
+        }
+        poll
+    }
+
+    fn look(&mut self) -> Poll {
         let Some(p) = self.pending.as_mut() else {
             return Poll::Idle;
         };
@@ -176,6 +211,11 @@ impl Reader {
             }
         }
     }
+}
+
+fn log_failed(e: &ReadError) {
+    let sources = crate::logging::sources(e);
+    tracing::warn!(error = %e, ?sources, "keepalived not read");
 }
 
 /// The files this keepalived writes on SIGUSR1: keepalived.data from its VRRP process,

@@ -22,9 +22,14 @@ pub async fn execute(director: &dyn Backend, change: Change, policy: &Policy) ->
             None,
         );
     }
+    tracing::debug!(id = change.id, steps = change.ops.len(), undo_of = ?change.undo_of, "change asked");
     let table = match director.snapshot().await {
         Ok(s) => s,
-        Err(e) => return outcome(None, Err(Failure::Refused(e)), None),
+        Err(e) => {
+            let sources = crate::logging::sources(&e);
+            tracing::warn!(id = change.id, error = %e, ?sources, "change refused: the table could not be read first");
+            return outcome(None, Err(Failure::Refused(e)), None);
+        }
     };
     // The host is read only when the change touches it: an IPVS change must not fail because,
     // say, a sysctl cannot be read.
@@ -33,6 +38,8 @@ pub async fn execute(director: &dyn Backend, change: Change, policy: &Policy) ->
         match director.host().await {
             Ok(h) => h,
             Err(e) => {
+                let sources = crate::logging::sources(&e);
+                tracing::warn!(id = change.id, error = %e, ?sources, "change refused: the host could not be read first");
                 return outcome(
                     None,
                     Err(Failure::Refused(Error::Refused(format!(
@@ -49,6 +56,7 @@ pub async fn execute(director: &dyn Backend, change: Change, policy: &Policy) ->
     if let Some(expect) = &change.expect
         && let Err(stale) = expect.check(&before.table)
     {
+        tracing::info!(id = change.id, ?stale, "change refused: stale");
         return outcome(Some(before), Err(Failure::Stale(stale)), None);
     }
     let (result, audit_problem) = match &policy.audit {
@@ -66,6 +74,17 @@ pub async fn execute(director: &dyn Backend, change: Change, policy: &Policy) ->
             None,
         ),
     };
+    match &result {
+        Ok(()) => tracing::debug!(id = change.id, ?audit_problem, "change applied"),
+        Err(f) => tracing::warn!(
+            id = change.id,
+            failed_step = f.step,
+            error = %f.error,
+            rollback_errors = f.rollback_errors.len(),
+            ?audit_problem,
+            "change failed, rolled back"
+        ),
+    }
     outcome(Some(before), result.map_err(Failure::Failed), audit_problem)
 }
 
