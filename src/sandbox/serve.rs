@@ -27,9 +27,15 @@ pub fn serve(ns: &str, name: &str, port: u16) -> Result<(), SandboxError> {
             }
         }
     });
-    for stream in listener.incoming().flatten() {
-        // A client that misbehaves costs at most the timeouts; the next one is served after.
-        let _ = answer(stream, name);
+    for stream in listener.incoming() {
+        match stream {
+            // A client that misbehaves costs at most the timeouts; the next one is served after.
+            Ok(stream) => {
+                let _ = answer(stream, name);
+            }
+            // Out of file descriptors, say: wait rather than spin.
+            Err(_) => std::thread::sleep(Duration::from_millis(100)),
+        }
     }
     Ok(())
 }

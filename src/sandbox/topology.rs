@@ -117,16 +117,16 @@ impl Lab {
                 self.netns("director")
             ))));
         }
-        let outside = if self.kind == Kind::Nat {
-            "out0"
+        // NAT's director faces the clients on out0 (its veth to the client); the others on the
+        // bridge they all share.
+        let (outside, director_links) = if self.kind == Kind::Nat {
+            ("out0", vec!["out0", bridge])
         } else {
-            bridge
+            (bridge, vec![bridge])
         };
         let inside = self.director_in.unwrap_or(self.director);
-        for link in ["out0", bridge].iter().chain(&ports) {
-            if *link != "out0" || self.kind == Kind::Nat {
-                steps.push(self.host("director", up(link)));
-            }
+        for link in director_links.into_iter().chain(ports.iter().copied()) {
+            steps.push(self.host("director", up(link)));
         }
         steps.push(self.host("director", addr(outside, self.director)));
         if let Some(inside) = self.director_in {

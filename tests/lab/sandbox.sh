@@ -32,6 +32,7 @@ for kind in "$@"; do
 	[ "$kind" = errors ] && continue
 	start=$(date +%s%N)
 	out=$("$T" sandbox "$kind" 2>&1) || fail "$kind: up failed:"$'\n'"$out"
+	echo "$out"
 	echo "sandbox $kind: up in $((($(date +%s%N) - start) / 1000000)) ms"
 	has "$out" "watch it:      sudo ipvs-tui --netns ipvstui-sb-$kind-director" "$kind up"
 	[ "$(ip netns list | grep -c "^ipvstui-sb-$kind-")" = 4 ] || fail "$kind: not 4 namespaces: $(ip netns list)"
