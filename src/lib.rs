@@ -17,6 +17,7 @@ pub mod netns;
 pub mod operation;
 pub mod owners;
 pub mod runtime;
+pub mod sandbox;
 pub mod setup;
 pub mod sys;
 pub mod ui;

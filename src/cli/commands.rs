@@ -138,6 +138,7 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
         Command::Host { json } => host::run(json).await,
         Command::Keepalived { json, pid } => super::keepalived::run(json, pid).await,
         Command::Sysctl { assignments, json } => sysctl::run(&assignments, json, log).await,
+        Command::Sandbox(_) => unreachable!("cli::run runs the sandbox before any runtime exists"),
         Command::Daemon(DaemonCommand::List) => {
             let snapshot = Kernel::connect().await?.snapshot().await?;
             print!("{}", listing::list_daemons(&snapshot.daemons));

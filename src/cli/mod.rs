@@ -8,12 +8,14 @@ mod host;
 mod keepalived;
 mod persist;
 mod restore;
+mod sandbox;
 mod setup;
 mod sysctl;
 mod vip;
 
 pub use commands::{EXIT_FAILED, EXIT_USAGE};
 pub use conns::ConnsArgs;
+pub use sandbox::SandboxCommand;
 
 use crate::ipvs::model::{Family, Protocol, ServiceKey};
 use crate::ipvs::parse::{self, ParseError};
@@ -150,6 +152,10 @@ pub enum Command {
         #[arg(long, conflicts_with = "assignments")]
         json: bool,
     },
+    /// A practice LVS lab in network namespaces only (client, director, two real servers),
+    /// leaving this host's IPVS table and interfaces alone: build it, send traffic, remove it.
+    #[command(subcommand)]
+    Sandbox(SandboxCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -314,6 +320,11 @@ pub fn run(command: Command, audit_log: Option<PathBuf>) -> i32 {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    // Before any runtime: the sandbox moves this thread between network namespaces.
+    let command = match command {
+        Command::Sandbox(command) => return sandbox::run(command),
+        command => command,
+    };
     let Some(runtime) = crate::sys::runtime() else {
         return 1;
     };

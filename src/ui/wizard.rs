@@ -139,6 +139,12 @@ fn plan(preview: &Preview, width: usize, room: usize, theme: &Theme) -> Vec<Line
             ]));
         }
     }
+    if let Some(role) = preview.ask.role {
+        body.push(Line::styled(
+            format!(" {}", crate::sandbox::offer(role)),
+            theme.hint,
+        ));
+    }
     let status: Vec<Line> = match (&preview.applying, &preview.error) {
         (Some(_), _) => vec![Line::styled(
             format!(" applying {} steps…", preview.ops.len()),

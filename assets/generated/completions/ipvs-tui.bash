@@ -43,6 +43,9 @@ _ipvs__tui() {
             ipvs__tui,restore)
                 cmd="ipvs__tui__subcmd__restore"
                 ;;
+            ipvs__tui,sandbox)
+                cmd="ipvs__tui__subcmd__sandbox"
+                ;;
             ipvs__tui,save)
                 cmd="ipvs__tui__subcmd__save"
                 ;;
@@ -70,6 +73,27 @@ _ipvs__tui() {
             ipvs__tui__subcmd__daemon,stop)
                 cmd="ipvs__tui__subcmd__daemon__subcmd__stop"
                 ;;
+            ipvs__tui__subcmd__sandbox,down)
+                cmd="ipvs__tui__subcmd__sandbox__subcmd__down"
+                ;;
+            ipvs__tui__subcmd__sandbox,dr)
+                cmd="ipvs__tui__subcmd__sandbox__subcmd__dr"
+                ;;
+            ipvs__tui__subcmd__sandbox,nat)
+                cmd="ipvs__tui__subcmd__sandbox__subcmd__nat"
+                ;;
+            ipvs__tui__subcmd__sandbox,serve)
+                cmd="ipvs__tui__subcmd__sandbox__subcmd__serve"
+                ;;
+            ipvs__tui__subcmd__sandbox,status)
+                cmd="ipvs__tui__subcmd__sandbox__subcmd__status"
+                ;;
+            ipvs__tui__subcmd__sandbox,traffic)
+                cmd="ipvs__tui__subcmd__sandbox__subcmd__traffic"
+                ;;
+            ipvs__tui__subcmd__sandbox,tun)
+                cmd="ipvs__tui__subcmd__sandbox__subcmd__tun"
+                ;;
             ipvs__tui__subcmd__vip,add)
                 cmd="ipvs__tui__subcmd__vip__subcmd__add"
                 ;;
@@ -86,7 +110,7 @@ _ipvs__tui() {
 
     case "${cmd}" in
         ipvs__tui)
-            opts="-h -V --demo --read-only --netns --audit-log --log-file --help --version list save restore zero flush timeouts daemon setup doctor persist conns vip host keepalived sysctl"
+            opts="-h -V --demo --read-only --netns --audit-log --log-file --help --version list save restore zero flush timeouts daemon setup doctor persist conns vip host keepalived sysctl sandbox"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -504,6 +528,226 @@ _ipvs__tui() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ipvs__subcmd__tui__subcmd__sandbox)
+            opts="-h --netns --audit-log --log-file --help nat dr tun traffic status down serve"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ipvs__subcmd__tui__subcmd__sandbox__subcmd__down)
+            opts="-h --netns --audit-log --log-file --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ipvs__subcmd__tui__subcmd__sandbox__subcmd__dr)
+            opts="-h --watch --netns --audit-log --log-file --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ipvs__subcmd__tui__subcmd__sandbox__subcmd__nat)
+            opts="-h --watch --netns --audit-log --log-file --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ipvs__subcmd__tui__subcmd__sandbox__subcmd__serve)
+            opts="-h --in --name --port --netns --audit-log --log-file --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --in)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ipvs__subcmd__tui__subcmd__sandbox__subcmd__status)
+            opts="-h --netns --audit-log --log-file --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ipvs__subcmd__tui__subcmd__sandbox__subcmd__traffic)
+            opts="-h --netns --audit-log --log-file --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ipvs__subcmd__tui__subcmd__sandbox__subcmd__tun)
+            opts="-h --watch --netns --audit-log --log-file --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
