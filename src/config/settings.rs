@@ -1,5 +1,6 @@
 //! The console's settings file (config.toml in the XDG config directory; documented defaults in
-//! assets/config.toml): read-only mode, where the audit log goes, where `P` writes its files.
+//! assets/config.toml): read-only mode, where the audit log goes, where `P` writes its files,
+//! whether keepalived is asked for its state.
 
 use crate::config::ConfigError;
 use serde::Deserialize;
@@ -7,7 +8,7 @@ use std::path::PathBuf;
 
 pub const DEFAULT_SETTINGS: &str = include_str!("../../assets/config.toml");
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// No change is offered and the backend refuses changes (as --read-only).
@@ -17,6 +18,24 @@ pub struct Settings {
     pub audit_log: Option<PathBuf>,
     /// Where the persist pane (`P`) writes, instead of /etc (as `ipvs-tui persist --dir`).
     pub persist_dir: Option<PathBuf>,
+    /// Ask a running keepalived for its state every 10 s (SIGUSR1 and its dump files).
+    #[serde(default = "yes")]
+    pub keepalived: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            read_only: false,
+            audit_log: None,
+            persist_dir: None,
+            keepalived: true,
+        }
+    }
 }
 
 impl Settings {
@@ -40,10 +59,11 @@ mod tests {
     #[test]
     fn settings_and_mistakes() {
         let s = Settings::parse(
-            "read_only = true\naudit_log = \"/tmp/a.log\"\npersist_dir = \"/tmp/etc\"\n",
+            "read_only = true\naudit_log = \"/tmp/a.log\"\npersist_dir = \"/tmp/etc\"\nkeepalived = false\n",
         )
         .unwrap();
         assert!(s.read_only);
+        assert!(!s.keepalived);
         assert_eq!(s.audit_log, Some(PathBuf::from("/tmp/a.log")));
         assert_eq!(s.persist_dir, Some(PathBuf::from("/tmp/etc")));
         let e = Settings::parse("read_only = true\nreadonly = 1\n").unwrap_err();

@@ -1,6 +1,7 @@
 //! The confirmation of a destructive change: the command(s) it stands for, and for the worst
 //! (flushing the table) a word the user must type before Enter applies.
 
+use crate::console::stale::Expected;
 use crate::operation::Operation;
 use tui_input::{Input, InputRequest};
 
@@ -10,6 +11,8 @@ pub struct Confirm {
     pub ops: Vec<Operation>,
     word: Option<&'static str>,
     input: Input,
+    /// The object as the operator saw it, for the stale check (a weight key's change).
+    pub expect: Option<Expected>,
 }
 
 impl Confirm {
@@ -24,7 +27,14 @@ impl Confirm {
             ops: ops.into_iter().map(Into::into).collect(),
             word,
             input: Input::default(),
+            expect: None,
         }
+    }
+
+    /// Applies only if the object is still as the operator saw it.
+    pub fn expecting(mut self, expect: Option<Expected>) -> Confirm {
+        self.expect = expect;
+        self
     }
 
     pub fn edit(&mut self, req: InputRequest) {
