@@ -7,6 +7,7 @@ use super::app::{App, Modal};
 use super::form::Confirm;
 use super::stale::Expected;
 use crate::ipvs::IpvsOp;
+use crate::ipvs::label::service_label;
 use crate::ipvs::model::ServiceKey;
 use crate::operation::Operation;
 use crate::owners::Owner;
@@ -37,9 +38,9 @@ pub fn owner_of(app: &App, ops: &[Operation]) -> Option<(Owner, ServiceKey)> {
     })
 }
 
-/// The owner's sentence for this change, as the guard shows it.
-pub fn warning(owner: Owner, key: &ServiceKey) -> String {
-    format!("{key} is managed by {owner}. {}", owner.guard())
+/// Whose object this is, as the guard's title says it.
+pub fn title(owner: Owner, key: &ServiceKey) -> String {
+    format!("{} is managed by {owner}", service_label(key))
 }
 
 /// Whether `ops` must wait: they change an owned object and the operator has not yet seen the
@@ -55,13 +56,19 @@ pub fn stops(app: &mut App, ops: &[Operation], expect: Option<&Expected>) -> boo
         return false;
     }
     app.director.guard_ack = Some(ops.to_vec());
-    let text = format!("{} {AGAIN}", warning(owner, &key));
+    let text = format!("{}. {} {AGAIN}", title(owner, &key), owner.guard());
     match app.stack.modal_mut() {
         Some(Modal::Form { form, .. }) => form.set_error(text),
         Some(Modal::Host(form)) => form.set_error(text),
         Some(Modal::Drain(prompt)) => prompt.set_error(text),
         _ => {
-            let confirm = Confirm::new(text, ops.to_vec(), None).expecting(expect.cloned());
+            let confirm = Confirm::new(
+                format!("{}: apply anyway?", title(owner, &key)),
+                ops.to_vec(),
+                None,
+            )
+            .with_note(owner.guard())
+            .expecting(expect.cloned());
             app.stack.set_modal(Modal::Confirm(confirm));
         }
     }

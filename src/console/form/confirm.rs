@@ -13,6 +13,8 @@ pub struct Confirm {
     input: Input,
     /// The object as the operator saw it, for the stale check (a weight key's change).
     pub expect: Option<Expected>,
+    /// A warning above the commands: what the object's owner will do with the change.
+    pub note: Option<String>,
 }
 
 impl Confirm {
@@ -28,7 +30,14 @@ impl Confirm {
             word,
             input: Input::default(),
             expect: None,
+            note: None,
         }
+    }
+
+    /// Says `note` above the commands.
+    pub fn with_note(mut self, note: impl Into<String>) -> Confirm {
+        self.note = Some(note.into());
+        self
     }
 
     /// Applies only if the object is still as the operator saw it.

@@ -27,7 +27,7 @@ pub fn freshness(app: &App) -> Option<(String, bool)> {
     match (&k.keepalived, &k.error) {
         (Some((_, read)), Some((e, failed))) => Some((
             format!(
-                "keepalived STALE: shown as read {} ago; the read {} ago failed: {e}",
+                "keepalived STALE, read {} ago; failed {} ago: {e}",
                 age(*read),
                 age(*failed)
             ),

@@ -24,6 +24,7 @@ pub fn spec(c: Column) -> (&'static str, bool, u8) {
         Column::OutPkts => ("pkt/s out", true, 9),
         Column::InBytes => ("B/s in", true, 4),
         Column::OutBytes => ("B/s out", true, 5),
+        Column::Owner => ("owner", false, 2),
         _ => ("", false, 10),
     }
 }
