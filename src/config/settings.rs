@@ -1,6 +1,6 @@
 //! The console's settings file (config.toml in the XDG config directory; documented defaults in
 //! assets/config.toml): read-only mode, where the audit log goes, where `P` writes its files,
-//! where debug logs go.
+//! where debug logs go, whether keepalived is asked for its state.
 
 use crate::config::ConfigError;
 use serde::Deserialize;
@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 pub const DEFAULT_SETTINGS: &str = include_str!("../../assets/config.toml");
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// No change is offered and the backend refuses changes (as --read-only).
@@ -20,6 +20,25 @@ pub struct Settings {
     pub persist_dir: Option<PathBuf>,
     /// Where debug logs go, for bug reports (as --log-file); none by default.
     pub log_file: Option<PathBuf>,
+    /// Ask a running keepalived for its state every 10 s (SIGUSR1 and its dump files).
+    #[serde(default = "yes")]
+    pub keepalived: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            read_only: false,
+            audit_log: None,
+            persist_dir: None,
+            log_file: None,
+            keepalived: true,
+        }
+    }
 }
 
 impl Settings {
@@ -43,10 +62,11 @@ mod tests {
     #[test]
     fn settings_and_mistakes() {
         let s = Settings::parse(
-            "read_only = true\naudit_log = \"/tmp/a.log\"\npersist_dir = \"/tmp/etc\"\nlog_file = \"/tmp/l.log\"\n",
+            "read_only = true\naudit_log = \"/tmp/a.log\"\npersist_dir = \"/tmp/etc\"\nlog_file = \"/tmp/l.log\"\nkeepalived = false\n",
         )
         .unwrap();
         assert!(s.read_only);
+        assert!(!s.keepalived);
         assert_eq!(s.audit_log, Some(PathBuf::from("/tmp/a.log")));
         assert_eq!(s.persist_dir, Some(PathBuf::from("/tmp/etc")));
         assert_eq!(s.log_file, Some(PathBuf::from("/tmp/l.log")));

@@ -6,6 +6,7 @@ use crate::ipvs::Error;
 use crate::ipvs::conns::Outcome;
 use crate::ipvs::model::Snapshot;
 use crate::operation::audit::Tail;
+use crate::owners::keepalived::reader::{KeepalivedState, ReadError};
 use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -105,6 +106,9 @@ pub enum Command {
     // The persist pane (`P`).
     Persist,
     PersistWrite,
+    // The keepalived page (`K`).
+    Keepalived,
+    KeepalivedRefresh,
 }
 
 impl Command {
@@ -217,6 +221,11 @@ pub enum Action {
         took: Duration,
         at: Instant,
     },
+    /// keepalived's state as just read, or why it could not be, at `at`.
+    KeepalivedRead {
+        result: Box<Result<KeepalivedState, ReadError>>,
+        at: Instant,
+    },
 }
 
 /// What `update` asks the event loop to do beyond redrawing.
@@ -248,6 +257,8 @@ pub enum Effect {
     PlanPersist(PathBuf),
     /// Write them off the UI thread; the result comes back as `Action::PersistWritten`.
     WritePersist(crate::setup::persist::WriteRequest),
+    /// Ask keepalived for its dump and read it; it comes back as `Action::KeepalivedRead`.
+    ReadKeepalived,
 }
 
 #[cfg(test)]

@@ -272,7 +272,7 @@ impl App {
             Page::Conns(pane) => pane.scroll = screen.conns_scroll,
             Page::Host(pane) => pane.nav.offset = screen.pane_offset,
             Page::Doctor(view) => view.nav.offset = screen.pane_offset,
-            Page::Persist(_) => {}
+            Page::Persist(_) | Page::Keepalived(_) => {}
         }
     }
 

@@ -8,6 +8,7 @@
 use super::app::{Source, UndoStep};
 use super::changes::Change;
 use super::drain::machine::Drain;
+use super::owners::Known;
 use crate::host::HostState;
 use crate::ipvs::Error;
 use crate::ipvs::model::{DestKey, ServiceKey, Snapshot};
@@ -44,6 +45,11 @@ pub struct Director {
     pub read_only: bool,
     /// Where the persist pane writes (None: /etc).
     pub persist_dir: Option<PathBuf>,
+    /// What is known of the table's owners: keepalived's last state, its last read error, and
+    /// owner, health, drift and VRRP joined with the table (see `console::owners`).
+    pub owners: Known,
+    /// The change whose owner's warning was shown: the same change again applies (see `guard`).
+    pub guard_ack: Option<Vec<crate::operation::Operation>>,
 }
 
 impl Director {
@@ -65,6 +71,8 @@ impl Director {
             // /proc/net/ip_vs can only be read.
             read_only: source == Source::ReadOnly,
             persist_dir: None,
+            owners: Known::default(),
+            guard_ack: None,
         }
     }
 

@@ -124,6 +124,7 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
         Command::FormSubmit => return form_submit(app),
         Command::FormCancel => {
             app.stack.close_modal();
+            super::guard::forget(app);
             app.flash("cancelled: nothing was changed");
         }
         _ => {}
@@ -264,7 +265,7 @@ fn form_submit(app: &mut App) -> Vec<Effect> {
                 app.stack.set_modal(Modal::Confirm(confirm));
                 return vec![];
             }
-            submit(app, Origin::Key, confirm.ops, None, None)
+            submit(app, Origin::Key, confirm.ops, confirm.expect, None)
         }
         Some(Modal::Drain(prompt)) => drain::start(app, prompt),
         Some(wizard @ Modal::Wizard(_)) => {
@@ -293,6 +294,12 @@ pub(super) fn submit(
 ) -> Vec<Effect> {
     if app.director.in_flight.is_some() {
         app.flash_error(busy(app));
+        return vec![];
+    }
+    // The operator's own changes to an owned object ask first (an undo puts back what was).
+    if matches!(origin, Origin::Form | Origin::Key)
+        && super::guard::stops(app, &ops, expect.as_ref())
+    {
         return vec![];
     }
     let change = Change {

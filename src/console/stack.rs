@@ -12,6 +12,7 @@ use super::keys::palette::Palette;
 use super::panes::conns::ConnsPane;
 use super::panes::doctor::DoctorView;
 use super::panes::hostpanes::HostPane;
+use super::panes::keepalived::KeepalivedPage;
 use super::panes::persist::PersistView;
 
 /// What fills the space between the header and the footer.
@@ -32,6 +33,8 @@ pub enum Page {
     Persist(PersistView),
     /// The audit log (`L`).
     Audit(AuditView),
+    /// keepalived's view and the drift (`K`).
+    Keepalived(KeepalivedPage),
 }
 
 /// Something over the page that takes the keys while it is open.

@@ -9,7 +9,7 @@ use super::changes::READ_ONLY;
 use super::drain;
 use super::operate;
 use super::stack::{Overlay, Page};
-use super::view::{self, Column, SERVER_COLUMNS, SERVICE_COLUMNS};
+use super::view::{self, Column};
 use crate::console::keys::navigate;
 use crate::console::keys::palette::{self, Run};
 use crate::console::panes::conns;
@@ -62,6 +62,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::PersistWritten(written) => crate::console::panes::persist::written(app, written),
         Action::HostRead(host) => {
             crate::console::panes::hostpanes::observe(app, *host);
+            // kube-proxy's and kube-router's services are known by their VIPs' interfaces.
+            super::owners::recompute(app);
+            vec![]
+        }
+        Action::KeepalivedRead { result, at } => {
+            super::owners::read(app, *result, at);
+            app.rebuild();
             vec![]
         }
         Action::AuditRead(tail) => {
@@ -88,6 +95,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 app.director.snapshot = Some(*snapshot);
                 app.director.last_ok = Some(at);
                 app.director.poll_error = None;
+                super::owners::recompute(app);
                 app.rebuild();
             }
             effects
@@ -104,7 +112,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }) {
                 app.flash = None;
             }
-            conns::tick(app)
+            let mut effects = conns::tick(app);
+            effects.extend(super::owners::tick(app));
+            effects
         }
         Action::Resize => vec![],
         Action::ConnsFilterEdit(req) => {
@@ -294,6 +304,9 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
             return crate::console::panes::hostpanes::command(app, c);
         }
         Command::Drain => return drain::command(app),
+        Command::Keepalived | Command::KeepalivedRefresh => {
+            return crate::console::panes::keepalived::command(app, c);
+        }
         Command::Conns
         | Command::ConnsBack
         | Command::ConnsRefresh
@@ -312,6 +325,8 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
                 app.director.poll_error = None;
                 app.director.last_ok = None;
                 app.director.rates = Default::default();
+                // The simulator has no keepalived: nothing of this host's is shown over it.
+                app.director.owners = Default::default();
                 app.rebuild();
                 app.flash("demo: a simulated IPVS, nothing on this host is read or changed");
                 return vec![Effect::StartDemo];
@@ -359,9 +374,9 @@ fn sort_spec(app: &mut App) -> &mut view::SortSpec {
 }
 
 fn sort_step(app: &mut App, delta: isize) {
-    let columns: &[Column] = match app.tables.focus {
-        Focus::Services => &SERVICE_COLUMNS,
-        Focus::Servers => &SERVER_COLUMNS,
+    let columns: Vec<Column> = match app.tables.focus {
+        Focus::Services => view::service_columns(app),
+        Focus::Servers => view::server_columns(app),
     };
     let spec = sort_spec(app);
     let i = columns.iter().position(|c| *c == spec.column).unwrap_or(0) as isize;

@@ -29,6 +29,12 @@ pub enum Column {
     Thresholds,
     Persist,
     Share,
+    /// Who writes the service (keepalived, kube-proxy, kube-router).
+    Owner,
+    /// keepalived's checker verdict on a real server.
+    Health,
+    /// The weight keepalived gives a real server, beside the kernel's.
+    KeepalivedWeight,
 }
 
 pub const SERVICE_COLUMNS: [Column; 10] = [
@@ -60,13 +66,44 @@ pub const SERVER_COLUMNS: [Column; 13] = [
 ];
 
 impl Column {
-    /// Identity-like columns sort ascending first; counts and rates biggest first.
+    /// Identity-like columns sort ascending first (health: the dead first); counts and rates
+    /// biggest first.
     pub fn descending_first(self) -> bool {
         !matches!(
             self,
-            Column::Service | Column::Scheduler | Column::Address | Column::Forward
+            Column::Service
+                | Column::Scheduler
+                | Column::Address
+                | Column::Forward
+                | Column::Owner
+                | Column::Health
         )
     }
+}
+
+/// The services table's columns: the owner's after the scheduler once some service has one.
+pub fn service_columns(app: &App) -> Vec<Column> {
+    let mut columns = SERVICE_COLUMNS.to_vec();
+    if app.director.owners.any_owner() {
+        columns.insert(2, Column::Owner);
+    }
+    columns
+}
+
+/// The real servers table's columns: keepalived's health and weight after the kernel's weight
+/// once keepalived's view of some real server is known (two facts side by side, not merged).
+pub fn server_columns(app: &App) -> Vec<Column> {
+    let mut columns = SERVER_COLUMNS.to_vec();
+    if app.director.owners.any_health() {
+        columns.splice(3..3, [Column::KeepalivedWeight, Column::Health]);
+    }
+    columns
+}
+
+/// keepalived's health of real server `j` of service `i` of the snapshot, if known.
+pub fn health(app: &App, i: usize, j: usize) -> Option<&crate::owners::Health> {
+    let view = &app.director.owners.view;
+    view.services.get(i)?.dests.get(j)?.health.as_ref()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,6 +239,10 @@ pub fn rebuild(app: &mut App) {
             | Column::InBytes
             | Column::OutBytes => by_rate(spec.column, &rates[a], &rates[b]),
             Column::Service => Ordering::Equal,
+            Column::Owner => {
+                let owner = |i: usize| app.director.owners.view.services.get(i)?.owner;
+                owner(a).map(|o| o.name()).cmp(&owner(b).map(|o| o.name()))
+            }
             c => service_number(&services[a], c).cmp(&service_number(&services[b], c)),
         };
         let primary = if spec.descending {
@@ -275,6 +316,14 @@ pub fn rebuild_dests(app: &mut App) {
             Column::Active => x.active_conns.cmp(&y.active_conns),
             Column::Inactive => x.inact_conns.cmp(&y.inact_conns),
             Column::Persist => x.persist_conns.cmp(&y.persist_conns),
+            Column::Health => {
+                let h = |j| health(app, si, j).map(|h| (h.alive, h.failed_checkers == 0));
+                h(a).cmp(&h(b))
+            }
+            Column::KeepalivedWeight => {
+                let w = |j| health(app, si, j).map(|h| h.keepalived_weight);
+                w(a).cmp(&w(b))
+            }
             c => by_rate(c, &rates[a], &rates[b]),
         };
         let primary = if spec.descending {

@@ -50,7 +50,7 @@ pub struct ServiceView {
     pub dests: Vec<DestView>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct OwnersView {
     pub services: Vec<ServiceView>,
     pub drift: Vec<Drift>,

@@ -1,13 +1,14 @@
 //! The executor: carries out the effects of `update` that do work on a director or the disk
 //! (apply a change, run the doctor, plan and write the persist files, read the audit log, read
-//! connections) and reports each with the `Action` that `update` takes back. The event loop and
-//! the tests use it alike; what belongs to the loop (quit, interval, clear, suspend, the demo)
-//! stays there.
+//! connections, ask keepalived for its state) and reports each with the `Action` that `update`
+//! takes back. The event loop and the tests use it alike; what belongs to the loop (quit,
+//! interval, clear, suspend, the demo) stays there.
 
 use crate::backend::Backend;
 use crate::console::action::{Action, Effect};
 use crate::console::changes::Policy;
 use crate::operation::audit::read_last;
+use crate::owners::keepalived::reader::{DEFAULT_TIMEOUT, Reader};
 use crate::runtime::conn_source::ConnSource;
 use crate::setup;
 use std::rc::Rc;
@@ -103,6 +104,15 @@ impl Executor {
                 });
                 None
             }
+            // keepalived's dump, off the loop: the reader waits for its files without blocking
+            // (one request at a time: `update` asks only when none is in flight).
+            Effect::ReadKeepalived => {
+                let reports = self.reports.clone();
+                tokio::spawn(async move {
+                    let _ = reports.send(read_keepalived().await);
+                });
+                None
+            }
             other => self.quick(other),
         }
     }
@@ -134,6 +144,7 @@ impl Executor {
                     at: Instant::now(),
                 })
             }
+            Effect::ReadKeepalived => Some(read_keepalived().await),
             other => self.quick(other),
         }
     }
@@ -160,6 +171,15 @@ impl Executor {
         if let Some(previous) = self.conns_cancel.replace(cancel.clone()) {
             previous.store(true, Ordering::Relaxed);
         }
+    }
+}
+
+/// Asks the keepalived of this network namespace for its state and reads it.
+async fn read_keepalived() -> Action {
+    let result = Reader::new(None, DEFAULT_TIMEOUT).read().await;
+    Action::KeepalivedRead {
+        result: Box::new(result),
+        at: Instant::now(),
     }
 }
 

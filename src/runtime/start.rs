@@ -178,6 +178,8 @@ async fn console(options: Options) -> i32 {
         app.director.audit_path = Some(log.path().to_path_buf());
     }
     app.director.persist_dir = settings.persist_dir.clone();
+    // Only this host's IPVS as root can signal keepalived; never the demo.
+    app.director.owners.enabled = settings.keepalived && source == Source::Kernel;
     if !problems.is_empty() {
         app.flash_error(problems.join("\n"));
     }

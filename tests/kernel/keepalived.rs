@@ -61,3 +61,10 @@ fn keepalived_dump_files_from_the_lab() {
 fn keepalived_health_vrrp_owners_and_netns() {
     lab::check("keepalived.sh", "keepalived OK");
 }
+
+/// The console in tmux beside real keepalived: owner column, VRRP role, a dead real server on
+/// the keepalived page, and the guard before a weight change, the drift and the audit after it.
+#[test]
+fn keepalived_console() {
+    lab::check("keepalived_console.sh", "keepalived-console OK");
+}

@@ -16,6 +16,7 @@ mod event_loop;
 mod forms;
 mod host;
 mod operate;
+mod owners;
 mod persist;
 mod scale;
 mod screens;

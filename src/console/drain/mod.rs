@@ -52,6 +52,13 @@ pub fn start(app: &mut App, mut prompt: DrainPrompt) -> Vec<Effect> {
     };
     let what = prompt.validator();
     let (drain, ops) = Drain::start(what.service, &what.dest, deadline, app.now);
+    // A drain of an owned real server asks first, as any change does (see `guard`).
+    let change: Vec<Operation> = ops.iter().cloned().map(Into::into).collect();
+    app.stack.set_modal(Modal::Drain(prompt));
+    if crate::console::guard::stops(app, &change, None) {
+        return vec![];
+    }
+    app.stack.close_modal();
     app.flash(drain.status().description);
     app.director.drains.push(drain);
     submit(app, ops)

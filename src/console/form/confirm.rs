@@ -1,6 +1,7 @@
 //! The confirmation of a destructive change: the command(s) it stands for, and for the worst
 //! (flushing the table) a word the user must type before Enter applies.
 
+use crate::console::stale::Expected;
 use crate::operation::Operation;
 use tui_input::{Input, InputRequest};
 
@@ -10,6 +11,10 @@ pub struct Confirm {
     pub ops: Vec<Operation>,
     word: Option<&'static str>,
     input: Input,
+    /// The object as the operator saw it, for the stale check (a weight key's change).
+    pub expect: Option<Expected>,
+    /// A warning above the commands: what the object's owner will do with the change.
+    pub note: Option<String>,
 }
 
 impl Confirm {
@@ -24,7 +29,21 @@ impl Confirm {
             ops: ops.into_iter().map(Into::into).collect(),
             word,
             input: Input::default(),
+            expect: None,
+            note: None,
         }
+    }
+
+    /// Says `note` above the commands.
+    pub fn with_note(mut self, note: impl Into<String>) -> Confirm {
+        self.note = Some(note.into());
+        self
+    }
+
+    /// Applies only if the object is still as the operator saw it.
+    pub fn expecting(mut self, expect: Option<Expected>) -> Confirm {
+        self.expect = expect;
+        self
     }
 
     pub fn edit(&mut self, req: InputRequest) {

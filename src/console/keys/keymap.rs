@@ -33,10 +33,11 @@ pub enum Layer {
     WizardForm,
     WizardPlan,
     Persist,
+    Keepalived,
 }
 
 impl Layer {
-    const ALL: [(Layer, &'static str, &'static str); 20] = [
+    const ALL: [(Layer, &'static str, &'static str); 21] = [
         (Layer::Help, "help", "Help"),
         (Layer::Form, "form", "In a form"),
         (Layer::Confirm, "confirm", "Confirming a change"),
@@ -69,6 +70,7 @@ impl Layer {
         ),
         (Layer::WizardPlan, "wizard_plan", "Setup wizard: the plan"),
         (Layer::Persist, "persist", "Surviving a reboot (P)"),
+        (Layer::Keepalived, "keepalived", "keepalived (K)"),
     ];
 
     fn from_name(name: &str) -> Option<Layer> {

@@ -67,6 +67,7 @@ impl App {
             Page::Doctor(_) => return vec![Layer::Doctor],
             Page::Persist(_) => return vec![Layer::Persist],
             Page::Audit(_) => return vec![Layer::Log],
+            Page::Keepalived(_) => return vec![Layer::Keepalived],
         }
         let mut layers = Vec::new();
         if self.director.snapshot.is_some() {

@@ -72,6 +72,7 @@ pub fn movement(app: &mut App, c: Command) {
         Page::Host(_) => crate::console::panes::hostpanes::movement(app, c),
         Page::Doctor(_) => crate::console::panes::doctor::movement(app, c),
         Page::Persist(_) => crate::console::panes::persist::movement(app, c),
+        Page::Keepalived(_) => crate::console::panes::keepalived::movement(app, c),
     }
 }
 

@@ -8,7 +8,7 @@
 use crate::console::action::Command;
 use crate::console::app::{App, Focus};
 use crate::console::keys::Key;
-use crate::console::view::{Column, SERVER_COLUMNS, SERVICE_COLUMNS};
+use crate::console::view::{self, Column};
 use tui_input::{Input, InputRequest};
 
 /// The palette while open: what is typed and which matching entry is selected.
@@ -57,6 +57,9 @@ fn column_name(c: Column) -> &'static str {
         Column::Weight => "weight",
         Column::Thresholds => "thresholds",
         Column::Share => "share",
+        Column::Owner => "owner",
+        Column::Health => "health",
+        Column::KeepalivedWeight => "keepalived-weight",
     }
 }
 
@@ -123,9 +126,9 @@ pub fn entries(app: &App) -> Vec<Entry> {
     let mut out = Vec::new();
     let mut words = Vec::new();
     if offered(Command::SortNext) {
-        let (columns, table): (&[Column], &str) = match app.tables.focus {
-            Focus::Services => (&SERVICE_COLUMNS, "services"),
-            Focus::Servers => (&SERVER_COLUMNS, "real servers"),
+        let (columns, table) = match app.tables.focus {
+            Focus::Services => (view::service_columns(app), "services"),
+            Focus::Servers => (view::server_columns(app), "real servers"),
         };
         match arg {
             Some(arg) if word == "sort" => {

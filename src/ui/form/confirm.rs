@@ -16,7 +16,14 @@ const MAX_COMMANDS: usize = 8;
 
 pub fn draw_confirm(f: &mut Frame, area: Rect, confirm: &Confirm, theme: &Theme) {
     let width = usize::from(WIDTH.min(area.width.saturating_sub(4)).saturating_sub(2));
-    let mut lines = vec![Line::styled(" This runs:", theme.dim)];
+    let mut lines = Vec::new();
+    if let Some(note) = &confirm.note {
+        for text in wrap(note, width.saturating_sub(2)) {
+            lines.push(Line::styled(format!(" {text}"), theme.warning));
+        }
+        lines.push(Line::default());
+    }
+    lines.push(Line::styled(" This runs:", theme.dim));
     let commands = confirm.commands();
     for command in commands.iter().take(MAX_COMMANDS) {
         for (n, text) in wrap(command, width.saturating_sub(5))

@@ -1,6 +1,7 @@
 //! The header: which IPVS this is and how fresh the data is, why the view is read-only when it
 //! is, the totals (on one line when the window is wide, two otherwise), and a warning line while
-//! polling fails. The age of the table shows only when a poll is late.
+//! polling fails. The age of the table shows only when a poll is late. Where keepalived runs, a
+//! line with this director's VRRP roles and the age of keepalived's state (see `owners`).
 
 use crate::console::app::{App, Source};
 use crate::ipvs::label::service_conns;
@@ -44,7 +45,10 @@ pub fn height(app: &App, width: u16) -> u16 {
         }
         Some(_) => 2,
     };
-    1 + read_only_note(app, width).len() as u16 + totals + u16::from(warning(app).is_some())
+    1 + read_only_note(app, width).len() as u16
+        + totals
+        + u16::from(warning(app).is_some())
+        + u16::from(super::owners::freshness(app).is_some())
 }
 
 /// What needs saying loudly: polling fails while an older table is shown, or the kernel's
@@ -244,6 +248,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         y += 1;
     };
     put(f, line(first, area.width));
+    if let Some(owners) = super::owners::header_line(app, theme) {
+        put(f, owners);
+    }
     for note in read_only_note(app, area.width) {
         put(f, Line::styled(note, theme.dim));
     }

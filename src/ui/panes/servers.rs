@@ -1,7 +1,7 @@
 //! The real servers of the selected service, with their share of the service's traffic.
 
 use crate::console::app::{App, Focus};
-use crate::console::view::{Column, SERVER_COLUMNS};
+use crate::console::view::{self, Column};
 use crate::ipvs::label::{dest_label, service_label};
 use crate::ipvs::model::{Forward, TunnelCsum, TunnelType};
 use crate::ui::format;
@@ -27,6 +27,8 @@ pub fn spec(c: Column) -> (&'static str, bool, u8) {
         Column::InBytes => ("B/s in", true, 7),
         Column::OutBytes => ("B/s out", true, 8),
         Column::Share => ("share", true, 4),
+        Column::KeepalivedWeight => ("ka weight", true, 1),
+        Column::Health => ("health", false, 0),
         _ => ("", false, 13),
     }
 }
@@ -124,13 +126,15 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
         .map(|r| r.inpkts_per_s)
         .sum();
     let n = |v| format::number(v, app.exact);
+    let shown = view::server_columns(app);
     let rows = app.tables.dest_view[offset..end]
         .iter()
         .map(|&j| {
             let d = &service.dests[j];
             let c = &d.config;
             let rate = app.dest_rate(si, j);
-            let cells = SERVER_COLUMNS.iter().map(|col| match col {
+            let health = view::health(app, si, j);
+            let cells = shown.iter().map(|col| match col {
                 Column::Address => Line::from(format!(" {}", dest_label(d))),
                 Column::Forward => Line::from(forward(&c.forward)),
                 Column::Weight if app.drain_of(&service.config.key, c.key()).is_some() => {
@@ -149,6 +153,15 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
                     }
                     _ => Line::from("-"),
                 },
+                // keepalived's verdict and weight beside the kernel's: two facts, not merged.
+                Column::Health => match health {
+                    Some(h) if !h.alive => Line::styled(h.label(), theme.marker),
+                    Some(h) => Line::from(h.label()),
+                    None => Line::default(),
+                },
+                Column::KeepalivedWeight => {
+                    Line::from(health.map_or(String::new(), |h| h.keepalived_weight.to_string()))
+                }
                 c => table::rate_cell(*c, rate, app.exact).unwrap_or_default(),
             });
             RowData {
@@ -157,7 +170,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
             }
         })
         .collect();
-    let columns = table::column_specs(&SERVER_COLUMNS, spec, sort);
+    let columns = table::column_specs(&shown, spec, sort);
     let selected = app
         .tables
         .servers_nav

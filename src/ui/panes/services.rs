@@ -1,7 +1,7 @@
 //! The services table: one row per virtual service, only the visible rows built.
 
 use crate::console::app::{App, Focus};
-use crate::console::view::{Column, SERVICE_COLUMNS};
+use crate::console::view::{self, Column};
 use crate::ipvs::label::{service_conns, service_label};
 use crate::ipvs::model::Service;
 use crate::ui::format;
@@ -24,6 +24,7 @@ pub fn spec(c: Column) -> (&'static str, bool, u8) {
         Column::OutPkts => ("pkt/s out", true, 9),
         Column::InBytes => ("B/s in", true, 4),
         Column::OutBytes => ("B/s out", true, 5),
+        Column::Owner => ("owner", false, 2),
         _ => ("", false, 10),
     }
 }
@@ -125,6 +126,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
     );
     let end = (offset + usize::from(body.height)).min(app.tables.view.len());
     let n = |v| format::number(v, app.exact);
+    let shown = view::service_columns(app);
     let rows = app.tables.view[offset..end]
         .iter()
         .map(|&i| {
@@ -138,7 +140,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
             } else {
                 Span::raw(" ")
             };
-            let cells = SERVICE_COLUMNS.iter().map(|c| match c {
+            let cells = shown.iter().map(|c| match c {
                 Column::Service => Line::from(vec![
                     marker.clone(),
                     Span::raw(service_label(&s.config.key)),
@@ -152,6 +154,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
                 ),
                 Column::Active => Line::from(n(active as f64)),
                 Column::Inactive => Line::from(n(inactive as f64)),
+                Column::Owner => Line::from(
+                    app.director
+                        .owners
+                        .owner(&s.config.key)
+                        .map_or("", |o| o.name()),
+                ),
                 c => table::rate_cell(*c, rate, app.exact).unwrap_or_default(),
             });
             RowData {
@@ -160,7 +168,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
             }
         })
         .collect();
-    let columns = table::column_specs(&SERVICE_COLUMNS, spec, sort);
+    let columns = table::column_specs(&shown, spec, sort);
     let selected = app
         .tables
         .services_nav
