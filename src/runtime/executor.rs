@@ -6,7 +6,7 @@
 
 use crate::backend::Backend;
 use crate::console::action::{Action, Effect};
-use crate::console::changes::Policy;
+use crate::console::change::Policy;
 use crate::operation::audit::read_last;
 use crate::runtime::conn_source::ConnSource;
 use crate::setup;
@@ -197,7 +197,7 @@ async fn on_director(director: &dyn Backend, policy: &Policy, effect: Effect) ->
 mod tests {
     use super::*;
     use crate::backend::Sim;
-    use crate::console::changes::{Change, Origin};
+    use crate::console::change::{Change, Origin};
     use crate::host::MemoryHost;
     use crate::ipvs::args::parse_args;
     use crate::ipvs::sim::SimBackend;

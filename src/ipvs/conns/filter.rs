@@ -2,7 +2,7 @@
 //! fwm:N proto:tcp`. Terms with different keys must all match; terms with the same key are
 //! alternatives (`state:SYN_RECV state:ESTABLISHED` is either).
 
-use super::line::{self, Entry};
+use super::line::{self, ConnLine};
 use super::names::{self, State};
 use super::report::ServiceId;
 use super::row::Route;
@@ -228,7 +228,7 @@ impl Filter {
                 }))
     }
 
-    pub fn matches(&self, e: &Entry) -> bool {
+    pub fn matches(&self, e: &ConnLine) -> bool {
         let route = Route {
             proto: e.proto,
             virt: e.virt,

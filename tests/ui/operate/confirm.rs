@@ -128,9 +128,9 @@ fn read_only_offers_no_change_anywhere_and_refuses_one_anyway() {
     let effects = update(&mut rig.app, Action::Command(Command::Flush));
     assert!(effects.is_empty() && rig.app.stack.modal().is_none());
     assert!(rig.flash().starts_with("read-only"), "{}", rig.flash());
-    let change = changes::Change {
+    let change = change::Change {
         id: 99,
-        origin: changes::Origin::Key,
+        origin: change::Origin::Key,
         ops: vec![IpvsOp::Flush.into()],
         expect: None,
         undo_of: None,

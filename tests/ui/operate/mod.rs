@@ -6,7 +6,7 @@
 use crate::rig::Rig;
 use crossterm::event::KeyCode;
 use ipvs_tui::console::app::Modal;
-use ipvs_tui::console::changes;
+use ipvs_tui::console::change;
 use ipvs_tui::console::keys::keymap::Layer;
 use ipvs_tui::console::{Action, Command, Focus, update};
 use ipvs_tui::ipvs::{IpvsOp, rules};

@@ -131,7 +131,7 @@ fn read_only_has_no_wizard_and_applies_nothing() {
     assert!(rig.app.stack.modal().is_none());
     let effects = update(&mut rig.app, Action::Command(Command::Wizard));
     assert!(effects.is_empty() && rig.app.stack.modal().is_none());
-    assert_eq!(rig.flash(), changes::READ_ONLY);
+    assert_eq!(rig.flash(), change::READ_ONLY);
     for c in "1198.51.100.50\t\t\t\t\t\t\t10.0.0.11\n\n".chars() {
         rig.press(match c {
             '\n' => KeyCode::Enter,

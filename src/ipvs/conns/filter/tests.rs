@@ -2,7 +2,7 @@
 
 use super::*;
 
-fn entry(l: &str) -> Entry {
+fn entry(l: &str) -> ConnLine {
     line::parse_line(l.as_bytes()).unwrap()
 }
 

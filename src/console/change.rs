@@ -1,6 +1,6 @@
 //! A change the operator asked for, as plain data: its operations, who asked, what the operator
 //! saw; and what became of it. The runtime's executor applies it (re-read, stale check, all or
-//! nothing, audit: see `runtime::executor`) and reports the `Outcome` back to `update`.
+//! nothing, audit: see `runtime::executor`) and reports the `ChangeOutcome` back to `update`.
 
 use crate::console::stale::{Expected, Stale};
 use crate::ipvs::Error;
@@ -77,7 +77,7 @@ impl Failure {
 
 /// What became of a change.
 #[derive(Debug, Clone)]
-pub struct Outcome {
+pub struct ChangeOutcome {
     pub change: Change,
     /// The table and the host just before the change (None when they could not be read).
     pub before: Option<State>,
