@@ -16,7 +16,7 @@ use serde::Serialize;
 use thiserror::Error;
 
 pub use audited::AuditedOps;
-pub use plan::{PlanFailure, apply_plan, check_plan, undo_steps};
+pub use plan::{BadStep, PlanFailure, StepError, apply_plan, check_plan, undo_steps};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]

@@ -24,7 +24,10 @@ pub async fn run(
         eprintln!("ipvs-tui: {message}");
         Failure::Reported(EXIT_USAGE)
     };
-    let role = role.map(Role::parse).transpose().map_err(usage)?;
+    let role = role
+        .map(Role::parse)
+        .transpose()
+        .map_err(|e| usage(e.to_string()))?;
     let addr = |field: &str, text: Option<&str>| {
         text.map(|t| {
             t.parse().map_err(|_| {

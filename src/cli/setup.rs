@@ -7,7 +7,9 @@ use crate::backend::{Backend, Kernel, Part, confine};
 use crate::ipvs::Error;
 use crate::ipvs::model::Snapshot;
 use crate::operation::audit::{AuditLog, Context, Source};
-use crate::operation::{AuditedOps, Operation, PlanFailure, State, apply_plan, check_plan};
+use crate::operation::{
+    AuditedOps, BadStep, Operation, PlanFailure, State, apply_plan, check_plan,
+};
 use crate::setup::gather::Ask;
 use crate::setup::{Plan, plan, plan_operations};
 use std::path::Path;
@@ -98,7 +100,7 @@ pub async fn read_system(ipvs_required: bool) -> Result<(Option<Kernel>, State),
 
 /// Every step against the parsers' rules and the state followed in memory, before any change.
 pub fn check_steps(before: &State, ops: &[Operation]) -> Result<(), Failure> {
-    check_plan(before, ops).map_err(|(step, e)| {
+    check_plan(before, ops).map_err(|BadStep { step, reason: e }| {
         eprintln!(
             "ipvs-tui: step {} of {}: {}: {e}; nothing was changed",
             step + 1,

@@ -1,9 +1,9 @@
 //! What can happen to the console (actions) and what the console asks of the world (effects).
 
-use super::changes::{Change, Outcome as ChangeOutcome};
+use super::change::{Change, ChangeOutcome};
 use crate::console::panes::conns::ConnsRequest;
 use crate::ipvs::Error;
-use crate::ipvs::conns::Outcome;
+use crate::ipvs::conns::ReadSummary;
 use crate::ipvs::model::Snapshot;
 use crate::operation::audit::Tail;
 use crate::owners::keepalived::reader::{KeepalivedState, ReadError};
@@ -217,7 +217,7 @@ pub enum Action {
     /// A connection read came back: read `id`, which took `took` and ended at `at`.
     ConnsRead {
         id: u64,
-        result: Result<Box<Outcome>, crate::ipvs::conns::ReadError>,
+        result: Result<Box<ReadSummary>, crate::ipvs::conns::ReadError>,
         took: Duration,
         at: Instant,
     },

@@ -6,7 +6,7 @@
 //! applies changes through it), since console state is pure data that tests build by hand.
 
 use super::app::{Source, UndoStep};
-use super::changes::Change;
+use super::change::Change;
 use super::drain::machine::Drain;
 use super::owners::Known;
 use crate::host::HostState;

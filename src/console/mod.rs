@@ -8,7 +8,7 @@
 
 pub mod action;
 pub mod app;
-pub mod changes;
+pub mod change;
 pub mod director;
 pub mod drain;
 pub mod form;

@@ -3,7 +3,7 @@
 
 use super::action::{Command, Effect};
 use super::app::{App, Focus, Modal, UndoStep};
-use super::changes::{Change, Failure, Origin, Outcome};
+use super::change::{Change, ChangeOutcome, Failure, Origin};
 use super::drain;
 use super::form::{Confirm, Form, Seen};
 use crate::console::stale::Expected;
@@ -145,7 +145,7 @@ pub fn edit(app: &mut App, req: InputRequest) {
 }
 
 /// A change came back: close what asked for it, or show why it failed where the operator looks.
-pub fn applied(app: &mut App, outcome: Outcome) {
+pub fn applied(app: &mut App, outcome: ChangeOutcome) {
     if app
         .director
         .in_flight
@@ -225,7 +225,7 @@ pub fn applied(app: &mut App, outcome: Outcome) {
 }
 
 /// The change stands even when the audit log could not be written; the operator must know.
-fn audit_problem(app: &mut App, outcome: &Outcome) {
+fn audit_problem(app: &mut App, outcome: &ChangeOutcome) {
     if let Some(problem) = &outcome.audit_problem {
         app.flash_error(format!("audit log {problem}"));
     }

@@ -5,7 +5,7 @@ use super::action::{Action, Command, Effect};
 use super::app::{
     App, AuditView, FLASH_ERROR_FOR, FLASH_FOR, Focus, INTERVALS, Modal, Nav, Source,
 };
-use super::changes::READ_ONLY;
+use super::change::READ_ONLY;
 use super::drain;
 use super::operate;
 use super::stack::{Overlay, Page};

@@ -14,15 +14,35 @@ pub struct PlanFailure {
     pub rollback_errors: Vec<(Operation, OperationError)>,
 }
 
+/// The first step of a plan that cannot apply here: its index and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("step {step}: {reason}")]
+pub struct BadStep {
+    pub step: usize,
+    #[source]
+    pub reason: StepError,
+}
+
+/// Why a step was refused before anything was touched.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StepError {
+    /// Against the parsers' rules.
+    #[error(transparent)]
+    Invalid(#[from] crate::ipvs::parse::ParseError),
+    /// Against the state the steps before it leave.
+    #[error(transparent)]
+    State(#[from] OperationError),
+}
+
 /// Checks every step against the parsers' rules and against `before` followed in memory (an
 /// interface that does not exist, an address already bound, a service that is not there...),
 /// without touching anything. The first bad step: its index and why.
-pub fn check_plan(before: &State, steps: &[Operation]) -> Result<(), (usize, String)> {
+pub fn check_plan(before: &State, steps: &[Operation]) -> Result<(), BadStep> {
     let mut state = before.clone();
-    for (i, op) in steps.iter().enumerate() {
-        op.validate().map_err(|e| (i, e.to_string()))?;
-        op.apply_in_memory(&mut state)
-            .map_err(|e| (i, e.to_string()))?;
+    for (step, op) in steps.iter().enumerate() {
+        let bad = |reason: StepError| BadStep { step, reason };
+        op.validate().map_err(|e| bad(e.into()))?;
+        op.apply_in_memory(&mut state).map_err(|e| bad(e.into()))?;
     }
     Ok(())
 }
@@ -201,6 +221,9 @@ mod tests {
 
     #[test]
     fn check_plan_finds_the_first_bad_step_without_applying() {
+        let check_plan = |before: &State, steps: &[Operation]| {
+            check_plan(before, steps).map_err(|b| (b.step, b.reason.to_string()))
+        };
         let before = State::new(Snapshot::default(), host());
         assert_eq!(check_plan(&before, &nat_director()), Ok(()));
         let mut plan = nat_director();

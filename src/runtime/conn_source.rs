@@ -4,7 +4,7 @@
 
 use crate::console::panes::conns::ConnsRequest;
 use crate::ipvs::conns::reader::stream;
-use crate::ipvs::conns::{Collector, IP_VS_CONN, Outcome, ReadError, read_path_async};
+use crate::ipvs::conns::{Collector, IP_VS_CONN, ReadError, ReadSummary, read_path_async};
 use crate::ipvs::error::SharedError;
 use crate::ipvs::sim::SimBackend;
 use futures::FutureExt;
@@ -28,7 +28,7 @@ impl Default for ConnSource {
 
 impl ConnSource {
     /// The read `req` asks for, to run on any task.
-    pub fn read(&self, req: &ConnsRequest) -> BoxFuture<'static, Result<Outcome, ReadError>> {
+    pub fn read(&self, req: &ConnsRequest) -> BoxFuture<'static, Result<ReadSummary, ReadError>> {
         let ConnsRequest {
             filter,
             limits,
@@ -48,7 +48,7 @@ impl ConnSource {
                         let mut collector = Collector::new(filter, limits);
                         let cancelled = stream(text.as_bytes(), &mut collector, &progress, &cancel)
                             .map_err(|e| ReadError::Sim(Arc::new(e)))?;
-                        Ok(Outcome {
+                        Ok(ReadSummary {
                             table: collector.finish(),
                             cancelled,
                         })

@@ -6,7 +6,7 @@
 
 use crate::backend::Backend;
 use crate::console::action::{Action, Effect};
-use crate::console::changes::Policy;
+use crate::console::change::Policy;
 use crate::operation::audit::read_last;
 use crate::owners::keepalived::reader::{DEFAULT_TIMEOUT, Reader};
 use crate::runtime::conn_source::ConnSource;
@@ -218,7 +218,7 @@ async fn on_director(director: &dyn Backend, policy: &Policy, effect: Effect) ->
 /// One line per read of the connection table: how long, whether cancelled, or why it failed.
 fn log_conns(
     id: u64,
-    result: &Result<crate::ipvs::conns::Outcome, crate::ipvs::conns::ReadError>,
+    result: &Result<crate::ipvs::conns::ReadSummary, crate::ipvs::conns::ReadError>,
     took: std::time::Duration,
 ) {
     let took_ms = took.as_millis() as u64;
@@ -235,7 +235,7 @@ fn log_conns(
 mod tests {
     use super::*;
     use crate::backend::Sim;
-    use crate::console::changes::{Change, Origin};
+    use crate::console::change::{Change, Origin};
     use crate::host::MemoryHost;
     use crate::ipvs::args::parse_args;
     use crate::ipvs::sim::SimBackend;

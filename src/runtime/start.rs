@@ -5,7 +5,7 @@ use crate::backend::{Backend, Kernel, ReadOnly, Sim};
 use crate::config;
 use crate::config::settings::Settings;
 use crate::console::app::{App, DEFAULT_INTERVAL, Source};
-use crate::console::changes::Policy;
+use crate::console::change::Policy;
 use crate::console::keys::keymap::Keymap;
 use crate::host::{self, MemoryHost};
 use crate::ipvs::Error;

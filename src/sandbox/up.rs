@@ -159,7 +159,7 @@ async fn run_plan(toml: &str) -> Result<Vec<Operation>, String> {
     };
     let ops = plan_operations(&plan, &host, &table).map_err(words)?;
     let before = State::new(table, host);
-    check_plan(&before, &ops).map_err(|(i, e)| format!("{}: {e}", ops[i].to_command()))?;
+    check_plan(&before, &ops).map_err(|b| format!("{}: {}", ops[b.step].to_command(), b.reason))?;
     apply_plan(&kernel, before, &ops)
         .await
         .map_err(|f| format!("{}: {}", ops[f.step].to_command(), f.error))?;

@@ -37,14 +37,11 @@ impl Role {
     }
 
     /// A role by its name; the error lists every name allowed.
-    pub fn parse(text: &str) -> Result<Role, String> {
+    pub fn parse(text: &str) -> Result<Role, UnknownRole> {
         Role::ALL
             .into_iter()
             .find(|r| r.name() == text)
-            .ok_or_else(|| {
-                let names: Vec<&str> = Role::ALL.iter().map(|r| r.name()).collect();
-                format!("role \"{text}\": must be one of {}", names.join(", "))
-            })
+            .ok_or_else(|| UnknownRole(text.to_string()))
     }
 
     pub fn is_director(self) -> bool {
@@ -54,6 +51,11 @@ impl Role {
         )
     }
 }
+
+/// A role name that is none of [`Role::ALL`]; the message lists every name allowed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("role \"{0}\": must be one of {names}", names = Role::ALL.map(Role::name).join(", "))]
+pub struct UnknownRole(pub String);
 
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

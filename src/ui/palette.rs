@@ -1,7 +1,7 @@
 //! The `:` command palette on screen: the prompt on the footer's first line and the matching
 //! commands in a box just above it, the selected one highlighted like a selected table row.
 
-use crate::console::keys::palette::{Entry, Palette};
+use crate::console::keys::palette::{Palette, PaletteItem};
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -13,7 +13,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 const MAX_ROWS: usize = 10;
 const PROMPT: &str = " :";
 
-pub fn draw(f: &mut Frame, footer: Rect, p: &Palette, entries: &[Entry], theme: &Theme) {
+pub fn draw(f: &mut Frame, footer: Rect, p: &Palette, entries: &[PaletteItem], theme: &Theme) {
     let prompt_area = Rect {
         height: 1,
         ..footer

@@ -124,7 +124,7 @@ fn simulator_table_parses() {
 }
 
 /// One line in the kernel's exact format (ip_vs_conn_seq_show).
-fn kernel_line(e: &conns::Entry) -> String {
+fn kernel_line(e: &conns::ConnLine) -> String {
     fn addr(a: IpAddr) -> String {
         match a {
             IpAddr::V4(v4) => format!("{:08X}", u32::from(v4)),
@@ -157,7 +157,7 @@ fn any_addr() -> impl Strategy<Value = IpAddr> {
     ]
 }
 
-fn any_entry() -> impl Strategy<Value = conns::Entry> {
+fn any_entry() -> impl Strategy<Value = conns::ConnLine> {
     let proto = prop_oneof![Just(0u8), Just(6), Just(17), Just(132), any::<u8>()];
     let state = (0..conns::names::STATE_COUNT).prop_map(|i| conns::State::from_index(i).unwrap());
     (
@@ -172,7 +172,7 @@ fn any_entry() -> impl Strategy<Value = conns::Entry> {
         any::<u32>(),
     )
         .prop_map(
-            |(proto, client, cport, virt, vport, dest, dport, state, expires)| conns::Entry {
+            |(proto, client, cport, virt, vport, dest, dport, state, expires)| conns::ConnLine {
                 proto,
                 client,
                 cport,

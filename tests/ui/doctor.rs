@@ -182,9 +182,9 @@ fn the_poller_reads_the_host_now_and_then_and_after_a_host_change() {
         let op = host::parse::sysctl_assignment("net.ipv4.ip_forward=0").unwrap();
         assert!(
             executor
-                .start(Effect::Apply(changes::Change {
+                .start(Effect::Apply(change::Change {
                     id: 1,
-                    origin: changes::Origin::Key,
+                    origin: change::Origin::Key,
                     ops: vec![op.into()],
                     expect: None,
                     undo_of: None,

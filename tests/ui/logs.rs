@@ -3,7 +3,7 @@
 //! and the rollback), as the JSON lines the file gets.
 
 use crate::rig::*;
-use ipvs_tui::console::changes::{Change, Origin};
+use ipvs_tui::console::change::{Change, Origin};
 use ipvs_tui::ipvs::args::parse_args;
 use ipvs_tui::runtime::poller::Poller;
 use std::io;

@@ -10,7 +10,7 @@ pub use crate::keys::keys;
 pub use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 pub use ipvs_tui::backend::{Backend, Sim};
 pub use ipvs_tui::console::app::{Modal, Screen};
-pub use ipvs_tui::console::changes::{self, Policy};
+pub use ipvs_tui::console::change::{self, Policy};
 pub use ipvs_tui::console::keys::input::action_for;
 pub use ipvs_tui::console::keys::keymap::Layer;
 pub use ipvs_tui::console::panes::hostpanes::rows;

@@ -6,7 +6,7 @@ pub mod prompt;
 
 use crate::console::action::Effect;
 use crate::console::app::{App, Focus, Modal, UndoStep};
-use crate::console::changes::{Change, Origin, Outcome};
+use crate::console::change::{Change, ChangeOutcome, Origin};
 use crate::console::drain::machine::{Drain, DrainPhase};
 use crate::console::form::Seen;
 use crate::ipvs::IpvsOp;
@@ -85,7 +85,7 @@ pub fn observe(app: &mut App, table: &Snapshot, at: Instant) -> Vec<Effect> {
 
 /// The outcome of a drain's change: done, or stopped with the reason. A drain is one change for
 /// undo: while it runs, `u` cancels it; once the real server is removed, `u` adds it back.
-pub fn applied(app: &mut App, outcome: &Outcome) {
+pub fn applied(app: &mut App, outcome: &ChangeOutcome) {
     let op = &outcome.change.ops;
     let Some(drain) = app.director.drains.iter_mut().find(|d| {
         op.iter()

@@ -172,8 +172,9 @@ impl Keymap {
                 }
                 let mut keys = Vec::new();
                 for t in &texts {
-                    let key = Key::parse(t)
-                        .map_err(|m| ConfigError::at(text, Some(raw.on.span().start), m))?;
+                    let key = Key::parse(t).map_err(|m| {
+                        ConfigError::at(text, Some(raw.on.span().start), m.to_string())
+                    })?;
                     if bindings.iter().any(|b| b.keys.contains(&key)) || keys.contains(&key) {
                         return Err(ConfigError::at(
                             text,

@@ -67,7 +67,7 @@ impl Key {
 
     /// Parses the keymap file's form: modifiers `ctrl-` and `alt-`, then a character, a named
     /// key or f1..f12. The error says what is allowed.
-    pub fn parse(text: &str) -> Result<Key, String> {
+    pub fn parse(text: &str) -> Result<Key, UnknownKey> {
         let mut rest = text;
         let (mut ctrl, mut alt) = (false, false);
         loop {
@@ -100,15 +100,7 @@ impl Key {
                     (Some(code), _) => code,
                     (None, Some(n)) => KeyCode::F(n),
                     _ => {
-                        return Err(format!(
-                            "unknown key \"{text}\": use one character, f1..f12, or one of {}, \
-                             optionally after ctrl- or alt-",
-                            NAMED
-                                .iter()
-                                .map(|(n, _, _)| *n)
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ));
+                        return Err(UnknownKey(text.to_string()));
                     }
                 }
             }
@@ -116,6 +108,14 @@ impl Key {
         Ok(Key { code, ctrl, alt })
     }
 }
+
+/// A key name the keymap file cannot take; the message says what is allowed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown key \"{0}\": use one character, f1..f12, or one of {names}, optionally after ctrl- or alt-",
+    names = NAMED.iter().map(|(n, _, _)| *n).collect::<Vec<_>>().join(", ")
+)]
+pub struct UnknownKey(pub String);
 
 impl fmt::Display for Key {
     /// How help and the hint bar show the key: `Ctrl-L`, `PgDn`, `?`.
@@ -161,6 +161,7 @@ mod tests {
         assert!(
             Key::parse("f13")
                 .unwrap_err()
+                .to_string()
                 .contains("unknown key \"f13\"")
         );
         assert!(Key::parse("").is_err());

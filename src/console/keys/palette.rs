@@ -32,7 +32,7 @@ pub enum Run {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
+pub struct PaletteItem {
     pub name: String,
     pub key: Option<Key>,
     pub desc: String,
@@ -72,8 +72,8 @@ fn drives_palette(c: Command) -> bool {
 }
 
 /// Every command available now, once each, with the key of its most specific binding.
-fn commands(app: &App) -> Vec<Entry> {
-    let mut out: Vec<Entry> = Vec::new();
+fn commands(app: &App) -> Vec<PaletteItem> {
+    let mut out: Vec<PaletteItem> = Vec::new();
     for layer in app.base_layers() {
         for b in app.keymap.bindings(layer) {
             if drives_palette(b.command)
@@ -82,7 +82,7 @@ fn commands(app: &App) -> Vec<Entry> {
             {
                 continue;
             }
-            out.push(Entry {
+            out.push(PaletteItem {
                 name: b.command.name().to_string(),
                 key: b.keys.first().copied(),
                 desc: b.desc.clone(),
@@ -112,7 +112,7 @@ fn score(query: &str, name: &str, desc: &str) -> Option<u8> {
 }
 
 /// The entries matching what is typed, best first.
-pub fn entries(app: &App) -> Vec<Entry> {
+pub fn entries(app: &App) -> Vec<PaletteItem> {
     let Some(palette) = app.stack.palette() else {
         return Vec::new();
     };
@@ -138,14 +138,14 @@ pub fn entries(app: &App) -> Vec<Entry> {
                     .filter_map(|&c| score(&arg, column_name(c), "").map(|s| (s, c)))
                     .collect();
                 matched.sort_by_key(|(s, _)| *s);
-                out.extend(matched.into_iter().map(|(_, c)| Entry {
+                out.extend(matched.into_iter().map(|(_, c)| PaletteItem {
                     name: format!("sort {}", column_name(c)),
                     key: None,
                     desc: format!("Sort the {table} by {}", column_name(c)),
                     run: Run::Sort(c),
                 }));
             }
-            _ => words.push(Entry {
+            _ => words.push(PaletteItem {
                 name: "sort <column>".into(),
                 key: None,
                 desc: format!("Sort the {table} by a column"),
@@ -155,13 +155,13 @@ pub fn entries(app: &App) -> Vec<Entry> {
     }
     if offered(Command::Filter) {
         match arg {
-            Some(arg) if word == "filter" && !arg.is_empty() => out.push(Entry {
+            Some(arg) if word == "filter" && !arg.is_empty() => out.push(PaletteItem {
                 name: format!("filter {arg}"),
                 key: None,
                 desc: "Show only the services matching these words".into(),
                 run: Run::Filter(arg.to_string()),
             }),
-            _ => words.push(Entry {
+            _ => words.push(PaletteItem {
                 name: "filter <text>".into(),
                 key: None,
                 desc: "Set the filter to these words".into(),
@@ -186,7 +186,7 @@ pub fn entries(app: &App) -> Vec<Entry> {
 
 impl App {
     /// The palette's entries matching what is typed, best first (none while it is closed).
-    pub fn palette_entries(&self) -> Vec<Entry> {
+    pub fn palette_entries(&self) -> Vec<PaletteItem> {
         entries(self)
     }
 }
@@ -214,7 +214,7 @@ pub fn step(app: &mut App, delta: isize) {
     }
 }
 
-fn selected(app: &App) -> Option<Entry> {
+fn selected(app: &App) -> Option<PaletteItem> {
     let p = app.stack.palette()?;
     entries(app).into_iter().nth(p.selected)
 }

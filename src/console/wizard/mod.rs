@@ -8,7 +8,7 @@ pub mod words;
 
 use super::action::{Command, Effect};
 use super::app::{App, Modal, Nav};
-use super::changes::{Failure, Origin, Outcome};
+use super::change::{ChangeOutcome, Failure, Origin};
 use crate::console::form::Seen;
 use crate::console::keys::keymap::Layer;
 use crate::console::panes::doctor::DoctorView;
@@ -261,7 +261,7 @@ fn seen(app: &App) -> Seen<'_> {
 
 /// How the wizard's change ended: its id, and on failure why, and whether everything applied
 /// before the failing step was undone. None: not the wizard's change.
-pub fn outcome_of(o: &Outcome) -> Option<(u64, Option<(String, bool)>)> {
+pub fn outcome_of(o: &ChangeOutcome) -> Option<(u64, Option<(String, bool)>)> {
     let failure = o.result.as_ref().err().map(|f| {
         (
             f.message(&o.change.ops),

@@ -2,7 +2,7 @@
 //! at fixed offsets with addresses kept as numbers (`%08X %04X %08X %04X %08X %04X %-11s %7u`
 //! after the protocol). Anything else goes to [`super::line`]'s general parser.
 
-use super::line::{Entry, HEX, decimal};
+use super::line::{ConnLine, HEX, decimal};
 use super::names::{self, State};
 use std::net::IpAddr;
 
@@ -21,8 +21,8 @@ pub struct V4Line {
 }
 
 impl V4Line {
-    pub fn entry(&self) -> Entry {
-        Entry {
+    pub fn entry(&self) -> ConnLine {
+        ConnLine {
             proto: self.proto,
             client: IpAddr::V4(self.client.into()),
             cport: self.cport,

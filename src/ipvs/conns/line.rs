@@ -11,12 +11,12 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// One connection entry or persistence template, as the line states it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Entry {
+pub struct ConnLine {
     /// IP protocol number (0 = `IP`, a fwmark service's template).
     pub proto: u8,
     pub client: IpAddr,
     pub cport: u16,
-    /// The virtual address; for a fwmark template, the mark (see [`Entry::fwmark`]).
+    /// The virtual address; for a fwmark template, the mark (see [`ConnLine::fwmark`]).
     pub virt: IpAddr,
     pub vport: u16,
     pub dest: IpAddr,
@@ -28,7 +28,7 @@ pub struct Entry {
     pub pe: bool,
 }
 
-impl Entry {
+impl ConnLine {
     /// A persistence template: protocol `IP` (fwmark), or client port 0 with a template state
     /// (`NONE`/`ASSURED`; a UDP entry always says `UDP`, a TCP entry is never from port 0).
     pub fn is_template(&self) -> bool {
@@ -78,7 +78,7 @@ pub enum Malformed {
 }
 
 /// Parses one line (without its newline; a trailing `\r` or spaces are ignored).
-pub fn parse_line(line: &[u8]) -> Result<Entry, Malformed> {
+pub fn parse_line(line: &[u8]) -> Result<ConnLine, Malformed> {
     match fixed::fixed_ipv4(line) {
         Some(e) => Ok(e.entry()),
         None => parse_fields(line),
@@ -86,7 +86,7 @@ pub fn parse_line(line: &[u8]) -> Result<Entry, Malformed> {
 }
 
 /// Any spacing, any address form, PE data; says what is wrong.
-pub(super) fn parse_fields(line: &[u8]) -> Result<Entry, Malformed> {
+pub(super) fn parse_fields(line: &[u8]) -> Result<ConnLine, Malformed> {
     // Field boundaries, found in one pass (this is the hot loop of a million-line read).
     let mut f: [&[u8]; 11] = [&[]; 11];
     let mut n = 0;
@@ -113,7 +113,7 @@ pub(super) fn parse_fields(line: &[u8]) -> Result<Entry, Malformed> {
         return Err(Malformed::Fields(n));
     }
     let proto = names::proto_from_bytes(f[0]).ok_or(Malformed::Protocol)?;
-    Ok(Entry {
+    Ok(ConnLine {
         proto,
         client: addr(f[1]).ok_or(Malformed::Address("client"))?,
         cport: port(f[2]).ok_or(Malformed::Port("client"))?,

@@ -13,9 +13,9 @@ pub mod row;
 pub mod table;
 
 pub use filter::{Filter, FilterError};
-pub use line::{Entry, Malformed, parse_line};
+pub use line::{ConnLine, Malformed, parse_line};
 pub use names::State;
-pub use reader::{IP_VS_CONN, Outcome, Progress, ReadError, read_path, read_path_async};
+pub use reader::{IP_VS_CONN, Progress, ReadError, ReadSummary, read_path, read_path_async};
 pub use report::{ConnView, Group, GroupBy, ServiceId, SortBy};
 pub use row::{Route, Row};
 pub use table::{Collector, ConnTable, Counts, Limits};

@@ -38,7 +38,7 @@ impl Progress {
 
 /// How a read ended.
 #[derive(Debug, Clone)]
-pub struct Outcome {
+pub struct ReadSummary {
     pub table: ConnTable,
     /// Stopped by the cancel flag: the table covers the lines read until then.
     pub cancelled: bool,
@@ -123,7 +123,7 @@ pub fn read_path(
     limits: Limits,
     progress: &Progress,
     cancel: &AtomicBool,
-) -> Result<Outcome, ReadError> {
+) -> Result<ReadSummary, ReadError> {
     let io_err = |source| ReadError::Io {
         path: path.display().to_string(),
         source: Arc::new(source),
@@ -135,7 +135,7 @@ pub fn read_path(
         let file = std::fs::File::open(path).map_err(io_err)?;
         stream(file, &mut collector, progress, cancel).map_err(io_err)?
     };
-    Ok(Outcome {
+    Ok(ReadSummary {
         table: collector.finish(),
         cancelled,
     })
@@ -149,7 +149,7 @@ pub async fn read_path_async(
     limits: Limits,
     progress: Arc<Progress>,
     cancel: Arc<AtomicBool>,
-) -> Result<Outcome, ReadError> {
+) -> Result<ReadSummary, ReadError> {
     tokio::task::spawn_blocking(move || read_path(&path, filter, limits, &progress, &cancel))
         .await
         .map_err(|e| ReadError::Task(SharedError::new(e)))?

@@ -5,7 +5,7 @@
 use super::clients::TopClients;
 use super::filter::Filter;
 use super::fixed;
-use super::line::{self, Entry};
+use super::line::{self, ConnLine};
 use super::names::{STATE_COUNT, State};
 use super::row::{Route, Row};
 use foldhash::fast::FixedState;
@@ -180,7 +180,7 @@ impl Collector {
         );
     }
 
-    fn entry(&mut self, e: &Entry) {
+    fn entry(&mut self, e: &ConnLine) {
         let id = self.route_id(Route {
             proto: e.proto,
             virt: e.virt,

@@ -272,7 +272,8 @@ fn traffic(
         return Ok(t);
     };
     if let Some(c) = &r.clients {
-        let pool = ClientPool::parse(c.get_ref()).map_err(|e| cx.err(c, "clients", e))?;
+        let pool =
+            ClientPool::parse(c.get_ref()).map_err(|e| cx.err(c, "clients", e.to_string()))?;
         if pool.family() != key.family() {
             return Err(cx.err(
                 c,

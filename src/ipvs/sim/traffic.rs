@@ -34,14 +34,18 @@ pub(super) struct ClientPool {
     hosts: u64,
 }
 
+/// A client pool that is not a network of the right form.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("\"{0}\" must be a network such as 203.0.113.0/24 or 2001:db8:c::/64")]
+pub struct BadClientPool(pub String);
+
 /// The most distinct clients one pool offers.
 const MAX_CLIENTS: u64 = 1 << 20;
 
 impl ClientPool {
     /// `203.0.113.0/24`, `2001:db8:c::/64`.
-    pub fn parse(text: &str) -> Result<ClientPool, String> {
-        let bad =
-            || format!("\"{text}\" must be a network such as 203.0.113.0/24 or 2001:db8:c::/64");
+    pub fn parse(text: &str) -> Result<ClientPool, BadClientPool> {
+        let bad = || BadClientPool(text.to_string());
         let (addr, len) = text.split_once('/').ok_or_else(bad)?;
         let addr: IpAddr = addr.parse().map_err(|_| bad())?;
         let len: u32 = len.parse().map_err(|_| bad())?;

@@ -19,7 +19,7 @@ pub enum Source {
 /// Whether the backend accepted the change; the reason is in [`Entry::error`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Outcome {
+pub enum AuditResult {
     Ok,
     Failed,
 }
@@ -41,7 +41,7 @@ pub struct Entry {
     /// The command this change undid, for an undo.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub undo_of: Option<String>,
-    pub result: Outcome,
+    pub result: AuditResult,
     /// Why the change failed, in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -94,9 +94,9 @@ impl Entry {
             command,
             undo_of: context.undo_of.clone(),
             result: if result.is_ok() {
-                Outcome::Ok
+                AuditResult::Ok
             } else {
-                Outcome::Failed
+                AuditResult::Failed
             },
             error: result.err().map(|e| e.to_string()),
             before,
@@ -105,6 +105,6 @@ impl Entry {
     }
 
     pub fn is_ok(&self) -> bool {
-        self.result == Outcome::Ok
+        self.result == AuditResult::Ok
     }
 }

@@ -8,7 +8,7 @@ mod read;
 mod tests;
 
 pub use before::before_lines;
-pub use entry::{Entry, Outcome, Source};
+pub use entry::{AuditResult, Entry, Source};
 pub use read::{Tail, read_last};
 
 use crate::ipvs::model::Snapshot;

@@ -2,14 +2,14 @@
 //! nothing (reverse rollback), record every step in the audit log, and report back.
 
 use crate::backend::Backend;
-use crate::console::changes::{Change, Failure, Outcome, Policy, READ_ONLY};
+use crate::console::change::{Change, ChangeOutcome, Failure, Policy, READ_ONLY};
 use crate::host::HostState;
 use crate::ipvs::Error;
 use crate::operation::{AuditedOps, Operation, State, apply_plan};
 
 /// Applies `change` to `director` as `policy` says, and says what became of it.
-pub async fn execute(director: &dyn Backend, change: Change, policy: &Policy) -> Outcome {
-    let outcome = |before, result, audit_problem| Outcome {
+pub async fn execute(director: &dyn Backend, change: Change, policy: &Policy) -> ChangeOutcome {
+    let outcome = |before, result, audit_problem| ChangeOutcome {
         change: change.clone(),
         before,
         result,
@@ -92,7 +92,7 @@ pub async fn execute(director: &dyn Backend, change: Change, policy: &Policy) ->
 mod tests {
     use super::*;
     use crate::backend::Sim;
-    use crate::console::changes::Origin;
+    use crate::console::change::Origin;
     use crate::console::stale::Expected;
     use crate::host::MemoryHost;
     use crate::ipvs::IpvsOp;
@@ -115,7 +115,7 @@ mod tests {
         }
     }
 
-    fn run(sim: &Sim, c: Change, policy: &Policy) -> Outcome {
+    fn run(sim: &Sim, c: Change, policy: &Policy) -> ChangeOutcome {
         futures::executor::block_on(execute(sim, c, policy))
     }
 

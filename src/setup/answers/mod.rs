@@ -89,7 +89,7 @@ impl Question {
 
 /// One entry of the real-server answer, `ADDR[:PORT][ WEIGHT]` (IPv6 with a port: `[ADDR]:PORT`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry<'a> {
+pub struct ServerEntry<'a> {
     pub address: &'a str,
     pub port: Option<&'a str>,
     pub weight: Option<&'a str>,
@@ -97,7 +97,7 @@ pub struct Entry<'a> {
 
 /// The entries of a comma-separated real-server answer; empty entries are skipped. What follows
 /// the first space is the weight, as typed, for the plan parser to judge.
-pub fn entries(text: &str) -> Vec<Entry<'_>> {
+pub fn entries(text: &str) -> Vec<ServerEntry<'_>> {
     text.split(',')
         .map(str::trim)
         .filter(|e| !e.is_empty())
@@ -105,7 +105,7 @@ pub fn entries(text: &str) -> Vec<Entry<'_>> {
         .collect()
 }
 
-fn entry(text: &str) -> Entry<'_> {
+fn entry(text: &str) -> ServerEntry<'_> {
     let (target, weight) = match text.split_once(char::is_whitespace) {
         Some((t, w)) => (t, Some(w.trim())),
         None => (text, None),
@@ -120,7 +120,7 @@ fn entry(text: &str) -> Entry<'_> {
     } else {
         (target, None)
     };
-    Entry {
+    ServerEntry {
         address,
         port,
         weight,

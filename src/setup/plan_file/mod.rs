@@ -140,7 +140,7 @@ impl Plan {
         let role = match Role::parse(raw.role.get_ref()) {
             Ok(role) => Some(role),
             Err(message) => {
-                r.error(raw.role.span().start, message);
+                r.error(raw.role.span().start, message.to_string());
                 None
             }
         };

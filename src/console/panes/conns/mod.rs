@@ -12,7 +12,7 @@ use crate::console::action::{Command, Effect};
 use crate::console::app::App;
 use crate::console::stack::Page;
 use crate::ipvs::conns::filter::persistence_masks;
-use crate::ipvs::conns::{Filter, Limits, Outcome, Progress};
+use crate::ipvs::conns::{Filter, Limits, Progress, ReadSummary};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
@@ -66,7 +66,7 @@ pub fn read(app: &mut App) -> Vec<Effect> {
 pub fn done(
     app: &mut App,
     id: u64,
-    result: Result<Box<Outcome>, crate::ipvs::conns::ReadError>,
+    result: Result<Box<ReadSummary>, crate::ipvs::conns::ReadError>,
     took: Duration,
     at: Instant,
 ) {
@@ -79,7 +79,7 @@ pub fn done(
     };
     let cancelled = match result {
         Ok(outcome) => {
-            let Outcome {
+            let ReadSummary {
                 mut table,
                 cancelled,
             } = *outcome;

@@ -1,0 +1,199 @@
+//! Objects recreated, vanished and summed; the kernel source; histories; stale timestamps.
+
+use super::*;
+
+#[test]
+fn a_recreated_service_or_readded_server_starts_fresh() {
+    let (t0, mut tr) = (Instant::now(), RateTracker::default());
+    let big = |t: f64| kernel_style(t, 0.5, LOAD, false);
+    for n in 0..10 {
+        let t = n as f64;
+        tr.observe(
+            at(t0, t),
+            &snap(vec![service(80, big(t), vec![dest(2, big(t), 1, 0)])]),
+        );
+    }
+    assert!(tr.service_rate(&svc_key(80), RateSource::Own).is_some());
+    // Deleted and added again between two polls: lower counters, not a negative rate.
+    let fresh = stats([1, 3, 3, 180, 180], [0; 5]);
+    tr.observe(
+        at(t0, 10.0),
+        &snap(vec![service(80, fresh, vec![dest(2, fresh, 1, 0)])]),
+    );
+    assert_eq!(tr.service_rate(&svc_key(80), RateSource::Own), None);
+    assert_eq!(tr.dest_rate(&dest_key(80, 2), RateSource::Own), None);
+    // Deleted for one poll, then back with counters from an old trash entry: a stranger.
+    tr.observe(at(t0, 11.0), &snap(vec![]));
+    tr.observe(at(t0, 12.0), &snap(vec![service(80, big(12.0), vec![])]));
+    assert_eq!(tr.service_rate(&svc_key(80), RateSource::Own), None);
+    assert!(
+        tr.service_history(&svc_key(80), RateSource::Own)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn vanished_objects_are_forgotten() {
+    let (t0, mut tr) = (Instant::now(), RateTracker::default());
+    let s = stats([1; 5], [1; 5]);
+    tr.observe(
+        t0,
+        &snap(vec![
+            service(80, s, vec![dest(2, s, 0, 0), dest(3, s, 0, 0)]),
+            service(81, s, vec![]),
+        ]),
+    );
+    assert_eq!((tr.services.len(), tr.dests.len()), (2, 2));
+    tr.observe(
+        at(t0, 1.0),
+        &snap(vec![service(80, s, vec![dest(3, s, 0, 0)])]),
+    );
+    assert_eq!((tr.services.len(), tr.dests.len()), (1, 1));
+    assert!(
+        tr.dest_history(&dest_key(80, 2), RateSource::Kernel)
+            .is_none()
+    );
+    assert!(tr.service_rate(&svc_key(81), RateSource::Kernel).is_none());
+    assert!(tr.dest_rate(&dest_key(80, 3), RateSource::Kernel).is_some());
+    tr.observe(at(t0, 2.0), &snap(vec![]));
+    assert_eq!((tr.services.len(), tr.dests.len()), (0, 0));
+    assert_eq!(tr.total_rate(RateSource::Kernel), None);
+}
+
+#[test]
+fn kernel_source_passes_the_estimator_through() {
+    let (t0, mut tr) = (Instant::now(), RateTracker::default());
+    let key = svc_key(80);
+    tr.observe(
+        t0,
+        &snap(vec![service(
+            80,
+            stats([100; 5], [7, 300, 200, 40_000, 30_000]),
+            vec![],
+        )]),
+    );
+    let k = tr.service_rate(&key, RateSource::Kernel).unwrap();
+    assert_eq!(
+        k,
+        Rate {
+            conns_per_s: 7.0,
+            inpkts_per_s: 300.0,
+            outpkts_per_s: 200.0,
+            inbytes_per_s: 40_000.0,
+            outbytes_per_s: 30_000.0,
+            window: KERNEL_WINDOW
+        }
+    );
+    assert_eq!(tr.service_rate(&key, RateSource::Own), None);
+    // A repeated value (no pass since) is not a new sample; a new pass is.
+    tr.observe(
+        at(t0, 1.0),
+        &snap(vec![service(
+            80,
+            stats([100; 5], [7, 300, 200, 40_000, 30_000]),
+            vec![],
+        )]),
+    );
+    tr.observe(
+        at(t0, 2.0),
+        &snap(vec![service(
+            80,
+            stats([120; 5], [8, 310, 200, 41_000, 30_000]),
+            vec![],
+        )]),
+    );
+    let h: Vec<Sample> = tr
+        .service_history(&key, RateSource::Kernel)
+        .unwrap()
+        .iter()
+        .copied()
+        .collect();
+    assert_eq!(
+        h,
+        [
+            Sample {
+                conns_per_s: 7.0,
+                packets_per_s: 500.0,
+                bytes_per_s: 70_000.0
+            },
+            Sample {
+                conns_per_s: 8.0,
+                packets_per_s: 510.0,
+                bytes_per_s: 71_000.0
+            }
+        ]
+    );
+}
+
+#[test]
+fn totals_sum_the_services() {
+    let (t0, mut tr) = (Instant::now(), RateTracker::default());
+    let half = LOAD.map(|v| v / 2.0);
+    for n in 0..12 {
+        let t = n as f64;
+        let svcs = vec![
+            service(80, kernel_style(t, 0.3, LOAD, true), vec![]),
+            service(81, kernel_style(t, 1.1, half, true), vec![]),
+        ];
+        tr.observe(at(t0, t), &snap(svcs));
+    }
+    for source in [RateSource::Own, RateSource::Kernel] {
+        assert_rate(&tr.total_rate(source).unwrap(), LOAD.map(|v| v * 1.5), 1e-9);
+        // Polled every second, the header gets one point per period.
+        assert_eq!(
+            tr.total_history(source).len(),
+            if source == RateSource::Own { 5 } else { 6 },
+            "{source:?}"
+        );
+    }
+}
+
+#[test]
+fn histories_keep_their_capacity() {
+    let (t0, mut tr) = (Instant::now(), RateTracker::new(5));
+    for n in 0..50 {
+        let t = n as f64;
+        // The load doubles at 40 s; the kernel's rates here just count the polls, to see their order.
+        let p = kernel_style(t, 0.5, [2.0; 5], false).conns as f64 / 2.0;
+        let c = LOAD.map(|v| (v * p.min(40.0) + 2.0 * v * (p - 40.0).max(0.0)).round() as u64);
+        let s = stats(c, [n; 5]);
+        tr.observe(
+            at(t0, t),
+            &snap(vec![service(80, s, vec![dest(2, s, 0, 0)])]),
+        );
+    }
+    for source in [RateSource::Own, RateSource::Kernel] {
+        let h = tr.dest_history(&dest_key(80, 2), source).unwrap();
+        assert_eq!((h.len(), h.capacity()), (5, 5));
+        assert_eq!(tr.total_history(source).len(), 5);
+    }
+    // Oldest first, the older ones gone: the pass at 40.5 s saw 1.5 s of the old load and 0.5 s of the new.
+    let own: Vec<f32> = tr
+        .service_history(&svc_key(80), RateSource::Own)
+        .unwrap()
+        .iter()
+        .map(|s| s.conns_per_s)
+        .collect();
+    assert_eq!(own, [62.5, 100.0, 100.0, 100.0, 100.0]);
+    let kernel: Vec<f32> = tr
+        .dest_history(&dest_key(80, 2), RateSource::Kernel)
+        .unwrap()
+        .iter()
+        .map(|s| s.conns_per_s)
+        .collect();
+    assert_eq!(kernel, [45.0, 46.0, 47.0, 48.0, 49.0]);
+    assert_eq!(RateTracker::new(0).capacity, 1);
+}
+
+#[test]
+fn stale_or_repeated_timestamps_are_ignored() {
+    let (t0, mut tr) = (Instant::now(), RateTracker::default());
+    tr.observe(
+        at(t0, 5.0),
+        &snap(vec![service(80, stats([1; 5], [0; 5]), vec![])]),
+    );
+    tr.observe(at(t0, 5.0), &snap(vec![]));
+    tr.observe(at(t0, 1.0), &snap(vec![]));
+    assert!(tr.service_rate(&svc_key(80), RateSource::Kernel).is_some());
+}
