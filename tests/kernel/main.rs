@@ -17,5 +17,6 @@ mod host;
 mod ipvsadm;
 mod keepalived;
 mod poll;
+mod restore;
 mod setup;
 mod smoke;
