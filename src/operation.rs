@@ -11,7 +11,7 @@ use crate::ipvs::model::Snapshot;
 use crate::ipvs::netlink::errno;
 use crate::ipvs::parse::Parsed;
 use crate::ipvs::{self, IpvsOp, table};
-use crate::operation::audit::{AuditLog, Context};
+use crate::operation::audit::{AuditLog, Context, Entry};
 use serde::Serialize;
 use thiserror::Error;
 
@@ -130,8 +130,19 @@ pub fn record(
     before: &State,
     context: &Context,
 ) -> std::io::Result<()> {
+    log.append(&entry(op, result, before, context))
+}
+
+/// The audit entry [`record`] appends, for writing many at once ([`AuditLog::append_all`]).
+pub fn entry(
+    op: &Operation,
+    result: &Result<(), OperationError>,
+    before: &State,
+    context: &Context,
+) -> Entry {
+    let now = jiff::Timestamp::now();
     match op {
-        Operation::Ipvs(ipvs_op) => log.record(ipvs_op, result, &before.table, context),
+        Operation::Ipvs(ipvs_op) => Entry::new(ipvs_op, result, &before.table, context, now),
         Operation::Host(host_op) => {
             // HostOp holds only strings, numbers and addresses: it always serialises.
             let value = serde_json::to_value(host_op).unwrap_or(serde_json::Value::Null);
@@ -139,12 +150,13 @@ pub fn record(
                 .as_ref()
                 .map_err(|e| e as &dyn std::fmt::Display)
                 .copied();
-            log.record_change(
+            Entry::of_change(
                 host_op.to_command(),
                 value,
                 result,
                 host_op.before_lines(&before.host),
                 context,
+                now,
             )
         }
     }

@@ -114,6 +114,37 @@ impl Backend for Kernel {
         })
     }
 
+    fn apply_batch<'a>(
+        &'a self,
+        ops: &'a [Operation],
+    ) -> Reply<'a, Vec<std::result::Result<(), OperationError>>> {
+        Box::pin(async move {
+            // The IPVS changes at the front go in netlink batches; a host change goes alone.
+            let ipvs: Vec<&crate::ipvs::IpvsOp> = ops
+                .iter()
+                .map_while(|op| match op {
+                    Operation::Ipvs(op) => Some(op),
+                    Operation::Host(_) => None,
+                })
+                .collect();
+            if ipvs.is_empty() {
+                return match ops.first() {
+                    Some(op) => vec![self.apply(op).await],
+                    None => Vec::new(),
+                };
+            }
+            match self.table().await {
+                Ok(table) => table
+                    .apply_batch(&ipvs)
+                    .await
+                    .into_iter()
+                    .map(|r| r.map_err(Into::into))
+                    .collect(),
+                Err(e) => vec![Err(e.into())],
+            }
+        })
+    }
+
     fn is_live(&self) -> bool {
         true
     }

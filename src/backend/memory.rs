@@ -13,6 +13,9 @@ use std::sync::Mutex;
 pub struct Memory {
     table: Mutex<Snapshot>,
     host: MemoryHost,
+    /// Changes per batch when it behaves as the kernel does with netlink batches (tries every
+    /// change of a batch, past a failure); 0: one at a time, up to the first failure.
+    batch: usize,
 }
 
 impl Memory {
@@ -20,6 +23,16 @@ impl Memory {
         Memory {
             table: Mutex::new(state.table),
             host: MemoryHost::new(state.host),
+            batch: 0,
+        }
+    }
+
+    /// As `new`, but `apply_batch` goes as the kernel does through a netlink batch: `size`
+    /// changes at a time, each tried whatever became of the ones before it.
+    pub fn with_batches(state: State, size: usize) -> Memory {
+        Memory {
+            batch: size,
+            ..Memory::new(state)
         }
     }
 
@@ -55,6 +68,24 @@ impl Backend for Memory {
                 }
                 Operation::Host(op) => Ok(self.host.apply(op).await?),
             }
+        })
+    }
+
+    fn apply_batch<'a>(
+        &'a self,
+        ops: &'a [Operation],
+    ) -> Reply<'a, Vec<std::result::Result<(), OperationError>>> {
+        Box::pin(async move {
+            let mut results = Vec::new();
+            for op in ops {
+                let result = self.apply(op).await;
+                let failed = result.is_err();
+                results.push(result);
+                if (self.batch == 0 && failed) || results.len() == self.batch {
+                    break;
+                }
+            }
+            results
         })
     }
 }

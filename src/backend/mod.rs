@@ -45,6 +45,29 @@ pub trait Backend {
     fn host(&self) -> Reply<'_, Result<HostState, HostError>>;
     /// Applies one change, to IPVS or to the host. On error nothing of this change is left applied.
     fn apply<'a>(&'a self, op: &'a Operation) -> Reply<'a, Result<(), OperationError>>;
+    /// Applies `ops` in order, as many at once as the director can (the kernel takes hundreds
+    /// of IPVS changes in one netlink datagram). The result of each operation tried, in order,
+    /// at least one if `ops` is not empty; those past the returned length were not tried. Ok:
+    /// applied; Err: nothing of it applied. After a failure a director may have tried a few more
+    /// (a netlink batch is tried to its end): their results say which of them took effect.
+    /// By default: one `apply` at a time, up to the first failure.
+    fn apply_batch<'a>(
+        &'a self,
+        ops: &'a [Operation],
+    ) -> Reply<'a, Vec<Result<(), OperationError>>> {
+        Box::pin(async move {
+            let mut results = Vec::new();
+            for op in ops {
+                let result = self.apply(op).await;
+                let failed = result.is_err();
+                results.push(result);
+                if failed {
+                    break;
+                }
+            }
+            results
+        })
+    }
     /// This machine, not a stand-in: what it reaches (real servers, the firewall) is real too.
     fn is_live(&self) -> bool {
         false
@@ -64,6 +87,12 @@ impl<B: Backend + ?Sized> Backend for &B {
     fn apply<'a>(&'a self, op: &'a Operation) -> Reply<'a, Result<(), OperationError>> {
         (**self).apply(op)
     }
+    fn apply_batch<'a>(
+        &'a self,
+        ops: &'a [Operation],
+    ) -> Reply<'a, Vec<Result<(), OperationError>>> {
+        (**self).apply_batch(ops)
+    }
     fn is_live(&self) -> bool {
         (**self).is_live()
     }
@@ -81,6 +110,12 @@ impl<B: Backend + ?Sized> Backend for Rc<B> {
     }
     fn apply<'a>(&'a self, op: &'a Operation) -> Reply<'a, Result<(), OperationError>> {
         (**self).apply(op)
+    }
+    fn apply_batch<'a>(
+        &'a self,
+        ops: &'a [Operation],
+    ) -> Reply<'a, Vec<Result<(), OperationError>>> {
+        (**self).apply_batch(ops)
     }
     fn is_live(&self) -> bool {
         (**self).is_live()

@@ -32,6 +32,7 @@ pub async fn run(file: Option<&Path>, log: &AuditLog) -> Result<(), Failure> {
     confine(&ops, Part::Ipvs)?;
     let kernel = Kernel::connect().await?;
     let state = State::new(kernel.snapshot().await?, HostState::default());
+    let saved_before = rules::save(&state.table);
     let target = AuditedOps::new(&kernel, log, Context::current(Source::Cli), state.clone());
     let result = apply_plan(&target, state, &ops).await;
     super::commands::warn_problem(target.problem());
@@ -40,10 +41,13 @@ pub async fn run(file: Option<&Path>, log: &AuditLog) -> Result<(), Failure> {
         Err(failure) => {
             let Rule { line, op } = &rules[failure.step];
             eprintln!("{name}:{line}: {}: {}", op.to_command(), failure.error);
-            if failure.rollback_errors.is_empty() {
+            // Read back, not assumed: the table must be the one this command started from.
+            let now = kernel.snapshot().await.map(|t| rules::save(&t));
+            let back = now.as_ref().is_ok_and(|now| *now == saved_before);
+            if failure.rollback_errors.is_empty() && back {
                 eprintln!(
-                    "ipvs-tui: undid the {} change(s) before line {line}; the table is as it was",
-                    failure.step
+                    "ipvs-tui: undid the changes applied before line {line} (and those tried \
+                     after it in the same batch); the table is as it was"
                 );
             } else {
                 eprintln!(
@@ -51,6 +55,15 @@ pub async fn run(file: Option<&Path>, log: &AuditLog) -> Result<(), Failure> {
                 );
                 for (op, e) in &failure.rollback_errors {
                     eprintln!("  {}: {e}", op.to_command());
+                }
+                match now {
+                    Ok(_) if !back => eprintln!(
+                        "  the table read back differs from the one before; the audit log {} \
+                         has every change made",
+                        log.path().display()
+                    ),
+                    Ok(_) => {}
+                    Err(e) => eprintln!("  the table could not be read again: {e}"),
                 }
             }
             Err(Failure::Reported(EXIT_FAILED))

@@ -5,6 +5,7 @@
 //! service's port), so a file ipvsadm accepts means the same change here.
 
 use super::model::*;
+use super::names;
 use super::op::IpvsOp;
 use super::parse::{self, ParseError, Parsed};
 use scan::{Command, Seen, check_allowed, scan};
@@ -126,7 +127,12 @@ fn service_key(seen: &Seen) -> Parsed<Option<ServiceKey>> {
                     "is only for fwmark services; an address-based service takes its family from the address",
                 ));
             }
-            return parse::service_addr(protocol, text).map(Some);
+            let (addr, port) = names::addr_port("virtual service", text, Some(protocol))?;
+            return Ok(Some(ServiceKey::Addr {
+                protocol,
+                addr,
+                port: port.unwrap_or(0),
+            }));
         }
     }
     match seen.value("fwmark-service") {
@@ -204,7 +210,7 @@ fn dest_addr(service: &ServiceKey, seen: &Seen, cmd: Command) -> Parsed<(IpAddr,
             ),
         )
     })?;
-    let (addr, port) = parse::addr_port("real server", text)?;
+    let (addr, port) = names::addr_port("real server", text, service.protocol())?;
     Ok((addr, port.unwrap_or(service.port())))
 }
 

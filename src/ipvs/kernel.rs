@@ -14,6 +14,7 @@ use tokio::sync::Mutex;
 /// After IPVS was found missing, how long before trying again (each try runs modprobe).
 pub const RECONNECT_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 
+mod batch;
 mod dump;
 mod poll;
 

@@ -8,6 +8,7 @@ pub mod kernel;
 pub mod label;
 pub mod listing;
 pub mod model;
+pub mod names;
 pub mod netlink;
 pub mod op;
 pub mod parse;

@@ -2,7 +2,7 @@
 //! state as it stood just before each one. A log that cannot be written never stops a change:
 //! the first problem is kept for the caller to report (a warning on stderr, a line in the console).
 
-use super::{Operation, OperationError, State, record};
+use super::{Operation, OperationError, State, entry, record};
 use crate::backend::{Backend, Reply};
 use crate::host::{HostError, HostState};
 use crate::ipvs::model::{ServiceKey, Snapshot};
@@ -62,6 +62,31 @@ impl<A: Backend> Backend for AuditedOps<'_, A> {
                 let _ = op.apply_in_memory(&mut self.state.borrow_mut());
             }
             result
+        })
+    }
+
+    fn apply_batch<'a>(
+        &'a self,
+        ops: &'a [Operation],
+    ) -> Reply<'a, Vec<Result<(), OperationError>>> {
+        Box::pin(async move {
+            let results = self.inner.apply_batch(ops).await;
+            // Each entry against the state just before it: the results are in the order the
+            // changes were tried, and only the successful ones moved the state on.
+            let mut entries = Vec::with_capacity(results.len());
+            let mut state = self.state.borrow_mut();
+            for (op, result) in ops.iter().zip(&results) {
+                entries.push(entry(op, result, &state, &self.context));
+                if result.is_ok() {
+                    let _ = op.apply_in_memory(&mut state);
+                }
+            }
+            if let Err(e) = self.log.append_all(&entries) {
+                self.problem.borrow_mut().get_or_insert_with(|| {
+                    format!("{} not written: {e}", self.log.path().display())
+                });
+            }
+            results
         })
     }
 

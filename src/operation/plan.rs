@@ -49,6 +49,14 @@ pub fn check_plan(before: &State, steps: &[Operation]) -> Result<(), BadStep> {
 
 /// Applies `steps` to `target`, starting from `before` (freshly read). Inverses come from an
 /// in-memory copy of the state that follows each step, so nothing is re-read between steps.
+///
+/// Steps go to the target in batches ([`Backend::apply_batch`]). When step k of a batch fails,
+/// the kernel has still tried the rest of that batch: some of the steps after k may have taken
+/// effect. The results say exactly which, in the order they were tried, and a failed change
+/// changes nothing, so the state is the one the successful steps make, applied in order. The
+/// in-memory copy follows that same sequence (skipping the failed steps), each inverse is taken
+/// against the state just before its own step, and every successful step, before k and after
+/// it, is undone in reverse. Nothing after k is left applied, and k is the step reported.
 pub async fn apply_plan<B: Backend + ?Sized>(
     target: &B,
     before: State,
@@ -56,10 +64,38 @@ pub async fn apply_plan<B: Backend + ?Sized>(
 ) -> Result<(), PlanFailure> {
     let mut state = before;
     let mut undo: Vec<Vec<Operation>> = Vec::new();
-    for (step, op) in steps.iter().enumerate() {
-        let inverse = op.inverse(&state);
-        if let Err(error) = target.apply(op).await {
-            log_failed(step, op, &state, &error);
+    let mut done = 0;
+    while done < steps.len() {
+        let mut results = target.apply_batch(&steps[done..]).await;
+        if results.is_empty() {
+            // A director that tried nothing: try the next step alone.
+            results.push(target.apply(&steps[done]).await);
+        }
+        let mut failure = None;
+        for (i, result) in results.iter().enumerate() {
+            let op = &steps[done + i];
+            match result {
+                Ok(()) => {
+                    // Zeroing cannot be undone, and that is fine: counters are not configuration.
+                    undo.push(op.inverse(&state).unwrap_or_default());
+                    // The system accepted the step, so the in-memory copy does too. The object
+                    // before is read only when logging (the state is the whole table).
+                    let logging = tracing::enabled!(tracing::Level::DEBUG);
+                    let before = logging.then(|| op.before_lines(&state));
+                    let _ = op.apply_in_memory(&mut state);
+                    if let Some(before) = before {
+                        let (command, after) = (op.to_command(), op.before_lines(&state));
+                        let step = done + i;
+                        tracing::debug!(step, command, ?before, ?after, result = "ok", "change");
+                    }
+                }
+                Err(error) => {
+                    log_failed(done + i, op, &state, error);
+                    failure.get_or_insert_with(|| (done + i, error.clone()));
+                }
+            }
+        }
+        if let Some((step, error)) = failure {
             let rollback_errors = roll_back(target, undo).await;
             return Err(PlanFailure {
                 step,
@@ -67,17 +103,7 @@ pub async fn apply_plan<B: Backend + ?Sized>(
                 rollback_errors,
             });
         }
-        // Zeroing cannot be undone, and that is fine: counters are not configuration.
-        undo.push(inverse.unwrap_or_default());
-        // The system accepted the step, so the in-memory copy does too.
-        // The object before, read only when logging (the state is the whole table).
-        let logging = tracing::enabled!(tracing::Level::DEBUG);
-        let before = logging.then(|| op.before_lines(&state));
-        let _ = op.apply_in_memory(&mut state);
-        if let Some(before) = before {
-            let (command, after) = (op.to_command(), op.before_lines(&state));
-            tracing::debug!(step, command, ?before, ?after, result = "ok", "change");
-        }
+        done += results.len();
     }
     Ok(())
 }
@@ -108,19 +134,26 @@ async fn roll_back<B: Backend + ?Sized>(
     target: &B,
     undo: Vec<Vec<Operation>>,
 ) -> Vec<(Operation, OperationError)> {
+    let ops: Vec<Operation> = undo.into_iter().rev().flatten().collect();
     let mut errors = Vec::new();
-    for ops in undo.into_iter().rev() {
-        for op in ops {
-            let result = target.apply(&op).await;
-            let command = op.to_command();
-            match &result {
+    let mut done = 0;
+    // Every undo step is tried, past failures too: the more of the state is back, the better.
+    while done < ops.len() {
+        let mut results = target.apply_batch(&ops[done..]).await;
+        if results.is_empty() {
+            results.push(target.apply(&ops[done]).await);
+        }
+        for (i, result) in results.iter().enumerate() {
+            let command = ops[done + i].to_command();
+            match result {
                 Ok(()) => tracing::debug!(command, result = "ok", "rollback"),
                 Err(e) => tracing::warn!(command, error = %e, "rollback failed"),
             }
             if let Err(e) = result {
-                errors.push((op, e));
+                errors.push((ops[done + i].clone(), e.clone()));
             }
         }
+        done += results.len();
     }
     errors
 }
@@ -195,6 +228,49 @@ mod tests {
             failure.rollback_errors
         );
         assert_eq!(system.state(), State::new(Snapshot::default(), host()));
+    }
+
+    #[test]
+    fn a_failure_inside_a_batch_undoes_the_steps_after_it_too() {
+        // Step 2 fails; the kernel still tries 3 to 5 of the same batch, and they take effect:
+        // a real server added to the service, the service deleted, then added again another way.
+        let plan = [
+            "-A -t 192.0.2.1:80 -s rr",
+            "-a -t 192.0.2.1:80 -r 10.0.0.1:80 -m",
+            "-A -t 192.0.2.1:80 -s rr",
+            "-a -t 192.0.2.1:80 -r 10.0.0.2:80 -g -w 3",
+            "-D -t 192.0.2.1:80",
+            "-A -t 192.0.2.1:80 -s wlc",
+            "-a -t 192.0.2.1:80 -r 10.0.0.3:80 -m",
+        ]
+        .map(ipvs);
+        let before = State::new(Snapshot::default(), host());
+        for size in [1, 3, 4, 6, 100] {
+            let system = Memory::with_batches(before.clone(), size);
+            let failure = futures::executor::block_on(apply_plan(&system, before.clone(), &plan))
+                .unwrap_err();
+            assert_eq!(failure.step, 2, "batches of {size}");
+            assert!(
+                failure.error.to_string().contains("exists"),
+                "{}",
+                failure.error
+            );
+            assert!(
+                failure.rollback_errors.is_empty(),
+                "{:?}",
+                failure.rollback_errors
+            );
+            assert_eq!(system.state(), before, "batches of {size}");
+        }
+        // Without a failure, batches of any size make what one step at a time makes.
+        let good: Vec<Operation> = plan[..2].iter().chain(&plan[3..]).cloned().collect();
+        let one_by_one = Memory::new(before.clone());
+        futures::executor::block_on(apply_plan(&one_by_one, before.clone(), &good)).unwrap();
+        for size in [1, 2, 5, 100] {
+            let system = Memory::with_batches(before.clone(), size);
+            futures::executor::block_on(apply_plan(&system, before.clone(), &good)).unwrap();
+            assert_eq!(system.state(), one_by_one.state(), "batches of {size}");
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod host;
 mod ipvsadm;
 mod keepalived;
 mod poll;
+mod restore;
 mod sandbox;
 mod setup;
 mod smoke;

@@ -5,7 +5,8 @@
 //! 1,000 services, a thousand exchanges a poll. Through the async socket each took five or
 //! more syscalls (sends, reads until EAGAIN, epoll waits) and a trip through channels between
 //! tasks; in user-mode Linux every syscall is a ptrace round trip, which made it most of the
-//! console's CPU. Changes keep going through the async socket: they are few.
+//! console's CPU. Single changes keep going through the async socket; many at once (a rules
+//! file) go here in batches (see `changes`).
 
 use super::message::{FAMILY_VERSION, IpvsMessage};
 use netlink_packet_core::{Emitable, ParseableParametrized};
@@ -13,6 +14,9 @@ use netlink_packet_generic::GenlHeader;
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::time::Duration;
+
+mod changes;
+pub use changes::MAX_PER_SEND;
 
 const NLMSG_HDRLEN: usize = 16;
 const GENL_HDRLEN: usize = 4;
@@ -39,6 +43,8 @@ pub struct DumpSocket {
     seq: u32,
     request: Vec<u8>,
     buffers: Vec<u8>,
+    /// How many acks the receive buffer holds (see `changes`); 0 until first asked.
+    ack_room: usize,
 }
 
 fn last_error() -> DumpError {
@@ -88,6 +94,7 @@ impl DumpSocket {
                 seq: 0,
                 request: Vec::with_capacity(256),
                 buffers: vec![0; BATCH * DATAGRAM],
+                ack_room: 0,
             })
         }
     }
@@ -127,19 +134,32 @@ impl DumpSocket {
     }
 
     fn send(&mut self, msg: &IpvsMessage, dump: bool) -> Result<(), DumpError> {
-        let payload = msg.buffer_len();
-        let len = NLMSG_HDRLEN + GENL_HDRLEN + payload;
         let flags = (libc::NLM_F_REQUEST | if dump { libc::NLM_F_DUMP } else { 0 }) as u16;
         self.request.clear();
+        self.frame(msg, flags, self.seq);
+        self.send_request()
+    }
+
+    /// Appends `msg` to the request buffer as one netlink message.
+    fn frame(&mut self, msg: &IpvsMessage, flags: u16, seq: u32) {
+        let payload = msg.buffer_len();
+        let len = NLMSG_HDRLEN + GENL_HDRLEN + payload;
+        let start = self.request.len();
         self.request.extend_from_slice(&(len as u32).to_ne_bytes());
         self.request.extend_from_slice(&self.family.to_ne_bytes());
         self.request.extend_from_slice(&flags.to_ne_bytes());
-        self.request.extend_from_slice(&self.seq.to_ne_bytes());
+        self.request.extend_from_slice(&seq.to_ne_bytes());
         self.request.extend_from_slice(&0u32.to_ne_bytes());
         self.request
             .extend_from_slice(&[msg.cmd, FAMILY_VERSION, 0, 0]);
-        self.request.resize(len, 0);
-        msg.emit(&mut self.request[NLMSG_HDRLEN + GENL_HDRLEN..]);
+        self.request.resize(start + len, 0);
+        msg.emit(&mut self.request[start + NLMSG_HDRLEN + GENL_HDRLEN..]);
+        // The next message starts 4-byte aligned.
+        self.request.resize((start + len).next_multiple_of(4), 0);
+    }
+
+    /// Sends the request buffer, one or many messages, in one `sendto`.
+    fn send_request(&mut self) -> Result<(), DumpError> {
         // SAFETY: sockaddr_nl is plain integers, for which all-zero bytes are a valid value (the
         // kernel's own address: pid 0, no groups).
         let mut kernel: libc::sockaddr_nl = unsafe { std::mem::zeroed() };
@@ -166,32 +186,49 @@ impl DumpSocket {
     }
 
     /// Waits for at least one datagram and takes up to BATCH that are already there; returns
-    /// their lengths.
+    /// their lengths. Datagram i is at `i * DATAGRAM` in `buffers`.
     fn receive(&mut self) -> Result<Vec<usize>, DumpError> {
+        self.receive_into(BATCH, DATAGRAM)
+    }
+
+    /// As `receive`, for up to `slots` datagrams of at most `size` bytes each (datagram i at
+    /// `i * size` in `buffers`); `slots * size` must not exceed the buffers' length.
+    fn receive_into(&mut self, slots: usize, size: usize) -> Result<Vec<usize>, DumpError> {
+        assert!(
+            slots * size <= self.buffers.len(),
+            "receive buffers too small"
+        );
         let base = self.buffers.as_mut_ptr();
-        let mut iovecs: [libc::iovec; BATCH] = std::array::from_fn(|i| libc::iovec {
-            // SAFETY: `buffers` is BATCH * DATAGRAM bytes and i < BATCH, so the offset stays
-            // inside it; each iovec is a distinct DATAGRAM-sized part of it.
-            iov_base: unsafe { base.add(i * DATAGRAM) }.cast(),
-            iov_len: DATAGRAM,
-        });
-        // SAFETY: mmsghdr is integers and raw pointers, for which all-zero bytes are valid (null
-        // pointers, zero lengths); each is then pointed at its own iovec, alive for the call.
-        let mut headers: [libc::mmsghdr; BATCH] = unsafe { std::mem::zeroed() };
-        for (h, iov) in headers.iter_mut().zip(iovecs.iter_mut()) {
-            h.msg_hdr.msg_iov = iov;
-            h.msg_hdr.msg_iovlen = 1;
-        }
+        let mut iovecs: Vec<libc::iovec> = (0..slots)
+            .map(|i| libc::iovec {
+                // SAFETY: `buffers` holds at least slots * size bytes (asserted) and i < slots,
+                // so the offset stays inside it; each iovec is a distinct size-byte part of it.
+                iov_base: unsafe { base.add(i * size) }.cast(),
+                iov_len: size,
+            })
+            .collect();
+        let mut headers: Vec<libc::mmsghdr> = iovecs
+            .iter_mut()
+            .map(|iov| {
+                // SAFETY: mmsghdr is integers and raw pointers, for which all-zero bytes are
+                // valid (null pointers, zero lengths); it is then pointed at its own iovec,
+                // alive for the call.
+                let mut h: libc::mmsghdr = unsafe { std::mem::zeroed() };
+                h.msg_hdr.msg_iov = iov;
+                h.msg_hdr.msg_iovlen = 1;
+                h
+            })
+            .collect();
         loop {
             // MSG_WAITFORONE: block for the first datagram only.
-            // SAFETY: `headers` holds BATCH valid mmsghdr, each pointing at its own iovec over a
-            // distinct DATAGRAM-sized part of `buffers`; all of them outlive the call, which
-            // writes no further than those lengths. A null timeout is allowed.
+            // SAFETY: `headers` holds `slots` valid mmsghdr, each pointing at its own iovec over
+            // a distinct size-byte part of `buffers`; all of them outlive the call, which writes
+            // no further than those lengths. A null timeout is allowed.
             let n = unsafe {
                 libc::recvmmsg(
                     self.fd.as_raw_fd(),
                     headers.as_mut_ptr(),
-                    BATCH as libc::c_uint,
+                    slots as libc::c_uint,
                     libc::MSG_WAITFORONE as _,
                     std::ptr::null_mut(),
                 )
@@ -201,7 +238,7 @@ impl DumpSocket {
                 for h in &headers[..n as usize] {
                     if h.msg_hdr.msg_flags & libc::MSG_TRUNC != 0 {
                         return Err(DumpError::Decode(format!(
-                            "a netlink reply longer than {DATAGRAM} bytes"
+                            "a netlink reply longer than {size} bytes"
                         )));
                     }
                     lengths.push(h.msg_len as usize);
@@ -299,66 +336,4 @@ fn walk(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn message(kind: u16, seq: u32, payload: &[u8]) -> Vec<u8> {
-        let len = NLMSG_HDRLEN + payload.len();
-        let mut m = Vec::new();
-        m.extend_from_slice(&(len as u32).to_ne_bytes());
-        m.extend_from_slice(&kind.to_ne_bytes());
-        m.extend_from_slice(&0u16.to_ne_bytes());
-        m.extend_from_slice(&seq.to_ne_bytes());
-        m.extend_from_slice(&0u32.to_ne_bytes());
-        m.extend_from_slice(payload);
-        m.resize(len.next_multiple_of(4), 0);
-        m
-    }
-
-    #[test]
-    fn replies_then_done_stale_ones_skipped() {
-        let mut datagram = message(0x20, 6, &[1, 1, 0, 0]);
-        datagram.extend(message(0x20, 7, &[1, 1, 0, 0]));
-        datagram.extend(message(0x20, 7, &[5, 1, 0, 0]));
-        let mut seen = Vec::new();
-        assert!(matches!(
-            walk(&datagram, 7, &mut false, &mut |m: IpvsMessage| {
-                seen.push(m.cmd);
-                Ok(())
-            }),
-            Walked::More(None)
-        ));
-        assert_eq!(seen, [1, 5], "the message of seq 6 is not ours");
-        let done = message(NLMSG_DONE, 7, &0i32.to_ne_bytes());
-        assert!(matches!(
-            walk(&done, 7, &mut false, &mut |_| Ok(())),
-            Walked::End(None)
-        ));
-    }
-
-    #[test]
-    fn errors_end_the_exchange_with_their_errno() {
-        let error = message(NLMSG_ERROR, 3, &(-libc::ESRCH).to_ne_bytes());
-        assert!(matches!(
-            walk(&error, 3, &mut false, &mut |_| Ok(())),
-            Walked::End(Some(DumpError::Errno(libc::ESRCH)))
-        ));
-        let failed_dump = message(NLMSG_DONE, 3, &(-libc::EMSGSIZE).to_ne_bytes());
-        assert!(matches!(
-            walk(&failed_dump, 3, &mut false, &mut |_| Ok(())),
-            Walked::End(Some(DumpError::Errno(libc::EMSGSIZE)))
-        ));
-        let mut bad = message(0x20, 3, &[]);
-        bad.truncate(NLMSG_HDRLEN);
-        assert!(matches!(
-            walk(&bad, 3, &mut false, &mut |_| Ok(())),
-            Walked::More(Some(DumpError::Decode(_)))
-        ));
-        let mut lying = message(0x20, 3, &[1, 1, 0, 0]);
-        lying[0] = 200;
-        assert!(matches!(
-            walk(&lying, 3, &mut false, &mut |_| Ok(())),
-            Walked::End(Some(DumpError::Decode(_)))
-        ));
-    }
-}
+mod tests;
