@@ -66,7 +66,9 @@ udp="$(lab_udp_ask client "$VIP" 53) $(lab_udp_ask client "$VIP" 53)"
 tui setup --plan "$LAB_REPO/assets/setup-example.toml" | tee "$W/again"
 grep -q "already matches" "$W/again" || lab_fail "a second run of the plan wants changes"
 
-# Audited: the 3 failed-plan steps (2 applied + 1 failed) and their 2 undos, then the 8 changes.
+# Audited: the failed plan's steps (2 applied, then the failing service and its real server,
+# which went to the kernel in the same netlink batch and failed too) and the 2 undos, then the
+# 8 changes.
 python3 - "$AUDIT" "$VIP" <<'PY' || lab_fail "audit log"
 import json, sys
 entries = [json.loads(l) for l in open(sys.argv[1])]
@@ -79,10 +81,10 @@ want_tail = [
     (f"ip addr add {vip}/32 dev out0 label out0:vip", "ok"),
     (f"ipvsadm -A -t {vip}:80 -s rr", "ok"),
 ]
-assert got[:3] == [("sysctl -w net.ipv4.ip_forward=1", "ok"), (f"ip addr add {vip}/32 dev out0", "ok"), (f"ipvsadm -A -t {vip}:80 -s nosuchsched", "failed")], got[:3]
-assert got[3:5] == [(f"ip addr del {vip}/32 dev out0", "ok"), ("sysctl -w net.ipv4.ip_forward=0", "ok")], got[3:5]
-assert got[5:8] == want_tail, got[5:8]
-assert len(got) == 5 + 8, len(got)
+assert got[:4] == [("sysctl -w net.ipv4.ip_forward=1", "ok"), (f"ip addr add {vip}/32 dev out0", "ok"), (f"ipvsadm -A -t {vip}:80 -s nosuchsched", "failed"), (f"ipvsadm -a -t {vip}:80 -r 10.10.0.11:80 -m -w 1", "failed")], got[:4]
+assert got[4:6] == [(f"ip addr del {vip}/32 dev out0", "ok"), ("sysctl -w net.ipv4.ip_forward=0", "ok")], got[4:6]
+assert got[6:9] == want_tail, got[6:9]
+assert len(got) == 6 + 8, len(got)
 assert entries[0]["before"] == ["net.ipv4.ip_forward = 0"], entries[0]["before"]
 PY
 
