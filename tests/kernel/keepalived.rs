@@ -68,3 +68,10 @@ fn keepalived_health_vrrp_owners_and_netns() {
 fn keepalived_console() {
     lab::check("keepalived_console.sh", "keepalived-console OK");
 }
+
+/// A VRRP pair with a console on each side (`--netns`): MASTER and BACKUP in the headers; the
+/// master's keepalived stops, the backup's console flashes the change and shows MASTER.
+#[test]
+fn keepalived_console_failover() {
+    lab::check("keepalived_failover.sh", "keepalived-failover OK");
+}
