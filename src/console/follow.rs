@@ -82,6 +82,9 @@ pub fn cadence(k: &Known) -> Duration {
 /// After a good dump of `process`: follow its FIFOs unless already following or tried for
 /// this process with an answer that stands (no FIFO, a script reads them).
 pub fn after_read(app: &mut App, process: &Process) -> Vec<Effect> {
+    if !app.director.owners.enabled {
+        return vec![];
+    }
     let f = &mut app.director.owners.following;
     let retry = match &f.state {
         FollowState::Off => true,
