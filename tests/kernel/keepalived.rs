@@ -96,3 +96,11 @@ fn keepalived_console() {
 fn keepalived_console_failover() {
     lab::check("keepalived_failover.sh", "keepalived-failover OK");
 }
+
+/// keepalived with lvs_notify_fifo and vrrp_notify_fifo: the console follows them (dumps every
+/// 60 s); a stopped real server shows DEAD with no dump asked; a restart closes the FIFOs and
+/// they are followed again; a VRRP failover is flashed from the FIFO.
+#[test]
+fn keepalived_console_follows_the_notify_fifos() {
+    lab::check("keepalived_fifo.sh", "keepalived-fifo OK");
+}
