@@ -75,7 +75,15 @@ fn open(process: &Process) -> Result<(Vec<Fifo>, Followed), follow::NotFollowed>
     let config = follow::plan(process)?;
     let mut fifos = Vec::new();
     for (_, path) in &config.fifos {
-        fifos.push(Fifo::open(path)?);
+        let fifo = Fifo::open(path)?;
+        if let Some((pid, reader)) = follow::other_reader(&fifo) {
+            return Err(follow::NotFollowed::OtherReader {
+                path: path.clone(),
+                pid,
+                reader,
+            });
+        }
+        fifos.push(fifo);
     }
     let mut backlog = 0;
     for fifo in &mut fifos {

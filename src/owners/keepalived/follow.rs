@@ -28,13 +28,22 @@ pub enum NotFollowed {
     Config(String),
     #[error("cannot open {}: {reason}", path.display())]
     Open { path: PathBuf, reason: String },
+    #[error("{} is already read by {reader} (pid {pid}): not followed, so as not to take its lines", path.display())]
+    OtherReader {
+        path: PathBuf,
+        pid: i32,
+        reader: String,
+    },
 }
 
 impl NotFollowed {
     /// A FIFO that may be there at the next try (keepalived had not made it yet, or is
     /// restarting); the others stay so until keepalived or its configuration change.
     pub fn transient(&self) -> bool {
-        matches!(self, NotFollowed::Open { .. })
+        matches!(
+            self,
+            NotFollowed::Open { .. } | NotFollowed::OtherReader { .. }
+        )
     }
 }
 
@@ -122,6 +131,50 @@ impl Fifo {
     }
 }
 
+/// Another process that reads `fifo` (keepalived's own processes, which hold it read-write
+/// but never read, and this one aside): another console, a script, a `cat`.
+pub fn other_reader(fifo: &Fifo) -> Option<(i32, String)> {
+    other_reader_in(Path::new("/proc"), fifo)
+}
+
+fn other_reader_in(proc: &Path, fifo: &Fifo) -> Option<(i32, String)> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = fifo.file.metadata().ok()?;
+    let (dev, ino) = (meta.dev(), meta.ino());
+    let me = std::process::id() as i32;
+    let pids = std::fs::read_dir(proc).ok()?.filter_map(|e| {
+        let pid: i32 = e.ok()?.file_name().to_str()?.parse().ok()?;
+        (pid != me).then_some(pid)
+    });
+    for pid in pids {
+        let dir = proc.join(pid.to_string());
+        let comm = std::fs::read_to_string(dir.join("comm")).unwrap_or_default();
+        let comm = comm.trim();
+        if comm == "keepalived" {
+            continue;
+        }
+        let Ok(fds) = std::fs::read_dir(dir.join("fd")) else {
+            continue;
+        };
+        for fd in fds.filter_map(|e| e.ok()) {
+            let same = std::fs::metadata(fd.path()).is_ok_and(|m| m.dev() == dev && m.ino() == ino);
+            // fdinfo's flags are octal; the access mode is their low two bits (0 read, 2 both).
+            let reads = || {
+                let info = std::fs::read_to_string(dir.join("fdinfo").join(fd.file_name()))
+                    .unwrap_or_default();
+                info.lines()
+                    .find_map(|l| l.strip_prefix("flags:"))
+                    .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+                    .is_some_and(|f| f & 3 != 1)
+            };
+            if same && reads() {
+                return Some((pid, comm.to_string()));
+            }
+        }
+    }
+    None
+}
+
 /// Lines read, understood or not.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Parsed {
@@ -198,6 +251,24 @@ mod tests {
             .unwrap();
         let mut fifo = Fifo::open(&path).unwrap();
         assert_eq!(fifo.read(), FifoRead::default(), "nothing yet, and no wait");
+        // This process's own descriptors do not count; a reader in another process does.
+        assert_eq!(other_reader(&fifo), None);
+        let mut cat = std::process::Command::new("cat")
+            .arg(&path)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut found = None;
+        for _ in 0..100 {
+            found = other_reader(&fifo);
+            if found.is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert_eq!(found, Some((cat.id() as i32, "cat".to_string())));
+        cat.kill().unwrap();
+        cat.wait().unwrap();
         writer
             .write_all(b"RS [10.0.0.1]:tcp:80 [192.0.2.1]:tcp:80 DOWN\nINSTANCE \"VI\" MA")
             .unwrap();
