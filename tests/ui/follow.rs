@@ -93,7 +93,10 @@ fn events_show_at_once_and_dumps_slow_down() {
     let row = s.lines().find(|l| l.contains("10.10.0.11:80")).unwrap();
     assert!(row.contains("DEAD 1/1 failed"), "{s}");
     assert_eq!(rig.flash(), "VRRP VI_LAB: MASTER → BACKUP");
-    assert!(s.contains("VRRP VI_LAB BACKUP since 06:00:30 UTC"), "{s}");
+    assert!(
+        s.contains("VRRP VI_LAB BACKUP since 06:00:30 UTC · keepalived read 0s ago, its notify FIFOs followed"),
+        "{s}"
+    );
     rig.key('K');
     let s = screen(&mut rig.app, 160, 48);
     assert!(
