@@ -3,8 +3,9 @@
 # runs keepalived with lvs_notify_fifo and vrrp_notify_fifo; the console follows them (the K page
 # says so, dumps every 60 s): a real server's daemon stopped shows DEAD at once, with no dump
 # asked in between, and alive again; keepalived restarted closes the FIFOs (back to dumps every
-# 10 s) and they are followed again. A VRRP pair with vrrp_notify_fifo: the backup's console
-# flashes MASTER from the FIFO when the master stops.
+# 10 s) and they are followed again; with an lvs_notify_fifo_script the FIFOs are left to it.
+# A VRRP pair with vrrp_notify_fifo: the backup's console flashes MASTER from the FIFO when the
+# master stops.
 set -euo pipefail
 source "$LAB_REPO/tests/lab/net.sh"
 source "$LAB_REPO/tests/lab/keepalived_lib.sh"
@@ -47,7 +48,12 @@ after=$(dumps director checker)
 [ "$after" = "$before" ] || lab_fail "keepalived was asked for a dump ($before -> $after): not the FIFO's doing"
 grep -q 'RS \[10.10.0.12\]:tcp:80 \[203.0.113.100\]:tcp:80 DOWN' "$W/director.log" ||
 	lab_fail "the debug log has no FIFO line for rs2"
-lab_ns director "$TUI" keepalived --json >"$W/ka.json"
+# rs2's checker in VIP2:80 fails on its own schedule: wait for both.
+for i in $(seq 25); do
+	lab_ns director "$TUI" keepalived --json >"$W/ka.json"
+	[ "$(grep -o '"alive": false' "$W/ka.json" | wc -l)" -ge 2 ] && break
+	sleep 0.2
+done
 python3 -c '
 import json, sys
 got = json.load(open(sys.argv[1]))
@@ -61,6 +67,7 @@ wait_gone "DEAD" 8 "rs2 alive again from the FIFO"
 wait_screen "-> $RS2:80 +alive +0/1 checkers failed" 1 "rs2 alive again"
 [ "$(dumps director checker)" = "$before" ] || lab_fail "keepalived was asked for a dump while following"
 echo "console: rs2 alive again from the FIFO"
+fifo_lines=$(grep -c "keepalived FIFO lines" "$W/director.log")
 
 # keepalived restarts: the FIFOs close, dumps every 10 s, then the new FIFOs are followed.
 ka_stop director
@@ -69,6 +76,32 @@ wait_screen "dump every 10 s \(($LVS_FIFO|$VRRP_FIFO) closed [0-9]+s ago: follow
 ka_start director director
 wait_screen "following $LVS_FIFO, $VRRP_FIFO for [0-9]+s: .*; dump every 60 s" 30 "the new FIFOs are followed"
 echo "console: FIFOs closed, dumps, followed again after keepalived's restart"
+
+# keepalived runs a reader of its own (lvs_notify_fifo_script): the console leaves the FIFOs
+# to it, says so, and asks for dumps; the script still gets every line.
+ka_stop director
+cat >"$KA/reader.sh" <<'S'
+#!/bin/sh
+exec cat "$1" >>/tmp/ka/director/script.lines
+S
+chmod 755 "$KA/reader.sh"
+sed -i "s|^\(\s*\)lvs_notify_fifo .*|&\n\1lvs_notify_fifo_script $KA/reader.sh|" "$KA/director/keepalived.conf"
+grep -q "lvs_notify_fifo_script" "$KA/director/keepalived.conf" || lab_fail "no lvs_notify_fifo_script in the config"
+ka_start director director
+wait_screen "dump every 10 s \(lvs_notify_fifo_script in $KA/director/keepalived.conf reads keepalived's FIFO: not followed" 30 \
+	"a FIFO read by keepalived's own script is not followed"
+ka_http_stop rs2
+ka_wait_log director 'Removing service \[10.10.0.12\]:tcp:80 from VS \[203.0.113.100\]:tcp:80' 10
+for i in $(seq 20); do
+	grep -q 'RS \[10.10.0.12\]:tcp:80 \[203.0.113.100\]:tcp:80 DOWN' "$KA/director/script.lines" 2>/dev/null && break
+	sleep 0.2
+done
+grep -q 'RS \[10.10.0.12\]:tcp:80 \[203.0.113.100\]:tcp:80 DOWN' "$KA/director/script.lines" ||
+	{ cat "$KA/director/script.lines"; lab_fail "keepalived's script did not get the RS DOWN line"; }
+grep -q "keepalived FIFO lines" "$W/director.log" && [ "$(grep -c "keepalived FIFO lines" "$W/director.log")" != "$fifo_lines" ] &&
+	lab_fail "the console read the FIFO keepalived's script reads"
+ka_http rs2 "$RS2" rs2
+echo "console: a FIFO with keepalived's own script left to it"
 key Escape q
 for i in $(seq 20); do [ -s "$W/rc" ] && break; sleep 0.25; done
 [ "$(cat "$W/rc" 2>/dev/null)" = 0 ] || { show_screen; lab_fail "the console did not quit cleanly"; }
