@@ -199,19 +199,36 @@ fn expand(from: &Path, pattern: &str) -> Vec<PathBuf> {
     files
 }
 
-/// Shell-style match of `*` and `?`; a leading dot is matched only by a dot.
+/// Shell-style match of `*` and `?`; a leading dot is matched only by a dot. Greedy, going
+/// back to the last `*` on a mismatch: linear-ish, whatever the pattern.
 fn matches(pattern: &str, name: &str) -> bool {
-    fn go(p: &[char], n: &[char]) -> bool {
-        match (p.first(), n.first()) {
-            (None, None) => true,
-            (Some('*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
-            (Some('?'), Some(_)) => go(&p[1..], &n[1..]),
-            (Some(a), Some(b)) if a == b => go(&p[1..], &n[1..]),
-            _ => false,
+    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
+    if name.starts_with('.') != pattern.starts_with('.') {
+        return false;
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while j < n.len() {
+        match p.get(i) {
+            Some('*') => {
+                star = Some((i, j));
+                i += 1;
+            }
+            Some(&c) if c == '?' || c == n[j] => {
+                i += 1;
+                j += 1;
+            }
+            _ => match star {
+                Some((si, sj)) => {
+                    i = si + 1;
+                    j = sj + 1;
+                    star = Some((si, sj + 1));
+                }
+                None => return false,
+            },
         }
     }
-    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
-    (name.starts_with('.') == pattern.starts_with('.')) && go(&p, &n)
+    p[i..].iter().all(|&c| c == '*')
 }
 
 #[cfg(test)]
@@ -283,11 +300,25 @@ mod tests {
         assert!(matches!(read(&conf), Err(ConfError::Unclear { .. })));
     }
 
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_configs_never_panic(text in "(global_defs|[{}#!\"$@ \n]|[a-z_/.*]{1,12}){0,40}") {
+            let dir = tempfile::tempdir().unwrap();
+            let conf = dir.path().join("k.conf");
+            std::fs::write(&conf, &text).unwrap();
+            let _ = read(&conf);
+        }
+    }
+
     #[test]
     fn globs() {
         assert!(matches("*.conf", "a.conf"));
         assert!(!matches("*.conf", ".a.conf"));
         assert!(matches("a?.c*", "ab.conf"));
         assert!(!matches("a?.conf", "a.conf"));
+        assert!(matches("*a*b*", "xxaxxbxx"));
+        assert!(!matches("*a*b*c", "xxaxxbxx"));
+        assert!(!matches(&"*".repeat(40), ".x"));
+        assert!(!matches(&format!("{}b", "*a".repeat(30)), &"a".repeat(200)));
     }
 }
