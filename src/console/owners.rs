@@ -2,8 +2,9 @@
 //! and the `OwnersView` joined from them and the table), when it asks keepalived again, and
 //! the VRRP role changes it has seen while watching.
 //!
-//! The cadence is decided here, in `update` on each clock tick, and the read is an effect the
-//! executor carries out off the loop: the poller only polls, and the decision stays pure.
+//! The cadence is decided here, in `update` on each clock tick (slower while keepalived's
+//! notify FIFOs are followed, see `follow`), and the read is an effect the executor carries out
+//! off the loop: the poller only polls, and the decision stays pure.
 
 use super::action::Effect;
 use super::app::App;
