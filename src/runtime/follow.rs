@@ -34,7 +34,12 @@ pub fn spawn(session: u64, process: Process, reports: UnboundedSender<Action>) {
                 send(Followed::NotFollowed(why));
                 return;
             }
-            Err(_) => return,
+            Err(e) => {
+                let why =
+                    follow::NotFollowed::Config(format!("reading the configuration failed: {e}"));
+                send(Followed::NotFollowed(why));
+                return;
+            }
         };
         if !send(started) {
             return;
