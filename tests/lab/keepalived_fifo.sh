@@ -3,7 +3,7 @@
 # runs keepalived with lvs_notify_fifo and vrrp_notify_fifo; the console follows them (the K page
 # says so, dumps every 60 s): a real server's daemon stopped shows DEAD at once, with no dump
 # asked in between, and alive again; keepalived restarted closes the FIFOs (back to dumps every
-# 10 s) and they are followed again; with an lvs_notify_fifo_script the FIFOs are left to it.
+# 10 s) and they are followed again, as after a reload; with an lvs_notify_fifo_script the FIFOs are left to it.
 # A VRRP pair with vrrp_notify_fifo: the backup's console flashes MASTER from the FIFO when the
 # master stops.
 set -euo pipefail
@@ -76,6 +76,23 @@ wait_screen "dump every 10 s \(($LVS_FIFO|$VRRP_FIFO) closed [0-9]+s ago: follow
 ka_start director director
 wait_screen "following $LVS_FIFO, $VRRP_FIFO for [0-9]+s: .*; dump every 60 s" 30 "the new FIFOs are followed"
 echo "console: FIFOs closed, dumps, followed again after keepalived's restart"
+
+# keepalived reloads (SIGHUP): its processes close their FIFOs and make them again.
+closed=$(grep -c "keepalived closed its FIFO" "$W/director.log" || true)
+followed=$(grep -c "keepalived FIFOs followed" "$W/director.log")
+kill -HUP "$(ka_pid director)"
+for i in $(seq 40); do
+	[ "$(grep -c "keepalived closed its FIFO" "$W/director.log")" -gt "$closed" ] && break
+	sleep 0.25
+done
+[ "$(grep -c "keepalived closed its FIFO" "$W/director.log")" -gt "$closed" ] || lab_fail "no FIFO closed on keepalived's reload"
+for i in $(seq 100); do
+	[ "$(grep -c "keepalived FIFOs followed" "$W/director.log")" -gt "$followed" ] && break
+	sleep 0.25
+done
+[ "$(grep -c "keepalived FIFOs followed" "$W/director.log")" -gt "$followed" ] || lab_fail "the FIFOs were not followed again after the reload"
+wait_screen "following $LVS_FIFO, $VRRP_FIFO for [0-9]s: .*; dump every 60 s" 5 "the K page says they are followed again"
+echo "console: FIFOs followed again after keepalived's reload"
 
 # keepalived runs a reader of its own (lvs_notify_fifo_script): the console leaves the FIFOs
 # to it, says so, and asks for dumps; the script still gets every line.
