@@ -185,3 +185,30 @@ fn a_fifo_read_by_keepalived_s_script_is_left_alone() {
     assert_eq!(follow_effect(&dump(&mut rig2)), Some(2));
     read(&mut rig2, Ok(state(CHECK)));
 }
+
+/// Only the checker's FIFO: its events show at once, but VRRP still needs dumps every 10 s.
+#[test]
+fn a_fifo_for_one_process_only_keeps_dumps_every_10_s() {
+    let mut rig = rig();
+    rig.app.director.owners.enabled = true;
+    assert_eq!(follow_effect(&dump(&mut rig)), Some(1));
+    let lvs_only = Followed::Started {
+        fifos: vec![PathBuf::from(LVS)],
+        vrrp: false,
+        checker: true,
+        backlog: 0,
+    };
+    assert_eq!(report(&mut rig, 1, lvs_only), [Effect::ReadKeepalived]);
+    dump(&mut rig);
+    let t0 = rig.app.now;
+    assert_eq!(
+        update(&mut rig.app, Action::Tick(t0 + EVERY)),
+        [Effect::ReadKeepalived]
+    );
+    rig.key('K');
+    let s = screen(&mut rig.app, 160, 48);
+    assert!(
+        s.contains("following /run/ka_lvs.fifo for 10s: 0 events, 0 lines not understood; dump every 10 s (no FIFO carries VRRP events)"),
+        "{s}"
+    );
+}
