@@ -20,7 +20,8 @@ pub struct Settings {
     pub persist_dir: Option<PathBuf>,
     /// Where debug logs go, for bug reports (as --log-file); none by default.
     pub log_file: Option<PathBuf>,
-    /// Ask a running keepalived for its state every 10 s (SIGUSR1 and its dump files).
+    /// Ask a running keepalived for its state every 10 s (SIGUSR1 and its dump files), and
+    /// follow its notify FIFOs when it has some.
     #[serde(default = "yes")]
     pub keepalived: bool,
 }

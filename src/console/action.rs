@@ -6,6 +6,8 @@ use crate::ipvs::Error;
 use crate::ipvs::conns::ReadSummary;
 use crate::ipvs::model::Snapshot;
 use crate::operation::audit::Tail;
+use crate::owners::keepalived::follow::FollowReport;
+use crate::owners::keepalived::process::Process;
 use crate::owners::keepalived::reader::{KeepalivedState, ReadError};
 use std::io;
 use std::path::PathBuf;
@@ -226,6 +228,8 @@ pub enum Action {
         result: Box<Result<KeepalivedState, ReadError>>,
         at: Instant,
     },
+    /// What the session following keepalived's notify FIFOs saw.
+    KeepalivedFollow(Box<FollowReport>),
 }
 
 /// What `update` asks the event loop to do beyond redrawing.
@@ -259,6 +263,12 @@ pub enum Effect {
     WritePersist(crate::setup::persist::WriteRequest),
     /// Ask keepalived for its dump and read it; it comes back as `Action::KeepalivedRead`.
     ReadKeepalived,
+    /// Follow the notify FIFOs of this keepalived, in the background, until one closes; it
+    /// reports as `Action::KeepalivedFollow` tagged with `session`.
+    FollowKeepalived {
+        session: u64,
+        process: Process,
+    },
 }
 
 #[cfg(test)]

@@ -2,8 +2,9 @@
 //! and the `OwnersView` joined from them and the table), when it asks keepalived again, and
 //! the VRRP role changes it has seen while watching.
 //!
-//! The cadence is decided here, in `update` on each clock tick, and the read is an effect the
-//! executor carries out off the loop: the poller only polls, and the decision stays pure.
+//! The cadence is decided here, in `update` on each clock tick (slower while keepalived's
+//! notify FIFOs are followed, see `follow`), and the read is an effect the executor carries out
+//! off the loop: the poller only polls, and the decision stays pure.
 
 use super::action::Effect;
 use super::app::App;
@@ -35,6 +36,8 @@ pub struct Known {
     pub asked: Option<Instant>,
     /// VRRP role changes seen while watching: instance, old and new role, when.
     pub changes: Vec<RoleChange>,
+    /// keepalived's notify FIFOs, when followed (see `follow`).
+    pub following: super::follow::Following,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,13 +98,14 @@ pub fn recompute(app: &mut App) {
     );
 }
 
-/// On each tick: ask again once `EVERY` has passed since the last request, unless one is in
-/// flight or reading keepalived is off.
+/// On each tick: ask again once `EVERY` has passed since the last request (`follow::SLOW`
+/// while the notify FIFOs are followed), unless one is in flight or reading keepalived is off.
 pub fn tick(app: &mut App) -> Vec<Effect> {
     let k = &app.director.owners;
+    let every = super::follow::cadence(k);
     let due = k
         .asked
-        .is_none_or(|t| app.now.saturating_duration_since(t) >= EVERY);
+        .is_none_or(|t| app.now.saturating_duration_since(t) >= every);
     if k.enabled && due { ask(app) } else { vec![] }
 }
 
@@ -117,40 +121,55 @@ pub fn ask(app: &mut App) -> Vec<Effect> {
 }
 
 /// A read came back. A failure keeps the last good state on screen, marked with its age and
-/// the reason; a good read replaces it, and a VRRP role that changed is flashed.
-pub fn read(app: &mut App, result: Result<KeepalivedState, ReadError>, at: Instant) {
+/// the reason; a good read replaces it, a VRRP role that changed is flashed, and keepalived's
+/// notify FIFOs are followed when it has some.
+pub fn read(app: &mut App, result: Result<KeepalivedState, ReadError>, at: Instant) -> Vec<Effect> {
     app.now = app.now.max(at);
     app.director.owners.asking = None;
-    match result {
+    let effects = match result {
         Ok(state) => {
-            let changes = role_changes(app.director.owners.keepalived.as_ref(), &state, at);
-            if !changes.is_empty() {
-                let text: Vec<String> = changes
-                    .iter()
-                    .map(|c| format!("VRRP {}: {} → {}", c.instance, c.from, c.to))
-                    .collect();
-                app.flash_error(text.join("; "));
-            }
+            let before = app.director.owners.keepalived.take();
+            let effects = super::follow::after_read(app, &state.process);
             let k = &mut app.director.owners;
-            k.changes
-                .retain(|c| !changes.iter().any(|n| n.instance == c.instance));
-            k.changes.extend(changes);
             k.keepalived = Some((state, at));
             k.error = None;
+            if let Some((before, _)) = before {
+                note_roles(app, &before, at);
+            }
+            effects
         }
-        Err(e) => app.director.owners.error = Some((e, at)),
-    }
+        Err(e) => {
+            app.director.owners.error = Some((e, at));
+            vec![]
+        }
+    };
     recompute(app);
+    effects
+}
+
+/// The roles that changed from `before` to the state shown are flashed and remembered.
+pub fn note_roles(app: &mut App, before: &KeepalivedState, at: Instant) {
+    let Some((now, _)) = &app.director.owners.keepalived else {
+        return;
+    };
+    let changes = role_changes(before, now, at);
+    if changes.is_empty() {
+        return;
+    }
+    let text: Vec<String> = changes
+        .iter()
+        .map(|c| format!("VRRP {}: {} → {}", c.instance, c.from, c.to))
+        .collect();
+    app.flash_error(text.join("; "));
+    let k = &mut app.director.owners;
+    k.changes
+        .retain(|c| !changes.iter().any(|n| n.instance == c.instance));
+    k.changes.extend(changes);
 }
 
 /// The instances whose role differs from the last state read.
-fn role_changes(
-    before: Option<&(KeepalivedState, Instant)>,
-    now: &KeepalivedState,
-    at: Instant,
-) -> Vec<RoleChange> {
-    let old = before.and_then(|(s, _)| s.vrrp.as_ref());
-    let Some((old, new)) = old.zip(now.vrrp.as_ref()) else {
+fn role_changes(before: &KeepalivedState, now: &KeepalivedState, at: Instant) -> Vec<RoleChange> {
+    let Some((old, new)) = before.vrrp.as_ref().zip(now.vrrp.as_ref()) else {
         return vec![];
     };
     new.instances

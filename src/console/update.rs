@@ -67,10 +67,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::KeepalivedRead { result, at } => {
-            super::owners::read(app, *result, at);
+            let effects = super::owners::read(app, *result, at);
             app.rebuild();
-            vec![]
+            effects
         }
+        Action::KeepalivedFollow(report) => super::follow::report(app, *report),
         Action::AuditRead(tail) => {
             if let Some(view) = app.stack.audit_mut() {
                 view.tail = Some(tail);

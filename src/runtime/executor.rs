@@ -113,6 +113,10 @@ impl Executor {
                 });
                 None
             }
+            Effect::FollowKeepalived { session, process } => {
+                super::follow::spawn(session, process, self.reports.clone());
+                None
+            }
             other => self.quick(other),
         }
     }
@@ -145,6 +149,8 @@ impl Executor {
                 })
             }
             Effect::ReadKeepalived => Some(read_keepalived().await),
+            // A follow never ends by itself: only the loop (`start`) follows.
+            Effect::FollowKeepalived { .. } => None,
             other => self.quick(other),
         }
     }

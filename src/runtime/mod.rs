@@ -4,6 +4,7 @@
 
 pub mod conn_source;
 pub mod executor;
+mod follow;
 pub mod lean_backend;
 pub mod poller;
 pub mod runloop;

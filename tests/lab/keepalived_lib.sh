@@ -9,6 +9,10 @@
 #   ka_start NS NAME [KEEPALIVED ARGS...]: start keepalived in NS with /tmp/ka/NAME/keepalived.conf.
 #   ka_dump NAME: SIGUSR1 to NAME's parent; waits for both fresh dump files.
 #   ka_vrrp_pair: namespaces vr1 and vr2 on bridge vr-br, each with keepalived (VRRP only).
+# KA_GLOBALS (director) and KA_PAIR_GLOBALS (the pair; @NS@ is the instance's name) are lines
+# added to global_defs, e.g. the notify FIFOs.
+#   ka_fifo_capture NAME FIFO OUT: copy what keepalived writes to its FIFO into OUT (background;
+#     ka_fifo_capture_stop ends it). Only while nothing else reads the FIFO: a line goes to one reader.
 KA=/tmp/ka
 # The parent process's pid file of instance NAME.
 ka_pid() { cat "$KA/$1/keepalived.pid"; }
@@ -85,6 +89,7 @@ ka_director_conf() {
 global_defs {
 	router_id lab-director
 	lvs_flush_on_stop VS
+	${KA_GLOBALS:-}
 }
 vrrp_instance VI_LAB {
 	state MASTER
@@ -143,16 +148,19 @@ ka_vrrp_pair() {
 	lab_netns vr1 vr2
 	ip link add vr-br type bridge forward_delay 0
 	ip link set vr-br up
-	local ns prio ip
+	local ns prio ip extra
 	for ns in vr1 vr2; do
 		[ "$ns" = vr1 ] && { prio=150; ip=192.0.2.1; } || { prio=100; ip=192.0.2.2; }
 		lab_veth "$ns" eth0 - "$ns-port"
 		ip link set "$ns-port" master vr-br
 		ip -n "$ns" addr add "$ip/24" dev eth0
 		mkdir -p "$KA/$ns"
+		extra=${KA_PAIR_GLOBALS:-}
+		extra=${extra//@NS@/$ns}
 		cat >"$KA/$ns/keepalived.conf" <<C
 global_defs {
 	router_id $ns
+	$extra
 }
 vrrp_instance VI_PAIR {
 	state BACKUP
@@ -185,6 +193,18 @@ ka_http() {
 	lab_wait_listen "$1" t 80
 }
 ka_http_stop() { kill "$(cat "$KA/http-$1.pid")"; }
+
+ka_fifo_capture() {
+	local i
+	for i in $(seq 50); do
+		[ -p "$KA/$1/$2" ] && break
+		sleep 0.1
+	done
+	[ -p "$KA/$1/$2" ] || lab_fail "keepalived $1 made no FIFO $2"
+	cat "$KA/$1/$2" >"$KA/$1/$3" &
+	echo $! >"$KA/$1/$3.pid"
+}
+ka_fifo_capture_stop() { kill "$(cat "$KA/$1/$2.pid")"; }
 
 # ka_print NAME FILE...: the files of instance NAME on the console between markers, for the host
 # side to read (tests/keepalived_lab.rs): "@@KA_FILE NAME/FILE@@" ... "@@KA_END@@".

@@ -14,7 +14,7 @@ const DIR: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/fixtures/keepalived/2.2.7/"
 );
-const CHECK: &str = "director-keepalived_check.data";
+pub const CHECK: &str = "director-keepalived_check.data";
 const RS1_DOWN: &str = "director-keepalived_check.rs1-down.data";
 
 fn fixture(name: &str) -> String {
@@ -22,7 +22,7 @@ fn fixture(name: &str) -> String {
 }
 
 /// keepalived's state as the reader returns it, from the lab's dump files.
-fn state(check_file: &str) -> KeepalivedState {
+pub fn state(check_file: &str) -> KeepalivedState {
     KeepalivedState {
         process: Process {
             pid: 4242,
@@ -55,7 +55,7 @@ fn apply(rig: &Rig, op: IpvsOp) {
 }
 
 /// The simulator holding the table keepalived writes from its dump, and one service of nobody's.
-fn rig() -> Rig {
+pub fn rig() -> Rig {
     let mut rig = Rig::bare();
     apply(&rig, IpvsOp::Flush);
     let state = state(CHECK);
@@ -81,7 +81,7 @@ fn rig() -> Rig {
     rig
 }
 
-fn read(rig: &mut Rig, result: Result<KeepalivedState, ReadError>) {
+pub fn read(rig: &mut Rig, result: Result<KeepalivedState, ReadError>) {
     let at = rig.app.now;
     let effects = update(
         &mut rig.app,
@@ -97,7 +97,7 @@ fn selected_label(rig: &Rig) -> String {
     ipvs_tui::ipvs::label::service_label(&rig.app.current_service().unwrap().config.key)
 }
 
-fn select(rig: &mut Rig, label: &str) {
+pub fn select(rig: &mut Rig, label: &str) {
     rig.key('g');
     while selected_label(rig) != label {
         let before = rig.app.tables.services_nav.selected;

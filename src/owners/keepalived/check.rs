@@ -190,14 +190,15 @@ fn attach_checkers(
     Ok(())
 }
 
-/// `[10.10.0.11]:tcp:80` -> (address, port).
-fn endpoint(text: &str) -> Option<(IpAddr, u16)> {
+/// `[10.10.0.11]:tcp:80` -> (address, port). Also how the notify FIFOs name them.
+pub(super) fn endpoint(text: &str) -> Option<(IpAddr, u16)> {
     let (addr, rest) = text.trim().strip_prefix('[')?.split_once(']')?;
     let port = rest.rsplit(':').next()?;
     Some((addr.parse().ok()?, port.parse().ok()?))
 }
 
-fn vs_matches(key: &VsKey, text: &str) -> bool {
+/// Whether `[203.0.113.100]:tcp:80`, `FWM 7` or `[group]:80` names this virtual server.
+pub(super) fn vs_matches(key: &VsKey, text: &str) -> bool {
     match key {
         VsKey::Fwmark { mark, .. } => text.strip_prefix("FWM ") == Some(&mark.to_string()),
         VsKey::Addr { addr, port, .. } => endpoint(text) == Some((*addr, *port)),

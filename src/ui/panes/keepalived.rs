@@ -3,6 +3,7 @@
 //! state beside the kernel's weight, and the drift with what keepalived will and will not do.
 
 use crate::console::app::App;
+use crate::console::follow::{FollowState, cadence};
 use crate::console::panes::keepalived::off_reason;
 use crate::console::stack::Page;
 use crate::ipvs::model::AddrPort;
@@ -56,6 +57,45 @@ fn not_read(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     vec![Line::styled(format!(" {text}"), theme.dim)]
 }
 
+/// Which source is live: the notify FIFOs (and how much they brought), or dumps alone, and why.
+fn source(app: &App) -> String {
+    let k = &app.director.owners;
+    let f = &k.following;
+    let every = format!("dump every {} s", cadence(k).as_secs());
+    let age = |t| crate::ui::format::age(app.now.saturating_duration_since(t));
+    match &f.state {
+        FollowState::Following {
+            fifos,
+            since,
+            vrrp,
+            checker,
+            ..
+        } => {
+            let names: Vec<String> = fifos.iter().map(|p| p.display().to_string()).collect();
+            let missing = match (vrrp, checker) {
+                (false, _) => " (no FIFO carries VRRP events)",
+                (_, false) => " (no FIFO carries checker events)",
+                _ => "",
+            };
+            format!(
+                "following {} for {}: {} events, {} lines not understood; {every}{missing}",
+                names.join(", "),
+                age(*since),
+                f.events,
+                f.unknown
+            )
+        }
+        FollowState::Starting { .. } => format!("{every}; opening keepalived's notify FIFOs…"),
+        FollowState::Not { why, .. } => format!("{every} ({why})"),
+        FollowState::Closed { path, at, .. } => format!(
+            "{every} ({} closed {} ago: followed again after the next dump)",
+            path.display(),
+            age(*at)
+        ),
+        FollowState::Off => every,
+    }
+}
+
 fn heading(text: &str, theme: &Theme) -> Line<'static> {
     Line::styled(format!(" {text}"), theme.title)
 }
@@ -80,6 +120,7 @@ fn lines(app: &App, state: &KeepalivedState, theme: &Theme) -> Vec<Line<'static>
             if bad { theme.warning } else { theme.dim },
         ));
     }
+    out.push(Line::styled(format!(" {}", source(app)), theme.dim));
     out.push(Line::default());
     if let Some(vrrp) = &state.vrrp {
         out.push(heading("VRRP instances", theme));

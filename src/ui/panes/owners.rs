@@ -33,7 +33,15 @@ pub fn freshness(app: &App) -> Option<(String, bool)> {
             ),
             true,
         )),
-        (Some((_, read)), None) => Some((format!("keepalived read {} ago", age(*read)), false)),
+        (Some((_, read)), None) => {
+            // Events come at once from the FIFOs; the dump only refreshes weights and drift.
+            let live = if k.following.fifos().is_some() {
+                ", its notify FIFOs followed"
+            } else {
+                ""
+            };
+            Some((format!("keepalived read {} ago{live}", age(*read)), false))
+        }
         (None, Some((e, failed))) if !k.absent() => Some((
             format!("keepalived cannot be read ({} ago): {e}", age(*failed)),
             true,
