@@ -37,8 +37,10 @@ fn main() {
     let args = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     // Not clap's args_conflicts_with_subcommands: it would refuse global options such as
     // --audit-log before a subcommand too.
+    // The agent serves the demo too (`--demo agent`), for tests and trials without IPVS.
+    let agent = matches!(args.cli.command, Some(cli::Command::Agent { .. }));
     for (set, flag) in [(args.demo, "--demo"), (args.read_only, "--read-only")] {
-        if set && args.cli.command.is_some() {
+        if set && args.cli.command.is_some() && !agent {
             Args::command()
                 .error(
                     clap::error::ErrorKind::ArgumentConflict,
@@ -64,6 +66,13 @@ fn main() {
         std::process::exit(ipvs_tui::cli::EXIT_USAGE);
     }
     let status = match args.cli.command {
+        Some(cli::Command::Agent { read_only }) => {
+            ipvs_tui::remote::serve::run(ipvs_tui::remote::serve::AgentOptions {
+                read_only: read_only || args.read_only,
+                demo: args.demo,
+                audit_log: args.cli.audit_log,
+            })
+        }
         Some(command) => cli::run(command, args.cli.audit_log),
         None => runtime::run(runtime::Options {
             demo: args.demo,

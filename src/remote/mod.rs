@@ -4,4 +4,8 @@
 //!
 //! [`Backend`]: crate::backend::Backend
 
+pub mod agent;
+pub mod conns;
+mod lines;
 pub mod protocol;
+pub mod serve;

@@ -238,7 +238,7 @@ pub struct ConnsAnswer {
     /// Clients with most matching lines, and the most any count may be short.
     pub clients: Vec<(IpAddr, u64)>,
     pub clients_error_bound: u64,
-    pub clients_distinct: u64,
+    pub clients_capacity: u64,
     pub rows: Vec<WireRow>,
     pub templates: Vec<WireRow>,
 }
