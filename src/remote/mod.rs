@@ -5,7 +5,14 @@
 //! [`Backend`]: crate::backend::Backend
 
 pub mod agent;
+pub mod client;
 pub mod conns;
+pub mod director;
 mod lines;
 pub mod protocol;
 pub mod serve;
+pub mod target;
+
+pub use client::ConnectError;
+pub use director::{Remote, connect};
+pub use target::{DirectorEntry, DirectorSpec, Target, TargetError};
