@@ -22,6 +22,11 @@ struct Args {
     /// /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls).
     #[arg(long, value_name = "NAME|PATH", global = true)]
     netns: Option<String>,
+    /// Work on this director instead of this host, through its agent (`ipvs-tui agent`):
+    /// ssh:[USER@]HOST[:PORT], netns:NAME, exec:COMMAND, local, or a director's name from
+    /// config.toml ([[director]]). Every subcommand behaves as if run there.
+    #[arg(long, value_name = "TARGET", global = true)]
+    on: Vec<String>,
     #[command(flatten)]
     cli: Cli,
 }
@@ -65,7 +70,29 @@ fn main() {
         eprintln!("ipvs-tui: {e}");
         std::process::exit(ipvs_tui::cli::EXIT_USAGE);
     }
+    let on = match args.on.as_slice() {
+        [] => None,
+        [one] => match ipvs_tui::remote::target::resolve_with_config(one) {
+            Ok(spec) => Some(spec),
+            Err(e) => {
+                eprintln!("ipvs-tui: {e}");
+                std::process::exit(ipvs_tui::cli::EXIT_USAGE);
+            }
+        },
+        [_, _, ..] => {
+            eprintln!("ipvs-tui: --on is given more than once; this command works on one director");
+            std::process::exit(ipvs_tui::cli::EXIT_USAGE);
+        }
+    };
+    if on.is_some() && args.netns.is_some() {
+        eprintln!("ipvs-tui: --on and --netns do not combine; use --on netns:NAME");
+        std::process::exit(ipvs_tui::cli::EXIT_USAGE);
+    }
     let status = match args.cli.command {
+        Some(cli::Command::Agent { .. }) if on.is_some() => {
+            eprintln!("ipvs-tui: agent does not support --on; it serves the host it runs on");
+            ipvs_tui::cli::EXIT_USAGE
+        }
         Some(cli::Command::Agent { read_only }) => {
             ipvs_tui::remote::serve::run(ipvs_tui::remote::serve::AgentOptions {
                 read_only: read_only || args.read_only,
@@ -73,11 +100,12 @@ fn main() {
                 audit_log: args.cli.audit_log,
             })
         }
-        Some(command) => cli::run(command, args.cli.audit_log),
+        Some(command) => cli::run(command, args.cli.audit_log, on),
         None => runtime::run(runtime::Options {
             demo: args.demo,
             read_only: args.read_only,
             audit_log: args.cli.audit_log,
+            on,
         }),
     };
     tracing::info!(status, "exit");
