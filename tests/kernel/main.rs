@@ -21,3 +21,4 @@ mod restore;
 mod sandbox;
 mod setup;
 mod smoke;
+mod ssh;
