@@ -17,6 +17,7 @@ mod host;
 mod ipvsadm;
 mod keepalived;
 mod poll;
+mod remote_bench;
 mod restore;
 mod sandbox;
 mod setup;

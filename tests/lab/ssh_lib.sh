@@ -56,6 +56,9 @@ KbdInteractiveAuthentication no
 UsePAM no
 StrictModes no
 LogLevel VERBOSE
+# sshd starts sessions with a clean environment: keep guest-init's no-AVX tunables (see
+# tests/lab/mod.rs), without which copies in the guest's programs come back with NUL bytes.
+SetEnv GLIBC_TUNABLES=$GLIBC_TUNABLES
 C
 		ssh_start_sshd "$ns"
 	done
