@@ -195,6 +195,11 @@ impl Link {
         })
     }
 
+    /// Why the link has ended, once it has.
+    pub fn closed(&self) -> Option<String> {
+        self.reason()
+    }
+
     fn reason(&self) -> Option<String> {
         lock(&self.calls).closed.clone()
     }
