@@ -47,7 +47,9 @@ $want"
 	got=$(on "ssh:$lb" list --timeout)
 	[ "$got" = "$want" ] || lab_fail "--on ssh:$lb list --timeout differs"
 done
-echo "list, save: equal to ipvsadm on lb1 and lb2, over ssh and netns"
+# The user's ssh config applies: lb1 through a jump host.
+[ "$(on ssh:lb1-via-lb2 list)" = "$(lab_ns lb1 ipvsadm -Ln)" ] || lab_fail "--on ssh:lb1-via-lb2 (ProxyJump) differs"
+echo "list, save: equal to ipvsadm on lb1 and lb2, over ssh (ProxyJump too) and netns"
 
 # restore over SSH: lb1's rules onto lb2, all or nothing, audited on lb2 with the claimed user.
 lab_ns lb1 ipvsadm -Sn >"$F/lb1.rules"
