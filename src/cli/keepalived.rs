@@ -18,7 +18,10 @@ pub async fn run(json: bool, pid: Option<i32>, on: &On) -> Result<(), Failure> {
     let state = match read {
         Ok(state) => state,
         Err(ReadError::Find(FindError::NotRunning)) => {
-            eprintln!("ipvs-tui: no keepalived runs in this network namespace");
+            match on {
+                On::Here => eprintln!("ipvs-tui: no keepalived runs in this network namespace"),
+                On::There(r) => eprintln!("ipvs-tui: no keepalived runs on {}", r.name()),
+            }
             return Err(Failure::Reported(EXIT_FAILED));
         }
         Err(e) => {
