@@ -28,5 +28,6 @@ fn remote_poll_bytes_and_latency() {
         quiet > 0.0 && quiet < full,
         "quiet poll {quiet} bytes, full {full}"
     );
-    line("remote_bench: quiet poll over ssh");
+    line("remote_bench: quiet poll (median");
+    line("remote_bench: poll under traffic to 1000 services");
 }
