@@ -40,9 +40,9 @@ fn main() {
         std::process::exit(generate::run(m, Args::command()));
     }
     let args = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    // The agent serves the demo too (`--demo agent`), for tests and trials without IPVS.
     // Not clap's args_conflicts_with_subcommands: it would refuse global options such as
     // --audit-log before a subcommand too.
-    // The agent serves the demo too (`--demo agent`), for tests and trials without IPVS.
     let agent = matches!(args.cli.command, Some(cli::Command::Agent { .. }));
     for (set, flag) in [(args.demo, "--demo"), (args.read_only, "--read-only")] {
         if set && args.cli.command.is_some() && !agent {
@@ -61,6 +61,10 @@ fn main() {
         && let Err(e) = ipvs_tui::logging::init(&path)
     {
         eprintln!("ipvs-tui: {e}");
+        std::process::exit(ipvs_tui::cli::EXIT_USAGE);
+    }
+    if !args.on.is_empty() && args.netns.is_some() {
+        eprintln!("ipvs-tui: --on and --netns do not combine; use --on netns:NAME");
         std::process::exit(ipvs_tui::cli::EXIT_USAGE);
     }
     // Before any socket or runtime thread: setns moves only the calling thread.
@@ -84,10 +88,6 @@ fn main() {
             std::process::exit(ipvs_tui::cli::EXIT_USAGE);
         }
     };
-    if on.is_some() && args.netns.is_some() {
-        eprintln!("ipvs-tui: --on and --netns do not combine; use --on netns:NAME");
-        std::process::exit(ipvs_tui::cli::EXIT_USAGE);
-    }
     let status = match args.cli.command {
         Some(cli::Command::Agent { .. }) if on.is_some() => {
             eprintln!("ipvs-tui: agent does not support --on; it serves the host it runs on");
