@@ -16,6 +16,7 @@ pub mod logging;
 pub mod netns;
 pub mod operation;
 pub mod owners;
+pub mod remote;
 pub mod runtime;
 pub mod sandbox;
 pub mod setup;

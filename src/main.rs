@@ -22,6 +22,11 @@ struct Args {
     /// /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls).
     #[arg(long, value_name = "NAME|PATH", global = true)]
     netns: Option<String>,
+    /// Work on this director instead of this host, through its agent (`ipvs-tui agent`):
+    /// ssh:[USER@]HOST[:PORT], netns:NAME, exec:COMMAND, local, or a director's name from
+    /// config.toml ([[director]]). Every subcommand behaves as if run there.
+    #[arg(long, value_name = "TARGET", global = true)]
+    on: Vec<String>,
     #[command(flatten)]
     cli: Cli,
 }
@@ -35,10 +40,12 @@ fn main() {
         std::process::exit(generate::run(m, Args::command()));
     }
     let args = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    // The agent serves the demo too (`--demo agent`), for tests and trials without IPVS.
     // Not clap's args_conflicts_with_subcommands: it would refuse global options such as
     // --audit-log before a subcommand too.
+    let agent = matches!(args.cli.command, Some(cli::Command::Agent { .. }));
     for (set, flag) in [(args.demo, "--demo"), (args.read_only, "--read-only")] {
-        if set && args.cli.command.is_some() {
+        if set && args.cli.command.is_some() && !agent {
             Args::command()
                 .error(
                     clap::error::ErrorKind::ArgumentConflict,
@@ -56,6 +63,10 @@ fn main() {
         eprintln!("ipvs-tui: {e}");
         std::process::exit(ipvs_tui::cli::EXIT_USAGE);
     }
+    if !args.on.is_empty() && args.netns.is_some() {
+        eprintln!("ipvs-tui: --on and --netns do not combine; use --on netns:NAME");
+        std::process::exit(ipvs_tui::cli::EXIT_USAGE);
+    }
     // Before any socket or runtime thread: setns moves only the calling thread.
     if let Some(ns) = &args.netns
         && let Err(e) = ipvs_tui::netns::enter(ns)
@@ -63,12 +74,38 @@ fn main() {
         eprintln!("ipvs-tui: {e}");
         std::process::exit(ipvs_tui::cli::EXIT_USAGE);
     }
+    let on = match args.on.as_slice() {
+        [] => None,
+        [one] => match ipvs_tui::remote::target::resolve_with_config(one) {
+            Ok(spec) => Some(spec),
+            Err(e) => {
+                eprintln!("ipvs-tui: {e}");
+                std::process::exit(ipvs_tui::cli::EXIT_USAGE);
+            }
+        },
+        [_, _, ..] => {
+            eprintln!("ipvs-tui: --on is given more than once; this command works on one director");
+            std::process::exit(ipvs_tui::cli::EXIT_USAGE);
+        }
+    };
     let status = match args.cli.command {
-        Some(command) => cli::run(command, args.cli.audit_log),
+        Some(cli::Command::Agent { .. }) if on.is_some() => {
+            eprintln!("ipvs-tui: agent does not support --on; it serves the host it runs on");
+            ipvs_tui::cli::EXIT_USAGE
+        }
+        Some(cli::Command::Agent { read_only }) => {
+            ipvs_tui::remote::serve::run(ipvs_tui::remote::serve::AgentOptions {
+                read_only: read_only || args.read_only,
+                demo: args.demo,
+                audit_log: args.cli.audit_log,
+            })
+        }
+        Some(command) => cli::run(command, args.cli.audit_log, on),
         None => runtime::run(runtime::Options {
             demo: args.demo,
             read_only: args.read_only,
             audit_log: args.cli.audit_log,
+            on,
         }),
     };
     tracing::info!(status, "exit");

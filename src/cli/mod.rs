@@ -6,6 +6,7 @@ mod doctor;
 pub mod generate;
 mod host;
 mod keepalived;
+mod on;
 mod persist;
 mod restore;
 mod sandbox;
@@ -156,6 +157,14 @@ pub enum Command {
     /// leaving this host's IPVS table and interfaces alone: build it, send traffic, remove it.
     #[command(subcommand)]
     Sandbox(SandboxCommand),
+    /// Serve this director on standard input and output for a console or command elsewhere
+    /// (`ipvs-tui --on ssh:HOST ...` runs it over SSH); not for interactive use.
+    Agent {
+        /// Refuse every change, whatever the client asks (for a forced command in
+        /// authorized_keys: `command="ipvs-tui agent --read-only"`); refusals are audited.
+        #[arg(long)]
+        read_only: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -312,7 +321,12 @@ pub enum DaemonCommand {
 
 /// Run a subcommand, logging its changes to `audit_log` (or the default log); the returned code
 /// is the process exit status.
-pub fn run(command: Command, audit_log: Option<PathBuf>) -> i32 {
+/// With `on`, the director it names instead of this host (see `--on`).
+pub fn run(
+    command: Command,
+    audit_log: Option<PathBuf>,
+    on: Option<crate::remote::DirectorSpec>,
+) -> i32 {
     // Like ipvsadm and every Unix filter: a reader that goes away (`ipvs-tui list | head`) ends
     // the program quietly. Rust ignores SIGPIPE by default, which turns it into a panic on print.
     // SAFETY: setting a signal disposition to the default is async-signal-safe and has no
@@ -322,12 +336,25 @@ pub fn run(command: Command, audit_log: Option<PathBuf>) -> i32 {
     }
     // Before any runtime: the sandbox moves this thread between network namespaces.
     let command = match command {
+        Command::Sandbox(_) | Command::Agent { .. } if on.is_some() => {
+            eprintln!(
+                "ipvs-tui: sandbox and agent do not support --on; run them on the host itself"
+            );
+            return EXIT_USAGE;
+        }
         Command::Sandbox(command) => return sandbox::run(command),
+        Command::Agent { read_only } => {
+            return crate::remote::serve::run(crate::remote::serve::AgentOptions {
+                read_only,
+                demo: false,
+                audit_log,
+            });
+        }
         command => command,
     };
     let Some(runtime) = crate::sys::runtime() else {
         return 1;
     };
     let log = audit_log.map_or_else(AuditLog::default_for_this_user, AuditLog::at);
-    runtime.block_on(commands::run(command, log))
+    runtime.block_on(commands::run(command, log, on))
 }

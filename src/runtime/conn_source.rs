@@ -18,6 +18,8 @@ pub enum ConnSource {
     File(PathBuf),
     /// The simulator the demo's poller reads too.
     Sim(Arc<SimBackend>),
+    /// A director elsewhere, whose table this pane cannot read: why, in words.
+    Elsewhere(String),
 }
 
 impl Default for ConnSource {
@@ -39,6 +41,16 @@ impl ConnSource {
         match self {
             ConnSource::File(path) => {
                 read_path_async(path.clone(), filter, limits, progress, cancel).boxed()
+            }
+            ConnSource::Elsewhere(why) => {
+                let why = why.clone();
+                async move {
+                    Err(ReadError::Io {
+                        path: "connections".into(),
+                        source: Arc::new(std::io::Error::other(why)),
+                    })
+                }
+                .boxed()
             }
             ConnSource::Sim(sim) => {
                 let sim = sim.clone();

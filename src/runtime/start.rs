@@ -40,6 +40,8 @@ pub struct Options {
     pub read_only: bool,
     /// The audit log instead of the default (also `audit_log` in config.toml).
     pub audit_log: Option<PathBuf>,
+    /// A director elsewhere (`--on`), reached through its agent, instead of this host.
+    pub on: Option<crate::remote::DirectorSpec>,
 }
 
 /// Runs the console until the user quits or a signal stops it; returns the exit status.
@@ -164,14 +166,53 @@ async fn console(options: Options) -> i32 {
         read_only,
         audit: Some((log.clone(), Context::current(AuditSource::Console))),
     };
-    let (source, poller, executor) = if options.demo {
+    let mut host_name = crate::sys::host_name();
+    let mut remote_read_only = false;
+    let (source, poller, executor) = if let Some(spec) = &options.on {
+        if options.demo {
+            eprintln!("ipvs-tui: --demo and --on do not combine");
+            return 2;
+        }
+        let remote = match crate::remote::connect(spec).await {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("ipvs-tui: {e}");
+                return 1;
+            }
+        };
+        let hello = remote.hello();
+        remote_read_only = hello.read_only;
+        host_name = if hello.host == spec.name {
+            hello.host.clone()
+        } else {
+            format!("{} ({})", hello.host, spec.name)
+        };
+        let policy = Policy {
+            read_only,
+            audit: Some((log.clone(), {
+                let mut c = Context::current(AuditSource::Console);
+                c.host = format!("{} (via {})", hello.host, spec.name);
+                c
+            })),
+        };
+        let director: Rc<dyn Backend> = remote.clone();
+        let conns = ConnSource::Elsewhere(format!(
+            "the connections pane does not read {} yet; `ipvs-tui --on {} conns` does",
+            spec.name, spec.name
+        ));
+        (
+            Source::Kernel,
+            Poller::spawn(director.clone(), DEFAULT_INTERVAL),
+            Executor::new(director, policy).with_conns(conns),
+        )
+    } else if options.demo {
         let (poller, executor) = demo(DEFAULT_INTERVAL, read_only);
         (Source::Simulated, poller, executor)
     } else {
         kernel_or_read_only(DEFAULT_INTERVAL, policy).await
     };
-    let mut app = App::new(source, crate::sys::host_name(), keymap, Instant::now());
-    if read_only {
+    let mut app = App::new(source, host_name, keymap, Instant::now());
+    if read_only || remote_read_only {
         app.set_read_only();
     }
     if source == Source::Kernel {
@@ -179,7 +220,8 @@ async fn console(options: Options) -> i32 {
     }
     app.director.persist_dir = settings.persist_dir.clone();
     // Only this host's IPVS as root can signal keepalived; never the demo.
-    app.director.owners.enabled = settings.keepalived && source == Source::Kernel;
+    app.director.owners.enabled =
+        settings.keepalived && source == Source::Kernel && options.on.is_none();
     if !problems.is_empty() {
         app.flash_error(problems.join("\n"));
     }

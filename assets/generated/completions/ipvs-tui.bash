@@ -16,6 +16,9 @@ _ipvs__tui() {
             ",$1")
                 cmd="ipvs__tui"
                 ;;
+            ipvs__tui,agent)
+                cmd="ipvs__tui__subcmd__agent"
+                ;;
             ipvs__tui,conns)
                 cmd="ipvs__tui__subcmd__conns"
                 ;;
@@ -110,13 +113,47 @@ _ipvs__tui() {
 
     case "${cmd}" in
         ipvs__tui)
-            opts="-h -V --demo --read-only --netns --audit-log --log-file --help --version list save restore zero flush timeouts daemon setup doctor persist conns vip host keepalived sysctl sandbox"
+            opts="-h -V --demo --read-only --netns --on --audit-log --log-file --help --version list save restore zero flush timeouts daemon setup doctor persist conns vip host keepalived sysctl sandbox agent"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ipvs__subcmd__tui__subcmd__agent)
+            opts="-h --read-only --netns --on --audit-log --log-file --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -136,7 +173,7 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__conns)
-            opts="-h --group-by --json --limit --sort --persistent --max-rows --file --services --netns --audit-log --log-file --help"
+            opts="-h --group-by --json --limit --sort --persistent --max-rows --file --services --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -170,6 +207,10 @@ _ipvs__tui() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --on)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -186,13 +227,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__daemon)
-            opts="-h --netns --audit-log --log-file --help start stop list"
+            opts="-h --netns --on --audit-log --log-file --help start stop list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -212,13 +257,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__daemon__subcmd__list)
-            opts="-h --netns --audit-log --log-file --help"
+            opts="-h --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -238,7 +287,7 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__daemon__subcmd__start)
-            opts="-h --mcast-interface --syncid --sync-maxlen --mcast-group --mcast-port --mcast-ttl --netns --audit-log --log-file --help"
+            opts="-h --mcast-interface --syncid --sync-maxlen --mcast-group --mcast-port --mcast-ttl --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -272,6 +321,10 @@ _ipvs__tui() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --on)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -288,13 +341,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__daemon__subcmd__stop)
-            opts="-h --netns --audit-log --log-file --help"
+            opts="-h --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -314,7 +371,7 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__doctor)
-            opts="-h --json --fix --role --vip --director --netns --audit-log --log-file --help"
+            opts="-h --json --fix --role --vip --director --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -336,6 +393,10 @@ _ipvs__tui() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --on)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -352,13 +413,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__flush)
-            opts="-h --yes --netns --audit-log --log-file --help"
+            opts="-h --yes --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -378,13 +443,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__host)
-            opts="-h --json --netns --audit-log --log-file --help"
+            opts="-h --json --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -404,7 +473,7 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__keepalived)
-            opts="-h --json --pid --netns --audit-log --log-file --help"
+            opts="-h --json --pid --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -415,6 +484,10 @@ _ipvs__tui() {
                     return 0
                     ;;
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -434,7 +507,7 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__list)
-            opts="-t -u -f -6 -n -X -h --tcp-service --udp-service --sctp-service --fwmark-service --ipv6 --numeric --stats --rate --thresholds --persistent-conn --exact --tun-info --nosort --timeout --daemon --json --netns --audit-log --log-file --help"
+            opts="-t -u -f -6 -n -X -h --tcp-service --udp-service --sctp-service --fwmark-service --ipv6 --numeric --stats --rate --thresholds --persistent-conn --exact --tun-info --nosort --timeout --daemon --json --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -472,6 +545,10 @@ _ipvs__tui() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --on)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -488,7 +565,7 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__persist)
-            opts="-h --dir --dry-run --force --netns --audit-log --log-file --help"
+            opts="-h --dir --dry-run --force --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -499,6 +576,10 @@ _ipvs__tui() {
                     return 0
                     ;;
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -518,7 +599,7 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__restore)
-            opts="-h --boot --dir --netns --audit-log --log-file --help"
+            opts="-h --boot --dir --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -529,6 +610,10 @@ _ipvs__tui() {
                     return 0
                     ;;
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -548,13 +633,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__sandbox)
-            opts="-h --netns --audit-log --log-file --help nat dr tun traffic status down serve"
+            opts="-h --netns --on --audit-log --log-file --help nat dr tun traffic status down serve"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -574,13 +663,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__sandbox__subcmd__down)
-            opts="-h --netns --audit-log --log-file --help"
+            opts="-h --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -600,13 +693,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__sandbox__subcmd__dr)
-            opts="-h --watch --netns --audit-log --log-file --help"
+            opts="-h --watch --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -626,13 +723,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__sandbox__subcmd__nat)
-            opts="-h --watch --netns --audit-log --log-file --help"
+            opts="-h --watch --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -652,7 +753,7 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__sandbox__subcmd__serve)
-            opts="-h --in --name --port --netns --audit-log --log-file --help"
+            opts="-h --in --name --port --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -674,6 +775,10 @@ _ipvs__tui() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --on)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -690,13 +795,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__sandbox__subcmd__status)
-            opts="-h --netns --audit-log --log-file --help"
+            opts="-h --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -716,13 +825,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__sandbox__subcmd__traffic)
-            opts="-h --netns --audit-log --log-file --help"
+            opts="-h --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -742,13 +855,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__sandbox__subcmd__tun)
-            opts="-h --watch --netns --audit-log --log-file --help"
+            opts="-h --watch --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -768,13 +885,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__save)
-            opts="-n -h --numeric --netns --audit-log --log-file --help"
+            opts="-n -h --numeric --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -794,7 +915,7 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__setup)
-            opts="-h --plan --dry-run --netns --audit-log --log-file --help"
+            opts="-h --plan --dry-run --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -805,6 +926,10 @@ _ipvs__tui() {
                     return 0
                     ;;
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -824,13 +949,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__sysctl)
-            opts="-h --json --netns --audit-log --log-file --help"
+            opts="-h --json --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -850,7 +979,7 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__timeouts)
-            opts="-h --set --netns --audit-log --log-file --help"
+            opts="-h --set --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -861,6 +990,10 @@ _ipvs__tui() {
                     return 0
                     ;;
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -880,13 +1013,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__vip)
-            opts="-h --netns --audit-log --log-file --help add del list"
+            opts="-h --netns --on --audit-log --log-file --help add del list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -906,13 +1043,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__vip__subcmd__add)
-            opts="-h --netns --audit-log --log-file --help"
+            opts="-h --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -932,13 +1073,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__vip__subcmd__del)
-            opts="-h --netns --audit-log --log-file --help"
+            opts="-h --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -958,13 +1103,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__vip__subcmd__list)
-            opts="-h --json --netns --audit-log --log-file --help"
+            opts="-h --json --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -984,7 +1133,7 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__zero)
-            opts="-t -u -f -6 -h --tcp-service --udp-service --sctp-service --fwmark-service --ipv6 --netns --audit-log --log-file --help"
+            opts="-t -u -f -6 -h --tcp-service --udp-service --sctp-service --fwmark-service --ipv6 --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1019,6 +1168,10 @@ _ipvs__tui() {
                     return 0
                     ;;
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,0 +1,260 @@
+//! [`Remote`]: a director reached through its agent, as a [`Backend`] like any other. Reads that
+//! cannot reach it fail as unreachable; a change whose link drops in flight fails as UNKNOWN
+//! (never as done or as undone), so that the caller reads the table again before saying more.
+//! A link that has ended is started again by the next call, at most every `RECONNECT_EVERY`.
+
+use super::client::{ConnectError, Link, Lost};
+use super::protocol::{AgentHello, Body, ConnsQuery, PollAnswer, Request};
+use super::target::DirectorSpec;
+use crate::backend::{Backend, Reply};
+use crate::host::{HostError, HostState};
+use crate::ipvs::conns::ConnTable;
+use crate::ipvs::model::{ServiceKey, Snapshot};
+use crate::ipvs::{Error, Result};
+use crate::operation::{Operation, OperationError};
+use crate::owners::keepalived::reader::{KeepalivedState, ReadError};
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+/// How often a director whose link ended is tried again (each call in between fails at once).
+pub const RECONNECT_EVERY: Duration = Duration::from_secs(3);
+
+pub struct Remote {
+    spec: DirectorSpec,
+    link: RefCell<Rc<Link>>,
+    /// Held while starting the link again, so that overlapping calls start one.
+    connecting: tokio::sync::Mutex<()>,
+    /// The last attempt to start it again, and why it failed.
+    retried: RefCell<Option<(Instant, String)>>,
+    /// The last table a poll returned, with its generation: the base of the next delta.
+    polled: RefCell<Option<(u64, Snapshot)>>,
+    /// One poll at a time: each delta builds on the one before.
+    polling: tokio::sync::Mutex<()>,
+}
+
+/// Starts `spec`'s agent and greets it. The result is a `Backend` (`Rc<Remote>` coerces to
+/// `Rc<dyn Backend>`); [`Remote::hello`] says which host it is and whether it is read-only.
+pub async fn connect(spec: &DirectorSpec) -> std::result::Result<Rc<Remote>, ConnectError> {
+    Ok(Rc::new(Remote {
+        spec: spec.clone(),
+        link: RefCell::new(Rc::new(Link::open(spec).await?)),
+        connecting: tokio::sync::Mutex::new(()),
+        retried: RefCell::new(None),
+        polled: RefCell::new(None),
+        polling: tokio::sync::Mutex::new(()),
+    }))
+}
+
+impl Remote {
+    /// What the agent said of itself (the latest, after a reconnection): host name, IPVS
+    /// version, read-only, capabilities.
+    pub fn hello(&self) -> AgentHello {
+        self.link.borrow().hello().clone()
+    }
+
+    /// The director's name (from config.toml, else its target).
+    pub fn name(&self) -> &str {
+        &self.spec.name
+    }
+
+    /// Sends `req` on the link, started again first if it has ended.
+    async fn call(&self, req: Request) -> std::result::Result<Body, Lost> {
+        self.current().await?.call(req).await
+    }
+
+    /// The link, or why there is none now.
+    async fn current(&self) -> std::result::Result<Rc<Link>, Lost> {
+        let link = self.link.borrow().clone();
+        if link.closed().is_none() {
+            return Ok(link);
+        }
+        let _one = self.connecting.lock().await;
+        let link = self.link.borrow().clone();
+        let Some(why) = link.closed() else {
+            return Ok(link);
+        };
+        if let Some((at, failed)) = self.retried.borrow().as_ref()
+            && at.elapsed() < RECONNECT_EVERY
+        {
+            return Err(Lost::Before(failed.clone()));
+        }
+        match Link::open(&self.spec).await {
+            Ok(new) => {
+                let new = Rc::new(new);
+                *self.link.borrow_mut() = new.clone();
+                *self.retried.borrow_mut() = None;
+                // The new agent knows no generation of ours.
+                *self.polled.borrow_mut() = None;
+                Ok(new)
+            }
+            Err(e) => {
+                let e = e.to_string();
+                let again = e.strip_prefix(&format!("{}: ", self.name())).unwrap_or(&e);
+                let failed = format!("{why}; started again: {again}");
+                *self.retried.borrow_mut() = Some((Instant::now(), failed.clone()));
+                Err(Lost::Before(failed))
+            }
+        }
+    }
+
+    fn unreachable(&self, lost: Lost) -> Error {
+        match lost {
+            Lost::Before(why) | Lost::InFlight(why) => {
+                Error::Unreachable(format!("{} is unreachable: {why}", self.name()))
+            }
+            Lost::Unsendable(why) => {
+                Error::Refused(format!("{}: cannot send the request: {why}", self.name()))
+            }
+        }
+    }
+
+    fn unexpected(&self, body: &Body) -> Error {
+        match body {
+            Body::Error(e) => Error::Decode(format!("{}: the agent says {e}", self.name())),
+            other => Error::Decode(format!(
+                "{}: the agent answered with {}",
+                self.name(),
+                serde_json::to_value(other)
+                    .ok()
+                    .and_then(|v| v.as_object().and_then(|o| o.keys().next().cloned()))
+                    .unwrap_or_default()
+            )),
+        }
+    }
+
+    /// A change's failure when no reply came.
+    fn change_lost(&self, lost: Lost) -> OperationError {
+        match lost {
+            Lost::Before(_) | Lost::Unsendable(_) => self.unreachable(lost).into(),
+            Lost::InFlight(why) => Error::Unknown(format!(
+                "the link to {} dropped with the change in flight ({why})",
+                self.name()
+            ))
+            .into(),
+        }
+    }
+
+    /// The connection table, counted on the director.
+    pub async fn conns(&self, query: ConnsQuery) -> std::result::Result<ConnTable, String> {
+        match self.call(Request::Conns(query)).await {
+            Ok(Body::Conns(Ok(answer))) => super::conns::from_wire(answer).ok_or_else(|| {
+                format!(
+                    "{}: the agent's connection counts do not hold together",
+                    self.name()
+                )
+            }),
+            Ok(Body::Conns(Err(e))) => Err(e),
+            Ok(other) => Err(self.unexpected(&other).to_string()),
+            Err(lost) => Err(self.unreachable(lost).to_string()),
+        }
+    }
+
+    /// What keepalived says on the director.
+    pub async fn keepalived(
+        &self,
+        pid: Option<i32>,
+    ) -> std::result::Result<std::result::Result<KeepalivedState, ReadError>, Error> {
+        match self.call(Request::Keepalived { pid }).await {
+            Ok(Body::Keepalived(r)) => Ok(r),
+            Ok(other) => Err(self.unexpected(&other)),
+            Err(lost) => Err(self.unreachable(lost)),
+        }
+    }
+
+    async fn poll_once(&self, focus: Option<ServiceKey>, since: Option<u64>) -> Result<PollAnswer> {
+        match self.call(Request::Poll { focus, since }).await {
+            Ok(Body::Poll(r)) => r,
+            Ok(other) => Err(self.unexpected(&other)),
+            Err(lost) => Err(self.unreachable(lost)),
+        }
+    }
+}
+
+impl Backend for Remote {
+    fn snapshot(&self) -> Reply<'_, Result<Snapshot>> {
+        Box::pin(async move {
+            match self.call(Request::Snapshot).await {
+                Ok(Body::Snapshot(r)) => r,
+                Ok(other) => Err(self.unexpected(&other)),
+                Err(lost) => Err(self.unreachable(lost)),
+            }
+        })
+    }
+
+    fn poll(&self, focus: Option<ServiceKey>) -> Reply<'_, Result<Snapshot>> {
+        Box::pin(async move {
+            let _one = self.polling.lock().await;
+            let since = self.polled.borrow().as_ref().map(|(g, _)| *g);
+            let mut answer = self.poll_once(focus, since).await?;
+            let table = loop {
+                if let Some(full) = answer.full.take() {
+                    break full;
+                }
+                let moved = match (answer.delta.take(), self.polled.borrow().as_ref()) {
+                    (Some(delta), Some((base, old))) if delta.base == *base => delta.apply(old),
+                    _ => None,
+                };
+                match moved {
+                    Some(table) => break table,
+                    // A delta on another base: ask for the whole table.
+                    None => answer = self.poll_once(focus, None).await?,
+                }
+            };
+            *self.polled.borrow_mut() = Some((answer.generation, table.clone()));
+            Ok(table)
+        })
+    }
+
+    fn host(&self) -> Reply<'_, std::result::Result<HostState, HostError>> {
+        Box::pin(async move {
+            match self.call(Request::Host).await {
+                Ok(Body::Host(r)) => r,
+                Ok(other) => Err(HostError::Kernel(self.unexpected(&other).to_string())),
+                Err(lost) => Err(HostError::Kernel(self.unreachable(lost).to_string())),
+            }
+        })
+    }
+
+    fn apply<'a>(
+        &'a self,
+        op: &'a Operation,
+    ) -> Reply<'a, std::result::Result<(), OperationError>> {
+        Box::pin(async move {
+            match self.call(Request::Apply { op: op.clone() }).await {
+                Ok(Body::Applied(r)) => r,
+                // The agent did not take it as a change: nothing was applied.
+                Ok(Body::Error(e)) => Err(Error::Refused(format!("{}: {e}", self.name())).into()),
+                Ok(other) => Err(Error::Unknown(self.unexpected(&other).to_string()).into()),
+                Err(lost) => Err(self.change_lost(lost)),
+            }
+        })
+    }
+
+    fn apply_batch<'a>(
+        &'a self,
+        ops: &'a [Operation],
+    ) -> Reply<'a, Vec<std::result::Result<(), OperationError>>> {
+        Box::pin(async move {
+            if ops.is_empty() {
+                return Vec::new();
+            }
+            let req = Request::ApplyBatch { ops: ops.to_vec() };
+            match self.call(req).await {
+                Ok(Body::Batch(results)) if results.len() <= ops.len() => results,
+                Ok(Body::Error(e)) => {
+                    vec![Err(Error::Refused(format!("{}: {e}", self.name())).into())]
+                }
+                Ok(other) => vec![Err(
+                    Error::Unknown(self.unexpected(&other).to_string()).into()
+                )],
+                Err(lost) => vec![Err(self.change_lost(lost))],
+            }
+        })
+    }
+
+    /// Not this machine: what this one reaches (real servers, its firewall) says nothing of it.
+    fn is_live(&self) -> bool {
+        false
+    }
+}
