@@ -109,6 +109,11 @@ pub enum Command {
     // The keepalived page (`K`).
     Keepalived,
     KeepalivedRefresh,
+    // Several directors (`V`): the page, going to one, comparing two.
+    Directors,
+    OpenDirector,
+    MarkDirector,
+    Compare,
 }
 
 impl Command {
@@ -226,6 +231,9 @@ pub enum Action {
         result: Box<Result<KeepalivedState, ReadError>>,
         at: Instant,
     },
+    /// An action for director `id` of the console (its poll, the outcome of its change): handled
+    /// on that director whether it is shown or not (see `console::fleet`).
+    On(usize, Box<Action>),
 }
 
 /// What `update` asks the event loop to do beyond redrawing.
@@ -259,6 +267,11 @@ pub enum Effect {
     WritePersist(crate::setup::persist::WriteRequest),
     /// Ask keepalived for its dump and read it; it comes back as `Action::KeepalivedRead`.
     ReadKeepalived,
+    /// Poll the director shown now (it was just switched to).
+    PollNow,
+    /// An effect for director `id`: carried out by its executor. Untagged effects are for the
+    /// director shown.
+    On(usize, Box<Effect>),
 }
 
 #[cfg(test)]
