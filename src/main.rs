@@ -18,6 +18,10 @@ struct Args {
     /// The console offers no change and refuses changes (also `read_only = true` in config.toml).
     #[arg(long)]
     read_only: bool,
+    /// Open the console on this director; repeat it for several, which opens the directors page
+    /// (`local`: this host; `sim:NAME[:backup]`: a simulated director seeded from its name).
+    #[arg(long = "on", value_name = "TARGET", conflicts_with = "demo")]
+    on: Vec<ipvs_tui::target::Target>,
     /// Work in this network namespace: a name under /run/netns, or a path such as
     /// /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls).
     #[arg(long, value_name = "NAME|PATH", global = true)]
@@ -37,7 +41,11 @@ fn main() {
     let args = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     // Not clap's args_conflicts_with_subcommands: it would refuse global options such as
     // --audit-log before a subcommand too.
-    for (set, flag) in [(args.demo, "--demo"), (args.read_only, "--read-only")] {
+    for (set, flag) in [
+        (args.demo, "--demo"),
+        (args.read_only, "--read-only"),
+        (!args.on.is_empty(), "--on"),
+    ] {
         if set && args.cli.command.is_some() {
             Args::command()
                 .error(
@@ -69,6 +77,7 @@ fn main() {
             demo: args.demo,
             read_only: args.read_only,
             audit_log: args.cli.audit_log,
+            on: args.on,
         }),
     };
     tracing::info!(status, "exit");

@@ -6,7 +6,9 @@ use crate::config;
 use crate::config::settings::Settings;
 use crate::console::app::{App, DEFAULT_INTERVAL, Source};
 use crate::console::change::Policy;
+use crate::console::director::Director;
 use crate::console::keys::keymap::Keymap;
+use crate::console::stack::Page;
 use crate::host::{self, MemoryHost};
 use crate::ipvs::Error;
 use crate::ipvs::kernel::KernelBackend;
@@ -16,8 +18,9 @@ use crate::operation::audit::{AuditLog, Context, Source as AuditSource};
 use crate::runtime::conn_source::ConnSource;
 use crate::runtime::executor::Executor;
 use crate::runtime::poller::Poller;
-use crate::runtime::runloop::{self, Exit, JobControl, Wiring};
+use crate::runtime::runloop::{self, Exit, JobControl, Link, Wiring};
 use crate::runtime::terminal;
+use crate::target::Target;
 use crate::ui::theme::{self, Theme};
 use crossterm::event::EventStream;
 use crossterm::tty::IsTty;
@@ -40,6 +43,8 @@ pub struct Options {
     pub read_only: bool,
     /// The audit log instead of the default (also `audit_log` in config.toml).
     pub audit_log: Option<PathBuf>,
+    /// The directors to open (`--on`); none: this host's (or the demo).
+    pub on: Vec<Target>,
 }
 
 /// Runs the console until the user quits or a signal stops it; returns the exit status.
@@ -58,7 +63,7 @@ pub fn run(options: Options) -> i32 {
 
 /// The demo, warmed up for a minute so that its tables are busy from the first frame. Its
 /// changes touch nothing on this host, so they are not audited.
-fn demo(interval: Duration, read_only: bool) -> (Poller, Executor) {
+fn demo(interval: Duration, read_only: bool) -> Link {
     let sim = SimBackend::demo(DEMO_SEED);
     sim.advance(Duration::from_secs(60));
     // A plausible director around the simulated table: every VIP bound, the sysctls of a director.
@@ -75,10 +80,57 @@ fn demo(interval: Duration, read_only: bool) -> (Poller, Executor) {
         read_only,
         audit: None,
     };
-    (
+    Link::new(
         Poller::spawn(director.clone(), interval),
         Executor::new(director, policy).with_conns(ConnSource::Sim(sim)),
     )
+}
+
+/// The director of `target`, with its poller and executor. Several directors each retry a
+/// failed poll with backoff (see `Poller::retrying`).
+async fn open(
+    target: &Target,
+    interval: Duration,
+    policy: &Policy,
+    settings: &Settings,
+    fleet: bool,
+) -> (Director, Link) {
+    let (mut director, link) = match target {
+        Target::Local => {
+            let (source, poller, executor) = kernel_or_read_only(interval, policy.clone()).await;
+            let mut director = Director::new(source, crate::sys::host_name());
+            if source == Source::Kernel {
+                director.audit_path = policy.audit.as_ref().map(|(l, _)| l.path().to_path_buf());
+            }
+            director.persist_dir = settings.persist_dir.clone();
+            // Only this host's IPVS as root can signal keepalived.
+            director.owners.enabled = settings.keepalived && source == Source::Kernel;
+            (director, Link::new(poller, executor))
+        }
+        Target::Sim { name, role } => {
+            let (sim, table) = crate::backend::sim::named(name, *role);
+            let backend: Rc<dyn Backend> = Rc::new(sim);
+            let poller = if fleet {
+                Poller::retrying(backend.clone(), interval)
+            } else {
+                Poller::spawn(backend.clone(), interval)
+            };
+            // A simulator's changes touch nothing on this host: not audited.
+            let policy = Policy {
+                read_only: policy.read_only,
+                audit: None,
+            };
+            let executor = Executor::new(backend, policy).with_conns(ConnSource::Sim(table));
+            (
+                Director::new(Source::Simulated, name.clone()),
+                Link::new(poller, executor),
+            )
+        }
+    };
+    if fleet {
+        director.target = Some(target.to_string());
+    }
+    (director, link)
 }
 
 /// This host's IPVS. Netlink refuses even reads without CAP_NET_ADMIN; then the world-readable
@@ -164,22 +216,38 @@ async fn console(options: Options) -> i32 {
         read_only,
         audit: Some((log.clone(), Context::current(AuditSource::Console))),
     };
-    let (source, poller, executor) = if options.demo {
-        let (poller, executor) = demo(DEFAULT_INTERVAL, read_only);
-        (Source::Simulated, poller, executor)
+    let mut app = App::new(
+        Source::Simulated,
+        crate::sys::host_name(),
+        keymap,
+        Instant::now(),
+    );
+    let mut links = Vec::new();
+    if options.demo {
+        links.push(demo(DEFAULT_INTERVAL, read_only));
     } else {
-        kernel_or_read_only(DEFAULT_INTERVAL, policy).await
-    };
-    let mut app = App::new(source, crate::sys::host_name(), keymap, Instant::now());
-    if read_only {
+        let targets = match options.on.is_empty() {
+            true => vec![Target::Local],
+            false => options.on.clone(),
+        };
+        let fleet = targets.len() > 1;
+        for (i, target) in targets.iter().enumerate() {
+            let (director, link) = open(target, DEFAULT_INTERVAL, &policy, &settings, fleet).await;
+            links.push(link);
+            if i == 0 {
+                app.director = director;
+            } else {
+                app.add_director(director);
+            }
+        }
+        if fleet {
+            app.stack.page = Page::Directors(Default::default());
+        }
+    }
+    // /proc/net/ip_vs can only be read.
+    if read_only || app.director.read_only {
         app.set_read_only();
     }
-    if source == Source::Kernel {
-        app.director.audit_path = Some(log.path().to_path_buf());
-    }
-    app.director.persist_dir = settings.persist_dir.clone();
-    // Only this host's IPVS as root can signal keepalived; never the demo.
-    app.director.owners.enabled = settings.keepalived && source == Source::Kernel;
     if !problems.is_empty() {
         app.flash_error(problems.join("\n"));
     }
@@ -245,8 +313,7 @@ async fn console(options: Options) -> i32 {
     });
     let wiring = Wiring {
         events,
-        poller,
-        executor,
+        links,
         signals,
         demo: |interval| demo(interval, read_only),
         job_control,

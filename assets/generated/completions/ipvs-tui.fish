@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ipvs_tui_global_optspecs
-    string join \n demo read-only netns= audit-log= log-file= h/help V/version
+    string join \n demo read-only on= netns= audit-log= log-file= h/help V/version
 end
 
 function __fish_ipvs_tui_needs_command
@@ -24,6 +24,7 @@ function __fish_ipvs_tui_using_subcommand
     contains -- $cmd[1] $argv
 end
 
+complete -c ipvs-tui -n "__fish_ipvs_tui_needs_command" -l on -d 'Open the console on this director; repeat it for several, which opens the directors page (`local`: this host; `sim:NAME[:backup]`: a simulated director seeded from its name)' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_needs_command" -l netns -d 'Work in this network namespace: a name under /run/netns, or a path such as /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls)' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_needs_command" -l audit-log -d 'Where changes are logged (default: /var/log/ipvs-tui/audit.log as root, else ~/.local/state/ipvs-tui/audit.log)' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_needs_command" -l log-file -d 'Append debug logs here, one JSON line each (polls, changes, errors, keepalived exchanges), to attach to a bug report (also `log_file` in config.toml). Off by default' -r -F
