@@ -52,6 +52,13 @@ impl Backend for Sim {
 /// daemon, a backup binds none and runs the backup daemon, both with syncid 1 on eth1. The
 /// table is returned too, for the connections pane.
 pub fn named(name: &str, role: crate::target::SimRole) -> (Sim, Arc<SimBackend>) {
+    let (sim, host) = named_parts(name, role);
+    let table = Arc::new(sim.with_wall_clock());
+    (Sim::new(table.clone(), MemoryHost::new(host)), table)
+}
+
+/// `named`'s table on simulated time (tests advance it) and its host.
+pub fn named_parts(name: &str, role: crate::target::SimRole) -> (SimBackend, HostState) {
     use crate::ipvs::IpvsOp;
     use crate::ipvs::model::{SyncDaemon, SyncState};
     use crate::target::{SimRole, Target};
@@ -94,6 +101,5 @@ pub fn named(name: &str, role: crate::target::SimRole) -> (Sim, Arc<SimBackend>)
             }
         }
     }
-    let table = Arc::new(sim.with_wall_clock());
-    (Sim::new(table.clone(), MemoryHost::new(host)), table)
+    (sim, host)
 }

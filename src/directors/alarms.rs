@@ -21,8 +21,11 @@ pub enum Alarm {
         instance: String,
         directors: Vec<String>,
     },
-    /// `vip` is bound on an interface of each of `directors`.
-    SharedVip { vip: IpAddr, directors: Vec<String> },
+    /// `vips` are bound on an interface of each of `directors`.
+    SharedVip {
+        vips: Vec<IpAddr>,
+        directors: Vec<String>,
+    },
     /// `backup`'s sync daemon (backup) shows no connection while `master`'s table holds
     /// `master_conns` and its master daemon runs with a syncid the backup accepts.
     SyncSilent {
@@ -44,11 +47,20 @@ impl fmt::Display for Alarm {
                 "TWO MASTERS: VRRP instance {instance} is MASTER on {}",
                 directors.join(" and ")
             ),
-            Alarm::SharedVip { vip, directors } => write!(
-                f,
-                "VIP TWICE: {vip} is bound on {}",
-                directors.join(" and ")
-            ),
+            Alarm::SharedVip { vips, directors } => {
+                let shown: Vec<String> = vips.iter().take(3).map(ToString::to_string).collect();
+                let more = match vips.len().saturating_sub(3) {
+                    0 => String::new(),
+                    n => format!(" and {n} more"),
+                };
+                write!(
+                    f,
+                    "VIP TWICE: {}{more} {} bound on {}",
+                    shown.join(", "),
+                    if vips.len() == 1 { "is" } else { "are" },
+                    directors.join(" and ")
+                )
+            }
             Alarm::SyncSilent {
                 master,
                 backup,
@@ -121,10 +133,16 @@ fn shared_vips(directors: &[Seen]) -> Vec<Alarm> {
             bound.entry(vip).or_default().push(d.name.to_string());
         }
     }
-    bound
+    // One alarm per set of directors, with every VIP they share.
+    let mut shared: BTreeMap<Vec<String>, Vec<IpAddr>> = BTreeMap::new();
+    for (vip, names) in bound {
+        if names.len() > 1 {
+            shared.entry(names).or_default().push(vip);
+        }
+    }
+    shared
         .into_iter()
-        .filter(|(_, names)| names.len() > 1)
-        .map(|(vip, directors)| Alarm::SharedVip { vip, directors })
+        .map(|(directors, vips)| Alarm::SharedVip { vips, directors })
         .collect()
 }
 

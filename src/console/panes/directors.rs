@@ -102,12 +102,13 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
         (Command::Compare, Page::Directors(view)) => {
             let view = view.clone();
             let ids: Vec<usize> = app.directors().iter().map(|d| d.id).collect();
-            let Some(&b) = ids.get(view.nav.selected) else {
+            let Some(&selected) = ids.get(view.nav.selected) else {
                 return vec![];
             };
-            let a = match view.mark {
-                Some(a) if a != b => a,
-                None if ids.len() == 2 => ids[1 - view.nav.selected.min(1)],
+            // The marked one first; of two directors, in their order.
+            let (a, b) = match view.mark {
+                Some(a) if a != selected => (a, selected),
+                None if ids.len() == 2 => (ids[0], ids[1]),
                 _ => {
                     app.flash_error(
                         "mark a director with space, then select another and press c again",
