@@ -21,7 +21,7 @@ struct Args {
     /// Open the console on this director; repeat it for several, which opens the directors page
     /// (`local`: this host; `sim:NAME[:backup]`: a simulated director seeded from its name).
     #[arg(long = "on", value_name = "TARGET", conflicts_with = "demo")]
-    on: Vec<ipvs_tui::target::Target>,
+    on: Vec<ipvs_tui::remote::Target>,
     /// Work in this network namespace: a name under /run/netns, or a path such as
     /// /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls).
     #[arg(long, value_name = "NAME|PATH", global = true)]
@@ -41,12 +41,14 @@ fn main() {
     let args = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     // Not clap's args_conflicts_with_subcommands: it would refuse global options such as
     // --audit-log before a subcommand too.
+    // The agent serves the demo too (`--demo agent`), for tests and trials without IPVS.
+    let agent = matches!(args.cli.command, Some(cli::Command::Agent { .. }));
     for (set, flag) in [
         (args.demo, "--demo"),
         (args.read_only, "--read-only"),
         (!args.on.is_empty(), "--on"),
     ] {
-        if set && args.cli.command.is_some() {
+        if set && args.cli.command.is_some() && !agent {
             Args::command()
                 .error(
                     clap::error::ErrorKind::ArgumentConflict,
@@ -72,6 +74,13 @@ fn main() {
         std::process::exit(ipvs_tui::cli::EXIT_USAGE);
     }
     let status = match args.cli.command {
+        Some(cli::Command::Agent { read_only }) => {
+            ipvs_tui::remote::serve::run(ipvs_tui::remote::serve::AgentOptions {
+                read_only: read_only || args.read_only,
+                demo: args.demo,
+                audit_log: args.cli.audit_log,
+            })
+        }
         Some(command) => cli::run(command, args.cli.audit_log),
         None => runtime::run(runtime::Options {
             demo: args.demo,

@@ -12,13 +12,13 @@ use crate::ipvs::netlink::errno;
 use crate::ipvs::parse::Parsed;
 use crate::ipvs::{self, IpvsOp, table};
 use crate::operation::audit::{AuditLog, Context, Entry};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 pub use audited::AuditedOps;
 pub use plan::{BadStep, PlanFailure, StepError, apply_plan, check_plan, undo_steps};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Operation {
     Ipvs(IpvsOp),
@@ -39,7 +39,7 @@ impl State {
 }
 
 /// Why an operation failed, in the words of the layer that refused it.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
 pub enum OperationError {
     #[error(transparent)]
     Ipvs(#[from] ipvs::Error),

@@ -156,6 +156,14 @@ pub enum Command {
     /// leaving this host's IPVS table and interfaces alone: build it, send traffic, remove it.
     #[command(subcommand)]
     Sandbox(SandboxCommand),
+    /// Serve this director on standard input and output for a console or command elsewhere
+    /// (`ipvs-tui --on ssh:HOST ...` runs it over SSH); not for interactive use.
+    Agent {
+        /// Refuse every change, whatever the client asks (for a forced command in
+        /// authorized_keys: `command="ipvs-tui agent --read-only"`); refusals are audited.
+        #[arg(long)]
+        read_only: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -323,6 +331,13 @@ pub fn run(command: Command, audit_log: Option<PathBuf>) -> i32 {
     // Before any runtime: the sandbox moves this thread between network namespaces.
     let command = match command {
         Command::Sandbox(command) => return sandbox::run(command),
+        Command::Agent { read_only } => {
+            return crate::remote::serve::run(crate::remote::serve::AgentOptions {
+                read_only,
+                demo: false,
+                audit_log,
+            });
+        }
         command => command,
     };
     let Some(runtime) = crate::sys::runtime() else {

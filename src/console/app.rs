@@ -44,6 +44,9 @@ pub enum Source {
     /// This host's IPVS from the world-readable /proc/net/ip_vs, because netlink needs root:
     /// badged READ-ONLY; no counters, no changes.
     ReadOnly,
+    /// A director reached through its agent (`--on ssh:...`, `netns:`, `exec:`): changes are
+    /// applied and audited there.
+    Remote,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

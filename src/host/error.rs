@@ -4,7 +4,7 @@ use crate::ipvs::error::{SharedError, prefix};
 use std::net::IpAddr;
 use thiserror::Error;
 
-#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[derive(Debug, Error, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum HostError {
     /// The change breaks the parsers' rules (built without them): the parser's message.
     #[error("{0}")]

@@ -1,9 +1,11 @@
 //! Errors of the IPVS layer, worded for the operator: what failed and, where we know, what to do.
 
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use thiserror::Error;
 
-#[derive(Debug, Error, Clone, PartialEq, Eq)]
+/// Serde: a remote director's agent sends its errors over the wire (`remote::protocol`).
+#[derive(Debug, Error, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Error {
     /// The kernel refused a request; `message` is already readable (see `kernel_message`).
     #[error("{message}")]
@@ -20,6 +22,13 @@ pub enum Error {
     /// The change was refused before reaching the kernel (read-only mode, failed validation).
     #[error("{0}")]
     Refused(String),
+    /// A remote director cannot be reached (its link or agent is gone): the target and why.
+    #[error("{0}")]
+    Unreachable(String),
+    /// A remote director's link dropped while this change was in flight: it may or may not have
+    /// been applied, and only a fresh read can tell (never reported as done or as undone).
+    #[error("UNKNOWN whether it was applied: {0}; read the table again to see")]
+    Unknown(String),
     /// A system call, a file or the netlink connection failed: `context` says what was being
     /// done (empty when the source says it all).
     #[error("{}{source}", prefix(context))]
@@ -86,6 +95,20 @@ impl PartialEq for SharedError {
 }
 
 impl Eq for SharedError {}
+
+/// Over the wire a source is its message: the far side's type cannot travel.
+impl Serialize for SharedError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for SharedError {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let message = String::deserialize(d)?;
+        Ok(SharedError::new(std::io::Error::other(message)))
+    }
+}
 
 pub type Result<T> = std::result::Result<T, Error>;
 

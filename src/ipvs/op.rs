@@ -5,11 +5,11 @@ use super::model::{
     DestConfig, DestKey, ServiceConfig, ServiceKey, Snapshot, SyncDaemon, SyncState, Timeouts,
 };
 use super::rules;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
 /// One change to the IPVS table: the kernel backend and the simulator accept the same set.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum IpvsOp {
     AddService(ServiceConfig),

@@ -18,6 +18,8 @@ pub enum ConnSource {
     File(PathBuf),
     /// The simulator the demo's poller reads too.
     Sim(Arc<SimBackend>),
+    /// A director elsewhere (through its agent): its connections are not listed here yet.
+    Elsewhere(String),
 }
 
 impl Default for ConnSource {
@@ -39,6 +41,15 @@ impl ConnSource {
         match self {
             ConnSource::File(path) => {
                 read_path_async(path.clone(), filter, limits, progress, cancel).boxed()
+            }
+            ConnSource::Elsewhere(name) => {
+                let error = ReadError::Io {
+                    path: format!("{name}'s connection table"),
+                    source: Arc::new(std::io::Error::other(
+                        "the console lists connections of this host and simulators only; run `ipvs-tui conns` on the director",
+                    )),
+                };
+                async move { Err(error) }.boxed()
             }
             ConnSource::Sim(sim) => {
                 let sim = sim.clone();

@@ -6,6 +6,7 @@ pub mod conn_source;
 pub mod executor;
 pub mod lean_backend;
 pub mod poller;
+pub mod redial;
 pub mod runloop;
 mod start;
 pub mod term_size;

@@ -15,12 +15,13 @@ use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::procfs::ProcBackend;
 use crate::ipvs::sim::SimBackend;
 use crate::operation::audit::{AuditLog, Context, Source as AuditSource};
+use crate::remote::{DirectorSpec, Target};
 use crate::runtime::conn_source::ConnSource;
 use crate::runtime::executor::Executor;
 use crate::runtime::poller::Poller;
+use crate::runtime::redial::Redial;
 use crate::runtime::runloop::{self, Exit, JobControl, Link, Wiring};
 use crate::runtime::terminal;
-use crate::target::Target;
 use crate::ui::theme::{self, Theme};
 use crossterm::event::EventStream;
 use crossterm::tty::IsTty;
@@ -124,6 +125,37 @@ async fn open(
             (
                 Director::new(Source::Simulated, name.clone()),
                 Link::new(poller, executor),
+            )
+        }
+        Target::Netns(_) | Target::Ssh { .. } | Target::Exec(_) => {
+            let spec = DirectorSpec::of(target.clone());
+            // The first greeting names the host; a director down at start-up is named by its
+            // target, shown unreachable, and dialled again with the poller's backoff.
+            let (host, read_only, remote) = match crate::remote::connect(&spec).await {
+                Ok(remote) => (
+                    remote.hello().host.clone(),
+                    remote.hello().read_only,
+                    Some(remote),
+                ),
+                Err(e) => {
+                    tracing::warn!(director = %spec.name, error = %e, "agent not reached");
+                    (target.to_string(), false, None)
+                }
+            };
+            let name = spec.name.clone();
+            let backend: Rc<dyn Backend> = Rc::new(Redial::new(spec, remote));
+            // The agent audits each change on the director, with the operator's user as claimed.
+            let policy = Policy {
+                read_only: policy.read_only || read_only,
+                audit: None,
+            };
+            let mut director = Director::new(Source::Remote, host);
+            director.read_only = policy.read_only;
+            let executor =
+                Executor::new(backend.clone(), policy).with_conns(ConnSource::Elsewhere(name));
+            (
+                director,
+                Link::new(Poller::retrying(backend, interval), executor),
             )
         }
     };

@@ -9,6 +9,7 @@ mod host_parse_props;
 mod logs;
 mod package;
 mod parse_props;
+mod remote;
 mod setup_persist;
 mod setup_plan;
 mod setup_props;

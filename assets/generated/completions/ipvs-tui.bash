@@ -16,6 +16,9 @@ _ipvs__tui() {
             ",$1")
                 cmd="ipvs__tui"
                 ;;
+            ipvs__tui,agent)
+                cmd="ipvs__tui__subcmd__agent"
+                ;;
             ipvs__tui,conns)
                 cmd="ipvs__tui__subcmd__conns"
                 ;;
@@ -110,7 +113,7 @@ _ipvs__tui() {
 
     case "${cmd}" in
         ipvs__tui)
-            opts="-h -V --demo --read-only --on --netns --audit-log --log-file --help --version list save restore zero flush timeouts daemon setup doctor persist conns vip host keepalived sysctl sandbox"
+            opts="-h -V --demo --read-only --on --netns --audit-log --log-file --help --version list save restore zero flush timeouts daemon setup doctor persist conns vip host keepalived sysctl sandbox agent"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -120,6 +123,32 @@ _ipvs__tui() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ipvs__subcmd__tui__subcmd__agent)
+            opts="-h --read-only --netns --audit-log --log-file --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

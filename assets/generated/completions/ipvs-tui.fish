@@ -48,6 +48,7 @@ complete -c ipvs-tui -n "__fish_ipvs_tui_needs_command" -f -a "host" -d 'The int
 complete -c ipvs-tui -n "__fish_ipvs_tui_needs_command" -f -a "keepalived" -d 'List the sysctls LVS depends on with their values and what each does, or set some: NAME=VALUE... (checked first, then all or nothing). What keepalived says (VRRP instances; virtual and real servers with their checker health) beside the kernel\'s table, and where the two differ. Exit status 1 when none runs'
 complete -c ipvs-tui -n "__fish_ipvs_tui_needs_command" -f -a "sysctl"
 complete -c ipvs-tui -n "__fish_ipvs_tui_needs_command" -f -a "sandbox" -d 'A practice LVS lab in network namespaces only (client, director, two real servers), leaving this host\'s IPVS table and interfaces alone: build it, send traffic, remove it'
+complete -c ipvs-tui -n "__fish_ipvs_tui_needs_command" -f -a "agent" -d 'Serve this director on standard input and output for a console or command elsewhere (`ipvs-tui --on ssh:HOST ...` runs it over SSH); not for interactive use'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand list" -s t -l tcp-service -d 'TCP service VIP:PORT' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand list" -s u -l udp-service -d 'UDP service VIP:PORT' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand list" -l sctp-service -d 'SCTP service VIP:PORT' -r
@@ -238,3 +239,8 @@ complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand sandbox; and __fish_se
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand sandbox; and __fish_seen_subcommand_from serve" -l audit-log -d 'Where changes are logged (default: /var/log/ipvs-tui/audit.log as root, else ~/.local/state/ipvs-tui/audit.log)' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand sandbox; and __fish_seen_subcommand_from serve" -l log-file -d 'Append debug logs here, one JSON line each (polls, changes, errors, keepalived exchanges), to attach to a bug report (also `log_file` in config.toml). Off by default' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand sandbox; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help'
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand agent" -l netns -d 'Work in this network namespace: a name under /run/netns, or a path such as /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls)' -r
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand agent" -l audit-log -d 'Where changes are logged (default: /var/log/ipvs-tui/audit.log as root, else ~/.local/state/ipvs-tui/audit.log)' -r -F
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand agent" -l log-file -d 'Append debug logs here, one JSON line each (polls, changes, errors, keepalived exchanges), to attach to a bug report (also `log_file` in config.toml). Off by default' -r -F
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand agent" -l read-only -d 'Refuse every change, whatever the client asks (for a forced command in authorized_keys: `command="ipvs-tui agent --read-only"`); refusals are audited'
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand agent" -s h -l help -d 'Print help'

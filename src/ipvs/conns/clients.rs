@@ -26,6 +26,20 @@ impl TopClients {
         }
     }
 
+    /// Counts already made elsewhere (a remote director's), with the most any is short.
+    pub fn from_counts(capacity: usize, counts: &[(IpAddr, u64)], error_bound: u64) -> TopClients {
+        let mut t = TopClients::new(capacity);
+        for (client, count) in counts {
+            let count = u32::try_from(*count).unwrap_or(u32::MAX);
+            match client {
+                IpAddr::V4(a) => t.v4.insert(u32::from(*a), count),
+                IpAddr::V6(a) => t.v6.insert(u128::from(*a), count),
+            };
+        }
+        t.error_bound = error_bound;
+        t
+    }
+
     /// Counts one line of `client` (nothing when made with capacity 0: clients not wanted).
     pub fn add(&mut self, client: IpAddr) {
         if self.capacity == 0 {
@@ -48,6 +62,11 @@ impl TopClients {
     /// The counts are exact (no client was ever dropped to make room, and clients were counted).
     pub fn exact(&self) -> bool {
         self.error_bound == 0 && self.capacity > 0
+    }
+
+    /// Distinct clients counted exactly before counts become approximate.
+    pub fn capacity(&self) -> usize {
+        self.capacity
     }
 
     pub fn error_bound(&self) -> u64 {

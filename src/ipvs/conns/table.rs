@@ -36,7 +36,7 @@ impl Default for Limits {
 }
 
 /// What happened to the lines read.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Counts {
     /// Entry lines read (the header excluded).
     pub lines: u64,

@@ -1,11 +1,11 @@
 //! A real server: address, forwarding method (with tunnel options), weight and thresholds.
 
 use super::Stats;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
 /// Tunnel encapsulation of a tunnelling real server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TunnelType {
     Ipip,
@@ -38,7 +38,7 @@ impl TunnelType {
 }
 
 /// Checksum option of a GUE or GRE tunnel.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TunnelCsum {
     #[default]
@@ -86,7 +86,7 @@ impl TunnelCsum {
 }
 
 /// How the director forwards packets to a real server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "method", rename_all = "lowercase")]
 pub enum Forward {
     /// LVS-NAT (`-m`).
@@ -155,7 +155,7 @@ pub const MAX_THRESHOLD: u32 = i32::MAX as u32;
 
 /// Which real server of a service: its address and port, what `-d -r ADDR:PORT` names. Shown
 /// as ipvsadm writes it (`10.0.0.2:80`, `[2001:db8::2]:80`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct DestKey {
     pub addr: IpAddr,
     pub port: u16,
@@ -174,7 +174,7 @@ impl std::fmt::Display for DestKey {
 }
 
 /// Everything the user sets on a real server (what `-a`/`-e` carry).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct DestConfig {
     pub addr: IpAddr,
     pub port: u16,
@@ -207,7 +207,7 @@ impl DestConfig {
 }
 
 /// A real server as the kernel reports it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Dest {
     #[serde(flatten)]
     pub config: DestConfig,

@@ -1,7 +1,7 @@
 //! A virtual service: scheduler and its flags, persistence, one-packet, persistence engine.
 
 use super::{Dest, Family, ServiceKey, Stats};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::net::Ipv4Addr;
 
@@ -14,7 +14,7 @@ pub const KNOWN_SCHEDULERS: [&str; 14] = [
 pub const DEFAULT_SCHEDULER: &str = "wlc";
 
 /// Scheduler flags (`-b`): three generic bits whose names depend on the scheduler.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SchedFlags {
     /// `sh-fallback` / `mh-fallback` / `flag-1`
     pub flag1: bool,
@@ -76,7 +76,7 @@ impl SchedFlags {
 }
 
 /// Granularity of persistence: clients within one netmask (IPv4) or prefix (IPv6) stick together.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Netmask {
     V4(Ipv4Addr),
@@ -114,7 +114,7 @@ pub const DEFAULT_PERSISTENCE_TIMEOUT: u32 = 360;
 pub const MAX_TIMEOUT: u32 = 86400 * 31;
 
 /// Everything the user sets on a virtual service (what `-A`/`-E` carry).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ServiceConfig {
     pub key: ServiceKey,
     pub scheduler: String,
@@ -146,7 +146,7 @@ impl ServiceConfig {
 }
 
 /// A virtual service as the kernel reports it, with its real servers.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Service {
     #[serde(flatten)]
     pub config: ServiceConfig,

@@ -1,11 +1,11 @@
 //! What the kernel reports besides configuration: counters, timeouts, sync daemons, info.
 
 use super::{Service, ServiceKey};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
 /// 64-bit counters and the kernel's estimator rates (bytes, not bits, per second).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Stats {
     pub conns: u64,
     pub inpkts: u64,
@@ -20,14 +20,14 @@ pub struct Stats {
 }
 
 /// Connection timeouts in seconds; 0 in a change means "leave unchanged".
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Timeouts {
     pub tcp: u32,
     pub tcp_fin: u32,
     pub udp: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SyncState {
     Master,
@@ -55,7 +55,7 @@ pub const DEFAULT_SYNC_ID: u8 = 255;
 pub const DEFAULT_MCAST_IFN: &str = "eth0";
 
 /// A connection-synchronisation daemon (`--start-daemon`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SyncDaemon {
     pub state: SyncState,
     pub mcast_ifn: String,
@@ -70,7 +70,7 @@ pub struct SyncDaemon {
 }
 
 /// Facts about the IPVS instance itself.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Info {
     /// Encoded as 0x00MMmmpp (1.2.1 = 0x010201).
     pub version: u32,
@@ -89,7 +89,7 @@ impl Info {
 }
 
 /// Everything one poll of the kernel returns.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snapshot {
     pub info: Info,
     pub services: Vec<Service>,

@@ -14,6 +14,8 @@ use std::fmt::Display;
 pub enum Source {
     Console,
     Cli,
+    /// `ipvs-tui agent`, for a client elsewhere (over SSH): the user is the one it claimed.
+    Agent,
 }
 
 /// Whether the backend accepted the change; the reason is in [`Entry::error`].

@@ -158,7 +158,8 @@ impl AuditLog {
     }
 }
 
-fn current_user() -> String {
+/// Who runs this process: SUDO_USER, else USER, else the uid.
+pub fn current_user() -> String {
     pick_user(
         std::env::var("SUDO_USER").ok(),
         std::env::var("USER").ok(),

@@ -169,6 +169,7 @@ fn source(s: Option<Source>) -> &'static str {
     match s {
         Some(Source::Console) => "console",
         Some(Source::Cli) => "cli",
+        Some(Source::Agent) => "agent",
         None => "",
     }
 }
@@ -179,6 +180,7 @@ fn detail_lines(e: &Entry, theme: &Theme) -> Vec<Line<'static>> {
     let from = match e.source {
         Some(Source::Console) => ", from the console",
         Some(Source::Cli) => ", from the command line",
+        Some(Source::Agent) => ", through the agent (user as claimed by the client)",
         None => "",
     };
     let mut lines = vec![Line::from(vec![

@@ -9,7 +9,7 @@ use ipvs_tui::console::director::Director;
 use ipvs_tui::console::stack::Page;
 use ipvs_tui::owners::keepalived::reader::KeepalivedState;
 use ipvs_tui::owners::keepalived::{VrrpState, process::Process, vrrp};
-use ipvs_tui::target::Target;
+use ipvs_tui::remote::Target;
 use std::path::PathBuf;
 
 pub struct Fleet {

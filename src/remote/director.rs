@@ -1,0 +1,199 @@
+//! [`Remote`]: a director reached through its agent, as a [`Backend`] like any other. Reads that
+//! cannot reach it fail as unreachable; a change whose link drops in flight fails as UNKNOWN
+//! (never as done or as undone), so that the caller reads the table again before saying more.
+
+use super::client::{ConnectError, Link, Lost};
+use super::protocol::{AgentHello, Body, ConnsQuery, PollAnswer, Request};
+use super::target::DirectorSpec;
+use crate::backend::{Backend, Reply};
+use crate::host::{HostError, HostState};
+use crate::ipvs::conns::ConnTable;
+use crate::ipvs::model::{ServiceKey, Snapshot};
+use crate::ipvs::{Error, Result};
+use crate::operation::{Operation, OperationError};
+use crate::owners::keepalived::reader::{KeepalivedState, ReadError};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+pub struct Remote {
+    link: Link,
+    /// The last table a poll returned, with its generation: the base of the next delta.
+    polled: RefCell<Option<(u64, Snapshot)>>,
+    /// One poll at a time: each delta builds on the one before.
+    polling: tokio::sync::Mutex<()>,
+}
+
+/// Starts `spec`'s agent and greets it. The result is a `Backend` (`Rc<Remote>` coerces to
+/// `Rc<dyn Backend>`); [`Remote::hello`] says which host it is and whether it is read-only.
+pub async fn connect(spec: &DirectorSpec) -> std::result::Result<Rc<Remote>, ConnectError> {
+    Ok(Rc::new(Remote {
+        link: Link::open(spec).await?,
+        polled: RefCell::new(None),
+        polling: tokio::sync::Mutex::new(()),
+    }))
+}
+
+impl Remote {
+    /// What the agent said of itself: host name, IPVS version, read-only, capabilities.
+    pub fn hello(&self) -> &AgentHello {
+        self.link.hello()
+    }
+
+    /// The director's name (from config.toml, else its target).
+    pub fn name(&self) -> &str {
+        self.link.name()
+    }
+
+    fn unreachable(&self, lost: Lost) -> Error {
+        let (Lost::Before(why) | Lost::InFlight(why)) = lost;
+        Error::Unreachable(format!("{} is unreachable: {why}", self.name()))
+    }
+
+    fn unexpected(&self, body: &Body) -> Error {
+        match body {
+            Body::Error(e) => Error::Decode(format!("{}: the agent says {e}", self.name())),
+            other => Error::Decode(format!(
+                "{}: the agent answered with {}",
+                self.name(),
+                serde_json::to_value(other)
+                    .ok()
+                    .and_then(|v| v.as_object().and_then(|o| o.keys().next().cloned()))
+                    .unwrap_or_default()
+            )),
+        }
+    }
+
+    /// A change's failure when no reply came.
+    fn change_lost(&self, lost: Lost) -> OperationError {
+        match lost {
+            Lost::Before(_) => self.unreachable(lost).into(),
+            Lost::InFlight(why) => Error::Unknown(format!(
+                "the link to {} dropped with the change in flight ({why})",
+                self.name()
+            ))
+            .into(),
+        }
+    }
+
+    /// The connection table, counted on the director.
+    pub async fn conns(&self, query: ConnsQuery) -> std::result::Result<ConnTable, String> {
+        match self.link.call(Request::Conns(query)).await {
+            Ok(Body::Conns(Ok(answer))) => super::conns::from_wire(answer).ok_or_else(|| {
+                format!(
+                    "{}: the agent's connection counts do not hold together",
+                    self.name()
+                )
+            }),
+            Ok(Body::Conns(Err(e))) => Err(e),
+            Ok(other) => Err(self.unexpected(&other).to_string()),
+            Err(lost) => Err(self.unreachable(lost).to_string()),
+        }
+    }
+
+    /// What keepalived says on the director.
+    pub async fn keepalived(
+        &self,
+        pid: Option<i32>,
+    ) -> std::result::Result<std::result::Result<KeepalivedState, ReadError>, Error> {
+        match self.link.call(Request::Keepalived { pid }).await {
+            Ok(Body::Keepalived(r)) => Ok(r),
+            Ok(other) => Err(self.unexpected(&other)),
+            Err(lost) => Err(self.unreachable(lost)),
+        }
+    }
+
+    async fn poll_once(&self, focus: Option<ServiceKey>, since: Option<u64>) -> Result<PollAnswer> {
+        match self.link.call(Request::Poll { focus, since }).await {
+            Ok(Body::Poll(r)) => r,
+            Ok(other) => Err(self.unexpected(&other)),
+            Err(lost) => Err(self.unreachable(lost)),
+        }
+    }
+}
+
+impl Backend for Remote {
+    fn snapshot(&self) -> Reply<'_, Result<Snapshot>> {
+        Box::pin(async move {
+            match self.link.call(Request::Snapshot).await {
+                Ok(Body::Snapshot(r)) => r,
+                Ok(other) => Err(self.unexpected(&other)),
+                Err(lost) => Err(self.unreachable(lost)),
+            }
+        })
+    }
+
+    fn poll(&self, focus: Option<ServiceKey>) -> Reply<'_, Result<Snapshot>> {
+        Box::pin(async move {
+            let _one = self.polling.lock().await;
+            let since = self.polled.borrow().as_ref().map(|(g, _)| *g);
+            let mut answer = self.poll_once(focus, since).await?;
+            let table = loop {
+                if let Some(full) = answer.full.take() {
+                    break full;
+                }
+                let moved = match (answer.delta.take(), self.polled.borrow().as_ref()) {
+                    (Some(delta), Some((base, old))) if delta.base == *base => delta.apply(old),
+                    _ => None,
+                };
+                match moved {
+                    Some(table) => break table,
+                    // A delta on another base: ask for the whole table.
+                    None => answer = self.poll_once(focus, None).await?,
+                }
+            };
+            *self.polled.borrow_mut() = Some((answer.generation, table.clone()));
+            Ok(table)
+        })
+    }
+
+    fn host(&self) -> Reply<'_, std::result::Result<HostState, HostError>> {
+        Box::pin(async move {
+            match self.link.call(Request::Host).await {
+                Ok(Body::Host(r)) => r,
+                Ok(other) => Err(HostError::Kernel(self.unexpected(&other).to_string())),
+                Err(lost) => Err(HostError::Kernel(self.unreachable(lost).to_string())),
+            }
+        })
+    }
+
+    fn apply<'a>(
+        &'a self,
+        op: &'a Operation,
+    ) -> Reply<'a, std::result::Result<(), OperationError>> {
+        Box::pin(async move {
+            match self.link.call(Request::Apply { op: op.clone() }).await {
+                Ok(Body::Applied(r)) => r,
+                // The agent did not take it as a change: nothing was applied.
+                Ok(Body::Error(e)) => Err(Error::Refused(format!("{}: {e}", self.name())).into()),
+                Ok(other) => Err(Error::Unknown(self.unexpected(&other).to_string()).into()),
+                Err(lost) => Err(self.change_lost(lost)),
+            }
+        })
+    }
+
+    fn apply_batch<'a>(
+        &'a self,
+        ops: &'a [Operation],
+    ) -> Reply<'a, Vec<std::result::Result<(), OperationError>>> {
+        Box::pin(async move {
+            if ops.is_empty() {
+                return Vec::new();
+            }
+            let req = Request::ApplyBatch { ops: ops.to_vec() };
+            match self.link.call(req).await {
+                Ok(Body::Batch(results)) if results.len() <= ops.len() => results,
+                Ok(Body::Error(e)) => {
+                    vec![Err(Error::Refused(format!("{}: {e}", self.name())).into())]
+                }
+                Ok(other) => vec![Err(
+                    Error::Unknown(self.unexpected(&other).to_string()).into()
+                )],
+                Err(lost) => vec![Err(self.change_lost(lost))],
+            }
+        })
+    }
+
+    fn is_live(&self) -> bool {
+        true
+    }
+}

@@ -1,0 +1,265 @@
+//! A director over a link (issue 13): `ipvs-tui --demo agent` started through an `exec:`
+//! target, read and changed through `remote::connect` as any backend; far sides that are not
+//! agents, that die, or that drop a change in flight; the agent fed garbage as a program.
+
+use ipvs_tui::backend::Backend;
+use ipvs_tui::ipvs::model::DestConfig;
+use ipvs_tui::ipvs::{Error, IpvsOp};
+use ipvs_tui::operation::{Operation, OperationError};
+use ipvs_tui::remote::{ConnectError, DirectorSpec, connect};
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+
+const EXE: &str = env!("CARGO_BIN_EXE_ipvs-tui");
+
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
+fn exec(command: &str) -> DirectorSpec {
+    DirectorSpec::of(format!("exec:{command}").parse().unwrap())
+}
+
+fn demo_agent(log: &std::path::Path) -> DirectorSpec {
+    exec(&format!("{EXE} --demo agent --audit-log {}", log.display()))
+}
+
+fn weight(table: &ipvs_tui::ipvs::model::Snapshot, w: u32) -> Operation {
+    let s = &table.services[0];
+    IpvsOp::EditDest {
+        service: s.config.key,
+        dest: DestConfig {
+            weight: w,
+            ..s.dests[0].config
+        },
+    }
+    .into()
+}
+
+#[test]
+fn a_remote_director_reads_and_changes_like_a_local_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("audit.log");
+    block_on(async {
+        let remote = connect(&demo_agent(&log)).await.unwrap();
+        assert_eq!(remote.hello().host, ipvs_tui::sys::host_name());
+        assert!(!remote.hello().read_only);
+        let table = remote.snapshot().await.unwrap();
+        assert!(!table.services.is_empty());
+        // Twice: the second poll comes as a delta on the first.
+        let first = remote.poll(None).await.unwrap();
+        let second = remote.poll(None).await.unwrap();
+        assert_eq!(first.services.len(), table.services.len());
+        assert_eq!(
+            second
+                .services
+                .iter()
+                .map(|s| s.config.clone())
+                .collect::<Vec<_>>(),
+            table
+                .services
+                .iter()
+                .map(|s| s.config.clone())
+                .collect::<Vec<_>>()
+        );
+        // A poll while a change is in flight: both answered.
+        let op = weight(&table, 42);
+        let (applied, polled) = tokio::join!(remote.apply(&op), remote.poll(None));
+        assert_eq!(applied, Ok(()));
+        polled.unwrap();
+        let after = remote.poll(None).await.unwrap();
+        assert_eq!(after.services[0].dests[0].config.weight, 42);
+        let host = remote.host().await.unwrap();
+        assert!(!host.links.is_empty());
+        let results = remote
+            .apply_batch(&[weight(&table, 43), weight(&table, 44)])
+            .await;
+        assert_eq!(results, vec![Ok(()), Ok(())]);
+    });
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(text.lines().count(), 3, "{text}");
+    let user = ipvs_tui::operation::audit::current_user();
+    assert!(
+        text.contains(&format!("\"user\":\"{user} (claimed)\"")),
+        "{text}"
+    );
+    assert!(text.contains("\"source\":\"agent\""), "{text}");
+}
+
+#[test]
+fn far_sides_that_are_not_agents_say_what_they_are() {
+    block_on(async {
+        let e = connect(&exec("echo Welcome to lb1")).await.err().unwrap();
+        assert!(matches!(e, ConnectError::NotAnAgent { .. }), "{e}");
+        assert!(e.to_string().contains("\"Welcome to lb1\""), "{e}");
+        assert!(e.to_string().contains("install ipvs-tui"), "{e}");
+        let e = connect(&exec("no-such-ipvs-tui-here agent"))
+            .await
+            .err()
+            .unwrap();
+        assert!(matches!(e, ConnectError::NotAnAgent { .. }), "{e}");
+        assert!(e.to_string().contains("not found"), "{e}");
+        let e = connect(&exec(
+            r#"echo '{"hello":{"protocol":99,"program":"ipvs-tui 9.0.0"}}'"#,
+        ))
+        .await
+        .err()
+        .unwrap();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "exec:echo '{{\"hello\":{{\"protocol\":99,\"program\":\"ipvs-tui 9.0.0\"}}}}': its agent is ipvs-tui 9.0.0, speaking protocol 99; this ipvs-tui {} speaks protocol 1: install the same version on both sides",
+                env!("CARGO_PKG_VERSION")
+            )
+        );
+        let e = connect(&exec(
+            "echo 'ssh: connect to host lb1 port 22: Connection refused' >&2; exit 255",
+        ))
+        .await
+        .err()
+        .unwrap();
+        assert!(matches!(e, ConnectError::Ended { .. }), "{e}");
+        assert!(e.to_string().contains("Connection refused"), "{e}");
+    });
+}
+
+/// A far side that says hello, then dies on the first request: a change is UNKNOWN, never done
+/// or undone; the next read is unreachable, with the reason it printed.
+#[test]
+fn a_link_that_drops_in_flight_leaves_the_change_unknown() {
+    let hello = r#"{"hello":{"protocol":1,"program":"fake","host":"lb9","ipvs":null,"read_only":false,"capabilities":[]}}"#;
+    let fake =
+        format!("echo '{hello}'; read client; read request; echo 'lb9: link lost' >&2; exit 1");
+    block_on(async {
+        let remote = connect(&exec(&fake)).await.unwrap();
+        assert_eq!(remote.hello().host, "lb9");
+        let op: Operation = IpvsOp::Flush.into();
+        let e = remote.apply(&op).await.unwrap_err();
+        assert!(
+            matches!(e, OperationError::Ipvs(Error::Unknown(_))),
+            "{e:?}"
+        );
+        assert!(
+            e.to_string().starts_with("UNKNOWN whether it was applied"),
+            "{e}"
+        );
+        let e = remote.snapshot().await.unwrap_err();
+        assert!(matches!(e, Error::Unreachable(_)), "{e:?}");
+        assert!(e.to_string().contains("lb9: link lost"), "{e}");
+        // Known to be down before sending: not applied, and said so.
+        let e = remote.apply(&op).await.unwrap_err();
+        assert!(
+            matches!(e, OperationError::Ipvs(Error::Unreachable(_))),
+            "{e:?}"
+        );
+    });
+}
+
+/// Dropping the director kills its agent: nothing is left running.
+#[test]
+fn no_agent_outlives_its_director() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid_file = dir.path().join("pid");
+    let spec = exec(&format!(
+        "echo $$ > {}; exec {EXE} --demo agent --audit-log {}",
+        pid_file.display(),
+        dir.path().join("audit.log").display()
+    ));
+    let pid = block_on(async {
+        let remote = connect(&spec).await.unwrap();
+        remote.snapshot().await.unwrap();
+        let pid: i32 = std::fs::read_to_string(&pid_file)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        drop(remote);
+        pid
+    });
+    let gone = (0..50).any(|_| {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        // Gone, or a zombie waiting for its reaper.
+        if stat.is_empty() || stat.contains(") Z ") {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        false
+    });
+    assert!(gone, "agent {pid} still runs");
+}
+
+/// The agent as a program: garbage, a line over the limit, then a request, then a closed pipe.
+#[test]
+fn the_agent_answers_garbage_and_ends_with_its_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(EXE)
+        .args(["--demo", "agent", "--audit-log"])
+        .arg(dir.path().join("audit.log"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        stdin.write_all(b"hello?\n\x00\xff{{{\n").unwrap();
+        stdin.write_all(&vec![b'['; 2 << 20]).unwrap();
+        stdin
+            .write_all(b"\n{\"id\":5,\"req\":{\"apply\":{\"op\":\"launch\"}}}\n")
+            .unwrap();
+        stdin
+            .write_all(b"{\"id\":6,\"req\":\"snapshot\"}\n")
+            .unwrap();
+        // Dropped: the pipe closes.
+    });
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    writer.join().unwrap();
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(status.success(), "{status}: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 6, "{out:.2000}");
+    assert_eq!(lines[0]["hello"]["protocol"], 1);
+    assert!(
+        lines[1]["body"]["error"]["undecodable"].is_object(),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2]["body"]["error"]["undecodable"].is_object(),
+        "{}",
+        lines[2]
+    );
+    assert_eq!(lines[3]["body"]["error"]["too_long"]["limit"], 1 << 20);
+    assert_eq!(lines[4]["id"], 5, "a broken request's id is kept");
+    assert!(lines[4]["body"]["error"].is_object());
+    assert_eq!(lines[5]["id"], 6);
+    let services = lines[5]["body"]["snapshot"]["Ok"]["services"]
+        .as_array()
+        .unwrap();
+    assert!(!services.is_empty(), "the broken flush changed nothing");
+    assert!(
+        !dir.path().join("audit.log").exists(),
+        "no change, no audit line"
+    );
+}
