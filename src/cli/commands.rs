@@ -138,7 +138,7 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
         Command::Host { json } => host::run(json).await,
         Command::Keepalived { json, pid } => super::keepalived::run(json, pid).await,
         Command::Sysctl { assignments, json } => sysctl::run(&assignments, json, log).await,
-        Command::Sandbox(_) | Command::Agent { .. } => {
+        Command::Sandbox(_) | Command::Agent { .. } | Command::Compare { .. } => {
             unreachable!("cli::run runs the sandbox and the agent before any runtime exists")
         }
         Command::Daemon(DaemonCommand::List) => {

@@ -1,6 +1,7 @@
 //! The command line: subcommands that scripts can use, with ipvsadm-compatible output.
 
 mod commands;
+mod compare;
 mod conns;
 mod doctor;
 pub mod generate;
@@ -163,6 +164,19 @@ pub enum Command {
         /// authorized_keys: `command="ipvs-tui agent --read-only"`); refusals are audited.
         #[arg(long)]
         read_only: bool,
+    },
+    /// Compare two directors' rules: the lines only on A, only on B, and the objects whose
+    /// settings differ, as ipvsadm lines. Exit status 0: the same; 1: they differ; 2: bad input
+    /// or a director that cannot be read.
+    Compare {
+        /// A target: local, netns:NAME, ssh:[USER@]HOST[:PORT], exec:COMMAND or sim:NAME[:backup].
+        #[arg(value_name = "A")]
+        a: String,
+        #[arg(value_name = "B")]
+        b: String,
+        /// The difference as JSON: {"equal", "only_a", "only_b", "differ": [{"a", "b"}]}.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -331,6 +345,7 @@ pub fn run(command: Command, audit_log: Option<PathBuf>) -> i32 {
     // Before any runtime: the sandbox moves this thread between network namespaces.
     let command = match command {
         Command::Sandbox(command) => return sandbox::run(command),
+        Command::Compare { a, b, json } => return compare::run(&a, &b, json),
         Command::Agent { read_only } => {
             return crate::remote::serve::run(crate::remote::serve::AgentOptions {
                 read_only,

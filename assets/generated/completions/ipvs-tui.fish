@@ -49,6 +49,7 @@ complete -c ipvs-tui -n "__fish_ipvs_tui_needs_command" -f -a "keepalived" -d 'L
 complete -c ipvs-tui -n "__fish_ipvs_tui_needs_command" -f -a "sysctl"
 complete -c ipvs-tui -n "__fish_ipvs_tui_needs_command" -f -a "sandbox" -d 'A practice LVS lab in network namespaces only (client, director, two real servers), leaving this host\'s IPVS table and interfaces alone: build it, send traffic, remove it'
 complete -c ipvs-tui -n "__fish_ipvs_tui_needs_command" -f -a "agent" -d 'Serve this director on standard input and output for a console or command elsewhere (`ipvs-tui --on ssh:HOST ...` runs it over SSH); not for interactive use'
+complete -c ipvs-tui -n "__fish_ipvs_tui_needs_command" -f -a "compare" -d 'Compare two directors\' rules: the lines only on A, only on B, and the objects whose settings differ, as ipvsadm lines. Exit status 0: the same; 1: they differ; 2: bad input or a director that cannot be read'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand list" -s t -l tcp-service -d 'TCP service VIP:PORT' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand list" -s u -l udp-service -d 'UDP service VIP:PORT' -r
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand list" -l sctp-service -d 'SCTP service VIP:PORT' -r
@@ -244,3 +245,8 @@ complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand agent" -l audit-log -d
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand agent" -l log-file -d 'Append debug logs here, one JSON line each (polls, changes, errors, keepalived exchanges), to attach to a bug report (also `log_file` in config.toml). Off by default' -r -F
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand agent" -l read-only -d 'Refuse every change, whatever the client asks (for a forced command in authorized_keys: `command="ipvs-tui agent --read-only"`); refusals are audited'
 complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand agent" -s h -l help -d 'Print help'
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand compare" -l netns -d 'Work in this network namespace: a name under /run/netns, or a path such as /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls)' -r
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand compare" -l audit-log -d 'Where changes are logged (default: /var/log/ipvs-tui/audit.log as root, else ~/.local/state/ipvs-tui/audit.log)' -r -F
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand compare" -l log-file -d 'Append debug logs here, one JSON line each (polls, changes, errors, keepalived exchanges), to attach to a bug report (also `log_file` in config.toml). Off by default' -r -F
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand compare" -l json -d 'The difference as JSON: {"equal", "only_a", "only_b", "differ": [{"a", "b"}]}'
+complete -c ipvs-tui -n "__fish_ipvs_tui_using_subcommand compare" -s h -l help -d 'Print help'
