@@ -65,7 +65,8 @@ async fn table(target: &Target) -> Result<Snapshot, String> {
             let spec = DirectorSpec::of(target.clone());
             match crate::remote::connect(&spec).await {
                 Ok(remote) => remote.snapshot().await,
-                Err(e) => return Err(format!("{target}: {e}")),
+                // The link names the target itself.
+                Err(e) => return Err(e.to_string()),
             }
         }
     };

@@ -270,3 +270,32 @@ fn an_unreachable_director_says_why_and_the_others_keep_working() {
         "{page}"
     );
 }
+
+#[test]
+fn a_change_whose_link_drops_is_unknown_never_done_nor_undoable() {
+    let mut fleet = Fleet::new(PAIR);
+    fleet.dropping.push(1);
+    fleet.key('j');
+    fleet.press(KeyCode::Enter);
+    let (at, before) = first_server(&mut fleet);
+    fleet.key('+');
+    assert!(
+        fleet.flash().starts_with(
+            "UNKNOWN whether it was applied: the link to lb2 dropped with the change in flight"
+        ),
+        "{}",
+        fleet.flash()
+    );
+    assert!(
+        fleet
+            .flash()
+            .ends_with("the table is read again as soon as the director answers"),
+        "{}",
+        fleet.flash()
+    );
+    assert!(fleet.app.director.undo.is_empty());
+    assert!(fleet.app.director.in_flight.is_none());
+    // The table shown is the one read after it (the rig polls after each change).
+    assert_eq!(fleet.app.director.last_ok, Some(fleet.now()));
+    assert_eq!(weight(&fleet, 1, &at), before);
+}

@@ -19,6 +19,8 @@ pub struct Fleet {
     pub t0: Instant,
     /// Seconds of simulated time so far.
     pub secs: u64,
+    /// Directors whose link drops with each change in flight (nothing applied, fate unknown).
+    pub dropping: Vec<usize>,
     _dir: tempfile::TempDir,
 }
 
@@ -52,6 +54,7 @@ impl Fleet {
             logs,
             t0,
             secs: 0,
+            dropping: Vec::new(),
             _dir: dir,
         };
         for _ in 0..15 {
@@ -121,7 +124,12 @@ impl Fleet {
                     Context::current(AuditSource::Console),
                 )),
             };
-            let mut executor = Executor::new(self.backends[id].clone(), policy);
+            let backend: Rc<dyn Backend> = if self.dropping.contains(&id) {
+                Rc::new(Dropping(self.backends[id].clone()))
+            } else {
+                self.backends[id].clone()
+            };
+            let mut executor = Executor::new(backend, policy);
             let Some(action) = futures::executor::block_on(executor.run(effect)) else {
                 continue;
             };
@@ -201,5 +209,29 @@ impl Fleet {
 
     pub fn screen(&mut self, width: u16, height: u16) -> String {
         crate::screen::screen(&mut self.app, width, height)
+    }
+}
+
+/// A director whose link drops while a change is in flight: reads work, a change's fate is
+/// unknown (as `remote::Remote` reports it), and nothing is applied.
+struct Dropping(Rc<Sim>);
+
+impl Backend for Dropping {
+    fn snapshot(&self) -> ipvs_tui::backend::Reply<'_, ipvs_tui::ipvs::Result<Snapshot>> {
+        self.0.snapshot()
+    }
+    fn host(&self) -> ipvs_tui::backend::Reply<'_, Result<HostState, ipvs_tui::host::HostError>> {
+        self.0.host()
+    }
+    fn apply<'a>(
+        &'a self,
+        _: &'a ipvs_tui::operation::Operation,
+    ) -> ipvs_tui::backend::Reply<'a, Result<(), ipvs_tui::operation::OperationError>> {
+        Box::pin(async {
+            Err(ipvs_tui::ipvs::Error::Unknown(
+                "the link to lb2 dropped with the change in flight (ssh exited)".into(),
+            )
+            .into())
+        })
     }
 }
