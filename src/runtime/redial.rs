@@ -38,10 +38,8 @@ impl Redial {
                 *self.remote.borrow_mut() = Some(remote.clone());
                 Ok(remote)
             }
-            Err(e) => Err(Error::Unreachable(format!(
-                "{} is unreachable: {e}",
-                self.spec.name
-            ))),
+            // It names the director itself.
+            Err(e) => Err(Error::Unreachable(e.to_string())),
         }
     }
 

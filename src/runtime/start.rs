@@ -165,6 +165,22 @@ async fn open(
     (director, link)
 }
 
+/// Directors that greet with the same host name (namespaces of one host) are named by their
+/// targets instead, so that no two rows or headers read alike.
+fn distinct_names(app: &mut App) {
+    let hosts: Vec<String> = app.directors().iter().map(|d| d.host.clone()).collect();
+    let twice = |h: &String| hosts.iter().filter(|x| *x == h).count() > 1;
+    let rename = |d: &mut Director| {
+        if twice(&d.host)
+            && let Some(t) = &d.target
+        {
+            d.host = t.clone();
+        }
+    };
+    rename(&mut app.director);
+    app.fleet.iter_mut().for_each(|p| rename(&mut p.director));
+}
+
 /// This host's IPVS. Netlink refuses even reads without CAP_NET_ADMIN; then the world-readable
 /// /proc/net/ip_vs is polled instead, read-only. Any other failure (IPVS missing) stays on the
 /// kernel, which the offline pane explains and retries.
@@ -274,6 +290,7 @@ async fn console(options: Options) -> i32 {
         }
         if fleet {
             app.stack.page = Page::Directors(Default::default());
+            distinct_names(&mut app);
         }
     }
     // /proc/net/ip_vs can only be read.

@@ -1,0 +1,10 @@
+//! Lab test: two directors as network namespaces in one console and compared (tests/lab/fleet.sh).
+use crate::lab;
+
+/// `compare` finds a planted weight and a missing real server (exit 1); the console on both
+/// shows the directors page, changes and undoes a weight on lb2 only (audited on lb2), and shows
+/// lb1 unreachable with the reason while lb2 stays live, then lb1 back.
+#[test]
+fn two_directors_compared_changed_and_one_lost() {
+    lab::check("fleet.sh", "fleet OK");
+}
