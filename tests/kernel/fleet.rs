@@ -8,3 +8,11 @@ use crate::lab;
 fn two_directors_compared_changed_and_one_lost() {
     lab::check("fleet.sh", "fleet OK");
 }
+
+/// A master sync daemon on the NAT director and a backup on lb2: connections held open through
+/// the VIP are synced, and the directors page's sync health agrees with `ipvsadm -Lnc` on each
+/// side (tests/lab/fleet_sync.sh).
+#[test]
+fn the_pairs_sync_health_agrees_with_ipvsadm() {
+    lab::check("fleet_sync.sh", "fleet_sync OK");
+}
