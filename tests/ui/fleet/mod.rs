@@ -3,7 +3,7 @@
 //! on the director it was made on (even when the operator moved on while it was in flight),
 //! the alarms, the compare view and a director that cannot be reached.
 
-mod rig;
+pub mod rig;
 
 use crate::rig::{Action, KeyCode};
 use ipvs_tui::console::stack::Page;
