@@ -18,14 +18,17 @@ struct Args {
     /// The console offers no change and refuses changes (also `read_only = true` in config.toml).
     #[arg(long)]
     read_only: bool,
-    /// Open the console on this director; repeat it for several, which opens the directors page
-    /// (`local`: this host; `sim:NAME[:backup]`: a simulated director seeded from its name).
-    #[arg(long = "on", value_name = "TARGET", conflicts_with = "demo")]
-    on: Vec<ipvs_tui::remote::Target>,
     /// Work in this network namespace: a name under /run/netns, or a path such as
     /// /var/run/docker/netns/ingress_sbox (its IPVS table, /proc/net files and sysctls).
     #[arg(long, value_name = "NAME|PATH", global = true)]
     netns: Option<String>,
+    /// Work on this director instead of this host, through its agent (`ipvs-tui agent`):
+    /// ssh:[USER@]HOST[:PORT], netns:NAME, exec:COMMAND, local, sim:NAME[:backup] (a simulated
+    /// director seeded from its name), or a director's name from config.toml ([[director]]).
+    /// Every subcommand behaves as if run there; the console takes it several times and then
+    /// opens the directors page.
+    #[arg(long, value_name = "TARGET", global = true)]
+    on: Vec<String>,
     #[command(flatten)]
     cli: Cli,
 }
@@ -43,11 +46,7 @@ fn main() {
     // --audit-log before a subcommand too.
     // The agent serves the demo too (`--demo agent`), for tests and trials without IPVS.
     let agent = matches!(args.cli.command, Some(cli::Command::Agent { .. }));
-    for (set, flag) in [
-        (args.demo, "--demo"),
-        (args.read_only, "--read-only"),
-        (!args.on.is_empty(), "--on"),
-    ] {
+    for (set, flag) in [(args.demo, "--demo"), (args.read_only, "--read-only")] {
         if set && args.cli.command.is_some() && !agent {
             Args::command()
                 .error(
@@ -73,7 +72,39 @@ fn main() {
         eprintln!("ipvs-tui: {e}");
         std::process::exit(ipvs_tui::cli::EXIT_USAGE);
     }
+    let specs: Vec<_> = args
+        .on
+        .iter()
+        .map(|text| {
+            ipvs_tui::remote::target::resolve_with_config(text).unwrap_or_else(|e| {
+                eprintln!("ipvs-tui: {e}");
+                std::process::exit(ipvs_tui::cli::EXIT_USAGE);
+            })
+        })
+        .collect();
+    if args.demo && !specs.is_empty() && args.cli.command.is_none() {
+        eprintln!(
+            "ipvs-tui: --demo and --on do not combine; --on sim:NAME is a simulated director"
+        );
+        std::process::exit(ipvs_tui::cli::EXIT_USAGE);
+    }
+    // A subcommand works on one director; the console on as many as given.
+    let on = match (specs.as_slice(), &args.cli.command) {
+        ([_, _, ..], Some(_)) => {
+            eprintln!("ipvs-tui: --on is given more than once; this command works on one director");
+            std::process::exit(ipvs_tui::cli::EXIT_USAGE);
+        }
+        (specs, _) => specs.first().cloned(),
+    };
+    if on.is_some() && args.netns.is_some() {
+        eprintln!("ipvs-tui: --on and --netns do not combine; use --on netns:NAME");
+        std::process::exit(ipvs_tui::cli::EXIT_USAGE);
+    }
     let status = match args.cli.command {
+        Some(cli::Command::Agent { .. }) if on.is_some() => {
+            eprintln!("ipvs-tui: agent does not support --on; it serves the host it runs on");
+            ipvs_tui::cli::EXIT_USAGE
+        }
         Some(cli::Command::Agent { read_only }) => {
             ipvs_tui::remote::serve::run(ipvs_tui::remote::serve::AgentOptions {
                 read_only: read_only || args.read_only,
@@ -81,12 +112,12 @@ fn main() {
                 audit_log: args.cli.audit_log,
             })
         }
-        Some(command) => cli::run(command, args.cli.audit_log),
+        Some(command) => cli::run(command, args.cli.audit_log, on),
         None => runtime::run(runtime::Options {
             demo: args.demo,
             read_only: args.read_only,
             audit_log: args.cli.audit_log,
-            on: args.on,
+            on: specs,
         }),
     };
     tracing::info!(status, "exit");

@@ -1,23 +1,32 @@
 //! What each subcommand does: read or change the kernel's table and print like ipvsadm.
 
+use super::on::On;
 use super::restore;
 use super::{Command, DaemonCommand, ListArgs, VipCommand, host, sysctl, vip};
-use crate::backend::{Backend, Kernel, Part, confine};
+use crate::backend::{Backend, Part, confine};
 use crate::host::HostError;
 use crate::host::HostState;
 use crate::ipvs::listing::{self, ListFormat};
 use crate::ipvs::model::{SyncDaemon, Timeouts};
 use crate::ipvs::parse::{self, ParseError};
 use crate::ipvs::{Error, IpvsOp, rules};
-use crate::operation::audit::{AuditLog, Context, Source};
+use crate::operation::audit::AuditLog;
 use crate::operation::{AuditedOps, Operation, OperationError, State, apply_plan};
 
 /// Exit status for bad input (as ipvsadm), and for a refusal by the kernel.
 pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_FAILED: i32 = 1;
 
-pub async fn run(command: Command, log: AuditLog) -> i32 {
-    match dispatch(command, &log).await {
+pub async fn run(command: Command, log: AuditLog, on: Option<crate::remote::DirectorSpec>) -> i32 {
+    let on = match on {
+        None => Ok(On::Here),
+        Some(spec) => super::on::connect(&spec).await,
+    };
+    let result = match on {
+        Ok(on) => dispatch(command, &log, &on).await,
+        Err(f) => Err(f),
+    };
+    match result {
         Ok(()) => 0,
         Err(Failure::Input(e)) => {
             eprintln!("ipvs-tui: {e}");
@@ -65,24 +74,30 @@ impl From<OperationError> for Failure {
     }
 }
 
-async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
+async fn dispatch(command: Command, log: &AuditLog, on: &On) -> Result<(), Failure> {
     match command {
-        Command::List(args) => list(args).await,
+        Command::List(args) => list(args, on).await,
         Command::Save { numeric: _ } => {
-            let snapshot = Kernel::connect().await?.snapshot().await?;
+            let snapshot = on.ipvs().await?.snapshot().await?;
             print!("{}", rules::save(&snapshot));
             Ok(())
         }
         Command::Restore {
             file, boot: false, ..
-        } => restore::run(file.as_deref(), log).await,
+        } => restore::run(file.as_deref(), log, on).await,
         Command::Restore {
             file,
             boot: true,
             dir,
-        } => super::persist::restore_boot(&dir, file.as_deref(), log).await,
-        Command::Conns(args) => super::conns::run(args).await,
-        Command::Setup { plan, dry_run } => super::setup::run(&plan, dry_run, log).await,
+        } => {
+            on.here_only("restore --boot")?;
+            super::persist::restore_boot(&dir, file.as_deref(), log).await
+        }
+        Command::Conns(args) => super::conns::run(args, on).await,
+        Command::Setup { plan, dry_run } => {
+            on.here_only("setup")?;
+            super::setup::run(&plan, dry_run, log).await
+        }
         Command::Doctor {
             json,
             fix,
@@ -90,7 +105,11 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
             vip,
             director,
         } => {
+            if fix {
+                on.here_only("doctor --fix")?;
+            }
             super::doctor::run(
+                on,
                 json,
                 fix,
                 role.as_deref(),
@@ -104,8 +123,11 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
             dir,
             dry_run,
             force,
-        } => super::persist::run(&dir, dry_run, force, log).await,
-        Command::Zero(service) => apply(IpvsOp::Zero(service.key()?), log).await,
+        } => {
+            on.here_only("persist")?;
+            super::persist::run(&dir, dry_run, force, log).await
+        }
+        Command::Zero(service) => apply(IpvsOp::Zero(service.key()?), log, on).await,
         Command::Flush { yes } => {
             if !yes {
                 eprintln!(
@@ -113,10 +135,10 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
                 );
                 return Err(Failure::Reported(EXIT_USAGE));
             }
-            apply(IpvsOp::Flush, log).await
+            apply(IpvsOp::Flush, log, on).await
         }
         Command::Timeouts { set: None } => {
-            let snapshot = Kernel::connect().await?.snapshot().await?;
+            let snapshot = on.ipvs().await?.snapshot().await?;
             print!("{}", listing::list_timeouts(&snapshot.timeouts));
             Ok(())
         }
@@ -126,28 +148,28 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
                 tcp_fin: parse::connection_timeout("tcpfin timeout", &values[1])?,
                 udp: parse::connection_timeout("udp timeout", &values[2])?,
             };
-            apply(IpvsOp::SetTimeouts(timeouts), log).await
+            apply(IpvsOp::SetTimeouts(timeouts), log, on).await
         }
         Command::Vip(VipCommand::Add { words }) => {
-            vip::change(vip::parse_words(&words, true)?, log).await
+            vip::change(vip::parse_words(&words, true)?, log, on).await
         }
         Command::Vip(VipCommand::Del { words }) => {
-            vip::change(vip::parse_words(&words, false)?, log).await
+            vip::change(vip::parse_words(&words, false)?, log, on).await
         }
-        Command::Vip(VipCommand::List { json }) => vip::list(json).await,
-        Command::Host { json } => host::run(json).await,
-        Command::Keepalived { json, pid } => super::keepalived::run(json, pid).await,
-        Command::Sysctl { assignments, json } => sysctl::run(&assignments, json, log).await,
+        Command::Vip(VipCommand::List { json }) => vip::list(json, on).await,
+        Command::Host { json } => host::run(json, on).await,
+        Command::Keepalived { json, pid } => super::keepalived::run(json, pid, on).await,
+        Command::Sysctl { assignments, json } => sysctl::run(&assignments, json, log, on).await,
         Command::Sandbox(_) | Command::Agent { .. } | Command::Compare { .. } => {
             unreachable!("cli::run runs the sandbox and the agent before any runtime exists")
         }
         Command::Daemon(DaemonCommand::List) => {
-            let snapshot = Kernel::connect().await?.snapshot().await?;
+            let snapshot = on.ipvs().await?.snapshot().await?;
             print!("{}", listing::list_daemons(&snapshot.daemons));
             Ok(())
         }
         Command::Daemon(DaemonCommand::Stop { state }) => {
-            apply(IpvsOp::StopDaemon(parse::sync_state(&state)?), log).await
+            apply(IpvsOp::StopDaemon(parse::sync_state(&state)?), log, on).await
         }
         Command::Daemon(DaemonCommand::Start {
             state,
@@ -183,19 +205,19 @@ async fn dispatch(command: Command, log: &AuditLog) -> Result<(), Failure> {
                     .transpose()?
                     .unwrap_or(0),
             };
-            apply(IpvsOp::StartDaemon(daemon), log).await
+            apply(IpvsOp::StartDaemon(daemon), log, on).await
         }
     }
 }
 
 /// Checks `op`, then applies it and records it in `log`.
-async fn apply(op: IpvsOp, log: &AuditLog) -> Result<(), Failure> {
+async fn apply(op: IpvsOp, log: &AuditLog, on: &On) -> Result<(), Failure> {
     parse::validate(&op)?;
     let ops = [Operation::Ipvs(op)];
     confine(&ops, Part::Ipvs)?;
-    let kernel = Kernel::connect().await?;
-    let state = State::new(kernel.snapshot().await?, HostState::default());
-    let target = AuditedOps::new(&kernel, log, Context::current(Source::Cli), state.clone());
+    let director = on.ipvs().await?;
+    let state = State::new(director.snapshot().await?, HostState::default());
+    let target = AuditedOps::new(&*director, log, on.context(), state.clone());
     let result = apply_plan(&target, state, &ops).await;
     warn_problem(target.problem());
     result.map_err(|f| f.error.into())
@@ -209,9 +231,9 @@ pub(super) fn warn_problem(problem: Option<String>) {
     }
 }
 
-async fn list(args: ListArgs) -> Result<(), Failure> {
+async fn list(args: ListArgs, on: &On) -> Result<(), Failure> {
     let key = args.service.key()?;
-    let backend = Kernel::connect().await?;
+    let backend = on.ipvs().await?;
     if args.timeout {
         print!(
             "{}",
@@ -237,9 +259,26 @@ async fn list(args: ListArgs) -> Result<(), Failure> {
     };
     match key {
         Some(key) => {
-            let service = backend.table().await?.get_service(&key).await?;
+            let service = match on {
+                On::Here => {
+                    crate::backend::Kernel::connect()
+                        .await?
+                        .table()
+                        .await?
+                        .get_service(&key)
+                        .await?
+                }
+                On::There(_) => backend
+                    .snapshot()
+                    .await?
+                    .service(&key)
+                    .cloned()
+                    .ok_or_else(|| {
+                        crate::ipvs::netlink::errno::read_error("", Some(&key), libc::ESRCH)
+                    })?,
+            };
             if args.json {
-                let view = owners_view(std::slice::from_ref(&service)).await;
+                let view = owners_view(std::slice::from_ref(&service), on).await;
                 let mut value =
                     serde_json::to_value(&service).expect("the model always serialises");
                 crate::owners::view::annotate_service(&mut value, &view, &key);
@@ -251,7 +290,7 @@ async fn list(args: ListArgs) -> Result<(), Failure> {
         None => {
             let snapshot = backend.snapshot().await?;
             if args.json {
-                let view = owners_view(&snapshot.services).await;
+                let view = owners_view(&snapshot.services, on).await;
                 let mut value =
                     serde_json::to_value(&snapshot).expect("the model always serialises");
                 crate::owners::view::annotate_snapshot(&mut value, &view);
@@ -266,10 +305,16 @@ async fn list(args: ListArgs) -> Result<(), Failure> {
 
 /// Owners of these services: keepalived's view when one runs (asked at once; none when it
 /// cannot be read), and the host's interfaces for kube-proxy and kube-router.
-async fn owners_view(services: &[crate::ipvs::model::Service]) -> crate::owners::OwnersView {
+async fn owners_view(
+    services: &[crate::ipvs::model::Service],
+    on: &On,
+) -> crate::owners::OwnersView {
     use crate::owners::keepalived::reader::{DEFAULT_TIMEOUT, Reader};
-    let keepalived = Reader::new(None, DEFAULT_TIMEOUT).read().await.ok();
-    let host = crate::host::read_state().await.unwrap_or_default();
+    let keepalived = match on {
+        On::Here => Reader::new(None, DEFAULT_TIMEOUT).read().await.ok(),
+        On::There(r) => r.keepalived(None).await.ok().and_then(Result::ok),
+    };
+    let host = on.host().host().await.unwrap_or_default();
     let snapshot = crate::ipvs::model::Snapshot {
         services: services.to_vec(),
         ..Default::default()

@@ -1,6 +1,7 @@
 //! `ipvs-tui conns`: the connection table, filtered, grouped or listed, as text or JSON.
 
 use super::commands::{EXIT_USAGE, Failure};
+use super::on::On;
 use crate::ipvs::conns::{self, ConnTable, Filter, GroupBy, Limits, SortBy};
 use crate::ipvs::parse::{self, ParseError};
 use crate::ipvs::procfs;
@@ -106,23 +107,27 @@ fn request(args: &ConnsArgs) -> Result<Request, ParseError> {
     })
 }
 
-pub async fn run(args: ConnsArgs) -> Result<(), Failure> {
+pub async fn run(args: ConnsArgs, on: &On) -> Result<(), Failure> {
     let mut req = request(&args)?;
-    req.filter = req.filter.with_masks(masks(&args)?);
-    let outcome = conns::read_path_async(
-        args.file.clone(),
-        req.filter.clone(),
-        req.limits,
-        Arc::default(),
-        Arc::default(),
-    )
-    .await
-    .map_err(|e| {
-        eprintln!("ipvs-tui: {e}");
-        Failure::Reported(super::commands::EXIT_FAILED)
-    })?;
-    let mut table = outcome.table;
-    let source = args.file.display().to_string();
+    let (mut table, source) = match on {
+        On::Here => {
+            req.filter = req.filter.with_masks(masks(&args)?);
+            let outcome = conns::read_path_async(
+                args.file.clone(),
+                req.filter.clone(),
+                req.limits,
+                Arc::default(),
+                Arc::default(),
+            )
+            .await
+            .map_err(|e| {
+                eprintln!("ipvs-tui: {e}");
+                Failure::Reported(super::commands::EXIT_FAILED)
+            })?;
+            (outcome.table, args.file.display().to_string())
+        }
+        On::There(remote) => (there(&args, &req, remote).await?, remote.name().to_string()),
+    };
     if args.persistent {
         table.rows = std::mem::take(&mut table.templates);
     }
@@ -153,6 +158,31 @@ pub async fn run(args: ConnsArgs) -> Result<(), Failure> {
         return Err(Failure::Reported(EXIT_NOT_FOUND));
     }
     Ok(())
+}
+
+/// The director's connection table, counted there: only the counts and the rows asked for
+/// travel.
+async fn there(
+    args: &ConnsArgs,
+    req: &Request,
+    remote: &crate::remote::Remote,
+) -> Result<ConnTable, Failure> {
+    if args.file != std::path::Path::new(conns::IP_VS_CONN) || args.services.is_some() {
+        eprintln!(
+            "ipvs-tui: conns --file and --services read files here; they do not combine with --on"
+        );
+        return Err(Failure::Reported(EXIT_USAGE));
+    }
+    let query = crate::remote::protocol::ConnsQuery {
+        filter: args.filter.clone(),
+        max_rows: req.limits.max_rows,
+        max_templates: req.limits.max_templates,
+        max_clients: req.limits.max_clients,
+    };
+    remote.conns(query).await.map_err(|e| {
+        eprintln!("ipvs-tui: {e}");
+        Failure::Reported(super::commands::EXIT_FAILED)
+    })
 }
 
 /// Persistence netmasks from /proc/net/ip_vs (or --services). The live file may be missing

@@ -3,6 +3,7 @@
 //! warning (after the fixes); 1: at least one.
 
 use super::commands::{EXIT_FAILED, EXIT_USAGE, Failure};
+use super::on::On;
 use super::setup::{apply_reporting, check_steps, read_system};
 use crate::backend::{Backend, Kernel};
 use crate::operation::Operation;
@@ -13,6 +14,7 @@ use crate::setup::gather::{self, Ask};
 use serde::Serialize;
 
 pub async fn run(
+    on: &On,
     json: bool,
     fix: bool,
     role: Option<&str>,
@@ -46,7 +48,12 @@ pub async fn run(
     if fix {
         return fix_all(ask, log).await;
     }
-    match run_and_print(ask, json).await? {
+    match look_at(on, ask, json)
+        .await?
+        .iter()
+        .filter(|f| f.is_problem())
+        .count()
+    {
         0 => Ok(()),
         _ => Err(Failure::Reported(EXIT_FAILED)),
     }
@@ -102,18 +109,27 @@ pub async fn run_and_print(ask: Ask, json: bool) -> Result<usize, Failure> {
 
 /// Gathers the facts, prints the findings, and returns them.
 async fn look(ask: Ask, json: bool) -> Result<Vec<doctor::Finding>, Failure> {
+    look_at(&On::Here, ask, json).await
+}
+
+/// As [`look`], on the director `on` (elsewhere, without probes or its firewall: they would be
+/// this host's).
+async fn look_at(on: &On, ask: Ask, json: bool) -> Result<Vec<doctor::Finding>, Failure> {
     let director = ask.role.is_some_and(|r| r.is_director());
     // This host, connecting to IPVS only when asked for the table.
-    let kernel = Kernel::default();
+    let kernel: std::rc::Rc<dyn Backend> = match on {
+        On::Here => std::rc::Rc::new(Kernel::default()),
+        On::There(r) => r.clone(),
+    };
     // Only a director's check may load ip_vs (as ipvsadm does); elsewhere its absence is a fact.
-    let ipvs = if !director && !gather::ipvs_loaded() {
+    let ipvs = if on.is_here() && !director && !gather::ipvs_loaded() {
         Err(crate::ipvs::Error::Unavailable(
             "the ip_vs module is not loaded".to_string(),
         ))
     } else {
         kernel.snapshot().await
     };
-    let facts = gather::gather(&kernel, ask, ipvs).await.map_err(|e| {
+    let facts = gather::gather(&*kernel, ask, ipvs).await.map_err(|e| {
         eprintln!("ipvs-tui: {e}");
         Failure::Reported(EXIT_FAILED)
     })?;

@@ -2,11 +2,12 @@
 //! as `host::read_state` reads them (`--json`: all of it, sysctls included).
 
 use super::commands::Failure;
-use crate::backend::{Backend, Kernel};
+use super::on::On;
+use crate::backend::Backend;
 use crate::host::{HostState, Route};
 
-pub async fn run(json: bool) -> Result<(), Failure> {
-    let state = Kernel::default().host().await.map_err(Failure::Host)?;
+pub async fn run(json: bool, on: &On) -> Result<(), Failure> {
+    let state = on.host().host().await.map_err(Failure::Host)?;
     if json {
         println!(
             "{}",

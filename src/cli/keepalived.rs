@@ -3,14 +3,19 @@
 //! and the drift between the two. Exit 1 when no keepalived runs.
 
 use super::commands::{EXIT_FAILED, Failure};
-use crate::backend::{Backend, Kernel};
+use super::on::On;
+use crate::backend::Backend;
 use crate::owners::keepalived::process::FindError;
 use crate::owners::keepalived::reader::{DEFAULT_TIMEOUT, KeepalivedState, ReadError, Reader};
 use crate::owners::{OwnersView, analyse, view::health};
 use serde_json::{Value, json};
 
-pub async fn run(json: bool, pid: Option<i32>) -> Result<(), Failure> {
-    let state = match Reader::new(pid, DEFAULT_TIMEOUT).read().await {
+pub async fn run(json: bool, pid: Option<i32>, on: &On) -> Result<(), Failure> {
+    let read = match on {
+        On::Here => Reader::new(pid, DEFAULT_TIMEOUT).read().await,
+        On::There(r) => r.keepalived(pid).await?,
+    };
+    let state = match read {
         Ok(state) => state,
         Err(ReadError::Find(FindError::NotRunning)) => {
             eprintln!("ipvs-tui: no keepalived runs in this network namespace");
@@ -21,7 +26,7 @@ pub async fn run(json: bool, pid: Option<i32>) -> Result<(), Failure> {
             return Err(Failure::Reported(EXIT_FAILED));
         }
     };
-    let kernel = Kernel::connect().await?;
+    let kernel = on.ipvs().await?;
     let snapshot = kernel.snapshot().await?;
     let host = kernel.host().await.map_err(Failure::Host)?;
     let view = analyse(&snapshot, &host, Some(&state));

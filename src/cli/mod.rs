@@ -7,6 +7,7 @@ mod doctor;
 pub mod generate;
 mod host;
 mod keepalived;
+mod on;
 mod persist;
 mod restore;
 mod sandbox;
@@ -334,7 +335,12 @@ pub enum DaemonCommand {
 
 /// Run a subcommand, logging its changes to `audit_log` (or the default log); the returned code
 /// is the process exit status.
-pub fn run(command: Command, audit_log: Option<PathBuf>) -> i32 {
+/// With `on`, the director it names instead of this host (see `--on`).
+pub fn run(
+    command: Command,
+    audit_log: Option<PathBuf>,
+    on: Option<crate::remote::DirectorSpec>,
+) -> i32 {
     // Like ipvsadm and every Unix filter: a reader that goes away (`ipvs-tui list | head`) ends
     // the program quietly. Rust ignores SIGPIPE by default, which turns it into a panic on print.
     // SAFETY: setting a signal disposition to the default is async-signal-safe and has no
@@ -344,6 +350,12 @@ pub fn run(command: Command, audit_log: Option<PathBuf>) -> i32 {
     }
     // Before any runtime: the sandbox moves this thread between network namespaces.
     let command = match command {
+        Command::Sandbox(_) | Command::Agent { .. } if on.is_some() => {
+            eprintln!(
+                "ipvs-tui: sandbox and agent do not support --on; run them on the host itself"
+            );
+            return EXIT_USAGE;
+        }
         Command::Sandbox(command) => return sandbox::run(command),
         Command::Compare { a, b, json } => return compare::run(&a, &b, json),
         Command::Agent { read_only } => {
@@ -359,5 +371,5 @@ pub fn run(command: Command, audit_log: Option<PathBuf>) -> i32 {
         return 1;
     };
     let log = audit_log.map_or_else(AuditLog::default_for_this_user, AuditLog::at);
-    runtime.block_on(commands::run(command, log))
+    runtime.block_on(commands::run(command, log, on))
 }

@@ -1,16 +1,17 @@
 //! `ipvs-tui restore`: check a whole rules file first, then apply it all or nothing.
 
 use super::commands::{EXIT_FAILED, EXIT_USAGE, Failure};
-use crate::backend::{Backend, Kernel, Part, confine};
+use super::on::On;
+use crate::backend::{Backend, Part, confine};
 use crate::host::HostState;
 use crate::ipvs::Error;
 use crate::ipvs::rules::{self, Rule};
-use crate::operation::audit::{AuditLog, Context, Source};
+use crate::operation::audit::AuditLog;
 use crate::operation::{AuditedOps, Operation, State, apply_plan};
 use std::io::Read;
 use std::path::Path;
 
-pub async fn run(file: Option<&Path>, log: &AuditLog) -> Result<(), Failure> {
+pub async fn run(file: Option<&Path>, log: &AuditLog, on: &On) -> Result<(), Failure> {
     let (name, text) = read_input(file).map_err(Failure::Ipvs)?;
     let rules = match rules::parse_rules(&text) {
         Ok(rules) => rules,
@@ -30,10 +31,10 @@ pub async fn run(file: Option<&Path>, log: &AuditLog) -> Result<(), Failure> {
         .map(|r| Operation::Ipvs(r.op.clone()))
         .collect();
     confine(&ops, Part::Ipvs)?;
-    let kernel = Kernel::connect().await?;
+    let kernel = on.ipvs().await?;
     let state = State::new(kernel.snapshot().await?, HostState::default());
     let saved_before = rules::save(&state.table);
-    let target = AuditedOps::new(&kernel, log, Context::current(Source::Cli), state.clone());
+    let target = AuditedOps::new(&*kernel, log, on.context(), state.clone());
     let result = apply_plan(&target, state, &ops).await;
     super::commands::warn_problem(target.problem());
     match result {

@@ -1,12 +1,12 @@
 //! `ipvs-tui sysctl`: list the sysctls LVS depends on, or set some (`NAME=VALUE...`), all or nothing.
 
 use super::commands::{EXIT_FAILED, EXIT_USAGE, Failure, warn_problem};
-use crate::backend::{Backend, Kernel};
+use super::on::On;
+use crate::backend::Backend;
 use crate::host::parse::{describe, sysctl_assignment};
 use crate::host::{HostError, HostOp, HostState, LVS_SYSCTLS, sysctl};
 use crate::ipvs::model::Snapshot;
 use crate::operation::audit::AuditLog;
-use crate::operation::audit::{Context, Source};
 use crate::operation::{AuditedOps, Operation, State, apply_plan};
 use serde::Serialize;
 
@@ -65,9 +65,14 @@ pub fn table(rows: &[Row]) -> String {
         .collect()
 }
 
-pub async fn run(assignments: &[String], json: bool, log: &AuditLog) -> Result<(), Failure> {
+pub async fn run(
+    assignments: &[String],
+    json: bool,
+    log: &AuditLog,
+    on: &On,
+) -> Result<(), Failure> {
     if assignments.is_empty() {
-        let host = Kernel::default().host().await.map_err(Failure::Host)?;
+        let host = on.host().host().await.map_err(Failure::Host)?;
         let rows = rows(&host);
         if json {
             println!(
@@ -79,11 +84,11 @@ pub async fn run(assignments: &[String], json: bool, log: &AuditLog) -> Result<(
         }
         return Ok(());
     }
-    set(assignments, log).await
+    set(assignments, log, on).await
 }
 
 /// Checks every assignment, then applies them in order, undoing them all on the first failure.
-async fn set(assignments: &[String], log: &AuditLog) -> Result<(), Failure> {
+async fn set(assignments: &[String], log: &AuditLog, on: &On) -> Result<(), Failure> {
     let parsed: Vec<_> = assignments.iter().map(|a| sysctl_assignment(a)).collect();
     let bad: Vec<String> = parsed
         .iter()
@@ -98,7 +103,7 @@ async fn set(assignments: &[String], log: &AuditLog) -> Result<(), Failure> {
     }
     let ops: Vec<Operation> = parsed.into_iter().flatten().map(Operation::Host).collect();
     // Only the host: IPVS is never connected to.
-    let kernel = Kernel::default();
+    let kernel = on.host();
     let host = kernel.host().await.map_err(Failure::Host)?;
     let missing: Vec<&String> = ops
         .iter()
@@ -117,7 +122,7 @@ async fn set(assignments: &[String], log: &AuditLog) -> Result<(), Failure> {
         return Err(Failure::Reported(EXIT_USAGE));
     }
     let state = State::new(Snapshot::default(), host);
-    let target = AuditedOps::new(&kernel, log, Context::current(Source::Cli), state.clone());
+    let target = AuditedOps::new(&*kernel, log, on.context(), state.clone());
     let result = apply_plan(&target, state, &ops).await;
     warn_problem(target.problem());
     match result {

@@ -1,14 +1,14 @@
 //! `ipvs-tui vip add|del ADDR[/PREFIX] dev IFACE [label L]` and `ipvs-tui vip list`.
 
 use super::commands::{EXIT_FAILED, EXIT_USAGE, Failure, warn_problem};
-use crate::backend::{Backend, Kernel};
+use super::on::On;
+use crate::backend::Backend;
 use crate::host::vips::{VipBinding, vip_bindings};
 use crate::host::{self, HostError, HostOp};
 use crate::ipvs::model::Snapshot;
 use crate::ipvs::netlink::errno::service_name;
 use crate::ipvs::parse::{ParseError, Parsed};
 use crate::operation::audit::AuditLog;
-use crate::operation::audit::{Context, Source};
 use crate::operation::{AuditedOps, Operation, State, apply_plan};
 
 const ADD_USAGE: &str =
@@ -72,9 +72,9 @@ pub fn parse_words(words: &[String], adding: bool) -> Parsed<HostOp> {
 
 /// Binds or unbinds one address, audited. An interface that does not exist is bad input (2);
 /// the kernel's refusals (already bound, not bound, permission) exit 1.
-pub async fn change(op: HostOp, log: &AuditLog) -> Result<(), Failure> {
+pub async fn change(op: HostOp, log: &AuditLog, on: &On) -> Result<(), Failure> {
     // Only the host: IPVS is never connected to (a real server need not have it).
-    let kernel = Kernel::default();
+    let kernel = on.host();
     let before = kernel.host().await.map_err(Failure::Host)?;
     if let HostOp::AddAddr { dev, .. } | HostOp::DelAddr { dev, .. } = &op
         && before.link(dev).is_none()
@@ -86,7 +86,7 @@ pub async fn change(op: HostOp, log: &AuditLog) -> Result<(), Failure> {
         return Err(Failure::Reported(EXIT_USAGE));
     }
     let state = State::new(Snapshot::default(), before);
-    let target = AuditedOps::new(&kernel, log, Context::current(Source::Cli), state.clone());
+    let target = AuditedOps::new(&*kernel, log, on.context(), state.clone());
     let result = apply_plan(&target, state, &[Operation::Host(op)]).await;
     warn_problem(target.problem());
     match result {
@@ -99,8 +99,8 @@ pub async fn change(op: HostOp, log: &AuditLog) -> Result<(), Failure> {
 }
 
 /// The VIPs of the IPVS services and the interfaces holding them.
-pub async fn list(json: bool) -> Result<(), Failure> {
-    let kernel = Kernel::connect().await?;
+pub async fn list(json: bool, on: &On) -> Result<(), Failure> {
+    let kernel = on.ipvs().await?;
     let snapshot = kernel.snapshot().await?;
     let host = kernel.host().await.map_err(Failure::Host)?;
     let bindings = vip_bindings(&snapshot, &host);

@@ -23,6 +23,9 @@ pub struct Settings {
     /// Ask a running keepalived for its state every 10 s (SIGUSR1 and its dump files).
     #[serde(default = "yes")]
     pub keepalived: bool,
+    /// `[[director]]`: directors by name, usable wherever a target is (`--on lb1`).
+    #[serde(default, rename = "director")]
+    pub directors: Vec<crate::remote::DirectorEntry>,
 }
 
 fn yes() -> bool {
@@ -37,6 +40,7 @@ impl Default for Settings {
             persist_dir: None,
             log_file: None,
             keepalived: true,
+            directors: Vec::new(),
         }
     }
 }
@@ -75,5 +79,22 @@ mod tests {
         assert!(e.message.contains("unknown field"), "{e}");
         let e = Settings::parse("read_only = \"yes\"\n").unwrap_err();
         assert_eq!(e.line, Some(1), "{e}");
+    }
+
+    #[test]
+    fn directors_by_name() {
+        let s = Settings::parse(
+            "[[director]]\nname = \"lb1\"\ntarget = \"ssh:root@lb1\"\ncommand = \"sudo -n /usr/local/bin/ipvs-tui agent\"\n\n[[director]]\nname = \"lb2\"\ntarget = \"netns:lb2\"\n",
+        )
+        .unwrap();
+        assert_eq!(s.directors.len(), 2);
+        assert_eq!(s.directors[0].target, "ssh:root@lb1");
+        assert_eq!(
+            s.directors[0].command.as_deref(),
+            Some("sudo -n /usr/local/bin/ipvs-tui agent")
+        );
+        assert_eq!(s.directors[1].command, None);
+        let e = Settings::parse("[[director]]\nname = \"lb1\"\nhost = \"lb1\"\n").unwrap_err();
+        assert!(e.message.contains("unknown field"), "{e}");
     }
 }

@@ -29,13 +29,15 @@ pub enum IpvsOp {
         #[serde(flatten)]
         dest: DestKey,
     },
-    /// Zero the counters of one service, or of everything.
-    Zero(Option<ServiceKey>),
+    /// Zero the counters of one service, or of everything. As JSON `{"op":"zero","service":...}`
+    /// (null for everything): a bare option cannot sit beside the tag.
+    Zero(#[serde(with = "zero_service")] Option<ServiceKey>),
     Flush,
     /// 0 in a field leaves that timeout unchanged.
     SetTimeouts(Timeouts),
     StartDaemon(SyncDaemon),
-    StopDaemon(SyncState),
+    /// As JSON `{"op":"stop_daemon","state":"master"}`.
+    StopDaemon(#[serde(with = "stop_state")] SyncState),
 }
 
 impl IpvsOp {
@@ -143,4 +145,42 @@ fn find_dest(
         .iter()
         .find(|d| d.config.addr == *addr && d.config.port == port)
         .map(|d| d.config)
+}
+
+/// `IpvsOp::Zero`'s service as a field of its own, so that the op is a map beside its tag.
+mod zero_service {
+    use super::ServiceKey;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    struct Zero {
+        service: Option<ServiceKey>,
+    }
+
+    pub fn serialize<S: Serializer>(service: &Option<ServiceKey>, s: S) -> Result<S::Ok, S::Error> {
+        Zero { service: *service }.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ServiceKey>, D::Error> {
+        Ok(Zero::deserialize(d)?.service)
+    }
+}
+
+/// `IpvsOp::StopDaemon`'s state as a field of its own (see `zero_service`).
+mod stop_state {
+    use super::SyncState;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    struct Stop {
+        state: SyncState,
+    }
+
+    pub fn serialize<S: Serializer>(state: &SyncState, s: S) -> Result<S::Ok, S::Error> {
+        Stop { state: *state }.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<SyncState, D::Error> {
+        Ok(Stop::deserialize(d)?.state)
+    }
 }

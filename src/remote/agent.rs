@@ -78,7 +78,7 @@ impl Agent {
         let hello = Hello {
             hello: self.hello().await,
         };
-        if !send(&mut output, encode(&hello)).await? {
+        if !send(&mut output, reply_bytes(&hello, None)).await? {
             return Ok(());
         }
         let mut lines = Lines::new(input, MAX_REQUEST);
@@ -113,7 +113,7 @@ impl Agent {
                 else => break,
             };
             if let Some(reply) = reply
-                && !send(&mut output, reply_bytes(&reply)).await?
+                && !send(&mut output, reply_bytes(&reply, reply.id)).await?
             {
                 return Ok(());
             }
@@ -243,19 +243,23 @@ fn warn(log: &AuditLog, e: io::Error) {
     );
 }
 
-/// The reply's line, or an error in its place when it is over the limit.
-fn reply_bytes(reply: &ReplyLine) -> Vec<u8> {
-    let bytes = encode(reply);
-    if bytes.len() <= MAX_REPLY {
-        return bytes;
-    }
-    encode(&ReplyLine {
-        id: reply.id,
-        body: Body::Error(ProtocolError::ReplyTooLong {
+/// The line of `value` (a reply to `id`), or an error reply in its place when it cannot be
+/// written or is over the limit: the caller waiting for `id` always hears back.
+fn reply_bytes<T: serde::Serialize>(value: &T, id: Option<u64>) -> Vec<u8> {
+    let error = match encode(value) {
+        Ok(bytes) if bytes.len() <= MAX_REPLY => return bytes,
+        Ok(bytes) => ProtocolError::ReplyTooLong {
             size: bytes.len(),
             limit: MAX_REPLY,
-        }),
-    })
+        },
+        Err(reason) => ProtocolError::Unencodable { reason },
+    };
+    let line = ReplyLine {
+        id,
+        body: Body::Error(error),
+    };
+    // Plain data: it always serialises.
+    encode(&line).unwrap_or_default()
 }
 
 /// Writes one line; false when the other side has gone (a closed pipe ends the agent cleanly).

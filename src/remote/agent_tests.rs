@@ -33,7 +33,7 @@ fn reply(line: &str) -> ReplyLine {
 }
 
 fn request(id: u64, req: Request) -> Vec<u8> {
-    encode(&RequestLine { id, req })
+    encode(&RequestLine { id, req }).unwrap()
 }
 
 fn weight_op() -> Operation {

@@ -61,6 +61,8 @@ pub enum Lost {
     Before(String),
     /// The link went down with the request in flight: it may or may not have been done.
     InFlight(String),
+    /// The request could not be written as a line (nothing was sent).
+    Unsendable(String),
 }
 
 #[derive(Default)]
@@ -145,7 +147,9 @@ impl Link {
             program: format!("ipvs-tui {}", env!("CARGO_PKG_VERSION")),
         };
         // A failure to send shows at the first call.
-        let _ = link.send(&encode(&Hello { hello })).await;
+        if let Ok(line) = encode(&Hello { hello }) {
+            let _ = link.send(&line).await;
+        }
         tokio::spawn(read_replies(lines, link.calls.clone(), errors));
         Ok(link)
     }
@@ -168,6 +172,7 @@ impl Link {
     pub async fn call(&self, req: Request) -> Result<Body, Lost> {
         let id = self.next_id.get();
         self.next_id.set(id + 1);
+        let line = encode(&RequestLine { id, req }).map_err(Lost::Unsendable)?;
         let (tx, rx) = oneshot::channel();
         {
             let mut calls = lock(&self.calls);
@@ -176,7 +181,7 @@ impl Link {
             }
             calls.waiting.insert(id, tx);
         }
-        if let Err(e) = self.send(&encode(&RequestLine { id, req })).await {
+        if let Err(e) = self.send(&line).await {
             lock(&self.calls).waiting.remove(&id);
             // Part of the line may have gone: the agent may have read a whole request.
             return Err(Lost::InFlight(self.reason().unwrap_or(e.to_string())));

@@ -45,8 +45,14 @@ impl Remote {
     }
 
     fn unreachable(&self, lost: Lost) -> Error {
-        let (Lost::Before(why) | Lost::InFlight(why)) = lost;
-        Error::Unreachable(format!("{} is unreachable: {why}", self.name()))
+        match lost {
+            Lost::Before(why) | Lost::InFlight(why) => {
+                Error::Unreachable(format!("{} is unreachable: {why}", self.name()))
+            }
+            Lost::Unsendable(why) => {
+                Error::Refused(format!("{}: cannot send the request: {why}", self.name()))
+            }
+        }
     }
 
     fn unexpected(&self, body: &Body) -> Error {
@@ -66,7 +72,7 @@ impl Remote {
     /// A change's failure when no reply came.
     fn change_lost(&self, lost: Lost) -> OperationError {
         match lost {
-            Lost::Before(_) => self.unreachable(lost).into(),
+            Lost::Before(_) | Lost::Unsendable(_) => self.unreachable(lost).into(),
             Lost::InFlight(why) => Error::Unknown(format!(
                 "the link to {} dropped with the change in flight ({why})",
                 self.name()
@@ -193,7 +199,8 @@ impl Backend for Remote {
         })
     }
 
+    /// Not this machine: what this one reaches (real servers, its firewall) says nothing of it.
     fn is_live(&self) -> bool {
-        true
+        false
     }
 }

@@ -151,6 +151,8 @@ pub enum ProtocolError {
     Undecodable { reason: String },
     #[error("reply of {size} bytes over the {limit}-byte limit")]
     ReplyTooLong { size: usize, limit: usize },
+    #[error("the agent cannot write its reply: {reason}")]
+    Unencodable { reason: String },
 }
 
 /// A poll's table: whole, or what changed since generation `base`.
@@ -272,20 +274,12 @@ pub enum DecodeError {
     Json(String),
 }
 
-/// One value as its line, with the newline.
-pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
-    // Our messages hold plain data only (no maps with non-string keys): they always serialise.
-    let mut line = serde_json::to_vec(value).unwrap_or_else(|e| {
-        serde_json::to_vec(&ReplyLine {
-            id: None,
-            body: Body::Error(ProtocolError::Undecodable {
-                reason: format!("cannot encode: {e}"),
-            }),
-        })
-        .unwrap_or_default()
-    });
+/// One value as its line, with the newline; Err when serde cannot write it (a value it has no
+/// JSON for), which must fail the one call, never the link.
+pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, String> {
+    let mut line = serde_json::to_vec(value).map_err(|e| e.to_string())?;
     line.push(b'\n');
-    line
+    Ok(line)
 }
 
 /// One line (without its newline) as a value, refusing lines over `limit` bytes.

@@ -273,3 +273,22 @@ pub fn resolve(text: &str, configured: &[DirectorEntry]) -> Result<DirectorSpec,
 #[cfg(test)]
 #[path = "target_tests.rs"]
 mod tests;
+
+/// `TEXT` as a director, with the names of the user's config.toml; a config file that cannot
+/// be read is mentioned only when TEXT is not a target by itself.
+pub fn resolve_with_config(text: &str) -> Result<DirectorSpec, String> {
+    let file = crate::config::user_file("config.toml");
+    let loaded = crate::config::load(
+        file.as_deref(),
+        "no director names are known",
+        crate::config::settings::Settings::parse,
+    );
+    let (directors, problem) = match loaded {
+        Ok(settings) => (settings.map(|s| s.directors).unwrap_or_default(), None),
+        Err(problem) => (Vec::new(), Some(problem)),
+    };
+    resolve(text, &directors).map_err(|e| match problem {
+        Some(p) => format!("{e} ({p})"),
+        None => e.to_string(),
+    })
+}

@@ -18,7 +18,7 @@ pub enum ConnSource {
     File(PathBuf),
     /// The simulator the demo's poller reads too.
     Sim(Arc<SimBackend>),
-    /// A director elsewhere (through its agent): its connections are not listed here yet.
+    /// A director elsewhere, whose table this pane cannot read: why, in words.
     Elsewhere(String),
 }
 
@@ -42,14 +42,15 @@ impl ConnSource {
             ConnSource::File(path) => {
                 read_path_async(path.clone(), filter, limits, progress, cancel).boxed()
             }
-            ConnSource::Elsewhere(name) => {
-                let error = ReadError::Io {
-                    path: format!("{name}'s connection table"),
-                    source: Arc::new(std::io::Error::other(
-                        "the console lists connections of this host and simulators only; run `ipvs-tui conns` on the director",
-                    )),
-                };
-                async move { Err(error) }.boxed()
+            ConnSource::Elsewhere(why) => {
+                let why = why.clone();
+                async move {
+                    Err(ReadError::Io {
+                        path: "connections".into(),
+                        source: Arc::new(std::io::Error::other(why)),
+                    })
+                }
+                .boxed()
             }
             ConnSource::Sim(sim) => {
                 let sim = sim.clone();

@@ -44,8 +44,9 @@ pub struct Options {
     pub read_only: bool,
     /// The audit log instead of the default (also `audit_log` in config.toml).
     pub audit_log: Option<PathBuf>,
-    /// The directors to open (`--on`); none: this host's (or the demo).
-    pub on: Vec<Target>,
+    /// The directors to open (`--on`, names from config.toml resolved); none: this host's (or
+    /// the demo).
+    pub on: Vec<DirectorSpec>,
 }
 
 /// Runs the console until the user quits or a signal stops it; returns the exit status.
@@ -90,12 +91,13 @@ fn demo(interval: Duration, read_only: bool) -> Link {
 /// The director of `target`, with its poller and executor. Several directors each retry a
 /// failed poll with backoff (see `Poller::retrying`).
 async fn open(
-    target: &Target,
+    spec: &DirectorSpec,
     interval: Duration,
     policy: &Policy,
     settings: &Settings,
     fleet: bool,
-) -> (Director, Link) {
+) -> Result<(Director, Link), String> {
+    let target = &spec.target;
     let (mut director, link) = match target {
         Target::Local => {
             let (source, poller, executor) = kernel_or_read_only(interval, policy.clone()).await;
@@ -128,31 +130,40 @@ async fn open(
             )
         }
         Target::Netns(_) | Target::Ssh { .. } | Target::Exec(_) => {
-            let spec = DirectorSpec::of(target.clone());
-            // The first greeting names the host; a director down at start-up is named by its
-            // target, shown unreachable, and dialled again with the poller's backoff.
-            let (host, read_only, remote) = match crate::remote::connect(&spec).await {
+            // The first greeting names the host; one of several directors down at start-up is
+            // named by its target, shown unreachable, and dialled again with the poller's
+            // backoff (a console on that one director alone says why and ends).
+            let (host, read_only, remote) = match crate::remote::connect(spec).await {
                 Ok(remote) => (
                     remote.hello().host.clone(),
                     remote.hello().read_only,
                     Some(remote),
                 ),
+                Err(e) if !fleet => return Err(e.to_string()),
                 Err(e) => {
                     tracing::warn!(director = %spec.name, error = %e, "agent not reached");
-                    (target.to_string(), false, None)
+                    (spec.name.clone(), false, None)
                 }
             };
             let name = spec.name.clone();
-            let backend: Rc<dyn Backend> = Rc::new(Redial::new(spec, remote));
-            // The agent audits each change on the director, with the operator's user as claimed.
+            let backend: Rc<dyn Backend> = Rc::new(Redial::new(spec.clone(), remote));
+            // The agent audits each change on the director, with the operator's user as
+            // claimed; this console's log records it too, naming the director.
+            let audit = policy.audit.clone().map(|(log, mut context)| {
+                context.host = format!("{host} (via {name})");
+                (log, context)
+            });
+            let mut director = Director::new(Source::Remote, host);
+            director.audit_path = audit.as_ref().map(|(l, _)| l.path().to_path_buf());
             let policy = Policy {
                 read_only: policy.read_only || read_only,
-                audit: None,
+                audit,
             };
-            let mut director = Director::new(Source::Remote, host);
             director.read_only = policy.read_only;
-            let executor =
-                Executor::new(backend.clone(), policy).with_conns(ConnSource::Elsewhere(name));
+            let conns = ConnSource::Elsewhere(format!(
+                "the connections pane does not read {name} yet; `ipvs-tui --on {name} conns` does"
+            ));
+            let executor = Executor::new(backend.clone(), policy).with_conns(conns);
             (
                 director,
                 Link::new(Poller::retrying(backend, interval), executor),
@@ -160,9 +171,9 @@ async fn open(
         }
     };
     if fleet {
-        director.target = Some(target.to_string());
+        director.target = Some(spec.name.clone());
     }
-    (director, link)
+    Ok((director, link))
 }
 
 /// Directors that greet with the same host name (namespaces of one host) are named by their
@@ -274,13 +285,20 @@ async fn console(options: Options) -> i32 {
     if options.demo {
         links.push(demo(DEFAULT_INTERVAL, read_only));
     } else {
-        let targets = match options.on.is_empty() {
-            true => vec![Target::Local],
+        let specs = match options.on.is_empty() {
+            true => vec![DirectorSpec::of(Target::Local)],
             false => options.on.clone(),
         };
-        let fleet = targets.len() > 1;
-        for (i, target) in targets.iter().enumerate() {
-            let (director, link) = open(target, DEFAULT_INTERVAL, &policy, &settings, fleet).await;
+        let fleet = specs.len() > 1;
+        for (i, spec) in specs.iter().enumerate() {
+            let opened = open(spec, DEFAULT_INTERVAL, &policy, &settings, fleet).await;
+            let (director, link) = match opened {
+                Ok(opened) => opened,
+                Err(e) => {
+                    eprintln!("ipvs-tui: {e}");
+                    return 1;
+                }
+            };
             links.push(link);
             if i == 0 {
                 app.director = director;

@@ -116,17 +116,17 @@ _ipvs__tui() {
 
     case "${cmd}" in
         ipvs__tui)
-            opts="-h -V --demo --read-only --on --netns --audit-log --log-file --help --version list save restore zero flush timeouts daemon setup doctor persist conns vip host keepalived sysctl sandbox agent compare"
+            opts="-h -V --demo --read-only --netns --on --audit-log --log-file --help --version list save restore zero flush timeouts daemon setup doctor persist conns vip host keepalived sysctl sandbox agent compare"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --on)
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --netns)
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -146,13 +146,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__agent)
-            opts="-h --read-only --netns --audit-log --log-file --help"
+            opts="-h --read-only --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -172,13 +176,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__compare)
-            opts="-h --json --netns --audit-log --log-file --help"
+            opts="-h --json --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -198,7 +206,7 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__conns)
-            opts="-h --group-by --json --limit --sort --persistent --max-rows --file --services --netns --audit-log --log-file --help"
+            opts="-h --group-by --json --limit --sort --persistent --max-rows --file --services --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -232,6 +240,10 @@ _ipvs__tui() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --on)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -248,13 +260,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__daemon)
-            opts="-h --netns --audit-log --log-file --help start stop list"
+            opts="-h --netns --on --audit-log --log-file --help start stop list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -274,13 +290,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__daemon__subcmd__list)
-            opts="-h --netns --audit-log --log-file --help"
+            opts="-h --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -300,7 +320,7 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__daemon__subcmd__start)
-            opts="-h --mcast-interface --syncid --sync-maxlen --mcast-group --mcast-port --mcast-ttl --netns --audit-log --log-file --help"
+            opts="-h --mcast-interface --syncid --sync-maxlen --mcast-group --mcast-port --mcast-ttl --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -334,6 +354,10 @@ _ipvs__tui() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --on)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -350,13 +374,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__daemon__subcmd__stop)
-            opts="-h --netns --audit-log --log-file --help"
+            opts="-h --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -376,7 +404,7 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__doctor)
-            opts="-h --json --fix --role --vip --director --netns --audit-log --log-file --help"
+            opts="-h --json --fix --role --vip --director --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -398,6 +426,10 @@ _ipvs__tui() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --on)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -414,13 +446,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__flush)
-            opts="-h --yes --netns --audit-log --log-file --help"
+            opts="-h --yes --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -440,13 +476,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__host)
-            opts="-h --json --netns --audit-log --log-file --help"
+            opts="-h --json --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -466,7 +506,7 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__keepalived)
-            opts="-h --json --pid --netns --audit-log --log-file --help"
+            opts="-h --json --pid --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -477,6 +517,10 @@ _ipvs__tui() {
                     return 0
                     ;;
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -496,7 +540,7 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__list)
-            opts="-t -u -f -6 -n -X -h --tcp-service --udp-service --sctp-service --fwmark-service --ipv6 --numeric --stats --rate --thresholds --persistent-conn --exact --tun-info --nosort --timeout --daemon --json --netns --audit-log --log-file --help"
+            opts="-t -u -f -6 -n -X -h --tcp-service --udp-service --sctp-service --fwmark-service --ipv6 --numeric --stats --rate --thresholds --persistent-conn --exact --tun-info --nosort --timeout --daemon --json --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -534,6 +578,10 @@ _ipvs__tui() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --on)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -550,7 +598,7 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__persist)
-            opts="-h --dir --dry-run --force --netns --audit-log --log-file --help"
+            opts="-h --dir --dry-run --force --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -561,6 +609,10 @@ _ipvs__tui() {
                     return 0
                     ;;
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -580,7 +632,7 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__restore)
-            opts="-h --boot --dir --netns --audit-log --log-file --help"
+            opts="-h --boot --dir --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -591,6 +643,10 @@ _ipvs__tui() {
                     return 0
                     ;;
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -610,13 +666,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__sandbox)
-            opts="-h --netns --audit-log --log-file --help nat dr tun traffic status down serve"
+            opts="-h --netns --on --audit-log --log-file --help nat dr tun traffic status down serve"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -636,13 +696,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__sandbox__subcmd__down)
-            opts="-h --netns --audit-log --log-file --help"
+            opts="-h --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -662,13 +726,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__sandbox__subcmd__dr)
-            opts="-h --watch --netns --audit-log --log-file --help"
+            opts="-h --watch --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -688,13 +756,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__sandbox__subcmd__nat)
-            opts="-h --watch --netns --audit-log --log-file --help"
+            opts="-h --watch --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -714,7 +786,7 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__sandbox__subcmd__serve)
-            opts="-h --in --name --port --netns --audit-log --log-file --help"
+            opts="-h --in --name --port --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -736,6 +808,10 @@ _ipvs__tui() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --on)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -752,13 +828,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__sandbox__subcmd__status)
-            opts="-h --netns --audit-log --log-file --help"
+            opts="-h --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -778,13 +858,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__sandbox__subcmd__traffic)
-            opts="-h --netns --audit-log --log-file --help"
+            opts="-h --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -804,13 +888,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__sandbox__subcmd__tun)
-            opts="-h --watch --netns --audit-log --log-file --help"
+            opts="-h --watch --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -830,13 +918,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__save)
-            opts="-n -h --numeric --netns --audit-log --log-file --help"
+            opts="-n -h --numeric --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -856,7 +948,7 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__setup)
-            opts="-h --plan --dry-run --netns --audit-log --log-file --help"
+            opts="-h --plan --dry-run --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -867,6 +959,10 @@ _ipvs__tui() {
                     return 0
                     ;;
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -886,13 +982,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__sysctl)
-            opts="-h --json --netns --audit-log --log-file --help"
+            opts="-h --json --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -912,7 +1012,7 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__timeouts)
-            opts="-h --set --netns --audit-log --log-file --help"
+            opts="-h --set --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -923,6 +1023,10 @@ _ipvs__tui() {
                     return 0
                     ;;
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -942,13 +1046,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__vip)
-            opts="-h --netns --audit-log --log-file --help add del list"
+            opts="-h --netns --on --audit-log --log-file --help add del list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -968,13 +1076,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__vip__subcmd__add)
-            opts="-h --netns --audit-log --log-file --help"
+            opts="-h --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -994,13 +1106,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__vip__subcmd__del)
-            opts="-h --netns --audit-log --log-file --help"
+            opts="-h --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1020,13 +1136,17 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__vip__subcmd__list)
-            opts="-h --json --netns --audit-log --log-file --help"
+            opts="-h --json --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1046,7 +1166,7 @@ _ipvs__tui() {
             return 0
             ;;
         ipvs__subcmd__tui__subcmd__zero)
-            opts="-t -u -f -6 -h --tcp-service --udp-service --sctp-service --fwmark-service --ipv6 --netns --audit-log --log-file --help"
+            opts="-t -u -f -6 -h --tcp-service --udp-service --sctp-service --fwmark-service --ipv6 --netns --on --audit-log --log-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1081,6 +1201,10 @@ _ipvs__tui() {
                     return 0
                     ;;
                 --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
