@@ -5,6 +5,7 @@
 pub mod conn_source;
 pub mod executor;
 pub mod lean_backend;
+mod open;
 pub mod poller;
 pub mod redial;
 pub mod runloop;
