@@ -28,6 +28,8 @@ pub struct Executor {
     director: Rc<dyn Backend>,
     policy: Rc<Policy>,
     conns: ConnSource,
+    /// Where keepalived is asked: this host's (None), or a remote director's through its agent.
+    keepalived: Option<Rc<crate::runtime::redial::Redial>>,
     /// The connection read in progress: set to stop it.
     conns_cancel: Option<Arc<AtomicBool>>,
     /// Work on the director, done one at a time in order (see `worker`); started on first use.
@@ -45,6 +47,7 @@ impl Executor {
             director,
             policy: Rc::new(policy),
             conns: ConnSource::default(),
+            keepalived: None,
             conns_cancel: None,
             queue: None,
             reports,
@@ -55,6 +58,12 @@ impl Executor {
     /// Reads connections from `conns` (the demo's simulator, a file).
     pub fn with_conns(mut self, conns: ConnSource) -> Executor {
         self.conns = conns;
+        self
+    }
+
+    /// Asks the keepalived of a director elsewhere, through its agent.
+    pub fn with_keepalived(mut self, remote: Rc<crate::runtime::redial::Redial>) -> Executor {
+        self.keepalived = Some(remote);
         self
     }
 
@@ -108,9 +117,22 @@ impl Executor {
             // (one request at a time: `update` asks only when none is in flight).
             Effect::ReadKeepalived => {
                 let reports = self.reports.clone();
-                tokio::spawn(async move {
-                    let _ = reports.send(read_keepalived().await);
-                });
+                match self.keepalived.clone() {
+                    Some(remote) => {
+                        tokio::task::spawn_local(async move {
+                            let result = remote.keepalived().await;
+                            let _ = reports.send(Action::KeepalivedRead {
+                                result: Box::new(result),
+                                at: Instant::now(),
+                            });
+                        });
+                    }
+                    None => {
+                        tokio::spawn(async move {
+                            let _ = reports.send(read_keepalived().await);
+                        });
+                    }
+                }
                 None
             }
             other => self.quick(other),

@@ -109,7 +109,8 @@ pub(super) async fn open(
                 }
             };
             let name = spec.name.clone();
-            let backend: Rc<dyn Backend> = Rc::new(Redial::new(spec.clone(), remote));
+            let redial = Rc::new(Redial::new(spec.clone(), remote));
+            let backend: Rc<dyn Backend> = redial.clone();
             // The agent audits each change on the director, with the operator's user as
             // claimed; this console's log records it too, naming the director.
             let audit = policy.audit.clone().map(|(log, mut context)| {
@@ -126,7 +127,11 @@ pub(super) async fn open(
             let conns = ConnSource::Elsewhere(format!(
                 "the connections pane does not read {name} yet; `ipvs-tui --on {name} conns` does"
             ));
-            let executor = Executor::new(backend.clone(), policy).with_conns(conns);
+            let executor = Executor::new(backend.clone(), policy)
+                .with_conns(conns)
+                .with_keepalived(redial);
+            // keepalived is asked on the director, through its agent.
+            director.owners.enabled = settings.keepalived;
             (
                 director,
                 Link::new(Poller::retrying(backend, interval), executor),

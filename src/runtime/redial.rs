@@ -8,6 +8,7 @@ use crate::host::{HostError, HostState};
 use crate::ipvs::model::{ServiceKey, Snapshot};
 use crate::ipvs::{Error, Result};
 use crate::operation::{Operation, OperationError};
+use crate::owners::keepalived::reader::{KeepalivedState, ReadError};
 use crate::remote::{DirectorSpec, Remote, connect};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -40,6 +41,18 @@ impl Redial {
             }
             // It names the director itself.
             Err(e) => Err(Error::Unreachable(e.to_string())),
+        }
+    }
+
+    /// What keepalived says on the director, or why it could not be asked.
+    pub async fn keepalived(&self) -> std::result::Result<KeepalivedState, ReadError> {
+        let remote = self
+            .link()
+            .await
+            .map_err(|e| ReadError::Unreachable(e.to_string()))?;
+        match self.lost(remote.keepalived(None).await) {
+            Ok(read) => read,
+            Err(e) => Err(ReadError::Unreachable(e.to_string())),
         }
     }
 

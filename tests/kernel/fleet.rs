@@ -16,3 +16,10 @@ fn two_directors_compared_changed_and_one_lost() {
 fn the_pairs_sync_health_agrees_with_ipvsadm() {
     lab::check("fleet_sync.sh", "fleet_sync OK");
 }
+
+/// Two real keepalived MASTER for the same VRRP instance, each binding the VIP: both alarms on
+/// the directors page and in the tables' header (tests/lab/fleet_alarms.sh).
+#[test]
+fn a_split_brain_raises_both_alarms() {
+    lab::check("fleet_alarms.sh", "fleet_alarms OK");
+}
