@@ -4,7 +4,8 @@
 # real server); the console opened on both (their agents started through `exec:` targets, each
 # in its own UTS namespace so that it greets with its own host name) shows the directors page,
 # changes a weight on lb2 only, audited on lb2, and undoes it there; lb1's agent killed and not
-# restartable: lb1 UNREACHABLE with the reason while lb2 stays live; lb1 back when it can be.
+# restartable: lb1 UNREACHABLE with the reason while lb2 stays live; lb1 back when it can be;
+# the compare view in the console; no agent left once the console quits.
 set -euo pipefail
 
 source "$LAB_REPO/tests/lab/net.sh"
@@ -79,6 +80,18 @@ grep -q "1 services, 2 real servers" "$W/screen" && grep -q "1 services, 1 real 
 	{ cat "$W/screen"; lab_fail "the rows do not count lb1's 2 and lb2's 1 real servers"; }
 echo "fleet: directors page OK"
 
+# c: the compare view of the two, as compare printed it (names: the hosts the agents greet with).
+tmux send-keys -t $T c
+wait_for "compare lb1 with lb2" "c did not open the compare view"
+for line in "only on lb1:" "  -a -t $VIP:80 -r 10.0.0.3:80 -m -w 1" "different settings:" \
+	"  lb1  -a -t $VIP:80 -r 10.0.0.2:80 -m -w 1" "  lb2  -a -t $VIP:80 -r 10.0.0.2:80 -m -w 5"; do
+	sed 's/ *$//' "$W/screen" >"$W/trimmed"
+	grep -qxF -- " $line" "$W/trimmed" || { cat "$W/screen"; lab_fail "the compare view lacks \"$line\""; }
+done
+tmux send-keys -t $T c
+wait_for "directors  2 in this console" "c did not go back to the directors page"
+echo "fleet: compare view OK"
+
 # lb2: Enter, the real servers, + raises 10.0.0.2's weight on lb2 only, audited there; u undoes it.
 tmux send-keys -t $T j Enter
 wait_for "ipvs-tui lb2 (exec:$W/agent.sh lb2, director 2 of 2)" "the header does not name lb2"
@@ -125,7 +138,16 @@ for i in $(seq 100); do
 	sleep 0.3
 done
 echo "fleet: lb1 back after $i looks"
+# An agent's command line ends in its audit log, W/lb1.log or W/lb2.log.
+agents() { grep -lE "$W/lb[12]\.log" /proc/[0-9]*/cmdline 2>/dev/null || true; }
+[ "$(agents | wc -l)" = 2 ] || lab_fail "expected the 2 agents while the console runs, found: $(agents)"
 tmux send-keys -t $T q
-sleep 1
+# Closing the console leaves no agent running: none of W's agents is left after it.
+for i in $(seq 50); do
+	left=$(agents)
+	[ -z "$left" ] && break
+	[ "$i" = 50 ] && lab_fail "agents still running after q: $left"
+	sleep 0.2
+done
 tmux kill-server
 echo "fleet OK"
