@@ -138,6 +138,9 @@ pub(super) async fn open(
             )
         }
     };
+    // --read-only (or the config file) holds for every director; a director may add its own
+    // (the /proc view, an agent serving read-only).
+    director.read_only |= policy.read_only;
     if fleet {
         director.target = Some(spec.name.clone());
     }

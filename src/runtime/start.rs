@@ -139,7 +139,9 @@ async fn console(options: Options) -> i32 {
         }
     }
     // /proc/net/ip_vs can only be read.
-    if read_only || app.director.read_only {
+    // The keymap is shared: it loses the change keys when no director may be changed. Of
+    // several, one that is read-only refuses changes where they become effects (`update`).
+    if read_only || app.directors().iter().all(|d| d.read_only) {
         app.set_read_only();
     }
     if !problems.is_empty() {
