@@ -7,11 +7,12 @@ cd "$(dirname "$0")/.."
 # Kernel tests boot user-mode Linux (tests/lab); guest scripts use these host tools.
 # python3: JSON checks in tests/lab scripts; nftables, iptables: the doctor's firewall check
 # (tests/lab/firewall.sh); keepalived: real keepalived in the guest (tests/lab/keepalived_lib.sh);
-# gcc: cargo needs a linker (cc); man-db, dpkg-dev, zsh, fish: tests/cli/package.rs renders the
+# openssh-server, openssh-client: real sshd and ssh for the directors over SSH
+# (tests/lab/ssh_lib.sh); gcc: cargo needs a linker (cc); man-db, dpkg-dev, zsh, fish: tests/cli/package.rs renders the
 # man pages, builds the Debian package (dpkg-shlibdeps finds its dependencies) and parses the
 # completions.
 pkgs=(user-mode-linux ipvsadm kmod iproute2 tmux curl busybox-static python3 nftables iptables
-	keepalived man-db dpkg-dev zsh fish)
+	keepalived openssh-server openssh-client man-db dpkg-dev zsh fish)
 command -v cc >/dev/null || pkgs+=(gcc)
 
 missing=()

@@ -8,6 +8,7 @@ use super::protocol::{
     AgentHello, Body, ClientHello, Hello, MAX_REPLY, PROTOCOL, ReplyLine, Request, RequestLine,
     decode, encode,
 };
+use super::quiet_pipe::QuietPipe;
 use super::target::DirectorSpec;
 use std::cell::Cell;
 use std::collections::{HashMap, VecDeque};
@@ -75,7 +76,7 @@ struct Calls {
 pub struct Link {
     name: String,
     hello: AgentHello,
-    stdin: tokio::sync::Mutex<ChildStdin>,
+    stdin: tokio::sync::Mutex<QuietPipe<ChildStdin>>,
     calls: Arc<Mutex<Calls>>,
     next_id: Cell<u64>,
     /// Killed on drop (kill_on_drop): no agent outlives the link.
@@ -136,7 +137,7 @@ impl Link {
         let link = Link {
             name,
             hello,
-            stdin: tokio::sync::Mutex::new(stdin),
+            stdin: tokio::sync::Mutex::new(QuietPipe(stdin)),
             calls: Arc::default(),
             next_id: Cell::new(1),
             _child: child,

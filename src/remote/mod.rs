@@ -10,6 +10,7 @@ pub mod conns;
 pub mod director;
 mod lines;
 pub mod protocol;
+mod quiet_pipe;
 pub mod serve;
 pub mod target;
 

@@ -263,3 +263,22 @@ fn the_agent_answers_garbage_and_ends_with_its_input() {
         "no change, no audit line"
     );
 }
+
+/// A far side that stops reading: the command line (SIGPIPE at its default, for `| head`) is
+/// not killed by writing to it, and says the director is unreachable.
+#[test]
+fn a_far_side_gone_is_an_error_not_a_signal() {
+    let hello = r#"{"hello":{"protocol":1,"program":"fake","host":"lb9","ipvs":null,"read_only":false,"capabilities":[]}}"#;
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(EXE)
+        .arg("--audit-log")
+        .arg(dir.path().join("audit.log"))
+        .arg("--on")
+        .arg(format!("exec:echo '{hello}'; exec 0<&-; sleep 0.3"))
+        .arg("save")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("is unreachable"), "{err}");
+}

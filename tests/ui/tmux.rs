@@ -1,6 +1,7 @@
 //! The console in a real terminal (tmux), on the simulator: job control. Ctrl-Z gives the shell
 //! back in cooked mode; `fg` brings the console back, repainted. The console remembers the
-//! terminal's size and follows it when the window is resized, also while it was stopped.
+//! terminal's size and follows it when the window is resized, also while it was stopped. The
+//! console on a director elsewhere (`--on`), through the demo's agent.
 
 use std::path::Path;
 use std::process::Command;
@@ -212,4 +213,54 @@ fn with_a_log_file_the_console_writes_nothing_to_stderr() {
         );
     }
     assert!(messages.iter().filter(|m| *m == "\"poll\"").count() >= 2);
+}
+
+/// The console with one `--on` opens on that director: here the demo's agent through `exec:`,
+/// its table on screen; a weight changed from the console is applied and audited by the agent
+/// (with the claimed user); quitting leaves no agent running.
+#[test]
+fn the_console_on_a_director_elsewhere() {
+    let bin = env!("CARGO_BIN_EXE_ipvs-tui");
+    let dir = tempfile::tempdir().unwrap();
+    let (pid_file, agent_log) = (dir.path().join("pid"), dir.path().join("agent.log"));
+    let tmux = Tmux::start(110, 30);
+    tmux.keys(&["PS1='$ '", "Enter", "clear", "Enter"]);
+    let run = format!(
+        "USER=alice {bin} --audit-log {} --on 'exec:echo $$ > {}; exec {bin} --demo agent --audit-log {}'",
+        dir.path().join("local.log").display(),
+        pid_file.display(),
+        agent_log.display()
+    );
+    tmux.keys(&[&run, "Enter"]);
+    tmux.wait("the director's table", |s| {
+        s.contains("TCP 192.0.2.10:80") && !s.contains("SIMULATED")
+    });
+    tmux.keys(&["Tab", "+"]);
+    let start = Instant::now();
+    while !std::fs::read_to_string(&agent_log)
+        .unwrap_or_default()
+        .contains("-r 10.0.0.11:80 -m -w 3")
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no weight change in the agent's audit log; the screen:\n{}",
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let audit = std::fs::read_to_string(&agent_log).unwrap();
+    assert!(audit.contains("\"user\":\"alice (claimed)\""), "{audit}");
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    tmux.keys(&["q"]);
+    tmux.wait("the shell after quitting", |s| s.trim_end().ends_with('$'));
+    let gone = (0..50).any(|_| {
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).unwrap_or_default();
+        if stat.is_empty() || stat.contains(") Z ") {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        false
+    });
+    assert!(gone, "the agent {pid} outlived the console");
 }

@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# Directors over SSH (issue 13), guest side: real sshd in lb1 and lb2 (tests/lab/ssh_lib.sh), the
+# operator in mgmt. `ipvs-tui --on ssh:...` (and netns:) lists, saves, restores and counts
+# connections as ipvsadm does in the director's own namespace; a read-only forced command
+# refuses changes and audits the refusal there; sshd killed mid-session is a clear error.
+set -euo pipefail
+source "$LAB_REPO/tests/lab/net.sh"
+source "$LAB_REPO/tests/lab/ssh_lib.sh"
+ssh_lab_up
+
+# Two different tables. lb1's VIP is on its eth0, so that mgmt's SYNs make connection entries.
+ip -n lb1 addr add 10.20.0.101/24 dev eth0
+lab_ns lb1 ipvsadm -A -t 10.20.0.101:80 -s rr
+lab_ns lb1 ipvsadm -a -t 10.20.0.101:80 -r 10.30.0.11:80 -m -w 3
+lab_ns lb1 ipvsadm -a -t 10.20.0.101:80 -r 10.30.0.12:80 -m -w 1
+lab_ns lb1 ipvsadm -A -u 10.20.0.101:53 -s wlc -p 120
+lab_ns lb1 ipvsadm -a -u 10.20.0.101:53 -r 10.30.0.11:53 -m
+lab_ns lb2 ipvsadm -A -f 7 -s sh -b sh-port
+lab_ns lb2 ipvsadm -a -f 7 -r 10.30.0.21:0 -g -w 5
+# The operator's ipvs-tui is the host's build; the directors' is the copy on their PATH.
+# USER is the operator's name the agent records as claimed; the local log is the operator's own.
+on() { lab_ns mgmt env USER=alice "$IPVS_TUI" --audit-log "$F/local.log" --on "$@"; }
+
+# The operator's ssh works on its own first: keys, known_hosts and config are right.
+out=$(lab_ns mgmt ssh -o BatchMode=yes lb1 echo logged-in 2>&1) || lab_fail "plain ssh to lb1 fails: $out"
+
+for lb in lb1 lb2; do
+	want=$(lab_ns $lb ipvsadm -Ln)
+	got=$(on "ssh:$lb" list 2>&1) || lab_fail "--on ssh:$lb list failed: $got"
+	[ "$got" = "$want" ] || lab_fail "--on ssh:$lb list differs from ipvsadm -Ln in $lb:
+$got
+--- ipvsadm:
+$want"
+	got=$(on "$lb" list) # the name from config.toml
+	[ "$got" = "$want" ] || lab_fail "--on $lb (config.toml) list differs"
+	got=$("$IPVS_TUI" --on "netns:$lb" list)
+	[ "$got" = "$want" ] || lab_fail "--on netns:$lb list differs: $got"
+	want=$(lab_ns $lb ipvsadm -Sn)
+	got=$(on "ssh:$lb" save)
+	[ "$got" = "$want" ] || lab_fail "--on ssh:$lb save differs from ipvsadm -Sn: $got"
+	want=$(lab_ns $lb ipvsadm -Ln --stats --exact)
+	got=$(on "ssh:$lb" list --stats --exact)
+	[ "$got" = "$want" ] || lab_fail "--on ssh:$lb list --stats differs"
+	want=$(lab_ns $lb ipvsadm -Ln --timeout)
+	got=$(on "ssh:$lb" list --timeout)
+	[ "$got" = "$want" ] || lab_fail "--on ssh:$lb list --timeout differs"
+done
+echo "list, save: equal to ipvsadm on lb1 and lb2"
+
+# restore over SSH: lb1's rules onto lb2, all or nothing, audited on lb2 with the claimed user.
+lab_ns lb1 ipvsadm -Sn >"$F/lb1.rules"
+on lb2 flush --yes
+on lb2 restore <"$F/lb1.rules" || lab_fail "--on lb2 restore failed"
+[ "$(lab_ns lb2 ipvsadm -Sn)" = "$(cat "$F/lb1.rules")" ] || lab_fail "lb2 after restore: $(lab_ns lb2 ipvsadm -Sn)"
+grep -q '"source":"agent"' "$F/lb2/audit.log" || lab_fail "no agent entry in lb2's audit log"
+grep -q '"user":"alice (claimed)"' "$F/lb2/audit.log" || lab_fail "lb2's audit log lacks the claimed user: $(head -c 600 "$F/lb2/audit.log")"
+grep -q 'ipvsadm -a -t 10.20.0.101:80 -r 10.30.0.11:80 -m -w 3' "$F/lb2/audit.log" || lab_fail "the restored rule is not in lb2's audit log"
+[ ! -s "$F/lb1/audit.log" ] || lab_fail "lb1 was audited for lb2's change: $(cat "$F/lb1/audit.log")"
+grep -q '"host":"[^"]* (via lb2)"' "$F/local.log" || lab_fail "the operator's own log does not name lb2: $(head -c 400 "$F/local.log")"
+# A bad rules file changes nothing there.
+printf -- '-A -t 10.20.0.102:80 -s rr\n-a -t 10.20.0.102:80 -r 10.30.0.9:80 -w -1\n' >"$F/bad.rules"
+if out=$(on lb2 restore <"$F/bad.rules" 2>&1); then lab_fail "a bad rules file was restored: $out"; fi
+[ "$(lab_ns lb2 ipvsadm -Sn)" = "$(cat "$F/lb1.rules")" ] || lab_fail "a bad rules file changed lb2"
+echo "restore: lb1's rules on lb2, audited there"
+
+# Connections: SYNs from mgmt to lb1's VIP (the real servers do not exist: the entries wait).
+for i in $(seq 12); do
+	lab_ns mgmt timeout 0.3 bash -c 'exec 3<>/dev/tcp/10.20.0.101/80' 2>/dev/null || true
+done
+n=$(lab_ns lb1 ipvsadm -Lnc | tail -n +3 | wc -l)
+((n >= 12)) || lab_fail "only $n connection entries on lb1"
+# Read twice, at two moments: an entry may come or go between the two (retried a few times).
+same() { # same WHAT LOCAL-COMMAND REMOTE-COMMAND
+	local i want got
+	for i in 1 2 3 4 5; do
+		want=$(eval "$2")
+		got=$(eval "$3")
+		[ "$got" = "$want" ] && return 0
+		sleep 0.5
+	done
+	lab_fail "$1 differs:
+$got
+--- in lb1:
+$want"
+}
+# Every entry, as (client, state, real server): from ipvsadm in lb1, and counted over SSH.
+ipvsadm_rows() { lab_ns lb1 ipvsadm -Lnc | tail -n +3 | awk '{print $4, $3, $6}' | sort; }
+remote_rows() {
+	on ssh:lb1 conns --json | python3 -c '
+import json, sys
+for r in json.load(sys.stdin)["rows"]:
+    print("%s:%s %s %s:%s" % (r["client"], r["cport"], r["state"], r["dest"], r["dport"]))' | sort
+}
+same "--on ssh:lb1 conns" ipvsadm_rows remote_rows
+# Aggregates only: the totals per state and per real server as ipvsadm's entries have them.
+ipvsadm_states() { lab_ns lb1 ipvsadm -Lnc | tail -n +3 | awk '{print $3}' | sort | uniq -c | awk '{print $2, $1}'; }
+remote_states() { on ssh:lb1 conns --group-by state | tail -n +2 | awk '{print $1, $2}' | sort; }
+same "--on ssh:lb1 conns --group-by state" ipvsadm_states remote_states
+ipvsadm_servers() { lab_ns lb1 ipvsadm -Lnc | tail -n +3 | awk '{print $6}' | sort | uniq -c | awk '{print $2, $1}'; }
+remote_servers() {
+	on ssh:lb1 conns --group-by rs --json | python3 -c '
+import json, sys
+for g in json.load(sys.stdin)["groups"]:
+    print(g["key"], g["total"])' | sort
+}
+same "--on ssh:lb1 conns --group-by rs" ipvsadm_servers remote_servers
+got=$(on ssh:lb1 conns --limit 3 | tail -n +3 | wc -l)
+[ "$got" = 3 ] || lab_fail "--on ssh:lb1 conns --limit 3 listed $got rows"
+[ -z "$(on ssh:lb2 conns | tail -n +3)" ] || lab_fail "lb2 has connections it should not"
+echo "conns: lb1's $n entries counted there, as ipvsadm -Lnc lists them"
+
+# Read-only: the watcher's key forces `ipvs-tui agent --read-only`.
+before=$(lab_ns lb1 ipvsadm -Sn)
+if out=$(on ssh:watch-lb1 zero 2>&1); then lab_fail "the read-only agent zeroed: $out"; fi
+grep -q "read-only" <<<"$out" || lab_fail "refusal not in words: $out"
+if out=$(on ssh:watch-lb1 restore <"$F/lb1.rules" 2>&1); then lab_fail "the read-only agent restored: $out"; fi
+printf -- '-e -t 10.20.0.101:80 -r 10.30.0.11:80 -m -w 9\n' >"$F/edit.rules"
+if out=$(on ssh:watch-lb1 restore <"$F/edit.rules" 2>&1); then lab_fail "the read-only agent edited: $out"; fi
+grep -q "read-only" <<<"$out" || lab_fail "refusal not in words: $out"
+[ "$(lab_ns lb1 ipvsadm -Sn)" = "$before" ] || lab_fail "the read-only agent changed lb1: $(lab_ns lb1 ipvsadm -Sn)"
+[ "$(on ssh:watch-lb1 list)" = "$(lab_ns lb1 ipvsadm -Ln)" ] || lab_fail "the read-only agent does not list"
+grep -q '"command":"ipvsadm -e -t 10.20.0.101:80 -r 10.30.0.11:80 -m -w 9","result":"failed","error":"this director' "$F/lb1/audit.log" ||
+	lab_fail "the refusal is not audited on lb1: $(cat "$F/lb1/audit.log" 2>/dev/null)"
+echo "read-only: refused, nothing applied, audited on lb1"
+
+# sshd of lb1 killed mid-session: restore waits on its input (a fifo) with the link open.
+mkfifo "$F/fifo"
+lab_ns mgmt "$IPVS_TUI" --audit-log "$F/local.log" --on ssh:lb1 restore <"$F/fifo" >"$F/mid.out" 2>&1 &
+pid=$!
+exec 4>"$F/fifo"
+for i in $(seq 50); do
+	(($(ssh_agents lb1) > 0)) && break
+	sleep 0.1
+done
+(($(ssh_agents lb1) > 0)) || lab_fail "no agent started on lb1"
+ssh_kill_sshd lb1
+printf -- '-A -t 10.20.0.103:80 -s rr\n' >&4
+exec 4>&-
+status=0
+wait "$pid" || status=$?
+cat "$F/mid.out"
+[ "$status" = 1 ] || lab_fail "restore after sshd was killed exited $status"
+grep -q "lb1 is unreachable" "$F/mid.out" || lab_fail "no clear unreachable error: $(cat "$F/mid.out")"
+[ "$(lab_ns lb1 ipvsadm -Sn)" = "$before" ] || lab_fail "lb1 changed though its link was down"
+if out=$(on ssh:lb1 list 2>&1); then lab_fail "lb1 listed without sshd: $out"; fi
+grep -q "Connection refused" <<<"$out" || lab_fail "no reason given: $out"
+ssh_no_agents lb1 "after its link dropped"
+ssh_start_sshd lb1
+[ "$(on lb1 list)" = "$(lab_ns lb1 ipvsadm -Ln)" ] || lab_fail "lb1 not back after sshd returned"
+ssh_no_agents lb1 "after the command ended"
+echo "sshd killed: unreachable, with the reason; back when sshd returns"
+
+# A far side without the agent: one sentence saying what to install.
+mv /usr/local/bin/ipvs-tui /usr/local/bin/ipvs-tui.away
+if out=$(on ssh:lb2 list 2>&1); then lab_fail "listed without an agent: $out"; fi
+mv /usr/local/bin/ipvs-tui.away /usr/local/bin/ipvs-tui
+echo "$out"
+grep -q "not an ipvs-tui agent: install ipvs-tui" <<<"$out" || lab_fail "no install hint: $out"
+echo "ssh OK"
