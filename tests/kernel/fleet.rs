@@ -23,3 +23,11 @@ fn the_pairs_sync_health_agrees_with_ipvsadm() {
 fn a_split_brain_raises_both_alarms() {
     lab::check("fleet_alarms.sh", "fleet_alarms OK");
 }
+
+/// The console on two directors over real OpenSSH: a change on lb2 only, audited and undone
+/// there; lb1's sshd killed: unreachable with ssh's reason while lb2 stays live, then back; no
+/// agent left after quitting (tests/lab/fleet_ssh.sh).
+#[test]
+fn two_directors_over_ssh_and_one_sshd_killed() {
+    lab::check("fleet_ssh.sh", "fleet_ssh OK");
+}
