@@ -31,3 +31,15 @@ fn a_split_brain_raises_both_alarms() {
 fn two_directors_over_ssh_and_one_sshd_killed() {
     lab::check("fleet_ssh.sh", "fleet_ssh OK");
 }
+
+/// Console CPU with two remote directors of 1,000 services against one local director of the
+/// same size, same run (tests/lab/fleet_bench.sh). The figures are printed; asserted: both
+/// consoles show their tables and the measurement is there.
+#[test]
+fn fleet_bench_console_cpu_two_remote_against_one_local() {
+    let output = lab::check("fleet_bench.sh", "fleet_bench OK");
+    for line in output.lines().filter(|l| l.starts_with("fleet_bench:")) {
+        println!("{line}");
+    }
+    assert!(output.contains("fleet_bench: cpu ratio two remote / one local"));
+}
