@@ -6,11 +6,13 @@ use super::commands::{EXIT_FAILED, EXIT_USAGE};
 use crate::backend::{Backend, Kernel};
 use crate::directors::compare::{Comparison, compare};
 use crate::ipvs::model::Snapshot;
+use crate::remote::target::resolve_with_config;
 use crate::remote::{DirectorSpec, Target};
 
 /// Compares `a` with `b`; returns the exit status.
 pub fn run(a: &str, b: &str, json: bool) -> i32 {
-    let targets = match (a.parse::<Target>(), b.parse::<Target>()) {
+    // Targets, or directors named in config.toml.
+    let specs = match (resolve_with_config(a), resolve_with_config(b)) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => {
             eprintln!("ipvs-tui: {e}");
@@ -22,8 +24,8 @@ pub fn run(a: &str, b: &str, json: bool) -> i32 {
     };
     // A remote director's link lives on this thread.
     let tables = tokio::task::LocalSet::new().block_on(&runtime, async {
-        let a = table(&targets.0).await?;
-        let b = table(&targets.1).await?;
+        let a = table(&specs.0).await?;
+        let b = table(&specs.1).await?;
         Ok::<_, String>((a, b))
     });
     let (ta, tb) = match tables {
@@ -50,9 +52,10 @@ fn to_json(c: &Comparison) -> String {
     value.to_string()
 }
 
-/// The table of `target`, or why it cannot be read (in words, naming the target).
-async fn table(target: &Target) -> Result<Snapshot, String> {
-    let read = match target {
+/// The table of `spec`, or why it cannot be read (in words, naming the director).
+async fn table(spec: &DirectorSpec) -> Result<Snapshot, String> {
+    let target = &spec.name;
+    let read = match &spec.target {
         Target::Local => match Kernel::connect().await {
             Ok(k) => k.snapshot().await,
             Err(e) => Err(e),
@@ -62,8 +65,7 @@ async fn table(target: &Target) -> Result<Snapshot, String> {
             sim.snapshot().await
         }
         Target::Netns(_) | Target::Ssh { .. } | Target::Exec(_) => {
-            let spec = DirectorSpec::of(target.clone());
-            match crate::remote::connect(&spec).await {
+            match crate::remote::connect(spec).await {
                 Ok(remote) => remote.snapshot().await,
                 // The link names the target itself.
                 Err(e) => return Err(e.to_string()),
