@@ -299,3 +299,35 @@ fn a_change_whose_link_drops_is_unknown_never_done_nor_undoable() {
     assert_eq!(fleet.app.director.last_ok, Some(fleet.now()));
     assert_eq!(weight(&fleet, 1, &at), before);
 }
+
+#[test]
+fn a_parked_directors_outcome_leaves_the_shown_ones_dialog_alone() {
+    use ipvs_tui::console::app::Modal;
+    use ipvs_tui::console::change::{Change, ChangeOutcome, Origin};
+    let mut fleet = Fleet::new(PAIR);
+    fleet.press(KeyCode::Enter);
+    // A form open on lb1 ...
+    fleet.key('a');
+    assert!(matches!(fleet.app.stack.modal(), Some(Modal::Form { .. })));
+    // ... when a form's change made earlier on lb2 comes back.
+    let op = parse_args(&["-A", "-t", "192.0.2.99:80", "-s", "rr"]).unwrap();
+    let outcome = ChangeOutcome {
+        change: Change {
+            id: 1,
+            origin: Origin::Form,
+            ops: vec![op.into()],
+            expect: None,
+            undo_of: None,
+        },
+        before: None,
+        result: Ok(()),
+        audit_problem: None,
+    };
+    fleet.on(1, Action::Applied(Box::new(outcome)));
+    assert!(matches!(fleet.app.stack.modal(), Some(Modal::Form { .. })));
+    assert_eq!(fleet.app.director.host, "lb1");
+    assert_eq!(
+        fleet.flash(),
+        "lb2: applied: ipvsadm -A -t 192.0.2.99:80 -s rr"
+    );
+}
