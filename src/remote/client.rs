@@ -115,7 +115,7 @@ impl Link {
         let first = tokio::time::timeout(HELLO_TIMEOUT, lines.next()).await;
         let ended = |child: &mut Child| {
             let status = child.try_wait().ok().flatten();
-            ending(&errors, status)
+            (ending(&errors, status), lock(&errors).back().cloned())
         };
         let hello = match first {
             Err(_) => return Err(ConnectError::Timeout { name }),
@@ -184,6 +184,13 @@ impl Link {
         }
         if let Err(e) = self.send(&line).await {
             lock(&self.calls).waiting.remove(&id);
+            // The far side's own words come on its standard error a moment later.
+            for _ in 0..10 {
+                if self.reason().is_some() {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
             // Part of the line may have gone: the agent may have read a whole request.
             return Err(Lost::InFlight(self.reason().unwrap_or(e.to_string())));
         }
@@ -193,6 +200,11 @@ impl Link {
                     .unwrap_or_else(|| "the link ended".to_string()),
             )
         })
+    }
+
+    /// Why the link has ended, once it has.
+    pub fn closed(&self) -> Option<String> {
+        self.reason()
     }
 
     fn reason(&self) -> Option<String> {
@@ -227,12 +239,16 @@ fn read_hello(name: &str, text: &[u8]) -> Result<AgentHello, ConnectError> {
     })
 }
 
-/// The agent's end before its hello: a missing program (exit 127) is not a network problem.
-fn not_there(name: String, (reason, code): (String, Option<i32>)) -> ConnectError {
+/// The agent's end before its hello: a missing program (exit 127) is not a network problem;
+/// what the far side said of it is its last line on standard error.
+fn not_there(
+    name: String,
+    ((reason, code), last): ((String, Option<i32>), Option<String>),
+) -> ConnectError {
     if code == Some(127) {
         return ConnectError::NotAnAgent {
             name,
-            found: reason,
+            found: last.unwrap_or(reason),
             ours: env!("CARGO_PKG_VERSION"),
         };
     }

@@ -1,6 +1,7 @@
 //! [`Remote`]: a director reached through its agent, as a [`Backend`] like any other. Reads that
 //! cannot reach it fail as unreachable; a change whose link drops in flight fails as UNKNOWN
 //! (never as done or as undone), so that the caller reads the table again before saying more.
+//! A link that has ended is started again by the next call, at most every `RECONNECT_EVERY`.
 
 use super::client::{ConnectError, Link, Lost};
 use super::protocol::{AgentHello, Body, ConnsQuery, PollAnswer, Request};
@@ -14,9 +15,18 @@ use crate::operation::{Operation, OperationError};
 use crate::owners::keepalived::reader::{KeepalivedState, ReadError};
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+/// How often a director whose link ended is tried again (each call in between fails at once).
+pub const RECONNECT_EVERY: Duration = Duration::from_secs(3);
 
 pub struct Remote {
-    link: Link,
+    spec: DirectorSpec,
+    link: RefCell<Rc<Link>>,
+    /// Held while starting the link again, so that overlapping calls start one.
+    connecting: tokio::sync::Mutex<()>,
+    /// The last attempt to start it again, and why it failed.
+    retried: RefCell<Option<(Instant, String)>>,
     /// The last table a poll returned, with its generation: the base of the next delta.
     polled: RefCell<Option<(u64, Snapshot)>>,
     /// One poll at a time: each delta builds on the one before.
@@ -27,21 +37,65 @@ pub struct Remote {
 /// `Rc<dyn Backend>`); [`Remote::hello`] says which host it is and whether it is read-only.
 pub async fn connect(spec: &DirectorSpec) -> std::result::Result<Rc<Remote>, ConnectError> {
     Ok(Rc::new(Remote {
-        link: Link::open(spec).await?,
+        spec: spec.clone(),
+        link: RefCell::new(Rc::new(Link::open(spec).await?)),
+        connecting: tokio::sync::Mutex::new(()),
+        retried: RefCell::new(None),
         polled: RefCell::new(None),
         polling: tokio::sync::Mutex::new(()),
     }))
 }
 
 impl Remote {
-    /// What the agent said of itself: host name, IPVS version, read-only, capabilities.
-    pub fn hello(&self) -> &AgentHello {
-        self.link.hello()
+    /// What the agent said of itself (the latest, after a reconnection): host name, IPVS
+    /// version, read-only, capabilities.
+    pub fn hello(&self) -> AgentHello {
+        self.link.borrow().hello().clone()
     }
 
     /// The director's name (from config.toml, else its target).
     pub fn name(&self) -> &str {
-        self.link.name()
+        &self.spec.name
+    }
+
+    /// Sends `req` on the link, started again first if it has ended.
+    async fn call(&self, req: Request) -> std::result::Result<Body, Lost> {
+        self.current().await?.call(req).await
+    }
+
+    /// The link, or why there is none now.
+    async fn current(&self) -> std::result::Result<Rc<Link>, Lost> {
+        let link = self.link.borrow().clone();
+        if link.closed().is_none() {
+            return Ok(link);
+        }
+        let _one = self.connecting.lock().await;
+        let link = self.link.borrow().clone();
+        let Some(why) = link.closed() else {
+            return Ok(link);
+        };
+        if let Some((at, failed)) = self.retried.borrow().as_ref()
+            && at.elapsed() < RECONNECT_EVERY
+        {
+            return Err(Lost::Before(failed.clone()));
+        }
+        match Link::open(&self.spec).await {
+            Ok(new) => {
+                let new = Rc::new(new);
+                *self.link.borrow_mut() = new.clone();
+                *self.retried.borrow_mut() = None;
+                // The new agent knows no generation of ours.
+                *self.polled.borrow_mut() = None;
+                Ok(new)
+            }
+            Err(e) => {
+                let e = e.to_string();
+                let again = e.strip_prefix(&format!("{}: ", self.name())).unwrap_or(&e);
+                let failed = format!("{why}; started again: {again}");
+                *self.retried.borrow_mut() = Some((Instant::now(), failed.clone()));
+                Err(Lost::Before(failed))
+            }
+        }
     }
 
     fn unreachable(&self, lost: Lost) -> Error {
@@ -83,7 +137,7 @@ impl Remote {
 
     /// The connection table, counted on the director.
     pub async fn conns(&self, query: ConnsQuery) -> std::result::Result<ConnTable, String> {
-        match self.link.call(Request::Conns(query)).await {
+        match self.call(Request::Conns(query)).await {
             Ok(Body::Conns(Ok(answer))) => super::conns::from_wire(answer).ok_or_else(|| {
                 format!(
                     "{}: the agent's connection counts do not hold together",
@@ -101,7 +155,7 @@ impl Remote {
         &self,
         pid: Option<i32>,
     ) -> std::result::Result<std::result::Result<KeepalivedState, ReadError>, Error> {
-        match self.link.call(Request::Keepalived { pid }).await {
+        match self.call(Request::Keepalived { pid }).await {
             Ok(Body::Keepalived(r)) => Ok(r),
             Ok(other) => Err(self.unexpected(&other)),
             Err(lost) => Err(self.unreachable(lost)),
@@ -109,7 +163,7 @@ impl Remote {
     }
 
     async fn poll_once(&self, focus: Option<ServiceKey>, since: Option<u64>) -> Result<PollAnswer> {
-        match self.link.call(Request::Poll { focus, since }).await {
+        match self.call(Request::Poll { focus, since }).await {
             Ok(Body::Poll(r)) => r,
             Ok(other) => Err(self.unexpected(&other)),
             Err(lost) => Err(self.unreachable(lost)),
@@ -120,7 +174,7 @@ impl Remote {
 impl Backend for Remote {
     fn snapshot(&self) -> Reply<'_, Result<Snapshot>> {
         Box::pin(async move {
-            match self.link.call(Request::Snapshot).await {
+            match self.call(Request::Snapshot).await {
                 Ok(Body::Snapshot(r)) => r,
                 Ok(other) => Err(self.unexpected(&other)),
                 Err(lost) => Err(self.unreachable(lost)),
@@ -154,7 +208,7 @@ impl Backend for Remote {
 
     fn host(&self) -> Reply<'_, std::result::Result<HostState, HostError>> {
         Box::pin(async move {
-            match self.link.call(Request::Host).await {
+            match self.call(Request::Host).await {
                 Ok(Body::Host(r)) => r,
                 Ok(other) => Err(HostError::Kernel(self.unexpected(&other).to_string())),
                 Err(lost) => Err(HostError::Kernel(self.unreachable(lost).to_string())),
@@ -167,7 +221,7 @@ impl Backend for Remote {
         op: &'a Operation,
     ) -> Reply<'a, std::result::Result<(), OperationError>> {
         Box::pin(async move {
-            match self.link.call(Request::Apply { op: op.clone() }).await {
+            match self.call(Request::Apply { op: op.clone() }).await {
                 Ok(Body::Applied(r)) => r,
                 // The agent did not take it as a change: nothing was applied.
                 Ok(Body::Error(e)) => Err(Error::Refused(format!("{}: {e}", self.name())).into()),
@@ -186,7 +240,7 @@ impl Backend for Remote {
                 return Vec::new();
             }
             let req = Request::ApplyBatch { ops: ops.to_vec() };
-            match self.link.call(req).await {
+            match self.call(req).await {
                 Ok(Body::Batch(results)) if results.len() <= ops.len() => results,
                 Ok(Body::Error(e)) => {
                     vec![Err(Error::Refused(format!("{}: {e}", self.name())).into())]

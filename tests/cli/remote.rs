@@ -127,13 +127,17 @@ fn far_sides_that_are_not_agents_say_what_they_are() {
     });
 }
 
-/// A far side that says hello, then dies on the first request: a change is UNKNOWN, never done
-/// or undone; the next read is unreachable, with the reason it printed.
+/// A far side that says hello, then dies on the first request (and refuses to start again): a
+/// change is UNKNOWN, never done or undone; the next read is unreachable, with the reasons.
 #[test]
 fn a_link_that_drops_in_flight_leaves_the_change_unknown() {
     let hello = r#"{"hello":{"protocol":1,"program":"fake","host":"lb9","ipvs":null,"read_only":false,"capabilities":[]}}"#;
-    let fake =
-        format!("echo '{hello}'; read client; read request; echo 'lb9: link lost' >&2; exit 1");
+    let dir = tempfile::tempdir().unwrap();
+    let once = dir.path().join("once");
+    let fake = format!(
+        "[ -e {once} ] && {{ echo 'lb9: refused' >&2; exit 255; }}; touch {once}; echo '{hello}'; read client; read request; echo 'lb9: link lost' >&2; exit 1",
+        once = once.display()
+    );
     block_on(async {
         let remote = connect(&exec(&fake)).await.unwrap();
         assert_eq!(remote.hello().host, "lb9");
@@ -150,6 +154,7 @@ fn a_link_that_drops_in_flight_leaves_the_change_unknown() {
         let e = remote.snapshot().await.unwrap_err();
         assert!(matches!(e, Error::Unreachable(_)), "{e:?}");
         assert!(e.to_string().contains("lb9: link lost"), "{e}");
+        assert!(e.to_string().contains("lb9: refused"), "{e}");
         // Known to be down before sending: not applied, and said so.
         let e = remote.apply(&op).await.unwrap_err();
         assert!(
@@ -281,4 +286,47 @@ fn a_far_side_gone_is_an_error_not_a_signal() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("is unreachable"), "{err}");
+}
+
+/// A director whose agent died is unreachable, with the reason; tried again at most every
+/// RECONNECT_EVERY while it stays down; back, with polls, once its far side is.
+#[test]
+fn a_director_comes_back_when_its_far_side_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pid_file, up) = (dir.path().join("pid"), dir.path().join("up"));
+    std::fs::write(&up, "").unwrap();
+    let spec = exec(&format!(
+        "[ -e {up} ] || {{ echo 'lb9: Connection refused' >&2; exit 255; }}; echo $$ > {pid}; exec {EXE} --demo agent --audit-log {log}",
+        up = up.display(),
+        pid = pid_file.display(),
+        log = dir.path().join("audit.log").display()
+    ));
+    block_on(async {
+        let remote = connect(&spec).await.unwrap();
+        remote.poll(None).await.unwrap();
+        std::fs::remove_file(&up).unwrap();
+        let pid: i32 = std::fs::read_to_string(&pid_file)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid),
+            nix::sys::signal::Signal::SIGKILL,
+        )
+        .unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let e = remote.poll(None).await.unwrap_err();
+        assert!(matches!(e, Error::Unreachable(_)), "{e:?}");
+        // Started again at once, refused: the reason is the far side's.
+        let e = remote.poll(None).await.unwrap_err();
+        assert!(e.to_string().contains("lb9: Connection refused"), "{e}");
+        std::fs::write(&up, "").unwrap();
+        // Within RECONNECT_EVERY of the last try: not tried again yet.
+        assert!(remote.poll(None).await.is_err());
+        tokio::time::sleep(ipvs_tui::remote::director::RECONNECT_EVERY).await;
+        let table = remote.poll(None).await.unwrap();
+        assert!(!table.services.is_empty());
+        remote.poll(None).await.unwrap();
+    });
 }

@@ -19,6 +19,9 @@ for i in range(n):
         print("-a -t %s:80 -r 10.30.0.%d:80 -m -w 1" % (vip, rs))
 P
 lab_ns lb1 ipvsadm -R <"$F/rules"
+# The VIPs are local on lb1 (a /16 on lo), routed from mgmt: SYNs to them are IPVS traffic.
+ip -n lb1 addr add 10.100.0.0/16 dev lo
+ip -n mgmt route add 10.100.0.0/16 via "$LB1"
 [ "$(lab_ns lb1 ipvsadm -Sn | grep -c '^-A')" = "$N" ] || lab_fail "lb1 does not hold $N services"
 python3 - "$IPVS_TUI" <<'P'
 import json, subprocess, sys, time, socket
@@ -76,6 +79,35 @@ print("remote_bench: quiet poll over ssh %.1f ms, through a local agent %.1f ms:
       % (t_ssh * 1e3, t_local * 1e3, t_ssh / t_local, rtt * 1e3, (t_ssh - t_local - rtt) * 1e3))
 print("remote_bench: full snapshot over ssh %.1f ms, through a local agent %.1f ms: ratio %.2f"
       % (t_full_ssh * 1e3, t_full_local * 1e3, t_full_ssh / t_full_local))
+# Under traffic: SYNs from mgmt to K services (their counters move), then a poll after the
+# kernel's estimator has published the counters (every 2 s).
+def traffic(k):
+    addrs = " ".join("10.%d.%d.%d" % (100 + i // 65536, (i // 256) % 256, i % 256) for i in range(k))
+    subprocess.run(["ip", "netns", "exec", "mgmt", "python3", "-c", """
+import socket, sys, time
+socks = []
+for a in sys.argv[1:]:
+    s = socket.socket(); s.setblocking(False)
+    try: s.connect((a, 80))
+    except BlockingIOError: pass
+    socks.append(s)
+time.sleep(0.5)
+""", *addrs.split()], check=True)
+    time.sleep(2.5)
+
+def busy_poll(p, k):
+    reply, _ = call(p, {"poll": {"focus": None, "since": None}})
+    gen = json.loads(reply)["body"]["poll"]["Ok"]["generation"]
+    traffic(k)
+    reply, _ = call(p, {"poll": {"focus": None, "since": gen}})
+    answer = json.loads(reply)["body"]["poll"]["Ok"]
+    changed = len(answer["delta"]["services"]) if "delta" in answer else -1
+    return len(reply), changed
+
+for k in (100, 1000):
+    size, changed = busy_poll(ssh, k)
+    print("remote_bench: poll under traffic to %d services: %d bytes = %.1f%% of a full snapshot "
+          "(%d services sent)" % (k, size, 100 * size / full, changed))
 for p in (ssh, local):
     p.stdin.close()
     p.wait(timeout=10)

@@ -38,6 +38,8 @@ $want"
 	want=$(lab_ns $lb ipvsadm -Sn)
 	got=$(on "ssh:$lb" save)
 	[ "$got" = "$want" ] || lab_fail "--on ssh:$lb save differs from ipvsadm -Sn: $got"
+	got=$("$IPVS_TUI" --on "netns:$lb" save)
+	[ "$got" = "$want" ] || lab_fail "--on netns:$lb save differs from ipvsadm -Sn: $got"
 	want=$(lab_ns $lb ipvsadm -Ln --stats --exact)
 	got=$(on "ssh:$lb" list --stats --exact)
 	[ "$got" = "$want" ] || lab_fail "--on ssh:$lb list --stats differs"
@@ -45,7 +47,9 @@ $want"
 	got=$(on "ssh:$lb" list --timeout)
 	[ "$got" = "$want" ] || lab_fail "--on ssh:$lb list --timeout differs"
 done
-echo "list, save: equal to ipvsadm on lb1 and lb2"
+# The user's ssh config applies: lb1 through a jump host.
+[ "$(on ssh:lb1-via-lb2 list)" = "$(lab_ns lb1 ipvsadm -Ln)" ] || lab_fail "--on ssh:lb1-via-lb2 (ProxyJump) differs"
+echo "list, save: equal to ipvsadm on lb1 and lb2, over ssh (ProxyJump too) and netns"
 
 # restore over SSH: lb1's rules onto lb2, all or nothing, audited on lb2 with the claimed user.
 lab_ns lb1 ipvsadm -Sn >"$F/lb1.rules"
@@ -61,7 +65,11 @@ grep -q '"host":"[^"]* (via lb2)"' "$F/local.log" || lab_fail "the operator's ow
 printf -- '-A -t 10.20.0.102:80 -s rr\n-a -t 10.20.0.102:80 -r 10.30.0.9:80 -w -1\n' >"$F/bad.rules"
 if out=$(on lb2 restore <"$F/bad.rules" 2>&1); then lab_fail "a bad rules file was restored: $out"; fi
 [ "$(lab_ns lb2 ipvsadm -Sn)" = "$(cat "$F/lb1.rules")" ] || lab_fail "a bad rules file changed lb2"
-echo "restore: lb1's rules on lb2, audited there"
+"$IPVS_TUI" --audit-log "$F/local.log" --on netns:lb1 restore <"$F/lb1.rules" 2>"$F/dup.err" &&
+	lab_fail "restoring lb1's own rules on lb1 (services exist) succeeded"
+grep -q "already exists" "$F/dup.err" || lab_fail "no reason for the refused restore: $(cat "$F/dup.err")"
+[ "$(lab_ns lb1 ipvsadm -Sn)" = "$(cat "$F/lb1.rules")" ] || lab_fail "a refused restore changed lb1"
+echo "restore: lb1's rules on lb2, audited there; over netns all or nothing"
 
 # Connections: SYNs from mgmt to lb1's VIP (the real servers do not exist: the entries wait).
 for i in $(seq 12); do

@@ -7,7 +7,8 @@
 # under /tmp and /run, which guest-init mounts as tmpfs.
 #   ssh_lab_up: the namespaces, the keys, ~/.ssh/config and both sshd.
 #   ssh_start_sshd lbN / ssh_kill_sshd lbN: the director's sshd (and every session of it).
-# ~/.ssh/config names the directors: `ssh lb1` logs in as root with the operator's key;
+# ~/.ssh/config names the directors: `ssh lb1` logs in as root with the operator's key
+# (`ssh lb1-via-lb2` too, jumping through lb2);
 # `ssh watch-lb1` with the watcher's key, whose authorized_keys line forces a read-only agent.
 # Each director's agents audit to /tmp/fleet/lbN/audit.log.
 F=/tmp/fleet
@@ -67,10 +68,13 @@ Host lb1 watch-lb1
 	HostName $LB1
 Host lb2 watch-lb2
 	HostName $LB2
-Host lb1 lb2 watch-lb1 watch-lb2
+Host lb1-via-lb2
+	HostName $LB1
+	ProxyJump lb2
+Host lb1 lb2 lb1-via-lb2 watch-lb1 watch-lb2
 	User root
 	IdentitiesOnly yes
-Host lb1 lb2
+Host lb1 lb2 lb1-via-lb2
 	IdentityFile /root/.ssh/id_ed25519
 Host watch-lb1 watch-lb2
 	IdentityFile /root/.ssh/watcher

@@ -1,7 +1,7 @@
 //! The console in a real terminal (tmux), on the simulator: job control. Ctrl-Z gives the shell
 //! back in cooked mode; `fg` brings the console back, repainted. The console remembers the
 //! terminal's size and follows it when the window is resized, also while it was stopped. The
-//! console on a director elsewhere (`--on`), through the demo's agent.
+//! console on a director elsewhere (`--on`), through the demo's agent, and after its link drops.
 
 use std::path::Path;
 use std::process::Command;
@@ -263,4 +263,56 @@ fn the_console_on_a_director_elsewhere() {
         false
     });
     assert!(gone, "the agent {pid} outlived the console");
+}
+
+/// A director whose agent dies stays on screen with the reason; the console gets it back by
+/// itself once its far side answers again.
+#[test]
+fn the_console_gets_a_director_back_after_its_link_drops() {
+    let bin = env!("CARGO_BIN_EXE_ipvs-tui");
+    let dir = tempfile::tempdir().unwrap();
+    let (pid_file, up) = (dir.path().join("pid"), dir.path().join("up"));
+    std::fs::write(&up, "").unwrap();
+    // The far side as a script: the target's text does not hold the words it prints.
+    let far = dir.path().join("far.sh");
+    std::fs::write(
+        &far,
+        format!(
+            "[ -e {up} ] || {{ echo lb9: link refused >&2; exit 255; }}\necho $$ > {pid}\nexec {bin} --demo agent --audit-log {log}\n",
+            up = up.display(),
+            pid = pid_file.display(),
+            log = dir.path().join("agent.log").display(),
+        ),
+    )
+    .unwrap();
+    let tmux = Tmux::start(160, 30);
+    tmux.keys(&["PS1='$ '", "Enter", "clear", "Enter"]);
+    let run = format!(
+        "{bin} --audit-log {} --on 'exec:sh {}'",
+        dir.path().join("local.log").display(),
+        far.display()
+    );
+    tmux.keys(&[&run, "Enter"]);
+    tmux.wait("the director's table", |s| s.contains("TCP 192.0.2.10:80"));
+    std::fs::remove_file(&up).unwrap();
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    let pid = nix::unistd::Pid::from_raw(pid.trim().parse().unwrap());
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL).unwrap();
+    tmux.wait("the reason it is unreachable", |s| {
+        s.contains("POLL FAILED") && s.contains("is unreachable")
+    });
+    tmux.wait("the far side's own words, once tried again", |s| {
+        s.contains("lb9: link refused")
+    });
+    std::fs::write(&pid_file, "").unwrap();
+    std::fs::write(&up, "").unwrap();
+    tmux.wait("the director back", |s| {
+        !s.contains("POLL FAILED") && s.contains("TCP 192.0.2.10:80")
+    });
+    assert!(
+        !std::fs::read_to_string(&pid_file).unwrap().is_empty(),
+        "a new agent"
+    );
+    tmux.keys(&["q"]);
+    tmux.wait("the shell after quitting", |s| s.trim_end().ends_with('$'));
 }
