@@ -56,7 +56,9 @@ impl Redial {
         }
     }
 
-    /// After a failure that says the link is gone, the next call opens a new one.
+    /// After a failure that says the link is gone, the next call opens a new one (rather than
+    /// `Remote`'s own restart: each failed attempt then says its own reason, at the poller's
+    /// backoff).
     fn lost<T>(&self, result: Result<T>) -> Result<T> {
         if let Err(Error::Unreachable(_) | Error::Unknown(_)) = &result {
             self.remote.borrow_mut().take();
