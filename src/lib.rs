@@ -10,6 +10,7 @@ pub mod backend;
 pub mod cli;
 pub mod config;
 pub mod console;
+pub mod directors;
 pub mod host;
 pub mod ipvs;
 pub mod logging;

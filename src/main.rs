@@ -23,8 +23,10 @@ struct Args {
     #[arg(long, value_name = "NAME|PATH", global = true)]
     netns: Option<String>,
     /// Work on this director instead of this host, through its agent (`ipvs-tui agent`):
-    /// ssh:[USER@]HOST[:PORT], netns:NAME, exec:COMMAND, local, or a director's name from
-    /// config.toml ([[director]]). Every subcommand behaves as if run there.
+    /// ssh:[USER@]HOST[:PORT], netns:NAME, exec:COMMAND, local, sim:NAME[:backup] (a simulated
+    /// director seeded from its name), or a director's name from config.toml ([[director]]).
+    /// Every subcommand behaves as if run there; the console takes it several times and then
+    /// opens the directors page.
     #[arg(long, value_name = "TARGET", global = true)]
     on: Vec<String>,
     #[command(flatten)]
@@ -74,19 +76,29 @@ fn main() {
         eprintln!("ipvs-tui: {e}");
         std::process::exit(ipvs_tui::cli::EXIT_USAGE);
     }
-    let on = match args.on.as_slice() {
-        [] => None,
-        [one] => match ipvs_tui::remote::target::resolve_with_config(one) {
-            Ok(spec) => Some(spec),
-            Err(e) => {
+    let specs: Vec<_> = args
+        .on
+        .iter()
+        .map(|text| {
+            ipvs_tui::remote::target::resolve_with_config(text).unwrap_or_else(|e| {
                 eprintln!("ipvs-tui: {e}");
                 std::process::exit(ipvs_tui::cli::EXIT_USAGE);
-            }
-        },
-        [_, _, ..] => {
+            })
+        })
+        .collect();
+    if args.demo && !specs.is_empty() && args.cli.command.is_none() {
+        eprintln!(
+            "ipvs-tui: --demo and --on do not combine; --on sim:NAME is a simulated director"
+        );
+        std::process::exit(ipvs_tui::cli::EXIT_USAGE);
+    }
+    // A subcommand works on one director; the console on as many as given.
+    let on = match (specs.as_slice(), &args.cli.command) {
+        ([_, _, ..], Some(_)) => {
             eprintln!("ipvs-tui: --on is given more than once; this command works on one director");
             std::process::exit(ipvs_tui::cli::EXIT_USAGE);
         }
+        (specs, _) => specs.first().cloned(),
     };
     let status = match args.cli.command {
         Some(cli::Command::Agent { .. }) if on.is_some() => {
@@ -105,7 +117,7 @@ fn main() {
             demo: args.demo,
             read_only: args.read_only,
             audit_log: args.cli.audit_log,
-            on,
+            on: specs,
         }),
     };
     tracing::info!(status, "exit");

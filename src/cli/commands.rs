@@ -160,7 +160,7 @@ async fn dispatch(command: Command, log: &AuditLog, on: &On) -> Result<(), Failu
         Command::Host { json } => host::run(json, on).await,
         Command::Keepalived { json, pid } => super::keepalived::run(json, pid, on).await,
         Command::Sysctl { assignments, json } => sysctl::run(&assignments, json, log, on).await,
-        Command::Sandbox(_) | Command::Agent { .. } => {
+        Command::Sandbox(_) | Command::Agent { .. } | Command::Compare { .. } => {
             unreachable!("cli::run runs the sandbox and the agent before any runtime exists")
         }
         Command::Daemon(DaemonCommand::List) => {

@@ -1,6 +1,7 @@
 //! The command line: subcommands that scripts can use, with ipvsadm-compatible output.
 
 mod commands;
+mod compare;
 mod conns;
 mod doctor;
 pub mod generate;
@@ -164,6 +165,19 @@ pub enum Command {
         /// authorized_keys: `command="ipvs-tui agent --read-only"`); refusals are audited.
         #[arg(long)]
         read_only: bool,
+    },
+    /// Compare two directors' rules: the lines only on A, only on B, and the objects whose
+    /// settings differ, as ipvsadm lines. Exit status 0: the same; 1: they differ; 2: bad input
+    /// or a director that cannot be read.
+    Compare {
+        /// A target: local, netns:NAME, ssh:[USER@]HOST[:PORT], exec:COMMAND or sim:NAME[:backup].
+        #[arg(value_name = "A")]
+        a: String,
+        #[arg(value_name = "B")]
+        b: String,
+        /// The difference as JSON: {"equal", "only_a", "only_b", "differ": [{"a", "b"}]}.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -343,6 +357,7 @@ pub fn run(
             return EXIT_USAGE;
         }
         Command::Sandbox(command) => return sandbox::run(command),
+        Command::Compare { a, b, json } => return compare::run(&a, &b, json),
         Command::Agent { read_only } => {
             return crate::remote::serve::run(crate::remote::serve::AgentOptions {
                 read_only,

@@ -111,6 +111,11 @@ pub enum Command {
     // The keepalived page (`K`).
     Keepalived,
     KeepalivedRefresh,
+    // Several directors (`V`): the page, going to one, comparing two.
+    Directors,
+    OpenDirector,
+    MarkDirector,
+    Compare,
 }
 
 impl Command {
@@ -230,6 +235,9 @@ pub enum Action {
     },
     /// What the session following keepalived's notify FIFOs saw.
     KeepalivedFollow(Box<FollowReport>),
+    /// An action for director `id` of the console (its poll, the outcome of its change): handled
+    /// on that director whether it is shown or not (see `console::fleet`).
+    On(usize, Box<Action>),
 }
 
 /// What `update` asks the event loop to do beyond redrawing.
@@ -269,6 +277,11 @@ pub enum Effect {
         session: u64,
         process: Process,
     },
+    /// Poll the director shown now (it was just switched to).
+    PollNow,
+    /// An effect for director `id`: carried out by its executor. Untagged effects are for the
+    /// director shown.
+    On(usize, Box<Effect>),
 }
 
 #[cfg(test)]

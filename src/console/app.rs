@@ -44,6 +44,9 @@ pub enum Source {
     /// This host's IPVS from the world-readable /proc/net/ip_vs, because netlink needs root:
     /// badged READ-ONLY; no counters, no changes.
     ReadOnly,
+    /// A director reached through its agent (`--on ssh:...`, `netns:`, `exec:`): changes are
+    /// applied and audited there.
+    Remote,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,9 +174,17 @@ impl Default for Tables {
     }
 }
 
+/// A director of the console that is not shown, with its tables as the operator left them.
+pub struct Parked {
+    pub director: Director,
+    pub tables: Tables,
+}
+
 pub struct App {
     /// The director shown: its table, host, rates, undo stack, drains and changes.
     pub director: Director,
+    /// The console's other directors (`--on A --on B`), in no order: see `console::fleet`.
+    pub fleet: Vec<Parked>,
     /// The page shown and the overlays over it: what is on top, and so what takes the keys.
     pub stack: Stack,
     pub keymap: Keymap,
@@ -192,6 +203,7 @@ impl App {
     pub fn new(source: Source, host: impl Into<String>, keymap: Keymap, now: Instant) -> App {
         let mut app = App {
             director: Director::new(source, host),
+            fleet: Vec::new(),
             stack: Stack::default(),
             keymap,
             now,
@@ -273,6 +285,8 @@ impl App {
             Page::Host(pane) => pane.nav.offset = screen.pane_offset,
             Page::Doctor(view) => view.nav.offset = screen.pane_offset,
             Page::Persist(_) | Page::Keepalived(_) => {}
+            Page::Directors(view) => view.nav.offset = screen.pane_offset,
+            Page::Compare(_) => {}
         }
     }
 

@@ -1,7 +1,8 @@
 //! One director: everything the console knows of one IPVS table and the host around it.
 //!
-//! `App` holds the director it shows (a list of them later, with `--on`) beside the page and
-//! overlay stack and the view settings. Nothing about one director lives outside this struct,
+//! `App` holds the director it shows and the others of the console (`--on A --on B`, parked
+//! with their tables: see `console::fleet`) beside the page and overlay stack and the view
+//! settings. Nothing about one director lives outside this struct,
 //! except its backend: that lives in the runtime (the poller reads through it, the executor
 //! applies changes through it), since console state is pure data that tests build by hand.
 
@@ -17,6 +18,11 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 pub struct Director {
+    /// Its place in the console (0 for the first `--on`): actions and effects are tagged with
+    /// it, so that what was asked of one director is done, audited and undone there.
+    pub id: usize,
+    /// The target it was opened as (`sim:lb2`, `ssh:root@lb1`), when the console has several.
+    pub target: Option<String>,
     /// Where the table comes from (and its badge: SIMULATED, READ-ONLY).
     pub source: Source,
     /// The host's name, as the header shows it.
@@ -55,6 +61,8 @@ pub struct Director {
 impl Director {
     pub fn new(source: Source, host: impl Into<String>) -> Director {
         Director {
+            id: 0,
+            target: None,
             source,
             host: host.into(),
             snapshot: None,

@@ -11,6 +11,7 @@ pub mod app;
 pub mod change;
 pub mod director;
 pub mod drain;
+pub mod fleet;
 pub mod follow;
 pub mod form;
 pub mod guard;

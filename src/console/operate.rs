@@ -217,11 +217,27 @@ pub fn applied(app: &mut App, outcome: ChangeOutcome) {
                 (Some(Modal::Host(form)), _) if from_open_form => form.set_error(message),
                 // Page 3 of the wizard says it (see `wizard::applied`).
                 (Some(Modal::Wizard(_)), _) if change.origin == Origin::Wizard => {}
+                // The link dropped with the change in flight: neither done nor undone. The
+                // poller reads the table again as soon as the director answers.
+                _ if unknown(failure) => app.flash_error(format!(
+                    "{message}; the table is read again as soon as the director answers"
+                )),
                 _ => app.flash_error(format!("not applied: {message}")),
             }
         }
     }
     audit_problem(app, &outcome);
+}
+
+/// Whether a change's fate is unknown: the director's link dropped while it was in flight.
+fn unknown(failure: &Failure) -> bool {
+    matches!(
+        failure,
+        Failure::Failed(f) if matches!(
+            f.error,
+            crate::operation::OperationError::Ipvs(crate::ipvs::Error::Unknown(_))
+        )
+    )
 }
 
 /// The change stands even when the audit log could not be written; the operator must know.

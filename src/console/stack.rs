@@ -10,6 +10,7 @@ use super::action::Effect;
 use super::app::{AuditView, Modal};
 use super::keys::palette::Palette;
 use super::panes::conns::ConnsPane;
+use super::panes::directors::{CompareView, DirectorsView};
 use super::panes::doctor::DoctorView;
 use super::panes::hostpanes::HostPane;
 use super::panes::keepalived::KeepalivedPage;
@@ -35,6 +36,10 @@ pub enum Page {
     Audit(AuditView),
     /// keepalived's view and the drift (`K`).
     Keepalived(KeepalivedPage),
+    /// Every director of the console (`V`).
+    Directors(DirectorsView),
+    /// Two directors' rules compared (`c` on the directors page).
+    Compare(CompareView),
 }
 
 /// Something over the page that takes the keys while it is open.

@@ -115,8 +115,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
             let mut effects = conns::tick(app);
             effects.extend(super::owners::tick(app));
+            effects.extend(super::fleet::tick_parked(app, &Action::Tick(now)));
             effects
         }
+        Action::On(id, action) => super::fleet::on(app, id, *action),
         Action::Resize => vec![],
         Action::ConnsFilterEdit(req) => {
             conns::edit(app, req);
@@ -319,6 +321,9 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
         | Command::ConnsScope
         | Command::ConnsTemplates
         | Command::ConnsInterval => return conns::command(app, c),
+        Command::Directors | Command::OpenDirector | Command::MarkDirector | Command::Compare => {
+            return crate::console::panes::directors::command(app, c);
+        }
         Command::Demo => {
             if app.director.source == Source::Kernel {
                 app.director.source = Source::Simulated;

@@ -118,32 +118,38 @@ pub fn parse_rules(text: &str) -> Result<Vec<Rule>, Vec<(usize, super::parse::Pa
 /// 2147483647 come out negative (`-f -1`), which ipvsadm -R then refuses: the binary prints
 /// marks with `%d`, and scripts comparing with `ipvsadm -Sn` need the same bytes.
 pub fn save(snapshot: &super::model::Snapshot) -> String {
-    use super::listing::{addr_port, rule_key, sort_dests, sort_services};
+    use super::listing::{sort_dests, sort_services};
     let mut services: Vec<&super::model::Service> = snapshot.services.iter().collect();
     sort_services(&mut services);
     let mut out = String::new();
     for service in services {
-        let key = &service.config.key;
-        // service_options/dest_options write the key and addresses with Rust's Display; ipvsadm's
-        // differ for big fwmarks and IPv4-compatible IPv6 (`::0.2.0.3`), so swap in its forms.
-        let line = service_options(&service.config);
-        writeln!(
-            out,
-            "-A {}",
-            swap_prefix(line, &key.to_string(), &rule_key(key))
-        )
-        .unwrap();
+        writeln!(out, "{}", service_line(&service.config)).unwrap();
         let mut dests: Vec<&super::model::Dest> = service.dests.iter().collect();
         sort_dests(&mut dests);
         for d in dests {
-            let c = &d.config;
-            let line = dest_options(key, c, false);
-            let ours = format!("{key} -r {}", AddrPort(c.addr, c.port));
-            let theirs = format!("{} -r {}", rule_key(key), addr_port(&c.addr, c.port));
-            writeln!(out, "-a {}", swap_prefix(line, &ours, &theirs)).unwrap();
+            writeln!(out, "{}", dest_line(&service.config.key, &d.config)).unwrap();
         }
     }
     out
+}
+
+/// A service's `-A` line, as `save` writes it.
+pub fn service_line(config: &ServiceConfig) -> String {
+    use super::listing::rule_key;
+    // service_options/dest_options write the key and addresses with Rust's Display; ipvsadm's
+    // differ for big fwmarks and IPv4-compatible IPv6 (`::0.2.0.3`), so swap in its forms.
+    let key = &config.key;
+    let line = service_options(config);
+    format!("-A {}", swap_prefix(line, &key.to_string(), &rule_key(key)))
+}
+
+/// A real server's `-a` line, as `save` writes it.
+pub fn dest_line(key: &ServiceKey, c: &DestConfig) -> String {
+    use super::listing::{addr_port, rule_key};
+    let line = dest_options(key, c, false);
+    let ours = format!("{key} -r {}", AddrPort(c.addr, c.port));
+    let theirs = format!("{} -r {}", rule_key(key), addr_port(&c.addr, c.port));
+    format!("-a {}", swap_prefix(line, &ours, &theirs))
 }
 
 /// `line` with its leading `from` replaced by `to` (unchanged if it does not start with `from`).

@@ -1,5 +1,6 @@
 //! Where a director is and how its agent is started: `local`, `netns:NAME`,
-//! `ssh:[USER@]HOST[:PORT]` or `exec:COMMAND`, and the directors named in config.toml.
+//! `ssh:[USER@]HOST[:PORT]` or `exec:COMMAND`, and the directors named in config.toml; and
+//! `sim:NAME[:backup]`, a simulated director the console runs in its own process.
 
 use serde::Deserialize;
 use std::fmt;
@@ -22,11 +23,22 @@ pub enum Target {
     },
     /// Any command whose standard input and output speak the protocol (`sh -c COMMAND`).
     Exec(String),
+    /// A simulated director (`sim:NAME[:backup]`): the demo's table with traffic seeded from its
+    /// name, so the same name gives the same director every time (see `backend::sim::named`).
+    Sim { name: String, role: SimRole },
+}
+
+/// The role a simulated director plays in its pair: a master binds the VIPs and runs the
+/// master sync daemon; a backup binds none and runs the backup sync daemon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SimRole {
+    Master,
+    Backup,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "target {text:?}: {reason}; a target is local, netns:NAME, ssh:[USER@]HOST[:PORT], exec:COMMAND or a director's name from config.toml"
+    "target {text:?}: {reason}; a target is local, netns:NAME, ssh:[USER@]HOST[:PORT], exec:COMMAND, sim:NAME[:backup] or a director's name from config.toml"
 )]
 pub struct TargetError {
     pub text: String,
@@ -55,9 +67,34 @@ impl FromStr for Target {
             "exec" if rest.trim().is_empty() => Err(bad("the command is empty")),
             "exec" => Ok(Target::Exec(rest.to_string())),
             "ssh" => ssh(rest).map_err(|r| bad(&r)),
+            "sim" => sim(rest).map_err(|r| bad(&r)),
             _ => Err(bad(&format!("unknown kind {kind:?}"))),
         }
     }
+}
+
+/// `NAME[:master|:backup]`.
+fn sim(rest: &str) -> Result<Target, String> {
+    let (name, role) = match rest.split_once(':') {
+        None => (rest, SimRole::Master),
+        Some((name, "master")) => (name, SimRole::Master),
+        Some((name, "backup")) => (name, SimRole::Backup),
+        Some((_, role)) => {
+            return Err(format!(
+                "a simulated director's role is master or backup, not {role:?}"
+            ));
+        }
+    };
+    let ok = |c: char| c.is_ascii_alphanumeric() || "._-".contains(c);
+    if name.is_empty() || name.len() > 64 || !name.chars().all(ok) {
+        return Err(format!(
+            "a simulated director's name {name:?} is 1 to 64 letters, digits, . - or _"
+        ));
+    }
+    Ok(Target::Sim {
+        name: name.to_string(),
+        role,
+    })
 }
 
 fn ssh(rest: &str) -> Result<Target, String> {
@@ -131,6 +168,14 @@ impl fmt::Display for Target {
                 }
             }
             Target::Exec(c) => write!(f, "exec:{c}"),
+            Target::Sim {
+                name,
+                role: SimRole::Master,
+            } => write!(f, "sim:{name}"),
+            Target::Sim {
+                name,
+                role: SimRole::Backup,
+            } => write!(f, "sim:{name}:backup"),
         }
     }
 }
@@ -168,6 +213,8 @@ impl DirectorSpec {
             Target::Local => own(Vec::new()),
             Target::Netns(n) => own(vec!["ip".into(), "netns".into(), "exec".into(), n.clone()]),
             Target::Exec(c) => vec!["sh".into(), "-c".into(), c.clone()],
+            // The console runs its simulated directors itself; through an agent, the demo.
+            Target::Sim { .. } => vec![this(), "--demo".into(), "agent".into()],
             Target::Ssh { user, host, port } => {
                 let mut argv: Vec<String> = [
                     "ssh",

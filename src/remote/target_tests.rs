@@ -11,6 +11,8 @@ fn targets_parse_and_print_back() {
         "ssh:[2001:db8::1]:22",
         "ssh:2001:db8::1",
         "exec:sudo -n /usr/local/bin/ipvs-tui agent",
+        "sim:lb1",
+        "sim:lb2:backup",
     ] {
         let t: Target = text.parse().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(t.to_string(), text, "{t:?}");
@@ -36,6 +38,9 @@ fn bad_targets_say_what_is_allowed() {
         ("ssh:@lb1", "no user before @"),
         ("netns:", "not empty"),
         ("exec: ", "the command is empty"),
+        ("sim:", "a simulated director's name"),
+        ("sim:a b", "a simulated director's name"),
+        ("sim:lb1:slave", "master or backup, not \"slave\""),
     ] {
         let e = text.parse::<Target>().unwrap_err().to_string();
         assert!(e.contains(why), "{text}: {e}");

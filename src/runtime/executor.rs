@@ -8,6 +8,7 @@ use crate::backend::Backend;
 use crate::console::action::{Action, Effect};
 use crate::console::change::Policy;
 use crate::operation::audit::read_last;
+use crate::owners::keepalived::follow::{FollowReport, Followed, NotFollowed};
 use crate::owners::keepalived::reader::{DEFAULT_TIMEOUT, Reader};
 use crate::runtime::conn_source::ConnSource;
 use crate::setup;
@@ -28,6 +29,8 @@ pub struct Executor {
     director: Rc<dyn Backend>,
     policy: Rc<Policy>,
     conns: ConnSource,
+    /// Where keepalived is asked: this host's (None), or a remote director's through its agent.
+    keepalived: Option<Rc<crate::runtime::redial::Redial>>,
     /// The connection read in progress: set to stop it.
     conns_cancel: Option<Arc<AtomicBool>>,
     /// Work on the director, done one at a time in order (see `worker`); started on first use.
@@ -45,6 +48,7 @@ impl Executor {
             director,
             policy: Rc::new(policy),
             conns: ConnSource::default(),
+            keepalived: None,
             conns_cancel: None,
             queue: None,
             reports,
@@ -55,6 +59,12 @@ impl Executor {
     /// Reads connections from `conns` (the demo's simulator, a file).
     pub fn with_conns(mut self, conns: ConnSource) -> Executor {
         self.conns = conns;
+        self
+    }
+
+    /// Asks the keepalived of a director elsewhere, through its agent.
+    pub fn with_keepalived(mut self, remote: Rc<crate::runtime::redial::Redial>) -> Executor {
+        self.keepalived = Some(remote);
         self
     }
 
@@ -108,10 +118,32 @@ impl Executor {
             // (one request at a time: `update` asks only when none is in flight).
             Effect::ReadKeepalived => {
                 let reports = self.reports.clone();
-                tokio::spawn(async move {
-                    let _ = reports.send(read_keepalived().await);
-                });
+                match self.keepalived.clone() {
+                    Some(remote) => {
+                        tokio::task::spawn_local(async move {
+                            let result = remote.keepalived().await;
+                            let _ = reports.send(Action::KeepalivedRead {
+                                result: Box::new(result),
+                                at: Instant::now(),
+                            });
+                        });
+                    }
+                    None => {
+                        tokio::spawn(async move {
+                            let _ = reports.send(read_keepalived().await);
+                        });
+                    }
+                }
                 None
+            }
+            // A remote director's FIFOs are on its own machine, where no follow runs (paths
+            // opened here would be this host's keepalived): it stays on dumps.
+            Effect::FollowKeepalived { session, .. } if self.keepalived.is_some() => {
+                Some(Action::KeepalivedFollow(Box::new(FollowReport {
+                    session,
+                    at: Instant::now(),
+                    what: Followed::NotFollowed(NotFollowed::Remote),
+                })))
             }
             Effect::FollowKeepalived { session, process } => {
                 super::follow::spawn(session, process, self.reports.clone());

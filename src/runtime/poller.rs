@@ -22,6 +22,15 @@ pub struct Polled {
     pub host: Option<HostState>,
 }
 
+/// After a failed poll a director with `Poller::retrying` is tried again after 1 s, then
+/// twice as long each time, up to this: an unreachable director costs little, and comes back.
+pub const RETRY_MAX: Duration = Duration::from_secs(30);
+
+/// The wait after `failures` failed polls in a row (the first retry after 1 s).
+pub fn retry_after(failures: u32) -> Duration {
+    Duration::from_secs(1u64 << failures.saturating_sub(1).min(5)).min(RETRY_MAX)
+}
+
 /// The host (links, addresses, sysctl files) is read every this many polls: it changes rarely,
 /// and reading it costs more than the table.
 pub const HOST_EVERY: u32 = 3;
@@ -61,12 +70,23 @@ impl Poller {
     /// Starts polling `director` now and then every `interval`. Must run inside a `LocalSet`:
     /// directors are not `Send`.
     pub fn spawn(director: Rc<dyn Backend>, interval: Duration) -> Poller {
+        Poller::start(director, interval, false)
+    }
+
+    /// As `spawn`, but a failed poll is retried with backoff (see `retry_after`) instead of at
+    /// the interval: for one of several directors, whose link may drop.
+    pub fn retrying(director: Rc<dyn Backend>, interval: Duration) -> Poller {
+        Poller::start(director, interval, true)
+    }
+
+    fn start(director: Rc<dyn Backend>, interval: Duration, backoff: bool) -> Poller {
         let (tx, results) = watch::channel(None);
         let (interval_tx, mut interval_rx) = watch::channel(interval);
         let (focus_tx, focus_rx) = watch::channel(None);
         let (now_tx, mut now_rx) = mpsc::unbounded_channel::<bool>();
         let task = tokio::task::spawn_local(async move {
             let mut polls: u32 = 0;
+            let mut failures: u32 = 0;
             let mut read_host = false;
             loop {
                 let focus = *focus_rx.borrow();
@@ -84,13 +104,21 @@ impl Poller {
                     None
                 };
                 log_poll(&result, took, focus.as_ref(), host.is_some());
+                failures = if result.is_ok() {
+                    0
+                } else {
+                    failures.saturating_add(1)
+                };
                 polls = polls.wrapping_add(1);
                 read_host = false;
                 let at = Instant::now();
                 if tx.send(Some(Polled { result, at, host })).is_err() {
                     return;
                 }
-                let wait = *interval_rx.borrow_and_update();
+                let mut wait = *interval_rx.borrow_and_update();
+                if backoff && failures > 0 {
+                    wait = retry_after(failures);
+                }
                 tokio::select! {
                     _ = tokio::time::sleep(wait) => {}
                     // A new interval takes effect at once, with a fresh poll.
@@ -135,5 +163,17 @@ impl Poller {
 impl Drop for Poller {
     fn drop(&mut self) {
         self.task.abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_start_at_a_second_and_double_to_thirty() {
+        let waits: Vec<u64> = (1..=8).map(|n| retry_after(n).as_secs()).collect();
+        assert_eq!(waits, [1, 2, 4, 8, 16, 30, 30, 30]);
+        assert_eq!(retry_after(u32::MAX), RETRY_MAX);
     }
 }

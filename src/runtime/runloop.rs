@@ -30,12 +30,24 @@ pub enum Exit {
     Signal(&'static str, i32),
 }
 
-/// What the loop needs besides the terminal and the state.
-pub struct Wiring<E, S, D, J, Z> {
-    pub events: E,
+/// One director's poller and executor: director `id` of the console is `links[id]`.
+pub struct Link {
     pub poller: Poller,
     /// Carries out the effects that work on the director or the disk.
     pub executor: Executor,
+}
+
+impl Link {
+    pub fn new(poller: Poller, executor: Executor) -> Link {
+        Link { poller, executor }
+    }
+}
+
+/// What the loop needs besides the terminal and the state.
+pub struct Wiring<E, S, D, J, Z> {
+    pub events: E,
+    /// One per director of the console, by id (at least one).
+    pub links: Vec<Link>,
     /// Completes when a signal asks the console to stop.
     pub signals: S,
     /// Starts the demo's poller at the given interval, and its executor (the `d` offer when
@@ -66,19 +78,21 @@ where
     B::Error: Display,
     E: Stream<Item = io::Result<Event>> + Unpin,
     S: Future<Output = Exit>,
-    D: Fn(Duration) -> (Poller, Executor),
+    D: Fn(Duration) -> Link,
     J: Stream<Item = JobControl> + Unpin,
     Z: Fn(JobControl) -> io::Result<()>,
 {
     let Wiring {
         mut events,
-        mut poller,
-        mut executor,
+        links,
         signals,
         demo,
         mut job_control,
         suspend,
     } = wiring;
+    // Apart, so that a poll and a report can be awaited at once.
+    let (mut pollers, mut executors): (Vec<Poller>, Vec<Executor>) =
+        links.into_iter().map(|l| (l.poller, l.executor)).unzip();
     let mut signals = pin!(signals);
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -88,8 +102,12 @@ where
             draw(terminal, app, theme)?;
             dirty = false;
         }
-        // The servers pane shows the selected service's real servers: read them every poll.
-        poller.set_focus(app.current_service().map(|s| s.config.key));
+        // The servers pane shows the selected service's real servers: read them every poll
+        // (the directors not shown have none on screen).
+        let focus = app.current_service().map(|s| s.config.key);
+        for (id, poller) in pollers.iter().enumerate() {
+            poller.set_focus(if id == app.director.id { focus } else { None });
+        }
         let mut effects = tokio::select! {
             exit = &mut signals => return Ok(exit),
             event = events.next() => {
@@ -114,15 +132,15 @@ where
                 }
                 effects
             }
-            changed = poller.results.changed() => {
+            (id, changed) = any_poll(&mut pollers) => {
                 if changed.is_err() {
                     return Err(io::Error::other("the poller stopped unexpectedly"));
                 }
                 // The one copy of the poll made here: the channel keeps its own.
-                let polled = poller.results.borrow_and_update().clone();
+                let polled = pollers[id].results.borrow_and_update().clone();
                 dirty = true;
                 match polled {
-                    Some(polled) => shown(app, polled),
+                    Some(polled) => shown(app, id, polled),
                     None => vec![],
                 }
             }
@@ -131,20 +149,23 @@ where
                 dirty = true;
                 vec![Effect::ClearScreen]
             }
-            Some(action) = executor.next() => {
+            (id, Some(action)) = any_report(&mut executors) => {
                 if let Action::Applied(outcome) = &action {
                     // The view shows what the director holds right after the change.
                     let host = outcome.change.ops.iter().any(|op| matches!(op, Operation::Host(_)));
-                    poller.poll_now(host);
+                    pollers[id].poll_now(host);
                 }
                 dirty = true;
-                update(app, action)
+                update(app, Action::On(id, Box::new(action)))
             }
             _ = tick.tick() => {
                 let before = clock(app);
                 let effects = update(app, Action::Tick(Instant::now()));
                 // While connections are read, each tick shows how far the read got.
-                dirty |= clock(app) != before || app.stack.conns().is_some_and(|p| p.reading.is_some());
+                // The directors page shows every director's poll age.
+                dirty |= clock(app) != before
+                    || app.stack.conns().is_some_and(|p| p.reading.is_some())
+                    || matches!(app.stack.page, crate::console::stack::Page::Directors(_));
                 effects
             }
         };
@@ -152,16 +173,28 @@ where
         while !effects.is_empty() {
             let mut more = Vec::new();
             for effect in std::mem::take(&mut effects) {
+                // Untagged effects are for the director shown.
+                let (id, effect) = match effect {
+                    Effect::On(id, effect) => (id, *effect),
+                    effect => (app.director.id, effect),
+                };
+                if id >= executors.len() {
+                    continue;
+                }
                 match effect {
                     Effect::Quit => return Ok(Exit::Quit),
-                    Effect::SetInterval(d) => poller.set_interval(d),
+                    Effect::SetInterval(d) => pollers.iter().for_each(|p| p.set_interval(d)),
+                    Effect::PollNow => pollers[id].poll_now(true),
                     Effect::ClearScreen => {
                         terminal
                             .clear()
                             .map_err(|e| io::Error::other(e.to_string()))?;
                         dirty = true;
                     }
-                    Effect::StartDemo => (poller, executor) = demo(app.interval),
+                    Effect::StartDemo => {
+                        let link = demo(app.interval);
+                        (pollers[id], executors[id]) = (link.poller, link.executor);
+                    }
                     Effect::Suspend => {
                         suspend(JobControl::Stop)?;
                         terminal
@@ -172,8 +205,8 @@ where
                     work => {
                         // A connection read shows its progress at once.
                         dirty |= matches!(work, Effect::ReadConns(_));
-                        if let Some(action) = executor.start(work) {
-                            more.extend(update(app, action));
+                        if let Some(action) = executors[id].start(work) {
+                            more.extend(update(app, Action::On(id, Box::new(action))));
                             dirty = true;
                         }
                     }
@@ -184,20 +217,42 @@ where
     }
 }
 
-/// A poll, shown: the table (or why it could not be read) and the host if it was read.
-fn shown(app: &mut App, Polled { result, at, host }: Polled) -> Vec<Effect> {
+/// The next poll of any director: its id.
+async fn any_poll(
+    pollers: &mut [Poller],
+) -> (usize, Result<(), tokio::sync::watch::error::RecvError>) {
+    let polls = pollers
+        .iter_mut()
+        .enumerate()
+        .map(|(id, p)| Box::pin(async move { (id, p.results.changed().await) }));
+    futures::future::select_all(polls).await.0
+}
+
+/// The next report of any director's executor: its id.
+async fn any_report(executors: &mut [Executor]) -> (usize, Option<Action>) {
+    let reports = executors
+        .iter_mut()
+        .enumerate()
+        .map(|(id, e)| Box::pin(async move { (id, e.next().await) }));
+    futures::future::select_all(reports).await.0
+}
+
+/// A poll of director `id`, shown: the table (or why it could not be read) and the host if it
+/// was read.
+fn shown(app: &mut App, id: usize, Polled { result, at, host }: Polled) -> Vec<Effect> {
+    let on = |action| Action::On(id, Box::new(action));
     let mut effects = match result {
         Ok(snapshot) => update(
             app,
-            Action::Snapshot {
+            on(Action::Snapshot {
                 snapshot: Box::new(snapshot),
                 at,
-            },
+            }),
         ),
-        Err(error) => update(app, Action::PollFailed { error, at }),
+        Err(error) => update(app, on(Action::PollFailed { error, at })),
     };
     if let Some(host) = host {
-        effects.extend(update(app, Action::HostRead(Box::new(host))));
+        effects.extend(update(app, on(Action::HostRead(Box::new(host)))));
     }
     effects
 }

@@ -1,36 +1,25 @@
 //! Starting the console for real: configuration, the backend (kernel, read-only /proc or demo),
 //! signals, the terminal, and an exit status. Whatever happens, the terminal is given back.
 
-use crate::backend::{Backend, Kernel, ReadOnly, Sim};
 use crate::config;
 use crate::config::settings::Settings;
 use crate::console::app::{App, DEFAULT_INTERVAL, Source};
 use crate::console::change::Policy;
 use crate::console::keys::keymap::Keymap;
-use crate::host::{self, MemoryHost};
-use crate::ipvs::Error;
-use crate::ipvs::kernel::KernelBackend;
-use crate::ipvs::procfs::ProcBackend;
-use crate::ipvs::sim::SimBackend;
+use crate::console::stack::Page;
 use crate::operation::audit::{AuditLog, Context, Source as AuditSource};
-use crate::runtime::conn_source::ConnSource;
-use crate::runtime::executor::Executor;
-use crate::runtime::poller::Poller;
+use crate::remote::{DirectorSpec, Target};
+use crate::runtime::open::{demo, distinct_names, open};
 use crate::runtime::runloop::{self, Exit, JobControl, Wiring};
 use crate::runtime::terminal;
 use crate::ui::theme::{self, Theme};
 use crossterm::event::EventStream;
 use crossterm::tty::IsTty;
-use futures::{FutureExt, StreamExt};
+use futures::StreamExt;
 use std::io;
 use std::path::PathBuf;
-use std::rc::Rc;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tokio::signal::unix::{SignalKind, signal};
-
-/// The demo's seed: the same demo every time.
-const DEMO_SEED: u64 = 1;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -40,8 +29,9 @@ pub struct Options {
     pub read_only: bool,
     /// The audit log instead of the default (also `audit_log` in config.toml).
     pub audit_log: Option<PathBuf>,
-    /// A director elsewhere (`--on`), reached through its agent, instead of this host.
-    pub on: Option<crate::remote::DirectorSpec>,
+    /// The directors to open (`--on`, names from config.toml resolved); none: this host's (or
+    /// the demo).
+    pub on: Vec<DirectorSpec>,
 }
 
 /// Runs the console until the user quits or a signal stops it; returns the exit status.
@@ -56,60 +46,6 @@ pub fn run(options: Options) -> i32 {
         return 1;
     };
     tokio::task::LocalSet::new().block_on(&runtime, console(options))
-}
-
-/// The demo, warmed up for a minute so that its tables are busy from the first frame. Its
-/// changes touch nothing on this host, so they are not audited.
-fn demo(interval: Duration, read_only: bool) -> (Poller, Executor) {
-    let sim = SimBackend::demo(DEMO_SEED);
-    sim.advance(Duration::from_secs(60));
-    // A plausible director around the simulated table: every VIP bound, the sysctls of a director.
-    let table = sim
-        .snapshot()
-        .now_or_never()
-        .and_then(Result::ok)
-        .unwrap_or_default();
-    let host = MemoryHost::new(host::demo::state(&table));
-    // One simulator for the tables and the connections pane.
-    let sim = Arc::new(sim.with_wall_clock());
-    let director: Rc<dyn Backend> = Rc::new(Sim::new(sim.clone(), host));
-    let policy = Policy {
-        read_only,
-        audit: None,
-    };
-    (
-        Poller::spawn(director.clone(), interval),
-        Executor::new(director, policy).with_conns(ConnSource::Sim(sim)),
-    )
-}
-
-/// This host's IPVS. Netlink refuses even reads without CAP_NET_ADMIN; then the world-readable
-/// /proc/net/ip_vs is polled instead, read-only. Any other failure (IPVS missing) stays on the
-/// kernel, which the offline pane explains and retries.
-async fn kernel_or_read_only(interval: Duration, policy: Policy) -> (Source, Poller, Executor) {
-    let attempt = KernelBackend::connect().await;
-    let denied = match &attempt {
-        Ok(backend) => matches!(backend.snapshot().await, Err(Error::Permission)),
-        Err(e) => *e == Error::Permission,
-    };
-    if denied && let Ok(proc) = ProcBackend::open().await {
-        let director: Rc<dyn Backend> = Rc::new(ReadOnly(proc));
-        let policy = Policy {
-            read_only: true,
-            audit: None,
-        };
-        return (
-            Source::ReadOnly,
-            Poller::spawn(director.clone(), interval),
-            Executor::new(director, policy),
-        );
-    }
-    let director: Rc<dyn Backend> = Rc::new(Kernel::after(attempt));
-    (
-        Source::Kernel,
-        Poller::spawn(director.clone(), interval),
-        Executor::new(director, policy),
-    )
 }
 
 /// The settings, keymap and theme in force, and what was wrong with the user's files.
@@ -166,62 +102,48 @@ async fn console(options: Options) -> i32 {
         read_only,
         audit: Some((log.clone(), Context::current(AuditSource::Console))),
     };
-    let mut host_name = crate::sys::host_name();
-    let mut remote_read_only = false;
-    let (source, poller, executor) = if let Some(spec) = &options.on {
-        if options.demo {
-            eprintln!("ipvs-tui: --demo and --on do not combine");
-            return 2;
-        }
-        let remote = match crate::remote::connect(spec).await {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("ipvs-tui: {e}");
-                return 1;
-            }
-        };
-        let hello = remote.hello();
-        remote_read_only = hello.read_only;
-        host_name = if hello.host == spec.name {
-            hello.host.clone()
-        } else {
-            format!("{} ({})", hello.host, spec.name)
-        };
-        let policy = Policy {
-            read_only,
-            audit: Some((log.clone(), {
-                let mut c = Context::current(AuditSource::Console);
-                c.host = format!("{} (via {})", hello.host, spec.name);
-                c
-            })),
-        };
-        let director: Rc<dyn Backend> = remote.clone();
-        let conns = ConnSource::Elsewhere(format!(
-            "the connections pane does not read {} yet; `ipvs-tui --on {} conns` does",
-            spec.name, spec.name
-        ));
-        (
-            Source::Kernel,
-            Poller::spawn(director.clone(), DEFAULT_INTERVAL),
-            Executor::new(director, policy).with_conns(conns),
-        )
-    } else if options.demo {
-        let (poller, executor) = demo(DEFAULT_INTERVAL, read_only);
-        (Source::Simulated, poller, executor)
+    let mut app = App::new(
+        Source::Simulated,
+        crate::sys::host_name(),
+        keymap,
+        Instant::now(),
+    );
+    let mut links = Vec::new();
+    if options.demo {
+        links.push(demo(DEFAULT_INTERVAL, read_only));
     } else {
-        kernel_or_read_only(DEFAULT_INTERVAL, policy).await
-    };
-    let mut app = App::new(source, host_name, keymap, Instant::now());
-    if read_only || remote_read_only {
+        let specs = match options.on.is_empty() {
+            true => vec![DirectorSpec::of(Target::Local)],
+            false => options.on.clone(),
+        };
+        let fleet = specs.len() > 1;
+        for (i, spec) in specs.iter().enumerate() {
+            let opened = open(spec, DEFAULT_INTERVAL, &policy, &settings, fleet).await;
+            let (director, link) = match opened {
+                Ok(opened) => opened,
+                Err(e) => {
+                    eprintln!("ipvs-tui: {e}");
+                    return 1;
+                }
+            };
+            links.push(link);
+            if i == 0 {
+                app.director = director;
+            } else {
+                app.add_director(director);
+            }
+        }
+        if fleet {
+            app.stack.page = Page::Directors(Default::default());
+            distinct_names(&mut app);
+        }
+    }
+    // /proc/net/ip_vs can only be read.
+    // The keymap is shared: it loses the change keys when no director may be changed. Of
+    // several, one that is read-only refuses changes where they become effects (`update`).
+    if read_only || app.directors().iter().all(|d| d.read_only) {
         app.set_read_only();
     }
-    if source == Source::Kernel {
-        app.director.audit_path = Some(log.path().to_path_buf());
-    }
-    app.director.persist_dir = settings.persist_dir.clone();
-    // Only this host's IPVS as root can signal keepalived; never the demo.
-    app.director.owners.enabled =
-        settings.keepalived && source == Source::Kernel && options.on.is_none();
     if !problems.is_empty() {
         app.flash_error(problems.join("\n"));
     }
@@ -287,8 +209,7 @@ async fn console(options: Options) -> i32 {
     });
     let wiring = Wiring {
         events,
-        poller,
-        executor,
+        links,
         signals,
         demo: |interval| demo(interval, read_only),
         job_control,

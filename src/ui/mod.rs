@@ -86,6 +86,8 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Screen {
         Page::Doctor(_) => screen.pane_offset = panes::doctor::draw(f, main, app, theme),
         Page::Persist(view) => panes::persist::draw(f, main, view, theme),
         Page::Keepalived(_) => panes::keepalived::draw(f, main, app, theme),
+        Page::Directors(_) => screen.pane_offset = panes::directors::draw(f, main, app, theme),
+        Page::Compare(_) => panes::directors::draw_compare(f, main, app, theme),
     }
     panes::footer::draw(f, footer, app, theme);
     for overlay in &app.stack.overlays {

@@ -3,6 +3,7 @@
 //! files persist writes; the man pages, completions and the Debian package. One test binary; each
 //! module was once its own.
 
+mod compare;
 mod conns;
 mod conns_parse;
 mod host_parse_props;

@@ -13,6 +13,7 @@ mod console_host;
 mod console_operate;
 mod console_wizard;
 mod firewall;
+mod fleet;
 mod host;
 mod ipvsadm;
 mod keepalived;

@@ -12,7 +12,7 @@ use ipvs_tui::operation::{Operation, OperationError};
 use ipvs_tui::runtime::conn_source::ConnSource;
 use ipvs_tui::runtime::executor::Executor;
 use ipvs_tui::runtime::poller::Poller;
-use ipvs_tui::runtime::runloop::{self, Exit, Wiring};
+use ipvs_tui::runtime::runloop::{self, Exit, Link, Wiring};
 use ipvs_tui::ui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -105,13 +105,12 @@ fn run_loop(
         let (poller, executor) = director();
         let wiring = Wiring {
             events: rx,
-            poller,
-            executor,
+            links: vec![Link::new(poller, executor)],
             signals,
             demo: |d| {
                 let director: Rc<dyn Backend> =
                     Rc::new(Sim::new(SimBackend::demo(5), MemoryHost::default()));
-                (
+                Link::new(
                     Poller::spawn(director.clone(), d),
                     Executor::new(director, Default::default()),
                 )

@@ -13,6 +13,7 @@ mod audit;
 mod conns;
 mod doctor;
 mod event_loop;
+mod fleet;
 mod follow;
 mod forms;
 mod host;

@@ -1,5 +1,5 @@
 //! The README's pictures (assets/screenshots/*.svg): the console on the demo (seed 7), the
-//! wizard's plan page and the connections pane, drawn as the other screen tests draw them and
+//! wizard's plan page, the connections pane and the directors page of a simulated pair, drawn as the other screen tests draw them and
 //! compared with the committed files. Regenerate them with
 //! `UPDATE_SCREENSHOTS=1 cargo test --test ui screenshots`.
 
@@ -89,9 +89,18 @@ fn conns() -> App {
     app
 }
 
+/// The directors page of a simulated pair (lb1 master, lb2 backup, keepalived on both).
+fn directors() -> App {
+    use ipvs_tui::owners::keepalived::VrrpState;
+    let mut fleet = crate::fleet::rig::Fleet::new(&["sim:lb1", "sim:lb2:backup"]);
+    fleet.vrrp(0, VrrpState::Master);
+    fleet.vrrp(1, VrrpState::Backup);
+    fleet.app
+}
+
 /// Each picture: its file, what it shows, how it is made and its size in cells.
 type Scene = (&'static str, &'static str, fn() -> App, u16, u16);
-const SCENES: [Scene; 3] = [
+const SCENES: [Scene; 4] = [
     (
         "console.svg",
         "ipvs-tui: the console on the demo",
@@ -112,6 +121,13 @@ const SCENES: [Scene; 3] = [
         conns,
         100,
         30,
+    ),
+    (
+        "directors.svg",
+        "ipvs-tui: the directors page of a pair",
+        directors,
+        120,
+        24,
     ),
 ];
 

@@ -34,10 +34,12 @@ pub enum Layer {
     WizardPlan,
     Persist,
     Keepalived,
+    Directors,
+    Compare,
 }
 
 impl Layer {
-    const ALL: [(Layer, &'static str, &'static str); 21] = [
+    const ALL: [(Layer, &'static str, &'static str); 23] = [
         (Layer::Help, "help", "Help"),
         (Layer::Form, "form", "In a form"),
         (Layer::Confirm, "confirm", "Confirming a change"),
@@ -71,6 +73,8 @@ impl Layer {
         (Layer::WizardPlan, "wizard_plan", "Setup wizard: the plan"),
         (Layer::Persist, "persist", "Surviving a reboot (P)"),
         (Layer::Keepalived, "keepalived", "keepalived (K)"),
+        (Layer::Directors, "directors", "The directors page (V)"),
+        (Layer::Compare, "compare", "Comparing two directors (c)"),
     ];
 
     fn from_name(name: &str) -> Option<Layer> {

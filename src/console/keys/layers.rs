@@ -68,6 +68,8 @@ impl App {
             Page::Persist(_) => return vec![Layer::Persist],
             Page::Audit(_) => return vec![Layer::Log],
             Page::Keepalived(_) => return vec![Layer::Keepalived],
+            Page::Directors(_) => return vec![Layer::Directors],
+            Page::Compare(_) => return vec![Layer::Compare],
         }
         let mut layers = Vec::new();
         if self.director.snapshot.is_some() {

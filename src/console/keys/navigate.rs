@@ -73,6 +73,7 @@ pub fn movement(app: &mut App, c: Command) {
         Page::Doctor(_) => crate::console::panes::doctor::movement(app, c),
         Page::Persist(_) => crate::console::panes::persist::movement(app, c),
         Page::Keepalived(_) => crate::console::panes::keepalived::movement(app, c),
+        Page::Directors(_) | Page::Compare(_) => crate::console::panes::directors::movement(app, c),
     }
 }
 

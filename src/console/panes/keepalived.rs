@@ -45,10 +45,11 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
 
 /// Why keepalived is not read in this console.
 pub fn off_reason(app: &App) -> &'static str {
-    if app.director.source == crate::console::app::Source::Kernel {
+    use crate::console::app::Source;
+    if matches!(app.director.source, Source::Kernel | Source::Remote) {
         "reading keepalived is off (keepalived = false in config.toml)"
     } else {
-        "keepalived is read only on this host's IPVS, as root (not in the demo or read-only)"
+        "keepalived is read only on real directors, as root (not in the demo or read-only)"
     }
 }
 

@@ -1,7 +1,9 @@
 //! The state of the panes that cover the tables: connections (`c`), interfaces and sysctls
-//! (`i`, `s`), the doctor (`H`), persist (`P`) and keepalived (`K`), and how their keys change it.
+//! (`i`, `s`), the doctor (`H`), persist (`P`), keepalived (`K`), the directors page (`V`) and
+//! the comparison of two directors, and how their keys change it.
 
 pub mod conns;
+pub mod directors;
 pub mod doctor;
 pub mod hostpanes;
 pub mod keepalived;

@@ -46,6 +46,12 @@ pub fn command(app: &mut App, c: Command) -> Vec<Effect> {
                 app.flash("cancelled: nothing was written");
             }
             Some(_) => return app.stack.close_page(),
+            // The files are this host's: a director elsewhere keeps its own.
+            None if app.director.source == crate::console::app::Source::Remote => {
+                app.flash_error(
+                    "persist writes this host's /etc: run `ipvs-tui persist` on the director",
+                );
+            }
             None => {
                 let dir = app
                     .director

@@ -34,6 +34,9 @@ pub enum NotFollowed {
         pid: i32,
         reader: String,
     },
+    /// The FIFOs are on another machine; the agent answers dumps only.
+    #[error("keepalived runs on a director reached through its agent: its FIFOs are not followed")]
+    Remote,
 }
 
 impl NotFollowed {

@@ -45,6 +45,9 @@ pub enum ReadError {
     },
     #[error(transparent)]
     Dump(#[from] DumpError),
+    /// The director keepalived runs on could not be asked (its agent's link is down).
+    #[error("{0}")]
+    Unreachable(String),
 }
 
 /// One request in flight.

@@ -46,9 +46,22 @@ pub fn height(app: &App, width: u16) -> u16 {
         Some(_) => 2,
     };
     1 + read_only_note(app, width).len() as u16
+        + u16::from(alarm(app).is_some())
         + totals
         + u16::from(warning(app).is_some())
         + u16::from(super::owners::freshness(app).is_some())
+}
+
+/// The first alarm across the console's directors, and how many more (on every page, so that
+/// a split brain is seen from wherever the operator is).
+fn alarm(app: &App) -> Option<String> {
+    let alarms = crate::console::panes::directors::console_alarms(app);
+    let first = alarms.first()?;
+    let more = match alarms.len() - 1 {
+        0 => String::new(),
+        n => format!(" (+{n} more)"),
+    };
+    Some(format!(" ALARM {first}{more}: V shows the directors "))
 }
 
 /// What needs saying loudly: polling fails while an older table is shown, or the kernel's
@@ -180,6 +193,25 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Span::raw(" "),
         Span::styled(app.director.host.clone(), theme.title),
     ]];
+    // Several directors: which one this is, unmistakably (as k9s names its context).
+    if app.is_fleet() {
+        let all = app.directors();
+        let n = all
+            .iter()
+            .position(|d| d.id == app.director.id)
+            .unwrap_or(0)
+            + 1;
+        let target = app
+            .director
+            .target
+            .as_ref()
+            .map(|t| format!("{t}, "))
+            .unwrap_or_default();
+        first[0].push(Span::styled(
+            format!(" ({target}director {n} of {})", all.len()),
+            theme.title,
+        ));
+    }
     let mut badges = Vec::new();
     if app.director.source == Source::Simulated {
         badges.push(Span::styled(" SIMULATED ", theme.badge));
@@ -250,6 +282,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     put(f, line(first, area.width));
     if let Some(owners) = super::owners::header_line(app, theme) {
         put(f, owners);
+    }
+    if let Some(text) = alarm(app) {
+        put(f, Line::styled(text, theme.warning));
     }
     for note in read_only_note(app, area.width) {
         put(f, Line::styled(note, theme.dim));

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod conns;
 pub mod detail;
+pub mod directors;
 pub mod doctor;
 pub mod footer;
 pub mod header;
