@@ -47,6 +47,24 @@ impl Backend for Sim {
     }
 }
 
+/// The demo director (`--demo`, `agent --demo`): the simulator seeded with `seed`, a minute in
+/// so that its tables are busy from the first frame, on the wall clock, with a plausible host
+/// around it (every VIP bound, a director's sysctls). The table is returned too, for the
+/// connections pane.
+pub fn demo(seed: u64) -> (Sim, Arc<SimBackend>) {
+    use futures::FutureExt;
+    let sim = SimBackend::demo(seed);
+    sim.advance(std::time::Duration::from_secs(60));
+    let table = sim
+        .snapshot()
+        .now_or_never()
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    let host = MemoryHost::new(crate::host::demo::state(&table));
+    let table = Arc::new(sim.with_wall_clock());
+    (Sim::new(table.clone(), host), table)
+}
+
 /// The simulated director of `sim:NAME` (see `target`): the demo's table with traffic seeded
 /// from the name, a minute in; a master binds every VIP on eth0 and runs the master sync
 /// daemon, a backup binds none and runs the backup daemon, both with syncid 1 on eth1. The

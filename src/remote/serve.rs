@@ -4,17 +4,12 @@
 
 use super::agent::Agent;
 use super::conns::ConnsFrom;
-use crate::backend::{Backend, Kernel, ReadOnly, Sim};
-use crate::host::{self, MemoryHost};
+use crate::backend::{Backend, Kernel, ReadOnly};
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::procfs::ProcBackend;
-use crate::ipvs::sim::SimBackend;
 use crate::operation::audit::AuditLog;
-use futures::FutureExt;
 use std::path::PathBuf;
 use std::rc::Rc;
-use std::sync::Arc;
-use std::time::Duration;
 
 #[derive(Debug, Clone, Default)]
 pub struct AgentOptions {
@@ -58,20 +53,8 @@ pub fn run(options: AgentOptions) -> i32 {
 /// The director to serve, where to read its connections, and whether it can only be read.
 async fn director(demo: bool) -> (Rc<dyn Backend>, ConnsFrom, bool) {
     if demo {
-        let sim = SimBackend::demo(1);
-        sim.advance(Duration::from_secs(60));
-        let table = sim
-            .snapshot()
-            .now_or_never()
-            .and_then(Result::ok)
-            .unwrap_or_default();
-        let host = MemoryHost::new(host::demo::state(&table));
-        let sim = Arc::new(sim.with_wall_clock());
-        return (
-            Rc::new(Sim::new(sim.clone(), host)),
-            ConnsFrom::Sim(sim),
-            false,
-        );
+        let (director, sim) = crate::backend::sim::demo(1);
+        return (Rc::new(director), ConnsFrom::Sim(sim), false);
     }
     let conns = ConnsFrom::File(crate::ipvs::conns::IP_VS_CONN.into());
     let attempt = KernelBackend::connect().await;

@@ -2,45 +2,31 @@
 //! a simulated director (`sim:`), or one elsewhere through its agent (`ssh:`, `netns:`,
 //! `exec:`), each with its poller and executor.
 
-use crate::backend::{Backend, Kernel, ReadOnly, Sim};
+use crate::backend::{Backend, Kernel, ReadOnly};
 use crate::config::settings::Settings;
 use crate::console::app::{App, Source};
 use crate::console::change::Policy;
 use crate::console::director::Director;
-use crate::host::{self, MemoryHost};
 use crate::ipvs::Error;
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::procfs::ProcBackend;
-use crate::ipvs::sim::SimBackend;
 use crate::remote::{DirectorSpec, Target};
 use crate::runtime::conn_source::ConnSource;
 use crate::runtime::executor::Executor;
 use crate::runtime::poller::Poller;
 use crate::runtime::redial::Redial;
 use crate::runtime::runloop::Link;
-use futures::FutureExt;
 use std::rc::Rc;
-use std::sync::Arc;
 use std::time::Duration;
 
 /// The demo's seed: the same demo every time.
 const DEMO_SEED: u64 = 1;
 
-/// The demo, warmed up for a minute so that its tables are busy from the first frame. Its
-/// changes touch nothing on this host, so they are not audited.
+/// The demo (see `backend::sim::demo`). Its changes touch nothing on this host, so they are
+/// not audited.
 pub(super) fn demo(interval: Duration, read_only: bool) -> Link {
-    let sim = SimBackend::demo(DEMO_SEED);
-    sim.advance(Duration::from_secs(60));
-    // A plausible director around the simulated table: every VIP bound, the sysctls of a director.
-    let table = sim
-        .snapshot()
-        .now_or_never()
-        .and_then(Result::ok)
-        .unwrap_or_default();
-    let host = MemoryHost::new(host::demo::state(&table));
-    // One simulator for the tables and the connections pane.
-    let sim = Arc::new(sim.with_wall_clock());
-    let director: Rc<dyn Backend> = Rc::new(Sim::new(sim.clone(), host));
+    let (director, sim) = crate::backend::sim::demo(DEMO_SEED);
+    let director: Rc<dyn Backend> = Rc::new(director);
     let policy = Policy {
         read_only,
         audit: None,
