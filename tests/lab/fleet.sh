@@ -9,6 +9,7 @@
 set -euo pipefail
 
 source "$LAB_REPO/tests/lab/net.sh"
+source "$LAB_REPO/tests/lab/tmux.sh"
 TUI=${IPVS_TUI:?IPVS_TUI is not set}
 W=$(mktemp -d /tmp/fleet.XXXXXX)
 T=f # tmux session
@@ -54,18 +55,6 @@ AGENT
 chmod +x "$W/agent.sh"
 tmux new-session -d -s $T -x 160 -y 40 \
 	"$TUI --audit-log $W/console.log --on 'exec:$W/agent.sh lb1' --on 'exec:$W/agent.sh lb2'; sleep 300"
-screen() { tmux capture-pane -p -t $T >"$W/screen"; }
-# wait_for TEXT WHAT: up to 30 s for TEXT on screen.
-wait_for() {
-	local i
-	for i in $(seq 100); do
-		screen
-		grep -qF -- "$1" "$W/screen" && return 0
-		sleep 0.3
-	done
-	cat "$W/screen"
-	lab_fail "$2 (no \"$1\" on screen within 30 s)"
-}
 rows() { grep -E '^ (▸|  ) ' "$W/screen" || true; }
 wait_for "directors  2 in this console" "the directors page did not open"
 for i in $(seq 100); do

@@ -6,6 +6,7 @@
 set -euo pipefail
 
 source "$LAB_REPO/tests/lab/net.sh"
+source "$LAB_REPO/tests/lab/tmux.sh"
 source "$LAB_REPO/tests/lab/keepalived_lib.sh"
 TUI=${IPVS_TUI:?IPVS_TUI is not set}
 W=$(mktemp -d /tmp/fleet_alarms.XXXXXX)
@@ -56,16 +57,6 @@ AGENT
 chmod +x "$W/agent.sh"
 tmux new-session -d -s $T -x 160 -y 40 \
 	"$TUI --audit-log $W/console.log --on 'exec:$W/agent.sh lb1' --on 'exec:$W/agent.sh lb2'; sleep 300"
-wait_for() {
-	local i
-	for i in $(seq 100); do
-		tmux capture-pane -p -t $T >"$W/screen"
-		grep -qF -- "$1" "$W/screen" && return 0
-		sleep 0.3
-	done
-	cat "$W/screen"
-	lab_fail "$2 (no \"$1\" on screen within 30 s)"
-}
 # keepalived is asked at once, then every 10 s; the host every third poll.
 wait_for "TWO MASTERS: VRRP instance VI_1 is MASTER on lb1 and lb2" "no double-master alarm on the page"
 wait_for "VIP TWICE: $VIP is bound on lb1 and lb2" "no VIP alarm on the page"

@@ -56,7 +56,8 @@ wait_screen one "Services 1000\b" "the local console did not draw its 1,000 serv
 wait_screen two "directors  2 in this console" "the two-director console did not open its page"
 for i in $(seq 200); do
 	tmux capture-pane -p -t two >"$W/screen.two"
-	[ "$(grep -c '1000 services, 2000 real servers' "$W/screen.two")" = 2 ] && break
+	# The page's rows (indented); the header above them counts the director shown.
+	[ "$(grep -cE '^ {3,}1000 services, 2000 real servers' "$W/screen.two")" = 2 ] && break
 	[ "$i" = 200 ] && { cat "$W/screen.two"; lab_fail "the directors page does not count 1,000 services on both"; }
 	sleep 0.3
 done

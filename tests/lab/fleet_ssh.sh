@@ -7,6 +7,7 @@
 set -euo pipefail
 
 source "$LAB_REPO/tests/lab/net.sh"
+source "$LAB_REPO/tests/lab/tmux.sh"
 source "$LAB_REPO/tests/lab/ssh_lib.sh"
 TUI=${IPVS_TUI:?IPVS_TUI is not set}
 W=$(mktemp -d /tmp/fleet_ssh.XXXXXX)
@@ -21,17 +22,6 @@ done
 
 tmux new-session -d -s $T -x 160 -y 40 \
 	"ip netns exec mgmt $TUI --audit-log $W/console.log --on lb1 --on lb2; sleep 300"
-screen() { tmux capture-pane -p -t $T >"$W/screen"; }
-wait_for() {
-	local i
-	for i in $(seq 100); do
-		screen
-		grep -qF -- "$1" "$W/screen" && return 0
-		sleep 0.3
-	done
-	cat "$W/screen"
-	lab_fail "$2 (no \"$1\" on screen within 30 s)"
-}
 rows() { grep -E '^ (▸|  ) ' "$W/screen" || true; }
 both_reachable() {
 	local i

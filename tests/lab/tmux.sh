@@ -41,3 +41,14 @@ wait_gone() {
 	show_screen
 	lab_fail "$3 (waited $2 s for /$1/ to leave the screen, shown above)"
 }
+# wait_for TEXT MESSAGE: up to 30 s for TEXT (a fixed string, not a pattern) on the screen.
+wait_for() {
+	local i
+	for i in $(seq 100); do
+		screen
+		grep -qF -- "$1" "$W/screen" && return 0
+		sleep 0.3
+	done
+	show_screen
+	lab_fail "$2 (no \"$1\" on screen within 30 s, shown above)"
+}
