@@ -12,6 +12,7 @@ use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
 mod history;
+pub mod hold;
 mod series;
 #[cfg(test)]
 mod tests;
@@ -144,6 +145,8 @@ pub struct RateTracker {
     /// Own, kernel.
     totals: [History; 2],
     totals_at: [Option<Instant>; 2],
+    /// The totals as shown, held within their noise.
+    totals_shown: [Option<Rate>; 2],
     stalled: bool,
     /// Counts polls, to find the objects a poll no longer has.
     generation: u64,
@@ -168,6 +171,7 @@ impl RateTracker {
             gauge_rise: None,
             totals: [History::new(capacity), History::new(capacity)],
             totals_at: [None; 2],
+            totals_shown: [None; 2],
             stalled: false,
             generation: 0,
         }
@@ -227,9 +231,10 @@ impl RateTracker {
             .into_iter()
             .enumerate()
         {
-            if let Some(r) = self
-                .total_rate(source)
-                .filter(|_| self.totals_at[i].is_none_or(|t| at - t >= ESTIMATOR_PERIOD))
+            let total = self.total_rate(source);
+            self.totals_shown[i] = hold::hold(self.totals_shown[i], total);
+            if let Some(r) =
+                total.filter(|_| self.totals_at[i].is_none_or(|t| at - t >= ESTIMATOR_PERIOD))
             {
                 self.totals[i].push(Sample::from(&r));
                 self.totals_at[i] = Some(at);
@@ -278,6 +283,21 @@ impl RateTracker {
 
     pub fn dest_rate(&self, key: &DestKey, source: RateSource) -> Option<Rate> {
         self.dests.get(key)?.rate(source)
+    }
+
+    /// The rate a screen shows of a service: `service_rate` held while a new measurement is
+    /// within its own counting noise (`hold`).
+    pub fn service_shown(&self, key: &ServiceKey, source: RateSource) -> Option<Rate> {
+        self.services.get(key)?.shown(source)
+    }
+
+    pub fn dest_shown(&self, key: &DestKey, source: RateSource) -> Option<Rate> {
+        self.dests.get(key)?.shown(source)
+    }
+
+    /// The sum over services, held within its own noise (the sum of the shown rates may differ).
+    pub fn total_shown(&self, source: RateSource) -> Option<Rate> {
+        self.totals_shown[source as usize]
     }
 
     /// The sum over services that have a rate; None when none has.

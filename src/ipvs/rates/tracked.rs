@@ -1,6 +1,7 @@
 //! One tracked service or real server: its own-rate series, the kernel's rates and their history,
 //! and its connection gauges.
 
+use super::hold::hold;
 use super::series::{Series, counters, kernel_rates};
 use super::{ESTIMATOR_PERIOD, History, Rate, RateSource, SLACK, STALL_AFTER, Sample};
 use crate::ipvs::model::Stats;
@@ -11,6 +12,8 @@ use std::time::Instant;
 #[derive(Debug, Clone)]
 pub(super) struct Tracked {
     own: Series,
+    /// What a screen shows of each source: held while within its noise (`hold`).
+    shown: [Option<Rate>; 2],
     stats: Stats,
     /// Since when the kernel's rates have had their current values.
     kernel_since: Instant,
@@ -34,6 +37,7 @@ impl Tracked {
         kernel_history.push(Sample::from(&Rate::kernel(stats)));
         Tracked {
             own: Series::start(at, counters(stats), capacity),
+            shown: [None, Some(Rate::kernel(stats))],
             stats: *stats,
             kernel_since: at,
             kernel_sample_at: at,
@@ -90,6 +94,10 @@ impl Tracked {
             self.kernel_history.push(Sample::from(&k));
             self.kernel_sample_at = at;
         }
+        self.shown = [
+            hold(self.shown[0], self.own.rate),
+            hold(self.shown[1], Some(k)),
+        ];
         let rose = gauges.0 > self.gauges.0 || gauges.1 > self.gauges.1;
         self.stats = *stats;
         self.gauges = gauges;
@@ -101,6 +109,11 @@ impl Tracked {
             RateSource::Own => self.own.rate,
             RateSource::Kernel => Some(Rate::kernel(&self.stats)),
         }
+    }
+
+    /// The rate to show: the measured one held within its noise.
+    pub(super) fn shown(&self, source: RateSource) -> Option<Rate> {
+        self.shown[source as usize]
     }
 
     pub(super) fn history(&self, source: RateSource) -> &History {

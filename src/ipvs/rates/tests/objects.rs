@@ -197,3 +197,36 @@ fn stale_or_repeated_timestamps_are_ignored() {
     tr.observe(at(t0, 1.0), &snap(vec![]));
     assert!(tr.service_rate(&svc_key(80), RateSource::Kernel).is_some());
 }
+
+#[test]
+fn shown_rates_hold_within_their_noise_and_follow_a_real_change() {
+    // Polled each second; per 2 s period 20, 20, 22, 22, then 40 connections: 22 is within
+    // sqrt(22) of 20, 40 is not.
+    let (t0, mut tr) = (Instant::now(), RateTracker::default());
+    let per_period = [0, 20, 20, 22, 22, 40];
+    let own = |r: Option<Rate>| r.map(|r| r.conns_per_s);
+    let mut shown = Vec::new();
+    for n in 0..12 {
+        let conns: u64 = per_period[..=(n / 2)].iter().sum();
+        let s = stats([conns, conns * 10, 0, conns * 1000, 0], [0; 5]);
+        tr.observe(at(t0, n as f64), &snap(vec![service(80, s, vec![])]));
+        if n % 2 == 1 {
+            shown.push((
+                own(tr.service_rate(&svc_key(80), RateSource::Own)),
+                own(tr.service_shown(&svc_key(80), RateSource::Own)),
+            ));
+        }
+    }
+    assert_eq!(shown[2], (Some(10.0), Some(10.0)));
+    assert_eq!(
+        shown[3],
+        (Some(11.0), Some(10.0)),
+        "held: 2 of sqrt(22) events"
+    );
+    assert_eq!(shown[4], (Some(11.0), Some(10.0)));
+    assert_eq!(shown[5], (Some(20.0), Some(20.0)), "a real change shows");
+    assert_eq!(
+        tr.total_shown(RateSource::Own).map(|r| r.conns_per_s),
+        Some(20.0)
+    );
+}
