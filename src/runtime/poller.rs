@@ -20,6 +20,8 @@ pub struct Polled {
     /// The host around IPVS, read every `HOST_EVERY` polls and after each host change (`None`
     /// between, or when it could not be read: the last one read stays shown).
     pub host: Option<HostState>,
+    /// The host read is whole; false: links and addresses only (see `Poller::set_whole_host`).
+    pub whole_host: bool,
 }
 
 /// The host (links, addresses, sysctl files) is read every this many polls: it changes rarely,
@@ -34,6 +36,8 @@ pub struct Poller {
     focus: watch::Sender<Option<ServiceKey>>,
     /// Poll at once; `true`: read the host too.
     now: mpsc::UnboundedSender<bool>,
+    /// Something on screen shows routes or sysctls: read the whole host, not only the links.
+    whole_host: watch::Sender<bool>,
     task: JoinHandle<()>,
 }
 
@@ -65,6 +69,7 @@ impl Poller {
         let (interval_tx, mut interval_rx) = watch::channel(interval);
         let (focus_tx, focus_rx) = watch::channel(None);
         let (now_tx, mut now_rx) = mpsc::unbounded_channel::<bool>();
+        let (whole_tx, whole_rx) = watch::channel(true);
         let task = tokio::task::spawn_local(async move {
             let mut polls: u32 = 0;
             let mut read_host = false;
@@ -73,8 +78,15 @@ impl Poller {
                 let started = Instant::now();
                 let result = director.poll(focus).await;
                 let took = started.elapsed();
+                // The first read is whole: the start-up screen may need it.
+                let whole = *whole_rx.borrow() || polls == 0;
                 let host = if polls.is_multiple_of(HOST_EVERY) || read_host {
-                    let host = director.host().await;
+                    // Routes and sysctls are most of the host's cost: only while shown.
+                    let host = if whole {
+                        director.host().await
+                    } else {
+                        director.host_links().await
+                    };
                     if let Err(e) = &host {
                         let sources = crate::logging::sources(e);
                         tracing::warn!(error = %e, ?sources, "host read failed");
@@ -87,7 +99,15 @@ impl Poller {
                 polls = polls.wrapping_add(1);
                 read_host = false;
                 let at = Instant::now();
-                if tx.send(Some(Polled { result, at, host })).is_err() {
+                if tx
+                    .send(Some(Polled {
+                        result,
+                        at,
+                        host,
+                        whole_host: whole,
+                    }))
+                    .is_err()
+                {
                     return;
                 }
                 let wait = *interval_rx.borrow_and_update();
@@ -112,6 +132,7 @@ impl Poller {
             interval: interval_tx,
             focus: focus_tx,
             now: now_tx,
+            whole_host: whole_tx,
             task,
         }
     }
@@ -124,6 +145,18 @@ impl Poller {
     pub fn set_focus(&self, focus: Option<ServiceKey>) {
         self.focus
             .send_if_modified(|f| std::mem::replace(f, focus) != focus);
+    }
+
+    /// Says whether something on screen shows routes or sysctls; when it starts to, the whole
+    /// host is read at once.
+    pub fn set_whole_host(&self, whole: bool) {
+        if self
+            .whole_host
+            .send_if_modified(|w| std::mem::replace(w, whole) != whole)
+            && whole
+        {
+            self.poll_now(true);
+        }
     }
 
     /// Polls at once (after a change), reading the host too if `host`.

@@ -90,6 +90,7 @@ where
         }
         // The servers pane shows the selected service's real servers: read them every poll.
         poller.set_focus(app.current_service().map(|s| s.config.key));
+        poller.set_whole_host(app.stack.needs_whole_host());
         let mut effects = tokio::select! {
             exit = &mut signals => return Ok(exit),
             event = events.next() => {
@@ -185,7 +186,15 @@ where
 }
 
 /// A poll, shown: the table (or why it could not be read) and the host if it was read.
-fn shown(app: &mut App, Polled { result, at, host }: Polled) -> Vec<Effect> {
+fn shown(
+    app: &mut App,
+    Polled {
+        result,
+        at,
+        host,
+        whole_host,
+    }: Polled,
+) -> Vec<Effect> {
     let mut effects = match result {
         Ok(snapshot) => update(
             app,
@@ -196,8 +205,10 @@ fn shown(app: &mut App, Polled { result, at, host }: Polled) -> Vec<Effect> {
         ),
         Err(error) => update(app, Action::PollFailed { error, at }),
     };
-    if let Some(host) = host {
-        effects.extend(update(app, Action::HostRead(Box::new(host))));
+    match host {
+        Some(host) if whole_host => effects.extend(update(app, Action::HostRead(Box::new(host)))),
+        Some(links) => effects.extend(update(app, Action::LinksRead(Box::new(links)))),
+        None => {}
     }
     effects
 }
