@@ -293,6 +293,7 @@ impl KernelBackend {
             services,
             timeouts,
             daemons,
+            unread: 0,
         })
     }
 

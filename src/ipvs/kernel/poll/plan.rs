@@ -55,9 +55,10 @@ impl ProcKey {
     }
 }
 
-/// The real servers of each service in /proc/net/ip_vs.
+/// The real servers of each service in /proc/net/ip_vs, as the file gives them (no counters,
+/// thresholds or tunnel settings).
 #[derive(Debug, Default)]
-pub struct ProcRows(HashMap<ProcKey, Vec<Row>>);
+pub struct ProcRows(HashMap<ProcKey, Vec<Dest>>);
 
 impl ProcRows {
     /// None when a line does not parse: then nothing in the file is trusted.
@@ -65,12 +66,9 @@ impl ProcRows {
         let listing = parse_ip_vs(text, None).ok().filter(|l| l.skipped == 0)?;
         let mut rows = HashMap::new();
         let mut twice = Vec::new();
-        for s in &listing.snapshot.services {
+        for s in listing.snapshot.services {
             let key = ProcKey::of(&s.config.key);
-            if rows
-                .insert(key, s.dests.iter().map(Row::of).collect())
-                .is_some()
-            {
+            if rows.insert(key, s.dests).is_some() {
                 twice.push(key);
             }
         }
@@ -81,7 +79,8 @@ impl ProcRows {
         Some(ProcRows(rows))
     }
 
-    fn of(&self, key: &ServiceKey) -> Option<&[Row]> {
+    /// The lines of `key`; None when the file has none for it or cannot say whose they are.
+    pub fn of(&self, key: &ServiceKey) -> Option<&[Dest]> {
         self.0.get(&ProcKey::of(key)).map(Vec::as_slice)
     }
 }
@@ -111,6 +110,11 @@ impl Cache {
     /// or a failed read).
     pub fn clear(&mut self) {
         *self = Cache::default();
+    }
+
+    /// Whether the real servers of `key` were ever dumped (since the last `clear`).
+    pub fn knows(&self, key: &ServiceKey) -> bool {
+        self.entries.contains_key(key)
     }
 
     /// The real servers of the last dump of `key`.
@@ -161,7 +165,7 @@ impl Cache {
         };
         let rows_moved = || {
             proc.of(&s.config.key)
-                .is_none_or(|rows| !rows.iter().copied().eq(last.dests.iter().map(Row::of)))
+                .is_none_or(|rows| !rows.iter().map(Row::of).eq(last.dests.iter().map(Row::of)))
         };
         focus == Some(&s.config.key)
             || s.stats != last.stats
@@ -170,13 +174,15 @@ impl Cache {
             || rows_moved()
     }
 
-    /// Takes in a poll's snapshot: the services marked in `redumped` were dumped at `now`.
+    /// Takes in a poll's snapshot: the services marked in `redumped` were dumped at `now`; those
+    /// neither dumped now nor before were not read (their lines are /proc's) and stay unknown.
     pub fn record(&mut self, snapshot: &Snapshot, redumped: &[bool], now: Instant) {
         let mut entries = HashMap::with_capacity(snapshot.services.len());
         for (s, dumped) in snapshot.services.iter().zip(redumped) {
             let key = s.config.key;
             let entry = match self.entries.remove(&key) {
                 Some(old) if !dumped => old,
+                None if !dumped => continue,
                 _ => Entry {
                     stats: s.stats,
                     dests: s.dests.clone(),

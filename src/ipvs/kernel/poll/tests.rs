@@ -282,3 +282,24 @@ fn record_keeps_what_was_not_dumped_and_forgets_deleted_services() {
     cache.clear();
     assert_eq!(cache.dests(&key(0)), None);
 }
+
+#[test]
+fn services_left_unread_stay_unknown_and_proc_gives_their_lines() {
+    let t0 = Instant::now();
+    let now = table(4);
+    let mut cache = Cache::default();
+    // Services 1 and 3 were out of the poll's time: neither dumped now nor known before.
+    cache.record(&snapshot(&now), &[true, false, true, false], t0);
+    assert!(cache.knows(&key(0)) && !cache.knows(&key(1)) && !cache.knows(&key(3)));
+    assert_eq!(
+        dumped(&cache.plan(&now, &rows(&now), None, t0)),
+        [1, 3],
+        "the next poll goes on with them"
+    );
+    let lines = rows(&now);
+    let line = &lines.of(&key(3)).unwrap()[1];
+    assert_eq!(
+        (line.config.addr, line.config.weight, line.config.forward),
+        (now[3].dests[1].config.addr, 1, Forward::Masq)
+    );
+}
