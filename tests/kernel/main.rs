@@ -19,5 +19,6 @@ mod keepalived;
 mod poll;
 mod restore;
 mod sandbox;
+mod scale;
 mod setup;
 mod smoke;

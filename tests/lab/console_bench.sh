@@ -199,6 +199,14 @@ awk -v hz="$HZ" -v c="$((c1 - c0))" -v w="$((w1 - w0))" -v wc="$((wc1 - wc0))" -
 	printf "console_bench: cpu watch -n1 ipvsadm -Ln %.2f%% of one core with its ipvsadm children (%d ticks; watch alone %d)\n", 100 * wc / hz / s, wc, w
 	printf "console_bench: cpu ratio console/watch+ipvsadm %.2fx (goal: console <= 2%%)\n", (wc > 0 ? c / wc : 0)
 }'
+# Syscalls per poll: strace -c over 10 s at 1 s refresh (about 10 polls), by call.
+strace -c -f -p "$tui" -o "$W/strace" &
+st=$!
+sleep 10
+kill -INT $st
+wait $st || true
+awk '/total/ { printf "console_bench: syscalls in 10 s at 1 s refresh with %d services (about 10 polls): %d, %d per poll\n", m, $4, $4 / 10 }' m=$M "$W/strace"
+sed -n '3,16p' "$W/strace" | sed 's/^/console_bench:   /'
 touch "$W/stop"
 wait $loop
 echo "console_bench: traffic loop made $(cat "$W/loop.count") requests"
