@@ -47,6 +47,11 @@ pub struct Rate {
     /// Own rates: the time the counter delta covers. Kernel rates: the span of its EWMA.
     /// For a sum of objects, the longest window among them.
     pub window: Duration,
+    /// The variance of `conns_per_s` and of `packets_per_s` as counts of independent arrivals:
+    /// k/T² for k counted over T (a kernel rate: as if counted over its 8 s); a sum adds them.
+    /// What `hold` judges a change by.
+    pub conns_var: f64,
+    pub packets_var: f64,
 }
 
 impl Rate {
@@ -61,6 +66,8 @@ impl Rate {
             inbytes_per_s: r(3),
             outbytes_per_s: r(4),
             window,
+            conns_var: r(0) / s,
+            packets_var: (r(1) + r(2)) / s,
         }
     }
 
@@ -73,6 +80,8 @@ impl Rate {
             inbytes_per_s: f(s.inbps),
             outbytes_per_s: f(s.outbps),
             window: KERNEL_WINDOW,
+            conns_var: f(s.cps) / KERNEL_WINDOW.as_secs_f64(),
+            packets_var: (f(s.inpps) + f(s.outpps)) / KERNEL_WINDOW.as_secs_f64(),
         }
     }
 
@@ -84,6 +93,8 @@ impl Rate {
             inbytes_per_s: self.inbytes_per_s + o.inbytes_per_s,
             outbytes_per_s: self.outbytes_per_s + o.outbytes_per_s,
             window: self.window.max(o.window),
+            conns_var: self.conns_var + o.conns_var,
+            packets_var: self.packets_var + o.packets_var,
         }
     }
 

@@ -82,7 +82,9 @@ fn kernel_source_passes_the_estimator_through() {
             outpkts_per_s: 200.0,
             inbytes_per_s: 40_000.0,
             outbytes_per_s: 30_000.0,
-            window: KERNEL_WINDOW
+            window: KERNEL_WINDOW,
+            conns_var: 7.0 / 8.0,
+            packets_var: 500.0 / 8.0,
         }
     );
     assert_eq!(tr.service_rate(&key, RateSource::Own), None);
@@ -200,8 +202,8 @@ fn stale_or_repeated_timestamps_are_ignored() {
 
 #[test]
 fn shown_rates_hold_within_their_noise_and_follow_a_real_change() {
-    // Polled each second; per 2 s period 20, 20, 22, 22, then 40 connections: 22 is within
-    // sqrt(22) of 20, 40 is not.
+    // Polled each second; per 2 s period 20, 20, 22, 22, then 40 connections: 11/s is within
+    // sqrt(10/2 + 11/2) of 10/s, 20/s is not.
     let (t0, mut tr) = (Instant::now(), RateTracker::default());
     let per_period = [0, 20, 20, 22, 22, 40];
     let own = |r: Option<Rate>| r.map(|r| r.conns_per_s);
@@ -221,7 +223,7 @@ fn shown_rates_hold_within_their_noise_and_follow_a_real_change() {
     assert_eq!(
         shown[3],
         (Some(11.0), Some(10.0)),
-        "held: 2 of sqrt(22) events"
+        "held: 1/s against a noise of 3.2/s"
     );
     assert_eq!(shown[4], (Some(11.0), Some(10.0)));
     assert_eq!(shown[5], (Some(20.0), Some(20.0)), "a real change shows");
