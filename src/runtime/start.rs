@@ -87,7 +87,7 @@ fn demo(interval: Duration, read_only: bool) -> (Poller, Executor) {
 async fn kernel_or_read_only(interval: Duration, policy: Policy) -> (Source, Poller, Executor) {
     let attempt = KernelBackend::connect().await;
     let denied = match &attempt {
-        Ok(backend) => matches!(backend.snapshot().await, Err(Error::Permission)),
+        Ok(backend) => matches!(backend.info().await, Err(Error::Permission)),
         Err(e) => *e == Error::Permission,
     };
     if denied && let Ok(proc) = ProcBackend::open().await {
