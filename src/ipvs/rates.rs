@@ -319,14 +319,15 @@ impl RateTracker {
             .reduce(Rate::plus)
     }
 
-    /// Own samples: one per observed change (and one per period while quiet); emptied by a reset.
+    /// Own samples: one per observed change (and one per period while quiet); emptied by a reset;
+    /// None for an object that has not moved since it appeared (its samples would all be 0).
     /// Kernel samples: one per estimator pass seen.
     pub fn service_history(&self, key: &ServiceKey, source: RateSource) -> Option<&History> {
-        Some(self.services.get(key)?.history(source))
+        self.services.get(key)?.history(source)
     }
 
     pub fn dest_history(&self, key: &DestKey, source: RateSource) -> Option<&History> {
-        Some(self.dests.get(key)?.history(source))
+        self.dests.get(key)?.history(source)
     }
 
     /// The header's totals, at most one sample per period.

@@ -7,9 +7,10 @@ use crate::backend::Backend;
 use crate::host::HostState;
 use crate::ipvs::Result;
 use crate::ipvs::model::{ServiceKey, Snapshot};
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::JoinHandle;
 
 /// One poll: the snapshot or why it failed, and when.
@@ -28,9 +29,28 @@ pub struct Polled {
 /// and reading it costs more than the table.
 pub const HOST_EVERY: u32 = 3;
 
+/// The latest poll, handed over without a copy (a large table's snapshot is megabytes): a newer
+/// poll replaces one not taken yet, so a slow screen sees only the newest.
+pub struct Latest {
+    slot: Rc<RefCell<Option<Polled>>>,
+    ready: Rc<Notify>,
+}
+
+impl Latest {
+    /// The next poll, once there is one. Cancel-safe: a poll is taken only when returned.
+    pub async fn next(&self) -> Polled {
+        loop {
+            if let Some(polled) = self.slot.borrow_mut().take() {
+                return polled;
+            }
+            self.ready.notified().await;
+        }
+    }
+}
+
 pub struct Poller {
     /// The latest poll.
-    pub results: watch::Receiver<Option<Polled>>,
+    pub results: Latest,
     interval: watch::Sender<Duration>,
     /// The service whose real servers are on screen: the director reads them every poll.
     focus: watch::Sender<Option<ServiceKey>>,
@@ -65,7 +85,12 @@ impl Poller {
     /// Starts polling `director` now and then every `interval`. Must run inside a `LocalSet`:
     /// directors are not `Send`.
     pub fn spawn(director: Rc<dyn Backend>, interval: Duration) -> Poller {
-        let (tx, results) = watch::channel(None);
+        let slot: Rc<RefCell<Option<Polled>>> = Rc::default();
+        let ready = Rc::new(Notify::new());
+        let results = Latest {
+            slot: slot.clone(),
+            ready: ready.clone(),
+        };
         let (interval_tx, mut interval_rx) = watch::channel(interval);
         let (focus_tx, focus_rx) = watch::channel(None);
         let (now_tx, mut now_rx) = mpsc::unbounded_channel::<bool>();
@@ -99,17 +124,17 @@ impl Poller {
                 polls = polls.wrapping_add(1);
                 read_host = false;
                 let at = Instant::now();
-                if tx
-                    .send(Some(Polled {
-                        result,
-                        at,
-                        host,
-                        whole_host: whole,
-                    }))
-                    .is_err()
-                {
+                // The loop is gone: nobody takes polls any more.
+                if Rc::strong_count(&slot) == 1 {
                     return;
                 }
+                *slot.borrow_mut() = Some(Polled {
+                    result,
+                    at,
+                    host,
+                    whole_host: whole,
+                });
+                ready.notify_one();
                 let wait = *interval_rx.borrow_and_update();
                 tokio::select! {
                     _ = tokio::time::sleep(wait) => {}

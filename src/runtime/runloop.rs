@@ -115,17 +115,9 @@ where
                 }
                 effects
             }
-            changed = poller.results.changed() => {
-                if changed.is_err() {
-                    return Err(io::Error::other("the poller stopped unexpectedly"));
-                }
-                // The one copy of the poll made here: the channel keeps its own.
-                let polled = poller.results.borrow_and_update().clone();
+            polled = poller.results.next() => {
                 dirty = true;
-                match polled {
-                    Some(polled) => shown(app, polled),
-                    None => vec![],
-                }
+                shown(app, polled)
             }
             Some(job) = job_control.next() => {
                 suspend(job)?;

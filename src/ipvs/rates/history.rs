@@ -60,7 +60,13 @@ impl History {
         }
         match self.runs.back_mut() {
             Some((last, n)) if *last == sample && *n < u32::MAX => *n += 1,
-            _ => self.runs.push_back((sample, 1)),
+            _ => {
+                // One run is all an idle object needs: no room for four.
+                if self.runs.capacity() == 0 {
+                    self.runs.reserve_exact(1);
+                }
+                self.runs.push_back((sample, 1));
+            }
         }
         self.len += 1;
         self.pushed += 1;

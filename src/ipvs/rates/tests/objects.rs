@@ -28,8 +28,7 @@ fn a_recreated_service_or_readded_server_starts_fresh() {
     assert_eq!(tr.service_rate(&svc_key(80), RateSource::Own), None);
     assert!(
         tr.service_history(&svc_key(80), RateSource::Own)
-            .unwrap()
-            .is_empty()
+            .is_none_or(|h| h.is_empty())
     );
 }
 
