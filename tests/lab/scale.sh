@@ -67,7 +67,9 @@ rows() { sed -E 's/^(✗|!| )//' "$W/screen" | awk '($1 == "TCP" || $1 == "UDP" 
 
 # --- The first screen.
 t0=$(now)
-tmux new-session -d -s $T -x $COLS -y $ROWS "$TUI; sleep 900"
+LOG=()
+[ "$BENCH" = 1 ] && LOG=(--log-file "$W/log")
+tmux new-session -d -s $T -x $COLS -y $ROWS "$TUI ${LOG[*]}; sleep 900"
 pid=""
 for i in $(seq 400); do
 	screen
@@ -114,6 +116,24 @@ cmp -s "$W/exp.rs" "$W/got.rs" || { show_screen; diff -u "$W/exp.rs" "$W/got.rs"
 echo "scale: after End: $last, the last of ipvsadm's order, with ipvsadm's $NDEST real servers"
 
 if [ "$BENCH" = 1 ]; then
+	# Where the first screen's time went: the first polls as the debug log has them.
+	python3 - "$W/log" <<'PY' || true
+import json, sys
+polls = kernel = 0
+for line in open(sys.argv[1]):
+    try:
+        e = json.loads(line)
+    except ValueError:
+        continue
+    f = e.get("fields", {})
+    msg = f.get("message")
+    if msg == "kernel poll" and kernel < 3:
+        kernel += 1
+        print(f"scale_bench: log: kernel poll {kernel}: dest dumps {f.get('dest_dumps')}, unread {f.get('unread')}, at {e.get('timestamp')}")
+    elif msg == "poll" and polls < 3:
+        polls += 1
+        print(f"scale_bench: log: poll {polls}: took {f.get('took_us', 0) / 1e6:.2f} s, host read {f.get('host')}, at {e.get('timestamp')}")
+PY
 	# --- RSS over time (the console keeps polling at its default 2 s).
 	sleep "${SCALE_RSS_SECS:-60}"
 	echo "scale_bench: console after ${SCALE_RSS_SECS:-60} s more: RSS $(hwm "$pid" VmRSS), peak $(hwm "$pid" VmHWM)"

@@ -11,7 +11,8 @@
 //! Weights, forwarding methods, the set of real servers and the active and inactive connection
 //! counts are printed in /proc/net/ip_vs, read every poll. What the file lacks (thresholds, the
 //! persistent-connection count, tunnel settings) can change without traffic: every service is
-//! dumped again at least every `plan::REFRESH`, a few each poll. The one miss the counters cannot
+//! dumped again at least every `plan::REFRESH` (a large table: at `plan::REFRESH_PER_POLL` a
+//! poll), a few each poll. The one miss the counters cannot
 //! see, zeroing a service already at zero whose real servers are not (a server re-added from the
 //! kernel's trash keeps its counters), also waits for that bound.
 //!

@@ -1,6 +1,6 @@
 //! Which services a poll dumps again, on crafted service dumps and /proc/net/ip_vs texts.
 
-use super::plan::{Cache, ProcRows, REFRESH};
+use super::plan::{Cache, ProcRows, REFRESH, REFRESH_PER_POLL};
 use crate::ipvs::model::{
     Dest, DestConfig, Family, Forward, Protocol, Service, ServiceConfig, ServiceKey, Snapshot,
     Stats,
@@ -238,11 +238,12 @@ fn idle_services_are_refreshed_a_few_each_poll_all_within_the_bound() {
         refreshed.iter().all(|r| *r == 1),
         "each service once in {REFRESH:?}: {refreshed:?}"
     );
-    // After a long pause (a stopped process), everything older than the bound at once.
+    // After a long pause (a stopped process), everything older than the bound, as many at once
+    // as a poll takes.
     let late = t0 + poll * polls + REFRESH * 2;
     assert_eq!(
         dumped(&cache.plan(&services, &proc, None, late)).len(),
-        n as usize
+        REFRESH_PER_POLL
     );
     // Polls in quick succession (a change, then at once another poll): no quota, but those that
     // have waited the whole bound still go.
@@ -250,7 +251,7 @@ fn idle_services_are_refreshed_a_few_each_poll_all_within_the_bound() {
     cache.record(&snapshot(&services), &vec![false; n as usize], t0 + REFRESH);
     assert_eq!(
         dumped(&cache.plan(&services, &proc, None, t0 + REFRESH)).len(),
-        n as usize
+        REFRESH_PER_POLL
     );
     cache.record(
         &snapshot(&services),
