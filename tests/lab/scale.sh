@@ -125,7 +125,7 @@ for line in open(sys.argv[1]):
         e = json.loads(line)
     except ValueError:
         continue
-    f = e.get("fields", {})
+    f = e.get("fields", e)
     msg = f.get("message")
     if msg == "kernel poll" and kernel < 3:
         kernel += 1

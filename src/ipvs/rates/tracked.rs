@@ -19,8 +19,12 @@ pub(super) struct Tracked {
     /// When tracking began, and the last observation.
     seen: Instant,
     last_at: Instant,
-    /// What a screen shows of each source: held while within its noise (`hold`).
-    shown: [Option<Rate>; 2],
+    /// What a screen shows of own rates, held within their noise (`hold`); while idle, the
+    /// quiet zero itself.
+    own_shown: Option<Box<Rate>>,
+    /// The kernel's rates as shown, when held at a value they no longer have (else they are
+    /// shown as they are): nothing to store for the idle majority.
+    kernel_held: Option<Box<Rate>>,
     stats: Stats,
     /// Since when the kernel's rates have had their current values.
     kernel_since: Instant,
@@ -46,7 +50,8 @@ impl Tracked {
             own: None,
             seen: at,
             last_at: at,
-            shown: [None, Some(Rate::kernel(stats))],
+            own_shown: None,
+            kernel_held: None,
             stats: *stats,
             kernel_since: at,
             kernel_sample_at: at,
@@ -120,10 +125,17 @@ impl Tracked {
             self.kernel_history.push(Sample::from(&k));
             self.kernel_sample_at = at;
         }
-        self.shown = [
-            hold(self.shown[0], self.rate(RateSource::Own)),
-            hold(self.shown[1], Some(k)),
-        ];
+        if self.own.is_some() {
+            let shown = hold(
+                self.own_shown.as_deref().copied(),
+                self.rate(RateSource::Own),
+            );
+            self.own_shown = shown.map(Box::new);
+        }
+        let before = self.shown(RateSource::Kernel);
+        self.kernel_held = hold(before, Some(k))
+            .filter(|held| *held != k)
+            .map(Box::new);
         let rose = gauges.0 > self.gauges.0 || gauges.1 > self.gauges.1;
         self.stats = *stats;
         self.gauges = gauges;
@@ -147,7 +159,16 @@ impl Tracked {
 
     /// The rate to show: the measured one held within its noise.
     pub(super) fn shown(&self, source: RateSource) -> Option<Rate> {
-        self.shown[source as usize]
+        match (source, &self.own) {
+            (RateSource::Own, Some(_)) => self.own_shown.as_deref().copied(),
+            (RateSource::Own, None) => self.idle_rate(),
+            (RateSource::Kernel, _) => Some(
+                self.kernel_held
+                    .as_deref()
+                    .copied()
+                    .unwrap_or(Rate::kernel(&self.stats)),
+            ),
+        }
     }
 
     /// None: own rates of an object still idle (no samples but zeros).
