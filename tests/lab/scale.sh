@@ -144,7 +144,7 @@ PY
 	wait_screen 'every 1s' 20 "the console did not switch to a 1 s refresh"
 	tmux new-session -d -s w -x $COLS -y $ROWS "watch -n1 ipvsadm -Ln; sleep 900"
 	sleep 5
-	wat=$(pgrep -xn watch)
+	wat=$(pgrep -xo watch) # the oldest: watch forks a short-lived child of its own name
 	SECS=${SCALE_CPU_SECS:-30}
 	c0=$(ticks "$pid") w0=$(ticks "$wat" c) t1=$(now)
 	sleep "$SECS"
