@@ -27,18 +27,6 @@ struct Args {
 }
 
 fn main() {
-    // One malloc arena: a large table's snapshot is built on a blocking thread and dropped on
-    // the loop's, and with an arena per thread glibc keeps both half empty (tens of MB of RSS
-    // at 10,000 services). And freed memory kept for the next poll rather than returned: each
-    // poll allocates the same megabytes again, and faulting them in anew cost most of a poll's
-    // time in user-mode Linux.
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only tunes the allocator, before any other thread exists.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 1);
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
-        libc::mallopt(libc::M_TRIM_THRESHOLD, 64 << 20);
-    }
     // `generate` (hidden) writes the man pages and completions of this very command line.
     let matches = Args::command()
         .subcommand(generate::command())
