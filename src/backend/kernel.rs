@@ -102,6 +102,10 @@ impl Backend for Kernel {
         Box::pin(host::read_state())
     }
 
+    fn host_links(&self) -> Reply<'_, std::result::Result<HostState, HostError>> {
+        Box::pin(host::read_links())
+    }
+
     fn apply<'a>(
         &'a self,
         op: &'a Operation,

@@ -43,6 +43,11 @@ pub trait Backend {
     }
     /// Links, addresses, routes and the LVS sysctls around the table.
     fn host(&self) -> Reply<'_, Result<HostState, HostError>>;
+    /// Links and addresses only (routes and sysctls left empty), when nothing shows the rest;
+    /// by default the whole `host`.
+    fn host_links(&self) -> Reply<'_, Result<HostState, HostError>> {
+        self.host()
+    }
     /// Applies one change, to IPVS or to the host. On error nothing of this change is left applied.
     fn apply<'a>(&'a self, op: &'a Operation) -> Reply<'a, Result<(), OperationError>>;
     /// Applies `ops` in order, as many at once as the director can (the kernel takes hundreds
@@ -84,6 +89,9 @@ impl<B: Backend + ?Sized> Backend for &B {
     fn host(&self) -> Reply<'_, Result<HostState, HostError>> {
         (**self).host()
     }
+    fn host_links(&self) -> Reply<'_, Result<HostState, HostError>> {
+        (**self).host_links()
+    }
     fn apply<'a>(&'a self, op: &'a Operation) -> Reply<'a, Result<(), OperationError>> {
         (**self).apply(op)
     }
@@ -107,6 +115,9 @@ impl<B: Backend + ?Sized> Backend for Rc<B> {
     }
     fn host(&self) -> Reply<'_, Result<HostState, HostError>> {
         (**self).host()
+    }
+    fn host_links(&self) -> Reply<'_, Result<HostState, HostError>> {
+        (**self).host_links()
     }
     fn apply<'a>(&'a self, op: &'a Operation) -> Reply<'a, Result<(), OperationError>> {
         (**self).apply(op)

@@ -189,6 +189,8 @@ pub enum Action {
     AuditRead(Result<Tail, Arc<io::Error>>),
     /// The host around IPVS as just read (links, addresses, sysctls).
     HostRead(Box<crate::host::HostState>),
+    /// Only the links and addresses as just read: routes and sysctls stay as last read.
+    LinksRead(Box<crate::host::HostState>),
     /// The doctor's findings, or why it could not look.
     DoctorRead(Result<Vec<crate::setup::doctor::Finding>, crate::setup::gather::GatherError>),
     /// The files `P` would write and how each stands on disk, or why they could not be made.

@@ -11,9 +11,12 @@ impl App {
     pub fn service_rate(&self, i: usize) -> Option<Rate> {
         self.counted()?;
         let service = self.director.snapshot.as_ref()?.services.get(i)?;
-        self.director
-            .rates
-            .service_rate(&service.config.key, self.rate_source)
+        let (rates, key) = (&self.director.rates, &service.config.key);
+        if self.exact {
+            rates.service_rate(key, self.rate_source)
+        } else {
+            rates.service_shown(key, self.rate_source)
+        }
     }
 
     /// Rates of real server `j` of service `i`.
@@ -21,15 +24,27 @@ impl App {
         self.counted()?;
         let service = self.director.snapshot.as_ref()?.services.get(i)?;
         let dest = service.dests.get(j)?;
-        self.director
-            .rates
-            .dest_rate(&DestKey::of(service.config.key, dest), self.rate_source)
+        self.dest_rate_of(&DestKey::of(service.config.key, dest))
+    }
+
+    /// Rounded numbers show the rate held within its noise (`rates::hold`); exact ones (`x`)
+    /// the latest measurement.
+    fn dest_rate_of(&self, key: &DestKey) -> Option<Rate> {
+        if self.exact {
+            self.director.rates.dest_rate(key, self.rate_source)
+        } else {
+            self.director.rates.dest_shown(key, self.rate_source)
+        }
     }
 
     /// All services together; None when none has a rate yet.
     pub fn total_rate(&self) -> Option<Rate> {
         self.counted()?;
-        self.director.rates.total_rate(self.rate_source)
+        if self.exact {
+            self.director.rates.total_rate(self.rate_source)
+        } else {
+            self.director.rates.total_shown(self.rate_source)
+        }
     }
 
     /// The current rate of what the detail pane shows (see `selected_history`).
@@ -37,14 +52,17 @@ impl App {
         self.counted()?;
         let service = self.current_service()?;
         match (self.tables.focus, self.current_dest()) {
-            (super::app::Focus::Servers, Some(dest)) => self
-                .director
-                .rates
-                .dest_rate(&DestKey::of(service.config.key, dest), self.rate_source),
-            _ => self
+            (super::app::Focus::Servers, Some(dest)) => {
+                self.dest_rate_of(&DestKey::of(service.config.key, dest))
+            }
+            _ if self.exact => self
                 .director
                 .rates
                 .service_rate(&service.config.key, self.rate_source),
+            _ => self
+                .director
+                .rates
+                .service_shown(&service.config.key, self.rate_source),
         }
     }
 

@@ -63,6 +63,16 @@ pub struct Stack {
 }
 
 impl Stack {
+    /// Whether what is shown needs the whole host (routes, sysctls), not only the links and
+    /// addresses the services table marks unbound VIPs with: a host page, the doctor, persist,
+    /// or a form, wizard or confirmation (they plan against the host).
+    pub fn needs_whole_host(&self) -> bool {
+        matches!(
+            self.page,
+            Page::Host(_) | Page::Doctor(_) | Page::Persist(_)
+        ) || self.modal().is_some()
+    }
+
     /// The overlay on top, if any.
     pub fn top(&self) -> Option<&Overlay> {
         self.overlays.last()

@@ -66,6 +66,19 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             super::owners::recompute(app);
             vec![]
         }
+        Action::LinksRead(host) => {
+            let host = match app.director.host_state.take() {
+                Some(last) => crate::host::HostState {
+                    links: host.links,
+                    ..last
+                },
+                None => *host,
+            };
+            crate::console::panes::hostpanes::observe(app, host);
+            // kube-proxy's and kube-router's services are known by their VIPs' interfaces.
+            super::owners::recompute(app);
+            vec![]
+        }
         Action::KeepalivedRead { result, at } => {
             let effects = super::owners::read(app, *result, at);
             app.rebuild();

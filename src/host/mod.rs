@@ -98,6 +98,17 @@ pub async fn read_state() -> Result<HostState, HostError> {
     })
 }
 
+/// Links and their addresses only: what the services table needs (which VIPs are bound here)
+/// while no pane shows routes or sysctls. One rtnetlink dump instead of three and the ~100
+/// sysctl files.
+pub async fn read_links() -> Result<HostState, HostError> {
+    let handle = links::connect()?;
+    Ok(HostState {
+        links: links::read_links(&handle).await?,
+        ..HostState::default()
+    })
+}
+
 /// Applies one change to this host: addresses, links and routes over rtnetlink, sysctls through
 /// /proc/sys.
 /// On error nothing of the change is applied. The change is checked by the parsers' rules first,

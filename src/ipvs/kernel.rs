@@ -259,6 +259,22 @@ impl KernelBackend {
 }
 
 impl KernelBackend {
+    /// The IPVS version and connection table size: one request, what the console's start-up
+    /// asks to learn whether it may read IPVS at all (netlink refuses every IPVS command alike
+    /// without CAP_NET_ADMIN), without reading a large table before its first screen.
+    pub async fn info(&self) -> Result<crate::ipvs::model::Info> {
+        let mut h = self.handle.lock().await;
+        let info = read(
+            &mut h,
+            IpvsMessage::new(cmd::GET_INFO, vec![]),
+            false,
+            "the IPVS info",
+            None,
+        )
+        .await?;
+        decode::info_message(&one(info, "the IPVS info")?)
+    }
+
     /// Info, services with their real servers, timeouts and daemons, each in the kernel's order.
     pub async fn snapshot(&self) -> Result<Snapshot> {
         let mut h = self.handle.lock().await;
@@ -293,6 +309,7 @@ impl KernelBackend {
             services,
             timeouts,
             daemons,
+            unread: 0,
         })
     }
 

@@ -12,6 +12,7 @@ use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
 mod history;
+pub mod hold;
 mod series;
 #[cfg(test)]
 mod tests;
@@ -46,6 +47,11 @@ pub struct Rate {
     /// Own rates: the time the counter delta covers. Kernel rates: the span of its EWMA.
     /// For a sum of objects, the longest window among them.
     pub window: Duration,
+    /// The variance of `conns_per_s` and of `packets_per_s` as counts of independent arrivals:
+    /// k/T² for k counted over T (a kernel rate: as if counted over its 8 s); a sum adds them.
+    /// What `hold` judges a change by.
+    pub conns_var: f64,
+    pub packets_var: f64,
 }
 
 impl Rate {
@@ -60,6 +66,8 @@ impl Rate {
             inbytes_per_s: r(3),
             outbytes_per_s: r(4),
             window,
+            conns_var: r(0) / s,
+            packets_var: (r(1) + r(2)) / s,
         }
     }
 
@@ -72,6 +80,8 @@ impl Rate {
             inbytes_per_s: f(s.inbps),
             outbytes_per_s: f(s.outbps),
             window: KERNEL_WINDOW,
+            conns_var: f(s.cps) / KERNEL_WINDOW.as_secs_f64(),
+            packets_var: (f(s.inpps) + f(s.outpps)) / KERNEL_WINDOW.as_secs_f64(),
         }
     }
 
@@ -83,6 +93,8 @@ impl Rate {
             inbytes_per_s: self.inbytes_per_s + o.inbytes_per_s,
             outbytes_per_s: self.outbytes_per_s + o.outbytes_per_s,
             window: self.window.max(o.window),
+            conns_var: self.conns_var + o.conns_var,
+            packets_var: self.packets_var + o.packets_var,
         }
     }
 
@@ -144,6 +156,8 @@ pub struct RateTracker {
     /// Own, kernel.
     totals: [History; 2],
     totals_at: [Option<Instant>; 2],
+    /// The totals as shown, held within their noise.
+    totals_shown: [Option<Rate>; 2],
     stalled: bool,
     /// Counts polls, to find the objects a poll no longer has.
     generation: u64,
@@ -168,6 +182,7 @@ impl RateTracker {
             gauge_rise: None,
             totals: [History::new(capacity), History::new(capacity)],
             totals_at: [None; 2],
+            totals_shown: [None; 2],
             stalled: false,
             generation: 0,
         }
@@ -227,9 +242,10 @@ impl RateTracker {
             .into_iter()
             .enumerate()
         {
-            if let Some(r) = self
-                .total_rate(source)
-                .filter(|_| self.totals_at[i].is_none_or(|t| at - t >= ESTIMATOR_PERIOD))
+            let total = self.total_rate(source);
+            self.totals_shown[i] = hold::hold(self.totals_shown[i], total);
+            if let Some(r) =
+                total.filter(|_| self.totals_at[i].is_none_or(|t| at - t >= ESTIMATOR_PERIOD))
             {
                 self.totals[i].push(Sample::from(&r));
                 self.totals_at[i] = Some(at);
@@ -280,6 +296,21 @@ impl RateTracker {
         self.dests.get(key)?.rate(source)
     }
 
+    /// The rate a screen shows of a service: `service_rate` held while a new measurement is
+    /// within its own counting noise (`hold`).
+    pub fn service_shown(&self, key: &ServiceKey, source: RateSource) -> Option<Rate> {
+        self.services.get(key)?.shown(source)
+    }
+
+    pub fn dest_shown(&self, key: &DestKey, source: RateSource) -> Option<Rate> {
+        self.dests.get(key)?.shown(source)
+    }
+
+    /// The sum over services, held within its own noise (the sum of the shown rates may differ).
+    pub fn total_shown(&self, source: RateSource) -> Option<Rate> {
+        self.totals_shown[source as usize]
+    }
+
     /// The sum over services that have a rate; None when none has.
     pub fn total_rate(&self, source: RateSource) -> Option<Rate> {
         self.services
@@ -288,14 +319,15 @@ impl RateTracker {
             .reduce(Rate::plus)
     }
 
-    /// Own samples: one per observed change (and one per period while quiet); emptied by a reset.
+    /// Own samples: one per observed change (and one per period while quiet); emptied by a reset;
+    /// None for an object that has not moved since it appeared (its samples would all be 0).
     /// Kernel samples: one per estimator pass seen.
     pub fn service_history(&self, key: &ServiceKey, source: RateSource) -> Option<&History> {
-        Some(self.services.get(key)?.history(source))
+        self.services.get(key)?.history(source)
     }
 
     pub fn dest_history(&self, key: &DestKey, source: RateSource) -> Option<&History> {
-        Some(self.dests.get(key)?.history(source))
+        self.dests.get(key)?.history(source)
     }
 
     /// The header's totals, at most one sample per period.

@@ -49,6 +49,10 @@ impl<A: Backend> Backend for AuditedOps<'_, A> {
         self.inner.host()
     }
 
+    fn host_links(&self) -> Reply<'_, Result<HostState, HostError>> {
+        self.inner.host_links()
+    }
+
     fn apply<'a>(&'a self, op: &'a Operation) -> Reply<'a, Result<(), OperationError>> {
         Box::pin(async move {
             let result = self.inner.apply(op).await;

@@ -178,6 +178,9 @@ pub struct Delta {
     pub timeouts: Option<Timeouts>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub daemons: Option<Vec<SyncDaemon>>,
+    /// `Snapshot::unread` when it changed: a large table read in steps says how far it got.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unread: Option<usize>,
 }
 
 impl Delta {
@@ -202,6 +205,7 @@ impl Delta {
             info: (old.info != new.info).then_some(new.info),
             timeouts: (old.timeouts != new.timeouts).then_some(new.timeouts),
             daemons: (old.daemons != new.daemons).then(|| new.daemons.clone()),
+            unread: (old.unread != new.unread).then_some(new.unread),
         })
     }
 
@@ -223,6 +227,9 @@ impl Delta {
         }
         if let Some(d) = self.daemons {
             new.daemons = d;
+        }
+        if let Some(unread) = self.unread {
+            new.unread = unread;
         }
         Some(new)
     }

@@ -123,6 +123,22 @@ fn a_delta_carries_only_what_changed() {
 }
 
 #[test]
+fn a_delta_says_how_much_of_a_large_table_is_still_unread() {
+    let mut old = table();
+    old.unread = 2;
+    let mut new = old.clone();
+    new.unread = 1;
+    let delta = decode::<Delta>(
+        &encode(&Delta::between(7, &old, &new).unwrap()).unwrap(),
+        1 << 20,
+    );
+    assert_eq!(delta.unwrap().apply(&old).map(|s| s.unread), Some(1));
+    new.unread = 0;
+    let whole = decode::<Snapshot>(&encode(&new).unwrap(), 1 << 20).unwrap();
+    assert_eq!(whole.unread, 0);
+}
+
+#[test]
 fn long_and_broken_lines_are_told_apart() {
     let long = vec![b' '; MAX_REQUEST + 1];
     assert_eq!(

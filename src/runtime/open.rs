@@ -155,7 +155,7 @@ pub(super) fn distinct_names(app: &mut App) {
 async fn kernel_or_read_only(interval: Duration, policy: Policy) -> (Source, Poller, Executor) {
     let attempt = KernelBackend::connect().await;
     let denied = match &attempt {
-        Ok(backend) => matches!(backend.snapshot().await, Err(Error::Permission)),
+        Ok(backend) => matches!(backend.info().await, Err(Error::Permission)),
         Err(e) => *e == Error::Permission,
     };
     if denied && let Ok(proc) = ProcBackend::open().await {

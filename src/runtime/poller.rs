@@ -7,9 +7,10 @@ use crate::backend::Backend;
 use crate::host::HostState;
 use crate::ipvs::Result;
 use crate::ipvs::model::{ServiceKey, Snapshot};
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::JoinHandle;
 
 /// One poll: the snapshot or why it failed, and when.
@@ -20,6 +21,8 @@ pub struct Polled {
     /// The host around IPVS, read every `HOST_EVERY` polls and after each host change (`None`
     /// between, or when it could not be read: the last one read stays shown).
     pub host: Option<HostState>,
+    /// The host read is whole; false: links and addresses only (see `Poller::set_whole_host`).
+    pub whole_host: bool,
 }
 
 /// After a failed poll a director with `Poller::retrying` is tried again after 1 s, then
@@ -35,14 +38,35 @@ pub fn retry_after(failures: u32) -> Duration {
 /// and reading it costs more than the table.
 pub const HOST_EVERY: u32 = 3;
 
+/// The latest poll, handed over without a copy (a large table's snapshot is megabytes): a newer
+/// poll replaces one not taken yet, so a slow screen sees only the newest.
+pub struct Latest {
+    slot: Rc<RefCell<Option<Polled>>>,
+    ready: Rc<Notify>,
+}
+
+impl Latest {
+    /// The next poll, once there is one. Cancel-safe: a poll is taken only when returned.
+    pub async fn next(&self) -> Polled {
+        loop {
+            if let Some(polled) = self.slot.borrow_mut().take() {
+                return polled;
+            }
+            self.ready.notified().await;
+        }
+    }
+}
+
 pub struct Poller {
     /// The latest poll.
-    pub results: watch::Receiver<Option<Polled>>,
+    pub results: Latest,
     interval: watch::Sender<Duration>,
     /// The service whose real servers are on screen: the director reads them every poll.
     focus: watch::Sender<Option<ServiceKey>>,
     /// Poll at once; `true`: read the host too.
     now: mpsc::UnboundedSender<bool>,
+    /// Something on screen shows routes or sysctls: read the whole host, not only the links.
+    whole_host: watch::Sender<bool>,
     task: JoinHandle<()>,
 }
 
@@ -80,10 +104,16 @@ impl Poller {
     }
 
     fn start(director: Rc<dyn Backend>, interval: Duration, backoff: bool) -> Poller {
-        let (tx, results) = watch::channel(None);
+        let slot: Rc<RefCell<Option<Polled>>> = Rc::default();
+        let ready = Rc::new(Notify::new());
+        let results = Latest {
+            slot: slot.clone(),
+            ready: ready.clone(),
+        };
         let (interval_tx, mut interval_rx) = watch::channel(interval);
         let (focus_tx, focus_rx) = watch::channel(None);
         let (now_tx, mut now_rx) = mpsc::unbounded_channel::<bool>();
+        let (whole_tx, whole_rx) = watch::channel(true);
         let task = tokio::task::spawn_local(async move {
             let mut polls: u32 = 0;
             let mut failures: u32 = 0;
@@ -93,8 +123,15 @@ impl Poller {
                 let started = Instant::now();
                 let result = director.poll(focus).await;
                 let took = started.elapsed();
+                // The first read is whole: the start-up screen may need it.
+                let whole = *whole_rx.borrow() || polls == 0;
                 let host = if polls.is_multiple_of(HOST_EVERY) || read_host {
-                    let host = director.host().await;
+                    // Routes and sysctls are most of the host's cost: only while shown.
+                    let host = if whole {
+                        director.host().await
+                    } else {
+                        director.host_links().await
+                    };
                     if let Err(e) = &host {
                         let sources = crate::logging::sources(e);
                         tracing::warn!(error = %e, ?sources, "host read failed");
@@ -112,9 +149,17 @@ impl Poller {
                 polls = polls.wrapping_add(1);
                 read_host = false;
                 let at = Instant::now();
-                if tx.send(Some(Polled { result, at, host })).is_err() {
+                // The loop is gone: nobody takes polls any more.
+                if Rc::strong_count(&slot) == 1 {
                     return;
                 }
+                *slot.borrow_mut() = Some(Polled {
+                    result,
+                    at,
+                    host,
+                    whole_host: whole,
+                });
+                ready.notify_one();
                 let mut wait = *interval_rx.borrow_and_update();
                 if backoff && failures > 0 {
                     wait = retry_after(failures);
@@ -140,6 +185,7 @@ impl Poller {
             interval: interval_tx,
             focus: focus_tx,
             now: now_tx,
+            whole_host: whole_tx,
             task,
         }
     }
@@ -152,6 +198,18 @@ impl Poller {
     pub fn set_focus(&self, focus: Option<ServiceKey>) {
         self.focus
             .send_if_modified(|f| std::mem::replace(f, focus) != focus);
+    }
+
+    /// Says whether something on screen shows routes or sysctls; when it starts to, the whole
+    /// host is read at once.
+    pub fn set_whole_host(&self, whole: bool) {
+        if self
+            .whole_host
+            .send_if_modified(|w| std::mem::replace(w, whole) != whole)
+            && whole
+        {
+            self.poll_now(true);
+        }
     }
 
     /// Polls at once (after a change), reading the host too if `host`.

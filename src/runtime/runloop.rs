@@ -103,10 +103,13 @@ where
             dirty = false;
         }
         // The servers pane shows the selected service's real servers: read them every poll
-        // (the directors not shown have none on screen).
+        // (the directors not shown have none on screen); routes and sysctls only while shown.
         let focus = app.current_service().map(|s| s.config.key);
+        let whole_host = app.stack.needs_whole_host();
         for (id, poller) in pollers.iter().enumerate() {
-            poller.set_focus(if id == app.director.id { focus } else { None });
+            let shown = id == app.director.id;
+            poller.set_focus(if shown { focus } else { None });
+            poller.set_whole_host(shown && whole_host);
         }
         let mut effects = tokio::select! {
             exit = &mut signals => return Ok(exit),
@@ -132,17 +135,9 @@ where
                 }
                 effects
             }
-            (id, changed) = any_poll(&mut pollers) => {
-                if changed.is_err() {
-                    return Err(io::Error::other("the poller stopped unexpectedly"));
-                }
-                // The one copy of the poll made here: the channel keeps its own.
-                let polled = pollers[id].results.borrow_and_update().clone();
+            (id, polled) = any_poll(&pollers) => {
                 dirty = true;
-                match polled {
-                    Some(polled) => shown(app, id, polled),
-                    None => vec![],
-                }
+                shown(app, id, polled)
             }
             Some(job) = job_control.next() => {
                 suspend(job)?;
@@ -218,13 +213,11 @@ where
 }
 
 /// The next poll of any director: its id.
-async fn any_poll(
-    pollers: &mut [Poller],
-) -> (usize, Result<(), tokio::sync::watch::error::RecvError>) {
+async fn any_poll(pollers: &[Poller]) -> (usize, Polled) {
     let polls = pollers
-        .iter_mut()
+        .iter()
         .enumerate()
-        .map(|(id, p)| Box::pin(async move { (id, p.results.changed().await) }));
+        .map(|(id, p)| Box::pin(async move { (id, p.results.next().await) }));
     futures::future::select_all(polls).await.0
 }
 
@@ -239,7 +232,16 @@ async fn any_report(executors: &mut [Executor]) -> (usize, Option<Action>) {
 
 /// A poll of director `id`, shown: the table (or why it could not be read) and the host if it
 /// was read.
-fn shown(app: &mut App, id: usize, Polled { result, at, host }: Polled) -> Vec<Effect> {
+fn shown(
+    app: &mut App,
+    id: usize,
+    Polled {
+        result,
+        at,
+        host,
+        whole_host,
+    }: Polled,
+) -> Vec<Effect> {
     let on = |action| Action::On(id, Box::new(action));
     let mut effects = match result {
         Ok(snapshot) => update(
@@ -251,8 +253,12 @@ fn shown(app: &mut App, id: usize, Polled { result, at, host }: Polled) -> Vec<E
         ),
         Err(error) => update(app, on(Action::PollFailed { error, at })),
     };
-    if let Some(host) = host {
-        effects.extend(update(app, on(Action::HostRead(Box::new(host)))));
+    match host {
+        Some(host) if whole_host => {
+            effects.extend(update(app, on(Action::HostRead(Box::new(host)))))
+        }
+        Some(links) => effects.extend(update(app, on(Action::LinksRead(Box::new(links))))),
+        None => {}
     }
     effects
 }

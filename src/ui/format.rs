@@ -1,21 +1,33 @@
-//! Numbers as the console shows them: compact (K/M/G, humansize for bytes) or exact (`x`).
+//! Numbers as the console shows them: three significant digits with K/M/G and kB/MB, or exact (`x`).
 
-use humansize::{DECIMAL, FormatSizeOptions, format_size};
 use std::time::Duration;
 
-/// `12.3kB`: one decimal and no space, to fit narrow columns.
-fn bytes_format() -> FormatSizeOptions {
-    FormatSizeOptions::from(DECIMAL)
-        .decimal_places(1)
-        .space_after_value(false)
+/// The widest `number(v, false)` below 999.5T (e.g. `9990`, `999K`).
+pub const NUMBER_WIDTH: usize = 4;
+/// The widest `bytes(v, false)` below 1,000 PB (e.g. `12.3kB`, `1.23MB`).
+pub const BYTES_WIDTH: usize = 6;
+
+/// `value` rounded to three significant digits (0 stays 0).
+fn three_digits(value: f64) -> f64 {
+    if value <= 0.0 || !value.is_finite() {
+        return value.max(0.0);
+    }
+    let scale = 10f64.powi(value.log10().floor() as i32 - 2);
+    (value / scale).round() * scale
 }
 
-/// The widest `number(v, false)` below 999.5T (e.g. `9999`, `999K`).
-pub const NUMBER_WIDTH: usize = 4;
-/// The widest `bytes(v, false)` below 1,000 PB (e.g. `999.9kB`).
-pub const BYTES_WIDTH: usize = 7;
+/// A rate of things: exact, or at most three significant digits (`1230`, `12K`, `4.2G`). A
+/// fourth digit of a measured rate is noise that would repaint the cell at every poll.
+pub fn rate(value: f64, exact: bool) -> String {
+    if exact {
+        number(value, true)
+    } else {
+        number(three_digits(value.max(0.0)), false)
+    }
+}
 
-/// A count or a rate of things: exact, or 3 significant figures with K/M/G/T above 9,999.
+/// A count of things: exact, or every digit up to 9,999 and 3 significant figures with K/M/G/T
+/// above.
 pub fn number(value: f64, exact: bool) -> String {
     let value = value.max(0.0);
     if exact || value < 10_000.0 {
@@ -40,13 +52,25 @@ pub fn number(value: f64, exact: bool) -> String {
     }
 }
 
-/// Bytes per second (or bytes): humansize's decimal units, or every digit.
+/// Bytes per second (or bytes): decimal units at three significant digits (`512B`, `12.3kB`,
+/// `1.23MB`), or every digit.
 pub fn bytes(value: f64, exact: bool) -> String {
-    let rounded = value.max(0.0).round() as u64;
+    let value = value.max(0.0);
     if exact {
-        rounded.to_string()
-    } else {
-        format_size(rounded, bytes_format())
+        return (value.round() as u64).to_string();
+    }
+    let mut v = three_digits(value.round());
+    let mut unit = 0;
+    while v >= 999.5 && unit < 5 {
+        v = three_digits(v / 1000.0);
+        unit += 1;
+    }
+    let suffix = ["B", "kB", "MB", "GB", "TB", "PB"][unit];
+    match v {
+        _ if unit == 0 => format!("{v:.0}{suffix}"),
+        v if v < 9.995 => format!("{v:.2}{suffix}"),
+        v if v < 99.95 => format!("{v:.1}{suffix}"),
+        v => format!("{v:.0}{suffix}"),
     }
 }
 
@@ -108,6 +132,11 @@ mod tests {
                     number(x, false)
                 );
                 assert!(
+                    rate(x, false).len() <= NUMBER_WIDTH || x >= 999.5e12,
+                    "rate({x}) = {:?}",
+                    rate(x, false)
+                );
+                assert!(
                     bytes(x, false).len() <= BYTES_WIDTH,
                     "bytes({x}) = {:?}",
                     bytes(x, false)
@@ -116,7 +145,7 @@ mod tests {
             v *= 10.0;
         }
         assert_eq!(number(9999.0, false).len(), NUMBER_WIDTH);
-        assert_eq!(bytes(999_949.0, false).len(), BYTES_WIDTH);
+        assert_eq!(bytes(12_345.0, false).len(), BYTES_WIDTH);
     }
 
     #[test]
@@ -132,9 +161,18 @@ mod tests {
             assert_eq!(number(v, false), compact, "{v}");
             assert_eq!(number(v, true), exact, "{v}");
         }
-        assert_eq!(bytes(1_234_567.0, false), "1.2MB");
+        assert_eq!(rate(1234.0, false), "1230");
+        assert_eq!(rate(1234.0, true), "1234");
+        assert_eq!(rate(9999.0, false), "10K");
+        assert_eq!(rate(987.6, false), "988");
+        assert_eq!(rate(2.54, false), "2.5");
+        assert_eq!(bytes(1_234_567.0, false), "1.23MB");
         assert_eq!(bytes(1_234_567.0, true), "1234567");
         assert_eq!(bytes(512.0, false), "512B");
+        assert_eq!(bytes(999.6, false), "1.00kB");
+        assert_eq!(bytes(12_345.0, false), "12.3kB");
+        assert_eq!(bytes(123_456.0, false), "123kB");
+        assert_eq!(bytes(999_600.0, false), "1.00MB");
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub fn rated(rate: Option<Rate>, show: impl Fn(&Rate) -> String) -> Line<'static
 
 /// The cell of one of the five rate columns both tables share; None for any other column.
 pub fn rate_cell(column: Column, rate: Option<Rate>, exact: bool) -> Option<Line<'static>> {
-    let (n, b) = (|v| format::number(v, exact), |v| format::bytes(v, exact));
+    let (n, b) = (|v| format::rate(v, exact), |v| format::bytes(v, exact));
     Some(match column {
         Column::Conns => rated(rate, |r| n(r.conns_per_s)),
         Column::InPkts => rated(rate, |r| n(r.inpkts_per_s)),

@@ -2,6 +2,7 @@
 use crate::lab;
 
 /// Runs tests/lab/console_bench.sh: bytes/s written to a tmux pane for 20 services under real traffic
+/// (at random, then in turn)
 /// and CPU with 1,000 services, each against `watch -n1 ipvsadm` in the same run. The figures are printed
 /// (tests/console_bench.sh shows them); asserted: the console shows all 20 services and then 1,000, both
 /// measurements are there, and the console used less than one whole core.
@@ -27,10 +28,11 @@ fn console_bytes_and_cpu_against_watch_ipvsadm() {
             .unwrap_or_else(|e| panic!("{line:?}: {e}"))
     };
     let cpu = figure("console_bench: cpu console");
-    let bytes = figure("console_bench: bytes console");
-    let watch_bytes = figure("console_bench: bytes watch -n1 ipvsadm -Ln --rate");
+    let bytes = figure("console_bench: bytes random console");
+    let watch_bytes = figure("console_bench: bytes random watch -n1 ipvsadm -Ln --rate");
+    let turn = figure("console_bench: bytes turn console");
     assert!(
-        bytes > 0.0 && watch_bytes > 0.0,
+        bytes > 0.0 && watch_bytes > 0.0 && turn > 0.0,
         "no bytes measured: console {bytes}, watch {watch_bytes}"
     );
     assert!(

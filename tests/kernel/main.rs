@@ -21,6 +21,7 @@ mod poll;
 mod remote_bench;
 mod restore;
 mod sandbox;
+mod scale;
 mod setup;
 mod smoke;
 mod ssh;

@@ -2,8 +2,8 @@
 # Lab test + benchmark (guest side): a large table, 1,000 services x 10 real servers, generated here
 # and loaded with ipvsadm -R. Checks that ipvs-tui prints exactly what ipvsadm prints at that scale
 # (list with and without counters, save) and that ipvs-tui restore of the same 11,000 lines loads
-# the same table. Then times `ipvs-tui list --stats --exact` against `ipvsadm -Ln --stats --exact`
-# (median of BENCH_RUNS runs each, interleaved) and prints both medians and the ratio; the times
+# the same table. Then times `ipvs-tui list --stats --exact` and `save` against ipvsadm's
+# (median of BENCH_RUNS runs each, interleaved) and prints the medians and ratios; the times
 # are reported, not asserted. BENCH_PROFILE (debug/release) says how ipvs-tui was built.
 set -euo pipefail
 
@@ -100,22 +100,37 @@ compare "ipvs-tui restore, then ipvsadm -Sn" "$W/ref.S" "$W/got"
 median() { sort -n | awk '{ v[NR] = $1 } END { printf "%.1f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 : >"$W/t.tui"
 : >"$W/t.ipvsadm"
+: >"$W/s.tui"
+: >"$W/s.ipvsadm"
+ms() { echo "$(($1 / 1000)).$(($1 % 1000 / 100))"; }
 for ((r = 0; r < RUNS; r++)); do
 	t0=$(now_us)
 	"$TUI" list --stats --exact >/dev/null
 	t1=$(now_us)
 	ipvsadm -Ln --stats --exact >/dev/null
 	t2=$(now_us)
-	echo "$(((t1 - t0) / 1000)).$(((t1 - t0) % 1000 / 100))" >>"$W/t.tui"
-	echo "$(((t2 - t1) / 1000)).$(((t2 - t1) % 1000 / 100))" >>"$W/t.ipvsadm"
+	"$TUI" save >/dev/null
+	t3=$(now_us)
+	ipvsadm -Sn >/dev/null
+	t4=$(now_us)
+	ms $((t1 - t0)) >>"$W/t.tui"
+	ms $((t2 - t1)) >>"$W/t.ipvsadm"
+	ms $((t3 - t2)) >>"$W/s.tui"
+	ms $((t4 - t3)) >>"$W/s.ipvsadm"
 done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
 mt=$(median <"$W/t.tui")
 ma=$(median <"$W/t.ipvsadm")
 echo "bench: runs (ms) ipvs-tui: $(tr '\n' ' ' <"$W/t.tui")"
 echo "bench: runs (ms) ipvsadm:  $(tr '\n' ' ' <"$W/t.ipvsadm")"
 echo "bench: $NSVC services x $NDEST real servers, median of $RUNS: ipvs-tui list --stats --exact ${mt} ms" \
-	"(${BENCH_PROFILE:-unknown} build), ipvsadm -Ln --stats --exact ${ma} ms, ratio ipvs-tui/ipvsadm" \
-	"$(awk -v a="$mt" -v b="$ma" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')"
+	"(${BENCH_PROFILE:-unknown} build), ipvsadm -Ln --stats --exact ${ma} ms, ratio ipvs-tui/ipvsadm $(ratio "$mt" "$ma")"
+st=$(median <"$W/s.tui")
+sa=$(median <"$W/s.ipvsadm")
+echo "bench: runs (ms) ipvs-tui save: $(tr '\n' ' ' <"$W/s.tui")"
+echo "bench: runs (ms) ipvsadm -Sn:   $(tr '\n' ' ' <"$W/s.ipvsadm")"
+echo "bench: $NSVC services x $NDEST real servers, median of $RUNS: ipvs-tui save ${st} ms" \
+	"(${BENCH_PROFILE:-unknown} build), ipvsadm -Sn ${sa} ms, ratio ipvs-tui/ipvsadm $(ratio "$st" "$sa")"
 
 if [ "$nfail" -ne 0 ]; then
 	echo "bench: $nfail checks FAILED"

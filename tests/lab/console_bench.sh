@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Lab benchmark (guest side): the console at 1 s refresh against `watch -n1 ipvsadm`: bytes/s to a tmux pane (20 services) and CPU (1,000 services).
+# Traffic goes to services at random (seeded), then in turn (a second figure).
 # Prints "console_bench: ..." figures; fails only when the console does not show its table or a measurement is missing.
 set -euo pipefail
 
@@ -51,16 +52,26 @@ for p in $(seq 8001 $((8000 + N))); do
 	d ipvsadm -a -t "$VIP:$p" -r "$RS2:80" -m
 done
 
-# Traffic through all 20 services in turn at a fixed pace, from one process (a curl per request
-# would pace itself by the machine's load): 10 requests/s, so each service gets one every 2 s
-# and every rate keeps changing. Runs until $W/stop appears; writes the count to $W/loop.count.
+# Traffic from one process (a curl per request would pace itself by the machine's load) at a fixed
+# pace of 10 requests/s over the 20 services, so 0.5/s per service on average. Where each request
+# goes is read from $W/mode before each one: "random" picks a service at random (seeded, so runs
+# compare), as independent clients do; "turn" takes them strictly in turn, one every 2 s each, in
+# step with the kernel's 2 s estimator, so every rate stays constant. Runs until $W/stop appears;
+# writes the count to $W/loop.count.
+echo random >"$W/mode"
 lab_ns client python3 - "$VIP" 8001 "$N" "$W" <<'PY' &
-import socket, sys, time, os
+import random, socket, sys, time, os
 vip, first, n, w = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+rng = random.Random(14)
 sent, t0 = 0, time.monotonic()
 while not os.path.exists(f"{w}/stop"):
     try:
-        with socket.create_connection((vip, first + sent % n), timeout=2) as s:
+        mode = open(f"{w}/mode").read().strip()
+    except OSError:
+        mode = "random"
+    port = first + (rng.randrange(n) if mode == "random" else sent % n)
+    try:
+        with socket.create_connection((vip, port), timeout=2) as s:
             s.sendall(b"GET / HTTP/1.0\r\n\r\n")
             while s.recv(4096):
                 pass
@@ -94,49 +105,61 @@ for r, ns in top[:6]:
     print(f"console_bench:   row {r:2} in {len(ns):2} s, {sum(ns):3} cells: {scr[-1][r][:90].rstrip()}")
 PY
 }
-# --- 1. Bytes written to the terminal per second: console vs watch -n1 ipvsadm -Ln --rate, same size, same period.
-tmux new-session -d -s c -x $COLS -y $ROWS "ip netns exec director $TUI; sleep 300"
-tmux new-session -d -s w -x $COLS -y $ROWS "ip netns exec director watch -n1 ipvsadm -Ln --rate; sleep 300"
-wait_screen c "Services $N\b" "the console did not draw its $N services within 60 s"
-to_1s c
-sleep 2 # let the refresh message be replaced by the steady state
-tmux capture-pane -p -t c >"$W/screen"
-missing=0
-for p in $(seq 8001 $((8000 + N))); do
-	grep -q "TCP $VIP:$p " "$W/screen" || { echo "console_bench: not on the screen: TCP $VIP:$p"; missing=$((missing + 1)); }
-done
-[ $missing = 0 ] || { cat "$W/screen"; lab_fail "the console at ${COLS}x$ROWS shows $((N - missing)) of $N services"; }
-echo "console_bench: console screen shows all $N services (${COLS}x$ROWS)"
-profile c
-wait_screen w "TCP +$VIP:8001" "watch ipvsadm did not draw within 60 s"
-profile w
-: >"$W/c.bytes"
-: >"$W/w.bytes"
-t0=$(now)
-tmux pipe-pane -o -t c "cat >>$W/c.bytes"
-tmux pipe-pane -o -t w "cat >>$W/w.bytes"
-sleep "$SECS"
-tmux pipe-pane -t c
-tmux pipe-pane -t w
-t1=$(now)
-sleep 0.5
-tmux capture-pane -p -t c >"$W/screen.end"
-tmux capture-pane -p -t w >"$W/watch.end"
-wn=$(grep -c "^TCP " "$W/watch.end" || true)
-grep -q "Services $N\b" "$W/screen.end" || { cat "$W/screen.end"; lab_fail "the console no longer shows Services $N after the run"; }
-cb=$(stat -c %s "$W/c.bytes")
-wb=$(stat -c %s "$W/w.bytes")
-[ "$cb" -gt 0 ] && [ "$wb" -gt 0 ] || lab_fail "no bytes piped (console $cb, watch $wb)"
-awk -v c="$cb" -v w="$wb" -v t0="$t0" -v t1="$t1" -v n=$N -v wn="$wn" -v g="${COLS}x$ROWS" 'BEGIN {
-	s = t1 - t0
-	printf "console_bench: bytes/s to the terminal, %d services, %s, 1 s refresh, %.1f s, real traffic:\n", n, g, s
-	printf "console_bench: bytes console %.0f B/s (%d B)\n", c / s, c
-	printf "console_bench: bytes watch -n1 ipvsadm -Ln --rate %.0f B/s (%d B)\n", w / s, w
-	printf "console_bench: bytes ratio console/watch %.2fx (goal <= 0.3x)\n", c / w
-	printf "console_bench: (watch shows what fits in %s: %d of the %d services, 3 lines each; the console all %d, 1 line each)\n", g, wn, n, n
-}'
-tmux kill-session -t c
-tmux kill-session -t w
+# --- 1. Bytes written to the terminal per second: console vs watch -n1 ipvsadm -Ln --rate, same size, same
+# period, fresh sessions for each traffic mode (random arrivals, then in turn), after a warm-up.
+WARM=${BENCH_WARM:-20}
+bytes_run() { # MODE
+	local mode=$1
+	echo "$mode" >"$W/mode"
+	tmux new-session -d -s c -x $COLS -y $ROWS "ip netns exec director $TUI; sleep 300"
+	tmux new-session -d -s w -x $COLS -y $ROWS "ip netns exec director watch -n1 ipvsadm -Ln --rate; sleep 300"
+	wait_screen c "Services $N\b" "the console did not draw its $N services within 60 s"
+	to_1s c
+	sleep 2 # let the refresh message be replaced by the steady state
+	tmux capture-pane -p -t c >"$W/screen"
+	missing=0
+	for p in $(seq 8001 $((8000 + N))); do
+		grep -q "TCP $VIP:$p " "$W/screen" || { echo "console_bench: not on the screen: TCP $VIP:$p"; missing=$((missing + 1)); }
+	done
+	[ $missing = 0 ] || { cat "$W/screen"; lab_fail "the console at ${COLS}x$ROWS shows $((N - missing)) of $N services"; }
+	echo "console_bench: console screen shows all $N services (${COLS}x$ROWS), traffic $mode"
+	wait_screen w "TCP +$VIP:8001" "watch ipvsadm did not draw within 60 s"
+	if [ "$mode" = random ]; then
+		profile c
+		profile w
+	fi
+	sleep "$WARM"
+	: >"$W/c.bytes"
+	: >"$W/w.bytes"
+	t0=$(now)
+	tmux pipe-pane -o -t c "cat >>$W/c.bytes"
+	tmux pipe-pane -o -t w "cat >>$W/w.bytes"
+	sleep "$SECS"
+	tmux pipe-pane -t c
+	tmux pipe-pane -t w
+	t1=$(now)
+	sleep 0.5
+	tmux capture-pane -p -t c >"$W/screen.end"
+	tmux capture-pane -p -t w >"$W/watch.end"
+	wn=$(grep -c "^TCP " "$W/watch.end" || true)
+	grep -q "Services $N\b" "$W/screen.end" || { cat "$W/screen.end"; lab_fail "the console no longer shows Services $N after the run"; }
+	cb=$(stat -c %s "$W/c.bytes")
+	wb=$(stat -c %s "$W/w.bytes")
+	[ "$cb" -gt 0 ] && [ "$wb" -gt 0 ] || lab_fail "no bytes piped (console $cb, watch $wb)"
+	awk -v c="$cb" -v w="$wb" -v t0="$t0" -v t1="$t1" -v n=$N -v wn="$wn" -v g="${COLS}x$ROWS" -v m="$mode" 'BEGIN {
+		s = t1 - t0
+		goal = (m == "random") ? " (goal <= 0.3x)" : ""
+		printf "console_bench: bytes/s to the terminal, %d services, %s, 1 s refresh, %.1f s, traffic %s:\n", n, g, s, m
+		printf "console_bench: bytes %s console %.0f B/s (%d B)\n", m, c / s, c
+		printf "console_bench: bytes %s watch -n1 ipvsadm -Ln --rate %.0f B/s (%d B)\n", m, w / s, w
+		printf "console_bench: bytes %s ratio console/watch %.2fx%s\n", m, c / w, goal
+		printf "console_bench: (watch shows what fits in %s: %d of the %d services, 3 lines each; the console all %d, 1 line each)\n", g, wn, n, n
+	}'
+	tmux kill-session -t c
+	tmux kill-session -t w
+}
+bytes_run random
+bytes_run turn
 
 # --- 2. CPU at 1 s refresh with 1,000 services x 2 real servers: console vs watch -n1 ipvsadm -Ln, same period.
 d ipvsadm -C
@@ -176,6 +199,14 @@ awk -v hz="$HZ" -v c="$((c1 - c0))" -v w="$((w1 - w0))" -v wc="$((wc1 - wc0))" -
 	printf "console_bench: cpu watch -n1 ipvsadm -Ln %.2f%% of one core with its ipvsadm children (%d ticks; watch alone %d)\n", 100 * wc / hz / s, wc, w
 	printf "console_bench: cpu ratio console/watch+ipvsadm %.2fx (goal: console <= 2%%)\n", (wc > 0 ? c / wc : 0)
 }'
+# Syscalls per poll: strace -c over 10 s at 1 s refresh (about 10 polls), by call.
+strace -c -f -p "$tui" -o "$W/strace" &
+st=$!
+sleep 10
+kill -INT $st
+wait $st || true
+awk '/total/ { printf "console_bench: syscalls in 10 s at 1 s refresh with %d services (about 10 polls): %d, %d per poll\n", m, $4, $4 / 10 }' m=$M "$W/strace"
+sed -n '3,16p' "$W/strace" | sed 's/^/console_bench:   /'
 touch "$W/stop"
 wait $loop
 echo "console_bench: traffic loop made $(cat "$W/loop.count") requests"

@@ -154,20 +154,11 @@ fn the_poller_reads_the_host_now_and_then_and_after_a_host_change() {
         let sim = SimBackend::demo(3);
         let state = host::demo::state(&sim.snapshot().await.unwrap());
         let director: Rc<dyn Backend> = Rc::new(Sim::new(sim, MemoryHost::new(state)));
-        let mut poller = Poller::spawn(director.clone(), Duration::from_millis(150));
+        let poller = Poller::spawn(director.clone(), Duration::from_millis(150));
         let mut executor = Executor::new(director, Policy::default());
         let mut seen = Vec::new();
         for _ in 0..(2 * HOST_EVERY + 1) {
-            poller.results.changed().await.unwrap();
-            seen.push(
-                poller
-                    .results
-                    .borrow_and_update()
-                    .as_ref()
-                    .unwrap()
-                    .host
-                    .is_some(),
-            );
+            seen.push(poller.results.next().await.host.is_some());
         }
         let every: Vec<bool> = (0..2 * HOST_EVERY + 1)
             .map(|n| n % HOST_EVERY == 0)
@@ -199,12 +190,10 @@ fn the_poller_reads_the_host_now_and_then_and_after_a_host_change() {
         // The poll right after the change reads the host (a poll before it may still be unseen).
         let mut after = None;
         for _ in 0..2 {
-            poller.results.changed().await.unwrap();
             after = poller
                 .results
-                .borrow_and_update()
-                .clone()
-                .unwrap()
+                .next()
+                .await
                 .host
                 .filter(|h| h.sysctls["net.ipv4.ip_forward"] == "0");
             if after.is_some() {

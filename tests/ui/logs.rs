@@ -59,8 +59,8 @@ fn logged() -> Vec<serde_json::Value> {
     tokio::task::LocalSet::new().block_on(&rt, async {
         let sim = SimBackend::demo(3);
         let director: Rc<dyn Backend> = Rc::new(Sim::new(sim, MemoryHost::default()));
-        let mut poller = Poller::spawn(director.clone(), Duration::from_secs(60));
-        poller.results.changed().await.unwrap();
+        let poller = Poller::spawn(director.clone(), Duration::from_secs(60));
+        poller.results.next().await;
         let policy = Policy {
             read_only: false,
             audit: None,

@@ -68,3 +68,40 @@ fn ten_thousand_services_scroll_filter_and_sort_quickly() {
         ipvs_tui::console::view::Column::Scheduler
     );
 }
+
+#[test]
+fn a_table_read_in_steps_says_how_far_until_it_is_whole() {
+    let sim = SimBackend::scale(100, 2, 11);
+    let t0 = Instant::now();
+    let mut app = App::new(Source::Simulated, "big-lb", Keymap::builtin(), t0);
+    let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    let theme = Theme::builtin();
+    for (k, unread) in [40, 0].into_iter().enumerate() {
+        let mut snapshot = futures::executor::block_on(sim.snapshot()).unwrap();
+        snapshot.unread = unread;
+        update(
+            &mut app,
+            Action::Snapshot {
+                snapshot: Box::new(snapshot),
+                at: t0 + Duration::from_secs(2 * k as u64),
+            },
+        );
+        terminal
+            .draw(|f| {
+                ui::draw(f, &app, &theme);
+            })
+            .unwrap();
+        let text: String = terminal
+            .backend()
+            .buffer()
+            .content
+            .iter()
+            .map(|c| c.symbol())
+            .collect();
+        assert_eq!(
+            text.contains("loading: real servers of 60 of 100 services read"),
+            unread > 0,
+            "{text}"
+        );
+    }
+}

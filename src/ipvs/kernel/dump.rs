@@ -111,6 +111,7 @@ pub fn snapshot_with(
         services,
         timeouts,
         daemons,
+        unread: 0,
     })
 }
 

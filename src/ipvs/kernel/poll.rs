@@ -11,25 +11,36 @@
 //! Weights, forwarding methods, the set of real servers and the active and inactive connection
 //! counts are printed in /proc/net/ip_vs, read every poll. What the file lacks (thresholds, the
 //! persistent-connection count, tunnel settings) can change without traffic: every service is
-//! dumped again at least every `plan::REFRESH`, a few each poll. The one miss the counters cannot
+//! dumped again at least every `plan::REFRESH` (a large table: at `plan::REFRESH_PER_POLL` a
+//! poll), a few each poll. The one miss the counters cannot
 //! see, zeroing a service already at zero whose real servers are not (a server re-added from the
 //! kernel's trash keeps its counters), also waits for that bound.
 //!
 //! Any doubt means a dump: a service not seen before, or absent from /proc, or a fwmark whose
 //! two families /proc cannot tell apart. If /proc/net/ip_vs cannot be read or has a line the
 //! parser skips, every service is dumped, as in a full snapshot.
+//!
+//! A large table is read in steps: the services not seen before get their real servers dumped
+//! for at most `FILL_BUDGET` of each poll (the focused one always), so that the first screen
+//! comes after one service dump; the others show /proc's lines meanwhile and are counted in
+//! `Snapshot::unread`, which the screen states until it is 0.
 
 use super::dump::{self, Failed};
 use crate::ipvs::model::{ServiceKey, Snapshot};
 use crate::ipvs::netlink::socket::DumpSocket;
 use std::io::Read;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 mod plan;
 #[cfg(test)]
 mod tests;
 
 pub use plan::REFRESH;
+
+/// Per poll, the time spent dumping the real servers of services not read before, past which
+/// the rest wait for the next poll (with /proc's lines). 10,000 services take ~25 s of dumps in
+/// user-mode Linux and well over a second on hardware: the first screen does not wait for them.
+pub const FILL_BUDGET: Duration = Duration::from_millis(300);
 use plan::{Cache, ProcRows};
 
 /// The blocking socket and what past polls learned, kept between polls.
@@ -82,26 +93,44 @@ impl Reader {
         let rows = read_rows(&mut self.text);
         let Reader { sock, cache, .. } = self;
         let mut redumped = Vec::new();
-        let result = dump::snapshot_with(sock, |sock, services| {
+        let mut unread = 0;
+        let mut result = dump::snapshot_with(sock, |sock, services| {
+            let filling = Instant::now();
             redumped = match &rows {
                 Some(rows) => cache.plan(services, rows, focus, now),
                 None => vec![true; services.len()],
             };
-            for (service, dump) in services.iter_mut().zip(&redumped) {
+            for (service, dump) in services.iter_mut().zip(redumped.iter_mut()) {
                 let key = service.config.key;
                 service.dests = match cache.dests(&key) {
-                    Some(dests) if !dump => dests.to_vec(),
-                    _ => dump::dests(sock, &key)?,
+                    Some(dests) if !*dump => dests.to_vec(),
+                    _ => match rows.as_ref().and_then(|r| r.of(&key)) {
+                        // Not read before, out of time and not on screen: /proc's lines for now.
+                        Some(lines)
+                            if !cache.knows(&key)
+                                && focus != Some(&key)
+                                && filling.elapsed() > FILL_BUDGET =>
+                        {
+                            *dump = false;
+                            unread += 1;
+                            lines.to_vec()
+                        }
+                        _ => dump::dests(sock, &key)?,
+                    },
                 };
             }
             Ok(())
         });
+        if let Ok(s) = &mut result {
+            s.unread = unread;
+        }
         let dest_dumps = redumped.iter().filter(|d| **d).count();
         tracing::debug!(
             proc_read = rows.is_some(),
             service_dumps = 1,
             dest_dumps,
-            dests_cached = redumped.len() - dest_dumps,
+            dests_cached = redumped.len() - dest_dumps - unread,
+            unread,
             ok = result.is_ok(),
             "kernel poll"
         );

@@ -95,6 +95,15 @@ pub struct Snapshot {
     pub services: Vec<Service>,
     pub timeouts: Timeouts,
     pub daemons: Vec<SyncDaemon>,
+    /// Services whose real servers were not read yet (the console's first polls of a large
+    /// table): their `dests` are /proc/net/ip_vs's lines (weights, forwarding method, connection
+    /// counts), without counters, thresholds or tunnel settings. 0 in a full snapshot.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unread: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Snapshot {

@@ -96,6 +96,23 @@ impl Series {
         }
     }
 
+    /// A series for an object idle since `since` (last seen at `last_at` with `now`), whose quiet
+    /// rate so far was `rate`: what `start` and the observations since would have made, but for
+    /// the history, whose quiet samples are all zero anyway.
+    pub(super) fn resume(
+        since: Instant,
+        last_at: Instant,
+        now: Counters,
+        rate: Option<Rate>,
+        capacity: usize,
+    ) -> Series {
+        Series {
+            last_at,
+            rate,
+            ..Series::start(since, now, capacity)
+        }
+    }
+
     fn record(&mut self, at: Instant, rate: Rate) {
         self.rate = Some(rate);
         self.history.push(Sample::from(&rate));

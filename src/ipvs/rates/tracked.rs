@@ -1,16 +1,30 @@
 //! One tracked service or real server: its own-rate series, the kernel's rates and their history,
 //! and its connection gauges.
 
+use super::hold::hold;
 use super::series::{Series, counters, kernel_rates};
 use super::{ESTIMATOR_PERIOD, History, Rate, RateSource, SLACK, STALL_AFTER, Sample};
 use crate::ipvs::model::Stats;
 use std::collections::hash_map::Entry;
+use std::time::Duration;
 use std::time::Instant;
 
 /// One service or real server, both sources.
 #[derive(Debug, Clone)]
 pub(super) struct Tracked {
-    own: Series,
+    /// Own rates, made at the first counter change. Until then the object is idle and its rate
+    /// is the quiet zero since `seen`: most of a large table never moves, and a series is half
+    /// of what a tracked object weighs.
+    own: Option<Box<Series>>,
+    /// When tracking began, and the last observation.
+    seen: Instant,
+    last_at: Instant,
+    /// What a screen shows of own rates, held within their noise (`hold`); while idle, the
+    /// quiet zero itself.
+    own_shown: Option<Box<Rate>>,
+    /// The kernel's rates as shown, when held at a value they no longer have (else they are
+    /// shown as they are): nothing to store for the idle majority.
+    kernel_held: Option<Box<Rate>>,
     stats: Stats,
     /// Since when the kernel's rates have had their current values.
     kernel_since: Instant,
@@ -33,7 +47,11 @@ impl Tracked {
         let mut kernel_history = History::new(capacity);
         kernel_history.push(Sample::from(&Rate::kernel(stats)));
         Tracked {
-            own: Series::start(at, counters(stats), capacity),
+            own: None,
+            seen: at,
+            last_at: at,
+            own_shown: None,
+            kernel_held: None,
             stats: *stats,
             kernel_since: at,
             kernel_sample_at: at,
@@ -80,7 +98,24 @@ impl Tracked {
         let kernel_per_period = Some(k.conns_per_s + k.packets_per_s())
             .filter(|v| *v > 0.0)
             .map(|v| v * ESTIMATOR_PERIOD.as_secs_f64());
-        let changed = self.own.observe(at, counters(stats), kernel_per_period);
+        let now = counters(stats);
+        let changed = match &mut self.own {
+            Some(series) => series.observe(at, now, kernel_per_period),
+            None if now != counters(&self.stats) => {
+                let mut series = Box::new(Series::resume(
+                    self.seen,
+                    self.last_at,
+                    counters(&self.stats),
+                    self.idle_rate(),
+                    self.kernel_history.capacity(),
+                ));
+                let changed = series.observe(at, now, kernel_per_period);
+                self.own = Some(series);
+                changed
+            }
+            None => false,
+        };
+        self.last_at = at;
         if kernel_rates(stats) != kernel_rates(&self.stats) {
             self.kernel_since = at;
         }
@@ -90,6 +125,17 @@ impl Tracked {
             self.kernel_history.push(Sample::from(&k));
             self.kernel_sample_at = at;
         }
+        if self.own.is_some() {
+            let shown = hold(
+                self.own_shown.as_deref().copied(),
+                self.rate(RateSource::Own),
+            );
+            self.own_shown = shown.map(Box::new);
+        }
+        let before = self.shown(RateSource::Kernel);
+        self.kernel_held = hold(before, Some(k))
+            .filter(|held| *held != k)
+            .map(Box::new);
         let rose = gauges.0 > self.gauges.0 || gauges.1 > self.gauges.1;
         self.stats = *stats;
         self.gauges = gauges;
@@ -97,16 +143,40 @@ impl Tracked {
     }
 
     pub(super) fn rate(&self, source: RateSource) -> Option<Rate> {
-        match source {
-            RateSource::Own => self.own.rate,
-            RateSource::Kernel => Some(Rate::kernel(&self.stats)),
+        match (source, &self.own) {
+            (RateSource::Own, Some(series)) => series.rate,
+            (RateSource::Own, None) => self.idle_rate(),
+            (RateSource::Kernel, _) => Some(Rate::kernel(&self.stats)),
         }
     }
 
-    pub(super) fn history(&self, source: RateSource) -> &History {
-        match source {
-            RateSource::Own => &self.own.history,
-            RateSource::Kernel => &self.kernel_history,
+    /// An idle object's own rate: zero once it has been still for a period and the slack (as
+    /// `Series` reads quiet counters), none before.
+    fn idle_rate(&self) -> Option<Rate> {
+        let still = self.last_at - self.seen;
+        (still >= ESTIMATOR_PERIOD + SLACK).then(|| Rate::over(&[0; 5], still.max(Duration::ZERO)))
+    }
+
+    /// The rate to show: the measured one held within its noise.
+    pub(super) fn shown(&self, source: RateSource) -> Option<Rate> {
+        match (source, &self.own) {
+            (RateSource::Own, Some(_)) => self.own_shown.as_deref().copied(),
+            (RateSource::Own, None) => self.idle_rate(),
+            (RateSource::Kernel, _) => Some(
+                self.kernel_held
+                    .as_deref()
+                    .copied()
+                    .unwrap_or(Rate::kernel(&self.stats)),
+            ),
+        }
+    }
+
+    /// None: own rates of an object still idle (no samples but zeros).
+    pub(super) fn history(&self, source: RateSource) -> Option<&History> {
+        match (source, &self.own) {
+            (RateSource::Own, Some(series)) => Some(&series.history),
+            (RateSource::Own, None) => None,
+            (RateSource::Kernel, _) => Some(&self.kernel_history),
         }
     }
 

@@ -42,11 +42,19 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let spark_width = area.width.saturating_sub(LABEL + VALUE).max(1);
     let group = history.map_or(1, |h| group_size(h, spark_width));
     // The time the current rate covers: counters move only on the kernel's 2 s estimator ticks.
+    // Rounded rates are held while within their counting noise (`rates::hold`): say so.
+    let held = if app.exact {
+        ""
+    } else {
+        ", held within ±√count"
+    };
     let source = match (app.rate_source, app.selected_rate()) {
         // Whole seconds: tenths would rewrite the title on nearly every poll for no decision.
-        (RateSource::Own, Some(r)) => format!("own rates over {:.0}s", r.window.as_secs_f64()),
+        (RateSource::Own, Some(r)) => {
+            format!("own rates over {:.0}s{held}", r.window.as_secs_f64())
+        }
         (RateSource::Own, None) => "own rates: none yet".to_string(),
-        (RateSource::Kernel, _) => "kernel rates, 8s average".to_string(),
+        (RateSource::Kernel, _) => format!("kernel rates, 8s average{held}"),
     };
     // Samples come one per estimator period (2 s) at most.
     let period = crate::ipvs::rates::ESTIMATOR_PERIOD.as_secs() as usize;
@@ -111,10 +119,13 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Sparkline::default().data(&data).style(theme.spark),
             spark_area,
         );
-        let latest = history.and_then(|h| h.latest()).map(|s| f64::from(pick(s)));
+        // The rate the tables show (held within its noise), not the newest sample.
+        let latest = app
+            .selected_rate()
+            .map(|r| f64::from(pick(&Sample::from(&r))));
         let value = match latest {
             Some(v) if bytes => format::bytes(v, app.exact),
-            Some(v) => format::number(v, app.exact),
+            Some(v) => format::rate(v, app.exact),
             None => "-".into(),
         };
         f.render_widget(

@@ -138,19 +138,27 @@ fn rows(app: &App, d: &Director, marked: bool, theme: &Theme) -> [Line<'static>;
                     a + i
                 })
                 .sum();
+            // As the header shows them: held within their noise, unless exact (`x`).
             let rate = (d.source != Source::ReadOnly)
-                .then(|| d.rates.total_rate(app.rate_source))
+                .then(|| {
+                    if app.exact {
+                        d.rates.total_rate(app.rate_source)
+                    } else {
+                        d.rates.total_shown(app.rate_source)
+                    }
+                })
                 .flatten();
             let n = |v: f64| format::number(v, app.exact);
+            let r = |v: f64| format::rate(v, app.exact);
             let b = |v: f64| format::bytes(v, app.exact);
             let rates = match rate {
-                Some(r) => format!(
+                Some(rate) => format!(
                     "{} conn/s · in {} pkt/s {}/s · out {} pkt/s {}/s",
-                    n(r.conns_per_s),
-                    n(r.inpkts_per_s),
-                    b(r.inbytes_per_s),
-                    n(r.outpkts_per_s),
-                    b(r.outbytes_per_s)
+                    r(rate.conns_per_s),
+                    r(rate.inpkts_per_s),
+                    b(rate.inbytes_per_s),
+                    r(rate.outpkts_per_s),
+                    b(rate.outbytes_per_s)
                 ),
                 None => "no rates yet".into(),
             };

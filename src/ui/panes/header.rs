@@ -141,9 +141,10 @@ fn totals(app: &App) -> Option<(Vec<Part>, Vec<Part>)> {
     };
     let n = |v: f64| slot(format::number(v, app.exact), format::NUMBER_WIDTH);
     let rate = |pick: fn(&crate::ipvs::rates::Rate) -> f64| {
-        total
-            .as_ref()
-            .map_or_else(|| slot("-".into(), format::NUMBER_WIDTH), |r| n(pick(r)))
+        total.as_ref().map_or_else(
+            || slot("-".into(), format::NUMBER_WIDTH),
+            |r| slot(format::rate(pick(r), app.exact), format::NUMBER_WIDTH),
+        )
     };
     let bytes = |pick: fn(&crate::ipvs::rates::Rate) -> f64| match &total {
         Some(r) if app.exact => format!("{} B", format::bytes(pick(r), true)),

@@ -92,6 +92,16 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
             theme.badge,
         ));
     }
+    // A large table is read in steps (`ipvs::kernel::poll`): say how far, until it is whole.
+    if let Some(s) = app.director.snapshot.as_ref().filter(|s| s.unread > 0) {
+        details.push(Span::styled(
+            format!(
+                "loading: real servers of {} of {total} services read",
+                total.saturating_sub(s.unread)
+            ),
+            theme.badge,
+        ));
+    }
     table::pane_title(f, area, name, details, focused, theme);
     let body = Rect {
         y: area.y + 2,

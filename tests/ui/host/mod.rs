@@ -24,6 +24,30 @@ fn services_whose_vip_is_not_bound_are_marked() {
 }
 
 #[test]
+fn a_links_only_read_moves_the_marks_and_keeps_the_sysctls_last_read() {
+    let mut app = screen_app(|_| {});
+    let sysctls = app.director.host_state.as_ref().unwrap().sysctls.clone();
+    assert!(!sysctls.is_empty());
+    assert!(!app.stack.needs_whole_host(), "the tables show links only");
+    let mut links = app.director.host_state.clone().unwrap();
+    let vip = unbind_first_vip(&mut links);
+    links.sysctls.clear();
+    links.routes.clear();
+    update(&mut app, Action::LinksRead(Box::new(links)));
+    let host = app.director.host_state.as_ref().unwrap();
+    assert_eq!(host.sysctls, sysctls, "sysctls stay as last read");
+    assert!(!host.routes.is_empty(), "routes stay as last read");
+    let text = screen(&mut app, 80, 24);
+    assert!(
+        text.lines()
+            .any(|l| l.contains('✗') && l.contains(&format!("{vip}:"))),
+        "{text}"
+    );
+    crate::keys::press_with(&mut app, KeyCode::Char('s'), KeyModifiers::NONE);
+    assert!(app.stack.needs_whole_host(), "the sysctls page reads them");
+}
+
+#[test]
 fn interfaces_80x24() {
     let mut app = screen_app(|h| {
         unbind_first_vip(h);

@@ -13,6 +13,12 @@ use std::time::{Duration, Instant};
 /// waits on persistent connections that can only fall), at a thirtieth of the dumps per poll.
 pub const REFRESH: Duration = Duration::from_secs(30);
 
+/// At most this many refreshes per poll: in a table of 10,000 services the bound would take
+/// 333 dumps at every 1 s poll (most of the console's CPU), for values no pane shows but the
+/// focused service's. Past 1,500 services (at 1 s) the bound stretches to one pass over the
+/// table at this pace.
+pub const REFRESH_PER_POLL: usize = 50;
+
 /// A real server as /proc/net/ip_vs prints it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Row {
@@ -55,9 +61,10 @@ impl ProcKey {
     }
 }
 
-/// The real servers of each service in /proc/net/ip_vs.
+/// The real servers of each service in /proc/net/ip_vs, as the file gives them (no counters,
+/// thresholds or tunnel settings).
 #[derive(Debug, Default)]
-pub struct ProcRows(HashMap<ProcKey, Vec<Row>>);
+pub struct ProcRows(HashMap<ProcKey, Vec<Dest>>);
 
 impl ProcRows {
     /// None when a line does not parse: then nothing in the file is trusted.
@@ -65,12 +72,9 @@ impl ProcRows {
         let listing = parse_ip_vs(text, None).ok().filter(|l| l.skipped == 0)?;
         let mut rows = HashMap::new();
         let mut twice = Vec::new();
-        for s in &listing.snapshot.services {
+        for s in listing.snapshot.services {
             let key = ProcKey::of(&s.config.key);
-            if rows
-                .insert(key, s.dests.iter().map(Row::of).collect())
-                .is_some()
-            {
+            if rows.insert(key, s.dests).is_some() {
                 twice.push(key);
             }
         }
@@ -81,7 +85,8 @@ impl ProcRows {
         Some(ProcRows(rows))
     }
 
-    fn of(&self, key: &ServiceKey) -> Option<&[Row]> {
+    /// The lines of `key`; None when the file has none for it or cannot say whose they are.
+    pub fn of(&self, key: &ServiceKey) -> Option<&[Dest]> {
         self.0.get(&ProcKey::of(key)).map(Vec::as_slice)
     }
 }
@@ -113,6 +118,11 @@ impl Cache {
         *self = Cache::default();
     }
 
+    /// Whether the real servers of `key` were ever dumped (since the last `clear`).
+    pub fn knows(&self, key: &ServiceKey) -> bool {
+        self.entries.contains_key(key)
+    }
+
     /// The real servers of the last dump of `key`.
     pub fn dests(&self, key: &ServiceKey) -> Option<&[Dest]> {
         self.entries.get(key).map(|e| e.dests.as_slice())
@@ -120,7 +130,8 @@ impl Cache {
 
     /// For each of `services` (this poll's service dump, in order): whether to dump its real
     /// servers. Those that must be, then the oldest others: as many as spread a refresh of all of
-    /// them over `REFRESH`, and at least those that have waited that long.
+    /// them over `REFRESH`, and at least those that have waited that long, at most
+    /// `REFRESH_PER_POLL`.
     pub fn plan(
         &self,
         services: &[Service],
@@ -149,7 +160,7 @@ impl Cache {
             .iter()
             .filter(|(at, _)| now.saturating_duration_since(*at) >= REFRESH)
             .count();
-        for (_, i) in rest.into_iter().take(quota.max(due)) {
+        for (_, i) in rest.into_iter().take(quota.max(due).min(REFRESH_PER_POLL)) {
             dump[i] = true;
         }
         dump
@@ -161,7 +172,7 @@ impl Cache {
         };
         let rows_moved = || {
             proc.of(&s.config.key)
-                .is_none_or(|rows| !rows.iter().copied().eq(last.dests.iter().map(Row::of)))
+                .is_none_or(|rows| !rows.iter().map(Row::of).eq(last.dests.iter().map(Row::of)))
         };
         focus == Some(&s.config.key)
             || s.stats != last.stats
@@ -170,13 +181,15 @@ impl Cache {
             || rows_moved()
     }
 
-    /// Takes in a poll's snapshot: the services marked in `redumped` were dumped at `now`.
+    /// Takes in a poll's snapshot: the services marked in `redumped` were dumped at `now`; those
+    /// neither dumped now nor before were not read (their lines are /proc's) and stay unknown.
     pub fn record(&mut self, snapshot: &Snapshot, redumped: &[bool], now: Instant) {
         let mut entries = HashMap::with_capacity(snapshot.services.len());
         for (s, dumped) in snapshot.services.iter().zip(redumped) {
             let key = s.config.key;
             let entry = match self.entries.remove(&key) {
                 Some(old) if !dumped => old,
+                None if !dumped => continue,
                 _ => Entry {
                     stats: s.stats,
                     dests: s.dests.clone(),

@@ -1,6 +1,6 @@
 //! Which services a poll dumps again, on crafted service dumps and /proc/net/ip_vs texts.
 
-use super::plan::{Cache, ProcRows, REFRESH};
+use super::plan::{Cache, ProcRows, REFRESH, REFRESH_PER_POLL};
 use crate::ipvs::model::{
     Dest, DestConfig, Family, Forward, Protocol, Service, ServiceConfig, ServiceKey, Snapshot,
     Stats,
@@ -238,11 +238,12 @@ fn idle_services_are_refreshed_a_few_each_poll_all_within_the_bound() {
         refreshed.iter().all(|r| *r == 1),
         "each service once in {REFRESH:?}: {refreshed:?}"
     );
-    // After a long pause (a stopped process), everything older than the bound at once.
+    // After a long pause (a stopped process), everything older than the bound, as many at once
+    // as a poll takes.
     let late = t0 + poll * polls + REFRESH * 2;
     assert_eq!(
         dumped(&cache.plan(&services, &proc, None, late)).len(),
-        n as usize
+        REFRESH_PER_POLL
     );
     // Polls in quick succession (a change, then at once another poll): no quota, but those that
     // have waited the whole bound still go.
@@ -250,7 +251,7 @@ fn idle_services_are_refreshed_a_few_each_poll_all_within_the_bound() {
     cache.record(&snapshot(&services), &vec![false; n as usize], t0 + REFRESH);
     assert_eq!(
         dumped(&cache.plan(&services, &proc, None, t0 + REFRESH)).len(),
-        n as usize
+        REFRESH_PER_POLL
     );
     cache.record(
         &snapshot(&services),
@@ -281,4 +282,25 @@ fn record_keeps_what_was_not_dumped_and_forgets_deleted_services() {
     assert_eq!(cache.dests(&key(2)), None);
     cache.clear();
     assert_eq!(cache.dests(&key(0)), None);
+}
+
+#[test]
+fn services_left_unread_stay_unknown_and_proc_gives_their_lines() {
+    let t0 = Instant::now();
+    let now = table(4);
+    let mut cache = Cache::default();
+    // Services 1 and 3 were out of the poll's time: neither dumped now nor known before.
+    cache.record(&snapshot(&now), &[true, false, true, false], t0);
+    assert!(cache.knows(&key(0)) && !cache.knows(&key(1)) && !cache.knows(&key(3)));
+    assert_eq!(
+        dumped(&cache.plan(&now, &rows(&now), None, t0)),
+        [1, 3],
+        "the next poll goes on with them"
+    );
+    let lines = rows(&now);
+    let line = &lines.of(&key(3)).unwrap()[1];
+    assert_eq!(
+        (line.config.addr, line.config.weight, line.config.forward),
+        (now[3].dests[1].config.addr, 1, Forward::Masq)
+    );
 }

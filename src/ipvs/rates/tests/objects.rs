@@ -28,8 +28,7 @@ fn a_recreated_service_or_readded_server_starts_fresh() {
     assert_eq!(tr.service_rate(&svc_key(80), RateSource::Own), None);
     assert!(
         tr.service_history(&svc_key(80), RateSource::Own)
-            .unwrap()
-            .is_empty()
+            .is_none_or(|h| h.is_empty())
     );
 }
 
@@ -82,7 +81,9 @@ fn kernel_source_passes_the_estimator_through() {
             outpkts_per_s: 200.0,
             inbytes_per_s: 40_000.0,
             outbytes_per_s: 30_000.0,
-            window: KERNEL_WINDOW
+            window: KERNEL_WINDOW,
+            conns_var: 7.0 / 8.0,
+            packets_var: 500.0 / 8.0,
         }
     );
     assert_eq!(tr.service_rate(&key, RateSource::Own), None);
@@ -196,4 +197,37 @@ fn stale_or_repeated_timestamps_are_ignored() {
     tr.observe(at(t0, 5.0), &snap(vec![]));
     tr.observe(at(t0, 1.0), &snap(vec![]));
     assert!(tr.service_rate(&svc_key(80), RateSource::Kernel).is_some());
+}
+
+#[test]
+fn shown_rates_hold_within_their_noise_and_follow_a_real_change() {
+    // Polled each second; per 2 s period 20, 20, 22, 22, then 40 connections: 11/s is within
+    // sqrt(10/2 + 11/2) of 10/s, 20/s is not.
+    let (t0, mut tr) = (Instant::now(), RateTracker::default());
+    let per_period = [0, 20, 20, 22, 22, 40];
+    let own = |r: Option<Rate>| r.map(|r| r.conns_per_s);
+    let mut shown = Vec::new();
+    for n in 0..12 {
+        let conns: u64 = per_period[..=(n / 2)].iter().sum();
+        let s = stats([conns, conns * 10, 0, conns * 1000, 0], [0; 5]);
+        tr.observe(at(t0, n as f64), &snap(vec![service(80, s, vec![])]));
+        if n % 2 == 1 {
+            shown.push((
+                own(tr.service_rate(&svc_key(80), RateSource::Own)),
+                own(tr.service_shown(&svc_key(80), RateSource::Own)),
+            ));
+        }
+    }
+    assert_eq!(shown[2], (Some(10.0), Some(10.0)));
+    assert_eq!(
+        shown[3],
+        (Some(11.0), Some(10.0)),
+        "held: 1/s against a noise of 3.2/s"
+    );
+    assert_eq!(shown[4], (Some(11.0), Some(10.0)));
+    assert_eq!(shown[5], (Some(20.0), Some(20.0)), "a real change shows");
+    assert_eq!(
+        tr.total_shown(RateSource::Own).map(|r| r.conns_per_s),
+        Some(20.0)
+    );
 }
