@@ -9,7 +9,7 @@ use super::change::READ_ONLY;
 use super::drain;
 use super::operate;
 use super::stack::{Overlay, Page};
-use super::view::{self, Column};
+use super::view;
 use crate::console::keys::navigate;
 use crate::console::keys::palette::{self, Run};
 use crate::console::panes::conns;
@@ -211,10 +211,10 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
                 app.rebuild();
             }
         }
-        Command::SortNext => sort_step(app, 1),
-        Command::SortPrev => sort_step(app, -1),
+        Command::SortNext => view::sort_step(app, 1),
+        Command::SortPrev => view::sort_step(app, -1),
         Command::SortInvert => {
-            let spec = sort_spec(app);
+            let spec = view::sort_spec(app);
             spec.descending = !spec.descending;
             app.rebuild();
         }
@@ -257,7 +257,7 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
         Command::PaletteRun => match palette::take(app) {
             Some(Run::Command(c)) => return command(app, c),
             Some(Run::Sort(column)) => {
-                *sort_spec(app) = view::SortSpec {
+                *view::sort_spec(app) = view::SortSpec {
                     column,
                     descending: column.descending_first(),
                 };
@@ -383,26 +383,4 @@ fn interval_step(app: &mut App, up: bool) -> Vec<Effect> {
     app.interval = INTERVALS[i];
     app.flash(format!("refresh every {} s", app.interval.as_secs()));
     vec![Effect::SetInterval(app.interval)]
-}
-
-fn sort_spec(app: &mut App) -> &mut view::SortSpec {
-    match app.tables.focus {
-        Focus::Services => &mut app.tables.service_sort,
-        Focus::Servers => &mut app.tables.server_sort,
-    }
-}
-
-fn sort_step(app: &mut App, delta: isize) {
-    let columns: Vec<Column> = match app.tables.focus {
-        Focus::Services => view::service_columns(app),
-        Focus::Servers => view::server_columns(app),
-    };
-    let spec = sort_spec(app);
-    let i = columns.iter().position(|c| *c == spec.column).unwrap_or(0) as isize;
-    let next = columns[(i + delta).rem_euclid(columns.len() as isize) as usize];
-    *spec = view::SortSpec {
-        column: next,
-        descending: next.descending_first(),
-    };
-    app.rebuild();
 }

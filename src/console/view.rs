@@ -2,7 +2,7 @@
 //! column, and the selected service's real servers sorted. Rebuilt only when the snapshot, the
 //! filter or the sort changes, never per frame.
 
-use super::app::App;
+use super::app::{App, Focus};
 pub use crate::ipvs::label::{dest_label, service_conns, service_label};
 use crate::ipvs::listing::{sort_dests, sort_services};
 use crate::ipvs::model::{Dest, Service, Snapshot};
@@ -341,4 +341,28 @@ pub fn rebuild_dests(app: &mut App) {
     app.tables.selected_dest = view.get(sel).map(|&j| dests[j].config.key());
     app.tables.servers_nav.selected = sel;
     app.tables.dest_view = view;
+}
+
+/// The sort of the table with the focus.
+pub(super) fn sort_spec(app: &mut App) -> &mut SortSpec {
+    match app.tables.focus {
+        Focus::Services => &mut app.tables.service_sort,
+        Focus::Servers => &mut app.tables.server_sort,
+    }
+}
+
+/// Sorts the focused table by the next (or previous) of its columns.
+pub(super) fn sort_step(app: &mut App, delta: isize) {
+    let columns: Vec<Column> = match app.tables.focus {
+        Focus::Services => service_columns(app),
+        Focus::Servers => server_columns(app),
+    };
+    let spec = sort_spec(app);
+    let i = columns.iter().position(|c| *c == spec.column).unwrap_or(0) as isize;
+    let next = columns[(i + delta).rem_euclid(columns.len() as isize) as usize];
+    *spec = SortSpec {
+        column: next,
+        descending: next.descending_first(),
+    };
+    app.rebuild();
 }

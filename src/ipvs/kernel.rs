@@ -2,7 +2,6 @@
 
 use super::error::{Error, Result};
 use super::model::{Service, ServiceKey, Snapshot, SyncDaemon, SyncState};
-use super::netlink::socket::DumpSocket;
 use super::netlink::{IpvsAttr, IpvsMessage, cmd, decode, encode, errno};
 use super::op::IpvsOp;
 use futures::StreamExt;
@@ -337,66 +336,6 @@ impl KernelBackend {
                 Failure::Errno(n) => errno::op_error(op, n),
                 Failure::Other(e) => e,
             })
-    }
-}
-
-impl KernelBackend {
-    /// The snapshot for a console that polls: equal to `snapshot`, but the real servers of a
-    /// service whose traffic and /proc/net/ip_vs lines did not move are taken over from the last
-    /// polls (see `poll`). `focus`: the service whose real servers are on screen.
-    pub async fn poll(&self, focus: Option<ServiceKey>) -> Result<Snapshot> {
-        let h = self.handle.lock().await;
-        if let Some(result) = self.blocking_snapshot(&h, Some(focus)).await {
-            return result;
-        }
-        drop(h);
-        self.snapshot().await
-    }
-
-    /// The snapshot on the blocking socket: full, or a poll with its focus. None: the family is
-    /// gone or the socket cannot be opened; the async path then reads it (and resolves the family
-    /// again).
-    async fn blocking_snapshot(
-        &self,
-        h: &GenetlinkHandle,
-        poll: Option<Option<ServiceKey>>,
-    ) -> Option<Result<Snapshot>> {
-        let taken = self.dumps.lock().ok()?.take();
-        let mut reader = match taken {
-            Some(r) => r,
-            None => Reader::new(
-                DumpSocket::open(h.resolve_family::<IpvsMessage>().await.ok()?.id).ok()?,
-            ),
-        };
-        let read = move || {
-            let result = match &poll {
-                Some(focus) => reader.poll(focus.as_ref()),
-                None => reader.snapshot(),
-            };
-            (reader, result)
-        };
-        // A small table is read in place (a one-shot command starts no thread for it); a large
-        // one on the blocking pool, so the console keeps answering keys while it is read.
-        let (reader, result) = if self.last_services.get() < READ_IN_PLACE_BELOW {
-            read()
-        } else {
-            tokio::task::spawn_blocking(read).await.ok()?
-        };
-        if let Ok(snapshot) = &result {
-            self.last_services.set(snapshot.services.len());
-        }
-        match result {
-            Ok(snapshot) => {
-                *self.dumps.lock().ok()? = Some(reader);
-                Some(Ok(snapshot))
-            }
-            // Opened again, for the new family id, next time.
-            Err(dump::Failed::FamilyGone) => None,
-            Err(dump::Failed::Error(e)) => {
-                *self.dumps.lock().ok()? = Some(reader);
-                Some(Err(e))
-            }
-        }
     }
 }
 
