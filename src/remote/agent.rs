@@ -65,7 +65,7 @@ impl Agent {
             host: crate::sys::host_name(),
             ipvs: ipvs.map(|s| s.info.version_string()),
             read_only: self.read_only,
-            capabilities: Request::NAMES.iter().map(|s| s.to_string()).collect(),
+            capabilities: Request::capabilities(),
         }
     }
 

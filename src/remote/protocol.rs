@@ -110,6 +110,16 @@ impl Request {
         "keepalived",
     ];
 
+    /// What an agent of this version lists as its capabilities: its requests, and what it
+    /// understands in them that an agent of the same protocol may not.
+    pub fn capabilities() -> Vec<String> {
+        Request::NAMES
+            .iter()
+            .chain([CONNS_WITHIN].iter())
+            .map(|s| s.to_string())
+            .collect()
+    }
+
     /// A change of the director (refused by a read-only agent).
     pub fn changes(&self) -> bool {
         matches!(self, Request::Apply { .. } | Request::ApplyBatch { .. })
@@ -124,7 +134,15 @@ pub struct ConnsQuery {
     pub max_rows: usize,
     pub max_templates: usize,
     pub max_clients: usize,
+    /// A scope on top of the filter: a connection's route must also match one of these filters'
+    /// route terms (the console's pane on a fwmark service). Only sent to an agent that lists
+    /// [`CONNS_WITHIN`]: an older one would ignore it and count too much.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub within: Vec<Vec<String>>,
 }
+
+/// The capability of an agent that honours [`ConnsQuery::within`].
+pub const CONNS_WITHIN: &str = "conns_within";
 
 /// The reply to one request, or why there is none.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

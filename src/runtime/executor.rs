@@ -101,7 +101,8 @@ impl Executor {
             Effect::ReadConns(req) => {
                 self.cancel_conns_for(&req.cancel);
                 let (read, reports, id) = (self.conns.read(&req), self.reports.clone(), req.id);
-                tokio::spawn(async move {
+                // A remote director's read holds its link (not `Send`): on the loop's thread.
+                tokio::task::spawn_local(async move {
                     let started = Instant::now();
                     let result = read.await;
                     log_conns(id, &result, started.elapsed());

@@ -5,10 +5,12 @@
 
 use crate::backend::{Backend, Reply};
 use crate::host::{HostError, HostState};
+use crate::ipvs::conns::ConnTable;
 use crate::ipvs::model::{ServiceKey, Snapshot};
 use crate::ipvs::{Error, Result};
 use crate::operation::{Operation, OperationError};
 use crate::owners::keepalived::reader::{KeepalivedState, ReadError};
+use crate::remote::protocol::{CONNS_WITHIN, ConnsQuery};
 use crate::remote::{DirectorSpec, Remote, connect};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -54,6 +56,22 @@ impl Redial {
             Ok(read) => read,
             Err(e) => Err(ReadError::Unreachable(e.to_string())),
         }
+    }
+
+    /// The connection table, counted on the director: a scope only to an agent that knows it
+    /// (an older one would count every service).
+    pub async fn conns(&self, query: ConnsQuery) -> std::result::Result<ConnTable, String> {
+        let remote = self.link().await.map_err(|e| e.to_string())?;
+        let hello = remote.hello();
+        if !query.within.is_empty() && !hello.capabilities.iter().any(|c| c == CONNS_WITHIN) {
+            return Err(format!(
+                "its agent ({}) cannot count one service's connections: `a` counts every \
+                 service; install ipvs-tui {} there for this",
+                hello.program,
+                env!("CARGO_PKG_VERSION")
+            ));
+        }
+        remote.conns(query).await
     }
 
     /// After a failure that says the link is gone, the next call opens a new one (rather than

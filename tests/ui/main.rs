@@ -11,6 +11,7 @@ mod svg;
 
 mod audit;
 mod conns;
+mod conns_remote;
 mod doctor;
 mod event_loop;
 mod fleet;
