@@ -2,6 +2,7 @@
 //! boot; `ipvs-tui restore --boot [--dir /etc]` is what the unit runs then.
 
 use super::commands::{EXIT_FAILED, EXIT_USAGE, Failure};
+use super::on::On;
 use super::setup::{apply_reporting, check_steps, read_system};
 use crate::backend::{Backend, Kernel};
 use crate::ipvs::{Error, rules};
@@ -19,7 +20,7 @@ fn io(context: String, e: std::io::Error) -> Failure {
 
 pub async fn run(dir: &Path, dry_run: bool, force: bool, log: &AuditLog) -> Result<(), Failure> {
     // A real server may have no IPVS: then it persists its VIPs and sysctls only.
-    let (_, crate::operation::State { table: ipvs, host }) = read_system(false).await?;
+    let (_, crate::operation::State { table: ipvs, host }) = read_system(&On::Here, false).await?;
     let exe = std::env::current_exe()
         .map_err(|e| io("cannot tell where ipvs-tui is installed".into(), e))?;
     let files = persist::render(dir, &exe, &ipvs, &host);
@@ -135,7 +136,7 @@ pub async fn restore_boot(dir: &Path, file: Option<&Path>, log: &AuditLog) -> Re
         tokio::time::sleep(Duration::from_millis(250)).await;
         host = Kernel::default().host().await.map_err(Failure::Host)?;
     }
-    let (kernel, before) = read_system(!rules.is_empty()).await?;
+    let (kernel, before) = read_system(&On::Here, !rules.is_empty()).await?;
     let ipvs_ops: Vec<_> = rules.into_iter().map(|r| r.op).collect();
     let mut ops = persist::boot_host_operations(&host_file, &before.host);
     ops.extend(persist::boot_ipvs_operations(&ipvs_ops, &before.table));
@@ -143,7 +144,7 @@ pub async fn restore_boot(dir: &Path, file: Option<&Path>, log: &AuditLog) -> Re
         println!("  {}", op.to_command());
     }
     check_steps(&before, &ops)?;
-    apply_reporting(kernel.as_ref(), log, before, &ops).await?;
+    apply_reporting(&On::Here, kernel.as_deref(), log, before, &ops).await?;
     println!(
         "restore --boot: {} change(s) applied from {}",
         ops.len(),
