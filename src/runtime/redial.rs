@@ -147,7 +147,20 @@ impl Backend for Redial {
         })
     }
 
+    /// Not this machine: the doctor's real-server probes and firewall check from here would
+    /// say nothing of the director (as `Remote`).
     fn is_live(&self) -> bool {
-        true
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_director_elsewhere_is_not_this_host() {
+        let spec = DirectorSpec::of("exec:false".parse().unwrap());
+        assert!(!Redial::new(spec, None).is_live());
     }
 }
