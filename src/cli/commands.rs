@@ -117,10 +117,7 @@ async fn dispatch(command: Command, log: &AuditLog, on: &On) -> Result<(), Failu
             dir,
             dry_run,
             force,
-        } => {
-            on.here_only("persist")?;
-            super::persist::run(&dir, dry_run, force, log).await
-        }
+        } => super::persist::run(on, &dir, dry_run, force, log).await,
         Command::Zero(service) => apply(IpvsOp::Zero(service.key()?), log, on).await,
         Command::Flush { yes } => {
             if !yes {

@@ -53,6 +53,19 @@ fn every_message_travels_and_comes_back_the_same() {
             within: vec![vec!["fwm:7".into()], vec!["rs:10.0.0.2:80".into()]],
         }),
         Request::Keepalived { pid: None },
+        Request::PersistPlan { dir: "/etc".into() },
+        Request::PersistWrite {
+            dir: "/etc".into(),
+            files: vec![(
+                crate::setup::persist::PersistFile {
+                    path: "/etc/ipvs-tui/rules".into(),
+                    contents: "-A -t 192.0.2.1:80 -s rr\n".into(),
+                },
+                crate::setup::persist::OnDisk::Differs {
+                    summary: "+1 -1 lines".into(),
+                },
+            )],
+        },
     ];
     for (id, req) in requests.into_iter().enumerate() {
         let line = RequestLine { id: id as u64, req };

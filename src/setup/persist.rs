@@ -22,14 +22,15 @@ mod write;
 pub use write::{WriteRequest, Written, write};
 
 /// One file to write: where, and what.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PersistFile {
     pub path: PathBuf,
     pub contents: String,
 }
 
 /// How a file to write stands against the disk.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum OnDisk {
     Missing,
     Same,

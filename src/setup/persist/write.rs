@@ -19,7 +19,7 @@ pub struct WriteRequest {
 }
 
 /// What the write did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Written {
     pub dir: PathBuf,
     /// The files written, in order.
