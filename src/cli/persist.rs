@@ -128,14 +128,7 @@ pub async fn run(
 
 /// A write on a director elsewhere, in the local log too.
 fn record_here(log: &AuditLog, on: &On, written: &persist::Written) {
-    let value =
-        serde_json::json!({ "op": "persist", "dir": written.dir, "written": written.written });
-    let result = written
-        .error
-        .as_ref()
-        .map_or(Ok(()), |e| Err(e as &dyn std::fmt::Display));
-    let command = format!("ipvs-tui persist --dir {}", written.dir.display());
-    if let Err(e) = log.record_change(command, value, result, Vec::new(), &on.context()) {
+    if let Err(e) = persist::record(log, &on.context(), written, Vec::new()) {
         eprintln!(
             "ipvs-tui: warning: audit log {} not written: {e}",
             log.path().display()

@@ -29,7 +29,8 @@ pub struct Executor {
     director: Rc<dyn Backend>,
     policy: Rc<Policy>,
     conns: ConnSource,
-    /// Where keepalived is asked: this host's (None), or a remote director's through its agent.
+    /// A director elsewhere: its agent is asked for keepalived's state and makes and writes its
+    /// persist files (None: this host's keepalived, files written here).
     keepalived: Option<Rc<crate::runtime::redial::Redial>>,
     /// The connection read in progress: set to stop it.
     conns_cancel: Option<Arc<AtomicBool>>,
@@ -84,11 +85,21 @@ impl Executor {
                 let queue = self.queue.get_or_insert_with(|| {
                     worker(
                         self.director.clone(),
+                        self.keepalived.clone(),
                         self.policy.clone(),
                         self.reports.clone(),
                     )
                 });
                 let _ = queue.send(effect);
+                None
+            }
+            // On the director, by its agent: the files are its own.
+            Effect::WritePersist(request) if let Some(remote) = self.keepalived.clone() => {
+                let reports = self.reports.clone();
+                tokio::task::spawn_local(async move {
+                    let _ =
+                        reports.send(Action::PersistWritten(remote.persist_write(request).await));
+                });
                 None
             }
             Effect::WritePersist(request) => {
@@ -164,7 +175,8 @@ impl Executor {
     pub async fn run(&mut self, effect: Effect) -> Option<Action> {
         match effect {
             Effect::Apply(_) | Effect::RunDoctor(_) | Effect::PlanPersist(_) => {
-                Some(on_director(&*self.director, &self.policy, effect).await?)
+                let remote = self.keepalived.as_deref();
+                Some(on_director(&*self.director, remote, &self.policy, effect).await?)
             }
             Effect::WritePersist(request) => {
                 Some(Action::PersistWritten(setup::persist::write(request)))
@@ -226,13 +238,14 @@ async fn read_keepalived() -> Action {
 /// the work queued is done: a change is never cut off halfway through its plan.
 fn worker(
     director: Rc<dyn Backend>,
+    remote: Option<Rc<crate::runtime::redial::Redial>>,
     policy: Rc<Policy>,
     reports: mpsc::UnboundedSender<Action>,
 ) -> mpsc::UnboundedSender<Effect> {
     let (queue, mut queued) = mpsc::unbounded_channel::<Effect>();
     tokio::task::spawn_local(async move {
         while let Some(effect) = queued.recv().await {
-            if let Some(action) = on_director(&*director, &policy, effect).await
+            if let Some(action) = on_director(&*director, remote.as_deref(), &policy, effect).await
                 && reports.send(action).is_err()
             {
                 return;
@@ -242,14 +255,23 @@ fn worker(
     queue
 }
 
-/// A change, the doctor or the persist files, on `director`.
-async fn on_director(director: &dyn Backend, policy: &Policy, effect: Effect) -> Option<Action> {
+/// A change, the doctor or the persist files, on `director` (made by its agent when `remote`).
+async fn on_director(
+    director: &dyn Backend,
+    remote: Option<&crate::runtime::redial::Redial>,
+    policy: &Policy,
+    effect: Effect,
+) -> Option<Action> {
     Some(match effect {
         Effect::Apply(change) => Action::Applied(Box::new(execute(director, change, policy).await)),
         Effect::RunDoctor(ask) => Action::DoctorRead(setup::gather::findings(director, &ask).await),
-        Effect::PlanPersist(dir) => {
-            Action::PersistPlanned(setup::persist::plan(director, &dir).await)
-        }
+        Effect::PlanPersist(dir) => Action::PersistPlanned(match remote {
+            Some(remote) => remote
+                .persist_plan(&dir)
+                .await
+                .map_err(setup::persist::PlanFilesError::Remote),
+            None => setup::persist::plan(director, &dir).await,
+        }),
         _ => return None,
     })
 }

@@ -12,6 +12,7 @@ use crate::operation::{Operation, OperationError};
 use crate::owners::keepalived::reader::{KeepalivedState, ReadError};
 use crate::remote::protocol::{CONNS_WITHIN, ConnsQuery};
 use crate::remote::{DirectorSpec, Remote, connect};
+use crate::setup::persist::{OnDisk, PersistFile, WriteRequest, Written};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -72,6 +73,37 @@ impl Redial {
             ));
         }
         remote.conns(query).await
+    }
+
+    /// The files `persist` would write under `dir` on the director, made by its agent.
+    pub async fn persist_plan(
+        &self,
+        dir: &std::path::Path,
+    ) -> std::result::Result<Vec<(PersistFile, OnDisk)>, String> {
+        let remote = self.link().await.map_err(|e| e.to_string())?;
+        remote.persist_plan(dir).await
+    }
+
+    /// Writes what `persist_plan` showed, on the director, audited there.
+    pub async fn persist_write(&self, request: WriteRequest) -> Written {
+        let dir = request.dir.clone();
+        let result = match self.link().await {
+            Ok(remote) => remote.persist_write(&request.dir, request.files).await,
+            Err(e) => Err(e.to_string()),
+        };
+        let mut written = result.unwrap_or_else(|e| Written {
+            dir,
+            written: Vec::new(),
+            error: Some(e),
+            audit_problem: None,
+        });
+        // This console's log records it too, naming the director.
+        if let Some((log, context)) = &request.audit
+            && let Err(e) = crate::setup::persist::record(log, context, &written, Vec::new())
+        {
+            written.audit_problem = Some(format!("{}: {e}", log.path().display()));
+        }
+        written
     }
 
     /// After a failure that says the link is gone, the next call opens a new one (rather than

@@ -21,6 +21,7 @@ mod host;
 mod operate;
 mod owners;
 mod persist;
+mod persist_remote;
 mod scale;
 mod screens;
 mod screenshots;
