@@ -72,12 +72,11 @@ grep -q "already exists" "$F/dup.err" || lab_fail "no reason for the refused res
 [ "$(lab_ns lb1 ipvsadm -Sn)" = "$(cat "$F/lb1.rules")" ] || lab_fail "a refused restore changed lb1"
 echo "restore: lb1's rules on lb2, audited there; over netns all or nothing"
 
-# setup --on: a NAT director's plan for lb2, checked against lb2's host and table, applied there
-# (its VIP, ip_forward, the service), audited by lb2's agent; the doctor after it looks at lb2
-# and says it skipped the real-server probes (they would run from mgmt). Through lb2's agent in
-# its namespace: over this lab's ssh, a host reply followed by more lines arrives with 48 bytes
-# garbled (seen with `ssh lb2 ipvs-tui agent` alone, not with ssh carrying a file).
-setup_on() { lab_ns mgmt env USER=alice "$IPVS_TUI" --audit-log "$F/local.log" --on "exec:ip netns exec lb2 $IPVS_TUI agent --audit-log $F/lb2/audit.log" "$@"; }
+# setup over SSH: a NAT director's plan for lb2, checked against lb2's host and table (a real
+# server off lb2's subnets is refused), applied there (its VIP, ip_forward, the service), audited
+# by lb2's agent; the doctor after it looks at lb2 and says it skipped the real-server probes
+# (they would run from mgmt).
+setup_on() { on lb2 "$@"; }
 cat >"$F/plan.toml" <<PLAN
 role = "nat-director"
 vip = "10.20.0.150"
@@ -92,6 +91,9 @@ scheduler = "wrr"
 address = "10.20.0.31"
 weight = 4
 PLAN
+sed 's/10.20.0.31/10.30.0.31/' "$F/plan.toml" >"$F/far.toml"
+if out=$(setup_on setup --plan "$F/far.toml" 2>&1); then lab_fail "a plan lb2 cannot route was applied: $out"; fi
+grep -q "no route to it other than the default route" <<<"$out" || lab_fail "no reason for the refused plan: $out"
 lab_ns lb2 sysctl -qw net.ipv4.ip_forward=0
 lb1_before=$(lab_ns lb1 ipvsadm -Sn)
 status=0
@@ -99,7 +101,7 @@ setup_on setup --plan "$F/plan.toml" >"$F/setup.out" 2>&1 || status=$?
 cat "$F/setup.out"
 [ "$status" = 0 ] || [ "$status" = 1 ] || lab_fail "setup --on lb2 exited $status"
 grep -q "^setup: applied 4 change(s)" "$F/setup.out" || lab_fail "setup --on lb2 did not apply its 4 changes"
-grep -q "^setup: 4 change(s) for nat-director from .* on .* (via exec:ip netns exec lb2 " "$F/setup.out" || lab_fail "setup does not name lb2"
+grep -q "^setup: 4 change(s) for nat-director from .* on .* (via lb2):" "$F/setup.out" || lab_fail "setup does not name lb2"
 grep -q "^doctor: checking .* as nat-director" "$F/setup.out" || lab_fail "the doctor did not recognise lb2 as a NAT director"
 grep -q "^doctor: real-server probes and the firewall check skipped" "$F/setup.out" || lab_fail "the doctor does not say what it skipped"
 table=$(lab_ns lb2 ipvsadm -Ln)
@@ -117,8 +119,8 @@ for cmd in "ip addr add 10.20.0.150/32 dev eth0" "ipvsadm -A -t 10.20.0.150:8080
 done
 setup_on setup --plan "$F/plan.toml" --dry-run >"$F/setup2.out" 2>&1 || lab_fail "setup --dry-run on lb2 failed: $(cat "$F/setup2.out")"
 grep -q "^setup: .* already matches" "$F/setup2.out" || lab_fail "lb2 does not match its plan after setup: $(cat "$F/setup2.out")"
-grep -q '"user":"alice (claimed)"' "$F/lb2/audit.log" || lab_fail "lb2's audit log lacks the claimed user"
-echo "setup: a NAT director's plan applied on lb2 through its agent, audited there"
+grep -q '"host":"[^"]* (via lb2)","source":"cli","command":"ip addr add 10.20.0.150/32' "$F/local.log" || lab_fail "the operator's log does not name lb2 for the VIP"
+echo "setup: a NAT director's plan applied on lb2 over ssh, audited there"
 
 # Connections: SYNs from mgmt to lb1's VIP (the real servers do not exist: the entries wait).
 for i in $(seq 12); do
