@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Directors over SSH (issue 13), guest side: real sshd in lb1 and lb2 (tests/lab/ssh_lib.sh), the
 # operator in mgmt. `ipvs-tui --on ssh:...` (and netns:) lists, saves, restores and counts
-# connections as ipvsadm does in the director's own namespace, and applies a setup plan there; a
+# connections as ipvsadm does in the director's own namespace, applies a setup plan and persists
+# there; a
 # read-only forced command refuses changes and audits the refusal there; sshd killed mid-session
 # is a clear error.
 set -euo pipefail
@@ -121,6 +122,18 @@ setup_on setup --plan "$F/plan.toml" --dry-run >"$F/setup2.out" 2>&1 || lab_fail
 grep -q "^setup: .* already matches" "$F/setup2.out" || lab_fail "lb2 does not match its plan after setup: $(cat "$F/setup2.out")"
 grep -q '"host":"[^"]* (via lb2)","source":"cli","command":"ip addr add 10.20.0.150/32' "$F/local.log" || lab_fail "the operator's log does not name lb2 for the VIP"
 echo "setup: a NAT director's plan applied on lb2 over ssh, audited there"
+
+# persist over SSH: the files rendered by lb2's agent (lb2's rules, its VIP, and the unit running
+# lb2's own ipvs-tui), written there and audited there.
+on lb2 persist --dir "$F/lb2etc" >"$F/persist.out" 2>&1 || lab_fail "persist --on lb2 failed: $(cat "$F/persist.out")"
+[ "$(cat "$F/lb2etc/ipvs-tui/rules")" = "$(lab_ns lb2 ipvsadm -Sn)" ] || lab_fail "lb2's persisted rules differ from ipvsadm -Sn there"
+grep -q "10.20.0.150" "$F/lb2etc/ipvs-tui/host.toml" || lab_fail "lb2's VIP not in its host.toml"
+grep -q "ExecStart=/usr/local/bin/ipvs-tui " "$F/lb2etc/systemd/system/ipvs-tui-restore.service" ||
+	lab_fail "the unit does not run lb2's ipvs-tui: $(grep ExecStart "$F/lb2etc/systemd/system/ipvs-tui-restore.service")"
+grep -q "\"command\":\"ipvs-tui persist --dir $F/lb2etc\"" "$F/lb2/audit.log" || lab_fail "persist not audited on lb2"
+if out=$(on ssh:watch-lb2 persist --dir "$F/watch" 2>&1); then lab_fail "the read-only agent persisted: $out"; fi
+[ ! -e "$F/watch" ] || lab_fail "the read-only agent wrote files"
+echo "persist: lb2's files rendered and written by its agent"
 
 # Connections: SYNs from mgmt to lb1's VIP (the real servers do not exist: the entries wait).
 for i in $(seq 12); do
