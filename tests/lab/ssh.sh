@@ -2,9 +2,8 @@
 # Directors over SSH (issue 13), guest side: real sshd in lb1 and lb2 (tests/lab/ssh_lib.sh), the
 # operator in mgmt. `ipvs-tui --on ssh:...` (and netns:) lists, saves, restores and counts
 # connections as ipvsadm does in the director's own namespace, applies a setup plan and persists
-# there; a
-# read-only forced command refuses changes and audits the refusal there; sshd killed mid-session
-# is a clear error.
+# there; a read-only forced command refuses changes and audits the refusal there; sshd killed
+# mid-session is a clear error.
 set -euo pipefail
 source "$LAB_REPO/tests/lab/net.sh"
 source "$LAB_REPO/tests/lab/ssh_lib.sh"
