@@ -31,7 +31,7 @@ pub struct Executor {
     conns: ConnSource,
     /// A director elsewhere: its agent is asked for keepalived's state and makes and writes its
     /// persist files (None: this host's keepalived, files written here).
-    keepalived: Option<Rc<crate::runtime::redial::Redial>>,
+    remote: Option<Rc<crate::runtime::redial::Redial>>,
     /// The connection read in progress: set to stop it.
     conns_cancel: Option<Arc<AtomicBool>>,
     /// Work on the director, done one at a time in order (see `worker`); started on first use.
@@ -49,7 +49,7 @@ impl Executor {
             director,
             policy: Rc::new(policy),
             conns: ConnSource::default(),
-            keepalived: None,
+            remote: None,
             conns_cancel: None,
             queue: None,
             reports,
@@ -63,9 +63,10 @@ impl Executor {
         self
     }
 
-    /// Asks the keepalived of a director elsewhere, through its agent.
-    pub fn with_keepalived(mut self, remote: Rc<crate::runtime::redial::Redial>) -> Executor {
-        self.keepalived = Some(remote);
+    /// Works on a director elsewhere: keepalived is asked, and the persist files made and
+    /// written, by its agent.
+    pub fn with_remote(mut self, remote: Rc<crate::runtime::redial::Redial>) -> Executor {
+        self.remote = Some(remote);
         self
     }
 
@@ -85,7 +86,7 @@ impl Executor {
                 let queue = self.queue.get_or_insert_with(|| {
                     worker(
                         self.director.clone(),
-                        self.keepalived.clone(),
+                        self.remote.clone(),
                         self.policy.clone(),
                         self.reports.clone(),
                     )
@@ -94,7 +95,7 @@ impl Executor {
                 None
             }
             // On the director, by its agent: the files are its own.
-            Effect::WritePersist(request) if let Some(remote) = self.keepalived.clone() => {
+            Effect::WritePersist(request) if let Some(remote) = self.remote.clone() => {
                 let reports = self.reports.clone();
                 tokio::task::spawn_local(async move {
                     let _ =
@@ -130,7 +131,7 @@ impl Executor {
             // (one request at a time: `update` asks only when none is in flight).
             Effect::ReadKeepalived => {
                 let reports = self.reports.clone();
-                match self.keepalived.clone() {
+                match self.remote.clone() {
                     Some(remote) => {
                         tokio::task::spawn_local(async move {
                             let result = remote.keepalived().await;
@@ -150,7 +151,7 @@ impl Executor {
             }
             // A remote director's FIFOs are on its own machine, where no follow runs (paths
             // opened here would be this host's keepalived): it stays on dumps.
-            Effect::FollowKeepalived { session, .. } if self.keepalived.is_some() => {
+            Effect::FollowKeepalived { session, .. } if self.remote.is_some() => {
                 Some(Action::KeepalivedFollow(Box::new(FollowReport {
                     session,
                     at: Instant::now(),
@@ -175,7 +176,7 @@ impl Executor {
     pub async fn run(&mut self, effect: Effect) -> Option<Action> {
         match effect {
             Effect::Apply(_) | Effect::RunDoctor(_) | Effect::PlanPersist(_) => {
-                let remote = self.keepalived.as_deref();
+                let remote = self.remote.as_deref();
                 Some(on_director(&*self.director, remote, &self.policy, effect).await?)
             }
             Effect::WritePersist(request) => {

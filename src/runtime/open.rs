@@ -127,7 +127,7 @@ pub(super) async fn open(
             // Counted on the director: only the aggregates and a screenful of rows travel.
             let executor = Executor::new(backend.clone(), policy)
                 .with_conns(ConnSource::Remote(redial.clone()))
-                .with_keepalived(redial);
+                .with_remote(redial);
             // keepalived is asked on the director, through its agent.
             director.owners.enabled = settings.keepalived;
             (

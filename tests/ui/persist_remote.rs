@@ -34,7 +34,7 @@ fn the_files_are_made_and_written_by_the_directors_agent() {
     tokio::task::LocalSet::new().block_on(&runtime, async {
         let redial = Rc::new(Redial::new(spec, None));
         let backend: Rc<dyn Backend> = redial.clone();
-        let mut executor = Executor::new(backend, Policy::default()).with_keepalived(redial);
+        let mut executor = Executor::new(backend, Policy::default()).with_remote(redial);
         let Some(Action::PersistPlanned(Ok(files))) =
             executor.run(Effect::PlanPersist(etc.clone())).await
         else {
