@@ -94,10 +94,7 @@ async fn dispatch(command: Command, log: &AuditLog, on: &On) -> Result<(), Failu
             super::persist::restore_boot(&dir, file.as_deref(), log).await
         }
         Command::Conns(args) => super::conns::run(args, on).await,
-        Command::Setup { plan, dry_run } => {
-            on.here_only("setup")?;
-            super::setup::run(&plan, dry_run, log).await
-        }
+        Command::Setup { plan, dry_run } => super::setup::run(on, &plan, dry_run, log).await,
         Command::Doctor {
             json,
             fix,
@@ -105,9 +102,6 @@ async fn dispatch(command: Command, log: &AuditLog, on: &On) -> Result<(), Failu
             vip,
             director,
         } => {
-            if fix {
-                on.here_only("doctor --fix")?;
-            }
             super::doctor::run(
                 on,
                 json,
@@ -123,10 +117,7 @@ async fn dispatch(command: Command, log: &AuditLog, on: &On) -> Result<(), Failu
             dir,
             dry_run,
             force,
-        } => {
-            on.here_only("persist")?;
-            super::persist::run(&dir, dry_run, force, log).await
-        }
+        } => super::persist::run(on, &dir, dry_run, force, log).await,
         Command::Zero(service) => apply(IpvsOp::Zero(service.key()?), log, on).await,
         Command::Flush { yes } => {
             if !yes {

@@ -178,6 +178,7 @@ async fn there(
         max_rows: req.limits.max_rows,
         max_templates: req.limits.max_templates,
         max_clients: req.limits.max_clients,
+        within: vec![],
     };
     remote.conns(query).await.map_err(|e| {
         eprintln!("ipvs-tui: {e}");

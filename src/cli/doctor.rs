@@ -46,7 +46,7 @@ pub async fn run(
         director: addr("--director", director)?,
     };
     if fix {
-        return fix_all(ask, log).await;
+        return fix_all(on, ask, log).await;
     }
     match look_at(on, ask, json)
         .await?
@@ -64,11 +64,14 @@ struct Report<'a> {
     roles: Vec<Role>,
     problems: usize,
     findings: Vec<FindingJson<'a>>,
+    /// What was not checked on a director elsewhere.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skipped: Option<&'static str>,
 }
 
 /// Looks, applies every fix found (each command once) all or nothing and audited, then looks again.
-async fn fix_all(ask: Ask, log: &AuditLog) -> Result<(), Failure> {
-    let findings = look(ask.clone(), false).await?;
+async fn fix_all(on: &On, ask: Ask, log: &AuditLog) -> Result<(), Failure> {
+    let findings = look_at(on, ask.clone(), false).await?;
     let mut ops: Vec<Operation> = Vec::new();
     for op in findings.iter().flat_map(|f| &f.fix) {
         if !ops.contains(op) {
@@ -87,29 +90,24 @@ async fn fix_all(ask: Ask, log: &AuditLog) -> Result<(), Failure> {
     for op in &ops {
         println!("  {}", op.to_command());
     }
-    let (kernel, before) =
-        read_system(ops.iter().any(|op| matches!(op, Operation::Ipvs(_)))).await?;
+    let ipvs = ops.iter().any(|op| matches!(op, Operation::Ipvs(_)));
+    let (kernel, before) = read_system(on, ipvs).await?;
     check_steps(&before, &ops)?;
-    apply_reporting(kernel.as_ref(), log, before, &ops).await?;
+    apply_reporting(on, kernel.as_deref(), log, before, &ops).await?;
     println!("doctor: fixed; looking again");
-    match run_and_print(ask, false).await? {
+    match run_and_print(on, ask, false).await? {
         0 => Ok(()),
         _ => Err(Failure::Reported(EXIT_FAILED)),
     }
 }
 
-/// Gathers the facts, prints the findings, and returns how many are problems.
-pub async fn run_and_print(ask: Ask, json: bool) -> Result<usize, Failure> {
-    Ok(look(ask, json)
+/// Gathers the facts on `on`'s director, prints the findings, and returns how many are problems.
+pub async fn run_and_print(on: &On, ask: Ask, json: bool) -> Result<usize, Failure> {
+    Ok(look_at(on, ask, json)
         .await?
         .iter()
         .filter(|f| f.is_problem())
         .count())
-}
-
-/// Gathers the facts, prints the findings, and returns them.
-async fn look(ask: Ask, json: bool) -> Result<Vec<doctor::Finding>, Failure> {
-    look_at(&On::Here, ask, json).await
 }
 
 /// As [`look`], on the director `on` (elsewhere, without probes or its firewall: they would be
@@ -140,6 +138,7 @@ async fn look_at(on: &On, ask: Ask, json: bool) -> Result<Vec<doctor::Finding>, 
             roles: facts.roles(),
             problems,
             findings: findings.iter().map(FindingJson::from).collect(),
+            skipped: (!on.is_here()).then_some(gather::SKIPPED_ELSEWHERE),
         };
         println!(
             "{}",
@@ -148,13 +147,17 @@ async fn look_at(on: &On, ask: Ask, json: bool) -> Result<Vec<doctor::Finding>, 
     } else {
         let roles: Vec<&str> = facts.roles().iter().map(|r| r.name()).collect();
         println!(
-            "doctor: checking this host as {}",
+            "doctor: checking {} as {}",
+            on.place(),
             if roles.is_empty() {
                 "nothing recognised".to_string()
             } else {
                 roles.join(", ")
             }
         );
+        if !on.is_here() {
+            println!("doctor: {}", gather::SKIPPED_ELSEWHERE);
+        }
         print!("{}", doctor::render_text(&findings));
     }
     Ok(findings)

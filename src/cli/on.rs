@@ -41,6 +41,22 @@ impl On {
         context
     }
 
+    /// Where the changes go, for messages: "this host", or the director's host name.
+    pub fn place(&self) -> String {
+        match self {
+            On::Here => "this host".into(),
+            On::There(r) => r.hello().host,
+        }
+    }
+
+    /// " on HOST (via TARGET)" for a director elsewhere; nothing here.
+    pub fn on_place(&self) -> String {
+        match self {
+            On::Here => String::new(),
+            On::There(r) => format!(" on {} (via {})", r.hello().host, r.name()),
+        }
+    }
+
     pub fn is_here(&self) -> bool {
         matches!(self, On::Here)
     }

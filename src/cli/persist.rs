@@ -2,11 +2,12 @@
 //! boot; `ipvs-tui restore --boot [--dir /etc]` is what the unit runs then.
 
 use super::commands::{EXIT_FAILED, EXIT_USAGE, Failure};
+use super::on::On;
 use super::setup::{apply_reporting, check_steps, read_system};
 use crate::backend::{Backend, Kernel};
 use crate::ipvs::{Error, rules};
 use crate::operation::audit::{AuditLog, Context, Source};
-use crate::setup::persist::{self, HostFile, OnDisk};
+use crate::setup::persist::{self, HostFile, OnDisk, PersistFile};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -17,20 +18,50 @@ fn io(context: String, e: std::io::Error) -> Failure {
     Failure::Ipvs(Error::io(context, e))
 }
 
-pub async fn run(dir: &Path, dry_run: bool, force: bool, log: &AuditLog) -> Result<(), Failure> {
+/// The files to write under `dir` here, each against the disk.
+async fn files_here(dir: &Path) -> Result<Vec<(PersistFile, OnDisk)>, Failure> {
     // A real server may have no IPVS: then it persists its VIPs and sysctls only.
-    let (_, crate::operation::State { table: ipvs, host }) = read_system(false).await?;
+    let (_, crate::operation::State { table: ipvs, host }) = read_system(&On::Here, false).await?;
     let exe = std::env::current_exe()
         .map_err(|e| io("cannot tell where ipvs-tui is installed".into(), e))?;
-    let files = persist::render(dir, &exe, &ipvs, &host);
+    Ok(persist::render(dir, &exe, &ipvs, &host)
+        .into_iter()
+        .map(|f| {
+            let on_disk = f.on_disk();
+            (f, on_disk)
+        })
+        .collect())
+}
+
+fn failed(e: String) -> Failure {
+    eprintln!("ipvs-tui: {e}");
+    Failure::Reported(EXIT_FAILED)
+}
+
+/// `persist`: here, or on the director `on` through its agent (rendered, written and audited
+/// there: its table, its host, its ipvs-tui in the unit).
+pub async fn run(
+    on: &On,
+    dir: &Path,
+    dry_run: bool,
+    force: bool,
+    log: &AuditLog,
+) -> Result<(), Failure> {
+    let files = match on {
+        On::Here => files_here(dir).await?,
+        On::There(r) => r.persist_plan(dir).await.map_err(failed)?,
+    };
+    let place = on.on_place();
     let mut refused = 0;
     let mut shown = Vec::new();
-    for f in files {
-        let on_disk = f.on_disk();
+    for (f, on_disk) in files {
         let state = match &on_disk {
             OnDisk::Same => "unchanged",
             OnDisk::Differs { summary } => {
-                println!("== {} exists and differs: {summary}", f.path.display());
+                println!(
+                    "== {}{place} exists and differs: {summary}",
+                    f.path.display()
+                );
                 if force {
                     "overwritten (--force)"
                 } else {
@@ -40,7 +71,7 @@ pub async fn run(dir: &Path, dry_run: bool, force: bool, log: &AuditLog) -> Resu
             }
             OnDisk::Missing => "new",
         };
-        println!("== {} ({state})", f.path.display());
+        println!("== {}{place} ({state})", f.path.display());
         print!("{}", f.contents);
         shown.push((f, on_disk));
     }
@@ -54,13 +85,20 @@ pub async fn run(dir: &Path, dry_run: bool, force: bool, log: &AuditLog) -> Resu
         );
         return Err(Failure::Reported(EXIT_FAILED));
     }
-    // The same writer as the console's pane: what was shown, all of it audited as one entry.
-    let context = Context::current(Source::Cli);
-    let written = persist::write(persist::WriteRequest {
-        dir: dir.to_path_buf(),
-        files: shown,
-        audit: Some((log.clone(), context)),
-    });
+    // The same writer as the console's pane: what was shown, all of it audited as one entry
+    // (there, by the agent; here too, naming the director).
+    let written = match on {
+        On::Here => persist::write(persist::WriteRequest {
+            dir: dir.to_path_buf(),
+            files: shown,
+            audit: Some((log.clone(), Context::current(Source::Cli))),
+        }),
+        On::There(r) => {
+            let written = r.persist_write(dir, shown).await.map_err(failed)?;
+            record_here(log, on, &written);
+            written
+        }
+    };
     if let Some(problem) = &written.audit_problem {
         eprintln!("ipvs-tui: warning: audit log not written: {problem}");
     }
@@ -70,7 +108,7 @@ pub async fn run(dir: &Path, dry_run: bool, force: bool, log: &AuditLog) -> Resu
         }
         None => {
             for path in &written.written {
-                println!("persist: wrote {}", path.display());
+                println!("persist: wrote {}{place}", path.display());
             }
             println!(
                 "persist: to restore at boot: systemctl enable {}",
@@ -86,6 +124,16 @@ pub async fn run(dir: &Path, dry_run: bool, force: bool, log: &AuditLog) -> Resu
         }
     }
     Ok(())
+}
+
+/// A write on a director elsewhere, in the local log too.
+fn record_here(log: &AuditLog, on: &On, written: &persist::Written) {
+    if let Err(e) = persist::record(log, &on.context(), written, Vec::new()) {
+        eprintln!(
+            "ipvs-tui: warning: audit log {} not written: {e}",
+            log.path().display()
+        );
+    }
 }
 
 /// `restore --boot`: the sysctls and VIPs of DIR/ipvs-tui/host.toml, then the rules (`file` or
@@ -135,7 +183,7 @@ pub async fn restore_boot(dir: &Path, file: Option<&Path>, log: &AuditLog) -> Re
         tokio::time::sleep(Duration::from_millis(250)).await;
         host = Kernel::default().host().await.map_err(Failure::Host)?;
     }
-    let (kernel, before) = read_system(!rules.is_empty()).await?;
+    let (kernel, before) = read_system(&On::Here, !rules.is_empty()).await?;
     let ipvs_ops: Vec<_> = rules.into_iter().map(|r| r.op).collect();
     let mut ops = persist::boot_host_operations(&host_file, &before.host);
     ops.extend(persist::boot_ipvs_operations(&ipvs_ops, &before.table));
@@ -143,7 +191,7 @@ pub async fn restore_boot(dir: &Path, file: Option<&Path>, log: &AuditLog) -> Re
         println!("  {}", op.to_command());
     }
     check_steps(&before, &ops)?;
-    apply_reporting(kernel.as_ref(), log, before, &ops).await?;
+    apply_reporting(&On::Here, kernel.as_deref(), log, before, &ops).await?;
     println!(
         "restore --boot: {} change(s) applied from {}",
         ops.len(),

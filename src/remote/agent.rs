@@ -65,7 +65,7 @@ impl Agent {
             host: crate::sys::host_name(),
             ipvs: ipvs.map(|s| s.info.version_string()),
             read_only: self.read_only,
-            capabilities: Request::NAMES.iter().map(|s| s.to_string()).collect(),
+            capabilities: Request::capabilities(),
         }
     }
 
@@ -166,6 +166,17 @@ impl Agent {
                 use crate::owners::keepalived::reader::{DEFAULT_TIMEOUT, Reader};
                 Body::Keepalived(Reader::new(pid, DEFAULT_TIMEOUT).read().await)
             }
+            Request::PersistPlan { dir } => Body::PersistPlan(
+                crate::setup::persist::plan(&*self.backend, &dir)
+                    .await
+                    .map_err(|e| e.to_string()),
+            ),
+            Request::PersistWrite { dir, files } => {
+                let context = self.context();
+                Body::PersistWritten(
+                    super::persist::write(dir, files, &self.audit, context, self.read_only).await,
+                )
+            }
         };
         ReplyLine {
             id: Some(line.id),
@@ -193,14 +204,19 @@ impl Agent {
         answer
     }
 
-    /// Applies `ops` (one at a time, or as a batch), audited here against the state before.
-    async fn change(&self, ops: &[Operation], batch: bool) -> Vec<Result<(), OperationError>> {
-        let context = Context {
+    /// Who changes the director, for its audit log: the client's user, as claimed.
+    fn context(&self) -> Context {
+        Context {
             user: format!("{} (claimed)", self.user.borrow()),
             host: crate::sys::host_name(),
             source: Some(Source::Agent),
             undo_of: None,
-        };
+        }
+    }
+
+    /// Applies `ops` (one at a time, or as a batch), audited here against the state before.
+    async fn change(&self, ops: &[Operation], batch: bool) -> Vec<Result<(), OperationError>> {
+        let context = self.context();
         let table = self.backend.snapshot().await.unwrap_or_default();
         let host = if ops.iter().any(|op| matches!(op, Operation::Host(_))) {
             self.backend.host().await.unwrap_or_default()

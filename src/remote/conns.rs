@@ -27,7 +27,12 @@ pub async fn answer(
     let masks = table
         .map(|t| crate::ipvs::conns::filter::persistence_masks(&t.services))
         .unwrap_or_default();
-    let filter = filter.with_masks(masks);
+    let within = query
+        .within
+        .iter()
+        .map(|terms| Filter::parse(terms).map_err(|e| format!("scope {:?}: {}", e.term, e.reason)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let filter = filter.with_masks(masks).within(within);
     let limits = Limits {
         max_rows: query.max_rows,
         max_templates: query.max_templates,
@@ -148,6 +153,7 @@ mod tests {
             max_rows: 50,
             max_templates: 10,
             max_clients: 1000,
+            within: vec![],
         };
         let answer = answer(&ConnsFrom::Sim(Arc::new(sim)), &query, None)
             .await
@@ -180,11 +186,41 @@ mod tests {
             max_rows: 0,
             max_templates: 0,
             max_clients: 0,
+            within: vec![],
         };
         let sim = Arc::new(crate::ipvs::sim::SimBackend::demo(1));
         let e = answer(&ConnsFrom::Sim(sim), &query, None)
             .await
             .unwrap_err();
         assert!(e.starts_with("filter \"rs:10.0.0\": "), "{e}");
+    }
+
+    /// A scope counts there as it would here: only the connections of its routes.
+    #[tokio::test]
+    async fn a_scope_counts_there_as_here() {
+        let sim = crate::ipvs::sim::SimBackend::demo(1);
+        sim.advance(std::time::Duration::from_secs(30));
+        let text = sim.conn_table();
+        let all = ConnTable::from_text(&text, Filter::default(), Limits::default());
+        let route = all.routes[0];
+        let rs = format!("rs:{}", route.dest);
+        let scope = vec![vec![rs.clone()]];
+        let query = ConnsQuery {
+            filter: vec![],
+            max_rows: 0,
+            max_templates: 0,
+            max_clients: 10,
+            within: scope.clone(),
+        };
+        let there = answer(&ConnsFrom::Sim(Arc::new(sim)), &query, None)
+            .await
+            .unwrap();
+        let within = vec![Filter::parse(&[rs]).unwrap()];
+        let here = ConnTable::from_text(&text, Filter::default().within(within), Limits::default());
+        assert!(here.counts.matched > 0 && here.counts.matched < all.counts.matched);
+        assert_eq!(
+            from_wire(there).unwrap().counts.matched,
+            here.counts.matched
+        );
     }
 }

@@ -109,7 +109,16 @@ impl Remote {
         }
     }
 
-    fn unexpected(&self, body: &Body) -> Error {
+    /// `req` answered, or why not in words (a change whose link dropped in flight: unknown).
+    pub(super) async fn request(&self, req: Request) -> std::result::Result<Body, String> {
+        let changes = req.changes();
+        self.call(req).await.map_err(|lost| match changes {
+            true => self.change_lost(lost).to_string(),
+            false => self.unreachable(lost).to_string(),
+        })
+    }
+
+    pub(super) fn unexpected(&self, body: &Body) -> Error {
         match body {
             Body::Error(e) => Error::Decode(format!("{}: the agent says {e}", self.name())),
             other => Error::Decode(format!(

@@ -29,6 +29,7 @@ pub mod client;
 pub mod conns;
 pub mod director;
 mod lines;
+pub mod persist;
 pub mod protocol;
 mod quiet_pipe;
 pub mod serve;

@@ -17,8 +17,10 @@ use crate::ipvs::conns::Counts;
 use crate::ipvs::model::{Info, Service, ServiceKey, Snapshot, SyncDaemon, Timeouts};
 use crate::operation::{Operation, OperationError};
 use crate::owners::keepalived::reader::{KeepalivedState, ReadError};
+use crate::setup::persist::{OnDisk, PersistFile, Written};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
+use std::path::PathBuf;
 
 /// Bumped on any change a peer of the previous version would misread.
 pub const PROTOCOL: u32 = 1;
@@ -96,11 +98,21 @@ pub enum Request {
     Keepalived {
         pid: Option<i32>,
     },
+    /// The files `persist` would write under `dir` on the director, each against its disk.
+    PersistPlan {
+        dir: PathBuf,
+    },
+    /// Writes the files `persist_plan` showed (refused if one changed on disk since), audited
+    /// there; only the files `persist` writes under `dir`.
+    PersistWrite {
+        dir: PathBuf,
+        files: Vec<(PersistFile, OnDisk)>,
+    },
 }
 
 impl Request {
     /// The names an agent lists as its capabilities.
-    pub const NAMES: [&str; 7] = [
+    pub const NAMES: [&str; 9] = [
         "snapshot",
         "poll",
         "host",
@@ -108,11 +120,26 @@ impl Request {
         "apply_batch",
         "conns",
         "keepalived",
+        "persist_plan",
+        "persist_write",
     ];
+
+    /// What an agent of this version lists as its capabilities: its requests, and what it
+    /// understands in them that an agent of the same protocol may not.
+    pub fn capabilities() -> Vec<String> {
+        Request::NAMES
+            .iter()
+            .chain([CONNS_WITHIN].iter())
+            .map(|s| s.to_string())
+            .collect()
+    }
 
     /// A change of the director (refused by a read-only agent).
     pub fn changes(&self) -> bool {
-        matches!(self, Request::Apply { .. } | Request::ApplyBatch { .. })
+        matches!(
+            self,
+            Request::Apply { .. } | Request::ApplyBatch { .. } | Request::PersistWrite { .. }
+        )
     }
 }
 
@@ -124,7 +151,15 @@ pub struct ConnsQuery {
     pub max_rows: usize,
     pub max_templates: usize,
     pub max_clients: usize,
+    /// A scope on top of the filter: a connection's route must also match one of these filters'
+    /// route terms (the console's pane on a fwmark service). Only sent to an agent that lists
+    /// [`CONNS_WITHIN`]: an older one would ignore it and count too much.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub within: Vec<Vec<String>>,
 }
+
+/// The capability of an agent that honours [`ConnsQuery::within`].
+pub const CONNS_WITHIN: &str = "conns_within";
 
 /// The reply to one request, or why there is none.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -137,6 +172,8 @@ pub enum Body {
     Batch(Vec<Result<(), OperationError>>),
     Conns(Result<ConnsAnswer, String>),
     Keepalived(Result<KeepalivedState, ReadError>),
+    PersistPlan(Result<Vec<(PersistFile, OnDisk)>, String>),
+    PersistWritten(Written),
     /// The line was not a request this agent understands, or was too long.
     Error(ProtocolError),
 }

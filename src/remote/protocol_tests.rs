@@ -43,8 +43,29 @@ fn every_message_travels_and_comes_back_the_same() {
             max_rows: 10,
             max_templates: 0,
             max_clients: 5,
+            within: vec![],
+        }),
+        Request::Conns(ConnsQuery {
+            filter: vec![],
+            max_rows: 10,
+            max_templates: 10,
+            max_clients: 5,
+            within: vec![vec!["fwm:7".into()], vec!["rs:10.0.0.2:80".into()]],
         }),
         Request::Keepalived { pid: None },
+        Request::PersistPlan { dir: "/etc".into() },
+        Request::PersistWrite {
+            dir: "/etc".into(),
+            files: vec![(
+                crate::setup::persist::PersistFile {
+                    path: "/etc/ipvs-tui/rules".into(),
+                    contents: "-A -t 192.0.2.1:80 -s rr\n".into(),
+                },
+                crate::setup::persist::OnDisk::Differs {
+                    summary: "+1 -1 lines".into(),
+                },
+            )],
+        },
     ];
     for (id, req) in requests.into_iter().enumerate() {
         let line = RequestLine { id: id as u64, req };
@@ -242,4 +263,25 @@ fn every_change_travels() {
         let back: RequestLine = decode(&bytes[..bytes.len() - 1], MAX_REQUEST).unwrap();
         assert_eq!(back, line, "{words:?}");
     }
+}
+
+/// A query without a scope is the line a PROTOCOL=1 agent of before the scope reads, and such
+/// a line (no `within`) still reads here.
+#[test]
+fn a_query_without_scope_is_the_old_line() {
+    let query = ConnsQuery {
+        filter: vec!["state:ESTABLISHED".into()],
+        max_rows: 10,
+        max_templates: 0,
+        max_clients: 5,
+        within: vec![],
+    };
+    let line = serde_json::to_string(&Request::Conns(query.clone())).unwrap();
+    assert!(!line.contains("within"), "{line}");
+    let old = r#"{"conns":{"filter":["state:ESTABLISHED"],"max_rows":10,"max_templates":0,"max_clients":5}}"#;
+    assert_eq!(
+        serde_json::from_str::<Request>(old).unwrap(),
+        Request::Conns(query)
+    );
+    assert!(Request::capabilities().iter().any(|c| c == CONNS_WITHIN));
 }

@@ -1,16 +1,28 @@
-//! Where the connections pane reads: this host's /proc/net/ip_vs_conn, or in the demo the
-//! simulator's table in the same format. Either way the lines go through the same collector off
-//! the console's thread, with progress and cancellation.
+//! Where the connections pane reads: this host's /proc/net/ip_vs_conn, in the demo the
+//! simulator's table in the same format (either way the lines go through the same collector off
+//! the console's thread, with progress and cancellation), or a remote director's agent, which
+//! counts there and sends the aggregates and at most [`REMOTE_ROWS`] rows.
 
 use crate::console::panes::conns::ConnsRequest;
+use crate::ipvs::conns::Limits;
 use crate::ipvs::conns::reader::stream;
 use crate::ipvs::conns::{Collector, IP_VS_CONN, ReadError, ReadSummary, read_path_async};
 use crate::ipvs::error::SharedError;
 use crate::ipvs::sim::SimBackend;
+use crate::remote::protocol::ConnsQuery;
+use crate::runtime::redial::Redial;
 use futures::FutureExt;
-use futures::future::BoxFuture;
+use futures::future::LocalBoxFuture;
 use std::path::PathBuf;
+use std::rc::Rc;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+/// The rows (and templates) a remote director sends for the pane: pages of a screen to scroll
+/// through; the rest stay on the director, counted in the aggregates (`g` groups them all).
+pub const REMOTE_ROWS: usize = 1000;
+/// The clients a remote director tracks for the top-clients grouping.
+pub const REMOTE_CLIENTS: usize = 1000;
 
 #[derive(Clone)]
 pub enum ConnSource {
@@ -18,8 +30,8 @@ pub enum ConnSource {
     File(PathBuf),
     /// The simulator the demo's poller reads too.
     Sim(Arc<SimBackend>),
-    /// A director elsewhere, whose table this pane cannot read: why, in words.
-    Elsewhere(String),
+    /// A director elsewhere, counted there by its agent.
+    Remote(Rc<Redial>),
 }
 
 impl Default for ConnSource {
@@ -30,7 +42,10 @@ impl Default for ConnSource {
 
 impl ConnSource {
     /// The read `req` asks for, to run on any task.
-    pub fn read(&self, req: &ConnsRequest) -> BoxFuture<'static, Result<ReadSummary, ReadError>> {
+    pub fn read(
+        &self,
+        req: &ConnsRequest,
+    ) -> LocalBoxFuture<'static, Result<ReadSummary, ReadError>> {
         let ConnsRequest {
             filter,
             limits,
@@ -40,17 +55,20 @@ impl ConnSource {
         } = req.clone();
         match self {
             ConnSource::File(path) => {
-                read_path_async(path.clone(), filter, limits, progress, cancel).boxed()
+                read_path_async(path.clone(), filter, limits, progress, cancel).boxed_local()
             }
-            ConnSource::Elsewhere(why) => {
-                let why = why.clone();
+            ConnSource::Remote(remote) => {
+                let remote = remote.clone();
                 async move {
-                    Err(ReadError::Io {
-                        path: "connections".into(),
-                        source: Arc::new(std::io::Error::other(why)),
+                    let query = remote_query(&filter, limits);
+                    let table = remote.conns(query).await.map_err(ReadError::Remote)?;
+                    Ok(ReadSummary {
+                        table,
+                        // Asked to stop while the director counted: its answer is not wanted.
+                        cancelled: cancel.load(Ordering::Relaxed),
                     })
                 }
-                .boxed()
+                .boxed_local()
             }
             ConnSource::Sim(sim) => {
                 let sim = sim.clone();
@@ -68,8 +86,20 @@ impl ConnSource {
                     task.await
                         .map_err(|e| ReadError::Task(SharedError::new(e)))?
                 }
-                .boxed()
+                .boxed_local()
             }
         }
+    }
+}
+
+/// The pane's read as a query to a remote director: its terms and scope (the director knows its
+/// own persistence masks), and no more rows than [`REMOTE_ROWS`].
+pub fn remote_query(filter: &crate::ipvs::conns::Filter, limits: Limits) -> ConnsQuery {
+    ConnsQuery {
+        filter: filter.terms(),
+        max_rows: limits.max_rows.min(REMOTE_ROWS),
+        max_templates: limits.max_templates.min(REMOTE_ROWS),
+        max_clients: limits.max_clients.min(REMOTE_CLIENTS),
+        within: filter.within.iter().map(|f| f.terms()).collect(),
     }
 }

@@ -29,8 +29,9 @@ pub struct Executor {
     director: Rc<dyn Backend>,
     policy: Rc<Policy>,
     conns: ConnSource,
-    /// Where keepalived is asked: this host's (None), or a remote director's through its agent.
-    keepalived: Option<Rc<crate::runtime::redial::Redial>>,
+    /// A director elsewhere: its agent is asked for keepalived's state and makes and writes its
+    /// persist files (None: this host's keepalived, files written here).
+    remote: Option<Rc<crate::runtime::redial::Redial>>,
     /// The connection read in progress: set to stop it.
     conns_cancel: Option<Arc<AtomicBool>>,
     /// Work on the director, done one at a time in order (see `worker`); started on first use.
@@ -48,7 +49,7 @@ impl Executor {
             director,
             policy: Rc::new(policy),
             conns: ConnSource::default(),
-            keepalived: None,
+            remote: None,
             conns_cancel: None,
             queue: None,
             reports,
@@ -62,9 +63,10 @@ impl Executor {
         self
     }
 
-    /// Asks the keepalived of a director elsewhere, through its agent.
-    pub fn with_keepalived(mut self, remote: Rc<crate::runtime::redial::Redial>) -> Executor {
-        self.keepalived = Some(remote);
+    /// Works on a director elsewhere: keepalived is asked, and the persist files made and
+    /// written, by its agent.
+    pub fn with_remote(mut self, remote: Rc<crate::runtime::redial::Redial>) -> Executor {
+        self.remote = Some(remote);
         self
     }
 
@@ -84,11 +86,21 @@ impl Executor {
                 let queue = self.queue.get_or_insert_with(|| {
                     worker(
                         self.director.clone(),
+                        self.remote.clone(),
                         self.policy.clone(),
                         self.reports.clone(),
                     )
                 });
                 let _ = queue.send(effect);
+                None
+            }
+            // On the director, by its agent: the files are its own.
+            Effect::WritePersist(request) if let Some(remote) = self.remote.clone() => {
+                let reports = self.reports.clone();
+                tokio::task::spawn_local(async move {
+                    let _ =
+                        reports.send(Action::PersistWritten(remote.persist_write(request).await));
+                });
                 None
             }
             Effect::WritePersist(request) => {
@@ -101,7 +113,8 @@ impl Executor {
             Effect::ReadConns(req) => {
                 self.cancel_conns_for(&req.cancel);
                 let (read, reports, id) = (self.conns.read(&req), self.reports.clone(), req.id);
-                tokio::spawn(async move {
+                // A remote director's read holds its link (not `Send`): on the loop's thread.
+                tokio::task::spawn_local(async move {
                     let started = Instant::now();
                     let result = read.await;
                     log_conns(id, &result, started.elapsed());
@@ -118,7 +131,7 @@ impl Executor {
             // (one request at a time: `update` asks only when none is in flight).
             Effect::ReadKeepalived => {
                 let reports = self.reports.clone();
-                match self.keepalived.clone() {
+                match self.remote.clone() {
                     Some(remote) => {
                         tokio::task::spawn_local(async move {
                             let result = remote.keepalived().await;
@@ -138,7 +151,7 @@ impl Executor {
             }
             // A remote director's FIFOs are on its own machine, where no follow runs (paths
             // opened here would be this host's keepalived): it stays on dumps.
-            Effect::FollowKeepalived { session, .. } if self.keepalived.is_some() => {
+            Effect::FollowKeepalived { session, .. } if self.remote.is_some() => {
                 Some(Action::KeepalivedFollow(Box::new(FollowReport {
                     session,
                     at: Instant::now(),
@@ -163,7 +176,8 @@ impl Executor {
     pub async fn run(&mut self, effect: Effect) -> Option<Action> {
         match effect {
             Effect::Apply(_) | Effect::RunDoctor(_) | Effect::PlanPersist(_) => {
-                Some(on_director(&*self.director, &self.policy, effect).await?)
+                let remote = self.remote.as_deref();
+                Some(on_director(&*self.director, remote, &self.policy, effect).await?)
             }
             Effect::WritePersist(request) => {
                 Some(Action::PersistWritten(setup::persist::write(request)))
@@ -225,13 +239,14 @@ async fn read_keepalived() -> Action {
 /// the work queued is done: a change is never cut off halfway through its plan.
 fn worker(
     director: Rc<dyn Backend>,
+    remote: Option<Rc<crate::runtime::redial::Redial>>,
     policy: Rc<Policy>,
     reports: mpsc::UnboundedSender<Action>,
 ) -> mpsc::UnboundedSender<Effect> {
     let (queue, mut queued) = mpsc::unbounded_channel::<Effect>();
     tokio::task::spawn_local(async move {
         while let Some(effect) = queued.recv().await {
-            if let Some(action) = on_director(&*director, &policy, effect).await
+            if let Some(action) = on_director(&*director, remote.as_deref(), &policy, effect).await
                 && reports.send(action).is_err()
             {
                 return;
@@ -241,14 +256,23 @@ fn worker(
     queue
 }
 
-/// A change, the doctor or the persist files, on `director`.
-async fn on_director(director: &dyn Backend, policy: &Policy, effect: Effect) -> Option<Action> {
+/// A change, the doctor or the persist files, on `director` (made by its agent when `remote`).
+async fn on_director(
+    director: &dyn Backend,
+    remote: Option<&crate::runtime::redial::Redial>,
+    policy: &Policy,
+    effect: Effect,
+) -> Option<Action> {
     Some(match effect {
         Effect::Apply(change) => Action::Applied(Box::new(execute(director, change, policy).await)),
         Effect::RunDoctor(ask) => Action::DoctorRead(setup::gather::findings(director, &ask).await),
-        Effect::PlanPersist(dir) => {
-            Action::PersistPlanned(setup::persist::plan(director, &dir).await)
-        }
+        Effect::PlanPersist(dir) => Action::PersistPlanned(match remote {
+            Some(remote) => remote
+                .persist_plan(&dir)
+                .await
+                .map_err(setup::persist::PlanFilesError::Remote),
+            None => setup::persist::plan(director, &dir).await,
+        }),
         _ => return None,
     })
 }

@@ -110,12 +110,10 @@ pub(super) async fn open(
                 audit,
             };
             director.read_only = policy.read_only;
-            let conns = ConnSource::Elsewhere(format!(
-                "the connections pane does not read {name} yet; `ipvs-tui --on {name} conns` does"
-            ));
+            // Counted on the director: only the aggregates and a screenful of rows travel.
             let executor = Executor::new(backend.clone(), policy)
-                .with_conns(conns)
-                .with_keepalived(redial);
+                .with_conns(ConnSource::Remote(redial.clone()))
+                .with_remote(redial);
             // keepalived is asked on the director, through its agent.
             director.owners.enabled = settings.keepalived;
             (

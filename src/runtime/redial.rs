@@ -5,11 +5,14 @@
 
 use crate::backend::{Backend, Reply};
 use crate::host::{HostError, HostState};
+use crate::ipvs::conns::ConnTable;
 use crate::ipvs::model::{ServiceKey, Snapshot};
 use crate::ipvs::{Error, Result};
 use crate::operation::{Operation, OperationError};
 use crate::owners::keepalived::reader::{KeepalivedState, ReadError};
+use crate::remote::protocol::{CONNS_WITHIN, ConnsQuery};
 use crate::remote::{DirectorSpec, Remote, connect};
+use crate::setup::persist::{OnDisk, PersistFile, WriteRequest, Written};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -54,6 +57,53 @@ impl Redial {
             Ok(read) => read,
             Err(e) => Err(ReadError::Unreachable(e.to_string())),
         }
+    }
+
+    /// The connection table, counted on the director: a scope only to an agent that knows it
+    /// (an older one would count every service).
+    pub async fn conns(&self, query: ConnsQuery) -> std::result::Result<ConnTable, String> {
+        let remote = self.link().await.map_err(|e| e.to_string())?;
+        let hello = remote.hello();
+        if !query.within.is_empty() && !hello.capabilities.iter().any(|c| c == CONNS_WITHIN) {
+            return Err(format!(
+                "its agent ({}) cannot count one service's connections: `a` counts every \
+                 service; install ipvs-tui {} there for this",
+                hello.program,
+                env!("CARGO_PKG_VERSION")
+            ));
+        }
+        remote.conns(query).await
+    }
+
+    /// The files `persist` would write under `dir` on the director, made by its agent.
+    pub async fn persist_plan(
+        &self,
+        dir: &std::path::Path,
+    ) -> std::result::Result<Vec<(PersistFile, OnDisk)>, String> {
+        let remote = self.link().await.map_err(|e| e.to_string())?;
+        remote.persist_plan(dir).await
+    }
+
+    /// Writes what `persist_plan` showed, on the director, audited there.
+    pub async fn persist_write(&self, request: WriteRequest) -> Written {
+        let dir = request.dir.clone();
+        let result = match self.link().await {
+            Ok(remote) => remote.persist_write(&request.dir, request.files).await,
+            Err(e) => Err(e.to_string()),
+        };
+        let mut written = result.unwrap_or_else(|e| Written {
+            dir,
+            written: Vec::new(),
+            error: Some(e),
+            audit_problem: None,
+        });
+        // This console's log records it too, naming the director.
+        if let Some((log, context)) = &request.audit
+            && let Err(e) = crate::setup::persist::record(log, context, &written, Vec::new())
+        {
+            written.audit_problem = Some(format!("{}: {e}", log.path().display()));
+        }
+        written
     }
 
     /// After a failure that says the link is gone, the next call opens a new one (rather than
@@ -129,7 +179,20 @@ impl Backend for Redial {
         })
     }
 
+    /// Not this machine: the doctor's real-server probes and firewall check from here would
+    /// say nothing of the director (as `Remote`).
     fn is_live(&self) -> bool {
-        true
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_director_elsewhere_is_not_this_host() {
+        let spec = DirectorSpec::of("exec:false".parse().unwrap());
+        assert!(!Redial::new(spec, None).is_live());
     }
 }

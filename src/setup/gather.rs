@@ -15,6 +15,10 @@ use std::time::Duration;
 /// How long a TCP probe of a real server may take.
 pub const PROBE_TIMEOUT: Duration = Duration::from_millis(1500);
 
+/// What the doctor says on a director elsewhere, whose real servers and firewall this host's
+/// probes would not see as the director does.
+pub const SKIPPED_ELSEWHERE: &str = "real-server probes and the firewall check skipped: run from the director (`ipvs-tui doctor` there)";
+
 /// What the user told the doctor.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ask {

@@ -19,17 +19,18 @@ use std::path::{Path, PathBuf};
 
 mod write;
 
-pub use write::{WriteRequest, Written, write};
+pub use write::{WriteRequest, Written, record, write};
 
 /// One file to write: where, and what.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PersistFile {
     pub path: PathBuf,
     pub contents: String,
 }
 
 /// How a file to write stands against the disk.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum OnDisk {
     Missing,
     Same,
@@ -185,6 +186,9 @@ pub enum PlanFilesError {
     Host(#[source] HostError),
     #[error("cannot tell where ipvs-tui is installed (the unit runs it at boot): {0}")]
     Exe(#[source] SharedError),
+    /// A director elsewhere, whose agent makes its files: why it did not, naming it.
+    #[error("{0}")]
+    Remote(String),
 }
 
 /// The files for `dir` from `director`'s table and host as they are now, each with its state on

@@ -11,6 +11,7 @@ mod logs;
 mod package;
 mod parse_props;
 mod remote;
+mod remote_setup;
 mod setup_persist;
 mod setup_plan;
 mod setup_props;

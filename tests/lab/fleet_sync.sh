@@ -2,7 +2,8 @@
 # Lab test (guest side): a sync daemon pair. The NAT director ("director") runs the master sync
 # daemon, a second director lb2 the backup, linked by a veth pair; two connections held open
 # through the director's VIP are synced to lb2. The console opened on both shows the pair's sync
-# health, and its numbers agree with `ipvsadm -Lnc` on each side.
+# health, and its numbers agree with `ipvsadm -Lnc` on each side; lb2's connections pane (read
+# through its agent) counts what `ipvsadm -Lnc` lists there.
 set -euo pipefail
 
 source "$LAB_REPO/tests/lab/net.sh"
@@ -62,6 +63,24 @@ want="sync (syncid 1): lb2 holds $((b * 100 / m))% of director's connections ($b
 grep -qF "$want" "$W/screen" || lab_fail "the page does not say \"$want\" (ipvsadm -Lnc: $m on director, $b on lb2)"
 grep -q "director .*sync master syncid 1 sync0" "$W/screen" || lab_fail "the master's sync daemon is not shown"
 ! grep -q "SYNC SILENT" "$W/screen" || lab_fail "a working pair raised SYNC SILENT"
+
+# lb2's connections pane, counted there by its agent: what `ipvsadm -Lnc` holds on lb2, and
+# its rows on screen.
+tmux send-keys -t $T j Enter
+sleep 1
+tmux send-keys -t $T c
+b=$(entries lb2)
+for i in $(seq 100); do
+	tmux capture-pane -p -t $T >"$W/screen"
+	grep -q "Connections  TCP $VIP:80 $b matched" "$W/screen" && break
+	[ "$i" = 100 ] && { cat "$W/screen"; lab_ns lb2 ipvsadm -Lnc; lab_fail "lb2's connections pane does not count its $b entries"; }
+	sleep 0.3
+done
+cat "$W/screen"
+grep -q "^ ipvs-tui lb2 " "$W/screen" || lab_fail "the connections pane is not lb2's"
+shown=$(grep -cE "^ TCP [0-9.]+:[0-9]+ +$VIP:80 " "$W/screen" || true)
+[ "$shown" = "$b" ] || lab_fail "lb2's pane shows $shown rows, ipvsadm -Lnc there $b"
+echo "fleet_sync: lb2's connections pane counts $b, as ipvsadm -Lnc there"
 tmux send-keys -t $T q
 sleep 1
 tmux kill-server

@@ -4,6 +4,9 @@
 # registers after a page fault, so AVX upper halves are lost: busybox segfaults, python3/perl crash,
 # memmove corrupts data. mod.rs also passes this on the kernel command line.
 export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.cpu.hwcaps=-AVX512F,-AVX512VL,-AVX512BW,-AVX512DQ,-AVX512CD,-AVX2,-AVX,-ERMS,-FSRM,-XSAVEC,-AVX_Fast_Unaligned_Load,-RTM}"
+# OpenSSL picks its own code paths from CPUID, not glibc's hwcaps: mask AVX, AVX2, AVX-512, VAES
+# and VPCLMULQDQ there too, or ssh's ciphers garble a few dozen bytes of a session now and then.
+export OPENSSL_ia32cap="${OPENSSL_ia32cap:-~0x1000000000000000:~0x600D0230020}"
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/tmp/home TERM="${TERM:-linux}"
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Directors over SSH (issue 13), guest side: real sshd in lb1 and lb2 (tests/lab/ssh_lib.sh), the
 # operator in mgmt. `ipvs-tui --on ssh:...` (and netns:) lists, saves, restores and counts
-# connections as ipvsadm does in the director's own namespace; a read-only forced command
-# refuses changes and audits the refusal there; sshd killed mid-session is a clear error.
+# connections as ipvsadm does in the director's own namespace, applies a setup plan and persists
+# there; a read-only forced command refuses changes and audits the refusal there; sshd killed
+# mid-session is a clear error.
 set -euo pipefail
 source "$LAB_REPO/tests/lab/net.sh"
 source "$LAB_REPO/tests/lab/ssh_lib.sh"
@@ -70,6 +71,68 @@ if out=$(on lb2 restore <"$F/bad.rules" 2>&1); then lab_fail "a bad rules file w
 grep -q "already exists" "$F/dup.err" || lab_fail "no reason for the refused restore: $(cat "$F/dup.err")"
 [ "$(lab_ns lb1 ipvsadm -Sn)" = "$(cat "$F/lb1.rules")" ] || lab_fail "a refused restore changed lb1"
 echo "restore: lb1's rules on lb2, audited there; over netns all or nothing"
+
+# setup over SSH: a NAT director's plan for lb2, checked against lb2's host and table (a real
+# server off lb2's subnets is refused), applied there (its VIP, ip_forward, the service), audited
+# by lb2's agent; the doctor after it looks at lb2 and says it skipped the real-server probes
+# (they would run from mgmt).
+setup_on() { on lb2 "$@"; }
+cat >"$F/plan.toml" <<PLAN
+role = "nat-director"
+vip = "10.20.0.150"
+interface = "eth0"
+label = "eth0:vip"
+
+[[service]]
+port = 8080
+scheduler = "wrr"
+
+[[service.real_server]]
+address = "10.20.0.31"
+weight = 4
+PLAN
+sed 's/10.20.0.31/10.30.0.31/' "$F/plan.toml" >"$F/far.toml"
+if out=$(setup_on setup --plan "$F/far.toml" 2>&1); then lab_fail "a plan lb2 cannot route was applied: $out"; fi
+grep -q "no route to it other than the default route" <<<"$out" || lab_fail "no reason for the refused plan: $out"
+lab_ns lb2 sysctl -qw net.ipv4.ip_forward=0
+lb1_before=$(lab_ns lb1 ipvsadm -Sn)
+status=0
+setup_on setup --plan "$F/plan.toml" >"$F/setup.out" 2>&1 || status=$?
+cat "$F/setup.out"
+[ "$status" = 0 ] || [ "$status" = 1 ] || lab_fail "setup --on lb2 exited $status"
+grep -q "^setup: applied 4 change(s)" "$F/setup.out" || lab_fail "setup --on lb2 did not apply its 4 changes"
+grep -q "^setup: 4 change(s) for nat-director from .* on .* (via lb2):" "$F/setup.out" || lab_fail "setup does not name lb2"
+grep -q "^doctor: checking .* as nat-director" "$F/setup.out" || lab_fail "the doctor did not recognise lb2 as a NAT director"
+grep -q "^doctor: real-server probes and the firewall check skipped" "$F/setup.out" || lab_fail "the doctor does not say what it skipped"
+table=$(lab_ns lb2 ipvsadm -Ln)
+grep -Eq -- '^TCP +10\.20\.0\.150:8080 wrr' <<<"$table" || lab_fail "no service on lb2: $table"
+grep -Eq -- '-> 10\.20\.0\.31:8080 +Masq +4 ' <<<"$table" || lab_fail "no real server on lb2: $table"
+addrs=$(ip -n lb2 addr show dev eth0)
+grep -q "inet 10.20.0.150/32 .*eth0:vip" <<<"$addrs" || lab_fail "the VIP is not on lb2's eth0: $addrs"
+[ "$(lab_ns lb2 sysctl -n net.ipv4.ip_forward)" = 1 ] || lab_fail "ip_forward not set on lb2"
+for ns in lb1 mgmt; do
+	! grep -q "10.20.0.150" <<<"$(ip -n $ns addr)" || lab_fail "the VIP was bound on $ns"
+done
+[ "$(lab_ns lb1 ipvsadm -Sn)" = "$lb1_before" ] || lab_fail "setup on lb2 changed lb1"
+for cmd in "ip addr add 10.20.0.150/32 dev eth0" "ipvsadm -A -t 10.20.0.150:8080 -s wrr" "sysctl -w net.ipv4.ip_forward=1"; do
+	grep -q "\"command\":\"$cmd" "$F/lb2/audit.log" || lab_fail "\"$cmd\" not in lb2's audit log"
+done
+setup_on setup --plan "$F/plan.toml" --dry-run >"$F/setup2.out" 2>&1 || lab_fail "setup --dry-run on lb2 failed: $(cat "$F/setup2.out")"
+grep -q "^setup: .* already matches" "$F/setup2.out" || lab_fail "lb2 does not match its plan after setup: $(cat "$F/setup2.out")"
+grep -q '"host":"[^"]* (via lb2)","source":"cli","command":"ip addr add 10.20.0.150/32' "$F/local.log" || lab_fail "the operator's log does not name lb2 for the VIP"
+echo "setup: a NAT director's plan applied on lb2 over ssh, audited there"
+
+# persist over SSH: the files rendered by lb2's agent (lb2's rules, its VIP, and the unit running
+# lb2's own ipvs-tui), written there and audited there.
+on lb2 persist --dir "$F/lb2etc" >"$F/persist.out" 2>&1 || lab_fail "persist --on lb2 failed: $(cat "$F/persist.out")"
+[ "$(cat "$F/lb2etc/ipvs-tui/rules")" = "$(lab_ns lb2 ipvsadm -Sn)" ] || lab_fail "lb2's persisted rules differ from ipvsadm -Sn there"
+grep -q "10.20.0.150" "$F/lb2etc/ipvs-tui/host.toml" || lab_fail "lb2's VIP not in its host.toml"
+grep -q "ExecStart=/usr/local/bin/ipvs-tui " "$F/lb2etc/systemd/system/ipvs-tui-restore.service" ||
+	lab_fail "the unit does not run lb2's ipvs-tui: $(grep ExecStart "$F/lb2etc/systemd/system/ipvs-tui-restore.service")"
+grep -q "\"command\":\"ipvs-tui persist --dir $F/lb2etc\"" "$F/lb2/audit.log" || lab_fail "persist not audited on lb2"
+if out=$(on ssh:watch-lb2 persist --dir "$F/watch" 2>&1); then lab_fail "the read-only agent persisted: $out"; fi
+[ ! -e "$F/watch" ] || lab_fail "the read-only agent wrote files"
+echo "persist: lb2's files rendered and written by its agent"
 
 # Connections: SYNs from mgmt to lb1's VIP (the real servers do not exist: the entries wait).
 for i in $(seq 12); do

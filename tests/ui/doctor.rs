@@ -119,6 +119,29 @@ fn doctor_80x24() {
     insta::assert_snapshot!(screen(&mut app, 80, 24));
 }
 
+/// On a director elsewhere the pane says that its real servers were not probed from here (the
+/// backend says it is not this host: `is_live`), and only there.
+#[test]
+fn the_doctor_of_a_director_elsewhere_says_it_skipped_the_probes() {
+    use ipvs_tui::ui::panes::doctor::REMOTE_SKIPPED;
+    for (source, said) in [(Source::Simulated, false), (Source::Remote, true)] {
+        let mut app = screen_app(|_| {});
+        app.director.source = source;
+        keys(&mut app, "H");
+        let director = Sim::new(
+            SimBackend::demo(7),
+            MemoryHost::new(app.director.host_state.clone().unwrap()),
+        );
+        let findings = futures::executor::block_on(ipvs_tui::setup::gather::findings(
+            &director,
+            &Default::default(),
+        ));
+        update(&mut app, Action::DoctorRead(findings));
+        let text = screen(&mut app, 120, 30);
+        assert_eq!(text.contains(REMOTE_SKIPPED), said, "{source:?}:\n{text}");
+    }
+}
+
 #[test]
 fn doctor_160x48() {
     let mut app = screen_app(|h| {

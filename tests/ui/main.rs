@@ -11,6 +11,7 @@ mod svg;
 
 mod audit;
 mod conns;
+mod conns_remote;
 mod doctor;
 mod event_loop;
 mod fleet;
@@ -20,6 +21,7 @@ mod host;
 mod operate;
 mod owners;
 mod persist;
+mod persist_remote;
 mod scale;
 mod screens;
 mod screenshots;

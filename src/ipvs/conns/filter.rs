@@ -170,6 +170,32 @@ impl Filter {
         self
     }
 
+    /// The terms again, as [`Filter::parse`] takes them (for an agent that counts elsewhere);
+    /// the masks and the scope are not terms.
+    pub fn terms(&self) -> Vec<String> {
+        let endpoint = |e: &Endpoint| match (e.addr, e.port) {
+            (IpAddr::V6(a), Some(p)) => format!("[{a}]:{p}"),
+            (a, Some(p)) => format!("{a}:{p}"),
+            (a, None) => a.to_string(),
+        };
+        let protos = self.protos.iter().map(|p| format!("proto:{p}"));
+        let services = self.services.iter().map(|e| format!("svc:{}", endpoint(e)));
+        let fwmarks = self.fwmarks.iter().map(|m| format!("fwm:{m}"));
+        let servers = self.servers.iter().map(|e| format!("rs:{}", endpoint(e)));
+        let clients = self.clients.iter().map(|n| match n.host {
+            true => format!("client:{}", n.addr),
+            false => format!("client:{}/{}", n.addr, n.prefix),
+        });
+        let states = self.states.iter().map(|s| format!("state:{}", s.name()));
+        protos
+            .chain(services)
+            .chain(fwmarks)
+            .chain(servers)
+            .chain(clients)
+            .chain(states)
+            .collect()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.protos.is_empty()
             && self.services.is_empty()

@@ -57,6 +57,9 @@ pub enum ReadError {
     /// The reading task panicked or was cancelled.
     #[error("the connection reader stopped unexpectedly: {0}")]
     Task(#[source] SharedError),
+    /// A remote director's agent could not count them: why, naming the director.
+    #[error("{0}")]
+    Remote(String),
 }
 
 /// Feeds everything `src` gives to `collector`, checking `cancel` between chunks.

@@ -19,7 +19,7 @@ pub struct WriteRequest {
 }
 
 /// What the write did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Written {
     pub dir: PathBuf,
     /// The files written, in order.
@@ -108,19 +108,29 @@ pub fn write(request: WriteRequest) -> Written {
         }
         out.written.push(file.path.clone());
     }
-    if let Some((log, context)) = &request.audit {
-        let value =
-            serde_json::json!({ "op": "persist", "dir": request.dir, "written": out.written });
-        let result = out
-            .error
-            .as_ref()
-            .map_or(Ok(()), |e| Err(e as &dyn std::fmt::Display));
-        let command = format!("ipvs-tui persist --dir {}", request.dir.display());
-        if let Err(e) = log.record_change(command, value, result, before, context) {
-            out.audit_problem = Some(format!("{}: {e}", log.path().display()));
-        }
+    if let Some((log, context)) = &request.audit
+        && let Err(e) = record(log, context, &out, before)
+    {
+        out.audit_problem = Some(format!("{}: {e}", log.path().display()));
     }
     out
+}
+
+/// One `persist` entry in `log`: what `written` says was written (or why not), and `before`.
+pub fn record(
+    log: &AuditLog,
+    context: &Context,
+    written: &Written,
+    before: Vec<String>,
+) -> io::Result<()> {
+    let value =
+        serde_json::json!({ "op": "persist", "dir": written.dir, "written": written.written });
+    let result = written
+        .error
+        .as_ref()
+        .map_or(Ok(()), |e| Err(e as &dyn std::fmt::Display));
+    let command = format!("ipvs-tui persist --dir {}", written.dir.display());
+    log.record_change(command, value, result, before, context)
 }
 
 /// An I/O error as the operator should read it.

@@ -1,7 +1,7 @@
 //! The doctor pane (`H`): the findings, errors first (severity, check, what), and under them the
 //! selected one's why and its fix (the commands Enter applies, or advice in words).
 
-use crate::console::app::App;
+use crate::console::app::{App, Source};
 use crate::setup::doctor::{Finding, Severity};
 use crate::ui::table::{self, ColumnSpec, RowData};
 use crate::ui::theme::Theme;
@@ -25,6 +25,8 @@ const COLUMNS: [ColumnSpec; 3] = [
     column("check", 1),
     column("what", 0),
 ];
+/// What the doctor of a director elsewhere leaves out (see `setup::gather::SKIPPED_ELSEWHERE`).
+pub const REMOTE_SKIPPED: &str = "real-server probes skipped: run from the director";
 /// Lines under the list for the selected finding.
 const DETAIL: u16 = 7;
 
@@ -67,11 +69,16 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> usize {
     } else {
         format!("{problems} problem(s)")
     };
+    let mut spans = vec![Span::styled(summary, theme.dim)];
+    // Probes from here would test this host's paths to the real servers, not the director's.
+    if app.director.source == Source::Remote {
+        spans.push(Span::styled(format!(" · {REMOTE_SKIPPED}"), theme.warning));
+    }
     table::pane_title(
         f,
         area,
         format!("Doctor {}", findings.len()),
-        vec![Span::styled(summary, theme.dim)],
+        spans,
         true,
         theme,
     );

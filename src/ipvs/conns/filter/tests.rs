@@ -138,3 +138,17 @@ fn errors_say_what_is_allowed() {
         assert!(e.contains(words), "{term}: {e}");
     }
 }
+
+/// What an agent elsewhere is sent: the same filter once parsed there.
+#[test]
+fn terms_parse_back_to_the_same_filter() {
+    let typed = [
+        "proto:tcp proto:17 svc:192.0.2.1:80 svc:[2001:db8::1]:443 svc:192.0.2.9",
+        "fwm:7 rs:10.0.0.2 rs:10.0.0.3:8080 rs:[2001:db8:2::11]:81 rs:2001:db8:2::12",
+        "client:198.51.100.7 client:198.51.100.0/24 client:2001:db8:1::/48 client:2001:db8::5",
+        "state:SYN_RECV state:established state:TIME_WAIT",
+    ];
+    let f = Filter::parse(&typed).unwrap();
+    assert_eq!(Filter::parse(&f.terms()).unwrap(), f, "{:?}", f.terms());
+    assert!(Filter::default().terms().is_empty());
+}
