@@ -1,5 +1,6 @@
 //! Numbers as the console shows them: three significant digits with K/M/G and kB/MB, or exact (`x`).
 
+use humansize::{DECIMAL, FormatSizeOptions, format_size};
 use std::time::Duration;
 
 /// The widest `number(v, false)` below 999.5T (e.g. `9990`, `999K`).
@@ -59,19 +60,24 @@ pub fn bytes(value: f64, exact: bool) -> String {
     if exact {
         return (value.round() as u64).to_string();
     }
-    let mut v = three_digits(value.round());
-    let mut unit = 0;
-    while v >= 999.5 && unit < 5 {
-        v = three_digits(v / 1000.0);
-        unit += 1;
+    // Rounded here to three significant digits; humansize picks the unit and prints it with as
+    // many decimals as the third digit needs.
+    let rounded = three_digits(value.round());
+    let mut mantissa = rounded;
+    while mantissa >= 999.5 {
+        mantissa /= 1000.0;
     }
-    let suffix = ["B", "kB", "MB", "GB", "TB", "PB"][unit];
-    match v {
-        _ if unit == 0 => format!("{v:.0}{suffix}"),
-        v if v < 9.995 => format!("{v:.2}{suffix}"),
-        v if v < 99.95 => format!("{v:.1}{suffix}"),
-        v => format!("{v:.0}{suffix}"),
-    }
+    let decimals = match mantissa {
+        _ if rounded < 999.5 => 0,
+        m if m < 9.995 => 2,
+        m if m < 99.95 => 1,
+        _ => 0,
+    };
+    let options = FormatSizeOptions::from(DECIMAL)
+        .decimal_places(decimals)
+        .decimal_zeroes(decimals)
+        .space_after_value(false);
+    format_size(rounded as u64, options)
 }
 
 /// How long ago, coarsely: `4s`, `2m05s`, `3h10m`.
