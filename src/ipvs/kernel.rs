@@ -124,6 +124,18 @@ fn one(replies: Vec<IpvsMessage>, what: &str) -> Result<IpvsMessage> {
         .ok_or_else(|| Error::Decode(format!("the kernel sent no reply when reading {what}")))
 }
 
+async fn info(h: &mut GenetlinkHandle) -> Result<crate::ipvs::model::Info> {
+    let info = read(
+        h,
+        IpvsMessage::new(cmd::GET_INFO, vec![]),
+        false,
+        "the IPVS info",
+        None,
+    )
+    .await?;
+    decode::info_message(&one(info, "the IPVS info")?)
+}
+
 async fn services(h: &mut GenetlinkHandle) -> Result<Vec<Service>> {
     let replies = read(
         h,
@@ -263,15 +275,7 @@ impl KernelBackend {
     /// without CAP_NET_ADMIN), without reading a large table before its first screen.
     pub async fn info(&self) -> Result<crate::ipvs::model::Info> {
         let mut h = self.handle.lock().await;
-        let info = read(
-            &mut h,
-            IpvsMessage::new(cmd::GET_INFO, vec![]),
-            false,
-            "the IPVS info",
-            None,
-        )
-        .await?;
-        decode::info_message(&one(info, "the IPVS info")?)
+        info(&mut h).await
     }
 
     /// Info, services with their real servers, timeouts and daemons, each in the kernel's order.
@@ -280,15 +284,7 @@ impl KernelBackend {
         if let Some(result) = self.blocking_snapshot(&h, None).await {
             return result;
         }
-        let info = read(
-            &mut h,
-            IpvsMessage::new(cmd::GET_INFO, vec![]),
-            false,
-            "the IPVS info",
-            None,
-        )
-        .await?;
-        let info = decode::info_message(&one(info, "the IPVS info")?)?;
+        let info = info(&mut h).await?;
         let mut services = services(&mut h).await?;
         for service in &mut services {
             fill_dests(&mut h, service).await?;

@@ -192,20 +192,7 @@ impl Rig {
     }
 
     pub fn audit(&self) -> Vec<String> {
-        let entries = read_last(self.log.path(), 100)
-            .map(|t| t.entries)
-            .unwrap_or_default();
-        entries
-            .iter()
-            .map(|e| {
-                format!(
-                    "{} {}{}",
-                    if e.is_ok() { "ok" } else { "failed" },
-                    e.command,
-                    if e.undo_of.is_some() { " (undo)" } else { "" }
-                )
-            })
-            .collect()
+        audit_lines(self.log.path())
     }
 
     /// The host form's field errors and its own, as drawn.
@@ -272,6 +259,23 @@ impl Rig {
             );
         }
     }
+}
+
+/// The commands in the audit log at `path`: "ok COMMAND" or "failed COMMAND", undos marked.
+pub fn audit_lines(path: &std::path::Path) -> Vec<String> {
+    read_last(path, 100)
+        .map(|t| t.entries)
+        .unwrap_or_default()
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {}{}",
+                if e.is_ok() { "ok" } else { "failed" },
+                e.command,
+                if e.undo_of.is_some() { " (undo)" } else { "" }
+            )
+        })
+        .collect()
 }
 
 pub fn bound(state: &HostState, dev: &str, addr: &str) -> Option<(u8, Option<String>)> {

@@ -151,19 +151,7 @@ impl Fleet {
 
     /// The commands in director `id`'s audit log: "ok COMMAND" or "failed COMMAND", undos marked.
     pub fn audit(&self, id: usize) -> Vec<String> {
-        read_last(self.logs[id].path(), 100)
-            .map(|t| t.entries)
-            .unwrap_or_default()
-            .iter()
-            .map(|e| {
-                format!(
-                    "{} {}{}",
-                    if e.is_ok() { "ok" } else { "failed" },
-                    e.command,
-                    if e.undo_of.is_some() { " (undo)" } else { "" }
-                )
-            })
-            .collect()
+        audit_lines(self.logs[id].path())
     }
 
     pub fn flash(&self) -> String {
