@@ -134,8 +134,6 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// List the sysctls LVS depends on with their values and what each does, or set some:
-    /// NAME=VALUE... (checked first, then all or nothing).
     /// What keepalived says (VRRP instances; virtual and real servers with their checker health)
     /// beside the kernel's table, and where the two differ. Exit status 1 when none runs.
     Keepalived {
@@ -146,6 +144,8 @@ pub enum Command {
         #[arg(long)]
         pid: Option<i32>,
     },
+    /// List the sysctls LVS depends on with their values and what each does, or set some:
+    /// NAME=VALUE... (checked first, then all or nothing).
     Sysctl {
         /// NAME=VALUE, e.g. net.ipv4.ip_forward=1 net.ipv4.conf.all.arp_ignore=1
         #[arg(value_name = "NAME=VALUE")]

@@ -5,8 +5,8 @@
 
 use super::lines::{Line, Lines};
 use super::protocol::{
-    AgentHello, Body, ClientHello, Hello, MAX_REPLY, PROTOCOL, ReplyLine, Request, RequestLine,
-    decode, encode,
+    AgentHello, Body, ClientHello, Hello, MAX_REPLY, MAX_REQUEST, PROTOCOL, ReplyLine, Request,
+    RequestLine, decode, encode,
 };
 use super::quiet_pipe::QuietPipe;
 use super::target::DirectorSpec;
@@ -174,6 +174,13 @@ impl Link {
         let id = self.next_id.get();
         self.next_id.set(id + 1);
         let line = encode(&RequestLine { id, req }).map_err(Lost::Unsendable)?;
+        // The agent skips a longer line whole, id and all: its caller would wait for ever.
+        if line.len() > MAX_REQUEST {
+            return Err(Lost::Unsendable(format!(
+                "a request of {} bytes is over the agent's {MAX_REQUEST}-byte limit",
+                line.len()
+            )));
+        }
         let (tx, rx) = oneshot::channel();
         {
             let mut calls = lock(&self.calls);

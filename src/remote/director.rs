@@ -4,7 +4,7 @@
 //! A link that has ended is started again by the next call, at most every `RECONNECT_EVERY`.
 
 use super::client::{ConnectError, Link, Lost};
-use super::protocol::{AgentHello, Body, ConnsQuery, PollAnswer, Request};
+use super::protocol::{AgentHello, Body, ConnsQuery, MAX_REQUEST, PollAnswer, Request};
 use super::target::DirectorSpec;
 use crate::backend::{Backend, Reply};
 use crate::host::{HostError, HostState};
@@ -16,6 +16,20 @@ use crate::owners::keepalived::reader::{KeepalivedState, ReadError};
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
+
+/// The most changes sent in one request: a rules file of 60,000 lines goes in pieces, each well
+/// under the agent's line limit, and a failure stops the rest as in a local batch.
+const BATCH_OPS: usize = 2_000;
+
+/// How many of `ops` (at least one) one request carries: up to `BATCH_OPS`, fewer while their
+/// encoding would not fit in a request line.
+fn fitting(ops: &[Operation]) -> usize {
+    let mut n = ops.len().min(BATCH_OPS);
+    while n > 1 && serde_json::to_vec(&ops[..n]).map_or(0, |v| v.len()) > MAX_REQUEST / 2 {
+        n /= 2;
+    }
+    n.max(1)
+}
 
 /// How often a director whose link ended is tried again (each call in between fails at once).
 pub const RECONNECT_EVERY: Duration = Duration::from_secs(3);
@@ -248,6 +262,8 @@ impl Backend for Remote {
             if ops.is_empty() {
                 return Vec::new();
             }
+            // What fits in one request line; the caller sends the rest after these.
+            let ops = &ops[..fitting(ops)];
             let req = Request::ApplyBatch { ops: ops.to_vec() };
             match self.call(req).await {
                 Ok(Body::Batch(results)) if results.len() <= ops.len() => results,

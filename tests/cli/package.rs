@@ -44,7 +44,13 @@ fn subcommands(path: &[String]) -> Vec<Vec<String>> {
         if rest.starts_with(' ') {
             continue;
         }
-        let name = rest.split_whitespace().next().unwrap().to_string();
+        let mut words = rest.split_whitespace();
+        let name = words.next().unwrap().to_string();
+        // A doc comment on the wrong variant leaves one without a description.
+        assert!(
+            words.next().is_some(),
+            "{path:?}: {name} has no description"
+        );
         if name == "help" {
             continue;
         }

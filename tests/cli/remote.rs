@@ -330,3 +330,43 @@ fn a_director_comes_back_when_its_far_side_does() {
         remote.poll(None).await.unwrap();
     });
 }
+
+/// A rules file larger than one request line (12,000 services with a persistence engine and
+/// flags, over 2 MB as JSON) goes to the agent in pieces: every change applied, none waited on
+/// for ever (the agent skips an over-long line whole, id and all).
+#[test]
+fn a_batch_larger_than_a_request_line_goes_in_pieces() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("audit.log");
+    let ops: Vec<Operation> = (0..12_000u32)
+        .map(|i| {
+            let vip = format!(
+                "10.{}.{}.{}:443",
+                100 + i / 62_500,
+                (i / 250) % 250,
+                1 + i % 250
+            );
+            let words = ["-A", "-t", &vip, "-s", "mh", "-b", "mh-fallback,mh-port"];
+            ipvs_tui::ipvs::args::parse_args(&words).unwrap().into()
+        })
+        .collect();
+    let json = serde_json::to_vec(&ops).unwrap().len();
+    assert!(
+        json > 2 << 20,
+        "{json} bytes: not over the agent's line limit"
+    );
+    block_on(async {
+        let remote = connect(&demo_agent(&log)).await.unwrap();
+        let before = remote.snapshot().await.unwrap();
+        let state = ipvs_tui::operation::State::new(before.clone(), Default::default());
+        let applied = tokio::time::timeout(
+            std::time::Duration::from_secs(120),
+            ipvs_tui::operation::apply_plan(&*remote, state, &ops),
+        )
+        .await
+        .expect("the batch hung: a request the agent could not read");
+        assert_eq!(applied, Ok(()));
+        let after = remote.snapshot().await.unwrap();
+        assert_eq!(after.services.len(), before.services.len() + ops.len());
+    });
+}
