@@ -95,15 +95,18 @@ pub fn apply(table: &mut Snapshot, op: &IpvsOp) -> Result<(), i32> {
     Ok(())
 }
 
+// Keys are unique, so the search order changes nothing but its cost: from the end, a rules
+// file's real servers find the service added just before them at once (linear, not quadratic,
+// in the size of a restore).
 fn position(table: &Snapshot, key: &ServiceKey) -> Option<usize> {
-    table.services.iter().position(|s| s.config.key == *key)
+    table.services.iter().rposition(|s| s.config.key == *key)
 }
 
 fn service_mut<'a>(table: &'a mut Snapshot, key: &ServiceKey) -> Result<&'a mut Service, i32> {
     table
         .services
         .iter_mut()
-        .find(|s| s.config.key == *key)
+        .rfind(|s| s.config.key == *key)
         .ok_or(ESRCH)
 }
 

@@ -108,6 +108,7 @@ fn is_zero(n: &usize) -> bool {
 
 impl Snapshot {
     pub fn service(&self, key: &ServiceKey) -> Option<&Service> {
-        self.services.iter().find(|s| s.config.key == *key)
+        // From the end: see `table::position`.
+        self.services.iter().rfind(|s| s.config.key == *key)
     }
 }
