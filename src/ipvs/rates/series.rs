@@ -1,8 +1,10 @@
 //! Our own rates of one object: counter deltas between observed changes, over the time they cover
-//! (whole estimator periods when the polls pin it down).
+//! (whole estimator periods when the polls pin it down), reaching back over several changes, up
+//! to the kernel's 8 s span, until they count enough events to be steady.
 
 use super::{ESTIMATOR_PERIOD, History, KERNEL_WINDOW, Rate, SLACK, Sample};
 use crate::ipvs::model::Stats;
+use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 /// conns, inpkts, outpkts, inbytes, outbytes.
@@ -62,7 +64,19 @@ struct Anchor {
     at: Instant,
     lag: Duration,
     counters: Counters,
+    /// Where it sits on the series' own time line: the sum of the windows (`covered`) between
+    /// consecutive changes. A rate from an older change spans these windows added, each pinned
+    /// down between two polls, never one long gap guessed anew.
+    pos: Duration,
 }
+
+/// A rate counts at least this many events (connections; packets when it has none), as long as
+/// the changes seen in the last `KERNEL_WINDOW` hold them: a count of 20 is within ±22% of its
+/// mean two times in three, and a busy object (10 connections a second) still gets rates over
+/// one estimator period.
+const ENOUGH_EVENTS: u64 = 20;
+/// The changes kept to measure from: a change per estimator period over the kernel's span, and one.
+const ANCHORS: usize = 5;
 
 /// Our own rates of one object: one series, restarted whenever a counter goes down.
 #[derive(Debug, Clone)]
@@ -71,7 +85,8 @@ pub(super) struct Series {
     last_at: Instant,
     /// When the current counter values were first seen.
     since: Instant,
-    anchor: Option<Anchor>,
+    /// The last changes, oldest first: a rate is measured from one of them (`base`).
+    anchors: VecDeque<Anchor>,
     /// Connections + packets per estimator period in the last rate, to choose between windows.
     per_period: Option<f64>,
     /// The window of the last rate measured from a change: how far apart changes come.
@@ -87,7 +102,7 @@ impl Series {
             last: now,
             last_at: at,
             since: at,
-            anchor: None,
+            anchors: VecDeque::new(),
             per_period: None,
             change_window: None,
             rate: None,
@@ -129,6 +144,30 @@ impl Series {
             + SLACK
     }
 
+    /// The change to measure a rate from, for a change at `pos` with counters `now`: the latest
+    /// one that leaves `ENOUGH_EVENTS` counted, going no further back than the kernel's span
+    /// (the last change, however old). Few events make a rate that jumps with each arrival; a
+    /// span of several periods holds more of them.
+    fn base(&self, pos: Duration, now: Counters) -> &Anchor {
+        let mut base = self.anchors.back().expect("a change seen before");
+        for a in self.anchors.iter().rev() {
+            if pos.saturating_sub(a.pos) > KERNEL_WINDOW {
+                break;
+            }
+            base = a;
+            let conns = now[0] - a.counters[0];
+            let events = if conns > 0 {
+                conns
+            } else {
+                (now[1] - a.counters[1]).saturating_add(now[2] - a.counters[2])
+            };
+            if events >= ENOUGH_EVENTS {
+                break;
+            }
+        }
+        base
+    }
+
     /// Returns whether the counters changed (a reset included).
     pub(super) fn observe(
         &mut self,
@@ -144,27 +183,35 @@ impl Series {
         let lag_now = (at - self.last_at).min(ESTIMATOR_PERIOD);
         let changed = now != self.last;
         if changed {
-            if let Some(a) = &self.anchor {
-                let delta: Counters = std::array::from_fn(|i| now[i] - a.counters[i]);
+            let mut pos = Duration::ZERO;
+            if let Some(newest) = self.anchors.back() {
+                let delta: Counters = std::array::from_fn(|i| now[i] - newest.counters[i]);
                 let act = activity(&delta);
-                let window = covered(
-                    at - a.at,
-                    a.lag,
+                let gap = covered(
+                    at - newest.at,
+                    newest.lag,
                     lag_now,
                     act,
                     self.per_period.or(kernel_per_period),
                 );
                 if act > 0.0 {
                     self.per_period =
-                        Some(act * ESTIMATOR_PERIOD.as_secs_f64() / window.as_secs_f64());
+                        Some(act * ESTIMATOR_PERIOD.as_secs_f64() / gap.as_secs_f64());
                 }
-                self.change_window = Some(window);
-                self.record(at, Rate::over(&delta, window));
+                self.change_window = Some(gap);
+                pos = newest.pos + gap;
+                let base = self.base(pos, now);
+                let delta: Counters = std::array::from_fn(|i| now[i] - base.counters[i]);
+                self.record(at, Rate::over(&delta, pos - base.pos));
             }
-            self.anchor = Some(Anchor {
+            if self.anchors.len() == ANCHORS {
+                self.anchors.pop_front();
+            }
+            self.anchors.push_back(Anchor {
                 at,
                 lag: lag_now,
                 counters: now,
+                pos,
             });
             self.since = at;
         } else if at - self.since >= self.quiet_after() {
