@@ -79,8 +79,9 @@ impl<A: Backend> Backend for AuditedOps<'_, A> {
             // changes were tried, and only the successful ones moved the state on.
             let mut entries = Vec::with_capacity(results.len());
             let mut state = self.state.borrow_mut();
+            let now = jiff::Timestamp::now();
             for (op, result) in ops.iter().zip(&results) {
-                entries.push(entry(op, result, &state, &self.context));
+                entries.push(entry(op, result, &state, &self.context, now));
                 if result.is_ok() {
                     let _ = op.apply_in_memory(&mut state);
                 }
