@@ -11,6 +11,7 @@ pub mod poller;
 pub mod redial;
 pub mod runloop;
 mod start;
+mod term_events;
 pub mod term_size;
 mod terminal;
 

@@ -13,7 +13,6 @@ use crate::runtime::open::{demo, distinct_names, open};
 use crate::runtime::runloop::{self, Exit, JobControl, Wiring};
 use crate::runtime::terminal;
 use crate::ui::theme::{self, Theme};
-use crossterm::event::EventStream;
 use crossterm::tty::IsTty;
 use futures::StreamExt;
 use std::io;
@@ -218,7 +217,7 @@ async fn console(options: Options) -> i32 {
     // output itself.
     // Resizes update the size the backend reports, so that it need not ask the terminal each frame.
     let size = term.backend().term_size();
-    let events = EventStream::new().inspect(move |e| {
+    let events = super::term_events::events().inspect(move |e| {
         if let Ok(crossterm::event::Event::Resize(w, h)) = e {
             size.set(*w, *h);
         }

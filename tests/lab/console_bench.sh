@@ -206,7 +206,7 @@ sleep 10
 kill -INT $st
 wait $st || true
 awk '/total/ { printf "console_bench: syscalls in 10 s at 1 s refresh with %d services (about 10 polls): %d, %d per poll\n", m, $4, $4 / 10 }' m=$M "$W/strace"
-sed -n '3,16p' "$W/strace" | sed 's/^/console_bench:   /'
+sed -n '3,$p' "$W/strace" | grep -v -- '------' | sed 's/^/console_bench:   /'
 touch "$W/stop"
 wait $loop
 echo "console_bench: traffic loop made $(cat "$W/loop.count") requests"
