@@ -16,6 +16,10 @@ use std::io::{self, Write};
 
 const BEGIN_SYNC: &[u8] = b"\x1b[?2026h";
 const END_SYNC: &[u8] = b"\x1b[?2026l";
+/// Frames smaller than this go without the synchronized-output brackets (16 bytes): they reach
+/// the terminal in one write and one read, and a split one would only delay a few cells by
+/// microseconds. At 1 s refresh most frames are a few changed numbers of 20 to 100 bytes.
+const SYNC_ABOVE: usize = 512;
 /// Up to this many unchanged cells between two changes are printed again rather than skipped
 /// with `ESC[nC` (which takes 3 to 5 bytes).
 const REPRINT_GAP: u16 = 3;
@@ -56,7 +60,8 @@ pub struct LeanBackend<W: Write> {
     cursor_hidden: Option<bool>,
     /// Wrap each non-empty frame in synchronized output (mode 2026).
     sync: bool,
-    in_sync: bool,
+    /// Where this frame's BEGIN_SYNC was written, while the frame is open.
+    sync_at: Option<usize>,
     colors: bool,
     /// The size to report; None asks the terminal (through `size`).
     fixed_size: Option<Size>,
@@ -74,7 +79,7 @@ impl<W: Write> LeanBackend<W> {
             pen: None,
             cursor_hidden: None,
             sync,
-            in_sync: false,
+            sync_at: None,
             colors,
             fixed_size: None,
             size: TermSize::default(),
@@ -202,9 +207,9 @@ impl<W: Write> LeanBackend<W> {
     }
 
     fn begin(&mut self) {
-        if self.sync && !self.in_sync {
+        if self.sync && self.sync_at.is_none() {
+            self.sync_at = Some(self.frame.len());
             self.frame.extend_from_slice(BEGIN_SYNC);
-            self.in_sync = true;
         }
     }
 
@@ -350,9 +355,12 @@ impl<W: Write> Backend for LeanBackend<W> {
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        if self.in_sync {
-            self.frame.extend_from_slice(END_SYNC);
-            self.in_sync = false;
+        if let Some(at) = self.sync_at.take() {
+            if self.frame.len() - at - BEGIN_SYNC.len() < SYNC_ABOVE {
+                self.frame.drain(at..at + BEGIN_SYNC.len());
+            } else {
+                self.frame.extend_from_slice(END_SYNC);
+            }
         }
         if !self.frame.is_empty() {
             self.out.write_all(&self.frame)?;

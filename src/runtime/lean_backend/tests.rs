@@ -223,9 +223,40 @@ fn short_moves_and_styles() {
             )
         })
         .unwrap();
-    // x, two blanks printed again rather than skipped, y, a skip of 4, z in cyan.
+    // x, two blanks printed again rather than skipped, y, a skip of 4, z in cyan; a frame
+    // this small without the synchronized-output brackets.
     assert_eq!(
         String::from_utf8_lossy(terminal.backend().writer()),
-        "\x1b[?2026h\x1b[1;1Hx  y\x1b[4C\x1b[36mz\x1b[?2026l"
+        "\x1b[1;1Hx  y\x1b[4C\x1b[36mz"
     );
+}
+
+#[test]
+fn only_frames_past_a_few_hundred_bytes_are_synchronized() {
+    let mut terminal = Terminal::new(LeanBackend::with_size(Vec::new(), 80, 24)).unwrap();
+    let text = |c: char| {
+        move |f: &mut ratatui::Frame| {
+            let lines: Vec<Line> = (0..24)
+                .map(|_| Line::from(c.to_string().repeat(80)))
+                .collect();
+            f.render_widget(ratatui::widgets::Paragraph::new(lines), f.area())
+        }
+    };
+    terminal.draw(text('a')).unwrap();
+    let out = String::from_utf8_lossy(terminal.backend().writer()).into_owned();
+    assert!(
+        out.starts_with("\x1b[?2026h") && out.ends_with("\x1b[?2026l"),
+        "{out:?}"
+    );
+    assert_eq!(out.matches("\x1b[?2026").count(), 2);
+    // One cell changed: no brackets.
+    terminal.backend_mut().writer_mut().clear();
+    terminal
+        .draw(|f| {
+            text('a')(f);
+            f.buffer_mut()[(3, 3)].set_symbol("b");
+        })
+        .unwrap();
+    let out = String::from_utf8_lossy(terminal.backend().writer()).into_owned();
+    assert_eq!(out, "\x1b[4;4Hb");
 }
