@@ -89,7 +89,7 @@ pub(super) struct Series {
     anchors: VecDeque<Anchor>,
     /// Connections + packets per estimator period in the last rate, to choose between windows.
     per_period: Option<f64>,
-    /// The window of the last rate measured from a change: how far apart changes come.
+    /// The window of the last rate measured from a change: how long a quiet spell says nothing.
     change_window: Option<Duration>,
     pub(super) rate: Option<Rate>,
     sample_at: Option<Instant>,
@@ -135,8 +135,9 @@ impl Series {
     }
 
     /// How long the counters must stay still to read as zero. A quiet spell no longer than the
-    /// gaps between the changes already seen says nothing new: an object that moves every 4 s
-    /// would otherwise read 0 and its rate in turn (at most the kernel's 8 s span).
+    /// window the last rate spans says nothing new: an object that moves every 4 s, or a sparse
+    /// one measured over 8 s, would otherwise read 0 and its rate in turn (at most the kernel's
+    /// 8 s span). A busy object, measured over one period, reads 0 one period after it stops.
     fn quiet_after(&self) -> Duration {
         self.change_window
             .unwrap_or(ESTIMATOR_PERIOD)
@@ -198,11 +199,12 @@ impl Series {
                     self.per_period =
                         Some(act * ESTIMATOR_PERIOD.as_secs_f64() / gap.as_secs_f64());
                 }
-                self.change_window = Some(gap);
                 pos = newest.pos + gap;
                 let base = self.base(pos, now);
                 let delta: Counters = std::array::from_fn(|i| now[i] - base.counters[i]);
-                self.record(at, Rate::over(&delta, pos - base.pos));
+                let window = pos - base.pos;
+                self.change_window = Some(window);
+                self.record(at, Rate::over(&delta, window));
             }
             if self.anchors.len() == ANCHORS {
                 self.anchors.pop_front();

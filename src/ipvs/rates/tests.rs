@@ -250,8 +250,8 @@ fn an_object_that_moves_every_other_period_keeps_its_rate_until_quiet_outlasts_t
         assert_eq!(r.window, KERNEL_WINDOW, "at {n} s");
         assert_rate(&r, [0.25, 2.5, 2.5, 250.0, 250.0], 1e-9);
     }
-    // Traffic stops after the change seen at 37 s: still 0.25 at 41 s (4 s of quiet says nothing
-    // new), zero once the quiet outlasts the gap and the slack.
+    // Traffic stops after the change seen at 37 s: still 0.25 at 45 s (8 s of quiet says nothing
+    // the rate over 8 s did not already count), zero once the quiet outlasts that and the slack.
     let last = conns_at(39.0);
     let still = snap(vec![service(
         80,
@@ -261,11 +261,12 @@ fn an_object_that_moves_every_other_period_keeps_its_rate_until_quiet_outlasts_t
         ),
         vec![],
     )]);
-    tr.observe(at(t0, 40.0), &still);
-    tr.observe(at(t0, 41.0), &still);
+    for t in 40..=45 {
+        tr.observe(at(t0, t as f64), &still);
+    }
     assert_rate(&own(&tr).unwrap(), [0.25, 2.5, 2.5, 250.0, 250.0], 1e-9);
-    tr.observe(at(t0, 42.0), &still);
-    assert_eq!(own(&tr), Some(Rate::over(&[0; 5], Duration::from_secs(5))));
+    tr.observe(at(t0, 46.0), &still);
+    assert_eq!(own(&tr), Some(Rate::over(&[0; 5], Duration::from_secs(9))));
 }
 
 #[test]

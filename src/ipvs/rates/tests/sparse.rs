@@ -32,6 +32,8 @@ fn sparse_arrivals_are_counted_over_the_kernel_span_and_seldom_repaint() {
     let key = svc_key(80);
     let (mut measured, mut repainted) = (0, 0);
     let (mut last_rate, mut last_shown) = (None, None);
+    // When the last non-zero rate was measured, and over what window.
+    let mut last_change = (0.0, Duration::ZERO);
     for n in 0..110 {
         let t = n as f64;
         let c = conns_at(t);
@@ -63,6 +65,21 @@ fn sparse_arrivals_are_counted_over_the_kernel_span_and_seldom_repaint() {
                 if per_pass[last - 4] > 0 {
                     assert_eq!(r.window, KERNEL_WINDOW, "at {t} s");
                 }
+            }
+            // Zero only after a silence at least as long as the window of the rate it replaces:
+            // silence shorter than what a rate already spans says nothing new.
+            if let Some(r) = rate.filter(|r| r.conns_per_s > 0.0)
+                && rate != last_rate
+            {
+                last_change = (t, r.window);
+            }
+            if shown.is_some_and(|s| s.conns_per_s == 0.0) && last_change.0 > 0.0 {
+                let (since, window) = last_change;
+                assert!(
+                    t - since >= window.as_secs_f64(),
+                    "at {t} s: zero {}s after a rate over {window:?}",
+                    t - since
+                );
             }
             measured += usize::from(rate != last_rate);
             repainted += usize::from(shown != last_shown);
