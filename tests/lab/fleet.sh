@@ -55,14 +55,8 @@ AGENT
 chmod +x "$W/agent.sh"
 tmux new-session -d -s $T -x 160 -y 40 \
 	"$TUI --audit-log $W/console.log --on 'exec:$W/agent.sh lb1' --on 'exec:$W/agent.sh lb2'; sleep 300"
-rows() { grep -E '^ (▸|  ) ' "$W/screen" || true; }
 wait_for "directors  2 in this console" "the directors page did not open"
-for i in $(seq 100); do
-	screen
-	[ "$(rows | grep -c 'reachable, polled')" = 2 ] && break
-	[ "$i" = 100 ] && { cat "$W/screen"; lab_fail "both directors not reachable within 30 s"; }
-	sleep 0.3
-done
+directors_reachable 2 "both directors not reachable"
 rows | grep -q "lb1 .*exec:$W/agent.sh lb1" || { cat "$W/screen"; lab_fail "no row for lb1"; }
 rows | grep -q "lb2 .*exec:$W/agent.sh lb2" || { cat "$W/screen"; lab_fail "no row for lb2"; }
 grep -q "1 services, 2 real servers" "$W/screen" && grep -q "1 services, 1 real servers" "$W/screen" ||
@@ -87,20 +81,12 @@ wait_for "ipvs-tui lb2 (exec:$W/agent.sh lb2, director 2 of 2)" "the header does
 tmux send-keys -t $T Enter
 sleep 1
 tmux send-keys -t $T +
-for i in $(seq 100); do
-	lab_ns lb2 ipvsadm -Ln | grep -Eq -- '-> 10\.0\.0\.2:80 +Masq +6 ' && break
-	[ "$i" = 100 ] && { lab_ns lb2 ipvsadm -Ln; screen; cat "$W/screen"; lab_fail "+ on lb2 did not set weight 6 there"; }
-	sleep 0.3
-done
+wait_weight lb2 10.0.0.2:80 6 "+ on lb2 did not set weight 6 there"
 lab_ns lb1 ipvsadm -Ln | grep -Eq -- '-> 10\.0\.0\.2:80 +Masq +1 ' || lab_fail "lb1's weight changed too"
 grep -q "ipvsadm -e -t $VIP:80 -r 10.0.0.2:80 -m -w 6" "$W/lb2.log" || lab_fail "lb2's audit log: $(cat "$W/lb2.log" 2>&1)"
 ! grep -q -- "-w 6" "$W/lb1.log" 2>/dev/null || lab_fail "lb1 audited lb2's change"
 tmux send-keys -t $T u
-for i in $(seq 100); do
-	lab_ns lb2 ipvsadm -Ln | grep -Eq -- '-> 10\.0\.0\.2:80 +Masq +5 ' && break
-	[ "$i" = 100 ] && { lab_ns lb2 ipvsadm -Ln; lab_fail "u on lb2 did not undo the weight there"; }
-	sleep 0.3
-done
+wait_weight lb2 10.0.0.2:80 5 "u on lb2 did not undo the weight there"
 echo "fleet: change on lb2 OK"
 
 # lb1's agent killed, and no new one can start: lb1 unreachable with the reason, lb2 live.
@@ -110,23 +96,13 @@ touch "$W/down.lb1"
 kill "$(cat "$W/lb1.pid")"
 wait_for "UNREACHABLE" "lb1 did not show as unreachable"
 # First the link lost, then (retried after 1 s) why no agent starts: its last line of stderr.
-for i in $(seq 100); do
-	screen
-	rows | grep -q "lb1 .*UNREACHABLE .*: lb1 is down (it ended" && break
-	[ "$i" = 100 ] && { cat "$W/screen"; lab_fail "lb1's row does not say why it cannot be reached"; }
-	sleep 0.3
-done
+wait_screen "^ (▸|  ) .*lb1 .*UNREACHABLE .*: lb1 is down \(it ended" 30 "lb1's row does not say why it cannot be reached"
 sleep 3
 screen
 rows | grep -q "lb2 .*reachable, polled [0-4]s ago" || { cat "$W/screen"; lab_fail "lb2 is not polled while lb1 is down"; }
 rm "$W/down.lb1"
-for i in $(seq 100); do
-	screen
-	[ "$(rows | grep -c 'reachable, polled')" = 2 ] && ! grep -q UNREACHABLE "$W/screen" && break
-	[ "$i" = 100 ] && { cat "$W/screen"; lab_fail "lb1 did not come back within 30 s"; }
-	sleep 0.3
-done
-echo "fleet: lb1 back after $i looks"
+directors_reachable 2 "lb1 did not come back"
+echo "fleet: lb1 back"
 # An agent's command line ends in its audit log, W/lb1.log or W/lb2.log.
 agents() { grep -lE "$W/lb[12]\.log" /proc/[0-9]*/cmdline 2>/dev/null || true; }
 [ "$(agents | wc -l)" = 2 ] || lab_fail "expected the 2 agents while the console runs, found: $(agents)"

@@ -22,19 +22,8 @@ done
 
 tmux new-session -d -s $T -x 160 -y 40 \
 	"ip netns exec mgmt $TUI --audit-log $W/console.log --on lb1 --on lb2; sleep 300"
-rows() { grep -E '^ (▸|  ) ' "$W/screen" || true; }
-both_reachable() {
-	local i
-	for i in $(seq 100); do
-		screen
-		[ "$(rows | grep -c 'reachable, polled')" = 2 ] && ! grep -q UNREACHABLE "$W/screen" && return 0
-		sleep 0.3
-	done
-	cat "$W/screen"
-	lab_fail "$1"
-}
 wait_for "directors  2 in this console" "the directors page did not open"
-both_reachable "both directors not reachable over ssh within 30 s"
+directors_reachable 2 "both directors not reachable over ssh"
 echo "fleet_ssh: both reachable"
 
 tmux send-keys -t $T j Enter
@@ -42,37 +31,24 @@ wait_for "ipvs-tui lb2 (lb2, director 2 of 2)" "the header does not name lb2"
 tmux send-keys -t $T Enter
 sleep 1
 tmux send-keys -t $T +
-for i in $(seq 100); do
-	lab_ns lb2 ipvsadm -Ln | grep -Eq -- '-> 10\.0\.0\.2:80 +Masq +4 ' && break
-	[ "$i" = 100 ] && { lab_ns lb2 ipvsadm -Ln; screen; cat "$W/screen"; lab_fail "+ on lb2 did not set weight 4 there"; }
-	sleep 0.3
-done
+wait_weight lb2 10.0.0.2:80 4 "+ on lb2 did not set weight 4 there"
 lab_ns lb1 ipvsadm -Ln | grep -Eq -- '-> 10\.0\.0\.2:80 +Masq +3 ' || lab_fail "lb1's weight changed too"
 grep -q "ipvsadm -e -t $VIP:80 -r 10.0.0.2:80 -m -w 4" "$F/lb2/audit.log" || lab_fail "lb2's audit log: $(cat "$F/lb2/audit.log" 2>&1)"
 ! grep -q -- "-w 4" "$F/lb1/audit.log" 2>/dev/null || lab_fail "lb1 audited lb2's change"
 tmux send-keys -t $T u
-for i in $(seq 100); do
-	lab_ns lb2 ipvsadm -Ln | grep -Eq -- '-> 10\.0\.0\.2:80 +Masq +3 ' && break
-	[ "$i" = 100 ] && { lab_ns lb2 ipvsadm -Ln; lab_fail "u on lb2 did not undo the weight there"; }
-	sleep 0.3
-done
+wait_weight lb2 10.0.0.2:80 3 "u on lb2 did not undo the weight there"
 echo "fleet_ssh: change on lb2 OK"
 
 tmux send-keys -t $T V
 wait_for "directors  2 in this console" "V did not show the directors page"
 ssh_kill_sshd lb1
-for i in $(seq 100); do
-	screen
-	rows | grep -q "lb1 .*UNREACHABLE .*Connection refused" && break
-	[ "$i" = 100 ] && { cat "$W/screen"; lab_fail "lb1 not shown unreachable with ssh's reason"; }
-	sleep 0.3
-done
+wait_screen "^ (▸|  ) .*lb1 .*UNREACHABLE .*Connection refused" 30 "lb1 not shown unreachable with ssh's reason"
 sleep 3
 screen
 rows | grep -q "lb2 .*reachable, polled [0-4]s ago" || { cat "$W/screen"; lab_fail "lb2 is not polled while lb1 is down"; }
 echo "fleet_ssh: lb1 unreachable, lb2 live"
 ssh_start_sshd lb1
-both_reachable "lb1 did not come back within 30 s of its sshd"
+directors_reachable 2 "lb1 did not come back after its sshd"
 echo "fleet_ssh: lb1 back"
 tmux send-keys -t $T q
 ssh_no_agents lb1 "after the console quit"

@@ -52,3 +52,29 @@ wait_for() {
 	show_screen
 	lab_fail "$2 (no \"$1\" on screen within 30 s, shown above)"
 }
+
+# The directors page's rows (issue 13): one per director, the selected one marked ▸.
+rows() { grep -E '^ (▸|  ) ' "$W/screen" || true; }
+# directors_reachable N MESSAGE: up to 30 s for N rows of the directors page reachable and polled.
+directors_reachable() {
+	local i
+	for i in $(seq 100); do
+		screen
+		[ "$(rows | grep -c 'reachable, polled')" = "$1" ] && ! grep -q UNREACHABLE "$W/screen" && return 0
+		sleep 0.3
+	done
+	show_screen
+	lab_fail "$2 (waited 30 s for $1 directors reachable, shown above)"
+}
+# wait_weight NS ADDR:PORT WEIGHT MESSAGE: up to 30 s for NS's ipvsadm -Ln to show that masqueraded
+# real server at WEIGHT.
+wait_weight() {
+	local i re="-> ${2//./\\.} +Masq +$3 "
+	for i in $(seq 100); do
+		lab_ns "$1" ipvsadm -Ln | grep -Eq -- "$re" && return 0
+		sleep 0.3
+	done
+	lab_ns "$1" ipvsadm -Ln
+	show_screen
+	lab_fail "$4 (waited 30 s for $2 at weight $3 in $1)"
+}
