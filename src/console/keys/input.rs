@@ -4,13 +4,21 @@ use crate::console::action::Action;
 use crate::console::app::App;
 use crate::console::keys::Key;
 use crate::console::stack::{Overlay, Page};
-use crossterm::event::{Event, KeyEventKind, MouseButton, MouseEventKind};
+use crossterm::event::{Event, KeyCode, KeyEventKind, MouseButton, MouseEventKind};
 
 /// The action an event stands for in the current context, if any.
 pub fn action_for(app: &App, event: &Event) -> Option<Action> {
     match event {
         Event::Key(k) if k.kind != KeyEventKind::Release => {
-            if let Some(command) = app.keymap.lookup(&app.layers(), Key::from_event(k)) {
+            let key = Key::from_event(k);
+            if let Some(command) = app.keymap.lookup(&app.layers(), key) {
+                return Some(Action::Command(command));
+            }
+            // Esc pressed twice quickly arrives as one Alt+Esc (ESC ESC): unless bound, an Esc.
+            if key.code == KeyCode::Esc
+                && key.alt
+                && let Some(command) = app.keymap.lookup(&app.layers(), Key { alt: false, ..key })
+            {
                 return Some(Action::Command(command));
             }
             // A key no layer binds is text for whatever on top takes text.

@@ -47,3 +47,25 @@ fn labels(app: &App) -> Vec<String> {
 
 mod palette;
 mod tables;
+
+/// Esc twice in quick succession reaches the console as one Alt+Esc (ESC ESC): it closes what
+/// is open as Esc does, unless a keymap binds Alt+Esc itself.
+#[test]
+fn alt_esc_is_an_esc_unless_bound() {
+    use ipvs_tui::console::keys::keymap::Layer;
+    let mut app = demo_app();
+    typed(&mut app, "?");
+    assert_eq!(app.layers(), [Layer::Help]);
+    press_with(&mut app, KeyCode::Esc, KeyModifiers::ALT);
+    assert_ne!(app.layers(), [Layer::Help], "Alt+Esc left help open");
+    let user = Keymap::parse("[[help]]\non = \"alt-esc\"\nrun = \"quit\"\ndesc = \"Quit\"\n");
+    let mut bound = App::new(
+        Source::Simulated,
+        "lb1",
+        Keymap::builtin().overlaid(user.unwrap()),
+        Instant::now(),
+    );
+    typed(&mut bound, "?");
+    let effects = press_with(&mut bound, KeyCode::Esc, KeyModifiers::ALT);
+    assert!(effects.contains(&Effect::Quit), "{effects:?}");
+}
