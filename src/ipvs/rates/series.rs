@@ -75,8 +75,10 @@ struct Anchor {
 /// mean two times in three, and a busy object (10 connections a second) still gets rates over
 /// one estimator period.
 const ENOUGH_EVENTS: u64 = 20;
-/// The changes kept to measure from: a change per estimator period over the kernel's span, and one.
-const ANCHORS: usize = 5;
+/// The changes kept to measure from: one per estimator period over the kernel's span (8 s back
+/// from a new change: the changes 2, 4, 6 and 8 s before it). Four is also what a VecDeque
+/// first allocates; a series is kept for every object that moves.
+const ANCHORS: usize = 4;
 
 /// Our own rates of one object: one series, restarted whenever a counter goes down.
 #[derive(Debug, Clone)]
