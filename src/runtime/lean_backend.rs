@@ -58,7 +58,7 @@ pub struct LeanBackend<W: Write> {
     cursor: Option<Position>,
     pen: Option<Pen>,
     cursor_hidden: Option<bool>,
-    /// Wrap each non-empty frame in synchronized output (mode 2026).
+    /// Wrap each frame past `SYNC_ABOVE` bytes in synchronized output (mode 2026).
     sync: bool,
     /// Where this frame's BEGIN_SYNC was written, while the frame is open.
     sync_at: Option<usize>,
