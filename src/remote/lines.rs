@@ -2,7 +2,6 @@
 //! reported as such, never held whole. Cancel-safe (the partial line lives in the reader), so
 //! it can sit in a `select!` beside other work.
 
-use memchr::memchr;
 use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 
 #[derive(Debug, PartialEq, Eq)]
@@ -37,7 +36,8 @@ impl<R: AsyncRead + Unpin> Lines<R> {
             if chunk.is_empty() {
                 return Ok((!self.partial.is_empty() || self.over).then(|| self.take()));
             }
-            let (end, used) = match memchr(b'\n', chunk) {
+            // Not memchr: see `ipvs::conns::reader` (its AVX2 path under user-mode Linux).
+            let (end, used) = match chunk.iter().position(|&b| b == b'\n') {
                 Some(i) => (Some(i), i + 1),
                 None => (None, chunk.len()),
             };
