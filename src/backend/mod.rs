@@ -79,39 +79,59 @@ pub trait Backend {
     }
 }
 
-/// A reference or an `Rc` to a director is that director: every call goes through.
-macro_rules! forward_backend {
-    ($($pointer:ty),+) => {$(
-        impl<B: Backend + ?Sized> Backend for $pointer {
-            fn snapshot(&self) -> Reply<'_, ipvs::Result<Snapshot>> {
-                (**self).snapshot()
-            }
-            fn poll(&self, focus: Option<ServiceKey>) -> Reply<'_, ipvs::Result<Snapshot>> {
-                (**self).poll(focus)
-            }
-            fn host(&self) -> Reply<'_, Result<HostState, HostError>> {
-                (**self).host()
-            }
-            fn host_links(&self) -> Reply<'_, Result<HostState, HostError>> {
-                (**self).host_links()
-            }
-            fn apply<'a>(&'a self, op: &'a Operation) -> Reply<'a, Result<(), OperationError>> {
-                (**self).apply(op)
-            }
-            fn apply_batch<'a>(
-                &'a self,
-                ops: &'a [Operation],
-            ) -> Reply<'a, Vec<Result<(), OperationError>>> {
-                (**self).apply_batch(ops)
-            }
-            fn is_live(&self) -> bool {
-                (**self).is_live()
-            }
-        }
-    )+};
+impl<B: Backend + ?Sized> Backend for &B {
+    fn snapshot(&self) -> Reply<'_, ipvs::Result<Snapshot>> {
+        (**self).snapshot()
+    }
+    fn poll(&self, focus: Option<ServiceKey>) -> Reply<'_, ipvs::Result<Snapshot>> {
+        (**self).poll(focus)
+    }
+    fn host(&self) -> Reply<'_, Result<HostState, HostError>> {
+        (**self).host()
+    }
+    fn host_links(&self) -> Reply<'_, Result<HostState, HostError>> {
+        (**self).host_links()
+    }
+    fn apply<'a>(&'a self, op: &'a Operation) -> Reply<'a, Result<(), OperationError>> {
+        (**self).apply(op)
+    }
+    fn apply_batch<'a>(
+        &'a self,
+        ops: &'a [Operation],
+    ) -> Reply<'a, Vec<Result<(), OperationError>>> {
+        (**self).apply_batch(ops)
+    }
+    fn is_live(&self) -> bool {
+        (**self).is_live()
+    }
 }
 
-forward_backend!(&B, Rc<B>);
+impl<B: Backend + ?Sized> Backend for Rc<B> {
+    fn snapshot(&self) -> Reply<'_, ipvs::Result<Snapshot>> {
+        (**self).snapshot()
+    }
+    fn poll(&self, focus: Option<ServiceKey>) -> Reply<'_, ipvs::Result<Snapshot>> {
+        (**self).poll(focus)
+    }
+    fn host(&self) -> Reply<'_, Result<HostState, HostError>> {
+        (**self).host()
+    }
+    fn host_links(&self) -> Reply<'_, Result<HostState, HostError>> {
+        (**self).host_links()
+    }
+    fn apply<'a>(&'a self, op: &'a Operation) -> Reply<'a, Result<(), OperationError>> {
+        (**self).apply(op)
+    }
+    fn apply_batch<'a>(
+        &'a self,
+        ops: &'a [Operation],
+    ) -> Reply<'a, Vec<Result<(), OperationError>>> {
+        (**self).apply_batch(ops)
+    }
+    fn is_live(&self) -> bool {
+        (**self).is_live()
+    }
+}
 
 /// The part of a director a command may change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
