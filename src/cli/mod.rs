@@ -38,7 +38,7 @@ pub struct Cli {
     /// ~/.local/state/ipvs-tui/audit.log).
     #[arg(long = "audit-log", value_name = "PATH", global = true)]
     pub audit_log: Option<PathBuf>,
-    /// Append debug logs here, one JSON line each (polls, changes, errors, keepalived
+    /// Append debug logs here, one JSON line each (polls, changes, keys, errors, keepalived
     /// exchanges), to attach to a bug report (also `log_file` in config.toml). Off by default.
     #[arg(long = "log-file", value_name = "PATH", global = true)]
     pub log_file: Option<PathBuf>,

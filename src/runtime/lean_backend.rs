@@ -295,11 +295,11 @@ impl<W: Write> Backend for LeanBackend<W> {
         Ok(())
     }
 
+    /// Where the cursor is, or the origin when unknown (ratatui's `clear` then moves it there).
+    /// The terminal is never asked: its answer would come back as input, to the thread that
+    /// reads events and holds crossterm's reader, and the loop would wait for the next key.
     fn get_cursor_position(&mut self) -> io::Result<Position> {
-        match self.cursor {
-            Some(p) => Ok(p),
-            None => crossterm::cursor::position().map(|(x, y)| Position::new(x, y)),
-        }
+        Ok(self.cursor.unwrap_or_default())
     }
 
     fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
@@ -318,8 +318,10 @@ impl<W: Write> Backend for LeanBackend<W> {
     fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
         self.set_pen(PLAIN);
         if clear_type == ClearType::All {
-            // Ctrl-L, or the screen taken back after a stop: the size may have changed unseen.
+            // Ctrl-L, or the screen taken back after a stop: the size may have changed unseen,
+            // and after a stop the shell has moved the cursor.
             self.size.forget();
+            self.cursor = None;
         }
         self.frame.extend_from_slice(match clear_type {
             ClearType::All => b"\x1b[2J",

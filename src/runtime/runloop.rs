@@ -121,7 +121,10 @@ where
                         None => return Ok(Exit::Quit),
                         Some(Err(e)) => return Err(e),
                         Some(Ok(event)) => {
-                            if let Some(action) = action_for(app, &event) {
+                            let action = action_for(app, &event);
+                            // What was pressed and what it did: a bug report's steps.
+                            tracing::debug!(?event, ?action, "terminal event");
+                            if let Some(action) = action {
                                 effects.extend(update(app, action));
                                 dirty = true;
                             }

@@ -36,8 +36,8 @@ tmux kill-session -t $T 2>/dev/null || true
 # The persist pane writes under $W/etc (persist_dir in the console's config.toml).
 mkdir -p "$W/cfg/ipvs-tui"
 echo "persist_dir = \"$W/etc\"" >"$W/cfg/ipvs-tui/config.toml"
-tmux new-session -d -s $T -x 160 -y 48 "LANG=C.UTF-8 XDG_CONFIG_HOME=$W/cfg ip netns exec director $TUI --audit-log $LOG; sleep 600"
-wait_screen "Services [0-9]" 30 "the console did not draw its services pane"
+tmux new-session -d -s $T -x 160 -y 48 "LANG=C.UTF-8 XDG_CONFIG_HOME=$W/cfg ip netns exec director $TUI --audit-log $LOG --log-file $W/console.$T.log; sleep 600"
+wait_polled 30 "the console did not draw its first poll"
 
 # --- 1. the VIP bound nowhere is marked ------------------------------------------------------------
 wait_screen "✗TCP $VIP:80" 15 "the service of the unbound VIP $VIP is not marked ✗"
@@ -147,8 +147,8 @@ tmux kill-session -t $T
 ip -n rs1 link show tunl0 >/dev/null || lab_fail "no tunl0 in rs1 (is ipip loaded?)"
 ip -n rs1 link set tunl0 down
 ip -n rs1 addr add "$VIP/32" dev tunl0
-tmux new-session -d -s $T -x 160 -y 48 "LANG=C.UTF-8 ip netns exec rs1 $TUI --audit-log $LOG; sleep 600"
-wait_screen "Services [0-9]" 30 "the console did not start on rs1"
+tmux new-session -d -s $T -x 160 -y 48 "LANG=C.UTF-8 ip netns exec rs1 $TUI --audit-log $LOG --log-file $W/console.$T.log; sleep 600"
+wait_polled 30 "the console did not start on rs1"
 key H
 wait_screen "ERROR +tunl0_down" 20 "the doctor on rs1 does not report tunl0 down"
 # Down to the finding whose fix is shown under the list.

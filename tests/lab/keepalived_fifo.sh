@@ -33,6 +33,7 @@ dumps() { grep -c "Printing $2 data for process" "$KA/$1/log" || true; }
 T=director
 tmux new-session -d -s $T -x 160 -y 48 \
 	"ip netns exec director $TUI --log-file $W/director.log; echo \$? >$W/rc; sleep 300"
+wait_polled 30 "the console did not draw its first poll"
 key K
 wait_screen "following $LVS_FIFO, $VRRP_FIFO for [0-9]+s: [0-9]+ events, 0 lines not understood; dump every 60 s" 30 \
 	"the K page says the FIFOs are followed and dumps are slow"
@@ -129,6 +130,7 @@ tmux kill-session -t $T
 wait "$pair" || lab_fail "the VRRP pair did not come up"
 T=vr2
 tmux new-session -d -s $T -x 160 -y 48 "$TUI --netns vr2; sleep 300"
+wait_polled 30 "vr2's console did not draw its first poll"
 key K
 wait_screen "following $KA/vr2/vrrp.fifo for .*; dump every 60 s" 30 "vr2's console follows its FIFO"
 wait_screen "VRRP VI_PAIR BACKUP since" 1 "vr2 BACKUP"

@@ -24,8 +24,8 @@ SVC="-t $VIP:80"
 console() {
 	tmux kill-session -t $T 2>/dev/null || true
 	rm -f "$W/rc"
-	tmux new-session -d -s $T -x 160 -y 48 "ip netns exec director $TUI --audit-log $LOG $*; echo \$? >$W/rc; sleep 600"
-	wait_screen "Services [0-9]" 30 "the console (ipvs-tui $*) did not draw its services pane"
+	tmux new-session -d -s $T -x 160 -y 48 "ip netns exec director $TUI --audit-log $LOG --log-file $W/console.$T.log $*; echo \$? >$W/rc; sleep 600"
+	wait_polled 30 "the console (ipvs-tui $*) did not draw its first poll"
 }
 # check_rules SECONDS MESSAGE LINE...: until `ipvsadm -Sn` holds exactly LINEs (in any order); else
 # shows the screen and the difference, counts a failure and returns 1.

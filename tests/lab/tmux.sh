@@ -15,9 +15,15 @@ text() {
 	tmux send-keys -t $T -l "$1"
 	sleep 0.3
 }
+# show_screen: the screen, and the last lines of the console's log when it has one
+# ($W/console.$T.log: pass `--log-file $W/console.$T.log`): whether keys arrived, polls ran.
 show_screen() {
 	screen "$W/last"
 	sed 's/^/    | /' "$W/last"
+	if [ -s "$W/console.$T.log" ]; then
+		echo "    the console's log, last lines:"
+		tail -n 20 "$W/console.$T.log" | cut -c1-300 | sed 's/^/    log | /'
+	fi
 }
 # wait_screen ERE SECONDS MESSAGE: until the screen has a line matching ERE.
 wait_screen() {
@@ -30,6 +36,9 @@ wait_screen() {
 	show_screen
 	lab_fail "$3 (waited $2 s for /$1/ on the screen, shown above)"
 }
+# wait_polled SECONDS MESSAGE: until the console has drawn its first poll (the header names the
+# IPVS version then): keys that need the table or the host read find them.
+wait_polled() { wait_screen "· IPVS [0-9]" "$1" "$2"; }
 # wait_gone ERE SECONDS MESSAGE: until no line of the screen matches ERE.
 wait_gone() {
 	local i

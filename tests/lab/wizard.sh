@@ -23,8 +23,8 @@ step() { echo "wizard-$LAB: $*"; }
 # console NS: a console in netns NS, in the tmux session NS, which becomes the one driven (T).
 console() {
 	T=$1
-	tmux new-session -d -s "$T" -x 160 -y 48 "LANG=C.UTF-8 ip netns exec $1 $TUI --audit-log $W/audit.$1; sleep 600"
-	wait_screen "Services [0-9]" 30 "the console in netns $1 did not draw its services pane"
+	tmux new-session -d -s "$T" -x 160 -y 48 "LANG=C.UTF-8 ip netns exec $1 $TUI --audit-log $W/audit.$1 --log-file $W/console.$1.log; sleep 600"
+	wait_polled 30 "the console in netns $1 did not draw its first poll"
 }
 # audit_lines NS: how many changes the console in NS has logged.
 audit_lines() { cat "$W/audit.$1" 2>/dev/null | wc -l; }

@@ -260,3 +260,26 @@ fn only_frames_past_a_few_hundred_bytes_are_synchronized() {
     let out = String::from_utf8_lossy(terminal.backend().writer()).into_owned();
     assert_eq!(out, "\x1b[4;4Hb");
 }
+
+#[test]
+fn a_clear_never_asks_the_terminal_where_its_cursor_is() {
+    // Before any frame the cursor is unknown: the old way asked the terminal (ESC [6n), whose
+    // answer went to the events thread and left the loop waiting for a key.
+    let mut terminal = Terminal::new(LeanBackend::with_size(Vec::new(), 20, 2)).unwrap();
+    terminal.clear().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(terminal.backend().writer()),
+        "\x1b[0m\x1b[2J"
+    );
+    // After a clear (a stop and `fg` in between), the cursor is not trusted where it was: the
+    // next frame's first cell is placed explicitly.
+    for text in ["a", "ab"] {
+        terminal.backend_mut().writer_mut().clear();
+        terminal
+            .draw(|f| f.render_widget(Line::from(text), f.area()))
+            .unwrap();
+        let out = String::from_utf8_lossy(terminal.backend().writer()).into_owned();
+        assert!(out.contains(&format!("\x1b[1;1H{text}")), "{out:?}");
+        terminal.clear().unwrap();
+    }
+}
