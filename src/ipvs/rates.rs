@@ -7,7 +7,6 @@
 //! time it covers is that gap snapped to whole periods when the polls pin it down (see `covered`).
 
 use super::model::{Dest, ServiceKey, Snapshot, Stats, SyncState};
-use std::collections::HashMap;
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
@@ -17,12 +16,14 @@ mod series;
 #[cfg(test)]
 mod tests;
 mod tracked;
+mod tracks;
 
 pub use history::{History, Sample};
 use series::Counters;
 #[cfg(test)]
 use series::{counters, kernel_rates};
 use tracked::Tracked;
+use tracks::Tracks;
 
 /// The kernel's estimator period: the visible counters move once per period per object.
 pub const ESTIMATOR_PERIOD: Duration = Duration::from_secs(2);
@@ -146,8 +147,8 @@ impl DestKey {
 #[derive(Debug, Clone)]
 pub struct RateTracker {
     capacity: usize,
-    services: HashMap<ServiceKey, Tracked>,
-    dests: HashMap<DestKey, Tracked>,
+    services: Tracks<ServiceKey, Tracked>,
+    dests: Tracks<DestKey, Tracked>,
     last_at: Option<Instant>,
     /// The last observation in which any counter moved (or the first observation).
     last_change: Option<Instant>,
@@ -159,8 +160,6 @@ pub struct RateTracker {
     /// The totals as shown, held within their noise.
     totals_shown: [Option<Rate>; 2],
     stalled: bool,
-    /// Counts polls, to find the objects a poll no longer has.
-    generation: u64,
 }
 
 impl Default for RateTracker {
@@ -175,8 +174,8 @@ impl RateTracker {
         let capacity = history.max(1);
         RateTracker {
             capacity,
-            services: HashMap::new(),
-            dests: HashMap::new(),
+            services: Tracks::new(),
+            dests: Tracks::new(),
             last_at: None,
             last_change: None,
             gauge_rise: None,
@@ -184,7 +183,6 @@ impl RateTracker {
             totals_at: [None; 2],
             totals_shown: [None; 2],
             stalled: false,
-            generation: 0,
         }
     }
 
@@ -196,38 +194,34 @@ impl RateTracker {
         }
         let (mut changed, mut rose) = (self.last_change.is_none(), false);
         let capacity = self.capacity;
-        // Updated in place, then what this poll did not mention is dropped: no map rebuilt and
-        // no tracked object moved each poll (with thousands of them, that was most of the work).
-        self.generation = self.generation.wrapping_add(1);
-        let generation = self.generation;
-        let mut track = |(c, r): (bool, bool)| {
-            changed |= c;
-            rose |= r;
-        };
+        // Updated in place, in the poll's order; what it did not list is dropped after.
+        let n_dests = snapshot.services.iter().map(|s| s.dests.len()).sum();
+        let mut services = self.services.poll(snapshot.services.len());
+        let mut dests = self.dests.poll(n_dests);
         for svc in &snapshot.services {
             let key = svc.config.key;
-            track(Tracked::update(
-                self.services.entry(key),
-                at,
-                &svc.stats,
-                (0, 0),
-                capacity,
-                generation,
-            ));
+            let (c, r) = services
+                .observe(
+                    key,
+                    |t| t.observe(at, &svc.stats, (0, 0)),
+                    || Tracked::new(at, &svc.stats, (0, 0), capacity),
+                )
+                .unwrap_or_default();
+            (changed, rose) = (changed | c, rose | r);
             for d in &svc.dests {
                 let gauges = (d.active_conns, d.inact_conns);
-                track(Tracked::update(
-                    self.dests.entry(DestKey::of(key, d)),
-                    at,
-                    &d.stats,
-                    gauges,
-                    capacity,
-                    generation,
-                ));
+                let (c, r) = dests
+                    .observe(
+                        DestKey::of(key, d),
+                        |t| t.observe(at, &d.stats, gauges),
+                        || Tracked::new(at, &d.stats, gauges, capacity),
+                    )
+                    .unwrap_or_default();
+                (changed, rose) = (changed | c, rose | r);
             }
         }
-        self.services.retain(|_, t| t.generation == generation);
-        self.dests.retain(|_, t| t.generation == generation);
+        services.finish();
+        dests.finish();
         if changed {
             self.last_change = Some(at);
             self.gauge_rise = None;

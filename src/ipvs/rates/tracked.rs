@@ -5,7 +5,6 @@ use super::hold::hold;
 use super::series::{Series, counters, kernel_rates};
 use super::{ESTIMATOR_PERIOD, History, Rate, RateSource, SLACK, STALL_AFTER, Sample};
 use crate::ipvs::model::Stats;
-use std::collections::hash_map::Entry;
 use std::time::Duration;
 use std::time::Instant;
 
@@ -32,18 +31,10 @@ pub(super) struct Tracked {
     kernel_history: History,
     /// Active and inactive connections (real servers only).
     gauges: (u32, u32),
-    /// The tracker's generation of the last poll that had this object.
-    pub(super) generation: u64,
 }
 
 impl Tracked {
-    pub(super) fn new(
-        at: Instant,
-        stats: &Stats,
-        gauges: (u32, u32),
-        capacity: usize,
-        generation: u64,
-    ) -> Tracked {
+    pub(super) fn new(at: Instant, stats: &Stats, gauges: (u32, u32), capacity: usize) -> Tracked {
         let mut kernel_history = History::new(capacity);
         kernel_history.push(Sample::from(&Rate::kernel(stats)));
         Tracked {
@@ -57,33 +48,6 @@ impl Tracked {
             kernel_sample_at: at,
             kernel_history,
             gauges,
-            generation,
-        }
-    }
-
-    /// Observes the object of `entry` in poll `generation` (once), or starts tracking it;
-    /// returns (counters changed, a connection gauge rose).
-    pub(super) fn update<K>(
-        entry: Entry<'_, K, Tracked>,
-        at: Instant,
-        stats: &Stats,
-        gauges: (u32, u32),
-        capacity: usize,
-        generation: u64,
-    ) -> (bool, bool) {
-        match entry {
-            Entry::Occupied(mut e) => {
-                let t = e.get_mut();
-                if t.generation == generation {
-                    return (false, false);
-                }
-                t.generation = generation;
-                t.observe(at, stats, gauges)
-            }
-            Entry::Vacant(e) => {
-                e.insert(Tracked::new(at, stats, gauges, capacity, generation));
-                (false, false)
-            }
         }
     }
 

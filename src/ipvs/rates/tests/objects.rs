@@ -43,12 +43,18 @@ fn vanished_objects_are_forgotten() {
             service(81, s, vec![]),
         ]),
     );
-    assert_eq!((tr.services.len(), tr.dests.len()), (2, 2));
+    assert_eq!(
+        (tr.services.values().count(), tr.dests.values().count()),
+        (2, 2)
+    );
     tr.observe(
         at(t0, 1.0),
         &snap(vec![service(80, s, vec![dest(3, s, 0, 0)])]),
     );
-    assert_eq!((tr.services.len(), tr.dests.len()), (1, 1));
+    assert_eq!(
+        (tr.services.values().count(), tr.dests.values().count()),
+        (1, 1)
+    );
     assert!(
         tr.dest_history(&dest_key(80, 2), RateSource::Kernel)
             .is_none()
@@ -56,7 +62,10 @@ fn vanished_objects_are_forgotten() {
     assert!(tr.service_rate(&svc_key(81), RateSource::Kernel).is_none());
     assert!(tr.dest_rate(&dest_key(80, 3), RateSource::Kernel).is_some());
     tr.observe(at(t0, 2.0), &snap(vec![]));
-    assert_eq!((tr.services.len(), tr.dests.len()), (0, 0));
+    assert_eq!(
+        (tr.services.values().count(), tr.dests.values().count()),
+        (0, 0)
+    );
     assert_eq!(tr.total_rate(RateSource::Kernel), None);
 }
 
