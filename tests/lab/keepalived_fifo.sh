@@ -32,7 +32,7 @@ dumps() { grep -c "Printing $2 data for process" "$KA/$1/log" || true; }
 
 T=director
 tmux new-session -d -s $T -x 160 -y 48 \
-	"ip netns exec director $TUI --log-file $W/director.log; echo \$? >$W/rc; sleep 300"
+	"ip netns exec director $TUI --log-file $W/console.$T.log; echo \$? >$W/rc; sleep 300"
 wait_polled 30 "the console did not draw its first poll"
 key K
 wait_screen "following $LVS_FIFO, $VRRP_FIFO for [0-9]+s: [0-9]+ events, 0 lines not understood; dump every 60 s" 30 \
@@ -47,7 +47,7 @@ ka_wait_log director 'Removing service \[10.10.0.12\]:tcp:80 from VS \[203.0.113
 wait_screen "-> $RS2:80 +DEAD +1/1 checkers failed \(TCP_CHECK\)" 3 "rs2 DEAD from the FIFO"
 after=$(dumps director checker)
 [ "$after" = "$before" ] || lab_fail "keepalived was asked for a dump ($before -> $after): not the FIFO's doing"
-grep -q 'RS \[10.10.0.12\]:tcp:80 \[203.0.113.100\]:tcp:80 DOWN' "$W/director.log" ||
+grep -q 'RS \[10.10.0.12\]:tcp:80 \[203.0.113.100\]:tcp:80 DOWN' "$W/console.$T.log" ||
 	lab_fail "the debug log has no FIFO line for rs2"
 # rs2's checker in VIP2:80 fails on its own schedule: wait for both.
 for i in $(seq 25); do
@@ -78,19 +78,19 @@ wait_screen "following $LVS_FIFO, $VRRP_FIFO for [0-9]+s: .*; dump every 60 s" 3
 echo "console: FIFOs closed, dumps, followed again after keepalived's restart"
 
 # keepalived reloads (SIGHUP): its processes close their FIFOs and make them again.
-closed=$(grep -c "keepalived closed its FIFO" "$W/director.log" || true)
-followed=$(grep -c "keepalived FIFOs followed" "$W/director.log")
+closed=$(grep -c "keepalived closed its FIFO" "$W/console.$T.log" || true)
+followed=$(grep -c "keepalived FIFOs followed" "$W/console.$T.log")
 kill -HUP "$(ka_pid director)"
 for i in $(seq 40); do
-	[ "$(grep -c "keepalived closed its FIFO" "$W/director.log")" -gt "$closed" ] && break
+	[ "$(grep -c "keepalived closed its FIFO" "$W/console.$T.log")" -gt "$closed" ] && break
 	sleep 0.25
 done
-[ "$(grep -c "keepalived closed its FIFO" "$W/director.log")" -gt "$closed" ] || lab_fail "no FIFO closed on keepalived's reload"
+[ "$(grep -c "keepalived closed its FIFO" "$W/console.$T.log")" -gt "$closed" ] || lab_fail "no FIFO closed on keepalived's reload"
 for i in $(seq 100); do
-	[ "$(grep -c "keepalived FIFOs followed" "$W/director.log")" -gt "$followed" ] && break
+	[ "$(grep -c "keepalived FIFOs followed" "$W/console.$T.log")" -gt "$followed" ] && break
 	sleep 0.25
 done
-[ "$(grep -c "keepalived FIFOs followed" "$W/director.log")" -gt "$followed" ] || lab_fail "the FIFOs were not followed again after the reload"
+[ "$(grep -c "keepalived FIFOs followed" "$W/console.$T.log")" -gt "$followed" ] || lab_fail "the FIFOs were not followed again after the reload"
 wait_screen "following $LVS_FIFO, $VRRP_FIFO for [0-9]s: .*; dump every 60 s" 5 "the K page says they are followed again"
 echo "console: FIFOs followed again after keepalived's reload"
 
@@ -108,7 +108,7 @@ ka_start director director
 wait_screen "dump every 10 s \(lvs_notify_fifo_script in $KA/director/keepalived.conf reads keepalived's FIFO: not followed" 30 \
 	"a FIFO read by keepalived's own script is not followed"
 # Counted only now: keepalived's stop, restart and reload above wrote lines the console followed.
-fifo_lines=$(grep -c "keepalived FIFO lines" "$W/director.log" || true)
+fifo_lines=$(grep -c "keepalived FIFO lines" "$W/console.$T.log" || true)
 ka_http_stop rs2
 ka_wait_log director 'Removing service \[10.10.0.12\]:tcp:80 from VS \[203.0.113.100\]:tcp:80' 10
 for i in $(seq 20); do
@@ -117,7 +117,7 @@ for i in $(seq 20); do
 done
 grep -q 'RS \[10.10.0.12\]:tcp:80 \[203.0.113.100\]:tcp:80 DOWN' "$KA/director/script.lines" ||
 	{ cat "$KA/director/script.lines"; lab_fail "keepalived's script did not get the RS DOWN line"; }
-[ "$(grep -c "keepalived FIFO lines" "$W/director.log" || true)" = "$fifo_lines" ] ||
+[ "$(grep -c "keepalived FIFO lines" "$W/console.$T.log" || true)" = "$fifo_lines" ] ||
 	lab_fail "the console read the FIFO keepalived's script reads"
 ka_http rs2 "$RS2" rs2
 echo "console: a FIFO with keepalived's own script left to it"
