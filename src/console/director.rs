@@ -89,6 +89,12 @@ impl Director {
         self.source != Source::Simulated && self.poll_error.is_some()
     }
 
+    /// The table once every service's real servers are listed (`Snapshot::unlisted`): what
+    /// judges real servers (compare, sync, alarms) reads this, not the first screen's table.
+    pub fn listed(&self) -> Option<&Snapshot> {
+        self.snapshot.as_ref().filter(|s| s.unlisted == 0)
+    }
+
     /// The drain in progress of a real server, if any.
     pub fn drain_of(&self, service: &ServiceKey, dest: DestKey) -> Option<&Drain> {
         self.drains

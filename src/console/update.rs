@@ -100,8 +100,18 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Snapshot { snapshot, at } => {
             app.now = app.now.max(at);
+            // A table whose real servers are not all listed is for the first screen only: it
+            // never replaces one that was (a director's agent restarted), and no drain judges it.
+            let listed = snapshot.unlisted == 0;
+            if !listed && app.director.snapshot.is_some() {
+                return vec![];
+            }
             // Drains follow every poll, frozen or not: they act on the table, not on the screen.
-            let effects = drain::observe(app, &snapshot, at);
+            let effects = if listed {
+                drain::observe(app, &snapshot, at)
+            } else {
+                vec![]
+            };
             if !app.frozen {
                 // Frozen polls are not fed either: rates then cover the whole pause, honestly.
                 app.director.rates.observe(at, &snapshot);

@@ -305,6 +305,7 @@ impl KernelBackend {
             timeouts,
             daemons,
             unread: 0,
+            unlisted: 0,
         })
     }
 

@@ -204,17 +204,27 @@ impl RateTracker {
                 .observe(
                     key,
                     |t| t.observe(at, &svc.stats, (0, 0)),
-                    || Tracked::new(at, &svc.stats, (0, 0), capacity),
+                    || Some(Tracked::new(at, &svc.stats, (0, 0), capacity)),
                 )
                 .unwrap_or_default();
             (changed, rose) = (changed | c, rose | r);
             for d in &svc.dests {
                 let gauges = (d.active_conns, d.inact_conns);
+                // While a large table is read in steps, real servers not read yet are /proc's
+                // lines, without counters: counters all zero then say nothing, neither a zeroing
+                // nor a start, and the server is kept as it was.
+                let counted = snapshot.unread == 0 || d.stats != Stats::default();
                 let (c, r) = dests
                     .observe(
                         DestKey::of(key, d),
-                        |t| t.observe(at, &d.stats, gauges),
-                        || Tracked::new(at, &d.stats, gauges, capacity),
+                        |t| {
+                            if counted {
+                                t.observe(at, &d.stats, gauges)
+                            } else {
+                                (false, false)
+                            }
+                        },
+                        || counted.then(|| Tracked::new(at, &d.stats, gauges, capacity)),
                     )
                     .unwrap_or_default();
                 (changed, rose) = (changed | c, rose | r);

@@ -180,6 +180,28 @@ fn drift_made_by_hand() {
     assert_eq!(view.service(&extra).unwrap().owner, None);
 }
 
+/// The first poll of a large table lists no real servers past what it read in time: nothing is
+/// said of those yet (no drift; keepalived's real servers are not shown as missing).
+#[test]
+fn a_table_whose_real_servers_are_not_listed_yet_has_no_drift() {
+    let ka = state(CHECK);
+    let mut kernel = kernel_of(&ka);
+    for s in &mut kernel.services {
+        s.dests.clear();
+    }
+    kernel.unlisted = kernel.services.len();
+    let view = analyse(&kernel, &HostState::default(), Some(&ka));
+    assert_eq!(view.drift, []);
+    let service = view.service(&nat()).unwrap();
+    assert_eq!(service.owner, Some(crate::owners::Owner::Keepalived));
+    assert_eq!(service.dests, []);
+    // Listed: every real server keepalived expects is missing from the kernel.
+    kernel.unlisted = 0;
+    let view = analyse(&kernel, &HostState::default(), Some(&ka));
+    assert!(!view.drift.is_empty());
+    assert!(!view.service(&nat()).unwrap().dests.is_empty());
+}
+
 #[test]
 fn kubernetes_dummy_interfaces() {
     let key = |a: &str| ServiceKey::Addr {

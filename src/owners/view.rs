@@ -63,7 +63,8 @@ impl OwnersView {
     }
 }
 
-/// Joins the kernel's table with what its owners say.
+/// Joins the kernel's table with what its owners say. Of a service whose real servers are not
+/// listed yet (`Snapshot::unlisted`), nothing is said that its real servers would decide.
 pub fn analyse(
     snapshot: &Snapshot,
     host: &HostState,
@@ -85,7 +86,8 @@ pub fn analyse(
                         .and_then(|c| health(c, &key, d.config.addr, d.config.port, Some(d))),
                 })
                 .collect();
-            for (addr, port) in keepalived_only(check, &key, &s.dests) {
+            let listed = snapshot.unlisted == 0 || !s.dests.is_empty();
+            for (addr, port) in keepalived_only(check.filter(|_| listed), &key, &s.dests) {
                 dests.push(DestView {
                     addr,
                     port,
@@ -101,7 +103,10 @@ pub fn analyse(
         .collect();
     OwnersView {
         services,
-        drift: check.map(|c| drift(snapshot, c)).unwrap_or_default(),
+        drift: check
+            .filter(|_| snapshot.unlisted == 0)
+            .map(|c| drift(snapshot, c))
+            .unwrap_or_default(),
         vrrp: keepalived
             .and_then(|k| k.vrrp.as_ref())
             .map(|v| v.instances.clone())

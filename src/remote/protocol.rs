@@ -218,6 +218,9 @@ pub struct Delta {
     /// `Snapshot::unread` when it changed: a large table read in steps says how far it got.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unread: Option<usize>,
+    /// `Snapshot::unlisted` when it changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unlisted: Option<usize>,
 }
 
 impl Delta {
@@ -243,6 +246,7 @@ impl Delta {
             timeouts: (old.timeouts != new.timeouts).then_some(new.timeouts),
             daemons: (old.daemons != new.daemons).then(|| new.daemons.clone()),
             unread: (old.unread != new.unread).then_some(new.unread),
+            unlisted: (old.unlisted != new.unlisted).then_some(new.unlisted),
         })
     }
 
@@ -267,6 +271,9 @@ impl Delta {
         }
         if let Some(unread) = self.unread {
             new.unread = unread;
+        }
+        if let Some(unlisted) = self.unlisted {
+            new.unlisted = unlisted;
         }
         Some(new)
     }

@@ -146,14 +146,17 @@ fn a_delta_carries_only_what_changed() {
 #[test]
 fn a_delta_says_how_much_of_a_large_table_is_still_unread() {
     let mut old = table();
-    old.unread = 2;
+    (old.unread, old.unlisted) = (2, 2);
     let mut new = old.clone();
-    new.unread = 1;
+    (new.unread, new.unlisted) = (1, 0);
     let delta = decode::<Delta>(
         &encode(&Delta::between(7, &old, &new).unwrap()).unwrap(),
         1 << 20,
     );
-    assert_eq!(delta.unwrap().apply(&old).map(|s| s.unread), Some(1));
+    assert_eq!(
+        delta.unwrap().apply(&old).map(|s| (s.unread, s.unlisted)),
+        Some((1, 0))
+    );
     new.unread = 0;
     let whole = decode::<Snapshot>(&encode(&new).unwrap(), 1 << 20).unwrap();
     assert_eq!(whole.unread, 0);

@@ -46,9 +46,7 @@ rows() { sed -E 's/^(✗|!| )//' "$W/screen" | awk '($1 == "TCP" || $1 == "UDP" 
 
 # --- The first screen.
 t0=$(now)
-LOG=()
-[ "$BENCH" = 1 ] && LOG=(--log-file "$W/log")
-tmux new-session -d -s $T -x $COLS -y $ROWS "$TUI ${LOG[*]}; sleep 900"
+tmux new-session -d -s $T -x $COLS -y $ROWS "$TUI --log-file $W/log; sleep 900"
 pid=""
 for i in $(seq 400); do
 	screen
@@ -76,6 +74,24 @@ grep -q "Services $NSVC\b" "$W/screen" || { show_screen; lab_fail "the console d
 grep -q "$NSVC services, $((NSVC * NDEST)) real servers" "$W/screen" || { show_screen; lab_fail "the header does not count $NSVC services, $((NSVC * NDEST)) real servers"; }
 echo "scale: every real server read; header counts $NSVC services, $((NSVC * NDEST)) real servers"
 [ "$BENCH" = 1 ] && echo "scale_bench: console whole table read after ${whole} s; RSS $(hwm "$pid" VmRSS), peak $(hwm "$pid" VmHWM)"
+
+# --- The first poll read no /proc/net/ip_vs: what it did not dump waited for the next poll,
+# which listed them (the debug log's "kernel poll" lines).
+python3 - "$W/log" <<'PY' || lab_fail "the first polls were not as the poll's module comment says"
+import json, sys
+polls = []
+for line in open(sys.argv[1]):
+    try:
+        e = json.loads(line)
+    except ValueError:
+        continue
+    if e.get("message") == "kernel poll":
+        polls.append(e)
+first, second = polls[0], polls[1]
+print(f"scale: first poll: /proc read {first['proc_read']}, {first['dest_dumps']} real-server dumps, {first['unlisted']} services left unlisted; the next: {second['unlisted']} unlisted, {second['unread']} unread")
+ok = not first["proc_read"] and first["unlisted"] == first["unread"] and second["proc_read"] and second["unlisted"] == 0
+sys.exit(0 if ok else 1)
+PY
 
 # --- End: ipvsadm's last service, selected, with its real servers as ipvsadm lists them.
 key End

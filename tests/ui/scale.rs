@@ -105,3 +105,70 @@ fn a_table_read_in_steps_says_how_far_until_it_is_whole() {
         );
     }
 }
+
+/// The first poll of a large table lists no real servers past what it read in time
+/// (`Snapshot::unlisted`): the screen says they are not read yet instead of warning that the
+/// service has none, and such a table never replaces one whose real servers were listed.
+#[test]
+fn a_first_screen_without_real_servers_says_so_and_never_replaces_a_listed_table() {
+    let sim = SimBackend::scale(100, 2, 11);
+    let t0 = Instant::now();
+    let mut app = App::new(Source::Simulated, "big-lb", Keymap::builtin(), t0);
+    let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    let theme = Theme::builtin();
+    // Services 1.. not listed: as the kernel's first poll leaves them.
+    let unlisted = || {
+        let mut s = futures::executor::block_on(sim.snapshot()).unwrap();
+        for svc in &mut s.services[1..] {
+            svc.dests.clear();
+        }
+        (s.unread, s.unlisted) = (99, 99);
+        s
+    };
+    let mut feed = |app: &mut App, snapshot, k: u64| {
+        update(
+            app,
+            Action::Snapshot {
+                snapshot: Box::new(snapshot),
+                at: t0 + Duration::from_secs(2 * k),
+            },
+        );
+        terminal
+            .draw(|f| {
+                ui::draw(f, app, &theme);
+            })
+            .unwrap();
+        let buffer = terminal.backend().buffer();
+        let width = buffer.area.width as usize;
+        let text: Vec<String> = buffer
+            .content
+            .chunks(width)
+            .map(|row| row.iter().map(|c| c.symbol()).collect())
+            .collect();
+        text.join("\n")
+    };
+    let first = feed(&mut app, unlisted(), 0);
+    assert!(
+        first.contains("loading: real servers of 1 of 100"),
+        "{first}"
+    );
+    // The marker of a service that cannot take a connection is not put on one not listed.
+    let marked = first.lines().filter(|l| l.contains("!TCP")).count();
+    assert_eq!(marked, 0, "{first}");
+    press(&mut app, 'j');
+    let second = feed(&mut app, unlisted(), 0);
+    assert!(second.contains("Real servers not read yet"), "{second}");
+    assert!(!second.contains("NO AVAILABLE REAL SERVER"), "{second}");
+
+    let whole = futures::executor::block_on(sim.snapshot()).unwrap();
+    let dests = whole.services[1].dests.len();
+    let listed = feed(&mut app, whole, 1);
+    assert!(
+        listed.contains(&format!("Real servers {dests}")),
+        "{listed}"
+    );
+    // An agent restarted: its first poll is not listed, and the screen keeps the listed table.
+    let again = feed(&mut app, unlisted(), 2);
+    assert!(again.contains(&format!("Real servers {dests}")), "{again}");
+    assert_eq!(app.director.snapshot.as_ref().unwrap().unlisted, 0);
+}

@@ -36,7 +36,7 @@ pub fn seen(app: &App) -> Vec<Seen<'_>> {
         .into_iter()
         .map(|d| Seen {
             name: &d.host,
-            table: d.snapshot.as_ref(),
+            table: d.listed(),
             host: d.host_state.as_ref(),
             vrrp: d
                 .owners

@@ -116,6 +116,7 @@ pub fn snapshot_with(
         timeouts,
         daemons,
         unread: 0,
+        unlisted: 0,
     })
 }
 

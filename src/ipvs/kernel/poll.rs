@@ -23,7 +23,11 @@
 //! A large table is read in steps: the services not seen before get their real servers dumped
 //! for at most `FILL_BUDGET` of each poll (the focused one always), so that the first screen
 //! comes after one service dump; the others show /proc's lines meanwhile and are counted in
-//! `Snapshot::unread`, which the screen states until it is 0.
+//! `Snapshot::unread`, which the screen states until it is 0. The first poll reads no /proc:
+//! every service is new, so the file would only supply those lines, and at 10,000 services its
+//! read costs more than the rest of the poll (the kernel walks the table from its first service
+//! at every 4 KB page of it). Those services come with no real servers, counted in
+//! `Snapshot::unlisted`, and the next poll lists them.
 
 use super::dump::{self, Failed};
 use crate::ipvs::model::{ServiceKey, Snapshot};
@@ -49,6 +53,8 @@ pub struct Reader {
     cache: Cache,
     /// The text of /proc/net/ip_vs, its buffer reused.
     text: String,
+    /// A poll has run: the next ones read /proc/net/ip_vs.
+    polled: bool,
 }
 
 impl Reader {
@@ -57,6 +63,7 @@ impl Reader {
             sock,
             cache: Cache::default(),
             text: String::new(),
+            polled: false,
         }
     }
 
@@ -90,10 +97,15 @@ impl Reader {
     /// are on screen, dumped every poll.
     pub fn poll(&mut self, focus: Option<&ServiceKey>) -> Result<Snapshot, Failed> {
         let now = Instant::now();
-        let rows = read_rows(&mut self.text);
+        let first = !std::mem::replace(&mut self.polled, true);
+        let rows = if first {
+            None
+        } else {
+            read_rows(&mut self.text)
+        };
         let Reader { sock, cache, .. } = self;
         let mut redumped = Vec::new();
-        let mut unread = 0;
+        let (mut unread, mut unlisted) = (0, 0);
         let mut result = dump::snapshot_with(sock, |sock, services| {
             let filling = Instant::now();
             redumped = match &rows {
@@ -102,18 +114,23 @@ impl Reader {
             };
             for (service, dump) in services.iter_mut().zip(redumped.iter_mut()) {
                 let key = service.config.key;
+                // Not read before, out of time and not on screen: /proc's lines for now (none
+                // in the first poll).
+                let waits =
+                    !cache.knows(&key) && focus != Some(&key) && filling.elapsed() > FILL_BUDGET;
                 service.dests = match cache.dests(&key) {
                     Some(dests) if !*dump => dests.to_vec(),
-                    _ => match rows.as_ref().and_then(|r| r.of(&key)) {
-                        // Not read before, out of time and not on screen: /proc's lines for now.
-                        Some(lines)
-                            if !cache.knows(&key)
-                                && focus != Some(&key)
-                                && filling.elapsed() > FILL_BUDGET =>
-                        {
+                    _ => match rows.as_ref().map(|r| r.of(&key)) {
+                        Some(Some(lines)) if waits => {
                             *dump = false;
                             unread += 1;
                             lines.to_vec()
+                        }
+                        None if first && waits => {
+                            *dump = false;
+                            unread += 1;
+                            unlisted += 1;
+                            Vec::new()
                         }
                         _ => dump::dests(sock, &key)?,
                     },
@@ -123,6 +140,7 @@ impl Reader {
         });
         if let Ok(s) = &mut result {
             s.unread = unread;
+            s.unlisted = unlisted;
         }
         let dest_dumps = redumped.iter().filter(|d| **d).count();
         tracing::debug!(
@@ -131,6 +149,7 @@ impl Reader {
             dest_dumps,
             dests_cached = redumped.len() - dest_dumps - unread,
             unread,
+            unlisted,
             ok = result.is_ok(),
             "kernel poll"
         );

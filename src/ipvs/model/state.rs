@@ -100,6 +100,11 @@ pub struct Snapshot {
     /// counts), without counters, thresholds or tunnel settings. 0 in a full snapshot.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub unread: usize,
+    /// Of those, the services whose real servers are not even listed (the console's first poll
+    /// of a large table reads no /proc/net/ip_vs): their `dests` are empty, and nothing that
+    /// judges real servers may judge them until this is 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unlisted: usize,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -110,5 +115,11 @@ impl Snapshot {
     pub fn service(&self, key: &ServiceKey) -> Option<&Service> {
         // From the end: see `table::position`.
         self.services.iter().rfind(|s| s.config.key == *key)
+    }
+
+    /// Whether `service` of this snapshot is one whose real servers are not listed yet (see
+    /// `unlisted`): its empty `dests` say nothing.
+    pub fn unlisted(&self, service: &Service) -> bool {
+        self.unlisted > 0 && service.dests.is_empty()
     }
 }

@@ -60,14 +60,14 @@ struct Reordered<K, V> {
 }
 
 impl<K: Copy + Eq + Hash, V> Poll<'_, K, V> {
-    /// `update` for an object tracked before, `start` for a new one. An object listed twice in
-    /// one poll is observed once. Returns what `update` returned; None for a new object or one
-    /// already observed.
+    /// `update` for an object tracked before, `start` for a new one (None: not tracked yet). An
+    /// object listed twice in one poll is observed once. Returns what `update` returned; None for
+    /// a new object or one already observed.
     pub(super) fn observe<R>(
         &mut self,
         key: K,
         update: impl FnOnce(&mut V) -> R,
-        start: impl FnOnce() -> V,
+        start: impl FnOnce() -> Option<V>,
     ) -> Option<R> {
         let Poll {
             tracks,
@@ -106,7 +106,10 @@ impl<K: Copy + Eq + Hash, V> Poll<'_, K, V> {
                 let result = update(&mut v);
                 (v, Some(result))
             }
-            None => (start(), None),
+            None => match start() {
+                Some(v) => (v, None),
+                None => return None,
+            },
         };
         r.index.insert(key, r.items.len());
         r.items.push((key, value));
@@ -149,7 +152,7 @@ mod tests {
                 |n| *n += 1,
                 || {
                     new.push(k);
-                    0
+                    Some(0)
                 },
             );
         }
@@ -184,6 +187,19 @@ mod tests {
         poll(&mut t, &[2, 1]);
         assert_eq!(counts(&t, &[1, 2, 3]), [Some(3), Some(3), None]);
         assert_eq!(t.values().count(), 2);
+    }
+
+    #[test]
+    fn a_new_object_not_started_is_not_tracked_and_the_next_poll_starts_it() {
+        let mut t = Tracks::new();
+        poll(&mut t, &[1, 2]);
+        let mut p = t.poll(3);
+        for k in [1, 3, 2] {
+            p.observe(k, |n| *n += 1, || None);
+        }
+        p.finish();
+        assert_eq!(counts(&t, &[1, 2, 3]), [Some(1), Some(1), None]);
+        assert_eq!(poll(&mut t, &[1, 3, 2]), [3]);
     }
 
     #[test]

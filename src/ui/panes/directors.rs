@@ -203,7 +203,7 @@ pub fn draw_compare(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         true,
         theme,
     );
-    let lines: Vec<Line> = match (&a.snapshot, &b.snapshot) {
+    let lines: Vec<Line> = match (a.listed(), b.listed()) {
         (Some(ta), Some(tb)) => compare(ta, tb)
             .render(&a.host, &b.host)
             .lines()
@@ -216,7 +216,7 @@ pub fn draw_compare(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             })
             .collect(),
         _ => {
-            let missing = if a.snapshot.is_none() { a } else { b };
+            let missing = if a.listed().is_none() { a } else { b };
             vec![Line::styled(
                 format!(
                     " {}'s table has not been read: nothing to compare",

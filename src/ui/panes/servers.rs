@@ -84,7 +84,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
             theme.dim,
         ),
     ];
-    if service.has_no_available_dest() {
+    let unlisted = app
+        .director
+        .snapshot
+        .as_ref()
+        .is_some_and(|s| s.unlisted(service));
+    if service.has_no_available_dest() && !unlisted {
         details.push(Span::styled(" ! NO AVAILABLE REAL SERVER ", theme.warning));
     }
     for drain in app
@@ -104,13 +109,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
         theme,
     );
     if service.dests.is_empty() {
-        f.render_widget(
-            Line::styled(
-                " This service has no real servers: it drops every new connection.",
-                theme.dim,
-            ),
-            table_area,
-        );
+        let text = if unlisted {
+            " Real servers not read yet: the next poll reads them."
+        } else {
+            " This service has no real servers: it drops every new connection."
+        };
+        f.render_widget(Line::styled(text, theme.dim), table_area);
         return (body, 0);
     }
     let offset = table::visible_offset(

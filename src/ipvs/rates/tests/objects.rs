@@ -240,3 +240,36 @@ fn shown_rates_hold_within_their_noise_and_follow_a_real_change() {
         Some(20.0)
     );
 }
+
+/// A large table read in steps (`Snapshot::unread`) shows the real servers not read yet as
+/// /proc's lines, without counters: neither a zeroing nor a start, so no false rate after.
+#[test]
+fn real_servers_without_counters_while_a_table_loads_are_kept_as_they_were() {
+    let (t0, mut tr) = (Instant::now(), RateTracker::default());
+    let c = |n: u64| stats([n, 10 * n, 10 * n, 1000 * n, 1000 * n], [0; 5]);
+    let table = |d2: Stats, d3: Option<Stats>, unread: usize| {
+        let mut dests = vec![dest(2, d2, 1, 0)];
+        dests.extend(d3.map(|s| dest(3, s, 1, 0)));
+        let mut s = snap(vec![service(80, c(1), dests)]);
+        s.unread = unread;
+        s
+    };
+    for n in 0..3 {
+        tr.observe(at(t0, 2.0 * n as f64), &table(c(100 + 2 * n), None, 0));
+    }
+    let before = tr.dest_rate(&dest_key(80, 2), RateSource::Own);
+    assert!(before.is_some_and(|r| r.conns_per_s == 1.0), "{before:?}");
+    // Read again in steps (after a change this console made): the lines of /proc, counters 0.
+    tr.observe(
+        at(t0, 5.0),
+        &table(Stats::default(), Some(Stats::default()), 1),
+    );
+    assert_eq!(tr.dest_rate(&dest_key(80, 2), RateSource::Own), before);
+    assert_eq!(tr.dest_rate(&dest_key(80, 3), RateSource::Own), None);
+    assert!(tr.dests.get(&dest_key(80, 3)).is_none());
+    // Read: the counters go on from where they were; a server first seen now starts fresh.
+    tr.observe(at(t0, 6.0), &table(c(106), Some(c(5_000)), 0));
+    let after = tr.dest_rate(&dest_key(80, 2), RateSource::Own).unwrap();
+    assert_eq!(after.conns_per_s, 1.0);
+    assert_eq!(tr.dest_rate(&dest_key(80, 3), RateSource::Own), None);
+}
