@@ -148,9 +148,6 @@ impl Poller {
                 };
                 polls = polls.wrapping_add(1);
                 read_host = false;
-                // A first screen without real servers (`Snapshot::unlisted`): the next poll
-                // lists them, at once.
-                let unlisted = result.as_ref().is_ok_and(|s| s.unlisted > 0);
                 let at = Instant::now();
                 // The loop is gone: nobody takes polls any more.
                 if Rc::strong_count(&slot) == 1 {
@@ -166,9 +163,6 @@ impl Poller {
                 let mut wait = *interval_rx.borrow_and_update();
                 if backoff && failures > 0 {
                     wait = retry_after(failures);
-                }
-                if unlisted {
-                    wait = Duration::ZERO;
                 }
                 tokio::select! {
                     _ = tokio::time::sleep(wait) => {}

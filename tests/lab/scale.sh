@@ -46,6 +46,7 @@ rows() { sed -E 's/^(✗|!| )//' "$W/screen" | awk '($1 == "TCP" || $1 == "UDP" 
 
 # --- The first screen.
 t0=$(now)
+t0_utc=$(date -u +%H:%M:%S.%N)
 tmux new-session -d -s $T -x $COLS -y $ROWS "$TUI --log-file $W/log; sleep 900"
 pid=""
 for i in $(seq 400); do
@@ -112,9 +113,10 @@ echo "scale: after End: $last, the last of ipvsadm's order, with ipvsadm's $NDES
 
 if [ "$BENCH" = 1 ]; then
 	# Where the first screen's time went: the first polls as the debug log has them.
+	echo "scale_bench: log: console started in tmux at $t0_utc"
 	python3 - "$W/log" <<'PY' || true
 import json, sys
-polls = kernel = 0
+polls = kernel = drawn = 0
 for line in open(sys.argv[1]):
     try:
         e = json.loads(line)
@@ -122,7 +124,12 @@ for line in open(sys.argv[1]):
         continue
     f = e.get("fields", e)
     msg = f.get("message")
-    if msg == "kernel poll" and kernel < 3:
+    if msg == "start":
+        print(f"scale_bench: log: start at {e.get('timestamp')}")
+    elif msg == "poll drawn" and drawn < 3:
+        drawn += 1
+        print(f"scale_bench: log: poll {drawn} drawn: update {f.get('update_us', 0) / 1e6:.2f} s, frame {f.get('draw_us', 0) / 1e6:.2f} s, at {e.get('timestamp')}")
+    elif msg == "kernel poll" and kernel < 3:
         kernel += 1
         print(f"scale_bench: log: kernel poll {kernel}: dest dumps {f.get('dest_dumps')}, unread {f.get('unread')}, at {e.get('timestamp')}")
     elif msg == "poll" and polls < 3:
