@@ -46,7 +46,9 @@ pub struct DestView {
 pub struct ServiceView {
     pub key: ServiceKey,
     pub owner: Option<Owner>,
-    /// The kernel's real servers, then keepalived's that the kernel lacks.
+    /// The kernel's real servers, then keepalived's that the kernel lacks; empty when
+    /// keepalived's checkers are not known (nothing to say of any: a large table without
+    /// keepalived saves a list per service).
     pub dests: Vec<DestView>,
 }
 
@@ -76,23 +78,22 @@ pub fn analyse(
         .iter()
         .map(|s| {
             let key = s.config.key;
-            let mut dests: Vec<DestView> = s
-                .dests
-                .iter()
-                .map(|d| DestView {
+            let mut dests = Vec::new();
+            if let Some(c) = check {
+                dests.extend(s.dests.iter().map(|d| DestView {
                     addr: d.config.addr,
                     port: d.config.port,
-                    health: check
-                        .and_then(|c| health(c, &key, d.config.addr, d.config.port, Some(d))),
-                })
-                .collect();
-            let listed = snapshot.unlisted == 0 || !s.dests.is_empty();
-            for (addr, port) in keepalived_only(check.filter(|_| listed), &key, &s.dests) {
-                dests.push(DestView {
-                    addr,
-                    port,
-                    health: check.and_then(|c| health(c, &key, addr, port, None)),
-                });
+                    health: health(c, &key, d.config.addr, d.config.port, Some(d)),
+                }));
+                if !snapshot.unlisted(s) {
+                    dests.extend(
+                        keepalived_only(c, &key, &s.dests).map(|(addr, port)| DestView {
+                            addr,
+                            port,
+                            health: health(c, &key, addr, port, None),
+                        }),
+                    );
+                }
             }
             ServiceView {
                 key,
@@ -138,14 +139,14 @@ pub fn health(
 }
 
 /// keepalived's real servers of `key` that the kernel lacks.
-fn keepalived_only(
-    check: Option<&CheckData>,
-    key: &ServiceKey,
-    kernel: &[Dest],
-) -> Vec<(IpAddr, u16)> {
+fn keepalived_only<'a>(
+    check: &'a CheckData,
+    key: &'a ServiceKey,
+    kernel: &'a [Dest],
+) -> impl Iterator<Item = (IpAddr, u16)> + 'a {
     check
-        .into_iter()
-        .flat_map(|c| &c.virtual_servers)
+        .virtual_servers
+        .iter()
         .filter(|v| v.key.service_key().as_ref() == Some(key))
         .flat_map(|v| &v.real_servers)
         .filter(|r| {
@@ -154,7 +155,6 @@ fn keepalived_only(
                 .any(|d| d.config.addr == r.addr && d.config.port == r.port)
         })
         .map(|r| (r.addr, r.port))
-        .collect()
 }
 
 /// Adds `"owner"` to a service as `list --json` prints it, and `"health"` to each of its real

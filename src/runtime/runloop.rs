@@ -99,9 +99,6 @@ where
     let mut dirty = true;
     // A poll taken in and how long that took, logged with the frame that shows it.
     let mut shown_poll: Option<Duration> = None;
-    // A director whose poll came without all real servers listed (`Snapshot::unlisted`, a first
-    // screen): polled again once that screen is drawn (not before: it would compete for the CPU).
-    let mut relist: Option<usize> = None;
     loop {
         if dirty {
             let started = Instant::now();
@@ -111,9 +108,6 @@ where
                 let update_us = update.as_micros() as u64;
                 let draw_us = started.elapsed().as_micros() as u64;
                 tracing::debug!(update_us, draw_us, "poll drawn");
-            }
-            if let Some(id) = relist.take() {
-                pollers[id].poll_now(false);
             }
         }
         // The servers pane shows the selected service's real servers: read them every poll
@@ -154,9 +148,6 @@ where
             }
             (id, polled) = any_poll(&pollers) => {
                 dirty = true;
-                if polled.result.as_ref().is_ok_and(|s| s.unlisted > 0) {
-                    relist = Some(id);
-                }
                 let started = Instant::now();
                 let effects = shown(app, id, polled);
                 shown_poll = Some(started.elapsed());

@@ -170,61 +170,6 @@ fn interval_keys_reach_the_poller() {
     assert!(screen.contains("every 5s"), "{screen}");
 }
 
-/// The demo's table, whose first poll lists no real servers past the first service's, as the
-/// kernel's first poll of a large table does (`Snapshot::unlisted`).
-struct FirstUnlisted {
-    sim: SimBackend,
-    polls: std::cell::Cell<u32>,
-}
-
-impl Backend for FirstUnlisted {
-    fn snapshot(&self) -> Reply<'_, ipvs_tui::ipvs::Result<Snapshot>> {
-        Box::pin(async {
-            let mut table = self.sim.snapshot().await?;
-            self.polls.set(self.polls.get() + 1);
-            if self.polls.get() == 1 {
-                for s in &mut table.services[1..] {
-                    s.dests.clear();
-                }
-                table.unread = table.services.len() - 1;
-                table.unlisted = table.unread;
-            }
-            Ok(table)
-        })
-    }
-
-    fn host(&self) -> Reply<'_, Result<HostState, HostError>> {
-        Box::pin(async { Ok(HostState::default()) })
-    }
-
-    fn apply<'a>(&'a self, _: &'a Operation) -> Reply<'a, Result<(), OperationError>> {
-        Box::pin(async { Err(ipvs_tui::ipvs::Error::Permission.into()) })
-    }
-}
-
-/// A first screen without every real server listed is followed by a poll once drawn, not
-/// after the interval (a minute here).
-#[test]
-fn a_first_screen_without_real_servers_is_polled_again_once_drawn() {
-    let director = Rc::new(FirstUnlisted {
-        sim: SimBackend::demo(5),
-        polls: Default::default(),
-    });
-    let polled = director.clone();
-    let mut app = App::new(Source::Kernel, "lb1", Keymap::builtin(), Instant::now());
-    let wiring = move || {
-        let director: Rc<dyn Backend> = director;
-        (
-            Poller::spawn(director.clone(), Duration::from_secs(60)),
-            Executor::new(director, Default::default()),
-        )
-    };
-    let (_, screen) = run_loop(&mut app, wiring, vec![(500, "q")], None);
-    assert_eq!(polled.polls.get(), 2);
-    assert_eq!(app.director.snapshot.as_ref().unwrap().unlisted, 0);
-    assert!(!screen.contains("not read yet"), "{screen}");
-}
-
 /// The connections pane through the loop: `c` asks for a read, the loop runs it on the demo's
 /// simulator (the same one the poller reads) and the pane shows its groups.
 #[test]

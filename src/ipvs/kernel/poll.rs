@@ -21,9 +21,10 @@
 //! parser skips, every service is dumped, as in a full snapshot.
 //!
 //! A large table is read in steps: the services not seen before get their real servers dumped
-//! for at most `FILL_BUDGET` of each poll (the focused one always), so that the first screen
-//! comes after one service dump; the others show /proc's lines meanwhile and are counted in
-//! `Snapshot::unread`, which the screen states until it is 0. The first poll reads no /proc:
+//! for at most `FILL_BUDGET` of each poll (`FIRST_FILL_BUDGET` of the first; the focused one
+//! always), so that the first screen comes after one service dump; the others show /proc's
+//! lines meanwhile and are counted in `Snapshot::unread`, which the screen states until it is
+//! 0. The first poll reads no /proc:
 //! every service is new, so the file would only supply those lines, and at 10,000 services its
 //! read costs more than the rest of the poll (the kernel walks the table from its first service
 //! at every 4 KB page of it). Those services come with no real servers, counted in
@@ -45,6 +46,9 @@ pub use plan::REFRESH;
 /// the rest wait for the next poll (with /proc's lines). 10,000 services take ~25 s of dumps in
 /// user-mode Linux and well over a second on hardware: the first screen does not wait for them.
 pub const FILL_BUDGET: Duration = Duration::from_millis(300);
+/// The same for the first poll, whose screen needs a screenful of services (hundreds fit) and
+/// whose update gets slower with every real server it brings.
+pub const FIRST_FILL_BUDGET: Duration = Duration::from_millis(100);
 use plan::{Cache, ProcRows};
 
 /// The blocking socket and what past polls learned, kept between polls.
@@ -106,6 +110,11 @@ impl Reader {
         let Reader { sock, cache, .. } = self;
         let mut redumped = Vec::new();
         let (mut unread, mut unlisted) = (0, 0);
+        let budget = if first {
+            FIRST_FILL_BUDGET
+        } else {
+            FILL_BUDGET
+        };
         let mut result = dump::snapshot_with(sock, |sock, services| {
             let filling = Instant::now();
             redumped = match &rows {
@@ -116,8 +125,7 @@ impl Reader {
                 let key = service.config.key;
                 // Not read before, out of time and not on screen: /proc's lines for now (none
                 // in the first poll).
-                let waits =
-                    !cache.knows(&key) && focus != Some(&key) && filling.elapsed() > FILL_BUDGET;
+                let waits = !cache.knows(&key) && focus != Some(&key) && filling.elapsed() > budget;
                 service.dests = match cache.dests(&key) {
                     Some(dests) if !*dump => dests.to_vec(),
                     _ => match rows.as_ref().map(|r| r.of(&key)) {
