@@ -192,10 +192,10 @@ mod save_tests {
             mark: 4_000_000_000,
             family: Family::Inet,
         };
-        let svc = |key, dests| Service {
+        let svc = |key, dests: Vec<_>| Service {
             config: ServiceConfig::new(key),
             stats: Stats::default(),
-            dests,
+            dests: dests.into(),
         };
         let snap = Snapshot {
             services: vec![

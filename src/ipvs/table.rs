@@ -21,7 +21,7 @@ pub fn apply(table: &mut Snapshot, op: &IpvsOp) -> Result<(), i32> {
             table.services.push(Service {
                 config: config.clone(),
                 stats: Stats::default(),
-                dests: Vec::new(),
+                dests: Default::default(),
             });
         }
         IpvsOp::EditService(config) => {

@@ -143,7 +143,7 @@ fn drift_made_by_hand() {
     kernel.services.push(Service {
         config: ServiceConfig::new(extra),
         stats: Stats::default(),
-        dests: Vec::new(),
+        dests: Default::default(),
     });
     let view = analyse(&kernel, &HostState::default(), Some(&ka));
     let kinds: Vec<&str> = view
@@ -230,7 +230,7 @@ fn kubernetes_dummy_interfaces() {
     let service = |k| Service {
         config: ServiceConfig::new(k),
         stats: Stats::default(),
-        dests: Vec::new(),
+        dests: Default::default(),
     };
     let kernel = Snapshot {
         services: vec![

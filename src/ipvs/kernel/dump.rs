@@ -74,7 +74,7 @@ fn one(
 pub fn snapshot(sock: &mut DumpSocket) -> std::result::Result<Snapshot, Failed> {
     snapshot_with(sock, |sock, services| {
         for service in services {
-            service.dests = dests(sock, &service.config.key)?;
+            service.dests = dests(sock, &service.config.key)?.into();
         }
         Ok(())
     })

@@ -31,7 +31,7 @@
 //! `Snapshot::unlisted`, and the next poll lists them.
 
 use super::dump::{self, Failed};
-use crate::ipvs::model::{ServiceKey, Snapshot};
+use crate::ipvs::model::{Dests, ServiceKey, Snapshot};
 use crate::ipvs::netlink::socket::DumpSocket;
 use std::io::Read;
 use std::time::{Duration, Instant};
@@ -127,20 +127,20 @@ impl Reader {
                 // in the first poll).
                 let waits = !cache.knows(&key) && focus != Some(&key) && filling.elapsed() > budget;
                 service.dests = match cache.dests(&key) {
-                    Some(dests) if !*dump => dests.to_vec(),
+                    Some(dests) if !*dump => dests.clone(),
                     _ => match rows.as_ref().map(|r| r.of(&key)) {
                         Some(Some(lines)) if waits => {
                             *dump = false;
                             unread += 1;
-                            lines.to_vec()
+                            lines.clone()
                         }
                         None if first && waits => {
                             *dump = false;
                             unread += 1;
                             unlisted += 1;
-                            Vec::new()
+                            Dests::default()
                         }
-                        _ => dump::dests(sock, &key)?,
+                        _ => dump::dests(sock, &key)?.into(),
                     },
                 };
             }

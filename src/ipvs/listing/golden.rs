@@ -6,7 +6,8 @@
 
 use super::*;
 use crate::ipvs::model::{
-    DestConfig, Info, Netmask, Protocol, SchedFlags, ServiceConfig, Stats, TunnelCsum, TunnelType,
+    DestConfig, Dests, Info, Netmask, Protocol, SchedFlags, ServiceConfig, Stats, TunnelCsum,
+    TunnelType,
 };
 use crate::ipvs::rules::save;
 use std::net::IpAddr;
@@ -65,7 +66,7 @@ fn svc(spec: &str, scheduler: &str) -> S {
     S(Service {
         config,
         stats: Stats::default(),
-        dests: vec![],
+        dests: Dests::default(),
     })
 }
 

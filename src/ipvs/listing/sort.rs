@@ -215,7 +215,7 @@ mod tests {
             .map(|k| Service {
                 config: ServiceConfig::new(*k),
                 stats: Stats::default(),
-                dests: vec![],
+                dests: Default::default(),
             })
             .collect();
         sort_services(&mut services);

@@ -18,7 +18,7 @@ fn service(key: ServiceKey, dests: Vec<Dest>) -> Service {
     Service {
         config: ServiceConfig::new(key),
         stats: Stats::default(),
-        dests,
+        dests: dests.into(),
     }
 }
 
@@ -244,7 +244,7 @@ fn service_lines_show_flags_persistence_pe_and_ops() {
     let s = Service {
         config: c.clone(),
         stats: Stats::default(),
-        dests: vec![],
+        dests: Default::default(),
     };
     let line =
         "UDP  10.0.0.2:5060 sh (sh-fallback,sh-port) persistent 30 mask 255.255.255.0 pe sip ops";
@@ -255,7 +255,7 @@ fn service_lines_show_flags_persistence_pe_and_ops() {
     let s = Service {
         config: c,
         stats: Stats::default(),
-        dests: vec![],
+        dests: Default::default(),
     };
     assert_eq!(
         body(&s, ListFormat::default()),

@@ -1,6 +1,6 @@
 //! A virtual service: scheduler and its flags, persistence, one-packet, persistence engine.
 
-use super::{Dest, Family, ServiceKey, Stats};
+use super::{Dests, Family, ServiceKey, Stats};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::net::Ipv4Addr;
@@ -151,7 +151,7 @@ pub struct Service {
     #[serde(flatten)]
     pub config: ServiceConfig,
     pub stats: Stats,
-    pub dests: Vec<Dest>,
+    pub dests: Dests,
 }
 
 impl Service {

@@ -124,7 +124,7 @@ pub fn service(attrs: &[SvcAttr]) -> Result<Service> {
     Ok(Service {
         config,
         stats: stats(s32, s64),
-        dests: Vec::new(),
+        dests: Default::default(),
     })
 }
 

@@ -87,7 +87,7 @@ fn every_service_variant_round_trips() {
         let svc = Service {
             config,
             stats: stats(i as u64 + 1),
-            dests: vec![],
+            dests: Default::default(),
         };
         let back = decode::service_message(&through_bytes(&service_reply(&svc))).unwrap();
         assert_eq!(back, svc);
@@ -230,7 +230,7 @@ proptest! {
         };
         let mut config = ServiceConfig::new(ServiceKey::Addr { protocol: Protocol::ALL[proto], addr, port });
         (config.persistence, config.netmask, config.sched_flags) = (persistence, netmask, SchedFlags::from_bits(flags << 3));
-        let svc = Service { config, stats: Stats::default(), dests: vec![] };
+        let svc = Service { config, stats: Stats::default(), dests: Default::default() };
         prop_assert_eq!(decode::service_message(&through_bytes(&service_reply(&svc))).unwrap(), svc);
     }
 }

@@ -289,6 +289,6 @@ fn push(
     services.push(Service {
         config,
         stats: Stats::default(),
-        dests: p.dests,
+        dests: p.dests.into(),
     });
 }

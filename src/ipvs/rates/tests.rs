@@ -54,7 +54,7 @@ fn service(port: u16, s: Stats, dests: Vec<Dest>) -> Service {
     Service {
         config: ServiceConfig::new(svc_key(port)),
         stats: s,
-        dests,
+        dests: dests.into(),
     }
 }
 

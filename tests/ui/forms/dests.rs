@@ -123,7 +123,7 @@ fn an_ipv4_real_server_under_an_ipv6_service_by_tunnel() {
         services: vec![Service {
             config: web6(),
             stats: Stats::default(),
-            dests: vec![],
+            dests: Default::default(),
         }],
         ..Snapshot::default()
     };

@@ -89,12 +89,12 @@ fn table() -> Snapshot {
             Service {
                 config: web(),
                 stats: Stats::default(),
-                dests: vec![dest(masq("203.0.113.2", 80, 1))],
+                dests: vec![dest(masq("203.0.113.2", 80, 1))].into(),
             },
             Service {
                 config: fwm,
                 stats: Stats::default(),
-                dests: vec![],
+                dests: Default::default(),
             },
         ],
         daemons: vec![daemon(SyncState::Master)],

@@ -42,7 +42,7 @@ fn table(dest: Option<(DestConfig, u32, u32, u32)>) -> Snapshot {
         services: vec![Service {
             config: ServiceConfig::new(key()),
             stats: Stats::default(),
-            dests,
+            dests: dests.into(),
         }],
         ..Snapshot::default()
     }

@@ -1,7 +1,7 @@
 //! Which services a poll dumps the real servers of, from the service dump, /proc/net/ip_vs and
 //! what the last dumps held (the reasons are in the parent module's comment).
 
-use crate::ipvs::model::{Dest, Service, ServiceKey, Snapshot, Stats};
+use crate::ipvs::model::{Dest, Dests, Service, ServiceKey, Snapshot, Stats};
 use crate::ipvs::procfs::parse_ip_vs;
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -64,7 +64,7 @@ impl ProcKey {
 /// The real servers of each service in /proc/net/ip_vs, as the file gives them (no counters,
 /// thresholds or tunnel settings).
 #[derive(Debug, Default)]
-pub struct ProcRows(HashMap<ProcKey, Vec<Dest>>);
+pub struct ProcRows(HashMap<ProcKey, Dests>);
 
 impl ProcRows {
     /// None when a line does not parse: then nothing in the file is trusted.
@@ -86,8 +86,8 @@ impl ProcRows {
     }
 
     /// The lines of `key`; None when the file has none for it or cannot say whose they are.
-    pub fn of(&self, key: &ServiceKey) -> Option<&[Dest]> {
-        self.0.get(&ProcKey::of(key)).map(Vec::as_slice)
+    pub fn of(&self, key: &ServiceKey) -> Option<&Dests> {
+        self.0.get(&ProcKey::of(key))
     }
 }
 
@@ -96,7 +96,8 @@ impl ProcRows {
 struct Entry {
     /// The service's counters and rates in the service dump of that poll.
     stats: Stats,
-    dests: Vec<Dest>,
+    /// Shared with the snapshots that hold it.
+    dests: Dests,
     at: Instant,
 }
 
@@ -124,8 +125,8 @@ impl Cache {
     }
 
     /// The real servers of the last dump of `key`.
-    pub fn dests(&self, key: &ServiceKey) -> Option<&[Dest]> {
-        self.entries.get(key).map(|e| e.dests.as_slice())
+    pub fn dests(&self, key: &ServiceKey) -> Option<&Dests> {
+        self.entries.get(key).map(|e| &e.dests)
     }
 
     /// For each of `services` (this poll's service dump, in order): whether to dump its real

@@ -35,7 +35,7 @@ fn service(key: ServiceKey, dests: Vec<Dest>) -> Service {
     Service {
         config: ServiceConfig::new(key),
         stats: Stats::default(),
-        dests,
+        dests: dests.into(),
     }
 }
 
@@ -269,16 +269,21 @@ fn record_keeps_what_was_not_dumped_and_forgets_deleted_services() {
     let t0 = Instant::now();
     let before = table(3);
     let mut cache = cache_of(&before, t0);
+    // Held, not copied: the cache and the snapshots it came from share each list.
+    assert!(std::ptr::eq(
+        cache.dests(&key(0)).unwrap().as_ptr(),
+        before[0].dests.as_ptr()
+    ));
     let mut now = before.clone();
     now[0].dests[0].stats.conns = 4;
     now.remove(2);
     cache.record(&snapshot(&now), &[false, true], t0 + Duration::from_secs(1));
     assert_eq!(
         cache.dests(&key(0)),
-        Some(before[0].dests.as_slice()),
+        Some(&before[0].dests),
         "not dumped: the old real servers"
     );
-    assert_eq!(cache.dests(&key(1)), Some(now[1].dests.as_slice()));
+    assert_eq!(cache.dests(&key(1)), Some(&now[1].dests));
     assert_eq!(cache.dests(&key(2)), None);
     cache.clear();
     assert_eq!(cache.dests(&key(0)), None);
