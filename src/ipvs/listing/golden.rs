@@ -6,8 +6,7 @@
 
 use super::*;
 use crate::ipvs::model::{
-    DestConfig, Dests, Info, Netmask, Protocol, SchedFlags, ServiceConfig, Stats, TunnelCsum,
-    TunnelType,
+    DestConfig, Info, Netmask, Protocol, SchedFlags, ServiceConfig, Stats, TunnelCsum, TunnelType,
 };
 use crate::ipvs::rules::save;
 use std::net::IpAddr;
@@ -66,7 +65,7 @@ fn svc(spec: &str, scheduler: &str) -> S {
     S(Service {
         config,
         stats: Stats::default(),
-        dests: Dests::default(),
+        dests: Default::default(),
     })
 }
 
