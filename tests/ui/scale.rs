@@ -114,8 +114,6 @@ fn a_first_screen_without_real_servers_says_so_and_never_replaces_a_listed_table
     let sim = SimBackend::scale(100, 2, 11);
     let t0 = Instant::now();
     let mut app = App::new(Source::Simulated, "big-lb", Keymap::builtin(), t0);
-    let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
-    let theme = Theme::builtin();
     // Services 1.. not listed: as the kernel's first poll leaves them.
     let unlisted = || {
         let mut s = futures::executor::block_on(sim.snapshot()).unwrap();
@@ -125,7 +123,7 @@ fn a_first_screen_without_real_servers_says_so_and_never_replaces_a_listed_table
         (s.unread, s.unlisted) = (99, 99);
         s
     };
-    let mut feed = |app: &mut App, snapshot, k: u64| {
+    let feed = |app: &mut App, snapshot, k: u64| {
         update(
             app,
             Action::Snapshot {
@@ -133,19 +131,7 @@ fn a_first_screen_without_real_servers_says_so_and_never_replaces_a_listed_table
                 at: t0 + Duration::from_secs(2 * k),
             },
         );
-        terminal
-            .draw(|f| {
-                ui::draw(f, app, &theme);
-            })
-            .unwrap();
-        let buffer = terminal.backend().buffer();
-        let width = buffer.area.width as usize;
-        let text: Vec<String> = buffer
-            .content
-            .chunks(width)
-            .map(|row| row.iter().map(|c| c.symbol()).collect())
-            .collect();
-        text.join("\n")
+        crate::screen::screen(app, 160, 48)
     };
     let first = feed(&mut app, unlisted(), 0);
     assert!(
