@@ -12,9 +12,9 @@
 //! counts are printed in /proc/net/ip_vs, read every poll. What the file lacks (thresholds, the
 //! persistent-connection count, tunnel settings) can change without traffic: every service is
 //! dumped again at least every `plan::REFRESH` (a large table: at `plan::REFRESH_PER_POLL` a
-//! poll), a few each poll. The one miss the counters cannot
-//! see, zeroing a service already at zero whose real servers are not (a server re-added from the
-//! kernel's trash keeps its counters), also waits for that bound.
+//! poll), a few each poll. The one miss the counters cannot see, zeroing a service already at
+//! zero whose real servers are not (a server re-added from the kernel's trash keeps its
+//! counters), also waits for that bound.
 //!
 //! Any doubt means a dump: a service not seen before, or absent from /proc, or a fwmark whose
 //! two families /proc cannot tell apart. If /proc/net/ip_vs cannot be read or has a line the
@@ -33,7 +33,8 @@
 use super::dump::{self, Failed};
 use crate::ipvs::model::{Dests, ServiceKey, Snapshot};
 use crate::ipvs::netlink::socket::DumpSocket;
-use std::io::Read;
+use crate::ipvs::procfs::DestLine;
+use std::io::BufReader;
 use std::time::{Duration, Instant};
 
 mod plan;
@@ -55,8 +56,6 @@ use plan::{Cache, ProcRows};
 pub struct Reader {
     sock: DumpSocket,
     cache: Cache,
-    /// The text of /proc/net/ip_vs, its buffer reused.
-    text: String,
     /// A poll has run: the next ones read /proc/net/ip_vs.
     polled: bool,
 }
@@ -66,7 +65,6 @@ impl Reader {
         Reader {
             sock,
             cache: Cache::default(),
-            text: String::new(),
             polled: false,
         }
     }
@@ -102,11 +100,7 @@ impl Reader {
     pub fn poll(&mut self, focus: Option<&ServiceKey>) -> Result<Snapshot, Failed> {
         let now = Instant::now();
         let first = !std::mem::replace(&mut self.polled, true);
-        let rows = if first {
-            None
-        } else {
-            read_rows(&mut self.text)
-        };
+        let rows = if first { None } else { read_rows() };
         let Reader { sock, cache, .. } = self;
         let mut redumped = Vec::new();
         let (mut unread, mut unlisted) = (0, 0);
@@ -132,7 +126,7 @@ impl Reader {
                         Some(Some(lines)) if waits => {
                             *dump = false;
                             unread += 1;
-                            lines.clone()
+                            lines.iter().map(DestLine::dest).collect()
                         }
                         None if first && waits => {
                             *dump = false;
@@ -170,9 +164,11 @@ impl Reader {
 }
 
 /// /proc/net/ip_vs of this network namespace, by service; None when it cannot be read whole.
-fn read_rows(text: &mut String) -> Option<ProcRows> {
-    text.clear();
-    let mut file = std::fs::File::open(crate::ipvs::procfs::IP_VS).ok()?;
-    file.read_to_string(text).ok()?;
-    ProcRows::parse(text)
+/// Read line by line: at 10,000 services the text is 3.5 MB, and the poll needs only its rows.
+fn read_rows() -> Option<ProcRows> {
+    let file = std::fs::File::open(crate::ipvs::procfs::IP_VS).ok()?;
+    ProcRows::read(BufReader::with_capacity(PAGE, file))
 }
+
+/// The kernel hands out /proc/net/ip_vs a page at a time, whatever the read asks for.
+const PAGE: usize = 4096;

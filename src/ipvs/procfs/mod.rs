@@ -16,7 +16,9 @@ mod hz;
 mod parse;
 
 pub use hz::kernel_hz;
-pub use parse::{parse_ip_vs, parse_ip_vs_stats};
+pub use parse::{
+    DestLine, Line, ProcKey, parse_header, parse_ip_vs, parse_ip_vs_stats, parse_line,
+};
 
 /// The services file.
 pub const IP_VS: &str = "/proc/net/ip_vs";

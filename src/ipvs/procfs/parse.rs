@@ -32,22 +32,24 @@ pub fn parse_ip_vs(text: &str, hz: Option<u32>) -> std::result::Result<ProcListi
     // real servers are not filed under the one before.
     let mut current: Option<Pending> = None;
     for line in lines {
-        if line.trim().is_empty() || HEADINGS.contains(&line.trim_end()) {
-            continue;
-        }
-        if let Some(rest) = line.strip_prefix("  -> ") {
-            match (current.as_mut(), parse_dest(rest)) {
-                (Some(svc), Some(dest)) => svc.dests.push(dest),
-                _ => skipped += 1,
+        match parse_line(line) {
+            Line::Blank => {}
+            Line::Dest(dest) => match current.as_mut() {
+                Some(svc) => svc.dests.push(dest.dest()),
+                None => skipped += 1,
+            },
+            Line::BadDest => skipped += 1,
+            Line::Service(next) => {
+                if let Some(done) = current.replace(next) {
+                    push(&mut services, &mut keys, done, hz, &mut skipped);
+                }
             }
-            continue;
-        }
-        if let Some(done) = current.take() {
-            push(&mut services, &mut keys, done, hz, &mut skipped);
-        }
-        current = parse_service(line);
-        if current.is_none() {
-            skipped += 1;
+            Line::BadService => {
+                if let Some(done) = current.take() {
+                    push(&mut services, &mut keys, done, hz, &mut skipped);
+                }
+                skipped += 1;
+            }
         }
     }
     if let Some(done) = current {
@@ -97,7 +99,7 @@ pub fn parse_ip_vs_stats(text: &str) -> std::result::Result<Stats, ProcError> {
 }
 
 /// `IP Virtual Server version 1.2.1 (size=4096)`.
-fn parse_header(line: &str) -> Option<Info> {
+pub fn parse_header(line: &str) -> Option<Info> {
     let rest = line.strip_prefix(HEADER)?;
     let (version, size) = rest.trim_end().split_once(" (size=")?;
     let size: u32 = size.strip_suffix(')')?.parse().ok()?;
@@ -114,9 +116,48 @@ fn parse_header(line: &str) -> Option<Info> {
     })
 }
 
+/// One line of /proc/net/ip_vs after the header.
+pub enum Line {
+    /// Empty, or a column heading.
+    Blank,
+    Service(Pending),
+    Dest(DestLine),
+    /// A line that does not parse; under a service's, it is one of its real servers.
+    BadDest,
+    BadService,
+}
+
+/// Reads one line of /proc/net/ip_vs after the header.
+pub fn parse_line(line: &str) -> Line {
+    if line.trim().is_empty() || HEADINGS.contains(&line.trim_end()) {
+        return Line::Blank;
+    }
+    match line.strip_prefix("  -> ") {
+        Some(rest) => parse_dest(rest).map_or(Line::BadDest, Line::Dest),
+        None => parse_service(line).map_or(Line::BadService, Line::Service),
+    }
+}
+
+/// A service as /proc/net/ip_vs names it: a fwmark line does not say its family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProcKey {
+    /// Always a `ServiceKey::Addr`.
+    Addr(ServiceKey),
+    Mark(u32),
+}
+
+impl ProcKey {
+    pub fn of(key: &ServiceKey) -> ProcKey {
+        match key {
+            ServiceKey::Fwmark { mark, .. } => ProcKey::Mark(*mark),
+            addr => ProcKey::Addr(*addr),
+        }
+    }
+}
+
 /// A service line read, before its real servers tell a fwmark service's family.
-struct Pending {
-    kind: PendingKey,
+pub struct Pending {
+    pub key: ProcKey,
     scheduler: String,
     one_packet: bool,
     /// Timeout in jiffies and the raw `ntohl(netmask)`.
@@ -124,35 +165,26 @@ struct Pending {
     dests: Vec<Dest>,
 }
 
-enum PendingKey {
-    Addr {
-        protocol: Protocol,
-        addr: IpAddr,
-        port: u16,
-    },
-    Fwmark(u32),
-}
-
 /// `TCP  0A000001:0050 wlc ops persistent 360000 FFFFFFFF`, `TCP  [2001:…]:01BB sh `,
 /// `FWM  00000007 lc ` (the kernel prints no "ops" for IPv6 services; it is read wherever it is).
 fn parse_service(line: &str) -> Option<Pending> {
     let mut words = line.split_whitespace();
     let (proto, target, scheduler) = (words.next()?, words.next()?, words.next()?);
-    let kind = match proto {
+    let key = match proto {
         "FWM" => {
             let mark = u32::from_str_radix(hex(target, 8)?, 16)
                 .ok()
                 .filter(|m| *m != 0)?;
-            PendingKey::Fwmark(mark)
+            ProcKey::Mark(mark)
         }
         _ => {
             let protocol = Protocol::ALL.into_iter().find(|p| p.name() == proto)?;
             let (addr, port) = parse_addr_port(target)?;
-            PendingKey::Addr {
+            ProcKey::Addr(ServiceKey::Addr {
                 protocol,
                 addr,
                 port,
-            }
+            })
         }
     };
     let mut rest: Vec<&str> = words.collect();
@@ -169,7 +201,7 @@ fn parse_service(line: &str) -> Option<Pending> {
         _ => return None,
     };
     Some(Pending {
-        kind,
+        key,
         scheduler: scheduler.to_string(),
         one_packet,
         persistent,
@@ -177,8 +209,51 @@ fn parse_service(line: &str) -> Option<Pending> {
     })
 }
 
+/// A real server as /proc/net/ip_vs prints it: no counters, thresholds or tunnel settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DestLine {
+    pub addr: IpAddr,
+    pub port: u16,
+    /// The file does not say which encapsulation a tunnel uses: IPIP, the kernel's default.
+    pub forward: Forward,
+    pub weight: u32,
+    pub active: u32,
+    pub inactive: u32,
+}
+
+impl DestLine {
+    /// The real server, with what the line does not give at its defaults.
+    pub fn dest(&self) -> Dest {
+        let config = DestConfig {
+            forward: self.forward,
+            weight: self.weight,
+            u_threshold: 0,
+            l_threshold: 0,
+            ..DestConfig::new(self.addr, self.port)
+        };
+        Dest {
+            config,
+            active_conns: self.active,
+            inact_conns: self.inactive,
+            persist_conns: 0,
+            stats: Stats::default(),
+        }
+    }
+
+    /// Whether `dest` prints as this line.
+    pub fn shows(&self, dest: &Dest) -> bool {
+        let c = &dest.config;
+        self.addr == c.addr
+            && self.port == c.port
+            && self.forward.method_number() == c.forward.method_number()
+            && self.weight == c.weight
+            && self.active == dest.active_conns
+            && self.inactive == dest.inact_conns
+    }
+}
+
 /// `0A000002:0050      Masq    1      0          0`.
-fn parse_dest(rest: &str) -> Option<Dest> {
+fn parse_dest(rest: &str) -> Option<DestLine> {
     let words: Vec<&str> = rest.split_whitespace().collect();
     let [target, forward, weight, active, inactive] = words[..] else {
         return None;
@@ -192,19 +267,13 @@ fn parse_dest(rest: &str) -> Option<Dest> {
         "Tunnel" => Forward::ipip(),
         _ => return None,
     };
-    let config = DestConfig {
+    Some(DestLine {
+        addr,
+        port,
         forward,
         weight: weight.parse().ok()?,
-        u_threshold: 0,
-        l_threshold: 0,
-        ..DestConfig::new(addr, port)
-    };
-    Some(Dest {
-        config,
-        active_conns: active.parse().ok()?,
-        inact_conns: inactive.parse().ok()?,
-        persist_conns: 0,
-        stats: Stats::default(),
+        active: active.parse().ok()?,
+        inactive: inactive.parse().ok()?,
     })
 }
 
@@ -241,17 +310,9 @@ fn push(
     hz: Option<u32>,
     skipped: &mut usize,
 ) {
-    let key = match p.kind {
-        PendingKey::Addr {
-            protocol,
-            addr,
-            port,
-        } => ServiceKey::Addr {
-            protocol,
-            addr,
-            port,
-        },
-        PendingKey::Fwmark(mark) => {
+    let key = match p.key {
+        ProcKey::Addr(key) => key,
+        ProcKey::Mark(mark) => {
             let v6 = !p.dests.is_empty() && p.dests.iter().all(|d| d.config.addr.is_ipv6());
             let family = if v6 { Family::Inet6 } else { Family::Inet };
             let key = ServiceKey::Fwmark { mark, family };

@@ -1,10 +1,11 @@
 //! Which services a poll dumps the real servers of, from the service dump, /proc/net/ip_vs and
 //! what the last dumps held (the reasons are in the parent module's comment).
 
-use crate::ipvs::model::{Dest, Dests, Service, ServiceKey, Snapshot, Stats};
-use crate::ipvs::procfs::parse_ip_vs;
+use crate::ipvs::model::{Dests, Service, ServiceKey, Snapshot, Stats};
+use crate::ipvs::procfs::{DestLine, Line, ProcKey, parse_header, parse_line};
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::io::BufRead;
+use std::ops::Range;
 use std::time::{Duration, Instant};
 
 /// Every service's real servers are dumped again at least this often, for what /proc does not
@@ -19,75 +20,64 @@ pub const REFRESH: Duration = Duration::from_secs(30);
 /// table at this pace.
 pub const REFRESH_PER_POLL: usize = 50;
 
-/// A real server as /proc/net/ip_vs prints it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Row {
-    addr: IpAddr,
-    port: u16,
-    /// The forwarding method's number (the file does not say which tunnel).
-    method: u32,
-    weight: u32,
-    active: u32,
-    inactive: u32,
-}
-
-impl Row {
-    fn of(d: &Dest) -> Row {
-        let c = &d.config;
-        Row {
-            addr: c.addr,
-            port: c.port,
-            method: c.forward.method_number(),
-            weight: c.weight,
-            active: d.active_conns,
-            inactive: d.inact_conns,
-        }
-    }
-}
-
-/// A service as /proc/net/ip_vs names it: a fwmark line does not say its family.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum ProcKey {
-    Addr(ServiceKey),
-    Mark(u32),
-}
-
-impl ProcKey {
-    fn of(key: &ServiceKey) -> ProcKey {
-        match key {
-            ServiceKey::Fwmark { mark, .. } => ProcKey::Mark(*mark),
-            addr => ProcKey::Addr(*addr),
-        }
-    }
-}
-
 /// The real servers of each service in /proc/net/ip_vs, as the file gives them (no counters,
-/// thresholds or tunnel settings).
-#[derive(Debug, Default)]
-pub struct ProcRows(HashMap<ProcKey, Dests>);
+/// thresholds or tunnel settings): one list of lines, and where each service's are in it.
+#[derive(Debug, Default, PartialEq)]
+pub struct ProcRows {
+    lines: Vec<DestLine>,
+    services: HashMap<ProcKey, Range<u32>>,
+}
 
 impl ProcRows {
-    /// None when a line does not parse: then nothing in the file is trusted.
-    pub fn parse(text: &str) -> Option<ProcRows> {
-        let listing = parse_ip_vs(text, None).ok().filter(|l| l.skipped == 0)?;
-        let mut rows = HashMap::new();
+    /// Reads the file line by line; None when it cannot be read or a line does not parse:
+    /// then nothing in it is trusted.
+    pub fn read(mut input: impl BufRead) -> Option<ProcRows> {
+        let mut line = String::new();
+        input.read_line(&mut line).ok()?;
+        parse_header(&line)?;
+        let mut rows = ProcRows::default();
+        let mut current: Option<(ProcKey, u32)> = None;
         let mut twice = Vec::new();
-        for s in listing.snapshot.services {
-            let key = ProcKey::of(&s.config.key);
-            if rows.insert(key, s.dests).is_some() {
-                twice.push(key);
+        loop {
+            line.clear();
+            if input.read_line(&mut line).ok()? == 0 {
+                break;
+            }
+            match parse_line(&line) {
+                Line::Blank => {}
+                Line::Dest(dest) if current.is_some() => rows.lines.push(dest),
+                Line::Service(service) => {
+                    if let Some(done) = current.replace((service.key, rows.end())) {
+                        rows.file(done, &mut twice);
+                    }
+                }
+                Line::Dest(_) | Line::BadDest | Line::BadService => return None,
             }
         }
-        // A mark of both families: which rows are whose is a guess, so neither is known.
-        for key in twice {
-            rows.remove(&key);
+        if let Some(done) = current {
+            rows.file(done, &mut twice);
         }
-        Some(ProcRows(rows))
+        // A mark of both families: which lines are whose is a guess, so neither is known.
+        for key in twice {
+            rows.services.remove(&key);
+        }
+        Some(rows)
+    }
+
+    fn end(&self) -> u32 {
+        u32::try_from(self.lines.len()).unwrap_or(u32::MAX)
+    }
+
+    fn file(&mut self, (key, start): (ProcKey, u32), twice: &mut Vec<ProcKey>) {
+        if self.services.insert(key, start..self.end()).is_some() {
+            twice.push(key);
+        }
     }
 
     /// The lines of `key`; None when the file has none for it or cannot say whose they are.
-    pub fn of(&self, key: &ServiceKey) -> Option<&Dests> {
-        self.0.get(&ProcKey::of(key))
+    pub fn of(&self, key: &ServiceKey) -> Option<&[DestLine]> {
+        let range = self.services.get(&ProcKey::of(key))?;
+        self.lines.get(range.start as usize..range.end as usize)
     }
 }
 
@@ -172,8 +162,10 @@ impl Cache {
             return true;
         };
         let rows_moved = || {
-            proc.of(&s.config.key)
-                .is_none_or(|rows| !rows.iter().map(Row::of).eq(last.dests.iter().map(Row::of)))
+            proc.of(&s.config.key).is_none_or(|lines| {
+                lines.len() != last.dests.len()
+                    || !lines.iter().zip(last.dests.iter()).all(|(l, d)| l.shows(d))
+            })
         };
         focus == Some(&s.config.key)
             || s.stats != last.stats

@@ -78,7 +78,7 @@ fn proc_text(services: &[Service]) -> String {
 }
 
 fn rows(services: &[Service]) -> ProcRows {
-    ProcRows::parse(&proc_text(services)).expect("the crafted text parses")
+    ProcRows::read(proc_text(services).as_bytes()).expect("the crafted text parses")
 }
 
 fn snapshot(services: &[Service]) -> Snapshot {
@@ -199,15 +199,24 @@ fn a_mark_of_both_families_is_always_dumped_one_family_is_matched() {
 #[test]
 fn an_unreadable_line_means_no_rows_at_all() {
     let text = proc_text(&table(2));
-    assert!(ProcRows::parse(&text).is_some());
+    assert!(ProcRows::read(text.as_bytes()).is_some());
     assert!(
-        ProcRows::parse(&format!(
-            "{text}  -> 0A000001:0050      Bounce  1      0          0\n"
-        ))
+        ProcRows::read(
+            format!("{text}  -> 0A000001:0050      Bounce  1      0          0\n").as_bytes()
+        )
         .is_none()
     );
-    assert!(ProcRows::parse(&format!("{text}ICMP  0A000001:0050 rr \n")).is_none());
-    assert!(ProcRows::parse("").is_none());
+    assert!(ProcRows::read(format!("{text}ICMP  0A000001:0050 rr \n").as_bytes()).is_none());
+    assert!(ProcRows::read(&b""[..]).is_none());
+}
+
+#[test]
+fn the_file_read_a_few_bytes_at_a_time_gives_the_same_rows() {
+    let text = proc_text(&table(40));
+    let whole = ProcRows::read(text.as_bytes()).unwrap();
+    let pieces = ProcRows::read(std::io::BufReader::with_capacity(7, text.as_bytes())).unwrap();
+    assert_eq!(pieces, whole);
+    assert_eq!(whole.of(&key(39)).map(<[_]>::len), Some(2));
 }
 
 #[test]
@@ -305,7 +314,7 @@ fn services_left_unread_stay_unknown_and_proc_gives_their_lines() {
     let lines = rows(&now);
     let line = &lines.of(&key(3)).unwrap()[1];
     assert_eq!(
-        (line.config.addr, line.config.weight, line.config.forward),
+        (line.addr, line.weight, line.forward),
         (now[3].dests[1].config.addr, 1, Forward::Masq)
     );
 }
