@@ -3,31 +3,41 @@
 //! them front to back; looking each up by key instead was a random access into megabytes at
 //! 60,000 objects, a cache miss each and most of what a poll cost the tracker.
 
-use foldhash::{HashMap, HashMapExt};
-use std::hash::Hash;
+use foldhash::fast::FixedState;
+use hashbrown::HashTable;
+use std::hash::{BuildHasher, Hash};
+
+/// Each object's place in `items`, found by hashing its key there: four bytes an object
+/// instead of a second copy of the key.
+type Index = HashTable<u32>;
 
 #[derive(Debug, Clone)]
 pub(super) struct Tracks<K, V> {
-    /// In the last poll's order.
-    items: Vec<(K, V)>,
-    /// Where each key is in `items`.
-    index: HashMap<K, usize>,
+    /// In the last poll's order. Boxed: a changed order moves every entry into a new list
+    /// while the old one is still held, and this keeps that copy to a key and a pointer each.
+    items: Vec<(K, Box<V>)>,
+    index: Index,
+    hasher: FixedState,
 }
 
 impl<K: Copy + Eq + Hash, V> Tracks<K, V> {
     pub(super) fn new() -> Tracks<K, V> {
         Tracks {
             items: Vec::new(),
-            index: HashMap::new(),
+            index: Index::new(),
+            hasher: FixedState::default(),
         }
     }
 
     pub(super) fn get(&self, key: &K) -> Option<&V> {
-        self.index.get(key).map(|&i| &self.items[i].1)
+        let i = self.index.find(self.hasher.hash_one(key), |&i| {
+            self.items[i as usize].0 == *key
+        })?;
+        Some(&self.items[*i as usize].1)
     }
 
     pub(super) fn values(&self) -> impl Iterator<Item = &V> {
-        self.items.iter().map(|(_, t)| t)
+        self.items.iter().map(|(_, t)| &**t)
     }
 
     /// One poll of `len` objects: `observe` each in its order, then `finish`, which forgets
@@ -42,6 +52,14 @@ impl<K: Copy + Eq + Hash, V> Tracks<K, V> {
     }
 }
 
+/// Files `items`' last entry in `index`.
+fn index_last<K: Hash>(index: &mut Index, items: &[(K, Box<impl Sized>)], hasher: &FixedState) {
+    let last = items.len() - 1;
+    index.insert_unique(hasher.hash_one(&items[last].0), last as u32, |&i| {
+        hasher.hash_one(&items[i as usize].0)
+    });
+}
+
 pub(super) struct Poll<'a, K, V> {
     tracks: &'a mut Tracks<K, V>,
     /// How many objects the poll has: room made at once when the order changes.
@@ -54,9 +72,9 @@ pub(super) struct Poll<'a, K, V> {
 
 struct Reordered<K, V> {
     /// The last poll's objects by their old place, each taken once this poll has it.
-    old: Vec<Option<(K, V)>>,
-    items: Vec<(K, V)>,
-    index: HashMap<K, usize>,
+    old: Vec<Option<(K, Box<V>)>>,
+    items: Vec<(K, Box<V>)>,
+    index: Index,
 }
 
 impl<K: Copy + Eq + Hash, V> Poll<'_, K, V> {
@@ -85,34 +103,39 @@ impl<K: Copy + Eq + Hash, V> Poll<'_, K, V> {
             // The order changed here: what matched stays in front, the rest is found by key.
             let mut old: Vec<_> = tracks.items.drain(..).map(Some).collect();
             let mut items = Vec::with_capacity(*len);
-            let mut index = HashMap::with_capacity(*len);
-            for (i, kept) in old[..*matched].iter_mut().enumerate() {
-                let (k, v) = kept.take().expect("each old place is taken once");
-                index.insert(k, i);
-                items.push((k, v));
+            let mut index = Index::with_capacity(*len);
+            for kept in &mut old[..*matched] {
+                items.push(kept.take().expect("each old place is taken once"));
+                index_last(&mut index, &items, &tracks.hasher);
             }
             *reordered = Some(Reordered { old, items, index });
         }
         let r = reordered.as_mut().expect("set above");
-        if r.index.contains_key(&key) {
+        let hash = tracks.hasher.hash_one(key);
+        if r.index
+            .find(hash, |&i| r.items[i as usize].0 == key)
+            .is_some()
+        {
             return None;
         }
         let found = tracks
             .index
-            .get(&key)
-            .and_then(|&i| r.old.get_mut(i)?.take());
+            .find(hash, |&i| {
+                r.old[i as usize].as_ref().is_some_and(|(k, _)| *k == key)
+            })
+            .and_then(|&i| r.old[i as usize].take());
         let (value, result) = match found {
             Some((_, mut v)) => {
                 let result = update(&mut v);
                 (v, Some(result))
             }
             None => match start() {
-                Some(v) => (v, None),
+                Some(v) => (Box::new(v), None),
                 None => return None,
             },
         };
-        r.index.insert(key, r.items.len());
         r.items.push((key, value));
+        index_last(&mut r.index, &r.items, &tracks.hasher);
         result
     }
 
@@ -130,9 +153,17 @@ impl<K: Copy + Eq + Hash, V> Poll<'_, K, V> {
                 tracks.index = r.index;
             }
             None => {
-                for (k, _) in tracks.items.drain(matched..) {
-                    tracks.index.remove(&k);
+                let Tracks {
+                    items,
+                    index,
+                    hasher,
+                } = tracks;
+                for (i, (k, _)) in items.iter().enumerate().skip(matched) {
+                    if let Ok(entry) = index.find_entry(hasher.hash_one(k), |&p| p as usize == i) {
+                        entry.remove();
+                    }
                 }
+                items.truncate(matched);
             }
         }
     }
