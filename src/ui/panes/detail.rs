@@ -50,8 +50,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
     let source = match (app.rate_source, app.selected_rate()) {
         // Whole seconds: tenths would rewrite the title on nearly every poll for no decision.
+        // Two places: a window going from 8 s to 10 s does not shift the rest of the title.
         (RateSource::Own, Some(r)) => {
-            format!("own rates over {:.0}s{held}", r.window.as_secs_f64())
+            format!("own rates over {:>2.0}s{held}", r.window.as_secs_f64())
         }
         (RateSource::Own, None) => "own rates: none yet".to_string(),
         (RateSource::Kernel, _) => format!("kernel rates, 8s average{held}"),
