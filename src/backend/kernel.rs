@@ -5,7 +5,7 @@
 use super::{Backend, Reply};
 use crate::host::{self, HostError, HostState};
 use crate::ipvs::kernel::{KernelBackend, RECONNECT_EVERY};
-use crate::ipvs::model::{ServiceKey, Snapshot};
+use crate::ipvs::model::{Snapshot, Watched};
 use crate::ipvs::{Error, Result};
 use crate::operation::{Operation, OperationError};
 use std::cell::RefCell;
@@ -91,10 +91,10 @@ impl Backend for Kernel {
         })
     }
 
-    fn poll(&self, focus: Option<ServiceKey>) -> Reply<'_, Result<Snapshot>> {
+    fn poll(&self, watched: Watched) -> Reply<'_, Result<Snapshot>> {
         Box::pin(async move {
             let backend = self.table().await?;
-            self.forget_if_gone(backend.poll(focus).await)
+            self.forget_if_gone(backend.poll(watched).await)
         })
     }
 

@@ -4,7 +4,7 @@
 //! console's runtime, which reach a director only through it.
 
 use crate::host::{HostError, HostState};
-use crate::ipvs::model::{ServiceKey, Snapshot};
+use crate::ipvs::model::{Snapshot, Watched};
 use crate::ipvs::{self, IpvsOp};
 use crate::operation::{Operation, OperationError};
 use futures::future::LocalBoxFuture;
@@ -36,9 +36,9 @@ pub trait Backend {
     /// Services with their real servers and counters, timeouts, sync daemons and info.
     fn snapshot(&self) -> Reply<'_, ipvs::Result<Snapshot>>;
     /// The table for the next screen, equal to `snapshot`'s; a director may read less for it,
-    /// knowing what it read before and which service's real servers are on screen (`focus`).
-    fn poll(&self, focus: Option<ServiceKey>) -> Reply<'_, ipvs::Result<Snapshot>> {
-        let _ = focus;
+    /// knowing what it read before and which services' real servers must be read afresh.
+    fn poll(&self, watched: Watched) -> Reply<'_, ipvs::Result<Snapshot>> {
+        let _ = watched;
         self.snapshot()
     }
     /// Links, addresses, routes and the LVS sysctls around the table.
@@ -83,8 +83,8 @@ impl<B: Backend + ?Sized> Backend for &B {
     fn snapshot(&self) -> Reply<'_, ipvs::Result<Snapshot>> {
         (**self).snapshot()
     }
-    fn poll(&self, focus: Option<ServiceKey>) -> Reply<'_, ipvs::Result<Snapshot>> {
-        (**self).poll(focus)
+    fn poll(&self, watched: Watched) -> Reply<'_, ipvs::Result<Snapshot>> {
+        (**self).poll(watched)
     }
     fn host(&self) -> Reply<'_, Result<HostState, HostError>> {
         (**self).host()
@@ -110,8 +110,8 @@ impl<B: Backend + ?Sized> Backend for Rc<B> {
     fn snapshot(&self) -> Reply<'_, ipvs::Result<Snapshot>> {
         (**self).snapshot()
     }
-    fn poll(&self, focus: Option<ServiceKey>) -> Reply<'_, ipvs::Result<Snapshot>> {
-        (**self).poll(focus)
+    fn poll(&self, watched: Watched) -> Reply<'_, ipvs::Result<Snapshot>> {
+        (**self).poll(watched)
     }
     fn host(&self) -> Reply<'_, Result<HostState, HostError>> {
         (**self).host()

@@ -95,6 +95,17 @@ impl Director {
         self.snapshot.as_ref().filter(|s| s.unlisted == 0)
     }
 
+    /// The services with a real server being drained, each once.
+    pub fn draining(&self) -> Vec<ServiceKey> {
+        let mut services = Vec::new();
+        for d in self.drains.iter().filter(|d| d.is_active()) {
+            if !services.contains(d.service()) {
+                services.push(*d.service());
+            }
+        }
+        services
+    }
+
     /// The drain in progress of a real server, if any.
     pub fn drain_of(&self, service: &ServiceKey, dest: DestKey) -> Option<&Drain> {
         self.drains

@@ -12,6 +12,7 @@ use super::action::{Action, Effect};
 use super::app::{App, Flash, Parked};
 use super::director::Director;
 use super::stack::Page;
+use crate::ipvs::model::Watched;
 
 impl App {
     /// Every director of the console, by id: the shown one and the parked ones.
@@ -21,6 +22,23 @@ impl App {
             .collect();
         all.sort_by_key(|d| d.id);
         all
+    }
+
+    /// What director `id`'s poll reads afresh: the services it drains from, and on the one
+    /// shown, the service whose real servers are on screen.
+    pub fn watched(&self, id: usize) -> Watched {
+        let focus = if id == self.director.id {
+            self.current_service().map(|s| s.config.key)
+        } else {
+            None
+        };
+        let draining = self
+            .directors()
+            .into_iter()
+            .find(|d| d.id == id)
+            .map(Director::draining)
+            .unwrap_or_default();
+        Watched { focus, draining }
     }
 
     /// The console has more than one director: the header names which one is shown, and the

@@ -5,7 +5,7 @@
 use super::{Operation, OperationError, State, entry, record};
 use crate::backend::{Backend, Reply};
 use crate::host::{HostError, HostState};
-use crate::ipvs::model::{ServiceKey, Snapshot};
+use crate::ipvs::model::{Snapshot, Watched};
 use crate::operation::audit::{AuditLog, Context};
 use std::cell::RefCell;
 
@@ -41,8 +41,8 @@ impl<A: Backend> Backend for AuditedOps<'_, A> {
         self.inner.snapshot()
     }
 
-    fn poll(&self, focus: Option<ServiceKey>) -> Reply<'_, crate::ipvs::Result<Snapshot>> {
-        self.inner.poll(focus)
+    fn poll(&self, watched: Watched) -> Reply<'_, crate::ipvs::Result<Snapshot>> {
+        self.inner.poll(watched)
     }
 
     fn host(&self) -> Reply<'_, Result<HostState, HostError>> {

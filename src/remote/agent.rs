@@ -146,9 +146,9 @@ impl Agent {
     async fn answer(&self, line: RequestLine) -> ReplyLine {
         let body = match line.req {
             Request::Snapshot => Body::Snapshot(self.backend.snapshot().await),
-            Request::Poll { focus, since } => Body::Poll(
+            Request::Poll { watched, since } => Body::Poll(
                 self.backend
-                    .poll(focus)
+                    .poll(watched)
                     .await
                     .map(|table| self.poll_answer(since, table)),
             ),

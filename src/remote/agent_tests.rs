@@ -150,7 +150,13 @@ async fn a_quiet_poll_sends_almost_nothing() {
     // the third asks on a base that is not the last one sent.
     let mut lines = Vec::new();
     for (id, since) in [(1, None), (2, Some(1)), (3, Some(1))] {
-        let input = request(id, Request::Poll { focus: None, since });
+        let input = request(
+            id,
+            Request::Poll {
+                watched: Default::default(),
+                since,
+            },
+        );
         let out = exchange(&agent, &input).await;
         lines.push(out[1].clone()); // after the hello
     }

@@ -9,7 +9,7 @@ use super::target::DirectorSpec;
 use crate::backend::{Backend, Reply};
 use crate::host::{HostError, HostState};
 use crate::ipvs::conns::ConnTable;
-use crate::ipvs::model::{ServiceKey, Snapshot};
+use crate::ipvs::model::{Snapshot, Watched};
 use crate::ipvs::{Error, Result};
 use crate::operation::{Operation, OperationError};
 use crate::owners::keepalived::reader::{KeepalivedState, ReadError};
@@ -185,8 +185,9 @@ impl Remote {
         }
     }
 
-    async fn poll_once(&self, focus: Option<ServiceKey>, since: Option<u64>) -> Result<PollAnswer> {
-        match self.call(Request::Poll { focus, since }).await {
+    async fn poll_once(&self, watched: &Watched, since: Option<u64>) -> Result<PollAnswer> {
+        let watched = watched.clone();
+        match self.call(Request::Poll { watched, since }).await {
             Ok(Body::Poll(r)) => r,
             Ok(other) => Err(self.unexpected(&other)),
             Err(lost) => Err(self.unreachable(lost)),
@@ -205,11 +206,11 @@ impl Backend for Remote {
         })
     }
 
-    fn poll(&self, focus: Option<ServiceKey>) -> Reply<'_, Result<Snapshot>> {
+    fn poll(&self, watched: Watched) -> Reply<'_, Result<Snapshot>> {
         Box::pin(async move {
             let _one = self.polling.lock().await;
             let since = self.polled.borrow().as_ref().map(|(g, _)| *g);
-            let mut answer = self.poll_once(focus, since).await?;
+            let mut answer = self.poll_once(&watched, since).await?;
             let table = loop {
                 if let Some(full) = answer.full.take() {
                     break full;
@@ -221,7 +222,7 @@ impl Backend for Remote {
                 match moved {
                     Some(table) => break table,
                     // A delta on another base: ask for the whole table.
-                    None => answer = self.poll_once(focus, None).await?,
+                    None => answer = self.poll_once(&watched, None).await?,
                 }
             };
             *self.polled.borrow_mut() = Some((answer.generation, table.clone()));

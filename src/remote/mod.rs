@@ -12,7 +12,7 @@
 //! let spec = target::resolve_with_config("lb1")?;
 //! let lb1 = remote::connect(&spec).await?; // Rc<Remote>; one sentence when it cannot be reached
 //! let hello = lb1.hello(); // its host name, IPVS version, read-only
-//! let table = lb1.poll(None).await?; // as any Backend (Rc<Remote> is an Rc<dyn Backend>)
+//! let table = lb1.poll(Default::default()).await?; // as any Backend (Rc<Remote> is an Rc<dyn Backend>)
 //! let vrrp = lb1.keepalived(None).await?; // keepalived's state there
 //! # Ok(()) }
 //! ```

@@ -14,7 +14,7 @@
 
 use crate::host::HostState;
 use crate::ipvs::conns::Counts;
-use crate::ipvs::model::{Info, Service, ServiceKey, Snapshot, SyncDaemon, Timeouts};
+use crate::ipvs::model::{Info, Service, Snapshot, SyncDaemon, Timeouts, Watched};
 use crate::operation::{Operation, OperationError};
 use crate::owners::keepalived::reader::{KeepalivedState, ReadError};
 use crate::setup::persist::{OnDisk, PersistFile, Written};
@@ -81,7 +81,10 @@ pub enum Request {
     /// The table for a console's next screen, as a change since generation `since` when the
     /// agent still holds it.
     Poll {
-        focus: Option<ServiceKey>,
+        /// On the wire as `focus` and `draining` beside `since`: an agent from before `draining`
+        /// reads the focus and ignores the rest.
+        #[serde(flatten)]
+        watched: Watched,
         since: Option<u64>,
     },
     /// Links, addresses, routes and sysctls.

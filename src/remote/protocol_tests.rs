@@ -9,6 +9,20 @@ fn table() -> Snapshot {
 }
 
 #[test]
+fn a_poll_without_drains_is_the_line_agents_before_them_read() {
+    let line = br#"{"id":1,"req":{"poll":{"focus":null,"since":null}}}"#;
+    let poll = RequestLine {
+        id: 1,
+        req: Request::Poll {
+            watched: Watched::default(),
+            since: None,
+        },
+    };
+    assert_eq!(decode::<RequestLine>(line, MAX_REQUEST).unwrap(), poll);
+    assert_eq!(encode(&poll).unwrap(), [&line[..], b"\n"].concat());
+}
+
+#[test]
 fn every_message_travels_and_comes_back_the_same() {
     let snapshot = table();
     assert!(!snapshot.services.is_empty());
@@ -30,7 +44,10 @@ fn every_message_travels_and_comes_back_the_same() {
     let requests = [
         Request::Snapshot,
         Request::Poll {
-            focus: Some(snapshot.services[0].config.key),
+            watched: Watched {
+                focus: Some(snapshot.services[0].config.key),
+                draining: vec![snapshot.services[1].config.key],
+            },
             since: Some(3),
         },
         Request::Host,

@@ -6,7 +6,7 @@
 use crate::backend::Backend;
 use crate::host::HostState;
 use crate::ipvs::Result;
-use crate::ipvs::model::{ServiceKey, Snapshot};
+use crate::ipvs::model::{Snapshot, Watched};
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
@@ -61,8 +61,8 @@ pub struct Poller {
     /// The latest poll.
     pub results: Latest,
     interval: watch::Sender<Duration>,
-    /// The service whose real servers are on screen: the director reads them every poll.
-    focus: watch::Sender<Option<ServiceKey>>,
+    /// The services whose real servers the director reads every poll.
+    watched: watch::Sender<Watched>,
     /// Poll at once; `true`: read the host too.
     now: mpsc::UnboundedSender<bool>,
     /// Something on screen shows routes or sysctls: read the whole host, not only the links.
@@ -71,15 +71,17 @@ pub struct Poller {
 }
 
 /// One line per poll: how long the table took, what it held, and whether the host was read.
-fn log_poll(result: &Result<Snapshot>, took: Duration, focus: Option<&ServiceKey>, host: bool) {
+fn log_poll(result: &Result<Snapshot>, took: Duration, watched: &Watched, host: bool) {
     let took_us = took.as_micros() as u64;
-    let focus = focus.map(ToString::to_string);
+    let focus = watched.focus.map(|k| k.to_string());
+    let draining = watched.draining.len();
     match result {
         Ok(s) => tracing::debug!(
             took_us,
             services = s.services.len(),
             dests = s.services.iter().map(|s| s.dests.len()).sum::<usize>(),
             ?focus,
+            draining,
             host,
             "poll"
         ),
@@ -111,7 +113,7 @@ impl Poller {
             ready: ready.clone(),
         };
         let (interval_tx, mut interval_rx) = watch::channel(interval);
-        let (focus_tx, focus_rx) = watch::channel(None);
+        let (watched_tx, watched_rx) = watch::channel(Watched::default());
         let (now_tx, mut now_rx) = mpsc::unbounded_channel::<bool>();
         let (whole_tx, whole_rx) = watch::channel(true);
         let task = tokio::task::spawn_local(async move {
@@ -119,9 +121,9 @@ impl Poller {
             let mut failures: u32 = 0;
             let mut read_host = false;
             loop {
-                let focus = *focus_rx.borrow();
+                let watched = watched_rx.borrow().clone();
                 let started = Instant::now();
-                let result = director.poll(focus).await;
+                let result = director.poll(watched.clone()).await;
                 let took = started.elapsed();
                 // The first read is whole: the start-up screen may need it.
                 let whole = *whole_rx.borrow() || polls == 0;
@@ -140,7 +142,7 @@ impl Poller {
                 } else {
                     None
                 };
-                log_poll(&result, took, focus.as_ref(), host.is_some());
+                log_poll(&result, took, &watched, host.is_some());
                 failures = if result.is_ok() {
                     0
                 } else {
@@ -183,7 +185,7 @@ impl Poller {
         Poller {
             results,
             interval: interval_tx,
-            focus: focus_tx,
+            watched: watched_tx,
             now: now_tx,
             whole_host: whole_tx,
             task,
@@ -194,10 +196,14 @@ impl Poller {
         let _ = self.interval.send(interval);
     }
 
-    /// Says which service's real servers are on screen (None: only the services table).
-    pub fn set_focus(&self, focus: Option<ServiceKey>) {
-        self.focus
-            .send_if_modified(|f| std::mem::replace(f, focus) != focus);
+    /// Says which services' real servers to read every poll: the one on screen, if any, and
+    /// those being drained.
+    pub fn set_watched(&self, watched: Watched) {
+        self.watched.send_if_modified(|w| {
+            let changed = *w != watched;
+            *w = watched;
+            changed
+        });
     }
 
     /// Says whether something on screen shows routes or sysctls; when it starts to, the whole

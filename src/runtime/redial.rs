@@ -6,7 +6,7 @@
 use crate::backend::{Backend, Reply};
 use crate::host::{HostError, HostState};
 use crate::ipvs::conns::ConnTable;
-use crate::ipvs::model::{ServiceKey, Snapshot};
+use crate::ipvs::model::{Snapshot, Watched};
 use crate::ipvs::{Error, Result};
 use crate::operation::{Operation, OperationError};
 use crate::owners::keepalived::reader::{KeepalivedState, ReadError};
@@ -135,10 +135,10 @@ impl Backend for Redial {
         })
     }
 
-    fn poll(&self, focus: Option<ServiceKey>) -> Reply<'_, Result<Snapshot>> {
+    fn poll(&self, watched: Watched) -> Reply<'_, Result<Snapshot>> {
         Box::pin(async move {
             let remote = self.link().await?;
-            self.lost(remote.poll(focus).await)
+            self.lost(remote.poll(watched).await)
         })
     }
 

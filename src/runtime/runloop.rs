@@ -111,13 +111,12 @@ where
             }
         }
         // The servers pane shows the selected service's real servers: read them every poll
-        // (the directors not shown have none on screen); routes and sysctls only while shown.
-        let focus = app.current_service().map(|s| s.config.key);
+        // (the directors not shown have none on screen), and those drained from; routes and
+        // sysctls only while shown.
         let whole_host = app.stack.needs_whole_host();
         for (id, poller) in pollers.iter().enumerate() {
-            let shown = id == app.director.id;
-            poller.set_focus(if shown { focus } else { None });
-            poller.set_whole_host(shown && whole_host);
+            poller.set_watched(app.watched(id));
+            poller.set_whole_host(id == app.director.id && whole_host);
         }
         let mut effects = tokio::select! {
             exit = &mut signals => return Ok(exit),

@@ -3,7 +3,7 @@
 //! agents, that die, or that drop a change in flight; the agent fed garbage as a program.
 
 use ipvs_tui::backend::Backend;
-use ipvs_tui::ipvs::model::DestConfig;
+use ipvs_tui::ipvs::model::{DestConfig, Watched};
 use ipvs_tui::ipvs::{Error, IpvsOp};
 use ipvs_tui::operation::{Operation, OperationError};
 use ipvs_tui::remote::{ConnectError, DirectorSpec, connect};
@@ -51,8 +51,8 @@ fn a_remote_director_reads_and_changes_like_a_local_one() {
         let table = remote.snapshot().await.unwrap();
         assert!(!table.services.is_empty());
         // Twice: the second poll comes as a delta on the first.
-        let first = remote.poll(None).await.unwrap();
-        let second = remote.poll(None).await.unwrap();
+        let first = remote.poll(Watched::default()).await.unwrap();
+        let second = remote.poll(Watched::default()).await.unwrap();
         assert_eq!(first.services.len(), table.services.len());
         assert_eq!(
             second
@@ -68,10 +68,10 @@ fn a_remote_director_reads_and_changes_like_a_local_one() {
         );
         // A poll while a change is in flight: both answered.
         let op = weight(&table, 42);
-        let (applied, polled) = tokio::join!(remote.apply(&op), remote.poll(None));
+        let (applied, polled) = tokio::join!(remote.apply(&op), remote.poll(Watched::default()));
         assert_eq!(applied, Ok(()));
         polled.unwrap();
-        let after = remote.poll(None).await.unwrap();
+        let after = remote.poll(Watched::default()).await.unwrap();
         assert_eq!(after.services[0].dests[0].config.weight, 42);
         let host = remote.host().await.unwrap();
         assert!(!host.links.is_empty());
@@ -303,7 +303,7 @@ fn a_director_comes_back_when_its_far_side_does() {
     ));
     block_on(async {
         let remote = connect(&spec).await.unwrap();
-        remote.poll(None).await.unwrap();
+        remote.poll(Watched::default()).await.unwrap();
         std::fs::remove_file(&up).unwrap();
         let pid: i32 = std::fs::read_to_string(&pid_file)
             .unwrap()
@@ -316,18 +316,18 @@ fn a_director_comes_back_when_its_far_side_does() {
         )
         .unwrap();
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-        let e = remote.poll(None).await.unwrap_err();
+        let e = remote.poll(Watched::default()).await.unwrap_err();
         assert!(matches!(e, Error::Unreachable(_)), "{e:?}");
         // Started again at once, refused: the reason is the far side's.
-        let e = remote.poll(None).await.unwrap_err();
+        let e = remote.poll(Watched::default()).await.unwrap_err();
         assert!(e.to_string().contains("lb9: Connection refused"), "{e}");
         std::fs::write(&up, "").unwrap();
         // Within RECONNECT_EVERY of the last try: not tried again yet.
-        assert!(remote.poll(None).await.is_err());
+        assert!(remote.poll(Watched::default()).await.is_err());
         tokio::time::sleep(ipvs_tui::remote::director::RECONNECT_EVERY).await;
-        let table = remote.poll(None).await.unwrap();
+        let table = remote.poll(Watched::default()).await.unwrap();
         assert!(!table.services.is_empty());
-        remote.poll(None).await.unwrap();
+        remote.poll(Watched::default()).await.unwrap();
     });
 }
 

@@ -5,7 +5,7 @@
 use crate::lab;
 
 use ipvs_tui::ipvs::kernel::{KernelBackend, POLL_REFRESH};
-use ipvs_tui::ipvs::model::{Dest, Protocol, Service, ServiceKey, Snapshot, Stats};
+use ipvs_tui::ipvs::model::{Dest, Protocol, Service, ServiceKey, Snapshot, Stats, Watched};
 use std::net::IpAddr;
 use std::path::Path;
 use std::process::Command;
@@ -131,7 +131,10 @@ fn guest_half() {
     let full = rt
         .block_on(KernelBackend::connect())
         .expect("IPVS over netlink");
-    let poll = |focus: Option<ServiceKey>| rt.block_on(polled.poll(focus)).expect("a poll");
+    let poll = |focus: Option<ServiceKey>| {
+        rt.block_on(polled.poll(Watched::focus(focus)))
+            .expect("a poll")
+    };
     let snapshot = || rt.block_on(full.snapshot()).expect("a full snapshot");
     let get = |key: &ServiceKey| rt.block_on(full.get_service(key)).expect("the service");
     let check = |what: &str, ok: bool| {

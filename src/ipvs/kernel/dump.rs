@@ -5,7 +5,7 @@
 use super::poll::Reader;
 use super::{KernelBackend, READ_IN_PLACE_BELOW};
 use crate::ipvs::error::{Error, Result};
-use crate::ipvs::model::{Dest, Service, ServiceKey, Snapshot};
+use crate::ipvs::model::{Dest, Service, ServiceKey, Snapshot, Watched};
 use crate::ipvs::netlink::socket::{DumpError, DumpSocket};
 use crate::ipvs::netlink::{IpvsAttr, IpvsMessage, cmd, decode, encode, errno};
 use genetlink::GenetlinkHandle;
@@ -138,23 +138,23 @@ pub fn dests(sock: &mut DumpSocket, key: &ServiceKey) -> std::result::Result<Vec
 impl KernelBackend {
     /// The snapshot for a console that polls: equal to `snapshot`, but the real servers of a
     /// service whose traffic and /proc/net/ip_vs lines did not move are taken over from the last
-    /// polls (see `poll`). `focus`: the service whose real servers are on screen.
-    pub async fn poll(&self, focus: Option<ServiceKey>) -> Result<Snapshot> {
+    /// polls (see `poll`). `watched`: the services whose real servers are read every poll.
+    pub async fn poll(&self, watched: Watched) -> Result<Snapshot> {
         let h = self.handle.lock().await;
-        if let Some(result) = self.blocking_snapshot(&h, Some(focus)).await {
+        if let Some(result) = self.blocking_snapshot(&h, Some(watched)).await {
             return result;
         }
         drop(h);
         self.snapshot().await
     }
 
-    /// The snapshot on the blocking socket: full, or a poll with its focus. None: the family is
+    /// The snapshot on the blocking socket: full, or a poll with its watched services. None: the family is
     /// gone or the socket cannot be opened; the async path then reads it (and resolves the family
     /// again).
     pub(super) async fn blocking_snapshot(
         &self,
         h: &GenetlinkHandle,
-        poll: Option<Option<ServiceKey>>,
+        poll: Option<Watched>,
     ) -> Option<Result<Snapshot>> {
         let taken = self.dumps.lock().ok()?.take();
         let mut reader = match taken {
@@ -165,7 +165,7 @@ impl KernelBackend {
         };
         let read = move || {
             let result = match &poll {
-                Some(focus) => reader.poll(focus.as_ref()),
+                Some(watched) => reader.poll(watched),
                 None => reader.snapshot(),
             };
             (reader, result)

@@ -21,7 +21,7 @@
 //! parser skips, every service is dumped, as in a full snapshot.
 //!
 //! A large table is read in steps: the services not seen before get their real servers dumped
-//! for at most `FILL_BUDGET` of each poll (`FIRST_FILL_BUDGET` of the first; the focused one
+//! for at most `FILL_BUDGET` of each poll (`FIRST_FILL_BUDGET` of the first; the watched ones
 //! always), so that the first screen comes after one service dump; the others show /proc's
 //! lines meanwhile and are counted in `Snapshot::unread`, which the screen states until it is
 //! 0. The first poll reads no /proc:
@@ -31,7 +31,7 @@
 //! `Snapshot::unlisted`, and the next poll lists them.
 
 use super::dump::{self, Failed};
-use crate::ipvs::model::{Dests, ServiceKey, Snapshot};
+use crate::ipvs::model::{Dests, Snapshot, Watched};
 use crate::ipvs::netlink::socket::DumpSocket;
 use crate::ipvs::procfs::DestLine;
 use std::io::BufReader;
@@ -95,9 +95,9 @@ impl Reader {
         result
     }
 
-    /// An incremental snapshot (see the module comment). `focus`: the service whose real servers
-    /// are on screen, dumped every poll.
-    pub fn poll(&mut self, focus: Option<&ServiceKey>) -> Result<Snapshot, Failed> {
+    /// An incremental snapshot (see the module comment). `watched`: the services whose real
+    /// servers are dumped every poll.
+    pub fn poll(&mut self, watched: &Watched) -> Result<Snapshot, Failed> {
         let now = Instant::now();
         let first = !std::mem::replace(&mut self.polled, true);
         let rows = if first { None } else { read_rows() };
@@ -112,14 +112,15 @@ impl Reader {
         let mut result = dump::snapshot_with(sock, |sock, services| {
             let filling = Instant::now();
             redumped = match &rows {
-                Some(rows) => cache.plan(services, rows, focus, now),
+                Some(rows) => cache.plan(services, rows, watched, now),
                 None => vec![true; services.len()],
             };
             for (service, dump) in services.iter_mut().zip(redumped.iter_mut()) {
                 let key = service.config.key;
                 // Not read before, out of time and not on screen: /proc's lines for now (none
                 // in the first poll).
-                let waits = !cache.knows(&key) && focus != Some(&key) && filling.elapsed() > budget;
+                let waits =
+                    !cache.knows(&key) && !watched.contains(&key) && filling.elapsed() > budget;
                 service.dests = match cache.dests(&key) {
                     Some(dests) if !*dump => dests.clone(),
                     _ => match rows.as_ref().map(|r| r.of(&key)) {

@@ -174,3 +174,27 @@ impl fmt::Display for ServiceKey {
         }
     }
 }
+
+/// The services whose real servers a poll reads afresh, where it would otherwise take over what
+/// it read before: the one on screen, and those with a real server being drained (the drain
+/// waits on persistent connections, which no cheaper source shows).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Watched {
+    /// The service whose real servers are on screen.
+    pub focus: Option<ServiceKey>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub draining: Vec<ServiceKey>,
+}
+
+impl Watched {
+    pub fn focus(key: Option<ServiceKey>) -> Watched {
+        Watched {
+            focus: key,
+            draining: Vec::new(),
+        }
+    }
+
+    pub fn contains(&self, key: &ServiceKey) -> bool {
+        self.focus.as_ref() == Some(key) || self.draining.contains(key)
+    }
+}

@@ -157,3 +157,35 @@ fn a_drain_can_be_cancelled_and_a_deadline_forces_the_removal() {
         rig.flash()
     );
 }
+
+#[test]
+fn services_drained_from_are_read_afresh_every_poll_wherever_the_selection_is() {
+    use ipvs_tui::ipvs::model::Watched;
+    let mut rig = Rig::bare();
+    rig.sim.advance(std::time::Duration::from_secs(20));
+    rig.poll();
+    rig.select("TCP 192.0.2.10:80", Some("10.0.0.11"));
+    let drained = rig.app.current_service().unwrap().config.key;
+    assert_eq!(
+        rig.app.watched(rig.app.director.id),
+        Watched::focus(Some(drained))
+    );
+    rig.key('D');
+    rig.press(KeyCode::Enter);
+    rig.select("TCP 192.0.2.30:443", None);
+    let shown = rig.app.current_service().unwrap().config.key;
+    assert_eq!(
+        rig.app.watched(rig.app.director.id),
+        Watched {
+            focus: Some(shown),
+            draining: vec![drained],
+        }
+    );
+    rig.select("TCP 192.0.2.10:80", Some("10.0.0.11"));
+    rig.key('D');
+    assert!(rig.app.director.drains.is_empty(), "cancelled");
+    assert_eq!(
+        rig.app.watched(rig.app.director.id),
+        Watched::focus(Some(drained))
+    );
+}

@@ -1,7 +1,7 @@
 //! Which services a poll dumps the real servers of, from the service dump, /proc/net/ip_vs and
 //! what the last dumps held (the reasons are in the parent module's comment).
 
-use crate::ipvs::model::{Dests, Service, ServiceKey, Snapshot, Stats};
+use crate::ipvs::model::{Dests, Service, ServiceKey, Snapshot, Stats, Watched};
 use crate::ipvs::procfs::{DestLine, Line, ProcKey, parse_header, parse_line};
 use std::collections::HashMap;
 use std::io::BufRead;
@@ -10,14 +10,14 @@ use std::time::{Duration, Instant};
 
 /// Every service's real servers are dumped again at least this often, for what /proc does not
 /// print (thresholds, persistent connections, tunnel settings). Only the servers pane shows
-/// those, and its service is dumped at every poll; the bound covers the rest (a drain elsewhere
-/// waits on persistent connections that can only fall), at a thirtieth of the dumps per poll.
-pub const REFRESH: Duration = Duration::from_secs(30);
+/// those, and drains wait on persistent connections: those services are watched, dumped at
+/// every poll. The bound keeps the rest from growing old, at a 120th of the table per poll;
+/// at 30 s these dumps were a third of the console's system calls with 1,000 services.
+pub const REFRESH: Duration = Duration::from_secs(120);
 
 /// At most this many refreshes per poll: in a table of 10,000 services the bound would take
-/// 333 dumps at every 1 s poll (most of the console's CPU), for values no pane shows but the
-/// focused service's. Past 1,500 services (at 1 s) the bound stretches to one pass over the
-/// table at this pace.
+/// 83 dumps at every 1 s poll, for values no pane shows. Past 6,000 services (at 1 s) the bound
+/// stretches to one pass over the table at this pace.
 pub const REFRESH_PER_POLL: usize = 50;
 
 /// The real servers of each service in /proc/net/ip_vs, as the file gives them (no counters,
@@ -127,12 +127,12 @@ impl Cache {
         &self,
         services: &[Service],
         proc: &ProcRows,
-        focus: Option<&ServiceKey>,
+        watched: &Watched,
         now: Instant,
     ) -> Vec<bool> {
         let mut dump: Vec<bool> = services
             .iter()
-            .map(|s| self.must_dump(s, proc, focus))
+            .map(|s| self.must_dump(s, proc, watched))
             .collect();
         let since = self
             .last_poll
@@ -157,7 +157,7 @@ impl Cache {
         dump
     }
 
-    fn must_dump(&self, s: &Service, proc: &ProcRows, focus: Option<&ServiceKey>) -> bool {
+    fn must_dump(&self, s: &Service, proc: &ProcRows, watched: &Watched) -> bool {
         let Some(last) = self.entries.get(&s.config.key) else {
             return true;
         };
@@ -167,7 +167,7 @@ impl Cache {
                     || !lines.iter().zip(last.dests.iter()).all(|(l, d)| l.shows(d))
             })
         };
-        focus == Some(&s.config.key)
+        watched.contains(&s.config.key)
             || s.stats != last.stats
             || !rates_zero(&s.stats)
             || !last.dests.iter().all(|d| rates_zero(&d.stats))

@@ -3,7 +3,7 @@
 use super::plan::{Cache, ProcRows, REFRESH, REFRESH_PER_POLL};
 use crate::ipvs::model::{
     Dest, DestConfig, Family, Forward, Protocol, Service, ServiceConfig, ServiceKey, Snapshot,
-    Stats,
+    Stats, Watched,
 };
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
@@ -108,7 +108,7 @@ fn an_idle_table_right_after_a_dump_needs_nothing() {
     let t0 = Instant::now();
     let now = table(5);
     assert_eq!(
-        dumped(&cache_of(&now, t0).plan(&now, &rows(&now), None, t0)),
+        dumped(&cache_of(&now, t0).plan(&now, &rows(&now), &Watched::default(), t0)),
         Vec::<usize>::new()
     );
 }
@@ -122,18 +122,24 @@ fn moved_counters_and_rates_are_dumped_again() {
     now[1].stats.inpkts = 1;
     now[2].stats.conns = 1;
     now[3].stats.outbps = 7; // counters as before, a rate not at zero
-    let plan = cache.plan(&now, &rows(&now), None, t0);
+    let plan = cache.plan(&now, &rows(&now), &Watched::default(), t0);
     assert_eq!(dumped(&plan), [1, 2, 3]);
     // Rates as before but not zero: still dumped (the real servers' rates decay on their own).
     let mut warm = before.clone();
     warm[4].stats.cps = 2;
     let cache = cache_of(&warm, t0);
-    assert_eq!(dumped(&cache.plan(&warm, &rows(&warm), None, t0)), [4]);
+    assert_eq!(
+        dumped(&cache.plan(&warm, &rows(&warm), &Watched::default(), t0)),
+        [4]
+    );
     // The service's rates at zero, a real server's not yet at the last dump.
     let mut server_warm = before.clone();
     server_warm[5].dests[0].stats.inpps = 1;
     let cache = cache_of(&server_warm, t0);
-    assert_eq!(dumped(&cache.plan(&before, &rows(&before), None, t0)), [5]);
+    assert_eq!(
+        dumped(&cache.plan(&before, &rows(&before), &Watched::default(), t0)),
+        [5]
+    );
 }
 
 #[test]
@@ -151,13 +157,13 @@ fn what_proc_shows_moving_is_dumped_again() {
     // A threshold is not in /proc: it waits for the refresh.
     now[6].dests[0].config.u_threshold = 100;
     assert_eq!(
-        dumped(&cache.plan(&now, &rows(&now), None, t0)),
+        dumped(&cache.plan(&now, &rows(&now), &Watched::default(), t0)),
         [0, 1, 2, 3, 4, 5]
     );
 }
 
 #[test]
-fn unknown_services_the_focus_and_services_missing_from_proc_are_dumped() {
+fn unknown_services_the_watched_ones_and_services_missing_from_proc_are_dumped() {
     let t0 = Instant::now();
     let before = table(4);
     let cache = cache_of(&before, t0);
@@ -166,9 +172,13 @@ fn unknown_services_the_focus_and_services_missing_from_proc_are_dumped() {
     // Service 2 was deleted and another added between the service dump and the /proc read.
     let mut in_proc = now.clone();
     in_proc.remove(2);
+    let watched = Watched {
+        focus: Some(key(0)),
+        draining: vec![key(1)],
+    };
     assert_eq!(
-        dumped(&cache.plan(&now, &rows(&in_proc), Some(&key(0)), t0)),
-        [0, 2, 4]
+        dumped(&cache.plan(&now, &rows(&in_proc), &watched, t0)),
+        [0, 1, 2, 4]
     );
 }
 
@@ -182,7 +192,7 @@ fn a_mark_of_both_families_is_always_dumped_one_family_is_matched() {
     ];
     // /proc guesses IPv4 for an IPv4 real server: the mark alone matches.
     assert_eq!(
-        dumped(&cache_of(&one, t0).plan(&one, &rows(&one), None, t0)),
+        dumped(&cache_of(&one, t0).plan(&one, &rows(&one), &Watched::default(), t0)),
         Vec::<usize>::new()
     );
     let both = vec![
@@ -191,7 +201,7 @@ fn a_mark_of_both_families_is_always_dumped_one_family_is_matched() {
         service(key(1), vec![]),
     ];
     assert_eq!(
-        dumped(&cache_of(&both, t0).plan(&both, &rows(&both), None, t0)),
+        dumped(&cache_of(&both, t0).plan(&both, &rows(&both), &Watched::default(), t0)),
         [0, 1]
     );
 }
@@ -232,7 +242,7 @@ fn idle_services_are_refreshed_a_few_each_poll_all_within_the_bound() {
     let polls = REFRESH.as_secs() as u32;
     for p in 1..=polls {
         let now = t0 + poll * p;
-        let plan = cache.plan(&services, &proc, None, now);
+        let plan = cache.plan(&services, &proc, &Watched::default(), now);
         assert_eq!(
             dumped(&plan).len(),
             (n / polls) as usize,
@@ -251,7 +261,7 @@ fn idle_services_are_refreshed_a_few_each_poll_all_within_the_bound() {
     // as a poll takes.
     let late = t0 + poll * polls + REFRESH * 2;
     assert_eq!(
-        dumped(&cache.plan(&services, &proc, None, late)).len(),
+        dumped(&cache.plan(&services, &proc, &Watched::default(), late)).len(),
         REFRESH_PER_POLL
     );
     // Polls in quick succession (a change, then at once another poll): no quota, but those that
@@ -259,7 +269,7 @@ fn idle_services_are_refreshed_a_few_each_poll_all_within_the_bound() {
     let mut cache = cache_of(&services, t0);
     cache.record(&snapshot(&services), &vec![false; n as usize], t0 + REFRESH);
     assert_eq!(
-        dumped(&cache.plan(&services, &proc, None, t0 + REFRESH)).len(),
+        dumped(&cache.plan(&services, &proc, &Watched::default(), t0 + REFRESH)).len(),
         REFRESH_PER_POLL
     );
     cache.record(
@@ -268,7 +278,7 @@ fn idle_services_are_refreshed_a_few_each_poll_all_within_the_bound() {
         t0 + REFRESH / 2,
     );
     assert_eq!(
-        dumped(&cache.plan(&services, &proc, None, t0 + REFRESH / 2)),
+        dumped(&cache.plan(&services, &proc, &Watched::default(), t0 + REFRESH / 2)),
         Vec::<usize>::new()
     );
 }
@@ -307,7 +317,7 @@ fn services_left_unread_stay_unknown_and_proc_gives_their_lines() {
     cache.record(&snapshot(&now), &[true, false, true, false], t0);
     assert!(cache.knows(&key(0)) && !cache.knows(&key(1)) && !cache.knows(&key(3)));
     assert_eq!(
-        dumped(&cache.plan(&now, &rows(&now), None, t0)),
+        dumped(&cache.plan(&now, &rows(&now), &Watched::default(), t0)),
         [1, 3],
         "the next poll goes on with them"
     );
