@@ -122,8 +122,9 @@ pub enum Line {
     Blank,
     Service(Pending),
     Dest(DestLine),
-    /// A line that does not parse; under a service's, it is one of its real servers.
+    /// A real server's line (`  -> `) that does not parse.
     BadDest,
+    /// Any other line that does not parse.
     BadService,
 }
 
