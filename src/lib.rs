@@ -23,3 +23,20 @@ pub mod sandbox;
 pub mod setup;
 pub mod sys;
 pub mod ui;
+
+/// What the crate's own tests share.
+#[cfg(test)]
+mod testing {
+    use proptest::test_runner::{Config, FileFailurePersistence};
+
+    /// Proptest's defaults, but a failing case is saved beside its test file
+    /// (`name.proptest-regressions`), not in a folder at the top of the repository.
+    pub fn proptest_config() -> Config {
+        Config {
+            failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
+                "proptest-regressions",
+            ))),
+            ..Config::default()
+        }
+    }
+}

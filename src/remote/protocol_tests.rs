@@ -193,6 +193,7 @@ fn long_and_broken_lines_are_told_apart() {
 }
 
 proptest! {
+    #![proptest_config(crate::testing::proptest_config())]
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
         let _ = decode::<RequestLine>(&bytes, MAX_REQUEST);

@@ -25,6 +25,7 @@ fn attrs() -> impl Strategy<Value = Vec<u8>> {
 }
 
 proptest! {
+    #![proptest_config(crate::testing::proptest_config())]
     #[test]
     fn arbitrary_payloads_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..600), command in any::<u8>()) {
         if let Ok(msg) = IpvsMessage::parse_with_param(&bytes, GenlHeader { cmd: command, version: 1 }) {

@@ -207,6 +207,7 @@ fn timeouts_round_trip() {
 }
 
 proptest! {
+    #![proptest_config(crate::testing::proptest_config())]
     #[test]
     fn any_dest_config_round_trips(
         v6 in any::<bool>(), a in any::<[u8; 16]>(), port in any::<u16>(), f in 0..9usize,

@@ -301,6 +301,7 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(crate::testing::proptest_config())]
         #[test]
         fn arbitrary_configs_never_panic(text in "(global_defs|[{}#!\"$@ \n]|[a-z_/.*]{1,12}){0,40}") {
             let dir = tempfile::tempdir().unwrap();

@@ -163,6 +163,7 @@ fn lines_are_cut_at_newlines_and_overlong_ones_dropped() {
 }
 
 proptest! {
+    #![proptest_config(crate::testing::proptest_config())]
     #[test]
     fn arbitrary_text_never_panics(text in ".{0,200}") {
         let _ = parse(&text);

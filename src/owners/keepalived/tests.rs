@@ -195,6 +195,7 @@ fn damaged_files_say_what_is_wrong() {
 }
 
 proptest! {
+    #![proptest_config(crate::testing::proptest_config())]
     #[test]
     fn noise_never_panics(text in "\\PC*") {
         let _ = vrrp::parse(&text);

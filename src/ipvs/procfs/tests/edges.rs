@@ -135,6 +135,7 @@ fn near_lines() -> impl Strategy<Value = String> {
 }
 
 proptest! {
+    #![proptest_config(crate::testing::proptest_config())]
     #[test]
     fn arbitrary_text_never_panics(text in "\\PC{0,400}", hz in proptest::option::of(0u32..2000)) {
         let _ = parse_ip_vs(&text, hz);

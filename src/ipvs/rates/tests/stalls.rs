@@ -125,6 +125,7 @@ fn step() -> impl Strategy<Value = (u64, Step, [u64; 5])> {
 }
 
 proptest! {
+    #![proptest_config(crate::testing::proptest_config())]
     #[test]
     fn rates_are_finite_and_never_negative(steps in prop::collection::vec(step(), 1..80)) {
         let (t0, mut tr) = (Instant::now(), RateTracker::new(16));
