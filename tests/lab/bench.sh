@@ -98,18 +98,18 @@ for ((r = 0; r < RUNS; r++)); do
 	ms $((t4 - t3)) >>"$W/s.ipvsadm"
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
-mt=$(median <"$W/t.tui")
-ma=$(median <"$W/t.ipvsadm")
-echo "bench: runs (ms) ipvs-tui: $(tr '\n' ' ' <"$W/t.tui")"
-echo "bench: runs (ms) ipvsadm:  $(tr '\n' ' ' <"$W/t.ipvsadm")"
-echo "bench: $NSVC services x $NDEST real servers, median of $RUNS: ipvs-tui list --stats --exact ${mt} ms" \
-	"(${BENCH_PROFILE:-unknown} build), ipvsadm -Ln --stats --exact ${ma} ms, ratio ipvs-tui/ipvsadm $(ratio "$mt" "$ma")"
-st=$(median <"$W/s.tui")
-sa=$(median <"$W/s.ipvsadm")
-echo "bench: runs (ms) ipvs-tui save: $(tr '\n' ' ' <"$W/s.tui")"
-echo "bench: runs (ms) ipvsadm -Sn:   $(tr '\n' ' ' <"$W/s.ipvsadm")"
-echo "bench: $NSVC services x $NDEST real servers, median of $RUNS: ipvs-tui save ${st} ms" \
-	"(${BENCH_PROFILE:-unknown} build), ipvsadm -Sn ${sa} ms, ratio ipvs-tui/ipvsadm $(ratio "$st" "$sa")"
+# report WHAT REFERENCE TUI_TIMES REFERENCE_TIMES: each run, the medians and their ratio.
+report() {
+	local mt ma
+	mt=$(median <"$3")
+	ma=$(median <"$4")
+	echo "bench: runs (ms) ipvs-tui $1: $(tr '\n' ' ' <"$3")"
+	echo "bench: runs (ms) $2: $(tr '\n' ' ' <"$4")"
+	echo "bench: $NSVC services x $NDEST real servers, median of $RUNS: ipvs-tui $1 ${mt} ms" \
+		"(${BENCH_PROFILE:-unknown} build), $2 ${ma} ms, ratio ipvs-tui/ipvsadm $(ratio "$mt" "$ma")"
+}
+report "list --stats --exact" "ipvsadm -Ln --stats --exact" "$W/t.tui" "$W/t.ipvsadm"
+report save "ipvsadm -Sn" "$W/s.tui" "$W/s.ipvsadm"
 
 if [ "$nfail" -ne 0 ]; then
 	echo "bench: $nfail checks FAILED"
