@@ -122,4 +122,10 @@ impl Snapshot {
     pub fn unlisted(&self, service: &Service) -> bool {
         self.unlisted > 0 && service.dests.is_empty()
     }
+
+    /// Whether `service` of this snapshot is known to drop every new connection: none of its
+    /// real servers takes one, and they are listed (an empty list not read yet says nothing).
+    pub fn drops_new_connections(&self, service: &Service) -> bool {
+        service.has_no_available_dest() && !self.unlisted(service)
+    }
 }

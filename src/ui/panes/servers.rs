@@ -84,12 +84,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
             theme.dim,
         ),
     ];
-    let unlisted = app
-        .director
-        .snapshot
-        .as_ref()
-        .is_some_and(|s| s.unlisted(service));
-    if service.has_no_available_dest() && !unlisted {
+    let snapshot = app.director.snapshot.as_ref();
+    if snapshot.is_some_and(|s| s.drops_new_connections(service)) {
         details.push(Span::styled(" ! NO AVAILABLE REAL SERVER ", theme.warning));
     }
     for drain in app
@@ -109,7 +105,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
         theme,
     );
     if service.dests.is_empty() {
-        let text = if unlisted {
+        let text = if snapshot.is_some_and(|s| s.unlisted(service)) {
             " Real servers not read yet: the next poll reads them."
         } else {
             " This service has no real servers: it drops every new connection."

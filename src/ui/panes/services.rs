@@ -145,7 +145,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> (Rect, usize
             let (active, inactive) = service_conns(s);
             let marker = if vip_not_bound(app, s) {
                 Span::styled(NOT_BOUND, theme.marker)
-            } else if s.has_no_available_dest() && !snapshot.unlisted(s) {
+            } else if snapshot.drops_new_connections(s) {
                 Span::styled("!", theme.marker)
             } else {
                 Span::raw(" ")
