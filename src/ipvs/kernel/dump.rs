@@ -72,7 +72,7 @@ fn one(
 
 /// Info, services with every real server, timeouts and daemons.
 pub fn snapshot(sock: &mut DumpSocket) -> std::result::Result<Snapshot, Failed> {
-    snapshot_with(sock, |sock, services| {
+    snapshot_with(sock, 0, |sock, services| {
         for service in services {
             service.dests = dests(sock, &service.config.key)?.into();
         }
@@ -81,12 +81,14 @@ pub fn snapshot(sock: &mut DumpSocket) -> std::result::Result<Snapshot, Failed> 
 }
 
 /// Info, services, then `fill` gives the services their real servers, then timeouts and daemons.
+/// `expected`: how many services to make room for at once (the last poll's count).
 pub fn snapshot_with(
     sock: &mut DumpSocket,
+    expected: usize,
     fill: impl FnOnce(&mut DumpSocket, &mut [Service]) -> std::result::Result<(), Failed>,
 ) -> std::result::Result<Snapshot, Failed> {
     let info = decode::info_message(&one(sock, cmd::GET_INFO, "the IPVS info")?)?;
-    let mut services: Vec<Service> = Vec::new();
+    let mut services: Vec<Service> = Vec::with_capacity(expected);
     read(
         sock,
         &IpvsMessage::new(cmd::GET_SERVICE, vec![]),

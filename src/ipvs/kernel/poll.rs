@@ -58,6 +58,8 @@ pub struct Reader {
     cache: Cache,
     /// A poll has run: the next ones read /proc/net/ip_vs.
     polled: bool,
+    /// The last read of /proc/net/ip_vs, its room reused.
+    rows: ProcRows,
 }
 
 impl Reader {
@@ -66,6 +68,7 @@ impl Reader {
             sock,
             cache: Cache::default(),
             polled: false,
+            rows: ProcRows::default(),
         }
     }
 
@@ -100,8 +103,10 @@ impl Reader {
     pub fn poll(&mut self, watched: &Watched) -> Result<Snapshot, Failed> {
         let now = Instant::now();
         let first = !std::mem::replace(&mut self.polled, true);
-        let rows = if first { None } else { read_rows() };
-        let Reader { sock, cache, .. } = self;
+        let Reader {
+            sock, cache, rows, ..
+        } = self;
+        let rows = (!first && read_rows(rows)).then_some(&*rows);
         let mut redumped = Vec::new();
         let (mut unread, mut unlisted) = (0, 0);
         let budget = if first {
@@ -109,7 +114,8 @@ impl Reader {
         } else {
             FILL_BUDGET
         };
-        let mut result = dump::snapshot_with(sock, |sock, services| {
+        let expected = cache.len();
+        let mut result = dump::snapshot_with(sock, expected, |sock, services| {
             let filling = Instant::now();
             redumped = match &rows {
                 Some(rows) => cache.plan(services, rows, watched, now),
@@ -123,7 +129,7 @@ impl Reader {
                     !cache.knows(&key) && !watched.contains(&key) && filling.elapsed() > budget;
                 service.dests = match cache.dests(&key) {
                     Some(dests) if !*dump => dests.clone(),
-                    _ => match rows.as_ref().map(|r| r.of(&key)) {
+                    _ => match rows.map(|r| r.of(&key)) {
                         Some(Some(lines)) if waits => {
                             *dump = false;
                             unread += 1;
@@ -164,11 +170,11 @@ impl Reader {
     }
 }
 
-/// /proc/net/ip_vs of this network namespace, by service; None when it cannot be read whole.
+/// /proc/net/ip_vs of this network namespace into `rows`; false when it cannot be read whole.
 /// Read line by line: at 10,000 services the text is 3.5 MB, and the poll needs only its rows.
-fn read_rows() -> Option<ProcRows> {
-    let file = std::fs::File::open(crate::ipvs::procfs::IP_VS).ok()?;
-    ProcRows::read(BufReader::with_capacity(PAGE, file))
+fn read_rows(rows: &mut ProcRows) -> bool {
+    std::fs::File::open(crate::ipvs::procfs::IP_VS)
+        .is_ok_and(|file| rows.read_again(BufReader::with_capacity(PAGE, file)))
 }
 
 /// The kernel hands out /proc/net/ip_vs a page at a time, whatever the read asks for.

@@ -29,13 +29,26 @@ pub struct ProcRows {
 }
 
 impl ProcRows {
-    /// Reads the file line by line; None when it cannot be read or a line does not parse:
-    /// then nothing in it is trusted.
-    pub fn read(mut input: impl BufRead) -> Option<ProcRows> {
+    /// Reads the file line by line into the room the last read made: a poll of a large table
+    /// does not allocate megabytes for the rows anew each time (glibc keeps such peaks, and
+    /// they fragment the heap). False, and no rows, when it cannot be read or a line does not
+    /// parse: then nothing in it is trusted.
+    pub fn read_again(&mut self, input: impl BufRead) -> bool {
+        self.lines.clear();
+        self.services.clear();
+        let read = self.fill(input).is_some();
+        if !read {
+            self.lines.clear();
+            self.services.clear();
+        }
+        read
+    }
+
+    fn fill(&mut self, mut input: impl BufRead) -> Option<()> {
         let mut line = String::new();
         input.read_line(&mut line).ok()?;
         parse_header(&line)?;
-        let mut rows = ProcRows::default();
+        let rows = self;
         let mut current: Option<(ProcKey, u32)> = None;
         let mut twice = Vec::new();
         loop {
@@ -61,7 +74,7 @@ impl ProcRows {
         for key in twice {
             rows.services.remove(&key);
         }
-        Some(rows)
+        Some(())
     }
 
     fn end(&self) -> u32 {
@@ -107,6 +120,11 @@ impl Cache {
     /// or a failed read).
     pub fn clear(&mut self) {
         *self = Cache::default();
+    }
+
+    /// How many services' real servers it holds.
+    pub fn len(&self) -> usize {
+        self.entries.len()
     }
 
     /// Whether the real servers of `key` were ever dumped (since the last `clear`).

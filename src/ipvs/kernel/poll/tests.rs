@@ -77,8 +77,14 @@ fn proc_text(services: &[Service]) -> String {
     text
 }
 
+/// The rows of a whole file; None when it cannot be trusted.
+fn proc_rows(input: impl std::io::BufRead) -> Option<ProcRows> {
+    let mut rows = ProcRows::default();
+    rows.read_again(input).then_some(rows)
+}
+
 fn rows(services: &[Service]) -> ProcRows {
-    ProcRows::read(proc_text(services).as_bytes()).expect("the crafted text parses")
+    proc_rows(proc_text(services).as_bytes()).expect("the crafted text parses")
 }
 
 fn snapshot(services: &[Service]) -> Snapshot {
@@ -209,22 +215,39 @@ fn a_mark_of_both_families_is_always_dumped_one_family_is_matched() {
 #[test]
 fn an_unreadable_line_means_no_rows_at_all() {
     let text = proc_text(&table(2));
-    assert!(ProcRows::read(text.as_bytes()).is_some());
+    assert!(proc_rows(text.as_bytes()).is_some());
     assert!(
-        ProcRows::read(
+        proc_rows(
             format!("{text}  -> 0A000001:0050      Bounce  1      0          0\n").as_bytes()
         )
         .is_none()
     );
-    assert!(ProcRows::read(format!("{text}ICMP  0A000001:0050 rr \n").as_bytes()).is_none());
-    assert!(ProcRows::read(&b""[..]).is_none());
+    assert!(proc_rows(format!("{text}ICMP  0A000001:0050 rr \n").as_bytes()).is_none());
+    assert!(proc_rows(&b""[..]).is_none());
+}
+
+#[test]
+fn rows_read_again_over_a_larger_file_hold_only_the_new_one() {
+    let mut rows = rows(&table(40));
+    assert!(rows.read_again(proc_text(&table(3)).as_bytes()));
+    assert_eq!(
+        Some(&rows),
+        proc_rows(proc_text(&table(3)).as_bytes()).as_ref()
+    );
+    let broken = format!("{}ICMP  0A000001:0050 rr \n", proc_text(&table(5)));
+    assert!(!rows.read_again(broken.as_bytes()));
+    assert_eq!(
+        rows,
+        ProcRows::default(),
+        "nothing of a file not trusted, nor of the last"
+    );
 }
 
 #[test]
 fn the_file_read_a_few_bytes_at_a_time_gives_the_same_rows() {
     let text = proc_text(&table(40));
-    let whole = ProcRows::read(text.as_bytes()).unwrap();
-    let pieces = ProcRows::read(std::io::BufReader::with_capacity(7, text.as_bytes())).unwrap();
+    let whole = proc_rows(text.as_bytes()).unwrap();
+    let pieces = proc_rows(std::io::BufReader::with_capacity(7, text.as_bytes())).unwrap();
     assert_eq!(pieces, whole);
     assert_eq!(whole.of(&key(39)).map(<[_]>::len), Some(2));
 }
