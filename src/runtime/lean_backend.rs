@@ -14,6 +14,9 @@ use ratatui::style::{Color, Modifier};
 use ratatui::text::Span;
 use std::io::{self, Write};
 
+/// Newline mode off (LNM, `ESC[20l`): a line feed moves down only, as `move_to` expects. It
+/// is the default; a terminal left with it on would also return the cursor to column 1.
+pub const LINE_FEED_MOVES_DOWN: &str = "\x1b[20l";
 const BEGIN_SYNC: &[u8] = b"\x1b[?2026h";
 const END_SYNC: &[u8] = b"\x1b[?2026l";
 /// Frames smaller than this go without the synchronized-output brackets (16 bytes): they reach
@@ -114,11 +117,35 @@ impl<W: Write> LeanBackend<W> {
         if self.cursor == Some(to) {
             return;
         }
-        if let Some(at) = self.cursor
-            && at.y == to.y
-            && to.x > at.x
+        // A cursor past the last column waits to wrap: only an absolute move is certain there.
+        let known = self.cursor.filter(|at| at.x < self.shown.area.width);
+        if let Some(at) = known
+            && (to.y == at.y || to.y == at.y + 1)
         {
-            let gap = to.x - at.x;
+            let start = self.frame.len();
+            if to.y > at.y {
+                // A line feed: down one row in the same column. Raw mode leaves it untranslated
+                // (no OPOST), `terminal::enter` turns newline mode off, and the row below the
+                // cursor's exists, so it never scrolls.
+                self.frame.push(b'\n');
+            }
+            self.move_along(Position::new(at.x, to.y), to.x);
+            let absolute = 4 + digits(to.y + 1) + digits(to.x + 1);
+            if self.frame.len() - start <= absolute {
+                self.cursor = Some(to);
+                return;
+            }
+            self.frame.truncate(start);
+        }
+        let _ = write!(self.frame, "\x1b[{};{}H", to.y + 1, to.x + 1);
+        self.cursor = Some(to);
+    }
+
+    /// From `at` to column `x` of the same row: the cells between printed again when that is
+    /// shorter, else a relative move.
+    fn move_along(&mut self, at: Position, x: u16) {
+        if x > at.x {
+            let gap = x - at.x;
             if gap <= REPRINT_GAP && self.reprint(at, gap) {
                 return;
             }
@@ -127,10 +154,11 @@ impl<W: Write> LeanBackend<W> {
             } else {
                 let _ = write!(self.frame, "\x1b[{gap}C");
             }
-        } else {
-            let _ = write!(self.frame, "\x1b[{};{}H", to.y + 1, to.x + 1);
+        } else if x + 1 == at.x {
+            self.frame.extend_from_slice(b"\x1b[D");
+        } else if x < at.x {
+            let _ = write!(self.frame, "\x1b[{}D", at.x - x);
         }
-        self.cursor = Some(to);
     }
 
     /// Prints the `gap` cells the terminal already shows from `at`, if that is possible in the
@@ -223,6 +251,11 @@ impl<W: Write> LeanBackend<W> {
 }
 
 /// Columns a symbol takes (unicode-width, as ratatui counts them).
+/// How many decimal digits `n` takes.
+fn digits(n: u16) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
 fn width(symbol: &str) -> usize {
     Span::raw(symbol).width()
 }

@@ -1,9 +1,9 @@
 //! The real terminal: raw mode, alternate screen, clicks and wheel (no motion), and a restore
 //! that runs on every exit path, panics included. Restoring twice is harmless.
 
-use crate::runtime::lean_backend::LeanBackend;
+use crate::runtime::lean_backend::{LINE_FEED_MOVES_DOWN, LeanBackend};
 use crossterm::cursor::{Hide, Show};
-use crossterm::style::{Attribute, ResetColor, SetAttribute};
+use crossterm::style::{Attribute, Print, ResetColor, SetAttribute};
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
@@ -40,6 +40,7 @@ pub fn enter() -> io::Result<Terminal<LeanBackend<Stdout>>> {
     if let Err(e) = execute!(
         io::stdout(),
         EnterAlternateScreen,
+        Print(LINE_FEED_MOVES_DOWN),
         CaptureClicks(true),
         Hide
     ) {
@@ -66,6 +67,7 @@ pub fn resume() -> io::Result<()> {
     execute!(
         io::stdout(),
         EnterAlternateScreen,
+        Print(LINE_FEED_MOVES_DOWN),
         CaptureClicks(true),
         Hide
     )
