@@ -48,7 +48,6 @@ impl ProcRows {
         let mut line = String::new();
         input.read_line(&mut line).ok()?;
         parse_header(&line)?;
-        let rows = self;
         let mut current: Option<(ProcKey, u32)> = None;
         let mut twice = Vec::new();
         loop {
@@ -58,21 +57,21 @@ impl ProcRows {
             }
             match parse_line(&line) {
                 Line::Blank => {}
-                Line::Dest(dest) if current.is_some() => rows.lines.push(dest),
+                Line::Dest(dest) if current.is_some() => self.lines.push(dest),
                 Line::Service(service) => {
-                    if let Some(done) = current.replace((service.key, rows.end())) {
-                        rows.file(done, &mut twice);
+                    if let Some(done) = current.replace((service.key, self.end())) {
+                        self.file(done, &mut twice);
                     }
                 }
                 Line::Dest(_) | Line::BadDest | Line::BadService => return None,
             }
         }
         if let Some(done) = current {
-            rows.file(done, &mut twice);
+            self.file(done, &mut twice);
         }
         // A mark of both families: which lines are whose is a guess, so neither is known.
         for key in twice {
-            rows.services.remove(&key);
+            self.services.remove(&key);
         }
         Some(())
     }
