@@ -10,12 +10,18 @@ fn dest_present(rig: &Rig, addr: &str) -> bool {
         .any(|d| d.config.addr.to_string() == addr)
 }
 
-#[test]
-fn a_drain_quiesces_waits_for_zero_connections_then_removes() {
+/// The demo's table after 20 s of traffic, 10.0.0.11 of TCP 192.0.2.10:80 selected.
+fn on_a_busy_real_server() -> Rig {
     let mut rig = Rig::bare();
     rig.sim.advance(std::time::Duration::from_secs(20));
     rig.poll();
     rig.select("TCP 192.0.2.10:80", Some("10.0.0.11"));
+    rig
+}
+
+#[test]
+fn a_drain_quiesces_waits_for_zero_connections_then_removes() {
+    let mut rig = on_a_busy_real_server();
     rig.key('D');
     assert!(
         matches!(rig.app.stack.modal(), Some(Modal::Drain(_))),
@@ -82,10 +88,7 @@ fn a_drain_quiesces_waits_for_zero_connections_then_removes() {
 
 #[test]
 fn undo_during_a_drain_cancels_it() {
-    let mut rig = Rig::bare();
-    rig.sim.advance(std::time::Duration::from_secs(20));
-    rig.poll();
-    rig.select("TCP 192.0.2.10:80", Some("10.0.0.11"));
+    let mut rig = on_a_busy_real_server();
     rig.key('+');
     assert_eq!(rig.weight_of("10.0.0.11"), 3);
     rig.key('D');
@@ -114,10 +117,7 @@ fn undo_during_a_drain_cancels_it() {
 
 #[test]
 fn a_drain_can_be_cancelled_and_a_deadline_forces_the_removal() {
-    let mut rig = Rig::bare();
-    rig.sim.advance(std::time::Duration::from_secs(20));
-    rig.poll();
-    rig.select("TCP 192.0.2.10:80", Some("10.0.0.11"));
+    let mut rig = on_a_busy_real_server();
     rig.key('D');
     rig.press(KeyCode::Enter);
     assert_eq!(rig.weight_of("10.0.0.11"), 0);
@@ -161,10 +161,7 @@ fn a_drain_can_be_cancelled_and_a_deadline_forces_the_removal() {
 #[test]
 fn services_drained_from_are_read_afresh_every_poll_wherever_the_selection_is() {
     use ipvs_tui::ipvs::model::Watched;
-    let mut rig = Rig::bare();
-    rig.sim.advance(std::time::Duration::from_secs(20));
-    rig.poll();
-    rig.select("TCP 192.0.2.10:80", Some("10.0.0.11"));
+    let mut rig = on_a_busy_real_server();
     let drained = rig.app.current_service().unwrap().config.key;
     assert_eq!(
         rig.app.watched(rig.app.director.id),
