@@ -136,10 +136,9 @@ impl<W: Write> LeanBackend<W> {
             codes.extend(color_code(pen.fg, false));
             codes.extend(color_code(pen.bg, true));
         }
-        let reset = if self.pen == Some(PLAIN) {
+        // `ESC[m` resets everything, as `ESC[0m` does.
+        let reset = if self.pen == Some(PLAIN) || codes.is_empty() {
             ""
-        } else if codes.is_empty() {
-            "0"
         } else {
             "0;"
         };
@@ -258,11 +257,7 @@ impl<W: Write> Backend for LeanBackend<W> {
     }
 
     fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
-        let p = position.into();
-        if self.cursor != Some(p) {
-            let _ = write!(self.frame, "\x1b[{};{}H", p.y + 1, p.x + 1);
-            self.cursor = Some(p);
-        }
+        self.move_to(position.into());
         Ok(())
     }
 

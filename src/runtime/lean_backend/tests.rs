@@ -5,7 +5,8 @@ use ratatui::Terminal;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-/// Just enough of a VT100 for what LeanBackend writes: CUP, CUF, CUB, LF, SGR, ED, text.
+/// Just enough of a VT100 for what LeanBackend writes: CUP, CUU, CUD, CUF, CUB, LF, BS, CR, SGR,
+/// ED, text.
 struct Screen {
     cells: Vec<Vec<(String, Pen)>>,
     at: (usize, usize),
@@ -31,6 +32,14 @@ impl Screen {
                 self.at.1 += 1;
                 continue;
             }
+            if c == '\x08' {
+                self.at.0 = self.at.0.saturating_sub(1);
+                continue;
+            }
+            if c == '\r' {
+                self.at.0 = 0;
+                continue;
+            }
             if c != '\x1b' {
                 let (x, y) = self.at;
                 self.cells[y][x] = (c.to_string(), self.pen);
@@ -54,7 +63,9 @@ impl Screen {
                 .map(|p| p.parse().unwrap())
                 .collect();
             match fin {
-                'H' => self.at = (nums[1] - 1, nums[0] - 1),
+                'H' => self.at = (nums.get(1).map_or(0, |x| x - 1), nums[0] - 1),
+                'A' => self.at.1 -= nums.first().copied().unwrap_or(1),
+                'B' => self.at.1 += nums.first().copied().unwrap_or(1),
                 'C' => self.at.0 += nums.first().copied().unwrap_or(1),
                 'D' => self.at.0 -= nums.first().copied().unwrap_or(1),
                 'J' => {
@@ -230,13 +241,15 @@ fn short_moves_and_styles() {
             )
         })
         .unwrap();
-    // Back 9 to x (shorter than placing it), two blanks printed again rather than skipped, y,
-    // a skip of 4, z in cyan; a frame this small without the synchronized-output brackets.
+    // Back to x with a carriage return (shorter than placing it), two blanks printed again
+    // rather than skipped, y, a skip of 4, z in cyan; a frame this small without the
+    // synchronized-output brackets.
     assert_eq!(
         String::from_utf8_lossy(terminal.backend().writer()),
-        "\x1b[9Dx  y\x1b[4C\x1b[36mz"
+        "\rx  y\x1b[4C\x1b[36mz"
     );
-    // The next row: a line feed and a step back, not an absolute move.
+    // A backspace onto z, a plain pen in the short reset, then the next row: a line feed and
+    // a step back, not an absolute move.
     terminal.backend_mut().writer_mut().clear();
     terminal
         .draw(|f| {
@@ -246,8 +259,33 @@ fn short_moves_and_styles() {
         .unwrap();
     assert_eq!(
         String::from_utf8_lossy(terminal.backend().writer()),
-        "\x1b[D\x1b[0mz\n\x1b[4Dq"
+        "\x08\x1b[mz\n\x1b[4Dq"
     );
+}
+
+#[test]
+fn the_shortest_way_down_a_column_and_back_up() {
+    let mut terminal = Terminal::new(LeanBackend::with_size(Vec::new(), 30, 12)).unwrap();
+    let mut draw = |rows: [&str; 3]| {
+        terminal.backend_mut().writer_mut().clear();
+        terminal
+            .draw(|f| {
+                for (y, text) in [0, 3, 10].into_iter().zip(rows) {
+                    f.render_widget(Line::from(text), Rect::new(20, y, 10, 1));
+                }
+            })
+            .unwrap();
+        String::from_utf8_lossy(terminal.backend().writer()).into_owned()
+    };
+    draw(["1", "1", "1"]);
+    // Three rows down in the same column: three line feeds and a backspace (not 8 bytes of
+    // `ESC[4;21H`); seven rows down: a step of 7 and a backspace.
+    assert_eq!(
+        draw(["2", "2", "2"]),
+        "\x1b[10A\x082\n\n\n\x082\x1b[7B\x082"
+    );
+    // A frame starts where the last one ended: up to row 0.
+    assert_eq!(draw(["3", "2", "2"]), "\x1b[10A\x083");
 }
 
 #[test]
@@ -288,7 +326,7 @@ fn a_clear_never_asks_the_terminal_where_its_cursor_is() {
     terminal.clear().unwrap();
     assert_eq!(
         String::from_utf8_lossy(terminal.backend().writer()),
-        "\x1b[0m\x1b[2J"
+        "\x1b[m\x1b[2J"
     );
     // After a clear (a stop and `fg` in between), the cursor is not trusted where it was: the
     // next frame's first cell is placed explicitly.
@@ -299,7 +337,7 @@ fn a_clear_never_asks_the_terminal_where_its_cursor_is() {
             .unwrap();
         let out = String::from_utf8_lossy(terminal.backend().writer()).into_owned();
         assert!(
-            out.starts_with("\x1b[1;") && out.contains(text),
+            (out.starts_with("\x1b[1;") || out.starts_with("\x1b[1H")) && out.contains(text),
             "placed absolutely first: {out:?}"
         );
         terminal.clear().unwrap();
