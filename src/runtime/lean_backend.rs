@@ -1,5 +1,6 @@
 //! A ratatui backend that writes few bytes per frame, for terminals at the end of an SSH link:
-//! nothing at all for a frame that changes no cell, short cursor moves, one SGR per style change.
+//! nothing at all for a frame that changes no cell, short cursor moves, rows shifted rather than
+//! printed again, one SGR per style change.
 //!
 //! The crossterm backend moves the cursor with an absolute `ESC[row;colH` before every run of
 //! changed cells, sets colours with 256-colour codes, and ends every frame (even an empty one)
@@ -160,6 +161,31 @@ impl<W: Write> LeanBackend<W> {
         }
     }
 
+    /// Prints a row's changed cells, after shifting the row where that is shorter.
+    fn draw_row(&mut self, y: u16, changes: &[(u16, &Cell)]) {
+        if changes.is_empty() {
+            return;
+        }
+        self.begin();
+        match self.shift_left(y, changes) {
+            Some(cells) => cells.iter().for_each(|(x, cell)| self.put(*x, y, cell)),
+            None => changes.iter().for_each(|&(x, cell)| self.put(x, y, cell)),
+        }
+    }
+
+    fn put(&mut self, x: u16, y: u16, cell: &Cell) {
+        self.move_to(Position::new(x, y));
+        self.set_pen(self.pen_of(cell));
+        let symbol = cell.symbol();
+        self.frame.extend_from_slice(symbol.as_bytes());
+        // Wide or zero-width symbols: terminals disagree on where the cursor lands.
+        self.cursor =
+            (width(symbol) == 1 && symbol.chars().count() == 1).then(|| Position::new(x + 1, y));
+        if self.shown.area.contains(Position::new(x, y)) {
+            self.shown[(x, y)] = cell.clone();
+        }
+    }
+
     fn begin(&mut self) {
         if self.sync && self.sync_at.is_none() {
             self.sync_at = Some(self.frame.len());
@@ -215,20 +241,18 @@ impl<W: Write> Backend for LeanBackend<W> {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
+        // ratatui lists the changed cells row by row, in column order.
+        let mut row: Vec<(u16, &Cell)> = Vec::new();
+        let mut row_y = 0;
         for (x, y, cell) in content {
-            self.begin();
-            self.move_to(Position::new(x, y));
-            self.set_pen(self.pen_of(cell));
-            let symbol = cell.symbol();
-            self.frame.extend_from_slice(symbol.as_bytes());
-            let width = width(symbol);
-            // Wide or zero-width symbols: terminals disagree on where the cursor lands.
-            self.cursor =
-                (width == 1 && symbol.chars().count() == 1).then(|| Position::new(x + 1, y));
-            if self.shown.area.contains(Position::new(x, y)) {
-                self.shown[(x, y)] = cell.clone();
+            if y != row_y {
+                self.draw_row(row_y, &row);
+                row.clear();
+                row_y = y;
             }
+            row.push((x, cell));
         }
+        self.draw_row(row_y, &row);
         // No reset at the end of a frame: a clear starts with one, and so does the terminal's restore.
         Ok(())
     }
@@ -323,5 +347,6 @@ impl<W: Write> Backend for LeanBackend<W> {
 }
 
 mod moves;
+mod shift;
 #[cfg(test)]
 mod tests;

@@ -5,8 +5,8 @@ use ratatui::Terminal;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-/// Just enough of a VT100 for what LeanBackend writes: CUP, CUU, CUD, CUF, CUB, LF, BS, CR, SGR,
-/// ED, text.
+/// Just enough of a VT100 for what LeanBackend writes: CUP, CUU, CUD, CUF, CUB, LF, BS, CR, DCH,
+/// ICH, SGR, ED, text.
 struct Screen {
     cells: Vec<Vec<(String, Pen)>>,
     at: (usize, usize),
@@ -64,6 +64,20 @@ impl Screen {
                 .collect();
             match fin {
                 'H' => self.at = (nums.get(1).map_or(0, |x| x - 1), nums[0] - 1),
+                'P' => {
+                    assert!(nums.is_empty(), "one character deleted");
+                    let blank = (" ".to_string(), self.pen);
+                    let row = &mut self.cells[self.at.1];
+                    row.remove(self.at.0);
+                    row.push(blank);
+                }
+                '@' => {
+                    assert!(nums.is_empty(), "one character inserted");
+                    let blank = (" ".to_string(), self.pen);
+                    let row = &mut self.cells[self.at.1];
+                    row.insert(self.at.0, blank);
+                    row.pop();
+                }
                 'A' => self.at.1 -= nums.first().copied().unwrap_or(1),
                 'B' => self.at.1 += nums.first().copied().unwrap_or(1),
                 'C' => self.at.0 += nums.first().copied().unwrap_or(1),
@@ -286,6 +300,56 @@ fn the_shortest_way_down_a_column_and_back_up() {
     );
     // A frame starts where the last one ended: up to row 0.
     assert_eq!(draw(["3", "2", "2"]), "\x1b[10A\x083");
+}
+
+/// A trend: bars that move one column left each frame, a new one at the right, a value after.
+fn trend(f: &mut ratatui::Frame, n: u64) {
+    let bars: String = (n..n + 24)
+        .map(|i| ['▁', '▃', '▅', '█', ' '][(i * i % 7 % 5) as usize])
+        .collect();
+    let style = Style::default().fg(Color::Green);
+    f.render_widget(
+        Line::from(vec![
+            Span::raw(" conn/s "),
+            Span::styled(bars, style),
+            Span::raw(format!("  {:>4}", n * 37 % 1000)),
+        ]),
+        Rect::new(0, 1, f.area().width, 1),
+    );
+}
+
+#[test]
+fn rows_moved_one_column_left_are_shifted_and_rebuild_exactly() {
+    let (w, h) = (48, 3);
+    let mut terminal = Terminal::new(LeanBackend::with_size(Vec::new(), w, h)).unwrap();
+    let mut screen = Screen::new(w.into(), h.into());
+    let mut shifts = 0;
+    for n in 0..60 {
+        let drawn = terminal.draw(|f| trend(f, n)).unwrap().buffer.clone();
+        let out = terminal.backend().writer();
+        screen.feed(out);
+        let text = String::from_utf8_lossy(out);
+        shifts += text.matches("\x1b[P").count();
+        if n > 0 {
+            // Each frame moves a row's bars one column left: shifted, not printed again.
+            assert!(
+                text.contains("\x1b[P") && text.len() < 40,
+                "frame {n}: {text:?}"
+            );
+        }
+        for y in 0..h {
+            for x in 0..w {
+                let got = &screen.cells[y as usize][x as usize];
+                assert_eq!(
+                    (got.0.as_str(), got.1),
+                    (drawn[(x, y)].symbol(), Pen::of(&drawn[(x, y)])),
+                    "frame {n}, cell {x},{y}"
+                );
+            }
+        }
+        terminal.backend_mut().writer_mut().clear();
+    }
+    assert_eq!(shifts, 59);
 }
 
 #[test]
