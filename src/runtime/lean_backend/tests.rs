@@ -5,152 +5,8 @@ use ratatui::Terminal;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-/// Just enough of a VT100 for what LeanBackend writes: CUP, CUU, CUD, CUF, CUB, LF, BS, CR, DCH,
-/// ICH, SGR, ED, text.
-struct Screen {
-    cells: Vec<Vec<(String, Pen)>>,
-    at: (usize, usize),
-    pen: Pen,
-}
-
-impl Screen {
-    fn new(w: usize, h: usize) -> Screen {
-        Screen {
-            cells: vec![vec![(" ".into(), PLAIN); w]; h],
-            at: (0, 0),
-            pen: PLAIN,
-        }
-    }
-
-    fn feed(&mut self, bytes: &[u8]) {
-        let text = std::str::from_utf8(bytes).expect("utf-8 output");
-        let mut chars = text.chars().peekable();
-        while let Some(c) = chars.next() {
-            if c == '\n' {
-                // Newline mode off: down one row, same column; never at the bottom row.
-                assert!(self.at.1 + 1 < self.cells.len(), "a line feed would scroll");
-                self.at.1 += 1;
-                continue;
-            }
-            if c == '\x08' {
-                self.at.0 = self.at.0.saturating_sub(1);
-                continue;
-            }
-            if c == '\r' {
-                self.at.0 = 0;
-                continue;
-            }
-            if c != '\x1b' {
-                let (x, y) = self.at;
-                self.cells[y][x] = (c.to_string(), self.pen);
-                self.at.0 += 1;
-                continue;
-            }
-            assert_eq!(chars.next(), Some('['), "only CSI sequences");
-            let mut params = String::new();
-            let fin = loop {
-                let c = chars.next().expect("a complete sequence");
-                if c.is_ascii_digit() || c == ';' || c == '?' {
-                    params.push(c)
-                } else {
-                    break c;
-                }
-            };
-            let nums: Vec<usize> = params
-                .trim_start_matches('?')
-                .split(';')
-                .filter(|p| !p.is_empty())
-                .map(|p| p.parse().unwrap())
-                .collect();
-            match fin {
-                'H' => self.at = (nums.get(1).map_or(0, |x| x - 1), nums[0] - 1),
-                'P' => {
-                    assert!(nums.is_empty(), "one character deleted");
-                    let blank = (" ".to_string(), self.pen);
-                    let row = &mut self.cells[self.at.1];
-                    row.remove(self.at.0);
-                    row.push(blank);
-                }
-                '@' => {
-                    assert!(nums.is_empty(), "one character inserted");
-                    let blank = (" ".to_string(), self.pen);
-                    let row = &mut self.cells[self.at.1];
-                    row.insert(self.at.0, blank);
-                    row.pop();
-                }
-                'A' => self.at.1 -= nums.first().copied().unwrap_or(1),
-                'B' => self.at.1 += nums.first().copied().unwrap_or(1),
-                'C' => self.at.0 += nums.first().copied().unwrap_or(1),
-                'D' => self.at.0 -= nums.first().copied().unwrap_or(1),
-                'J' => {
-                    assert_eq!(nums, [2]);
-                    for row in &mut self.cells {
-                        row.fill((" ".into(), self.pen))
-                    }
-                }
-                'm' => self.sgr(&nums),
-                'h' | 'l' => assert!(params.starts_with('?')),
-                other => panic!("unexpected CSI {params}{other}"),
-            }
-        }
-    }
-
-    fn sgr(&mut self, nums: &[usize]) {
-        if nums.is_empty() {
-            self.pen = PLAIN;
-        }
-        let mut i = 0;
-        while i < nums.len() {
-            let n = nums[i];
-            let named = |n: usize| {
-                [
-                    Color::Black,
-                    Color::Red,
-                    Color::Green,
-                    Color::Yellow,
-                    Color::Blue,
-                    Color::Magenta,
-                    Color::Cyan,
-                    Color::Gray,
-                ][n]
-            };
-            let bright = |n: usize| {
-                [
-                    Color::DarkGray,
-                    Color::LightRed,
-                    Color::LightGreen,
-                    Color::LightYellow,
-                    Color::LightBlue,
-                    Color::LightMagenta,
-                    Color::LightCyan,
-                    Color::White,
-                ][n]
-            };
-            match n {
-                0 => self.pen = PLAIN,
-                1 => self.pen.modifier |= Modifier::BOLD,
-                4 => self.pen.modifier |= Modifier::UNDERLINED,
-                7 => self.pen.modifier |= Modifier::REVERSED,
-                30..=37 => self.pen.fg = named(n - 30),
-                40..=47 => self.pen.bg = named(n - 40),
-                90..=97 => self.pen.fg = bright(n - 90),
-                100..=107 => self.pen.bg = bright(n - 100),
-                38 | 48 => {
-                    assert_eq!(nums[i + 1], 5);
-                    let c = Color::Indexed(nums[i + 2] as u8);
-                    if n == 38 {
-                        self.pen.fg = c
-                    } else {
-                        self.pen.bg = c
-                    }
-                    i += 2;
-                }
-                other => panic!("unexpected SGR {other}"),
-            }
-            i += 1;
-        }
-    }
-}
+mod screen;
+use screen::Screen;
 
 /// Frames of changing text in a few styles, deterministic.
 fn frame(f: &mut ratatui::Frame, n: u64) {
@@ -205,16 +61,7 @@ fn the_bytes_rebuild_every_frame_exactly() {
     for n in 0..200 {
         let drawn = terminal.draw(|f| frame(f, n % 37)).unwrap().buffer.clone();
         screen.feed(terminal.backend().writer());
-        for y in 0..h {
-            for x in 0..w {
-                let got = &screen.cells[y as usize][x as usize];
-                assert_eq!(
-                    (got.0.as_str(), got.1),
-                    (drawn[(x, y)].symbol(), Pen::of(&drawn[(x, y)])),
-                    "frame {n}, cell {x},{y}"
-                );
-            }
-        }
+        screen.assert_shows(&drawn, n);
         terminal.backend_mut().writer_mut().clear();
         if n % 50 == 49 {
             terminal.clear().unwrap();
@@ -337,16 +184,7 @@ fn rows_moved_one_column_left_are_shifted_and_rebuild_exactly() {
                 "frame {n}: {text:?}"
             );
         }
-        for y in 0..h {
-            for x in 0..w {
-                let got = &screen.cells[y as usize][x as usize];
-                assert_eq!(
-                    (got.0.as_str(), got.1),
-                    (drawn[(x, y)].symbol(), Pen::of(&drawn[(x, y)])),
-                    "frame {n}, cell {x},{y}"
-                );
-            }
-        }
+        screen.assert_shows(&drawn, n);
         terminal.backend_mut().writer_mut().clear();
     }
     assert_eq!(shifts, 59);
