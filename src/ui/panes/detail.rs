@@ -3,7 +3,8 @@
 //!
 //! A column is the mean of a fixed group of samples (counted from the start of the history),
 //! enough for the whole history to fit: the sparkline shifts once a group is complete instead of
-//! on every sample, which over SSH is most of what a trend would otherwise cost.
+//! on every sample, which over SSH is most of what a trend would otherwise cost. The scale tops
+//! at a round number, for the same reason.
 
 use crate::console::app::{App, Focus};
 use crate::ipvs::label::{dest_label, service_label};
@@ -116,8 +117,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             width,
             ..spark_area
         };
+        let highest = data.iter().copied().max().unwrap_or(0);
         f.render_widget(
-            Sparkline::default().data(&data).style(theme.spark),
+            Sparkline::default()
+                .data(&data)
+                .max(scale_top(highest))
+                .style(theme.spark),
             spark_area,
         );
         // The rate the tables show (held within its noise), not the newest sample.
@@ -137,6 +142,27 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 ..value_area
             },
         );
+    }
+}
+
+/// The top of a sparkline's scale: the first of 1, 1.5, 2, 3, 5, 7, 10, 15… at or above its
+/// highest column. The bars keep their heights while the highest column stays within one step,
+/// where scaled to the highest itself they all changed with it (for a sparse service, every few
+/// seconds: a chart that cannot be compared with itself, and every bar sent again). Steps of at
+/// most 1.7x keep the highest bar above 60% of the height.
+fn scale_top(highest: u64) -> u64 {
+    if highest > u64::MAX / 100 {
+        return highest;
+    }
+    let mut decade: u64 = 1;
+    loop {
+        for tenths in [10, 15, 20, 30, 50, 70] {
+            let top = (decade * tenths).div_ceil(10);
+            if top >= highest {
+                return top;
+            }
+        }
+        decade *= 10;
     }
 }
 
@@ -181,6 +207,18 @@ mod tests {
             });
         }
         h
+    }
+
+    #[test]
+    fn a_scale_tops_at_the_next_round_step() {
+        let tops: Vec<u64> = [0, 1, 2, 4, 8, 10, 11, 16, 26, 51, 71, 100, 101, 5200]
+            .map(scale_top)
+            .into();
+        assert_eq!(
+            tops,
+            [1, 1, 2, 5, 10, 10, 15, 20, 30, 70, 100, 100, 150, 7000]
+        );
+        assert_eq!(scale_top(u64::MAX), u64::MAX);
     }
 
     #[test]
