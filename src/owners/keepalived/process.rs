@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use std::io::Read;
 
 /// Where keepalived's parent writes its pid (2.2: the first; with a namespace or instance name,
 /// the second).
@@ -118,10 +119,19 @@ fn keepalived_processes(proc: &Path) -> Vec<(i32, i32)> {
     let Ok(dir) = std::fs::read_dir(proc) else {
         return Vec::new();
     };
+    // Name and parent come first in stat: one read of a small buffer has them, where reading
+    // the whole file would also ask its size and read again to its end (this runs over every
+    // process of the host every few seconds).
+    let mut head = [0u8; 256];
     let mut found: Vec<(i32, i32)> = dir
         .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
         .filter_map(|pid| {
-            let stat = std::fs::read_to_string(proc.join(pid.to_string()).join("stat")).ok()?;
+            let path = proc.join(pid.to_string()).join("stat");
+            let n = std::fs::File::open(path).ok()?.read(&mut head).ok()?;
+            let stat = match std::str::from_utf8(&head[..n]) {
+                Ok(s) => s,
+                Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).ok()?,
+            };
             let (comm, rest) = stat.split_once(" (")?.1.rsplit_once(") ")?;
             let ppid = rest.split_whitespace().nth(1)?.parse().ok()?;
             (comm == "keepalived").then_some((pid, ppid))
