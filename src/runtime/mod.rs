@@ -2,7 +2,6 @@
 //! poller, the executor, and the terminal plumbing (raw mode, a byte-lean ratatui backend, the
 //! size cache). It feeds `console::update` with actions and carries out the effects it returns.
 
-mod beat;
 pub mod conn_source;
 pub mod executor;
 mod follow;

@@ -1,10 +1,8 @@
-//! The poller: a local task that polls a director every interval (on the console's `beat`) and
-//! publishes the latest result on a watch channel, so a slow screen sees only the newest poll
-//! (bursts coalesce). It only polls: changes go through the executor, which may run while a poll
-//! does (a director keeps its own requests apart; see `backend::Backend`), and the loop asks for
-//! a poll right after each.
+//! The poller: a local task that polls a director every interval and publishes the latest result
+//! on a watch channel, so a slow screen sees only the newest poll (bursts coalesce). It only
+//! polls: changes go through the executor, which may run while a poll does (a director keeps its
+//! own requests apart; see `backend::Backend`), and the loop asks for a poll right after each.
 
-use super::beat;
 use crate::backend::Backend;
 use crate::host::HostState;
 use crate::ipvs::Result;
@@ -164,16 +162,12 @@ impl Poller {
                     whole_host: whole,
                 });
                 ready.notify_one();
-                let interval = *interval_rx.borrow_and_update();
-                let next = if backoff && failures > 0 {
-                    at + retry_after(failures)
-                } else {
-                    // On the beat (with the loop's tick), and at least half an interval after
-                    // this poll ended, so that a slow one leaves the machine some rest.
-                    beat::next(at + interval / 2, interval)
-                };
+                let mut wait = *interval_rx.borrow_and_update();
+                if backoff && failures > 0 {
+                    wait = retry_after(failures);
+                }
                 tokio::select! {
-                    _ = tokio::time::sleep_until(next.into()) => {}
+                    _ = tokio::time::sleep(wait) => {}
                     // A new interval takes effect at once, with a fresh poll.
                     changed = interval_rx.changed() => if changed.is_err() { return },
                     // After a change: the view shows what the director holds now.

@@ -8,7 +8,6 @@ use crate::console::app::App;
 use crate::console::keys::input::action_for;
 use crate::console::update::update;
 use crate::operation::Operation;
-use crate::runtime::beat;
 use crate::runtime::executor::Executor;
 use crate::runtime::poller::{Polled, Poller};
 use crate::ui::{self, theme::Theme};
@@ -95,9 +94,7 @@ where
     let (mut pollers, mut executors): (Vec<Poller>, Vec<Executor>) =
         links.into_iter().map(|l| (l.poller, l.executor)).unzip();
     let mut signals = pin!(signals);
-    // On the beat, so that the polls' timers and this one wake the loop together.
-    let second = Duration::from_secs(1);
-    let mut tick = tokio::time::interval_at(beat::next(Instant::now(), second).into(), second);
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut dirty = true;
     // A poll taken in and how long that took, logged with the frame that shows it.
