@@ -36,8 +36,13 @@ pub struct KernelBackend {
     last_services: std::cell::Cell<usize>,
 }
 
-/// Below this many services a snapshot takes a few hundred syscalls: read without a thread.
+/// Below this many services a snapshot (a real-server dump each) takes a few hundred syscalls:
+/// read without a thread.
 const READ_IN_PLACE_BELOW: usize = 200;
+/// A console's poll of a table it knows reads /proc/net/ip_vs (a page per 25 or so services)
+/// and a few dumps: without a thread below this many services too. Handing it to the blocking
+/// pool and back costs two thread switches and a dozen system calls a poll.
+const POLL_IN_PLACE_BELOW: usize = 2000;
 
 /// How an exchange failed, before we know which operation to word the error for.
 enum Failure {

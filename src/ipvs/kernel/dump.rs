@@ -3,7 +3,7 @@
 //! `KernelBackend::poll`, which reads on it.
 
 use super::poll::Reader;
-use super::{KernelBackend, READ_IN_PLACE_BELOW};
+use super::{KernelBackend, POLL_IN_PLACE_BELOW, READ_IN_PLACE_BELOW};
 use crate::ipvs::error::{Error, Result};
 use crate::ipvs::model::{Dest, Service, ServiceKey, Snapshot, Watched};
 use crate::ipvs::netlink::socket::{DumpError, DumpSocket};
@@ -165,6 +165,12 @@ impl KernelBackend {
                 DumpSocket::open(h.resolve_family::<IpvsMessage>().await.ok()?.id).ok()?,
             ),
         };
+        let services = self.last_services.get();
+        let in_place = if poll.is_some() && reader.known() >= services {
+            services < POLL_IN_PLACE_BELOW
+        } else {
+            services < READ_IN_PLACE_BELOW
+        };
         let read = move || {
             let result = match &poll {
                 Some(watched) => reader.poll(watched),
@@ -172,9 +178,9 @@ impl KernelBackend {
             };
             (reader, result)
         };
-        // A small table is read in place (a one-shot command starts no thread for it); a large
+        // A small read is done in place (a one-shot command starts no thread for it); a large
         // one on the blocking pool, so the console keeps answering keys while it is read.
-        let (reader, result) = if self.last_services.get() < READ_IN_PLACE_BELOW {
+        let (reader, result) = if in_place {
             read()
         } else {
             tokio::task::spawn_blocking(read).await.ok()?

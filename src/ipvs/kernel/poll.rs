@@ -72,6 +72,11 @@ impl Reader {
         }
     }
 
+    /// Services whose real servers past polls learned: a poll reads few others.
+    pub fn known(&self) -> usize {
+        self.cache.len()
+    }
+
     /// Forgets what past polls learned: the next poll reads every service's real servers.
     pub fn forget(&mut self) {
         self.cache.clear();

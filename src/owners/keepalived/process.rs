@@ -2,8 +2,8 @@
 //! children (VRRP, checker), its config file and the directory it writes its dumps to.
 
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
 use std::io::Read;
+use std::path::{Path, PathBuf};
 
 /// Where keepalived's parent writes its pid (2.2: the first; with a namespace or instance name,
 /// the second).
