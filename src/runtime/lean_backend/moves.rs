@@ -4,6 +4,7 @@
 
 use super::{LeanBackend, width};
 use ratatui::layout::Position;
+use std::cmp::Ordering;
 use std::io::Write;
 
 /// Up to this many unchanged cells between two changes are printed again rather than skipped
@@ -83,9 +84,9 @@ impl<W: Write> LeanBackend<W> {
             .filter(|at| at.x < self.shown.area.width)
             .map(|at| {
                 let rows = match to.y.cmp(&at.y) {
-                    std::cmp::Ordering::Equal => Rows::Stay,
-                    std::cmp::Ordering::Greater => Rows::Down(to.y - at.y),
-                    std::cmp::Ordering::Less => Rows::Up(at.y - to.y),
+                    Ordering::Equal => Rows::Stay,
+                    Ordering::Greater => Rows::Down(to.y - at.y),
+                    Ordering::Less => Rows::Up(at.y - to.y),
                 };
                 let from = Position::new(at.x, to.y);
                 (rows, from, self.columns(from, to.x))
@@ -109,12 +110,12 @@ impl<W: Write> LeanBackend<W> {
     /// The shortest way from `at` to column `x` of the same row.
     fn columns(&self, at: Position, x: u16) -> Columns {
         let along = match x.cmp(&at.x) {
-            std::cmp::Ordering::Equal => return Columns::Stay,
-            std::cmp::Ordering::Greater if x - at.x <= REPRINT_GAP && self.can_reprint(at, x) => {
+            Ordering::Equal => return Columns::Stay,
+            Ordering::Greater if x - at.x <= REPRINT_GAP && self.can_reprint(at, x) => {
                 Columns::Reprint(x - at.x)
             }
-            std::cmp::Ordering::Greater => Columns::Right(x - at.x),
-            std::cmp::Ordering::Less => Columns::Left(at.x - x),
+            Ordering::Greater => Columns::Right(x - at.x),
+            Ordering::Less => Columns::Left(at.x - x),
         };
         let from_start = Columns::FromStart(x);
         if from_start.len() < along.len() {
