@@ -179,8 +179,7 @@ impl<W: Write> LeanBackend<W> {
         let symbol = cell.symbol();
         self.frame.extend_from_slice(symbol.as_bytes());
         // Wide or zero-width symbols: terminals disagree on where the cursor lands.
-        self.cursor =
-            (width(symbol) == 1 && symbol.chars().count() == 1).then(|| Position::new(x + 1, y));
+        self.cursor = narrow(symbol).then(|| Position::new(x + 1, y));
         if self.shown.area.contains(Position::new(x, y)) {
             self.shown[(x, y)] = cell.clone();
         }
@@ -205,6 +204,12 @@ impl<W: Write> LeanBackend<W> {
 /// Columns a symbol takes (unicode-width, as ratatui counts them).
 fn width(symbol: &str) -> usize {
     Span::raw(symbol).width()
+}
+
+/// One character in one column: where terminals agree on where the cursor lands after it, and
+/// on what deleting or inserting a character moves.
+fn narrow(symbol: &str) -> bool {
+    symbol.chars().count() == 1 && width(symbol) == 1
 }
 
 /// The SGR parameter of a colour: the short 16-colour codes where there is one.

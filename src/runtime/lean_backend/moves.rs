@@ -2,7 +2,7 @@
 //! the relative ones (line feeds or steps up and down, then backspaces, a carriage return, steps
 //! along the row, or the unchanged cells printed again).
 
-use super::{LeanBackend, width};
+use super::{LeanBackend, narrow};
 use ratatui::layout::Position;
 use std::cmp::Ordering;
 use std::io::Write;
@@ -156,7 +156,7 @@ impl<W: Write> LeanBackend<W> {
             let p = Position::new(cx, at.y);
             self.shown.area.contains(p) && {
                 let c = &self.shown[p];
-                Some(self.pen_of(c)) == self.pen && c.symbol().len() == 1 && width(c.symbol()) == 1
+                Some(self.pen_of(c)) == self.pen && c.symbol().len() == 1 && narrow(c.symbol())
             }
         })
     }

@@ -4,7 +4,7 @@
 //! `ESC[P` at the first moved cell pulls the rest of the row left by one; `ESC[@` where the moved
 //! part ends pushes what follows back into place and leaves one blank there to print.
 
-use super::{LeanBackend, width};
+use super::{LeanBackend, narrow};
 use ratatui::buffer::Cell;
 use ratatui::layout::Position;
 use std::io::Write;
@@ -32,9 +32,9 @@ impl<W: Write> LeanBackend<W> {
             new[usize::from(x - from)] = cell.clone();
         }
         // Wide symbols would make the terminal's columns and ours disagree.
-        let narrow = |c: &Cell| c.symbol().chars().count() == 1 && width(c.symbol()) == 1;
-        if !(from..end).all(|x| narrow(&self.shown[(x, y)]) && narrow(&new[usize::from(x - from)]))
-        {
+        if !(from..end).all(|x| {
+            narrow(self.shown[(x, y)].symbol()) && narrow(new[usize::from(x - from)].symbol())
+        }) {
             return None;
         }
         // Bytes saved by shifting [from, to) left, for each `to`: cells the shift puts right
