@@ -1,6 +1,6 @@
 //! Kernel test: the console's incremental poll (`KernelBackend::poll`) against full snapshots and
 //! `ipvsadm -Ln --stats --exact` on a real IPVS, with traffic and with changes made from outside.
-//! tests/lab/poll.sh sets up 50 services and traffic in user-mode Linux, then runs this binary's
+//! tests/lab/poll.sh sets up 250 services and traffic in user-mode Linux, then runs this binary's
 //! guest half inside the guest.
 use crate::lab;
 
@@ -131,18 +131,37 @@ fn guest_half() {
     let full = rt
         .block_on(KernelBackend::connect())
         .expect("IPVS over netlink");
-    let poll = |focus: Option<ServiceKey>| {
-        rt.block_on(polled.poll(Watched::focus(focus)))
-            .expect("a poll")
-    };
+    let poll_watching = |watched: Watched| rt.block_on(polled.poll(watched)).expect("a poll");
+    let poll = |focus: Option<ServiceKey>| poll_watching(Watched::focus(focus));
     let snapshot = || rt.block_on(full.snapshot()).expect("a full snapshot");
     let get = |key: &ServiceKey| rt.block_on(full.get_service(key)).expect("the service");
     let check = |what: &str, ok: bool| {
         assert!(ok, "FAIL: {what}");
         println!("poll: {what}: ok");
     };
-    poll(None);
-    poll(None);
+    // The first polls of a table this size bring the real servers in steps (`FILL_BUDGET`).
+    let start = Instant::now();
+    let mut polls = 0;
+    loop {
+        let p = poll(None);
+        polls += 1;
+        if polls >= 2 && p.unread == 0 && p.unlisted == 0 {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "FAIL: {} services unread, {} unlisted after {polls} polls",
+            p.unread,
+            p.unlisted
+        );
+    }
+    check(
+        &format!(
+            "{} services, every real server read after {polls} polls",
+            snapshot().services.len()
+        ),
+        true,
+    );
 
     // Traffic on 8001-8003: every poll's real-server counters lie between a full snapshot before
     // and one after it.
@@ -221,6 +240,21 @@ fn guest_half() {
     check(
         "thresholds of the focused service, at once",
         *service(&p, &tcp(&vip, 8014)) == get(&tcp(&vip, 8014)),
+    );
+    // A drain waits on persistent connections, which only a dump shows: a service with a real
+    // server being drained is read at every poll, focused or not. The weight (in /proc) first,
+    // then thresholds alone, which nothing else would bring before the refresh.
+    ipvsadm(&format!("-e -t {vip}:8016 -r {rs1}:80 -m -w 0"));
+    let draining = Watched {
+        focus: None,
+        draining: vec![tcp(&vip, 8016)],
+    };
+    poll_watching(draining.clone());
+    ipvsadm(&format!("-e -t {vip}:8016 -r {rs1}:80 -m -w 0 -x 80 -y 40"));
+    let p = poll_watching(draining);
+    check(
+        "thresholds of a service being drained, at once",
+        *service(&p, &tcp(&vip, 8016)) == get(&tcp(&vip, 8016)),
     );
     ipvsadm(&format!(
         "-e -t {vip}:8015 -r {rs1}:80 -m -w 1 -x 100 -y 50"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Lab (guest side) for tests/kernel/poll.rs: 50 services x 2 real servers and two fwmark services (one
-# mark, both families) in the director, HTTP traffic through three of them, then the test binary's
-# guest half (the incremental poll against full snapshots and ipvsadm) runs in the director.
+# Lab (guest side) for tests/kernel/poll.rs: 250 services x 2 real servers and two fwmark services
+# (one mark, both families) in the director, HTTP traffic through three of them, then the test
+# binary's guest half (the incremental poll against full snapshots and ipvsadm) runs in the
+# director. 250 is past the size whose full snapshots run in place (200), so that a poll of the
+# known table (in place up to 2,000) is compared with snapshots read on the blocking pool.
 set -euo pipefail
 
 source "$LAB_REPO/tests/lab/net.sh"
@@ -12,7 +14,7 @@ d() { lab_ns director "$@"; }
 lab_nat_topology
 lab_http_server rs1 "$RS1" 80 rs1
 lab_http_server rs2 "$RS2" 80 rs2
-for p in $(seq 8001 8050); do
+for p in $(seq 8001 8050) $(seq 9001 9200); do
 	echo "-A -t $VIP:$p -s rr"
 	echo "-a -t $VIP:$p -r $RS1:80 -m -w 1"
 	echo "-a -t $VIP:$p -r $RS2:80 -m -w 1"
@@ -22,7 +24,7 @@ d ipvsadm -A -f 7 -s rr
 d ipvsadm -a -f 7 -r "$RS1:80" -m
 d ipvsadm -A -f 7 -6 -s rr
 d ipvsadm -a -f 7 -6 -r "[2001:db8::11]:80" -m
-[ "$(d ipvsadm -Ln | grep -c '^TCP')" = 50 ] || lab_fail "ipvsadm -R did not load 50 services"
+[ "$(d ipvsadm -Ln | grep -c '^TCP')" = 250 ] || lab_fail "ipvsadm -R did not load 250 services"
 
 (
 	n=0
