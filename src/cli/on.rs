@@ -36,7 +36,7 @@ impl On {
     pub fn context(&self) -> Context {
         let mut context = Context::current(Source::Cli);
         if let On::There(r) = self {
-            context.host = format!("{} (via {})", r.hello().host, r.name());
+            context.host = format!("{} (via {})", r.host_name(), r.name());
         }
         context
     }
@@ -45,7 +45,7 @@ impl On {
     pub fn place(&self) -> String {
         match self {
             On::Here => "this host".into(),
-            On::There(r) => r.hello().host,
+            On::There(r) => r.host_name(),
         }
     }
 
@@ -53,7 +53,7 @@ impl On {
     pub fn on_place(&self) -> String {
         match self {
             On::Here => String::new(),
-            On::There(r) => format!(" on {} (via {})", r.hello().host, r.name()),
+            On::There(r) => format!(" on {} (via {})", r.host_name(), r.name()),
         }
     }
 

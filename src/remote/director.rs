@@ -1,10 +1,13 @@
 //! [`Remote`]: a director reached through its agent, as a [`Backend`] like any other. Reads that
 //! cannot reach it fail as unreachable; a change whose link drops in flight fails as UNKNOWN
 //! (never as done or as undone), so that the caller reads the table again before saying more.
-//! A link that has ended is started again by the next call, at most every `RECONNECT_EVERY`.
+//! A link that has ended, or never opened (a director of a fleet down at start-up), is started
+//! again by the next call, at most every `RECONNECT_EVERY`.
 
 use super::client::{ConnectError, Link, Lost};
-use super::protocol::{AgentHello, Body, ConnsQuery, MAX_REQUEST, PollAnswer, Request};
+use super::protocol::{
+    AgentHello, Body, CONNS_WITHIN, ConnsQuery, MAX_REQUEST, PollAnswer, Request,
+};
 use super::target::DirectorSpec;
 use crate::backend::{Backend, Reply};
 use crate::host::{HostError, HostState};
@@ -31,12 +34,20 @@ fn fitting(ops: &[Operation]) -> usize {
     n.max(1)
 }
 
+/// A connection error in words, without the director's name it starts with.
+fn without_name(name: &str, e: &ConnectError) -> String {
+    let e = e.to_string();
+    e.strip_prefix(&format!("{name}: "))
+        .map_or_else(|| e.clone(), str::to_string)
+}
+
 /// How often a director whose link ended is tried again (each call in between fails at once).
 pub const RECONNECT_EVERY: Duration = Duration::from_secs(3);
 
 pub struct Remote {
     spec: DirectorSpec,
-    link: RefCell<Rc<Link>>,
+    /// None until a link first opens.
+    link: RefCell<Option<Rc<Link>>>,
     /// Held while starting the link again, so that overlapping calls start one.
     connecting: tokio::sync::Mutex<()>,
     /// The last attempt to start it again, and why it failed.
@@ -50,21 +61,43 @@ pub struct Remote {
 /// Starts `spec`'s agent and greets it. The result is a `Backend` (`Rc<Remote>` coerces to
 /// `Rc<dyn Backend>`); [`Remote::hello`] says which host it is and whether it is read-only.
 pub async fn connect(spec: &DirectorSpec) -> std::result::Result<Rc<Remote>, ConnectError> {
-    Ok(Rc::new(Remote {
-        spec: spec.clone(),
-        link: RefCell::new(Rc::new(Link::open(spec).await?)),
-        connecting: tokio::sync::Mutex::new(()),
-        retried: RefCell::new(None),
-        polled: RefCell::new(None),
-        polling: tokio::sync::Mutex::new(()),
-    }))
+    let link = Link::open(spec).await?;
+    Ok(Remote::new(spec, Some(Rc::new(link)), None))
 }
 
 impl Remote {
+    fn new(spec: &DirectorSpec, link: Option<Rc<Link>>, failed: Option<String>) -> Rc<Remote> {
+        Rc::new(Remote {
+            spec: spec.clone(),
+            link: RefCell::new(link),
+            connecting: tokio::sync::Mutex::new(()),
+            retried: RefCell::new(failed.map(|why| (Instant::now(), why))),
+            polled: RefCell::new(None),
+            polling: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    /// A director whose link the first call opens.
+    pub fn unopened(spec: &DirectorSpec) -> Rc<Remote> {
+        Remote::new(spec, None, None)
+    }
+
+    /// A director `connect` could not reach (`failed`): calls fail with that reason, and open
+    /// the link once `RECONNECT_EVERY` has passed, as for a link that ended.
+    pub fn unreached(spec: &DirectorSpec, failed: &ConnectError) -> Rc<Remote> {
+        Remote::new(spec, None, Some(without_name(&spec.name, failed)))
+    }
+
     /// What the agent said of itself (the latest, after a reconnection): host name, IPVS
-    /// version, read-only, capabilities.
-    pub fn hello(&self) -> AgentHello {
-        self.link.borrow().hello().clone()
+    /// version, read-only, capabilities. None before a link first opened.
+    pub fn hello(&self) -> Option<AgentHello> {
+        self.link.borrow().as_ref().map(|link| link.hello().clone())
+    }
+
+    /// The director's host name, as its agent gave it; its name until a link opened.
+    pub fn host_name(&self) -> String {
+        self.hello()
+            .map_or_else(|| self.name().to_string(), |h| h.host)
     }
 
     /// The director's name (from config.toml, else its target).
@@ -77,17 +110,24 @@ impl Remote {
         self.current().await?.call(req).await
     }
 
+    /// The link if it is open.
+    fn open_link(&self) -> Option<Rc<Link>> {
+        self.link
+            .borrow()
+            .as_ref()
+            .filter(|link| link.closed().is_none())
+            .cloned()
+    }
+
     /// The link, or why there is none now.
     async fn current(&self) -> std::result::Result<Rc<Link>, Lost> {
-        let link = self.link.borrow().clone();
-        if link.closed().is_none() {
+        if let Some(link) = self.open_link() {
             return Ok(link);
         }
         let _one = self.connecting.lock().await;
-        let link = self.link.borrow().clone();
-        let Some(why) = link.closed() else {
+        if let Some(link) = self.open_link() {
             return Ok(link);
-        };
+        }
         if let Some((at, failed)) = self.retried.borrow().as_ref()
             && at.elapsed() < RECONNECT_EVERY
         {
@@ -96,19 +136,27 @@ impl Remote {
         match Link::open(&self.spec).await {
             Ok(new) => {
                 let new = Rc::new(new);
-                *self.link.borrow_mut() = new.clone();
+                *self.link.borrow_mut() = Some(new.clone());
                 *self.retried.borrow_mut() = None;
                 // The new agent knows no generation of ours.
                 *self.polled.borrow_mut() = None;
+                tracing::info!(director = %self.name(), "agent link opened");
                 Ok(new)
             }
+            // Its own reason: why the last link ended went to the calls that saw it end.
             Err(e) => {
-                let e = e.to_string();
-                let again = e.strip_prefix(&format!("{}: ", self.name())).unwrap_or(&e);
-                let failed = format!("{why}; started again: {again}");
+                let failed = without_name(self.name(), &e);
                 *self.retried.borrow_mut() = Some((Instant::now(), failed.clone()));
                 Err(Lost::Before(failed))
             }
+        }
+    }
+
+    /// The hello of the link, opened now if it must be; why not in words.
+    pub(super) async fn link_hello(&self) -> std::result::Result<AgentHello, String> {
+        match self.current().await {
+            Ok(link) => Ok(link.hello().clone()),
+            Err(lost) => Err(self.unreachable(lost).to_string()),
         }
     }
 
@@ -158,8 +206,18 @@ impl Remote {
         }
     }
 
-    /// The connection table, counted on the director.
+    /// The connection table, counted on the director: a scope only to an agent that knows it
+    /// (an older one would count every service).
     pub async fn conns(&self, query: ConnsQuery) -> std::result::Result<ConnTable, String> {
+        let hello = self.link_hello().await?;
+        if !query.within.is_empty() && !hello.capabilities.iter().any(|c| c == CONNS_WITHIN) {
+            return Err(format!(
+                "its agent ({}) cannot count one service's connections: `a` counts every \
+                 service; install ipvs-tui {} there for this",
+                hello.program,
+                env!("CARGO_PKG_VERSION")
+            ));
+        }
         match self.call(Request::Conns(query)).await {
             Ok(Body::Conns(Ok(answer))) => super::conns::from_wire(answer).ok_or_else(|| {
                 format!(
@@ -282,5 +340,19 @@ impl Backend for Remote {
     /// Not this machine: what this one reaches (real servers, its firewall) says nothing of it.
     fn is_live(&self) -> bool {
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_director_elsewhere_is_not_this_host() {
+        let spec = DirectorSpec::of("exec:false".parse().unwrap());
+        let failed = ConnectError::Timeout {
+            name: spec.name.clone(),
+        };
+        assert!(!Remote::unreached(&spec, &failed).is_live());
     }
 }

@@ -11,7 +11,7 @@
 //! // A name of config.toml's [[director]], or a target: ssh:root@lb1, netns:lb2, exec:CMD, local.
 //! let spec = target::resolve_with_config("lb1")?;
 //! let lb1 = remote::connect(&spec).await?; // Rc<Remote>; one sentence when it cannot be reached
-//! let hello = lb1.hello(); // its host name, IPVS version, read-only
+//! let hello = lb1.hello(); // Some after a link opened: its host name, IPVS version, read-only
 //! let table = lb1.poll(Default::default()).await?; // as any Backend (Rc<Remote> is an Rc<dyn Backend>)
 //! let vrrp = lb1.keepalived(None).await?; // keepalived's state there
 //! # Ok(()) }

@@ -63,9 +63,10 @@ pub async fn write(
 }
 
 impl Remote {
-    /// Whether the agent answers `persist_plan` and `persist_write`; if not, why, in words.
-    fn persists(&self) -> Result<(), String> {
-        let hello = self.hello();
+    /// Whether the agent answers `persist_plan` and `persist_write` (its link opened to ask);
+    /// if not, why, in words.
+    async fn persists(&self) -> Result<(), String> {
+        let hello = self.link_hello().await?;
         if ["persist_plan", "persist_write"]
             .iter()
             .all(|c| hello.capabilities.iter().any(|have| have == c))
@@ -82,7 +83,7 @@ impl Remote {
 
     /// The files `persist` would write under `dir` on the director, each against its disk there.
     pub async fn persist_plan(&self, dir: &Path) -> Result<Vec<(PersistFile, OnDisk)>, String> {
-        self.persists()?;
+        self.persists().await?;
         let req = Request::PersistPlan {
             dir: dir.to_path_buf(),
         };
@@ -98,7 +99,7 @@ impl Remote {
         dir: &Path,
         files: Vec<(PersistFile, OnDisk)>,
     ) -> Result<Written, String> {
-        self.persists()?;
+        self.persists().await?;
         let req = Request::PersistWrite {
             dir: dir.to_path_buf(),
             files,

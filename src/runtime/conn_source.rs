@@ -9,8 +9,8 @@ use crate::ipvs::conns::reader::stream;
 use crate::ipvs::conns::{Collector, IP_VS_CONN, ReadError, ReadSummary, read_path_async};
 use crate::ipvs::error::SharedError;
 use crate::ipvs::sim::SimBackend;
+use crate::remote::Remote;
 use crate::remote::protocol::ConnsQuery;
-use crate::runtime::redial::Redial;
 use futures::FutureExt;
 use futures::future::LocalBoxFuture;
 use std::path::PathBuf;
@@ -31,7 +31,7 @@ pub enum ConnSource {
     /// The simulator the demo's poller reads too.
     Sim(Arc<SimBackend>),
     /// A director elsewhere, counted there by its agent.
-    Remote(Rc<Redial>),
+    Remote(Rc<Remote>),
 }
 
 impl Default for ConnSource {

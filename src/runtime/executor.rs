@@ -9,9 +9,11 @@ use crate::console::action::{Action, Effect};
 use crate::console::change::Policy;
 use crate::operation::audit::read_last;
 use crate::owners::keepalived::follow::{FollowReport, Followed, NotFollowed};
-use crate::owners::keepalived::reader::{DEFAULT_TIMEOUT, Reader};
+use crate::owners::keepalived::reader::{DEFAULT_TIMEOUT, ReadError, Reader};
+use crate::remote::Remote;
 use crate::runtime::conn_source::ConnSource;
 use crate::setup;
+use crate::setup::persist::Written;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -31,7 +33,7 @@ pub struct Executor {
     conns: ConnSource,
     /// A director elsewhere: its agent is asked for keepalived's state and makes and writes its
     /// persist files (None: this host's keepalived, files written here).
-    remote: Option<Rc<crate::runtime::redial::Redial>>,
+    remote: Option<Rc<Remote>>,
     /// The connection read in progress: set to stop it.
     conns_cancel: Option<Arc<AtomicBool>>,
     /// Work on the director, done one at a time in order (see `worker`); started on first use.
@@ -65,7 +67,7 @@ impl Executor {
 
     /// Works on a director elsewhere: keepalived is asked, and the persist files made and
     /// written, by its agent.
-    pub fn with_remote(mut self, remote: Rc<crate::runtime::redial::Redial>) -> Executor {
+    pub fn with_remote(mut self, remote: Rc<Remote>) -> Executor {
         self.remote = Some(remote);
         self
     }
@@ -98,8 +100,9 @@ impl Executor {
             Effect::WritePersist(request) if let Some(remote) = self.remote.clone() => {
                 let reports = self.reports.clone();
                 tokio::task::spawn_local(async move {
-                    let _ =
-                        reports.send(Action::PersistWritten(remote.persist_write(request).await));
+                    let _ = reports.send(Action::PersistWritten(
+                        write_persist_there(&remote, request).await,
+                    ));
                 });
                 None
             }
@@ -134,7 +137,10 @@ impl Executor {
                 match self.remote.clone() {
                     Some(remote) => {
                         tokio::task::spawn_local(async move {
-                            let result = remote.keepalived().await;
+                            let result = remote
+                                .keepalived(None)
+                                .await
+                                .unwrap_or_else(|e| Err(ReadError::Unreachable(e.to_string())));
                             let _ = reports.send(Action::KeepalivedRead {
                                 result: Box::new(result),
                                 at: Instant::now(),
@@ -235,11 +241,32 @@ async fn read_keepalived() -> Action {
     }
 }
 
+/// Writes what the persist pane showed, on the director by its agent (audited there); this
+/// console's log records it too, naming the director.
+async fn write_persist_there(remote: &Remote, request: setup::persist::WriteRequest) -> Written {
+    let dir = request.dir.clone();
+    let mut written = remote
+        .persist_write(&request.dir, request.files)
+        .await
+        .unwrap_or_else(|e| Written {
+            dir,
+            written: Vec::new(),
+            error: Some(e),
+            audit_problem: None,
+        });
+    if let Some((log, context)) = &request.audit
+        && let Err(e) = setup::persist::record(log, context, &written, Vec::new())
+    {
+        written.audit_problem = Some(format!("{}: {e}", log.path().display()));
+    }
+    written
+}
+
 /// The task that does the director's work in order. It ends once the executor is dropped and
 /// the work queued is done: a change is never cut off halfway through its plan.
 fn worker(
     director: Rc<dyn Backend>,
-    remote: Option<Rc<crate::runtime::redial::Redial>>,
+    remote: Option<Rc<Remote>>,
     policy: Rc<Policy>,
     reports: mpsc::UnboundedSender<Action>,
 ) -> mpsc::UnboundedSender<Effect> {
@@ -259,7 +286,7 @@ fn worker(
 /// A change, the doctor or the persist files, on `director` (made by its agent when `remote`).
 async fn on_director(
     director: &dyn Backend,
-    remote: Option<&crate::runtime::redial::Redial>,
+    remote: Option<&Remote>,
     policy: &Policy,
     effect: Effect,
 ) -> Option<Action> {

@@ -8,7 +8,6 @@ mod follow;
 pub mod lean_backend;
 mod open;
 pub mod poller;
-pub mod redial;
 pub mod runloop;
 mod start;
 mod term_events;

@@ -10,11 +10,10 @@ use crate::console::director::Director;
 use crate::ipvs::Error;
 use crate::ipvs::kernel::KernelBackend;
 use crate::ipvs::procfs::ProcBackend;
-use crate::remote::{DirectorSpec, Target};
+use crate::remote::{DirectorSpec, Remote, Target};
 use crate::runtime::conn_source::ConnSource;
 use crate::runtime::executor::Executor;
 use crate::runtime::poller::Poller;
-use crate::runtime::redial::Redial;
 use crate::runtime::runloop::Link;
 use std::rc::Rc;
 use std::time::Duration;
@@ -82,21 +81,19 @@ pub(super) async fn open(
             // The first greeting names the host; one of several directors down at start-up is
             // named by its target, shown unreachable, and dialled again with the poller's
             // backoff (a console on that one director alone says why and ends).
-            let (host, read_only, remote) = match crate::remote::connect(spec).await {
-                Ok(remote) => (
-                    remote.hello().host.clone(),
-                    remote.hello().read_only,
-                    Some(remote),
-                ),
+            let remote = match crate::remote::connect(spec).await {
+                Ok(remote) => remote,
                 Err(e) if !fleet => return Err(e.to_string()),
                 Err(e) => {
                     tracing::warn!(director = %spec.name, error = %e, "agent not reached");
-                    (spec.name.clone(), false, None)
+                    Remote::unreached(spec, &e)
                 }
             };
+            let (host, read_only) = remote
+                .hello()
+                .map_or((spec.name.clone(), false), |h| (h.host, h.read_only));
             let name = spec.name.clone();
-            let redial = Rc::new(Redial::new(spec.clone(), remote));
-            let backend: Rc<dyn Backend> = redial.clone();
+            let backend: Rc<dyn Backend> = remote.clone();
             // The agent audits each change on the director, with the operator's user as
             // claimed; this console's log records it too, naming the director.
             let audit = policy.audit.clone().map(|(log, mut context)| {
@@ -112,8 +109,8 @@ pub(super) async fn open(
             director.read_only = policy.read_only;
             // Counted on the director: only the aggregates and a screenful of rows travel.
             let executor = Executor::new(backend.clone(), policy)
-                .with_conns(ConnSource::Remote(redial.clone()))
-                .with_remote(redial);
+                .with_conns(ConnSource::Remote(remote.clone()))
+                .with_remote(remote);
             // keepalived is asked on the director, through its agent.
             director.owners.enabled = settings.keepalived;
             (

@@ -6,7 +6,7 @@ use ipvs_tui::backend::Backend;
 use ipvs_tui::ipvs::model::{DestConfig, Watched};
 use ipvs_tui::ipvs::{Error, IpvsOp};
 use ipvs_tui::operation::{Operation, OperationError};
-use ipvs_tui::remote::{ConnectError, DirectorSpec, connect};
+use ipvs_tui::remote::{ConnectError, DirectorSpec, Remote, connect};
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 
@@ -46,8 +46,8 @@ fn a_remote_director_reads_and_changes_like_a_local_one() {
     let log = dir.path().join("audit.log");
     block_on(async {
         let remote = connect(&demo_agent(&log)).await.unwrap();
-        assert_eq!(remote.hello().host, ipvs_tui::sys::host_name());
-        assert!(!remote.hello().read_only);
+        assert_eq!(remote.host_name(), ipvs_tui::sys::host_name());
+        assert!(!remote.hello().unwrap().read_only);
         let table = remote.snapshot().await.unwrap();
         assert!(!table.services.is_empty());
         // Twice: the second poll comes as a delta on the first.
@@ -140,7 +140,7 @@ fn a_link_that_drops_in_flight_leaves_the_change_unknown() {
     );
     block_on(async {
         let remote = connect(&exec(&fake)).await.unwrap();
-        assert_eq!(remote.hello().host, "lb9");
+        assert_eq!(remote.host_name(), "lb9");
         let op: Operation = IpvsOp::Flush.into();
         let e = remote.apply(&op).await.unwrap_err();
         assert!(
@@ -328,6 +328,33 @@ fn a_director_comes_back_when_its_far_side_does() {
         let table = remote.poll(Watched::default()).await.unwrap();
         assert!(!table.services.is_empty());
         remote.poll(Watched::default()).await.unwrap();
+    });
+}
+
+/// A director of a fleet down at start-up (`Remote::unreached`): calls say why, named by its
+/// target; its link opens once its far side is up and RECONNECT_EVERY has passed.
+#[test]
+fn a_director_down_at_start_up_is_reached_later() {
+    let dir = tempfile::tempdir().unwrap();
+    let up = dir.path().join("up");
+    let spec = exec(&format!(
+        "[ -e {up} ] || {{ echo 'lb9: Connection refused' >&2; exit 255; }}; exec {EXE} --demo agent --audit-log {log}",
+        up = up.display(),
+        log = dir.path().join("audit.log").display()
+    ));
+    block_on(async {
+        let failed = connect(&spec).await.err().expect("its far side is down");
+        let remote = Remote::unreached(&spec, &failed);
+        assert!(remote.hello().is_none());
+        assert_eq!(remote.host_name(), spec.name);
+        let e = remote.poll(Watched::default()).await.unwrap_err();
+        assert!(matches!(e, Error::Unreachable(_)), "{e:?}");
+        assert!(e.to_string().contains("lb9: Connection refused"), "{e}");
+        std::fs::write(&up, "").unwrap();
+        tokio::time::sleep(ipvs_tui::remote::director::RECONNECT_EVERY).await;
+        let table = remote.poll(Watched::default()).await.unwrap();
+        assert!(!table.services.is_empty());
+        assert_eq!(remote.host_name(), ipvs_tui::sys::host_name());
     });
 }
 

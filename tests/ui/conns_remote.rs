@@ -10,9 +10,8 @@ use ipvs_tui::console::{Action, App, Effect, Keymap, Source, update};
 use ipvs_tui::ipvs::conns::ConnTable;
 use ipvs_tui::ipvs::model::ServiceKey;
 use ipvs_tui::ipvs::sim::SimBackend;
-use ipvs_tui::remote::DirectorSpec;
+use ipvs_tui::remote::{DirectorSpec, Remote};
 use ipvs_tui::runtime::conn_source::{ConnSource, REMOTE_ROWS};
-use ipvs_tui::runtime::redial::Redial;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -35,9 +34,9 @@ fn remote_app() -> App {
     app
 }
 
-fn exec(command: &str) -> Rc<Redial> {
+fn exec(command: &str) -> Rc<Remote> {
     let spec = DirectorSpec::of(format!("exec:{command}").parse().unwrap());
-    Rc::new(Redial::new(spec, None))
+    Remote::unopened(&spec)
 }
 
 fn request(effects: &[Effect]) -> ConnsRequest {
@@ -65,7 +64,7 @@ impl Loop {
 }
 
 /// Presses `text` and runs the read it asks for through `remote`, as the executor does.
-fn read_after(rt: &Loop, app: &mut App, remote: &Rc<Redial>, text: &str) {
+fn read_after(rt: &Loop, app: &mut App, remote: &Rc<Remote>, text: &str) {
     let req = request(&keys(app, text));
     let source = ConnSource::Remote(remote.clone());
     let result = rt.1.block_on(&rt.0, source.read(&req)).map(Box::new);

@@ -5,9 +5,8 @@ use ipvs_tui::backend::Backend;
 use ipvs_tui::console::change::Policy;
 use ipvs_tui::console::{Action, Effect};
 use ipvs_tui::operation::audit::{AuditLog, Context, Source};
-use ipvs_tui::remote::DirectorSpec;
+use ipvs_tui::remote::{DirectorSpec, Remote};
 use ipvs_tui::runtime::executor::Executor;
-use ipvs_tui::runtime::redial::Redial;
 use ipvs_tui::setup::persist::WriteRequest;
 use std::rc::Rc;
 
@@ -32,9 +31,9 @@ fn the_files_are_made_and_written_by_the_directors_agent() {
         .build()
         .unwrap();
     tokio::task::LocalSet::new().block_on(&runtime, async {
-        let redial = Rc::new(Redial::new(spec, None));
-        let backend: Rc<dyn Backend> = redial.clone();
-        let mut executor = Executor::new(backend, Policy::default()).with_remote(redial);
+        let remote = Remote::unopened(&spec);
+        let backend: Rc<dyn Backend> = remote.clone();
+        let mut executor = Executor::new(backend, Policy::default()).with_remote(remote);
         let Some(Action::PersistPlanned(Ok(files))) =
             executor.run(Effect::PlanPersist(etc.clone())).await
         else {
