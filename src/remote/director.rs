@@ -24,14 +24,18 @@ use std::time::{Duration, Instant};
 /// under the agent's line limit, and a failure stops the rest as in a local batch.
 const BATCH_OPS: usize = 2_000;
 
-/// How many of `ops` (at least one) one request carries: up to `BATCH_OPS`, fewer while their
-/// encoding would not fit in a request line.
+/// How many of `ops` (at least one) one request carries: up to `BATCH_OPS`, as many as fill
+/// half a request line (the rest of the line is ample for the request around them).
 fn fitting(ops: &[Operation]) -> usize {
-    let mut n = ops.len().min(BATCH_OPS);
-    while n > 1 && serde_json::to_vec(&ops[..n]).map_or(0, |v| v.len()) > MAX_REQUEST / 2 {
-        n /= 2;
+    let mut size = 0;
+    for (n, op) in ops.iter().take(BATCH_OPS).enumerate() {
+        // A comma or bracket each; one that cannot be encoded goes alone, to fail as itself.
+        size += serde_json::to_vec(op).map_or(MAX_REQUEST, |v| v.len()) + 1;
+        if size > MAX_REQUEST / 2 {
+            return n.max(1);
+        }
     }
-    n.max(1)
+    ops.len().clamp(1, BATCH_OPS)
 }
 
 /// A connection error in words, without the director's name it starts with.
@@ -346,6 +350,33 @@ impl Backend for Remote {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn add_service(scheduler_len: usize) -> Operation {
+        let key = crate::ipvs::model::ServiceKey::Addr {
+            protocol: crate::ipvs::model::Protocol::Tcp,
+            addr: "192.0.2.1".parse().unwrap(),
+            port: 80,
+        };
+        let mut config = crate::ipvs::model::ServiceConfig::new(key);
+        config.scheduler = "x".repeat(scheduler_len);
+        crate::ipvs::IpvsOp::AddService(config).into()
+    }
+
+    #[test]
+    fn a_batch_takes_as_many_changes_as_fill_half_a_request_line() {
+        let small = vec![add_service(3); BATCH_OPS * 2];
+        assert_eq!(fitting(&small), BATCH_OPS);
+        assert_eq!(fitting(&small[..7]), 7);
+        // About 1 KB each: the line's half holds fewer than BATCH_OPS of them.
+        let large = vec![add_service(1000); BATCH_OPS];
+        let each = serde_json::to_vec(&large[0]).unwrap().len() + 1;
+        let n = fitting(&large);
+        assert!(n < BATCH_OPS);
+        assert!(n * each <= MAX_REQUEST / 2 && (n + 1) * each > MAX_REQUEST / 2);
+        // One over half a line goes alone.
+        let huge = vec![add_service(MAX_REQUEST); 3];
+        assert_eq!(fitting(&huge), 1);
+    }
 
     #[test]
     fn a_director_elsewhere_is_not_this_host() {
