@@ -2,9 +2,7 @@
 //! that tests drive without a terminal.
 
 use super::action::{Action, Command, Effect};
-use super::app::{
-    App, AuditView, FLASH_ERROR_FOR, FLASH_FOR, Focus, INTERVALS, Modal, Nav, Source,
-};
+use super::app::{App, AuditView, FLASH_ERROR_FOR, FLASH_FOR, Focus, Modal, Nav, Source};
 use super::change::READ_ONLY;
 use super::drain;
 use super::operate;
@@ -13,8 +11,9 @@ use super::view;
 use crate::console::keys::navigate;
 use crate::console::keys::palette::{self, Run};
 use crate::console::panes::conns;
-use crate::ipvs::rates::RateSource;
 use ratatui::layout::Position;
+
+mod display;
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
@@ -228,38 +227,11 @@ pub(super) fn command(app: &mut App, c: Command) -> Vec<Effect> {
             spec.descending = !spec.descending;
             app.rebuild();
         }
-        Command::Freeze => {
-            app.frozen = !app.frozen;
-            let resume = app
-                .keymap
-                .key_for(&app.layers(), Command::Freeze)
-                .map(|k| format!("; {k} resumes"))
-                .unwrap_or_default();
-            if app.frozen {
-                app.flash(format!("frozen: new polls are not shown{resume}"))
-            } else {
-                app.flash("resumed: the next poll is shown")
-            }
-        }
-        Command::IntervalDown | Command::IntervalUp => {
-            return interval_step(app, c == Command::IntervalUp);
-        }
-        Command::Exact => {
-            app.exact = !app.exact;
-            app.flash(if app.exact {
-                "exact numbers"
-            } else {
-                "numbers in K/M/G"
-            });
-        }
-        Command::Rates => {
-            app.rate_source = app.rate_source.toggled();
-            app.rebuild();
-            app.flash(match app.rate_source {
-                RateSource::Own => "own rates: counter deltas over the time they cover",
-                RateSource::Kernel => "kernel rates: the kernel's estimator, an 8 s moving average",
-            });
-        }
+        Command::Freeze
+        | Command::IntervalDown
+        | Command::IntervalUp
+        | Command::Exact
+        | Command::Rates => return display::command(app, c),
         Command::Palette => palette::open(app),
         Command::PaletteClose => app.stack.close_palette(),
         Command::PaletteComplete => palette::complete(app),
@@ -370,27 +342,4 @@ fn filter_changed(app: &mut App) {
     app.tables.services_nav = Nav::default();
     app.tables.selected_service = None;
     app.rebuild();
-}
-
-fn interval_step(app: &mut App, up: bool) -> Vec<Effect> {
-    let i = INTERVALS
-        .iter()
-        .position(|d| *d >= app.interval)
-        .unwrap_or(INTERVALS.len() - 1);
-    let i = if up {
-        (i + 1).min(INTERVALS.len() - 1)
-    } else {
-        i.saturating_sub(1)
-    };
-    if INTERVALS[i] == app.interval {
-        app.flash(format!(
-            "refresh every {} s: the {} step",
-            app.interval.as_secs(),
-            if up { "longest" } else { "shortest" }
-        ));
-        return vec![];
-    }
-    app.interval = INTERVALS[i];
-    app.flash(format!("refresh every {} s", app.interval.as_secs()));
-    vec![Effect::SetInterval(app.interval)]
 }
