@@ -1,6 +1,6 @@
 //! A ratatui backend that writes few bytes per frame, for terminals at the end of an SSH link:
-//! nothing at all for a frame that changes no cell, short cursor moves, rows shifted rather than
-//! printed again, one SGR per style change.
+//! nothing at all for a frame that changes no cell, short cursor moves, rows shifted and lines
+//! scrolled rather than printed again, one SGR per style change.
 //!
 //! The crossterm backend moves the cursor with an absolute `ESC[row;colH` before every run of
 //! changed cells, sets colours with 256-colour codes, and ends every frame (even an empty one)
@@ -161,6 +161,14 @@ impl<W: Write> LeanBackend<W> {
         }
     }
 
+    /// Prints changed cells, listed row by row in column order (as ratatui lists them).
+    fn draw_rows(&mut self, changes: &[(u16, u16, &Cell)]) {
+        for row in changes.chunk_by(|a, b| a.1 == b.1) {
+            let cells: Vec<(u16, &Cell)> = row.iter().map(|&(x, _, cell)| (x, cell)).collect();
+            self.draw_row(row[0].1, &cells);
+        }
+    }
+
     /// Prints a row's changed cells, after shifting the row where that is shorter.
     fn draw_row(&mut self, y: u16, changes: &[(u16, &Cell)]) {
         if changes.is_empty() {
@@ -246,18 +254,15 @@ impl<W: Write> Backend for LeanBackend<W> {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
-        // ratatui lists the changed cells row by row, in column order.
-        let mut row: Vec<(u16, &Cell)> = Vec::new();
-        let mut row_y = 0;
-        for (x, y, cell) in content {
-            if y != row_y {
-                self.draw_row(row_y, &row);
-                row.clear();
-                row_y = y;
+        let changes: Vec<(u16, u16, &Cell)> = content.collect();
+        match self.scroll(&changes) {
+            // What the scrolled screen still lacks, as ratatui would list it.
+            Some(frame) => {
+                let rest = self.shown.diff(&frame);
+                self.draw_rows(&rest);
             }
-            row.push((x, cell));
+            None => self.draw_rows(&changes),
         }
-        self.draw_row(row_y, &row);
         // No reset at the end of a frame: a clear starts with one, and so does the terminal's restore.
         Ok(())
     }
@@ -352,6 +357,7 @@ impl<W: Write> Backend for LeanBackend<W> {
 }
 
 mod moves;
+mod scroll;
 mod shift;
 #[cfg(test)]
 mod tests;

@@ -26,5 +26,6 @@ mod scale;
 mod screens;
 mod screenshots;
 mod tmux;
+mod tmux_scroll;
 mod update;
 mod wizard;

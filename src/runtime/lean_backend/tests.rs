@@ -6,10 +6,16 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 mod screen;
+mod scroll;
 use screen::Screen;
 
 /// Frames of changing text in a few styles, deterministic.
 fn frame(f: &mut ratatui::Frame, n: u64) {
+    frame_at(f, n, 0);
+}
+
+/// `frame`'s lines from the `first`th on: the same frame scrolled by `first` lines.
+fn frame_at(f: &mut ratatui::Frame, n: u64, first: u16) {
     let styles = [
         Style::default(),
         Style::default()
@@ -31,7 +37,7 @@ fn frame(f: &mut ratatui::Frame, n: u64) {
         seed ^= seed << 17;
         seed
     };
-    for y in 0..f.area().height {
+    for line in 0..f.area().height + first {
         let mut spans = Vec::new();
         for _ in 0..4 {
             let word = format!(
@@ -44,11 +50,10 @@ fn frame(f: &mut ratatui::Frame, n: u64) {
                 styles[(next() % styles.len() as u64) as usize],
             ));
         }
-        if next() % 4 != 0 {
-            f.render_widget(
-                Line::from(spans),
-                Rect::new((next() % 20) as u16, y, f.area().width - 20, 1),
-            );
+        let (shown, x) = (next() % 4 != 0, (next() % 20) as u16);
+        if shown && line >= first {
+            let area = Rect::new(x, line - first, f.area().width - 20, 1);
+            f.render_widget(Line::from(spans), area);
         }
     }
 }

@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 
 /// Just enough of a VT100 for what LeanBackend writes: CUP, CUU, CUD, CUF, CUB, LF, BS, CR, DCH,
-/// ICH, SGR, ED, text.
+/// ICH, DL, IL, SGR, ED, text.
 pub struct Screen {
     cells: Vec<Vec<(String, Pen)>>,
     at: (usize, usize),
@@ -86,6 +86,23 @@ impl Screen {
                     for row in &mut self.cells {
                         row.fill((" ".into(), self.pen))
                     }
+                }
+                'L' | 'M' => {
+                    // Lines come in with the pen's background: LeanBackend resets it first.
+                    assert_eq!(self.pen, PLAIN, "lines inserted or deleted with a pen set");
+                    let n = nums.first().copied().unwrap_or(1);
+                    let blank = vec![(" ".to_string(), PLAIN); self.cells[0].len()];
+                    let y = self.at.1;
+                    for _ in 0..n {
+                        if fin == 'L' {
+                            self.cells.insert(y, blank.clone());
+                            self.cells.pop();
+                        } else {
+                            self.cells.remove(y);
+                            self.cells.push(blank.clone());
+                        }
+                    }
+                    self.at.0 = 0;
                 }
                 'm' => self.sgr(&nums),
                 'h' | 'l' => assert!(params.starts_with('?')),
