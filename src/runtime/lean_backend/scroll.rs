@@ -8,11 +8,8 @@
 //! region left behind by a console that died would outlive it).
 
 use super::{LeanBackend, PLAIN};
-use foldhash::fast::FixedState;
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::Position;
-use std::collections::HashMap;
-use std::hash::BuildHasher;
 use std::io::Write;
 
 /// What a scroll costs beyond the cells it saves: a pen reset, two moves, two line operations,
@@ -22,6 +19,8 @@ const SCROLL_COST: usize = 24;
 const MOVE_COST: usize = 4;
 /// Fewer rows with changes than this cannot pay for a scroll.
 const MIN_ROWS: usize = 3;
+/// Rows whose first changed cell `candidates` looks at.
+const SAMPLE_ROWS: usize = 16;
 
 /// Lines `top..=bottom` (screen rows) moved by `by` rows: up when positive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,20 +36,25 @@ impl<W: Write> LeanBackend<W> {
     /// is the scrolled screen, and the caller prints where the two differ.
     pub(super) fn scroll(&mut self, changes: &[(u16, u16, &Cell)]) -> Option<Buffer> {
         let area = self.shown.area;
-        let rows = changes.windows(2).filter(|w| w[0].1 != w[1].1).count() + 1;
-        if rows < MIN_ROWS || area.x != 0 || area.y != 0 {
+        if area.x != 0
+            || area.y != 0
+            || changes
+                .iter()
+                .any(|&(x, y, _)| !area.contains(Position::new(x, y)))
+        {
+            return None;
+        }
+        let moves = candidates(&self.shown, changes);
+        if moves.is_empty() {
             return None;
         }
         let mut new = self.shown.clone();
         for &(x, y, cell) in changes {
-            if !area.contains(Position::new(x, y)) {
-                return None;
-            }
             new[(x, y)] = cell.clone();
         }
-        let scroll = best(&self.shown, &new)?;
+        let scroll = best(&self.shown, &new, &moves)?;
         self.begin();
-        // Lines scrolled in take the pen's background on most terminals: none.
+        // Lines that come in take the pen's background on most terminals: none.
         self.set_pen(PLAIN);
         let k = scroll.by.unsigned_abs();
         let n = if k == 1 { String::new() } else { k.to_string() };
@@ -72,47 +76,46 @@ impl<W: Write> LeanBackend<W> {
     }
 }
 
-/// The scroll that saves the most cells to print over its cost, if any does. Only the moves
-/// that take a changed row to where an old row with the same cells was are tried, found by
-/// hashes of the rows; the chosen one is checked cell by cell.
-fn best<'a>(old: &'a Buffer, new: &'a Buffer) -> Option<Scroll> {
+/// The moves worth a closer look, found cheaply (most frames change a few numbers, and this
+/// runs for each): those that take the first changed cell of most changed rows to where an
+/// equal cell was. Each row of a scrolled list passes; a column of numbers rarely does.
+fn candidates(old: &Buffer, changes: &[(u16, u16, &Cell)]) -> Vec<isize> {
+    let firsts: Vec<(u16, u16, &Cell)> = changes
+        .chunk_by(|a, b| a.1 == b.1)
+        .map(|row| row[0])
+        .take(SAMPLE_ROWS)
+        .collect();
+    if firsts.len() < MIN_ROWS {
+        return Vec::new();
+    }
+    let h = old.area.height as isize;
+    (1 - h..h)
+        .filter(|&by| by != 0)
+        .filter(|&by| {
+            let hits = firsts.iter().filter(|&&(x, y, cell)| {
+                let from = y as isize + by;
+                (0..h).contains(&from) && old[(x, from as u16)] == *cell
+            });
+            2 * hits.count() > firsts.len()
+        })
+        .collect()
+}
+
+/// Of `moves`, the scroll that saves the most bytes over its cost, if any does.
+fn best<'a>(old: &'a Buffer, new: &'a Buffer, moves: &[isize]) -> Option<Scroll> {
     let w = usize::from(old.area.width);
     let h = usize::from(old.area.height);
     let row = |b: &'a Buffer, y: usize| &b.content[y * w..(y + 1) * w];
-    let hash = |cells: &[Cell]| FixedState::default().hash_one(cells);
-    let old_rows: Vec<u64> = (0..h).map(|y| hash(row(old, y))).collect();
     // What each row costs to print without a scroll, and on a blank line.
     let blank = vec![Cell::EMPTY; w];
     let plain: Vec<usize> = (0..h).map(|y| cost(row(old, y), row(new, y))).collect();
     let fresh: Vec<usize> = (0..h).map(|y| cost(&blank, row(new, y))).collect();
-    let new_rows: Vec<u64> = (0..h)
-        .map(|y| match plain[y] {
-            0 => old_rows[y],
-            _ => hash(row(new, y)),
-        })
-        .collect();
-    let mut at: HashMap<u64, Vec<usize>> = HashMap::new();
-    for (y, r) in old_rows.iter().enumerate() {
-        at.entry(*r).or_default().push(y);
-    }
-    let mut moves: Vec<isize> = (0..h)
-        .filter(|&y| plain[y] > 0)
-        .flat_map(|y| {
-            at.get(&new_rows[y])
-                .into_iter()
-                .flatten()
-                .map(move |&o| o as isize - y as isize)
-        })
-        .filter(|&k| k != 0)
-        .collect();
-    moves.sort_unstable();
-    moves.dedup();
     let mut best: Option<(usize, Scroll)> = None;
-    for by in moves {
+    for &by in moves {
         // New row y shows old row y + by, for runs of rows.
         let shows = |y: usize| {
             let from = y as isize + by;
-            (0..h as isize).contains(&from) && new_rows[y] == old_rows[from as usize]
+            (0..h as isize).contains(&from) && row(new, y) == row(old, from as usize)
         };
         let k = by.unsigned_abs();
         let mut y = 0;
@@ -126,12 +129,9 @@ fn best<'a>(old: &'a Buffer, new: &'a Buffer) -> Option<Scroll> {
                 y += 1;
             }
             let saved: usize = plain[start..y].iter().sum();
-            // The k lines scrolled in (below the run going up, above it going down) are blank.
+            // The k lines that come in (below the run going up, above it going down) are blank.
             let blank = if by > 0 { y..y + k } else { start - k..start };
-            let extra: usize = blank
-                .clone()
-                .map(|r| fresh[r].saturating_sub(plain[r]))
-                .sum();
+            let extra: usize = blank.map(|r| fresh[r].saturating_sub(plain[r])).sum();
             let gain = saved.saturating_sub(extra);
             if gain > best.map_or(SCROLL_COST, |(g, _)| g) {
                 let (top, bottom) = if by > 0 {
@@ -143,16 +143,7 @@ fn best<'a>(old: &'a Buffer, new: &'a Buffer) -> Option<Scroll> {
             }
         }
     }
-    let (_, scroll) = best?;
-    // Hashes that matched by chance must not scroll the wrong lines.
-    let moved = |y: usize| row(new, y) == row(old, (y as isize + scroll.by) as usize);
-    let k = scroll.by.unsigned_abs();
-    let kept = if scroll.by > 0 {
-        scroll.top..scroll.bottom + 1 - k
-    } else {
-        scroll.top + k..scroll.bottom + 1
-    };
-    kept.into_iter().all(moved).then_some(scroll)
+    best.map(|(_, scroll)| scroll)
 }
 
 /// About the bytes that make row `was` show `now`: each differing cell, and a cursor move to
