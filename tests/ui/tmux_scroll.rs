@@ -3,20 +3,37 @@
 //! delete- and insert-line, `ESC[M` and `ESC[L`), then Ctrl-L, which clears and prints every cell.
 
 use crate::tmux::Tmux;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The screen without the lines that say how long ago something was read (they count seconds).
 fn timeless(screen: &str) -> Vec<&str> {
     screen.lines().filter(|l| !l.contains(" ago")).collect()
 }
 
+/// The screen once it holds still (but for its clock) for 300 ms: the console has drawn the
+/// last key's frame, however busy the machine.
+fn settled(tmux: &Tmux, what: &str) -> String {
+    let start = Instant::now();
+    let mut last = tmux.screen();
+    loop {
+        std::thread::sleep(Duration::from_millis(300));
+        let now = tmux.screen();
+        if timeless(&now) == timeless(&last) {
+            return now;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{what}: the screen still changes after 30 s:\n{now}"
+        );
+        last = now;
+    }
+}
+
 /// Captures the screen, repaints it whole with Ctrl-L, and compares.
 fn same_after_a_repaint(tmux: &Tmux, what: &str) {
-    std::thread::sleep(Duration::from_millis(500));
-    let incremental = tmux.screen();
+    let incremental = settled(tmux, what);
     tmux.keys(&["C-l"]);
-    std::thread::sleep(Duration::from_millis(500));
-    let repainted = tmux.screen();
+    let repainted = settled(tmux, what);
     assert_eq!(
         timeless(&incremental),
         timeless(&repainted),
@@ -45,6 +62,8 @@ fn scrolled_lines_in_a_real_terminal_equal_a_repaint() {
     tmux.wait("the connections of the first service", |s| {
         s.contains("FROZEN") && s.contains("matched") && s.contains("TIME_WAIT")
     });
+    // The freeze's flash goes after a few seconds: not between the two captures.
+    tmux.wait("the freeze's flash to go", |s| !s.contains("frozen:"));
     for _ in 0..30 {
         tmux.keys(&["Down"]);
         std::thread::sleep(Duration::from_millis(30));
