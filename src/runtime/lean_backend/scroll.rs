@@ -35,12 +35,11 @@ impl<W: Write> LeanBackend<W> {
     /// frame's changed cells. Returns the whole new frame when it scrolled: what is shown now
     /// is the scrolled screen, and the caller prints where the two differ.
     pub(super) fn scroll(&mut self, changes: &[(u16, u16, &Cell)]) -> Option<Buffer> {
+        // `shown` starts at the origin (see `forget_screen`): its rows are `content`'s slices.
         let area = self.shown.area;
-        if area.x != 0
-            || area.y != 0
-            || changes
-                .iter()
-                .any(|&(x, y, _)| !area.contains(Position::new(x, y)))
+        if !changes
+            .iter()
+            .all(|&(x, y, _)| area.contains(Position::new(x, y)))
         {
             return None;
         }

@@ -6,7 +6,8 @@ use ipvs_tui::backend::Backend;
 use ipvs_tui::ipvs::model::Watched;
 use ipvs_tui::ipvs::{Error, IpvsOp};
 use ipvs_tui::operation::{Operation, OperationError};
-use ipvs_tui::remote::{Remote, connect};
+use ipvs_tui::remote::{DirectorSpec, Remote, connect};
+use std::path::{Path, PathBuf};
 
 /// A far side that says hello, then dies on the first request (and refuses to start again): a
 /// change is UNKNOWN, never done or undone; the next read is unreachable, with the reasons.
@@ -45,19 +46,26 @@ fn a_link_that_drops_in_flight_leaves_the_change_unknown() {
     });
 }
 
+/// A far side in `dir` that refuses as ssh does unless the file `up` there exists, and otherwise
+/// writes its pid to `pid` and serves the demo: the spec, `up` and `pid`.
+fn up_while(dir: &Path) -> (DirectorSpec, PathBuf, PathBuf) {
+    let (up, pid) = (dir.join("up"), dir.join("pid"));
+    let spec = exec(&format!(
+        "[ -e {up} ] || {{ echo 'lb9: Connection refused' >&2; exit 255; }}; echo $$ > {pid}; exec {EXE} --demo agent --audit-log {log}",
+        up = up.display(),
+        pid = pid.display(),
+        log = dir.join("audit.log").display()
+    ));
+    (spec, up, pid)
+}
+
 /// A director whose agent died is unreachable, with the reason; tried again at most every
 /// RECONNECT_EVERY while it stays down; back, with polls, once its far side is.
 #[test]
 fn a_director_comes_back_when_its_far_side_does() {
     let dir = tempfile::tempdir().unwrap();
-    let (pid_file, up) = (dir.path().join("pid"), dir.path().join("up"));
+    let (spec, up, pid_file) = up_while(dir.path());
     std::fs::write(&up, "").unwrap();
-    let spec = exec(&format!(
-        "[ -e {up} ] || {{ echo 'lb9: Connection refused' >&2; exit 255; }}; echo $$ > {pid}; exec {EXE} --demo agent --audit-log {log}",
-        up = up.display(),
-        pid = pid_file.display(),
-        log = dir.path().join("audit.log").display()
-    ));
     block_on(async {
         let remote = connect(&spec).await.unwrap();
         remote.poll(Watched::default()).await.unwrap();
@@ -93,12 +101,7 @@ fn a_director_comes_back_when_its_far_side_does() {
 #[test]
 fn a_director_down_at_start_up_is_reached_later() {
     let dir = tempfile::tempdir().unwrap();
-    let up = dir.path().join("up");
-    let spec = exec(&format!(
-        "[ -e {up} ] || {{ echo 'lb9: Connection refused' >&2; exit 255; }}; exec {EXE} --demo agent --audit-log {log}",
-        up = up.display(),
-        log = dir.path().join("audit.log").display()
-    ));
+    let (spec, up, _) = up_while(dir.path());
     block_on(async {
         let failed = connect(&spec).await.err().expect("its far side is down");
         let remote = Remote::unreached(&spec, &failed);
