@@ -39,9 +39,10 @@ for i in $(seq 50); do
 	sleep 0.2
 done
 
-# The console in a pane whose shell records `stty -a` before it starts and after it ends.
+# The console in a pane whose shell records `stty -a` before it starts and after it ends (the
+# latter renamed into place whole: the wait below must not read it half written).
 tmux new-session -d -s $T -x 160 -y 48 \
-	"stty -a >$W/stty.before; ip netns exec director $TUI; echo \$? >$W/rc; stty -a >$W/stty.after; sleep 300"
+	"stty -a >$W/stty.before; ip netns exec director $TUI; echo \$? >$W/rc; stty -a >$W/stty.part; mv $W/stty.part $W/stty.after; sleep 300"
 screen() { tmux capture-pane -p -t $T >"$1"; }
 for i in $(seq 100); do # wait for it to draw the service and both real servers (slow in UML)
 	screen "$W/screen"
